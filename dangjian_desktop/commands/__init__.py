@@ -1,0 +1,1 @@
+"""Sub-commands of `dangjian`, one module per area; discovered by cli.build_parser."""

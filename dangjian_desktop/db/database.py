@@ -1,0 +1,340 @@
+"""Open, create, migrate and write the office's SQLite database through one unit of work."""
+
+from __future__ import annotations
+
+import re
+import socket
+import sqlite3
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from .. import APP_NAME, __version__
+from ..dates import now_iso
+from ..errors import LockedError, UserError
+from . import audit
+from .lock import LockHolder, WriterLock, current_actor
+from .migrations import all_migrations, latest_version
+
+_IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def _ident(name: str) -> str:
+    if not _IDENT.match(name):
+        raise ValueError(f"bad SQL identifier {name!r}")
+    return f'"{name}"'
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
+    if readonly:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                               isolation_level=None, check_same_thread=False)
+    else:
+        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA busy_timeout = 5000")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if not readonly:
+        conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    return conn
+
+
+class Database:
+    """One office's database file. Writable only while this process holds the writer lock."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, lock: WriterLock | None,
+                 holder: LockHolder | None = None):
+        self.path = path
+        self.conn = conn
+        self._lock = lock
+        self.holder = holder  # who has the file when we opened read-only because of them
+        self._tx: Tx | None = None
+        self._listeners: list[Callable[[set[str]], None]] = []
+
+    # ---- opening -------------------------------------------------------------------
+    @classmethod
+    def create(cls, path: str | Path) -> "Database":
+        """Create a new, empty, migrated database. Refuses to overwrite an existing file."""
+        path = Path(path)
+        if path.exists():
+            raise UserError(f"文件已存在，不会覆盖：{path}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = WriterLock(path)
+        if (holder := lock.acquire()) is not None:
+            raise LockedError(f"数据库正被{holder.describe()}使用")
+        conn = _connect(path, readonly=False)
+        db = cls(path, conn, lock)
+        try:
+            db._migrate(backup=False)
+            with db.transaction("创建数据库", actor=current_actor()) as tx:
+                tx.execute("INSERT INTO meta(key, value) VALUES ('app', ?), ('created_at', ?), ('created_by', ?)",
+                           (APP_NAME, now_iso(), __version__))
+        except BaseException:
+            db.close()
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+            raise
+        return db
+
+    @classmethod
+    def open(cls, path: str | Path, mode: str = "write") -> "Database":
+        """Open an existing database.
+
+        mode 'write': take the writer lock or refuse, naming the holder.
+        mode 'auto': take the writer lock, or open read-only when another process has it.
+        mode 'read': read-only without the lock.
+        """
+        path = Path(path)
+        if not path.is_file():
+            raise UserError(f"找不到数据库文件：{path}。请先用“新建数据库”或 dangjian init 创建。")
+        _check_header(path)
+        lock: WriterLock | None = None
+        holder = None
+        readonly = mode == "read"
+        if not readonly:
+            lock = WriterLock(path)
+            holder = lock.acquire()
+            if holder is not None:
+                lock = None
+                if mode == "write":
+                    raise LockedError(f"数据库正被{holder.describe()}使用，不能同时修改。"
+                                      f"请关闭那里的程序后再试。")
+                readonly = True
+        conn = _connect(path, readonly=readonly)
+        db = cls(path, conn, lock, holder)
+        try:
+            db._check_version(readonly)
+            if not readonly:
+                db._migrate(backup=True)
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    @property
+    def readonly(self) -> bool:
+        return self._lock is None
+
+    @property
+    def stale_lock_cleared(self) -> LockHolder | None:
+        return self._lock.stale_cleared if self._lock else None
+
+    def close(self) -> None:
+        try:
+            self.conn.close()
+        finally:
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
+
+    def __enter__(self) -> "Database":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ---- schema --------------------------------------------------------------------
+    @property
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def _check_version(self, readonly: bool) -> None:
+        have, know = self.schema_version, latest_version()
+        if have > know:
+            raise UserError(
+                f"此数据库由更新版本的党建台账写入（数据库版本 {have}，本程序只支持到 {know}）。"
+                f"为免损坏数据，本程序不会打开它，请安装新版本。")
+        if have < know and readonly:
+            raise UserError("此数据库需要升级，但它正被其他程序使用或以只读方式打开，暂时无法升级。")
+        if have == 0 and self.conn.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]:
+            raise UserError(f"{self.path} 不是党建台账的数据库。")
+
+    def _migrate(self, *, backup: bool) -> None:
+        have = self.schema_version
+        steps = [m for m in all_migrations() if m.version > have]
+        if not steps:
+            return
+        if backup and have > 0:
+            self.backup_to(self.path.with_name(f"{self.path.stem}.before-v{steps[0].version}{self.path.suffix}"))
+        self.conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            for step in steps:
+                self.conn.execute("BEGIN IMMEDIATE")
+                try:
+                    step.up(self.conn)
+                    audit.rebuild_triggers(self.conn)
+                    self.conn.execute(f"PRAGMA user_version = {int(step.version)}")
+                    problems = self.conn.execute("PRAGMA foreign_key_check").fetchall()
+                    if problems:
+                        raise RuntimeError(f"migration {step.name} broke foreign keys: {problems[:3]}")
+                    self.conn.execute("COMMIT")
+                except BaseException:
+                    self.conn.execute("ROLLBACK")
+                    raise
+        finally:
+            self.conn.execute("PRAGMA foreign_keys = ON")
+
+    def backup_to(self, target: Path) -> Path:
+        """A consistent copy of the database (SQLite online backup)."""
+        target = Path(target)
+        dest = sqlite3.connect(str(target))
+        try:
+            self.conn.backup(dest)
+        finally:
+            dest.close()
+        return target
+
+    # ---- reading -------------------------------------------------------------------
+    def query(self, sql: str, params: Iterable[Any] | dict = ()) -> list[sqlite3.Row]:
+        return self.conn.execute(sql, params).fetchall()
+
+    def one(self, sql: str, params: Iterable[Any] | dict = ()) -> sqlite3.Row | None:
+        return self.conn.execute(sql, params).fetchone()
+
+    def scalar(self, sql: str, params: Iterable[Any] | dict = ()) -> Any:
+        row = self.conn.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def get(self, table: str, row_id: str) -> sqlite3.Row | None:
+        return self.one(f"SELECT * FROM {_ident(table)} WHERE id = ?", (row_id,))
+
+    def meta(self, key: str) -> str | None:
+        return self.scalar("SELECT value FROM meta WHERE key = ?", (key,))
+
+    @property
+    def local_office_id(self) -> str | None:
+        return self.meta("local_office_id")
+
+    # ---- writing -------------------------------------------------------------------
+    def on_commit(self, callback: Callable[[set[str]], None]) -> None:
+        """Call `callback(tables_changed)` after each committed unit of work."""
+        self._listeners.append(callback)
+
+    @contextmanager
+    def transaction(self, reason: str, actor: str | None = None) -> Iterator["Tx"]:
+        """One unit of work: one SQLite transaction, one tx_log row, change-log rows by trigger.
+
+        Nested calls join the outer unit of work.
+        """
+        if self._tx is not None:
+            yield self._tx
+            return
+        if self.readonly:
+            raise LockedError("数据库以只读方式打开，不能修改。" + (
+                f"它正被{self.holder.describe()}使用。" if self.holder else ""))
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            cur = self.conn.execute(
+                "INSERT INTO tx_log(at, actor, host, reason, app_version) VALUES (?, ?, ?, ?, ?)",
+                (now_iso(), actor or self.meta("operator") or current_actor(), socket.gethostname(),
+                 reason, __version__))
+            tx = Tx(self, cur.lastrowid)
+            self._tx = tx
+            yield tx
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        finally:
+            self._tx = None
+        for cb in list(self._listeners):
+            cb(set(tx.tables))
+
+    def verify(self) -> list[str]:
+        """Integrity check, foreign keys and change log. Empty list: sound."""
+        problems = []
+        result = [r[0] for r in self.conn.execute("PRAGMA integrity_check")]
+        if result != ["ok"]:
+            problems += [f"SQLite 完整性检查：{r}" for r in result[:20]]
+        fk = self.conn.execute("PRAGMA foreign_key_check").fetchall()
+        if fk:
+            problems.append(f"有 {len(fk)} 处外键引用了不存在的记录（例如表 {fk[0][0]}）")
+        problems += audit.verify_log(self.conn)
+        return problems
+
+
+class Tx:
+    """The handle of one unit of work: writes rows with identity, revision and time."""
+
+    def __init__(self, db: Database, tx_id: int):
+        self.db = db
+        self.id = tx_id
+        self.tables: set[str] = set()
+        self.now = now_iso()
+
+    @property
+    def owner(self) -> str:
+        return self.db.local_office_id or ""
+
+    def execute(self, sql: str, params: Iterable[Any] | dict = ()) -> sqlite3.Cursor:
+        m = re.match(r"\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", sql, re.I)
+        if m:
+            self.tables.add(m.group(1))
+        return self.db.conn.execute(sql, params)
+
+    def insert(self, table: str, values: dict[str, Any]) -> str:
+        row = dict(values)
+        row.setdefault("id", new_id())
+        row.setdefault("owner", self.owner)
+        row["rev"] = 1
+        row["updated_at"] = self.now
+        cols = ", ".join(_ident(c) for c in row)
+        marks = ", ".join("?" for _ in row)
+        self.execute(f"INSERT INTO {_ident(table)} ({cols}) VALUES ({marks})", list(row.values()))
+        return row["id"]
+
+    def insert_many(self, table: str, rows: list[dict[str, Any]]) -> list[str]:
+        if not rows:
+            return []
+        prepared = []
+        for values in rows:
+            row = dict(values)
+            row.setdefault("id", new_id())
+            row.setdefault("owner", self.owner)
+            row["rev"] = 1
+            row["updated_at"] = self.now
+            prepared.append(row)
+        cols = list(prepared[0])
+        sql = (f"INSERT INTO {_ident(table)} ({', '.join(_ident(c) for c in cols)}) "
+               f"VALUES ({', '.join('?' for _ in cols)})")
+        self.tables.add(table)
+        self.db.conn.executemany(sql, [[r.get(c) for c in cols] for r in prepared])
+        return [r["id"] for r in prepared]
+
+    def update(self, table: str, row_id: str, values: dict[str, Any], *,
+               expected_rev: int | None = None) -> None:
+        """Change columns of one row; raises UserError when it is gone or was changed meanwhile."""
+        current = self.db.get(table, row_id)
+        if current is None:
+            raise UserError("要修改的记录已不存在，可能已被删除。")
+        if expected_rev is not None and current["rev"] != expected_rev:
+            raise UserError("这条记录在您编辑期间已被修改，请重新打开后再改。")
+        changes = {k: v for k, v in values.items() if k not in ("id", "rev", "updated_at")}
+        changes["rev"] = current["rev"] + 1
+        changes["updated_at"] = self.now
+        sets = ", ".join(f"{_ident(c)} = ?" for c in changes)
+        self.execute(f"UPDATE {_ident(table)} SET {sets} WHERE id = ?", [*changes.values(), row_id])
+
+    def delete(self, table: str, row_id: str) -> None:
+        self.execute(f"DELETE FROM {_ident(table)} WHERE id = ?", (row_id,))
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        self.execute("INSERT INTO meta(key, value) VALUES (?, ?) "
+                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+
+
+def _check_header(path: Path) -> None:
+    try:
+        with open(path, "rb") as f:
+            head = f.read(16)
+    except OSError as e:
+        raise UserError(f"无法读取数据库文件 {path}：{e.strerror}") from None
+    if head and head != b"SQLite format 3\x00":
+        raise UserError(f"{path} 不是党建台账的数据库（不是 SQLite 文件）。")
