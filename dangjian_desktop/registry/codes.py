@@ -1,0 +1,59 @@
+"""Official code tables (民族, 学历, 人员类别, 工作岗位, 党籍状态 …) shipped as data in resources/codes."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..paths import resource
+
+TABLES = ("ethnicity", "education", "person_class", "job", "party_status", "category", "sex")
+
+
+@dataclass(frozen=True)
+class CodeTable:
+    id: str
+    title: str
+    values: tuple[str, ...]
+    aliases: dict[str, str] = field(default_factory=dict)
+
+    def normalise(self, text: str | None) -> str | None:
+        """The official value for `text` (exact or a known alias), else None."""
+        if text is None:
+            return None
+        t = str(text).strip().replace(" ", "").replace("\u3000", "")
+        if t in self.values:
+            return t
+        return self.aliases.get(t)
+
+    def suggest(self, text: str) -> str | None:
+        """The closest official value, for an error message's suggestion."""
+        t = str(text).strip()
+        hits = difflib.get_close_matches(t, self.values, n=1, cutoff=0.4)
+        if hits:
+            return hits[0]
+        for v in self.values:
+            if t and (t in v or v in t):
+                return v
+        return None
+
+
+@lru_cache(maxsize=None)
+def table(table_id: str) -> CodeTable:
+    if table_id not in TABLES:
+        raise KeyError(table_id)
+    data = json.loads(resource("codes", f"{table_id}.json").read_text(encoding="utf-8"))
+    values = tuple(data["values"])
+    if len(set(values)) != len(values):
+        raise ValueError(f"duplicate values in code table {table_id}")
+    aliases = dict(data.get("aliases", {}))
+    bad = [a for a, v in aliases.items() if v not in values]
+    if bad:
+        raise ValueError(f"aliases of {table_id} point to unknown values: {bad}")
+    return CodeTable(table_id, data["title"], values, aliases)
+
+
+def values(table_id: str) -> tuple[str, ...]:
+    return table(table_id).values

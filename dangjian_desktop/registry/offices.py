@@ -1,0 +1,84 @@
+"""The office that keeps this database (a town or a county) and its settings."""
+
+from __future__ import annotations
+
+from ..db import Database
+from ..errors import UserError
+
+LEVELS = {"town": "乡镇", "county": "县（区）"}
+
+
+def init_office(db: Database, *, name: str, level: str, parent_name: str | None = None) -> str:
+    """Create the database's own office; a town also gets its 党委 as the tree's root."""
+    name = (name or "").strip()
+    if not name:
+        raise UserError("单位名称不能为空")
+    if level not in LEVELS:
+        raise UserError("级别只能是 town（乡镇）或 county（县）")
+    if db.local_office_id:
+        raise UserError("此数据库已经建立过单位，不能重复初始化")
+    with db.transaction(f"初始化单位 {name}") as tx:
+        from ..db import new_id
+
+        office_id = new_id()
+        # The office owns its own row and everything created here from now on.
+        tx.insert("office", {"id": office_id, "name": name, "level": level, "parent_id": None,
+                             "owner": office_id})
+        tx.set_meta("local_office_id", office_id)
+        if level == "town":
+            _create_root_org(tx, office_id, name, owner=office_id)
+    return office_id
+
+
+def _create_root_org(tx, office_id: str, office_name: str, owner: str) -> str:
+    return tx.insert("org", {"office_id": office_id, "parent_id": None, "name": f"{office_name}党委",
+                             "org_type": "党委", "kind": None, "owner": owner})
+
+
+def add_town(db: Database, name: str, *, code: str | None = None) -> str:
+    """A county database keeps its towns (each with its 党委) as offices under the county."""
+    county = local_office(db)
+    if county["level"] != "county":
+        raise UserError("只有县级数据库可以添加乡镇")
+    name = (name or "").strip()
+    if not name:
+        raise UserError("乡镇名称不能为空")
+    if db.scalar("SELECT 1 FROM office WHERE name = ? AND parent_id = ?", (name, county["id"])):
+        raise UserError(f"乡镇“{name}”已存在")
+    with db.transaction(f"添加乡镇 {name}") as tx:
+        from ..db import new_id
+
+        town_id = new_id()
+        tx.insert("office", {"id": town_id, "name": name, "level": "town", "parent_id": county["id"],
+                             "code": code, "owner": town_id})
+        _create_root_org(tx, town_id, name, owner=town_id)
+    return town_id
+
+
+def local_office(db: Database):
+    oid = db.local_office_id
+    row = db.get("office", oid) if oid else None
+    if row is None:
+        raise UserError("数据库中还没有建立单位，请先执行初始化（dangjian init）")
+    return row
+
+
+def towns(db: Database) -> list:
+    """The towns this database holds: itself for a town database, its towns for a county."""
+    office = local_office(db)
+    if office["level"] == "town":
+        return [office]
+    return db.query("SELECT * FROM office WHERE parent_id = ? ORDER BY name", (office["id"],))
+
+
+def get_setting(db: Database, key: str, default: str | None = None) -> str | None:
+    value = db.scalar("SELECT value FROM setting WHERE id = ?", (key,))
+    return default if value is None else value
+
+
+def set_setting(db: Database, key: str, value: str | None) -> None:
+    with db.transaction(f"修改设置 {key}") as tx:
+        if db.get("setting", key) is None:
+            tx.insert("setting", {"id": key, "value": value})
+        else:
+            tx.update("setting", key, {"value": value})

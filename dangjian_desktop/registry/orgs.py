@@ -1,0 +1,247 @@
+"""The organisation tree (党委 → 党总支 → 党支部 → 党小组) and committees with their terms."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .. import dates
+from ..db import Database
+from ..errors import UserError, ValidationError
+
+ORG_TYPES = ("党委", "党总支", "党支部", "党小组")
+KINDS = ("村", "社区", "机关", "事业单位", "企业", "社会组织", "网格")
+ROLES = ("书记", "副书记", "组织委员", "宣传委员", "纪检委员", "委员")
+SINGLE_ROLES = ("书记",)  # roles only one person may hold at a time
+MAX_COMMITTEE = 7
+
+# Which parent types each type may hang under (None: top of an office's tree).
+ALLOWED_PARENTS = {
+    "党委": (None, "党委"),
+    "党总支": ("党委",),
+    "党支部": ("党委", "党总支"),
+    "党小组": ("党支部", "党总支"),
+}
+
+
+def subtree_ids(db: Database, org_id: str) -> list[str]:
+    rows = db.query("""WITH RECURSIVE t(id) AS (SELECT ? UNION ALL
+                       SELECT o.id FROM org o JOIN t ON o.parent_id = t.id) SELECT id FROM t""", (org_id,))
+    return [r[0] for r in rows]
+
+
+def children(db: Database, parent_id: str | None, office_id: str | None = None) -> list:
+    if parent_id is None:
+        return db.query("SELECT * FROM org WHERE parent_id IS NULL AND office_id = ? ORDER BY sort_order, name",
+                        (office_id,))
+    return db.query("SELECT * FROM org WHERE parent_id = ? ORDER BY sort_order, name", (parent_id,))
+
+
+def _check_org(db: Database, values: dict, org_id: str | None = None) -> dict:
+    v = dict(values)
+    err = {}
+    v["name"] = (v.get("name") or "").strip()
+    if not v["name"]:
+        err["name"] = "组织名称不能为空"
+    if v.get("org_type") not in ORG_TYPES:
+        err["org_type"] = "组织类型应为党委、党总支、党支部或党小组"
+    parent = db.get("org", v["parent_id"]) if v.get("parent_id") else None
+    if v.get("parent_id") and parent is None:
+        err["parent_id"] = "上级组织不存在"
+    if "org_type" not in err:
+        ptype = parent["org_type"] if parent else None
+        if ptype not in ALLOWED_PARENTS[v["org_type"]]:
+            err["parent_id"] = (f"{v['org_type']}不能设在{ptype or '最上层'}之下"
+                                f"（可设在：{'、'.join(p or '最上层' for p in ALLOWED_PARENTS[v['org_type']])}）")
+    kind = v.get("kind") or None
+    v["kind"] = kind
+    if kind is not None and kind not in KINDS:
+        err["kind"] = f"支部类别应为：{'、'.join(KINDS)}"
+    if v.get("org_type") == "党支部" and kind is None:
+        err["kind"] = "党支部须选择类别（村、社区、机关、事业单位、企业、社会组织、网格）"
+    if v.get("founded_on"):
+        if not dates.is_iso_date(v["founded_on"]):
+            err["founded_on"] = "成立日期格式应为2020-07-01"
+    if parent is not None:
+        v["office_id"] = parent["office_id"]
+    if org_id and v.get("parent_id") and v["parent_id"] in subtree_ids(db, org_id):
+        err["parent_id"] = "不能把组织移到它自己的下级之下"
+    if "name" not in err and v.get("office_id"):
+        clash = db.scalar("SELECT id FROM org WHERE office_id = ? AND ifnull(parent_id,'') = ifnull(?, '') "
+                          "AND name = ? AND id != ifnull(?, '')",
+                          (v["office_id"], v.get("parent_id"), v["name"], org_id))
+        if clash:
+            err["name"] = f"同一上级下已有名为“{v['name']}”的组织"
+    if err:
+        raise ValidationError(err)
+    return v
+
+
+def add_org(db: Database, *, parent_id: str | None, name: str, org_type: str, kind: str | None = None,
+            office_id: str | None = None, founded_on: str | None = None, phone: str | None = None,
+            address: str | None = None, note: str = "", sort_order: int | None = None) -> str:
+    values = dict(parent_id=parent_id, name=name, org_type=org_type, kind=kind,
+                  office_id=office_id or db.local_office_id, founded_on=founded_on or None,
+                  phone=phone, address=address, note=note or "")
+    v = _check_org(db, values)
+    if sort_order is None:
+        sort_order = (db.scalar("SELECT max(sort_order) FROM org WHERE ifnull(parent_id,'') = ifnull(?, '')",
+                                (parent_id,)) or 0) + 1
+    v["sort_order"] = sort_order
+    owner = db.scalar("SELECT owner FROM office WHERE id = ?", (v["office_id"],))
+    with db.transaction(f"新增{org_type} {v['name']}") as tx:
+        return tx.insert("org", {**v, "owner": owner or tx.owner})
+
+
+def update_org(db: Database, org_id: str, values: dict, *, expected_rev: int | None = None) -> None:
+    current = db.get("org", org_id)
+    if current is None:
+        raise UserError("组织不存在")
+    merged = {k: current[k] for k in ("parent_id", "name", "org_type", "kind", "office_id", "founded_on",
+                                       "phone", "address", "note")}
+    merged.update(values)
+    v = _check_org(db, merged, org_id)
+    if v["org_type"] != current["org_type"] and db.scalar("SELECT 1 FROM org WHERE parent_id = ?", (org_id,)):
+        raise UserError("该组织下已有下级组织，不能改变组织类型")
+    with db.transaction(f"修改组织 {v['name']}") as tx:
+        tx.update("org", org_id, v, expected_rev=expected_rev)
+
+
+def delete_org(db: Database, org_id: str) -> None:
+    org = db.get("org", org_id)
+    if org is None:
+        raise UserError("组织不存在")
+    if org["parent_id"] is None:
+        raise UserError("不能删除本单位的最上级党委")
+    if db.scalar("SELECT 1 FROM org WHERE parent_id = ?", (org_id,)):
+        raise UserError(f"“{org['name']}”下还有下级组织，请先删除或移走它们")
+    n = db.scalar("SELECT count(*) FROM member WHERE org_id = ? OR group_id = ?", (org_id, org_id))
+    if n:
+        raise UserError(f"“{org['name']}”还有 {n} 名党员，请先把他们转到其他组织")
+    with db.transaction(f"删除组织 {org['name']}") as tx:
+        tx.delete("org", org_id)
+
+
+# ---- committees and terms (支委班子与任期) ------------------------------------------
+
+@dataclass(frozen=True)
+class TermInfo:
+    id: str
+    org_id: str
+    start: dt.date
+    years: int
+    extension_months: int
+    due: dt.date  # when the next election is due, extension included
+
+    def days_left(self, today: dt.date) -> int:
+        return (self.due - today).days
+
+
+def term_due(start_date: str, years: int, extension_months: int) -> dt.date:
+    return dates.add_months(dates.add_years(dates.parse_iso(start_date), years), extension_months)
+
+
+def current_term(db: Database, org_id: str) -> TermInfo | None:
+    row = db.one("SELECT * FROM committee_term WHERE org_id = ? AND ended_on IS NULL "
+                 "ORDER BY start_date DESC LIMIT 1", (org_id,))
+    if row is None:
+        return None
+    return TermInfo(row["id"], org_id, dates.parse_iso(row["start_date"]), row["years"],
+                    row["extension_months"], term_due(row["start_date"], row["years"], row["extension_months"]))
+
+
+def start_term(db: Database, org_id: str, *, start_date: str, years: int, note: str = "") -> str:
+    """A new election: the previous term ends (with its committee) and a new one starts."""
+    org = db.get("org", org_id)
+    if org is None:
+        raise UserError("组织不存在")
+    if org["org_type"] == "党小组":
+        raise UserError("党小组不设支委会，只设党小组长")
+    err = {}
+    if years not in (2, 3):
+        err["years"] = "每届任期为2年或3年"
+    if not dates.is_iso_date(start_date):
+        err["start_date"] = "换届日期格式应为2024-03-01"
+    elif dates.parse_iso(start_date) > dates.today():
+        err["start_date"] = "换届日期不能晚于今天"
+    previous = current_term(db, org_id)
+    if previous and "start_date" not in err and dates.parse_iso(start_date) <= previous.start:
+        err["start_date"] = f"换届日期应晚于上一届的开始日期{dates.format_cn(previous.start)}"
+    if err:
+        raise ValidationError(err)
+    with db.transaction(f"{org['name']}换届") as tx:
+        if previous:
+            tx.update("committee_term", previous.id, {"ended_on": start_date})
+            for cm in db.query("SELECT id FROM committee_member WHERE term_id = ? AND end_date IS NULL",
+                               (previous.id,)):
+                tx.update("committee_member", cm["id"], {"end_date": start_date})
+        return tx.insert("committee_term", {"org_id": org_id, "start_date": start_date, "years": years,
+                                            "note": note, "owner": org["owner"]})
+
+
+def extend_term(db: Database, term_id: str, *, months: int, approval: str) -> None:
+    """延期换届: needs the higher organisation's approval, normally at most one year."""
+    term = db.get("committee_term", term_id)
+    if term is None:
+        raise UserError("任期记录不存在")
+    err = {}
+    if not 1 <= int(months) <= 12:
+        err["months"] = "延期换届一般不超过一年（1至12个月）"
+    if not (approval or "").strip():
+        err["approval"] = "延期换届须经上级党组织批准，请填写批准单位和文号"
+    if err:
+        raise ValidationError(err)
+    with db.transaction("延期换届") as tx:
+        tx.update("committee_term", term_id, {"extension_months": int(months),
+                                              "extension_approval": approval.strip()})
+
+
+def committee(db: Database, org_id: str) -> list:
+    """Current committee members of an organisation, secretary first."""
+    term = current_term(db, org_id)
+    if term is None:
+        return []
+    order = " ".join(f"WHEN '{r}' THEN {i}" for i, r in enumerate(ROLES))
+    return db.query(f"SELECT * FROM committee_member WHERE term_id = ? AND end_date IS NULL "
+                    f"ORDER BY CASE role {order} END, start_date", (term.id,))
+
+
+def add_committee_member(db: Database, org_id: str, *, role: str, start_date: str,
+                         member_id: str | None = None, name: str | None = None) -> str:
+    term = current_term(db, org_id)
+    if term is None:
+        raise UserError("请先录入本届支委班子的换届日期和任期")
+    err = {}
+    if role not in ROLES:
+        err["role"] = f"职务应为：{'、'.join(ROLES)}"
+    member = db.get("member", member_id) if member_id else None
+    if member_id and member is None:
+        err["member_id"] = "党员不存在"
+    name = (member["name"] if member else (name or "").strip())
+    if not name:
+        err["member_id"] = "请选择担任职务的党员"
+    if not dates.is_iso_date(start_date):
+        err["start_date"] = "任职日期格式应为2024-03-01"
+    current = committee(db, org_id)
+    if role in SINGLE_ROLES and any(c["role"] == role for c in current):
+        err["role"] = f"本届已有{role}，请先办理原{role}离任"
+    if member_id and any(c["member_id"] == member_id for c in current):
+        err["member_id"] = f"{name}已是本届支委成员"
+    if err:
+        raise ValidationError(err)
+    owner = db.scalar("SELECT owner FROM org WHERE id = ?", (org_id,))
+    with db.transaction(f"任命{role} {name}") as tx:
+        return tx.insert("committee_member", {"term_id": term.id, "member_id": member_id, "name": name,
+                                              "role": role, "start_date": start_date, "owner": owner})
+
+
+def end_committee_member(db: Database, cm_id: str, *, end_date: str) -> None:
+    cm = db.get("committee_member", cm_id)
+    if cm is None:
+        raise UserError("支委成员记录不存在")
+    if not dates.is_iso_date(end_date):
+        raise ValidationError({"end_date": "离任日期格式应为2024-03-01"})
+    if end_date < cm["start_date"]:
+        raise ValidationError({"end_date": "离任日期不能早于任职日期"})
+    with db.transaction(f"{cm['name']}离任{cm['role']}") as tx:
+        tx.update("committee_member", cm_id, {"end_date": end_date})

@@ -1,0 +1,102 @@
+"""Warnings the registry computes: terms, vacant secretaries, committee size, small branches,
+overdue probation, lost contact."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+
+from .. import dates
+from ..db import Database
+from .orgs import MAX_COMMITTEE, term_due
+
+DUE_SOON_DAYS = 90
+MIN_FULL_MEMBERS = 3
+
+
+@dataclass(frozen=True)
+class Warning:
+    code: str
+    level: str  # '严重' or '提醒'
+    message: str
+    org_id: str | None
+    org_name: str
+    member_id: str | None = None
+    office_id: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+LABELS = {
+    "term_expired": "任期届满未换届",
+    "term_due": "即将换届",
+    "no_term": "未录入任期",
+    "secretary_vacant": "书记空缺",
+    "committee_too_large": "支委超过7人",
+    "too_few_members": "正式党员不足3人",
+    "probation_overdue": "预备期满未转正",
+    "lost_contact": "失联党员",
+}
+
+
+def compute_warnings(db: Database, today: dt.date | None = None, *, office_id: str | None = None
+                     ) -> list[Warning]:
+    today = today or dates.today()
+    out: list[Warning] = []
+    office_filter = "AND o.office_id = ?" if office_id else ""
+    p_office = [office_id] if office_id else []
+
+    orgs = db.query(f"""SELECT o.id, o.name, o.org_type, o.office_id,
+              t.start_date, t.years, t.extension_months,
+              (SELECT count(*) FROM committee_member c WHERE c.term_id = t.id AND c.end_date IS NULL) AS size,
+              (SELECT count(*) FROM committee_member c WHERE c.term_id = t.id AND c.end_date IS NULL
+                      AND c.role = '书记') AS secretaries
+            FROM org o LEFT JOIN committee_term t ON t.org_id = o.id AND t.ended_on IS NULL
+            WHERE o.org_type IN ('党委', '党总支', '党支部') {office_filter}
+            ORDER BY o.office_id, o.sort_order""", p_office)
+    for o in orgs:
+        where = dict(org_id=o["id"], org_name=o["name"], office_id=o["office_id"])
+        if o["start_date"] is None:
+            out.append(Warning("no_term", "提醒", f"{o['name']}未录入支委班子换届信息", **where))
+            out.append(Warning("secretary_vacant", "严重", f"{o['name']}书记空缺", **where))
+            continue
+        due = term_due(o["start_date"], o["years"], o["extension_months"])
+        left = (due - today).days
+        if left < 0:
+            out.append(Warning("term_expired", "严重",
+                               f"{o['name']}任期已于{dates.format_cn(due)}届满，已超期{-left}天未换届", **where))
+        elif left <= DUE_SOON_DAYS:
+            out.append(Warning("term_due", "提醒",
+                               f"{o['name']}任期将于{dates.format_cn(due)}届满（还有{left}天），请准备换届", **where))
+        if not o["secretaries"]:
+            out.append(Warning("secretary_vacant", "严重", f"{o['name']}书记空缺", **where))
+        if o["size"] > MAX_COMMITTEE:
+            out.append(Warning("committee_too_large", "严重",
+                               f"{o['name']}支委会有{o['size']}人，超过{MAX_COMMITTEE}人的上限", **where))
+
+    for o in db.query(f"""SELECT o.id, o.name, o.office_id,
+              (SELECT count(*) FROM member m WHERE m.org_id = o.id AND m.category = '正式党员'
+                      AND m.status IN ('正常', '失联')) AS full_members
+            FROM org o WHERE o.org_type = '党支部' {office_filter}""", p_office):
+        if o["full_members"] < MIN_FULL_MEMBERS:
+            out.append(Warning("too_few_members", "严重",
+                               f"{o['name']}只有{o['full_members']}名正式党员，不足{MIN_FULL_MEMBERS}人",
+                               o["id"], o["name"], office_id=o["office_id"]))
+
+    year_ago = dates.add_years(today, -1).isoformat()
+    for m in db.query(f"""SELECT m.id, m.name, m.join_date, o.id AS org_id, o.name AS org_name, o.office_id
+            FROM member m JOIN org o ON o.id = m.org_id
+            WHERE m.category = '预备党员' AND m.status IN ('正常', '失联') AND m.join_date < ? {office_filter}
+            ORDER BY m.join_date""", [year_ago] + p_office):
+        out.append(Warning("probation_overdue", "严重",
+                           f"{m['org_name']}预备党员{m['name']}于{dates.format_cn(m['join_date'])}入党，"
+                           f"预备期已满一年，尚未办理转正", m["org_id"], m["org_name"], m["id"], m["office_id"]))
+    for m in db.query(f"""SELECT m.id, m.name, o.id AS org_id, o.name AS org_name, o.office_id,
+              (SELECT max(event_date) FROM member_event e WHERE e.member_id = m.id AND e.event_type = '失联') AS since
+            FROM member m JOIN org o ON o.id = m.org_id WHERE m.status = '失联' {office_filter}
+            ORDER BY m.name_pinyin""", p_office):
+        since = f"自{dates.format_cn(m['since'])}起" if m["since"] else ""
+        out.append(Warning("lost_contact", "提醒", f"{m['org_name']}党员{m['name']}{since}失去联系",
+                           m["org_id"], m["org_name"], m["id"], m["office_id"]))
+    return out
