@@ -1,0 +1,1 @@
+"""The Qt face of the app (PySide6 only here)."""

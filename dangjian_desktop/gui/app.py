@@ -1,0 +1,61 @@
+"""Starting the GUI: QApplication with Chinese translations, the bundled font, the icon."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from .. import APP_TITLE
+from ..paths import resource
+
+log = logging.getLogger(__name__)
+
+
+def create_app(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName("dangjian-desktop")
+    app.setApplicationDisplayName(APP_TITLE)
+    app.setOrganizationName("dangjian-desktop")
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    _install_translations(app)
+    try:
+        from .fonts import install_app_font
+
+        install_app_font(app)
+    except ImportError:
+        pass
+    icon = resource("icons", "app.png")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    return app
+
+
+def _install_translations(app: QApplication) -> None:
+    """Standard dialogs (file dialogs, message boxes) in Chinese: Qt's own zh_CN catalogues."""
+    dirs = [Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)), resource("translations")]
+    for name in ("qtbase_zh_CN", "qt_zh_CN"):
+        for d in dirs:
+            tr = QTranslator(app)
+            if tr.load(name, str(d)):
+                app.installTranslator(tr)
+                break
+
+
+def run(db_path: Path | None) -> int:
+    from ..paths import default_db_path
+    from .main_window import MainWindow
+
+    app = create_app()
+    if db_path is None:
+        last = Path(MainWindow.last_db_setting() or default_db_path())
+        db_path = last if last.exists() else None
+    win = MainWindow(db_path)
+    win.show()
+    return app.exec()

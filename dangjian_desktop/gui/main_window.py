@@ -1,0 +1,184 @@
+"""The main window: four tabs over one office database, File menu, status bar."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout,
+                               QWidget)
+
+from .. import APP_TITLE, __version__
+from ..db import Database
+from ..paths import default_db_path
+from .errors import show_error
+
+log = logging.getLogger(__name__)
+
+
+class PlaceholderTab(QWidget):
+    """A tab whose features come later: says plainly what will be there."""
+
+    def __init__(self, title: str, text: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        label = QLabel(f"<h2>{title}</h2><p>{text}</p>")
+        label.setWordWrap(True)
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(label)
+
+    def set_database(self, db: Database | None) -> None:
+        pass
+
+
+def _tab(module: str, cls: str, title: str, text: str) -> QWidget:
+    """The real tab when its module is present, else a placeholder naming what will come."""
+    import importlib
+
+    try:
+        mod = importlib.import_module(f".{module}", __package__)
+    except ModuleNotFoundError as e:
+        if e.name and e.name.endswith(module):
+            return PlaceholderTab(title, text)
+        raise
+    return getattr(mod, cls)()
+
+
+class MainWindow(QMainWindow):
+    database_changed = Signal(object)  # the new Database or None
+    data_changed = Signal(object)  # set of table names changed by a committed unit of work
+
+    def __init__(self, db_path: Path | None = None, *, settings: QSettings | None = None):
+        super().__init__()
+        self.db: Database | None = None
+        self.settings = settings or QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                                              "dangjian-desktop", "dangjian-desktop")
+        self.setWindowTitle(APP_TITLE)
+        self.resize(1280, 800)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.setCentralWidget(self.tabs)
+        self.registry_tab = _tab("registry_tab", "RegistryTab", "组织台账", "")
+        self.points_tab = _tab("points_tab", "PointsTab", "党员积分",
+                               "这里将提供：积分细则、三会一课会议与考勤登记、年度积分汇总与星级党员评定、民主评议党员。")
+        self.assessment_tab = _tab("assessment_tab", "AssessmentTab", "考核检查",
+                                   "这里将提供：评分方案浏览与试算、年度考核轮次、检查清单打分、抽签交叉考核、申诉与公示。")
+        self.reports_tab = _tab("reports_tab", "ReportsTab", "结果报告",
+                                "这里将提供：评定结果汇总、公示表预览与打印、往年对比、整改台账。")
+        for widget, title in ((self.registry_tab, "组织台账(&1)"), (self.points_tab, "党员积分(&2)"),
+                              (self.assessment_tab, "考核检查(&3)"), (self.reports_tab, "结果报告(&4)")):
+            self.tabs.addTab(widget, title)
+            if hasattr(widget, "set_database"):
+                self.database_changed.connect(widget.set_database)
+            if hasattr(widget, "on_data_changed"):
+                self.data_changed.connect(widget.on_data_changed)
+
+        self.db_label = QLabel()
+        self.statusBar().addPermanentWidget(self.db_label)
+        self._build_menus()
+        self._show_db_state()
+        if db_path is not None:
+            self.open_database(Path(db_path))
+
+    @staticmethod
+    def last_db_setting() -> str | None:
+        s = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "dangjian-desktop", "dangjian-desktop")
+        value = s.value("last_db")
+        return str(value) if value else None
+
+    # ---- menus ---------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("文件(&F)")
+        self.action_new = QAction("新建数据库(&N)…", self, shortcut=QKeySequence.StandardKey.New,
+                                  triggered=self.new_database_dialog)
+        self.action_open = QAction("打开数据库(&O)…", self, shortcut=QKeySequence.StandardKey.Open,
+                                   triggered=self.open_database_dialog)
+        self.action_close = QAction("关闭数据库(&C)", self, triggered=self.close_database)
+        self.action_quit = QAction("退出(&X)", self, shortcut=QKeySequence("Ctrl+Q"), triggered=self.close)
+        for a in (self.action_new, self.action_open, self.action_close):
+            file_menu.addAction(a)
+        file_menu.addSeparator()
+        file_menu.addAction(self.action_quit)
+        help_menu = self.menuBar().addMenu("帮助(&H)")
+        help_menu.addAction(QAction("关于党建台账(&A)", self, triggered=self._about))
+
+    def _about(self) -> None:
+        QMessageBox.about(self, "关于党建台账",
+                          f"<h3>党建台账 {__version__}</h3><p>乡镇党组织台账、考核评定、党员积分与公示。</p>"
+                          f"<p>数据只保存在本机的数据库文件中。</p>")
+
+    # ---- database ------------------------------------------------------------------
+    def new_database_dialog(self) -> None:
+        from ..registry import init_office
+        from .dialogs import NewDatabaseDialog
+
+        answer = NewDatabaseDialog(self).exec()
+        if answer is None:
+            return
+        name, level, path = answer
+        try:
+            db = Database.create(path)
+            try:
+                init_office(db, name=name, level=level)
+            finally:
+                db.close()
+        except Exception as e:  # noqa: BLE001
+            show_error(self, e, "新建数据库")
+            return
+        self.open_database(path)
+
+    def open_database_dialog(self) -> None:
+        start = str(Path(self.settings.value("last_db", str(default_db_path()))).parent)
+        path, _ = QFileDialog.getOpenFileName(self, "打开数据库", start, "党建台账数据库 (*.sqlite);;所有文件 (*)")
+        if path:
+            self.open_database(Path(path))
+
+    def open_database(self, path: Path) -> bool:
+        self.close_database()
+        try:
+            db = Database.open(path, mode="auto")
+        except Exception as e:  # noqa: BLE001
+            show_error(self, e, "打开数据库")
+            self._show_db_state()
+            return False
+        self.db = db
+        db.on_commit(self.data_changed.emit)
+        self.settings.setValue("last_db", str(path))
+        if db.readonly and db.holder is not None:
+            QMessageBox.information(self, "只读打开",
+                                    f"数据库正被{db.holder.describe()}使用。\n本窗口以只读方式打开，不能修改数据。")
+        elif db.stale_lock_cleared is not None:
+            self.statusBar().showMessage("上次程序未正常退出，遗留的锁已清除；数据完好。", 10000)
+        self._show_db_state()
+        self.database_changed.emit(db)
+        return True
+
+    def close_database(self) -> None:
+        if self.db is None:
+            return
+        db, self.db = self.db, None
+        self.database_changed.emit(None)
+        db.close()
+        self._show_db_state()
+
+    def _show_db_state(self) -> None:
+        if self.db is None:
+            self.db_label.setText("未打开数据库")
+            self.setWindowTitle(APP_TITLE)
+            return
+        from ..registry import local_office
+
+        try:
+            office = local_office(self.db)["name"]
+        except Exception:  # noqa: BLE001 - an empty database still opens
+            office = "未初始化"
+        ro = "（只读）" if self.db.readonly else ""
+        self.db_label.setText(f"数据库：{self.db.path}{ro}")
+        self.setWindowTitle(f"{office} - {APP_TITLE}{ro}")
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.close_database()
+        super().closeEvent(event)
