@@ -10,6 +10,7 @@ import argparse
 import importlib
 import json
 import logging
+import os
 import pkgutil
 import sqlite3
 import sys
@@ -130,6 +131,13 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as e:
         print(e.message, file=sys.stderr)
         return e.exit_code
+    except BrokenPipeError:
+        # Output piped into `head` and the like: the reader left; not an error.
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 0
     except KeyboardInterrupt:
         print("已取消。", file=sys.stderr)
         return 130

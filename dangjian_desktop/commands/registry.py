@@ -1,0 +1,124 @@
+"""`dangjian init | demo | stats | warnings | verify`: the office database and its registry."""
+
+from __future__ import annotations
+
+import time
+
+from .. import dates
+from ..errors import UserError
+
+
+def register(sub, group) -> None:
+    p = sub.add_parser("init", help="新建数据库并建立本单位（唯一会创建数据库文件的命令）")
+    p.add_argument("--name", required=True, help="单位名称，如“文城镇”")
+    p.add_argument("--level", required=True, choices=["town", "county"], help="town=乡镇，county=县")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("demo", help="在新建的空数据库中生成演示数据")
+    p.add_argument("--towns", type=int, default=None, help="县级数据库生成的乡镇数（默认3）")
+    p.add_argument("--seed", type=int, default=1, help="随机种子：同一种子生成相同的数据")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("stats", help="统计单位、组织和党员数量")
+    p.add_argument("--json", action="store_true", help="输出JSON")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("warnings", help="列出需要处理的提醒（换届、书记空缺、预备期满等）")
+    p.add_argument("--json", action="store_true", help="输出JSON")
+    p.set_defaults(func=cmd_warnings)
+
+    p = sub.add_parser("verify", help="检查数据库完整性和变更日志")
+    p.set_defaults(func=cmd_verify)
+
+
+def cmd_init(ctx) -> int:
+    from ..db import Database
+    from ..registry import init_office
+
+    path = ctx.db_path
+    if path.exists():
+        raise UserError(f"数据库文件已存在：{path}（不会覆盖）")
+    db = Database.create(path)
+    try:
+        init_office(db, name=ctx.args.name, level=ctx.args.level)
+    except BaseException:
+        db.close()
+        for suffix in ("", "-wal", "-shm"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        raise
+    db.close()
+    print(f"已创建数据库 {path}")
+    return 0
+
+
+def cmd_demo(ctx) -> int:
+    from ..demo import generate
+
+    with ctx.open_db("write") as db:
+        t0 = time.perf_counter()
+        counts = generate(db, towns=ctx.args.towns, seed=ctx.args.seed,
+                          progress=lambda m: print(m, flush=True))
+        print(f"完成：{counts['offices']}个单位，{counts['branches']}个党支部，{counts['members']}名党员，"
+              f"用时{time.perf_counter() - t0:.1f}秒")
+    return 0
+
+
+def stats(db) -> dict:
+    q = db.scalar
+    return {
+        "offices": q("SELECT count(*) FROM office"),
+        "towns": q("SELECT count(*) FROM office WHERE level = 'town'"),
+        "orgs": q("SELECT count(*) FROM org"),
+        "party_committees": q("SELECT count(*) FROM org WHERE org_type = '党委'"),
+        "general_branches": q("SELECT count(*) FROM org WHERE org_type = '党总支'"),
+        "branches": q("SELECT count(*) FROM org WHERE org_type = '党支部'"),
+        "groups": q("SELECT count(*) FROM org WHERE org_type = '党小组'"),
+        "members": q("SELECT count(*) FROM member WHERE status IN ('正常', '失联')"),
+        "members_full": q("SELECT count(*) FROM member WHERE status IN ('正常', '失联') AND category = '正式党员'"),
+        "members_probationary": q("SELECT count(*) FROM member WHERE status IN ('正常', '失联') "
+                                  "AND category = '预备党员'"),
+        "members_all_records": q("SELECT count(*) FROM member"),
+        "schema_version": db.schema_version,
+    }
+
+
+def cmd_stats(ctx) -> int:
+    from ..registry import local_office
+
+    with ctx.open_db("read") as db:
+        s = stats(db)
+        office = local_office(db)
+        if ctx.args.json:
+            ctx.print_json({"office": office["name"], "level": office["level"], **s})
+        else:
+            print(f"{office['name']}：{s['offices']}个单位，{s['branches']}个党支部，{s['groups']}个党小组，"
+                  f"党员{s['members']}名（正式{s['members_full']}，预备{s['members_probationary']}）")
+    return 0
+
+
+def cmd_warnings(ctx) -> int:
+    from ..registry import compute_warnings
+    from ..registry.warnings import LABELS
+
+    with ctx.open_db("read") as db:
+        ws = compute_warnings(db)
+    if ctx.args.json:
+        ctx.print_json([{**w.to_dict(), "label": LABELS[w.code]} for w in ws])
+    else:
+        for w in ws:
+            print(f"[{w.level}] {LABELS[w.code]}：{w.message}")
+        print(f"共{len(ws)}条提醒（{dates.format_cn(dates.today())}）")
+    return 0
+
+
+def cmd_verify(ctx) -> int:
+    with ctx.open_db("read") as db:
+        problems = db.verify()
+        rows = db.scalar("SELECT count(*) FROM change_log")
+    if problems:
+        for p in problems:
+            print(f"✗ {p}")
+        print(f"发现{len(problems)}个问题。")
+        return 1
+    print(f"✓ 数据库完好：完整性检查通过，外键完整，{rows}条变更日志与数据一致。")
+    return 0
