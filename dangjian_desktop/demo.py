@@ -165,14 +165,14 @@ class _Gen:
                 probation = r.random() < 0.04
                 if bid == small_branch:
                     probation = i == 2
-                overdue = probation and r.random() < 0.3
+                overdue = probation and r.random() < 0.15
                 row = self.member_row(bid, owner, kind, group_id=r.choice(groups) if groups else None,
                                       probationary=probation, overdue=overdue)
                 members.append(row)
                 events.append({"id": _uuid(r), "member_id": row["id"], "event_type": "入党登记",
                                "event_date": dates.parse_iso(row["join_date"], allow_month=True).isoformat(),
                                "to_org_id": bid, "to_status": "正常", "owner": owner, "note": ""})
-                if r.random() < 0.008:
+                if r.random() < 0.004:
                     row["status"] = "失联"
                     events.append({"id": _uuid(r), "member_id": row["id"], "event_type": "失联",
                                    "event_date": (self.today - dt.timedelta(days=r.randint(30, 900))).isoformat(),

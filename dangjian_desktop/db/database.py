@@ -59,8 +59,11 @@ class Database:
 
     # ---- opening -------------------------------------------------------------------
     @classmethod
-    def create(cls, path: str | Path) -> "Database":
-        """Create a new, empty, migrated database. Refuses to overwrite an existing file."""
+    def create(cls, path: str | Path, *, schema_version: int | None = None) -> "Database":
+        """Create a new, empty, migrated database. Refuses to overwrite an existing file.
+
+        `schema_version` stops at an older schema (for testing migrations from it).
+        """
         path = Path(path)
         if path.exists():
             raise UserError(f"文件已存在，不会覆盖：{path}")
@@ -71,7 +74,7 @@ class Database:
         conn = _connect(path, readonly=False)
         db = cls(path, conn, lock)
         try:
-            db._migrate(backup=False)
+            db._migrate(backup=False, upto=schema_version)
             with db.transaction("创建数据库", actor=current_actor()) as tx:
                 tx.execute("INSERT INTO meta(key, value) VALUES ('app', ?), ('created_at', ?), ('created_by', ?)",
                            (APP_NAME, now_iso(), __version__))
@@ -156,9 +159,9 @@ class Database:
                 "SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]:
             raise UserError(f"{self.path} 不是党建台账的数据库。")
 
-    def _migrate(self, *, backup: bool) -> None:
+    def _migrate(self, *, backup: bool, upto: int | None = None) -> None:
         have = self.schema_version
-        steps = [m for m in all_migrations() if m.version > have]
+        steps = [m for m in all_migrations() if m.version > have and (upto is None or m.version <= upto)]
         if not steps:
             return
         if backup and have > 0:

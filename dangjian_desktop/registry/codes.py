@@ -29,9 +29,21 @@ class CodeTable:
         return self.aliases.get(t)
 
     def suggest(self, text: str) -> str | None:
-        """The closest official value, for an error message's suggestion."""
+        """The closest official value, for an error message's suggestion.
+
+        Typos in Chinese are mostly homophones (汗族 for 汉族), so sound is compared first.
+        """
+        from ..pinyin import full
+
         t = str(text).strip()
-        hits = difflib.get_close_matches(t, self.values, n=1, cutoff=0.4)
+        sound = full(t)
+        by_sound = {full(v): v for v in self.values}
+        if sound in by_sound:
+            return by_sound[sound]
+        hits = difflib.get_close_matches(sound, list(by_sound), n=1, cutoff=0.75)
+        if hits:
+            return by_sound[hits[0]]
+        hits = difflib.get_close_matches(t, self.values, n=1, cutoff=0.6)
         if hits:
             return hits[0]
         for v in self.values:

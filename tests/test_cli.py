@@ -1,0 +1,107 @@
+"""The `dangjian` command: init, demo, stats, warnings, verify and its Chinese errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from dangjian_desktop.cli import main
+
+
+def run(*args):
+    """Run the CLI in a subprocess, as a clerk would."""
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    return subprocess.run([sys.executable, "-m", "dangjian_desktop.cli", *args], capture_output=True,
+                          text=True, env=env, timeout=120)
+
+
+@pytest.fixture
+def town_db(tmp_path, capsys):
+    path = tmp_path / "town.sqlite"
+    assert main(["--db", str(path), "init", "--name", "文城镇", "--level", "town"]) == 0
+    assert main(["--db", str(path), "demo", "--seed", "7"]) == 0
+    capsys.readouterr()
+    return path
+
+
+def test_init_creates_the_database_and_refuses_to_overwrite(tmp_path, capsys):
+    path = tmp_path / "a.sqlite"
+    assert main(["--db", str(path), "init", "--name", "文城镇", "--level", "town"]) == 0
+    assert path.exists()
+    assert main(["--db", str(path), "init", "--name", "别的镇", "--level", "town"]) != 0
+    assert "已存在" in capsys.readouterr().err
+
+
+def test_stats_json_has_integer_counts(town_db, capsys):
+    assert main(["--db", str(town_db), "stats", "--json"]) == 0
+    s = json.loads(capsys.readouterr().out)
+    assert s["offices"] == 1 and s["branches"] >= 20 and s["members"] > 500
+    assert all(isinstance(s[k], int) for k in ("offices", "branches", "members"))
+
+
+def test_warnings_json_lists_the_planted_problems(town_db, capsys):
+    assert main(["--db", str(town_db), "warnings", "--json"]) == 0
+    ws = json.loads(capsys.readouterr().out)
+    found = {w["code"] for w in ws}
+    assert {"secretary_vacant", "committee_too_large", "too_few_members", "probation_overdue",
+            "lost_contact"} <= found
+    assert all(w["message"] and w["label"] for w in ws)
+
+
+def test_verify_passes_on_a_sound_database(town_db, capsys):
+    assert main(["--db", str(town_db), "verify"]) == 0
+    assert "完好" in capsys.readouterr().out
+
+
+def test_verify_fails_on_a_tampered_database(town_db, capsys):
+    import sqlite3
+
+    c = sqlite3.connect(town_db)
+    c.execute('DROP TRIGGER "audit_member_upd"')
+    c.execute("UPDATE member SET name = '篡改', rev = rev + 1 WHERE rowid = 1")
+    c.commit()
+    c.close()
+    assert main(["--db", str(town_db), "verify"]) == 1
+    assert "不一致" in capsys.readouterr().out
+
+
+def test_county_demo_creates_several_towns(tmp_path, capsys):
+    path = tmp_path / "county.sqlite"
+    main(["--db", str(path), "init", "--name", "示范县", "--level", "county"])
+    assert main(["--db", str(path), "demo", "--towns", "2", "--seed", "1"]) == 0
+    capsys.readouterr()
+    main(["--db", str(path), "stats", "--json"])
+    s = json.loads(capsys.readouterr().out)
+    assert s["offices"] == 3 and s["towns"] == 2
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["stats", "--json"], "找不到数据库文件"),
+    (["init", "--name", "x"], "缺少必需的参数"),
+    (["init", "--name", "x", "--level", "city"], "无效的选项"),
+    (["demo", "--towns", "many"], "无效的值"),
+    (["no-such-command"], "无效的选项"),
+])
+def test_user_errors_are_chinese_without_traceback(tmp_path, args, fragment):
+    r = run("--db", str(tmp_path / "missing.sqlite"), *args)
+    assert r.returncode != 0
+    assert fragment in r.stderr
+    assert "Traceback" not in r.stderr + r.stdout
+
+
+def test_demo_refuses_a_database_that_has_data(town_db, capsys):
+    assert main(["--db", str(town_db), "demo"]) != 0
+    assert "已有组织或党员" in capsys.readouterr().err
+
+
+def test_cli_works_where_pyside6_cannot_be_imported(tmp_path):
+    code = ("import sys; sys.modules['PySide6'] = None; from dangjian_desktop.cli import main; "
+            f"sys.exit(main(['--db', {str(tmp_path / 'q.sqlite')!r}, 'init', '--name', '文城镇', '--level', 'town']))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    r = run("--db", str(tmp_path / "q.sqlite"), "stats", "--json")
+    assert json.loads(r.stdout)["offices"] == 1

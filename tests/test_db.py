@@ -1,0 +1,172 @@
+"""The data layer: pragmas, unit of work, change log, revisions, refusals."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from dangjian_desktop.db import Database, latest_version
+from dangjian_desktop.errors import LockedError, UserError
+
+
+def office_row(db):
+    return db.one("SELECT * FROM office")
+
+
+def test_pragmas_are_set(db):
+    assert db.scalar("PRAGMA journal_mode") == "wal"
+    assert db.scalar("PRAGMA foreign_keys") == 1
+    assert db.scalar("PRAGMA synchronous") == 2  # FULL
+
+
+def test_new_database_is_at_latest_schema(db):
+    assert db.schema_version == latest_version()
+
+
+def test_create_refuses_existing_file(db_path):
+    db_path.write_bytes(b"")
+    with pytest.raises(UserError, match="已存在"):
+        Database.create(db_path)
+
+
+def test_open_missing_file_says_so_in_chinese(tmp_path):
+    with pytest.raises(UserError, match="找不到数据库文件"):
+        Database.open(tmp_path / "nope.sqlite")
+
+
+def test_open_refuses_a_non_sqlite_file(tmp_path):
+    p = tmp_path / "x.sqlite"
+    p.write_text("hello, this is not a database at all")
+    with pytest.raises(UserError, match="不是党建台账的数据库"):
+        Database.open(p)
+
+
+def test_open_refuses_a_foreign_sqlite_file(tmp_path):
+    p = tmp_path / "other.sqlite"
+    c = sqlite3.connect(p)
+    c.execute("CREATE TABLE t (x)")
+    c.close()
+    with pytest.raises(UserError, match="不是党建台账的数据库"):
+        Database.open(p)
+
+
+def test_newer_schema_is_refused_with_a_clear_message(db, db_path):
+    db.conn.execute(f"PRAGMA user_version = {latest_version() + 1}")
+    db.close()
+    with pytest.raises(UserError, match="更新版本"):
+        Database.open(db_path)
+
+
+def test_every_change_is_logged_with_old_and_new_values(db):
+    with db.transaction("新增", actor="测试员") as tx:
+        oid = tx.insert("setting", {"id": "phone", "value": "0898-1234567"})
+    with db.transaction("修改", actor="测试员") as tx:
+        tx.update("setting", oid, {"value": "0898-7654321"})
+    with db.transaction("删除", actor="测试员") as tx:
+        tx.delete("setting", oid)
+    rows = db.query("""SELECT c.op, c.old, c.new, t.actor, t.reason FROM change_log c
+                       JOIN tx_log t ON t.id = c.tx_id WHERE c.tbl = 'setting' ORDER BY c.seq""")
+    assert [r["op"] for r in rows] == ["insert", "update", "delete"]
+    assert json.loads(rows[0]["new"])["value"] == "0898-1234567"
+    assert json.loads(rows[1]["old"])["value"] == "0898-1234567"
+    assert json.loads(rows[1]["new"])["value"] == "0898-7654321"
+    assert rows[2]["new"] is None and json.loads(rows[2]["old"])["rev"] == 2
+    assert {r["actor"] for r in rows} == {"测试员"}
+    assert [r["reason"] for r in rows] == ["新增", "修改", "删除"]
+
+
+def test_failed_unit_of_work_leaves_no_row_and_no_log(db):
+    before = db.scalar("SELECT count(*) FROM change_log"), db.scalar("SELECT count(*) FROM tx_log")
+    with pytest.raises(RuntimeError):
+        with db.transaction("会失败") as tx:
+            tx.insert("setting", {"id": "k", "value": "v"})
+            raise RuntimeError("boom")
+    assert db.get("setting", "k") is None
+    assert (db.scalar("SELECT count(*) FROM change_log"), db.scalar("SELECT count(*) FROM tx_log")) == before
+
+
+def test_rows_carry_identity_owner_revision_and_time(db):
+    with db.transaction("t") as tx:
+        rid = tx.insert("setting", {"id": "k", "value": "1"})
+    row = db.get("setting", rid)
+    assert row["owner"] == db.local_office_id
+    assert row["rev"] == 1 and row["updated_at"]
+    with db.transaction("t") as tx:
+        tx.update("setting", rid, {"value": "2"})
+    assert db.get("setting", rid)["rev"] == 2
+
+
+def test_update_without_revision_bump_is_refused(db):
+    with db.transaction("t") as tx:
+        tx.insert("setting", {"id": "k", "value": "1"})
+    with pytest.raises(sqlite3.IntegrityError, match="revision"):
+        with db.transaction("t") as tx:
+            tx.execute("UPDATE setting SET value = '2' WHERE id = 'k'")
+
+
+def test_stale_revision_is_refused(db):
+    with db.transaction("t") as tx:
+        tx.insert("setting", {"id": "k", "value": "1"})
+    with pytest.raises(UserError, match="已被修改"):
+        with db.transaction("t") as tx:
+            tx.update("setting", "k", {"value": "2"}, expected_rev=5)
+
+
+def test_nested_transactions_join_the_outer_one(db):
+    with pytest.raises(RuntimeError):
+        with db.transaction("outer") as tx:
+            tx.insert("setting", {"id": "a", "value": "1"})
+            with db.transaction("inner") as tx2:
+                assert tx2 is tx
+                tx2.insert("setting", {"id": "b", "value": "2"})
+            raise RuntimeError
+    assert db.get("setting", "a") is None and db.get("setting", "b") is None
+
+
+def test_commit_listeners_hear_the_tables_changed(db):
+    heard = []
+    db.on_commit(heard.append)
+    with db.transaction("t") as tx:
+        tx.insert("setting", {"id": "a", "value": "1"})
+    assert heard == [{"setting"}]
+
+
+def test_verify_is_clean_on_a_sound_database(db):
+    assert db.verify() == []
+
+
+def test_verify_finds_a_change_that_bypassed_the_log(db):
+    with db.transaction("t") as tx:
+        tx.insert("setting", {"id": "a", "value": "1"})
+    db.conn.execute('DROP TRIGGER "audit_setting_upd"')
+    db.conn.execute("UPDATE setting SET value = 'tampered', rev = rev + 1 WHERE id = 'a'")
+    problems = db.verify()
+    assert any("setting" in p and "未记录" in p for p in problems)
+
+
+def test_verify_finds_an_unlogged_delete(db):
+    with db.transaction("t") as tx:
+        tx.insert("setting", {"id": "a", "value": "1"})
+    db.conn.execute('DROP TRIGGER "audit_setting_del"')
+    db.conn.execute("DELETE FROM setting WHERE id = 'a'")
+    assert any("删除" in p for p in db.verify())
+
+
+def test_read_only_database_refuses_writes(db, db_path):
+    db.close()
+    ro = Database.open(db_path, mode="read")
+    try:
+        with pytest.raises(LockedError, match="只读"):
+            with ro.transaction("t") as tx:
+                tx.insert("setting", {"id": "a", "value": "1"})
+    finally:
+        ro.close()
+
+
+def test_opening_an_older_schema_keeps_a_backup(tmp_path):
+    path = tmp_path / "old.sqlite"
+    Database.create(path, schema_version=1).close()
+    Database.open(path).close()
+    assert (tmp_path / "old.before-v2.sqlite").exists()

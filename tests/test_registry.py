@@ -1,0 +1,214 @@
+"""Registry core: tree rules, committees and terms, member history, warnings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dangjian_desktop import dates
+from dangjian_desktop import registry as reg
+from dangjian_desktop.errors import UserError, ValidationError
+from dangjian_desktop.registry.idcard import make
+
+_seq = iter(range(10_000))
+
+
+def person(born=dt.date(1980, 1, 1), male=True, **over):
+    v = {"name": "张伟" if male else "王芳", "ethnicity": "汉族",
+         "id_number": make("140826", born, next(_seq), male), "join_date": "2005-07-01",
+         "full_date": "2006-07-01", "category": "正式党员"}
+    v.update(over)
+    return v
+
+
+@pytest.fixture
+def root(db):
+    return db.scalar("SELECT id FROM org WHERE parent_id IS NULL")
+
+
+@pytest.fixture
+def branch(db, root):
+    return reg.add_org(db, parent_id=root, name="东村党支部", org_type="党支部", kind="村")
+
+
+def codes(db, **kw):
+    return sorted(w.code for w in reg.compute_warnings(db, **kw))
+
+
+@pytest.mark.parametrize("parent_type, child_type, ok", [
+    ("党委", "党总支", True), ("党委", "党支部", True), ("党总支", "党支部", True),
+    ("党支部", "党小组", True), ("党支部", "党支部", False), ("党小组", "党小组", False), ("党委", "党小组", False),
+])
+def test_tree_rules(db, root, parent_type, child_type, ok):
+    parents = {"党委": root}
+    parents["党总支"] = reg.add_org(db, parent_id=root, name="社区党总支", org_type="党总支", kind="社区")
+    parents["党支部"] = reg.add_org(db, parent_id=root, name="西村党支部", org_type="党支部", kind="村")
+    parents["党小组"] = reg.add_org(db, parent_id=parents["党支部"], name="第一党小组", org_type="党小组")
+    kind = "网格" if child_type == "党支部" else None
+    if ok:
+        reg.add_org(db, parent_id=parents[parent_type], name="新组织", org_type=child_type, kind=kind)
+    else:
+        with pytest.raises(ValidationError, match="不能设在"):
+            reg.add_org(db, parent_id=parents[parent_type], name="新组织", org_type=child_type, kind=kind)
+
+
+def test_branch_needs_a_kind_and_a_unique_name(db, root, branch):
+    with pytest.raises(ValidationError, match="须选择类别"):
+        reg.add_org(db, parent_id=root, name="南村党支部", org_type="党支部")
+    with pytest.raises(ValidationError, match="已有名为"):
+        reg.add_org(db, parent_id=root, name="东村党支部", org_type="党支部", kind="村")
+
+
+def test_org_with_members_cannot_be_deleted(db, branch):
+    reg.add_member(db, person(), org_id=branch, event_date="2005-07-01")
+    with pytest.raises(UserError, match="还有 1 名党员"):
+        reg.delete_org(db, branch)
+
+
+def test_new_term_ends_the_previous_one_and_its_committee(db, branch):
+    m = reg.add_member(db, person(), org_id=branch, event_date="2005-07-01")
+    reg.start_term(db, branch, start_date="2021-03-01", years=3)
+    reg.add_committee_member(db, branch, role="书记", member_id=m, start_date="2021-03-01")
+    reg.start_term(db, branch, start_date="2024-03-01", years=3)
+    assert reg.committee(db, branch) == []
+    assert reg.current_term(db, branch).due == dt.date(2027, 3, 1)
+    assert db.scalar("SELECT end_date FROM committee_member") == "2024-03-01"
+
+
+@pytest.mark.parametrize("years", [1, 4, 5])
+def test_term_is_two_or_three_years(db, branch, years):
+    with pytest.raises(ValidationError, match="2年或3年"):
+        reg.start_term(db, branch, start_date="2024-03-01", years=years)
+
+
+def test_extension_needs_approval_and_at_most_a_year(db, branch):
+    tid = reg.start_term(db, branch, start_date="2023-03-01", years=3)
+    with pytest.raises(ValidationError, match="批准"):
+        reg.extend_term(db, tid, months=6, approval="")
+    with pytest.raises(ValidationError, match="不超过一年"):
+        reg.extend_term(db, tid, months=13, approval="镇党委〔2026〕1号")
+    reg.extend_term(db, tid, months=6, approval="镇党委〔2026〕1号")
+    assert reg.current_term(db, branch).due == dt.date(2026, 9, 1)
+
+
+def test_only_one_secretary_at_a_time(db, branch):
+    a = reg.add_member(db, person(), org_id=branch, event_date="2005-07-01")
+    b = reg.add_member(db, person(male=False), org_id=branch, event_date="2005-07-01")
+    reg.start_term(db, branch, start_date="2024-03-01", years=3)
+    reg.add_committee_member(db, branch, role="书记", member_id=a, start_date="2024-03-01")
+    with pytest.raises(ValidationError, match="已有书记"):
+        reg.add_committee_member(db, branch, role="书记", member_id=b, start_date="2024-03-01")
+
+
+def test_status_changes_are_dated_history_never_overwritten(db, branch):
+    m = reg.add_member(db, person(), org_id=branch, event_date="2005-07-01")
+    reg.change_status(db, m, event="失联", date="2024-01-10")
+    reg.change_status(db, m, event="恢复联系", date="2024-05-01")
+    reg.change_status(db, m, event="转出", date="2025-01-01", note="转至县城")
+    events = [(e["event_type"], e["event_date"], e["to_status"]) for e in reg.history(db, m)]
+    assert events == [("入党登记", "2005-07-01", "正常"), ("失联", "2024-01-10", "失联"),
+                      ("恢复联系", "2024-05-01", "正常"), ("转出", "2025-01-01", "已转出")]
+    assert db.get("member", m)["status"] == "已转出"
+
+
+def test_impossible_status_change_is_refused(db, branch):
+    m = reg.add_member(db, person(), org_id=branch, event_date="2005-07-01")
+    with pytest.raises(UserError, match="不能办理“恢复联系”"):
+        reg.change_status(db, m, event="恢复联系", date="2024-05-01")
+
+
+def test_becoming_a_full_member_sets_category_and_date(db, branch):
+    m = reg.add_member(db, person(category="预备党员", full_date=None, join_date="2025-06-01"),
+                       org_id=branch, event_date="2025-06-01")
+    reg.change_status(db, m, event="预备转正", date="2026-06-01")
+    row = db.get("member", m)
+    assert (row["category"], row["full_date"]) == ("正式党员", "2026-06-01")
+
+
+def test_transfer_moves_the_member_and_records_from_where(db, root, branch):
+    other = reg.add_org(db, parent_id=root, name="西村党支部", org_type="党支部", kind="村")
+    m = reg.add_member(db, person(), org_id=branch, event_date="2005-07-01")
+    reg.transfer_member(db, m, to_org_id=other, date="2025-03-01")
+    assert db.get("member", m)["org_id"] == other
+    last = reg.history(db, m)[-1]
+    assert (last["from_org"], last["to_org"]) == ("东村党支部", "西村党支部")
+
+
+def test_duplicate_id_number_is_refused(db, branch):
+    p = person()
+    reg.add_member(db, p, org_id=branch, event_date="2005-07-01")
+    with pytest.raises(ValidationError, match="重复"):
+        reg.add_member(db, dict(p, name="李强"), org_id=branch)
+
+
+def test_removal_needs_a_reason_and_is_logged(db, branch):
+    m = reg.add_member(db, person(), org_id=branch, event_date="2005-07-01")
+    with pytest.raises(ValidationError):
+        reg.remove_member(db, m, reason=" ")
+    reg.remove_member(db, m, reason="录入错误")
+    assert db.get("member", m) is None
+    assert db.scalar("SELECT count(*) FROM change_log WHERE tbl = 'member' AND op = 'delete'") == 1
+    assert db.verify() == []
+
+
+# ---- warnings -----------------------------------------------------------------------
+
+def full_branch(db, branch, n=3, **term):
+    ids = [reg.add_member(db, person(), org_id=branch, event_date="2005-07-01") for _ in range(n)]
+    if term is not None:
+        reg.start_term(db, branch, start_date=term.get("start", "2025-01-01"), years=term.get("years", 3))
+        reg.add_committee_member(db, branch, role="书记", member_id=ids[0], start_date="2025-01-01")
+    return ids
+
+
+def test_a_sound_branch_has_no_warnings(db, branch):
+    full_branch(db, branch)
+    assert [c for c in codes(db) if c not in ("no_term", "secretary_vacant")] == []
+    assert all(w.org_id != branch for w in reg.compute_warnings(db))
+
+
+@pytest.mark.parametrize("today, expected", [
+    (dt.date(2027, 9, 1), []),
+    (dt.date(2027, 10, 3), ["term_due"]),  # 90 days before 2028-01-01
+    (dt.date(2027, 12, 31), ["term_due"]),
+    (dt.date(2028, 1, 2), ["term_expired"]),
+])
+def test_term_warnings(db, branch, today, expected):
+    full_branch(db, branch, start="2025-01-01", years=3)
+    got = [w.code for w in reg.compute_warnings(db, today) if w.org_id == branch]
+    assert got == expected
+
+
+def test_secretary_vacant(db, branch):
+    full_branch(db, branch)
+    sec = db.scalar("SELECT id FROM committee_member WHERE role = '书记'")
+    reg.end_committee_member(db, sec, end_date="2026-01-01")
+    assert "secretary_vacant" in [w.code for w in reg.compute_warnings(db) if w.org_id == branch]
+
+
+def test_committee_larger_than_seven(db, branch):
+    ids = full_branch(db, branch, n=9)
+    for i in ids[1:8]:
+        reg.add_committee_member(db, branch, role="委员", member_id=i, start_date="2025-01-01")
+    assert "committee_too_large" in [w.code for w in reg.compute_warnings(db) if w.org_id == branch]
+
+
+def test_fewer_than_three_full_members(db, branch):
+    full_branch(db, branch, n=2)
+    assert "too_few_members" in [w.code for w in reg.compute_warnings(db) if w.org_id == branch]
+
+
+def test_probationary_member_overdue(db, branch):
+    full_branch(db, branch)
+    joined = dates.add_years(dates.today(), -1) - dt.timedelta(days=2)
+    m = reg.add_member(db, person(category="预备党员", full_date=None, join_date=joined.isoformat()),
+                       org_id=branch, event_date=joined.isoformat())
+    assert [w.member_id for w in reg.compute_warnings(db) if w.code == "probation_overdue"] == [m]
+
+
+def test_lost_contact_member(db, branch):
+    ids = full_branch(db, branch)
+    reg.change_status(db, ids[1], event="失联", date="2025-06-01")
+    ws = [w for w in reg.compute_warnings(db) if w.code == "lost_contact"]
+    assert [w.member_id for w in ws] == [ids[1]] and "2025年6月1日" in ws[0].message
