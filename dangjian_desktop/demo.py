@@ -222,6 +222,13 @@ def _town_names(rng: random.Random, n: int) -> list[str]:
     return names
 
 
+def _module_exists(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:  # the parent package is not there either
+        return False
+
+
 EXTENSIONS = ("dangjian_desktop.assessment.demo", "dangjian_desktop.points.demo")
 
 
@@ -257,7 +264,7 @@ def generate(db: Database, *, towns: int | None = None, seed: int = 1,
             say(f"生成 {office['name']}")
             gen.town(tx, office["id"], office["name"], root, office["id"])
     for module in EXTENSIONS:
-        if importlib.util.find_spec(module) is not None:
+        if _module_exists(module):
             say(f"生成 {module.rsplit('.', 2)[-2]} 演示数据")
             importlib.import_module(module).populate(db, random.Random(f"{seed}-{module}"), today)
     return {
