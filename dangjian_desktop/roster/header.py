@@ -1,0 +1,149 @@
+"""Finding the header row of a roster sheet (below titles and 填报单位 lines) and mapping its columns."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .columns import field_for_header, header_key, label, spec, squeeze
+from .reader import column_letter
+
+SCAN_ROWS = 30          # the header must be within the first rows of a sheet
+MIN_KNOWN = 3           # known column names a row needs to count as the header
+IGNORE = ""             # mapping value: do not import this column
+
+_ID_LIKE = re.compile(r"\d{15}")
+_UNIT_SPLIT = re.compile(r"\s{2,}|\u3000|填报日期|填表日期|日期[:：]|时间[:：]")
+
+
+@dataclass
+class MappedColumn:
+    index: int
+    header: str               # the header text as written (both header rows joined)
+    key: str                  # header_key(header), or '#F' for a column without header text
+    field: str | None         # roster field, or None when not imported
+    auto_field: str | None    # what the synonyms said before any user choice
+
+    @property
+    def letter(self) -> str:
+        return column_letter(self.index)
+
+
+@dataclass
+class SheetLayout:
+    """Where a sheet's header is and what its columns mean."""
+    sheet: str
+    header_rows: tuple[int, ...]            # Excel row numbers (one or two rows)
+    columns: list[MappedColumn]
+    unit_text: str | None = None            # '红星村党支部' from a '填报单位：…' line
+    title: str | None = None
+    notes: list[str] = field(default_factory=list)   # duplicate mappings etc.
+
+    @property
+    def data_start(self) -> int:
+        return self.header_rows[-1] + 1
+
+    def fields(self) -> dict[str, int]:
+        """field -> column index, for the columns that are imported."""
+        return {c.field: c.index for c in self.columns if c.field}
+
+    def column_for(self, field_name: str) -> MappedColumn | None:
+        for c in self.columns:
+            if c.field == field_name:
+                return c
+        return None
+
+
+def _text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v).strip()
+
+
+def _row_fields(row: list) -> dict[int, str]:
+    out = {}
+    for i, v in enumerate(row):
+        if isinstance(v, str):
+            f = field_for_header(v)
+            if f:
+                out[i] = f
+    return out
+
+
+def _unit_text(rows: list[tuple[int, list]]) -> str | None:
+    keywords = spec().unit_line_keywords
+    for _, row in rows:
+        cells = [_text(v) for v in row]
+        for i, cell in enumerate(cells):
+            flat = squeeze(cell)
+            for kw in keywords:
+                if flat.startswith(kw):
+                    rest = cell[cell.find(kw[-1]) + 1:] if kw[-1] in cell else cell
+                    rest = rest.lstrip(" :：\u3000")
+                    if not rest:  # '填报单位：' with the name in the next filled cell
+                        rest = next((c for c in cells[i + 1:] if c), "")
+                    rest = _UNIT_SPLIT.split(rest, maxsplit=1)[0].strip(" :：")
+                    if rest:
+                        return squeeze(rest)
+    return None
+
+
+def detect(sheet: str, head: list[tuple[int, list]],
+           overrides: dict[str, str | None] | None = None) -> SheetLayout | None:
+    """The layout of a sheet from its first rows, or None when no header row is found.
+
+    `overrides` maps a header key (see header_key; '#F' for a column without a header) to a
+    field, or to '' to ignore the column: the user's corrections of the automatic mapping.
+    """
+    best, best_n, best_fields = None, 0, {}
+    for pos, (_, row) in enumerate(head[:SCAN_ROWS]):
+        found = _row_fields(row)
+        n = len(set(found.values()))
+        if n > best_n and ({"name", "id_number"} & set(found.values())):
+            best, best_n, best_fields = pos, n, found
+    if best is None or best_n < MIN_KNOWN:
+        return None
+    header_rows = [head[best][0]]
+    labels = {i: _text(v) for i, v in enumerate(head[best][1]) if _text(v)}
+    fields = dict(best_fields)
+    # A two-row header: group titles above (入党时间 over 入党日期 | 转正日期), names below.
+    if best + 1 < len(head):
+        below = head[best + 1][1]
+        below_fields = _row_fields(below)
+        looks_like_data = any(_ID_LIKE.search(_text(v)) for v in below)
+        new = {i: f for i, f in below_fields.items() if fields.get(i) != f}
+        if new and not looks_like_data:
+            header_rows.append(head[best + 1][0])
+            for i, v in enumerate(below):
+                t = _text(v)
+                if t:
+                    labels[i] = f"{labels[i]}/{t}" if i in labels and i not in below_fields else t
+            fields.update(below_fields)
+    width = max([len(head[best][1])] + [len(r) for _, r in head[best:best + 50]])
+    rows_above = head[:best]
+    layout = SheetLayout(sheet, tuple(header_rows), [], unit_text=_unit_text(rows_above))
+    for _, row in rows_above:
+        t = next((_text(v) for v in row if _text(v)), "")
+        if t and not layout.title:
+            layout.title = t
+    used: dict[str, MappedColumn] = {}
+    overrides = overrides or {}
+    for i in range(width):
+        text = labels.get(i, "")
+        key = header_key(text) if text else f"#{column_letter(i)}"
+        auto = fields.get(i)
+        chosen = overrides[key] if key in overrides else auto
+        chosen = chosen or None
+        col = MappedColumn(i, text, key, chosen, auto)
+        if chosen and chosen in used:
+            first = used[chosen]
+            layout.notes.append(f"列{col.letter}“{text}”与列{first.letter}“{first.header}”都表示"
+                                f"{label(chosen)}，只导入列{first.letter}")
+            col.field = None
+        elif chosen:
+            used[chosen] = col
+        if text or col.field:
+            layout.columns.append(col)
+    return layout
