@@ -1,0 +1,207 @@
+"""Assessment rounds (考核轮次): a year, a frozen copy of a scheme, the branches in scope, deadlines."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable
+
+from .. import dates
+from ..db import Database, current_actor
+from ..errors import UserError
+from ..registry.offices import local_office
+from ..registry.orgs import KINDS
+from ..schemes import Scheme, load_scheme, scheme_from_dict, scheme_to_dict, validate
+
+# Workflow states in order (申诉 happens during 公示).
+STATES = ("自评", "初审", "审核", "公示", "申诉", "确定")
+STATE_ORDER = {s: n for n, s in enumerate(STATES)}
+# The state of a whole round: its least advanced sheet (申诉 counts as 公示).
+ROUND_STATE_ORDER = {"自评": 0, "初审": 1, "审核": 2, "公示": 3, "申诉": 3, "确定": 5}
+
+
+@dataclass
+class Round:
+    """考核轮次."""
+
+    id: str
+    office_id: str
+    year: int
+    title: str
+    scheme_id: str
+    scheme_name: str
+    scope: dict
+    self_due: str | None
+    initial_due: str | None
+    review_due: str | None
+    publicity_start: str | None
+    appeal_days: int
+    created_at: str
+    created_by: str
+    note: str
+    rev: int
+    state: str = "自评"  # the least advanced sheet's state ('确定' when all are confirmed)
+    branch_count: int = 0
+    state_counts: dict[str, int] = field(default_factory=dict)
+    scheme_json: str = field(default="", repr=False)
+
+    @property
+    def scheme(self) -> Scheme:
+        """The frozen copy of the scheme (later edits of the scheme file do not change it)."""
+        return _scheme_from_json(self.scheme_json)
+
+    @property
+    def locked(self) -> bool:
+        return self.branch_count > 0 and self.state == "确定"
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "year": self.year, "title": self.title, "scheme": self.scheme_id,
+                "scheme_name": self.scheme_name, "state": self.state, "branches": self.branch_count,
+                "states": dict(self.state_counts), "scope": self.scope, "self_due": self.self_due,
+                "initial_due": self.initial_due, "review_due": self.review_due,
+                "publicity_start": self.publicity_start, "appeal_days": self.appeal_days,
+                "created_at": self.created_at, "created_by": self.created_by}
+
+
+@dataclass
+class RoundBranch:
+    """One branch in a round: its checklist sheet (考核检查表) and where it stands."""
+
+    id: str  # the sheet id (round_branch.id)
+    round_id: str
+    org_id: str
+    office_id: str
+    town: str
+    org_name: str
+    kind: str | None
+    state: str
+    state_since: str
+    publicity_start: str | None
+    rev: int
+
+
+@lru_cache(maxsize=32)
+def _scheme_from_json(text: str) -> Scheme:
+    return scheme_from_dict(json.loads(text))
+
+
+def _round_from_row(db: Database, r) -> Round:
+    counts = {row[0]: row[1] for row in db.query(
+        "SELECT state, count(*) FROM round_branch WHERE round_id = ? GROUP BY state", (r["id"],))}
+    state = min(counts, key=lambda s: (ROUND_STATE_ORDER[s], STATE_ORDER[s]), default="自评")
+    return Round(id=r["id"], office_id=r["office_id"], year=r["year"], title=r["title"], scheme_id=r["scheme_id"],
+                 scheme_name=r["scheme_name"], scope=json.loads(r["scope_json"] or "{}"), self_due=r["self_due"],
+                 initial_due=r["initial_due"], review_due=r["review_due"], publicity_start=r["publicity_start"],
+                 appeal_days=r["appeal_days"], created_at=r["created_at"], created_by=r["created_by"],
+                 note=r["note"], rev=r["rev"], state=state, branch_count=sum(counts.values()),
+                 state_counts=counts, scheme_json=r["scheme_json"])
+
+
+def default_title(year: int, scheme: Scheme) -> str:
+    """'2025年度星级党组织评定' for star schemes, else '2025年度' + the scheme's name."""
+    if scheme.rating.has_stars:
+        return f"{year}年度星级党组织评定"
+    return f"{year}年度{scheme.name}"
+
+
+def _check_date(value: str | None, what: str) -> str | None:
+    if value in (None, ""):
+        return None
+    if not dates.is_iso_date(value):
+        raise UserError(f"{what}“{value}”不是有效日期，应为 2026-03-01 这样的格式。")
+    return value
+
+
+def scope_branches(db: Database, *, kinds: Iterable[str] | None = None, town_ids: Iterable[str] | None = None,
+                   org_ids: Iterable[str] | None = None) -> list:
+    """The branches (党支部) a scope selects: by kind and town, or an explicit list of org ids."""
+    towns = list(town_ids) if town_ids else None
+    kinds = list(kinds) if kinds else None
+    ids = list(org_ids) if org_ids else None
+    for k in kinds or []:
+        if k not in KINDS:
+            raise UserError(f"支部类别“{k}”不存在（可选：{'、'.join(KINDS)}）。")
+    rows = db.query("""SELECT o.id, o.name, o.kind, o.office_id, o.sort_order, f.name AS town
+                       FROM org o JOIN office f ON f.id = o.office_id
+                       WHERE o.org_type = '党支部' ORDER BY f.name, o.sort_order, o.name""")
+    out = []
+    for r in rows:
+        if ids is not None and r["id"] not in ids:
+            continue
+        if towns is not None and r["office_id"] not in towns:
+            continue
+        if kinds is not None and r["kind"] not in kinds:
+            continue
+        out.append(r)
+    return out
+
+
+def create_round(db: Database, *, year: int, scheme_id: str | None = None, scheme: Scheme | None = None,
+                 kinds: Iterable[str] | None = None, town_ids: Iterable[str] | None = None,
+                 org_ids: Iterable[str] | None = None, title: str | None = None,
+                 self_due: str | None = None, initial_due: str | None = None, review_due: str | None = None,
+                 appeal_days: int = 15, actor: str | None = None) -> str:
+    """Create a round with a frozen copy of the scheme and one sheet (state 自评) per branch in scope.
+
+    Scope: `kinds` (村, 社区 …) and/or `town_ids` (office ids), or explicit `org_ids`;
+    nothing given means every branch of the database. Returns the round id.
+    Raises UserError for an unknown scheme, a scheme with errors, an empty scope,
+    a duplicate (same office, year and scheme) or bad dates.
+    """
+    raise NotImplementedError
+
+
+def list_rounds(db: Database) -> list[Round]:
+    """Every round of this database, newest year first."""
+    rows = db.query("SELECT * FROM assessment_round ORDER BY year DESC, created_at DESC")
+    return [_round_from_row(db, r) for r in rows]
+
+
+def get_round(db: Database, round_id: str) -> Round:
+    """The round with this id; UserError when there is none."""
+    r = db.get("assessment_round", round_id)
+    if r is None:
+        raise UserError(f"找不到考核轮次：{round_id}")
+    return _round_from_row(db, r)
+
+
+def resolve_round(db: Database, text: str) -> Round:
+    """A round named on the command line: its id, a unique id prefix (≥ 4 characters), or a year
+    with exactly one round."""
+    raise NotImplementedError
+
+
+def update_round(db: Database, round_id: str, *, title: str | None = None, self_due: str | None = None,
+                 initial_due: str | None = None, review_due: str | None = None, appeal_days: int | None = None,
+                 note: str | None = None, actor: str | None = None) -> None:
+    """Change a round's title, deadlines, appeal window or note (only the arguments given).
+
+    A confirmed round (every sheet 确定) is locked: raises LockedError.
+    """
+    raise NotImplementedError
+
+
+def delete_round(db: Database, round_id: str, *, actor: str | None = None) -> None:
+    """Delete a round that has not gone beyond self-assessment (every sheet 自评); else UserError."""
+    raise NotImplementedError
+
+
+def round_branches(db: Database, round_id: str) -> list[RoundBranch]:
+    """The round's sheets in display order (town, then the registry's order)."""
+    rows = db.query("""SELECT b.*, f.name AS town FROM round_branch b JOIN office f ON f.id = b.office_id
+                       WHERE b.round_id = ? ORDER BY f.name, b.sort_order, b.org_name""", (round_id,))
+    return [RoundBranch(id=r["id"], round_id=r["round_id"], org_id=r["org_id"], office_id=r["office_id"],
+                        town=r["town"], org_name=r["org_name"], kind=r["kind"], state=r["state"],
+                        state_since=r["state_since"], publicity_start=r["publicity_start"], rev=r["rev"])
+            for r in rows]
+
+
+def round_scheme(db: Database, round_id: str) -> Scheme:
+    """The frozen copy of the round's scheme."""
+    return get_round(db, round_id).scheme
+
+
+def actor_name(db: Database, actor: str | None) -> str:
+    """Who acts: the given name, else the database's operator setting, else the OS login."""
+    return (actor or "").strip() or db.meta("operator") or current_actor()
