@@ -9,7 +9,7 @@ from typing import Iterable
 
 from .. import dates
 from ..db import Database, current_actor
-from ..errors import UserError
+from ..errors import LockedError, UserError
 from ..registry.offices import local_office
 from ..registry.orgs import KINDS
 from ..schemes import Scheme, load_scheme, scheme_from_dict, scheme_to_dict, validate
@@ -149,7 +149,56 @@ def create_round(db: Database, *, year: int, scheme_id: str | None = None, schem
     Raises UserError for an unknown scheme, a scheme with errors, an empty scope,
     a duplicate (same office, year and scheme) or bad dates.
     """
-    raise NotImplementedError
+    if scheme is None:
+        if not scheme_id:
+            raise UserError("请选择评分方案。")
+        scheme = load_scheme(scheme_id)
+    problems = validate(scheme)
+    if problems:
+        raise UserError(f"方案“{scheme.name}”有错误，不能用于考核：\n" + "\n".join(f"  - {p}" for p in problems))
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise UserError(f"年度“{year}”无效。") from None
+    if not 1990 <= year <= 2200:
+        raise UserError(f"年度 {year} 不在合理范围内。")
+    if not isinstance(appeal_days, int) or not 1 <= appeal_days <= 60:
+        raise UserError("申诉期应为 1 到 60 个工作日。")
+    deadlines = {"self_due": _check_date(self_due, "自评截止日期"),
+                 "initial_due": _check_date(initial_due, "初审截止日期"),
+                 "review_due": _check_date(review_due, "审核截止日期")}
+    seq = [d for d in deadlines.values() if d]
+    if seq != sorted(seq):
+        raise UserError("截止日期应依次为：自评、初审、审核。")
+    office = local_office(db)
+    if db.scalar("SELECT 1 FROM assessment_round WHERE office_id = ? AND year = ? AND scheme_id = ?",
+                 (office["id"], year, scheme.id)):
+        raise UserError(f"{year} 年已有使用“{scheme.name}”的考核轮次。")
+    kinds = list(kinds or [])
+    town_ids = list(town_ids or [])
+    branches = scope_branches(db, kinds=kinds, town_ids=town_ids, org_ids=org_ids)
+    if not branches:
+        raise UserError("所选范围内没有党支部，无法建立考核。")
+    title = (title or "").strip() or default_title(year, scheme)
+    town_names = {r["id"]: r["name"] for r in db.query("SELECT id, name FROM office")}
+    scope = {"kinds": kinds, "towns": [town_names.get(t, t) for t in town_ids], "town_ids": town_ids}
+    if org_ids:
+        scope["org_ids"] = list(org_ids)
+    who = actor_name(db, actor)
+    with db.transaction(f"建立考核 {title}", actor=actor) as tx:
+        round_id = tx.insert("assessment_round", {
+            "office_id": office["id"], "year": year, "title": title, "scheme_id": scheme.id,
+            "scheme_name": scheme.name, "scheme_json": json.dumps(scheme_to_dict(scheme), ensure_ascii=False),
+            "scope_json": json.dumps(scope, ensure_ascii=False), **deadlines, "appeal_days": appeal_days,
+            "created_at": tx.now, "created_by": who, "note": ""})
+        sheets = tx.insert_many("round_branch", [
+            {"round_id": round_id, "org_id": b["id"], "office_id": b["office_id"], "org_name": b["name"],
+             "kind": b["kind"], "sort_order": n, "state": "自评", "state_since": tx.now}
+            for n, b in enumerate(branches)])
+        tx.insert_many("round_history", [
+            {"round_id": round_id, "round_branch_id": sid, "from_state": None, "to_state": "自评",
+             "actor": who, "at": tx.now, "on_date": tx.now[:10], "note": "建立考核"} for sid in sheets])
+    return round_id
 
 
 def list_rounds(db: Database) -> list[Round]:
@@ -169,7 +218,27 @@ def get_round(db: Database, round_id: str) -> Round:
 def resolve_round(db: Database, text: str) -> Round:
     """A round named on the command line: its id, a unique id prefix (≥ 4 characters), or a year
     with exactly one round."""
-    raise NotImplementedError
+    text = (text or "").strip()
+    if not text:
+        raise UserError("请指定考核轮次（编号或年度）。")
+    r = db.get("assessment_round", text)
+    if r is not None:
+        return _round_from_row(db, r)
+    if text.isdigit() and len(text) == 4:
+        rows = db.query("SELECT * FROM assessment_round WHERE year = ?", (int(text),))
+        if len(rows) == 1:
+            return _round_from_row(db, rows[0])
+        if len(rows) > 1:
+            raise UserError(f"{text} 年有 {len(rows)} 个考核轮次，请用编号指定："
+                            + "、".join(f"{x['id'][:8]}（{x['title']}）" for x in rows))
+    if len(text) >= 4:
+        rows = db.query("SELECT * FROM assessment_round WHERE id LIKE ? ESCAPE '\\'",
+                        (text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",))
+        if len(rows) == 1:
+            return _round_from_row(db, rows[0])
+        if len(rows) > 1:
+            raise UserError(f"编号“{text}”对应多个考核轮次，请写得更完整一些。")
+    raise UserError(f"找不到考核轮次“{text}”。可用 dangjian rounds list 查看。")
 
 
 def update_round(db: Database, round_id: str, *, title: str | None = None, self_due: str | None = None,
@@ -179,12 +248,56 @@ def update_round(db: Database, round_id: str, *, title: str | None = None, self_
 
     A confirmed round (every sheet 确定) is locked: raises LockedError.
     """
-    raise NotImplementedError
+    rnd = get_round(db, round_id)
+    if rnd.locked:
+        raise LockedError(f"“{rnd.title}”已全部确定，不能再修改。")
+    values: dict = {}
+    if title is not None:
+        if not title.strip():
+            raise UserError("考核名称不能为空。")
+        values["title"] = title.strip()
+    for key, value, what in (("self_due", self_due, "自评截止日期"), ("initial_due", initial_due, "初审截止日期"),
+                             ("review_due", review_due, "审核截止日期")):
+        if value is not None:
+            values[key] = _check_date(value, what)
+    if appeal_days is not None:
+        if not isinstance(appeal_days, int) or not 1 <= appeal_days <= 60:
+            raise UserError("申诉期应为 1 到 60 个工作日。")
+        if rnd.publicity_start and appeal_days != rnd.appeal_days:
+            raise UserError("公示已经开始，不能再修改申诉期。")
+        values["appeal_days"] = appeal_days
+    if note is not None:
+        values["note"] = note
+    merged = {k: values.get(k, getattr(rnd, k)) for k in ("self_due", "initial_due", "review_due")}
+    seq = [d for d in merged.values() if d]
+    if seq != sorted(seq):
+        raise UserError("截止日期应依次为：自评、初审、审核。")
+    if not values:
+        return
+    with db.transaction(f"修改考核 {rnd.title}", actor=actor) as tx:
+        tx.update("assessment_round", round_id, values)
 
 
 def delete_round(db: Database, round_id: str, *, actor: str | None = None) -> None:
     """Delete a round that has not gone beyond self-assessment (every sheet 自评); else UserError."""
-    raise NotImplementedError
+    rnd = get_round(db, round_id)
+    if set(rnd.state_counts) - {"自评"}:
+        raise UserError(f"“{rnd.title}”已有党组织进入初审或之后的环节，不能删除。")
+    with db.transaction(f"删除考核 {rnd.title}", actor=actor) as tx:
+        sheet_ids = [r[0] for r in db.query("SELECT id FROM round_branch WHERE round_id = ?", (round_id,))]
+        for table in ("round_score", "round_veto", "round_self_report", "round_evidence", "round_appeal",
+                      "round_adjustment"):
+            for sid in sheet_ids:
+                for r in db.query(f"SELECT id FROM {table} WHERE round_branch_id = ?", (sid,)):
+                    tx.delete(table, r[0])
+        for table in ("round_history", "round_lot"):
+            for r in db.query(f"SELECT id FROM {table} WHERE round_id = ?", (round_id,)):
+                tx.delete(table, r[0])
+        for r in db.query("SELECT id FROM rectification WHERE round_id = ?", (round_id,)):
+            tx.update("rectification", r[0], {"round_id": None})
+        for sid in sheet_ids:
+            tx.delete("round_branch", sid)
+        tx.delete("assessment_round", round_id)
 
 
 def round_branches(db: Database, round_id: str) -> list[RoundBranch]:

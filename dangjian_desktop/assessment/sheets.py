@@ -138,17 +138,108 @@ def parse_score(text: Any, maximum: Number | None, *, title: str = "", kind: str
     the item's maximum, and for yes-no items anything but 0/1 (or the maximum).
     The GUI calls this on every keystroke-commit so a bad number is refused as typed.
     """
-    raise NotImplementedError
+    label = f"“{title}”" if title else ""
+    if text is None:
+        return None
+    if isinstance(text, bool):
+        raise UserError(f"{label}分数应为数字。")
+    if isinstance(text, (int, float)):
+        if not math.isfinite(text):
+            raise UserError(f"{label}分数应为数字。")
+        raw = repr(float(text)) if isinstance(text, float) else str(text)
+        value = Decimal(raw)
+    else:
+        raw = str(text).strip().replace("．", ".").replace("。", ".")
+        raw = raw.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+        if raw == "":
+            return None
+        if raw.startswith("-"):
+            raise UserError(f"{label}分数不能为负数。")
+        if not _SCORE_TEXT.match(raw):
+            try:
+                Decimal(raw)
+            except InvalidOperation:
+                raise UserError(f"{label}分数“{raw}”不是数字。") from None
+            raise UserError(f"{label}分数“{raw}”最多保留一位小数（如 8.5）。")
+        value = Decimal(raw)
+    if value < 0:
+        raise UserError(f"{label}分数不能为负数。")
+    if value != value.quantize(Decimal("0.1")):
+        raise UserError(f"{label}分数“{fmt_num(float(value))}”最多保留一位小数（如 8.5）。")
+    if kind == "yesno":
+        if value not in (0, 1) and (maximum is None or value != Decimal(str(maximum))):
+            raise UserError(f"{label}为“是否”项，只能填 1（是）或 0（否）。")
+    elif maximum is not None and value > Decimal(str(maximum)):
+        what = "扣分" if kind == "deduction" else "分数"
+        raise UserError(f"{label}{what} {fmt_num(float(value))} 超过该项满分 {fmt_num(maximum)} 分。")
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _num(v) -> Number | None:
+    if v is None:
+        return None
+    return int(v) if float(v).is_integer() else round(float(v), 1)
+
+
+def scheme_units(scheme: Scheme) -> list[SheetItem]:
+    """The blank lines of a sheet for a scheme, in document order."""
+    out = []
+    for sec, item in scheme.scored_units():
+        unit = item or sec
+        out.append(SheetItem(code=unit.code, section_code=sec.code, section_title=sec.title, title=unit.title,
+                             max=unit.max, kind=unit.kind, standard=unit.standard, evidence_hint=unit.evidence))
+    return out
+
+
+def _sheet_row(db: Database, sheet_id: str):
+    row = db.one("""SELECT b.*, f.name AS town, r.year, r.scheme_json FROM round_branch b
+                    JOIN office f ON f.id = b.office_id JOIN assessment_round r ON r.id = b.round_id
+                    WHERE b.id = ?""", (sheet_id,))
+    if row is None:
+        raise UserError("找不到这个考核表，可能已被删除。")
+    return row
 
 
 def open_sheet(db: Database, sheet_id: str) -> Sheet:
     """Load a sheet with every item (in the scheme's order), vetoes, report and evidence counts."""
-    raise NotImplementedError
+    from .rounds import _scheme_from_json
+
+    row = _sheet_row(db, sheet_id)
+    scheme = _scheme_from_json(row["scheme_json"])
+    items = scheme_units(scheme)
+    by_code = {i.code: i for i in items}
+    for r in db.query("SELECT item_code, self_score, initial_score, final_score, reason FROM round_score "
+                      "WHERE round_branch_id = ?", (sheet_id,)):
+        it = by_code.get(r["item_code"])
+        if it is None:
+            continue
+        it.self_score, it.initial_score, it.final_score = (_num(r["self_score"]), _num(r["initial_score"]),
+                                                           _num(r["final_score"]))
+        it.reason = r["reason"] or ""
+    for r in db.query("SELECT item_code, count(*) FROM round_evidence WHERE round_branch_id = ? "
+                      "AND item_code IS NOT NULL GROUP BY item_code", (sheet_id,)):
+        if r[0] in by_code:
+            by_code[r[0]].evidence_count = r[1]
+    triggered = {r["code"]: r for r in db.query("SELECT code, fact, found_on FROM round_veto "
+                                                 "WHERE round_branch_id = ?", (sheet_id,))}
+    vetoes = [SheetVeto(v.code, v.title, v.code in triggered, triggered[v.code]["fact"] if v.code in triggered
+                        else "", triggered[v.code]["found_on"] if v.code in triggered else None)
+              for v in scheme.vetoes]
+    rep_row = db.one("SELECT situation, problems, measures FROM round_self_report WHERE round_branch_id = ?",
+                     (sheet_id,))
+    report = SelfReport(*rep_row) if rep_row else SelfReport()
+    return Sheet(id=sheet_id, round_id=row["round_id"], year=row["year"], org_id=row["org_id"],
+                 org_name=row["org_name"], kind=row["kind"], town=row["town"], state=row["state"],
+                 state_since=row["state_since"], rev=row["rev"], scheme=scheme, items=items, vetoes=vetoes,
+                 report=report, classification=row["classification"])
 
 
 def sheet_id_for(db: Database, round_id: str, org_id: str) -> str:
     """The sheet of a branch in a round; UserError when the branch is not in the round."""
-    raise NotImplementedError
+    sid = db.scalar("SELECT id FROM round_branch WHERE round_id = ? AND org_id = ?", (round_id, org_id))
+    if sid is None:
+        raise UserError("该党组织不在本轮考核范围内。")
+    return sid
 
 
 def set_score(db: Database, sheet_id: str, item_code: str, stage: str, value: Any, *,
@@ -159,45 +250,177 @@ def set_score(db: Database, sheet_id: str, item_code: str, stage: str, value: An
     (UserError otherwise); a confirmed sheet raises LockedError (use adjust_score).
     `reason` (扣分原因), when given, is stored with it. One unit of work.
     """
-    raise NotImplementedError
+    stored = set_scores(db, sheet_id, stage, {item_code: value},
+                        reasons=None if reason is None else {item_code: reason}, actor=actor, _return_values=True)
+    return stored.get(item_code)
+
+
+def _check_stage(row, stage: str) -> None:
+    if stage not in STAGES:
+        raise ValueError(f"stage must be one of {STAGES}")
+    if row["state"] not in STAGE_STATES[stage]:
+        allowed = "、".join(STAGE_STATES[stage])
+        raise UserError(f"“{row['org_name']}”现处于“{row['state']}”环节，不能填写{STAGE_LABELS[stage]}"
+                        f"（{STAGE_LABELS[stage]}只能在“{allowed}”环节填写）。")
+
+
+def _units(db: Database, row) -> dict[str, SheetItem]:
+    from .rounds import _scheme_from_json
+
+    scheme_json = row["scheme_json"] if "scheme_json" in row.keys() else db.scalar(
+        "SELECT scheme_json FROM assessment_round WHERE id = ?", (row["round_id"],))
+    return {i.code: i for i in scheme_units(_scheme_from_json(scheme_json))}
 
 
 def set_scores(db: Database, sheet_id: str, stage: str, scores: Mapping[str, Any], *,
-               reasons: Mapping[str, str] | None = None, actor: str | None = None) -> int:
+               reasons: Mapping[str, str] | None = None, actor: str | None = None,
+               _return_values: bool = False):
     """Enter several scores of one stage at once (all or nothing); returns how many changed."""
-    raise NotImplementedError
+    require_unlocked(db, sheet_id)
+    row = _sheet_row(db, sheet_id)
+    _check_stage(row, stage)
+    units = _units(db, row)
+    reasons = dict(reasons or {})
+    parsed: dict[str, Number | None] = {}
+    problems = []
+    for code, value in scores.items():
+        unit = units.get(code)
+        if unit is None:
+            problems.append(f"编号“{code}”不是本考核表的细项。")
+            continue
+        try:
+            parsed[code] = parse_score(value, unit.max, title=f"{unit.code} {unit.title}", kind=unit.kind)
+        except UserError as e:
+            problems.append(e.message)
+    for code in reasons:
+        if code not in units:
+            problems.append(f"编号“{code}”不是本考核表的细项。")
+    if problems:
+        raise UserError("；".join(dict.fromkeys(problems)))
+    col = STAGE_COLUMNS[stage]
+    existing = {r["item_code"]: r for r in db.query("SELECT * FROM round_score WHERE round_branch_id = ?",
+                                                     (sheet_id,))}
+    changed = 0
+    with db.transaction(f"填写{STAGE_LABELS[stage]} {row['org_name']}", actor=actor) as tx:
+        for code in dict.fromkeys([*parsed, *reasons]):
+            values = {}
+            if code in parsed:
+                values[col] = parsed[code]
+            if code in reasons:
+                values["reason"] = (reasons[code] or "").strip()
+            old = existing.get(code)
+            if old is None:
+                if all(v in (None, "") for v in values.values()):
+                    continue
+                tx.insert("round_score", {"round_branch_id": sheet_id, "item_code": code, **values})
+                changed += 1
+            else:
+                diff = {k: v for k, v in values.items()
+                        if ((old[k] or "") != v if k == "reason" else _num(old[k]) != v)}
+                if diff:
+                    tx.update("round_score", old["id"], diff)
+                    changed += 1
+    return parsed if _return_values else changed
 
 
 def set_reason(db: Database, sheet_id: str, item_code: str, reason: str, *, actor: str | None = None) -> None:
     """The deduction reason / remark of one item (editable until 确定)."""
-    raise NotImplementedError
+    row = require_unlocked(db, sheet_id)
+    units = _units(db, row)
+    if item_code not in units:
+        raise UserError(f"编号“{item_code}”不是本考核表的细项。")
+    reason = (reason or "").strip()
+    old = db.one("SELECT id, reason FROM round_score WHERE round_branch_id = ? AND item_code = ?",
+                 (sheet_id, item_code))
+    if (old["reason"] if old else "") == reason:
+        return
+    with db.transaction(f"填写扣分原因 {row['org_name']}", actor=actor) as tx:
+        if old is None:
+            tx.insert("round_score", {"round_branch_id": sheet_id, "item_code": item_code, "reason": reason})
+        else:
+            tx.update("round_score", old["id"], {"reason": reason})
 
 
 def set_veto(db: Database, sheet_id: str, code: str, fact: str, *, found_on: str | None = None,
              actor: str | None = None) -> None:
     """Mark a veto item as triggered, with the fact that triggers it (required)."""
-    raise NotImplementedError
+    from .rounds import _scheme_from_json
+
+    row = require_unlocked(db, sheet_id)
+    scheme = _scheme_from_json(_sheet_row(db, sheet_id)["scheme_json"])
+    veto = scheme.veto(code)
+    if veto is None:
+        raise UserError(f"否决项编号“{code}”不在本方案中" + (
+            f"（可选：{'、'.join(v.code + ' ' + v.title for v in scheme.vetoes)}）。" if scheme.vetoes
+            else "（本方案没有否决项）。"))
+    fact = (fact or "").strip()
+    if not fact:
+        raise UserError(f"请写明触发否决项“{veto.title}”的事实。")
+    if found_on:
+        from .. import dates
+
+        if not dates.is_iso_date(found_on):
+            raise UserError(f"日期“{found_on}”无效，应为 2026-03-01 这样的格式。")
+    old = db.one("SELECT id, fact, found_on FROM round_veto WHERE round_branch_id = ? AND code = ?",
+                 (sheet_id, code))
+    with db.transaction(f"登记否决项 {row['org_name']} {code}", actor=actor) as tx:
+        if old is None:
+            tx.insert("round_veto", {"round_branch_id": sheet_id, "code": code, "fact": fact, "found_on": found_on})
+        elif (old["fact"], old["found_on"]) != (fact, found_on):
+            tx.update("round_veto", old["id"], {"fact": fact, "found_on": found_on})
 
 
 def clear_veto(db: Database, sheet_id: str, code: str, *, actor: str | None = None) -> None:
     """Un-mark a veto item."""
-    raise NotImplementedError
+    row = require_unlocked(db, sheet_id)
+    old = db.scalar("SELECT id FROM round_veto WHERE round_branch_id = ? AND code = ?", (sheet_id, code))
+    if old is None:
+        return
+    with db.transaction(f"取消否决项 {row['org_name']} {code}", actor=actor) as tx:
+        tx.delete("round_veto", old)
 
 
 def set_classification(db: Database, sheet_id: str, classification: str | None, *,
                        actor: str | None = None) -> None:
     """For classification schemes (五个好): the class given (先进 / 中间 / 后进)."""
-    raise NotImplementedError
+    from .rounds import _scheme_from_json
+
+    row = require_unlocked(db, sheet_id)
+    rule = _scheme_from_json(_sheet_row(db, sheet_id)["scheme_json"]).rating
+    if rule.kind != "classification":
+        raise UserError("本方案按分数评定，不能直接指定类别。")
+    if classification is not None and rule.level(classification) is None:
+        raise UserError(f"类别“{classification}”不存在（可选：{'、'.join(lv.name for lv in rule.levels)}）。")
+    if row["classification"] == classification:
+        return
+    with db.transaction(f"评定类别 {row['org_name']}", actor=actor) as tx:
+        tx.update("round_branch", sheet_id, {"classification": classification})
 
 
 def get_self_report(db: Database, sheet_id: str) -> SelfReport:
-    raise NotImplementedError
+    r = db.one("SELECT situation, problems, measures FROM round_self_report WHERE round_branch_id = ?",
+               (sheet_id,))
+    return SelfReport(*r) if r else SelfReport()
 
 
 def set_self_report(db: Database, sheet_id: str, *, situation: str | None = None, problems: str | None = None,
                     measures: str | None = None, actor: str | None = None) -> None:
     """Save the self-evaluation report's parts given (None leaves a part unchanged)."""
-    raise NotImplementedError
+    row = require_unlocked(db, sheet_id)
+    if row["state"] not in ("自评", "初审"):
+        raise UserError(f"“{row['org_name']}”已进入“{row['state']}”环节，自我评价报告不能再修改。")
+    values = {k: v.strip() for k, v in (("situation", situation), ("problems", problems),
+                                         ("measures", measures)) if v is not None}
+    old = db.one("SELECT * FROM round_self_report WHERE round_branch_id = ?", (sheet_id,))
+    if old is not None:
+        values = {k: v for k, v in values.items() if old[k] != v}
+    if not values:
+        return
+    with db.transaction(f"自我评价报告 {row['org_name']}", actor=actor) as tx:
+        if old is None:
+            tx.insert("round_self_report", {"round_branch_id": sheet_id, **values})
+        else:
+            tx.update("round_self_report", old["id"], values)
 
 
 def require_unlocked(db: Database, sheet_id: str):
