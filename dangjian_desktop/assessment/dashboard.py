@@ -5,7 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from .. import dates
 from ..db import Database
+from .rounds import STATES, get_round
+from .sheets import scheme_units
+from .workdays import calendar
 
 
 @dataclass
@@ -41,6 +45,92 @@ class Dashboard:
         return sum(1 for r in self.rows if not r.ok)
 
 
+_STAGE_OF = {"自评": ("self_score", "自评分"), "初审": ("initial_score", "初评分"), "审核": ("final_score", "考核分")}
+_DUE_OF = {"自评": ("self_due", "自评"), "初审": ("initial_due", "初审"), "审核": ("review_due", "审核")}
+
+
 def dashboard(db: Database, round_id: str, *, today: dt.date | None = None) -> Dashboard:
-    """Per branch: state, missing scores/report/veto facts for the current stage, overdue deadlines."""
-    raise NotImplementedError
+    """Per branch: state, missing scores/report/reasons for the current stage, overdue deadlines."""
+    day = today or dates.today()
+    rnd = get_round(db, round_id)
+    scheme = rnd.scheme
+    units = {u.code: u for u in scheme_units(scheme)}
+    cal = calendar(db)
+    sheets = db.query("""SELECT b.*, f.name AS town FROM round_branch b JOIN office f ON f.id = b.office_id
+                         WHERE b.round_id = ? ORDER BY f.name, b.sort_order, b.org_name""", (round_id,))
+    scores: dict[str, dict[str, tuple]] = {r["id"]: {} for r in sheets}
+    for r in db.query("""SELECT s.round_branch_id, s.item_code, s.self_score, s.initial_score, s.final_score,
+                                s.reason FROM round_score s JOIN round_branch b ON b.id = s.round_branch_id
+                         WHERE b.round_id = ?""", (round_id,)):
+        scores[r[0]][r[1]] = r
+    reports = {r[0]: bool((r[1] or "").strip() or (r[2] or "").strip() or (r[3] or "").strip())
+               for r in db.query("""SELECT p.round_branch_id, p.situation, p.problems, p.measures
+                                    FROM round_self_report p JOIN round_branch b ON b.id = p.round_branch_id
+                                    WHERE b.round_id = ?""", (round_id,))}
+    open_appeals = {r[0] for r in db.query("""SELECT a.round_branch_id FROM round_appeal a
+                                              JOIN round_branch b ON b.id = a.round_branch_id
+                                              WHERE b.round_id = ? AND a.outcome IS NULL""", (round_id,))}
+    late_rect: dict[str, int] = {}
+    for r in db.query("""SELECT org_id, count(*) FROM rectification WHERE status != '已销号' AND deadline < ?
+                         GROUP BY org_id""", (day.isoformat(),)):
+        late_rect[r[0]] = r[1]
+    windows: dict[str, dt.date] = {}
+    rows: list[DashboardRow] = []
+    for s in sheets:
+        state = s["state"]
+        row = DashboardRow(sheet_id=s["id"], org_id=s["org_id"], org_name=s["org_name"], town=s["town"],
+                           kind=s["kind"], state=state, state_since=s["state_since"])
+        mine = scores[s["id"]]
+        if state in _STAGE_OF:
+            col, label = _STAGE_OF[state]
+            missing = [c for c in units if c not in mine or mine[c][col] is None]
+            if missing:
+                row.missing.append(f"{len(missing)}项{label}未填")
+            unexplained = [c for c, u in units.items() if c in mine and mine[c][col] is not None
+                           and u.kind == "points" and u.max is not None and mine[c][col] < u.max
+                           and not (mine[c]["reason"] or "").strip()]
+            if unexplained and state != "自评":  # deduction reasons are the assessors' to write
+                row.missing.append(f"{len(unexplained)}项扣分未写原因")
+            if state == "审核" and scheme.rating.kind == "classification" and not s["classification"]:
+                row.missing.append("未评定类别")
+        if state in ("自评", "初审") and not reports.get(s["id"]):
+            row.missing.append("缺少自我评价报告")
+        if state in _DUE_OF:
+            key, label = _DUE_OF[state]
+            due = getattr(rnd, key)
+            if due and day.isoformat() > due:
+                row.overdue.append(f"{label}已逾期（截止{dates.format_cn(due)}）")
+        if s["publicity_start"] and state in ("公示", "申诉"):
+            start = s["publicity_start"]
+            if start not in windows:
+                windows[start] = cal.window_end(start, rnd.appeal_days)
+            row.window_end = windows[start].isoformat()
+        row.open_appeal = s["id"] in open_appeals
+        if late_rect.get(s["org_id"]):
+            row.overdue.append(f"整改事项逾期{late_rect[s['org_id']]}项")
+        end = dates.parse_iso(row.window_end) if row.window_end else None
+        if state == "自评":
+            row.next_step = "待提交初审"
+        elif state == "初审":
+            row.next_step = "待提交审核"
+        elif state == "审核":
+            row.next_step = "待公示"
+        elif state == "公示":
+            if end is not None and day <= end:
+                row.next_step = f"公示中，申诉期至{dates.format_cn(end)}"
+            else:
+                row.next_step = "申诉期已满，可确定结果"
+                row.overdue.append("公示期满未确定")
+        elif state == "申诉":
+            row.next_step = "申诉待处理"
+            if end is not None and day > end:
+                row.overdue.append("申诉期已满，申诉仍未处理")
+        else:
+            row.next_step = "已确定"
+        rows.append(row)
+    counts = {st: 0 for st in STATES}
+    for r in rows:
+        counts[r.state] += 1
+    overdue_rect = db.scalar("SELECT count(*) FROM rectification WHERE round_id = ? AND status != '已销号' "
+                             "AND deadline < ?", (round_id, day.isoformat()))
+    return Dashboard(round_id=round_id, today=day, rows=rows, counts=counts, overdue_rectifications=overdue_rect)

@@ -12,7 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..db import Database
-from ..schemes import Applied, QuotaFlag, Result, Scheme
+from ..errors import UserError
+from ..schemes import (Applied, QuotaEntry, QuotaFlag, Result, Scheme, ScoreError, check_quotas,
+                       consequences_for, evaluate, town_consequences_for)
+from ..schemes import model as m
+from .rounds import get_round
 
 
 @dataclass
@@ -101,14 +105,224 @@ class RoundRating:
         }
 
 
+def _evaluate_all(scheme: Scheme, sheets: list[tuple[dict, list[str], str | None]]) -> list[Result | str]:
+    """Evaluate many sheets; a sheet that cannot be evaluated gives its Chinese error text."""
+    try:
+        from ..schemes.evaluate import evaluate_many
+    except ImportError:  # an older schemes package
+        evaluate_many = None
+    if evaluate_many is not None and scheme.rating.kind != m.CLASSIFICATION:
+        try:
+            return list(evaluate_many(scheme, [(sc, v) for sc, v, _ in sheets]))
+        except ScoreError:
+            pass  # one bad sheet: evaluate one by one to find it
+    out: list[Result | str] = []
+    for sc, v, cls in sheets:
+        try:
+            out.append(evaluate(scheme, sc, v, classification=cls))
+        except UserError as e:
+            out.append(e.message)
+    return out
+
+
+_SHEETS_SQL = """SELECT b.id, b.org_id, b.org_name, b.kind, b.office_id, b.state, b.classification,
+                        f.name AS town FROM round_branch b JOIN office f ON f.id = b.office_id
+                 WHERE b.round_id = ? ORDER BY f.name, b.sort_order, b.org_name"""
+
+
+def _stage_expr(stage: str | None) -> str:
+    return {None: "coalesce(s.final_score, s.initial_score, s.self_score)", "self": "s.self_score",
+            "initial": "s.initial_score", "final": "s.final_score"}[stage]
+
+
+def _round_inputs(db: Database, round_id: str, stage: str | None = None):
+    sheets = db.query(_SHEETS_SQL, (round_id,))
+    scores: dict[str, dict[str, float | int]] = {r["id"]: {} for r in sheets}
+    expr = _stage_expr(stage)
+    for sid, code, value in db.conn.execute(
+            f"""SELECT s.round_branch_id, s.item_code, {expr} FROM round_score s
+                JOIN round_branch b ON b.id = s.round_branch_id WHERE b.round_id = ?""", (round_id,)):
+        if value is not None:
+            scores[sid][code] = int(value) if float(value).is_integer() else value
+    vetoes: dict[str, list[tuple[str, str]]] = {r["id"]: [] for r in sheets}
+    for sid, code, fact in db.conn.execute(
+            """SELECT v.round_branch_id, v.code, v.fact FROM round_veto v
+               JOIN round_branch b ON b.id = v.round_branch_id WHERE b.round_id = ? ORDER BY v.code""",
+            (round_id,)):
+        vetoes[sid].append((code, fact))
+    return sheets, scores, vetoes
+
+
+# Results of earlier rounds, keyed by round and a fingerprint of its data; a confirmed round
+# rarely changes, so its ratings are not recomputed every time a later round is rated.
+_cache: dict[tuple[str, str], tuple[tuple, dict[str, Result | str]]] = {}
+
+
+def _fingerprint(db: Database, round_id: str) -> tuple:
+    r = db.one("""SELECT (SELECT count(*) || ':' || ifnull(sum(b.rev), 0) || ':' || ifnull(max(b.updated_at), '')
+                          FROM round_branch b WHERE b.round_id = :r),
+                         (SELECT count(*) || ':' || ifnull(sum(s.rev), 0) || ':' || ifnull(max(s.updated_at), '')
+                          FROM round_score s JOIN round_branch b ON b.id = s.round_branch_id WHERE b.round_id = :r),
+                         (SELECT count(*) || ':' || ifnull(sum(v.rev), 0) || ':' || ifnull(max(v.updated_at), '')
+                          || ':' || group_concat(v.id)
+                          FROM round_veto v JOIN round_branch b ON b.id = v.round_branch_id WHERE b.round_id = :r)""",
+               {"r": round_id})
+    return (str(db.path), *tuple(r))
+
+
+def _results_of(db: Database, round_id: str, scheme: Scheme) -> tuple[list, dict[str, Result | str]]:
+    """(sheet rows, sheet id -> Result or error text) of a round, cached by fingerprint."""
+    key = (str(db.path), round_id)
+    fp = _fingerprint(db, round_id)
+    sheets = db.query(_SHEETS_SQL, (round_id,))
+    hit = _cache.get(key)
+    if hit is not None and hit[0] == fp:
+        return sheets, hit[1]
+    sheets, scores, vetoes = _round_inputs(db, round_id)
+    results = _evaluate_all(scheme, [(scores[r["id"]], [c for c, _ in vetoes[r["id"]]], r["classification"])
+                                     for r in sheets])
+    out = {r["id"]: res for r, res in zip(sheets, results)}
+    if len(_cache) > 64:
+        _cache.clear()
+    _cache[key] = (fp, out)
+    return sheets, out
+
+
+def _ranks(items: list[tuple[str, tuple]]) -> dict[str, int]:
+    """Competition ranking (1, 2, 2, 4) by key, best first."""
+    ordered = sorted(items, key=lambda t: t[1], reverse=True)
+    out: dict[str, int] = {}
+    prev, rank = None, 0
+    for n, (ident, key) in enumerate(ordered, start=1):
+        if key != prev:
+            rank, prev = n, key
+        out[ident] = rank
+    return out
+
+
+def _sort_key(res: Result) -> tuple:
+    return (res.rank, res.total if res.total is not None else float("-inf"))
+
+
 def rate_round(db: Database, round_id: str) -> RoundRating:
     """Rate every branch of the round from its effective scores (考核分, else 初评分, else 自评分)
     and triggered vetoes; rank in town and county (by rating, then total); check the scheme's
     quotas; compare with the previous year's round of the same scheme; list consequences from
     the branch's history of confirmed results plus this year."""
-    raise NotImplementedError
+    rnd = get_round(db, round_id)
+    scheme = rnd.scheme
+    sheets, scores, vetoes = _round_inputs(db, round_id)
+    results = _evaluate_all(scheme, [(scores[r["id"]], [c for c, _ in vetoes[r["id"]]], r["classification"])
+                                     for r in sheets])
+    unit_count = len(scheme.scored_units())
+    titles = {v.code: v.title for v in scheme.vetoes}
+    branches: list[BranchRating] = []
+    for r, res in zip(sheets, results):
+        b = BranchRating(sheet_id=r["id"], org_id=r["org_id"], org_name=r["org_name"], kind=r["kind"],
+                         office_id=r["office_id"], town=r["town"], state=r["state"], total=None, total_max=None,
+                         rating=None, stars=None, vetoed=bool(vetoes[r["id"]]),
+                         vetoes=[c for c, _ in vetoes[r["id"]]],
+                         veto_facts=[f"{c} {titles.get(c, '')}：{fact}" for c, fact in vetoes[r["id"]]],
+                         missing=unit_count - len(scores[r["id"]]))
+        if isinstance(res, Result):
+            b.result = res
+            b.total, b.total_max, b.rating, b.stars = res.total, res.total_max, res.rating, res.stars
+            b.vetoed, b.award, b.bonus = res.vetoed, res.award, res.bonus
+            b.reasons, b.warnings = list(res.reasons), list(res.warnings)
+        else:
+            b.warnings = [res]
+        branches.append(b)
+
+    # ---- rankings ----------------------------------------------------------------------
+    rated = [b for b in branches if b.result is not None]
+    county = _ranks([(b.sheet_id, _sort_key(b.result)) for b in rated])
+    by_town: dict[str, list[BranchRating]] = {}
+    for b in rated:
+        by_town.setdefault(b.office_id, []).append(b)
+    town_rank: dict[str, int] = {}
+    for group in by_town.values():
+        town_rank.update(_ranks([(b.sheet_id, _sort_key(b.result)) for b in group]))
+    for b in rated:
+        b.rank_county, b.rank_town = county[b.sheet_id], town_rank[b.sheet_id]
+
+    # ---- quotas (flags only) -------------------------------------------------------------
+    towns = {b.town for b in branches}
+    labels: dict[str, BranchRating] = {}
+    for b in rated:
+        label = b.org_name if len(towns) == 1 else f"{b.town}{b.org_name}"
+        while label in labels:
+            label += "＊"
+        labels[label] = b
+    flags = check_quotas(scheme, [QuotaEntry(label, b.town, b.result) for label, b in labels.items()])
+    for f in flags:
+        for label in f.candidates:
+            labels[label].quota_flags.append(f.quota)
+
+    # ---- earlier years: comparison and consequences ---------------------------------------------
+    earlier = db.query("""SELECT id, year FROM assessment_round WHERE office_id = ? AND scheme_id = ? AND year < ?
+                          ORDER BY year DESC""", (db.scalar("SELECT office_id FROM assessment_round WHERE id = ?",
+                                                            (round_id,)), rnd.scheme_id, rnd.year))
+    history: dict[str, list[tuple[int, str | None, int | None]]] = {b.org_id: [] for b in branches}
+    awarded: dict[str, dict[int, int]] = {}
+    previous_round_id = None
+    previous: dict[str, tuple[int, Result]] = {}
+    for e in earlier:
+        e_sheets, e_results = _results_of(db, e["id"], _scheme_of(db, e["id"]))
+        for r in e_sheets:
+            res = e_results.get(r["id"])
+            if not isinstance(res, Result) or r["state"] != "确定":
+                continue
+            if r["org_id"] in history:
+                history[r["org_id"]].append((e["year"], res.rating, res.stars))
+            if e["year"] == rnd.year - 1 and r["org_id"] not in previous:
+                previous[r["org_id"]] = (e["year"], res)
+            awarded.setdefault(r["office_id"], {}).setdefault(e["year"], 0)
+            awarded[r["office_id"]][e["year"]] += bool(res.award)
+        if e["year"] == rnd.year - 1:
+            previous_round_id = e["id"]
+    for b in rated:
+        hist = history[b.org_id] + [(rnd.year, b.rating, b.stars)]
+        b.consequences = consequences_for(scheme, hist, rnd.year)
+        prev = previous.get(b.org_id)
+        if prev is not None:
+            year, pres = prev
+            b.previous = {"year": year, "rating": pres.rating, "stars": pres.stars, "total": pres.total}
+            now_key, before_key = _sort_key(b.result)[0], _sort_key(pres)[0]
+            if b.stars is not None and pres.stars is not None and b.stars != pres.stars:
+                b.trend = "up" if b.stars > pres.stars else "down"
+            else:
+                b.trend = "same" if now_key == before_key else ("up" if now_key > before_key else "down")
+    town_cons: list[TownConsequence] = []
+    if scheme.rating.award is not None:
+        for office_id, group in sorted(by_town.items(), key=lambda t: t[1][0].town):
+            counts = dict(awarded.get(office_id, {}))
+            counts[rnd.year] = sum(bool(b.award) for b in group)
+            for applied in town_consequences_for(scheme, counts, rnd.year):
+                town_cons.append(TownConsequence(office_id, group[0].town, applied))
+    return RoundRating(round_id=round_id, year=rnd.year, scheme=scheme, branches=branches, quota_flags=flags,
+                       town_consequences=town_cons, previous_round_id=previous_round_id)
+
+
+def _scheme_of(db: Database, round_id: str) -> Scheme:
+    from .rounds import _scheme_from_json
+
+    return _scheme_from_json(db.scalar("SELECT scheme_json FROM assessment_round WHERE id = ?", (round_id,)))
 
 
 def rate_sheet(db: Database, sheet_id: str, stage: str | None = None) -> Result:
-    """Evaluate one sheet (试算) with a stage's scores (self / initial / final) or the effective ones."""
-    raise NotImplementedError
+    """Evaluate one sheet (试算) with a stage's scores (self / initial / final) or the effective ones.
+
+    Raises UserError when the sheet cannot be evaluated (a classification scheme without a class).
+    """
+    row = db.one("SELECT round_id, classification FROM round_branch WHERE id = ?", (sheet_id,))
+    if row is None:
+        raise UserError("找不到这个考核表，可能已被删除。")
+    scheme = _scheme_of(db, row["round_id"])
+    scores = {}
+    for code, value in db.conn.execute(f"SELECT s.item_code, {_stage_expr(stage)} FROM round_score s "
+                                       f"WHERE s.round_branch_id = ?", (sheet_id,)):
+        if value is not None:
+            scores[code] = int(value) if float(value).is_integer() else value
+    vetoes = [r[0] for r in db.query("SELECT code FROM round_veto WHERE round_branch_id = ? ORDER BY code",
+                                     (sheet_id,))]
+    return evaluate(scheme, scores, vetoes, classification=row["classification"])
