@@ -14,9 +14,16 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import dates
 from ..db import Database
+from ..errors import UserError
+from ..schemes.model import fmt_num
 
 SETTING_ISSUER = "publicity_issuer"
+
+
+# Sheets in these states have a reviewed result that may be published.
+PUBLISHABLE = ("审核", "公示", "申诉", "确定")
 
 
 @dataclass
@@ -32,15 +39,128 @@ class PublicityOptions:
 
 def default_issuer(db: Database) -> str:
     """The setting publicity_issuer, else 中共<town>委员会 (town) / 中共<county>委员会组织部 (county)."""
-    raise NotImplementedError
+    from ..registry import get_setting, local_office
+
+    value = (get_setting(db, SETTING_ISSUER) or "").strip()
+    if value:
+        return value
+    office = local_office(db)
+    name = office["name"]
+    return f"中共{name}委员会" if office["level"] == "town" else f"中共{name}委员会组织部"
+
+
+@dataclass
+class PublicityInfo:
+    """What the sheet will show, for the preview dialog and the CLI."""
+
+    sheet: object  # reports.pdf.PublicitySheet
+    rows: int
+    left_out: int  # branches not yet reviewed (自评/初审), not printed
+    start: dt.date
+    end: dt.date
+
+
+def _start(db: Database, rnd, value) -> dt.date:
+    if value is None:
+        return dates.parse_iso(rnd.publicity_start) if rnd.publicity_start else dates.today()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dates.parse_iso(str(value))
+    except ValueError:
+        raise UserError(f"公示开始日期“{value}”无效，应为 2026-03-01 这样的格式。") from None
+
+
+def prepare(db: Database, round_id: str, options: PublicityOptions | None = None) -> PublicityInfo:
+    """Gather the round's results into a PublicitySheet (nothing is written)."""
+    from ..assessment.rounds import get_round
+    from ..assessment.results import rate_round
+    from ..assessment.workdays import calendar
+    from ..registry import get_setting, local_office
+    from .fonts import SETTING_PDF_FONT
+    from .pdf import Column, PublicitySheet, contact_from_settings, stars
+
+    opt = options or PublicityOptions()
+    if opt.paper not in ("A4", "A3"):
+        raise UserError("纸张只能是 A4 或 A3。")
+    rnd = get_round(db, round_id)
+    scheme = rnd.scheme
+    rating = rate_round(db, round_id)
+    shown = [b for b in rating.branches if b.state in PUBLISHABLE and b.result is not None]
+    left_out = len(rating.branches) - len(shown)
+    if not shown:
+        raise UserError(f"“{rnd.title}”还没有审核完毕的党组织，暂无可公示的结果。")
+    many_towns = len({b.office_id for b in rating.branches}) > 1
+    has_stars = scheme.rating.has_stars
+    award = scheme.rating.award
+    points = scheme.rating.kind != "classification"
+    shown.sort(key=lambda b: (b.town if many_towns else "", -(b.result.rank), -(b.total or 0), b.org_name))
+
+    columns = [Column("序号", 0.7)]
+    if many_towns:
+        columns.append(Column("乡镇", 1.0))
+    columns += [Column("党组织名称", 3.0, "left"), Column("类别", 1.15)]
+    if points:
+        columns.append(Column("总分", 0.8))
+    columns.append(Column("评定等次", 1.75 if scheme.rating.veto_rating and len(scheme.rating.veto_rating) > 4 else 1.2))
+    if has_stars:
+        columns.append(Column("星级", 1.6))
+    if award is not None:
+        columns.append(Column("称号", 1.3))
+    rows = []
+    for n, b in enumerate(shown, start=1):
+        row: list = [n]
+        if many_towns:
+            row.append(b.town)
+        row += [b.org_name, b.kind or ""]
+        if points:
+            row.append(fmt_num(b.total))
+        row.append(b.rating or "")
+        if has_stars:
+            row.append(stars(b.stars) if b.stars else "—")
+        if award is not None:
+            row.append(award.name if b.award else "")
+        rows.append(row)
+
+    office = local_office(db)
+    start = _start(db, rnd, opt.start)
+    end = calendar(db).window_end(start, rnd.appeal_days)
+    title = (opt.title or "").strip() or f"关于{office['name']}{rnd.title}结果的公示"
+    source = scheme.source.title
+    steps = "党组织自评、" + ("抽签交叉初评、" if db.scalar("SELECT 1 FROM round_lot WHERE round_id = ?", (round_id,))
+                          else "初审、") + "审核评定"
+    opening = opt.opening if opt.opening is not None else (
+        (f"根据《{source.strip('《》')}》要求，" if source else f"根据“{scheme.name}”有关要求，")
+        + f"经{steps}，{office['name']}{rnd.year}年度{'星级党组织' if has_stars else scheme.name}评定工作已基本完成。"
+        + f"现将{len(rows)}个党组织的评定结果予以公示，接受党员群众监督。")
+    notes = []
+    if scheme.rating.note:
+        notes.append(f"评定标准：{scheme.rating.note}")
+    vetoed = sum(1 for b in shown if b.vetoed)
+    if vetoed and scheme.rating.veto_rating:
+        notes.append(f"按规定触发否决情形的党组织评定为“{scheme.rating.veto_rating}”。")
+    sheet = PublicitySheet(
+        title=title, issuer=(opt.issuer or "").strip() or default_issuer(db), columns=columns, rows=rows,
+        period_start=start, period_end=end, contact=contact_from_settings(db), opening=opening, notes=notes,
+        issue_date=opt.issue_date or start, paper=opt.paper,
+        orientation="landscape" if opt.landscape else "portrait",
+        font_path=(get_setting(db, SETTING_PDF_FONT) or "").strip() or None)
+    return PublicityInfo(sheet, len(rows), left_out, start, end)
 
 
 def publicity_sheet(db: Database, round_id: str, options: PublicityOptions | None = None):
     """The reports.pdf.PublicitySheet for the round (title, opening, rows, period, contact)."""
-    raise NotImplementedError
+    return prepare(db, round_id, options).sheet
 
 
 def build_round_publicity(db: Database, round_id: str, out: str | Path | None = None,
                           options: PublicityOptions | None = None) -> bytes | Path:
-    """Build the PDF; returns bytes, or the path when `out` is given (written atomically)."""
-    raise NotImplementedError
+    """Build the PDF; returns bytes, or the path when `out` is given (written atomically).
+
+    Only branches whose result has been reviewed (审核 and later) are printed. Raises
+    UserError when none is, when no objection contact is set, or when a cell would
+    publish an ID or phone number (the builder's privacy guard).
+    """
+    from .pdf import build_publicity_pdf
+
+    return build_publicity_pdf(prepare(db, round_id, options).sheet, out)
