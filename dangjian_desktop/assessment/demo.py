@@ -14,7 +14,7 @@ import json
 import random
 import uuid
 
-from .. import dates
+from .. import dates, pinyin
 from ..db import Database
 from ..registry.offices import local_office
 from ..schemes import evaluate, load_scheme, scheme_to_dict
@@ -83,7 +83,9 @@ class _Builder:
         self.branches = scope_branches(db)
         self.quality = {b["id"]: min(99.0, max(48.0, rng.gauss(79, 9))) for b in self.branches}
         self.cal = calendar(db)
-        self.towns = sorted({(b["office_id"], b["town"]) for b in self.branches}, key=lambda t: t[1])
+        # The same order draw_lots uses (pinyin of the town names).
+        self.towns = sorted({(b["office_id"], b["town"]) for b in self.branches},
+                            key=lambda t: (pinyin.sort_key(t[1]), t[1], t[0]))
 
     # ---- pieces ---------------------------------------------------------------------
     def scores_for(self, org_id: str) -> dict[str, tuple]:

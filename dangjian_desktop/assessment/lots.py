@@ -132,8 +132,85 @@ def verify_lots(draw: LotDraw) -> bool:
 
 def lots_pdf(db: Database, round_id: str, out=None, *, paper: str = "A4"):
     """The draw as a printable PDF table (序号, 考核组, 被考核乡镇), with the seed and a line
-    saying how to reproduce it. Returns bytes, or the path when `out` is given."""
-    raise NotImplementedError
+    saying how to reproduce it, and room for the witnesses' signatures. Returns bytes, or the
+    path when `out` is given."""
+    import io
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_CENTER
+    from reportlab.lib.pagesizes import A3, A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    from ..registry import get_setting, local_office
+    from ..reports.fonts import SETTING_PDF_FONT, load_fonts
+
+    draw = current_lots(db, round_id)
+    if draw is None:
+        raise UserError("本轮考核还没有抽签。")
+    rnd = get_round(db, round_id)
+    fonts = load_fonts((get_setting(db, SETTING_PDF_FONT) or "").strip() or None)
+    f = fonts.primary
+    scale = 1.0 if paper == "A4" else 2 ** 0.5
+    title = ParagraphStyle("t", fontName=f, fontSize=20 * scale, leading=30 * scale, alignment=TA_CENTER,
+                           spaceAfter=10 * scale, wordWrap="CJK")
+    body = ParagraphStyle("b", fontName=f, fontSize=13 * scale, leading=21 * scale, wordWrap="CJK")
+    cell = ParagraphStyle("c", fontName=f, fontSize=13 * scale, leading=18 * scale, alignment=TA_CENTER,
+                          wordWrap="CJK")
+    n = draw.names()
+    office = local_office(db)["name"]
+    texts = [f"{office}{rnd.title}交叉考核抽签结果",
+             f"抽签时间：{dates.format_cn(draw.drawn_at[:10])}　抽签人：{draw.drawn_by}　抽签种子：{draw.seed}",
+             f"参加抽签的乡镇（按此顺序）：{'、'.join(name for _, name in draw.towns)}",
+             "说明：各乡镇考核组只考核抽中的乡镇的党组织，不考核本乡镇。用同一种子和同一乡镇顺序重新抽签，结果完全相同，"
+             "可随时核对。"]
+    rows = [["序号", "考核组", "被考核乡镇"]] + [[str(i), f"{n[a]}考核组", n[b]]
+                                              for i, (a, b) in enumerate(draw.pairs, start=1)]
+    for t in texts + [c for r in rows for c in r]:
+        fonts.check(t, "抽签结果")
+    story = [Paragraph(fonts.markup(texts[0]), title)]
+    story += [Paragraph(fonts.markup(t), body) for t in texts[1:3]]
+    story.append(Spacer(1, 6 * mm * scale))
+    width = (A4 if paper == "A4" else A3)[0] - 40 * mm * scale
+    table = Table([[Paragraph(fonts.markup(c), cell) for c in r] for r in rows],
+                  colWidths=[width * 0.15, width * 0.45, width * 0.40], repeatRows=1)
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), f, 13 * scale),
+                               ("GRID", (0, 0), (-1, -1), 0.5 * scale, colors.black),
+                               ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.88, 0.88, 0.88)),
+                               ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    story += [table, Spacer(1, 6 * mm * scale), Paragraph(fonts.markup(texts[3]), body),
+              Spacer(1, 14 * mm * scale),
+              Paragraph(fonts.markup("抽签人（签字）：＿＿＿＿＿＿　　监督人（签字）：＿＿＿＿＿＿"), body)]
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf, pagesize=A4 if paper == "A4" else A3, leftMargin=20 * mm * scale,
+                      rightMargin=20 * mm * scale, topMargin=22 * mm * scale, bottomMargin=20 * mm * scale,
+                      title=texts[0], author=office, creator="党建台账").build(story, canvasmaker=_canvas(f))
+    data = buf.getvalue()
+    if out is None:
+        return data
+    target = Path(out)
+    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".pdf", dir=str(target.parent))
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, target)
+    return target
+
+
+def _canvas(font: str):
+    from reportlab.pdfgen.canvas import Canvas
+
+    class FontCanvas(Canvas):
+        # Without a font of ours the file would name an unembedded Helvetica.
+        def __init__(self, *args, **kwargs):
+            kwargs["initialFontName"] = font
+            kwargs["initialFontSize"] = kwargs.get("initialFontSize") or 12
+            super().__init__(*args, **kwargs)
+
+    return FontCanvas
 
 
 def _today() -> str:

@@ -1,0 +1,37 @@
+"""`dangjian report publicity`: the publicity sheet (公示) of an assessment round as a print-ready PDF."""
+
+from __future__ import annotations
+
+from .. import dates
+from ..errors import UserError
+
+
+def register(sub, group) -> None:
+    g = group("report", "打印报表")
+    p = g.add_parser("publicity", help="考核结果公示（PDF，可张贴）")
+    p.add_argument("--round", required=True, metavar="ROUND", help="考核轮次编号（或其前几位、或年度）")
+    p.add_argument("--out", required=True, metavar="FILE.pdf", help="保存的 PDF 文件")
+    p.add_argument("--paper", choices=["A4", "A3"], default="A4", help="纸张（默认 A4）")
+    p.add_argument("--landscape", action="store_true", help="横向（默认纵向）")
+    p.add_argument("--start", metavar="DATE", help="公示开始日期（默认为本轮的公示日期，未公示时为今天）")
+    p.add_argument("--title", help="标题（默认“关于××2025年度星级党组织评定结果的公示”）")
+    p.add_argument("--issuer", help="发布单位（默认取设置 publicity_issuer）")
+    p.set_defaults(func=cmd_publicity)
+
+
+def cmd_publicity(ctx) -> int:
+    from ..assessment import resolve_round
+    from ..reports.round_publicity import PublicityOptions, build_round_publicity, prepare
+
+    a = ctx.args
+    if a.start and not dates.is_iso_date(a.start):
+        raise UserError(f"公示开始日期“{a.start}”无效，应为 2026-03-01 这样的格式。")
+    opts = PublicityOptions(paper=a.paper, landscape=a.landscape, start=a.start, title=a.title, issuer=a.issuer)
+    with ctx.open_db("read") as db:
+        rnd = resolve_round(db, a.round)
+        info = prepare(db, rnd.id, opts)
+        path = build_round_publicity(db, rnd.id, a.out, opts)
+    print(f"已保存 {path}：{info.rows} 个党组织，公示期 {dates.format_cn(info.start)}至{dates.format_cn(info.end)}。")
+    if info.left_out:
+        print(f"另有 {info.left_out} 个党组织尚未审核完毕，未列入公示。")
+    return 0

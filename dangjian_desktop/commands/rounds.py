@@ -1,0 +1,359 @@
+"""`dangjian rounds …`: yearly assessment rounds — create, list, import self-assessment forms,
+rate, draw lots, move through the workflow, dashboard, holidays."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from .. import dates
+from ..errors import UserError
+
+
+def register(sub, group) -> None:
+    g = group("rounds", "年度考核轮次：建立、导入自评表、评定、抽签、流程推进")
+
+    p = g.add_parser("list", help="列出考核轮次")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(func=cmd_list)
+
+    p = g.add_parser("create", help="建立考核轮次（冻结一份评分方案，按范围生成各党支部的考核表）")
+    p.add_argument("--year", type=int, required=True, help="考核年度，如 2025")
+    p.add_argument("--scheme", required=True, metavar="ID", help="评分方案编号（见 dangjian schemes list）")
+    p.add_argument("--scope", action="append", default=[], metavar="范围",
+                   help="参加考核的范围：支部类别（村、社区、机关、事业单位、企业、社会组织、网格）和/或乡镇名称，"
+                        "逗号分隔，可重复；不写则为全部党支部")
+    p.add_argument("--title", help="考核名称（默认如“2025年度星级党组织评定”）")
+    p.add_argument("--self-due", metavar="DATE", help="自评截止日期")
+    p.add_argument("--initial-due", metavar="DATE", help="初审截止日期")
+    p.add_argument("--review-due", metavar="DATE", help="审核截止日期")
+    p.add_argument("--appeal-days", type=int, default=15, help="申诉期（工作日，默认15）")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(func=cmd_create)
+
+    p = g.add_parser("show", help="显示一个考核轮次及各党组织所处环节")
+    p.add_argument("round", metavar="ROUND", help="考核轮次编号（或其前几位、或年度）")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(func=cmd_show)
+
+    p = g.add_parser("export-forms", help="导出党支部自评表（Excel），发给各党支部填写")
+    p.add_argument("round", metavar="ROUND")
+    p.add_argument("--out", required=True, metavar="DIR", help="保存自评表的文件夹")
+    p.add_argument("--branch", action="append", default=[], metavar="名称",
+                   help="只导出这个党支部（可重复）；不写则导出所有处于自评环节的党支部")
+    p.set_defaults(func=cmd_export_forms)
+
+    p = g.add_parser("import-scores", help="导入党支部填好的自评表（全部无误才写入）")
+    p.add_argument("round", metavar="ROUND")
+    p.add_argument("file", metavar="FILE.xlsx")
+    p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    p.add_argument("--errors", metavar="OUT.xlsx", help="有错误时把错误报告保存为 Excel")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(func=cmd_import_scores)
+
+    p = g.add_parser("rate", help="评定：总分、等次、星级、否决、排名、名额提示、结果运用")
+    p.add_argument("round", metavar="ROUND")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(func=cmd_rate)
+
+    p = g.add_parser("draw-lots", help="抽签确定交叉考核（各乡镇考核组考核其他乡镇，可由种子重现）")
+    p.add_argument("round", metavar="ROUND")
+    p.add_argument("--seed", help="抽签种子（不写则随机生成一个六位数）")
+    p.add_argument("--pdf", metavar="FILE.pdf", help="同时把抽签结果保存为可打印的 PDF")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(func=cmd_draw_lots)
+
+    p = g.add_parser("lots", help="显示本轮的抽签结果，并核对能否由种子重现")
+    p.add_argument("round", metavar="ROUND")
+    p.add_argument("--pdf", metavar="FILE.pdf", help="保存为可打印的 PDF")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(func=cmd_lots)
+
+    p = g.add_parser("move", help="推进或退回考核环节（自评→初审→审核→公示→确定）")
+    p.add_argument("round", metavar="ROUND")
+    p.add_argument("--to", required=True, choices=["自评", "初审", "审核", "公示", "确定"], help="目标环节")
+    p.add_argument("--branch", action="append", default=[], metavar="名称",
+                   help="党支部名称（可重复）；不写则为所有可以进入该环节的党支部")
+    p.add_argument("--note", default="", help="说明（退回时必填）")
+    p.add_argument("--date", metavar="DATE", help="业务日期（默认今天；公示时为公示开始日期）")
+    p.add_argument("--by", metavar="姓名", help="经办人（默认为本机操作员）")
+    p.set_defaults(func=cmd_move)
+
+    p = g.add_parser("dashboard", help="进度：各党组织所处环节、缺项、逾期")
+    p.add_argument("round", metavar="ROUND")
+    p.add_argument("--date", metavar="DATE", help="按这一天计算逾期（默认今天）")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(func=cmd_dashboard)
+
+    p = g.add_parser("holidays", help="列出某年的节假日和调休上班日（计算申诉期用）")
+    p.add_argument("--year", type=int, default=None, help="年度（默认今年）")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(func=cmd_holidays)
+
+
+def _date(text: str | None, what: str) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dates.parse_iso(text)
+    except ValueError:
+        raise UserError(f"{what}“{text}”无效，应为 2026-03-01 这样的格式。") from None
+
+
+def _sheets_named(db, round_id: str, names: list[str]) -> list[str]:
+    from ..assessment import round_branches
+
+    branches = round_branches(db, round_id)
+    out = []
+    for name in names:
+        hits = [b for b in branches if b.id == name or b.org_name == name or f"{b.town}{b.org_name}" == name]
+        if not hits:
+            hits = [b for b in branches if name in b.org_name]
+        if not hits:
+            raise UserError(f"本轮考核中没有党组织“{name}”。")
+        if len(hits) > 1:
+            raise UserError(f"“{name}”对应多个党组织：{'、'.join(b.town + b.org_name for b in hits[:6])}，"
+                            f"请写全称（可加乡镇名）。")
+        out.append(hits[0].id)
+    return out
+
+
+def cmd_list(ctx) -> int:
+    from ..assessment import list_rounds
+
+    with ctx.open_db("read") as db:
+        rounds = list_rounds(db)
+        if ctx.args.json:
+            ctx.print_json([r.to_dict() for r in rounds])
+            return 0
+        if not rounds:
+            print("还没有考核轮次。可用 dangjian rounds create --year 年度 --scheme 方案 建立。")
+            return 0
+        for r in rounds:
+            states = "，".join(f"{k}{v}" for k, v in r.state_counts.items())
+            print(f"{r.id[:8]}  {r.year}  {r.title}（{r.scheme_name}）  {r.branch_count}个党组织  "
+                  f"环节：{r.state}  [{states}]")
+    return 0
+
+
+def _scope(db, tokens: list[str]) -> tuple[list[str], list[str]]:
+    from ..registry import towns
+    from ..registry.orgs import KINDS
+
+    kinds, town_ids = [], []
+    by_name = {t["name"]: t["id"] for t in towns(db)}
+    for raw in tokens:
+        for tok in raw.replace("，", ",").replace("、", ",").split(","):
+            tok = tok.strip()
+            if not tok:
+                continue
+            if tok in KINDS:
+                kinds.append(tok)
+            elif tok in by_name:
+                town_ids.append(by_name[tok])
+            else:
+                raise UserError(f"范围“{tok}”既不是支部类别（{'、'.join(KINDS)}），也不是本库中的乡镇。")
+    return kinds, town_ids
+
+
+def cmd_create(ctx) -> int:
+    from ..assessment import create_round, get_round
+
+    a = ctx.args
+    with ctx.open_db("write") as db:
+        kinds, town_ids = _scope(db, a.scope)
+        rid = create_round(db, year=a.year, scheme_id=a.scheme, kinds=kinds, town_ids=town_ids, title=a.title,
+                           self_due=a.self_due, initial_due=a.initial_due, review_due=a.review_due,
+                           appeal_days=a.appeal_days)
+        rnd = get_round(db, rid)
+        if a.json:
+            ctx.print_json(rnd.to_dict())
+        else:
+            print(f"已建立 {rnd.title}（{rnd.scheme_name}），{rnd.branch_count}个党组织，编号 {rid}")
+    return 0
+
+
+def cmd_show(ctx) -> int:
+    from ..assessment import resolve_round, round_branches
+
+    with ctx.open_db("read") as db:
+        rnd = resolve_round(db, ctx.args.round)
+        branches = round_branches(db, rnd.id)
+        if ctx.args.json:
+            ctx.print_json({**rnd.to_dict(), "sheets": [
+                {"sheet": b.id, "org_id": b.org_id, "town": b.town, "branch": b.org_name, "kind": b.kind,
+                 "state": b.state, "since": b.state_since} for b in branches]})
+            return 0
+        print(f"{rnd.title}（{rnd.scheme_name}）  编号 {rnd.id}")
+        print(f"截止：自评 {dates.format_cn(rnd.self_due) or '—'}，初审 {dates.format_cn(rnd.initial_due) or '—'}，"
+              f"审核 {dates.format_cn(rnd.review_due) or '—'}；申诉期 {rnd.appeal_days} 个工作日")
+        for b in branches:
+            print(f"  {b.town}  {b.org_name}  {b.kind or ''}  {b.state}")
+    return 0
+
+
+def cmd_export_forms(ctx) -> int:
+    from ..assessment import export_form, export_forms, resolve_round
+
+    with ctx.open_db("read") as db:
+        rnd = resolve_round(db, ctx.args.round)
+        folder = Path(ctx.args.out)
+        if ctx.args.branch:
+            folder.mkdir(parents=True, exist_ok=True)
+            paths = []
+            for sid in _sheets_named(db, rnd.id, ctx.args.branch):
+                name = db.scalar("SELECT org_name FROM round_branch WHERE id = ?", (sid,))
+                paths.append(export_form(db, sid, folder / f"{rnd.year}年自评表-{name}.xlsx"))
+        else:
+            paths = export_forms(db, rnd.id, folder)
+    for p in paths:
+        print(p)
+    print(f"已导出 {len(paths)} 份自评表。")
+    return 0
+
+
+def cmd_import_scores(ctx) -> int:
+    from ..assessment import import_form, resolve_round, save_error_report
+
+    a = ctx.args
+    with ctx.open_db("read" if a.dry_run else "write") as db:
+        rnd = resolve_round(db, a.round)
+        report = import_form(db, a.file, round_id=rnd.id, dry_run=a.dry_run)
+    if a.errors and report.errors:
+        save_error_report(report, a.errors)
+    if a.json:
+        ctx.print_json(report.to_dict())
+    else:
+        print(report.text())
+    return 0 if report.ok else 2
+
+
+def cmd_rate(ctx) -> int:
+    from ..assessment import rate_round, resolve_round
+    from ..schemes.model import fmt_num
+
+    with ctx.open_db("read") as db:
+        rnd = resolve_round(db, ctx.args.round)
+        rating = rate_round(db, rnd.id)
+    if ctx.args.json:
+        ctx.print_json(rating.to_dict())
+        return 0
+    print(f"{rnd.title}（{rnd.scheme_name}）  共 {len(rating.branches)} 个党组织")
+    for b in sorted(rating.branches, key=lambda x: (x.rank_county or 10 ** 6, x.town, x.org_name)):
+        stars = "★" * (b.stars or 0)
+        flags = f"  名额提示：{'、'.join(b.quota_flags)}" if b.quota_flags else ""
+        veto = "  否决" if b.vetoed else ""
+        trend = f"  较上年{b.trend_label}" if b.trend else ""
+        print(f"{b.rank_county or '—':>4}  {b.town}  {b.org_name}  {fmt_num(b.total)}分  {b.rating or '—'}  "
+              f"{stars}{veto}{trend}  [{b.state}]{flags}")
+        for c in b.consequences:
+            print(f"        → {c.title}（{c.reason}）")
+        for w in b.warnings:
+            print(f"        ! {w}")
+    for f in rating.quota_flags:
+        print(f"名额提示：{f.message}")
+    for t in rating.town_consequences:
+        print(f"{t.town}：{t.applied.title}（{t.applied.reason}）")
+    return 0
+
+
+def _lots_out(ctx, db, rnd, draw) -> None:
+    from ..assessment import lots_pdf
+
+    if ctx.args.pdf:
+        lots_pdf(db, rnd.id, ctx.args.pdf)
+    if ctx.args.json:
+        from ..assessment import verify_lots
+
+        ctx.print_json({**draw.to_dict(), "reproducible": verify_lots(draw)})
+    else:
+        print(draw.text())
+        if ctx.args.pdf:
+            print(f"已保存 {ctx.args.pdf}")
+
+
+def cmd_draw_lots(ctx) -> int:
+    from ..assessment import draw_lots, resolve_round
+
+    with ctx.open_db("write") as db:
+        rnd = resolve_round(db, ctx.args.round)
+        draw = draw_lots(db, rnd.id, ctx.args.seed)
+        _lots_out(ctx, db, rnd, draw)
+    return 0
+
+
+def cmd_lots(ctx) -> int:
+    from ..assessment import current_lots, resolve_round, verify_lots
+
+    with ctx.open_db("read") as db:
+        rnd = resolve_round(db, ctx.args.round)
+        draw = current_lots(db, rnd.id)
+        if draw is None:
+            raise UserError("本轮考核还没有抽签。可用 dangjian rounds draw-lots 抽签。")
+        _lots_out(ctx, db, rnd, draw)
+        if not ctx.args.json:
+            print("核对：" + ("按种子重新抽签，结果一致。" if verify_lots(draw) else "按种子重新抽签结果不一致！"))
+    return 0
+
+
+def cmd_move(ctx) -> int:
+    from ..assessment import move_many, resolve_round, round_branches, start_publicity
+    from ..assessment.workflow import FORWARD, allowed_moves
+
+    a = ctx.args
+    day = _date(a.date, "日期")
+    with ctx.open_db("write") as db:
+        rnd = resolve_round(db, a.round)
+        if a.branch:
+            ids = _sheets_named(db, rnd.id, a.branch)
+        else:
+            ids = [b.id for b in round_branches(db, rnd.id)
+                   if a.to in [t for t, _ in allowed_moves(db, b.id, today=day)] and FORWARD.get(b.state) == a.to]
+            if not ids:
+                raise UserError(f"没有可以进入“{a.to}”环节的党组织。")
+        if a.to == "公示" and not a.branch:
+            win = start_publicity(db, rnd.id, day, sheet_ids=ids, actor=a.by)
+            print(f"{len(ids)} 个党组织开始公示，申诉期至 {dates.format_cn(win.end)}（{win.days} 个工作日）。")
+            return 0
+        n = move_many(db, ids, a.to, note=a.note, actor=a.by, today=day)
+        print(f"{n} 个党组织已进入“{a.to}”环节。")
+    return 0
+
+
+def cmd_dashboard(ctx) -> int:
+    from ..assessment import dashboard, resolve_round
+
+    with ctx.open_db("read") as db:
+        rnd = resolve_round(db, ctx.args.round)
+        d = dashboard(db, rnd.id, today=_date(ctx.args.date, "日期"))
+    if ctx.args.json:
+        ctx.print_json({"round": rnd.id, "today": d.today.isoformat(), "counts": d.counts,
+                        "overdue_rectifications": d.overdue_rectifications,
+                        "rows": [{"sheet": r.sheet_id, "town": r.town, "branch": r.org_name, "state": r.state,
+                                  "since": r.state_since, "missing": r.missing, "overdue": r.overdue,
+                                  "next_step": r.next_step, "open_appeal": r.open_appeal,
+                                  "window_end": r.window_end} for r in d.rows]})
+        return 0
+    print(f"{rnd.title}  " + "，".join(f"{k}{v}" for k, v in d.counts.items() if v))
+    for r in d.rows:
+        notes = "；".join(r.missing + r.overdue)
+        print(f"  {r.town}  {r.org_name}  [{r.state}]  {r.next_step}" + (f"  ！{notes}" if notes else ""))
+    if d.overdue_rectifications:
+        print(f"整改台账中有 {d.overdue_rectifications} 项逾期未销号。")
+    return 0
+
+
+def cmd_holidays(ctx) -> int:
+    from ..assessment.workdays import KIND_LABELS, holidays
+
+    year = ctx.args.year or dates.today().year
+    with ctx.open_db("read") as db:
+        items = holidays(db, year)
+    if ctx.args.json:
+        ctx.print_json([{"day": h.day, "kind": h.kind, "name": h.name, "builtin": h.builtin} for h in items])
+        return 0
+    if not items:
+        print(f"{year} 年没有节假日数据（只按周末计算工作日）。")
+    for h in items:
+        print(f"{h.day}  {KIND_LABELS[h.kind]}  {h.name}" + ("" if not h.builtin else "  （默认）"))
+    return 0
