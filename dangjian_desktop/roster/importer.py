@@ -489,6 +489,8 @@ class RosterImport:
         for f, message in problems.items():
             if f in reported:
                 continue  # its cell was already reported (not a date, ID damaged …)
+            if f in ("sex", "birth_date") and "id_number" in reported and not check.get(f):
+                continue  # would have come from the ID number reported above
             if f not in fields and f in REQUIRED_COLUMNS and current is None:
                 st.missing_required[f] = st.missing_required.get(f, 0) + 1
                 continue
@@ -574,6 +576,9 @@ class RosterImport:
         return org, group
 
     def _suggest(self, f: str, values: dict, clean: dict) -> str:
+        idn = clean.get("id_number") or ""
+        if f == "sex" and len(idn) == 18 and clean.get("sex") in ("男", "女"):
+            return f"按身份证号应为“{idcard.sex(idn)}”，请核对"
         tid = CODED_FIELDS.get(f)
         if tid:
             hint = codes.table(tid).suggest(str(values.get(f) or ""))
@@ -581,10 +586,7 @@ class RosterImport:
                 return f"改为“{hint}”"
             options = codes.values(tid)
             return "可选：" + "、".join(options[:12]) + ("……" if len(options) > 12 else "")
-        idn = clean.get("id_number") or ""
         born = idcard.birth_date(idn) if len(idn) == 18 else None
-        if f == "sex" and len(idn) == 18:
-            return f"按身份证号应为“{idcard.sex(idn)}”，请核对"
         if f == "birth_date" and born:
             return f"按身份证号应为{born.isoformat()}，请核对"
         return {

@@ -80,21 +80,22 @@ class Workbook:
         wb = pc.CalamineWorkbook.from_path(str(self.path))
         self._closers.append(wb.close)
         sheets = []
+        loaded: dict[int, object] = {}
         for i, meta in enumerate(wb.sheets_metadata):
             if str(meta.typ) != str(pc.SheetTypeEnum.WorkSheet):
                 continue
             visible = str(meta.visible) == str(pc.SheetVisibleEnum.Visible)
-            sheets.append(Sheet(meta.name, i, visible, 0, self._calamine_rows(wb, i),
-                                self._month_cells_for(meta.name)))
-        # Sizes need the sheet loaded; calamine keeps it cached, so this costs little extra.
-        for s in sheets:
-            s.total_rows = _calamine_height(wb, s.index)
+            # Loading parses the whole sheet; keep it until its rows have been read once.
+            loaded[i] = wb.get_sheet_by_index(i)
+            end = loaded[i].end
+            sheets.append(Sheet(meta.name, i, visible, (end[0] + 1) if end else 0,
+                                self._calamine_rows(wb, i, loaded), self._month_cells_for(meta.name)))
         return sheets
 
     @staticmethod
-    def _calamine_rows(wb, index: int) -> Callable[[], Iterator[tuple[int, list]]]:
+    def _calamine_rows(wb, index: int, loaded: dict) -> Callable[[], Iterator[tuple[int, list]]]:
         def rows() -> Iterator[tuple[int, list]]:
-            sheet = wb.get_sheet_by_index(index)
+            sheet = loaded.pop(index, None) or wb.get_sheet_by_index(index)
             start = sheet.start
             if start is None:
                 return
@@ -153,11 +154,6 @@ class Workbook:
 
     def __exit__(self, *exc) -> None:
         self.close()
-
-
-def _calamine_height(wb, index: int) -> int:
-    sheet = wb.get_sheet_by_index(index)
-    return (sheet.end[0] + 1) if sheet.end else 0
 
 
 def _is_month_only(code: str) -> bool:

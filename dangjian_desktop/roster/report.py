@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import dates
+from ..errors import UserError
 from .reader import column_index
 
 PROBLEM_HEADERS = ("工作表", "行号", "列", "列名", "内容", "问题", "建议")
@@ -169,6 +170,7 @@ def save_error_report(report: ImportReport, target: str | Path) -> Path:
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import quote_sheetname
+    from openpyxl.worksheet.hyperlink import Hyperlink
 
     target = Path(target)
     source = Path(report.path)
@@ -202,7 +204,7 @@ def save_error_report(report: ImportReport, target: str | Path) -> Path:
         ws.append(list(p.cells()))
         if p.row and p.column and p.sheet in wb.sheetnames:
             link = ws.cell(ws.max_row, 3)
-            link.hyperlink = f"#{quote_sheetname(p.sheet)}!{p.column}{p.row}"
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{quote_sheetname(p.sheet)}!{p.column}{p.row}")
             link.font = Font(color="0563C1", underline="single")
     for letter, width in zip("ABCDEFG", (14, 7, 6, 12, 22, 60, 40)):
         ws.column_dimensions[letter].width = width
@@ -236,6 +238,6 @@ def _values_copy(source: Path):
                     for i, v in enumerate(row):
                         if v is not None:
                             ws.cell(n, i + 1, v if not isinstance(v, dt.time) else v.isoformat())
-    except Exception:
-        pass
+    except (UserError, OSError):
+        pass  # the 错误清单 sheet alone still says everything
     return wb

@@ -1,0 +1,179 @@
+"""Roster import benchmark: a 50,000-member 花名册, our full import vs. just reading the file.
+
+Run: .venv/bin/python benchmarks/roster_import.py [--rows 50000]
+
+Each figure is measured in its own process (so peak memory is that step's own):
+- openpyxl read_only: iterate every row of the file, nothing else (the baseline);
+- python-calamine: the same with calamine;
+- full import (calamine reader, then with the openpyxl reader): read, clean, validate and write
+  every member with its history entry in one unit of work into a fresh database;
+- the ratio full import / openpyxl read (goal: at most 2);
+- peak memory: ru_maxrss of each process, and the Python heap peak of the import (tracemalloc,
+  separate run, since tracing slows it down) — it must not grow with the file beyond the
+  reader's own copy of the sheet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BRANCHES = [f"{n}村党支部" for n in ("红星", "东风", "向阳", "前进", "新华", "光明", "团结", "胜利", "和平", "建设",
+                                     "长青", "解放", "幸福", "永安", "太平", "兴隆", "富强", "民主", "友谊", "丰收")]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕飞鹏辉建国志强海波"
+
+READ_OPENPYXL = r"""
+import sys, time, resource
+import openpyxl
+t0 = time.perf_counter()
+wb = openpyxl.load_workbook(sys.argv[1], read_only=True, data_only=True)
+n = 0
+for ws in wb.worksheets:
+    for row in ws.iter_rows(values_only=True):
+        n += 1
+wb.close()
+print(time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, n)
+"""
+
+READ_CALAMINE = r"""
+import sys, time, resource
+import python_calamine as pc
+t0 = time.perf_counter()
+wb = pc.CalamineWorkbook.from_path(sys.argv[1])
+n = 0
+for i in range(len(wb.sheet_names)):
+    for row in wb.get_sheet_by_index(i).iter_rows():
+        n += 1
+print(time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, n)
+"""
+
+IMPORT = r"""
+import sys, time, resource, tracemalloc
+from pathlib import Path
+from dangjian_desktop.db import Database
+from dangjian_desktop.roster import ImportOptions, import_roster
+trace = sys.argv[3] == "trace"
+db = Database.open(Path(sys.argv[2]))
+if trace:
+    tracemalloc.start()
+t0 = time.perf_counter()
+report = import_roster(db, sys.argv[1], ImportOptions(reader=sys.argv[4]))
+elapsed = time.perf_counter() - t0
+peak = tracemalloc.get_traced_memory()[1] if trace else 0
+assert report.ok and report.written, report.to_text(limit=20)
+n = db.scalar("SELECT count(*) FROM member")
+db.close()
+print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, n, peak)
+"""
+
+
+def make_file(path: Path, rows: int, seed: int = 7) -> None:
+    """A realistic messy roster: title and 填报单位 lines, varied date forms, full-width spaces."""
+    from openpyxl import Workbook
+
+    from dangjian_desktop.registry.idcard import make
+
+    rnd = random.Random(seed)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("花名册")
+    ws.append(["某某镇党员花名册"])
+    ws.append(["填报单位：某某镇党委            填报日期：2024年12月"])
+    ws.append(["序号", "姓 名", "性别", "民族", "出生年月", "公民身份号码", "学历", "入党时间", "转正时间",
+               "党员类别", "人员类别", "工作岗位", "工作单位", "联系电话", "家庭住址", "所在党支部", "流动党员",
+               "流动去向", "困难党员", "备注"])
+    forms = [lambda d: d.isoformat(), lambda d: f"{d.year}年{d.month}月{d.day}日", lambda d: f"{d:%Y%m%d}",
+             lambda d: f"{d.year}/{d.month}/{d.day}", lambda d: dt.datetime(d.year, d.month, d.day),
+             lambda d: f"{d.year}.{d.month:02d}"]
+    for i in range(rows):
+        born = dt.date(1940, 1, 1) + dt.timedelta(days=rnd.randrange(0, 365 * 45))
+        male = rnd.random() < 0.7
+        idn = make(f"{rnd.randrange(110101, 659001):06d}", born, i, male)
+        name = rnd.choice(SURNAMES) + "".join(rnd.choice(GIVEN) for _ in range(rnd.choice((1, 2))))
+        if len(name) == 2 and rnd.random() < 0.3:
+            name = name[0] + "\u3000" + name[1]
+        joined = min(born.replace(day=1, year=born.year + 18 + rnd.randrange(1, 22)) + dt.timedelta(days=40),
+                     dt.date(2022, 6, 1) - dt.timedelta(days=rnd.randrange(0, 4000)))
+        probationary = rnd.random() < 0.03
+        if probationary:
+            joined = dt.date(2025, 3, 1) + dt.timedelta(days=rnd.randrange(0, 200))
+        full = joined + dt.timedelta(days=366)
+        ws.append([i + 1, name, "男" if male else "女", rnd.choice(("汉族", "汉", "回族", "满族")),
+                   f"{born.year}.{born.month:02d}", idn, rnd.choice(("大专", "本科", "高中", "初中", "中专")),
+                   rnd.choice(forms)(joined), None if probationary else rnd.choice(forms)(full),
+                   "预备党员" if probationary else rnd.choice(("正式党员", "正式")),
+                   rnd.choice(("农牧渔民", "离退休人员", "在岗职工")), rnd.choice(("农民", "村干部", "其他")),
+                   "某某合作社", f"13{rnd.randrange(0, 10**9):09d}", f"某某镇某某村{rnd.randrange(1, 300)}号",
+                   rnd.choice(BRANCHES), "否", None, rnd.choice(("否", None)), None])
+    ws.append(["合计", f"{rows}人"])
+    ws.append(["制表人：张某某", None, None, "审核人：李某某"])
+    wb.save(path)
+
+
+def make_db(path: Path) -> None:
+    from dangjian_desktop.db import Database
+    from dangjian_desktop.registry import add_org, init_office
+
+    db = Database.create(path)
+    init_office(db, name="某某镇", level="town")
+    root = db.scalar("SELECT id FROM org WHERE parent_id IS NULL")
+    for b in BRANCHES:
+        add_org(db, parent_id=root, name=b, org_type="党支部", kind="村")
+    db.close()
+
+
+def run(code: str, *args: str) -> list[float]:
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT,
+                         env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    if out.returncode:
+        raise SystemExit(out.stderr)
+    return [float(x) for x in out.stdout.split()]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=50_000)
+    ap.add_argument("--no-trace", action="store_true", help="skip the tracemalloc run")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        xlsx = tmp / "roster.xlsx"
+        t0 = time.perf_counter()
+        make_file(xlsx, args.rows)
+        print(f"file: {args.rows} rows, {xlsx.stat().st_size / 1e6:.1f} MB, generated in {time.perf_counter() - t0:.1f} s")
+
+        t_opx, rss_opx, n_opx = run(READ_OPENPYXL, str(xlsx))
+        t_cal, rss_cal, n_cal = run(READ_CALAMINE, str(xlsx))
+        print(f"openpyxl read_only read alone : {t_opx:7.2f} s   peak RSS {rss_opx / 1024:6.0f} MB  ({n_opx:.0f} rows)")
+        print(f"python-calamine read alone    : {t_cal:7.2f} s   peak RSS {rss_cal / 1024:6.0f} MB  ({n_cal:.0f} rows)")
+        results = {}
+        for reader in ("calamine", "openpyxl"):
+            db = tmp / f"{reader}.sqlite"
+            make_db(db)
+            t_imp, rss_imp, members, _ = run(IMPORT, str(xlsx), str(db), "plain", reader)
+            assert members == args.rows, members
+            results[reader] = t_imp
+            print(f"full import ({reader:8s})      : {t_imp:7.2f} s   peak RSS {rss_imp / 1024:6.0f} MB  "
+                  f"({members:.0f} members written)   ratio to openpyxl read: {t_imp / t_opx:.2f}")
+        if not args.no_trace:
+            db = tmp / "trace.sqlite"
+            make_db(db)
+            _, _, _, peak = run(IMPORT, str(xlsx), str(db), "trace", "calamine")
+            print(f"import Python heap peak (tracemalloc, calamine reader): {peak / 1e6:.1f} MB")
+        ratio = results["calamine"] / t_opx
+        print(f"RESULT ratio full import / openpyxl read_only = {ratio:.2f} (goal <= 2.00): "
+              f"{'OK' if ratio <= 2 else 'OVER GOAL'}")
+
+
+if __name__ == "__main__":
+    main()
