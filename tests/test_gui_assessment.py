@@ -1,0 +1,482 @@
+"""The 考核检查 tab through its real widgets (pytest-qt, offscreen): rounds, keyboard score entry,
+the workflow with an appeal and the lock, adjustments after the lock, dialogs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QValidator
+from PySide6.QtWidgets import QDialogButtonBox
+
+from dangjian_desktop import dates
+from dangjian_desktop.assessment import rounds, sheets, workdays, workflow
+from dangjian_desktop.registry.orgs import add_org
+
+pytestmark = pytest.mark.gui
+
+BRANCHES = [("东岭村党支部", "村"), ("西岭村党支部", "村"), ("河湾社区党支部", "社区"), ("镇机关党支部", "机关")]
+
+
+@pytest.fixture
+def town_db(db):
+    root = db.scalar("SELECT id FROM org WHERE parent_id IS NULL")
+    for name, kind in BRANCHES:
+        add_org(db, parent_id=root, name=name, org_type="党支部", kind=kind)
+    return db
+
+
+@pytest.fixture
+def tab(qtbot, town_db):
+    from dangjian_desktop.gui.assessment_tab import AssessmentTab
+
+    t = AssessmentTab()
+    qtbot.addWidget(t)
+    t.resize(1300, 820)
+    t.show()
+    t.set_database(town_db)
+    town_db.on_commit(t.on_data_changed)  # as the main window wires it
+    yield t
+    t.set_database(None)  # as the main window does before it closes the database
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The office's 'today', moved by the test (the GUI and the core both ask dates.today())."""
+
+    class Clock:
+        day = dt.date(2026, 3, 2)  # a Monday
+
+        def set(self, day: dt.date) -> None:
+            self.day = day
+
+    c = Clock()
+    monkeypatch.setattr(dates, "today", lambda: c.day)
+    return c
+
+
+def press_ok(wrapper) -> None:
+    wrapper.dialog.buttonBox.button(QDialogButtonBox.StandardButton.Ok).click()
+
+
+def create_round_through_dialog(qtbot, tab, scheme_id: str, year: int = 2025) -> str:
+    tab.new_round_button.click()
+    dlg = tab.current_dialog
+    f = dlg.dialog
+    f.yearSpin.setValue(year)
+    f.schemeCombo.setCurrentIndex(f.schemeCombo.findData(scheme_id))
+    f.selfDueCheck.setChecked(True)
+    press_ok(dlg)
+    assert dlg.error_shown() == ""
+    assert tab.current_dialog is None
+    return tab.round_id
+
+
+def current_editor(view):
+    return view.indexWidget(view.currentIndex())
+
+
+def type_cell(qtbot, view, text: str, key=Qt.Key.Key_Return) -> None:
+    """Type into the current cell as a clerk does: the first key opens the editor, the rest go to it."""
+    editor = current_editor(view)
+    if editor is None:
+        qtbot.keyClick(view, text[0])
+        editor = current_editor(view)
+        assert editor is not None, "typing did not open an editor"
+        text = text[1:]
+    qtbot.keyClicks(editor, text)
+    qtbot.keyClick(editor, key)
+
+
+def item_rows(model) -> list[int]:
+    return [r for r in range(model.rowCount()) if model.is_item_row(r)]
+
+
+# ---- the validator -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("maximum, yesno, text, state", [
+    (20, False, "", "Acceptable"),
+    (20, False, "18", "Acceptable"),
+    (20, False, "20", "Acceptable"),
+    (20, False, "20.5", "Invalid"),
+    (20, False, "25", "Invalid"),
+    (20, False, "19.5", "Acceptable"),
+    (20, False, "19.55", "Invalid"),
+    (20, False, "7.", "Intermediate"),
+    (20, False, "-1", "Invalid"),
+    (20, False, "a", "Invalid"),
+    (20, False, "１８", "Acceptable"),  # full-width digits from a Chinese input method
+    (2.5, False, "2.6", "Invalid"),
+    (2.5, False, "2.5", "Acceptable"),
+    (5, True, "1", "Acceptable"),
+    (5, True, "5", "Acceptable"),
+    (5, True, "3", "Invalid"),
+])
+def test_score_validator(qapp, maximum, yesno, text, state):
+    from dangjian_desktop.gui.assessment_sheet import ScoreValidator
+
+    v = ScoreValidator(maximum, yesno=yesno)
+    assert v.validate(text, len(text)) == getattr(QValidator.State, state)
+
+
+# ---- rounds ------------------------------------------------------------------------------------
+
+def test_new_round_dialog_creates_round_with_chosen_scope(qtbot, tab, town_db):
+    tab.new_round_button.click()
+    dlg = tab.current_dialog
+    f = dlg.dialog
+    f.schemeCombo.setCurrentIndex(f.schemeCombo.findData("chuangxing"))
+    for i in range(f.kindsList.count()):
+        it = f.kindsList.item(i)
+        it.setCheckState(Qt.CheckState.Checked if it.text() == "村" else Qt.CheckState.Unchecked)
+    assert "2 个党支部" in f.scopeLabel.text()
+    press_ok(dlg)
+    rnd = rounds.get_round(town_db, tab.round_id)
+    assert rnd.scheme_id == "chuangxing"
+    assert sorted(b.org_name for b in rounds.round_branches(town_db, rnd.id)) == ["东岭村党支部", "西岭村党支部"]
+    assert tab.dash_model.rowCount() == 2
+
+
+def test_new_round_dialog_keeps_open_with_reason_on_duplicate(qtbot, tab, town_db):
+    create_round_through_dialog(qtbot, tab, "chuangxing")
+    tab.new_round_button.click()
+    dlg = tab.current_dialog
+    dlg.dialog.yearSpin.setValue(2025)
+    dlg.dialog.schemeCombo.setCurrentIndex(dlg.dialog.schemeCombo.findData("chuangxing"))
+    press_ok(dlg)
+    assert dlg.error_shown()  # the core's Chinese reason, the dialog stays open
+    assert tab.current_dialog is dlg
+    assert len(rounds.list_rounds(town_db)) == 1
+
+
+# ---- keyboard entry ------------------------------------------------------------------------------
+
+def test_enter_moves_down_the_items_and_stores_each_score(qtbot, tab, town_db):
+    create_round_through_dialog(qtbot, tab, "chuangxing")
+    sid = tab.open_branch("东岭村党支部")
+    ed = tab.editor
+    view, model = ed.view, ed.model
+    rows = item_rows(model)
+    maxima = [model.item_at(r).max for r in rows]
+    values = [str(int(m) - n) for n, m in enumerate(maxima)]
+    view.setFocus()
+    assert view.currentIndex().row() == rows[0]
+    for v in values:
+        type_cell(qtbot, view, v)
+    stored = sheets.open_sheet(town_db, sid).scores("self")
+    assert [stored[model.item_at(r).code] for r in rows] == [int(v) for v in values]
+
+
+def test_tab_moves_to_next_item_in_same_column_skipping_section_rows(qtbot, tab, town_db):
+    create_round_through_dialog(qtbot, tab, "liuyou")
+    ed = tab.editor
+    view, model = ed.view, ed.model
+    sid = tab.open_branch("西岭村党支部")
+    rows = item_rows(model)
+    section_rows = [r for r in range(model.rowCount()) if not model.is_item_row(r)]
+    view.setCurrentIndex(model.index(rows[0], 3))
+    type_cell(qtbot, view, "1", key=Qt.Key.Key_Tab)
+    assert view.currentIndex().column() == 3
+    assert view.currentIndex().row() == rows[1]
+    if section_rows:  # a Tab at the end of a section lands on the next section's first item
+        assert all(r not in section_rows for r in (view.currentIndex().row(),))
+    assert sheets.open_sheet(town_db, sid).scores("self")[model.item_at(rows[0]).code] == 1
+
+
+def test_number_above_maximum_is_refused_as_typed(qtbot, tab, town_db):
+    create_round_through_dialog(qtbot, tab, "chuangxing")
+    sid = tab.open_branch("东岭村党支部")
+    ed = tab.editor
+    view, model = ed.view, ed.model
+    first = model.item_at(item_rows(model)[0])
+    too_big = str(int(first.max) + 5)  # e.g. 25 for a 20-point item: the second key is refused
+    view.setFocus()
+    qtbot.keyClick(view, too_big[0])
+    editor = current_editor(view)
+    qtbot.keyClicks(editor, too_big[1:])
+    assert editor.text() == too_big[0]
+    assert f"不能超过本项分值 {int(first.max)} 分" in ed.status_label.text()
+    assert too_big in ed.status_label.text()
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert sheets.open_sheet(town_db, sid).scores("self")[first.code] == int(too_big[0])
+
+
+def test_scores_of_a_stage_not_open_cannot_be_typed(qtbot, tab, town_db):
+    create_round_through_dialog(qtbot, tab, "chuangxing")
+    sid = tab.open_branch("东岭村党支部")
+    view, model = tab.editor.view, tab.editor.model
+    row = item_rows(model)[0]
+    view.setCurrentIndex(model.index(row, 5))  # 考核分 while the sheet is in 自评
+    qtbot.keyClick(view, "9")
+    assert current_editor(view) is None
+    assert sheets.open_sheet(town_db, sid).scores("final") == {}
+
+
+# ---- the full cycle ------------------------------------------------------------------------------
+
+def _click_move(qtbot, editor, target: str):
+    button = editor.move_button(target)
+    assert button is not None, f"no button for {target}: {[b.text() for b in editor.move_buttons]}"
+    button.click()
+    return editor.current_dialog
+
+
+def test_full_cycle_scores_states_appeal_lock_adjustment(qtbot, tab, town_db, clock):
+    from dangjian_desktop.gui.reports_tab import ReportsTab
+
+    clock.set(dt.date(2025, 12, 1))
+    rid = create_round_through_dialog(qtbot, tab, "chuangxing")
+    sid = tab.open_branch("河湾社区党支部")
+    ed = tab.editor
+    view, model = ed.view, ed.model
+    rows = item_rows(model)
+
+    # 自评: every self score by keyboard, one refused above the maximum on the way.
+    view.setFocus()
+    qtbot.keyClick(view, "3")
+    qtbot.keyClicks(current_editor(view), "5")  # 35 > 20: refused as typed
+    assert "不能输入 35" in ed.status_label.text()
+    qtbot.keyClick(current_editor(view), Qt.Key.Key_Backspace)
+    for v in ("18", "17", "16.5", "15", "19"):
+        type_cell(qtbot, view, v)
+    assert sheets.open_sheet(town_db, sid).scores("self") == dict(zip(
+        [model.item_at(r).code for r in rows], [18, 17, 16.5, 15, 19]))
+
+    # 自评 → 初审 → 审核, entering each stage's column on the way.
+    for target, col, values in (("初审", 4, ("17", "17", "16", "15", "18")),
+                                ("审核", 5, ("17", "16", "16", "14.5", "18"))):
+        dlg = _click_move(qtbot, ed, target)
+        press_ok(dlg)
+        assert dlg.error_shown() == ""
+        assert ed.sheet.state == target
+        view.setCurrentIndex(model.index(rows[0], col))
+        view.setFocus()
+        for v in values:
+            type_cell(qtbot, view, v)
+    final = sheets.open_sheet(town_db, sid).scores("final")
+    assert sorted(final.values()) == [14.5, 16, 16, 17, 18]
+
+    # 审核 → 公示 on a chosen day; an appeal within the window.
+    clock.set(dt.date(2025, 12, 8))
+    dlg = _click_move(qtbot, ed, "公示")
+    assert dlg.dialog.formLayout.isRowVisible(dlg.dialog.dateEdit)
+    press_ok(dlg)
+    assert ed.sheet.state == "公示"
+    window = workflow.appeal_window(town_db, sid)
+    assert window.days == 15 and window.start == dt.date(2025, 12, 8)
+    clock.set(dt.date(2025, 12, 10))
+    ed.reload()
+    assert ed.move_button("确定") is None  # not before the window has closed
+    dlg = _click_move(qtbot, ed, "申诉")
+    dlg.dialog.reasonEdit.setPlainText("阵地建设项扣分依据不足")
+    press_ok(dlg)
+    assert dlg.error_shown() == ""
+    assert ed.sheet.state == "申诉"
+    assert ed.appeal_list.count() == 1
+    # In 申诉 the final column may be corrected, then the appeal is resolved (调整).
+    view.setCurrentIndex(model.index(rows[3], 5))
+    view.setFocus()
+    type_cell(qtbot, view, "15")
+    dlg = _click_move(qtbot, ed, "公示")
+    dlg.dialog.outcomeCombo.setCurrentIndex(1)
+    dlg.dialog.decisionEdit.setPlainText("补充材料属实，调整为15分")
+    press_ok(dlg)
+    assert dlg.error_shown() == ""
+    assert ed.sheet.state == "公示"
+
+    # After the window: 确定 locks the sheet.
+    clock.set(workdays.calendar(town_db).window_end(dt.date(2025, 12, 8), 15) + dt.timedelta(days=1))
+    ed.reload()
+    dlg = _click_move(qtbot, ed, "确定")
+    press_ok(dlg)
+    assert dlg.error_shown() == ""
+    assert ed.sheet.state == "确定" and ed.sheet.locked
+    view.setCurrentIndex(model.index(rows[0], 5))
+    qtbot.keyClick(view, "9")
+    assert current_editor(view) is None
+    assert sheets.open_sheet(town_db, sid).item(model.item_at(rows[0]).code).final_score == 17
+
+    # A correction after the lock is an adjustment with a reason, shown in the history.
+    assert ed.adjust_button.isEnabled()
+    ed.adjust_button.click()
+    dlg = ed.current_dialog
+    dlg.dialog.valueEdit.setText("18")
+    press_ok(dlg)
+    assert "原因" in dlg.error_shown()  # refused without a reason
+    dlg.dialog.reasonEdit.setPlainText("复查发现台账漏计一次主题党日")
+    press_ok(dlg)
+    assert dlg.error_shown() == ""
+    assert sheets.open_sheet(town_db, sid).item(model.item_at(rows[0]).code).final_score == 18
+    history = [ed.history_table.item(r, 2).text() for r in range(ed.history_table.rowCount())]
+    assert any("复查发现台账漏计一次主题党日" in h for h in history)
+    assert any("申诉" in h for h in history)
+    actors = {ed.history_table.item(r, 1).text() for r in range(ed.history_table.rowCount())}
+    assert all(actors)
+
+    # The results tab shows the rating the core gives for the branch.
+    from dangjian_desktop.assessment.results import rate_round
+
+    expected = {b.org_name: b for b in rate_round(town_db, rid).branches}
+    reports = ReportsTab()
+    qtbot.addWidget(reports)
+    reports.show()
+    with qtbot.waitSignal(reports.rated, timeout=10000):
+        reports.set_database(town_db)
+    m = reports.results_model
+    row = next(r for r in range(m.rowCount()) if m.rows[r].org_name == "河湾社区党支部")
+    from dangjian_desktop.gui.reports_tab import R_RATING, R_STARS, R_TOTAL
+
+    assert m.index(row, R_RATING).data() == expected["河湾社区党支部"].rating
+    assert m.index(row, R_STARS).data().count("★") == expected["河湾社区党支部"].stars
+    assert m.index(row, R_TOTAL).data() == str(expected["河湾社区党支部"].total).removesuffix(".0")
+    assert rounds.get_round(town_db, rid).state_counts.get("确定") == 1
+
+
+# ---- sheet parts -----------------------------------------------------------------------------------
+
+def test_veto_needs_a_fact_and_shows_triggered(qtbot, tab, town_db):
+    create_round_through_dialog(qtbot, tab, "chuangxing")
+    sid = tab.open_branch("东岭村党支部")
+    ed = tab.editor
+    ed.veto_table.selectRow(0)
+    ed.veto_set_button.click()
+    dlg = ed.current_dialog
+    press_ok(dlg)
+    assert "事实" in dlg.error_shown()
+    dlg.dialog.factEdit.setPlainText("2025年5月起书记空缺")
+    press_ok(dlg)
+    assert dlg.error_shown() == ""
+    sheet = sheets.open_sheet(town_db, sid)
+    assert sheet.triggered_vetoes() == [sheet.vetoes[0].code]
+    assert ed.veto_table.item(0, 0).text() == "✔"
+    assert ed.veto_table.item(0, 2).text() == "2025年5月起书记空缺"
+
+
+def test_self_report_saved_with_the_sheet(qtbot, tab, town_db):
+    create_round_through_dialog(qtbot, tab, "chuangxing")
+    sid = tab.open_branch("东岭村党支部")
+    ed = tab.editor
+    assert not ed.report_save_button.isEnabled()
+    ed.report_situation.setPlainText("全年召开支部党员大会4次")
+    ed.report_problems.setPlainText("流动党员管理不到位")
+    ed.report_measures.setPlainText("建立流动党员联系群")
+    assert ed.report_save_button.isEnabled()
+    ed.report_save_button.click()
+    report = sheets.get_self_report(town_db, sid)
+    assert (report.situation, report.problems, report.measures) == (
+        "全年召开支部党员大会4次", "流动党员管理不到位", "建立流动党员联系群")
+    assert not ed.report_save_button.isEnabled()
+
+
+def test_evidence_added_listed_and_removed(qtbot, tab, town_db, tmp_path):
+    from PIL import Image
+
+    from dangjian_desktop.assessment import evidence
+
+    create_round_through_dialog(qtbot, tab, "chuangxing")
+    sid = tab.open_branch("东岭村党支部")
+    ed = tab.editor
+    photo = tmp_path / "主题党日.jpg"
+    Image.new("RGB", (3000, 2000), (200, 30, 30)).save(photo)
+    ed.view.setCurrentIndex(ed.model.index(item_rows(ed.model)[0], 3))
+    assert ed.add_evidence_files([str(photo)]) == 1
+    assert ed.evidence_list.count() == 1
+    stored = evidence.list_evidence(town_db, sheet_id=sid)
+    assert stored[0].item_code == ed.model.item_at(item_rows(ed.model)[0]).code
+    assert "主题党日" in ed.evidence_list.item(0).text()
+    assert ed.model.index(item_rows(ed.model)[0], 7).data() == "1"
+    ed.evidence_list.setCurrentRow(0)
+    ed.evidence_remove_button.click()
+    ed.current_message.button(ed.current_message.StandardButton.Yes).click()
+    assert evidence.list_evidence(town_db, sheet_id=sid) == []
+    assert ed.evidence_list.count() == 0
+
+
+def test_dashboard_lists_missing_and_follows_entries(qtbot, tab, town_db):
+    create_round_through_dialog(qtbot, tab, "chuangxing")
+    m = tab.dash_model
+    assert m.rowCount() == len(BRANCHES)
+    assert all(r.missing for r in m.rows)
+    sid = tab.open_branch("东岭村党支部")
+    view = tab.editor.view
+    view.setFocus()
+    for v in ("10", "10", "10", "10", "10"):
+        type_cell(qtbot, view, v)
+    with qtbot.waitSignal(tab.refreshed, timeout=3000):
+        pass
+    row = m.rows[m.row_of(sid)]
+    assert not any("自评分" in x for x in row.missing)
+
+
+def _fill_self_scores(db, round_id):
+    for b in rounds.round_branches(db, round_id):
+        sheet = sheets.open_sheet(db, b.id)
+        sheets.set_scores(db, b.id, "self", {i.code: i.max for i in sheet.items})
+
+
+def test_batch_move_moves_selected_sheets(qtbot, tab, town_db):
+    rid = create_round_through_dialog(qtbot, tab, "chuangxing")
+    _fill_self_scores(town_db, rid)
+    tab.dash_view.selectRow(0)
+    chosen = tab.selected_sheet_ids()
+    tab.batch_move("初审")
+    tab.current_message.button(tab.current_message.StandardButton.Yes).click()
+    moved = [b.id for b in rounds.round_branches(town_db, rid) if b.state == "初审"]
+    assert moved == chosen
+    assert "1 个党组织" in tab.current_message.text()
+
+
+def test_batch_move_is_all_or_nothing_and_says_why(qtbot, tab, town_db):
+    rid = create_round_through_dialog(qtbot, tab, "chuangxing")
+    _fill_self_scores(town_db, rid)
+    sid = tab.open_branch("西岭村党支部")
+    sheets.set_score(town_db, sid, tab.editor.sheet.items[0].code, "self", None)
+    tab.batch_move("初审")  # nothing selected: every sheet listed
+    tab.current_message.button(tab.current_message.StandardButton.Yes).click()
+    assert "西岭村党支部" in tab.current_message.text()
+    assert {b.state for b in rounds.round_branches(town_db, rid)} == {"自评"}
+
+
+def test_holiday_dialog_saves_edited_year(qtbot, tab, town_db):
+    tab.action_holidays.trigger()
+    dlg = tab.current_dialog
+    f = dlg.dialog
+    f.yearSpin.setValue(2027)
+    assert f.table.rowCount() == 0
+    dlg.add_row()
+    f.table.item(0, 0).setText("2027年10月1日")
+    f.table.item(0, 2).setText("国庆节")
+    press_ok(dlg)
+    assert dlg.error_shown() == ""
+    assert [(h.day, h.kind, h.name) for h in workdays.holidays(town_db, 2027)] == [("2027-10-01", "休", "国庆节")]
+    assert not workdays.calendar(town_db).is_workday("2027-10-01")
+
+
+def test_holiday_dialog_refuses_bad_date(qtbot, tab, town_db):
+    tab.action_holidays.trigger()
+    dlg = tab.current_dialog
+    dlg.add_row()
+    dlg.dialog.table.item(dlg.dialog.table.rowCount() - 1, 0).setText("十月一日")
+    press_ok(dlg)
+    assert "日期" in dlg.error_shown()
+    assert tab.current_dialog is dlg
+
+
+def test_readonly_database_offers_no_editing(qtbot, town_db, db_path):
+    from dangjian_desktop.db import Database
+    from dangjian_desktop.gui.assessment_tab import AssessmentTab
+
+    rid = rounds.create_round(town_db, year=2025, scheme_id="chuangxing")
+    reader = Database.open(db_path, mode="read")
+    try:
+        t = AssessmentTab()
+        qtbot.addWidget(t)
+        t.set_database(reader)
+        assert t.round_id == rid
+        assert not t.new_round_button.isEnabled()
+        view, model = t.editor.view, t.editor.model
+        assert not (model.flags(model.index(item_rows(model)[0], 3)) & Qt.ItemFlag.ItemIsEditable)
+        t.set_database(None)
+    finally:
+        reader.close()
