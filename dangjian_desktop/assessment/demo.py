@@ -14,7 +14,7 @@ import json
 import random
 import uuid
 
-from .. import dates, pinyin
+from .. import pinyin
 from ..db import Database
 from ..registry.offices import local_office
 from ..schemes import evaluate, load_scheme, scheme_to_dict

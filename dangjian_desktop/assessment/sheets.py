@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Mapping
 
 from ..db import Database
@@ -129,6 +129,7 @@ class Sheet:
 
 
 _SCORE_TEXT = re.compile(r"^\d+(?:\.\d)?$|^\.\d$")
+_DECIMAL_TEXT = re.compile(r"^\d*\.\d+$")
 
 
 def parse_score(text: Any, maximum: Number | None, *, title: str = "", kind: str = "points") -> Number | None:
@@ -156,11 +157,9 @@ def parse_score(text: Any, maximum: Number | None, *, title: str = "", kind: str
         if raw.startswith("-"):
             raise UserError(f"{label}分数不能为负数。")
         if not _SCORE_TEXT.match(raw):
-            try:
-                Decimal(raw)
-            except InvalidOperation:
-                raise UserError(f"{label}分数“{raw}”不是数字。") from None
-            raise UserError(f"{label}分数“{raw}”最多保留一位小数（如 8.5）。")
+            if _DECIMAL_TEXT.match(raw):
+                raise UserError(f"{label}分数“{raw}”最多保留一位小数（如 8.5）。")
+            raise UserError(f"{label}分数“{raw}”不是数字。")
         value = Decimal(raw)
     if value < 0:
         raise UserError(f"{label}分数不能为负数。")
