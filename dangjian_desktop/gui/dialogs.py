@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QWidget
 
 from ..paths import default_db_path
 from .forms import load_form
@@ -37,21 +37,21 @@ class NewDatabaseDialog:
 
     def _accept(self) -> None:
         f = self.dialog
+        problem, field = None, None
         if not f.nameEdit.text().strip():
-            QMessageBox.warning(f, "新建数据库", "请填写单位名称")
-            f.nameEdit.setFocus()
+            problem, field = "请填写单位名称", f.nameEdit
+        elif not f.pathEdit.text().strip():
+            problem, field = "请选择保存位置", f.pathEdit
+        elif Path(f.pathEdit.text()).exists():
+            problem, field = "该文件已存在。请换一个文件名，或用“打开数据库”打开它。", f.pathEdit
+        if problem:
+            f.errorLabel.setText(problem)
+            field.setFocus()
             return
-        if not f.pathEdit.text().strip():
-            QMessageBox.warning(f, "新建数据库", "请选择保存位置")
-            return
-        if Path(f.pathEdit.text()).exists():
-            QMessageBox.warning(f, "新建数据库", "该文件已存在。请换一个文件名，或用“打开数据库”打开它。")
-            return
+        f.errorLabel.setText("")
         f.accept()
 
-    def exec(self) -> tuple[str, str, Path] | None:
-        if self.dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
+    def values(self) -> tuple[str, str, Path]:
         f = self.dialog
         level = "town" if f.levelCombo.currentIndex() == 0 else "county"
         return f.nameEdit.text().strip(), level, Path(f.pathEdit.text().strip())

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QPushButton,
+                               QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
 
 from .. import APP_TITLE, __version__
 from ..db import Database
@@ -46,6 +46,33 @@ def _tab(module: str, cls: str, title: str, text: str) -> QWidget:
     return getattr(mod, cls)()
 
 
+class WelcomePage(QWidget):
+    """Shown while no database is open: the two ways to begin, and a demo to try things out."""
+
+    def __init__(self, window: "MainWindow"):
+        super().__init__(window)
+        outer = QVBoxLayout(self)
+        outer.addStretch(2)
+        title = QLabel("<h1>党建台账</h1><p>请新建本单位的数据库，或打开已有的数据库文件。</p>")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        outer.addWidget(title)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.new_button = QPushButton("新建数据库…")
+        self.open_button = QPushButton("打开数据库…")
+        self.demo_button = QPushButton("打开演示数据库")
+        self.demo_button.setToolTip("生成一个虚构乡镇的演示数据库（保存在用户数据目录），用于熟悉操作")
+        for b in (self.new_button, self.open_button, self.demo_button):
+            b.setMinimumSize(160, 44)
+            row.addWidget(b)
+        row.addStretch(1)
+        outer.addLayout(row)
+        outer.addStretch(3)
+        self.new_button.clicked.connect(window.new_database_dialog)
+        self.open_button.clicked.connect(window.open_database_dialog)
+        self.demo_button.clicked.connect(window.open_demo_database)
+
+
 class MainWindow(QMainWindow):
     database_changed = Signal(object)  # the new Database or None
     data_changed = Signal(object)  # set of table names changed by a committed unit of work
@@ -53,6 +80,7 @@ class MainWindow(QMainWindow):
     def __init__(self, db_path: Path | None = None, *, settings: QSettings | None = None):
         super().__init__()
         self.db: Database | None = None
+        self.current_dialog = None  # the open non-blocking dialog, if any (tests drive it)
         self.settings = settings or QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
                                               "dangjian-desktop", "dangjian-desktop")
         self.setWindowTitle(APP_TITLE)
@@ -60,7 +88,11 @@ class MainWindow(QMainWindow):
 
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
-        self.setCentralWidget(self.tabs)
+        self.welcome = WelcomePage(self)
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self.welcome)
+        self.pages.addWidget(self.tabs)
+        self.setCentralWidget(self.pages)
         self.registry_tab = _tab("registry_tab", "RegistryTab", "组织台账", "")
         self.points_tab = _tab("points_tab", "PointsTab", "党员积分",
                                "这里将提供：积分细则、三会一课会议与考勤登记、年度积分汇总与星级党员评定、民主评议党员。")
@@ -112,13 +144,17 @@ class MainWindow(QMainWindow):
 
     # ---- database ------------------------------------------------------------------
     def new_database_dialog(self) -> None:
-        from ..registry import init_office
         from .dialogs import NewDatabaseDialog
 
-        answer = NewDatabaseDialog(self).exec()
-        if answer is None:
-            return
-        name, level, path = answer
+        dlg = NewDatabaseDialog(self)
+        self.current_dialog = dlg
+        dlg.dialog.accepted.connect(lambda: self._create_database(*dlg.values()))
+        dlg.dialog.open()
+
+    def _create_database(self, name: str, level: str, path: Path) -> None:
+        from ..registry import init_office
+
+        self.current_dialog = None
         try:
             db = Database.create(path)
             try:
@@ -128,6 +164,33 @@ class MainWindow(QMainWindow):
         except Exception as e:  # noqa: BLE001
             show_error(self, e, "新建数据库")
             return
+        self.open_database(path)
+
+    def open_demo_database(self) -> None:
+        """Create (once) and open a demo town database in the user's data folder."""
+        from PySide6.QtWidgets import QApplication
+
+        from ..demo import generate
+        from ..paths import user_data_dir
+        from ..registry import init_office
+
+        path = user_data_dir() / "演示数据.sqlite"
+        if not path.exists():
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                db = Database.create(path)
+                try:
+                    init_office(db, name="演示镇", level="town")
+                    generate(db, seed=1)
+                finally:
+                    db.close()
+            except Exception as e:  # noqa: BLE001
+                for suffix in ("", "-wal", "-shm"):
+                    Path(str(path) + suffix).unlink(missing_ok=True)
+                show_error(self, e, "演示数据库")
+                return
+            finally:
+                QApplication.restoreOverrideCursor()
         self.open_database(path)
 
     def open_database_dialog(self) -> None:
@@ -165,6 +228,8 @@ class MainWindow(QMainWindow):
         self._show_db_state()
 
     def _show_db_state(self) -> None:
+        self.pages.setCurrentWidget(self.tabs if self.db is not None else self.welcome)
+        self.action_close.setEnabled(self.db is not None)
         if self.db is None:
             self.db_label.setText("未打开数据库")
             self.setWindowTitle(APP_TITLE)

@@ -1,0 +1,78 @@
+"""The main window: welcome page, creating and opening databases, four tabs, status bar."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QDialogButtonBox
+
+from dangjian_desktop.db import Database
+from dangjian_desktop.gui.main_window import MainWindow
+from dangjian_desktop.registry import init_office
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    w = MainWindow(settings=settings)
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    w.close_database()
+
+
+def test_welcome_page_until_a_database_is_open(window):
+    assert window.pages.currentWidget() is window.welcome
+    assert window.db_label.text() == "未打开数据库"
+
+
+def test_four_tabs_in_order(window):
+    titles = [window.tabs.tabText(i).split("(")[0] for i in range(window.tabs.count())]
+    assert titles == ["组织台账", "党员积分", "考核检查", "结果报告"]
+
+
+def test_new_database_through_the_dialog(window, qtbot, tmp_path):
+    path = tmp_path / "新镇.sqlite"
+    window.welcome.new_button.click()
+    dlg = window.current_dialog.dialog
+    ok = dlg.buttonBox.button(QDialogButtonBox.StandardButton.Ok)
+    ok.click()  # no name yet: refused, dialog stays open
+    assert dlg.isVisible() and "单位名称" in dlg.errorLabel.text()
+    dlg.nameEdit.setText("青山镇")
+    dlg.pathEdit.setText(str(path))
+    ok.click()
+    qtbot.waitUntil(lambda: window.db is not None)
+    assert path.exists()
+    assert "青山镇" in window.windowTitle()
+    assert str(path) in window.db_label.text()
+    assert window.pages.currentWidget() is window.tabs
+
+
+def test_existing_file_is_not_overwritten(window, qtbot, db, db_path):
+    db.close()
+    window.new_database_dialog()
+    dlg = window.current_dialog.dialog
+    dlg.nameEdit.setText("别的镇")
+    dlg.pathEdit.setText(str(db_path))
+    dlg.buttonBox.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dlg.isVisible() and "已存在" in dlg.errorLabel.text()
+    assert window.db is None
+
+
+def test_second_window_opens_read_only_and_says_so(window, qtbot, db, db_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: shown.append(a[2]))
+    assert window.open_database(db_path)  # `db` (this process) holds the writer lock
+    assert window.db.readonly
+    assert "只读" in window.db_label.text() and shown and "只读" in shown[0]
+
+
+def test_demo_database_opens_with_data(window, qtbot):
+    window.welcome.demo_button.click()
+    qtbot.waitUntil(lambda: window.db is not None, timeout=20000)
+    assert window.db.scalar("SELECT count(*) FROM member") > 100
+    assert "演示镇" in window.windowTitle()
