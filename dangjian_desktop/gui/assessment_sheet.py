@@ -603,8 +603,10 @@ class SheetEditor(QWidget, MessageHost):
         box = QGroupBox("申诉")
         bl = QVBoxLayout(box)
         self.appeal_list = QListWidget(box)
+        self.appeal_list.setWordWrap(True)
         bl.addWidget(self.appeal_list)
         split.addWidget(box)
+        self.move_box.addStretch(1)
         box = QGroupBox("历史记录（谁、何时）")
         bl = QVBoxLayout(box)
         self.history_table = QTableWidget(0, 3, box)
@@ -616,6 +618,7 @@ class SheetEditor(QWidget, MessageHost):
         self.history_table.setWordWrap(True)
         bl.addWidget(self.history_table)
         split.addWidget(box)
+        split.setSizes([90, 400])
         lay.addWidget(split, 1)
         self.tabs.addTab(page, "流程与历史(&W)")
 
@@ -996,19 +999,21 @@ class SheetEditor(QWidget, MessageHost):
     def _fill_moves(self, moves: list[tuple[str, str]]) -> None:
         for b in self.move_buttons:
             self.move_box.removeWidget(b)
+            b.hide()
+            b.setParent(None)
             b.deleteLater()
         self.move_buttons = []
         for target, label in moves:
-            b = QPushButton(f"{label} → {target}")
+            b = QPushButton(f"{label}（→ {target}）")
             b.setProperty("target", target)
             b.clicked.connect(lambda _=False, t=target, lb=label: self.move_dialog(t, lb))
-            self.move_box.addWidget(b)
+            self.move_box.insertWidget(self.move_box.count() - 1, b)
             self.move_buttons.append(b)
         if not moves:
             hint = QPushButton("（当前没有可执行的流程操作）")
             hint.setEnabled(False)
             hint.setFlat(True)
-            self.move_box.addWidget(hint)
+            self.move_box.insertWidget(self.move_box.count() - 1, hint)
             self.move_buttons.append(hint)
 
     def move_button(self, target: str) -> QPushButton | None:

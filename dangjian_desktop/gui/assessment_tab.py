@@ -29,8 +29,8 @@ ASSESSMENT_TABLES = {"assessment_round", "round_branch", "round_score", "round_v
                      "holiday", "holiday_year", "rectification", "attachment"}
 REFRESH_DELAY_MS = 300
 
-D_TOWN, D_BRANCH, D_KIND, D_STATE, D_MISSING, D_OVERDUE, D_NEXT = range(7)
-D_HEADERS = ("乡镇", "党组织", "类别", "环节", "缺项", "逾期", "下一步")
+D_BRANCH, D_STATE, D_MISSING, D_OVERDUE, D_NEXT, D_KIND, D_TOWN = range(7)
+D_HEADERS = ("党组织", "环节", "缺项", "逾期", "下一步", "类别", "乡镇")
 SHEET_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -227,8 +227,8 @@ class AssessmentTab(QWidget, MessageHost):
         hh = self.dash_view.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setStretchLastSection(True)
-        for col, w in ((D_TOWN, 70), (D_BRANCH, 190), (D_KIND, 60), (D_STATE, 60), (D_MISSING, 150),
-                       (D_OVERDUE, 120)):
+        for col, w in ((D_BRANCH, 170), (D_STATE, 48), (D_MISSING, 130), (D_OVERDUE, 130), (D_NEXT, 90),
+                       (D_KIND, 60), (D_TOWN, 70)):
             self.dash_view.setColumnWidth(col, w)
         self.dash_view.selectionModel().currentRowChanged.connect(self._dash_current_changed)
         lv.addWidget(self.dash_view, 1)
@@ -409,6 +409,7 @@ class AssessmentTab(QWidget, MessageHost):
         current = self.editor.sheet_id
         d = build_dashboard(self.db, self._round_id)
         self.dash_model.set_rows(d.rows)
+        self.dash_view.setColumnHidden(D_TOWN, len({r.town for r in d.rows}) <= 1)
         self._apply_filter()
         counts = "，".join(f"{s} {n}" for s, n in d.counts.items() if n)
         text = f"共 {len(d.rows)} 个党组织（{counts}）；{d.problems} 个有缺项或逾期"

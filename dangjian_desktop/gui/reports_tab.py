@@ -310,7 +310,7 @@ class ReportsTab(QWidget, MessageHost):
         lay = QVBoxLayout(page)
         row = QHBoxLayout()
         self.ledger_scope = QComboBox()
-        self.ledger_scope.addItems(["本轮次", "全部轮次"])
+        self.ledger_scope.addItems(["全部轮次", "本轮次"])  # problems outlive the round that found them
         self.ledger_open_only = QCheckBox("只看未销号")
         self.ledger_scope.currentIndexChanged.connect(self.refresh_ledger)
         self.ledger_open_only.toggled.connect(self.refresh_ledger)
@@ -369,6 +369,13 @@ class ReportsTab(QWidget, MessageHost):
         self.save_pdf_button.clicked.connect(self.save_pdf_dialog)
         row.addWidget(self.save_pdf_button)
         row.addStretch(1)
+        row.addWidget(QLabel("显示："))
+        self.zoom_combo = QComboBox()
+        for text, value in (("整页", "page"), ("适合宽度", "width"), ("50%", 0.5), ("75%", 0.75), ("100%", 1.0),
+                            ("150%", 1.5)):
+            self.zoom_combo.addItem(text, value)
+        self.zoom_combo.currentIndexChanged.connect(self._zoom_changed)
+        row.addWidget(self.zoom_combo)
         lay.addLayout(row)
         self.preview_info = QLabel()
         self.preview_info.setWordWrap(True)
@@ -378,7 +385,8 @@ class ReportsTab(QWidget, MessageHost):
             self.pdf_view = QPdfView()
             self.pdf_view.setDocument(self.pdf_document)
             self.pdf_view.setPageMode(QPdfView.PageMode.MultiPage)
-            self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+            self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitInView)
+            self.pdf_view.setPageSpacing(12)
             lay.addWidget(self.pdf_view, 1)
         else:  # pragma: no cover - depends on the installed wheels
             self.pdf_document = None
@@ -598,7 +606,7 @@ class ReportsTab(QWidget, MessageHost):
     def refresh_ledger(self, *_args) -> None:
         if self.db is None:
             return
-        round_id = self._round_id if self.ledger_scope.currentIndex() == 0 else None
+        round_id = self._round_id if self.ledger_scope.currentIndex() == 1 else None
         rows = rect_api.list_rectifications(self.db, round_id=round_id, open_only=self.ledger_open_only.isChecked())
         self.ledger_model.set_rows(rows)
         overdue = sum(1 for r in rows if r.overdue)
@@ -656,6 +664,18 @@ class ReportsTab(QWidget, MessageHost):
 
         return PublicityOptions(paper=self.paper_combo.currentText(), landscape=bool(self.orientation_combo.currentData()),
                                 start=iso_of(self.start_edit))
+
+    def _zoom_changed(self, *_args) -> None:
+        if not HAVE_QTPDF:
+            return
+        value = self.zoom_combo.currentData()
+        if value == "page":
+            self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitInView)
+        elif value == "width":
+            self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        else:
+            self.pdf_view.setZoomMode(QPdfView.ZoomMode.Custom)
+            self.pdf_view.setZoomFactor(float(value))
 
     def _options_changed(self, *_args) -> None:
         self._clear_preview()
