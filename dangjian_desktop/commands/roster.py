@@ -13,7 +13,7 @@ def register(sub, group) -> None:
     p = g.add_parser("import", help="从Excel花名册导入党员（有任何错误则不导入）")
     p.add_argument("file", metavar="FILE.xlsx", help="Excel文件（.xlsx/.xls）")
     p.add_argument("--dry-run", action="store_true", help="只检查并列出结果，不写入数据库")
-    p.add_argument("--branch", metavar="名称", help="没有“所在党支部”列时，党员所在的党支部")
+    p.add_argument("--branch", metavar="名称", help="文件没有注明党支部时（无“所在党支部”列，工作表名和填报单位也不是党支部名称）党员所在的党支部")
     p.add_argument("--create-branches", action="store_true",
                    help="文件中的党支部、党小组在台账中不存在时自动新建")
     p.add_argument("--update", action="store_true", help="已登记党员的信息与文件不同时，按文件修改")

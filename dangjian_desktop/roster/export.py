@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -21,6 +21,13 @@ from .reader import column_letter
 FONT_NAME = "宋体"
 TITLE_ROW, UNIT_ROW, HEADER_ROW = 1, 2, 3
 SHEET_TITLE = "花名册"
+
+
+class ExportCancelled(UserError):
+    """The user stopped an export; no file was written."""
+
+    def __init__(self):
+        super().__init__("导出已取消，没有生成文件。")
 
 
 class Styles:
@@ -87,9 +94,8 @@ def roster_rows(db: Database, *, org_id: str | None = None, member_ids: Iterable
     """Members to export, by branch order then pinyin: a cursor (rows are streamed)."""
     where, params = member_query(db, org_id=org_id, include_inactive=include_inactive)
     if member_ids is not None:
-        ids = list(member_ids)
         where += (" AND " if where else " WHERE ") + "m.id IN (SELECT value FROM json_each(?))"
-        params = [*params, json.dumps(ids)]
+        params = [*params, json.dumps(list(member_ids))]
     sql = (f"SELECT m.*, o.name AS org_name, g.name AS group_name, o.sort_order AS org_order "
            f"FROM member m JOIN org o ON o.id = m.org_id LEFT JOIN org g ON g.id = m.group_id{where} "
            f"ORDER BY o.sort_order, o.name, m.name_pinyin")
@@ -111,15 +117,20 @@ def _title(db: Database, org_id: str | None, member_ids) -> tuple[str, str]:
 
 
 def export_roster(db: Database, path: str | Path, *, org_id: str | None = None,
-                  member_ids: Iterable[str] | None = None, include_inactive: bool = False) -> int:
+                  member_ids: Iterable[str] | None = None, include_inactive: bool = False,
+                  progress: Callable[[int, int], None] | None = None,
+                  cancel: Callable[[], bool] | None = None) -> int:
     """Write the roster of the office, of one organisation's subtree, or of the given members.
-    Returns the number of members written."""
+    Returns the number of members written. `progress(done, total)` is called now and then;
+    when `cancel()` returns true, ExportCancelled is raised and no file is left behind."""
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise UserError("花名册请保存为 .xlsx 文件")
+    member_ids = list(member_ids) if member_ids is not None else None
     cols = spec().layout
     st = Styles()
     title, unit = _title(db, org_id, member_ids)
+    total = len(member_ids) if member_ids is not None else None
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(SHEET_TITLE)
     for i, c in enumerate(cols):
@@ -133,14 +144,25 @@ def export_roster(db: Database, path: str | Path, *, org_id: str | None = None,
     ws.merged_cells.add(f"A{UNIT_ROW}:{last}{UNIT_ROW}")
     ws.append([_cell(ws, c.label, st.header, st.center, st.border, st.header_fill) for c in cols])
     n = 0
-    for row in roster_rows(db, org_id=org_id, member_ids=member_ids, include_inactive=include_inactive):
+    rows = roster_rows(db, org_id=org_id, member_ids=member_ids, include_inactive=include_inactive)
+    if total is None and progress is not None:
+        where, params = member_query(db, org_id=org_id, include_inactive=include_inactive)
+        total = db.scalar(f"SELECT count(*) FROM member m{where}", params)
+    for row in rows:
         n += 1
+        if n % 500 == 0:
+            if progress:
+                progress(n, total or n)
+            if cancel and cancel():
+                raise ExportCancelled()
         ws.append([_cell(ws, _value(c, row, n), st.body, st.center if c.width <= 11 else st.left, st.border,
                          text=c.text or c.date) for c in cols])
     target_tmp = path.with_name(path.name + ".part")
     try:
         wb.save(target_tmp)
         target_tmp.replace(path)
+        if progress:
+            progress(n, max(total or 0, n))
     except PermissionError:
         target_tmp.unlink(missing_ok=True)
         raise UserError(f"无法写入“{path.name}”：文件可能正在Excel中打开，请关闭后再试") from None

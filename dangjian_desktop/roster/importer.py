@@ -18,8 +18,8 @@ cell never erases a stored value; a different branch is reported, never applied 
 between branches is a 转接 with its own history entry).
 
 Branches come from a 所在党支部 column (an empty cell repeats the branch above it: the usual
-vertically merged cell), else the branch the user picked, else a 填报单位 line above the header,
-else the sheet's name. Names match exactly, or by their stem ('红星村' = '红星村党支部') when
+vertically merged cell), else the sheet's name, else a 填报单位 line above the header, else the
+branch the user picked (the office's own 党委 named by a 填报单位 line does not count). Names match exactly, or by their stem ('红星村' = '红星村党支部') when
 that is unique. An unknown branch is an error unless `create_branches` is set; then it is
 created under the office's 党委 inside the same unit of work, its kind (支部类别) taken from a
 支部类别 column or from its name (…村… → 村, …社区… → 社区), else an error asks for it.
@@ -175,10 +175,12 @@ class RosterImport:
         self._pending: dict[str, _Org] = {}
         self._pending_groups: dict[tuple[int, str], _Group] = {}
         self._root: _Org | None = None
+        self._picked: _Org | None = None
         self._members: list[dict] = []
         self._events: list[dict] = []
         self._writing = False
         self._tx = None
+        self.step_rows = PROGRESS_EVERY  # rows between two yields of steps()
 
     # ---- driving ---------------------------------------------------------------------
     def run(self, progress: Callable[[int, int], None] | None = None,
@@ -258,8 +260,16 @@ class RosterImport:
             self._by_stem.setdefault(branch_stem(o.name), []).append(o.id)
             if o.parent_id is None and r["office_id"] == office:
                 self._root = o
-        if self.opts.branch_id and self.opts.branch_id not in self._orgs:
-            raise UserError("所选的党支部不存在，或它是党小组")
+        self._picked = None
+        if self.opts.branch_id:
+            self._picked = self._orgs.get(self.opts.branch_id)
+            if self._picked is None:
+                raise UserError("所选的党支部不存在，或它是党小组")
+        elif self.opts.branch:
+            self._picked, problem = self.resolve_branch(self.opts.branch)
+            if self._picked is None and (problem or not self.opts.create_branches):
+                raise UserError(problem or f"党支部“{self.opts.branch}”不存在。"
+                                           f"{self._branch_suggestion(self.opts.branch)}")
 
     def _chosen_sheets(self, book: Workbook) -> list:
         if self.opts.sheets is not None:
@@ -361,7 +371,7 @@ class RosterImport:
             return
         month_cells = sheet.month_only_cells() if any(f in fields for f in DATE_FIELDS) else set()
         st = _SheetState(sheet.name, layout, month_cells)
-        st.sheet_branch, problem = self._sheet_branch(sheet.name, layout)
+        st.sheet_branch, problem, _ = self._sheet_branch(sheet.name, layout)
         if "branch" not in fields and st.sheet_branch is None:
             self._error(sheet.name, None, None, "所在党支部", "", problem or
                         f"无法确定工作表“{sheet.name}”中党员所在的党支部：没有“所在党支部”列，"
@@ -374,7 +384,7 @@ class RosterImport:
                 continue
             self._import_row(st, n, row)
             count += 1
-            if count % PROGRESS_EVERY == 0:
+            if count % self.step_rows == 0:
                 yield n
         summary.rows = st.rows
         summary.skipped_rows = st.skipped
@@ -384,29 +394,26 @@ class RosterImport:
                         "请增加该列，或在导入向导中指定对应的列")
         yield max(sheet.total_rows, 1)
 
-    def _sheet_branch(self, sheet_name: str, layout: SheetLayout) -> tuple[_Org | None, str]:
-        """The branch for rows that name none: the user's pick, 填报单位, the sheet name."""
-        if self.opts.branch_id:
-            return self._orgs[self.opts.branch_id], ""
-        if self.opts.branch:
-            org, problem = self.resolve_branch(self.opts.branch)
-            if org is None and not problem and self.opts.create_branches:
-                org, problem, _ = self._plan_branch(self.opts.branch, "")
-            if org is None:
-                raise UserError(problem or f"党支部“{self.opts.branch}”不存在。"
-                                           f"{self._branch_suggestion(self.opts.branch)}")
-            return org, ""
-        for candidate in (layout.unit_text, sheet_name):
+    def _sheet_branch(self, sheet_name: str, layout: SheetLayout) -> tuple[_Org | None, str, str]:
+        """The branch for rows that name none, the problem if there is none, and where it came from:
+        the sheet's name, a 填报单位 line, then the branch the user picked."""
+        for candidate, source in ((sheet_name, "工作表名"), (layout.unit_text, "填报单位")):
             if candidate:
                 org, _ = self.resolve_branch(candidate)
                 if org is not None and org is not self._root:
-                    return org, ""
+                    return org, "", source
+        if self._picked is not None:
+            return self._picked, "", "所选党支部"
+        if self.opts.branch and self.opts.create_branches:
+            org, problem, _ = self._plan_branch(self.opts.branch, "")
+            self._picked = org
+            return org, problem, "所选党支部（新建）"
         if self.opts.create_branches and "branch" not in layout.fields():
-            for candidate in (layout.unit_text, sheet_name):
+            for candidate, source in ((sheet_name, "工作表名"), (layout.unit_text, "填报单位")):
                 if candidate and guess_kind(candidate):
                     org, problem, _ = self._plan_branch(candidate, "")
-                    return org, problem
-        return None, ""
+                    return org, problem, f"{source}（新建）"
+        return None, "", ""
 
     # ---- one row ---------------------------------------------------------------------------
     def _import_row(self, st: _SheetState, n: int, row: list) -> None:
@@ -729,3 +736,35 @@ def branch_names(db: Database) -> list[str]:
     """Names of the branches members can belong to (党支部, 党总支), in tree order."""
     return [r[0] for r in db.query("SELECT name FROM org WHERE org_type IN ('党支部', '党总支') "
                                    "ORDER BY sort_order, name")]
+
+
+@dataclass
+class SheetPreview:
+    """The first rows of a sheet as the importer understands them (the wizard's preview)."""
+    name: str
+    visible: bool
+    rows: list[tuple[int, list]]          # (Excel row number, values) from the top of the sheet
+    layout: SheetLayout | None            # None: no header row found
+    branch: str | None = None             # where rows without a 所在党支部 go
+    branch_source: str = ""               # 工作表名 / 填报单位 / 所选党支部 …
+    total_rows: int = 0
+
+
+def preview_file(db: Database, path: str | Path, options: ImportOptions | None = None, *,
+                 max_rows: int = 40) -> list[SheetPreview]:
+    """Read the top of every sheet: header, column mapping (with the user's overrides) and the
+    branch its members would go to. Nothing is written."""
+    run = RosterImport(db, path, options or ImportOptions(dry_run=True))
+    run._load_registry()
+    out = []
+    with Workbook(run.path, reader=run.opts.reader) as book:
+        for s in book.sheets:
+            head = [item for _, item in zip(range(max(max_rows, SCAN_ROWS)), s.rows())]
+            layout = detect(s.name, head[:SCAN_ROWS], run.opts.mapping)
+            p = SheetPreview(s.name, s.visible, head, layout, total_rows=s.total_rows)
+            if layout is not None:
+                org, _, source = run._sheet_branch(s.name, layout)
+                if org is not None:
+                    p.branch, p.branch_source = org.name, source
+            out.append(p)
+    return out
