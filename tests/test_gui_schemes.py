@@ -1,0 +1,184 @@
+"""The 评分方案 widget: browse, edit with live checks, 试算, Excel import/export."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
+
+from dangjian_desktop.gui import schemes_widget as sw
+from dangjian_desktop.gui.schemes_widget import R_SCORE, T_MAX, T_TITLE, SchemesWidget
+from dangjian_desktop.schemes import export_xlsx, list_schemes, load_scheme
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def boxes(monkeypatch):
+    """Message boxes answered automatically; their texts recorded."""
+    seen: list[tuple[str, str]] = []
+
+    def record(kind, answer=None):
+        def f(parent, title, text, *a, **k):
+            seen.append((kind, text))
+            return answer
+        return f
+
+    monkeypatch.setattr(QMessageBox, "information", record("information", QMessageBox.StandardButton.Ok))
+    monkeypatch.setattr(QMessageBox, "warning", record("warning", QMessageBox.StandardButton.Ok))
+    monkeypatch.setattr(QMessageBox, "question", record("question", QMessageBox.StandardButton.Discard))
+    return seen
+
+
+@pytest.fixture
+def widget(qtbot, boxes):
+    w = SchemesWidget()
+    qtbot.addWidget(w)
+    w.resize(1200, 760)
+    w.show()
+    return w
+
+
+def _type_score(qtbot, w, row, text):
+    """Type into the 分数 cell with the keyboard, as a clerk does."""
+    w.trial_table.setCurrentCell(row, R_SCORE)
+    w.trial_table.setFocus()
+    qtbot.keyClick(w.trial_table, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit))
+    editor = QApplication.focusWidget()
+    editor.selectAll()
+    qtbot.keyClicks(editor, text)
+    with qtbot.waitSignal(w.evaluated):
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+
+
+def test_lists_every_scheme(widget):
+    assert widget.scheme_list.count() == len(list_schemes()) == 7
+    assert widget.scheme is not None and widget.scheme.id == "liuyou"
+
+
+def test_typing_scores_updates_the_rating(qtbot, widget):
+    widget.select_scheme("liuyou")
+    widget.tabs.setCurrentIndex(2)
+    for row, value in enumerate(["40", "20", "15", "15", "10"]):
+        _type_score(qtbot, widget, row, value)
+    assert widget.rating_label.text() == "优秀"
+    assert widget.total_label.text() == "100 / 100"
+    _type_score(qtbot, widget, 4, "4.5")
+    assert widget.rating_label.text() == "优良"
+    assert widget.total_label.text() == "94.5 / 100"
+    assert widget.stars_label.text() == "不评星"
+
+
+def test_stars_and_reasons_for_wuhua(qtbot, widget):
+    widget.select_scheme("wuhua")
+    for code, v in zip("ABCDE", [16, 16, 16, 16, 15.5]):
+        with qtbot.waitSignal(widget.evaluated):
+            widget.set_score(code, v)
+    assert widget.rating_label.text() == "四星"
+    assert widget.stars_label.text().startswith("★★★★")
+    reasons = [widget.reasons_view.item(n).text() for n in range(widget.reasons_view.count())]
+    assert any("未达到 16 分" in r for r in reasons)
+    assert any("加 8 分" in r for r in reasons)
+
+
+def test_veto_checkbox_fails_the_branch(qtbot, widget):
+    widget.select_scheme("guifanhua")
+    scheme = load_scheme("guifanhua")
+    for sec in scheme.sections:
+        for item in sec.items:
+            widget.set_score(item.code, 0 if item.kind == "deduction" else item.max)
+    assert widget.rating_label.text() == "合格"
+    with qtbot.waitSignal(widget.evaluated):
+        widget.trial_vetoes.item(0).setCheckState(Qt.CheckState.Checked)
+    assert widget.rating_label.text() == "不合格"
+
+
+def test_score_above_maximum_is_shown_in_red(qtbot, widget):
+    widget.select_scheme("guifanhua")
+    with qtbot.waitSignal(widget.evaluated):
+        widget.set_score("A1", 5)
+    assert widget.rating_label.text() == "无法评定"
+    assert "超过满分 2 分" in widget.reasons_view.item(0).text()
+    assert widget.trial_table.item(0, R_SCORE).background().color() == sw._BAD_CELL
+
+
+def test_builtin_shows_its_documented_disagreement(widget):
+    widget.select_scheme("guifanhua")
+    texts = widget.issue_texts()
+    assert any("32" in t and "处理说明" in t for t in texts)
+
+
+def test_editing_a_value_revalidates_at_once(qtbot, widget):
+    widget.select_scheme("guifanhua")
+    section_c = widget.tree.topLevelItem(2)
+    c2 = section_c.child(1)
+    assert c2.text(0) == "C2"
+    c2.setText(T_MAX, "4")
+    texts = widget.issue_texts()
+    assert not any(t.startswith("不一致") for t in texts)
+    assert any("已不存在" in t for t in texts)
+    assert widget.dirty and widget.save_button.isEnabled()
+    assert widget.scheme.section("C").items[1].max == 4
+
+
+def test_an_error_disables_saving(widget):
+    widget.select_scheme("liuyou")
+    widget.levels_table.item(3, 1).setText("10")  # 差 from 10: totals below 10 have no grade
+    assert any(t.startswith("错误") and "低于 10 分" in t for t in widget.issue_texts())
+    assert not widget.save_button.isEnabled()
+
+
+def test_saving_an_edited_builtin_creates_a_user_scheme(widget, boxes):
+    widget.select_scheme("wuhua")
+    widget.tree.topLevelItem(0).setText(T_TITLE, "组织网格化（修订）")
+    widget.save()
+    assert widget.scheme.id == "wuhua-2" and not widget.builtin and not widget.dirty
+    assert load_scheme("wuhua-2").sections[0].title == "组织网格化（修订）"
+    assert load_scheme("wuhua").sections[0].title == "组织网格化"
+    assert any("wuhua-2" in text for _k, text in boxes)
+
+
+def test_export_and_import_excel(widget, boxes, tmp_path, monkeypatch):
+    out = tmp_path / "liuyou.xlsx"
+    monkeypatch.setattr(sw.QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    widget.select_scheme("liuyou")
+    widget.export_excel()
+    assert out.is_file()
+    monkeypatch.setattr(sw.QFileDialog, "getOpenFileName", lambda *a, **k: (str(out), ""))
+    widget.import_excel()
+    assert widget.scheme.id == "liuyou-2"
+    assert widget.scheme_list.count() == 8
+    assert widget.scheme.sections == load_scheme("liuyou").sections
+
+
+def test_import_of_a_broken_workbook_explains(widget, boxes, tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    path = export_xlsx(load_scheme("guifanhua"), tmp_path / "g.xlsx")
+    wb = load_workbook(path)
+    wb["评分细则"]["H3"] = "两分"
+    wb.save(path)
+    monkeypatch.setattr(sw.QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    widget.import_excel()
+    assert boxes[-1][0] == "warning" and "第 3 行“分值”列" in boxes[-1][1]
+    assert widget.scheme_list.count() == 7
+
+
+def test_classification_scheme_uses_a_class_box(qtbot, widget):
+    widget.select_scheme("wugehao")
+    widget.tabs.setCurrentIndex(2)
+    assert widget.class_box.isVisible() and widget.class_box.count() == 3
+    with qtbot.waitSignal(widget.evaluated):
+        widget.class_box.setCurrentText("后进")
+    assert widget.rating_label.text() == "后进"
+    assert widget.total_label.text() == "不计分"
+
+
+def test_screenshot(widget, tmp_path):
+    widget.select_scheme("guifanhua")
+    widget.tabs.setCurrentIndex(2)
+    widget.set_score("A1", 2)
+    path = tmp_path / "schemes.png"
+    assert widget.grab().save(str(path))
+    assert path.stat().st_size > 10_000
