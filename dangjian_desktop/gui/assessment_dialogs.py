@@ -245,6 +245,7 @@ class HolidayDialog(FormDialog):
         t.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         t.setColumnWidth(0, 150)
         t.setColumnWidth(1, 120)
+        t.setMinimumHeight(320)
         t.itemChanged.connect(self._edited)
         self.year = year or dates.today().year
         f.yearSpin.setValue(self.year)
@@ -261,6 +262,7 @@ class HolidayDialog(FormDialog):
         f = self.dialog
         entries = workdays.holidays(self.db, self.year)
         edited = self.year in workdays.edited_years(self.db)
+        f.resetButton.setEnabled(edited and not self.db.readonly)
         f.sourceLabel.setText("本单位已修改" if edited else (
             "国务院公布的安排" if self.year in workdays.DEFAULTS else "无内置安排，请自行添加"))
         t: QTableWidget = f.table

@@ -31,6 +31,15 @@ HEADERS = ("编号", "考核内容", "分值", "自评分", "初评分", "考核
 STAGE_OF_COL = {COL_SELF: "self", COL_INITIAL: "initial", COL_FINAL: "final"}
 COL_OF_STAGE = {v: k for k, v in STAGE_OF_COL.items()}
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
+ITEM_ROLE_INT = int(ITEM_ROLE)
+_DISPLAY, _EDIT, _ALIGN, _BACKGROUND, _FOREGROUND, _FONT, _TOOLTIP = (int(r) for r in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.TextAlignmentRole,
+    Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole,
+    Qt.ItemDataRole.ToolTipRole))
+_ROLES_USED = frozenset((_DISPLAY, _EDIT, _ALIGN, _BACKGROUND, _FOREGROUND, _FONT, _TOOLTIP, ITEM_ROLE_INT))
+_CENTER = int(Qt.AlignmentFlag.AlignCenter)
+_READ_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_EDITABLE_FLAGS = _READ_FLAGS | Qt.ItemFlag.ItemIsEditable
 
 _DIGITS_ONE_DECIMAL = "0123456789."
 # A Chinese input method may type full-width digits and 。 for the decimal point; the core accepts them.
@@ -104,6 +113,10 @@ def refusal_text(item: sh.SheetItem, attempted: str) -> str:
 
 
 # ---- the model ---------------------------------------------------------------------------
+
+_SECTION_BRUSH = QBrush(SECTION_BG)
+_LOCKED_BRUSH = QBrush(LIGHT_GREY)
+_DEDUCTION_BRUSH = QBrush(AMBER)
 
 class SheetModel(QAbstractTableModel):
     """Section rows and item rows of one sheet; edits go straight to the core, one unit of work each."""
@@ -189,10 +202,7 @@ class SheetModel(QAbstractTableModel):
     def flags(self, index: QModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        f = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self.editable(index.row(), index.column()):
-            f |= Qt.ItemFlag.ItemIsEditable
-        return f
+        return _EDITABLE_FLAGS if self.editable(index.row(), index.column()) else _READ_FLAGS
 
     def _section_sum(self, rows: list[int], stage: str) -> str:
         values = [self.rows[r][1].score(stage) for r in rows]
@@ -209,13 +219,16 @@ class SheetModel(QAbstractTableModel):
         return fmt_score(round(total, 1))
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # Called a few thousand times per paint: plain int roles, early exits, shared brushes.
+        role = int(role) if not isinstance(role, int) else role
+        if role not in _ROLES_USED or not index.isValid():
             return None
-        kind, value = self.rows[index.row()]
+        row = index.row()
+        kind, value = self.rows[row]
         col = index.column()
         if kind == "section":
             code, title, smax, rows = value
-            if role == Qt.ItemDataRole.DisplayRole:
+            if role == _DISPLAY:
                 if col == COL_CODE:
                     return code
                 if col == COL_TITLE:
@@ -225,45 +238,47 @@ class SheetModel(QAbstractTableModel):
                 if col in STAGE_OF_COL:
                     return self._section_sum(rows, STAGE_OF_COL[col])
                 return None
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return QBrush(SECTION_BG)
-            if role == Qt.ItemDataRole.FontRole:
+            if role == _BACKGROUND:
+                return _SECTION_BRUSH
+            if role == _FONT:
                 return self._bold
-            if role == Qt.ItemDataRole.TextAlignmentRole and col not in (COL_TITLE, COL_REASON):
-                return int(Qt.AlignmentFlag.AlignCenter)
+            if role == _ALIGN and col not in (COL_TITLE, COL_REASON):
+                return _CENTER
             return None
         item: sh.SheetItem = value
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        if role == _DISPLAY or role == _EDIT:
             if col == COL_CODE:
                 return item.code
             if col == COL_TITLE:
                 return item.title
             if col == COL_MAX:
-                return _max_text(item) if role == Qt.ItemDataRole.DisplayRole else item.max
+                return _max_text(item) if role == _DISPLAY else item.max
             if col in STAGE_OF_COL:
-                return fmt_score(item.score(STAGE_OF_COL[col]))
+                return fmt_score(getattr(item, sh.STAGE_COLUMNS[STAGE_OF_COL[col]]))
             if col == COL_REASON:
                 return item.reason
             if col == COL_EVIDENCE:
                 return str(item.evidence_count) if item.evidence_count else ""
-        if role == ITEM_ROLE:
+            return None
+        if role == _ALIGN:
+            return None if col in (COL_TITLE, COL_REASON) else _CENTER
+        if role == _BACKGROUND:
+            if col in STAGE_OF_COL and not self.editable(row, col):
+                return _LOCKED_BRUSH
+            return None
+        if role == _FOREGROUND:
+            return _DEDUCTION_BRUSH if col in STAGE_OF_COL and item.kind == sm.DEDUCTION else None
+        if role == ITEM_ROLE_INT:
             return item
-        if role == Qt.ItemDataRole.ToolTipRole and col in (COL_TITLE, COL_CODE):
+        if role == _TOOLTIP and col in (COL_TITLE, COL_CODE, COL_REASON):
+            if col == COL_REASON:
+                return item.reason or None
             parts = [item.title]
             if item.standard:
                 parts.append(f"评分标准：{item.standard}")
             if item.evidence_hint:
                 parts.append(f"佐证材料：{item.evidence_hint}")
             return "\n".join(parts)
-        if role == Qt.ItemDataRole.TextAlignmentRole and col not in (COL_TITLE, COL_REASON):
-            return int(Qt.AlignmentFlag.AlignCenter)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            if col in STAGE_OF_COL and self.editable(index.row(), col):
-                return None
-            if col in STAGE_OF_COL:
-                return QBrush(LIGHT_GREY)
-        if role == Qt.ItemDataRole.ForegroundRole and col in STAGE_OF_COL and item.kind == sm.DEDUCTION:
-            return QBrush(AMBER)
         return None
 
     def setData(self, index: QModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
@@ -385,8 +400,8 @@ class SheetView(QTableView):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setTabKeyNavigation(True)
-        self.setWordWrap(True)
-        self.setAlternatingRowColors(False)
+        self.setWordWrap(False)  # one line per item, the full text in the tooltip: fast to paint
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
 
     def _step(self, row: int, col: int, step: int) -> QModelIndex:
         model = self.model()

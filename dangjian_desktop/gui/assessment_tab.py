@@ -32,6 +32,11 @@ REFRESH_DELAY_MS = 300
 D_BRANCH, D_STATE, D_MISSING, D_OVERDUE, D_NEXT, D_KIND, D_TOWN = range(7)
 D_HEADERS = ("党组织", "环节", "缺项", "逾期", "下一步", "类别", "乡镇")
 SHEET_ROLE = Qt.ItemDataRole.UserRole + 1
+_DISPLAY, _BACKGROUND, _FOREGROUND, _TOOLTIP, _SHEET = (int(r) for r in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole,
+    Qt.ItemDataRole.ToolTipRole, SHEET_ROLE))
+_DASH_ROLES = frozenset((_DISPLAY, _BACKGROUND, _FOREGROUND, _TOOLTIP, _SHEET))
+_OVERDUE_BG, _APPEAL_BG, _RED_FG, _AMBER_FG = QBrush(LIGHT_RED), QBrush(LIGHT_AMBER), QBrush(RED), QBrush(AMBER)
 
 
 class DashboardModel(QAbstractTableModel):
@@ -61,31 +66,39 @@ class DashboardModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if role not in _DASH_ROLES or not index.isValid():
             return None
         r = self.rows[index.row()]
         col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return {D_TOWN: r.town, D_BRANCH: r.org_name, D_KIND: r.kind or "",
-                    D_STATE: r.state + ("（有申诉）" if r.open_appeal and r.state != "申诉" else ""),
-                    D_MISSING: "；".join(r.missing), D_OVERDUE: "；".join(r.overdue), D_NEXT: r.next_step}[col]
-        if role == Qt.ItemDataRole.ToolTipRole and col in (D_MISSING, D_OVERDUE, D_STATE):
+        if role == _DISPLAY:
+            if col == D_BRANCH:
+                return r.org_name
+            if col == D_STATE:
+                return r.state + ("（有申诉）" if r.open_appeal and r.state != "申诉" else "")
+            if col == D_MISSING:
+                return "；".join(r.missing)
+            if col == D_OVERDUE:
+                return "；".join(r.overdue)
+            if col == D_NEXT:
+                return r.next_step
+            if col == D_KIND:
+                return r.kind or ""
+            return r.town
+        if role == _BACKGROUND:
+            return _OVERDUE_BG if r.overdue else (_APPEAL_BG if r.open_appeal else None)
+        if role == _FOREGROUND:
+            if col == D_OVERDUE and r.overdue:
+                return _RED_FG
+            if col == D_MISSING and r.missing:
+                return _AMBER_FG
+            return None
+        if role == _SHEET:
+            return r.sheet_id
+        if role == _TOOLTIP and col in (D_MISSING, D_OVERDUE, D_STATE):
             lines = list(r.missing) + list(r.overdue)
             if r.window_end:
                 lines.append(f"申诉期至 {cn_date(r.window_end)}")
             return "\n".join(lines) or None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if col == D_OVERDUE and r.overdue:
-                return QBrush(RED)
-            if col == D_MISSING and r.missing:
-                return QBrush(AMBER)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            if r.overdue:
-                return QBrush(LIGHT_RED)
-            if r.open_appeal:
-                return QBrush(LIGHT_AMBER)
-        if role == SHEET_ROLE:
-            return r.sheet_id
         return None
 
 

@@ -699,21 +699,28 @@ class ReportsTab(QWidget, MessageHost):
         """Build the publicity PDF off the GUI thread and show its pages."""
         if self.db is None or self._round_id is None:
             return
-        from ..reports.round_publicity import build_round_publicity
+        from ..reports.pdf import build_publicity_pdf
+        from ..reports.round_publicity import prepare
 
         path, rid, opts = self.db.path, self._round_id, self.options()
         t0 = time.perf_counter()
 
-        def work(progress) -> bytes:
+        def work(progress) -> tuple:
             reader = Database.open(path, mode="read")
             try:
-                return build_round_publicity(reader, rid, None, opts)
+                info = prepare(reader, rid, opts)
             finally:
                 reader.close()
+            warnings: list[str] = []
+            info.sheet.on_warning = warnings.append
+            return build_publicity_pdf(info.sheet), info, warnings
 
-        def done(data: bytes) -> None:
+        def done(result: tuple) -> None:
+            data, info, warnings = result
             self.last_timings["publicity"] = time.perf_counter() - t0
-            self.show_pdf(data)
+            note = (f"公示 {info.rows} 个党组织，公示期 {dates.format_cn(info.start)} 至 {dates.format_cn(info.end)}。"
+                    + (f"另有 {info.left_out} 个尚未审核完毕，不列入本次公示。" if info.left_out else ""))
+            self.show_pdf(data, note=note, warnings=warnings)
 
         def failed(exc: BaseException) -> None:
             from .assessment_common import error_text
@@ -729,7 +736,7 @@ class ReportsTab(QWidget, MessageHost):
         self.preview_info.setText("正在生成公示表…")
         self.run_task("正在生成公示表…", work, done, failed)
 
-    def show_pdf(self, data: bytes) -> None:
+    def show_pdf(self, data: bytes, *, note: str = "", warnings: list[str] | None = None) -> None:
         self.pdf_bytes = data
         self.preview_error = None
         pages = 0
@@ -743,8 +750,9 @@ class ReportsTab(QWidget, MessageHost):
             pages = self.pdf_document.pageCount()
         paper = f"{self.paper_combo.currentText()} {self.orientation_combo.currentText()}"
         self.preview_info.setStyleSheet("color: #555555;")
-        self.preview_info.setText(f"预览：{paper}" + (f"，共 {pages} 页" if pages else "") +
-                                  f"，{len(data) / 1024:.0f} KB。核对无误后点“保存 PDF”。")
+        self.preview_info.setText(note + f"预览：{paper}" + (f"，共 {pages} 页" if pages else "") +
+                                  f"，{len(data) / 1024:.0f} KB。核对无误后点“保存 PDF”。"
+                                  + "".join(f"\n{w}" for w in warnings or ()))
         self._update_actions()
         self.preview_ready.emit()
 

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFileDialog, QWidget
 
 from ..db import Database
@@ -28,6 +29,7 @@ LINUX_FONTS = (
     ("文泉驿正黑", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
 )
 SAMPLE = "关于2025年度星级党组织评定结果的公示 ★★★ 0123456789"
+_qt_families: dict[str, str | None] = {}
 
 
 def installed_fonts() -> list[tuple[str, str]]:
@@ -109,12 +111,34 @@ class SettingsDialog(QObject):
     def font_path(self) -> str:
         return self.dialog.fontCombo.currentData() or ""
 
+    def _show_sample(self, path: str) -> None:
+        """The sample line drawn in the chosen font (registered with Qt for this screen only)."""
+        label = self.dialog.fontSampleLabel
+        family = None
+        if path:
+            if path not in _qt_families:
+                fid = QFontDatabase.addApplicationFont(path)
+                fams = QFontDatabase.applicationFontFamilies(fid) if fid >= 0 else []
+                _qt_families[path] = fams[0] if fams else None
+            family = _qt_families[path]
+        else:
+            from .fonts import bundled_family
+
+            family = bundled_family()
+        font = QFont(label.font())
+        if family:
+            font.setFamilies([family])
+        font.setPointSizeF(max(font.pointSizeF(), 12))
+        label.setFont(font)
+        label.setText(SAMPLE)
+
     def _font_changed(self, *_args) -> None:
         f = self.dialog
         path = self.font_path()
+        self._show_sample(path)
         if not path:
-            f.fontInfo.setText("内置字体随程序提供，含常用汉字、数字和★，任何电脑上打印效果一致。")
-            f.fontInfo.setStyleSheet("color: #555555;")
+            f.fontInfoLabel.setText("内置字体随程序提供，含常用汉字、数字和★，任何电脑上打印效果一致。")
+            f.fontInfoLabel.setStyleSheet("color: #555555;")
             return
         try:
             family = pdf_fonts.validate_font_file(path)
@@ -123,11 +147,11 @@ class SettingsDialog(QObject):
             note = f"字体：{family}。"
             if gaps:
                 note += f"此字体缺少“{''.join(sorted(gaps))}”，这些字符将改用内置字体打印。"
-            f.fontInfo.setText(note)
-            f.fontInfo.setStyleSheet("color: #555555;")
+            f.fontInfoLabel.setText(note)
+            f.fontInfoLabel.setStyleSheet("color: #555555;")
         except UserError as e:
-            f.fontInfo.setText(e.message)
-            f.fontInfo.setStyleSheet("color: #c62828;")
+            f.fontInfoLabel.setText(e.message)
+            f.fontInfoLabel.setStyleSheet("color: #c62828;")
 
     def browse_font(self) -> None:
         start = str(Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts") if sys.platform.startswith("win") else ""
