@@ -204,6 +204,20 @@ def _sort_key(res: Result) -> tuple:
     return (res.rank, res.total if res.total is not None else float("-inf"))
 
 
+def _lookback(scheme: Scheme) -> int:
+    """How many earlier years the scheme's consequences (and the comparison) need to look at.
+
+    A run "exactly 2 years" must see the third year back to know the run stopped there.
+    """
+    years = 1  # the comparison with the previous year
+    for c in scheme.consequences:
+        if c.kind in (m.RUN, m.TOWN_NO_AWARD):
+            years = max(years, (c.max_years + 1 if c.max_years else (c.min_years or 1)) - 1)
+        elif c.kind not in (m.STAR_LOSS, m.RATING_IN, m.STARS_AT_MOST):
+            return 1000  # a rule this module does not know: give it every year
+    return years
+
+
 def rate_round(db: Database, round_id: str) -> RoundRating:
     """Rate every branch of the round from its effective scores (考核分, else 初评分, else 自评分)
     and triggered vetoes; rank in town and county (by rating, then total); check the scheme's
@@ -260,8 +274,8 @@ def rate_round(db: Database, round_id: str) -> RoundRating:
 
     # ---- earlier years: comparison and consequences ---------------------------------------------
     earlier = db.query("""SELECT id, year FROM assessment_round WHERE office_id = ? AND scheme_id = ? AND year < ?
-                          ORDER BY year DESC""", (db.scalar("SELECT office_id FROM assessment_round WHERE id = ?",
-                                                            (round_id,)), rnd.scheme_id, rnd.year))
+                          AND year >= ? ORDER BY year DESC""",
+                       (rnd.office_id, rnd.scheme_id, rnd.year, rnd.year - _lookback(scheme)))
     history: dict[str, list[tuple[int, str | None, int | None]]] = {b.org_id: [] for b in branches}
     awarded: dict[str, dict[int, int]] = {}
     previous_round_id = None
