@@ -82,3 +82,32 @@ def test_dashboard_shows_state_missing_and_overdue(db):
     late = {r.org_name: r for r in dashboard(db, rid, today=D(2025, 12, 22)).rows}["西岭村党支部"]
     assert "可确定结果" in late.next_step and "公示期满未确定" in late.overdue
     assert rounds.get_round(db, rid).state == "自评"
+
+
+def test_dashboard_asks_for_a_ledger_when_the_result_calls_for_one(db):
+    add_branches(db, [("东岭村党支部", "村"), ("西岭村党支部", "村")])
+    rid, branches = new_round(db, scheme="wuhua")
+    # 五化: 三星 and below must list their problems with a deadline.
+    drive(db, branches[0].id, "确定", value_of=lambda i: 12)  # 无星
+    drive(db, branches[1].id, "确定", value_of=lambda i: 18)  # 五星
+    rows = {r.org_name: r for r in dashboard(db, rid, today=D(2026, 1, 10)).rows}
+    assert any("整改台账" in m for m in rows["东岭村党支部"].missing)
+    assert rows["西岭村党支部"].missing == []
+    add_rectification(db, org_id=branches[0].org_id, round_id=rid, problem="班子软弱", deadline="2026-06-30",
+                      today=D(2026, 1, 10))
+    rows = {r.org_name: r for r in dashboard(db, rid, today=D(2026, 1, 10)).rows}
+    assert rows["东岭村党支部"].missing == []
+
+
+def test_sheet_names_the_team_drawn_to_assess_it(tmp_path):
+    from assessment_util import county_db
+
+    from dangjian_desktop.assessment import draw_lots
+
+    db = county_db(tmp_path / "c.sqlite", ["甲镇", "乙镇"], per_town=1)
+    rid, branches = new_round(db)
+    assert sheets.open_sheet(db, branches[0].id).assessed_by is None
+    draw_lots(db, rid, "5")
+    got = {b.town: sheets.open_sheet(db, b.id).assessed_by for b in branches}
+    assert got == {"甲镇": "乙镇", "乙镇": "甲镇"}
+    db.close()

@@ -74,6 +74,18 @@ def dashboard(db: Database, round_id: str, *, today: dt.date | None = None) -> D
     for r in db.query("""SELECT org_id, count(*) FROM rectification WHERE status != '已销号' AND deadline < ?
                          GROUP BY org_id""", (day.isoformat(),)):
         late_rect[r[0]] = r[1]
+    # Confirmed results whose consequences call for a problem list (问题清单 / 整改) need a
+    # ledger entry for this round.
+    need_ledger: set[str] = set()
+    if any(s["state"] == "确定" for s in sheets) and any(
+            ("问题清单" in c.title or "整改" in c.title) for c in scheme.consequences):
+        from .results import rate_round
+
+        have = {r[0] for r in db.query("SELECT DISTINCT org_id FROM rectification WHERE round_id = ?", (round_id,))}
+        for b in rate_round(db, round_id).branches:
+            if b.state == "确定" and b.org_id not in have and any(
+                    "问题清单" in c.title or "整改" in c.title for c in b.consequences):
+                need_ledger.add(b.sheet_id)
     windows: dict[str, dt.date] = {}
     rows: list[DashboardRow] = []
     for s in sheets:
@@ -127,6 +139,8 @@ def dashboard(db: Database, round_id: str, *, today: dt.date | None = None) -> D
                 row.overdue.append("申诉期已满，申诉仍未处理")
         else:
             row.next_step = "已确定"
+            if s["id"] in need_ledger:
+                row.missing.append("需建立整改台账（问题清单和整改期限）")
         rows.append(row)
     counts = {st: 0 for st in STATES}
     for r in rows:

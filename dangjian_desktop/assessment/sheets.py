@@ -100,6 +100,7 @@ class Sheet:
     vetoes: list[SheetVeto] = field(default_factory=list)
     report: SelfReport = field(default_factory=SelfReport)
     classification: str | None = None  # only for classification schemes (五个好: 先进/中间/后进)
+    assessed_by: str | None = None  # the town whose team assesses this branch (drawn by lot), e.g. 乙镇
 
     @property
     def locked(self) -> bool:
@@ -227,10 +228,19 @@ def open_sheet(db: Database, sheet_id: str) -> Sheet:
     rep_row = db.one("SELECT situation, problems, measures FROM round_self_report WHERE round_branch_id = ?",
                      (sheet_id,))
     report = SelfReport(*rep_row) if rep_row else SelfReport()
+    assessed_by = None
+    lot = db.one("SELECT result_json FROM round_lot WHERE round_id = ? ORDER BY drawn_at DESC, rowid DESC LIMIT 1",
+                 (row["round_id"],))
+    if lot is not None:
+        import json
+
+        data = json.loads(lot["result_json"])
+        names = {t[0]: t[1] for t in data["towns"]}
+        assessed_by = next((names.get(team) for team, target in data["pairs"] if target == row["office_id"]), None)
     return Sheet(id=sheet_id, round_id=row["round_id"], year=row["year"], org_id=row["org_id"],
                  org_name=row["org_name"], kind=row["kind"], town=row["town"], state=row["state"],
                  state_since=row["state_since"], rev=row["rev"], scheme=scheme, items=items, vetoes=vetoes,
-                 report=report, classification=row["classification"])
+                 report=report, classification=row["classification"], assessed_by=assessed_by)
 
 
 def sheet_id_for(db: Database, round_id: str, org_id: str) -> str:
