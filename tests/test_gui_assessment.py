@@ -480,3 +480,167 @@ def test_readonly_database_offers_no_editing(qtbot, town_db, db_path):
         t.set_database(None)
     finally:
         reader.close()
+
+
+# ---- Excel self-assessment forms ------------------------------------------------------------------
+
+def _fill_form(path, values: dict[str, object]) -> None:
+    from openpyxl import load_workbook
+
+    from dangjian_desktop.assessment.excel_forms import HEADER_ROW, HEADERS, MAIN
+
+    wb = load_workbook(path)
+    ws = wb[MAIN]
+    code_col, score_col = HEADERS.index("编号") + 1, HEADERS.index("自评分") + 1
+    for r in range(HEADER_ROW + 1, ws.max_row + 1):
+        code = ws.cell(r, code_col).value
+        if code in values:
+            ws.cell(r, score_col).value = values[code]
+    wb.save(path)
+
+
+def test_exported_form_filled_in_and_imported(qtbot, tab, town_db, tmp_path):
+    create_round_through_dialog(qtbot, tab, "chuangxing")
+    sid = tab.open_branch("镇机关党支部")
+    path = tmp_path / "自评表.xlsx"
+    tab.export_form(sid, str(path))
+    sheet = sheets.open_sheet(town_db, sid)
+    wanted = {i.code: i.max - 1 for i in sheet.items}
+    _fill_form(path, wanted)
+    report = tab.import_form(str(path))
+    assert report.ok and report.written
+    assert sheets.open_sheet(town_db, sid).scores("self") == wanted
+    assert tab.editor.sheet_id == sid
+    assert tab.editor.model.index(item_rows(tab.editor.model)[0], 3).data() == str(wanted[sheet.items[0].code])
+    assert "已导入" in tab.current_message.text()
+
+
+def test_form_with_an_over_max_score_imports_nothing(qtbot, tab, town_db, tmp_path):
+    create_round_through_dialog(qtbot, tab, "chuangxing")
+    sid = tab.open_branch("镇机关党支部")
+    path = tmp_path / "自评表.xlsx"
+    tab.export_form(sid, str(path))
+    sheet = sheets.open_sheet(town_db, sid)
+    bad = {i.code: i.max for i in sheet.items}
+    bad[sheet.items[-1].code] = sheet.items[-1].max + 10
+    _fill_form(path, bad)
+    report = tab.import_form(str(path))
+    assert not report.ok
+    assert sheets.open_sheet(town_db, sid).scores("self") == {}  # all or nothing
+    text = tab.current_message.text()
+    assert "没有导入任何内容" in text and str(sheet.items[-1].max + 10) in text
+
+
+# ---- lots ---------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def county_db(tmp_path):
+    from dangjian_desktop.db import Database
+    from dangjian_desktop.registry import add_town, init_office
+
+    db = Database.create(tmp_path / "county.sqlite")
+    init_office(db, name="文昌县", level="county")
+    for town in ("东阳镇", "西林镇", "南河镇", "北山镇"):
+        tid = add_town(db, town)
+        root = db.scalar("SELECT id FROM org WHERE office_id = ? AND parent_id IS NULL", (tid,))
+        for n in range(2):
+            add_org(db, parent_id=root, name=f"{town}第{n + 1}村党支部", org_type="党支部", kind="村")
+    yield db
+    db.close()
+
+
+def test_draw_lots_dialog_records_a_reproducible_draw_and_prints_it(qtbot, county_db, tmp_path):
+    from pypdf import PdfReader
+
+    from dangjian_desktop.assessment import lots
+    from dangjian_desktop.gui.assessment_tab import AssessmentTab
+
+    rid = rounds.create_round(county_db, year=2025, scheme_id="chuangxing")
+    t = AssessmentTab()
+    qtbot.addWidget(t)
+    t.set_database(county_db)
+    t.lots_button.click()
+    dlg = t.current_dialog
+    f = dlg.dialog
+    assert f.resultTable.rowCount() == 0
+    f.seedEdit.setText("20251201")
+    f.drawButton.click()
+    assert dlg.error_shown() == ""
+    draw = lots.current_lots(county_db, rid)
+    assert draw.seed == "20251201"
+    assert draw.pairs == lots.derangement("20251201", [t_[0] for t_ in draw.towns])
+    names = draw.names()
+    shown = [(f.resultTable.item(r, 1).text(), f.resultTable.item(r, 2).text()) for r in range(f.resultTable.rowCount())]
+    assert shown == [(f"{names[a]}考核组", names[b]) for a, b in draw.pairs]
+    assert all(team != f"{target}考核组" for team, target in shown)  # never its own town
+    assert dlg.verify()
+    assert "一致" in f.recordLabel.text()
+    out = dlg.save_pdf(str(tmp_path / "抽签.pdf"))
+    text = "".join(p.extract_text() for p in PdfReader(out).pages).replace(" ", "")
+    assert "20251201" in text and all(n in text for n in names.values())
+    assert "20251201" in t.round_info.text()  # the round's line names the seed of its draw
+    t.set_database(None)
+
+
+# ---- classification schemes ------------------------------------------------------------------------
+
+def test_classification_scheme_offers_the_classes(qtbot, tab, town_db):
+    create_round_through_dialog(qtbot, tab, "wugehao")
+    sid = tab.open_branch("东岭村党支部")
+    ed = tab.editor
+    assert ed.class_row.isVisibleTo(ed)
+    combo = ed.class_combo
+    names = [combo.itemData(i) for i in range(combo.count())]
+    levels = [lv.name for lv in ed.sheet.scheme.rating.levels]
+    assert names == [None] + levels
+    combo.setCurrentIndex(names.index(levels[0]))
+    combo.activated.emit(combo.currentIndex())
+    assert sheets.open_sheet(town_db, sid).classification == levels[0]
+
+
+def test_star_scheme_hides_the_classes(qtbot, tab, town_db):
+    create_round_through_dialog(qtbot, tab, "chuangxing")
+    assert not tab.editor.class_row.isVisibleTo(tab.editor)
+
+
+# ---- models --------------------------------------------------------------------------------------------
+
+def test_sheet_and_dashboard_models_pass_the_model_tester(qtbot, qtmodeltester, tab, town_db):
+    create_round_through_dialog(qtbot, tab, "liuyou")
+    qtmodeltester.check(tab.editor.model, force_py=True)
+    qtmodeltester.check(tab.dash_model, force_py=True)
+
+
+# ---- in the main window -------------------------------------------------------------------------------
+
+def test_main_window_tabs_follow_each_other(qtbot, tmp_path):
+    from dangjian_desktop.db import Database
+    from dangjian_desktop.gui.assessment_tab import AssessmentTab
+    from dangjian_desktop.gui.main_window import MainWindow
+    from dangjian_desktop.gui.reports_tab import ReportsTab
+    from dangjian_desktop.registry import init_office
+
+    path = tmp_path / "town.sqlite"
+    db = Database.create(path)
+    init_office(db, name="测试镇", level="town")
+    root = db.scalar("SELECT id FROM org WHERE parent_id IS NULL")
+    add_org(db, parent_id=root, name="东岭村党支部", org_type="党支部", kind="村")
+    rid = rounds.create_round(db, year=2025, scheme_id="chuangxing")
+    db.close()
+
+    w = MainWindow(path)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.reports_tab.task is None, timeout=15000)  # its first rating is done
+    assert isinstance(w.assessment_tab, AssessmentTab) and isinstance(w.reports_tab, ReportsTab)
+    w.tabs.setCurrentWidget(w.assessment_tab)
+    a = w.assessment_tab
+    assert a.round_id == rid
+    view = a.editor.view
+    view.setFocus()
+    type_cell(qtbot, view, "18")
+    with qtbot.waitSignal(w.reports_tab.rated, timeout=15000):
+        w.tabs.setCurrentWidget(w.reports_tab)  # it was told of the change and re-rates when shown
+    row = w.reports_tab.results_model.rows[0]
+    assert row.total == 18
+    w.close_database()

@@ -332,3 +332,10 @@ def test_settings_dialog_stores_a_chosen_font(qtbot, db):
     press_ok(dlg)
     assert dlg.error_shown() == ""
     assert get_setting(db, SETTING_PDF_FONT) == font
+
+
+def test_results_and_ledger_models_pass_the_model_tester(qtbot, qtmodeltester, demo_db):
+    tab = make_tab(qtbot, demo_db)
+    assert tab.results_model.rowCount() and tab.ledger_model.rowCount()
+    qtmodeltester.check(tab.results_model, force_py=True)
+    qtmodeltester.check(tab.ledger_model, force_py=True)

@@ -39,6 +39,18 @@ _DASH_ROLES = frozenset((_DISPLAY, _BACKGROUND, _FOREGROUND, _TOOLTIP, _SHEET))
 _OVERDUE_BG, _APPEAL_BG, _RED_FG, _AMBER_FG = QBrush(LIGHT_RED), QBrush(LIGHT_AMBER), QBrush(RED), QBrush(AMBER)
 
 
+def problem_text(p) -> str:
+    """One problem of an import report (roster.report.Problem) as a line: where, what, what to do."""
+    where = f"“{p.sheet}”" if p.sheet else ""
+    if p.row:
+        where += f"第 {p.row} 行"
+    if p.header:
+        where += f"“{p.header}”"
+    value = f"（{p.value}）" if p.value not in (None, "") else ""
+    tip = f" {p.suggestion}" if p.suggestion else ""
+    return f"{where}{value}：{p.problem}{tip}" if where else f"{p.problem}{tip}"
+
+
 class DashboardModel(QAbstractTableModel):
     """The round's dashboard: one row per branch sheet."""
 
@@ -644,7 +656,7 @@ class AssessmentTab(QWidget, MessageHost):
                 self.open_sheet(report.sheet_id)
             text = f"已导入“{report.org_name}”的自评表：{report.changed} 项有变化。"
             if report.warnings:
-                text += "\n\n提示：\n" + "\n".join(f"• {p.message}" for p in report.warnings[:20])
+                text += "\n\n提示：\n" + "\n".join(f"• {problem_text(p)}" for p in report.warnings[:20])
             self.show_message(text, "导入自评表")
         else:
             self.import_errors_message(report)
@@ -653,9 +665,7 @@ class AssessmentTab(QWidget, MessageHost):
     def import_errors_message(self, report: excel_forms.FormImportReport) -> None:
         lines = [f"“{Path(report.path).name}”有 {len(report.errors)} 处错误，没有导入任何内容：", ""]
         for p in report.errors[:15]:
-            where = f"第 {p.row} 行 " if getattr(p, "row", None) else ""
-            col = f"{p.column_name or p.column or ''} " if hasattr(p, "column_name") else ""
-            lines.append(f"• {where}{col}{p.message}")
+            lines.append(f"• {problem_text(p)}")
         if len(report.errors) > 15:
             lines.append(f"……另有 {len(report.errors) - 15} 处")
         lines += ["", "可以另存错误报告（Excel），逐条修改后重新导入。"]
