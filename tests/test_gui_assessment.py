@@ -570,7 +570,8 @@ def test_draw_lots_dialog_records_a_reproducible_draw_and_prints_it(qtbot, count
     assert draw.seed == "20251201"
     assert draw.pairs == lots.derangement("20251201", [t_[0] for t_ in draw.towns])
     names = draw.names()
-    shown = [(f.resultTable.item(r, 1).text(), f.resultTable.item(r, 2).text()) for r in range(f.resultTable.rowCount())]
+    table = f.resultTable
+    shown = [(table.item(r, 1).text(), table.item(r, 2).text()) for r in range(table.rowCount())]
     assert shown == [(f"{names[a]}考核组", names[b]) for a, b in draw.pairs]
     assert all(team != f"{target}考核组" for team, target in shown)  # never its own town
     assert dlg.verify()
@@ -579,6 +580,11 @@ def test_draw_lots_dialog_records_a_reproducible_draw_and_prints_it(qtbot, count
     text = "".join(p.extract_text() for p in PdfReader(out).pages).replace(" ", "")
     assert "20251201" in text and all(n in text for n in names.values())
     assert "20251201" in t.round_info.text()  # the round's line names the seed of its draw
+    sheet = t.editor.sheet
+    team = names[draw.assessor_of(sheet and county_db.scalar("SELECT office_id FROM round_branch WHERE id = ?",
+                                                               (sheet.id,)))]
+    t.open_sheet(sheet.id)
+    assert f"{team}考核组" in t.editor.title_label.text()
     t.set_database(None)
 
 

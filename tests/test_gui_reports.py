@@ -339,3 +339,19 @@ def test_results_and_ledger_models_pass_the_model_tester(qtbot, qtmodeltester, d
     assert tab.results_model.rowCount() and tab.ledger_model.rowCount()
     qtmodeltester.check(tab.results_model, force_py=True)
     qtmodeltester.check(tab.ledger_model, force_py=True)
+
+
+def test_results_sort_by_county_rank_keeps_the_selection_right(qtbot, demo_db):
+    from dangjian_desktop.gui.reports_tab import R_RANK_COUNTY, R_TOTAL
+
+    tab = make_tab(qtbot, demo_db)
+    tab.results_view.sortByColumn(R_RANK_COUNTY, Qt.SortOrder.AscendingOrder)
+    proxy = tab.results_proxy
+    ranks = [int(proxy.index(r, R_RANK_COUNTY).data()) for r in range(proxy.rowCount())]
+    assert ranks == sorted(ranks) and ranks[0] == 1
+    tab.results_view.selectRow(0)
+    assert tab.selected_branch().rank_county == 1
+    assert tab.selected_branch().org_name in tab.details.toPlainText()
+    tab.results_view.sortByColumn(R_TOTAL, Qt.SortOrder.DescendingOrder)
+    totals = [float(proxy.index(r, R_TOTAL).data() or -1) for r in range(proxy.rowCount())]
+    assert totals == sorted(totals, reverse=True)

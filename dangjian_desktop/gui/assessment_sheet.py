@@ -426,7 +426,8 @@ class SheetView(QTableView):
         return super().moveCursor(action, modifiers)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.state() != QAbstractItemView.State.EditingState:
+        editing = self.state() == QAbstractItemView.State.EditingState
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not editing:
             cur = self.currentIndex()
             if cur.isValid() and self.model().flags(cur) & Qt.ItemFlag.ItemIsEditable:
                 self.edit(cur)
@@ -690,7 +691,8 @@ class SheetEditor(QWidget, MessageHost):
             return
         self.title_label.setText(f"<b style='font-size:15px'>{s.org_name}</b>　{s.town}　{s.kind or ''}"
                                  f"　<span style='color:#555'>{s.year}年度 · {s.scheme.name}</span>"
-                                 f"　状态：<b>{s.state}</b>")
+                                 f"　状态：<b>{s.state}</b>"
+                                 + (f"　初评：{s.assessed_by}考核组（抽签）" if getattr(s, "assessed_by", None) else ""))
         self._fill_summary()
         stages = [sh.STAGE_LABELS[x] for x in s.editable_stages]
         if self.readonly:

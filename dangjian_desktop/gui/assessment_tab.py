@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal)
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QBrush
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QMenu, QPushButton, QSplitter, QStackedWidget, QTableView, QTabWidget,
@@ -23,6 +24,8 @@ from ..registry.offices import local_office
 from .assessment_common import (AMBER, LIGHT_AMBER, LIGHT_RED, RED, MessageHost, Task, close_dialog, cn_date,
                                 open_dialog, slot)
 from .assessment_sheet import SheetEditor
+
+log = logging.getLogger(__name__)
 
 ASSESSMENT_TABLES = {"assessment_round", "round_branch", "round_score", "round_veto", "round_self_report",
                      "round_history", "round_appeal", "round_adjustment", "round_lot", "round_evidence",
@@ -149,6 +152,8 @@ class AssessmentTab(QWidget, MessageHost):
         self.current_dialog: Any = None
         self.current_message = None
         self.task: Task | None = None
+        self.dash_task: Task | None = None
+        self._dash_again = False
         self.last_timings: dict[str, float] = {}
         self._round_id: str | None = None
         self._seen_tx: int | None = None
@@ -289,6 +294,8 @@ class AssessmentTab(QWidget, MessageHost):
     # ================================================================== database
     def set_database(self, db: Database | None) -> None:
         self._refresh_timer.stop()
+        if self.task is not None or getattr(self, "dash_task", None) is not None:
+            QThreadPool.globalInstance().waitForDone(10000)  # nothing may read the old database after it closes
         self._pending_full = False
         close_dialog(self)
         close_dialog(self.editor)
@@ -339,7 +346,7 @@ class AssessmentTab(QWidget, MessageHost):
         if self._pending_full:
             self._fill_rounds(keep=self._round_id)
         else:
-            self.refresh_dashboard()
+            self.refresh_dashboard_in_background()
 
     def _show_empty(self, html: str) -> None:
         self.empty_label.setText(html)
@@ -430,9 +437,44 @@ class AssessmentTab(QWidget, MessageHost):
         if self.db is None or self._round_id is None:
             return
         t0 = time.perf_counter()
+        self._show_dashboard(build_dashboard(self.db, self._round_id), t0)
+
+    def refresh_dashboard_in_background(self) -> None:
+        """After a typed score: the dashboard is rebuilt on a read-only connection off the GUI thread,
+        so typing never waits for it (600 sheets take about a tenth of a second)."""
+        if self.db is None or self._round_id is None:
+            return
+        if self.dash_task is not None:
+            self._dash_again = True
+            return
+        path, rid, t0 = self.db.path, self._round_id, time.perf_counter()
+
+        def work(progress):
+            reader = Database.open(path, mode="read")
+            try:
+                return build_dashboard(reader, rid)
+            finally:
+                reader.close()
+
+        def done(d) -> None:
+            if self.db is not None and self._round_id == rid:
+                self._show_dashboard(d, t0)
+
+        def finished() -> None:
+            self.dash_task = None
+            if self._dash_again:
+                self._dash_again = False
+                self.refresh_dashboard_in_background()
+
+        # A quiet refresh: no progress dialog, errors only logged (the next refresh tries again).
+        task = Task(self, "", work, done, lambda e: log.warning("dashboard refresh failed: %s", e),
+                    delay_ms=2 ** 30)
+        task.finished.connect(finished)
+        self.dash_task = task
+
+    def _show_dashboard(self, d, t0: float) -> None:
         selected = self.selected_sheet_ids()
         current = self.editor.sheet_id
-        d = build_dashboard(self.db, self._round_id)
         self.dash_model.set_rows(d.rows)
         self.dash_view.setColumnHidden(D_TOWN, len({r.town for r in d.rows}) <= 1)
         self._apply_filter()

@@ -7,7 +7,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QBuffer, QByteArray, QIODevice, QModelIndex, Qt, Signal
+from PySide6.QtCore import (QAbstractTableModel, QBuffer, QByteArray, QIODevice, QModelIndex, QSortFilterProxyModel,
+                            Qt, QThreadPool, Signal)
 from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFileDialog, QHBoxLayout,
                                QHeaderView, QLabel, QListWidget, QListWidgetItem, QPushButton, QSplitter,
@@ -41,6 +42,7 @@ TREND_ARROWS = {"up": "↑", "down": "↓", "same": "→"}
 R_HEADERS = ("乡镇", "党组织", "类别", "环节", "总分", "评定", "星级", "否决", "镇内排名", "全县排名", "上年",
              "升降", "名额", "后果")
 SHEET_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 def stars_text(stars: int | None, out_of: int | None = None) -> str:
@@ -117,6 +119,29 @@ class ResultsModel(QAbstractTableModel):
             return "；".join(c.title for c in b.consequences)
         return ""
 
+    def sort_key(self, b: BranchRating, col: int) -> Any:
+        """Numbers sort as numbers (missing ones last), text by its pinyin."""
+        big = 10 ** 9
+        if col == R_TOTAL:
+            return -1.0 if b.total is None else float(b.total)
+        if col in (R_RATING, R_STARS):
+            return -1 if b.result is None else b.result.rank
+        if col == R_RANK_TOWN:
+            return big if b.rank_town is None else b.rank_town
+        if col == R_RANK_COUNTY:
+            return big if b.rank_county is None else b.rank_county
+        if col == R_TREND:
+            return {"up": 2, "same": 1, "down": 0}.get(b.trend or "", -1)
+        if col == R_QUOTA:
+            return len(b.quota_flags)
+        if col == R_STATE:
+            from ..assessment.rounds import STATE_ORDER
+
+            return STATE_ORDER.get(b.state, 0)
+        from ..pinyin import sort_key
+
+        return str(sort_key(self.text(b, col)))
+
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
@@ -126,6 +151,8 @@ class ResultsModel(QAbstractTableModel):
             return self.text(b, col)
         if role == SHEET_ROLE:
             return b.sheet_id
+        if role == SORT_ROLE:
+            return self.sort_key(b, col)
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == R_TREND and b.trend:
                 return f"与上年相比：{b.trend_label}"
@@ -270,16 +297,20 @@ class ReportsTab(QWidget, MessageHost):
         lay.addWidget(self.quota_list)
         split = QSplitter(Qt.Orientation.Vertical)
         self.results_model = ResultsModel(self)
+        self.results_proxy = QSortFilterProxyModel(self)
+        self.results_proxy.setSourceModel(self.results_model)
+        self.results_proxy.setSortRole(SORT_ROLE)
         self.results_view = QTableView()
-        self.results_view.setModel(self.results_model)
+        self.results_view.setModel(self.results_proxy)
         self.results_view.setAccessibleName("评定结果")
         self.results_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.results_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.results_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.results_view.verticalHeader().setVisible(False)
         self.results_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.results_view.setSortingEnabled(False)
         hh = self.results_view.horizontalHeader()
+        hh.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the registry's order until a header is clicked
+        self.results_view.setSortingEnabled(True)
         hh.setStretchLastSection(True)
         for col, w in ((R_TOWN, 70), (R_BRANCH, 190), (R_KIND, 60), (R_STATE, 50), (R_TOTAL, 50), (R_RATING, 80),
                        (R_STARS, 90), (R_VETO, 50), (R_RANK_TOWN, 64), (R_RANK_COUNTY, 64), (R_PREV, 90),
@@ -402,6 +433,8 @@ class ReportsTab(QWidget, MessageHost):
     # ================================================================== database
     def set_database(self, db: Database | None) -> None:
         close_dialog(self)
+        if self.task is not None or getattr(self, "dash_task", None) is not None:
+            QThreadPool.globalInstance().waitForDone(10000)  # nothing may read the old database after it closes
         self.db = db
         self._round_id = None
         self.rating = None
@@ -521,9 +554,13 @@ class ReportsTab(QWidget, MessageHost):
         self.run_task("正在计算评定结果…", work, done)
 
     def show_rating(self, rating: RoundRating) -> None:
-        current = self.results_view.currentIndex().row()
+        current_branch = self.selected_branch()
+        current = -1
         self.rating = rating
         self.results_model.set_rating(rating)
+        if current_branch is not None:
+            src = next((n for n, b in enumerate(self.results_model.rows) if b.sheet_id == current_branch.sheet_id), -1)
+            current = self.results_proxy.mapFromSource(self.results_model.index(src, 0)).row() if src >= 0 else -1
         self.quota_list.clear()
         for f in rating.quota_flags:
             text = f.message
@@ -567,7 +604,7 @@ class ReportsTab(QWidget, MessageHost):
 
     def selected_branch(self) -> BranchRating | None:
         idx = self.results_view.currentIndex()
-        return self.results_model.rows[idx.row()] if idx.isValid() else None
+        return self.results_model.rows[self.results_proxy.mapToSource(idx).row()] if idx.isValid() else None
 
     def _show_details(self, *_args) -> None:
         b = self.selected_branch()
@@ -662,7 +699,8 @@ class ReportsTab(QWidget, MessageHost):
     def options(self):
         from ..reports.round_publicity import PublicityOptions
 
-        return PublicityOptions(paper=self.paper_combo.currentText(), landscape=bool(self.orientation_combo.currentData()),
+        return PublicityOptions(paper=self.paper_combo.currentText(),
+                                landscape=bool(self.orientation_combo.currentData()),
                                 start=iso_of(self.start_edit))
 
     def _zoom_changed(self, *_args) -> None:
