@@ -387,10 +387,17 @@ def test_evidence_added_listed_and_removed(qtbot, tab, town_db, tmp_path):
     assert "主题党日" in ed.evidence_list.item(0).text()
     assert ed.model.index(item_rows(ed.model)[0], 7).data() == "1"
     ed.evidence_list.setCurrentRow(0)
+    ed._save_evidence_to(stored[0].id, str(tmp_path / "副本.jpg"))
+    assert (tmp_path / "副本.jpg").read_bytes() == evidence.evidence_data(town_db, stored[0].id)
     ed.evidence_remove_button.click()
     ed.current_message.button(ed.current_message.StandardButton.Yes).click()
     assert evidence.list_evidence(town_db, sheet_id=sid) == []
     assert ed.evidence_list.count() == 0
+    ed.evidence_target.setCurrentIndex(0)  # 整张考核表
+    pdf = tmp_path / "会议记录.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    assert ed.add_evidence_files([str(pdf)]) == 1
+    assert [e.item_code for e in evidence.list_evidence(town_db, sheet_id=sid)] == [None]
 
 
 def test_dashboard_lists_missing_and_follows_entries(qtbot, tab, town_db):

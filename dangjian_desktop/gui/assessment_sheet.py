@@ -526,7 +526,7 @@ class SheetEditor(QWidget, MessageHost):
         self.model.refused.connect(self.show_refusal)
         self.delegate.refused.connect(self.show_refusal)
         self.model.saved.connect(self._after_cell_saved)
-        self.view.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())
+        self.view.selectionModel().currentChanged.connect(lambda *_: self._current_cell_changed())
 
         # 否决项
         page = QWidget()
@@ -591,6 +591,13 @@ class SheetEditor(QWidget, MessageHost):
         self.evidence_list.itemSelectionChanged.connect(self._update_buttons)
         lay.addWidget(self.evidence_list, 1)
         row = QHBoxLayout()
+        target_label = QLabel("附于(&T)：")
+        self.evidence_target = QComboBox()
+        self.evidence_target.setMinimumWidth(260)
+        self.evidence_target.setAccessibleName("佐证材料附于")
+        target_label.setBuddy(self.evidence_target)
+        row.addWidget(target_label)
+        row.addWidget(self.evidence_target)
         self.evidence_add_button = QPushButton("添加文件(&A)…")
         self.evidence_open_button = QPushButton("打开(&O)")
         self.evidence_save_button = QPushButton("另存为…")
@@ -681,7 +688,7 @@ class SheetEditor(QWidget, MessageHost):
             self.summary_label.clear()
             self.veto_table.setRowCount(0)
             self._fill_report(sh.SelfReport())
-            self.evidence_list.clear()
+            self._fill_evidence()
             self.appeal_list.clear()
             self.history_table.setRowCount(0)
             self._fill_moves([])
@@ -886,8 +893,25 @@ class SheetEditor(QWidget, MessageHost):
         self.changed.emit(self.sheet.id)
 
     # -- evidence ------------------------------------------------------------------------------
+    def _current_cell_changed(self) -> None:
+        code = self.current_item_code()
+        if code is not None:
+            i = self.evidence_target.findData(code)
+            if i >= 0:
+                self.evidence_target.setCurrentIndex(i)
+        self._update_buttons()
+
     def _fill_evidence(self) -> None:
         self.evidence_list.clear()
+        combo = self.evidence_target
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem("整张考核表", None)
+        for item in self.sheet.items if self.sheet is not None else ():
+            combo.addItem(f"{item.code} {item.title[:30]}", item.code)
+        code = self.current_item_code()
+        combo.setCurrentIndex(max(0, combo.findData(code)) if code else 0)
+        combo.blockSignals(False)
         if self.sheet is None:
             return
         for e in ev.list_evidence(self.db, sheet_id=self.sheet.id):
@@ -923,10 +947,10 @@ class SheetEditor(QWidget, MessageHost):
 
     @slot
     def add_evidence_files(self, paths: list[str], item_code: str | None = "current") -> int:
-        """Attach files to the sheet (and to the current item when one is selected on the 评分 page)."""
+        """Attach files to the sheet, to the item chosen under 附于 (by default the one selected on 评分)."""
         if self.sheet is None or not paths:
             return 0
-        code = self.current_item_code() if item_code == "current" else item_code
+        code = self.evidence_target.currentData() if item_code == "current" else item_code
         added = 0
         problems = []
         for p in paths:
