@@ -1,0 +1,573 @@
+"""Publicity sheets (公示) for notice boards: title, opening, results table, period, objection contact, seal space.
+
+Used for the results of assessment rounds (星级党组织评定) and member stars (星级党员).
+The table is scanned by a privacy guard before anything is drawn: a publicity sheet must
+never show a member's ID number, phone number or home address. The office's own objection
+contact (ObjectionContact) is a separate block and is not scanned.
+
+    sheet = PublicitySheet(title=..., issuer=..., columns=[Column("姓名", 1.2), ...],
+                           rows=[...], period_start="2026-03-01", period_end="2026-03-07",
+                           contact=ObjectionContact(office="镇党委组织办", phone="0123-4567890"))
+    build_publicity_pdf(sheet, "out.pdf")      # or build_publicity_pdf(sheet) -> bytes
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A3, A4, landscape, portrait
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    LongTable,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from ..dates import format_cn, parse_iso
+from ..errors import UserError
+from .fonts import FontSet, MissingGlyphsError, load_fonts
+
+__all__ = [
+    "Column",
+    "ObjectionContact",
+    "PublicitySheet",
+    "build_publicity_pdf",
+    "check_privacy",
+    "find_private_data",
+    "stars",
+    "contact_from_settings",
+    "SETTING_CONTACT_OFFICE",
+    "SETTING_CONTACT_PHONE",
+    "SETTING_CONTACT_ADDRESS",
+]
+
+#: Setting keys (table `setting`) for the office that takes objections during publicity.
+SETTING_CONTACT_OFFICE = "publicity_contact_office"
+SETTING_CONTACT_PHONE = "publicity_contact_phone"
+SETTING_CONTACT_ADDRESS = "publicity_contact_address"
+
+PAPERS = {"A4": A4, "A3": A3}
+ALIGNMENTS = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
+
+# Sizes in points for A4 (A3 is scaled by √2 so it reads the same from further away).
+TITLE_SIZE = 22  # 二号, the size of an official document title
+BODY_SIZE = 16  # 三号, the size of 仿宋 body text in official documents
+TABLE_SIZE = 12  # 小四
+NOTE_SIZE = 14  # 四号
+FOOTER_SIZE = 10.5  # 五号
+
+STAR, EMPTY_STAR = "★", "☆"
+STAR_SCALE = 1.3
+
+
+def stars(count: int, out_of: int | None = None) -> str:
+    """Stars as characters: stars(3) -> '★★★'; stars(2, 5) -> '★★☆☆☆'."""
+    count = max(0, int(count))
+    if out_of is None:
+        return STAR * count
+    return STAR * min(count, out_of) + EMPTY_STAR * max(0, out_of - count)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One table column: header text, width as a ratio of the table width, alignment."""
+
+    header: str
+    width: float = 1.0
+    align: str = "center"  # "left" | "center" | "right"
+
+    def __post_init__(self):
+        if self.align not in ALIGNMENTS:
+            raise ValueError(f"align must be one of {sorted(ALIGNMENTS)}, not {self.align!r}")
+        if not self.width > 0:
+            raise ValueError("column width ratio must be positive")
+
+
+@dataclass(frozen=True)
+class ObjectionContact:
+    """Where to raise an objection during publicity (the office's, never a member's)."""
+
+    office: str = ""  # 受理单位, e.g. 镇党委组织办
+    phone: str = ""  # 受理电话
+    address: str = ""  # 来信地址 / 来访地点
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.phone.strip() or self.address.strip())
+
+
+@dataclass
+class PublicitySheet:
+    """A publicity sheet (公示). Dates are ISO strings or datetime.date."""
+
+    title: str
+    issuer: str  # 发布单位, shown bottom right over the seal, e.g. 中共某某镇委员会
+    columns: Sequence[Column]
+    rows: Sequence[Sequence[Any]]
+    period_start: str | dt.date
+    period_end: str | dt.date
+    contact: ObjectionContact
+    opening: str = ""  # paragraphs separated by newlines, each indented two characters
+    notes: Sequence[str] | str = ()
+    issue_date: str | dt.date | None = None  # 落款日期; defaults to period_start
+    paper: str = "A4"  # "A4" | "A3"
+    orientation: str = "portrait"  # "portrait" | "landscape"
+    font_path: str | None = None  # setting pdf_font_path; None = bundled font
+    table_font_size: float | None = None  # points before A3 scaling; default 12
+    on_warning: Callable[[str], None] | None = field(default=None, repr=False)
+
+
+# ---- privacy guard ------------------------------------------------------------------------
+
+_PRIVATE_HEADERS = [
+    ("身份证", "身份证号码"),
+    ("身份号码", "身份证号码"),
+    ("证件号", "身份证号码"),
+    ("手机", "电话号码"),
+    ("电话", "电话号码"),
+    ("联系方式", "电话号码"),
+    ("住址", "住址"),
+    ("地址", "住址"),
+    ("住所", "住址"),
+    ("居住地", "住址"),
+]
+
+_DATE8 = r"(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+_DATE6 = r"\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+_ID18 = re.compile(rf"(?<![0-9A-Za-z])[1-9]\d{{5}}{_DATE8}\d{{3}}[0-9Xx](?![0-9A-Za-z])")
+_ID15 = re.compile(rf"(?<![0-9A-Za-z])[1-9]\d{{5}}{_DATE6}\d{{3}}(?![0-9A-Za-z])")
+_MOBILE = re.compile(r"(?<!\d)(?:\+?86)?1[3-9]\d{9}(?!\d)")
+# Area code 0xx/0xxx then a 7-8 digit local number (bare local numbers are too ambiguous).
+_LANDLINE = re.compile(r"(?<!\d)(?:\(0\d{2,3}\)\d{7,8}|0\d{2,3}\d{7,8})(?!\d)")
+_ADDRESS = re.compile(
+    r"(?:省|市|县|区|镇|乡|路|街|道|巷|弄|胡同|村|社区|小区|组|苑|园|庄|屯|里|大厦|公寓|新村)"
+    r"[^\s，。；,;、]{0,12}?\d+\s*(?:号楼|号院|号|栋|幢|单元|室|户)"
+)
+# Separators people put inside numbers: "138 0013 8000", "0571-8888 6666".
+_NUMBER_GAP = re.compile(r"(?<=\d)[\s\-–—－.·]+(?=\d)")
+
+_KINDS = {"id": "身份证号码", "phone": "电话号码", "address": "住址"}
+
+
+def _normalise(text: str) -> str:
+    # NFKC folds full-width digits, letters and brackets into ASCII.
+    return unicodedata.normalize("NFKC", text)
+
+
+def _mask(s: str) -> str:
+    return s if len(s) <= 4 else s[:3] + "*" * (len(s) - 5) + s[-2:]
+
+
+def find_private_data(text: str, *, kinds: Sequence[str] = ("id", "phone", "address")) -> list[tuple[str, str]]:
+    """(kind, masked match) for every ID number, phone number or house address in `text`."""
+    found: list[tuple[str, str]] = []
+    norm = _normalise(text)
+    compact = _NUMBER_GAP.sub("", norm)
+    if "id" in kinds:
+        for rx in (_ID18, _ID15):
+            found += [("id", _mask(m.group())) for m in rx.finditer(compact)]
+    if "phone" in kinds:
+        ids = {m.span() for m in _ID18.finditer(compact)} | {m.span() for m in _ID15.finditer(compact)}
+        for rx in (_MOBILE, _LANDLINE):
+            for m in rx.finditer(compact):
+                if not any(a <= m.start() < b for a, b in ids):
+                    found.append(("phone", _mask(m.group())))
+    if "address" in kinds:
+        found += [("address", m.group()) for m in _ADDRESS.finditer(norm)]
+    return found
+
+
+def check_privacy(columns: Sequence[Column | str], rows: Sequence[Sequence[Any]], *,
+                  free_text: Sequence[str] = ()) -> None:
+    """Refuse (UserError) a publicity table that shows members' ID numbers, phones or addresses.
+
+    Looks at column headers (身份证, 电话, 住址 ...) and at every cell. `free_text` (title,
+    opening, notes) is checked for ID numbers only, since it may quote the office's phone.
+    """
+    problems: list[str] = []
+    headers = [c.header if isinstance(c, Column) else str(c) for c in columns]
+    for h in headers:
+        for word, kind in _PRIVATE_HEADERS:
+            if word in h:
+                problems.append(f"表头“{h}”（{kind}）")
+                break
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            text = _cell_text(value)
+            if not text or not any(ch.isdigit() for ch in text):
+                continue
+            for kind, shown in find_private_data(text):
+                col = headers[c] if c < len(headers) else f"第{c + 1}列"
+                problems.append(f"第{r}行“{col}”中的{_KINDS[kind]}（{shown}）")
+        if len(problems) >= 5:
+            break
+    for text in free_text:
+        for kind, shown in find_private_data(text or "", kinds=("id",)):
+            problems.append(f"正文中的{_KINDS[kind]}（{shown}）")
+    if problems:
+        more = "等" if len(problems) >= 5 else ""
+        raise UserError(
+            "公示材料不得公开党员的身份证号码、电话号码或住址，已停止生成。发现："
+            + "；".join(problems[:5]) + more + "。请删去这些内容后再生成。"
+        )
+
+
+# ---- building ----------------------------------------------------------------------------
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    if isinstance(value, dt.date):
+        return format_cn(value)
+    return str(value)
+
+
+def _as_date(value: str | dt.date | None, what: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return parse_iso(value or "")
+    except ValueError:
+        raise UserError(f"{what}“{value or ''}”不是有效日期，应为 2026-03-01 这样的格式。") from None
+
+
+class _Layout:
+    """Sizes and styles for one paper size, orientation and font set."""
+
+    def __init__(self, sheet: PublicitySheet, fonts: FontSet):
+        if sheet.paper not in PAPERS:
+            raise ValueError(f"paper must be one of {sorted(PAPERS)}")
+        if sheet.orientation not in ("portrait", "landscape"):
+            raise ValueError("orientation must be portrait or landscape")
+        base = PAPERS[sheet.paper]
+        self.pagesize = landscape(base) if sheet.orientation == "landscape" else portrait(base)
+        self.scale = 1.0 if sheet.paper == "A4" else 2 ** 0.5
+        s = self.scale
+        self.fonts = fonts
+        self.margin_x = 20 * mm * s
+        self.margin_top = 22 * mm * s
+        self.margin_bottom = 20 * mm * s
+        self.width = self.pagesize[0] - 2 * self.margin_x
+        self.title_size = TITLE_SIZE * s
+        self.body_size = BODY_SIZE * s
+        self.note_size = NOTE_SIZE * s
+        self.table_size = (sheet.table_font_size or TABLE_SIZE) * s
+        self.footer_size = FOOTER_SIZE * s
+        f = fonts.primary
+        self.title = ParagraphStyle("title", fontName=f, fontSize=self.title_size,
+                                    leading=self.title_size * 1.45, alignment=TA_CENTER,
+                                    wordWrap="CJK", spaceAfter=self.body_size * 0.9)
+        self.body = ParagraphStyle("body", fontName=f, fontSize=self.body_size,
+                                   leading=self.body_size * 1.6, alignment=TA_JUSTIFY,
+                                   firstLineIndent=2 * self.body_size, wordWrap="CJK")
+        self.body_tail = ParagraphStyle("body_tail", parent=self.body, spaceAfter=self.body_size * 0.5)
+        self.note = ParagraphStyle("note", fontName=f, fontSize=self.note_size,
+                                   leading=self.note_size * 1.5, alignment=TA_JUSTIFY, wordWrap="CJK")
+        self.sign = ParagraphStyle("sign", fontName=f, fontSize=self.body_size,
+                                   leading=self.body_size * 1.6, alignment=TA_CENTER, wordWrap="CJK")
+        self.pad_x = 4 * s
+        self.pad_y = 3 * s
+        self.cell = {
+            name: ParagraphStyle(f"cell_{name}", fontName=f, fontSize=self.table_size,
+                                 leading=self.table_size * 1.3, alignment=al, wordWrap="CJK")
+            for name, al in ALIGNMENTS.items()
+        }
+
+
+class _HeavyParagraph(Paragraph):
+    """A paragraph drawn with fill and a thin stroke: the heavy look of a notice title or a
+    header cell, with fonts (like the bundled one) that have no bold face."""
+
+    def draw(self):
+        canv = self.canv
+        canv.saveState()
+        mode = canv.beginText()
+        mode.setTextRenderMode(2)  # fill, then stroke; stays in the graphics state until restore
+        canv.drawText(mode)
+        canv.setLineWidth(self.style.fontSize * 0.035)
+        canv.setStrokeColor(self.style.textColor)
+        super().draw()
+        canv.restoreState()
+
+
+class _StarCell(Flowable):
+    """A star rating (★★☆) drawn a little larger than the table text and centred on the
+    hanzi of the row, without making the row taller."""
+
+    def __init__(self, text: str, font: str, size: float, align: str):
+        super().__init__()
+        self.text, self.font, self.size, self.align = text, font, size, align
+
+    def wrap(self, availWidth, availHeight):
+        self.width = availWidth
+        return availWidth, self.size * 1.3  # the leading of a plain text cell
+
+    def draw(self):
+        big = self.size * STAR_SCALE
+        # A plain cell's hanzi are centred about 0.1 em above the cell middle; a ★ glyph's
+        # centre sits at about 0.39 em above its baseline.
+        middle = self.size * 1.3 / 2 + 0.1 * self.size
+        y = middle - 0.39 * big
+        self.canv.setFont(self.font, big)
+        if self.align == "left":
+            self.canv.drawString(0, y, self.text)
+        elif self.align == "right":
+            self.canv.drawRightString(self.width, y, self.text)
+        else:
+            self.canv.drawCentredString(self.width / 2, y, self.text)
+
+
+def _paragraph(text: str, style: ParagraphStyle, fonts: FontSet, heavy: bool = False) -> Paragraph:
+    return (_HeavyParagraph if heavy else Paragraph)(fonts.markup(text), style)
+
+
+def _table(sheet: PublicitySheet, lay: _Layout, table_class=LongTable) -> Table:
+    fonts = lay.fonts
+    ratios = [c.width for c in sheet.columns]
+    col_widths = [lay.width * r / sum(ratios) for r in ratios]
+    room = [w - 2 * lay.pad_x - 0.5 for w in col_widths]
+    size = lay.table_size
+    header = [_paragraph(c.header, lay.cell["center"], fonts, heavy=True) for c in sheet.columns]
+    data: list[list[Any]] = [header]
+    cmds: list[tuple] = [
+        ("FONT", (0, 0), (-1, -1), fonts.primary, size, size * 1.3),
+        ("GRID", (0, 0), (-1, -1), 0.5 * lay.scale, colors.black),
+        ("BOX", (0, 0), (-1, -1), 1.0 * lay.scale, colors.black),
+        ("LINEBELOW", (0, 0), (-1, 0), 1.0 * lay.scale, colors.black),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.88, 0.88, 0.88)),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), lay.pad_x),
+        ("RIGHTPADDING", (0, 0), (-1, -1), lay.pad_x),
+        ("TOPPADDING", (0, 0), (-1, -1), lay.pad_y),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), lay.pad_y),
+    ]
+    for i, col in enumerate(sheet.columns):
+        cmds.append(("ALIGN", (i, 1), (i, -1), col.align.upper()))
+    gaps: dict[str, str] = {}
+    ncols = len(sheet.columns)
+    for r, row in enumerate(sheet.rows, start=1):
+        if len(row) != ncols:
+            raise ValueError(f"row {r} has {len(row)} cells, expected {ncols}")
+        out = []
+        for c, value in enumerate(row):
+            text = _cell_text(value)
+            # Plain strings draw much faster than Paragraphs; use them when the text fits on
+            # one line in a single font.
+            font = fonts.single_font(text) if "\n" not in text else None
+            if text and font is not None and not text.strip(STAR + EMPTY_STAR) \
+                    and stringWidth(text, font, size * STAR_SCALE) <= room[c]:
+                out.append(_StarCell(text, font, size, sheet.columns[c].align))
+                continue
+            if font is not None and stringWidth(text, font, size) <= room[c]:
+                out.append(text)
+                if font != fonts.primary:
+                    cmds.append(("FONTNAME", (c, r), (c, r), font))
+                continue
+            missing = fonts.missing(text)
+            if missing:
+                for ch in missing:
+                    gaps.setdefault(ch, f"第{r}行“{sheet.columns[c].header}”")
+                out.append("")
+                continue
+            out.append(_paragraph(text, lay.cell[sheet.columns[c].align], fonts))
+        data.append(out)
+    if gaps:
+        where = "；".join(f"“{ch}”在{place}" for ch, place in sorted(gaps.items())[:5])
+        raise MissingGlyphsError(set(gaps), where)
+    table = table_class(data, colWidths=col_widths, repeatRows=1, hAlign="CENTER")
+    table.setStyle(TableStyle(cmds))
+    return table
+
+
+def _signature(sheet: PublicitySheet, lay: _Layout, issue: dt.date) -> Table:
+    fonts = lay.fonts
+    lines = [ln for ln in sheet.issuer.splitlines() if ln.strip()] + [format_cn(issue)]
+    width = max(stringWidth(ln, fonts.single_font(ln) or fonts.fallback, lay.body_size) for ln in lines)
+    width += lay.body_size  # a little air so the name never wraps
+    cells = [[_paragraph(ln, lay.sign, fonts), ""] for ln in lines]
+    # GB/T 9704: the date sits four characters from the right edge; the issuer is centred over it.
+    t = Table(cells, colWidths=[width, 4 * lay.body_size], hAlign="RIGHT")
+    t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), fonts.primary, lay.body_size),
+                           ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                           ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+    return t
+
+
+def _contact_text(contact: ObjectionContact, start: dt.date, end: dt.date) -> list[str]:
+    office = contact.office.strip() or "我们"
+    paras = [
+        f"公示时间：{format_cn(start)}至{format_cn(end)}。",
+        f"公示期间，如有异议，请以来电、来信、来访等方式向{office}反映。"
+        "反映情况要实事求是，以个人名义反映的请署真实姓名，以单位名义反映的请加盖公章。",
+    ]
+    ways = []
+    if contact.phone.strip():
+        ways.append(f"受理电话：{contact.phone.strip()}")
+    if contact.address.strip():
+        ways.append(f"来信来访地址：{contact.address.strip()}")
+    paras.append("；".join(ways) + "。")
+    return paras
+
+
+def _numbered_canvas(lay: _Layout) -> type[Canvas]:
+    """A canvas that draws '第X页 共Y页' on every page once it knows how many pages there are."""
+    fonts = lay.fonts
+    sample = "第页共 0123456789"
+    font = fonts.primary if not fonts.missing(sample) and fonts.single_font(sample) == fonts.primary \
+        else fonts.fallback
+    size, y = lay.footer_size, lay.margin_bottom / 2 - lay.footer_size / 2
+    centre = lay.pagesize[0] / 2
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            # The document template passes None for these; without a font of ours the file
+            # would name an unembedded Helvetica.
+            kwargs["initialFontName"] = kwargs.get("initialFontName") or font
+            kwargs["initialFontSize"] = kwargs.get("initialFontSize") or size
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self):
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._pages)
+            for number, state in enumerate(self._pages, start=1):
+                self.__dict__.update(state)
+                self.setFont(font, size)
+                self.drawCentredString(centre, y, f"第{number}页 共{total}页")
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+    return NumberedCanvas
+
+
+def build_story(sheet: PublicitySheet, fonts: FontSet, lay: _Layout, table_class=LongTable) -> list:
+    """The flowables of a sheet (exposed for the benchmark and for documents that add pages)."""
+    start = _as_date(sheet.period_start, "公示开始日期")
+    end = _as_date(sheet.period_end, "公示结束日期")
+    if end < start:
+        raise UserError(f"公示结束日期（{format_cn(end)}）早于开始日期（{format_cn(start)}）。")
+    issue = _as_date(sheet.issue_date, "落款日期") if sheet.issue_date else start
+    story: list = [_paragraph(sheet.title, lay.title, fonts, heavy=True)]
+    for para in (sheet.opening or "").splitlines():
+        if para.strip():
+            story.append(_paragraph(para.strip(), lay.body_tail, fonts))
+    story.append(Spacer(1, lay.body_size * 0.3))
+    story.append(_table(sheet, lay, table_class))
+    notes = [sheet.notes] if isinstance(sheet.notes, str) else list(sheet.notes)
+    notes = [n.strip() for n in notes if n and n.strip()]
+    if notes:
+        story.append(Spacer(1, lay.note_size * 0.6))
+        if len(notes) == 1:
+            story.append(_paragraph(f"备注：{notes[0]}", lay.note, fonts))
+        else:
+            story.append(_paragraph("备注：", lay.note, fonts))
+            story += [_paragraph(f"{i}. {n}", lay.note, fonts) for i, n in enumerate(notes, 1)]
+    story.append(Spacer(1, lay.body_size * 0.8))
+    contact = _contact_text(sheet.contact, start, end)
+    story += [_paragraph(p, lay.body, fonts) for p in contact[:-1]]
+    # The last paragraph stays with the signature so the seal never lands on a page without text,
+    # and the block keeps room for a 42 mm seal pressed over the issuer and the date.
+    seal = 42 * mm * lay.scale
+    story.append(KeepTogether([
+        _paragraph(contact[-1], lay.body, fonts),
+        Spacer(1, seal * 0.45),
+        _signature(sheet, lay, issue),
+        Spacer(1, seal * 0.3),
+    ]))
+    return story
+
+
+def render(sheet: PublicitySheet, lay: _Layout, story: list) -> bytes:
+    """Lay out the flowables on pages with the '第X页 共Y页' footer; the PDF bytes."""
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buf, pagesize=lay.pagesize,
+        leftMargin=lay.margin_x, rightMargin=lay.margin_x,
+        topMargin=lay.margin_top, bottomMargin=lay.margin_bottom,
+        title=sheet.title, author=sheet.issuer, subject="公示", creator="党建台账",
+    )
+    doc.build(story, canvasmaker=_numbered_canvas(lay))
+    return buf.getvalue()
+
+
+def _validate(sheet: PublicitySheet) -> None:
+    if not sheet.title.strip():
+        raise UserError("公示标题不能为空。")
+    if not sheet.issuer.strip():
+        raise UserError("请填写发布单位（落款）。")
+    if not sheet.columns:
+        raise UserError("公示表没有列。")
+    if not sheet.rows:
+        raise UserError("没有可公示的记录。")
+    if sheet.contact is None or sheet.contact.is_empty:
+        raise UserError("公示须写明异议受理方式：请先在设置中填写公示受理电话或来信来访地址。")
+    notes = [sheet.notes] if isinstance(sheet.notes, str) else list(sheet.notes)
+    check_privacy(sheet.columns, sheet.rows, free_text=[sheet.title, sheet.opening or "", *notes])
+
+
+def build_publicity_pdf(sheet: PublicitySheet, out: str | os.PathLike | None = None, *,
+                        fonts: FontSet | None = None) -> bytes | Path:
+    """Build the sheet; write it to `out` (atomically) and return the path, or return the PDF bytes.
+
+    Raises UserError for privacy violations, characters no font can print, bad dates or a
+    missing objection contact. A chosen font that cannot be used falls back to the bundled
+    font; the reason goes to `sheet.on_warning` (and is returned by load_fonts).
+    """
+    _validate(sheet)
+    if fonts is None:
+        fonts = load_fonts(sheet.font_path)
+    if fonts.warning and sheet.on_warning:
+        sheet.on_warning(fonts.warning)
+    lay = _Layout(sheet, fonts)
+    data = render(sheet, lay, build_story(sheet, fonts, lay))
+    if out is None:
+        return data
+    target = Path(out)
+    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".pdf", dir=str(target.parent or "."))
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return target
+
+
+def contact_from_settings(db) -> ObjectionContact:
+    """The objection contact saved in settings (keys SETTING_CONTACT_*)."""
+    from ..registry import get_setting
+
+    def value(key: str) -> str:
+        return (get_setting(db, key) or "").strip()
+
+    return ObjectionContact(office=value(SETTING_CONTACT_OFFICE), phone=value(SETTING_CONTACT_PHONE),
+                            address=value(SETTING_CONTACT_ADDRESS))
