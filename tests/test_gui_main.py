@@ -76,3 +76,17 @@ def test_demo_database_opens_with_data(window, qtbot):
     qtbot.waitUntil(lambda: window.db is not None, timeout=20000)
     assert window.db.scalar("SELECT count(*) FROM member") > 100
     assert "演示镇" in window.windowTitle()
+
+
+def test_settings_dialog_opens_from_the_file_menu(window, qtbot, db, db_path):
+    db.close()
+    window.open_database(db_path)
+    assert window.action_settings.isEnabled()
+    window.action_settings.trigger()
+    dlg = window.current_dialog
+    assert dlg is not None and dlg.dialog.isVisible()
+    dlg.dialog.reject()
+
+
+def test_settings_need_an_open_writable_database(window):
+    assert not window.action_settings.isEnabled()

@@ -133,9 +133,23 @@ class MainWindow(QMainWindow):
         for a in (self.action_new, self.action_open, self.action_close):
             file_menu.addAction(a)
         file_menu.addSeparator()
+        self.action_settings = QAction("设置(&S)…", self, triggered=self.open_settings)
+        file_menu.addAction(self.action_settings)
+        file_menu.addSeparator()
         file_menu.addAction(self.action_quit)
         help_menu = self.menuBar().addMenu("帮助(&H)")
         help_menu.addAction(QAction("关于党建台账(&A)", self, triggered=self._about))
+
+    def open_settings(self) -> None:
+        """Office settings: publicity issuer and contact, PDF font (stored in the database)."""
+        if self.db is None:
+            QMessageBox.information(self, "设置", "请先打开数据库。设置保存在本单位的数据库中。")
+            return
+        from .settings_dialog import SettingsDialog
+
+        dlg = SettingsDialog(self.db, self)
+        self.current_dialog = dlg
+        dlg.open()
 
     def _about(self) -> None:
         QMessageBox.about(self, "关于党建台账",
@@ -230,6 +244,7 @@ class MainWindow(QMainWindow):
     def _show_db_state(self) -> None:
         self.pages.setCurrentWidget(self.tabs if self.db is not None else self.welcome)
         self.action_close.setEnabled(self.db is not None)
+        self.action_settings.setEnabled(self.db is not None and not self.db.readonly)
         if self.db is None:
             self.db_label.setText("未打开数据库")
             self.setWindowTitle(APP_TITLE)
