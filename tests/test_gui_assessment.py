@@ -657,3 +657,12 @@ def test_main_window_tabs_follow_each_other(qtbot, tmp_path):
     row = w.reports_tab.results_model.rows[0]
     assert row.total == 18
     w.close_database()
+
+
+def test_unsaved_report_text_is_kept_when_leaving_the_sheet(qtbot, tab, town_db):
+    create_round_through_dialog(qtbot, tab, "chuangxing")
+    sid = tab.open_branch("东岭村党支部")
+    tab.editor.report_problems.setPlainText("党员活动阵地面积不足")
+    tab.open_branch("西岭村党支部")
+    assert sheets.get_self_report(town_db, sid).problems == "党员活动阵地面积不足"
+    assert tab.editor.report_problems.toPlainText() == ""

@@ -654,6 +654,7 @@ class SheetEditor(QWidget, MessageHost):
         """Show a sheet (None: nothing). Measured: `last_open_ms`."""
         started = time.perf_counter()
         close_dialog(self)
+        self._flush_report()
         self.db = db
         self.sheet = sh.open_sheet(db, sheet_id) if db is not None and sheet_id else None
         self._show_all()
@@ -663,6 +664,7 @@ class SheetEditor(QWidget, MessageHost):
         """Re-read the sheet shown (after changes made elsewhere), keeping the current cell."""
         if self.db is None or self.sheet is None:
             return
+        self._flush_report()
         cur = self.view.currentIndex()
         tab = self.tabs.currentIndex()
         try:
@@ -876,6 +878,11 @@ class SheetEditor(QWidget, MessageHost):
     @property
     def report_dirty(self) -> bool:
         return getattr(self, "_report_dirty", False)
+
+    def _flush_report(self) -> None:
+        """Unsaved report text is saved before the sheet is left or re-read, never dropped."""
+        if self.report_dirty and self.sheet is not None and not self.readonly and not self.sheet.locked:
+            self.save_report()
 
     @slot
     def save_report(self) -> None:
