@@ -405,7 +405,8 @@ def _signature(sheet: PublicitySheet, lay: _Layout, issue: dt.date) -> Table:
     fonts = lay.fonts
     lines = [ln for ln in sheet.issuer.splitlines() if ln.strip()] + [format_cn(issue)]
     width = max(stringWidth(ln, fonts.single_font(ln) or fonts.fallback, lay.body_size) for ln in lines)
-    width += lay.body_size  # a little air so the name never wraps
+    # A little air so the name never wraps; a very long name wraps within 60 % of the line.
+    width = min(width + lay.body_size, lay.width * 0.6)
     cells = [[_paragraph(ln, lay.sign, fonts), ""] for ln in lines]
     # GB/T 9704: the date sits four characters from the right edge; the issuer is centred over it.
     t = Table(cells, colWidths=[width, 4 * lay.body_size], hAlign="RIGHT")
