@@ -43,7 +43,8 @@ class BuildPyWithData(build_py):
         for name in DATA_DIRS:
             shutil.copytree(ROOT / name, target / name,
                             ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".*"))
-        _selftest_module().write_manifest(ROOT, target, self.distribution.get_version())
+        # The manifest describes the copies, so a file edited meanwhile cannot disagree with it.
+        _selftest_module().write_manifest(ROOT, target, self.distribution.get_version(), data_root=target)
 
 
 setup(cmdclass={"build_py": BuildPyWithData})

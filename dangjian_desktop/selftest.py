@@ -59,18 +59,21 @@ def _skip(path: Path) -> bool:
     return any(part.startswith(".") or part == "__pycache__" for part in path.parts) or path.suffix == ".pyc"
 
 
-def build_manifest(source_root: str | os.PathLike, version: str = "") -> dict:
+def build_manifest(source_root: str | os.PathLike, version: str = "",
+                   data_root: str | os.PathLike | None = None) -> dict:
     """What an installation built from `source_root` (a checkout) must contain.
 
-    files: every file under resources/ and ui/ with its size; modules: the modules of the
-    packages found at run time by pkgutil, by package.
+    files: every file under resources/ and ui/ with its size, read from `data_root` when the
+    build ships a snapshot of them (so a file edited during the build cannot disagree with
+    the manifest); modules: the modules of the packages found at run time by pkgutil.
     """
     root = Path(source_root)
+    data = Path(data_root) if data_root is not None else root
     files: dict[str, int] = {}
     for top in DATA_DIRS:
-        base = root / top
+        base = data / top
         for p in sorted(base.rglob("*")):
-            rel = p.relative_to(root)
+            rel = p.relative_to(data)
             if p.is_file() and not _skip(rel):
                 files[rel.as_posix()] = p.stat().st_size
     modules: dict[str, list[str]] = {}
@@ -80,12 +83,13 @@ def build_manifest(source_root: str | os.PathLike, version: str = "") -> dict:
     return {"version": version, "files": files, "modules": modules}
 
 
-def write_manifest(source_root: str | os.PathLike, dest_dir: str | os.PathLike, version: str = "") -> Path:
-    """Write the manifest of `source_root` as `dest_dir/resources-manifest.json`; returns its path."""
+def write_manifest(source_root: str | os.PathLike, dest_dir: str | os.PathLike, version: str = "",
+                   data_root: str | os.PathLike | None = None) -> Path:
+    """Write the manifest (see build_manifest) as `dest_dir/resources-manifest.json`; returns its path."""
     dest = Path(dest_dir) / MANIFEST_NAME
     dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_text(json.dumps(build_manifest(source_root, version), ensure_ascii=False, indent=1, sort_keys=True),
-                    encoding="utf-8")
+    manifest = build_manifest(source_root, version, data_root)
+    dest.write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
     return dest
 
 
@@ -143,7 +147,9 @@ def run_selftest() -> int:
     """Run every step, report, and return the exit code (0: all passed, 1: a step failed)."""
     out: TextIO = sys.stdout if _has_console() else io.StringIO()
     try:
-        out.reconfigure(errors="replace")  # type: ignore[attr-defined]
+        # As the CLI does: UTF-8 also when redirected to a file on a Windows whose locale
+        # code page cannot hold Chinese (a CI runner); a console gets UTF-16 regardless.
+        out.reconfigure(encoding="utf-8", errors="replace")  # type: ignore[attr-defined]
     except (AttributeError, ValueError):
         pass
     yes, no = _mark_ok(out)
@@ -382,60 +388,75 @@ def step_excel(ctx: Context) -> str:
     return f"写入并读回 {len(rows)} 行（openpyxl {openpyxl.__version__}）"
 
 
+def _pdf_streams(data: bytes):
+    """The decoded content of every stream in a reportlab PDF (Flate, optionally under ASCII85)."""
+    import base64
+    import re
+    import zlib
+
+    for m in re.finditer(rb"<<(.*?)>>\s*stream\r?\n", data, re.S):
+        start = m.end()
+        raw = data[start:data.find(b"endstream", start)]
+        head = m.group(1)
+        try:
+            if b"/ASCII85Decode" in head:
+                raw = base64.a85decode(raw.strip().removesuffix(b"~>"), adobe=False)
+            if b"/FlateDecode" in head:
+                raw = zlib.decompress(raw)
+        except (ValueError, zlib.error):
+            continue
+        yield raw
+
+
 def _pdf_unicode_maps(data: bytes) -> set[int]:
-    """Code points named in the (uncompressed) ToUnicode maps of a reportlab PDF."""
+    """Code points named in the ToUnicode maps of a PDF: the characters set in embedded fonts."""
     import re
 
     points: set[int] = set()
-    for block in re.findall(rb"beginbfchar(.*?)endbfchar", data, re.S):
-        for dst in re.findall(rb"<[0-9A-Fa-f]+>\s*<([0-9A-Fa-f]+)>", block):
-            value = int(dst, 16)
-            if value:
-                points.add(value)
+    for stream in _pdf_streams(data):
+        for block in re.findall(rb"beginbfchar(.*?)endbfchar", stream, re.S):
+            for dst in re.findall(rb"<[0-9A-Fa-f]+>\s*<([0-9A-Fa-f]+)>", block):
+                value = int(dst, 16)
+                if value:
+                    points.add(value)
     return points
 
 
 def step_pdf(ctx: Context) -> str:
-    """PDF 与内置字体: a small sheet in the bundled font, embedded, every character with a glyph."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+    """PDF 与内置字体: a small publicity sheet in the bundled font, embedded, every character with a glyph."""
+    from .reports.fonts import BUNDLED_FONT_FILE, bundled_font_path, load_fonts
+    from .reports.pdf import Column, ObjectionContact, PublicitySheet, build_publicity_pdf, stars
 
-    from .paths import resource
-
-    font_path = resource(*BUNDLED_FONT)
+    font_path = bundled_font_path()
     if not font_path.is_file():
-        raise StepFailed(f"找不到内置字体文件 {font_path.name}（{font_path}）。请重新安装程序")
+        raise StepFailed(f"找不到内置字体文件 {BUNDLED_FONT_FILE}（{font_path}）。请重新安装程序")
     try:
-        font = TTFont("SelftestBundled", str(font_path))
+        fonts = load_fonts(None)
     except Exception as e:  # noqa: BLE001 - a damaged file: name it
-        raise StepFailed(f"内置字体 {font_path.name} 无法读取：{e}") from None
-    pdfmetrics.registerFont(font)
-    glyphs = font.face.charToGlyph
-    lacking = sorted({ch for ch in PDF_SAMPLE if not ch.isspace() and not glyphs.get(ord(ch))})
+        raise StepFailed(f"内置字体 {BUNDLED_FONT_FILE} 无法读取：{e}") from None
+    lacking = sorted(fonts.missing(PDF_SAMPLE))
     if lacking:
-        raise StepFailed(f"内置字体 {font_path.name} 缺少这些字的字形：{'、'.join(lacking)}")
+        raise StepFailed(f"内置字体 {BUNDLED_FONT_FILE} 缺少这些字的字形：{'、'.join(lacking)}")
 
-    path = ctx.workdir / "selftest.pdf"
-    style = ParagraphStyle("selftest", fontName="SelftestBundled", fontSize=12, leading=16, wordWrap="CJK")
-    table = Table([["名次", "党组织", "得分", "星级"], ["1", "第一党支部", "98.5", "★★★★☆"]],
-                  colWidths=[40, 160, 60, 100], repeatRows=1)
-    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "SelftestBundled", 11),
-                               ("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
-    doc = SimpleDocTemplate(str(path), pagesize=A4, title="党建台账自检", pageCompression=0, invariant=1)
-    doc.build([Paragraph(PDF_SAMPLE, style), table])
-    data = path.read_bytes()
+    sheet = PublicitySheet(
+        title="党建台账自检样张", issuer="中共自检镇委员会", opening=PDF_SAMPLE,
+        columns=[Column("名次", 0.6), Column("党组织", 2), Column("得分", 0.8), Column("星级", 1.2)],
+        rows=[["1", "第一党支部", "98.5", stars(4, 5)]],
+        period_start="2026-03-01", period_end="2026-03-07",
+        contact=ObjectionContact(office="镇党委组织办", phone="0000-0000000"))
+    path = build_publicity_pdf(sheet, ctx.workdir / "selftest.pdf", fonts=fonts)
+    data = Path(path).read_bytes()
     if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-32:]:
         raise StepFailed("生成的 PDF 文件不完整")
-    if b"/FontFile2" not in data or b"+" + font.face.name not in data:
-        raise StepFailed(f"PDF 中没有嵌入内置字体 {font_path.name}，在别的电脑上会显示为空白或乱码")
+    from reportlab.pdfbase import pdfmetrics
+
+    face_name = pdfmetrics.getFont(fonts.fallback).face.name  # PostScript name, as in /BaseFont
+    if b"/FontFile2" not in data or b"+" + face_name not in data:
+        raise StepFailed(f"PDF 中没有嵌入内置字体 {BUNDLED_FONT_FILE}，在别的电脑上会显示为空白或乱码")
     unmapped = sorted({ch for ch in PDF_SAMPLE if not ch.isspace()} - {chr(c) for c in _pdf_unicode_maps(data)})
     if unmapped:
         raise StepFailed(f"PDF 中这些字没有用内置字体排出：{'、'.join(unmapped)}")
-    return f"{len(data) // 1024} KB，字体 {font_path.name} 已嵌入，{len(set(PDF_SAMPLE) - {' '})} 个不同字符均有字形"
+    return f"公示样张 {len(data) // 1024} KB，字体 {BUNDLED_FONT_FILE} 已嵌入，{len(set(PDF_SAMPLE) - {' '})} 个不同字符均有字形"
 
 
 def _qt_app(ctx: Context):
@@ -556,6 +577,8 @@ def _show_summary_box(ctx: Context, yes: str, no: str, summary: str, saved: Path
                       "党建台账自检", summary)
     box.setInformativeText(f"报告已保存到：\n{saved}" if saved else "报告文件无法写入。")
     box.setDetailedText("\n".join(lines))
+    # Room for the report path on one line (the labels are named by Qt).
+    box.setStyleSheet("QLabel#qt_msgbox_label, QLabel#qt_msgbox_informativelabel { min-width: 420px; }")
     box.exec()
 
 

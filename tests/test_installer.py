@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -39,23 +40,52 @@ def marks(stdout: str) -> dict[str, str]:
     return {line[2:].split("：")[0]: line for line in stdout.splitlines() if line[:1] in ("✓", "✗")}
 
 
-@pytest.fixture(scope="module")
+EXE = ".exe" if os.name == "nt" else ""
+
+
+@contextmanager
+def exclusive(lock_path: Path):
+    """Hold an exclusive lock on a file (so that only one test worker builds the bundle)."""
+    with open(lock_path, "a+b") as fh:
+        if os.name == "nt":
+            import msvcrt
+
+            while True:
+                try:
+                    msvcrt.locking(fh.fileno(), msvcrt.LK_LOCK, 1)  # blocks up to 10 s per try
+                    break
+                except OSError:
+                    continue
+        else:
+            import fcntl
+
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        yield
+
+
+@pytest.fixture(scope="session")
 def bundle(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("pyinstaller")
-    started = time.monotonic()
-    proc = subprocess.run(
-        [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
-         "--distpath", str(out / "dist"), "--workpath", str(out / "work"), "installer/dangjian-desktop.spec"],
-        cwd=ROOT, capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-4000:]
+    """The one-folder bundle, built once per test run even when several xdist workers need it."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # this run's folder
+    out = shared / "pyinstaller-bundle"
     folder = out / "dist" / "dangjian-desktop"
-    size = sum(p.lstat().st_size for p in folder.rglob("*") if not p.is_symlink() and p.is_file())
-    print(f"\nbundle built in {time.monotonic() - started:.0f} s, {size / 2**20:.0f} MiB")
+    with exclusive(shared / "pyinstaller-bundle.lock"):
+        if not (out / "built").exists():
+            started = time.monotonic()
+            proc = subprocess.run(
+                [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
+                 "--distpath", str(out / "dist"), "--workpath", str(out / "work"), "installer/dangjian-desktop.spec"],
+                cwd=ROOT, capture_output=True, text=True, timeout=900)
+            assert proc.returncode == 0, proc.stderr[-4000:]
+            size = sum(p.lstat().st_size for p in folder.rglob("*") if not p.is_symlink() and p.is_file())
+            (out / "built").write_text(f"built in {time.monotonic() - started:.0f} s, {size / 2**20:.0f} MiB\n")
+    print(f"\nbundle {(out / 'built').read_text().strip()}")
     return folder
 
 
 def run_frozen(folder: Path, tmp: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(folder / "dangjian-desktop"), *args], env=clean_env(tmp), cwd=tmp,
+    return subprocess.run([str(folder / f"dangjian-desktop{EXE}"), *args], env=clean_env(tmp), cwd=tmp,
                           capture_output=True, text=True, encoding="utf-8", timeout=120)
 
 
@@ -75,7 +105,7 @@ def test_frozen_bundle_finds_resources_inside_itself(bundle, tmp_path):
 
 def test_frozen_cli_creates_and_reads_a_database(bundle, tmp_path):
     db = tmp_path / "镇.sqlite"
-    cli = str(bundle / "dangjian")
+    cli = str(bundle / f"dangjian{EXE}")
     env = clean_env(tmp_path)
     init = subprocess.run([cli, "--db", str(db), "init", "--name", "文城镇", "--level", "town"], env=env,
                           capture_output=True, text=True, encoding="utf-8", timeout=60)
@@ -125,7 +155,7 @@ def test_frozen_selftest_names_a_lost_file(damaged_copy, tmp_path, lost, failing
 # ---- the wheel -----------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
+def wheel_and_sources(tmp_path_factory) -> tuple[Path, Path]:
     """A wheel built from a copy of the sources (the build writes build/ and egg-info beside them)."""
     tmp = tmp_path_factory.mktemp("wheel")
     src = tmp / "src"
@@ -138,12 +168,18 @@ def wheel(tmp_path_factory) -> Path:
                            "-w", str(tmp / "dist"), str(src)], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     [built] = (tmp / "dist").glob("dangjian_desktop-*.whl")
-    return built
+    return built, src
 
 
-def test_wheel_ships_every_resource_file(wheel):
+@pytest.fixture(scope="module")
+def wheel(wheel_and_sources) -> Path:
+    return wheel_and_sources[0]
+
+
+def test_wheel_ships_every_resource_file(wheel_and_sources):
+    wheel, src = wheel_and_sources
     names = set(zipfile.ZipFile(wheel).namelist())
-    expected = {f"dangjian_desktop/_data/{rel}" for rel in selftest.build_manifest(ROOT)["files"]}
+    expected = {f"dangjian_desktop/_data/{rel}" for rel in selftest.build_manifest(src)["files"]}
     assert expected - names == set()
     assert f"dangjian_desktop/_data/{selftest.MANIFEST_NAME}" in names
 

@@ -41,7 +41,7 @@ def copy_app(dest: Path, *, with_manifest: bool = True) -> Path:
     for name in selftest.DATA_DIRS:
         shutil.copytree(ROOT / name, dest / name, ignore=ignore)
     if with_manifest:
-        selftest.write_manifest(ROOT, dest)
+        selftest.write_manifest(dest, dest)
     return dest
 
 
@@ -121,7 +121,7 @@ def test_resources_step_names_a_damaged_file(installed, tmp_path):
 
 def test_resources_step_passes_on_a_complete_copy(installed, tmp_path):
     detail = selftest.step_resources(Context(workdir=tmp_path))
-    assert f"清单中的 {len(selftest.build_manifest(ROOT)['files'])} 个文件齐全" in detail
+    assert f"清单中的 {len(selftest.load_manifest(installed)['files'])} 个文件齐全" in detail
 
 
 def test_pdf_step_names_the_missing_font(installed, tmp_path):
@@ -179,3 +179,31 @@ def test_manifest_lists_resource_files_and_discovered_modules(tmp_path):
         "files": {"resources/codes/a.json": 2, "resources/fonts/f.ttf": 5, "ui/x.ui": 5},
         "modules": {"dangjian_desktop.db.migrations": ["v0001_core"], "dangjian_desktop.commands": ["registry"]},
     }
+
+
+# ---- without a console (the Windows GUI executable started from its shortcut) ---------------
+
+@pytest.fixture
+def no_console(monkeypatch):
+    """No stdout, as in a windowed executable; two quick steps instead of the real ones."""
+    boxes = []
+    monkeypatch.setattr(selftest, "_has_console", lambda: False)
+    monkeypatch.setattr(selftest, "STEPS", [("甲", lambda ctx: "好"), ("乙", lambda ctx: "也好")])
+    monkeypatch.setattr(selftest, "_show_summary_box",
+                        lambda ctx, yes, no, summary, saved: boxes.append((summary, saved)))
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    return boxes
+
+
+def test_without_console_the_summary_goes_to_a_message_box(no_console):
+    assert selftest.run_selftest() == 0
+    report = paths.user_data_dir() / selftest.REPORT_NAME
+    assert no_console == [("自检通过：全部 2 项正常。", report)]
+    assert "QT_QPA_PLATFORM" not in os.environ  # the box needs the real screen
+
+
+def test_without_console_but_offscreen_no_box_waits_for_a_click(no_console, monkeypatch):
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    assert selftest.run_selftest() == 0
+    assert no_console == []
+    assert "通过  乙：也好" in (paths.user_data_dir() / selftest.REPORT_NAME).read_text(encoding="utf-8")
