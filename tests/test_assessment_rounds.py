@@ -128,3 +128,15 @@ def test_update_round_deadlines_and_lock(db):
     drive(db, branches[0].id, "确定")
     with pytest.raises(LockedError):
         rounds.update_round(db, rid, title="再改")
+
+
+def test_delete_round_removes_its_evidence_files(db, tmp_path):
+    from dangjian_desktop.assessment import add_evidence
+
+    add_branches(db, [("东岭村党支部", "村")])
+    rid, (b,) = new_round(db)
+    (tmp_path / "记录.pdf").write_bytes(b"%PDF-1.4 minutes")
+    add_evidence(db, tmp_path / "记录.pdf", sheet_id=b.id, item_code="A")
+    rounds.delete_round(db, rid)
+    assert db.scalar("SELECT count(*) FROM attachment") == 0
+    assert db.verify() == []

@@ -285,6 +285,9 @@ def delete_round(db: Database, round_id: str, *, actor: str | None = None) -> No
         raise UserError(f"“{rnd.title}”已有党组织进入初审或之后的环节，不能删除。")
     with db.transaction(f"删除考核 {rnd.title}", actor=actor) as tx:
         sheet_ids = [r[0] for r in db.query("SELECT id FROM round_branch WHERE round_id = ?", (round_id,))]
+        attachments = {r[0] for r in db.query("""SELECT e.attachment_id FROM round_evidence e
+                                                 JOIN round_branch b ON b.id = e.round_branch_id
+                                                 WHERE b.round_id = ?""", (round_id,))}
         for table in ("round_score", "round_veto", "round_self_report", "round_evidence", "round_appeal",
                       "round_adjustment"):
             for sid in sheet_ids:
@@ -298,6 +301,13 @@ def delete_round(db: Database, round_id: str, *, actor: str | None = None) -> No
         for sid in sheet_ids:
             tx.delete("round_branch", sid)
         tx.delete("assessment_round", round_id)
+        # Evidence files nothing links to any more go with the round.
+        from .evidence import _used_elsewhere
+
+        for att in attachments:
+            if not db.scalar("SELECT 1 FROM round_evidence WHERE attachment_id = ?", (att,)) \
+                    and not _used_elsewhere(db, att):
+                tx.delete("attachment", att)
 
 
 def round_branches(db: Database, round_id: str) -> list[RoundBranch]:

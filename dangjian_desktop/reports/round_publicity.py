@@ -11,7 +11,7 @@ Settings (registry get_setting/set_setting):
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import dates
@@ -99,12 +99,13 @@ def prepare(db: Database, round_id: str, options: PublicityOptions | None = None
     columns = [Column("序号", 0.7)]
     if many_towns:
         columns.append(Column("乡镇", 1.0))
-    columns += [Column("党组织名称", 3.0, "left"), Column("类别", 1.15)]
+    columns += [Column("党组织名称", 2.8 if many_towns else 3.0, "left"), Column("类别", 1.25)]
     if points:
         columns.append(Column("总分", 0.8))
     columns.append(Column("评定等次", 1.75 if scheme.rating.veto_rating and len(scheme.rating.veto_rating) > 4 else 1.2))
     if has_stars:
-        columns.append(Column("星级", 1.6))
+        # Wide enough for ★★★★★ at the builder's star size.
+        columns.append(Column("星级", 2.0))
     if award is not None:
         columns.append(Column("称号", 1.3))
     rows = []
@@ -139,9 +140,14 @@ def prepare(db: Database, round_id: str, options: PublicityOptions | None = None
     vetoed = sum(1 for b in shown if b.vetoed)
     if vetoed and scheme.rating.veto_rating:
         notes.append(f"按规定触发否决情形的党组织评定为“{scheme.rating.veto_rating}”。")
+    issuer = (opt.issuer or "").strip() or default_issuer(db)
+    contact = contact_from_settings(db)
+    if not contact.office.strip():
+        # Objections go to the issuing body unless the settings name another office.
+        contact = replace(contact, office=issuer.splitlines()[0])
     sheet = PublicitySheet(
-        title=title, issuer=(opt.issuer or "").strip() or default_issuer(db), columns=columns, rows=rows,
-        period_start=start, period_end=end, contact=contact_from_settings(db), opening=opening, notes=notes,
+        title=title, issuer=issuer, columns=columns, rows=rows,
+        period_start=start, period_end=end, contact=contact, opening=opening, notes=notes,
         issue_date=opt.issue_date or start, paper=opt.paper,
         orientation="landscape" if opt.landscape else "portrait",
         font_path=(get_setting(db, SETTING_PDF_FONT) or "").strip() or None)
