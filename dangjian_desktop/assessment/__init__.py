@@ -17,6 +17,10 @@ rectification  add_rectification, update_rectification, close_rectification, reo
             list_rectifications, overdue_rectifications
 evidence    add_evidence, list_evidence, evidence_data, save_evidence_as, remove_evidence
 excel_forms export_form, export_forms, import_form, save_error_report
+demo        populate(db, rng, today) — called by dangjian_desktop.demo.generate
+
+The round's publicity sheet (公示) is built by dangjian_desktop.reports.round_publicity
+(build_round_publicity, prepare, PublicityOptions; setting publicity_issuer).
 """
 
 from .dashboard import Dashboard, DashboardRow, dashboard
