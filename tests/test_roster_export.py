@@ -140,11 +140,12 @@ def test_template_has_the_columns_lists_text_formats_and_instructions(tmp_path):
     for lab in ("民族", "学历", "党员类别", "人员类别", "工作岗位", "性别", "所在党支部"):
         assert col[lab] in lists, lab
     assert lists[col["流动党员"]] == '"是,否"'
-    ethnic_range = lists[col["民族"]].split("!")[1].replace("$", "")
+    ranges = {name: wb.defined_names[name].attr_text.split("!")[1].replace("$", "") for name in wb.defined_names}
+    ethnic_range = ranges[lists[col["民族"]]]
     codes_ws = wb[CODE_SHEET]
     values = [c.value for row in codes_ws[ethnic_range] for c in row]
     assert values[0] == "汉族" and len(values) == 58
-    branch_range = lists[col["所在党支部"]].split("!")[1].replace("$", "")
+    branch_range = ranges[lists[col["所在党支部"]]]
     assert [c.value for row in codes_ws[branch_range] for c in row] == ["红星村党支部", "东风村党支部"]
     for lab in ("身份证号", "出生日期", "入党日期", "转正日期", "联系电话"):
         assert ws[f"{col[lab]}4"].number_format == "@" and ws[f"{col[lab]}500"].number_format == "@"

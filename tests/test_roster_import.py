@@ -441,7 +441,7 @@ def test_create_branches_asks_for_a_kind_it_cannot_guess(town, tmp_path):
 
 
 def test_create_branches_creates_each_branch_once(town, tmp_path):
-    rows = [person(i, branch="新建村党支部") for i in range(1, 4)]
+    rows = [person(1, branch="新建村党支部"), person(2, branch="新建村"), person(3, branch="新建村党支部")]
     report = run(town, write_roster(tmp_path / "r.xlsx", rows), create_branches=True)
     assert report.created_orgs == [("党支部", "新建村党支部", "村")]
     assert town.scalar("SELECT count(*) FROM member m JOIN org o ON o.id = m.org_id "

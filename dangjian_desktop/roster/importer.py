@@ -304,6 +304,9 @@ class RosterImport:
         key = squeeze(half_width(name))
         if key in self._pending:
             return self._pending[key], ""
+        planned = [o for k, o in self._pending.items() if branch_stem(k) == branch_stem(key)]
+        if len(planned) == 1 and not self._by_name.get(key):
+            return planned[0], ""
         ids = self._by_name.get(key) or []
         if len(ids) == 1:
             return self._orgs[ids[0]], ""

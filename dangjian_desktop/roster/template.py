@@ -8,6 +8,7 @@ from typing import Sequence
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -89,7 +90,10 @@ def write_template(path: str | Path, *, branches: Sequence[str] = ()) -> Path:
         codes_ws.cell(1, j + 1, c.label if c else "所在党支部")
         for k, v in enumerate(values, start=2):
             codes_ws.cell(k, j + 1, v)
-        lists[c.field if c else "branch"] = f"'{CODE_SHEET}'!${letter}$2:${letter}${len(values) + 1}"
+        # A workbook-level name for each list: Excel (2007 too) accepts it in data validation.
+        name = f"list_{c.field if c else 'branch'}"
+        wb.defined_names[name] = DefinedName(name, attr_text=f"'{CODE_SHEET}'!${letter}$2:${letter}${len(values) + 1}")
+        lists[c.field if c else "branch"] = name
     codes_ws.sheet_state = "hidden"
 
     for i, c in enumerate(cols):
@@ -111,9 +115,12 @@ def write_template(path: str | Path, *, branches: Sequence[str] = ()) -> Path:
         if c.flag:
             formula = '"是,否"'
         if formula:
-            dv = DataValidation(type="list", formula1=formula if formula.startswith('"') else f"={formula}",
-                                allow_blank=True, showErrorMessage=True, errorStyle="stop",
-                                errorTitle="请从列表中选择", error=f"{c.label}请从下拉列表中选择")
+            # A branch not yet in the registry may be typed (it can be created on import).
+            style = "warning" if c.field == "branch" else "stop"
+            dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
+                                errorStyle=style, errorTitle="请从列表中选择",
+                                error=f"{c.label}请从下拉列表中选择" + ("；新的党支部请在导入时选择自动新建"
+                                                                       if c.field == "branch" else ""))
             dv.add(f"{letter}{first}:{letter}{end}")
             ws.add_data_validation(dv)
     setup_page(ws, len(cols))
