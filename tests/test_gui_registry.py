@@ -385,6 +385,27 @@ def test_new_term_and_secretary_clear_the_vacancy_warning(qtbot, tab, db):
     assert "secretary_vacant" not in {w.code for w in tab.warning_model.items if w.org_id == branch}
 
 
+def test_a_committee_member_leaves_through_the_end_dialog(qtbot, tab, db):
+    branch = new_branch(db)
+    mid = new_member(db, branch, "王书记", 82)
+    start_term(db, branch, start_date="2024-03-01", years=3)
+    add_committee_member(db, branch, role="书记", start_date="2024-03-01", member_id=mid)
+    open_tab(tab, db)
+    tab.select_org(branch)
+    assert not tab.button_end_cm.isEnabled(), "离任 needs a committee member selected"
+    tab.committee_table.selectRow(0)
+    qtbot.mouseClick(tab.button_end_cm, Qt.MouseButton.LeftButton)
+    dlg = tab.current_dialog
+    dlg.dialog.endEdit.setText("2024-01-01")
+    click_ok(qtbot, dlg)
+    assert "不能早于任职日期" in dlg.errors_shown().get("endDateError", "")
+    dlg.dialog.endEdit.setText("2025-06-30")
+    click_ok(qtbot, dlg)
+    wait_closed(qtbot, dlg)
+    assert tab.committee_table.rowCount() == 0
+    assert "secretary_vacant" in {w.code for w in tab.warning_model.items if w.org_id == branch}
+
+
 def test_term_extension_is_shown_with_the_new_due_date(qtbot, tab, db):
     branch = new_branch(db)
     start_term(db, branch, start_date="2024-03-01", years=2)
