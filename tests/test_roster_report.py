@@ -61,3 +61,13 @@ def test_the_highlighted_copy_keeps_the_original_values(failed, tmp_path):
     for name in original.sheetnames:
         assert [[c.value for c in r] for r in original[name].iter_rows()] == \
                [[c.value for c in r] for r in copy[name].iter_rows()]
+
+
+def test_a_column_note_repeated_on_every_sheet_is_printed_once(db, tmp_path):
+    add_branches(db, "红星村党支部", "东风村党支部")
+    header = ["序号", "姓名", "性别", "民族", "身份证号", "入党日期", "转正日期", "党员类别", "政治面貌"]
+    rows = {"红星村党支部": [person(1)[:-1] + ["党员"]], "东风村党支部": [person(2)[:-1] + ["党员"]]}
+    report = import_roster(db, write_book(tmp_path / "r.xlsx", rows, header=header))
+    assert report.ok and len(report.warnings) == 2
+    notes = [line for line in report.to_text().splitlines() if "政治面貌" in line]
+    assert notes == ["  工作表红星村党支部、东风村党支部 列I“政治面貌”不是花名册的列，未导入（如需导入，请在导入向导中为该列选择对应的项目）"]

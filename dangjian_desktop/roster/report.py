@@ -119,8 +119,17 @@ class ImportReport:
             lines.append("")
         if self.warnings:
             lines.append("提示：")
-            for p in self.warnings:
-                where = f"{p.sheet} 第{p.row}行 " if p.row else (f"{p.sheet} " if p.sheet else "")
+            # The same note on many sheets (one sheet per branch) is printed once.
+            grouped: dict[object, list[Problem]] = {}
+            for i, p in enumerate(self.warnings):
+                key = (p.problem, p.suggestion) if p.problem.startswith("列") else i  # column notes
+                grouped.setdefault(key, []).append(p)
+            for ps in grouped.values():
+                p = ps[0]
+                if len(ps) > 1:
+                    where = "工作表" + "、".join(dict.fromkeys(x.sheet for x in ps)) + " "
+                else:
+                    where = f"{p.sheet} 第{p.row}行 " if p.row else (f"{p.sheet} " if p.sheet else "")
                 lines.append(f"  {where}{p.problem}" + (f"（{p.suggestion}）" if p.suggestion else ""))
             lines.append("")
         if self.created_orgs and not self.errors:
