@@ -297,10 +297,13 @@ class Tx:
         if not rows:
             return []
         prepared = []
+        owner = self.owner  # one look-up, not one per row
         for values in rows:
             row = dict(values)
-            row.setdefault("id", new_id())
-            row.setdefault("owner", self.owner)
+            if "id" not in row:
+                row["id"] = new_id()
+            if "owner" not in row:
+                row["owner"] = owner
             row["rev"] = 1
             row["updated_at"] = self.now
             prepared.append(row)
