@@ -1,0 +1,23 @@
+"""Member points (党员积分制, seed 001): the catalogue, the ledger, yearly totals and member stars,
+and 民主评议党员 (seed 002). No Qt.
+
+Public API (the CLI and the GUI call these):
+    catalogue  ensure_catalogue(db, office_id, year); items(db, office_id, year); year_settings(...)
+               add_item / update_item / delete_item / move_item; set_base_score; reset_to_default
+               export_xlsx(db, office_id, year, path); import_xlsx(db, path, office_id, year=None)
+    ledger     add_entry(db, member_id, item_id, date, points=None, note="", evidence=None)
+               add_entries(db, [EntryDraft], title=...); delete_entry; set_evidence; evidence
+               list_entries(db, year, member_id=/org_id=); import_ledger_xlsx; export_ledger_xlsx
+    batch      last_batch(db, office_id); undoable_batch(...); undo_last_batch(db, office_id)
+    totals     totals(db, year, office_id=/org_id=, detail=False) -> [MemberTotal]
+               branch_summary(db, year, ...) -> [BranchSummary]; failing_members(...)
+               star_levels(); rate(total); member_breakdown(db, member_id, year)
+               set_exemption / remove_exemption / exemptions; lock_year / unlock_year
+    review     record_reviews(db, year, [ReviewInput]); reviews(db, year, ...); GRADES
+Meetings (三会一课) are in dangjian_desktop.meetings.
+"""
+
+from .batch import EntryDraft
+from .common import MEMBER_CLASSES, fmt_points, resolve_office
+
+__all__ = ["EntryDraft", "MEMBER_CLASSES", "fmt_points", "resolve_office"]
