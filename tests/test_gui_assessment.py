@@ -666,3 +666,35 @@ def test_unsaved_report_text_is_kept_when_leaving_the_sheet(qtbot, tab, town_db)
     tab.open_branch("西岭村党支部")
     assert sheets.get_self_report(town_db, sid).problems == "党员活动阵地面积不足"
     assert tab.editor.report_problems.toPlainText() == ""
+
+
+# ---- long work ------------------------------------------------------------------------------------------
+
+def test_long_work_shows_progress_only_after_the_delay_and_returns_on_the_gui_thread(qtbot):
+    import threading
+
+    from PySide6.QtCore import QThread
+    from PySide6.QtWidgets import QWidget
+
+    from dangjian_desktop.gui.assessment_common import Task
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    release = threading.Event()
+    results = []
+
+    def work(progress):
+        progress(1, 3, "第一步")
+        release.wait(10)
+        return QThread.currentThread()
+
+    task = Task(host, "正在计算…", work, lambda r: results.append((r, QThread.currentThread())), delay_ms=200)
+    assert task.progress_dialog is None  # nothing flashes up for short work
+    qtbot.waitUntil(lambda: task.progress_dialog is not None, timeout=5000)
+    qtbot.waitUntil(lambda: task.progress_dialog.maximum() == 3, timeout=5000)
+    assert "第一步" in task.progress_dialog.labelText()
+    with qtbot.waitSignal(task.finished, timeout=10000):
+        release.set()
+    assert task.progress_dialog is None
+    worker_thread, gui_thread = results[0]
+    assert worker_thread is not gui_thread and gui_thread is host.thread()
