@@ -34,7 +34,8 @@ def register(sub, group) -> None:
     p = g.add_parser("eval", help="试算：按分数文件计算总分、等次、星级")
     p.add_argument("scheme", metavar="ID", help="方案编号，或 .json/.xlsx 方案文件")
     p.add_argument("scores", metavar="SCORES.json",
-                   help='分数文件：{"scores": {"编号": 分数, ...}, "vetoes": ["否决项编号", ...]}')
+                   help='分数文件：{"scores": {"编号": 分数, ...}, "vetoes": ["否决项编号", ...]}；'
+                        '扣分项填扣除的分数，是否项填 1 或 0；分类评定的方案另加 "rating": "类别"')
     p.set_defaults(func=cmd_eval)
 
     p = g.add_parser("validate", help="检查方案文件（.json 或 .xlsx）的分值、分数线和编号")
