@@ -140,3 +140,16 @@ def test_delete_round_removes_its_evidence_files(db, tmp_path):
     rounds.delete_round(db, rid)
     assert db.scalar("SELECT count(*) FROM attachment") == 0
     assert db.verify() == []
+
+
+def test_a_scheme_with_resolved_warnings_can_start_a_round(db):
+    """规范化 adds up past a section maximum (a warning with a stated resolution), not an error."""
+    from dangjian_desktop.assessment import create_round, get_round
+    from dangjian_desktop.registry import add_org
+    from dangjian_desktop.schemes import load_scheme, validate
+
+    assert validate(load_scheme("guifanhua"))  # the document's own inconsistency is reported
+    root = db.scalar("SELECT id FROM org WHERE parent_id IS NULL")
+    add_org(db, parent_id=root, name="东村党支部", org_type="党支部", kind="村")
+    rid = create_round(db, year=2026, scheme_id="guifanhua")
+    assert get_round(db, rid).year == 2026

@@ -12,7 +12,8 @@ from ..db import Database, current_actor
 from ..errors import LockedError, UserError
 from ..registry.offices import local_office
 from ..registry.orgs import KINDS
-from ..schemes import Scheme, load_scheme, scheme_from_dict, scheme_to_dict, validate
+from ..schemes import Scheme, load_scheme, scheme_from_dict, scheme_to_dict
+from ..schemes.validate import errors as scheme_errors
 
 # Workflow states in order (申诉 happens during 公示).
 STATES = ("自评", "初审", "审核", "公示", "申诉", "确定")
@@ -153,7 +154,9 @@ def create_round(db: Database, *, year: int, scheme_id: str | None = None, schem
         if not scheme_id:
             raise UserError("请选择评分方案。")
         scheme = load_scheme(scheme_id)
-    problems = validate(scheme)
+    # Warnings (a section's items adding up past its declared maximum, resolved by a
+    # stated rule) do not stop a round; only real errors do.
+    problems = [f.text() for f in scheme_errors(scheme)]
     if problems:
         raise UserError(f"方案“{scheme.name}”有错误，不能用于考核：\n" + "\n".join(f"  - {p}" for p in problems))
     try:
