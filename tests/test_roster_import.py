@@ -539,3 +539,12 @@ def test_cancelling_writes_nothing(town, tmp_path, monkeypatch):
     assert report.cancelled and not report.written and not report.ok
     assert member_count(town) == 0
     assert town.conn.in_transaction is False
+
+
+def test_a_cancel_after_the_end_changes_nothing(town, tmp_path):
+    path = write_roster(tmp_path / "r.xlsx", [person(1), person(2)])
+    run = importer_mod.RosterImport(town, path)
+    for done, total in run.steps():
+        if done == total and run.finished:
+            run.mark_cancelled()
+    assert run.report.written and not run.report.cancelled and member_count(town) == 2

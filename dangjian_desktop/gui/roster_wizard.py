@@ -588,6 +588,9 @@ class RosterImportWizard(QWizard):
         # Cancelling while the import runs rolls it back; nothing has been written.
         self.check_page.cancel()
         self.import_page.cancel()
+        if self.report is not None and self.report.written:
+            super().done(QDialog.DialogCode.Accepted)  # too late to cancel: it is in the database
+            return
         super().reject()
 
     def done(self, result: int) -> None:

@@ -185,6 +185,7 @@ class RosterImport:
         self._writing = False
         self._tx = None
         self.step_rows = PROGRESS_EVERY  # rows between two yields of steps()
+        self.finished = False             # the unit of work is committed or rolled back
 
     # ---- driving ---------------------------------------------------------------------
     def run(self, progress: Callable[[int, int], None] | None = None,
@@ -205,6 +206,9 @@ class RosterImport:
         return self.report
 
     def mark_cancelled(self) -> None:
+        """Record a cancel; too late once the run is over (then it was written, or not, in full)."""
+        if self.finished:
+            return
         self.report.cancelled = True
         self.report.written = False
 
@@ -252,6 +256,7 @@ class RosterImport:
                     self.db.conn.execute(f"PRAGMA cache_size = {int(cache)}")
         if self.report.errors:
             self.report.written = False
+        self.finished = True
         yield total, total
 
     # ---- registry lookups --------------------------------------------------------------
