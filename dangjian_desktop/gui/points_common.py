@@ -1,0 +1,205 @@
+"""Shared pieces of the 党员积分 tab: a table model over row lists, message boxes that do not
+block (tests drive them), date edits, colours."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, Callable, Sequence
+
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QDateEdit, QMessageBox, QWidget
+
+from .. import dates
+from ..errors import UserError, ValidationError
+from .errors import log_bug
+
+RED = QColor("#c62828")
+GREEN = QColor("#2e7d32")
+AMBER = QColor("#b26a00")
+GREY = QColor("#8a8a8a")
+STAR_GOLD = QColor("#c98a00")
+ALIGN_CENTER = int(Qt.AlignmentFlag.AlignCenter)
+ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+def set_date(edit: QDateEdit, value: dt.date | str | None) -> None:
+    d = dates.parse_iso(value) if isinstance(value, str) else (value or dates.today())
+    edit.setDate(QDate(d.year, d.month, d.day))
+
+
+def iso_of(edit: QDateEdit) -> str:
+    return edit.date().toString("yyyy-MM-dd")
+
+
+def fit(view, max_width: int = 300) -> None:
+    """Columns as wide as their contents (up to max_width); the last one takes the rest."""
+    header = view.horizontalHeader()
+    view.resizeColumnsToContents()
+    for c in range(header.count() - 1):
+        if header.sectionSize(c) > max_width:
+            header.resizeSection(c, max_width)
+
+
+def error_text(exc: BaseException) -> str:
+    if isinstance(exc, ValidationError) and exc.errors and len(exc.errors) > 1:
+        return "请修改以下内容：\n" + "\n".join(f"• {m}" for m in exc.errors.values())
+    if isinstance(exc, UserError):
+        return exc.message
+    path = log_bug()
+    return f"程序内部错误（{type(exc).__name__}），数据没有被修改。" + (f"\n详情已记录在：{path}" if path else "")
+
+
+def stars_text(stars: int | None) -> str:
+    if stars is None:
+        return "—"
+    return "★" * stars if stars else "无星"
+
+
+@dataclass(frozen=True)
+class Col:
+    """One column of a RowsModel: header, how to show a row, alignment, colour, tooltip."""
+
+    header: str
+    show: Callable[[Any], Any]
+    align: int | None = None
+    color: Callable[[Any], QColor | None] | None = None
+    tip: Callable[[Any], str | None] | None = None
+    sort: Callable[[Any], Any] | None = None
+
+
+class RowsModel(QAbstractTableModel):
+    """A read-only table over a list of rows (dataclasses or sqlite rows), sortable by column."""
+
+    def __init__(self, columns: Sequence[Col], parent=None):
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.rows: list[Any] = []
+        self._sorted: tuple[int, Qt.SortOrder] | None = None
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        if self._sorted is not None:
+            self._sort_rows(*self._sorted)
+        self.endResetModel()
+
+    def row(self, index: int) -> Any:
+        return self.rows[index] if 0 <= index < len(self.rows) else None
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008,N802 - Qt API
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008,N802 - Qt API
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self.rows)) or not (0 <= index.column() < len(self.columns)):
+            return None
+        col, row = self.columns[index.column()], self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = col.show(row)
+            return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col.align is not None:
+            return col.align
+        if role == Qt.ItemDataRole.ForegroundRole and col.color is not None:
+            c = col.color(row)
+            return QBrush(c) if c is not None else None
+        if role == Qt.ItemDataRole.ToolTipRole and col.tip is not None:
+            return col.tip(row)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt API
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.columns[section].header if 0 <= section < len(self.columns) else None
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Vertical:
+            return str(section + 1)
+        return None
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.columns):
+            return
+        self._sorted = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        self._sort_rows(column, order)
+        self.layoutChanged.emit()
+
+    def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
+        col = self.columns[column]
+        key = col.sort or (lambda r, c=col: (str(c.show(r) or "")))
+        self.rows.sort(key=lambda r: _sortable(key(r)), reverse=order == Qt.SortOrder.DescendingOrder)
+
+
+def _sortable(value: Any) -> tuple:
+    if value is None:
+        return (1, "")
+    if isinstance(value, (int, float)):
+        return (0, float(value))
+    return (0, str(value)) if not isinstance(value, tuple) else (0, value)
+
+
+class Messages:
+    """Non-blocking message and question boxes for a widget (tests find them as .message_box)."""
+
+    message_box: QMessageBox | None = None
+
+    def show_error(self, exc: BaseException, title: str = "操作未完成") -> None:
+        self.show_message(title, error_text(exc), QMessageBox.Icon.Warning)
+
+    def show_message(self, title: str, text: str, icon: QMessageBox.Icon = QMessageBox.Icon.Information) -> None:
+        parent = self if isinstance(self, QWidget) else None
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+        box.button(QMessageBox.StandardButton.Ok).setText("确定")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.message_box = box
+        box.finished.connect(lambda _r: self._box_done(box))
+        box.open()
+
+    def confirm(self, title: str, text: str, on_yes: Callable[[], None], yes_text: str = "确定") -> QMessageBox:
+        parent = self if isinstance(self, QWidget) else None
+        box = QMessageBox(QMessageBox.Icon.Question, title, text,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+        box.button(QMessageBox.StandardButton.Yes).setText(yes_text)
+        box.button(QMessageBox.StandardButton.No).setText("取消")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.message_box = box
+
+        def done(result: int) -> None:
+            self._box_done(box)
+            if result == QMessageBox.StandardButton.Yes:
+                try:
+                    on_yes()
+                except Exception as e:  # noqa: BLE001 - never raise into the event loop
+                    self.show_error(e)
+
+        box.finished.connect(done)
+        box.open()
+        return box
+
+    def _box_done(self, box: QMessageBox) -> None:
+        if self.message_box is box:
+            self.message_box = None
+
+
+def slot(fn: Callable) -> Callable:
+    """A slot that shows a UserError (or a bug) in a message box instead of raising into Qt."""
+
+    @wraps(fn)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return fn(self, *args, **kwargs)
+        except Exception as e:  # noqa: BLE001
+            owner = getattr(self, "tab", None) or self
+            owner.show_error(e)
+            return None
+
+    return wrapper
