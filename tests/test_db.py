@@ -170,3 +170,30 @@ def test_opening_an_older_schema_keeps_a_backup(tmp_path):
     Database.create(path, schema_version=1).close()
     Database.open(path).close()
     assert (tmp_path / "old.before-v2.sqlite").exists()
+
+
+def test_a_unit_of_work_from_another_thread_waits_instead_of_joining(db):
+    import threading
+
+    started, release = threading.Event(), threading.Event()
+    seen = {}
+
+    def other():
+        started.wait()
+        with db.transaction("other thread") as tx2:
+            seen["tx"] = tx2.id
+            tx2.insert("setting", {"id": "b", "value": "2"})
+
+    t = threading.Thread(target=other)
+    t.start()
+    with pytest.raises(RuntimeError):
+        with db.transaction("main thread") as tx:
+            tx.insert("setting", {"id": "a", "value": "1"})
+            started.set()
+            t.join(timeout=0.3)  # the other thread must be blocked, not inside our transaction
+            assert t.is_alive()
+            raise RuntimeError("cancel")
+    t.join(timeout=10)
+    assert db.get("setting", "a") is None  # ours rolled back
+    assert db.get("setting", "b")["value"] == "2"  # theirs committed on its own
+    assert seen["tx"] != tx.id

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import socket
 import sqlite3
+import threading
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -55,6 +56,10 @@ class Database:
         self._lock = lock
         self.holder = holder  # who has the file when we opened read-only because of them
         self._tx: Tx | None = None
+        self._tx_thread: int | None = None
+        # Units of work from different threads (a background task and the GUI) wait for
+        # each other instead of joining each other's transaction.
+        self._tx_mutex = threading.RLock()
         self._listeners: list[Callable[[set[str]], None]] = []
 
     # ---- opening -------------------------------------------------------------------
@@ -224,29 +229,30 @@ class Database:
     def transaction(self, reason: str, actor: str | None = None) -> Iterator["Tx"]:
         """One unit of work: one SQLite transaction, one tx_log row, change-log rows by trigger.
 
-        Nested calls join the outer unit of work.
+        Nested calls in the same thread join the outer unit of work; another thread waits.
         """
-        if self._tx is not None:
+        if self._tx is not None and self._tx_thread == threading.get_ident():
             yield self._tx
             return
         if self.readonly:
             raise LockedError("数据库以只读方式打开，不能修改。" + (
                 f"它正被{self.holder.describe()}使用。" if self.holder else ""))
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            cur = self.conn.execute(
-                "INSERT INTO tx_log(at, actor, host, reason, app_version) VALUES (?, ?, ?, ?, ?)",
-                (now_iso(), actor or self.meta("operator") or current_actor(), socket.gethostname(),
-                 reason, __version__))
-            tx = Tx(self, cur.lastrowid)
-            self._tx = tx
-            yield tx
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        finally:
-            self._tx = None
+        with self._tx_mutex:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                cur = self.conn.execute(
+                    "INSERT INTO tx_log(at, actor, host, reason, app_version) VALUES (?, ?, ?, ?, ?)",
+                    (now_iso(), actor or self.meta("operator") or current_actor(), socket.gethostname(),
+                     reason, __version__))
+                tx = Tx(self, cur.lastrowid)
+                self._tx, self._tx_thread = tx, threading.get_ident()
+                yield tx
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            finally:
+                self._tx, self._tx_thread = None, None
         for cb in list(self._listeners):
             cb(set(tx.tables))
 
