@@ -196,4 +196,4 @@ def test_a_unit_of_work_from_another_thread_waits_instead_of_joining(db):
     t.join(timeout=10)
     assert db.get("setting", "a") is None  # ours rolled back
     assert db.get("setting", "b")["value"] == "2"  # theirs committed on its own
-    assert seen["tx"] != tx.id
+    assert db.scalar("SELECT reason FROM tx_log WHERE id = ?", (seen["tx"],)) == "other thread"
