@@ -69,11 +69,12 @@ def build(path: Path, members: int, entries: int, seed: int = 7) -> tuple[Databa
           f"ID{k:016d}", "预备党员" if k % 37 == 0 else "正式党员", int(k % 17 == 0), int(k % 41 == 0), office, now)
          for k, mid in enumerate(member_ids)])
     per_member = entries // members
+    # Mostly additions (attendance, dues, volunteering), some deductions: a realistic spread of stars.
+    weights = [6 if i.kind == "加分" else 1 for i in items]
     n = 0
     rows = []
     for mid in member_ids:
-        for _ in range(per_member):
-            it = rng.choice(items)
+        for it in rng.choices(items, weights, k=per_member):
             month = rng.randint(1, 12)
             rows.append((ordered_id(30_000_000 + n), mid, it.id, YEAR, f"{YEAR}-{month:02d}-{rng.randint(1, 28):02d}",
                          it.signed_points, "bench", office, now))

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxL
                                QPushButton, QSpinBox, QSplitter, QTabWidget, QTableView, QVBoxLayout, QWidget)
 
 from .. import dates
+from ..pinyin import sort_key
 from ..db import Database
 from ..errors import UserError
 from ..points import catalogue as cat
@@ -235,7 +236,7 @@ class CatalogueWidget(QWidget):
 
 MEMBER_COLUMNS = (
     Col("姓名", lambda t: t.name, sort=lambda t: t.name_pinyin),
-    Col("党支部", lambda t: t.org_name),
+    Col("党支部", lambda t: t.org_name, sort=lambda t: sort_key(t.org_name or "")),
     Col("总分", lambda t: fmt_points(t.total), ALIGN_RIGHT, sort=lambda t: t.total),
     Col("星级", lambda t: stars_text(t.stars), ALIGN_CENTER,
         lambda t: RED if t.stars == 0 else None, sort=lambda t: -1 if t.stars is None else t.stars),

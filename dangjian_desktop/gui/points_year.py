@@ -24,8 +24,14 @@ def _rating_color(t):
     return RED if t.stars == 0 else (STAR_GOLD if t.stars else None)
 
 
+def _org_key(name: str) -> str:
+    from ..pinyin import sort_key
+
+    return sort_key(name or "")
+
+
 TOTAL_COLUMNS = (
-    Col("党支部", lambda t: t.org_name),
+    Col("党支部", lambda t: t.org_name, sort=lambda t: _org_key(t.org_name)),
     Col("姓名", lambda t: t.name, sort=lambda t: t.name_pinyin),
     Col("基础分", lambda t: fmt_points(t.base), ALIGN_RIGHT, sort=lambda t: t.base),
     Col("加分", lambda t: fmt_points(t.plus, signed=True) if t.plus is not None else "", ALIGN_RIGHT,
@@ -41,7 +47,7 @@ TOTAL_COLUMNS = (
     Col("免评原因", lambda t: t.exempt_reason or ""),
 )
 BRANCH_COLUMNS = (
-    Col("党支部", lambda b: b.org_name),
+    Col("党支部", lambda b: b.org_name, sort=lambda b: _org_key(b.org_name)),
     Col("党员", lambda b: b.members, ALIGN_CENTER, sort=lambda b: b.members),
     Col("参评", lambda b: b.rated, ALIGN_CENTER, sort=lambda b: b.rated),
     Col("平均分", lambda b: "—" if b.average is None else f"{b.average:.2f}", ALIGN_RIGHT,
@@ -146,8 +152,11 @@ class TotalsWidget(QWidget):
                   if settings.locked else "")
         rule = "，".join(f"≥{fmt_points(lv.min)}分{lv.name}" for lv in levels if lv.stars) + \
             f"，低于{fmt_points(levels[-2].min)}分无星（不合格）"
+        empty = not db.scalar("""SELECT 1 FROM points_entry e JOIN points_item i ON i.id = e.item_id
+                                 WHERE e.year = ? AND i.office_id = ? LIMIT 1""", (tab.year, tab.office_id))
+        warn = (f"<b style='color:#b26a00'>本年度还没有任何积分记录，下面的总分都只是基础分。</b><br>" if empty else "")
         self.summary.setText(
-            f"{tab.year}年度：{len(rows)}名党员，参评{len(rated)}人，"
+            warn + f"{tab.year}年度：{len(rows)}名党员，参评{len(rated)}人，"
             + "，".join(f"{k}{v}人" for k, v in counts.items())
             + f"，免评{len(rows) - len(rated)}人。基础分{fmt_points(settings.base_score)}分。{locked}<br>"
             + f"<span style='color:#555555'>星级分数线（{source}）：{rule}。</span>")
@@ -241,7 +250,7 @@ def _cell_color(t):
 
 
 def compliance_columns() -> list[Col]:
-    cols = [Col("党支部", lambda b: b.org_name)]
+    cols = [Col("党支部", lambda b: b.org_name, sort=lambda b: _org_key(b.org_name))]
     for name in ORDER:
         cols.append(Col(name, lambda b, n=name: _cell(b.types.get(n)), None,
                         lambda b, n=name: _cell_color(b.types.get(n)),
