@@ -44,9 +44,10 @@ def add_branch(db, name: str = "东村党支部", n: int = 5, *, groups: int = 0
     for k in range(n):
         _seq[0] += 1
         s = _seq[0]
-        born = dt.date(1960, 1, 1) + dt.timedelta(days=37 * s)
+        # Born 1950-1974 (18 or older when joining in 2000); a distinct birth date keeps ID numbers unique.
+        born = dt.date(1950, 1, 1) + dt.timedelta(days=s % 9000)
         values = {"name": NAMES[s % len(NAMES)] + "一二三四五六七八九十"[k % 10] + ("" if k < 10 else "甲乙丙丁戊己庚辛壬癸"[(k // 10) % 10]),
-                  "ethnicity": "汉族", "id_number": make("140826", born, s % 100, s % 2 == 0),
+                  "ethnicity": "汉族", "id_number": make("140826", born, (s // 9000) % 100, s % 2 == 0),
                   "join_date": "2000-07-01", "full_date": "2001-07-01", "category": "正式党员",
                   "is_mobile": 1 if k in mobile else 0, "mobile_whereabouts": "广东省广州市" if k in mobile else None}
         if k in probationary:
