@@ -7,7 +7,8 @@ import datetime as dt
 
 import pytest
 
-from dangjian_desktop.meetings.compliance import compliance, compliance_table, periods
+from dangjian_desktop.meetings.compliance import (compliance, compliance_table, figures_for_text, kinds_in_text,
+                                                  periods)
 from dangjian_desktop.meetings.ledger import record_meeting
 
 from points_util import YEAR, add_branch, simple_catalogue
@@ -151,3 +152,25 @@ def test_periods_cover_the_year_without_gaps():
         ps = periods(freq, YEAR)
         assert ps[0].start == dt.date(YEAR, 1, 1) and ps[-1].end == dt.date(YEAR, 12, 31)
         assert all(a.end + dt.timedelta(days=1) == b.start for a, b in zip(ps, ps[1:]))
+
+
+@pytest.mark.parametrize("text, kinds", [
+    ("每月召开一次支委会，内容形式、到会人数符合要求。", ["支委会"]),
+    ("每三个月召开一次支部党员大会，内容形式、到会人数符合要求。", ["支部党员大会"]),
+    ("每三个月上一次党课，内容形式、到会人数符合要求。", ["党课"]),
+    ("每半年召开一次党支部或党小组组织生活会，会议内容、流程符合要求。", ["组织生活会"]),
+    ("落实“三会一课”制度", ["支部党员大会", "支委会", "党小组会", "党课"]),
+    ("党组织主要负责同志每年至少讲1次党课", ["党课"]),
+    ("支部书记每年至少讲1次党课", ["党课", "书记讲党课"]),
+    ("党支部班子搭配科学，分工明确。", []),
+])
+def test_checklist_wording_names_meeting_kinds(text, kinds):
+    assert kinds_in_text(text) == kinds
+
+
+def test_figures_for_a_checklist_item(setup):
+    db, b = setup
+    meet(db, b, "支委会", f"{YEAR}-01-31")
+    lines = figures_for_text(db, b.id, YEAR, "每月召开一次支委会，内容形式、到会人数符合要求。", as_of=END)
+    assert lines == ["支委会（每月）：应开12次，已开1次，缺" + "、".join(f"{m}月" for m in range(2, 13))]
+    assert figures_for_text(db, b.id, YEAR, "党支部按期换届", as_of=END) == []

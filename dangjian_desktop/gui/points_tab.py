@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxL
                                QPushButton, QSpinBox, QSplitter, QTabWidget, QTableView, QVBoxLayout, QWidget)
 
 from .. import dates
-from ..pinyin import sort_key
 from ..db import Database
 from ..errors import UserError
+from ..pinyin import sort_key
 from ..points import catalogue as cat
 from ..points.batch import undo_last_batch, undoable_batch
 from ..points.common import fmt_points, town_offices

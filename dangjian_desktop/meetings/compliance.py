@@ -12,6 +12,8 @@ API for checklists (e.g. 规范化 "每月召开一次支委会"):
         TypeCompliance: required, held, missing (labels such as "3月", "第二季度"), meetings,
         current_held, applicable, summary() -> "支委会：应开10次，已开8次，缺3月、7月"
     compliance_table(db, year, office_id=None, as_of=None) -> [BranchCompliance] for every 党支部
+    figures_for_text(db, org_id, year, text, as_of=None) -> [str]: the summary lines of the meeting
+        kinds a checklist item's wording names (e.g. "每月召开一次支委会" -> the 支委会 line)
 """
 
 from __future__ import annotations
@@ -261,3 +263,33 @@ def compliance_table(db: Database, year: int, *, office_id: str | None = None, o
                              _branch(y, as_of, b, meetings.get(b["id"], []), groups.get(b["id"], []),
                                      secretaries.get(b["id"], set())))
             for b in branches]
+
+
+#: Words in a checklist item -> the meeting kinds it is about (longest words first).
+_WORDS = (("三会一课", ("支部党员大会", "支委会", "党小组会", "党课")), ("支部党员大会", ("支部党员大会",)),
+          ("党员大会", ("支部党员大会",)), ("支委会", ("支委会",)), ("党小组会", ("党小组会",)),
+          ("组织生活会", ("组织生活会",)), ("联席会", ("党建联席会",)), ("党课", ("党课",)))
+
+
+def kinds_in_text(text: str) -> list[str]:
+    """The meeting kinds a checklist item's wording names, in ORDER."""
+    text = text or ""
+    found: set[str] = set()
+    rest = text
+    for word, kinds in _WORDS:
+        if word in rest:
+            found.update(kinds)
+            rest = rest.replace(word, "")
+    if "党课" in found and "书记" in text:
+        found.add(SECRETARY_LECTURE)
+    return [k for k in ORDER if k in found]
+
+
+def figures_for_text(db: Database, org_id: str, year: int, text: str, as_of: dt.date | None = None) -> list[str]:
+    """What the meeting ledger says about a checklist item (e.g. 规范化 "每月召开一次支委会，…"):
+    one summary line per meeting kind the item names; empty when it names none."""
+    kinds = kinds_in_text(text)
+    if not kinds:
+        return []
+    result = compliance(db, org_id, year, as_of)
+    return [result[k].summary() for k in kinds if k in result]
