@@ -32,6 +32,7 @@ TOPICS = {
     "党小组会": ["学习党章党规", "交流学习体会", "讨论支部近期工作", "学习重要讲话精神"],
     "党课": ["学习贯彻党的二十大精神", "党史学习教育专题", "全面从严治党专题", "乡村振兴专题"],
     "组织生活会": ["年度组织生活会（对照检查、批评与自我批评）", "专题组织生活会"],
+    "党建联席会": ["共驻共建项目对接", "辖区单位联席议事", "社区治理难题会商"],
     "主题党日": ["志愿服务进村组", "重温入党誓词", "环境卫生整治", "走访慰问困难群众", "参观红色教育基地", "学习身边榜样"],
 }
 PLACES = ["党员活动室", "村委会议室", "党群服务中心", "会议室"]
@@ -204,6 +205,10 @@ class _Town:
             if quality < 0.1 and r.random() < 0.5:
                 continue
             self.meeting(b["id"], "主题党日", month, members, host=host, branch_name=name)
+        if b["kind"] == "社区":  # seed 003: a joint meeting with the units in the community every quarter
+            for q in sorted(set(range(1, 5)) - skips(4)):
+                self.meeting(b["id"], "党建联席会", 3 * q - r.randint(0, 2), committee or members[:3], host=host,
+                             branch_name=name)
         self.manual(b, members)
 
     def manual(self, b, members: list[dict]) -> None:
