@@ -335,3 +335,16 @@ def test_the_main_window_has_the_points_tab_and_refreshes_it_after_a_commit(qtbo
     first = win.db.get("member", b.members[0])["name"]
     assert {t.name: t.total for t in tab.totals.model.rows}[first] == 62
     win.close_database()
+
+
+def test_keyboard_only_meeting_entry(qtbot, tab, town):
+    db, _b = town
+    tab.tabs.setCurrentWidget(tab.meetings)
+    qtbot.mouseClick(tab.meetings.new_button, Qt.MouseButton.LeftButton)
+    view = tab.meetings.entry.form.attendanceView
+    view.setFocus()
+    press(qtbot, view, Qt.Key.Key_Down, Qt.Key.Key_3)
+    assert tab.meetings.entry.model.counts()["缺席"] == 1
+    qtbot.keyClick(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert db.scalar("SELECT count(*) FROM meeting_attendance WHERE status = '缺席'") == 1
+    assert tab.meetings.stack.currentIndex() == 0

@@ -18,7 +18,7 @@ from ..errors import ValidationError
 from ..meetings import MEETING_TYPES, STATUSES
 from ..points import catalogue as cat
 from ..points.batch import EntryDraft
-from ..points.common import EXEMPTION_KINDS, MEMBER_CLASSES, fmt_points
+from ..points.common import EXEMPTION_KINDS, MEMBER_CLASSES
 from ..points.ledger import add_entries, add_entry
 from ..points.review import GRADES, ReviewInput, record_reviews, reviews
 from ..points.totals import lock_year, set_exemption, unlock_year
@@ -509,6 +509,3 @@ class StarsSheetDialog(QObject):
     def open(self) -> None:
         self.dialog.open()
 
-
-def points_text(value: float | None) -> str:
-    return fmt_points(value)

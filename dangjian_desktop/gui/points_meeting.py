@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QPixmap
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
                                QListWidget, QPushButton, QScrollArea, QSplitter, QStackedWidget, QTableView,
                                QVBoxLayout, QWidget)
@@ -200,6 +200,12 @@ class MeetingEntryPage(QWidget):
         f.confirmButton.clicked.connect(self.confirm)
         f.cancelButton.clicked.connect(self.cancelled.emit)
         self.model.changed.connect(self._update_counts)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, activated=self.confirm,
+                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence("Escape"), self, activated=self.cancelled.emit,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        f.confirmButton.setToolTip("Ctrl+Enter：确认登记")
         self.org_id: str | None = None
         self.photo_paths: list[Path] = []
         self._linked: dict = {}
