@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
 # Characters read differently as surnames than in ordinary text.
 _SURNAMES = {
     "单": "shan", "曾": "zeng", "解": "xie", "仇": "qiu", "朴": "piao", "查": "zha",
@@ -16,8 +14,16 @@ _SURNAMES = {
 }
 
 
+def _pypinyin():
+    # pypinyin loads its dictionaries on import (~0.2 s): only when a name is first converted.
+    import pypinyin
+
+    return pypinyin
+
+
 @lru_cache(maxsize=65536)
 def name_syllables(name: str) -> tuple[str, ...]:
+    lazy_pinyin = _pypinyin().lazy_pinyin
     name = (name or "").strip()
     for length in (2, 1):
         head = name[:length]
@@ -43,4 +49,5 @@ def full(name: str) -> str:
 
 def text_initials(text: str) -> str:
     """Initials of any Chinese text (branch names)."""
-    return "".join(p[0] for p in lazy_pinyin(text or "", style=Style.NORMAL, errors="ignore") if p)
+    pp = _pypinyin()
+    return "".join(p[0] for p in pp.lazy_pinyin(text or "", style=pp.Style.NORMAL, errors="ignore") if p)

@@ -25,7 +25,6 @@ The round's publicity sheet (公示) is built by dangjian_desktop.reports.round_
 
 from .dashboard import Dashboard, DashboardRow, dashboard
 from .evidence import Evidence, add_evidence, evidence_data, list_evidence, remove_evidence, save_evidence_as
-from .excel_forms import FormImportReport, export_form, export_forms, import_form, save_error_report
 from .lots import LotDraw, current_lots, derangement, draw_lots, lots_pdf, verify_lots
 from .rectification import (STATUSES, Rectification, add_rectification, close_rectification,
                             list_rectifications, overdue_rectifications, reopen_rectification,
@@ -40,3 +39,18 @@ from .workdays import Calendar, Holiday, calendar, holidays, remove_holiday, res
 from .workflow import (Adjustment, Appeal, HistoryEntry, Window, adjust_score, adjust_veto, adjustments,
                        allowed_moves, appeal_window, appeals, confirm, confirm_round, history, lodge_appeal, move,
                        move_many, resolve_appeal, start_publicity)
+
+
+_LAZY = {name: "excel_forms" for name in
+         ("FormImportReport", "export_form", "export_forms", "import_form", "save_error_report")}
+
+
+def __getattr__(name: str):
+    # Excel forms pull in openpyxl (slow to import): loaded when first used, not at start-up.
+    if name in _LAZY:
+        from importlib import import_module
+
+        value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,13 +1,27 @@
-"""花名册 (member roster) Excel import and export, the import template and the error report."""
+"""花名册 (member roster) Excel import and export, the import template and the error report.
 
-from .dateparse import ParsedDate, parse_date
-from .export import export_roster
-from .header import SheetLayout, detect
-from .importer import ImportOptions, RosterImport, SheetPreview, import_roster, preview_file
-from .report import ImportReport, MemberChange, Problem, save_error_report
-from .template import write_template
+The names below are loaded on first use (PEP 562): openpyxl and calamine take a noticeable
+part of a second to import, and the app should not pay that at start-up.
+"""
 
-__all__ = [
-    "ParsedDate", "parse_date", "export_roster", "SheetLayout", "detect", "ImportOptions", "RosterImport", "SheetPreview", "preview_file",
-    "import_roster", "ImportReport", "MemberChange", "Problem", "save_error_report", "write_template",
-]
+from importlib import import_module
+
+_WHERE = {
+    "ParsedDate": "dateparse", "parse_date": "dateparse",
+    "export_roster": "export",
+    "SheetLayout": "header", "detect": "header",
+    "ImportOptions": "importer", "RosterImport": "importer", "SheetPreview": "importer",
+    "import_roster": "importer", "preview_file": "importer",
+    "ImportReport": "report", "MemberChange": "report", "Problem": "report", "save_error_report": "report",
+    "write_template": "template",
+}
+
+__all__ = list(_WHERE)
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        value = getattr(import_module(f".{_WHERE[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

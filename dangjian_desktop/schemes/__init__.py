@@ -13,7 +13,6 @@ Public API (no Qt):
 """
 
 from .evaluate import Result, ScoreError, SectionResult, evaluate, evaluate_many, star_word
-from .excel import export_xlsx, import_xlsx
 from .model import (Award, Consequence, Item, Level, Quota, RatingRule, Resolution, Scheme, Section, Source,
                     Veto, copy_scheme, fmt_num, scheme_from_dict, scheme_to_dict)
 from .quotas import (Applied, QuotaEntry, QuotaFlag, YearRating, bonus_for, check_quotas, consequences_for,
@@ -30,3 +29,17 @@ __all__ = [
     "list_schemes", "load_scheme", "load_scheme_file", "save_user_scheme", "scheme_from_dict", "scheme_to_dict",
     "star_word", "town_consequences_for", "validate",
 ]
+
+
+def export_xlsx(*args, **kwargs):
+    """See `excel.export_xlsx` (imported on first use: openpyxl is slow to import)."""
+    from .excel import export_xlsx as impl
+
+    return impl(*args, **kwargs)
+
+
+def import_xlsx(*args, **kwargs):
+    """See `excel.import_xlsx` (imported on first use)."""
+    from .excel import import_xlsx as impl
+
+    return impl(*args, **kwargs)
