@@ -222,6 +222,22 @@ def _town_names(rng: random.Random, n: int) -> list[str]:
     return names
 
 
+def _office_settings(db: Database, office, rng: random.Random) -> None:
+    """What the publicity sheets print at the bottom: issuer and where to send objections."""
+    from .registry import set_setting
+
+    name = office["name"]
+    county = office["level"] == "county"
+    values = {
+        "publicity_issuer": f"中共{name}委员会" + ("组织部" if county else ""),
+        "publicity_contact_office": f"{name}委组织部" if county else f"{name}党委组织办",
+        "publicity_contact_phone": f"0359-{rng.randint(7000000, 7999999)}",
+        "publicity_contact_address": f"{name}人民政府大院{'组织部' if county else '党建办公室'}",
+    }
+    for key, value in values.items():
+        set_setting(db, key, value)
+
+
 def _module_exists(name: str) -> bool:
     try:
         return importlib.util.find_spec(name) is not None
@@ -263,6 +279,7 @@ def generate(db: Database, *, towns: int | None = None, seed: int = 1,
         with db.transaction("生成演示数据") as tx:
             say(f"生成 {office['name']}")
             gen.town(tx, office["id"], office["name"], root, office["id"])
+    _office_settings(db, office, rng)
     for module in EXTENSIONS:
         if _module_exists(module):
             say(f"生成 {module.rsplit('.', 2)[-2]} 演示数据")

@@ -105,3 +105,23 @@ def test_cli_works_where_pyside6_cannot_be_imported(tmp_path):
     assert r.returncode == 0, r.stderr
     r = run("--db", str(tmp_path / "q.sqlite"), "stats", "--json")
     assert json.loads(r.stdout)["offices"] == 1
+
+
+def test_settings_set_and_list(town_db, capsys):
+    assert main(["--db", str(town_db), "settings", "set", "publicity_contact_phone", "0898-63331234"]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(town_db), "settings", "list", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["publicity_contact_phone"] == "0898-63331234"
+
+
+def test_unknown_setting_is_refused_in_chinese(town_db, capsys):
+    assert main(["--db", str(town_db), "settings", "set", "colour", "red"]) != 0
+    assert "没有设置项" in capsys.readouterr().err
+
+
+def test_demo_office_can_print_its_publicity_sheet_at_once(town_db, tmp_path, capsys):
+    out = tmp_path / "公示.pdf"
+    year = json.loads((main(["--db", str(town_db), "rounds", "list", "--json"]), capsys.readouterr().out)[1])
+    done = [r["year"] for r in year if r["state"] == "确定"]
+    assert main(["--db", str(town_db), "report", "publicity", "--round", str(max(done)), "--out", str(out)]) == 0
+    assert out.stat().st_size > 10_000
