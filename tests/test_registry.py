@@ -212,3 +212,13 @@ def test_lost_contact_member(db, branch):
     reg.change_status(db, ids[1], event="失联", date="2025-06-01")
     ws = [w for w in reg.compute_warnings(db) if w.code == "lost_contact"]
     assert [w.member_id for w in ws] == [ids[1]] and "2025年6月1日" in ws[0].message
+
+
+@pytest.mark.parametrize("phone, ok", [("0359-7651234", True), ("13912345678", True), ("12345", False),
+                                       ("电话", False)])
+def test_org_phone_is_checked(db, root, phone, ok):
+    if ok:
+        reg.add_org(db, parent_id=root, name="南村党支部", org_type="党支部", kind="村", phone=phone)
+    else:
+        with pytest.raises(ValidationError, match="联系电话"):
+            reg.add_org(db, parent_id=root, name="南村党支部", org_type="党支部", kind="村", phone=phone)

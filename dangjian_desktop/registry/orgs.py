@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from .. import dates
 from ..db import Database
 from ..errors import UserError, ValidationError
+from .validation import _PHONE
 
 ORG_TYPES = ("党委", "党总支", "党支部", "党小组")
 KINDS = ("村", "社区", "机关", "事业单位", "企业", "社会组织", "网格")
@@ -62,6 +63,10 @@ def _check_org(db: Database, values: dict, org_id: str | None = None) -> dict:
     if v.get("founded_on"):
         if not dates.is_iso_date(v["founded_on"]):
             err["founded_on"] = "成立日期格式应为2020-07-01"
+    if v.get("phone"):
+        v["phone"] = str(v["phone"]).strip().replace(" ", "")
+        if not _PHONE.match(v["phone"]):
+            err["phone"] = "联系电话应为11位手机号或带区号的固定电话（如0359-7651234）"
     if parent is not None:
         v["office_id"] = parent["office_id"]
     if org_id and v.get("parent_id") and v["parent_id"] in subtree_ids(db, org_id):
