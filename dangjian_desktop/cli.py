@@ -29,6 +29,7 @@ _ARGPARSE_ZH = {
     "positional arguments": "位置参数",
     "options": "选项",
     "show this help message and exit": "显示帮助并退出",
+    "show program's version number and exit": "显示版本号并退出",
     "the following arguments are required: %s": "缺少必需的参数：%s",
     "unrecognized arguments: %s": "无法识别的参数：%s",
     "expected one argument": "需要一个值",
@@ -97,7 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
             p.set_defaults(func=lambda ctx, p=p: (p.print_help(), 2)[1])
         return groups[name]
 
-    for name in command_modules():
+    # The registry's commands (init, demo, stats …) first: that is where a new user starts.
+    for name in sorted(command_modules(), key=lambda n: (n != "registry", n)):
         importlib.import_module(f".commands.{name}", __package__).register(sub, group)
     return parser
 
