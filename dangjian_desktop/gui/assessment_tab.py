@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QBrush
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QMenu, QPushButton, QSplitter, QStackedWidget, QTableView, QTabWidget,
@@ -20,8 +20,7 @@ from ..assessment import rounds as rounds_api
 from ..assessment import workflow as wf
 from ..db import Database
 from ..errors import UserError
-from ..registry.offices import local_office
-from .assessment_common import (AMBER, LIGHT_AMBER, LIGHT_RED, RED, MessageHost, Task, close_dialog, cn_date,
+from .assessment_common import (AMBER, LIGHT_AMBER, LIGHT_RED, RED, RoundTab, Task, close_dialog, cn_date,
                                 open_dialog, slot)
 from .assessment_sheet import SheetEditor
 
@@ -141,22 +140,18 @@ class DashboardFilter(QSortFilterProxyModel):
         return True
 
 
-class AssessmentTab(QWidget, MessageHost):
+class AssessmentTab(QWidget, RoundTab):
     """考核检查: rounds (dashboard + sheet editor) | 评分方案."""
 
+    TAB_TITLE = "考核检查"
+    NO_ROUNDS_HTML = "<h3>还没有考核轮次</h3><p>点击“新建轮次”，选择年度、评分方案和参加考核的党支部。</p>"
     refreshed = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         QWidget.__init__(self, parent)
-        self.db: Database | None = None
-        self.current_dialog: Any = None
-        self.current_message = None
-        self.task: Task | None = None
+        self._init_round_tab()
         self.dash_task: Task | None = None
         self._dash_again = False
-        self.last_timings: dict[str, float] = {}
-        self._round_id: str | None = None
-        self._seen_tx: int | None = None
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.timeout.connect(self._deferred_refresh)
@@ -292,44 +287,23 @@ class AssessmentTab(QWidget, MessageHost):
         self.problems_filter.currentIndexChanged.connect(self._apply_filter)
 
     # ================================================================== database
-    def set_database(self, db: Database | None) -> None:
+    def _release_database(self) -> None:
         self._refresh_timer.stop()
-        if self.task is not None or getattr(self, "dash_task", None) is not None:
-            QThreadPool.globalInstance().waitForDone(10000)  # nothing may read the old database after it closes
+        self._wait_for_tasks()
         self._pending_full = False
         close_dialog(self)
         close_dialog(self.editor)
-        self.db = db
-        self._round_id = None
+
+    def _clear_views(self) -> None:
         self.editor.set_sheet(None, None)
         self.dash_model.set_rows([])
-        if db is None:
-            self._show_empty("<h3>未打开数据库</h3>")
-            self._fill_rounds()
-            self._update_actions()
-            return
-        try:
-            local_office(db)
-        except UserError as e:
-            self.db = None
-            self._show_empty(f"<h3>无法显示考核检查</h3><p>{e.message}</p>")
-            self._update_actions()
-            return
-        self._seen_tx = self._tx_mark()
+
+    def _open_rounds(self) -> None:
         self._fill_rounds()
         self._update_actions()
 
-    def _tx_mark(self) -> int | None:
-        return self.db.scalar("SELECT max(id) FROM tx_log") if self.db is not None else None
-
-    def on_data_changed(self, tables: set[str] | None = None) -> None:
+    def _tables_changed(self, tables: set[str] | None) -> None:
         """After a committed unit of work: re-read what changed (the sheet being typed into stays as it is)."""
-        if self.db is None:
-            return
-        mark = self._tx_mark()
-        if mark == self._seen_tx:
-            return
-        self._seen_tx = mark
         if tables and not (set(tables) & ASSESSMENT_TABLES):
             if set(tables) & {"org", "office"}:
                 self._fill_rounds(keep=self._round_id)
@@ -348,36 +322,19 @@ class AssessmentTab(QWidget, MessageHost):
         else:
             self.refresh_dashboard_in_background()
 
-    def _show_empty(self, html: str) -> None:
-        self.empty_label.setText(html)
-        self.stack.setCurrentIndex(0)
-
     # ================================================================== rounds
-    @property
-    def round_id(self) -> str | None:
-        return self._round_id
+    def _round_label(self, r: rounds_api.Round) -> str:
+        return f"{r.title}（{r.scheme_name}，{r.branch_count} 个党组织，{r.state}）"
 
     def _fill_rounds(self, keep: str | None = None) -> None:
         self._refresh_timer.stop()
         self._pending_full = False
-        combo = self.round_combo
-        combo.blockSignals(True)
-        combo.clear()
-        rounds = rounds_api.list_rounds(self.db) if self.db is not None else []
-        for r in rounds:
-            combo.addItem(f"{r.title}（{r.scheme_name}，{r.branch_count} 个党组织，{r.state}）", r.id)
-        combo.blockSignals(False)
-        if not rounds:
-            self._round_id = None
-            self.round_info.clear()
-            if self.db is not None:
-                self._show_empty("<h3>还没有考核轮次</h3><p>点击“新建轮次”，选择年度、评分方案和参加考核的党支部。</p>")
-            self.editor.set_sheet(self.db, None)
-            self._update_actions()
-            return
-        i = combo.findData(keep) if keep else -1
-        combo.setCurrentIndex(i if i >= 0 else 0)
-        self.select_round(combo.currentData(), force=True)
+        super()._fill_rounds(keep)
+
+    def _no_rounds(self) -> None:
+        self.round_info.clear()
+        super()._no_rounds()
+        self.editor.set_sheet(self.db, None)
 
     def _round_picked(self, _index: int) -> None:
         self.select_round(self.round_combo.currentData())
@@ -389,13 +346,7 @@ class AssessmentTab(QWidget, MessageHost):
         if round_id == self._round_id and not force:
             return
         keep_sheet = self.editor.sheet_id if round_id == self._round_id else None
-        self._round_id = round_id
-        i = self.round_combo.findData(round_id)
-        if i >= 0 and self.round_combo.currentIndex() != i:
-            self.round_combo.blockSignals(True)
-            self.round_combo.setCurrentIndex(i)
-            self.round_combo.blockSignals(False)
-        self.stack.setCurrentIndex(1)
+        self._enter_round(round_id)
         self._show_round_info()
         self.refresh_dashboard()
         if keep_sheet and self.dash_model.row_of(keep_sheet) >= 0:
@@ -724,16 +675,10 @@ class AssessmentTab(QWidget, MessageHost):
         open_dialog(self, dlg)
 
     # ---- background work ----------------------------------------------------------------------
-    def run_task(self, label: str, fn, on_done) -> Task:
+    def _task_started(self) -> None:
         """Long work off the GUI thread; the tab is disabled meanwhile so nothing writes in between."""
         self.setEnabled(False)
 
-        def finished() -> None:
-            self.setEnabled(True)
-            if self.task is task:
-                self.task = None
-
-        task = Task(self, label, fn, on_done)
-        task.finished.connect(finished)
-        self.task = task
-        return task
+    def _task_ended(self, task: Task) -> None:
+        self.setEnabled(True)
+        super()._task_ended(task)

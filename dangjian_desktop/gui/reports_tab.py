@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (QAbstractTableModel, QBuffer, QByteArray, QIODevice, QModelIndex, QSortFilterProxyModel,
-                            Qt, QThreadPool, Signal)
+                            Qt, Signal)
 from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFileDialog, QHBoxLayout,
                                QHeaderView, QLabel, QListWidget, QListWidgetItem, QPushButton, QSplitter,
@@ -19,10 +19,8 @@ from ..assessment import rectification as rect_api
 from ..assessment import rounds as rounds_api
 from ..assessment.results import BranchRating, RoundRating, rate_round
 from ..db import Database
-from ..errors import UserError
-from ..registry.offices import local_office
-from .assessment_common import (AMBER, GREEN, GREY, LIGHT_AMBER, LIGHT_RED, RED, MessageHost, Task, close_dialog,
-                                cn_date, fmt_score, open_dialog, slot)
+from .assessment_common import (AMBER, GREEN, GREY, LIGHT_AMBER, LIGHT_RED, RED, RoundTab, Task, cn_date,
+                                fmt_score, open_dialog, slot)
 from .assessment_dialogs import CloseRectificationDialog, RectificationDialog, iso_of, set_date
 
 try:  # QtPdf comes with the pyside6-pdf wheel; without it the sheet can still be saved
@@ -232,24 +230,20 @@ class LedgerModel(QAbstractTableModel):
         return None
 
 
-class ReportsTab(QWidget, MessageHost):
+class ReportsTab(QWidget, RoundTab):
     """结果报告: 评定结果 | 整改台账 | 公示表."""
 
+    TAB_TITLE = "结果报告"
+    NO_ROUNDS_HTML = "<h3>还没有考核轮次</h3><p>请先在“考核检查”中新建轮次并录入评分。</p>"
     rated = Signal()  # the results table was refreshed
     preview_ready = Signal()  # the publicity preview was rebuilt (or failed: see preview_error)
 
     def __init__(self, parent: QWidget | None = None):
         QWidget.__init__(self, parent)
-        self.db: Database | None = None
-        self.current_dialog: Any = None
-        self.current_message = None
-        self.task: Task | None = None
+        self._init_round_tab()
         self.rating: RoundRating | None = None
         self.pdf_bytes: bytes | None = None
         self.preview_error: str | None = None
-        self.last_timings: dict[str, float] = {}
-        self._round_id: str | None = None
-        self._seen_tx: int | None = None
         self._stale = False
         self._pdf_buffer: QBuffer | None = None
         self._build()
@@ -431,41 +425,13 @@ class ReportsTab(QWidget, MessageHost):
         self.tabs.currentChanged.connect(self._tab_shown)
 
     # ================================================================== database
-    def set_database(self, db: Database | None) -> None:
-        close_dialog(self)
-        if self.task is not None or getattr(self, "dash_task", None) is not None:
-            QThreadPool.globalInstance().waitForDone(10000)  # nothing may read the old database after it closes
-        self.db = db
-        self._round_id = None
+    def _clear_views(self) -> None:
         self.rating = None
         self.results_model.set_rating(None)
         self.ledger_model.set_rows([])
         self._clear_preview()
-        if db is None:
-            self._show_empty("<h3>未打开数据库</h3>")
-            self._fill_rounds()
-            self._update_actions()
-            return
-        try:
-            local_office(db)
-        except UserError as e:
-            self.db = None
-            self._show_empty(f"<h3>无法显示结果报告</h3><p>{e.message}</p>")
-            self._update_actions()
-            return
-        self._seen_tx = self._tx_mark()
-        self._fill_rounds()
 
-    def _tx_mark(self) -> int | None:
-        return self.db.scalar("SELECT max(id) FROM tx_log") if self.db is not None else None
-
-    def on_data_changed(self, tables: set[str] | None = None) -> None:
-        if self.db is None:
-            return
-        mark = self._tx_mark()
-        if mark == self._seen_tx:
-            return
-        self._seen_tx = mark
+    def _tables_changed(self, tables: set[str] | None) -> None:
         if tables and not (set(tables) & REPORT_TABLES):
             return
         if set(tables or ()) & {"assessment_round"} or not tables:
@@ -481,44 +447,15 @@ class ReportsTab(QWidget, MessageHost):
         if self._stale and self.db is not None and self._round_id:
             self.refresh()
 
-    def _show_empty(self, html: str) -> None:
-        self.empty_label.setText(html)
-        self.stack.setCurrentIndex(0)
-
     # ================================================================== rounds
-    @property
-    def round_id(self) -> str | None:
-        return self._round_id
-
-    def _fill_rounds(self, keep: str | None = None) -> None:
-        combo = self.round_combo
-        combo.blockSignals(True)
-        combo.clear()
-        rounds = rounds_api.list_rounds(self.db) if self.db is not None else []
-        for r in rounds:
-            combo.addItem(f"{r.title}（{r.scheme_name}，{r.state}）", r.id)
-        combo.blockSignals(False)
-        if not rounds:
-            self._round_id = None
-            if self.db is not None:
-                self._show_empty("<h3>还没有考核轮次</h3><p>请先在“考核检查”中新建轮次并录入评分。</p>")
-            self._update_actions()
-            return
-        i = combo.findData(keep) if keep else -1
-        combo.setCurrentIndex(i if i >= 0 else 0)
-        self.select_round(combo.currentData(), force=True)
+    def _round_label(self, r: rounds_api.Round) -> str:
+        return f"{r.title}（{r.scheme_name}，{r.state}）"
 
     @slot
     def select_round(self, round_id: str | None, *, force: bool = False) -> None:
         if round_id is None or (round_id == self._round_id and not force):
             return
-        self._round_id = round_id
-        i = self.round_combo.findData(round_id)
-        if i >= 0 and self.round_combo.currentIndex() != i:
-            self.round_combo.blockSignals(True)
-            self.round_combo.setCurrentIndex(i)
-            self.round_combo.blockSignals(False)
-        self.stack.setCurrentIndex(1)
+        self._enter_round(round_id)
         rnd = rounds_api.get_round(self.db, round_id)
         if rnd.publicity_start:
             self.start_edit.blockSignals(True)
@@ -849,17 +786,11 @@ class ReportsTab(QWidget, MessageHost):
         self.preview_button.setEnabled(has)
         self.save_pdf_button.setEnabled(has)
 
-    def run_task(self, label: str, fn, on_done, on_error=None) -> Task:
+    def _task_started(self) -> None:
         """Long work off the GUI thread (rating a county round, building a long PDF)."""
         self.refresh_button.setEnabled(False)
         self.preview_button.setEnabled(False)
 
-        def finished() -> None:
-            if self.task is task:
-                self.task = None
-            self._update_actions()
-
-        task = Task(self, label, fn, on_done, on_error)
-        task.finished.connect(finished)
-        self.task = task
-        return task
+    def _task_ended(self, task: Task) -> None:
+        super()._task_ended(task)
+        self._update_actions()
