@@ -285,7 +285,7 @@ def _photo(rng: random.Random, text_color: tuple) -> bytes:
 
 def populate(db: Database, rng: random.Random, today: dt.date) -> dict:
     """Write the demo rounds; returns counts."""
-    from .evidence import store_attachment
+    from ..attachments import store_attachment
 
     b = _Builder(db, rng, today)
     if not b.branches:

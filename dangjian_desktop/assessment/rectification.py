@@ -116,7 +116,7 @@ def update_rectification(db: Database, rect_id: str, *, problem: str | None = No
 def close_rectification(db: Database, rect_id: str, *, closed_on: str, note: str = "",
                         evidence: list[str] | None = None, actor: str | None = None) -> None:
     """销号: close an entry with the date, a note and evidence files (paths), in one unit of work."""
-    from .evidence import prepare_file, store_attachment
+    from ..attachments import prepare_file, store_attachment
 
     row = _get(db, rect_id)
     if row["status"] == "已销号":

@@ -305,12 +305,10 @@ def delete_round(db: Database, round_id: str, *, actor: str | None = None) -> No
             tx.delete("round_branch", sid)
         tx.delete("assessment_round", round_id)
         # Evidence files nothing links to any more go with the round.
-        from .evidence import _used_elsewhere
+        from ..attachments import discard_if_unused
 
         for att in attachments:
-            if not db.scalar("SELECT 1 FROM round_evidence WHERE attachment_id = ?", (att,)) \
-                    and not _used_elsewhere(db, att):
-                tx.delete("attachment", att)
+            discard_if_unused(tx, att)
 
 
 def round_branches(db: Database, round_id: str) -> list[RoundBranch]:

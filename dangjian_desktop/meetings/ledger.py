@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .. import dates
+from ..attachments import PHOTO_TYPES, discard_if_unused, prepare_file, store_attachment
 from ..db import Database, new_id
 from ..errors import UserError, ValidationError
-from ..points.batch import (EntryDraft, attachment_in_use, delete_meeting_rows, new_batch, prepare_entries,
-                            write_entries)
+from ..points.batch import EntryDraft, delete_meeting_rows, new_batch, prepare_entries, write_entries
 from ..points.catalogue import Item, ensure_catalogue, items
 from ..points.common import (ACTIVE_STATUSES, EXEMPT_FRAIL, check_date, check_unlocked, member_classes, operator,
                              owner_of_office)
@@ -186,8 +186,6 @@ def record_meeting(db: Database, *, org_id: str, meeting_type: str, date: str, a
     files = [Path(p) for p in photos]
     prepared = []
     if files:
-        from ..assessment.evidence import PHOTO_TYPES, prepare_file
-
         for f in files:
             if f.suffix.lower() not in PHOTO_TYPES:
                 raise UserError(f"“{f.name}”不是照片（可用：jpg、png 等图片）。")
@@ -206,8 +204,6 @@ def record_meeting(db: Database, *, org_id: str, meeting_type: str, date: str, a
                                                "owner": owner} for mid, s in attendance.items()])
         write_entries(tx, bid, rows)
         if prepared:
-            from ..assessment.evidence import store_attachment
-
             for n, (data, name, mime) in enumerate(prepared, start=1):
                 att = store_attachment(tx, data, name, mime)
                 tx.insert("meeting_photo", {"meeting_id": meeting_id, "attachment_id": att, "sort_order": n,
@@ -362,8 +358,6 @@ def member_attendance(db: Database, member_id: str, year: int) -> list:
 
 def add_photo(db: Database, meeting_id: str, path: str | Path, *, caption: str = "",
               actor: str | None = None) -> str:
-    from ..assessment.evidence import PHOTO_TYPES, prepare_file, store_attachment
-
     m = get_meeting(db, meeting_id)
     check_unlocked(db, m["office_id"], int(m["date"][:4]))
     path = Path(path)
@@ -402,5 +396,4 @@ def remove_photo(db: Database, photo_id: str, *, actor: str | None = None) -> No
     check_unlocked(db, row["office_id"], int(row["date"][:4]))
     with db.transaction("删除会议照片", actor=actor) as tx:
         tx.delete("meeting_photo", photo_id)
-        if not attachment_in_use(db, row["attachment_id"]):
-            tx.delete("attachment", row["attachment_id"])
+        discard_if_unused(tx, row["attachment_id"])

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from .. import dates
+from ..attachments import discard_if_unused
 from ..db import Database, Tx
 from ..errors import UserError, ValidationError
 from .catalogue import Item
@@ -121,18 +122,7 @@ def delete_meeting_rows(tx: Tx, meeting_id: str) -> None:
     tx.execute("DELETE FROM meeting_photo WHERE meeting_id = ?", (meeting_id,))
     tx.delete("meeting", meeting_id)
     for att in attachments:
-        if not attachment_in_use(db, att):
-            tx.delete("attachment", att)
-
-
-def attachment_in_use(db: Database, attachment_id: str) -> bool:
-    """Does any table still reference this attachment (through a foreign key)?"""
-    for (table,) in db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"):
-        for fk in db.query(f'PRAGMA foreign_key_list("{table}")'):
-            if fk["table"] == "attachment" and db.scalar(
-                    f'SELECT 1 FROM "{table}" WHERE "{fk["from"]}" = ? LIMIT 1', (attachment_id,)):
-                return True
-    return False
+        discard_if_unused(tx, att)
 
 
 # ---- preparing entries ----------------------------------------------------------------------

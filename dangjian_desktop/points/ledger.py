@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from .. import dates
+from ..attachments import discard_if_unused, store_file
 from ..db import Database
 from ..errors import UserError, ValidationError
 from ..registry.orgs import subtree_ids
-from .batch import Batch, EntryDraft, add_batch, attachment_in_use, get_batch
+from .batch import Batch, EntryDraft, add_batch, get_batch
 from .catalogue import ensure_catalogue, items
 from .common import ACTIVE_STATUSES, check_unlocked, fmt_points
 
@@ -48,13 +49,6 @@ class Entry:
                    r["meeting_id"], r["meeting_type"], r["attachment_id"] is not None, r["rev"])
 
 
-def _store_evidence(tx, path: str | Path) -> str:
-    from ..assessment.evidence import prepare_file, store_attachment
-
-    data, name, mime = prepare_file(path)
-    return store_attachment(tx, data, name, mime)
-
-
 def add_entry(db: Database, member_id: str, item_id: str, date: str, *, points: Any = None, note: str = "",
               evidence: str | Path | None = None, actor: str | None = None, today: dt.date | None = None) -> str:
     """Record one entry (its own batch, so 撤销上一批 takes it back). Returns the entry id."""
@@ -72,7 +66,7 @@ def add_entry(db: Database, member_id: str, item_id: str, date: str, *, points: 
         rows, scopes = prepare_entries(db, [draft], today=today)
         office_id, year = next(iter(scopes))
         with db.transaction(title, actor=actor) as tx:
-            rows[0]["attachment_id"] = _store_evidence(tx, evidence)
+            rows[0]["attachment_id"] = store_file(tx, evidence)
             bid = new_batch(tx, office_id=office_id, org_id=m["org_id"], year=year, kind="录入", title=title,
                             row_count=1)
             write_entries(tx, bid, rows)
@@ -103,8 +97,7 @@ def delete_entry(db: Database, entry_id: str, *, actor: str | None = None) -> No
     name = db.scalar("SELECT name FROM member WHERE id = ?", (row["member_id"],)) or ""
     with db.transaction(f"删除积分记录 {name} {row['code']} {fmt_points(row['points'], signed=True)}", actor=actor) as tx:
         tx.delete("points_entry", entry_id)
-        if row["attachment_id"] and not attachment_in_use(db, row["attachment_id"]):
-            tx.delete("attachment", row["attachment_id"])
+        discard_if_unused(tx, row["attachment_id"])
 
 
 def set_evidence(db: Database, entry_id: str, path: str | Path | None, *, actor: str | None = None) -> None:
@@ -113,10 +106,10 @@ def set_evidence(db: Database, entry_id: str, path: str | Path | None, *, actor:
     check_unlocked(db, row["office_id"], row["year"])
     old = row["attachment_id"]
     with db.transaction("更换积分佐证材料" if path else "删除积分佐证材料", actor=actor) as tx:
-        new = _store_evidence(tx, path) if path else None
+        new = store_file(tx, path) if path else None
         tx.update("points_entry", entry_id, {"attachment_id": new})
-        if old and old != new and not attachment_in_use(db, old):
-            tx.delete("attachment", old)
+        if old != new:
+            discard_if_unused(tx, old)
 
 
 def evidence(db: Database, entry_id: str) -> tuple[str, str, bytes] | None:
