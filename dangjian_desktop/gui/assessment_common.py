@@ -17,9 +17,9 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMessageBox, QP
 from .. import dates
 from ..assessment import rounds as rounds_api
 from ..db import Database
-from ..errors import UserError, ValidationError
-from ..paths import user_data_dir
+from ..errors import UserError
 from ..registry.offices import local_office
+from .errors import error_text
 from .forms import load_form
 
 log = logging.getLogger(__name__)
@@ -74,30 +74,6 @@ def normalise_date_text(text: str | None) -> str | None:
         year, month, day = m.group(1), int(m.group(2)), m.group(3)
         return f"{year}-{month:02d}" + (f"-{int(day):02d}" if day else "")
     return t
-
-
-def error_text(exc: BaseException) -> str:
-    """What the clerk reads for an exception: a UserError's message, or a short apology for a bug."""
-    if isinstance(exc, ValidationError) and exc.errors:
-        return "请修改以下内容：\n" + "\n".join(f"• {m}" for m in exc.errors.values())
-    if isinstance(exc, UserError):
-        return exc.message
-    path = _log_exception(exc)
-    return f"程序内部错误（{type(exc).__name__}），数据没有被修改。" + (f"\n详情已记录在：{path}" if path else "")
-
-
-def _log_exception(exc: BaseException) -> str:
-    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-    log.error("unexpected error\n%s", text)
-    try:
-        d = user_data_dir() / "logs"
-        d.mkdir(parents=True, exist_ok=True)
-        path = d / "gui-error.log"
-        with path.open("a", encoding="utf-8") as f:
-            f.write(text + "\n")
-        return str(path)
-    except OSError:
-        return ""
 
 
 class MessageHost:

@@ -16,8 +16,13 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-def log_bug() -> str:
-    text = traceback.format_exc()
+def log_bug(exc: BaseException | None = None) -> str:
+    """Write a bug's traceback (`exc`, or the exception being handled) to the log and to
+    logs/gui-error.log in the user data folder; return that file's path ('' if it cannot be written)."""
+    if exc is None:
+        text = traceback.format_exc()
+    else:
+        text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
     log.error("unexpected error\n%s", text)
     try:
         d = user_data_dir() / "logs"
@@ -30,15 +35,28 @@ def log_bug() -> str:
         return ""
 
 
+def bug_text(exc: BaseException, sep: str = "\n") -> str:
+    """A bug logged (see log_bug) and told as a short apology naming the log file."""
+    path = log_bug(exc)
+    return f"程序内部错误（{type(exc).__name__}），数据没有被修改。" + (f"{sep}详情已记录在：{path}" if path else "")
+
+
+def error_text(exc: BaseException, *, blank_line: bool = False, list_from: int = 1) -> str:
+    """What the clerk reads for an exception: a UserError's message, or a short apology for a bug.
+
+    A ValidationError with at least `list_from` field messages is shown as a bulleted list under
+    "请修改以下内容：" (with an empty line between them when `blank_line`).
+    """
+    if isinstance(exc, ValidationError) and exc.errors and len(exc.errors) >= list_from:
+        head = "请修改以下内容：\n\n" if blank_line else "请修改以下内容：\n"
+        return head + "\n".join(f"• {m}" for m in exc.errors.values())
+    if isinstance(exc, UserError):
+        return exc.message
+    return bug_text(exc)
+
+
 def show_error(parent: QWidget | None, exc: BaseException, title: str = "操作未完成") -> None:
-    if isinstance(exc, ValidationError) and exc.errors:
-        text = "请修改以下内容：\n\n" + "\n".join(f"• {m}" for m in exc.errors.values())
-    elif isinstance(exc, UserError):
-        text = exc.message
-    else:
-        path = log_bug()
-        text = f"程序内部错误（{type(exc).__name__}），数据没有被修改。" + (f"\n详情已记录在：{path}" if path else "")
-    QMessageBox.warning(parent, title, text)
+    QMessageBox.warning(parent, title, error_text(exc, blank_line=True))
 
 
 def guarded(parent_attr: str = "self") -> Callable:

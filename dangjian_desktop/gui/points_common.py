@@ -13,8 +13,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QDateEdit, QMessageBox, QWidget
 
 from .. import dates
-from ..errors import UserError, ValidationError
-from .errors import log_bug
+from . import errors
 
 RED = QColor("#c62828")
 GREEN = QColor("#2e7d32")
@@ -44,12 +43,8 @@ def fit(view, max_width: int = 300) -> None:
 
 
 def error_text(exc: BaseException) -> str:
-    if isinstance(exc, ValidationError) and exc.errors and len(exc.errors) > 1:
-        return "请修改以下内容：\n" + "\n".join(f"• {m}" for m in exc.errors.values())
-    if isinstance(exc, UserError):
-        return exc.message
-    path = log_bug()
-    return f"程序内部错误（{type(exc).__name__}），数据没有被修改。" + (f"\n详情已记录在：{path}" if path else "")
+    """A single field message is shown as it is, several as a list."""
+    return errors.error_text(exc, list_from=2)
 
 
 def stars_text(stars: int | None) -> str:

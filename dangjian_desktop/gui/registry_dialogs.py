@@ -25,7 +25,7 @@ from ..registry.orgs import (ALLOWED_PARENTS, KINDS, ORG_TYPES, ROLES, add_commi
                              committee, current_term, end_committee_member, extend_term, start_term,
                              update_org)
 from ..registry.validation import FIELD_LABELS
-from .errors import log_bug
+from .errors import bug_text
 from .forms import load_form
 
 # ---- small helpers -------------------------------------------------------------------
@@ -214,9 +214,7 @@ class FormDialog(QObject):
             self.show_errors({"": e.message})
             return
         except Exception as e:  # noqa: BLE001 - a bug must not close the dialog silently
-            path = log_bug()
-            self.show_errors({"": f"程序内部错误（{type(e).__name__}），数据没有被修改。"
-                                  + (f"详情已记录在：{path}" if path else "")})
+            self.show_errors({"": bug_text(e, sep="")})
             return
         self.dialog.accept()
         self.saved.emit(self.result_id)

@@ -18,12 +18,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QFormLayout, QGroup
 
 from .. import dates, pinyin
 from ..db import Database
-from ..errors import UserError, ValidationError
+from ..errors import UserError
 from ..registry import offices as office_api
 from ..registry.members import ACTIVE_STATUSES
 from ..registry.orgs import committee, current_term, delete_org
 from ..registry.warnings import LABELS, compute_warnings
-from .errors import log_bug
+from .errors import error_text
 from .member_model import COLUMNS, MemberTableModel
 from .registry_dialogs import (CommitteeMemberDialog, HistoryDialog, MemberDialog, OrgDialog, RemoveMemberDialog,
                                StatusDialog, TermDialog, TransferDialog, available_events, term_text)
@@ -987,14 +987,7 @@ class RegistryTab(QWidget):
             self.show_error(e)
 
     def show_error(self, exc: BaseException, title: str = "操作未完成") -> None:
-        if isinstance(exc, ValidationError) and exc.errors:
-            text = "请修改以下内容：\n\n" + "\n".join(f"• {m}" for m in exc.errors.values())
-        elif isinstance(exc, UserError):
-            text = exc.message
-        else:
-            path = log_bug()
-            text = f"程序内部错误（{type(exc).__name__}），数据没有被修改。" + (f"\n详情已记录在：{path}" if path else "")
-        self.show_message(title, text, QMessageBox.Icon.Warning)
+        self.show_message(title, error_text(exc, blank_line=True), QMessageBox.Icon.Warning)
 
     def show_message(self, title: str, text: str, icon: QMessageBox.Icon = QMessageBox.Icon.Information) -> None:
         box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)
