@@ -19,6 +19,7 @@ from ..assessment import rounds as rounds_api
 from ..db import Database
 from ..errors import UserError
 from ..registry.offices import local_office
+from .common import close_dialog, open_dialog  # noqa: F401 - the round tabs import them from here
 from .errors import error_text
 from .forms import load_form
 
@@ -210,44 +211,6 @@ class FormDialog(QObject):
 
     def save(self) -> Any:  # pragma: no cover - every subclass defines it
         raise NotImplementedError
-
-
-def open_dialog(host: Any, wrapper: Any, on_saved: Callable[[Any], None] | None = None) -> Any:
-    """Open a FormDialog (or a plain QDialog) window-modally without blocking.
-
-    `host.current_dialog` holds it while it is open; `on_saved(result)` runs after OK.
-    """
-    close_dialog(host)
-    dialog = wrapper.dialog if hasattr(wrapper, "dialog") else wrapper
-    host.current_dialog = wrapper
-
-    def finished(_result: int) -> None:
-        if host.current_dialog is wrapper:
-            host.current_dialog = None
-        dialog.deleteLater()
-        if wrapper is not dialog:
-            wrapper.deleteLater()
-
-    dialog.finished.connect(finished)
-    saved = getattr(wrapper, "saved", None)
-    if saved is not None and on_saved is not None:
-        def after(result: Any) -> None:
-            try:
-                on_saved(result)
-            except Exception as e:  # noqa: BLE001
-                host.show_error(e)
-
-        saved.connect(after)
-    dialog.open()
-    return wrapper
-
-
-def close_dialog(host: Any) -> None:
-    current = getattr(host, "current_dialog", None)
-    if current is not None:
-        dialog = getattr(current, "dialog", current)
-        host.current_dialog = None
-        dialog.reject()
 
 
 # ---- background work -----------------------------------------------------------------------

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any, Callable, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QDateEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QDateEdit
 
 from .. import dates
-from . import errors
+from . import common, errors
+from .common import slot  # noqa: F401 - the points pages import it from here
 
 RED = QColor("#c62828")
 GREEN = QColor("#2e7d32")
@@ -141,60 +141,7 @@ def _sortable(value: Any) -> tuple:
     return (0, str(value)) if not isinstance(value, tuple) else (0, value)
 
 
-class Messages:
-    """Non-blocking message and question boxes for a widget (tests find them as .message_box)."""
+class Messages(common.Messages):
+    """Message boxes of the 党员积分 tab: a single field message is shown as it is."""
 
-    message_box: QMessageBox | None = None
-
-    def show_error(self, exc: BaseException, title: str = "操作未完成") -> None:
-        self.show_message(title, error_text(exc), QMessageBox.Icon.Warning)
-
-    def show_message(self, title: str, text: str, icon: QMessageBox.Icon = QMessageBox.Icon.Information) -> None:
-        parent = self if isinstance(self, QWidget) else None
-        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
-        box.button(QMessageBox.StandardButton.Ok).setText("确定")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.message_box = box
-        box.finished.connect(lambda _r: self._box_done(box))
-        box.open()
-
-    def confirm(self, title: str, text: str, on_yes: Callable[[], None], yes_text: str = "确定") -> QMessageBox:
-        parent = self if isinstance(self, QWidget) else None
-        box = QMessageBox(QMessageBox.Icon.Question, title, text,
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
-        box.button(QMessageBox.StandardButton.Yes).setText(yes_text)
-        box.button(QMessageBox.StandardButton.No).setText("取消")
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.message_box = box
-
-        def done(result: int) -> None:
-            self._box_done(box)
-            if result == QMessageBox.StandardButton.Yes:
-                try:
-                    on_yes()
-                except Exception as e:  # noqa: BLE001 - never raise into the event loop
-                    self.show_error(e)
-
-        box.finished.connect(done)
-        box.open()
-        return box
-
-    def _box_done(self, box: QMessageBox) -> None:
-        if self.message_box is box:
-            self.message_box = None
-
-
-def slot(fn: Callable) -> Callable:
-    """A slot that shows a UserError (or a bug) in a message box instead of raising into Qt."""
-
-    @wraps(fn)
-    def wrapper(self, *args, **kwargs):
-        try:
-            return fn(self, *args, **kwargs)
-        except Exception as e:  # noqa: BLE001
-            owner = getattr(self, "tab", None) or self
-            owner.show_error(e)
-            return None
-
-    return wrapper
+    ERROR_STYLE = {"list_from": 2}

@@ -24,6 +24,7 @@ from ..points.batch import undo_last_batch, undoable_batch
 from ..points.common import fmt_points, town_offices
 from ..points.ledger import (delete_entry, evidence, export_ledger_xlsx, import_ledger_xlsx, list_entries)
 from ..points.totals import member_breakdown, totals
+from .common import close_dialog
 from .points_common import (ALIGN_CENTER, ALIGN_RIGHT, GREEN, GREY, RED, Col, Messages, RowsModel, fit, slot,
                             stars_text)
 from .points_dialogs import EntryDialog, ItemDialog
@@ -516,7 +517,7 @@ class PointsTab(QWidget, Messages):
 
     # ---- selection -------------------------------------------------------------------------------
     def set_database(self, db: Database | None) -> None:
-        self._close_dialog()
+        close_dialog(self)
         self.db = db
         self.office_id = None
         self.org_id = None
@@ -661,7 +662,7 @@ class PointsTab(QWidget, Messages):
 
     # ---- dialogs ----------------------------------------------------------------------------------------
     def open_dialog(self, wrapper) -> Any:
-        self._close_dialog()
+        close_dialog(self)
         dialog = wrapper.dialog
         self.current_dialog = wrapper
 
@@ -675,12 +676,6 @@ class PointsTab(QWidget, Messages):
             saved.connect(lambda _r: self.data_written())
         wrapper.open()
         return wrapper
-
-    def _close_dialog(self) -> None:
-        if self.current_dialog is not None:
-            dialog = self.current_dialog.dialog
-            self.current_dialog = None
-            dialog.reject()
 
     @slot
     def undo_last(self, *_args) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from functools import wraps
 from typing import Any, Callable
 
 from PySide6.QtCore import (QAbstractItemModel, QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, QTimer,
@@ -23,7 +22,7 @@ from ..registry import offices as office_api
 from ..registry.members import ACTIVE_STATUSES
 from ..registry.orgs import committee, current_term, delete_org
 from ..registry.warnings import LABELS, compute_warnings
-from .errors import error_text
+from .common import Messages, close_dialog, open_dialog, slot
 from .member_model import COLUMNS, MemberTableModel
 from .registry_dialogs import (CommitteeMemberDialog, HistoryDialog, MemberDialog, OrgDialog, RemoveMemberDialog,
                                StatusDialog, TermDialog, TransferDialog, available_events, term_text)
@@ -35,20 +34,6 @@ SEARCH_DELAY_MS = 120  # light debounce: typing stays smooth, results follow wit
 KEY_ROLE = Qt.ItemDataRole.UserRole
 RED = QColor("#c62828")
 AMBER = QColor("#b26a00")
-
-
-def _slot(fn: Callable) -> Callable:
-    """A slot that shows a UserError (or a bug) in a non-blocking message box instead of raising into Qt."""
-
-    @wraps(fn)
-    def wrapper(self, *args, **kwargs):
-        try:
-            return fn(self, *args, **kwargs)
-        except Exception as e:  # noqa: BLE001 - never raise into the event loop
-            self.show_error(e)
-            return None
-
-    return wrapper
 
 
 class WarningModel(QAbstractTableModel):
@@ -210,9 +195,10 @@ class OrgTreeModel(QAbstractItemModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
-class RegistryTab(QWidget):
+class RegistryTab(QWidget, Messages):
     """组织台账: the tree of organisations, the selected one's details, its members, the warnings."""
 
+    ERROR_STYLE = {"blank_line": True}
     refreshed = Signal()  # after the tab re-read the database (tests wait on it)
 
     def __init__(self, parent: QWidget | None = None):
@@ -501,7 +487,7 @@ class RegistryTab(QWidget):
         started = time.perf_counter()
         self.db = db
         self._seen_tx = None
-        self._close_dialog()
+        close_dialog(self)
         self.member_model.set_database(None)
         if db is None:
             self.stack.setCurrentIndex(0)
@@ -913,7 +899,7 @@ class RegistryTab(QWidget):
     def warning_count(self) -> int:
         return len(self._all_warnings)
 
-    @_slot
+    @slot
     def open_warning(self, index: QModelIndex) -> None:
         """Double-click on a warning: a member's opens their edit dialog, others select the organisation."""
         if not index.isValid():
@@ -953,30 +939,13 @@ class RegistryTab(QWidget):
 
     # ================================================================== dialogs
     def _open(self, wrapper: Any, on_saved: Callable[[Any], None] | None = None) -> Any:
-        """Open a dialog window-modally without blocking; `current_dialog` holds it while it is open."""
-        self._close_dialog()
-        dialog = wrapper.dialog if hasattr(wrapper, "dialog") else wrapper
-        self.current_dialog = wrapper
-
-        def finished(_result: int) -> None:
-            if self.current_dialog is wrapper:
-                self.current_dialog = None
-            dialog.deleteLater()
-            if wrapper is not dialog:
-                wrapper.deleteLater()
-
-        dialog.finished.connect(finished)
+        """Open a dialog window-modally without blocking; `current_dialog` holds it while it is open.
+        After it saved (or removed), the tab re-reads the registry, then `on_saved(result)` runs."""
+        open_dialog(self, wrapper)
         saved = getattr(wrapper, "saved", None) or getattr(wrapper, "removed", None)
         if saved is not None:
             saved.connect(lambda result: self._after_save(result, on_saved))
-        dialog.open()
         return wrapper
-
-    def _close_dialog(self) -> None:
-        if self.current_dialog is not None:
-            dialog = getattr(self.current_dialog, "dialog", self.current_dialog)
-            self.current_dialog = None
-            dialog.reject()
 
     def _after_save(self, result: Any, then: Callable[[Any], None] | None) -> None:
         try:
@@ -985,17 +954,6 @@ class RegistryTab(QWidget):
                 then(result)
         except Exception as e:  # noqa: BLE001
             self.show_error(e)
-
-    def show_error(self, exc: BaseException, title: str = "操作未完成") -> None:
-        self.show_message(title, error_text(exc, blank_line=True), QMessageBox.Icon.Warning)
-
-    def show_message(self, title: str, text: str, icon: QMessageBox.Icon = QMessageBox.Icon.Information) -> None:
-        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)
-        box.button(QMessageBox.StandardButton.Ok).setText("确定")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.message_box = box
-        box.finished.connect(lambda _r: setattr(self, "message_box", None) if self.message_box is box else None)
-        box.open()
 
     def confirm(self, title: str, text: str, on_yes: Callable[[], None]) -> QMessageBox:
         box = QMessageBox(QMessageBox.Icon.Question, title, text,
@@ -1014,14 +972,14 @@ class RegistryTab(QWidget):
                 except Exception as e:  # noqa: BLE001
                     self.show_error(e)
 
-        self._close_dialog()
+        close_dialog(self)
         self.current_dialog = box
         box.finished.connect(done)
         box.open()
         return box
 
     # -- organisations
-    @_slot
+    @slot
     def add_org(self) -> None:
         key = self.current_key()
         if self.db is None or key is None:
@@ -1032,7 +990,7 @@ class RegistryTab(QWidget):
             dlg = OrgDialog(self.db, self, parent_id=key[1])
         self._open(dlg, lambda oid: self.select_org(oid))
 
-    @_slot
+    @slot
     def edit_org(self) -> None:
         org = self.current_org()
         if self.db is None or org is None:
@@ -1042,7 +1000,7 @@ class RegistryTab(QWidget):
             dlg.set_readonly()
         self._open(dlg, lambda oid: self.select_org(oid))
 
-    @_slot
+    @slot
     def delete_org(self) -> None:
         org = self.current_org()
         if self.db is None or org is None:
@@ -1056,25 +1014,25 @@ class RegistryTab(QWidget):
         self.confirm("删除组织", f"确定删除“{name}”吗？\n\n只能删除没有下级组织、也没有党员的组织。", do_delete)
 
     # -- committee and term
-    @_slot
+    @slot
     def new_term(self) -> None:
         org = self.current_org()
         if org is not None:
             self._open(TermDialog(self.db, self, org_id=org["id"]))
 
-    @_slot
+    @slot
     def extend_term(self) -> None:
         org = self.current_org()
         if org is not None:
             self._open(TermDialog(self.db, self, org_id=org["id"], extend=True))
 
-    @_slot
+    @slot
     def appoint_committee_member(self) -> None:
         org = self.current_org()
         if org is not None:
             self._open(CommitteeMemberDialog(self.db, self, org_id=org["id"]))
 
-    @_slot
+    @slot
     def end_committee_member(self) -> None:
         org = self.current_org()
         cm = self.selected_committee_member()
@@ -1090,7 +1048,7 @@ class RegistryTab(QWidget):
             self.show_message(title, "请先在党员列表中选中一名党员。")
         return mid
 
-    @_slot
+    @slot
     def add_member(self) -> None:
         key = self.current_key()
         if self.db is None or key is None:
@@ -1101,7 +1059,7 @@ class RegistryTab(QWidget):
             dlg = MemberDialog(self.db, self, org_id=key[1])
         self._open(dlg, lambda mid: self.show_member(mid))
 
-    @_slot
+    @slot
     def edit_member(self) -> None:
         if self.db is None:
             return
@@ -1113,13 +1071,13 @@ class RegistryTab(QWidget):
             dlg.set_readonly()
         self._open(dlg, lambda m: self.show_member(m))
 
-    @_slot
+    @slot
     def transfer_member(self) -> None:
         mid = self._one_member("转接")
         if mid is not None:
             self._open(TransferDialog(self.db, self, member_id=mid), lambda m: self.show_member(m))
 
-    @_slot
+    @slot
     def change_status(self) -> None:
         mid = self._one_member("党籍变动")
         if mid is None:
@@ -1131,7 +1089,7 @@ class RegistryTab(QWidget):
         # A member who left (转出, 死亡 …) drops out of the list unless 含已转出 is ticked.
         self._open(StatusDialog(self.db, self, member_id=mid), lambda m: self.select_members([m], current=m))
 
-    @_slot
+    @slot
     def remove_member(self) -> None:
         if self.db is None or self.db.readonly:
             return
@@ -1139,7 +1097,7 @@ class RegistryTab(QWidget):
         if mid is not None:
             self._open(RemoveMemberDialog(self.db, mid, self))
 
-    @_slot
+    @slot
     def show_history(self) -> None:
         mid = self._one_member("党员变动历史")
         if mid is not None:
@@ -1166,7 +1124,7 @@ class RegistryTab(QWidget):
             return org["parent_id"]
         return org["id"]
 
-    @_slot
+    @slot
     def import_roster(self) -> None:
         wizard_cls = self._roster("RosterImportWizard")
         if wizard_cls is None or self.db is None:
@@ -1175,7 +1133,7 @@ class RegistryTab(QWidget):
         wizard.finished.connect(lambda _r: self.on_data_changed(REGISTRY_TABLES))
         self._open(wizard)
 
-    @_slot
+    @slot
     def export_roster(self) -> None:
         export = self._roster("export_roster_dialog")
         if export is None or self.db is None:
@@ -1187,7 +1145,7 @@ class RegistryTab(QWidget):
             member_ids = self.member_model.ids  # what the table shows
         export(self, self.db, org_id=org_id, member_ids=member_ids)
 
-    @_slot
+    @slot
     def save_template(self) -> None:
         template = self._roster("save_template_dialog")
         if template is None:
