@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import inspect
 import logging
-import re
 import traceback
 from functools import wraps
 from typing import Any, Callable
@@ -19,7 +18,7 @@ from ..assessment import rounds as rounds_api
 from ..db import Database
 from ..errors import UserError
 from ..registry.offices import local_office
-from .common import close_dialog, open_dialog  # noqa: F401 - the round tabs import them from here
+from .common import close_dialog, normalise_date_text, open_dialog  # noqa: F401 - the tabs import them from here
 from .errors import error_text
 from .forms import load_form
 
@@ -58,23 +57,6 @@ def cn_date(value: Any) -> str:
     if len(text) > 10 and text[10] in "T ":
         return f"{dates.format_cn(text[:10])} {text[11:16]}"
     return dates.format_cn(text)
-
-
-_DATE_TEXT = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*(?:月\s*)?(?:[-./]?\s*(\d{1,2})\s*日?)?$")
-
-
-def normalise_date_text(text: str | None) -> str | None:
-    """What a clerk types ('2026.10.1', '2026年10月1日', '20261001') as ISO text; anything else unchanged."""
-    t = (text or "").strip()
-    if not t:
-        return None
-    if re.fullmatch(r"\d{8}", t):
-        return f"{t[:4]}-{t[4:6]}-{t[6:]}"
-    m = _DATE_TEXT.match(t)
-    if m:
-        year, month, day = m.group(1), int(m.group(2)), m.group(3)
-        return f"{year}-{month:02d}" + (f"-{int(day):02d}" if day else "")
-    return t
 
 
 class MessageHost:

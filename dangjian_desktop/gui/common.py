@@ -3,6 +3,7 @@ window-modal dialogs kept in `current_dialog`."""
 
 from __future__ import annotations
 
+import re
 from functools import wraps
 from typing import Any, Callable
 
@@ -10,6 +11,28 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from .errors import error_text
+
+_DATE_TEXT = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*(?:月\s*)?(?:[-./]?\s*(\d{1,2})\s*日?)?$")
+
+
+def normalise_date_text(text: str | None, *, six_digit_month: bool = False) -> str | None:
+    """What a clerk types ('2020.7.1', '2020年7月1日', '20200701', '2020-7') as ISO text.
+
+    With `six_digit_month`, '202007' is read as the month 2020-07 too. Anything unrecognised is
+    returned unchanged (stripped) so the core can name the problem.
+    """
+    t = (text or "").strip()
+    if not t:
+        return None
+    if re.fullmatch(r"\d{8}", t):
+        return f"{t[:4]}-{t[4:6]}-{t[6:]}"
+    if six_digit_month and re.fullmatch(r"\d{6}", t):
+        return f"{t[:4]}-{t[4:]}"
+    m = _DATE_TEXT.match(t)
+    if m:
+        year, month, day = m.group(1), int(m.group(2)), m.group(3)
+        return f"{year}-{month:02d}" + (f"-{int(day):02d}" if day else "")
+    return t
 
 
 def slot(fn: Callable) -> Callable:

@@ -7,7 +7,6 @@ under the fields until the input is valid. Open them with `.open()` (window-moda
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -25,31 +24,15 @@ from ..registry.orgs import (ALLOWED_PARENTS, KINDS, ORG_TYPES, ROLES, add_commi
                              committee, current_term, end_committee_member, extend_term, start_term,
                              update_org)
 from ..registry.validation import FIELD_LABELS
+from . import common
 from .errors import bug_text
 from .forms import load_form
 
 # ---- small helpers -------------------------------------------------------------------
 
-_DATE_TEXT = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*(?:月\s*)?(?:[-./]?\s*(\d{1,2})\s*日?)?$")
-
-
 def normalise_date_text(text: str | None) -> str | None:
-    """What a clerk types ('2020.7.1', '2020年7月1日', '20200701', '2020-7') as ISO text.
-
-    Anything unrecognised is returned unchanged (stripped) so the core can name the problem.
-    """
-    t = (text or "").strip()
-    if not t:
-        return None
-    if re.fullmatch(r"\d{8}", t):
-        return f"{t[:4]}-{t[4:6]}-{t[6:]}"
-    if re.fullmatch(r"\d{6}", t):
-        return f"{t[:4]}-{t[4:]}"
-    m = _DATE_TEXT.match(t)
-    if m:
-        year, month, day = m.group(1), int(m.group(2)), m.group(3)
-        return f"{year}-{month:02d}" + (f"-{int(day):02d}" if day else "")
-    return t
+    """Registry dates may be months typed as six digits ('202007' -> '2020-07')."""
+    return common.normalise_date_text(text, six_digit_month=True)
 
 
 def error_label_name(field: str) -> str:
