@@ -7,119 +7,78 @@ from pathlib import Path
 
 from .. import dates
 from ..errors import UserError
+from ._common import (add_json, add_town, add_year, branch_id, check_year, find_branch, one_town, parse_date,
+                      town_or_all)
 
 
 def register(sub, group) -> None:
     g = group("points", "党员积分")
     p = g.add_parser("totals", help="年度总积分与星级（每名党员）")
-    p.add_argument("--year", type=int, required=True, help="年度，如 2025")
+    add_year(p, "年度，如 2025")
     p.add_argument("--branch", metavar="NAME", help="只列出某个党支部（名称）")
-    p.add_argument("--town", metavar="NAME", help="县级数据库中的乡镇名称")
+    add_town(p)
     p.add_argument("--failing", action="store_true", help="只列出无星（不合格）党员")
-    p.add_argument("--json", action="store_true", help="输出JSON")
+    add_json(p)
     p.set_defaults(func=cmd_totals)
 
     p = g.add_parser("branches", help="各党支部的党员积分平均分与星级分布（支部评星参考）")
-    p.add_argument("--year", type=int, required=True, help="年度")
-    p.add_argument("--town", metavar="NAME", help="县级数据库中的乡镇名称")
-    p.add_argument("--json", action="store_true", help="输出JSON")
+    add_year(p)
+    add_town(p)
+    add_json(p)
     p.set_defaults(func=cmd_branches)
 
     p = g.add_parser("catalogue", help="列出年度积分细则")
-    p.add_argument("--year", type=int, required=True, help="年度")
-    p.add_argument("--town", metavar="NAME", help="县级数据库中的乡镇名称")
-    p.add_argument("--json", action="store_true", help="输出JSON")
+    add_year(p)
+    add_town(p)
+    add_json(p)
     p.set_defaults(func=cmd_catalogue)
 
     p = g.add_parser("import", help="导入 Excel：积分细则（工作表“积分细则”）或积分台账（工作表“积分台账”）")
     p.add_argument("file", metavar="FILE.xlsx", help="Excel 文件")
     p.add_argument("--year", type=int, help="积分细则导入到的年度（默认取文件“说明”表中的年度）")
-    p.add_argument("--town", metavar="NAME", help="县级数据库中的乡镇名称")
+    add_town(p)
     p.set_defaults(func=cmd_import)
 
     p = g.add_parser("export", help="导出 Excel：积分细则（默认）或积分台账（--ledger）")
     p.add_argument("file", metavar="FILE.xlsx", help="保存的 Excel 文件")
-    p.add_argument("--year", type=int, required=True, help="年度")
+    add_year(p)
     p.add_argument("--ledger", action="store_true", help="导出积分台账而不是积分细则")
     p.add_argument("--branch", metavar="NAME", help="积分台账只导出某个党支部")
-    p.add_argument("--town", metavar="NAME", help="县级数据库中的乡镇名称")
+    add_town(p)
     p.set_defaults(func=cmd_export)
 
     p = g.add_parser("undo", help="撤销上一批积分录入（一次会议考勤、一次导入或一条录入）")
-    p.add_argument("--town", metavar="NAME", help="县级数据库中的乡镇名称")
+    add_town(p)
     p.set_defaults(func=cmd_undo)
 
     p = g.add_parser("lock", help="公示期满后锁定年度积分（锁定后不能再修改）")
-    p.add_argument("--year", type=int, required=True, help="年度")
+    add_year(p)
     p.add_argument("--from", dest="start", required=True, metavar="DATE", help="公示开始日期")
     p.add_argument("--to", dest="end", required=True, metavar="DATE", help="公示结束日期")
-    p.add_argument("--town", metavar="NAME", help="县级数据库中的乡镇名称")
+    add_town(p)
     p.set_defaults(func=cmd_lock)
 
     p = g.add_parser("unlock", help="解除年度积分锁定（须说明原因）")
-    p.add_argument("--year", type=int, required=True, help="年度")
+    add_year(p)
     p.add_argument("--reason", required=True, help="解除锁定的原因")
-    p.add_argument("--town", metavar="NAME", help="县级数据库中的乡镇名称")
+    add_town(p)
     p.set_defaults(func=cmd_unlock)
 
     g = group("meetings", "三会一课")
     p = g.add_parser("compliance", help="三会一课召开情况：应开、已开、缺少的月份/季度")
-    p.add_argument("--year", type=int, required=True, help="年度")
+    add_year(p)
     p.add_argument("--branch", metavar="NAME", help="只看某个党支部")
-    p.add_argument("--town", metavar="NAME", help="县级数据库中的乡镇名称")
+    add_town(p)
     p.add_argument("--as-of", dest="as_of", metavar="DATE", help="按此日期统计（默认今天；未结束的月份不算缺）")
-    p.add_argument("--json", action="store_true", help="输出JSON")
+    add_json(p)
     p.set_defaults(func=cmd_compliance)
 
     p = g.add_parser("list", help="列出会议记录")
-    p.add_argument("--year", type=int, required=True, help="年度")
+    add_year(p)
     p.add_argument("--branch", metavar="NAME", help="只看某个党支部")
-    p.add_argument("--town", metavar="NAME", help="县级数据库中的乡镇名称")
-    p.add_argument("--json", action="store_true", help="输出JSON")
+    add_town(p)
+    add_json(p)
     p.set_defaults(func=cmd_meetings)
-
-
-# ---- helpers ---------------------------------------------------------------------------------
-
-def check_year(year: int) -> int:
-    if not 1950 <= year <= 2200:
-        raise UserError(f"年度“{year}”无效。")
-    return year
-
-
-def find_branch(db, name: str, office_id: str | None = None):
-    """A 党支部 (or 党总支) by name; refuses ambiguous names."""
-    name = (name or "").strip()
-    sql = "SELECT o.*, f.name AS town FROM org o JOIN office f ON f.id = o.office_id WHERE o.name = ?"
-    params: list = [name]
-    if office_id:
-        sql += " AND o.office_id = ?"
-        params.append(office_id)
-    hits = db.query(sql, params)
-    if not hits:
-        like = db.query("SELECT name FROM org WHERE name LIKE ? AND org_type IN ('党支部', '党总支') LIMIT 5",
-                        (f"%{name}%",))
-        hint = f"（相近的有：{'、'.join(r[0] for r in like)}）" if like else ""
-        raise UserError(f"找不到党组织“{name}”{hint}。")
-    if len(hits) > 1:
-        raise UserError(f"有{len(hits)}个党组织叫“{name}”（{'、'.join(h['town'] for h in hits)}），请用 --town 指明乡镇。")
-    return hits[0]
-
-
-def _office(db, town: str | None) -> str | None:
-    """The office a command works on; None means every town of the database (totals, compliance)."""
-    from ..points.common import resolve_office, town_offices
-
-    if town:
-        return resolve_office(db, town)
-    offices = town_offices(db)
-    return offices[0]["id"] if len(offices) == 1 else None
-
-
-def _one_office(db, town: str | None) -> str:
-    from ..points.common import resolve_office
-
-    return resolve_office(db, town)
 
 
 # ---- points ------------------------------------------------------------------------------------
@@ -130,7 +89,7 @@ def cmd_totals(ctx) -> int:
     a = ctx.args
     year = check_year(a.year)
     with ctx.open_db("read") as db:
-        office = _office(db, a.town)
+        office = town_or_all(db, a.town)
         if a.branch:
             org = find_branch(db, a.branch, office)
             rows = totals(db, year, org_id=org["id"])
@@ -163,7 +122,7 @@ def cmd_branches(ctx) -> int:
     a = ctx.args
     year = check_year(a.year)
     with ctx.open_db("read") as db:
-        rows = branch_summary(db, year, office_id=_office(db, a.town))
+        rows = branch_summary(db, year, office_id=town_or_all(db, a.town))
     if a.json:
         ctx.print_json({"year": year, "branches": [b.to_dict() for b in rows]})
         return 0
@@ -181,7 +140,7 @@ def cmd_catalogue(ctx) -> int:
     a = ctx.args
     year = check_year(a.year)
     with ctx.open_db("auto") as db:
-        office = _one_office(db, a.town)
+        office = one_town(db, a.town)
         if not db.readonly:
             catalogue.ensure_catalogue(db, office, year)
         items = catalogue.items(db, office, year)
@@ -212,7 +171,7 @@ def cmd_import(ctx) -> int:
     except (CalamineError, OSError, ValueError) as e:
         raise UserError(f"无法读取 Excel 文件“{path.name}”：{e}") from None
     with ctx.open_db("write") as db:
-        office = _one_office(db, a.town)
+        office = one_town(db, a.town)
         if catalogue.CATALOGUE_SHEET in names:
             report = catalogue.import_xlsx(db, path, office, a.year)
             print(f"已导入{report['year']}年度积分细则：新增{len(report['added'])}项，修改{len(report['updated'])}项，"
@@ -233,7 +192,7 @@ def cmd_export(ctx) -> int:
     a = ctx.args
     year = check_year(a.year)
     with ctx.open_db("auto") as db:
-        office = _one_office(db, a.town)
+        office = one_town(db, a.town)
         if a.ledger:
             org = find_branch(db, a.branch, office)["id"] if a.branch else db.scalar(
                 "SELECT id FROM org WHERE office_id = ? AND parent_id IS NULL", (office,))
@@ -251,7 +210,7 @@ def cmd_undo(ctx) -> int:
     from ..points.batch import undo_last_batch
 
     with ctx.open_db("write") as db:
-        b = undo_last_batch(db, _one_office(db, ctx.args.town))
+        b = undo_last_batch(db, one_town(db, ctx.args.town))
     print(f"已撤销：{b.title}（{b.row_count}条积分记录）")
     return 0
 
@@ -261,7 +220,7 @@ def cmd_lock(ctx) -> int:
 
     a = ctx.args
     with ctx.open_db("write") as db:
-        n = lock_year(db, _one_office(db, a.town), check_year(a.year), publicity_start=a.start, publicity_end=a.end)
+        n = lock_year(db, one_town(db, a.town), check_year(a.year), publicity_start=a.start, publicity_end=a.end)
     print(f"已锁定{a.year}年度党员积分（{n}名党员的结果已固定）。")
     return 0
 
@@ -271,7 +230,7 @@ def cmd_unlock(ctx) -> int:
 
     a = ctx.args
     with ctx.open_db("write") as db:
-        unlock_year(db, _one_office(db, a.town), check_year(a.year), reason=a.reason)
+        unlock_year(db, one_town(db, a.town), check_year(a.year), reason=a.reason)
     print(f"已解除{a.year}年度党员积分锁定。")
     return 0
 
@@ -283,14 +242,10 @@ def cmd_compliance(ctx) -> int:
 
     a = ctx.args
     year = check_year(a.year)
-    as_of = None
-    if a.as_of:
-        if not dates.is_iso_date(a.as_of):
-            raise UserError(f"日期“{a.as_of}”无效，应为 2026-03-01 这样的格式。")
-        as_of = dates.parse_iso(a.as_of)
+    as_of = parse_date(a.as_of, "日期")
     with ctx.open_db("read") as db:
-        office = _office(db, a.town)
-        org = find_branch(db, a.branch, office)["id"] if a.branch else None
+        office = town_or_all(db, a.town)
+        org = branch_id(db, a.branch, office)
         rows = compliance_table(db, year, office_id=office, org_id=org, as_of=as_of)
     if a.json:
         ctx.print_json({"year": year, "as_of": (as_of or dates.today()).isoformat(),
@@ -309,8 +264,8 @@ def cmd_meetings(ctx) -> int:
     a = ctx.args
     year = check_year(a.year)
     with ctx.open_db("read") as db:
-        office = _office(db, a.town)
-        org = find_branch(db, a.branch, office)["id"] if a.branch else None
+        office = town_or_all(db, a.town)
+        org = branch_id(db, a.branch, office)
         rows = list_meetings(db, year=year, org_id=org, office_id=office)
     if a.json:
         ctx.print_json({"year": year, "meetings": [

@@ -6,6 +6,7 @@ import time
 
 from .. import dates
 from ..errors import UserError
+from ._common import add_json
 
 
 def register(sub, group) -> None:
@@ -20,11 +21,11 @@ def register(sub, group) -> None:
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("stats", help="统计单位、组织和党员数量")
-    p.add_argument("--json", action="store_true", help="输出JSON")
+    add_json(p)
     p.set_defaults(func=cmd_stats)
 
     p = sub.add_parser("warnings", help="列出需要处理的提醒（换届、书记空缺、预备期满等）")
-    p.add_argument("--json", action="store_true", help="输出JSON")
+    add_json(p)
     p.set_defaults(func=cmd_warnings)
 
     p = sub.add_parser("verify", help="检查数据库完整性和变更日志")

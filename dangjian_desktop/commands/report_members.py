@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from .. import dates
-from ..errors import UserError
+from ._common import add_town, add_year, check_year, find_branch, one_town, parse_date
 
 
 def register(sub, group) -> None:
     g = group("report", "打印报表")
     p = g.add_parser("members", help="星级党员评定结果公示（某党支部，PDF）")
-    p.add_argument("--year", type=int, required=True, help="年度")
+    add_year(p)
     p.add_argument("--branch", required=True, metavar="NAME", help="党支部名称")
-    p.add_argument("--town", metavar="NAME", help="县级数据库中的乡镇名称")
+    add_town(p)
     p.add_argument("--out", required=True, metavar="FILE.pdf", help="保存的 PDF 文件")
     p.add_argument("--paper", choices=["A4", "A3"], default="A4", help="纸张（默认 A4）")
     p.add_argument("--landscape", action="store_true", help="横向（默认纵向）")
@@ -23,18 +23,15 @@ def register(sub, group) -> None:
 
 
 def cmd_members(ctx) -> int:
-    from ..points.common import resolve_office
     from ..reports.member_stars import MemberStarsOptions, build_member_stars, prepare
-    from .points import check_year, find_branch
 
     a = ctx.args
-    for value, what in ((a.start, "公示开始日期"), (a.end, "公示结束日期")):
-        if value and not dates.is_iso_date(value):
-            raise UserError(f"{what}“{value}”无效，应为 2026-03-01 这样的格式。")
+    parse_date(a.start, "公示开始日期")
+    parse_date(a.end, "公示结束日期")
     opts = MemberStarsOptions(paper=a.paper, landscape=a.landscape, start=a.start, end=a.end, issuer=a.issuer,
                               show_points=a.points)
     with ctx.open_db("read") as db:
-        office = resolve_office(db, a.town) if a.town else None
+        office = one_town(db, a.town) if a.town else None
         org = find_branch(db, a.branch, office)
         info = prepare(db, check_year(a.year), org["id"], opts)
         path = build_member_stars(db, a.year, org["id"], a.out, opts)

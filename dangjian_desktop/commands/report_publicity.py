@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import dates
-from ..errors import UserError
+from ._common import parse_date
 
 
 def register(sub, group) -> None:
@@ -24,8 +24,7 @@ def cmd_publicity(ctx) -> int:
     from ..reports.round_publicity import PublicityOptions, build_round_publicity, prepare
 
     a = ctx.args
-    if a.start and not dates.is_iso_date(a.start):
-        raise UserError(f"公示开始日期“{a.start}”无效，应为 2026-03-01 这样的格式。")
+    parse_date(a.start, "公示开始日期")
     opts = PublicityOptions(paper=a.paper, landscape=a.landscape, start=a.start, title=a.title, issuer=a.issuer)
     with ctx.open_db("read") as db:
         rnd = resolve_round(db, a.round)

@@ -3,22 +3,22 @@ rate, draw lots, move through the workflow, dashboard, holidays."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from .. import dates
 from ..errors import UserError
+from ._common import JSON_HELP_SPACED, add_json, add_year, parse_date
 
 
 def register(sub, group) -> None:
     g = group("rounds", "年度考核轮次：建立、导入自评表、评定、抽签、流程推进")
 
     p = g.add_parser("list", help="列出考核轮次")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    add_json(p, JSON_HELP_SPACED)
     p.set_defaults(func=cmd_list)
 
     p = g.add_parser("create", help="建立考核轮次（冻结一份评分方案，按范围生成各党支部的考核表）")
-    p.add_argument("--year", type=int, required=True, help="考核年度，如 2025")
+    add_year(p, "考核年度，如 2025")
     p.add_argument("--scheme", required=True, metavar="ID", help="评分方案编号（见 dangjian schemes list）")
     p.add_argument("--scope", action="append", default=[], metavar="范围",
                    help="参加考核的范围：支部类别（村、社区、机关、事业单位、企业、社会组织、网格）和/或乡镇名称，"
@@ -28,76 +28,61 @@ def register(sub, group) -> None:
     p.add_argument("--initial-due", metavar="DATE", help="初审截止日期")
     p.add_argument("--review-due", metavar="DATE", help="审核截止日期")
     p.add_argument("--appeal-days", type=int, default=15, help="申诉期（工作日，默认15）")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    add_json(p, JSON_HELP_SPACED)
     p.set_defaults(func=cmd_create)
 
     p = g.add_parser("show", help="显示一个考核轮次及各党组织所处环节")
     p.add_argument("round", metavar="ROUND", help="考核轮次编号（或其前几位、或年度）")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    add_json(p, JSON_HELP_SPACED)
     p.set_defaults(func=cmd_show)
 
-    p = g.add_parser("export-forms", help="导出党支部自评表（Excel），发给各党支部填写")
-    p.add_argument("round", metavar="ROUND")
+    p = _round_command(g, "export-forms", "导出党支部自评表（Excel），发给各党支部填写", cmd_export_forms)
     p.add_argument("--out", required=True, metavar="DIR", help="保存自评表的文件夹")
     p.add_argument("--branch", action="append", default=[], metavar="名称",
                    help="只导出这个党支部（可重复）；不写则导出所有处于自评环节的党支部")
-    p.set_defaults(func=cmd_export_forms)
 
-    p = g.add_parser("import-scores", help="导入党支部填好的自评表（全部无误才写入）")
-    p.add_argument("round", metavar="ROUND")
+    p = _round_command(g, "import-scores", "导入党支部填好的自评表（全部无误才写入）", cmd_import_scores)
     p.add_argument("file", metavar="FILE.xlsx")
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     p.add_argument("--errors", metavar="OUT.xlsx", help="有错误时把错误报告保存为 Excel")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出")
-    p.set_defaults(func=cmd_import_scores)
+    add_json(p, JSON_HELP_SPACED)
 
-    p = g.add_parser("rate", help="评定：总分、等次、星级、否决、排名、名额提示、结果运用")
-    p.add_argument("round", metavar="ROUND")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出")
-    p.set_defaults(func=cmd_rate)
+    p = _round_command(g, "rate", "评定：总分、等次、星级、否决、排名、名额提示、结果运用", cmd_rate)
+    add_json(p, JSON_HELP_SPACED)
 
-    p = g.add_parser("draw-lots", help="抽签确定交叉考核（各乡镇考核组考核其他乡镇，可由种子重现）")
-    p.add_argument("round", metavar="ROUND")
+    p = _round_command(g, "draw-lots", "抽签确定交叉考核（各乡镇考核组考核其他乡镇，可由种子重现）", cmd_draw_lots)
     p.add_argument("--seed", help="抽签种子（不写则随机生成一个六位数）")
     p.add_argument("--pdf", metavar="FILE.pdf", help="同时把抽签结果保存为可打印的 PDF")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出")
-    p.set_defaults(func=cmd_draw_lots)
+    add_json(p, JSON_HELP_SPACED)
 
-    p = g.add_parser("lots", help="显示本轮的抽签结果，并核对能否由种子重现")
-    p.add_argument("round", metavar="ROUND")
+    p = _round_command(g, "lots", "显示本轮的抽签结果，并核对能否由种子重现", cmd_lots)
     p.add_argument("--pdf", metavar="FILE.pdf", help="保存为可打印的 PDF")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出")
-    p.set_defaults(func=cmd_lots)
+    add_json(p, JSON_HELP_SPACED)
 
-    p = g.add_parser("move", help="推进或退回考核环节（自评→初审→审核→公示→确定）")
-    p.add_argument("round", metavar="ROUND")
+    p = _round_command(g, "move", "推进或退回考核环节（自评→初审→审核→公示→确定）", cmd_move)
     p.add_argument("--to", required=True, choices=["自评", "初审", "审核", "公示", "确定"], help="目标环节")
     p.add_argument("--branch", action="append", default=[], metavar="名称",
                    help="党支部名称（可重复）；不写则为所有可以进入该环节的党支部")
     p.add_argument("--note", default="", help="说明（退回时必填）")
     p.add_argument("--date", metavar="DATE", help="业务日期（默认今天；公示时为公示开始日期）")
     p.add_argument("--by", metavar="姓名", help="经办人（默认为本机操作员）")
-    p.set_defaults(func=cmd_move)
 
-    p = g.add_parser("dashboard", help="进度：各党组织所处环节、缺项、逾期")
-    p.add_argument("round", metavar="ROUND")
+    p = _round_command(g, "dashboard", "进度：各党组织所处环节、缺项、逾期", cmd_dashboard)
     p.add_argument("--date", metavar="DATE", help="按这一天计算逾期（默认今天）")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出")
-    p.set_defaults(func=cmd_dashboard)
+    add_json(p, JSON_HELP_SPACED)
 
     p = g.add_parser("holidays", help="列出某年的节假日和调休上班日（计算申诉期用）")
     p.add_argument("--year", type=int, default=None, help="年度（默认今年）")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    add_json(p, JSON_HELP_SPACED)
     p.set_defaults(func=cmd_holidays)
 
 
-def _date(text: str | None, what: str) -> dt.date | None:
-    if not text:
-        return None
-    try:
-        return dates.parse_iso(text)
-    except ValueError:
-        raise UserError(f"{what}“{text}”无效，应为 2026-03-01 这样的格式。") from None
+def _round_command(g, name: str, help_text: str, func):
+    """A sub-command that works on one round (the ROUND argument comes first)."""
+    p = g.add_parser(name, help=help_text)
+    p.add_argument("round", metavar="ROUND")
+    p.set_defaults(func=func)
+    return p
 
 
 def _sheets_named(db, round_id: str, names: list[str]) -> list[str]:
@@ -301,7 +286,7 @@ def cmd_move(ctx) -> int:
     from ..assessment.workflow import FORWARD, allowed_moves
 
     a = ctx.args
-    day = _date(a.date, "日期")
+    day = parse_date(a.date, "日期")
     with ctx.open_db("write") as db:
         rnd = resolve_round(db, a.round)
         if a.branch:
@@ -325,7 +310,7 @@ def cmd_dashboard(ctx) -> int:
 
     with ctx.open_db("read") as db:
         rnd = resolve_round(db, ctx.args.round)
-        d = dashboard(db, rnd.id, today=_date(ctx.args.date, "日期"))
+        d = dashboard(db, rnd.id, today=parse_date(ctx.args.date, "日期"))
     if ctx.args.json:
         ctx.print_json({"round": rnd.id, "today": d.today.isoformat(), "counts": d.counts,
                         "overdue_rectifications": d.overdue_rectifications,

@@ -17,18 +17,19 @@ from ..schemes.evaluate import parse_scores_document
 from ..schemes.model import fmt_num
 from ..schemes.store import delete_user_scheme, write_json_atomic
 from ..schemes.validate import ERROR
+from ._common import JSON_HELP_SPACED, add_json
 
 
 def register(sub, group) -> None:
     g = group("schemes", "评分方案（考核细则）：查看、试算、校验、导入导出 Excel")
 
     p = g.add_parser("list", help="列出内置和自定义的评分方案")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    add_json(p, JSON_HELP_SPACED)
     p.set_defaults(func=cmd_list)
 
     p = g.add_parser("show", help="显示一个方案的部分、细项、评定规则和检查结果")
     p.add_argument("scheme", metavar="ID", help="方案编号，或 .json/.xlsx 方案文件")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    add_json(p, JSON_HELP_SPACED)
     p.set_defaults(func=cmd_show)
 
     p = g.add_parser("eval", help="试算：按分数文件计算总分、等次、星级")
@@ -40,7 +41,7 @@ def register(sub, group) -> None:
 
     p = g.add_parser("validate", help="检查方案文件（.json 或 .xlsx）的分值、分数线和编号")
     p.add_argument("file", metavar="FILE")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    add_json(p, JSON_HELP_SPACED)
     p.set_defaults(func=cmd_validate)
 
     p = g.add_parser("export", help="把方案导出为可编辑的 Excel（或 .json）")

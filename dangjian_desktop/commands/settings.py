@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..errors import UserError
+from ._common import add_json
 
 # key -> Chinese label; the values are read by the publicity sheets and the PDF layer.
 KNOWN = {
@@ -18,7 +19,7 @@ KNOWN = {
 def register(sub, group) -> None:
     g = group("settings", "本单位设置（公示落款、异议受理方式、字体等）")
     p = g.add_parser("list", help="列出全部设置")
-    p.add_argument("--json", action="store_true", help="输出JSON")
+    add_json(p)
     p.set_defaults(func=cmd_list)
     p = g.add_parser("set", help="修改一项设置（值为空字符串表示清除）")
     p.add_argument("key", help="设置项：" + "、".join(KNOWN))

@@ -1,0 +1,85 @@
+"""What several command modules share: the common options (--json, --year, --town), checking a
+year or a date argument, the town a command works on in a county database and a branch by name.
+
+Not a command module: the CLI skips modules whose names start with "_".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .. import dates
+from ..errors import UserError
+
+#: The two wordings of the --json help (both kept: `--help` output is part of the interface).
+JSON_HELP = "输出JSON"
+JSON_HELP_SPACED = "以 JSON 输出"
+
+
+def add_json(p, help_text: str = JSON_HELP) -> None:
+    p.add_argument("--json", action="store_true", help=help_text)
+
+
+def add_year(p, help_text: str = "年度") -> None:
+    p.add_argument("--year", type=int, required=True, help=help_text)
+
+
+def add_town(p) -> None:
+    p.add_argument("--town", metavar="NAME", help="县级数据库中的乡镇名称")
+
+
+def check_year(year: int) -> int:
+    if not 1950 <= year <= 2200:
+        raise UserError(f"年度“{year}”无效。")
+    return year
+
+
+def parse_date(text: str | None, what: str) -> dt.date | None:
+    """A date argument (None when not given); UserError naming `what` when it is not ISO."""
+    if not text:
+        return None
+    try:
+        return dates.parse_iso(text)
+    except ValueError:
+        raise UserError(f"{what}“{text}”无效，应为 2026-03-01 这样的格式。") from None
+
+
+def town_or_all(db, town: str | None) -> str | None:
+    """The office a command works on; None means every town of the database (totals, compliance)."""
+    from ..points.common import resolve_office, town_offices
+
+    if town:
+        return resolve_office(db, town)
+    offices = town_offices(db)
+    return offices[0]["id"] if len(offices) == 1 else None
+
+
+def one_town(db, town: str | None) -> str:
+    """The office a command works on: the town of a town database, or the named town of a county."""
+    from ..points.common import resolve_office
+
+    return resolve_office(db, town)
+
+
+def find_branch(db, name: str, office_id: str | None = None):
+    """A 党支部 (or 党总支) by name; refuses ambiguous names."""
+    name = (name or "").strip()
+    sql = "SELECT o.*, f.name AS town FROM org o JOIN office f ON f.id = o.office_id WHERE o.name = ?"
+    params: list = [name]
+    if office_id:
+        sql += " AND o.office_id = ?"
+        params.append(office_id)
+    hits = db.query(sql, params)
+    if not hits:
+        like = db.query("SELECT name FROM org WHERE name LIKE ? AND org_type IN ('党支部', '党总支') LIMIT 5",
+                        (f"%{name}%",))
+        hint = f"（相近的有：{'、'.join(r[0] for r in like)}）" if like else ""
+        raise UserError(f"找不到党组织“{name}”{hint}。")
+    if len(hits) > 1:
+        raise UserError(f"有{len(hits)}个党组织叫“{name}”（{'、'.join(h['town'] for h in hits)}），请用 --town 指明乡镇。")
+    return hits[0]
+
+
+def branch_id(db, name: str | None, office_id: str | None) -> str | None:
+    """The id of the named branch, or None when no name was given (every branch)."""
+    return find_branch(db, name, office_id)["id"] if name else None
