@@ -36,6 +36,21 @@ RED = QColor("#c62828")
 AMBER = QColor("#b26a00")
 
 
+def _read_only_rows(view: QTableView, selection: QAbstractItemView.SelectionMode) -> None:
+    """A table of whole rows that are not edited in place, one text line a row.
+
+    Fixed row heights: the view never asks the model for every row to measure it.
+    """
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(selection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
+
+
 class WarningModel(QAbstractTableModel):
     """预警: level, kind and message of each registry warning."""
 
@@ -418,15 +433,7 @@ class RegistryTab(QWidget, Messages):
         self.member_view.setObjectName("memberTable")
         self.member_view.setModel(self.member_model)
         v = self.member_view
-        v.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        v.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        v.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        v.setAlternatingRowColors(True)
-        v.setWordWrap(False)
-        v.verticalHeader().setVisible(False)
-        # Fixed row heights: the view never asks the model for every row to measure it.
-        v.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        v.verticalHeader().setDefaultSectionSize(v.fontMetrics().height() + 8)
+        _read_only_rows(v, QAbstractItemView.SelectionMode.ExtendedSelection)
         header = v.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
@@ -468,14 +475,7 @@ class RegistryTab(QWidget, Messages):
         self.warning_view.setObjectName("warningTable")
         self.warning_view.setModel(self.warning_model)
         w = self.warning_view
-        w.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        w.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        w.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        w.setAlternatingRowColors(True)
-        w.setWordWrap(False)
-        w.verticalHeader().setVisible(False)
-        w.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        w.verticalHeader().setDefaultSectionSize(w.fontMetrics().height() + 8)
+        _read_only_rows(w, QAbstractItemView.SelectionMode.SingleSelection)
         w.horizontalHeader().setStretchLastSection(True)
         w.setColumnWidth(0, 56)
         w.setColumnWidth(1, 130)
@@ -979,26 +979,34 @@ class RegistryTab(QWidget, Messages):
         return box
 
     # -- organisations
-    @slot
-    def add_org(self) -> None:
+    def _open_new_under_current(self, dialog_class: type, under: str, on_saved: Callable[[Any], None]) -> None:
+        """A dialog adding an organisation or member under the tree's current node: an office, or the
+        organisation passed as keyword `under`."""
         key = self.current_key()
         if self.db is None or key is None:
             return
         if key[0] == "office":
-            dlg = OrgDialog(self.db, self, office_id=key[1])
+            dlg = dialog_class(self.db, self, office_id=key[1])
         else:
-            dlg = OrgDialog(self.db, self, parent_id=key[1])
-        self._open(dlg, lambda oid: self.select_org(oid))
+            dlg = dialog_class(self.db, self, **{under: key[1]})
+        self._open(dlg, on_saved)
+
+    def _open_editor(self, dlg: Any, on_saved: Callable[[Any], None]) -> None:
+        """An edit dialog, shown read-only when the database is."""
+        if self.db.readonly:
+            dlg.set_readonly()
+        self._open(dlg, on_saved)
+
+    @slot
+    def add_org(self) -> None:
+        self._open_new_under_current(OrgDialog, "parent_id", lambda oid: self.select_org(oid))
 
     @slot
     def edit_org(self) -> None:
         org = self.current_org()
         if self.db is None or org is None:
             return
-        dlg = OrgDialog(self.db, self, org_id=org["id"])
-        if self.db.readonly:
-            dlg.set_readonly()
-        self._open(dlg, lambda oid: self.select_org(oid))
+        self._open_editor(OrgDialog(self.db, self, org_id=org["id"]), lambda oid: self.select_org(oid))
 
     @slot
     def delete_org(self) -> None:
@@ -1050,14 +1058,7 @@ class RegistryTab(QWidget, Messages):
 
     @slot
     def add_member(self) -> None:
-        key = self.current_key()
-        if self.db is None or key is None:
-            return
-        if key[0] == "office":
-            dlg = MemberDialog(self.db, self, office_id=key[1])
-        else:
-            dlg = MemberDialog(self.db, self, org_id=key[1])
-        self._open(dlg, lambda mid: self.show_member(mid))
+        self._open_new_under_current(MemberDialog, "org_id", lambda mid: self.show_member(mid))
 
     @slot
     def edit_member(self) -> None:
@@ -1066,10 +1067,7 @@ class RegistryTab(QWidget, Messages):
         mid = self._one_member("编辑党员")
         if mid is None:
             return
-        dlg = MemberDialog(self.db, self, member_id=mid)
-        if self.db.readonly:
-            dlg.set_readonly()
-        self._open(dlg, lambda m: self.show_member(m))
+        self._open_editor(MemberDialog(self.db, self, member_id=mid), lambda m: self.show_member(m))
 
     @slot
     def transfer_member(self) -> None:
