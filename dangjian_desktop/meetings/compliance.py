@@ -236,18 +236,12 @@ def compliance(db: Database, org_id: str, year: int, as_of: dt.date | None = Non
 def compliance_table(db: Database, year: int, *, office_id: str | None = None, org_id: str | None = None,
                      as_of: dt.date | None = None) -> list[BranchCompliance]:
     """Compliance of every 党支部 (of an office, under an organisation, or in the database)."""
-    from ..registry.orgs import subtree_ids
+    from ..points.common import scope_filter
 
     as_of = as_of or dates.today()
     y = int(year)
     where, params = ["o.org_type = '党支部'"], []
-    if org_id:
-        ids = subtree_ids(db, org_id)
-        where.append(f"o.id IN ({','.join('?' * len(ids))})")
-        params += ids
-    elif office_id:
-        where.append("o.office_id = ?")
-        params.append(office_id)
+    scope_filter(db, where, params, org_id=org_id, office_id=office_id, org_column="o.id")
     branches = db.query(f"SELECT o.* FROM org o WHERE {' AND '.join(where)} ORDER BY o.office_id, o.sort_order, o.name",
                         params)
     ids = [b["id"] for b in branches]

@@ -115,6 +115,21 @@ def resolve_office(db: Database, name: str | None = None) -> str:
     raise UserError(f"这是县级数据库，请用 --town 指明乡镇（{'、'.join(o['name'] for o in offices[:8])}…）。")
 
 
+def scope_filter(db: Database, where: list[str], params: list, *, org_id: str | None = None,
+                 office_id: str | None = None, org_column: str = "m.org_id") -> None:
+    """Narrow a query (its WHERE parts and parameters) to an organisation and everything under it,
+    or else to an office (`o.office_id`); neither given leaves it as it is."""
+    from ..registry.orgs import subtree_ids
+
+    if org_id:
+        ids = subtree_ids(db, org_id)
+        where.append(f"{org_column} IN ({','.join('?' * len(ids))})")
+        params += ids
+    elif office_id:
+        where.append("o.office_id = ?")
+        params.append(office_id)
+
+
 def year_row(db: Database, office_id: str, year: int):
     return db.one("SELECT * FROM points_year WHERE office_id = ? AND year = ?", (office_id, int(year)))
 

@@ -12,10 +12,9 @@ from .. import dates
 from ..attachments import discard_if_unused, store_file
 from ..db import Database
 from ..errors import UserError, ValidationError
-from ..registry.orgs import subtree_ids
 from .batch import Batch, EntryDraft, add_batch, get_batch
 from .catalogue import ensure_catalogue, items
-from .common import ACTIVE_STATUSES, check_unlocked, fmt_points
+from .common import ACTIVE_STATUSES, check_unlocked, fmt_points, scope_filter
 
 LEDGER_SHEET = "积分台账"
 LEDGER_COLUMNS = ("姓名", "所在党支部", "身份证号", "日期", "项目编号", "分值", "备注")
@@ -132,10 +131,7 @@ def list_entries(db: Database, year: int, *, member_id: str | None = None, org_i
     if member_id:
         where.append("e.member_id = ?")
         params.append(member_id)
-    if org_id:
-        ids = subtree_ids(db, org_id)
-        where.append(f"m.org_id IN ({','.join('?' * len(ids))})")
-        params += ids
+    scope_filter(db, where, params, org_id=org_id)
     if item_id:
         where.append("e.item_id = ?")
         params.append(item_id)

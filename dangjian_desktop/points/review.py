@@ -14,7 +14,7 @@ from typing import Any
 from ..db import Database
 from ..errors import UserError, ValidationError
 from ..registry.orgs import subtree_ids
-from .common import ACTIVE_STATUSES, check_unlocked
+from .common import ACTIVE_STATUSES, check_unlocked, scope_filter
 
 GRADES = ("优秀", "合格", "基本合格", "不合格")
 BALLOTS = ("好", "一般", "差")
@@ -108,13 +108,7 @@ def record_review(db: Database, member_id: str, year: int, *, good: Any = 0, fai
 def reviews(db: Database, year: int, *, office_id: str | None = None, org_id: str | None = None) -> list:
     """Every active member under the office or organisation with their review for the year (if any)."""
     where, params = ["m.status IN (?, ?)"], [*ACTIVE_STATUSES]
-    if org_id:
-        ids = subtree_ids(db, org_id)
-        where.append(f"m.org_id IN ({','.join('?' * len(ids))})")
-        params += ids
-    elif office_id:
-        where.append("o.office_id = ?")
-        params.append(office_id)
+    scope_filter(db, where, params, org_id=org_id, office_id=office_id)
     return db.query(f"""SELECT m.id AS member_id, m.name, m.name_pinyin, o.name AS org_name, r.id, r.good, r.fair,
                                r.poor, r.grade, r.note
                         FROM member m JOIN org o ON o.id = m.org_id

@@ -20,7 +20,7 @@ from ..registry.orgs import subtree_ids
 from .catalogue import ensure_catalogue, year_settings
 from .common import (ACTIVE_STATUSES, CLASS_BITS, EXEMPT_FRAIL, EXEMPT_NOT_RATED, EXEMPTION_KINDS, check_date,
                      check_unlocked, fmt_points, is_locked, mask_of, member_classes, operator, owner_of_office,
-                     round_points, town_offices, year_row)
+                     round_points, scope_filter, town_offices, year_row)
 from .catalogue import Item
 
 STARS_SCHEME = "xingji-dangyuan"
@@ -350,13 +350,7 @@ def remove_exemption(db: Database, exemption_id: str, *, actor: str | None = Non
 
 def exemptions(db: Database, year: int, *, office_id: str | None = None, org_id: str | None = None) -> list:
     where, params = ["x.year = ?"], [int(year)]
-    if org_id:
-        ids = subtree_ids(db, org_id)
-        where.append(f"m.org_id IN ({','.join('?' * len(ids))})")
-        params += ids
-    elif office_id:
-        where.append("o.office_id = ?")
-        params.append(office_id)
+    scope_filter(db, where, params, org_id=org_id, office_id=office_id)
     return db.query(f"""SELECT x.*, m.name, o.name AS org_name FROM points_exemption x JOIN member m ON m.id = x.member_id
                         JOIN org o ON o.id = m.org_id WHERE {' AND '.join(where)}
                         ORDER BY o.sort_order, m.name_pinyin, x.kind""", params)
