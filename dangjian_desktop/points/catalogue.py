@@ -13,7 +13,7 @@ from ..db import Database, Tx
 from ..errors import UserError, ValidationError
 from ..meetings import MEETING_TYPES, STATUSES
 from ..paths import resource
-from .common import (MEMBER_CLASSES, check_unlocked, fmt_points, owner_of_office, year_row)
+from .common import MEMBER_CLASSES, check_unlocked, fmt_points, owner_of_office, save_workbook, year_row
 
 KINDS = ("加分", "扣分")
 #: Counting units: per time, per month (at most once a month), per year (at most once a year).
@@ -495,12 +495,7 @@ def export_xlsx(db: Database, office_id: str, year: int, path: str | Path) -> Pa
         info.append([line])
     info.column_dimensions["A"].width = 12
     info.column_dimensions["B"].width = 30
-    target = Path(path)
-    try:
-        wb.save(target)
-    except OSError as e:
-        raise UserError(f"无法保存到 {target}：{e.strerror or e}") from None
-    return target
+    return save_workbook(wb, path)
 
 
 def _cell(v: Any) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from .. import dates
@@ -128,6 +129,16 @@ def scope_filter(db: Database, where: list[str], params: list, *, org_id: str | 
     elif office_id:
         where.append("o.office_id = ?")
         params.append(office_id)
+
+
+def save_workbook(wb, path: str | Path) -> Path:
+    """Save an openpyxl workbook; a file that cannot be written is the user's problem (UserError)."""
+    target = Path(path)
+    try:
+        wb.save(target)
+    except OSError as e:
+        raise UserError(f"无法保存到 {target}：{e.strerror or e}") from None
+    return target
 
 
 def year_row(db: Database, office_id: str, year: int):

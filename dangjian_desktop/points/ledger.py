@@ -14,7 +14,7 @@ from ..db import Database
 from ..errors import UserError, ValidationError
 from .batch import Batch, EntryDraft, add_batch, get_batch
 from .catalogue import ensure_catalogue, items
-from .common import ACTIVE_STATUSES, check_unlocked, fmt_points, scope_filter
+from .common import ACTIVE_STATUSES, check_unlocked, fmt_points, save_workbook, scope_filter
 
 LEDGER_SHEET = "积分台账"
 LEDGER_COLUMNS = ("姓名", "所在党支部", "身份证号", "日期", "项目编号", "分值", "备注")
@@ -159,12 +159,7 @@ def export_ledger_xlsx(db: Database, year: int, path: str | Path, *, org_id: str
     for e in sorted(rows, key=lambda e: (e.org_name, e.member_name, e.date)):
         ws.append([e.member_name, e.org_name, ids.get(e.member_id, ""), e.date, e.item_code, e.points, e.note,
                    e.item_title, e.meeting_type or "录入"])
-    target = Path(path)
-    try:
-        wb.save(target)
-    except OSError as e:
-        raise UserError(f"无法保存到 {target}：{e.strerror or e}") from None
-    return target
+    return save_workbook(wb, path)
 
 
 def _text(v: Any) -> str:
