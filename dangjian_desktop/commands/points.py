@@ -158,18 +158,12 @@ def cmd_catalogue(ctx) -> int:
 
 
 def cmd_import(ctx) -> int:
-    from python_calamine import CalamineError, CalamineWorkbook
-
     from ..points import catalogue, ledger
+    from ..points.common import read_workbook
 
     a = ctx.args
     path = Path(a.file)
-    if not path.is_file():
-        raise UserError(f"找不到文件：{path}")
-    try:
-        names = CalamineWorkbook.from_path(str(path)).sheet_names
-    except (CalamineError, OSError, ValueError) as e:
-        raise UserError(f"无法读取 Excel 文件“{path.name}”：{e}") from None
+    names = read_workbook(path).sheet_names
     with ctx.open_db("write") as db:
         office = one_town(db, a.town)
         if catalogue.CATALOGUE_SHEET in names:

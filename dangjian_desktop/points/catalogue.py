@@ -13,7 +13,8 @@ from ..db import Database, Tx
 from ..errors import UserError, ValidationError
 from ..meetings import MEETING_TYPES, STATUSES
 from ..paths import resource
-from .common import MEMBER_CLASSES, check_unlocked, fmt_points, owner_of_office, save_workbook, year_row
+from .common import (MEMBER_CLASSES, check_unlocked, fmt_points, owner_of_office, read_workbook, save_workbook,
+                     year_row)
 
 KINDS = ("加分", "扣分")
 #: Counting units: per time, per month (at most once a month), per year (at most once a year).
@@ -508,15 +509,8 @@ def _cell(v: Any) -> Any:
 
 def read_xlsx(path: str | Path) -> dict[str, Any]:
     """Read a catalogue workbook: {'year', 'base_score', 'items': [dict]}; errors name the row."""
-    from python_calamine import CalamineError, CalamineWorkbook
-
     path = Path(path)
-    if not path.is_file():
-        raise UserError(f"找不到文件：{path}")
-    try:
-        wb = CalamineWorkbook.from_path(str(path))
-    except (CalamineError, OSError, ValueError) as e:
-        raise UserError(f"无法读取 Excel 文件“{path.name}”：{e}") from None
+    wb = read_workbook(path)
     if CATALOGUE_SHEET not in wb.sheet_names:
         raise UserError(f"“{path.name}”中没有名为“{CATALOGUE_SHEET}”的工作表（可先导出一份细则作为模板）。")
     rows = wb.get_sheet_by_name(CATALOGUE_SHEET).to_python(skip_empty_area=False)

@@ -131,6 +131,19 @@ def scope_filter(db: Database, where: list[str], params: list, *, org_id: str | 
         params.append(office_id)
 
 
+def read_workbook(path: str | Path):
+    """A workbook opened with calamine; a missing or unreadable file is a UserError."""
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"找不到文件：{path}")
+    try:
+        return CalamineWorkbook.from_path(str(path))
+    except (CalamineError, OSError, ValueError) as e:
+        raise UserError(f"无法读取 Excel 文件“{path.name}”：{e}") from None
+
+
 def save_workbook(wb, path: str | Path) -> Path:
     """Save an openpyxl workbook; a file that cannot be written is the user's problem (UserError)."""
     target = Path(path)

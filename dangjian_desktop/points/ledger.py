@@ -14,7 +14,7 @@ from ..db import Database
 from ..errors import UserError, ValidationError
 from .batch import Batch, EntryDraft, add_batch, get_batch
 from .catalogue import ensure_catalogue, items
-from .common import ACTIVE_STATUSES, check_unlocked, fmt_points, save_workbook, scope_filter
+from .common import ACTIVE_STATUSES, check_unlocked, fmt_points, read_workbook, save_workbook, scope_filter
 
 LEDGER_SHEET = "积分台账"
 LEDGER_COLUMNS = ("姓名", "所在党支部", "身份证号", "日期", "项目编号", "分值", "备注")
@@ -194,15 +194,8 @@ def read_ledger_xlsx(db: Database, path: str | Path, office_id: str, *,
     Members are matched by ID number when given, else by name (and branch when the name is
     not unique in the town). Items are matched by code within the year of the entry's date.
     """
-    from python_calamine import CalamineError, CalamineWorkbook
-
     path = Path(path)
-    if not path.is_file():
-        raise UserError(f"找不到文件：{path}")
-    try:
-        wb = CalamineWorkbook.from_path(str(path))
-    except (CalamineError, OSError, ValueError) as e:
-        raise UserError(f"无法读取 Excel 文件“{path.name}”：{e}") from None
+    wb = read_workbook(path)
     sheet = LEDGER_SHEET if LEDGER_SHEET in wb.sheet_names else wb.sheet_names[0]
     data = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     if not data:
