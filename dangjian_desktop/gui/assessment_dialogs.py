@@ -8,7 +8,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QFileDialog, QHeaderView, QListWidget,
                                QListWidgetItem, QTableWidget, QTableWidgetItem, QWidget)
 
@@ -24,21 +24,15 @@ from ..errors import UserError
 from ..registry.offices import towns as list_towns
 from ..registry.orgs import KINDS
 from ..schemes import list_schemes
+from . import common
 from .assessment_common import RED, FormDialog, cn_date, error_text, fmt_score, normalise_date_text
 from .assessment_sheet import ScoreValidator
-
-DATE_FORMAT = "yyyy年M月d日"
-
+from .common import date_edit, iso_of  # noqa: F401 - the 结果报告 tab imports iso_of from here
 
 def set_date(edit: QDateEdit, value: dt.date | str | None) -> None:
-    d = dates.parse_iso(value) if isinstance(value, str) else (value or dates.today())
-    edit.setDisplayFormat(DATE_FORMAT)
-    edit.setCalendarPopup(True)
-    edit.setDate(QDate(d.year, d.month, d.day))
-
-
-def iso_of(edit: QDateEdit) -> str:
-    return edit.date().toString("yyyy-MM-dd")
+    """Show the date (None: today) in a date field styled as 2026年3月1日 with a calendar popup."""
+    date_edit(edit)
+    common.set_date(edit, value)
 
 
 # ---- rounds ------------------------------------------------------------------------------------

@@ -3,14 +3,36 @@ window-modal dialogs kept in `current_dialog`."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import wraps
 from typing import Any, Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QDateEdit, QMessageBox, QWidget
 
+from .. import dates
 from .errors import error_text
+
+DATE_FORMAT = "yyyy年M月d日"
+
+
+def date_edit(edit: QDateEdit | None = None) -> QDateEdit:
+    """A date field (a new one, or `edit`) showing 2026年3月1日 with a calendar popup."""
+    edit = edit if edit is not None else QDateEdit()
+    edit.setDisplayFormat(DATE_FORMAT)
+    edit.setCalendarPopup(True)
+    return edit
+
+
+def set_date(edit: QDateEdit, value: dt.date | str | None) -> None:
+    """Show an ISO date (or a date; None: today) in a date field."""
+    d = dates.parse_iso(value) if isinstance(value, str) else (value or dates.today())
+    edit.setDate(QDate(d.year, d.month, d.day))
+
+
+def iso_of(edit: QDateEdit) -> str:
+    return edit.date().toString("yyyy-MM-dd")
 
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*(?:月\s*)?(?:[-./]?\s*(\d{1,2})\s*日?)?$")
 

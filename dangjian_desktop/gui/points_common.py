@@ -3,17 +3,14 @@ block (tests drive them), date edits, colours."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QDateEdit
 
-from .. import dates
 from . import common, errors
-from .common import slot  # noqa: F401 - the points pages import it from here
+from .common import date_edit, iso_of, set_date, slot  # noqa: F401 - the points pages import them from here
 
 RED = QColor("#c62828")
 GREEN = QColor("#2e7d32")
@@ -22,15 +19,6 @@ GREY = QColor("#8a8a8a")
 STAR_GOLD = QColor("#c98a00")
 ALIGN_CENTER = int(Qt.AlignmentFlag.AlignCenter)
 ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-
-
-def set_date(edit: QDateEdit, value: dt.date | str | None) -> None:
-    d = dates.parse_iso(value) if isinstance(value, str) else (value or dates.today())
-    edit.setDate(QDate(d.year, d.month, d.day))
-
-
-def iso_of(edit: QDateEdit) -> str:
-    return edit.date().toString("yyyy-MM-dd")
 
 
 def fit(view, max_width: int = 300) -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QBuffer, QIODevice, QObject, Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
-                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidgetItem, QPushButton, QSpinBox,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView,
+                               QLabel, QLineEdit, QListWidgetItem, QPushButton, QSpinBox, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
 
 from .. import dates
 from ..errors import ValidationError
@@ -23,7 +23,7 @@ from ..points.ledger import add_entries, add_entry
 from ..points.review import GRADES, ReviewInput, record_reviews, reviews
 from ..points.totals import lock_year, set_exemption, unlock_year
 from .forms import load_form
-from .points_common import error_text, iso_of, set_date
+from .points_common import date_edit, error_text, iso_of, set_date
 
 try:  # QtPdf comes with the addons wheel; without it the sheet can still be saved
     from PySide6.QtPdf import QPdfDocument
@@ -61,6 +61,20 @@ class _FormDialog(QObject):
             return
         self.dialog.accept()
         self.saved.emit(result)
+
+    def _add_footer(self, lay: QVBoxLayout, ok_text: str) -> None:
+        """Under a code-built form: the red error line, then OK (named `ok_text`) and 取消."""
+        dialog = self.dialog
+        dialog.formError = QLabel()
+        dialog.formError.setStyleSheet("color: #c62828;")
+        dialog.formError.setWordWrap(True)
+        lay.addWidget(dialog.formError)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        box.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+        box.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        box.accepted.connect(self._ok)
+        box.rejected.connect(dialog.reject)
+        lay.addWidget(box)
 
     def error_label(self) -> QLabel:
         return self.dialog.formError
@@ -266,22 +280,11 @@ class ExemptionDialog(_FormDialog):
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("如：长期患病住院，本人申请，支部委员会同意")
         form.addRow("原因(&R)：", self.reason)
-        self.approved = QDateEdit()
-        self.approved.setCalendarPopup(True)
-        self.approved.setDisplayFormat("yyyy年M月d日")
+        self.approved = date_edit()
         set_date(self.approved, dates.today())
         form.addRow("批准日期(&D)：", self.approved)
         lay.addLayout(form)
-        dialog.formError = QLabel()
-        dialog.formError.setStyleSheet("color: #c62828;")
-        dialog.formError.setWordWrap(True)
-        lay.addWidget(dialog.formError)
-        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        box.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
-        box.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        box.accepted.connect(self._ok)
-        box.rejected.connect(dialog.reject)
-        lay.addWidget(box)
+        self._add_footer(lay, "确定")
         dialog.resize(520, 0)
 
     def save(self) -> str:
@@ -311,27 +314,15 @@ class LockDialog(_FormDialog):
             form.addRow("原因(&R)：", self.reason)
         else:
             settings = cat.year_settings(db, office_id, year)
-            self.start = QDateEdit()
-            self.end = QDateEdit()
-            for e in (self.start, self.end):
-                e.setCalendarPopup(True)
-                e.setDisplayFormat("yyyy年M月d日")
+            self.start = date_edit()
+            self.end = date_edit()
             today = dates.today()
             set_date(self.start, settings.publicity_start or today - dt.timedelta(days=7))
             set_date(self.end, settings.publicity_end or today)
             form.addRow("公示开始(&S)：", self.start)
             form.addRow("公示结束(&E)：", self.end)
         lay.addLayout(form)
-        dialog.formError = QLabel()
-        dialog.formError.setStyleSheet("color: #c62828;")
-        dialog.formError.setWordWrap(True)
-        lay.addWidget(dialog.formError)
-        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        box.button(QDialogButtonBox.StandardButton.Ok).setText("解除锁定" if unlock else "锁定")
-        box.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        box.accepted.connect(self._ok)
-        box.rejected.connect(dialog.reject)
-        lay.addWidget(box)
+        self._add_footer(lay, "解除锁定" if unlock else "锁定")
         dialog.resize(480, 0)
 
     def save(self) -> Any:
@@ -380,16 +371,7 @@ class ReviewDialog(_FormDialog):
             self.table.setCellWidget(r, 4, grade)
             self.spins.append((*cells, grade))
         lay.addWidget(self.table, 1)
-        dialog.formError = QLabel()
-        dialog.formError.setStyleSheet("color: #c62828;")
-        dialog.formError.setWordWrap(True)
-        lay.addWidget(dialog.formError)
-        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        box.button(QDialogButtonBox.StandardButton.Ok).setText("保存")
-        box.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        box.accepted.connect(self._ok)
-        box.rejected.connect(dialog.reject)
-        lay.addWidget(box)
+        self._add_footer(lay, "保存")
         dialog.resize(620, 560)
 
     def save(self) -> int:
@@ -417,9 +399,7 @@ class StarsSheetDialog(QObject):
         self.paper.addItems(["A4", "A3"])
         row.addWidget(self.paper)
         row.addWidget(QLabel("公示开始："))
-        self.start = QDateEdit()
-        self.start.setCalendarPopup(True)
-        self.start.setDisplayFormat("yyyy年M月d日")
+        self.start = date_edit()
         settings = cat.year_settings(db, db.scalar("SELECT office_id FROM org WHERE id = ?", (org_id,)), year)
         set_date(self.start, settings.publicity_start or dates.today())
         row.addWidget(self.start)

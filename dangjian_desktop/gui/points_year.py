@@ -6,15 +6,15 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QHBoxLayout, QLabel, QPushButton,
-                               QSplitter, QTableView, QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QTableView,
+                               QTextBrowser, QVBoxLayout, QWidget)
 
 from .. import dates
 from ..meetings.compliance import ORDER, compliance_table
 from ..points.common import fmt_points
 from ..points.totals import branch_summary, exemptions, remove_exemption, star_levels, totals
-from .points_common import (ALIGN_CENTER, ALIGN_RIGHT, GREEN, GREY, RED, STAR_GOLD, Col, RowsModel, fit, iso_of,
-                            set_date, slot, stars_text)
+from .points_common import (ALIGN_CENTER, ALIGN_RIGHT, GREEN, GREY, RED, STAR_GOLD, Col, RowsModel, date_edit, fit,
+                            iso_of, set_date, slot, stars_text)
 from .points_dialogs import ExemptionDialog, LockDialog, ReviewDialog, StarsSheetDialog
 
 
@@ -270,9 +270,7 @@ class ComplianceWidget(QWidget):
         lay = QVBoxLayout(self)
         row = QHBoxLayout()
         row.addWidget(QLabel("统计截至："))
-        self.as_of = QDateEdit()
-        self.as_of.setCalendarPopup(True)
-        self.as_of.setDisplayFormat("yyyy年M月d日")
+        self.as_of = date_edit()
         set_date(self.as_of, dates.today())
         self.as_of.dateChanged.connect(lambda *_a: self.refresh())
         row.addWidget(self.as_of)
