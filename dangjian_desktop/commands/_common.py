@@ -83,3 +83,9 @@ def find_branch(db, name: str, office_id: str | None = None):
 def branch_id(db, name: str | None, office_id: str | None) -> str | None:
     """The id of the named branch, or None when no name was given (every branch)."""
     return find_branch(db, name, office_id)["id"] if name else None
+
+
+def town_and_branch(db, args) -> tuple[str | None, str | None]:
+    """(office, branch id) from --town and --branch (town_or_all; the branch is looked up in that town)."""
+    office = town_or_all(db, args.town)
+    return office, branch_id(db, args.branch, office)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .. import dates
 from ..errors import UserError
-from ._common import (add_json, add_town, add_year, branch_id, check_year, find_branch, one_town, parse_date,
+from ._common import (add_json, add_town, add_year, branch_id, check_year, one_town, parse_date, town_and_branch,
                       town_or_all)
 
 
@@ -89,12 +89,8 @@ def cmd_totals(ctx) -> int:
     a = ctx.args
     year = check_year(a.year)
     with ctx.open_db("read") as db:
-        office = town_or_all(db, a.town)
-        if a.branch:
-            org = find_branch(db, a.branch, office)
-            rows = totals(db, year, org_id=org["id"])
-        else:
-            rows = totals(db, year, office_id=office)
+        office, org = town_and_branch(db, a)
+        rows = totals(db, year, office_id=office, org_id=org)
     if a.failing:
         rows = [t for t in rows if t.failing]
     if a.json:
@@ -188,7 +184,7 @@ def cmd_export(ctx) -> int:
     with ctx.open_db("auto") as db:
         office = one_town(db, a.town)
         if a.ledger:
-            org = find_branch(db, a.branch, office)["id"] if a.branch else db.scalar(
+            org = branch_id(db, a.branch, office) or db.scalar(
                 "SELECT id FROM org WHERE office_id = ? AND parent_id IS NULL", (office,))
             path = ledger.export_ledger_xlsx(db, year, a.file, org_id=org)
         else:
@@ -238,8 +234,7 @@ def cmd_compliance(ctx) -> int:
     year = check_year(a.year)
     as_of = parse_date(a.as_of, "日期")
     with ctx.open_db("read") as db:
-        office = town_or_all(db, a.town)
-        org = branch_id(db, a.branch, office)
+        office, org = town_and_branch(db, a)
         rows = compliance_table(db, year, office_id=office, org_id=org, as_of=as_of)
     if a.json:
         ctx.print_json({"year": year, "as_of": (as_of or dates.today()).isoformat(),
@@ -258,8 +253,7 @@ def cmd_meetings(ctx) -> int:
     a = ctx.args
     year = check_year(a.year)
     with ctx.open_db("read") as db:
-        office = town_or_all(db, a.town)
-        org = branch_id(db, a.branch, office)
+        office, org = town_and_branch(db, a)
         rows = list_meetings(db, year=year, org_id=org, office_id=office)
     if a.json:
         ctx.print_json({"year": year, "meetings": [
