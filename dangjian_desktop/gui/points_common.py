@@ -8,6 +8,7 @@ from typing import Any, Callable, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QAbstractItemView, QTableView
 
 from . import common, errors
 from .common import date_edit, iso_of, set_date, slot  # noqa: F401 - the points pages import them from here
@@ -19,6 +20,27 @@ GREY = QColor("#8a8a8a")
 STAR_GOLD = QColor("#c98a00")
 ALIGN_CENTER = int(Qt.AlignmentFlag.AlignCenter)
 ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+def table_view(model, *, sorting: bool = True, multi: bool = False) -> QTableView:
+    """A read-only table of whole rows over `model` (sorted by its first column unless `sorting` is off)."""
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection if multi
+                          else QAbstractItemView.SelectionMode.SingleSelection)
+    view.setSortingEnabled(sorting)
+    if sorting:
+        view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    view.verticalHeader().setDefaultSectionSize(24)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+def selected_row(view: QTableView) -> Any:
+    """The row object (see RowsModel.row) of the first selected row, or None."""
+    idx = view.selectionModel().selectedRows()
+    return view.model().row(idx[0].row()) if idx else None
 
 
 def fit(view, max_width: int = 300) -> None:

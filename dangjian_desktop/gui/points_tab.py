@@ -12,8 +12,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
-                               QPushButton, QSpinBox, QSplitter, QTabWidget, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
+                               QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
 from .. import dates
 from ..db import Database
@@ -25,8 +25,8 @@ from ..points.common import fmt_points, town_offices
 from ..points.ledger import (delete_entry, evidence, export_ledger_xlsx, import_ledger_xlsx, list_entries)
 from ..points.totals import member_breakdown, totals
 from .common import close_dialog
-from .points_common import (ALIGN_CENTER, ALIGN_RIGHT, GREEN, GREY, RED, Col, Messages, RowsModel, fit, slot,
-                            stars_text)
+from .points_common import (ALIGN_CENTER, ALIGN_RIGHT, GREEN, GREY, RED, Col, Messages, RowsModel, fit, selected_row,
+                            slot, stars_text, table_view)
 from .points_dialogs import EntryDialog, ItemDialog
 from .points_meeting import MeetingsWidget
 from .points_year import ComplianceWidget, TotalsWidget
@@ -34,20 +34,6 @@ from .points_year import ComplianceWidget, TotalsWidget
 POINTS_TABLES = {"points_item", "points_year", "points_entry", "points_batch", "points_exemption", "points_result",
                  "meeting", "meeting_attendance", "meeting_photo", "member_review", "member", "org", "office",
                  "committee_member", "committee_term", "member_event"}
-
-
-def _table(model, *, sorting: bool = True, multi: bool = False) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection if multi
-                          else QAbstractItemView.SelectionMode.SingleSelection)
-    view.setSortingEnabled(sorting)
-    if sorting:
-        view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-    view.verticalHeader().setDefaultSectionSize(24)
-    view.horizontalHeader().setStretchLastSection(True)
-    return view
 
 
 # ---- 积分细则 ------------------------------------------------------------------------------------
@@ -100,7 +86,7 @@ class CatalogueWidget(QWidget):
         self.info.setStyleSheet("color: #555555;")
         lay.addWidget(self.info)
         self.model = RowsModel(ITEM_COLUMNS, self)
-        self.view = _table(self.model, sorting=False)
+        self.view = table_view(self.model, sorting=False)
         self.view.doubleClicked.connect(lambda *_a: self.edit())
         lay.addWidget(self.view, 1)
         self.base_button.clicked.connect(self.set_base)
@@ -141,8 +127,7 @@ class CatalogueWidget(QWidget):
         self._update_buttons()
 
     def selected(self):
-        idx = self.view.selectionModel().selectedRows()
-        return self.model.row(idx[0].row()) if idx else None
+        return selected_row(self.view)
 
     def _update_buttons(self, *_args) -> None:
         db = self.tab.db
@@ -292,15 +277,15 @@ class LedgerWidget(QWidget):
         lay.addLayout(row)
         split = QSplitter(Qt.Orientation.Horizontal)
         self.member_model = RowsModel(MEMBER_COLUMNS, self)
-        self.member_view = _table(self.member_model, multi=True)
+        self.member_view = table_view(self.member_model, multi=True)
         split.addWidget(self.member_view)
         right = QSplitter(Qt.Orientation.Vertical)
         self.entry_model = RowsModel(ENTRY_COLUMNS, self)
-        self.entry_view = _table(self.entry_model)
+        self.entry_view = table_view(self.entry_model)
         self.entry_view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         right.addWidget(self.entry_view)
         self.breakdown_model = RowsModel(BREAKDOWN_COLUMNS, self)
-        self.breakdown_view = _table(self.breakdown_model, sorting=False)
+        self.breakdown_view = table_view(self.breakdown_model, sorting=False)
         right.addWidget(self.breakdown_view)
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 2)
@@ -397,8 +382,7 @@ class LedgerWidget(QWidget):
         self.undo_button.setToolTip(f"上一批：{b.describe()}" if b else "")
 
     def selected_entry(self):
-        idx = self.entry_view.selectionModel().selectedRows()
-        return self.entry_model.row(idx[0].row()) if idx else None
+        return selected_row(self.entry_view)
 
     @slot
     def add(self, *_args) -> None:

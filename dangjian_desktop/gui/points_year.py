@@ -6,15 +6,15 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QTableView,
-                               QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QTextBrowser, QVBoxLayout,
+                               QWidget)
 
 from .. import dates
 from ..meetings.compliance import ORDER, compliance_table
 from ..points.common import fmt_points
 from ..points.totals import branch_summary, exemptions, remove_exemption, star_levels, totals
 from .points_common import (ALIGN_CENTER, ALIGN_RIGHT, GREEN, GREY, RED, STAR_GOLD, Col, RowsModel, date_edit, fit,
-                            iso_of, set_date, slot, stars_text)
+                            iso_of, selected_row, set_date, slot, stars_text, table_view)
 from .points_dialogs import ExemptionDialog, LockDialog, ReviewDialog, StarsSheetDialog
 
 
@@ -61,17 +61,6 @@ BRANCH_COLUMNS = (
 )
 
 
-def _table(model) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSortingEnabled(True)
-    view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-    view.verticalHeader().setDefaultSectionSize(24)
-    view.horizontalHeader().setStretchLastSection(True)
-    return view
-
-
 class TotalsWidget(QWidget):
     """年度汇总: totals with stars per member, the 不合格 list, exemptions, branch averages, year end."""
 
@@ -102,14 +91,14 @@ class TotalsWidget(QWidget):
         lay.addWidget(self.summary)
         split = QSplitter(Qt.Orientation.Vertical)
         self.model = RowsModel(TOTAL_COLUMNS, self)
-        self.view = _table(self.model)
+        self.view = table_view(self.model, multi=True)
         split.addWidget(self.view)
         lower = QWidget()
         ll = QVBoxLayout(lower)
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(QLabel("各党支部党员积分情况（支部评星参考：支部评星以党员积分制管理考核和年终目标考核为基准）："))
         self.branch_model = RowsModel(BRANCH_COLUMNS, self)
-        self.branch_view = _table(self.branch_model)
+        self.branch_view = table_view(self.branch_model, multi=True)
         ll.addWidget(self.branch_view)
         split.addWidget(lower)
         split.setStretchFactor(0, 3)
@@ -174,8 +163,7 @@ class TotalsWidget(QWidget):
         self._update_buttons()
 
     def selected(self):
-        idx = self.view.selectionModel().selectedRows()
-        return self.model.row(idx[0].row()) if idx else None
+        return selected_row(self.view)
 
     def _update_buttons(self, *_args) -> None:
         db = self.tab.db
@@ -281,7 +269,7 @@ class ComplianceWidget(QWidget):
         lay.addLayout(row)
         split = QSplitter(Qt.Orientation.Vertical)
         self.model = RowsModel(compliance_columns(), self)
-        self.view = _table(self.model)
+        self.view = table_view(self.model, multi=True)
         split.addWidget(self.view)
         self.detail = QTextBrowser()
         split.addWidget(self.detail)
@@ -307,8 +295,7 @@ class ComplianceWidget(QWidget):
         self._show_detail()
 
     def _show_detail(self, *_args) -> None:
-        idx = self.view.selectionModel().selectedRows()
-        b = self.model.row(idx[0].row()) if idx else None
+        b = selected_row(self.view)
         if b is None:
             self.detail.clear()
             return
