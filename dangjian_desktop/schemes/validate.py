@@ -56,15 +56,11 @@ def check(scheme: Scheme) -> list[Finding]:
     for code, n in Counter(codes).items():
         if n > 1:
             add(f"dup_code:{code}", ERROR, f"编号“{code}”重复出现 {n} 次（部分和细项的编号必须各不相同）。")
-    for code, n in Counter(v.code for v in scheme.vetoes).items():
-        if n > 1:
-            add(f"dup_veto:{code}", ERROR, f"否决项编号“{code}”重复出现 {n} 次。")
-    for code, n in Counter(q.code for q in scheme.quotas).items():
-        if n > 1:
-            add(f"dup_quota:{code}", ERROR, f"名额规则编号“{code}”重复出现 {n} 次。")
-    for code, n in Counter(c.code for c in scheme.consequences).items():
-        if n > 1:
-            add(f"dup_consequence:{code}", ERROR, f"后果规则编号“{code}”重复出现 {n} 次。")
+    for key, label, rules in (("dup_veto", "否决项编号", scheme.vetoes), ("dup_quota", "名额规则编号", scheme.quotas),
+                              ("dup_consequence", "后果规则编号", scheme.consequences)):
+        for code, n in Counter(r.code for r in rules).items():
+            if n > 1:
+                add(f"{key}:{code}", ERROR, f"{label}“{code}”重复出现 {n} 次。")
 
     # ---- numbers -----------------------------------------------------------------
     for s in scheme.sections:
