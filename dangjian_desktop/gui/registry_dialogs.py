@@ -35,6 +35,17 @@ def normalise_date_text(text: str | None) -> str | None:
     return common.normalise_date_text(text, six_digit_month=True)
 
 
+_GONE = {"org": "组织不存在，可能已被删除", "member": "党员记录不存在，可能已被删除"}
+
+
+def existing(db: Database, table: str, row_id: str) -> Any:
+    """The row of an organisation or member, or a UserError if it was deleted meanwhile."""
+    row = db.get(table, row_id)
+    if row is None:
+        raise UserError(_GONE[table])
+    return row
+
+
 def error_label_name(field: str) -> str:
     """'founded_on' -> 'foundedOnError' (the objectName of a field's error label in the forms)."""
     head, *rest = field.split("_")
@@ -235,9 +246,7 @@ class OrgDialog(FormDialog):
     def __init__(self, db: Database, parent: QWidget | None = None, *, org_id: str | None = None,
                  parent_id: str | None = None, office_id: str | None = None):
         super().__init__(db, parent)
-        self.org = db.get("org", org_id) if org_id else None
-        if org_id and self.org is None:
-            raise UserError("组织不存在，可能已被删除")
+        self.org = existing(db, "org", org_id) if org_id else None
         if self.org is not None:
             office_id = self.org["office_id"]
             parent_id = self.org["parent_id"]
@@ -317,9 +326,7 @@ class MemberDialog(FormDialog):
     def __init__(self, db: Database, parent: QWidget | None = None, *, member_id: str | None = None,
                  org_id: str | None = None, office_id: str | None = None):
         super().__init__(db, parent)
-        self.member = db.get("member", member_id) if member_id else None
-        if member_id and self.member is None:
-            raise UserError("党员记录不存在，可能已被删除")
+        self.member = existing(db, "member", member_id) if member_id else None
         f = self.dialog
         if self.member is not None:
             org_id = self.member["org_id"]
@@ -456,9 +463,7 @@ class TermDialog(FormDialog):
 
     def __init__(self, db: Database, parent: QWidget | None = None, *, org_id: str, extend: bool = False):
         super().__init__(db, parent)
-        self.org = db.get("org", org_id)
-        if self.org is None:
-            raise UserError("组织不存在，可能已被删除")
+        self.org = existing(db, "org", org_id)
         self.extend = extend
         self.term = current_term(db, org_id)
         f = self.dialog
@@ -505,9 +510,7 @@ class CommitteeMemberDialog(FormDialog):
 
     def __init__(self, db: Database, parent: QWidget | None = None, *, org_id: str, end_cm_id: str | None = None):
         super().__init__(db, parent)
-        self.org = db.get("org", org_id)
-        if self.org is None:
-            raise UserError("组织不存在，可能已被删除")
+        self.org = existing(db, "org", org_id)
         f = self.dialog
         self.cm = db.get("committee_member", end_cm_id) if end_cm_id else None
         if end_cm_id:
@@ -620,9 +623,7 @@ class StatusDialog(FormDialog):
 
     def __init__(self, db: Database, parent: QWidget | None = None, *, member_id: str):
         super().__init__(db, parent)
-        self.member = db.get("member", member_id)
-        if self.member is None:
-            raise UserError("党员记录不存在，可能已被删除")
+        self.member = existing(db, "member", member_id)
         m = self.member
         events = available_events(m)
         if not events:
@@ -654,9 +655,7 @@ class TransferDialog(FormDialog):
 
     def __init__(self, db: Database, parent: QWidget | None = None, *, member_id: str):
         super().__init__(db, parent)
-        self.member = db.get("member", member_id)
-        if self.member is None:
-            raise UserError("党员记录不存在，可能已被删除")
+        self.member = existing(db, "member", member_id)
         m = self.member
         if m["status"] not in ACTIVE_STATUSES:
             raise UserError(f"{m['name']}的党籍状态为“{m['status']}”，不能转接")
@@ -695,9 +694,7 @@ class RemoveMemberDialog(QDialog):
     def __init__(self, db: Database, member_id: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.db = db
-        self.member = db.get("member", member_id)
-        if self.member is None:
-            raise UserError("党员记录不存在，可能已被删除")
+        self.member = existing(db, "member", member_id)
         self.setWindowTitle("删除党员记录")
         self.setMinimumWidth(440)
         layout = QVBoxLayout(self)
@@ -746,9 +743,7 @@ class HistoryDialog(QDialog):
 
     def __init__(self, db: Database, member_id: str, parent: QWidget | None = None):
         super().__init__(parent)
-        m = db.get("member", member_id)
-        if m is None:
-            raise UserError("党员记录不存在，可能已被删除")
+        m = existing(db, "member", member_id)
         self.setWindowTitle(f"党员变动历史 — {m['name']}")
         self.resize(760, 320)
         layout = QVBoxLayout(self)
