@@ -18,7 +18,7 @@ from ..assessment import rounds as rounds_api
 from ..db import Database
 from ..errors import UserError
 from ..registry.offices import local_office
-from .common import close_dialog, normalise_date_text, open_dialog  # noqa: F401 - the tabs import them from here
+from .common import close_dialog, info_box, normalise_date_text, open_dialog, question_box  # noqa: F401
 from .errors import error_text
 from .forms import load_form
 
@@ -65,8 +65,7 @@ class MessageHost:
     current_message: QMessageBox | None = None
 
     def show_message(self, text: str, title: str = "提示", icon=QMessageBox.Icon.Information) -> QMessageBox:
-        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)  # type: ignore[arg-type]
-        box.button(QMessageBox.StandardButton.Ok).setText("确定")
+        box = info_box(icon, title, text, self)  # type: ignore[arg-type]
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.current_message = box
@@ -84,11 +83,7 @@ class MessageHost:
 
     def ask(self, text: str, title: str, on_yes: Callable[[], None], *, yes_text: str = "确定") -> QMessageBox:
         """A non-blocking yes/no question; `on_yes` runs (guarded) when the clerk confirms."""
-        box = QMessageBox(QMessageBox.Icon.Question, title, text,
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)  # type: ignore
-        box.button(QMessageBox.StandardButton.Yes).setText(yes_text)
-        box.button(QMessageBox.StandardButton.No).setText("取消")
-        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box = question_box(title, text, self, yes_text)  # type: ignore[arg-type]
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.current_message = box

@@ -75,6 +75,23 @@ def slot(fn: Callable) -> Callable:
     return wrapper
 
 
+def info_box(icon: QMessageBox.Icon, title: str, text: str, parent: QWidget | None) -> QMessageBox:
+    """A message box with one 确定 button (not shown yet)."""
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.button(QMessageBox.StandardButton.Ok).setText("确定")
+    return box
+
+
+def question_box(title: str, text: str, parent: QWidget | None, yes_text: str = "确定") -> QMessageBox:
+    """A yes/no question (not shown yet) whose default answer is 取消."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text,
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box.button(QMessageBox.StandardButton.Yes).setText(yes_text)
+    box.button(QMessageBox.StandardButton.No).setText("取消")
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    return box
+
+
 class Messages:
     """Non-blocking message and question boxes for a widget (tests find them as .message_box)."""
 
@@ -85,21 +102,14 @@ class Messages:
         self.show_message(title, error_text(exc, **self.ERROR_STYLE), QMessageBox.Icon.Warning)
 
     def show_message(self, title: str, text: str, icon: QMessageBox.Icon = QMessageBox.Icon.Information) -> None:
-        parent = self if isinstance(self, QWidget) else None
-        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
-        box.button(QMessageBox.StandardButton.Ok).setText("确定")
+        box = info_box(icon, title, text, self if isinstance(self, QWidget) else None)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.message_box = box
         box.finished.connect(lambda _r: self._box_done(box))
         box.open()
 
     def confirm(self, title: str, text: str, on_yes: Callable[[], None], yes_text: str = "确定") -> QMessageBox:
-        parent = self if isinstance(self, QWidget) else None
-        box = QMessageBox(QMessageBox.Icon.Question, title, text,
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
-        box.button(QMessageBox.StandardButton.Yes).setText(yes_text)
-        box.button(QMessageBox.StandardButton.No).setText("取消")
-        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box = question_box(title, text, self if isinstance(self, QWidget) else None, yes_text)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.message_box = box
 

@@ -22,7 +22,7 @@ from ..registry import offices as office_api
 from ..registry.members import ACTIVE_STATUSES
 from ..registry.orgs import committee, current_term, delete_org
 from ..registry.warnings import LABELS, compute_warnings
-from .common import Messages, close_dialog, open_dialog, slot
+from .common import Messages, close_dialog, open_dialog, question_box, slot
 from .member_model import COLUMNS, MemberTableModel
 from .registry_dialogs import (CommitteeMemberDialog, HistoryDialog, MemberDialog, OrgDialog, RemoveMemberDialog,
                                StatusDialog, TermDialog, TransferDialog, available_events, term_text)
@@ -956,11 +956,7 @@ class RegistryTab(QWidget, Messages):
             self.show_error(e)
 
     def confirm(self, title: str, text: str, on_yes: Callable[[], None]) -> QMessageBox:
-        box = QMessageBox(QMessageBox.Icon.Question, title, text,
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
-        box.button(QMessageBox.StandardButton.Yes).setText("确定")
-        box.button(QMessageBox.StandardButton.No).setText("取消")
-        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box = question_box(title, text, self)
 
         def done(result: int) -> None:
             if self.current_dialog is box:
