@@ -36,6 +36,18 @@ RED = QColor("#c62828")
 AMBER = QColor("#b26a00")
 
 
+class _Headers:
+    """Column titles of a model from its HEADERS."""
+
+    HEADERS: tuple[str, ...] = ()
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt API
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
+        return None
+
+
 def _read_only_rows(view: QTableView, selection: QAbstractItemView.SelectionMode) -> None:
     """A table of whole rows that are not edited in place, one text line a row.
 
@@ -51,7 +63,7 @@ def _read_only_rows(view: QTableView, selection: QAbstractItemView.SelectionMode
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
 
 
-class WarningModel(QAbstractTableModel):
+class WarningModel(_Headers, QAbstractTableModel):
     """预警: level, kind and message of each registry warning."""
 
     HEADERS = ("级别", "类型", "内容")
@@ -83,12 +95,6 @@ class WarningModel(QAbstractTableModel):
             return w.message + ("\n双击打开该党员的信息" if w.member_id else "\n双击在组织树中选中该组织")
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt API
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
-        return None
-
     def flags(self, index: QModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
@@ -106,7 +112,7 @@ class _Node:
     children: list[int] = field(default_factory=list)
 
 
-class OrgTreeModel(QAbstractItemModel):
+class OrgTreeModel(_Headers, QAbstractItemModel):
     """The organisation tree (office → 党委 → 党总支 → 党支部 → 党小组) with member counts.
 
     Nodes live in a flat list; an index carries its node's position as internal id, so a
@@ -196,12 +202,6 @@ class OrgTreeModel(QAbstractItemModel):
             return self._bold
         if role == Qt.ItemDataRole.ToolTipRole:
             return node.tip or None
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt API
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
         return None
 
     def flags(self, index: QModelIndex) -> Qt.ItemFlag:
