@@ -121,6 +121,8 @@ def test_report_publicity(demo_db, capsys, tmp_path):
 
 
 def test_report_publicity_without_contact_fails_cleanly(demo_db, capsys, tmp_path):
+    for key in ("publicity_contact_phone", "publicity_contact_address"):  # the demo fills them in
+        run(capsys, "--db", demo_db, "settings", "set", key, "")
     code, _, err = run(capsys, "--db", demo_db, "report", "publicity", "--round", "2025", "--out",
                        str(tmp_path / "x.pdf"))
     assert code != 0 and "Traceback" not in err and err.strip()

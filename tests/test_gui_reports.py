@@ -260,7 +260,13 @@ def test_publicity_preview_follows_paper_and_orientation(qtbot, demo_db):
     assert round(a3.width()) == round(a4.height() * 2 ** 0.5)  # A3 long side = √2 × A4 long side
 
 
+def _clear_contact(db):
+    for key in ("publicity_contact_office", "publicity_contact_phone", "publicity_contact_address"):
+        set_setting(db, key, None)
+
+
 def test_publicity_without_contact_says_what_to_set(qtbot, demo_db):
+    _clear_contact(demo_db)  # the demo office fills them in
     tab = make_tab(qtbot, demo_db)
     _preview(qtbot, tab)
     assert tab.pdf_bytes is None
