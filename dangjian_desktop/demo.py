@@ -211,6 +211,15 @@ class _Gen:
         tx.insert_many("member_event", events)
         tx.insert_many("committee_term", terms)
         tx.insert_many("committee_member", committee)
+        # 党小组长: one of each group's members; the town's first group is left without one
+        # (a planted warning).
+        by_group: dict[str, list[str]] = {}
+        for m in members:
+            if m["group_id"] and m["status"] == "正常":
+                by_group.setdefault(m["group_id"], []).append(m["id"])
+        for i, gid in enumerate(g for g in (o["id"] for o in orgs) if g in by_group):
+            if i:
+                tx.update("org", gid, {"leader_member_id": r.choice(by_group[gid])})
 
 
 def _town_names(rng: random.Random, n: int) -> list[str]:

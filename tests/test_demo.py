@@ -63,7 +63,7 @@ def test_every_member_passes_the_registry_rules(town):
 def test_the_planted_warnings_are_present(town):
     codes = {w.code for w in compute_warnings(town, TODAY)}
     assert {"term_expired", "term_due", "secretary_vacant", "committee_too_large", "too_few_members",
-            "probation_overdue", "lost_contact"} <= codes
+            "probation_overdue", "lost_contact", "group_leader_vacant"} <= codes
 
 
 def test_change_log_is_complete(town):

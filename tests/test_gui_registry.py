@@ -675,3 +675,31 @@ def test_main_window_shows_the_registry_tab_and_refreshes_it_after_a_change(qtbo
     assert tab.warning_count() > before
     win.close_database()
     assert tab.stack.currentIndex() == 0
+
+
+def test_party_group_leader_is_set_through_the_dialog(qtbot, tab, db):
+    branch = new_branch(db)
+    group = add_org(db, parent_id=branch, name="第一党小组", org_type="党小组")
+    mid = new_member(db, branch, "刘组长", 71)
+    from dangjian_desktop.registry import update_member
+
+    update_member(db, mid, {"group_id": group})
+    open_tab(tab, db)
+    tab.select_org(group)
+    assert tab.button_group_leader.isVisible()
+    assert "空缺" in tab.detail_labels["leader"].text()
+    assert any(w.code == "group_leader_vacant" and w.org_id == group for w in tab.warning_model.items)
+    qtbot.mouseClick(tab.button_group_leader, Qt.MouseButton.LeftButton)
+    dlg = tab.current_dialog
+    choose(dlg.dialog.memberCombo, mid)
+    click_ok(qtbot, dlg)
+    qtbot.waitUntil(lambda: tab.detail_labels["leader"].text() == "刘组长")
+    assert db.get("org", group)["leader_member_id"] == mid
+    assert not any(w.code == "group_leader_vacant" and w.org_id == group for w in tab.warning_model.items)
+
+
+def test_group_leader_button_only_for_party_groups(tab, db):
+    branch = new_branch(db)
+    open_tab(tab, db)
+    tab.select_org(branch)
+    assert not tab.button_group_leader.isVisible()

@@ -222,3 +222,47 @@ def test_org_phone_is_checked(db, root, phone, ok):
     else:
         with pytest.raises(ValidationError, match="联系电话"):
             reg.add_org(db, parent_id=root, name="南村党支部", org_type="党支部", kind="村", phone=phone)
+
+
+# ---- party group leaders ----------------------------------------------------------------
+
+@pytest.fixture
+def group(db, branch):
+    return reg.add_org(db, parent_id=branch, name="第一党小组", org_type="党小组")
+
+
+def test_group_without_leader_is_warned_until_one_is_named(db, branch, group):
+    m = reg.add_member(db, person(group_id=group), org_id=branch, event_date="2005-07-01")
+    assert "group_leader_vacant" in [w.code for w in reg.compute_warnings(db) if w.org_id == group]
+    reg.set_group_leader(db, group, m)
+    assert db.get("org", group)["leader_member_id"] == m
+    assert "group_leader_vacant" not in [w.code for w in reg.compute_warnings(db) if w.org_id == group]
+
+
+def test_leader_must_belong_to_the_group(db, branch, group):
+    outsider = reg.add_member(db, person(), org_id=branch, event_date="2005-07-01")
+    with pytest.raises(ValidationError, match="不在第一党小组"):
+        reg.set_group_leader(db, group, outsider)
+
+
+def test_only_a_party_group_has_a_leader(db, branch):
+    m = reg.add_member(db, person(), org_id=branch, event_date="2005-07-01")
+    with pytest.raises(UserError, match="只有党小组"):
+        reg.set_group_leader(db, branch, m)
+
+
+@pytest.mark.parametrize("how", ["transfer", "leave_group", "status", "remove"])
+def test_a_leader_who_leaves_leaves_the_post_in_the_same_unit_of_work(db, root, branch, group, how):
+    m = reg.add_member(db, person(group_id=group), org_id=branch, event_date="2005-07-01")
+    reg.set_group_leader(db, group, m)
+    if how == "transfer":
+        other = reg.add_org(db, parent_id=root, name="西村党支部", org_type="党支部", kind="村")
+        reg.transfer_member(db, m, to_org_id=other, date="2025-03-01")
+    elif how == "leave_group":
+        reg.update_member(db, m, {"group_id": None})
+    elif how == "status":
+        reg.change_status(db, m, event="死亡", date="2025-03-01")
+    else:
+        reg.remove_member(db, m, reason="录入错误")
+    assert db.get("org", group)["leader_member_id"] is None
+    assert db.verify() == []

@@ -21,8 +21,8 @@ from ..registry import codes, idcard
 from ..registry.members import (ACTIVE_STATUSES, EVENTS, add_member, change_status, history, remove_member,
                                 transfer_member, update_member)
 from ..registry.orgs import (ALLOWED_PARENTS, KINDS, ORG_TYPES, ROLES, add_committee_member, add_org,
-                             committee, current_term, end_committee_member, extend_term, start_term,
-                             update_org)
+                             committee, current_term, end_committee_member, extend_term, set_group_leader,
+                             start_term, update_org)
 from ..registry.validation import FIELD_LABELS
 from . import common
 from .errors import bug_text
@@ -645,6 +645,30 @@ class StatusDialog(FormDialog):
         change_status(self.db, self.member["id"], event=self.dialog.eventCombo.currentData(),
                       date=normalise_date_text(self.text("dateEdit")) or "", note=self.text("noteEdit"))
         return self.member["id"]
+
+
+class GroupLeaderDialog(FormDialog):
+    """设定党小组长: one of the group's members, or vacant."""
+
+    FORM = "group_leader_dialog.ui"
+    FIELD_WIDGETS = {"member_id": "memberCombo"}
+
+    def __init__(self, db: Database, parent: QWidget | None = None, *, group_id: str):
+        super().__init__(db, parent)
+        self.group = existing(db, "org", group_id)
+        branch = db.get("org", self.group["parent_id"])
+        f = self.dialog
+        f.intro.setText(f"<b>{branch['name'] if branch else ''}{self.group['name']}</b><br>"
+                        "组长须是本党小组的党员；如需从其他党小组选人，请先修改该党员的“所在党小组”。")
+        rows = db.query("SELECT id, name FROM member WHERE group_id = ? AND status IN ('正常', '失联') "
+                        "ORDER BY name_pinyin", (group_id,))
+        fill_combo(f.memberCombo, [("（空缺）", None)] + [(r["name"], r["id"]) for r in rows],
+                   current=self.group["leader_member_id"])
+        f.memberCombo.setFocus()
+
+    def save(self) -> Any:
+        set_group_leader(self.db, self.group["id"], self.dialog.memberCombo.currentData())
+        return self.group["id"]
 
 
 class TransferDialog(FormDialog):

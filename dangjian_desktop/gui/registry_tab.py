@@ -11,7 +11,7 @@ from PySide6.QtCore import (QAbstractItemModel, QAbstractTableModel, QItemSelect
                             Signal)
 from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView,
-                               QLabel, QLineEdit, QMessageBox, QPushButton, QSplitter, QStackedWidget,
+                               QLabel, QLineEdit, QMessageBox, QPushButton, QSizePolicy, QSplitter, QStackedWidget,
                                QTableView, QTableWidget, QTableWidgetItem, QToolBar, QTreeView, QVBoxLayout,
                                QWidget)
 
@@ -24,7 +24,7 @@ from ..registry.orgs import committee, current_term, delete_org
 from ..registry.warnings import LABELS, compute_warnings
 from .common import Messages, close_dialog, open_dialog, question_box, slot
 from .member_model import COLUMNS, MemberTableModel
-from .registry_dialogs import (CommitteeMemberDialog, HistoryDialog, MemberDialog, OrgDialog, RemoveMemberDialog,
+from .registry_dialogs import (CommitteeMemberDialog, GroupLeaderDialog, HistoryDialog, MemberDialog, OrgDialog, RemoveMemberDialog,
                                StatusDialog, TermDialog, TransferDialog, available_events, term_text)
 
 log = logging.getLogger(__name__)
@@ -352,12 +352,18 @@ class RegistryTab(QWidget, Messages):
         self.detail_labels: dict[str, QLabel] = {}
         self.details_form = form
         for key, title in (("name", "名称"), ("type", "类型"), ("kind", "类别"), ("founded", "成立日期"),
-                           ("phone", "联系电话"), ("address", "地址"), ("orgs", "下级组织"), ("members", "党员")):
+                           ("phone", "联系电话"), ("address", "地址"), ("leader", "组长"), ("orgs", "下级组织"),
+                           ("members", "党员")):
             lbl = QLabel(box)
             lbl.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             lbl.setWordWrap(True)
             self.detail_labels[key] = lbl
             form.addRow(f"{title}：", lbl)
+        self.button_group_leader = QPushButton("设定组长…", box)
+        self.button_group_leader.setToolTip("从本党小组的党员中设定党小组长")
+        self.button_group_leader.clicked.connect(lambda _c=False: self.set_group_leader())
+        self.button_group_leader.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        form.addRow("", self.button_group_leader)
         bold = QFont(self.detail_labels["name"].font())
         bold.setBold(True)
         self.detail_labels["name"].setFont(bold)
@@ -713,6 +719,14 @@ class RegistryTab(QWidget, Messages):
         office_node = key[0] == "office"
         for k in ("kind", "founded", "phone", "address"):
             self.details_form.setRowVisible(labels[k], not office_node)
+        org_row = None if office_node else self.db.get("org", key[1])
+        is_group = org_row is not None and org_row["org_type"] == "党小组"
+        self.details_form.setRowVisible(labels["leader"], is_group)
+        self.details_form.setRowVisible(self.button_group_leader, is_group)
+        self.button_group_leader.setEnabled(is_group and not self.db.readonly)
+        if is_group:
+            leader = self.db.scalar("SELECT name FROM member WHERE id = ?", (org_row["leader_member_id"],))
+            labels["leader"].setText(leader or "<span style='color:#c62828'>空缺</span>")
         ids = self.node_org_ids(key)
         per_type: dict[str, int] = {}
         for i in ids:
@@ -1035,6 +1049,12 @@ class RegistryTab(QWidget, Messages):
         org = self.current_org()
         if org is not None:
             self._open(CommitteeMemberDialog(self.db, self, org_id=org["id"]))
+
+    @slot
+    def set_group_leader(self) -> None:
+        org = self.current_org()
+        if org is not None and org["org_type"] == "党小组":
+            self._open(GroupLeaderDialog(self.db, self, group_id=org["id"]))
 
     @slot
     def end_committee_member(self) -> None:

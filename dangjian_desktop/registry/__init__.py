@@ -2,14 +2,14 @@
 
 from .offices import add_town, get_setting, init_office, local_office, set_setting, towns
 from .orgs import (add_committee_member, add_org, committee, current_term, delete_org, end_committee_member,
-                   extend_term, start_term, subtree_ids, update_org)
+                   extend_term, set_group_leader, start_term, subtree_ids, update_org)
 from .members import (add_member, change_status, history, remove_member, transfer_member, update_member)
 from .warnings import compute_warnings
 
 __all__ = [
     "add_town", "get_setting", "init_office", "local_office", "set_setting", "towns",
     "add_committee_member", "add_org", "committee", "current_term", "delete_org", "end_committee_member",
-    "extend_term", "start_term", "subtree_ids", "update_org",
+    "extend_term", "set_group_leader", "start_term", "subtree_ids", "update_org",
     "add_member", "change_status", "history", "remove_member", "transfer_member", "update_member",
     "compute_warnings",
 ]

@@ -8,7 +8,7 @@ from typing import Any
 from .. import dates, pinyin
 from ..db import Database, Tx
 from ..errors import UserError, ValidationError
-from .orgs import subtree_ids
+from .orgs import release_group_leadership, subtree_ids
 from .validation import validate_member
 
 MEMBER_FIELDS = ("name", "sex", "ethnicity", "birth_date", "id_number", "education", "join_date",
@@ -97,6 +97,8 @@ def update_member(db: Database, member_id: str, values: dict[str, Any], *,
         return
     with db.transaction(f"修改党员信息 {v['name']}") as tx:
         tx.update("member", member_id, changes, expected_rev=expected_rev)
+        if "group_id" in changes:
+            release_group_leadership(tx, member_id, keep_group=changes["group_id"])
 
 
 def transfer_member(db: Database, member_id: str, *, to_org_id: str, date: str, note: str = "") -> None:
@@ -112,6 +114,7 @@ def transfer_member(db: Database, member_id: str, *, to_org_id: str, date: str, 
     _check_date(date)
     with db.transaction(f"党员 {m['name']} 转接到 {target['name']}") as tx:
         tx.update("member", member_id, {"org_id": to_org_id, "group_id": None})
+        release_group_leadership(tx, member_id)
         tx.insert("member_event", {"member_id": member_id, "event_type": "转入", "event_date": date,
                                    "from_org_id": m["org_id"], "to_org_id": to_org_id,
                                    "from_status": m["status"], "to_status": m["status"], "note": note,
@@ -145,6 +148,8 @@ def change_status(db: Database, member_id: str, *, event: str, date: str, note: 
         changes.update(category=rule["category"], full_date=date)
     with db.transaction(f"党员 {m['name']} {event}") as tx:
         tx.update("member", member_id, changes)
+        if changes.get("status", m["status"]) not in ACTIVE_STATUSES:
+            release_group_leadership(tx, member_id)
         tx.insert("member_event", {"member_id": member_id, "event_type": event, "event_date": date,
                                    "from_org_id": m["org_id"], "to_org_id": m["org_id"],
                                    "from_status": m["status"], "to_status": changes.get("status", m["status"]),
@@ -161,6 +166,7 @@ def remove_member(db: Database, member_id: str, *, reason: str) -> None:
     if db.scalar("SELECT 1 FROM committee_member WHERE member_id = ?", (member_id,)):
         raise UserError(f"{m['name']}担任过支委职务，记录不能删除；如已离开请办理“转出”等变动")
     with db.transaction(f"删除党员记录 {m['name']}：{reason.strip()}") as tx:
+        release_group_leadership(tx, member_id)
         tx.delete("member", member_id)
 
 

@@ -250,3 +250,32 @@ def end_committee_member(db: Database, cm_id: str, *, end_date: str) -> None:
         raise ValidationError({"end_date": "离任日期不能早于任职日期"})
     with db.transaction(f"{cm['name']}离任{cm['role']}") as tx:
         tx.update("committee_member", cm_id, {"end_date": end_date})
+
+
+# ---- party groups (党小组) ---------------------------------------------------------------
+
+def set_group_leader(db: Database, group_id: str, member_id: str | None) -> None:
+    """Name the 党小组长 (None: the post is vacant). The leader must be one of the group's members."""
+    group = db.get("org", group_id)
+    if group is None or group["org_type"] != "党小组":
+        raise UserError("只有党小组设组长")
+    if member_id is not None:
+        m = db.get("member", member_id)
+        if m is None:
+            raise ValidationError({"member_id": "党员不存在"})
+        if m["group_id"] != group_id:
+            raise ValidationError({"member_id": f"{m['name']}不在{group['name']}，请先把他编入该党小组"})
+        if m["status"] not in ("正常", "失联"):
+            raise ValidationError({"member_id": f"{m['name']}的党籍状态为“{m['status']}”，不能担任组长"})
+    if group["leader_member_id"] == member_id:
+        return
+    who = db.scalar("SELECT name FROM member WHERE id = ?", (member_id,)) if member_id else None
+    with db.transaction(f"{group['name']}组长：{who or '空缺'}") as tx:
+        tx.update("org", group_id, {"leader_member_id": member_id})
+
+
+def release_group_leadership(tx, member_id: str, *, keep_group: str | None = None) -> None:
+    """A leader who leaves the group (moved, transferred, left the party) leaves the post too;
+    called inside the unit of work that moves them."""
+    for g in tx.db.query("SELECT id FROM org WHERE leader_member_id = ? AND id IS NOT ?", (member_id, keep_group)):
+        tx.update("org", g["id"], {"leader_member_id": None})

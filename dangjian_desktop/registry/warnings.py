@@ -37,6 +37,7 @@ LABELS = {
     "too_few_members": "正式党员不足3人",
     "probation_overdue": "预备期满未转正",
     "lost_contact": "失联党员",
+    "group_leader_vacant": "党小组长空缺",
 }
 
 
@@ -83,6 +84,12 @@ def compute_warnings(db: Database, today: dt.date | None = None, *, office_id: s
             out.append(Warning("too_few_members", "严重",
                                f"{o['name']}只有{o['full_members']}名正式党员，不足{MIN_FULL_MEMBERS}人",
                                o["id"], o["name"], office_id=o["office_id"]))
+
+    for g in db.query(f"""SELECT o.id, o.name, o.office_id, p.name AS branch FROM org o JOIN org p ON p.id = o.parent_id
+            WHERE o.org_type = '党小组' AND o.leader_member_id IS NULL {office_filter}
+            ORDER BY o.office_id, p.sort_order, o.sort_order""", p_office):
+        out.append(Warning("group_leader_vacant", "提醒", f"{g['branch']}{g['name']}未设组长",
+                           g["id"], f"{g['branch']}{g['name']}", office_id=g["office_id"]))
 
     year_ago = dates.add_years(today, -1).isoformat()
     for m in db.query(f"""SELECT m.id, m.name, m.join_date, o.id AS org_id, o.name AS org_name, o.office_id
