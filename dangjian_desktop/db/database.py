@@ -343,10 +343,23 @@ class Tx:
 
 
 def _check_header(path: Path) -> None:
+    """Refuse a file that is not an SQLite database, reading it through SQLite itself.
+
+    Never a plain open()/close() of the database file: on POSIX systems closing any descriptor
+    of a file drops every lock this process holds on it, so another process would believe it is
+    the last user and delete -wal/-shm from under a connection that is still open here.
+    SQLite's own VFS shares one descriptor per file across the process's connections and keeps
+    it open while locks are held.
+    """
     try:
-        with open(path, "rb") as f:
-            head = f.read(16)
-    except OSError as e:
-        raise UserError(f"无法读取数据库文件 {path}：{e.strerror}") from None
-    if head and head != b"SQLite format 3\x00":
-        raise UserError(f"{path} 不是党建台账的数据库（不是 SQLite 文件）。")
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as e:
+        raise UserError(f"无法读取数据库文件 {path}：{e}") from None
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as e:
+        if "not a database" in str(e) or "malformed" in str(e) or "encrypted" in str(e):
+            raise UserError(f"{path} 不是党建台账的数据库（不是 SQLite 文件）。") from None
+        raise UserError(f"无法读取数据库文件 {path}：{e}") from None
+    finally:
+        conn.close()
