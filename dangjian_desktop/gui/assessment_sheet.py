@@ -328,13 +328,14 @@ class SheetModel(QAbstractTableModel):
 
 class ScoreDelegate(QStyledItemDelegate):
     """Score cells: a line edit whose validator refuses numbers above the item's maximum as they are
-    typed; Enter and Tab commit and move to the next item's cell in the same column."""
+    typed; Enter and Tab commit and move to the next item's cell in the same column.
+
+    A refused keystroke refuses the whole entry: the cell goes back to the value it had when it was
+    opened (selected, to be typed over), so what the clerk was typing is never committed in part
+    (typing 2, 5, Enter into a 20-point item must not save 2).
+    """
 
     refused = Signal(str)
-
-    def __init__(self, parent: QObject | None = None):
-        super().__init__(parent)
-        self._pending: dict[int, str] = {}
 
     def createEditor(self, parent: QWidget, option, index: QModelIndex) -> QWidget:  # noqa: N802 - Qt API
         editor = QLineEdit(parent)
@@ -345,7 +346,10 @@ class ScoreDelegate(QStyledItemDelegate):
             editor.setValidator(ScoreValidator(item.max, yesno=item.kind == sm.YESNO, parent=editor))
             editor.setProperty("itemCode", item.code)
             editor.setAccessibleName(f"{item.code} {HEADERS[index.column()]}")
-            editor.inputRejected.connect(lambda e=editor, it=item: self._rejected(e, it))
+            # Keys and input-method text are checked before the line edit sees them (eventFilter);
+            # what is left to reject here is pasted text, which the line edit refuses as a whole.
+            editor.inputRejected.connect(lambda it=item: self.refused.emit(
+                f"{it.code}：只能输入 0 到 {fmt_score(it.max)} 的分数，最多一位小数。"))
             editor.setToolTip(f"0 到 {fmt_score(item.max)} 分，最多一位小数；回车或 Tab 到下一项")
         else:
             editor.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -353,39 +357,60 @@ class ScoreDelegate(QStyledItemDelegate):
         return editor  # the view installs this delegate as the editor's event filter
 
     def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:  # noqa: N802 - Qt API
-        editor.setText(index.data(Qt.ItemDataRole.EditRole) or "")
+        text = index.data(Qt.ItemDataRole.EditRole) or ""
+        editor.setProperty("originalText", text)
+        editor.setText(text)
         editor.selectAll()
 
     def setModelData(self, editor: QWidget, model, index: QModelIndex) -> None:  # noqa: N802 - Qt API
         model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
 
-    def _rejected(self, editor: QLineEdit, item: sh.SheetItem) -> None:
-        attempted = self._pending.pop(id(editor), None)
-        if attempted is None:
-            return
-        self.refused.emit(refusal_text(item, attempted))
+    @staticmethod
+    def _would_read(editor: QLineEdit, typed: str) -> str:
+        """The cell's text if `typed` were inserted at the cursor (over the selection)."""
+        cur = editor.text()
+        if editor.hasSelectedText():
+            start = editor.selectionStart()
+            return cur[:start] + typed + cur[start + len(editor.selectedText()):]
+        pos = editor.cursorPosition()
+        return cur[:pos] + typed + cur[pos:]
+
+    def _refuse_entry(self, editor: QLineEdit, attempted: str) -> None:
+        """Refuse what is being typed as a whole: say why and put the cell back as it was."""
+        sheet = getattr(self.parent().model(), "sheet", None)  # the delegate belongs to the sheet's view
+        item = sheet.item(editor.property("itemCode")) if sheet is not None else None
+        editor.setText(editor.property("originalText") or "")
+        editor.selectAll()
+        if item is not None:
+            self.refused.emit(refusal_text(item, attempted))
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if isinstance(obj, QLineEdit) and event.type() == QEvent.Type.KeyPress:
-            key = event.key()
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                if not obj.hasAcceptableInput():
-                    self.refused.emit("这个分数还没有输完整（例如“5.”），请补全或删除后再回车。")
+        if isinstance(obj, QLineEdit) and obj.validator() is not None:
+            typed = None
+            if event.type() == QEvent.Type.KeyPress:
+                key = event.key()
+                if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                    if not obj.hasAcceptableInput():
+                        self.refused.emit("这个分数还没有输完整（例如“5.”），请补全或删除后再回车。")
+                        return True
+                    self.commitData.emit(obj)
+                    self.closeEditor.emit(obj, QAbstractItemDelegate.EndEditHint.EditNextItem)
                     return True
-                self.commitData.emit(obj)
-                self.closeEditor.emit(obj, QAbstractItemDelegate.EndEditHint.EditNextItem)
-                return True
-            text = event.text()
-            if text and text.isprintable():
-                # Remember what the cell would read, to name it if the validator refuses the key.
-                cur = obj.text()
-                if obj.hasSelectedText():
-                    start = obj.selectionStart()
-                    cur = cur[:start] + text + cur[start + len(obj.selectedText()):]
-                else:
-                    pos = obj.cursorPosition()
-                    cur = cur[:pos] + text + cur[pos:]
-                self._pending[id(obj)] = cur
+                text = event.text()
+                if text and text.isprintable() and not (event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+                    typed = text
+            elif event.type() == QEvent.Type.InputMethod and event.commitString():
+                typed = event.commitString()  # a Chinese input method's full-width digits come this way
+            if typed is not None:
+                attempted = self._would_read(obj, typed)
+                if obj.validator().validate(attempted, len(attempted)) == QValidator.State.Invalid:
+                    self._refuse_entry(obj, attempted)
+                    return True
+        elif isinstance(obj, QLineEdit) and event.type() == QEvent.Type.KeyPress \
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.commitData.emit(obj)
+            self.closeEditor.emit(obj, QAbstractItemDelegate.EndEditHint.EditNextItem)
+            return True
         return super().eventFilter(obj, event)
 
 
