@@ -3,6 +3,10 @@
 The lock file (`<db>.lock`) holds who has it (computer, process, user, since when) as JSON,
 and the holder keeps an OS lock on it. The OS drops that lock when the holder dies, so a
 lock file whose OS lock can be taken was left by a crash: it is stale and is cleared.
+
+The lock file is never deleted, only emptied on release. Deleting it would break the lock:
+a process that opened the file a moment before the unlink would lock the deleted file while
+a third one creates a new file under the same name and locks that one - two writers.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import json
 import os
 import socket
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,19 +72,36 @@ def _os_unlock(fd: int) -> None:
     fcntl.flock(fd, fcntl.LOCK_UN)
 
 
+def _parse_holder(raw: bytes) -> LockHolder | None:
+    try:
+        data = json.loads(raw[:_LOCK_OFFSET].decode("utf-8").strip("\0 \n"))
+        return LockHolder(str(data["host"]), int(data["pid"]), str(data["user"]), str(data["since"]))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
 def _read_holder(path: Path) -> LockHolder | None:
     try:
-        raw = path.read_bytes()[:_LOCK_OFFSET].decode("utf-8").strip("\0 \n")
-        data = json.loads(raw)
-        return LockHolder(str(data["host"]), int(data["pid"]), str(data["user"]), str(data["since"]))
-    except (OSError, ValueError, KeyError, TypeError):
+        return _parse_holder(path.read_bytes())
+    except OSError:
         return None
+
+
+def _live_holder(path: Path) -> LockHolder:
+    """Who holds the lock we could not take. The holder writes its name just after taking the lock
+    and empties the file just before letting it go: an empty file is read again for a moment."""
+    for _ in range(20):
+        if (holder := _read_holder(path)) is not None:
+            return holder
+        time.sleep(0.005)
+    return LockHolder("未知", 0, "未知", "")
 
 
 class WriterLock:
     """The write lock of one database file, held by this process until `release()`."""
 
     def __init__(self, db_path: Path):
+        self.db_path = Path(db_path)
         self.path = Path(str(db_path) + ".lock")
         self._fd: int | None = None
         self.stale_cleared: LockHolder | None = None
@@ -90,11 +112,13 @@ class WriterLock:
 
     def acquire(self) -> LockHolder | None:
         """Take the lock. Returns None on success, or the live holder when another process has it."""
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, self._file_mode())
         if not _os_try_lock(fd):
             os.close(fd)
-            return _read_holder(self.path) or LockHolder("未知", 0, "未知", "")
-        previous = _read_holder(self.path)
+            return _live_holder(self.path)
+        # Read through the locked descriptor: no second descriptor of the file while we hold it.
+        os.lseek(fd, 0, os.SEEK_SET)
+        previous = _parse_holder(os.read(fd, _LOCK_OFFSET))
         if previous is not None:
             # Nobody holds the OS lock, yet the file names a holder: a crash left it.
             self.stale_cleared = previous
@@ -111,19 +135,23 @@ class WriterLock:
         self._fd = fd
         return None
 
+    def _file_mode(self) -> int:
+        """Whoever may write the database may take its lock: the lock file, which stays, gets the
+        database file's read/write bits (the umask still applies)."""
+        try:
+            return (os.stat(self.db_path).st_mode & 0o666) or 0o644
+        except OSError:
+            return 0o644
+
     def release(self) -> None:
         if self._fd is None:
             return
         fd, self._fd = self._fd, None
         try:
-            os.ftruncate(fd, 0)
+            os.ftruncate(fd, 0)  # a clean release leaves no holder behind to be taken as stale
             _os_unlock(fd)
         finally:
             os.close(fd)
-        try:
-            self.path.unlink()
-        except OSError:
-            pass
 
 
 def _user() -> str:
