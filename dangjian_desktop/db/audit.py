@@ -1,9 +1,12 @@
 """Change-log triggers: every insert, update and delete on an audited table writes a
-change_log row (old and new values as JSON) in the same transaction, whoever writes.
+change_log row in the same transaction, whoever writes.
 
-A table is audited when it has the row-identity columns `id`, `owner`, `rev`, `updated_at`.
-The triggers are generated from the table's columns and rebuilt after every migration.
-BLOB columns are left out of the JSON (attachments carry their SHA-256 instead).
+A table is audited when it has the row-identity columns `id`, `owner`, `rev`, `updated_at`;
+`meta` is audited too (its rows are keyed by `key`). The triggers are generated from the
+table's columns and rebuilt after every migration. The log is compact: an insert records
+only which row (the app seals a digest of its content at commit, see seal.py), an update
+records the changed columns old and new, a delete the whole old row. BLOB columns are left
+out of the JSON (their digest covers them; attachments also carry their SHA-256).
 """
 
 from __future__ import annotations
@@ -11,12 +14,26 @@ from __future__ import annotations
 import sqlite3
 
 IDENTITY = {"id", "owner", "rev", "updated_at"}
+META_LOGGED_FROM = 6  # schema version from which meta is logged and the log is compact
+# Columns an update entry leaves out: the row id is the entry's row_id, rev and updated_at
+# follow from the entry's transaction.
+_NOT_IN_UPDATES = {"id", "rev", "updated_at"}
 
 
-def audited_tables(conn: sqlite3.Connection) -> list[str]:
+def identity_tables(conn: sqlite3.Connection) -> list[str]:
+    """Tables whose rows carry identity, owner and revision (the rows that travel)."""
     names = [r[0] for r in conn.execute(
         "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
     return [n for n in names if IDENTITY <= set(logged_columns(conn, n, include_blobs=True))]
+
+
+def audited_tables(conn: sqlite3.Connection) -> list[str]:
+    """Every table whose changes the log records: the identity tables and, from v6 on, meta."""
+    tables = identity_tables(conn)
+    if conn.execute("PRAGMA user_version").fetchone()[0] >= META_LOGGED_FROM and conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone():
+        tables = sorted([*tables, "meta"])
+    return tables
 
 
 def logged_columns(conn: sqlite3.Connection, table: str, *, include_blobs: bool = False) -> list[str]:
@@ -34,19 +51,34 @@ def json_row_expr(conn: sqlite3.Connection, table: str, prefix: str) -> str:
     return "json_object(" + ", ".join(f"'{c}', {prefix}\"{c}\"" for c in cols) + ")"
 
 
+def _changed_columns_expr(conn: sqlite3.Connection, table: str, side: str) -> str:
+    """JSON of the columns an update changed, with their values on `side` (OLD or NEW)."""
+    cols = [c for c in logged_columns(conn, table) if c not in _NOT_IN_UPDATES]
+    full = "json_object(" + ", ".join(f"'{c}', {side}.\"{c}\"" for c in cols) + ")"
+    drops = ", ".join(f"CASE WHEN NEW.\"{c}\" IS OLD.\"{c}\" THEN '$.\"{c}\"' ELSE '$.\"~\"' END" for c in cols)
+    return f"json_remove({full}, {drops})" if drops else full
+
+
 def rebuild_triggers(conn: sqlite3.Connection) -> None:
     for (name,) in conn.execute(
             "SELECT name FROM sqlite_master WHERE type='trigger' AND name LIKE 'audit\\_%' ESCAPE '\\'").fetchall():
         conn.execute(f'DROP TRIGGER "{name}"')
     tx = "(SELECT max(id) FROM tx_log)"
-    for t in audited_tables(conn):
-        new, old = json_row_expr(conn, t, "NEW."), json_row_expr(conn, t, "OLD.")
+    compact = conn.execute("PRAGMA user_version").fetchone()[0] >= META_LOGGED_FROM
+    for t in identity_tables(conn):
+        if compact:
+            ins_new = "NULL"
+            upd_old, upd_new = _changed_columns_expr(conn, t, "OLD"), _changed_columns_expr(conn, t, "NEW")
+        else:
+            ins_new = json_row_expr(conn, t, "NEW.")
+            upd_old, upd_new = json_row_expr(conn, t, "OLD."), json_row_expr(conn, t, "NEW.")
+        old = json_row_expr(conn, t, "OLD.")
         conn.execute(f"""CREATE TRIGGER "audit_{t}_ins" AFTER INSERT ON "{t}" BEGIN
             INSERT INTO change_log(tx_id, tbl, row_id, op, old, new)
-            VALUES ({tx}, '{t}', NEW.id, 'insert', NULL, {new}); END""")
+            VALUES ({tx}, '{t}', NEW.id, 'insert', NULL, {ins_new}); END""")
         conn.execute(f"""CREATE TRIGGER "audit_{t}_upd" AFTER UPDATE ON "{t}" BEGIN
             INSERT INTO change_log(tx_id, tbl, row_id, op, old, new)
-            VALUES ({tx}, '{t}', NEW.id, 'update', {old}, {new}); END""")
+            VALUES ({tx}, '{t}', NEW.id, 'update', {upd_old}, {upd_new}); END""")
         conn.execute(f"""CREATE TRIGGER "audit_{t}_del" AFTER DELETE ON "{t}" BEGIN
             INSERT INTO change_log(tx_id, tbl, row_id, op, old, new)
             VALUES ({tx}, '{t}', OLD.id, 'delete', {old}, NULL); END""")
@@ -58,6 +90,15 @@ def rebuild_triggers(conn: sqlite3.Connection) -> None:
         conn.execute(f"""CREATE TRIGGER "audit_{t}_id" BEFORE UPDATE OF id ON "{t}"
             WHEN NEW.id IS NOT OLD.id BEGIN
             SELECT RAISE(ABORT, 'row id of {t} is immutable'); END""")
+    if compact:
+        conn.execute(f"""CREATE TRIGGER "audit_meta_ins" AFTER INSERT ON meta BEGIN
+            INSERT INTO change_log(tx_id, tbl, row_id, op) VALUES ({tx}, 'meta', NEW.key, 'insert'); END""")
+        conn.execute(f"""CREATE TRIGGER "audit_meta_upd" AFTER UPDATE ON meta BEGIN
+            INSERT INTO change_log(tx_id, tbl, row_id, op, old, new) VALUES ({tx}, 'meta', NEW.key, 'update',
+            json_object('value', OLD.value), json_object('value', NEW.value)); END""")
+        conn.execute(f"""CREATE TRIGGER "audit_meta_del" AFTER DELETE ON meta BEGIN
+            INSERT INTO change_log(tx_id, tbl, row_id, op, old) VALUES ({tx}, 'meta', OLD.key, 'delete',
+            json_object('value', OLD.value)); END""")
 
 
 def verify_log(conn: sqlite3.Connection) -> list[str]:
@@ -67,7 +108,7 @@ def verify_log(conn: sqlite3.Connection) -> list[str]:
         "SELECT count(*) FROM change_log c LEFT JOIN tx_log t ON t.id = c.tx_id WHERE t.id IS NULL").fetchone()[0]
     if orphan:
         problems.append(f"变更日志中有 {orphan} 条记录没有对应的事务记录")
-    for t in audited_tables(conn):
+    for t in identity_tables(conn):
         last = f"""SELECT c.row_id, c.op, c.new FROM change_log c
                    WHERE c.tbl = '{t}' AND c.seq = (SELECT max(seq) FROM change_log
                    WHERE tbl = '{t}' AND row_id = c.row_id)"""

@@ -14,7 +14,8 @@ from typing import Any, Callable, Iterable, Iterator
 from .. import APP_NAME, __version__
 from ..dates import now_iso
 from ..errors import LockedError, UserError
-from . import audit
+from . import audit, seal
+from .keys import OfficeKey, create_key, load_key
 from .lock import LockHolder, WriterLock, current_actor
 from .migrations import all_migrations, latest_version
 
@@ -62,6 +63,7 @@ class Database:
         self._tx_mutex = threading.RLock()
         self._listeners: list[Callable[[set[str]], None]] = []
 
+        self._key: OfficeKey | None = None
     # ---- opening -------------------------------------------------------------------
     @classmethod
     def create(cls, path: str | Path, *, schema_version: int | None = None) -> "Database":
@@ -177,7 +179,6 @@ class Database:
                 self.conn.execute("BEGIN IMMEDIATE")
                 try:
                     step.up(self.conn)
-                    audit.rebuild_triggers(self.conn)
                     self.conn.execute(f"PRAGMA user_version = {int(step.version)}")
                     problems = self.conn.execute("PRAGMA foreign_key_check").fetchall()
                     if problems:
@@ -185,6 +186,7 @@ class Database:
                     self.conn.execute("COMMIT")
                 except BaseException:
                     self.conn.execute("ROLLBACK")
+                    audit.rebuild_triggers(self.conn)
                     raise
         finally:
             self.conn.execute("PRAGMA foreign_keys = ON")
@@ -195,6 +197,13 @@ class Database:
         dest = sqlite3.connect(str(target))
         try:
             self.conn.backup(dest)
+        if self.schema_version >= seal.SEAL_FROM_VERSION and self.scalar(
+                "SELECT 1 FROM tx_log WHERE seal IS NULL LIMIT 1"):
+            with self.transaction(f"升级数据库到第 {self.schema_version} 版：给变更日志签章"):
+                pass  # sealing the earlier history happens at this unit of work's commit
+            pages, free = self.scalar("PRAGMA page_count"), self.scalar("PRAGMA freelist_count")
+            if free > pages // 4:
+                self.conn.execute("VACUUM")  # the compacted log left much of the file empty
         finally:
             dest.close()
         return target
@@ -244,7 +253,8 @@ class Database:
                     "INSERT INTO tx_log(at, actor, host, reason, app_version) VALUES (?, ?, ?, ?, ?)",
                     (now_iso(), actor or self.meta("operator") or current_actor(), socket.gethostname(),
                      reason, __version__))
-                tx = Tx(self, cur.lastrowid)
+                tx = Tx(self, cur.lastrowid, log_start)
+                log_start = self.conn.execute("SELECT ifnull(max(seq), 0) FROM change_log").fetchone()[0]
                 self._tx, self._tx_thread = tx, threading.get_ident()
                 yield tx
                 self.conn.execute("COMMIT")
@@ -252,6 +262,7 @@ class Database:
                 self.conn.execute("ROLLBACK")
                 raise
             finally:
+                self._seal(tx)
                 self._tx, self._tx_thread = None, None
         for cb in list(self._listeners):
             cb(set(tx.tables))
@@ -265,14 +276,52 @@ class Database:
         fk = self.conn.execute("PRAGMA foreign_key_check").fetchall()
         if fk:
             problems.append(f"有 {len(fk)} 处外键引用了不存在的记录（例如表 {fk[0][0]}）")
-        problems += audit.verify_log(self.conn)
+    def _office_key(self) -> OfficeKey:
+        """The key that seals this database's transactions; made on first use (inside a unit of work).
+
+        A database whose key is not on this computer (copied from another laptop) gets a new key
+        from here on; `verify` then says that the older transactions cannot be confirmed here.
+        """
+        kid = self.meta("seal_key_id")
+        if self._key is not None and self._key.key_id == kid:
+            return self._key
+        key = load_key(kid) if kid else None
+        if key is None:
+            try:
+                key = create_key()
+            except OSError as e:
+                raise UserError(f"无法在用户数据目录保存单位密钥（{e.strerror or e}），数据未保存。") from None
+            self.conn.execute("INSERT INTO meta(key, value) VALUES ('seal_key_id', ?) "
+                              "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key.key_id,))
+        self._key = key
+        return key
+
+    def _seal(self, tx: "Tx") -> None:
+        if self.schema_version < seal.SEAL_FROM_VERSION:
+            return  # an older schema, kept only by tests of migrations: sealed when upgraded
+        key = self._office_key()
+        if self.conn.execute("SELECT 1 FROM tx_log WHERE seal IS NULL AND id < ? LIMIT 1", (tx.id,)).fetchone():
+            seal.seal_backlog(self.conn, key, tx.id)
+        seal.seal_transaction(self.conn, tx.id, key, tx.log_start)
+
+        if self.schema_version < seal.SEAL_FROM_VERSION:
+            return problems + audit.verify_log(self.conn)
+        orphan = self.scalar("SELECT count(*) FROM change_log c LEFT JOIN tx_log t ON t.id = c.tx_id "
+                             "WHERE t.id IS NULL")
+        if orphan:
+            problems.append(f"变更日志中有 {orphan} 条记录没有对应的事务记录（事务记录在本程序之外被删除）")
+        problems += seal.verify_schema(self.conn)
+        problems += seal.verify_chain(self.conn, load_key)
+        live = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = [t for t in seal.reference(self.schema_version).columns if t in live]
+        problems += seal.verify_rows(self.conn, tables)
         return problems
 
 
 class Tx:
     """The handle of one unit of work: writes rows with identity, revision and time."""
 
-    def __init__(self, db: Database, tx_id: int):
+    def __init__(self, db: Database, tx_id: int, log_start: int = 0):
         self.db = db
         self.id = tx_id
         self.tables: set[str] = set()
@@ -284,6 +333,7 @@ class Tx:
 
     def execute(self, sql: str, params: Iterable[Any] | dict = ()) -> sqlite3.Cursor:
         m = re.match(r"\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", sql, re.I)
+        self.log_start = log_start  # newest change-log seq before this unit of work
         if m:
             self.tables.add(m.group(1))
         return self.db.conn.execute(sql, params)

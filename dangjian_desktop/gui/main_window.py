@@ -135,10 +135,20 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.action_settings = QAction("设置(&S)…", self, triggered=self.open_settings)
         file_menu.addAction(self.action_settings)
+        self.action_check = QAction("检查数据(&V)…", self, triggered=self.check_data)
+        self.action_check.setToolTip("检查数据库是否完好、是否在本程序之外被改动过")
+        file_menu.addAction(self.action_check)
         file_menu.addSeparator()
         file_menu.addAction(self.action_quit)
         help_menu = self.menuBar().addMenu("帮助(&H)")
         help_menu.addAction(QAction("关于党建台账(&A)", self, triggered=self._about))
+
+    def check_data(self):
+        """检查数据: integrity, foreign keys and the sealed change log, off the GUI thread."""
+        from .data_check import check_data
+
+        self._check_task = check_data(self)
+        return self._check_task
 
     def open_settings(self) -> None:
         """Office settings: publicity issuer and contact, PDF font (stored in the database)."""

@@ -794,3 +794,12 @@ class HistoryDialog(QDialog):
         bb.rejected.connect(self.reject)
         layout.addWidget(bb)
 
+        self.changes_button = bb.addButton("修改记录…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.changes_button.setToolTip("每一次修改了哪一项、由谁、在何时、为什么")
+        self.changes_button.clicked.connect(lambda: self._show_changes(db, member_id, m["name"]))
+    def _show_changes(self, db: Database, member_id: str, name: str) -> None:
+        from .data_check import ChangeHistoryDialog
+
+        self.changes_dialog = ChangeHistoryDialog(db, "member", member_id, f"党员 {name}", self)
+        self.changes_dialog.open()
+

@@ -1,0 +1,82 @@
+"""变更历史: who changed one row, when, why, and which columns from what to what.
+
+The compact change log keeps no copy of an inserted row; its first values are found by walking
+back from the row as it is now (or as its delete entry kept it) through the updates' old values.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+
+from .seal import row_key_column
+
+# Columns that are bookkeeping, not content, and stay out of the history.
+_HIDDEN = {"id", "owner", "rev", "updated_at", "name_pinyin", "name_initials"}
+
+COLUMN_LABELS = {
+    "name": "姓名", "sex": "性别", "ethnicity": "民族", "birth_date": "出生日期", "id_number": "公民身份号码",
+    "education": "学历", "join_date": "入党日期", "full_date": "转正日期", "category": "党员类别",
+    "person_class": "人员类别", "job": "工作岗位", "status": "党籍状态", "phone": "联系电话",
+    "address": "家庭住址", "workplace": "工作单位", "is_mobile": "流动党员", "mobile_whereabouts": "流动去向",
+    "is_hardship": "困难党员", "note": "备注", "org_id": "所在党组织", "group_id": "党小组",
+    "parent_id": "上级党组织", "org_type": "组织类别", "kind": "支部类型", "founded_on": "成立日期",
+    "sort_order": "排序", "leader_member_id": "党小组长", "value": "值", "office_id": "所属单位",
+}
+
+OP_LABELS = {"insert": "新建", "update": "修改", "delete": "删除"}
+
+
+@dataclass
+class HistoryEntry:
+    at: str
+    actor: str
+    reason: str
+    op: str
+    changes: list[tuple[str, object, object]] = field(default_factory=list)  # (column, old, new)
+
+    @property
+    def op_label(self) -> str:
+        return OP_LABELS[self.op]
+
+
+def _visible(values: dict) -> dict:
+    return {k: v for k, v in values.items() if k not in _HIDDEN}
+
+
+def row_history(conn: sqlite3.Connection, table: str, row_id: str) -> list[HistoryEntry]:
+    """Every logged change of one row, oldest first."""
+    entries = conn.execute(
+        "SELECT c.op, c.old, c.new, t.at, t.actor, t.reason FROM change_log c JOIN tx_log t ON t.id = c.tx_id "
+        "WHERE c.tbl = ? AND c.row_id = ? ORDER BY c.seq", (table, row_id)).fetchall()
+    if not entries:
+        return []
+    keycol = row_key_column(table)
+    cur = conn.execute(f'SELECT * FROM "{table}" WHERE "{keycol}" = ?', (row_id,))
+    names = [d[0] for d in cur.description]
+    row = cur.fetchone()
+    state: dict = dict(zip(names, row)) if row is not None else {}
+    out: list[HistoryEntry] = []
+    # Walk back from the newest entry; `state` is the row just after the entry being read.
+    for op, old, new, at, actor, reason in reversed(entries):
+        old_v = json.loads(old) if old else {}
+        new_v = json.loads(new) if new else {}
+        entry = HistoryEntry(at, actor, reason, op)
+        if op == "delete":
+            state = dict(old_v)
+            entry.changes = [(c, v, None) for c, v in _visible(old_v).items() if v not in (None, "")]
+        elif op == "update":
+            entry.changes = [(c, old_v.get(c), new_v.get(c, state.get(c))) for c in _visible(old_v | new_v)]
+            state.update(old_v)
+        else:
+            values = new_v or state  # a full copy (logs written before v6) or the walked-back state
+            entry.changes = [(c, None, v) for c, v in _visible(values).items() if v not in (None, "")]
+            state = {}
+        out.append(entry)
+    out.reverse()
+    return out
+
+
+def label(column: str) -> str:
+    return COLUMN_LABELS.get(column, column)

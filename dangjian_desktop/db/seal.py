@@ -1,0 +1,361 @@
+"""Sealing the change log: every committed unit of work is authenticated by the office key.
+
+At commit time the app
+- stores, on the newest change-log entry of every row the transaction left in place, a digest
+  of that row's whole content (all columns, BLOBs included), so an inserted row needs no second
+  copy in the log;
+- seals the transaction: HMAC-SHA256 with a key derived from the office key (kept in the user's
+  data folder, never in the database), over the previous transaction's seal, this transaction's
+  header (time, actor, computer, reason, app version, schema version, key id, schema
+  fingerprint) and every one of its change-log entries.
+
+`verify` recomputes the chain, compares every row with the digest of its last entry and the
+schema with the one the code builds, and so finds an edit made with any other SQLite tool:
+an insert, update or delete (the triggers log it into a sealed transaction, or, with the
+triggers dropped, the row no longer matches its digest), rewritten or deleted log rows and
+transaction headers, and dropped or altered triggers. What it cannot find: a forgery by
+someone who has this computer's key file as well, and the removal of the newest transactions
+together with their changes (compare with a backup or the county's copy for that).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import sqlite3
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable, Iterable
+
+from .keys import OfficeKey
+
+SEAL_FROM_VERSION = 6
+_DIGEST_LEN = 16
+
+
+def row_key_column(table: str) -> str:
+    return "key" if table == "meta" else "id"
+
+
+# ---- canonical forms ---------------------------------------------------------------------------
+def _enc(v):
+    if isinstance(v, (bytes, bytearray, memoryview)):
+        return {"sha256": hashlib.sha256(bytes(v)).hexdigest()}
+    return v
+
+
+def row_digest(values: Iterable) -> bytes:
+    text = json.dumps([_enc(v) for v in values], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).digest()[:_DIGEST_LEN]
+
+
+def _line(values: list) -> bytes:
+    return json.dumps([v.hex() if isinstance(v, (bytes, bytearray)) else v for v in values],
+                      ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+
+
+# ---- schema --------------------------------------------------------------------------------------
+def schema_objects(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:
+    """name -> (type, sql) of every table, index, trigger and view the app made."""
+    return {name: (typ, sql or "") for typ, name, sql in conn.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+        "AND type IN ('table', 'index', 'trigger', 'view') ORDER BY type, name")}
+
+
+def fingerprint(objects: dict[str, tuple[str, str]]) -> bytes:
+    h = hashlib.sha256()
+    for name in sorted(objects):
+        h.update(_line([name, *objects[name]]))
+    return h.digest()[:_DIGEST_LEN]
+
+
+def schema_fingerprint(conn: sqlite3.Connection) -> bytes:
+    return fingerprint(schema_objects(conn))
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The schema the code builds at one version: what an untouched database looks like."""
+    version: int
+    objects: dict[str, tuple[str, str]]
+    columns: dict[str, list[str]]  # audited table -> its columns in order
+
+    @property
+    def fingerprint(self) -> bytes:
+        return fingerprint(self.objects)
+
+
+@lru_cache(maxsize=None)
+def reference(version: int) -> Reference:
+    from . import audit
+    from .migrations import all_migrations
+
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        for step in all_migrations():
+            if step.version > version:
+                break
+            step.up(conn)
+            conn.execute(f"PRAGMA user_version = {int(step.version)}")
+            audit.rebuild_triggers(conn)
+        columns = {t: audit.logged_columns(conn, t, include_blobs=True) for t in audit.audited_tables(conn)}
+        return Reference(version, schema_objects(conn), columns)
+    finally:
+        conn.close()
+
+
+def _live_columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    return [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
+
+
+# ---- sealing at commit ---------------------------------------------------------------------------
+def _digests_of_rows(conn: sqlite3.Connection, table: str, wanted: dict[str, int],
+                     columns: list[str], via_tx: tuple[int, int] | None) -> dict[int, bytes]:
+    """seq -> digest of the row's current content, for the rows in `wanted` (row key -> seq).
+
+    via_tx (transaction id, last seq before it): read only the rows that transaction touched.
+    """
+    keycol = row_key_column(table)
+    cols = ", ".join(f't."{c}"' for c in columns)
+    out: dict[int, bytes] = {}
+    if via_tx is not None:
+        cur = conn.execute(f'SELECT c.row_id, {cols} FROM change_log c JOIN "{table}" t '
+                           f'ON t."{keycol}" = c.row_id WHERE c.seq > ? AND c.tx_id = ? AND c.tbl = ?',
+                           (via_tx[1], via_tx[0], table))
+    else:
+        cur = conn.execute(f'SELECT t."{keycol}", {cols} FROM "{table}" t')
+    for row in cur:
+        seq = wanted.get(row[0])
+        if seq is not None and seq not in out:
+            out[seq] = row_digest(row[1:])
+    return out
+
+
+def _prev_seal(conn: sqlite3.Connection, tx_id: int) -> bytes:
+    prev = conn.execute("SELECT seal FROM tx_log WHERE id < ? ORDER BY id DESC LIMIT 1", (tx_id,)).fetchone()
+    return bytes(prev[0]) if prev and prev[0] is not None else b""
+
+
+def compute_seal(seal_key: bytes, prev_seal: bytes, header: list, entries: Iterable) -> bytes:
+    mac = hmac.new(seal_key, digestmod=hashlib.sha256)
+    mac.update(len(prev_seal).to_bytes(1, "big") + prev_seal)
+    mac.update(_line(header))
+    for e in entries:
+        mac.update(_line(list(e)))
+    return mac.digest()
+
+
+_HEADER = "id, at, actor, host, reason, app_version"
+_ENTRY = "seq, tbl, row_id, op, old, new, digest"
+
+
+def _header(row, version: int, key_id: str, fp: bytes) -> list:
+    return [*row, version, key_id, fp]
+
+
+def seal_transaction(conn: sqlite3.Connection, tx_id: int, key: OfficeKey, log_start: int) -> None:
+    """Digest the rows this transaction left in place and seal it. Runs inside the transaction;
+    `log_start` is the newest change-log seq before it began (its entries all come after)."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    last: dict[str, dict[str, int]] = defaultdict(dict)
+    for seq, tbl, row_id, op in conn.execute(
+            "SELECT seq, tbl, row_id, op FROM change_log WHERE seq > ? AND tx_id = ? ORDER BY seq",
+            (log_start, tx_id)):
+        if op == "delete":
+            last[tbl].pop(row_id, None)
+        else:
+            last[tbl][row_id] = seq
+    digests: dict[int, bytes] = {}
+    for tbl, wanted in last.items():
+        if wanted:
+            # The newest entry of each row: later ones win in _digests_of_rows' lookup.
+            digests.update(_digests_of_rows(conn, tbl, wanted, _live_columns(conn, tbl), (tx_id, log_start)))
+    if digests:
+        conn.executemany("UPDATE change_log SET digest = ? WHERE seq = ?", [(d, s) for s, d in digests.items()])
+    entries = conn.execute(f"SELECT {_ENTRY} FROM change_log WHERE seq > ? AND tx_id = ? ORDER BY seq",
+                           (log_start, tx_id))
+    _seal_one(conn, tx_id, key, version, schema_fingerprint(conn), entries)
+
+
+def _seal_one(conn: sqlite3.Connection, tx_id: int, key: OfficeKey, version: int, fp: bytes,
+              entries: Iterable) -> None:
+    head = conn.execute(f"SELECT {_HEADER} FROM tx_log WHERE id = ?", (tx_id,)).fetchone()
+    seal = compute_seal(key.seal_key, _prev_seal(conn, tx_id), _header(tuple(head), version, key.key_id, fp),
+                        entries)
+    conn.execute("UPDATE tx_log SET schema_version = ?, key = ?, fp = ?, seal = ? WHERE id = ?",
+                 (version, key.key_id, fp, seal, tx_id))
+
+
+def seal_backlog(conn: sqlite3.Connection, key: OfficeKey, current_tx: int) -> int:
+    """Seal every transaction written before sealing existed (on the upgrade to v6).
+
+    The history before the upgrade is taken as it stands: each row's newest entry gets the
+    digest of the row as it is now, and meta rows written before meta was logged get an entry
+    in the upgrading transaction. Returns how many transactions were sealed.
+    """
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    conn.execute("INSERT INTO change_log(tx_id, tbl, row_id, op) SELECT ?, 'meta', m.key, 'insert' FROM meta m "
+                 "WHERE NOT EXISTS (SELECT 1 FROM change_log c WHERE c.tbl = 'meta' AND c.row_id = m.key)",
+                 (current_tx,))
+    from .audit import audited_tables
+
+    for tbl in audited_tables(conn):
+        wanted = {row_id: seq for row_id, seq, op in conn.execute(
+            "SELECT row_id, max(seq), op FROM change_log WHERE tbl = ? GROUP BY row_id", (tbl,)) if op != "delete"}
+        digests = _digests_of_rows(conn, tbl, wanted, _live_columns(conn, tbl), None)
+        conn.executemany("UPDATE change_log SET digest = ? WHERE seq = ?", [(d, s) for s, d in digests.items()])
+    fp = schema_fingerprint(conn)
+    pending = [r[0] for r in conn.execute("SELECT id FROM tx_log WHERE seal IS NULL AND id < ? ORDER BY id",
+                                          (current_tx,))]
+    by_tx: dict[int, list] = defaultdict(list)
+    wanted = set(pending)
+    for e in conn.execute(f"SELECT tx_id, {_ENTRY} FROM change_log WHERE tx_id < ? ORDER BY seq", (current_tx,)):
+        if e[0] in wanted:
+            by_tx[e[0]].append(tuple(e)[1:])
+    for tx_id in pending:
+        _seal_one(conn, tx_id, key, version, fp, by_tx.pop(tx_id, []))
+    return len(pending)
+
+
+# ---- verification ---------------------------------------------------------------------------------
+TABLE_LABELS = {"member": "党员", "org": "党组织", "office": "单位", "meta": "数据库信息", "setting": "设置",
+                "round_score": "考核得分", "points_entry": "积分记录", "member_event": "党员变动"}
+
+
+def describe_tx(row) -> str:
+    from ..dates import format_cn
+
+    at = row["at"] or ""
+    return f"事务 #{row['id']}（{format_cn(at[:10])} {at[11:19]}，{row['actor']}，“{row['reason']}”）"
+
+
+def _row_label(conn: sqlite3.Connection, table: str, row_id: str) -> str:
+    if table in ("member", "org", "office"):
+        name = conn.execute(f'SELECT name FROM "{table}" WHERE id = ?', (row_id,)).fetchone()
+        if name:
+            return f"“{name[0]}”（{row_id}）"
+    return row_id
+
+
+def verify_chain(conn: sqlite3.Connection, load_key: Callable[[str], OfficeKey | None]) -> list[str]:
+    problems: list[str] = []
+    keys: dict[str, OfficeKey | None] = {}
+    missing_keys: dict[str, int] = defaultdict(int)
+    broken: list = []
+    unsealed: list = []
+    entries = conn.execute(f"SELECT tx_id, {_ENTRY} FROM change_log ORDER BY tx_id, seq")
+    pending = next(entries, None)
+    prev = b""
+    for tx in conn.execute(f"SELECT {_HEADER}, schema_version, key, fp, seal FROM tx_log ORDER BY id"):
+        mine = []
+        while pending is not None and pending[0] < tx["id"]:
+            pending = next(entries, None)  # entries of no transaction: reported by the orphan check
+        while pending is not None and pending[0] == tx["id"]:
+            mine.append(tuple(pending)[1:])
+            pending = next(entries, None)
+        if tx["seal"] is None:
+            unsealed.append(tx)
+            prev = b""
+        else:
+            kid = tx["key"] or ""
+            if kid not in keys:
+                try:
+                    keys[kid] = load_key(kid)
+                except ValueError:
+                    keys[kid] = None
+            key = keys[kid]
+            if key is None:
+                missing_keys[kid] += 1
+            else:
+                header = _header(tuple(tx)[:6], tx["schema_version"], kid, bytes(tx["fp"] or b""))
+                if not hmac.compare_digest(compute_seal(key.seal_key, prev, header, mine), bytes(tx["seal"])):
+                    broken.append(tx)
+                elif tx["fp"] is not None and bytes(tx["fp"]) != reference(tx["schema_version"]).fingerprint:
+                    problems.append(f"{describe_tx(tx)}写入时数据库结构已被改动（触发器或表与本程序建立的不同）")
+            prev = bytes(tx["seal"])
+    if broken:
+        first = broken[0]
+        problems.append(f"变更日志的签章链在{describe_tx(first)}处断开：这一事务的记录、事务信息或它之前的"
+                        f"事务在本程序之外被改动、删除或追加" + (f"（共 {len(broken)} 个事务签章不符）"
+                                                               if len(broken) > 1 else ""))
+    if unsealed:
+        problems.append(f"有 {len(unsealed)} 个事务没有签章（不是本程序写入的），第一个是{describe_tx(unsealed[0])}")
+    for kid, n in missing_keys.items():
+        problems.append(f"本机没有签章密钥 {kid or '（空）'}，无法确认 {n} 个事务的签章。"
+                        f"请在写入这些数据的电脑上检查，或从那里带来密钥文件。")
+    return problems
+
+
+def verify_schema(conn: sqlite3.Connection) -> list[str]:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    ref = reference(version)
+    live = schema_objects(conn)
+    kinds = {"table": "表", "index": "索引", "trigger": "触发器", "view": "视图"}
+    problems = []
+    for name in sorted(set(ref.objects) | set(live)):
+        want, have = ref.objects.get(name), live.get(name)
+        if want == have:
+            continue
+        kind = kinds.get((want or have)[0], "对象")
+        if have is None:
+            problems.append(f"数据库结构被改动：{kind} {name} 被删除")
+        elif want is None:
+            problems.append(f"数据库结构被改动：多出{kind} {name}")
+        else:
+            problems.append(f"数据库结构被改动：{kind} {name} 与本程序建立的不同")
+    return problems
+
+
+def verify_rows(conn: sqlite3.Connection, tables: list[str]) -> list[str]:
+    """Every row against the digest of its newest change-log entry."""
+    problems: list[str] = []
+    tx_info = {r["id"]: r for r in conn.execute(f"SELECT {_HEADER}, schema_version FROM tx_log")}
+    for tbl in tables:
+        keycol = row_key_column(tbl)
+        last = {row_id: (seq, op, digest, tx_id) for row_id, seq, op, digest, tx_id in conn.execute(
+            "SELECT row_id, max(seq), op, digest, tx_id FROM change_log WHERE tbl = ? GROUP BY row_id", (tbl,))}
+        cur = conn.execute(f'SELECT * FROM "{tbl}"')
+        names = [d[0] for d in cur.description]
+        at = {n: i for i, n in enumerate(names)}
+        unlogged, altered = [], []
+        seen = set()
+        for row in cur:
+            rid = row[at[keycol]]
+            seen.add(rid)
+            entry = last.get(rid)
+            if entry is None or entry[1] == "delete":
+                unlogged.append(rid)
+                continue
+            tx = tx_info.get(entry[3])
+            version = tx["schema_version"] if tx is not None and tx["schema_version"] else None
+            cols = reference(version).columns.get(tbl) if version else None
+            if entry[2] is None or cols is None:
+                altered.append((rid, entry))
+                continue
+            try:
+                digest = row_digest(row[at[c]] for c in cols)
+            except KeyError:
+                digest = b""
+            if digest != bytes(entry[2]):
+                altered.append((rid, entry))
+        vanished = [rid for rid, e in last.items() if e[1] != "delete" and rid not in seen]
+        label = TABLE_LABELS.get(tbl, tbl)
+        if altered:
+            rid, entry = altered[0]
+            tx = tx_info.get(entry[3])
+            where = describe_tx(tx) if tx is not None else f"事务 #{entry[3]}"
+            why = (f"它最后一条变更记录不是本程序写入的（附在{where}上）" if entry[2] is None
+                   else f"与其最后一次记录（{where}）不一致")
+            problems.append(f"表 {tbl}（{label}）有 {len(altered)} 行在本程序之外被修改（未记录在变更日志中），例如 "
+                            f"{_row_label(conn, tbl, rid)}：{why}")
+        if unlogged:
+            problems.append(f"表 {tbl}（{label}）有 {len(unlogged)} 行没有变更记录（在本程序之外插入），例如 "
+                            f"{_row_label(conn, tbl, unlogged[0])}")
+        if vanished:
+            e = last[vanished[0]]
+            tx = tx_info.get(e[3])
+            problems.append(f"表 {tbl}（{label}）有 {len(vanished)} 行被删除却没有记录在变更日志中，例如 "
+                            f"{vanished[0]}（最后一次记录：{describe_tx(tx) if tx is not None else e[3]}）")
+    return problems

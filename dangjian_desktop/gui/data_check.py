@@ -1,0 +1,86 @@
+"""检查数据 (verify the database and its sealed change log) and 修改记录 (one row's change history)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QMessageBox,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from .. import dates
+from ..db import Database
+from ..db.history import label, row_history
+from .assessment_common import Task
+
+
+def _check(path) -> list[str]:
+    # A connection of its own: the window's connection stays free for the GUI thread.
+    with Database.open(path, mode="read") as db:
+        return db.verify()
+
+
+def check_data(window) -> Task | None:
+    """Run verify off the GUI thread; show what it found. Returns the task (tests wait for it)."""
+    if window.db is None:
+        QMessageBox.information(window, "检查数据", "请先打开数据库。")
+        return None
+    path = window.db.path
+
+    def done(problems: list[str]) -> None:
+        box = QMessageBox(window)
+        box.setWindowTitle("检查数据")
+        if problems:
+            box.setIcon(QMessageBox.Icon.Warning)
+            box.setText(f"发现 {len(problems)} 个问题：数据库在本程序之外被改动过，或已损坏。\n"
+                        f"请不要继续录入，先从“文件 → 备份与恢复”找回可靠的备份，并报告单位负责人。")
+            box.setDetailedText("\n\n".join(problems))
+        else:
+            box.setIcon(QMessageBox.Icon.Information)
+            box.setText("✓ 数据库完好：完整性检查通过，外键完整，每一条修改都有本单位的签章，"
+                        "没有发现本程序之外的改动。")
+        window.current_dialog = box
+        box.open()
+
+    return Task(window, "正在检查数据…", lambda progress: _check(path), done,
+                lambda e: QMessageBox.warning(window, "检查数据", str(e)))
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        return dates.format_cn(value)
+    return str(value)
+
+
+class ChangeHistoryDialog(QDialog):
+    """修改记录: every change of one row — when, who, why, which item from what to what."""
+
+    HEADERS = ("时间", "操作人", "原因", "操作", "项目", "原值", "新值")
+
+    def __init__(self, db: Database, table: str, row_id: str, title: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(f"修改记录 — {title}")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"<b>{title}</b>　每一次修改的时间、操作人、原因和改动的项目（来自带签章的变更日志）", self))
+        lines = []
+        for e in row_history(db.conn, table, row_id):
+            when = f"{dates.format_cn(e.at[:10])} {e.at[11:16]}"
+            changes = e.changes or [("", None, None)]
+            for col, old, new in changes:
+                lines.append((when, e.actor, e.reason, e.op_label, label(col) if col else "", _text(old), _text(new)))
+        self.table = QTableWidget(len(lines), len(self.HEADERS), self)
+        self.table.setHorizontalHeaderLabels(list(self.HEADERS))
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setAlternatingRowColors(True)
+        for i, cells in enumerate(lines):
+            for j, text in enumerate(cells):
+                self.table.setItem(i, j, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.table)
+        bb = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        bb.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
+        bb.rejected.connect(self.reject)
+        layout.addWidget(bb)
+        self.resize(860, 360)

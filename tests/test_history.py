@@ -1,0 +1,38 @@
+"""变更历史 answers who / when / which row / which columns old -> new from the compact log."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dangjian_desktop.db.history import row_history
+from dangjian_desktop.registry import add_member, add_org
+from dangjian_desktop.registry.idcard import make
+
+
+def test_history_of_a_member_from_insert_through_updates(db):
+    root = db.scalar("SELECT id FROM org")
+    branch = add_org(db, parent_id=root, name="西村党支部", org_type="党支部", kind="村")
+    mid = add_member(db, {"name": "赵敏", "ethnicity": "汉族", "id_number": make("140826", dt.date(1990, 5, 6), 2, False),
+                          "join_date": "2015-07-01", "full_date": "2016-07-01", "category": "正式党员",
+                          "phone": "13800000001"}, org_id=branch, event_date="2015-07-01")
+    with db.transaction("改电话", actor="李干事") as tx:
+        tx.update("member", mid, {"phone": "13900000002"})
+    with db.transaction("改名", actor="王干事") as tx:
+        tx.update("member", mid, {"name": "赵敏敏", "note": "曾用名赵敏"})
+    h = row_history(db.conn, "member", mid)
+    assert [e.op for e in h] == ["insert", "update", "update"]
+    created = dict((c, new) for c, _old, new in h[0].changes)
+    assert created["name"] == "赵敏" and created["phone"] == "13800000001"  # the values as first entered
+    assert h[1].actor == "李干事" and h[1].reason == "改电话"
+    assert h[1].changes == [("phone", "13800000001", "13900000002")]
+    assert sorted(h[2].changes) == [("name", "赵敏", "赵敏敏"), ("note", "", "曾用名赵敏")]
+
+
+def test_history_of_a_deleted_row_keeps_its_last_values(db):
+    with db.transaction("新增") as tx:
+        tx.insert("setting", {"id": "k", "value": "1"})
+    with db.transaction("删") as tx:
+        tx.delete("setting", "k")
+    h = row_history(db.conn, "setting", "k")
+    assert [e.op for e in h] == ["insert", "delete"]
+    assert ("value", None, "1") in h[0].changes and ("value", "1", None) in h[1].changes
