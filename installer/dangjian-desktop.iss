@@ -1,4 +1,5 @@
 ﻿; Inno Setup 6 script: the Windows setup of 党建台账 (one .exe for a USB stick).
+; Needs Inno Setup 6.3 or later (ArchitecturesAllowed=x64compatible came with 6.3).
 ;
 ; Per-user install without administrator rights into %LOCALAPPDATA%\Programs\dangjian-desktop,
 ; Start-menu and desktop shortcuts, Chinese wizard. The user's data lives elsewhere
@@ -10,6 +11,10 @@
 ;   iscc /DAppVersion=0.1.0 installer\dangjian-desktop.iss
 ; Without /DAppVersion the version is read from dangjian-desktop.exe (the spec writes the
 ; version from pyproject.toml into the executable). Output: dist\installer\dangjian-desktop-<version>-setup.exe
+
+#if VER < EncodeVer(6, 3, 0)
+  #error 需要 Inno Setup 6.3 或更高版本（x64compatible 自 6.3 起才有）：请从 jrsoftware.org 安装新版
+#endif
 
 #define AppName "党建台账"
 #define AppExeName "dangjian-desktop.exe"

@@ -1,4 +1,4 @@
-# One command on Windows: set up (if needed) and start 党建台账.
+﻿# One command on Windows: set up (if needed) and start 党建台账.
 $ErrorActionPreference = "Stop"
 & (Join-Path $PSScriptRoot "setup.ps1")
 Set-Location (Join-Path $PSScriptRoot "..")
