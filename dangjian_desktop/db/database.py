@@ -138,6 +138,7 @@ class Database:
     def close(self) -> None:
         try:
             self.conn.close()
+            seal.forget_connection(self.conn)
         finally:
             if self._lock is not None:
                 self._lock.release()

@@ -71,8 +71,23 @@ def fingerprint(objects: dict[str, tuple[str, str]]) -> bytes:
     return h.digest()[:_DIGEST_LEN]
 
 
+_fp_cache: dict[int, tuple[int, bytes]] = {}
+
+
 def schema_fingerprint(conn: sqlite3.Connection) -> bytes:
-    return fingerprint(schema_objects(conn))
+    """Fingerprint of the live schema; recomputed only when SQLite's schema cookie moved
+    (it moves on every schema change, whoever makes it)."""
+    cookie = conn.execute("PRAGMA schema_version").fetchone()[0]
+    cached = _fp_cache.get(id(conn))
+    if cached is not None and cached[0] == cookie:
+        return cached[1]
+    fp = fingerprint(schema_objects(conn))
+    _fp_cache[id(conn)] = (cookie, fp)
+    return fp
+
+
+def forget_connection(conn: sqlite3.Connection) -> None:
+    _fp_cache.pop(id(conn), None)
 
 
 @dataclass(frozen=True)
