@@ -3,10 +3,29 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Office keys live outside the per-test data folders, in one folder per test process, so a
+# database built once (module or session fixtures) still verifies in every test that uses it.
+os.environ["DANGJIAN_KEYS_DIR"] = tempfile.mkdtemp(prefix="dangjian-test-keys-")
+
+
+def _isolate_qt_settings(folder) -> None:
+    """Every QSettings file under `folder`, on every platform: Qt ignores XDG_CONFIG_HOME on
+    Windows (%APPDATA%) and reads it only once per process elsewhere. The default format becomes
+    INI, so that a plain QSettings() never reaches the Windows registry either. Only when Qt is
+    installed (the core's tests need none)."""
+    try:
+        from PySide6.QtCore import QSettings
+    except ImportError:
+        return
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    for fmt in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):  # native: a file on Linux
+        for scope, sub in ((QSettings.Scope.UserScope, "user"), (QSettings.Scope.SystemScope, "system")):
+            QSettings.setPath(fmt, scope, str(folder / sub))
 
 
 @pytest.fixture(autouse=True)

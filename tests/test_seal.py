@@ -178,7 +178,7 @@ def test_rewriting_an_update_entry_is_found(town):
 
 def test_a_copy_on_a_computer_without_the_key_says_so(town, monkeypatch, tmp_path):
     path, _ = town
-    monkeypatch.setenv("DANGJIAN_DATA_DIR", str(tmp_path / "another-laptop"))
+    monkeypatch.setenv("DANGJIAN_KEYS_DIR", str(tmp_path / "another-laptop" / "keys"))
     found = problems_of(path)
     assert any("本机没有签章密钥" in p for p in found)
 

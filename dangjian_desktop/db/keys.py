@@ -25,7 +25,10 @@ SEAL_PURPOSE = b"dangjian change-log seal v1"
 
 
 def key_dir() -> Path:
-    return user_data_dir() / "keys"
+    """`keys/` in the user's data folder; DANGJIAN_KEYS_DIR overrides it (tests share one per run,
+    so databases built once for many tests stay verifiable)."""
+    override = os.environ.get("DANGJIAN_KEYS_DIR")
+    return Path(override) if override else user_data_dir() / "keys"
 
 
 def key_path(key_id: str) -> Path:
