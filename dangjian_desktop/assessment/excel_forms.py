@@ -20,8 +20,10 @@ from pathlib import Path
 
 from ..db import Database
 from ..errors import UserError
+from ..filesave import save_file
 from ..roster.report import Problem, shown
 from ..schemes.model import SCORING_LABELS, fmt_num
+from ..xlsx_safe import append, put
 
 FORM_VERSION = "dangjian-self-assessment-1"
 MAIN, VETO, REPORT, KEY = "自评表", "否决项", "自我评价报告", "_key"
@@ -112,11 +114,11 @@ def export_form(db: Database, sheet_id: str, target: str | Path) -> Path:
     unlocked = Protection(locked=False)
 
     ws.merge_cells("A1:G1")
-    ws["A1"] = f"{rnd.title} 党组织自评表"
+    put(ws, 1, 1, f"{rnd.title} 党组织自评表")  # titles and names are the user's text
     ws["A1"].font = Font(size=16, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center")
     ws.merge_cells("A2:G2")
-    ws["A2"] = f"党组织：{sheet.org_name}　　所属：{sheet.town}　　评分方案：{sheet.scheme.name}"
+    put(ws, 2, 1, f"党组织：{sheet.org_name}　　所属：{sheet.town}　　评分方案：{sheet.scheme.name}")
     ws.merge_cells("A3:G3")
     ws["A3"] = ("填写说明：只在黄色单元格填写。自评分最多保留一位小数，不得为负数，不得超过满分；“扣分”项填写扣去的分数；"
                 "“是否”项填 1（是）或 0（否）。有扣分的请在“说明”列写明原因。请勿增删行列或修改编号。")
@@ -133,7 +135,7 @@ def export_form(db: Database, sheet_id: str, target: str | Path) -> Path:
         values = (it.code, section, it.standard or "", SCORING_LABELS.get(it.kind, it.kind),
                   it.max, it.self_score, it.reason or None)
         for c, v in enumerate(values, start=1):
-            cell = ws.cell(n, c, v)
+            cell = put(ws, n, c, v)
             cell.border = border
             cell.alignment = wrap if c in (2, 3, 7) else Alignment(horizontal="center", vertical="top")
         for c in (6, 7):
@@ -170,7 +172,7 @@ def export_form(db: Database, sheet_id: str, target: str | Path) -> Path:
     wv.add_data_validation(yes_no)
     for n, v in enumerate(sheet.vetoes, start=2):
         for c, value in enumerate((v.code, v.title, "是" if v.triggered else "否", v.fact or None), start=1):
-            cell = wv.cell(n, c, value)
+            cell = put(wv, n, c, value)
             cell.border = border
             cell.alignment = wrap
         for c in (3, 4):
@@ -191,7 +193,7 @@ def export_form(db: Database, sheet_id: str, target: str | Path) -> Path:
         c.border = border
     for n, (key, label) in enumerate(REPORT_PARTS, start=2):
         wr.cell(n, 1, label).alignment = wrap
-        cell = wr.cell(n, 2, getattr(sheet.report, key) or None)
+        cell = put(wr, n, 2, getattr(sheet.report, key) or None)
         cell.alignment = wrap
         cell.fill = input_fill
         cell.protection = unlocked
@@ -207,16 +209,13 @@ def export_form(db: Database, sheet_id: str, target: str | Path) -> Path:
                  ("branch", sheet.org_name), ("year", sheet.year),
                  ("items", json.dumps([i.code for i in sheet.items])),
                  ("vetoes", json.dumps([v.code for v in sheet.vetoes]))):
-        wk.append([k, v])
+        append(wk, [k, v])
     wk.sheet_state = "veryHidden"
     wb.active = 0
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".~{target.name}")
     try:
-        wb.save(tmp)
-        tmp.replace(target)
+        save_file(target, wb.save)
     except OSError as e:
-        tmp.unlink(missing_ok=True)
         raise UserError(f"无法保存 {target}：{e.strerror}") from None
     return target
 

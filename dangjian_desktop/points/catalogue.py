@@ -13,6 +13,7 @@ from ..db import Database, Tx
 from ..errors import UserError, ValidationError
 from ..meetings import MEETING_TYPES, STATUSES
 from ..paths import resource
+from ..xlsx_safe import append
 from .common import (MEMBER_CLASSES, check_unlocked, fmt_points, owner_of_office, read_workbook, save_workbook,
                      year_row)
 
@@ -467,7 +468,7 @@ def export_xlsx(db: Database, office_id: str, year: int, path: str | Path) -> Pa
     ws.title = CATALOGUE_SHEET
     ws.append(list(COLUMNS))
     for it in rows:
-        ws.append([it.code, it.kind, it.title, it.points, UNITS[it.unit], it.yearly_cap,
+        append(ws, [it.code, it.kind, it.title, it.points, UNITS[it.unit], it.yearly_cap,
                    "、".join(it.exempt_classes), "、".join(it.meeting_types), it.on_status or "",
                    "是" if it.active else "否", it.note])
     head = Font(bold=True)
@@ -484,7 +485,7 @@ def export_xlsx(db: Database, office_id: str, year: int, path: str | Path) -> Pa
         dv.add(f"{col}2:{col}{last}")
         ws.add_data_validation(dv)
     info = wb.create_sheet(SETTINGS_SHEET)
-    info.append(["单位", office])
+    append(info, ["单位", office])
     info.append(["年度", int(year)])
     info.append(["基础分", settings.base_score])
     info.append([])

@@ -12,6 +12,7 @@ from .. import dates
 from ..attachments import discard_if_unused, store_file
 from ..db import Database
 from ..errors import UserError, ValidationError
+from ..xlsx_safe import append
 from .batch import Batch, EntryDraft, add_batch, get_batch
 from .catalogue import ensure_catalogue, items
 from .common import ACTIVE_STATUSES, check_unlocked, fmt_points, read_workbook, save_workbook, scope_filter
@@ -157,7 +158,7 @@ def export_ledger_xlsx(db: Database, year: int, path: str | Path, *, org_id: str
         ws.column_dimensions[col].width = width
     ws.append(list(LEDGER_COLUMNS) + ["积分项目", "来源"])
     for e in sorted(rows, key=lambda e: (e.org_name, e.member_name, e.date)):
-        ws.append([e.member_name, e.org_name, ids.get(e.member_id, ""), e.date, e.item_code, e.points, e.note,
+        append(ws, [e.member_name, e.org_name, ids.get(e.member_id, ""), e.date, e.item_code, e.points, e.note,
                    e.item_title, e.meeting_type or "录入"])
     return save_workbook(wb, path)
 

@@ -7,14 +7,15 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from .. import dates
 from ..db import Database
 from ..errors import UserError
+from ..filesave import save_file
 from ..registry.members import member_query
+from ..xlsx_safe import text_cell
 from .columns import Column, spec
 from .reader import column_letter
 
@@ -62,7 +63,7 @@ def setup_page(ws, columns: int) -> None:
 
 
 def _cell(ws, value, font, alignment=None, border=None, fill=None, text=False):
-    c = WriteOnlyCell(ws, value)
+    c = text_cell(ws, value)
     c.font = font
     if alignment is not None:
         c.alignment = alignment
@@ -157,16 +158,12 @@ def export_roster(db: Database, path: str | Path, *, org_id: str | None = None,
                 raise ExportCancelled()
         ws.append([_cell(ws, _value(c, row, n), st.body, st.center if c.width <= 11 else st.left, st.border,
                          text=c.text or c.date) for c in cols])
-    target_tmp = path.with_name(path.name + ".part")
     try:
-        wb.save(target_tmp)
-        target_tmp.replace(path)
+        save_file(path, wb.save)
         if progress:
             progress(n, max(total or 0, n))
     except PermissionError:
-        target_tmp.unlink(missing_ok=True)
         raise UserError(f"无法写入“{path.name}”：文件可能正在Excel中打开，请关闭后再试") from None
     except OSError as e:
-        target_tmp.unlink(missing_ok=True)
         raise UserError(f"无法写入“{path}”：{e.strerror}") from None
     return n

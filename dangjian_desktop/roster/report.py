@@ -9,6 +9,8 @@ from pathlib import Path
 
 from .. import dates
 from ..errors import UserError
+from ..filesave import save_file
+from ..xlsx_safe import append, put
 from .reader import column_index
 
 PROBLEM_HEADERS = ("工作表", "行号", "列", "列名", "内容", "问题", "建议")
@@ -210,7 +212,7 @@ def save_error_report(report: ImportReport, target: str | Path) -> Path:
         c.font = Font(bold=True)
         c.fill = PatternFill("solid", fgColor="DDEBF7")
     for p in errors:
-        ws.append(list(p.cells()))
+        append(ws, p.cells())  # the cell's content and the sheet name are the user's text
         if p.row and p.column and p.sheet in wb.sheetnames:
             link = ws.cell(ws.max_row, 3)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{quote_sheetname(p.sheet)}!{p.column}{p.row}")
@@ -227,8 +229,7 @@ def save_error_report(report: ImportReport, target: str | Path) -> Path:
     for other in wb.worksheets[1:]:
         other.sheet_view.tabSelected = False
     target.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(target)
-    return target
+    return save_file(target, wb.save)
 
 
 def _values_copy(source: Path):
@@ -246,7 +247,7 @@ def _values_copy(source: Path):
                 for n, row in s.rows():
                     for i, v in enumerate(row):
                         if v is not None:
-                            ws.cell(n, i + 1, v if not isinstance(v, dt.time) else v.isoformat())
+                            put(ws, n, i + 1, v if not isinstance(v, dt.time) else v.isoformat())
     except (UserError, OSError):
         pass  # the 错误清单 sheet alone still says everything
     return wb

@@ -13,8 +13,10 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..errors import UserError
+from ..filesave import save_file
 from ..registry import codes
 from ..registry.orgs import KINDS
+from ..xlsx_safe import put
 from .columns import spec
 from .export import HEADER_ROW, SHEET_TITLE, TITLE_ROW, UNIT_ROW, Styles, setup_page
 from .reader import column_letter
@@ -87,9 +89,9 @@ def write_template(path: str | Path, *, branches: Sequence[str] = ()) -> Path:
     for j, c in enumerate(code_cols):
         values = list(codes.values(c.code)) if c else list(branches)
         letter = column_letter(j)
-        codes_ws.cell(1, j + 1, c.label if c else "所在党支部")
+        put(codes_ws, 1, j + 1, c.label if c else "所在党支部")
         for k, v in enumerate(values, start=2):
-            codes_ws.cell(k, j + 1, v)
+            put(codes_ws, k, j + 1, v)  # branch names are the user's text
         # A workbook-level name for each list: Excel (2007 too) accepts it in data validation.
         name = f"list_{c.field if c else 'branch'}"
         wb.defined_names[name] = DefinedName(name, attr_text=f"'{CODE_SHEET}'!${letter}$2:${letter}${len(values) + 1}")
@@ -146,7 +148,7 @@ def write_template(path: str | Path, *, branches: Sequence[str] = ()) -> Path:
     help_ws.cell(row, 1, f"支部类别（自动新建党支部时使用，可在表格末尾增加“支部类别”列）：{'、'.join(KINDS)}")
     wb.active = 0
     try:
-        wb.save(path)
+        save_file(path, wb.save)
     except PermissionError:
         raise UserError(f"无法写入“{path.name}”：文件可能正在Excel中打开，请关闭后再试") from None
     return path

@@ -7,9 +7,7 @@ the sheet, the row and the column.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +17,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..errors import UserError
+from ..filesave import save_file
+from ..xlsx_safe import append
 from . import model as m
 from .model import Scheme
 from .validate import ERROR, check
@@ -105,7 +105,7 @@ def _table(ws, headers: list[str], rows: list[list[Any]], widths: list[int], wra
     for c in ws[1]:
         c.font, c.fill = _HEAD_FONT, _HEAD_FILL
     for r in rows:
-        ws.append(r)
+        append(ws, r)
     for n, w in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(n)].width = w
     for row in ws.iter_rows(min_row=2):
@@ -196,17 +196,10 @@ def export_xlsx(scheme: Scheme, path: str | Path) -> Path:
            [22, 70, 60], wrap={1, 2})
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
     try:
-        wb.save(tmp)
-        os.replace(tmp, path)
+        save_file(path, wb.save)
     except PermissionError:
-        Path(tmp).unlink(missing_ok=True)
         raise UserError(f"无法写入 {path.name}：文件可能正被 Excel 打开，请关闭后重试。") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path
 
 

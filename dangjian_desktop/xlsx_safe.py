@@ -1,0 +1,57 @@
+"""Writing cells of the workbooks the app saves: text stays text.
+
+openpyxl turns any str that starts with "=" into a formula (and "#N/A", "#REF!"… into error
+values). A member's 工作单位 of `=cmd|' /C calc'!A0` or a branch called `=HYPERLINK(...)` would
+then reach the clerk's Excel as a live formula. Every cell a writer fills with a value that may
+hold user text goes through `keep_text` (directly, or through `put`, `text_cell` and `append`):
+a str is stored as a string cell with exactly the user's characters — nothing prepended, so
+an exported roster imports again unchanged. A text that Excel would read as a formula once the
+cell is edited (=, +, -, @) also gets the cell's quote-prefix flag, the flag Excel itself sets
+for a typed '=…: shown and stored as text, the value unchanged.
+
+No writer of this app puts a formula into a cell on purpose; one that ever does writes it
+without these helpers and lists it in tests/test_xlsx_formulas.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+# openpyxl is imported on first use: the modules using these helpers are imported by every
+# command, most of which never write a workbook.
+
+# What Excel reads as the start of a formula when a cell's text is typed or edited.
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def keep_text(cell):
+    """Store the cell's str value as text (never a formula or an error value); returns the cell."""
+    value = cell.value
+    if isinstance(value, str):
+        if cell.data_type != "s":
+            cell.data_type = "s"
+        if value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
+    return cell
+
+
+def put(ws, row: int, column: int, value: Any = None):
+    """`ws.cell(row, column, value)` of a normal worksheet, a str value kept as text."""
+    cell = ws.cell(row=row, column=column)
+    if value is not None:
+        cell.value = value
+    return keep_text(cell)
+
+
+def text_cell(ws, value: Any):
+    """A cell for `ws.append` (write-only and normal worksheets), a str value kept as text."""
+    from openpyxl.cell import WriteOnlyCell
+
+    return keep_text(WriteOnlyCell(ws, value))
+
+
+def append(ws, values: Iterable[Any]) -> None:
+    """`ws.append(values)` with every str kept as text (values may be cells already made)."""
+    from openpyxl.cell import Cell
+
+    ws.append([None if v is None else keep_text(v) if isinstance(v, Cell) else text_cell(ws, v) for v in values])
