@@ -73,6 +73,13 @@ class WelcomePage(QWidget):
         self.demo_button.clicked.connect(window.open_demo_database)
 
 
+def user_settings() -> QSettings:
+    """The user's settings (last database, window geometry): dangjian-desktop.ini in the user's
+    configuration folder (%APPDATA%\\dangjian-desktop on Windows, ~/.config/dangjian-desktop on Linux).
+    An INI file on every platform, so QSettings.setPath (tests/conftest.py) moves it anywhere."""
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "dangjian-desktop", "dangjian-desktop")
+
+
 class MainWindow(QMainWindow):
     database_changed = Signal(object)  # the new Database or None
     data_changed = Signal(object)  # set of table names changed by a committed unit of work
@@ -81,8 +88,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.db: Database | None = None
         self.current_dialog = None  # the open non-blocking dialog, if any (tests drive it)
-        self.settings = settings or QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                                              "dangjian-desktop", "dangjian-desktop")
+        self.settings = settings or user_settings()
         self.setWindowTitle(APP_TITLE)
         self.resize(1280, 800)
 
@@ -117,8 +123,7 @@ class MainWindow(QMainWindow):
 
     @staticmethod
     def last_db_setting() -> str | None:
-        s = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "dangjian-desktop", "dangjian-desktop")
-        value = s.value("last_db")
+        value = user_settings().value("last_db")
         return str(value) if value else None
 
     # ---- menus ---------------------------------------------------------------------
