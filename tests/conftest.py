@@ -28,21 +28,6 @@ def _isolate_qt_settings(folder) -> None:
             QSettings.setPath(fmt, scope, str(folder / sub))
 
 
-def _isolate_qt_settings(folder) -> None:
-    """Every QSettings file under `folder`, on every platform: Qt ignores XDG_CONFIG_HOME on
-    Windows (%APPDATA%) and reads it only once per process elsewhere. The default format becomes
-    INI, so that a plain QSettings() never reaches the Windows registry either. Only when Qt is
-    installed (the core's tests need none)."""
-    try:
-        from PySide6.QtCore import QSettings
-    except ImportError:
-        return
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    for fmt in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):  # native: a file on Linux
-        for scope, sub in ((QSettings.Scope.UserScope, "user"), (QSettings.Scope.SystemScope, "system")):
-            QSettings.setPath(fmt, scope, str(folder / sub))
-
-
 @pytest.fixture(autouse=True)
 def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     """This test's own data folder and settings (yielded: the folder holding both)."""
