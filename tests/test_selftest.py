@@ -68,6 +68,7 @@ def test_no_display_needed(checkout_run):
     assert "Qt 平台 offscreen" in proc.stdout
 
 
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="no virtual X server here (xvfb-run: Linux, package xvfb)")
 def test_users_own_platform_choice_is_kept(tmp_path):
     """A desktop user who chose a platform keeps it (here: X11 on a virtual display)."""
     env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "PYTHONPATH")}
