@@ -18,11 +18,14 @@ from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QComboB
 
 from ..assessment import evidence as ev
 from ..assessment import sheets as sh
+from ..assessment import undoable as su
 from ..assessment import workflow as wf
 from ..db import Database
 from ..schemes import model as sm
+from ..undo import mark as undo_mark
 from .assessment_common import (AMBER, LIGHT_GREY, RED, SECTION_BG, MessageHost, close_dialog, cn_date,
                                 error_text, fmt_score, open_dialog, slot)
+from .undo_menu import push_undo
 
 # ---- columns ------------------------------------------------------------------------------
 
@@ -295,14 +298,15 @@ class SheetModel(QAbstractTableModel):
                 old = item.score(stage)
                 if text == fmt_score(old):
                     return True
-                stored = sh.set_score(self.db, self.sheet.id, item.code, stage, text if text else None)
+                stored, change = su.set_score_undoable(self.db, self.sheet.id, item.code, stage,
+                                                       text if text else None)
                 setattr(item, sh.STAGE_COLUMNS[stage], stored)
                 key = stage
             else:
                 text = "" if value is None else str(value).strip()
                 if text == item.reason:
                     return True
-                sh.set_reason(self.db, self.sheet.id, item.code, text)
+                _, change = su.set_reason_undoable(self.db, self.sheet.id, item.code, text)
                 item.reason = text
                 key = "reason"
         except Exception as e:  # noqa: BLE001 - shown to the clerk; the cell keeps its value
@@ -311,6 +315,7 @@ class SheetModel(QAbstractTableModel):
         finally:
             self.writing = False
         self.last_own_tx = self.db.scalar("SELECT max(id) FROM tx_log")
+        push_undo(self, change)  # 编辑 → 撤销 takes it back
         self.dataChanged.emit(index, index)
         sec = self._section_row(index.row())
         if sec >= 0:
@@ -866,14 +871,21 @@ class SheetEditor(QWidget, MessageHost):
         if self.sheet.locked:
             self.adjust_veto_dialog()
             return
-        open_dialog(self, VetoDialog(self.db, self.sheet, v, self), lambda _r: self._written())
+        since, sheet_id = undo_mark(self.db), self.sheet.id
+
+        def marked(_result) -> None:
+            push_undo(self, su.veto_set_since(self.db, since, sheet_id, v.code))
+            self._written()
+
+        open_dialog(self, VetoDialog(self.db, self.sheet, v, self), marked)
 
     @slot
     def clear_selected_veto(self) -> None:
         v = self.selected_veto()
         if v is None or self.sheet is None or not v.triggered:
             return
-        sh.clear_veto(self.db, self.sheet.id, v.code)
+        _, change = su.clear_veto_undoable(self.db, self.sheet.id, v.code)
+        push_undo(self, change)
         self._written()
 
     @slot

@@ -14,6 +14,7 @@ from .. import APP_TITLE, __version__
 from ..db import Database
 from ..paths import default_db_path
 from .errors import show_error
+from .undo_menu import UndoMenu
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +118,7 @@ class MainWindow(QMainWindow):
         self.db_label = QLabel()
         self.statusBar().addPermanentWidget(self.db_label)
         self._build_menus()
+        self.undo_menu = UndoMenu(self)  # 编辑 → 撤销 / 重做, one stack per open database
         self._show_db_state()
         if db_path is not None:
             self.open_database(Path(db_path))

@@ -18,11 +18,13 @@ from .. import dates
 from ..db import Database
 from ..errors import UserError, ValidationError
 from ..registry import codes, idcard
-from ..registry.members import (ACTIVE_STATUSES, EVENTS, add_member, change_status, history, remove_member,
-                                transfer_member, update_member)
-from ..registry.orgs import (ALLOWED_PARENTS, KINDS, ORG_TYPES, ROLES, add_committee_member, add_org,
+from ..registry.members import ACTIVE_STATUSES, EVENTS, history
+from ..registry.orgs import (ALLOWED_PARENTS, KINDS, ORG_TYPES, ROLES, add_committee_member,
                              committee, current_term, end_committee_member, extend_term, set_group_leader,
-                             start_term, update_org)
+                             start_term)
+from ..registry.undoable import (add_member_undoable, add_org_undoable, change_status_undoable,
+                                 remove_member_undoable, transfer_member_undoable, update_member_undoable,
+                                 update_org_undoable)
 from ..registry.validation import FIELD_LABELS
 from . import common
 from .errors import bug_text
@@ -132,6 +134,7 @@ class FormDialog(QObject):
     FORM = ""
     FIELD_WIDGETS: dict[str, str] = {}  # core field name -> objectName of the widget to focus
     saved = Signal(object)  # the id returned by the core call (or None)
+    undo_change: Any = None  # how to take back what save() did (the tab offers it as 编辑 → 撤销)
 
     def __init__(self, db: Database, parent: QWidget | None = None):
         super().__init__(parent)
@@ -305,8 +308,9 @@ class OrgDialog(FormDialog):
         if v["org_type"] is None:
             raise ValidationError({"org_type": "请选择组织类型（所选上级组织下不能再设下级组织）"})
         if self.org is None:
-            return add_org(self.db, office_id=self.office_id, **v)
-        update_org(self.db, self.org["id"], v, expected_rev=self.org["rev"])
+            oid, self.undo_change = add_org_undoable(self.db, office_id=self.office_id, **v)
+            return oid
+        _, self.undo_change = update_org_undoable(self.db, self.org["id"], v, expected_rev=self.org["rev"])
         return self.org["id"]
 
 
@@ -435,11 +439,13 @@ class MemberDialog(FormDialog):
     def save(self) -> str:
         v = self.values()
         if self.member is not None:
-            update_member(self.db, self.member["id"], v, expected_rev=self.member["rev"])
+            _, self.undo_change = update_member_undoable(self.db, self.member["id"], v,
+                                                         expected_rev=self.member["rev"])
             return self.member["id"]
         org_id = self.dialog.orgCombo.currentData()
         event = "转入" if self.dialog.registrationCombo.currentIndex() == 1 else "入党登记"
-        return add_member(self.db, v, org_id=org_id, event=event)
+        mid, self.undo_change = add_member_undoable(self.db, v, org_id=org_id, event=event)
+        return mid
 
 
 # ---- committee and term ----------------------------------------------------------------
@@ -642,8 +648,9 @@ class StatusDialog(FormDialog):
         self.dialog.hintLabel.setText(EVENT_HINTS.get(self.dialog.eventCombo.currentData(), ""))
 
     def save(self) -> str:
-        change_status(self.db, self.member["id"], event=self.dialog.eventCombo.currentData(),
-                      date=normalise_date_text(self.text("dateEdit")) or "", note=self.text("noteEdit"))
+        _, self.undo_change = change_status_undoable(
+            self.db, self.member["id"], event=self.dialog.eventCombo.currentData(),
+            date=normalise_date_text(self.text("dateEdit")) or "", note=self.text("noteEdit"))
         return self.member["id"]
 
 
@@ -703,8 +710,9 @@ class TransferDialog(FormDialog):
         to_org = searchable_data(self.dialog.orgCombo)
         if to_org is None:
             raise ValidationError({"org_id": "请从列表中选择转入的党支部"})
-        transfer_member(self.db, self.member["id"], to_org_id=to_org,
-                        date=normalise_date_text(self.text("dateEdit")) or "", note=self.text("noteEdit"))
+        _, self.undo_change = transfer_member_undoable(
+            self.db, self.member["id"], to_org_id=to_org,
+            date=normalise_date_text(self.text("dateEdit")) or "", note=self.text("noteEdit"))
         return self.member["id"]
 
 
@@ -714,6 +722,7 @@ class RemoveMemberDialog(QDialog):
     """删除党员记录: asks for the reason (the change log keeps it); only for records entered by mistake."""
 
     removed = Signal(str)
+    undo_change: Any = None  # how to take the removal back (the tab offers it as 编辑 → 撤销)
 
     def __init__(self, db: Database, member_id: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -749,7 +758,7 @@ class RemoveMemberDialog(QDialog):
 
     def _accept(self) -> None:
         try:
-            remove_member(self.db, self.member["id"], reason=self.reasonEdit.text())
+            _, self.undo_change = remove_member_undoable(self.db, self.member["id"], reason=self.reasonEdit.text())
         except UserError as e:
             msg = "；".join(e.errors.values()) if isinstance(e, ValidationError) else e.message
             self.errorLabel.setText(msg)

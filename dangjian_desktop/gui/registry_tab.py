@@ -20,12 +20,14 @@ from ..db import Database
 from ..errors import UserError
 from ..registry import offices as office_api
 from ..registry.members import ACTIVE_STATUSES
-from ..registry.orgs import committee, current_term, delete_org
+from ..registry.orgs import committee, current_term
+from ..registry.undoable import delete_org_undoable
 from ..registry.warnings import LABELS, compute_warnings
 from .common import Messages, close_dialog, open_dialog, question_box, slot
 from .member_model import COLUMNS, MemberTableModel
 from .registry_dialogs import (CommitteeMemberDialog, GroupLeaderDialog, HistoryDialog, MemberDialog, OrgDialog, RemoveMemberDialog,
                                StatusDialog, TermDialog, TransferDialog, available_events, term_text)
+from .undo_menu import push_undo
 
 log = logging.getLogger(__name__)
 
@@ -958,10 +960,11 @@ class RegistryTab(QWidget, Messages):
         open_dialog(self, wrapper)
         saved = getattr(wrapper, "saved", None) or getattr(wrapper, "removed", None)
         if saved is not None:
-            saved.connect(lambda result: self._after_save(result, on_saved))
+            saved.connect(lambda result: self._after_save(result, on_saved, wrapper))
         return wrapper
 
-    def _after_save(self, result: Any, then: Callable[[Any], None] | None) -> None:
+    def _after_save(self, result: Any, then: Callable[[Any], None] | None, wrapper: Any = None) -> None:
+        push_undo(self, getattr(wrapper, "undo_change", None))  # offered on 编辑 → 撤销
         try:
             self.on_data_changed(REGISTRY_TABLES)
             if then is not None:
@@ -1026,7 +1029,8 @@ class RegistryTab(QWidget, Messages):
         oid, name = org["id"], org["name"]
 
         def do_delete() -> None:
-            delete_org(self.db, oid)
+            _, change = delete_org_undoable(self.db, oid)
+            push_undo(self, change)
             self.on_data_changed(REGISTRY_TABLES)
 
         self.confirm("删除组织", f"确定删除“{name}”吗？\n\n只能删除没有下级组织、也没有党员的组织。", do_delete)
