@@ -168,10 +168,13 @@ def test_read_only_database_refuses_writes(db, db_path):
 
 
 def test_opening_an_older_schema_keeps_a_backup(tmp_path):
+    from dangjian_desktop.db.backup import list_backups
+
     path = tmp_path / "old.sqlite"
     Database.create(path, schema_version=1).close()
     Database.open(path).close()
-    assert (tmp_path / "old.before-v2.sqlite").exists()
+    [backup] = list_backups(path)  # in the backup folder, checked (tests/test_backup.py)
+    assert backup.reason == "upgrade-v2" and backup.schema_version == 1
 
 
 def test_a_unit_of_work_from_another_thread_waits_instead_of_joining(db):

@@ -173,7 +173,12 @@ class Database:
         if not steps:
             return
         if backup and have > 0:
-            self.backup_to(self.path.with_name(f"{self.path.stem}.before-v{steps[0].version}{self.path.suffix}"))
+            from .backup import auto_backup  # checked copy in the backup folder, never a partial file
+
+            try:
+                auto_backup(self, f"upgrade-v{steps[0].version}")
+            except UserError as e:
+                raise UserError(f"升级数据库前的自动备份没有成功，数据库没有升级，也没有被改动。\n{e.message}") from None
         self.conn.execute("PRAGMA foreign_keys = OFF")
         try:
             for step in steps:
@@ -191,13 +196,6 @@ class Database:
                     raise
         finally:
             self.conn.execute("PRAGMA foreign_keys = ON")
-
-    def backup_to(self, target: Path) -> Path:
-        """A consistent copy of the database (SQLite online backup)."""
-        target = Path(target)
-        dest = sqlite3.connect(str(target))
-        try:
-            self.conn.backup(dest)
         if self.schema_version >= seal.SEAL_FROM_VERSION and self.scalar(
                 "SELECT 1 FROM tx_log WHERE seal IS NULL LIMIT 1"):
             with self.transaction(f"升级数据库到第 {self.schema_version} 版：给变更日志签章"):
@@ -205,9 +203,14 @@ class Database:
             pages, free = self.scalar("PRAGMA page_count"), self.scalar("PRAGMA freelist_count")
             if free > pages // 4:
                 self.conn.execute("VACUUM")  # the compacted log left much of the file empty
-        finally:
-            dest.close()
-        return target
+
+    def backup_to(self, target: Path) -> Path:
+        """A consistent, integrity-checked copy of the committed database at `target`, made with
+        SQLite's online backup API into a temporary file that is renamed into place (never a
+        partial file; UserError when it fails)."""
+        from .backup import copy_database
+
+        return copy_database(self, Path(target))
 
     # ---- reading -------------------------------------------------------------------
     def query(self, sql: str, params: Iterable[Any] | dict = ()) -> list[sqlite3.Row]:

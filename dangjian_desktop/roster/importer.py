@@ -43,6 +43,7 @@ from typing import Any, Callable, Iterator
 
 from .. import dates, pinyin
 from ..db import Database, new_id
+from ..db.backup import backup_before_import
 from ..errors import UserError
 from ..registry import codes, idcard
 from ..registry.members import MEMBER_FIELDS
@@ -240,6 +241,8 @@ class RosterImport:
                         self._error("", None, None, "", "", "文件中没有找到党员数据",
                                     "请确认表头包含“姓名”“身份证号”等列，数据从表头下一行开始")
                     if not self.report.errors:
+                        if write:  # the committed state before this import (a reader of its own)
+                            backup_before_import(self.db, "roster")
                         self._flush()
                         self._apply_updates()
                     changed = bool(self.report.added or self.report.created_orgs

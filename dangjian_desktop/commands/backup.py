@@ -1,0 +1,99 @@
+"""`dangjian backup | backups | restore`: checked backups of the database and restoring one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import UserError
+from ._common import add_json
+
+
+def register(sub, group) -> None:
+    p = sub.add_parser("backup", help="立即备份数据库（默认保存在用户数据目录的备份文件夹中）")
+    p.add_argument("--to", metavar="DIR", help="保存到这个文件夹（例如U盘）；不指定时保存在默认备份文件夹并按保留规则清理旧备份")
+    p.set_defaults(func=cmd_backup)
+    p = sub.add_parser("backups", help="列出数据库的备份（时间、大小、数据库版本、组织/党员/考核轮次数）")
+    add_json(p)
+    p.add_argument("--dir", metavar="DIR", help="列出这个文件夹中的备份（默认：本数据库的备份文件夹）")
+    p.add_argument("--keep", metavar="天,日,周,月",
+                   help="修改本数据库的备份保留规则并立即清理，例如 2,12,10,9（最近2天全部保留，"
+                        "之后12天每天一份、10周每周一份、9个月每月一份）")
+    p.set_defaults(func=cmd_backups)
+    p = sub.add_parser("restore", help="用一份备份替换当前数据库（替换前自动备份当前数据库）")
+    p.add_argument("file", help="备份文件")
+    p.add_argument("--yes", action="store_true", help="确认替换当前数据库")
+    p.set_defaults(func=cmd_restore)
+
+
+def cmd_backup(ctx) -> int:
+    from ..db.backup import auto_backup, make_backup
+
+    path = ctx.db_path
+    if ctx.args.to:
+        target = make_backup(path, "manual", Path(ctx.args.to))
+    else:
+        target = auto_backup(path, "manual")
+    print(target)
+    return 0
+
+
+def _size(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / 1024 / 1024:.1f} MB"
+    return f"{max(1, round(n / 1024))} KB"
+
+
+def cmd_backups(ctx) -> int:
+    from ..db.backup import KeepPolicy, SETTING_KEEP, backup_dir, keep_policy, list_backups, thin_backups
+
+    path = ctx.db_path
+    if ctx.args.keep is not None:
+        policy = KeepPolicy.parse(ctx.args.keep)
+        from ..registry import set_setting
+
+        with ctx.open_db("write") as db:
+            set_setting(db, SETTING_KEEP, policy.text())
+        removed = thin_backups(path, policy)
+        print(f"已保存备份保留规则：{policy.describe()}" + (f"已删除 {len(removed)} 份旧备份。" if removed else ""))
+        if not ctx.args.json:
+            return 0
+    folder = Path(ctx.args.dir) if ctx.args.dir else backup_dir(path)
+    if ctx.args.dir and not folder.is_dir():
+        raise UserError(f"找不到文件夹：{folder}")
+    backups = list_backups(folder=folder)
+    if ctx.args.json:
+        ctx.print_json([b.to_dict() for b in backups])
+        return 0
+    print(f"备份文件夹：{folder}")
+    if path.is_file() and not ctx.args.dir:
+        print(f"保留规则：{keep_policy(path).describe()}")
+    if not backups:
+        print("还没有备份。可以用 dangjian backup 立即备份。")
+        return 0
+    for b in backups:
+        if b.error:
+            facts = b.error
+        else:
+            c = b.counts
+            facts = (f"第{b.schema_version}版  组织{c.get('organisations') or 0}个  "
+                     f"党员{c.get('members') or 0}名  考核轮次{c.get('rounds') or 0}个")
+        print(f"{b.created_text}  {_size(b.size):>9}  {facts}  {b.reason_label}  {b.path}")
+    print(f"共{len(backups)}份备份")
+    return 0
+
+
+def cmd_restore(ctx) -> int:
+    from ..db.backup import restore
+
+    file = Path(ctx.args.file)
+    if not ctx.args.yes:
+        raise UserError(f"恢复会用“{file.name}”替换当前数据库 {ctx.db_path}（替换前会自动备份当前数据库）。"
+                        f"确认无误请加上 --yes 再运行。")
+    result = restore(ctx.db_path, file)
+    print(f"已从 {file} 恢复数据库 {ctx.db_path}。")
+    if result.migrated:
+        print(f"备份的数据库版本 {result.from_version} 已升级到 {result.schema_version}。")
+    if result.safety_backup is not None:
+        what = "原数据库文件已损坏，其原样副本保存在" if result.damaged else "恢复前的数据库已备份到"
+        print(f"{what}：{result.safety_backup}")
+    return 0

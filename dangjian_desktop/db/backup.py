@@ -1,0 +1,514 @@
+"""Backups of an office database: making, listing and thinning them (no Qt).
+
+A backup is made with SQLite's online backup API from a connection of its own (so it reads the
+last committed state, whatever the app is doing) into a hidden temporary file in the backup
+folder. The copy is switched to a rollback journal (one self-contained file), checked with
+`PRAGMA integrity_check`, synced and only then renamed to its final name: a failed backup
+leaves no file, never a 0-byte or half-written one. The database file itself is only ever
+read through SQLite, never with open()/read() (closing such a descriptor would drop the
+process's SQLite locks on it).
+
+By default backups live in `user_data_dir()/backups/<stem>-<hash of the database's absolute
+path>/`, one folder per database, named `<stem>_<YYYYMMDD-HHMMSS>_<reason>.sqlite`. After each
+automatic or manual backup the folder is thinned (see `KeepPolicy`).
+
+Restoring one is in `restore.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import re
+import sqlite3
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Union
+
+from .. import dates
+from ..errors import UserError
+from ..paths import user_data_dir
+
+if TYPE_CHECKING:
+    from .database import Database
+
+log = logging.getLogger(__name__)
+
+#: progress(done, total, text): called now and then during long work; total 0 = unknown.
+Progress = Callable[[int, int, str], None]
+DbOrPath = Union["Database", str, Path]
+
+SUFFIX = ".sqlite"
+PAGES_PER_STEP = 2048  # 8 MB of 4 KiB pages between two progress reports
+SETTING_KEEP = "backup_keep"  # the thinning rule of a database, e.g. "2,12,10,9"
+
+_REASON = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_NAME = re.compile(r"^(?P<stem>.+)_(?P<ts>\d{8}-\d{6})(?:-(?P<n>\d+))?_(?P<reason>[a-z0-9]+(?:-[a-z0-9]+)*)"
+                   + re.escape(SUFFIX) + "$")
+_REASON_LABELS = {
+    "manual": "手动备份",
+    "close": "关闭时自动备份",
+    "auto": "定时自动备份",
+    "restore": "恢复前自动备份",
+    "damaged": "恢复前保留的损坏文件",
+}
+_IMPORT_LABELS = {"roster": "花名册", "package": "数据包"}
+
+
+def reason_label(reason: str) -> str:
+    """The Chinese label of a reason slug ('manual', 'import-roster', 'upgrade-v5' …)."""
+    if reason in _REASON_LABELS:
+        return _REASON_LABELS[reason]
+    if reason.startswith("import"):
+        what = _IMPORT_LABELS.get(reason.partition("-")[2], "")
+        return f"导入{what}前自动备份"
+    m = re.fullmatch(r"upgrade-v(\d+)", reason)
+    if m:
+        return f"升级到第{m[1]}版前自动备份"
+    return reason
+
+
+# ---- where ----------------------------------------------------------------------------------
+
+def _path_of(db: DbOrPath) -> Path:
+    return Path(db.path if hasattr(db, "path") else db)
+
+
+def backup_dir(db: DbOrPath) -> Path:
+    """The default backup folder of a database: one per database file, in the user data folder."""
+    p = Path(os.path.abspath(_path_of(db)))
+    digest = hashlib.sha256(os.path.normcase(str(p)).encode("utf-8")).hexdigest()[:8]
+    return user_data_dir() / "backups" / f"{p.stem}-{digest}"
+
+
+def _stamp(when: dt.datetime) -> str:
+    return when.strftime("%Y%m%d-%H%M%S")
+
+
+def _unique_target(folder: Path, stem: str, when: dt.datetime, reason: str) -> Path:
+    base = f"{stem}_{_stamp(when)}"
+    target = folder / f"{base}_{reason}{SUFFIX}"
+    n = 2
+    while target.exists() or _tmp_of(target).exists():
+        target = folder / f"{base}-{n}_{reason}{SUFFIX}"
+        n += 1
+    return target
+
+
+def _tmp_of(target: Path) -> Path:
+    return target.with_name(f".{target.name}.part")
+
+
+def _remove_with_sidecars(path: Path) -> None:
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        try:
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        except OSError as e:  # Windows: still open somewhere; nothing we can do now
+            log.warning("could not remove %s: %s", str(path) + suffix, e)
+
+
+# ---- making ---------------------------------------------------------------------------------
+
+def integrity_problems(conn: sqlite3.Connection) -> list[str]:
+    """What `PRAGMA integrity_check` reports (empty: sound)."""
+    rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+    return [] if rows == ["ok"] else rows
+
+
+def _describe(e: sqlite3.Error) -> str:
+    text = str(e)
+    if "disk is full" in text:
+        return "磁盘空间不足"
+    if "unable to open" in text or "readonly" in text or "read-only" in text:
+        return "无法写入备份文件夹（没有写入权限或磁盘被写保护）"
+    if "not a database" in text or "malformed" in text:
+        return "数据库文件已损坏"
+    return text
+
+
+def open_source(path: Path) -> sqlite3.Connection:
+    """A connection of our own to a database that is (or may be) in use: read through SQLite only.
+
+    Read-write mode (it never writes) so that the last connection to close checkpoints and
+    removes -wal/-shm as usual; read-only when the file cannot be opened for writing.
+    """
+    if not path.is_file():
+        raise UserError(f"找不到数据库文件：{path}")
+    uri = path.resolve().as_uri()
+    try:
+        conn = sqlite3.connect(f"{uri}?mode=rw", uri=True, check_same_thread=False)
+    except sqlite3.OperationalError:
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=False)
+    conn.execute("PRAGMA busy_timeout = 10000")
+    return conn
+
+
+def copy_into(src: sqlite3.Connection, target: Path, *, progress: Progress | None = None,
+              label: str = "正在备份", page_size: int | None = None) -> Path:
+    """Copy what `src` holds to `target` safely: temporary file, integrity check, rename.
+
+    `page_size` rewrites the copy with that page size (a copy restored into a database in
+    WAL mode must have the same page size as it). On any failure the temporary file is
+    removed and `target` is untouched; a failure is raised as a UserError.
+    """
+    target = Path(target)
+    tmp = _tmp_of(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _remove_with_sidecars(tmp)
+        dst = sqlite3.connect(str(tmp), isolation_level=None)
+        try:
+            def step(_status: int, remaining: int, total: int) -> None:
+                if progress:
+                    progress(total - remaining, total, label)
+
+            src.backup(dst, pages=PAGES_PER_STEP, progress=step)
+            dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+            if page_size and dst.execute("PRAGMA page_size").fetchone()[0] != page_size:
+                dst.execute(f"PRAGMA page_size = {int(page_size)}")
+                dst.execute("VACUUM")
+            if progress:
+                progress(0, 0, "正在检查备份文件的完整性")
+            problems = integrity_problems(dst)
+            if problems:
+                raise UserError(f"备份文件没有通过完整性检查（{problems[0]}），已删除这份不完整的备份。"
+                                f"请检查磁盘后重试。")
+        finally:
+            dst.close()
+        _fsync(tmp)
+        os.replace(tmp, target)
+        _fsync(target.parent)
+    except BaseException as e:
+        _remove_with_sidecars(tmp)
+        if isinstance(e, sqlite3.Error):
+            raise UserError(f"备份没有成功：{_describe(e)}。没有留下不完整的文件。") from None
+        if isinstance(e, OSError):
+            raise UserError(f"备份没有成功：{e.strerror or e}（{target.parent}）。没有留下不完整的文件。") from None
+        raise
+    return target
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file we made (never the live database) or a folder to disk."""
+    if path.is_dir() and sys.platform == "win32":
+        return  # folders cannot be opened for fsync on Windows
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def copy_database(db: DbOrPath, target: Path, *, progress: Progress | None = None) -> Path:
+    """A consistent, checked copy of a database at `target` (replaces an existing file atomically)."""
+    src = open_source(_path_of(db))
+    try:
+        return copy_into(src, Path(target), progress=progress)
+    finally:
+        src.close()
+
+
+def make_backup(db: DbOrPath, reason: str = "manual", dest_dir: str | Path | None = None, *,
+                progress: Progress | None = None, now: dt.datetime | None = None) -> Path:
+    """Back up a database (an open Database or a path) into `dest_dir` or its backup folder.
+
+    Returns the new file's path. Raises UserError (and leaves no file) when it fails.
+    """
+    if not _REASON.match(reason):
+        raise ValueError(f"bad backup reason {reason!r}")
+    path = _path_of(db)
+    folder = Path(dest_dir) if dest_dir is not None else backup_dir(path)
+    src = open_source(path)
+    try:
+        target = _unique_target(folder, path.stem, now or dt.datetime.now(), reason)
+        return copy_into(src, target, progress=progress)
+    finally:
+        src.close()
+
+
+def auto_backup(db: DbOrPath, reason: str, *, progress: Progress | None = None) -> Path:
+    """An automatic (or 立即备份) backup into the default folder, then the folder is thinned."""
+    target = make_backup(db, reason, progress=progress)
+    try:
+        thin_backups(db, keep_policy(db))
+    except Exception:  # noqa: BLE001 - thinning must never cost the backup just made
+        log.exception("thinning the backups of %s failed", _path_of(db))
+    return target
+
+
+def backup_before_import(db: DbOrPath, what: str = "roster", *, progress: Progress | None = None) -> Path:
+    """The backup made before an import writes anything ('roster', 'package').
+
+    Raises UserError when it fails: the import must then not go ahead.
+    """
+    try:
+        return auto_backup(db, f"import-{what}", progress=progress)
+    except UserError as e:
+        raise UserError(f"导入前的自动备份没有成功：{e.message}\n为安全起见，本次没有导入任何数据。") from None
+
+
+def restore(db_path: str | Path, backup_file: str | Path, *, progress: Progress | None = None):
+    """Replace a database by one of its backups; see restore.py. Returns a RestoreResult."""
+    from .restore import restore as _restore
+
+    return _restore(db_path, backup_file, progress=progress)
+
+
+# ---- what has changed -----------------------------------------------------------------------
+
+def change_marker(db: Any) -> str | None:
+    """The last committed unit of work (id and time of the newest tx_log row), or None.
+
+    Two states of the same database with the same marker hold the same data. `db` is a
+    Database or an sqlite3 connection.
+    """
+    conn = db.conn if hasattr(db, "conn") else db
+    try:
+        row = conn.execute("SELECT id, at FROM tx_log ORDER BY id DESC LIMIT 1").fetchone()
+    except sqlite3.DatabaseError:
+        return None
+    return None if row is None else f"{row[0]}@{row[1]}"
+
+
+def unsaved_changes(db: "Database", since: str | None) -> bool:
+    """True when the database changed after `since` (its marker when it was opened) and its
+    newest backup in the default folder does not hold that state yet."""
+    now = change_marker(db)
+    if now is None or now == since:
+        return False
+    newest = list_backups(db, details=False)
+    return not newest or read_details(newest[0].path).get("marker") != now
+
+
+# ---- listing --------------------------------------------------------------------------------
+
+@dataclass
+class BackupInfo:
+    path: Path
+    created: dt.datetime
+    reason: str
+    size: int
+    seq: int = 1
+    schema_version: int | None = None
+    office: str | None = None
+    counts: dict[str, int | None] = field(default_factory=dict)
+    marker: str | None = None
+    error: str | None = None
+
+    @property
+    def reason_label(self) -> str:
+        return reason_label(self.reason)
+
+    @property
+    def created_text(self) -> str:
+        """2026年3月1日 14:05"""
+        return f"{dates.format_cn(self.created.date())} {self.created:%H:%M}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": str(self.path), "created": self.created.isoformat(timespec="seconds"),
+                "size": self.size, "reason": self.reason, "reason_label": self.reason_label,
+                "schema_version": self.schema_version, "office": self.office, "counts": dict(self.counts),
+                "error": self.error}
+
+
+def parse_name(path: Path) -> tuple[dt.datetime, int, str] | None:
+    """(time, sequence within the second, reason) of a backup file name, None for other files."""
+    m = _NAME.match(path.name)
+    if not m:
+        return None
+    try:
+        when = dt.datetime.strptime(m["ts"], "%Y%m%d-%H%M%S")
+    except ValueError:
+        return None
+    return when, int(m["n"] or 1), m["reason"]
+
+
+def list_backups(db: DbOrPath | None = None, *, folder: str | Path | None = None,
+                 details: bool = True) -> list[BackupInfo]:
+    """The backups of a database (its default folder, or `folder`), newest first.
+
+    With `details` each one is opened (read-only, never changed) for its schema version and counts.
+    """
+    where = Path(folder) if folder is not None else backup_dir(db)
+    out = []
+    try:
+        entries = list(where.iterdir())
+    except OSError:
+        return []
+    for p in entries:
+        parsed = parse_name(p)
+        if parsed is None or not p.is_file():
+            continue
+        try:
+            size = p.stat().st_size
+        except OSError:
+            continue
+        info = BackupInfo(p, parsed[0], parsed[2], size, parsed[1])
+        if details:
+            d = read_details(p)
+            info.schema_version, info.office = d.get("schema_version"), d.get("office")
+            info.counts, info.marker, info.error = d.get("counts", {}), d.get("marker"), d.get("error")
+        out.append(info)
+    out.sort(key=lambda b: (b.created, b.seq, b.path.name), reverse=True)
+    return out
+
+
+def open_snapshot(path: Path) -> sqlite3.Connection:
+    """Read a file nobody writes (a backup): read-only, immutable, leaves no -wal/-shm behind."""
+    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro&immutable=1", uri=True,
+                           check_same_thread=False)
+
+
+def _count(conn: sqlite3.Connection, sql: str) -> int | None:
+    try:
+        return conn.execute(sql).fetchone()[0]
+    except sqlite3.OperationalError:  # an older schema without that table
+        return None
+
+
+def read_details(path: Path) -> dict[str, Any]:
+    """Schema version, office, counts and change marker of a database file nobody writes."""
+    try:
+        conn = open_snapshot(path)
+    except sqlite3.Error as e:
+        return {"error": f"无法读取：{_describe(e)}"}
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        office = conn.execute("SELECT o.name FROM office o JOIN meta m ON m.key = 'local_office_id' "
+                              "AND m.value = o.id").fetchone()
+        return {
+            "schema_version": version,
+            "office": office[0] if office else None,
+            "counts": {
+                "organisations": _count(conn, "SELECT count(*) FROM org"),
+                "members": _count(conn, "SELECT count(*) FROM member WHERE status IN ('正常', '失联')"),
+                "rounds": _count(conn, "SELECT count(*) FROM assessment_round"),
+            },
+            "marker": change_marker(conn),
+        }
+    except sqlite3.DatabaseError as e:
+        return {"error": f"不是可用的党建台账数据库（{_describe(e)}）"}
+    finally:
+        conn.close()
+
+
+# ---- thinning -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class KeepPolicy:
+    """Which backups thinning keeps: every one of the last `all_days` calendar days (today
+    included), then one of each day for `daily` days, of each 7-day week for `weekly` weeks and
+    of each month for `monthly` months. Each tier's periods are counted back from where the tier
+    before it ends, so they move on with the date; the one kept in a period is its oldest, which
+    keeps the survivors a period apart however often thinning runs (keeping the newest would let
+    each day's arrival push the week's older backup out). Older backups are deleted; the newest
+    backup is always kept."""
+
+    all_days: int = 2
+    daily: int = 12
+    weekly: int = 10
+    monthly: int = 9
+
+    def text(self) -> str:
+        return f"{self.all_days},{self.daily},{self.weekly},{self.monthly}"
+
+    def describe(self) -> str:
+        return (f"最近{self.all_days}天的备份全部保留；更早的，{self.daily}天内每天保留一份，"
+                f"再往前{self.weekly}周内每周一份，再往前{self.monthly}个月内每月一份，其余自动删除。")
+
+    @classmethod
+    def parse(cls, text: str) -> "KeepPolicy":
+        parts = [p.strip() for p in re.split(r"[,，\s]+", text.strip()) if p.strip()]
+        try:
+            values = [int(p) for p in parts]
+        except ValueError:
+            values = []
+        if len(values) != 4 or not all(0 <= v <= 1000 for v in values):
+            raise UserError(f"备份保留规则“{text}”无效。应为四个整数，用逗号分隔："
+                            f"全部保留的天数,每天一份的天数,每周一份的周数,每月一份的月数，例如 2,12,10,9。")
+        return cls(*values)
+
+
+def keep_policy(db: DbOrPath) -> KeepPolicy:
+    """The thinning rule saved in a database (setting backup_keep), else the default."""
+    text = None
+    try:
+        if hasattr(db, "conn"):
+            text = db.scalar("SELECT value FROM setting WHERE id = ?", (SETTING_KEEP,))
+        else:
+            conn = open_source(_path_of(db))
+            try:
+                row = conn.execute("SELECT value FROM setting WHERE id = ?", (SETTING_KEEP,)).fetchone()
+                text = row[0] if row else None
+            finally:
+                conn.close()
+    except (sqlite3.Error, UserError):
+        text = None
+    if not text:
+        return KeepPolicy()
+    try:
+        return KeepPolicy.parse(text)
+    except UserError:
+        log.warning("ignoring invalid %s setting %r", SETTING_KEEP, text)
+        return KeepPolicy()
+
+
+def backups_to_keep(stamps: list[dt.datetime], now: dt.datetime, policy: KeepPolicy | None = None) -> set[int]:
+    """Indexes into `stamps` of the backups thinning keeps (see KeepPolicy)."""
+    policy = policy or KeepPolicy()
+    if not stamps:
+        return set()
+    today = now.date()
+    recent_start = today - dt.timedelta(days=policy.all_days - 1)
+    daily_start = recent_start - dt.timedelta(days=policy.daily)
+    weekly_start = daily_start - dt.timedelta(weeks=policy.weekly)
+    monthly_start = dates.add_months(weekly_start, -policy.monthly)
+    keep: set[int] = set()
+    oldest_in: dict[tuple, int] = {}
+    for i, when in enumerate(stamps):
+        day = when.date()
+        if day >= recent_start:
+            keep.add(i)
+            continue
+        if day >= daily_start:
+            bucket: tuple = ("day", day)
+        elif day >= weekly_start:
+            bucket = ("week", ((daily_start - day).days - 1) // 7)
+        elif day >= monthly_start:
+            k = 0
+            while day < dates.add_months(weekly_start, -(k + 1)):
+                k += 1
+            bucket = ("month", k)
+        else:
+            continue
+        j = oldest_in.get(bucket)
+        if j is None or stamps[i] < stamps[j]:
+            oldest_in[bucket] = i
+    keep |= set(oldest_in.values())
+    keep.add(max(range(len(stamps)), key=lambda i: stamps[i]))
+    return keep
+
+
+def thin_backups(db: DbOrPath | None = None, policy: KeepPolicy | None = None, *,
+                 folder: str | Path | None = None, now: dt.datetime | None = None) -> list[Path]:
+    """Delete the backups in a database's folder (or `folder`) the rule does not keep.
+
+    Only files named like backups are considered; returns the deleted paths.
+    """
+    backups = list_backups(db, folder=folder, details=False)
+    keep = backups_to_keep([b.created for b in backups], now or dt.datetime.now(), policy)
+    removed = []
+    for i, b in enumerate(backups):
+        if i in keep:
+            continue
+        try:
+            b.path.unlink()
+        except OSError as e:
+            log.warning("could not delete old backup %s: %s", b.path, e)
+            continue
+        _remove_with_sidecars(b.path)
+        removed.append(b.path)
+    return removed

@@ -1,0 +1,411 @@
+"""Backups and restore (core and CLI): safe backups that leave nothing behind when they fail,
+thinning, the pre-migration and pre-import backups, restore (older schema migrated, newer one
+refused, the current file backed up first) and the three commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+
+import pytest
+
+from dangjian_desktop.cli import main
+from dangjian_desktop.db import Database, latest_version
+from dangjian_desktop.db import backup as backup_mod
+from dangjian_desktop.db.backup import (KeepPolicy, auto_backup, backup_dir, backups_to_keep, change_marker,
+                                        keep_policy, list_backups, make_backup, restore, thin_backups,
+                                        unsaved_changes)
+from dangjian_desktop.errors import LockedError, UserError
+from dangjian_desktop.registry import get_setting, init_office, set_setting
+
+from roster_util import add_branches, person, write_roster
+
+ISSUER = "publicity_issuer"
+
+
+def files_in(folder):
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def issuer_of(path):
+    with Database.open(path, mode="read") as db:
+        return get_setting(db, ISSUER)
+
+
+# ---- making a backup -----------------------------------------------------------------------
+
+def test_a_backup_is_a_whole_checked_single_file_in_the_default_folder(db, db_path):
+    set_setting(db, ISSUER, "中共测试镇委员会")
+    path = make_backup(db, "manual")
+    assert path.parent == backup_dir(db_path)
+    assert path.parent.parent.parent.name and path.name.startswith("office_") and path.name.endswith("_manual.sqlite")
+    assert files_in(path.parent) == [path.name]  # no temporary or -wal/-shm file beside it
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT value FROM setting WHERE id = ?", (ISSUER,)).fetchone()[0] == "中共测试镇委员会"
+    finally:
+        conn.close()
+    [info] = list_backups(db_path)
+    assert info.path == path and info.reason == "manual" and info.size == path.stat().st_size
+    assert info.schema_version == latest_version()
+    assert info.counts == {"organisations": 1, "members": 0, "rounds": 0}
+    assert info.created_text.count("年") == 1 and ":" in info.created_text
+
+
+def test_the_backup_folder_is_per_database_file(tmp_path):
+    a, b = backup_dir(tmp_path / "x" / "town.sqlite"), backup_dir(tmp_path / "y" / "town.sqlite")
+    assert a != b and a.name.startswith("town-") and a.parent == b.parent
+
+
+def test_a_backup_holds_only_committed_work(db):
+    set_setting(db, ISSUER, "已提交")
+    with db.transaction("进行中") as tx:
+        tx.update("setting", ISSUER, {"value": "未提交"})
+        path = make_backup(db, "manual")
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT value FROM setting WHERE id = ?", (ISSUER,)).fetchone()[0] == "已提交"
+
+
+def test_two_backups_in_the_same_second_get_two_files(db):
+    when = dt.datetime(2026, 3, 1, 14, 5, 0)
+    a = make_backup(db, "manual", now=when)
+    b = make_backup(db, "manual", now=when)
+    assert a != b and a.exists() and b.exists()
+    assert [x.path for x in list_backups(db)] == [b, a]  # newest first
+
+
+def test_a_failed_integrity_check_leaves_no_file(db, db_path, monkeypatch):
+    monkeypatch.setattr(backup_mod, "integrity_problems", lambda conn: ["*** in database main *** Page 3 is never used"])
+    with pytest.raises(UserError, match="完整性检查"):
+        make_backup(db, "manual")
+    assert files_in(backup_dir(db_path)) == []
+
+
+def test_a_copy_failing_midway_leaves_no_file(db, db_path, tmp_path):
+    def fail(done, total, text):
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(UserError, match="没有留下不完整的文件"):
+        make_backup(db, "manual", tmp_path / "stick", progress=fail)
+    assert files_in(tmp_path / "stick") == []
+
+
+def test_a_missing_database_is_a_clear_error(tmp_path):
+    with pytest.raises(UserError, match="找不到数据库文件"):
+        make_backup(tmp_path / "none.sqlite", "manual")
+    assert not (tmp_path / "none.sqlite").exists()
+
+
+# ---- the pre-migration backup -------------------------------------------------------------
+
+def test_opening_an_older_schema_backs_it_up_first_in_the_backup_folder(tmp_path):
+    old = latest_version() - 1
+    path = tmp_path / "old.sqlite"
+    Database.create(path, schema_version=old).close()
+    Database.open(path).close()
+    [info] = list_backups(path)
+    assert info.reason == f"upgrade-v{old + 1}" and info.schema_version == old
+    assert not list(tmp_path.glob("*before*"))
+
+
+def test_a_failed_pre_migration_backup_leaves_no_file_and_no_upgrade(tmp_path, monkeypatch):
+    old = latest_version() - 1
+    path = tmp_path / "old.sqlite"
+    Database.create(path, schema_version=old).close()
+    monkeypatch.setattr(backup_mod, "integrity_problems", lambda conn: ["row 1 missing from index"])
+    with pytest.raises(UserError, match="没有升级"):
+        Database.open(path)
+    monkeypatch.undo()
+    assert files_in(backup_dir(path)) == []
+    assert not [p for p in tmp_path.iterdir() if p.name != "old.sqlite" and p.suffix == ".sqlite"]
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == old
+
+
+# ---- what changed --------------------------------------------------------------------------
+
+def test_unsaved_changes_compares_with_the_opening_state_and_the_newest_backup(db):
+    at_open = change_marker(db)
+    assert not unsaved_changes(db, at_open)
+    set_setting(db, ISSUER, "改了")
+    assert unsaved_changes(db, at_open)
+    auto_backup(db, "auto")
+    assert not unsaved_changes(db, at_open)
+    set_setting(db, ISSUER, "又改了")
+    assert unsaved_changes(db, at_open)
+
+
+# ---- thinning ------------------------------------------------------------------------------
+
+NOW = dt.datetime(2026, 3, 15, 12, 0)
+
+
+def kept(stamps, policy=None):
+    return {stamps[i] for i in backups_to_keep(stamps, NOW, policy)}
+
+
+def test_thinning_keeps_everything_of_the_last_two_days():
+    stamps = [dt.datetime(2026, 3, 15, h) for h in (0, 6, 11)] + [dt.datetime(2026, 3, 14, h, 30) for h in range(24)]
+    assert kept(stamps) == set(stamps)
+
+
+def test_thinning_day_boundaries():
+    d = dt.datetime
+    stamps = [
+        d(2026, 3, 14, 0, 0),        # first moment of the two kept days: kept
+        d(2026, 3, 13, 23, 59),      # the day before: not the day's first, deleted
+        d(2026, 3, 13, 8, 0),        # that day's first: kept
+        d(2026, 3, 2, 0, 0),         # 12th day of the daily tier: kept
+        d(2026, 3, 1, 23, 59),       # first 7-day week (23 Feb – 1 Mar), newer: deleted
+        d(2026, 2, 23, 0, 0),        # same week, its oldest: kept
+        d(2026, 2, 22, 23, 0),       # the next week: kept
+    ]
+    assert kept(stamps) == {stamps[i] for i in (0, 2, 3, 5, 6)}
+
+
+def test_thinning_week_and_month_boundaries():
+    d = dt.datetime
+    # The daily tier ends on 2 March 2026, ten weeks reach back to 22 December 2025,
+    # and nine months from there to 22 March 2025.
+    stamps = [
+        d(2025, 12, 28, 0, 0),   # the tenth week (22–28 Dec), newer: deleted
+        d(2025, 12, 22, 0, 0),   # its oldest, on its last day: kept
+        d(2025, 12, 21, 23, 0),  # the first month after the weeks (22 Nov – 21 Dec), newer: deleted
+        d(2025, 11, 22, 0, 0),   # its oldest, on its first day: kept
+        d(2025, 11, 21, 10, 0),  # the month before: kept
+        d(2025, 3, 22, 0, 0),    # the ninth month's first day: kept
+        d(2025, 3, 21, 23, 0),   # beyond nine months: deleted
+        d(2024, 1, 1),           # long ago: deleted
+        d(2026, 3, 15, 9, 0),    # today: kept
+    ]
+    assert kept(stamps) == {stamps[i] for i in (1, 3, 4, 5, 8)}
+
+
+def test_thinning_never_deletes_the_newest_backup():
+    old = [dt.datetime(2020, 1, 1), dt.datetime(2019, 6, 1)]
+    assert kept(old) == {old[0]}
+
+
+def test_thinning_follows_a_configured_rule():
+    stamps = [NOW - dt.timedelta(days=n) for n in range(40)]
+    assert len(kept(stamps, KeepPolicy(1, 3, 0, 0))) == 1 + 3
+    assert len(kept(stamps, KeepPolicy(0, 0, 2, 0))) == 2 + 1  # and the newest, always
+    assert len(kept(stamps)) == 2 + 12 + 4  # 26 days left after the daily tier: four 7-day weeks
+
+
+def test_thinning_day_after_day_keeps_the_rule_over_a_year():
+    """Backups twice a day for 400 days, thinned after each: what remains is what the rule says."""
+    start = dt.datetime(2025, 1, 1)
+    stamps: list[dt.datetime] = []
+    for day in range(400):
+        for hour in (9, 17):
+            now = start + dt.timedelta(days=day, hours=hour)
+            stamps.append(now)
+            stamps = [stamps[i] for i in sorted(backups_to_keep(stamps, now))]
+    now = stamps[-1]
+    ages = sorted((now.date() - s.date()).days for s in stamps)
+    assert ages[:4] == [0, 0, 1, 1]
+    assert ages[4:16] == list(range(2, 14))  # one a day for 12 days
+    weekly = [a for a in ages if 14 <= a < 84]
+    monthly = [a for a in ages if a >= 84]
+    assert len(weekly) == 10 and all(b - a == 7 for a, b in zip(weekly, weekly[1:]))
+    assert 8 <= len(monthly) <= 9 and max(monthly) >= 84 + 8 * 28
+
+
+def test_thin_backups_deletes_only_backup_files_the_rule_drops(db, db_path):
+    folder = backup_dir(db_path)
+    folder.mkdir(parents=True)
+    names = {n: folder / f"office_{n}_auto.sqlite" for n in
+             ("20260315-110000", "20260310-080000", "20260310-200000", "20250101-000000")}
+    for p in names.values():
+        p.write_bytes(b"")
+    (folder / "笔记.txt").write_text("不是备份", encoding="utf-8")
+    removed = thin_backups(db_path, KeepPolicy(), now=NOW)
+    assert sorted(removed) == sorted([names["20260310-200000"], names["20250101-000000"]])
+    assert files_in(folder) == sorted(["office_20260315-110000_auto.sqlite", "office_20260310-080000_auto.sqlite",
+                                       "笔记.txt"])
+
+
+def test_the_rule_is_a_setting_of_the_database(db):
+    assert keep_policy(db) == KeepPolicy(2, 12, 10, 9)
+    set_setting(db, backup_mod.SETTING_KEEP, "3,5,4,6")
+    assert keep_policy(db) == KeepPolicy(3, 5, 4, 6)
+    assert keep_policy(db.path) == KeepPolicy(3, 5, 4, 6)
+    set_setting(db, backup_mod.SETTING_KEEP, "乱写")
+    assert keep_policy(db) == KeepPolicy()
+    with pytest.raises(UserError, match="2,12,10,9"):
+        KeepPolicy.parse("1,2")
+
+
+# ---- before an import ----------------------------------------------------------------------
+
+def test_a_roster_import_is_backed_up_first_a_dry_run_is_not(db, db_path, tmp_path):
+    from dangjian_desktop.roster import ImportOptions, import_roster
+
+    add_branches(db, "红星村党支部")
+    book = write_roster(tmp_path / "r.xlsx", [person(1), person(2)])
+    import_roster(db, book, ImportOptions(dry_run=True))
+    assert list_backups(db_path) == []
+    report = import_roster(db, book, ImportOptions())
+    assert report.written
+    [info] = list_backups(db_path)
+    assert info.reason == "import-roster" and info.counts["members"] == 0  # the state before the import
+    assert info.reason_label == "导入花名册前自动备份"
+
+
+def test_an_import_whose_backup_fails_writes_nothing(db, db_path, tmp_path, monkeypatch):
+    from dangjian_desktop.roster import ImportOptions, import_roster
+
+    add_branches(db, "红星村党支部")
+    book = write_roster(tmp_path / "r.xlsx", [person(1)])
+    monkeypatch.setattr(backup_mod, "integrity_problems", lambda conn: ["bad"])
+    with pytest.raises(UserError, match="没有导入任何数据"):
+        import_roster(db, book, ImportOptions())
+    assert db.scalar("SELECT count(*) FROM member") == 0
+    assert files_in(backup_dir(db_path)) == []
+
+
+# ---- restore -------------------------------------------------------------------------------
+
+def test_restore_brings_the_earlier_state_back_and_backs_up_the_current_first(db, db_path):
+    set_setting(db, ISSUER, "原来的")
+    bk = make_backup(db, "manual", db_path.parent / "bk")
+    set_setting(db, ISSUER, "后来改的")
+    db.close()
+    result = restore(db_path, bk)
+    assert issuer_of(db_path) == "原来的"
+    assert result.safety_backup is not None and result.safety_backup.parent == backup_dir(db_path)
+    assert result.safety_backup.name.endswith("_restore.sqlite") and issuer_of(result.safety_backup) == "后来改的"
+    assert not result.migrated and not result.damaged
+    with Database.open(db_path) as again:
+        assert again.verify() == []
+    assert sorted(p.name for p in db_path.parent.iterdir() if p.name.startswith(".")) == []  # no staging left
+
+
+def test_restore_refuses_while_the_database_is_open(db, db_path):
+    bk = make_backup(db, "manual")
+    with pytest.raises(LockedError, match="不能恢复"):
+        restore(db_path, bk)
+
+
+def test_an_older_schema_backup_is_migrated_on_restore(tmp_path):
+    old = latest_version() - 1
+    path = tmp_path / "town.sqlite"
+    db = Database.create(path, schema_version=old)
+    init_office(db, name="旧版镇", level="town")
+    set_setting(db, ISSUER, "旧版时的落款")
+    db.close()
+    bk = make_backup(path, "manual", tmp_path / "bk")
+    with Database.open(path) as db:  # upgraded now
+        set_setting(db, ISSUER, "升级后改的")
+    result = restore(path, bk)
+    assert result.from_version == old and result.schema_version == latest_version() and result.migrated
+    with Database.open(path) as db:
+        assert db.schema_version == latest_version()
+        assert get_setting(db, ISSUER) == "旧版时的落款"
+        assert db.verify() == []
+    with sqlite3.connect(bk) as conn:  # the chosen backup itself is left as it was
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == old
+
+
+def test_a_newer_schema_backup_is_refused_before_anything_changes(db, db_path):
+    set_setting(db, ISSUER, "现在的")
+    bk = make_backup(db, "manual", db_path.parent / "bk")
+    db.close()
+    with sqlite3.connect(bk) as conn:
+        conn.execute(f"PRAGMA user_version = {latest_version() + 1}")
+    with pytest.raises(UserError, match="更新版本.*请先安装新版本"):
+        restore(db_path, bk)
+    assert issuer_of(db_path) == "现在的"
+    assert list_backups(db_path) == []
+
+
+def test_a_damaged_or_foreign_file_is_refused(db, db_path, tmp_path):
+    db.close()
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(UserError, match="不是党建台账的数据库"):
+        restore(db_path, junk)
+    other = tmp_path / "other.sqlite"
+    with Database.create(other) as o:
+        init_office(o, name="别的镇", level="town")
+    with pytest.raises(UserError, match="别的镇"):
+        restore(db_path, other)
+    with pytest.raises(UserError, match="找不到备份文件"):
+        restore(db_path, tmp_path / "none.sqlite")
+
+
+def test_a_damaged_current_file_is_kept_and_replaced(db, db_path):
+    set_setting(db, ISSUER, "好的")
+    bk = make_backup(db, "manual", db_path.parent / "bk")
+    db.close()
+    for suffix in ("-wal", "-shm"):
+        (db_path.parent / (db_path.name + suffix)).unlink(missing_ok=True)
+    garbage = os.urandom(8192)
+    db_path.write_bytes(garbage)
+    result = restore(db_path, bk)
+    assert result.damaged and result.safety_backup.read_bytes() == garbage
+    assert result.safety_backup.name.endswith("_damaged.sqlite")
+    assert issuer_of(db_path) == "好的"
+
+
+def test_restore_into_a_missing_database_file(db, db_path):
+    bk = make_backup(db, "manual", db_path.parent / "bk")
+    db.close()
+    db_path.unlink()
+    result = restore(db_path, bk)
+    assert result.safety_backup is None and db_path.is_file()
+    with Database.open(db_path) as again:
+        assert again.verify() == []
+
+
+# ---- the commands --------------------------------------------------------------------------
+
+def test_cli_backup_list_and_restore(db, db_path, tmp_path, capsys):
+    set_setting(db, ISSUER, "中共测试镇委员会")
+    db.close()
+    assert main(["--db", str(db_path), "backup", "--to", str(tmp_path / "bk")]) == 0
+    out = capsys.readouterr().out.strip()
+    bk = tmp_path / "bk" / os.path.basename(out)
+    assert bk.is_file() and out == str(bk)
+    assert main(["--db", str(db_path), "backup"]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "backups", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert len(listed) == 1 and {"path", "created", "size", "schema_version", "counts"} <= set(listed[0])
+    assert listed[0]["counts"]["organisations"] == 1 and listed[0]["schema_version"] == latest_version()
+    assert main(["--db", str(db_path), "backups", "--dir", str(tmp_path / "bk"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["path"] == str(bk)
+
+    assert main(["--db", str(db_path), "settings", "set", ISSUER, "改过的"]) == 0
+    assert main(["--db", str(db_path), "restore", str(bk)]) == 1
+    assert "--yes" in capsys.readouterr().err
+    assert issuer_of(db_path) == "改过的"
+    assert main(["--db", str(db_path), "restore", str(bk), "--yes"]) == 0
+    assert "恢复前的数据库已备份到" in capsys.readouterr().out
+    assert issuer_of(db_path) == "中共测试镇委员会"
+    assert main(["--db", str(db_path), "verify"]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "backups"]) == 0
+    text = capsys.readouterr().out
+    assert "恢复前自动备份" in text and "手动备份" in text and "共2份备份" in text
+
+
+def test_cli_errors_are_chinese_and_non_zero(db_path, tmp_path, capsys):
+    assert main(["--db", str(db_path), "backup"]) == 1
+    assert "找不到数据库文件" in capsys.readouterr().err
+    assert main(["--db", str(db_path), "restore", str(tmp_path / "none.sqlite"), "--yes"]) == 1
+    assert "找不到备份文件" in capsys.readouterr().err
+
+
+def test_cli_keep_rule(db, db_path, capsys):
+    db.close()
+    assert main(["--db", str(db_path), "backups", "--keep", "3,6,4,2"]) == 0
+    assert "最近3天" in capsys.readouterr().out
+    assert keep_policy(db_path) == KeepPolicy(3, 6, 4, 2)
+    assert main(["--db", str(db_path), "backups", "--keep", "3,x"]) == 1
+    assert "无效" in capsys.readouterr().err
