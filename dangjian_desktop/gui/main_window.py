@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMainWindow, QM
 from .. import APP_TITLE, __version__
 from ..db import Database
 from ..paths import default_db_path
+from .backup_auto import AutoBackup
+from .backup_dialog import open_backup_dialog
 from .errors import show_error
 from .undo_menu import UndoMenu
 
@@ -120,6 +122,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.undo_menu = UndoMenu(self)  # 编辑 → 撤销 / 重做, one stack per open database
         self._show_db_state()
+        self.auto_backup = AutoBackup(self)  # on closing a changed database, and every 30 minutes
         if db_path is not None:
             self.open_database(Path(db_path))
 
@@ -142,6 +145,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.action_settings = QAction("设置(&S)…", self, triggered=self.open_settings)
         file_menu.addAction(self.action_settings)
+        file_menu.addAction(QAction("备份与恢复(&B)…", self, triggered=lambda: open_backup_dialog(self)))
         self.action_check = QAction("检查数据(&V)…", self, triggered=self.check_data)
         self.action_check.setToolTip("检查数据库是否完好、是否在本程序之外被改动过")
         file_menu.addAction(self.action_check)

@@ -1,0 +1,154 @@
+"""备份与恢复 in the main window: the dialog lists the backups, 立即备份 adds one, 恢复 replaces the
+database and reopens it; automatic backups on closing a changed database and on the timer."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMessageBox
+
+from dangjian_desktop.db.backup import backup_dir, list_backups, make_backup
+from dangjian_desktop.gui.backup_dialog import BackupDialog, open_backup_dialog
+from dangjian_desktop.gui.main_window import MainWindow
+from dangjian_desktop.registry import get_setting, set_setting
+
+pytestmark = pytest.mark.gui
+
+ISSUER = "publicity_issuer"
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, db, db_path):
+    set_setting(db, ISSUER, "中共测试镇委员会")
+    db.close()
+    w = MainWindow(settings=QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(w)
+    w.show()
+    assert w.open_database(db_path)
+    yield w
+    if isinstance(w.current_dialog, BackupDialog):
+        qtbot.waitUntil(lambda: w.current_dialog.task is None, timeout=20000)
+        w.current_dialog.reject()
+    w.auto_backup.suspended = True
+    w.close_database()
+
+
+def reasons(db_path):
+    return sorted(b.reason for b in list_backups(db_path, details=False))
+
+
+def open_dialog(window) -> BackupDialog:
+    action = next(a for a in window.menuBar().actions()[0].menu().actions() if a.text().startswith("备份与恢复"))
+    action.trigger()
+    dlg = window.current_dialog
+    assert isinstance(dlg, BackupDialog) and dlg.isVisible()
+    return dlg
+
+
+def test_the_dialog_lists_each_backup_with_date_size_version_and_counts(window, db_path):
+    make_backup(window.db, "manual")
+    make_backup(window.db, "close")
+    dlg = open_dialog(window)
+    assert dlg.table.rowCount() == 2
+    assert [dlg.table.horizontalHeaderItem(c).text() for c in range(dlg.table.columnCount())] == [
+        "时间", "类型", "大小", "数据库版本", "党组织", "党员", "考核轮次"]
+    assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}", dlg.table.item(0, 0).text())
+    assert {dlg.table.item(r, 1).text() for r in range(2)} == {"手动备份", "关闭时自动备份"}
+    assert dlg.table.item(0, 2).text().endswith("KB")
+    assert dlg.table.item(0, 3).text().startswith("第") and dlg.table.item(0, 4).text() == "1"
+    assert str(backup_dir(db_path)) in dlg.info_label.text() and "保留规则" in dlg.info_label.text()
+    assert not dlg.restore_button.isEnabled()  # nothing selected yet
+    dlg.table.selectRow(0)
+    assert dlg.restore_button.isEnabled()
+
+
+def test_backup_now_adds_one(window, qtbot, db_path):
+    dlg = open_dialog(window)
+    assert dlg.table.rowCount() == 0
+    dlg.backup_button.click()
+    qtbot.waitUntil(lambda: dlg.task is None and dlg.table.rowCount() == 1, timeout=20000)
+    assert reasons(db_path) == ["manual"]
+    assert dlg.table.item(0, 1).text() == "手动备份" and "已备份" in dlg.status_label.text()
+    assert dlg.selected().path == list_backups(db_path)[0].path
+
+
+def test_restore_replaces_the_database_and_reopens_it(window, qtbot, db_path):
+    make_backup(window.db, "manual")
+    set_setting(window.db, ISSUER, "后来改的")
+    dlg = open_dialog(window)
+    dlg.table.selectRow(0)
+    dlg.restore_button.click()
+    box = dlg.message_box
+    assert box is not None and "替换当前数据库" in box.text()
+    box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: dlg.task is None and window.db is not None, timeout=20000)
+    assert get_setting(window.db, ISSUER) == "中共测试镇委员会"
+    assert window.db.verify() == []
+    assert "恢复前的数据库已备份" in dlg.status_label.text()
+    assert reasons(db_path) == ["manual", "restore"]  # no on-close backup on top of the restore's own
+    assert dlg.table.rowCount() == 2
+    dlg.message_box.close()
+
+
+def test_a_failed_restore_reopens_the_database_as_it_was(window, qtbot, db_path, tmp_path):
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"no database here" * 64)
+    dlg = open_dialog(window)
+    dlg.restore_file(junk)
+    qtbot.waitUntil(lambda: dlg.task is None and window.db is not None, timeout=20000)
+    assert get_setting(window.db, ISSUER) == "中共测试镇委员会"
+    assert "不是党建台账的数据库" in dlg.message_box.text()
+    dlg.message_box.close()
+
+
+def test_open_backup_folder(window, monkeypatch, db_path):
+    from PySide6.QtGui import QDesktopServices
+
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+    dlg = open_dialog(window)
+    dlg.folder_button.click()
+    assert opened == [str(backup_dir(db_path))] and backup_dir(db_path).is_dir()
+
+
+def test_no_dialog_without_a_database(qtbot, tmp_path, monkeypatch):
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: shown.append(a[2]))
+    w = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(w)
+    assert open_backup_dialog(w) is None and shown == ["请先打开数据库。"]
+
+
+# ---- automatic backups ----------------------------------------------------------------------
+
+def test_closing_after_a_change_backs_up_and_not_without_one(window, db_path):
+    window.close_database()
+    assert reasons(db_path) == []  # nothing changed
+    assert window.open_database(db_path)
+    set_setting(window.db, ISSUER, "改了一处")
+    window.close()  # closing the window closes the database
+    assert reasons(db_path) == ["close"]
+    [b] = list_backups(db_path)
+    assert b.reason_label == "关闭时自动备份"
+    from dangjian_desktop.db.backup import read_details
+    assert read_details(b.path)["marker"] is not None
+
+
+def test_closing_again_after_a_timer_backup_adds_nothing(window, qtbot, db_path):
+    set_setting(window.db, ISSUER, "改了")
+    with qtbot.waitSignal(window.auto_backup.finished, timeout=20000):
+        window.auto_backup.on_timer()
+    assert reasons(db_path) == ["auto"]
+    window.auto_backup.on_timer()  # no change since: no new backup
+    assert not window.auto_backup.running
+    window.close_database()
+    assert reasons(db_path) == ["auto"]
+
+
+def test_the_timer_runs_every_thirty_minutes_while_a_database_is_open(window):
+    timer = window.auto_backup.timer
+    assert timer.isActive() and timer.interval() == 30 * 60 * 1000
+    window.close_database()
+    assert not timer.isActive()
