@@ -304,6 +304,7 @@ def test_an_older_schema_backup_is_migrated_on_restore(tmp_path):
         set_setting(db, ISSUER, "升级后改的")
     result = restore(path, bk)
     assert result.from_version == old and result.schema_version == latest_version() and result.migrated
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # nothing of the staging left
     with Database.open(path) as db:
         assert db.schema_version == latest_version()
         assert get_setting(db, ISSUER) == "旧版时的落款"

@@ -239,5 +239,6 @@ def restore(db_path: str | Path, backup_file: str | Path, *, progress: Progress 
         raise UserError(f"恢复没有成功（{e}），当前数据库没有被改动。") from None
     finally:
         _remove_with_sidecars(staged)
+        Path(str(staged) + ".lock").unlink(missing_ok=True)  # the staged copy's own (released) lock
         lock.release()
     return RestoreResult(backup_file, safety, version, new_version, damaged)
