@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .db.storage import storage_error
 from .errors import UserError
 from .paths import default_db_path, user_data_dir
 
@@ -144,10 +145,16 @@ def main(argv: list[str] | None = None) -> int:
         print("已取消。", file=sys.stderr)
         return 130
     except sqlite3.DatabaseError as e:
+        if (told := storage_error(e, Context(args).db_path)) is not None:
+            print(told.message, file=sys.stderr)
+            return told.exit_code
         log = _internal_error_log()
         print(f"数据库错误：{e}。" + (f"详情见 {log}" if log else ""), file=sys.stderr)
         return 1
     except Exception as e:  # a bug: no traceback for the clerk, but keep it for us
+        if (told := storage_error(e, Context(args).db_path)) is not None:  # a full disk is no bug
+            print(told.message, file=sys.stderr)
+            return told.exit_code
         log = _internal_error_log()
         print(f"程序内部错误（{type(e).__name__}）。" + (f"详情已写入 {log}" if log else ""), file=sys.stderr)
         return 70

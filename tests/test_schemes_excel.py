@@ -152,8 +152,8 @@ def test_numbers_typed_as_text_are_accepted(tmp_path):
 def test_export_leaves_no_partial_file_on_failure(tmp_path, monkeypatch):
     import openpyxl.workbook.workbook as wbmod
 
-    def boom(self, filename):
-        open(filename, "wb").write(b"half")
+    def boom(self, stream):
+        stream.write(b"half")  # the workbook is made in memory and written to disk only when whole
         raise OSError("disk full")
 
     monkeypatch.setattr(wbmod.Workbook, "save", boom)

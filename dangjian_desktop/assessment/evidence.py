@@ -12,6 +12,7 @@ from ..attachments import DOCUMENT_TYPES, PHOTO_TYPES  # noqa: F401 - the file t
 from ..attachments import discard_if_unused, prepare_file, store_attachment
 from ..db import Database
 from ..errors import LockedError, UserError
+from ..filesave import write_bytes
 
 
 @dataclass
@@ -105,7 +106,7 @@ def evidence_data(db: Database, evidence_id: str) -> bytes:
 def save_evidence_as(db: Database, evidence_id: str, target: str | Path) -> Path:
     target = Path(target)
     try:
-        target.write_bytes(evidence_data(db, evidence_id))
+        write_bytes(target, evidence_data(db, evidence_id))
     except OSError as e:
         raise UserError(f"无法保存到 {target}：{e.strerror}") from None
     return target

@@ -135,8 +135,6 @@ def lots_pdf(db: Database, round_id: str, out=None, *, paper: str = "A4"):
     saying how to reproduce it, and room for the witnesses' signatures. Returns bytes, or the
     path when `out` is given."""
     import io
-    import os
-    import tempfile
     from pathlib import Path
 
     from reportlab.lib import colors
@@ -192,12 +190,9 @@ def lots_pdf(db: Database, round_id: str, out=None, *, paper: str = "A4"):
     data = buf.getvalue()
     if out is None:
         return data
-    target = Path(out)
-    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".pdf", dir=str(target.parent))
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, target)
-    return target
+    from ..filesave import write_bytes
+
+    return write_bytes(Path(out), data)  # all or nothing; a full disk says 磁盘空间不足
 
 
 def _canvas(font: str):

@@ -18,6 +18,7 @@ from . import audit, seal
 from .keys import OfficeKey, create_key, load_key
 from .lock import LockHolder, WriterLock, current_actor
 from .migrations import all_migrations, latest_version
+from .storage import storage_error
 
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
 
@@ -191,7 +192,8 @@ class Database:
                         raise RuntimeError(f"migration {step.name} broke foreign keys: {problems[:3]}")
                     self.conn.execute("COMMIT")
                 except BaseException:
-                    self.conn.execute("ROLLBACK")
+                    if self.conn.in_transaction:  # SQLite rolls back by itself on a full disk
+                        self.conn.execute("ROLLBACK")
                     audit.rebuild_triggers(self.conn)
                     raise
         finally:
@@ -262,8 +264,12 @@ class Database:
                 self._tx, self._tx_thread = tx, threading.get_ident()
                 yield tx
                 self.conn.execute("COMMIT")
-            except BaseException:
-                self.conn.execute("ROLLBACK")
+            except BaseException as exc:
+                # After a full disk or an I/O error SQLite has rolled back by itself already.
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                if (told := storage_error(exc, self.path)) is not None:
+                    raise told from exc
                 raise
             finally:
                 self._seal(tx)

@@ -128,10 +128,15 @@ class WriterLock:
             "user": _user(),
             "since": now_iso(),
         }
-        os.lseek(fd, 0, os.SEEK_SET)
-        os.ftruncate(fd, 0)
-        os.write(fd, json.dumps(me, ensure_ascii=False).encode("utf-8"))
-        os.fsync(fd)
+        try:
+            os.lseek(fd, 0, os.SEEK_SET)
+            os.ftruncate(fd, 0)
+            os.write(fd, json.dumps(me, ensure_ascii=False).encode("utf-8"))
+            os.fsync(fd)
+        except OSError:  # a full disk: give the lock back rather than hold it unnamed
+            _os_unlock(fd)
+            os.close(fd)
+            raise
         self._fd = fd
         return None
 

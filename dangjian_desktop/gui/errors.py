@@ -9,6 +9,7 @@ from typing import Callable, TypeVar
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from ..db.storage import storage_error
 from ..errors import UserError, ValidationError
 from ..paths import user_data_dir
 
@@ -52,6 +53,8 @@ def error_text(exc: BaseException, *, blank_line: bool = False, list_from: int =
         return head + "\n".join(f"• {m}" for m in exc.errors.values())
     if isinstance(exc, UserError):
         return exc.message
+    if (told := storage_error(exc)) is not None:  # a full or failing disk is no bug
+        return told.message
     return bug_text(exc)
 
 

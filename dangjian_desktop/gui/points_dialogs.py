@@ -14,7 +14,8 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from .. import dates
-from ..errors import ValidationError
+from ..errors import UserError, ValidationError
+from ..filesave import write_bytes
 from ..meetings import MEETING_TYPES, STATUSES
 from ..points import catalogue as cat
 from ..points.batch import EntryDraft
@@ -477,10 +478,10 @@ class StarsSheetDialog(QObject):
         if self.pdf_bytes is None:
             return None
         try:
-            path.write_bytes(self.pdf_bytes)
-        except OSError as e:
+            write_bytes(path, self.pdf_bytes)
+        except (OSError, UserError) as e:  # UserError: 磁盘空间不足
             self.info.setStyleSheet("color: #c62828;")
-            self.info.setText(f"无法保存到 {path}：{e.strerror}")
+            self.info.setText(e.message if isinstance(e, UserError) else f"无法保存到 {path}：{e.strerror}")
             return None
         self.info.setText(f"已保存 {path}")
         self.saved.emit(path)

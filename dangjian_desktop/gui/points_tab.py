@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QLin
 from .. import dates
 from ..db import Database
 from ..errors import UserError
+from ..filesave import write_bytes
 from ..pinyin import sort_key
 from ..points import catalogue as cat
 from ..points.batch import undo_last_batch, undoable_batch
@@ -413,7 +414,7 @@ class LedgerWidget(QWidget):
         name, _mime, data = found
         path, _ = QFileDialog.getSaveFileName(self, "保存佐证材料", name)
         if path:
-            Path(path).write_bytes(data)
+            write_bytes(path, data)
             self.tab.status(f"已保存 {path}")
 
     @slot

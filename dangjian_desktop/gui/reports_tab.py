@@ -19,6 +19,7 @@ from ..assessment import rectification as rect_api
 from ..assessment import rounds as rounds_api
 from ..assessment.results import BranchRating, RoundRating, rate_round
 from ..db import Database
+from ..filesave import write_bytes
 from .assessment_common import (AMBER, GREEN, GREY, LIGHT_AMBER, LIGHT_RED, RED, RoundTab, Task, cn_date,
                                 fmt_score, open_dialog, slot)
 from .assessment_dialogs import CloseRectificationDialog, RectificationDialog, iso_of, set_date
@@ -750,9 +751,7 @@ class ReportsTab(QWidget, RoundTab):
 
         target = Path(path)
         if self.pdf_bytes is not None:
-            tmp = target.with_name(f".~{target.name}")
-            tmp.write_bytes(self.pdf_bytes)
-            tmp.replace(target)
+            write_bytes(target, self.pdf_bytes)
         else:
             build_round_publicity(self.db, self._round_id, target, self.options())
         self.preview_info.setStyleSheet("color: #2e7d32;")

@@ -9,6 +9,7 @@ from typing import Any
 from .. import dates
 from ..db import Database
 from ..errors import LockedError, UserError
+from ..filesave import save_file
 
 #: Members whose status counts them in yearly totals and meeting lists.
 ACTIVE_STATUSES = ("正常", "失联")
@@ -148,7 +149,7 @@ def save_workbook(wb, path: str | Path) -> Path:
     """Save an openpyxl workbook; a file that cannot be written is the user's problem (UserError)."""
     target = Path(path)
     try:
-        wb.save(target)
+        save_file(target, wb.save)
     except OSError as e:
         raise UserError(f"无法保存到 {target}：{e.strerror or e}") from None
     return target

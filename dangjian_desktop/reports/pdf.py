@@ -17,7 +17,6 @@ import datetime as dt
 import io
 import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +42,7 @@ from reportlab.platypus import (
 
 from ..dates import format_cn, parse_iso
 from ..errors import UserError
+from ..filesave import write_bytes
 from .fonts import FontSet, MissingGlyphsError, load_fonts
 
 __all__ = [
@@ -549,18 +549,7 @@ def build_publicity_pdf(sheet: PublicitySheet, out: str | os.PathLike | None = N
     if out is None:
         return data
     target = Path(out)
-    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".pdf", dir=str(target.parent or "."))
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return target
+    return write_bytes(target, data)  # all or nothing; a full disk says 磁盘空间不足
 
 
 def contact_from_settings(db) -> ObjectionContact:

@@ -1,0 +1,52 @@
+"""Saving exports and PDFs: all or nothing, and a full disk told as 磁盘空间不足.
+
+The file is written under a temporary name beside the target and put in place in one step,
+so a failure (a full disk half-way, a crash) never leaves half a file under the target's name
+and never damages the file it was to replace.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import os
+from pathlib import Path
+from typing import BinaryIO, Callable
+
+from .db.storage import disk_full_error, is_disk_full
+
+_serial = itertools.count(1)
+
+
+def save_file(target: str | Path, write: Callable[[BinaryIO], object]) -> Path:
+    """Save what `write(stream)` produces (e.g. `workbook.save`) as `target`, all or nothing.
+
+    The content is made in memory first: a writer failing half-way (openpyxl leaves its zip
+    archive open then) never holds a half-written file on disk.
+    """
+    buf = io.BytesIO()
+    write(buf)
+    return write_bytes(target, buf.getvalue())
+
+
+def write_bytes(target: str | Path, data: bytes) -> Path:
+    """Write `data` to a temporary file beside `target`, then put it in place in one step.
+
+    Raises DiskFullError (a UserError) when the disk is full; any other OSError is raised as it
+    is, for the caller's own message (a file open in Excel, a folder that cannot be written).
+    """
+    target = Path(target)
+    tmp = target.with_name(f".~{target.name}.{os.getpid()}-{next(_serial)}.part")
+    try:
+        with tmp.open("wb") as f:
+            f.write(data)
+        os.replace(tmp, target)
+    except BaseException as e:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+        if is_disk_full(e):
+            raise disk_full_error(target, database=False) from None
+        raise
+    return target
