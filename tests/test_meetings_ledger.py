@@ -175,3 +175,18 @@ def test_list_meetings_counts_attendance(setup):
     assert [(r["meeting_type"], r["present"], r["leave"], r["absent"]) for r in rows] == [
         ("党小组会", 6, 0, 0), ("支部党员大会", 4, 1, 1)]
     assert rows[0]["group_name"] == "第一党小组"
+
+
+def test_removing_a_member_who_hosted_a_meeting_clears_the_host_as_a_logged_update(setup):
+    """ON DELETE SET NULL would change the meeting without raising its revision: the removal
+    clears the host itself, as an update, and the database still verifies."""
+    from dangjian_desktop.registry.members import remove_member
+
+    db, b, _ = setup
+    host = next(m for m in b.members if not db.scalar("SELECT 1 FROM committee_member WHERE member_id = ?", (m,)))
+    meeting_id = record(db, b, ["出席"] * 6, host_member_id=host).meeting_id
+    rev = db.get("meeting", meeting_id)["rev"]
+    remove_member(db, host, reason="录入错误")
+    m = db.get("meeting", meeting_id)
+    assert m["host_member_id"] is None and m["rev"] == rev + 1
+    assert db.verify() == []

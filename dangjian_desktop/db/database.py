@@ -64,6 +64,8 @@ class Database:
         self._tx_mutex = threading.RLock()
         self._listeners: list[Callable[[set[str]], None]] = []
 
+        self._set_null_refs: dict[str, list[tuple[str, str]]] = {}
+
         self._key: OfficeKey | None = None
     # ---- opening -------------------------------------------------------------------
     @classmethod
@@ -227,6 +229,17 @@ class Database:
 
     def get(self, table: str, row_id: str) -> sqlite3.Row | None:
         return self.one(f"SELECT * FROM {_ident(table)} WHERE id = ?", (row_id,))
+    def set_null_references(self, table: str) -> list[tuple[str, str]]:
+        """(table, column) of the audited rows whose reference to `table` is ON DELETE SET NULL."""
+        if table not in self._set_null_refs:
+            refs = []
+            for t in audit.identity_tables(self.conn):
+                for fk in self.conn.execute(f"PRAGMA foreign_key_list({_ident(t)})"):
+                    if fk["table"] == table and fk["on_delete"] == "SET NULL":
+                        refs.append((t, fk["from"]))
+            self._set_null_refs[table] = refs
+        return self._set_null_refs[table]
+
 
     def meta(self, key: str) -> str | None:
         return self.scalar("SELECT value FROM meta WHERE key = ?", (key,))
@@ -394,6 +407,12 @@ class Tx:
         sets = ", ".join(f"{_ident(c)} = ?" for c in changes)
         self.execute(f"UPDATE {_ident(table)} SET {sets} WHERE id = ?", [*changes.values(), row_id])
 
+        # A reference that SQLite would clear (ON DELETE SET NULL) is cleared here first, as an
+        # update that raises the referring row's revision like every other change.
+        for ref_table, column in self.db.set_null_references(table):
+            for (ref_id,) in self.db.conn.execute(
+                    f"SELECT id FROM {_ident(ref_table)} WHERE {_ident(column)} = ?", (row_id,)).fetchall():
+                self.update(ref_table, ref_id, {column: None})
     def delete(self, table: str, row_id: str) -> None:
         self.execute(f"DELETE FROM {_ident(table)} WHERE id = ?", (row_id,))
 
