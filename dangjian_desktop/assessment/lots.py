@@ -133,7 +133,8 @@ def verify_lots(draw: LotDraw) -> bool:
 def lots_pdf(db: Database, round_id: str, out=None, *, paper: str = "A4"):
     """The draw as a printable PDF table (序号, 考核组, 被考核乡镇), with the seed and a line
     saying how to reproduce it, and room for the witnesses' signatures. Returns bytes, or the
-    path when `out` is given."""
+    path when `out` is given. Every string passes the privacy guard (reports.privacy): no ID
+    number or private phone in a round title, a name or a seed."""
     import io
     from pathlib import Path
 
@@ -142,10 +143,12 @@ def lots_pdf(db: Database, round_id: str, out=None, *, paper: str = "A4"):
     from reportlab.lib.pagesizes import A3, A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
     from ..registry import get_setting, local_office
     from ..reports.fonts import SETTING_PDF_FONT, load_fonts
+    from ..reports.pdf import guarded_paragraph, verify_story
+    from ..reports.privacy import PrivacyGuard
 
     draw = current_lots(db, round_id)
     if draw is None:
@@ -170,19 +173,28 @@ def lots_pdf(db: Database, round_id: str, out=None, *, paper: str = "A4"):
                                               for i, (a, b) in enumerate(draw.pairs, start=1)]
     for t in texts + [c for r in rows for c in r]:
         fonts.check(t, "抽签结果")
-    story = [Paragraph(fonts.markup(texts[0]), title)]
-    story += [Paragraph(fonts.markup(t), body) for t in texts[1:3]]
+    guard = PrivacyGuard.for_db(db)  # this document's: dropped when it is built
+    for value, field_name in ((office, "本单位名称"), (rnd.title, "考核轮次名称"), (draw.drawn_by, "抽签人"),
+                              (draw.seed, "抽签种子"), *((name, "乡镇名称") for _, name in draw.towns)):
+        guard.check(value, field_name)
+
+    def para(text: str, style, field_name: str):
+        return guarded_paragraph(text, style, fonts, guard, field_name)
+
+    story = [para(texts[0], title, "标题")]
+    story += [para(texts[1], body, "抽签记录"), para(texts[2], body, "参加抽签的乡镇")]
     story.append(Spacer(1, 6 * mm * scale))
     width = (A4 if paper == "A4" else A3)[0] - 40 * mm * scale
-    table = Table([[Paragraph(fonts.markup(c), cell) for c in r] for r in rows],
+    table = Table([[para(c, cell, f"第{i}行" if i else "表头") for c in r] for i, r in enumerate(rows)],
                   colWidths=[width * 0.15, width * 0.45, width * 0.40], repeatRows=1)
     table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), f, 13 * scale),
                                ("GRID", (0, 0), (-1, -1), 0.5 * scale, colors.black),
                                ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.88, 0.88, 0.88)),
                                ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-    story += [table, Spacer(1, 6 * mm * scale), Paragraph(fonts.markup(texts[3]), body),
+    story += [table, Spacer(1, 6 * mm * scale), para(texts[3], body, "说明"),
               Spacer(1, 14 * mm * scale),
-              Paragraph(fonts.markup("抽签人（签字）：＿＿＿＿＿＿　　监督人（签字）：＿＿＿＿＿＿"), body)]
+              para("抽签人（签字）：＿＿＿＿＿＿　　监督人（签字）：＿＿＿＿＿＿", body, "签字栏")]
+    verify_story(story, guard)
     buf = io.BytesIO()
     SimpleDocTemplate(buf, pagesize=A4 if paper == "A4" else A3, leftMargin=20 * mm * scale,
                       rightMargin=20 * mm * scale, topMargin=22 * mm * scale, bottomMargin=20 * mm * scale,

@@ -683,13 +683,15 @@ class ReportsTab(QWidget, RoundTab):
 
         def work(progress) -> tuple:
             reader = Database.open(path, mode="read")
+            warnings: list[str] = []
             try:
                 info = prepare(reader, rid, opts)
+                info.sheet.on_warning = warnings.append
+                # Built while the database is open: the privacy guard reads its members' numbers.
+                data = build_publicity_pdf(info.sheet)
             finally:
                 reader.close()
-            warnings: list[str] = []
-            info.sheet.on_warning = warnings.append
-            return build_publicity_pdf(info.sheet), info, warnings
+            return data, info, warnings
 
         def done(result: tuple) -> None:
             data, info, warnings = result

@@ -81,6 +81,7 @@ def prepare(db: Database, year: int, org_id: str, options: MemberStarsOptions | 
     from ..registry import get_setting
     from .fonts import SETTING_PDF_FONT
     from .pdf import Column, PublicitySheet, contact_from_settings, stars
+    from .privacy import load_private_numbers
 
     opt = options or MemberStarsOptions()
     if opt.paper not in ("A4", "A3"):
@@ -132,7 +133,8 @@ def prepare(db: Database, year: int, org_id: str, options: MemberStarsOptions | 
         period_start=start, period_end=end, contact=contact_from_settings(db), opening=opening,
         notes=[n for n in notes if n], issue_date=start, paper=opt.paper,
         orientation="landscape" if opt.landscape else "portrait",
-        font_path=(get_setting(db, SETTING_PDF_FONT) or "").strip() or None)
+        font_path=(get_setting(db, SETTING_PDF_FONT) or "").strip() or None,
+        privacy_source=lambda: load_private_numbers(db))
     return MemberStarsInfo(sheet, len(table), by_rating, start, end)
 
 

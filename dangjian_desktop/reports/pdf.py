@@ -2,8 +2,10 @@
 
 Used for the results of assessment rounds (星级党组织评定) and member stars (星级党员).
 The table is scanned by a privacy guard before anything is drawn: a publicity sheet must
-never show a member's ID number, phone number or home address. The office's own objection
-contact (ObjectionContact) is a separate block and is not scanned.
+never show a member's ID number, phone number or home address. Every string drawn (title,
+opening, cells, notes, contact, issuer, footer, PDF properties) also goes through the
+document's PrivacyGuard (reports.privacy): no ID-shaped or mobile-shaped run and no number of
+a member in the database; only the contact's phone field may hold the office's mobile.
 
     sheet = PublicitySheet(title=..., issuer=..., columns=[Column("姓名", 1.2), ...],
                            rows=[...], period_start="2026-03-01", period_end="2026-03-07",
@@ -16,8 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -44,6 +44,7 @@ from ..dates import format_cn, parse_iso
 from ..errors import UserError
 from ..filesave import write_bytes
 from .fonts import FontSet, MissingGlyphsError, load_fonts
+from .privacy import PrivacyGuard, PrivateNumbers, check_privacy, find_private_data
 
 __all__ = [
     "Column",
@@ -53,6 +54,8 @@ __all__ = [
     "check_privacy",
     "find_private_data",
     "stars",
+    "guarded_paragraph",
+    "verify_story",
     "contact_from_settings",
     "SETTING_CONTACT_OFFICE",
     "SETTING_CONTACT_PHONE",
@@ -133,101 +136,9 @@ class PublicitySheet:
     font_path: str | None = None  # setting pdf_font_path; None = bundled font
     table_font_size: float | None = None  # points before A3 scaling; default 12
     on_warning: Callable[[str], None] | None = field(default=None, repr=False)
-
-
-# ---- privacy guard ------------------------------------------------------------------------
-
-_PRIVATE_HEADERS = [
-    ("身份证", "身份证号码"),
-    ("身份号码", "身份证号码"),
-    ("证件号", "身份证号码"),
-    ("手机", "电话号码"),
-    ("电话", "电话号码"),
-    ("联系方式", "电话号码"),
-    ("住址", "住址"),
-    ("地址", "住址"),
-    ("住所", "住址"),
-    ("居住地", "住址"),
-]
-
-_DATE8 = r"(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
-_DATE6 = r"\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
-_ID18 = re.compile(rf"(?<![0-9A-Za-z])[1-9]\d{{5}}{_DATE8}\d{{3}}[0-9Xx](?![0-9A-Za-z])")
-_ID15 = re.compile(rf"(?<![0-9A-Za-z])[1-9]\d{{5}}{_DATE6}\d{{3}}(?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<!\d)(?:\+?86)?1[3-9]\d{9}(?!\d)")
-# Area code 0xx/0xxx then a 7-8 digit local number (bare local numbers are too ambiguous).
-_LANDLINE = re.compile(r"(?<!\d)(?:\(0\d{2,3}\)\d{7,8}|0\d{2,3}\d{7,8})(?!\d)")
-_ADDRESS = re.compile(
-    r"(?:省|市|县|区|镇|乡|路|街|道|巷|弄|胡同|村|社区|小区|组|苑|园|庄|屯|里|大厦|公寓|新村)"
-    r"[^\s，。；,;、]{0,12}?\d+\s*(?:号楼|号院|号|栋|幢|单元|室|户)"
-)
-# Separators people put inside numbers: "138 0013 8000", "0571-8888 6666".
-_NUMBER_GAP = re.compile(r"(?<=\d)[\s\-–—－.·]+(?=\d)")
-
-_KINDS = {"id": "身份证号码", "phone": "电话号码", "address": "住址"}
-
-
-def _normalise(text: str) -> str:
-    # NFKC folds full-width digits, letters and brackets into ASCII.
-    return unicodedata.normalize("NFKC", text)
-
-
-def _mask(s: str) -> str:
-    return s if len(s) <= 4 else s[:3] + "*" * (len(s) - 5) + s[-2:]
-
-
-def find_private_data(text: str, *, kinds: Sequence[str] = ("id", "phone", "address")) -> list[tuple[str, str]]:
-    """(kind, masked match) for every ID number, phone number or house address in `text`."""
-    found: list[tuple[str, str]] = []
-    norm = _normalise(text)
-    compact = _NUMBER_GAP.sub("", norm)
-    if "id" in kinds:
-        for rx in (_ID18, _ID15):
-            found += [("id", _mask(m.group())) for m in rx.finditer(compact)]
-    if "phone" in kinds:
-        ids = {m.span() for m in _ID18.finditer(compact)} | {m.span() for m in _ID15.finditer(compact)}
-        for rx in (_MOBILE, _LANDLINE):
-            for m in rx.finditer(compact):
-                if not any(a <= m.start() < b for a, b in ids):
-                    found.append(("phone", _mask(m.group())))
-    if "address" in kinds:
-        found += [("address", m.group()) for m in _ADDRESS.finditer(norm)]
-    return found
-
-
-def check_privacy(columns: Sequence[Column | str], rows: Sequence[Sequence[Any]], *,
-                  free_text: Sequence[str] = ()) -> None:
-    """Refuse (UserError) a publicity table that shows members' ID numbers, phones or addresses.
-
-    Looks at column headers (身份证, 电话, 住址 ...) and at every cell. `free_text` (title,
-    opening, notes) is checked for ID numbers only, since it may quote the office's phone.
-    """
-    problems: list[str] = []
-    headers = [c.header if isinstance(c, Column) else str(c) for c in columns]
-    for h in headers:
-        for word, kind in _PRIVATE_HEADERS:
-            if word in h:
-                problems.append(f"表头“{h}”（{kind}）")
-                break
-    for r, row in enumerate(rows, start=1):
-        for c, value in enumerate(row):
-            text = _cell_text(value)
-            if not text or not any(ch.isdigit() for ch in text):
-                continue
-            for kind, shown in find_private_data(text):
-                col = headers[c] if c < len(headers) else f"第{c + 1}列"
-                problems.append(f"第{r}行“{col}”中的{_KINDS[kind]}（{shown}）")
-        if len(problems) >= 5:
-            break
-    for text in free_text:
-        for kind, shown in find_private_data(text or "", kinds=("id",)):
-            problems.append(f"正文中的{_KINDS[kind]}（{shown}）")
-    if problems:
-        more = "等" if len(problems) >= 5 else ""
-        raise UserError(
-            "公示材料不得公开党员的身份证号码、电话号码或住址，已停止生成。发现："
-            + "；".join(problems[:5]) + more + "。请删去这些内容后再生成。"
-        )
+    # Loads the database's ID numbers and phones (reports.privacy.load_private_numbers) when the
+    # document is built; set by the sheets' prepare(). None: shape rules only.
+    privacy_source: Callable[[], PrivateNumbers] | None = field(default=None, repr=False)
 
 
 # ---- building ----------------------------------------------------------------------------
@@ -257,6 +168,8 @@ class _Layout:
     """Sizes and styles for one paper size, orientation and font set."""
 
     def __init__(self, sheet: PublicitySheet, fonts: FontSet):
+        # One guard per document: the database's numbers live as long as the layout.
+        self.guard = PrivacyGuard(sheet.privacy_source() if sheet.privacy_source else PrivateNumbers())
         if sheet.paper not in PAPERS:
             raise ValueError(f"paper must be one of {sorted(PAPERS)}")
         if sheet.orientation not in ("portrait", "landscape"):
@@ -339,8 +252,39 @@ class _StarCell(Flowable):
             self.canv.drawCentredString(self.width / 2, y, self.text)
 
 
-def _paragraph(text: str, style: ParagraphStyle, fonts: FontSet, heavy: bool = False) -> Paragraph:
-    return (_HeavyParagraph if heavy else Paragraph)(fonts.markup(text), style)
+def guarded_paragraph(text: str, style: ParagraphStyle, fonts: FontSet, guard: PrivacyGuard, field_name: str, *,
+                      heavy: bool = False, allow: Sequence[str] = ()) -> Paragraph:
+    """The one way text becomes a paragraph of a printed document: the privacy guard refuses
+    ID numbers and private phones (naming `field_name`), then the text is set in `fonts`."""
+    guard.check(text, field_name, allow=allow)
+    p = (_HeavyParagraph if heavy else Paragraph)(fonts.markup(text), style)
+    p._privacy_checked = True
+    return p
+
+
+def _paragraph(text: str, style: ParagraphStyle, lay: "_Layout", field_name: str, heavy: bool = False,
+               allow: Sequence[str] = ()) -> Paragraph:
+    return guarded_paragraph(text, style, lay.fonts, lay.guard, field_name, heavy=heavy, allow=allow)
+
+
+def verify_story(story: Sequence, guard: PrivacyGuard) -> None:
+    """Backstop before rendering: scan any text in the flowables that did not come through
+    guarded_paragraph or a checked table cell (a field added later cannot bypass the guard)."""
+    for item in story:
+        if isinstance(item, (list, tuple)):
+            verify_story(item, guard)
+        elif isinstance(item, str):
+            guard.check(item, "表格")
+        elif isinstance(item, Paragraph):
+            if not getattr(item, "_privacy_checked", False):
+                guard.check(item.getPlainText(), "正文")
+        elif isinstance(item, Table):
+            for row in item._cellvalues:
+                verify_story(row, guard)
+        elif isinstance(item, KeepTogether):
+            verify_story(item._content, guard)
+        elif isinstance(item, _StarCell):
+            guard.check(item.text, "表格")
 
 
 def _table(sheet: PublicitySheet, lay: _Layout, table_class=LongTable) -> Table:
@@ -349,7 +293,7 @@ def _table(sheet: PublicitySheet, lay: _Layout, table_class=LongTable) -> Table:
     col_widths = [lay.width * r / sum(ratios) for r in ratios]
     room = [w - 2 * lay.pad_x - 0.5 for w in col_widths]
     size = lay.table_size
-    header = [_paragraph(c.header, lay.cell["center"], fonts, heavy=True) for c in sheet.columns]
+    header = [_paragraph(c.header, lay.cell["center"], lay, "表头", heavy=True) for c in sheet.columns]
     data: list[list[Any]] = [header]
     cmds: list[tuple] = [
         ("FONT", (0, 0), (-1, -1), fonts.primary, size, size * 1.3),
@@ -372,7 +316,7 @@ def _table(sheet: PublicitySheet, lay: _Layout, table_class=LongTable) -> Table:
             raise ValueError(f"row {r} has {len(row)} cells, expected {ncols}")
         out = []
         for c, value in enumerate(row):
-            text = _cell_text(value)
+            text = lay.guard.check(_cell_text(value), f"第{r}行“{sheet.columns[c].header}”")
             # Plain strings draw much faster than Paragraphs; use them when the text fits on
             # one line in a single font.
             font = fonts.single_font(text) if "\n" not in text else None
@@ -391,7 +335,7 @@ def _table(sheet: PublicitySheet, lay: _Layout, table_class=LongTable) -> Table:
                     gaps.setdefault(ch, f"第{r}行“{sheet.columns[c].header}”")
                 out.append("")
                 continue
-            out.append(_paragraph(text, lay.cell[sheet.columns[c].align], fonts))
+            out.append(_paragraph(text, lay.cell[sheet.columns[c].align], lay, f"第{r}行“{sheet.columns[c].header}”"))
         data.append(out)
     if gaps:
         where = "；".join(f"“{ch}”在{place}" for ch, place in sorted(gaps.items())[:5])
@@ -407,7 +351,7 @@ def _signature(sheet: PublicitySheet, lay: _Layout, issue: dt.date) -> Table:
     width = max(stringWidth(ln, fonts.single_font(ln) or fonts.fallback, lay.body_size) for ln in lines)
     # A little air so the name never wraps; a very long name wraps within 60 % of the line.
     width = min(width + lay.body_size, lay.width * 0.6)
-    cells = [[_paragraph(ln, lay.sign, fonts), ""] for ln in lines]
+    cells = [[_paragraph(ln, lay.sign, lay, "落款"), ""] for ln in lines]
     # GB/T 9704: the date sits four characters from the right edge; the issuer is centred over it.
     t = Table(cells, colWidths=[width, 4 * lay.body_size], hAlign="RIGHT")
     t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), fonts.primary, lay.body_size),
@@ -459,7 +403,7 @@ def _numbered_canvas(lay: _Layout) -> type[Canvas]:
             for number, state in enumerate(self._pages, start=1):
                 self.__dict__.update(state)
                 self.setFont(font, size)
-                self.drawCentredString(centre, y, f"第{number}页 共{total}页")
+                self.drawCentredString(centre, y, lay.guard.check(f"第{number}页 共{total}页", "页码"))
                 Canvas.showPage(self)
             Canvas.save(self)
 
@@ -473,10 +417,16 @@ def build_story(sheet: PublicitySheet, fonts: FontSet, lay: _Layout, table_class
     if end < start:
         raise UserError(f"公示结束日期（{format_cn(end)}）早于开始日期（{format_cn(start)}）。")
     issue = _as_date(sheet.issue_date, "落款日期") if sheet.issue_date else start
-    story: list = [_paragraph(sheet.title, lay.title, fonts, heavy=True)]
+    guard = lay.guard
+    # The settings printed on every sheet, each checked under its own name first.
+    guard.check(sheet.issuer, "发布单位（落款）")
+    guard.check(sheet.contact.office, "异议受理单位")
+    guard.check_contact_phone(sheet.contact.phone, "异议受理电话")
+    guard.check(sheet.contact.address, "来信来访地址")
+    story: list = [_paragraph(sheet.title, lay.title, lay, "标题", heavy=True)]
     for para in (sheet.opening or "").splitlines():
         if para.strip():
-            story.append(_paragraph(para.strip(), lay.body_tail, fonts))
+            story.append(_paragraph(para.strip(), lay.body_tail, lay, "开头"))
     story.append(Spacer(1, lay.body_size * 0.3))
     story.append(_table(sheet, lay, table_class))
     notes = [sheet.notes] if isinstance(sheet.notes, str) else list(sheet.notes)
@@ -484,18 +434,19 @@ def build_story(sheet: PublicitySheet, fonts: FontSet, lay: _Layout, table_class
     if notes:
         story.append(Spacer(1, lay.note_size * 0.6))
         if len(notes) == 1:
-            story.append(_paragraph(f"备注：{notes[0]}", lay.note, fonts))
+            story.append(_paragraph(f"备注：{notes[0]}", lay.note, lay, "备注"))
         else:
-            story.append(_paragraph("备注：", lay.note, fonts))
-            story += [_paragraph(f"{i}. {n}", lay.note, fonts) for i, n in enumerate(notes, 1)]
+            story.append(_paragraph("备注：", lay.note, lay, "备注"))
+            story += [_paragraph(f"{i}. {n}", lay.note, lay, f"备注{i}") for i, n in enumerate(notes, 1)]
     story.append(Spacer(1, lay.body_size * 0.8))
     contact = _contact_text(sheet.contact, start, end)
-    story += [_paragraph(p, lay.body, fonts) for p in contact[:-1]]
+    story += [_paragraph(p, lay.body, lay, "异议受理方式") for p in contact[:-1]]
     # The last paragraph stays with the signature so the seal never lands on a page without text,
     # and the block keeps room for a 42 mm seal pressed over the issuer and the date.
     seal = 42 * mm * lay.scale
     story.append(KeepTogether([
-        _paragraph(contact[-1], lay.body, fonts),
+        # Only here may the office's objection phone (checked above) be printed.
+        _paragraph(contact[-1], lay.body, lay, "异议受理方式", allow=(sheet.contact.phone.strip(),)),
         Spacer(1, seal * 0.45),
         _signature(sheet, lay, issue),
         Spacer(1, seal * 0.3),
@@ -505,6 +456,9 @@ def build_story(sheet: PublicitySheet, fonts: FontSet, lay: _Layout, table_class
 
 def render(sheet: PublicitySheet, lay: _Layout, story: list) -> bytes:
     """Lay out the flowables on pages with the '第X页 共Y页' footer; the PDF bytes."""
+    verify_story(story, lay.guard)
+    for text, name in ((sheet.title, "标题"), (sheet.issuer, "发布单位（落款）")):
+        lay.guard.check(text, name)  # also written into the PDF's document properties
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
         buf, pagesize=lay.pagesize,
@@ -527,8 +481,7 @@ def _validate(sheet: PublicitySheet) -> None:
         raise UserError("没有可公示的记录。")
     if sheet.contact is None or sheet.contact.is_empty:
         raise UserError("公示须写明异议受理方式：请先在设置中填写公示受理电话或来信来访地址。")
-    notes = [sheet.notes] if isinstance(sheet.notes, str) else list(sheet.notes)
-    check_privacy(sheet.columns, sheet.rows, free_text=[sheet.title, sheet.opening or "", *notes])
+    check_privacy(sheet.columns, sheet.rows)
 
 
 def build_publicity_pdf(sheet: PublicitySheet, out: str | os.PathLike | None = None, *,

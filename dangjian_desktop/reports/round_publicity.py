@@ -79,6 +79,7 @@ def prepare(db: Database, round_id: str, options: PublicityOptions | None = None
     from ..registry import get_setting, local_office
     from .fonts import SETTING_PDF_FONT
     from .pdf import Column, PublicitySheet, contact_from_settings, stars
+    from .privacy import load_private_numbers
 
     opt = options or PublicityOptions()
     if opt.paper not in ("A4", "A3"):
@@ -150,7 +151,8 @@ def prepare(db: Database, round_id: str, options: PublicityOptions | None = None
         period_start=start, period_end=end, contact=contact, opening=opening, notes=notes,
         issue_date=opt.issue_date or start, paper=opt.paper,
         orientation="landscape" if opt.landscape else "portrait",
-        font_path=(get_setting(db, SETTING_PDF_FONT) or "").strip() or None)
+        font_path=(get_setting(db, SETTING_PDF_FONT) or "").strip() or None,
+        privacy_source=lambda: load_private_numbers(db))
     return PublicityInfo(sheet, len(rows), left_out, start, end)
 
 
