@@ -255,6 +255,8 @@ def _module_exists(name: str) -> bool:
 
 
 EXTENSIONS = ("dangjian_desktop.assessment.demo", "dangjian_desktop.points.demo")
+#: How the progress line names each extension's data (every line a user sees is Chinese).
+EXTENSION_LABELS = {"dangjian_desktop.assessment.demo": "年度考核", "dangjian_desktop.points.demo": "党员积分与会议"}
 
 
 def generate(db: Database, *, towns: int | None = None, seed: int = 1,
@@ -279,19 +281,19 @@ def generate(db: Database, *, towns: int | None = None, seed: int = 1,
                 root = _uuid(rng)
                 tx.insert("org", {"id": root, "office_id": tid, "parent_id": None, "name": f"{name}党委",
                                   "org_type": "党委", "owner": tid})
-                say(f"生成 {name}")
+                say(f"生成{name}的组织和党员")
                 gen.town(tx, tid, name, root, tid)
     else:
         if towns not in (None, 1):
-            raise UserError("乡镇数据库只包含本镇；--towns 只用于县级数据库")
+            raise UserError("乡镇数据库只包含本镇，只有县级数据库才能指定乡镇数量")
         root = db.scalar("SELECT id FROM org WHERE office_id = ? AND parent_id IS NULL", (office["id"],))
         with db.transaction("生成演示数据") as tx:
-            say(f"生成 {office['name']}")
+            say(f"生成{office['name']}的组织和党员")
             gen.town(tx, office["id"], office["name"], root, office["id"])
     _office_settings(db, office, rng)
     for module in EXTENSIONS:
         if _module_exists(module):
-            say(f"生成 {module.rsplit('.', 2)[-2]} 演示数据")
+            say(f"生成{EXTENSION_LABELS.get(module, '其他')}演示数据")
             importlib.import_module(module).populate(db, random.Random(f"{seed}-{module}"), today)
     return {
         "offices": db.scalar("SELECT count(*) FROM office"),

@@ -1,4 +1,4 @@
-"""What several command modules share: the common options (--json, --year, --town), checking a
+"""What several command modules share: the common options (--json, --year, --town, --round), checking a
 year or a date argument, the town a command works on in a county database and a branch by name.
 
 Not a command module: the CLI skips modules whose names start with "_".
@@ -7,6 +7,7 @@ Not a command module: the CLI skips modules whose names start with "_".
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from .. import dates
 from ..errors import UserError
@@ -26,6 +27,38 @@ def add_year(p, help_text: str = "年度") -> None:
 
 def add_town(p) -> None:
     p.add_argument("--town", metavar="NAME", help="县级数据库中的乡镇名称")
+
+
+ROUND_HELP = "考核轮次编号（或其前几位、或年度）"
+
+
+def add_round(p) -> None:
+    """The round a command works on, as `--round ROUND` or (the older form) as the first argument;
+    set the handler with with_round(), which reads it with round_arg()."""
+    p.add_argument("round_positional", nargs="?", metavar="ROUND", help=ROUND_HELP + "，也可写作 --round ROUND")
+    p.add_argument("--round", dest="round_option", metavar="ROUND", help=ROUND_HELP)
+
+
+def round_arg(args) -> str:
+    """The round named by add_round()'s two forms; a usage error when there is none, or two that differ."""
+    given = [v for v in (args.round_option, args.round_positional) if v]
+    if not given:
+        raise UserError("请指定考核轮次：--round ROUND（轮次编号、其前几位或年度，见 dangjian rounds list）。",
+                        exit_code=2)
+    if len(set(given)) > 1:
+        raise UserError(f"考核轮次写了两个（“{given[0]}”和“{given[1]}”），请只写一个。", exit_code=2)
+    return given[0]
+
+
+def with_round(func):
+    """The handler of a command with add_round(): a missing or doubled round is refused before
+    the handler opens the database."""
+    @functools.wraps(func)
+    def run(ctx):
+        round_arg(ctx.args)
+        return func(ctx)
+
+    return run
 
 
 def check_year(year: int) -> int:

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from .. import dates
-from ._common import parse_date
+from ._common import add_round, parse_date, round_arg, with_round
 
 
 def register(sub, group) -> None:
     g = group("report", "打印报表")
     p = g.add_parser("publicity", help="考核结果公示（PDF，可张贴）")
-    p.add_argument("--round", required=True, metavar="ROUND", help="考核轮次编号（或其前几位、或年度）")
+    add_round(p)
     p.add_argument("--out", required=True, metavar="FILE.pdf", help="保存的 PDF 文件")
     p.add_argument("--paper", choices=["A4", "A3"], default="A4", help="纸张（默认 A4）")
     p.add_argument("--landscape", action="store_true", help="横向（默认纵向）")
     p.add_argument("--start", metavar="DATE", help="公示开始日期（默认为本轮的公示日期，未公示时为今天）")
     p.add_argument("--title", help="标题（默认“关于××2025年度星级党组织评定结果的公示”）")
     p.add_argument("--issuer", help="发布单位（默认取设置 publicity_issuer）")
-    p.set_defaults(func=cmd_publicity)
+    p.set_defaults(func=with_round(cmd_publicity))
 
 
 def cmd_publicity(ctx) -> int:
@@ -27,7 +27,7 @@ def cmd_publicity(ctx) -> int:
     parse_date(a.start, "公示开始日期")
     opts = PublicityOptions(paper=a.paper, landscape=a.landscape, start=a.start, title=a.title, issuer=a.issuer)
     with ctx.open_db("read") as db:
-        rnd = resolve_round(db, a.round)
+        rnd = resolve_round(db, round_arg(a))
         info = prepare(db, rnd.id, opts)
         path = build_round_publicity(db, rnd.id, a.out, opts)
     print(f"已保存 {path}：{info.rows} 个党组织，公示期 {dates.format_cn(info.start)}至{dates.format_cn(info.end)}。")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .. import dates
 from ..errors import UserError
-from ._common import JSON_HELP_SPACED, add_json, add_year, parse_date
+from ._common import JSON_HELP_SPACED, add_json, add_round, add_year, parse_date, round_arg, with_round
 
 
 def register(sub, group) -> None:
@@ -32,9 +32,9 @@ def register(sub, group) -> None:
     p.set_defaults(func=cmd_create)
 
     p = g.add_parser("show", help="显示一个考核轮次及各党组织所处环节")
-    p.add_argument("round", metavar="ROUND", help="考核轮次编号（或其前几位、或年度）")
+    add_round(p)
     add_json(p, JSON_HELP_SPACED)
-    p.set_defaults(func=cmd_show)
+    p.set_defaults(func=with_round(cmd_show))
 
     p = _round_command(g, "export-forms", "导出党支部自评表（Excel），发给各党支部填写", cmd_export_forms)
     p.add_argument("--out", required=True, metavar="DIR", help="保存自评表的文件夹")
@@ -78,10 +78,10 @@ def register(sub, group) -> None:
 
 
 def _round_command(g, name: str, help_text: str, func):
-    """A sub-command that works on one round (the ROUND argument comes first)."""
+    """A sub-command that works on one round (--round ROUND, or ROUND as the first argument)."""
     p = g.add_parser(name, help=help_text)
-    p.add_argument("round", metavar="ROUND")
-    p.set_defaults(func=func)
+    add_round(p)
+    p.set_defaults(func=with_round(func))
     return p
 
 
@@ -162,7 +162,7 @@ def cmd_show(ctx) -> int:
     from ..assessment import resolve_round, round_branches
 
     with ctx.open_db("read") as db:
-        rnd = resolve_round(db, ctx.args.round)
+        rnd = resolve_round(db, round_arg(ctx.args))
         branches = round_branches(db, rnd.id)
         if ctx.args.json:
             ctx.print_json({**rnd.to_dict(), "sheets": [
@@ -181,7 +181,7 @@ def cmd_export_forms(ctx) -> int:
     from ..assessment import export_form, export_forms, resolve_round
 
     with ctx.open_db("read") as db:
-        rnd = resolve_round(db, ctx.args.round)
+        rnd = resolve_round(db, round_arg(ctx.args))
         folder = Path(ctx.args.out)
         if ctx.args.branch:
             folder.mkdir(parents=True, exist_ok=True)
@@ -202,7 +202,7 @@ def cmd_import_scores(ctx) -> int:
 
     a = ctx.args
     with ctx.open_db("read" if a.dry_run else "write") as db:
-        rnd = resolve_round(db, a.round)
+        rnd = resolve_round(db, round_arg(a))
         report = import_form(db, a.file, round_id=rnd.id, dry_run=a.dry_run)
     if a.errors and report.errors:
         save_error_report(report, a.errors)
@@ -218,7 +218,7 @@ def cmd_rate(ctx) -> int:
     from ..schemes.model import fmt_num
 
     with ctx.open_db("read") as db:
-        rnd = resolve_round(db, ctx.args.round)
+        rnd = resolve_round(db, round_arg(ctx.args))
         rating = rate_round(db, rnd.id)
     if ctx.args.json:
         ctx.print_json(rating.to_dict())
@@ -261,7 +261,7 @@ def cmd_draw_lots(ctx) -> int:
     from ..assessment import draw_lots, resolve_round
 
     with ctx.open_db("write") as db:
-        rnd = resolve_round(db, ctx.args.round)
+        rnd = resolve_round(db, round_arg(ctx.args))
         draw = draw_lots(db, rnd.id, ctx.args.seed)
         _lots_out(ctx, db, rnd, draw)
     return 0
@@ -271,7 +271,7 @@ def cmd_lots(ctx) -> int:
     from ..assessment import current_lots, resolve_round, verify_lots
 
     with ctx.open_db("read") as db:
-        rnd = resolve_round(db, ctx.args.round)
+        rnd = resolve_round(db, round_arg(ctx.args))
         draw = current_lots(db, rnd.id)
         if draw is None:
             raise UserError("本轮考核还没有抽签。可用 dangjian rounds draw-lots 抽签。")
@@ -288,7 +288,7 @@ def cmd_move(ctx) -> int:
     a = ctx.args
     day = parse_date(a.date, "日期")
     with ctx.open_db("write") as db:
-        rnd = resolve_round(db, a.round)
+        rnd = resolve_round(db, round_arg(a))
         if a.branch:
             ids = _sheets_named(db, rnd.id, a.branch)
         else:
@@ -309,7 +309,7 @@ def cmd_dashboard(ctx) -> int:
     from ..assessment import dashboard, resolve_round
 
     with ctx.open_db("read") as db:
-        rnd = resolve_round(db, ctx.args.round)
+        rnd = resolve_round(db, round_arg(ctx.args))
         d = dashboard(db, rnd.id, today=parse_date(ctx.args.date, "日期"))
     if ctx.args.json:
         ctx.print_json({"round": rnd.id, "today": d.today.isoformat(), "counts": d.counts,
