@@ -69,8 +69,12 @@ class Context:
 
     def open_db(self, mode: str = "write"):
         from .db import Database
+        from .db.readonly import readonly_notice
 
-        return Database.open(self.db_path, mode=mode)
+        db = Database.open(self.db_path, mode=mode)
+        if db.readonly_reason:  # read-only media: said once, then the command reads on
+            print(readonly_notice(db.readonly_reason), file=sys.stderr)
+        return db
 
     @staticmethod
     def print_json(obj: Any) -> None:

@@ -18,6 +18,7 @@ from . import audit, seal
 from .keys import OfficeKey, create_key, load_key
 from .lock import LockHolder, WriterLock, current_actor
 from .migrations import all_migrations, latest_version
+from .readonly import lock_refused_reason, readonly_uri, unwritable_reason
 from .storage import storage_error
 
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -33,9 +34,9 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
-def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
+def _connect(path: Path, readonly: bool, ro_uri: str | None = None) -> sqlite3.Connection:
     if readonly:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+        conn = sqlite3.connect(ro_uri or f"{path.resolve().as_uri()}?mode=ro", uri=True,
                                isolation_level=None, check_same_thread=False)
     else:
         conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
@@ -50,6 +51,8 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
 
 class Database:
     """One office's database file. Writable only while this process holds the writer lock."""
+
+    readonly_reason: str | None = None  # why it was opened read-only when its place cannot be written
 
     def __init__(self, path: Path, conn: sqlite3.Connection, lock: WriterLock | None,
                  holder: LockHolder | None = None):
@@ -106,21 +109,32 @@ class Database:
         path = Path(path)
         if not path.is_file():
             raise UserError(f"找不到数据库文件：{path}。请先用“新建数据库”或 dangjian init 创建。")
-        _check_header(path)
+        why_readonly = unwritable_reason(path)  # read-only media: read-only with a notice
+        ro_uri = readonly_uri(path, location_writable=why_readonly is None)
+        _check_header(path, ro_uri)
         lock: WriterLock | None = None
         holder = None
-        readonly = mode == "read"
+        readonly = mode == "read" or why_readonly is not None
         if not readonly:
             lock = WriterLock(path)
-            holder = lock.acquire()
+            try:
+                holder = lock.acquire()
+            except OSError as e:  # no lock file can be made there
+                if (why_readonly := lock_refused_reason(e)) is None:
+                    raise
+                lock, readonly = None, True
+                ro_uri = readonly_uri(path, location_writable=False)
             if holder is not None:
                 lock = None
                 if mode == "write":
                     raise LockedError(f"数据库正被{holder.describe()}使用，不能同时修改。"
                                       f"请关闭那里的程序后再试。")
                 readonly = True
-        conn = _connect(path, readonly=readonly)
+        if why_readonly is not None and mode == "write":
+            raise LockedError(f"{why_readonly}，不能修改：{path}。请把数据库复制到本机硬盘后再修改。")
+        conn = _connect(path, readonly=readonly, ro_uri=ro_uri)
         db = cls(path, conn, lock, holder)
+        db.readonly_reason = why_readonly
         try:
             db._check_version(readonly)
             if not readonly:
@@ -264,7 +278,8 @@ class Database:
             return
         if self.readonly:
             raise LockedError("数据库以只读方式打开，不能修改。" + (
-                f"它正被{self.holder.describe()}使用。" if self.holder else ""))
+                f"它正被{self.holder.describe()}使用。" if self.holder else "") + (
+                f"{self.readonly_reason}。" if self.readonly_reason else ""))
         with self._tx_mutex:
             self.conn.execute("BEGIN IMMEDIATE")
             try:
@@ -421,7 +436,7 @@ class Tx:
                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
 
 
-def _check_header(path: Path) -> None:
+def _check_header(path: Path, uri: str | None = None) -> None:
     """Refuse a file that is not an SQLite database, reading it through SQLite itself.
 
     Never a plain open()/close() of the database file: on POSIX systems closing any descriptor
@@ -431,7 +446,7 @@ def _check_header(path: Path) -> None:
     it open while locks are held.
     """
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(uri or f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as e:
         raise UserError(f"无法读取数据库文件 {path}：{e}") from None
     try:

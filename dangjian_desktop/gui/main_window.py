@@ -248,6 +248,10 @@ class MainWindow(QMainWindow):
         if db.readonly and db.holder is not None:
             QMessageBox.information(self, "只读打开",
                                     f"数据库正被{db.holder.describe()}使用。\n本窗口以只读方式打开，不能修改数据。")
+        elif db.readonly_reason:  # on read-only media: readable, and the clerk knows why not writable
+            from ..db.readonly import readonly_notice
+
+            self.statusBar().showMessage(readonly_notice(db.readonly_reason))
         elif db.stale_lock_cleared is not None:
             self.statusBar().showMessage("上次程序未正常退出，遗留的锁已清除；数据完好。", 10000)
         self._show_db_state()
