@@ -195,7 +195,7 @@ def _fsync(path: Path) -> None:
     """Flush a file we made (never the live database) or a folder to disk."""
     if path.is_dir() and sys.platform == "win32":
         return  # folders cannot be opened for fsync on Windows
-    fd = os.open(path, os.O_RDONLY)
+    fd = os.open(path, os.O_RDWR if path.is_file() else os.O_RDONLY)  # Windows syncs writable handles only
     try:
         os.fsync(fd)
     finally:
