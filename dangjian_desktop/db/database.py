@@ -66,10 +66,9 @@ class Database:
         # each other instead of joining each other's transaction.
         self._tx_mutex = threading.RLock()
         self._listeners: list[Callable[[set[str]], None]] = []
-
+        self._key: OfficeKey | None = None
         self._set_null_refs: dict[str, list[tuple[str, str]]] = {}
 
-        self._key: OfficeKey | None = None
     # ---- opening -------------------------------------------------------------------
     @classmethod
     def create(cls, path: str | Path, *, schema_version: int | None = None) -> "Database":
@@ -154,8 +153,8 @@ class Database:
 
     def close(self) -> None:
         try:
-            self.conn.close()
             seal.forget_connection(self.conn)
+            self.conn.close()
         finally:
             if self._lock is not None:
                 self._lock.release()
@@ -203,6 +202,7 @@ class Database:
                 try:
                     step.up(self.conn)
                     self.conn.execute(f"PRAGMA user_version = {int(step.version)}")
+                    audit.rebuild_triggers(self.conn)
                     problems = self.conn.execute("PRAGMA foreign_key_check").fetchall()
                     if problems:
                         raise RuntimeError(f"migration {step.name} broke foreign keys: {problems[:3]}")
@@ -210,7 +210,6 @@ class Database:
                 except BaseException:
                     if self.conn.in_transaction:  # SQLite rolls back by itself on a full disk
                         self.conn.execute("ROLLBACK")
-                    audit.rebuild_triggers(self.conn)
                     raise
         finally:
             self.conn.execute("PRAGMA foreign_keys = ON")
@@ -243,6 +242,7 @@ class Database:
 
     def get(self, table: str, row_id: str) -> sqlite3.Row | None:
         return self.one(f"SELECT * FROM {_ident(table)} WHERE id = ?", (row_id,))
+
     def set_null_references(self, table: str) -> list[tuple[str, str]]:
         """(table, column) of the audited rows whose reference to `table` is ON DELETE SET NULL."""
         if table not in self._set_null_refs:
@@ -253,7 +253,6 @@ class Database:
                         refs.append((t, fk["from"]))
             self._set_null_refs[table] = refs
         return self._set_null_refs[table]
-
 
     def meta(self, key: str) -> str | None:
         return self.scalar("SELECT value FROM meta WHERE key = ?", (key,))
@@ -283,14 +282,15 @@ class Database:
         with self._tx_mutex:
             self.conn.execute("BEGIN IMMEDIATE")
             try:
+                log_start = self.conn.execute("SELECT ifnull(max(seq), 0) FROM change_log").fetchone()[0]
                 cur = self.conn.execute(
                     "INSERT INTO tx_log(at, actor, host, reason, app_version) VALUES (?, ?, ?, ?, ?)",
                     (now_iso(), actor or self.meta("operator") or current_actor(), socket.gethostname(),
                      reason, __version__))
                 tx = Tx(self, cur.lastrowid, log_start)
-                log_start = self.conn.execute("SELECT ifnull(max(seq), 0) FROM change_log").fetchone()[0]
                 self._tx, self._tx_thread = tx, threading.get_ident()
                 yield tx
+                self._seal(tx)
                 self.conn.execute("COMMIT")
             except BaseException as exc:
                 # After a full disk or an I/O error SQLite has rolled back by itself already.
@@ -300,20 +300,10 @@ class Database:
                     raise told from exc
                 raise
             finally:
-                self._seal(tx)
                 self._tx, self._tx_thread = None, None
         for cb in list(self._listeners):
             cb(set(tx.tables))
 
-    def verify(self) -> list[str]:
-        """Integrity check, foreign keys and change log. Empty list: sound."""
-        problems = []
-        result = [r[0] for r in self.conn.execute("PRAGMA integrity_check")]
-        if result != ["ok"]:
-            problems += [f"SQLite 完整性检查：{r}" for r in result[:20]]
-        fk = self.conn.execute("PRAGMA foreign_key_check").fetchall()
-        if fk:
-            problems.append(f"有 {len(fk)} 处外键引用了不存在的记录（例如表 {fk[0][0]}）")
     def _office_key(self) -> OfficeKey:
         """The key that seals this database's transactions; made on first use (inside a unit of work).
 
@@ -342,6 +332,15 @@ class Database:
             seal.seal_backlog(self.conn, key, tx.id)
         seal.seal_transaction(self.conn, tx.id, key, tx.log_start)
 
+    def verify(self) -> list[str]:
+        """Integrity check, foreign keys and change log. Empty list: sound."""
+        problems = []
+        result = [r[0] for r in self.conn.execute("PRAGMA integrity_check")]
+        if result != ["ok"]:
+            problems += [f"SQLite 完整性检查：{r}" for r in result[:20]]
+        fk = self.conn.execute("PRAGMA foreign_key_check").fetchall()
+        if fk:
+            problems.append(f"有 {len(fk)} 处外键引用了不存在的记录（例如表 {fk[0][0]}）")
         if self.schema_version < seal.SEAL_FROM_VERSION:
             return problems + audit.verify_log(self.conn)
         orphan = self.scalar("SELECT count(*) FROM change_log c LEFT JOIN tx_log t ON t.id = c.tx_id "
@@ -362,6 +361,7 @@ class Tx:
     def __init__(self, db: Database, tx_id: int, log_start: int = 0):
         self.db = db
         self.id = tx_id
+        self.log_start = log_start  # newest change-log seq before this unit of work
         self.tables: set[str] = set()
         self.now = now_iso()
 
@@ -371,7 +371,6 @@ class Tx:
 
     def execute(self, sql: str, params: Iterable[Any] | dict = ()) -> sqlite3.Cursor:
         m = re.match(r"\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", sql, re.I)
-        self.log_start = log_start  # newest change-log seq before this unit of work
         if m:
             self.tables.add(m.group(1))
         return self.db.conn.execute(sql, params)
@@ -422,13 +421,13 @@ class Tx:
         sets = ", ".join(f"{_ident(c)} = ?" for c in changes)
         self.execute(f"UPDATE {_ident(table)} SET {sets} WHERE id = ?", [*changes.values(), row_id])
 
+    def delete(self, table: str, row_id: str) -> None:
         # A reference that SQLite would clear (ON DELETE SET NULL) is cleared here first, as an
         # update that raises the referring row's revision like every other change.
         for ref_table, column in self.db.set_null_references(table):
             for (ref_id,) in self.db.conn.execute(
                     f"SELECT id FROM {_ident(ref_table)} WHERE {_ident(column)} = ?", (row_id,)).fetchall():
                 self.update(ref_table, ref_id, {column: None})
-    def delete(self, table: str, row_id: str) -> None:
         self.execute(f"DELETE FROM {_ident(table)} WHERE id = ?", (row_id,))
 
     def set_meta(self, key: str, value: str | None) -> None:
