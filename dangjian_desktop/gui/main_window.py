@@ -152,6 +152,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.action_quit)
         help_menu = self.menuBar().addMenu("帮助(&H)")
+        self.action_guide = QAction("使用说明(&U)", self, shortcut=QKeySequence("F1"), triggered=self.show_guide)
+        help_menu.addAction(self.action_guide)
+        help_menu.addSeparator()
         help_menu.addAction(QAction("关于党建台账(&A)", self, triggered=self._about))
 
     def check_data(self):
@@ -171,6 +174,12 @@ class MainWindow(QMainWindow):
         dlg = SettingsDialog(self.db, self)
         self.current_dialog = dlg
         dlg.open()
+
+    def show_guide(self) -> None:
+        """帮助 → 使用说明 (F1): the user guide, at the section about the tab that is showing."""
+        from .guide_window import open_guide
+
+        open_guide(self)
 
     def _about(self) -> None:
         QMessageBox.about(self, "关于党建台账",
