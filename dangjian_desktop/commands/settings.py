@@ -24,6 +24,8 @@ def register(sub, group) -> None:
     p = g.add_parser("set", help="修改一项设置（值为空字符串表示清除）")
     p.add_argument("key", help="设置项：" + "、".join(KNOWN))
     p.add_argument("value", help="新的值")
+    p.add_argument("--confirm-member-phone", action="store_true",
+                   help="确认异议受理电话确是本单位公开的电话（它与某位党员登记的电话相同时需要确认一次）")
     p.set_defaults(func=cmd_set)
 
 
@@ -41,7 +43,10 @@ def cmd_list(ctx) -> int:
 
 
 def cmd_set(ctx) -> int:
+    """Printed values (落款, objection contact, operator) are refused when they hold an ID number
+    or a private phone; see reports.print_settings."""
     from ..registry import set_setting
+    from ..reports.print_settings import check_printed_settings
 
     key, value = ctx.args.key, ctx.args.value.strip()
     if key not in KNOWN:
@@ -52,9 +57,10 @@ def cmd_set(ctx) -> int:
 
             validate_font_file(value)
         if key == "operator":
+            check_printed_settings(db, {key: value})
             with db.transaction("修改操作人") as tx:
                 tx.set_meta("operator", value or None)
         else:
-            set_setting(db, key, value or None)
+            set_setting(db, key, value or None, confirm_member_phone=ctx.args.confirm_member_phone)
     print(f"已保存：{KNOWN[key]} = {value or '（已清除）'}")
     return 0

@@ -1,4 +1,8 @@
-"""设置: the publicity issuer and objection contact printed on publicity sheets, and the PDF font."""
+"""设置: the publicity issuer and objection contact printed on publicity sheets, and the PDF font.
+
+Printed values holding an ID number or a private phone are refused (reports.print_settings);
+an objection phone that is also a member's phone is saved after a yes/no question, and the
+answer is recorded with it."""
 
 from __future__ import annotations
 
@@ -8,15 +12,17 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFileDialog, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFileDialog, QMessageBox, QWidget
 
 from ..db import Database
 from ..errors import UserError
 from ..registry import get_setting
 from ..reports import fonts as pdf_fonts
 from ..reports.pdf import SETTING_CONTACT_ADDRESS, SETTING_CONTACT_OFFICE, SETTING_CONTACT_PHONE
+from ..reports.print_settings import PhoneConfirmationNeeded, save_settings
 from ..reports.round_publicity import SETTING_ISSUER
 from .assessment_common import error_text
+from .common import question_box
 from .forms import load_form
 
 # Fonts Chinese offices print notices in (installed with Chinese Windows), then free fonts of Linux desktops.
@@ -63,6 +69,7 @@ class SettingsDialog(QObject):
         self.dialog.setParent(parent, self.dialog.windowFlags())
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.current_dialog = None
+        self.question: QMessageBox | None = None
         f = self.dialog
         bb: QDialogButtonBox = f.buttonBox
         bb.button(QDialogButtonBox.StandardButton.Ok).setText("保存")
@@ -184,21 +191,47 @@ class SettingsDialog(QObject):
         return out
 
     def _accept(self) -> None:
+        self.save()
+
+    def save(self, confirm_member_phone: bool = False) -> bool:
+        """Save every value in one unit of work; False (reason shown, or a question asked) if not."""
         self.set_error("")
         values = self.values()
         try:
             if values[pdf_fonts.SETTING_PDF_FONT]:
                 pdf_fonts.validate_font_file(values[pdf_fonts.SETTING_PDF_FONT])
-            with self.db.transaction("修改设置（公示与字体）") as tx:
-                for key, value in values.items():
-                    if (get_setting(self.db, key) or "") == value:
-                        continue
-                    if self.db.get("setting", key) is None:
-                        tx.insert("setting", {"id": key, "value": value})
-                    else:
-                        tx.update("setting", key, {"value": value})
+            # Every printed value is checked, changed or not (re-saving asks about an old phone too);
+            # only changed ones are written.
+            save_settings(self.db, values, confirm_member_phone=confirm_member_phone, reason="修改设置（公示与字体）")
+        except PhoneConfirmationNeeded as e:
+            self.ask_phone(e.masked)
+            return False
         except Exception as e:  # noqa: BLE001 - the dialog stays open with the reason
             self.set_error(error_text(e))
-            return
+            return False
         self.dialog.accept()
         self.saved.emit(values)
+        return True
+
+    def ask_phone(self, masked: str) -> None:
+        """The objection phone is a member's phone too: ask once whether it is the office's."""
+        box = question_box(
+            "确认异议受理电话",
+            f"异议受理电话（{masked}）与一名党员登记的个人电话相同，它将印在每一张公示表上。\n\n"
+            "这确是本单位对外公开的受理电话吗？选择“是本单位电话”后保存，并记录这次确认；"
+            "否则请取消，改填办公电话。",
+            self.dialog, yes_text="是本单位电话")
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.question = box
+
+        def done(result: int) -> None:
+            if self.question is box:
+                self.question = None
+            if result == QMessageBox.StandardButton.Yes:
+                self.save(confirm_member_phone=True)
+            else:
+                self.set_error("未保存：异议受理电话与党员的个人电话相同，请确认或改填办公电话。")
+
+        box.finished.connect(done)
+        box.open()
