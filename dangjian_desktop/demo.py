@@ -259,20 +259,46 @@ EXTENSIONS = ("dangjian_desktop.assessment.demo", "dangjian_desktop.points.demo"
 EXTENSION_LABELS = {"dangjian_desktop.assessment.demo": "年度考核", "dangjian_desktop.points.demo": "党员积分与会议"}
 
 
+def office_is_empty(db: Database) -> bool:
+    """No organisation below the root and no member: what a new database holds (demo data go only there)."""
+    return not (db.scalar("SELECT count(*) FROM member")
+                or db.scalar("SELECT count(*) FROM org WHERE parent_id IS NOT NULL"))
+
+
 def generate(db: Database, *, towns: int | None = None, seed: int = 1,
              progress: Callable[[str], None] | None = None, today: dt.date | None = None) -> dict:
-    """Fill an initialised, empty office database. Returns counts."""
+    """Fill an initialised, empty office database. Returns counts.
+
+    All of it is one unit of work: a run cut short (killed, power lost, disk full) leaves the
+    database as empty as it was, so that the demo can simply be run again.
+    """
     office = local_office(db)
-    if db.scalar("SELECT count(*) FROM member") or db.scalar("SELECT count(*) FROM org WHERE parent_id IS NOT NULL"):
+    if not office_is_empty(db):
         raise UserError("数据库中已有组织或党员，演示数据只能生成到新建的空数据库中")
-    today = today or dates.today()
-    rng = random.Random(seed)
-    gen = _Gen(db, rng, today)
-    say = progress or (lambda _m: None)
     if office["level"] == "county":
         n = towns or 3
         if not 1 <= n <= 200:
             raise UserError("乡镇数量应在1到200之间")
+        reason = f"生成演示数据（{n}个乡镇）"
+    else:
+        if towns not in (None, 1):
+            raise UserError("乡镇数据库只包含本镇，只有县级数据库才能指定乡镇数量")
+        n, reason = 1, "生成演示数据"
+    today = today or dates.today()
+    say = progress or (lambda _m: None)
+    with db.transaction(reason):  # the units of work below join this one
+        _fill(db, office, n, seed, today, say)
+    return {
+        "offices": db.scalar("SELECT count(*) FROM office"),
+        "branches": db.scalar("SELECT count(*) FROM org WHERE org_type = '党支部'"),
+        "members": db.scalar("SELECT count(*) FROM member"),
+    }
+
+
+def _fill(db: Database, office, n: int, seed: int, today: dt.date, say: Callable[[str], None]) -> None:
+    rng = random.Random(seed)
+    gen = _Gen(db, rng, today)
+    if office["level"] == "county":
         with db.transaction(f"生成演示数据（{n}个乡镇）") as tx:
             for name in _town_names(rng, n):
                 tid = _uuid(rng)
@@ -284,8 +310,6 @@ def generate(db: Database, *, towns: int | None = None, seed: int = 1,
                 say(f"生成{name}的组织和党员")
                 gen.town(tx, tid, name, root, tid)
     else:
-        if towns not in (None, 1):
-            raise UserError("乡镇数据库只包含本镇，只有县级数据库才能指定乡镇数量")
         root = db.scalar("SELECT id FROM org WHERE office_id = ? AND parent_id IS NULL", (office["id"],))
         with db.transaction("生成演示数据") as tx:
             say(f"生成{office['name']}的组织和党员")
@@ -295,8 +319,26 @@ def generate(db: Database, *, towns: int | None = None, seed: int = 1,
         if _module_exists(module):
             say(f"生成{EXTENSION_LABELS.get(module, '其他')}演示数据")
             importlib.import_module(module).populate(db, random.Random(f"{seed}-{module}"), today)
-    return {
-        "offices": db.scalar("SELECT count(*) FROM office"),
-        "branches": db.scalar("SELECT count(*) FROM org WHERE org_type = '党支部'"),
-        "members": db.scalar("SELECT count(*) FROM member"),
-    }
+
+
+def ensure_demo_database(path, *, name: str = "演示镇", seed: int = 1) -> bool:
+    """Make the demo town database at `path`, or finish one whose making was cut short (the
+    office not yet set up, or no demo data yet). Returns True when it generated the data.
+    A demo database that another program has open is left as it is."""
+    from pathlib import Path
+
+    from .registry import init_office
+
+    path = Path(path)
+    db = Database.open(path, mode="auto") if path.exists() else Database.create(path)
+    try:
+        if db.readonly:
+            return False
+        if not db.local_office_id:
+            init_office(db, name=name, level="town")
+        if not office_is_empty(db):
+            return False
+        generate(db, seed=seed)
+        return True
+    finally:
+        db.close()

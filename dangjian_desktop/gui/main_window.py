@@ -211,30 +211,22 @@ class MainWindow(QMainWindow):
         self.open_database(path)
 
     def open_demo_database(self) -> None:
-        """Create (once) and open a demo town database in the user's data folder."""
+        """Create (once) and open a demo town database in the user's data folder; one whose
+        making was cut short last time (the program killed half-way) is finished first."""
         from PySide6.QtWidgets import QApplication
 
-        from ..demo import generate
+        from ..demo import ensure_demo_database
         from ..paths import user_data_dir
-        from ..registry import init_office
 
         path = user_data_dir() / "演示数据.sqlite"
-        if not path.exists():
-            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            try:
-                db = Database.create(path)
-                try:
-                    init_office(db, name="演示镇", level="town")
-                    generate(db, seed=1)
-                finally:
-                    db.close()
-            except Exception as e:  # noqa: BLE001
-                for suffix in ("", "-wal", "-shm"):
-                    Path(str(path) + suffix).unlink(missing_ok=True)
-                show_error(self, e, "演示数据库")
-                return
-            finally:
-                QApplication.restoreOverrideCursor()
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            ensure_demo_database(path, name="演示镇", seed=1)
+        except Exception as e:  # noqa: BLE001
+            show_error(self, e, "演示数据库")
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
         self.open_database(path)
 
     def open_database_dialog(self) -> None:
