@@ -40,20 +40,30 @@ def row_key_column(table: str) -> str:
 
 
 # ---- canonical forms ---------------------------------------------------------------------------
-def _enc(v):
+def _blob_digest(v):
+    # json's `default`: called only for values JSON has no form for (BLOBs), so rows without
+    # BLOBs are encoded without a Python call per value.
     if isinstance(v, (bytes, bytearray, memoryview)):
         return {"sha256": hashlib.sha256(bytes(v)).hexdigest()}
-    return v
+    raise TypeError(f"cannot digest {type(v).__name__}")
+
+
+def _hex(v):
+    if isinstance(v, (bytes, bytearray, memoryview)):
+        return bytes(v).hex()
+    raise TypeError(f"cannot seal {type(v).__name__}")
+
+
+_digest_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_blob_digest).encode
+_line_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_hex).encode
 
 
 def row_digest(values: Iterable) -> bytes:
-    text = json.dumps([_enc(v) for v in values], ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).digest()[:_DIGEST_LEN]
+    return hashlib.sha256(_digest_json(list(values)).encode("utf-8")).digest()[:_DIGEST_LEN]
 
 
 def _line(values: list) -> bytes:
-    return json.dumps([v.hex() if isinstance(v, (bytes, bytearray)) else v for v in values],
-                      ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+    return _line_json(list(values)).encode("utf-8") + b"\n"
 
 
 # ---- schema --------------------------------------------------------------------------------------
@@ -326,7 +336,7 @@ def verify_schema(conn: sqlite3.Connection) -> list[str]:
 def verify_rows(conn: sqlite3.Connection, tables: list[str]) -> list[str]:
     """Every row against the digest of its newest change-log entry."""
     problems: list[str] = []
-    tx_info = {r["id"]: r for r in conn.execute(f"SELECT {_HEADER}, schema_version FROM tx_log")}
+    tx_info = {r[0]: r for r in conn.execute(f"SELECT {_HEADER}, schema_version FROM tx_log")}
     for tbl in tables:
         keycol = row_key_column(tbl)
         last = {row_id: (seq, op, digest, tx_id) for row_id, seq, op, digest, tx_id in conn.execute(
@@ -336,24 +346,26 @@ def verify_rows(conn: sqlite3.Connection, tables: list[str]) -> list[str]:
         at = {n: i for i, n in enumerate(names)}
         unlogged, altered = [], []
         seen = set()
+        key_at = at[keycol]
+        getters: dict[int | None, Callable | None] = {}  # schema version -> picks its columns
+
+        def getter(version):
+            if version not in getters:
+                cols = reference(version).columns.get(tbl) if version else None
+                getters[version] = (None if cols is None or any(c not in at for c in cols)
+                                    else (lambda r, idx=[at[c] for c in cols]: [r[i] for i in idx]))
+            return getters[version]
+
         for row in cur:
-            rid = row[at[keycol]]
+            rid = row[key_at]
             seen.add(rid)
             entry = last.get(rid)
             if entry is None or entry[1] == "delete":
                 unlogged.append(rid)
                 continue
             tx = tx_info.get(entry[3])
-            version = tx["schema_version"] if tx is not None and tx["schema_version"] else None
-            cols = reference(version).columns.get(tbl) if version else None
-            if entry[2] is None or cols is None:
-                altered.append((rid, entry))
-                continue
-            try:
-                digest = row_digest(row[at[c]] for c in cols)
-            except KeyError:
-                digest = b""
-            if digest != bytes(entry[2]):
+            pick = getter(tx[6] if tx is not None else None)
+            if entry[2] is None or pick is None or row_digest(pick(row)) != entry[2]:
                 altered.append((rid, entry))
         vanished = [rid for rid, e in last.items() if e[1] != "delete" and rid not in seen]
         label = TABLE_LABELS.get(tbl, tbl)
