@@ -4,10 +4,13 @@ hold the writer lock at the same time, and the lock file stays in place between 
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 import textwrap
 import time
+
+import pytest
 
 from dangjian_desktop.db import Database
 from dangjian_desktop.db.lock import WriterLock
@@ -118,3 +121,18 @@ def test_a_lock_holder_is_named_while_the_file_is_being_filled(db, db_path, monk
     monkeypatch.setattr(lock_mod, "_read_holder", first_read_finds_the_file_empty)
     holder = WriterLock(db_path).acquire()
     assert holder is not None and holder.pid == os.getpid() and len(reads) == 2
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits")
+def test_the_lock_file_takes_the_database_files_permission_bits(db, db_path):
+    """The lock file stays, so whoever may write the database (a shared group) may take it too."""
+    lock_file = db_path.with_name(db_path.name + ".lock")
+    db.close()
+    lock_file.unlink()
+    db_path.chmod(0o660)
+    old = os.umask(0o002)
+    try:
+        Database.open(db_path).close()
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(lock_file.stat().st_mode) == 0o660

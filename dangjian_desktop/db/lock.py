@@ -142,9 +142,9 @@ class WriterLock:
 
     def _file_mode(self) -> int:
         """Whoever may write the database may take its lock: the lock file, which stays, gets the
-        database file's read/write bits (the umask still applies)."""
+        database file's read/write bits, always writable by its owner (the umask still applies)."""
         try:
-            return (os.stat(self.db_path).st_mode & 0o666) or 0o644
+            return (os.stat(self.db_path).st_mode & 0o666) | 0o600
         except OSError:
             return 0o644
 
