@@ -140,7 +140,7 @@ def test_not_a_workbook(tmp_path):
     bad.write_text("not excel", encoding="utf-8")
     with pytest.raises(UserError) as e:
         import_xlsx(bad)
-    assert "不是有效的 Excel 工作簿" in e.value.message
+    assert "文本文件，不是Excel工作簿" in e.value.message and e.value.exit_code == 2
 
 
 def test_numbers_typed_as_text_are_accepted(tmp_path):

@@ -23,6 +23,7 @@ from ..errors import UserError
 from ..filesave import save_file
 from ..roster.report import Problem, shown
 from ..schemes.model import SCORING_LABELS, fmt_num
+from ..xlsx_guard import SMALL, check_workbook
 from ..xlsx_safe import append, put
 
 FORM_VERSION = "dangjian-self-assessment-1"
@@ -263,6 +264,10 @@ def import_form(db: Database, path: str | Path, *, round_id: str | None = None, 
         raise UserError(f"找不到文件：{path}")
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return whole("自评表应为本程序导出的 .xlsx 文件。", "请用“导出自评表”生成的文件填写后导入。")
+    try:
+        check_workbook(path, "自评表", SMALL)  # a hostile or broken file is refused before openpyxl reads it
+    except UserError as e:
+        return whole(e.message, "请用“导出自评表”生成的文件填写后导入。")
     try:
         wb = load_workbook(path, data_only=True)
     except Exception as e:  # noqa: BLE001 - any unreadable workbook is the user's file problem

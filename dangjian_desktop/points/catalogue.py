@@ -13,6 +13,7 @@ from ..db import Database, Tx
 from ..errors import UserError, ValidationError
 from ..meetings import MEETING_TYPES, STATUSES
 from ..paths import resource
+from ..xlsx_guard import SMALL
 from ..xlsx_safe import append
 from .common import (MEMBER_CLASSES, check_unlocked, fmt_points, owner_of_office, read_workbook, save_workbook,
                      year_row)
@@ -511,7 +512,7 @@ def _cell(v: Any) -> Any:
 def read_xlsx(path: str | Path) -> dict[str, Any]:
     """Read a catalogue workbook: {'year', 'base_score', 'items': [dict]}; errors name the row."""
     path = Path(path)
-    wb = read_workbook(path)
+    wb = read_workbook(path, what="积分细则", limits=SMALL)
     if CATALOGUE_SHEET not in wb.sheet_names:
         raise UserError(f"“{path.name}”中没有名为“{CATALOGUE_SHEET}”的工作表（可先导出一份细则作为模板）。")
     rows = wb.get_sheet_by_name(CATALOGUE_SHEET).to_python(skip_empty_area=False)

@@ -10,6 +10,7 @@ from .. import dates
 from ..db import Database
 from ..errors import LockedError, UserError
 from ..filesave import save_file
+from ..xlsx_guard import LARGE, Limits, check_workbook, is_reader_failure, unreadable_message
 
 #: Members whose status counts them in yearly totals and meeting lists.
 ACTIVE_STATUSES = ("正常", "失联")
@@ -132,17 +133,38 @@ def scope_filter(db: Database, where: list[str], params: list, *, org_id: str | 
         params.append(office_id)
 
 
-def read_workbook(path: str | Path):
-    """A workbook opened with calamine; a missing or unreadable file is a UserError."""
-    from python_calamine import CalamineError, CalamineWorkbook
+def read_workbook(path: str | Path, *, what: str = "积分表", limits: Limits = LARGE) -> "_Book":
+    """A workbook opened with calamine (sheet_names, get_sheet_by_name); a missing, hostile or
+    unreadable file is a UserError, checked before calamine reads it."""
+    from python_calamine import CalamineWorkbook
 
     path = Path(path)
-    if not path.is_file():
-        raise UserError(f"找不到文件：{path}")
+    check_workbook(path, what, limits)
     try:
-        return CalamineWorkbook.from_path(str(path))
-    except (CalamineError, OSError, ValueError) as e:
-        raise UserError(f"无法读取 Excel 文件“{path.name}”：{e}") from None
+        return _Book(CalamineWorkbook.from_path(str(path)), path.name)
+    except BaseException as e:
+        if not is_reader_failure(e):
+            raise
+        raise UserError(unreadable_message(path.name, e)) from None
+
+
+class _Book:
+    """A calamine workbook whose sheets that cannot be read raise UserError."""
+
+    def __init__(self, wb, name: str):
+        self._wb, self._name = wb, name
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return self._wb.sheet_names
+
+    def get_sheet_by_name(self, sheet: str):
+        try:
+            return self._wb.get_sheet_by_name(sheet)
+        except BaseException as e:
+            if not is_reader_failure(e):
+                raise
+            raise UserError(unreadable_message(self._name, e)) from None
 
 
 def save_workbook(wb, path: str | Path) -> Path:

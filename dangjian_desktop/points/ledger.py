@@ -196,7 +196,7 @@ def read_ledger_xlsx(db: Database, path: str | Path, office_id: str, *,
     not unique in the town). Items are matched by code within the year of the entry's date.
     """
     path = Path(path)
-    wb = read_workbook(path)
+    wb = read_workbook(path, what="积分台账")
     sheet = LEDGER_SHEET if LEDGER_SHEET in wb.sheet_names else wb.sheet_names[0]
     data = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     if not data:

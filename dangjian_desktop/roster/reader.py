@@ -17,6 +17,7 @@ from typing import Callable, Iterator
 from xml.etree import ElementTree as ET
 
 from ..errors import UserError
+from ..xlsx_guard import check_workbook, is_reader_failure, unreadable_message
 
 READERS = ("calamine", "openpyxl")
 SUPPORTED = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -50,7 +51,7 @@ class Sheet:
 class Workbook:
     """An open workbook; use as a context manager."""
 
-    def __init__(self, path: str | Path, reader: str = "calamine"):
+    def __init__(self, path: str | Path, reader: str = "calamine", *, what: str = "花名册"):
         self.path = Path(path)
         if reader not in READERS:
             raise ValueError(reader)
@@ -59,6 +60,7 @@ class Workbook:
         suffix = self.path.suffix.lower()
         if suffix not in SUPPORTED:
             raise UserError(f"不支持的文件类型“{suffix or '无扩展名'}”，请选择Excel文件（.xlsx或.xls）")
+        check_workbook(self.path, what)  # a hostile or broken file is refused before a reader expands it
         if reader == "openpyxl" and suffix not in (".xlsx", ".xlsm"):
             reader = "calamine"
         self.reader = reader
@@ -68,10 +70,11 @@ class Workbook:
             self.sheets = self._open_calamine() if reader == "calamine" else self._open_openpyxl()
         except UserError:
             raise
-        except Exception as e:  # a damaged or non-Excel file: say so, never a traceback
+        except BaseException as e:  # a damaged or non-Excel file: say so, never a traceback
+            if not is_reader_failure(e):
+                raise
             self.close()
-            raise UserError(f"无法读取Excel文件“{self.path.name}”：文件已损坏或不是Excel格式（{type(e).__name__}）。"
-                            f"请用Excel打开后另存为.xlsx再试。") from None
+            raise UserError(unreadable_message(self.path.name, e)) from None
 
     # ---- calamine -----------------------------------------------------------------
     def _open_calamine(self) -> list[Sheet]:

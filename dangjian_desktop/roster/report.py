@@ -10,6 +10,7 @@ from pathlib import Path
 from .. import dates
 from ..errors import UserError
 from ..filesave import save_file
+from ..xlsx_guard import REPORT_COPY, check_workbook
 from ..xlsx_safe import append, put
 from .reader import column_index
 
@@ -186,13 +187,20 @@ def save_error_report(report: ImportReport, target: str | Path) -> Path:
     target = Path(target)
     source = Path(report.path)
     wb = None
-    if source.suffix.lower() in (".xlsx", ".xlsm") and source.is_file():
+    try:
+        check_workbook(source, "花名册", REPORT_COPY)  # a hostile, broken or huge file is not copied
+        copy = True
+    except UserError:
+        copy = False
+    if copy and source.suffix.lower() in (".xlsx", ".xlsm"):
         try:
             wb = load_workbook(source)
         except Exception:
             wb = None
     if wb is None:
-        wb = _values_copy(source)
+        wb = _values_copy(source) if copy else Workbook()
+        if not copy:
+            wb.remove(wb.active)
     fill = PatternFill("solid", fgColor=ERROR_FILL)
     font = Font(color=ERROR_FONT, bold=True)
     errors = report.sorted_errors()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree as ET
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -18,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..errors import UserError
 from ..filesave import save_file
+from ..xlsx_guard import SMALL, check_workbook
 from ..xlsx_safe import append
 from . import model as m
 from .model import Scheme
@@ -355,6 +357,10 @@ def import_xlsx(path: str | Path, *, strict: bool = True) -> Scheme:
     """
     path = Path(path)
     try:
+        check_workbook(path, "评分方案", SMALL)  # a hostile or broken file is refused before openpyxl reads it
+    except UserError as e:
+        raise UserError(e.message, exit_code=2) from None
+    try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
         raise UserError(f"找不到文件：{path}", exit_code=2) from None
@@ -363,6 +369,9 @@ def import_xlsx(path: str | Path, *, strict: bool = True) -> Scheme:
                         exit_code=2) from None
     try:
         return _import(wb, strict)
+    except ET.ParseError:  # a sheet's XML is damaged (read-only sheets are parsed row by row)
+        raise UserError(f"无法读取 {path.name}：文件已损坏（工作表内容无法解析）。请用Excel打开修复后另存。",
+                        exit_code=2) from None
     finally:
         wb.close()
 
