@@ -147,7 +147,8 @@ def test_star_thresholds_come_from_the_member_stars_scheme():
     levels, source = star_levels()
     assert "评分方案" in source
     assert [(lv.min, lv.stars) for lv in levels] == [(90, 3), (80, 2), (60, 1), (0, 0)]
-    assert rate(89.995).name == "三星"  # rounded to two decimals first
+    # The scheme's rounding rule (去尾), as the scheme's evaluation reads it: not rounded up to 90.
+    assert rate(89.995).name == "二星"
 
 
 def test_members_who_left_or_joined_later_are_not_rated(setup):

@@ -3,7 +3,9 @@ each item capped at its yearly limit per member, items a member's class is exemp
 out; members exempted on request are not rated; the year is frozen when it is locked.
 
 Star thresholds come from the built-in scheme `xingji-dangyuan` (seed 001: ≥ 90 三星,
-80–89 二星, 60–79 一星, < 60 无星 = 不合格党员), so they are written down once.
+80–89 二星, 60–79 一星, < 60 无星 = 不合格党员), so they are written down once; so does the
+scheme's rounding rule (分数取整), applied through schemes.rounding.band_value exactly as the
+scheme's evaluation applies it (a member at 59.995 gets the same stars in both).
 """
 
 from __future__ import annotations
@@ -39,17 +41,19 @@ class StarLevel:
 _FALLBACK = (StarLevel("三星", 90, 3, "三星党员"), StarLevel("二星", 80, 2, "二星党员"),
              StarLevel("一星", 60, 1, "一星党员"), StarLevel("无星", 0, 0, "不合格党员"))
 _levels_cache: tuple[tuple[StarLevel, ...], str] | None = None
+_rounding_cache: str | None = None
 
 
 def star_levels() -> tuple[tuple[StarLevel, ...], str]:
     """The member star levels (highest first) and where they come from."""
-    global _levels_cache
+    global _levels_cache, _rounding_cache
     if _levels_cache is not None:
         return _levels_cache
     try:
         from ..schemes import load_scheme
 
         scheme = load_scheme(STARS_SCHEME)
+        _rounding_cache = scheme.rating.rounding
         failing = set()
         for c in scheme.consequences:
             if getattr(c, "kind", None) == "rating_in":
@@ -65,10 +69,21 @@ def star_levels() -> tuple[tuple[StarLevel, ...], str]:
     return _levels_cache
 
 
+def star_rounding() -> str:
+    """The rounding rule (分数取整) of the member-stars scheme: how 89.5 or 59.995 meets a band."""
+    star_levels()
+    from ..schemes.model import DEFAULT_ROUNDING
+
+    return _rounding_cache or DEFAULT_ROUNDING
+
+
 def rate(total: float, levels: tuple[StarLevel, ...] | None = None) -> StarLevel:
-    """The star level of a total; thresholds are inclusive lower bounds (90 is 三星, 89.5 二星)."""
+    """The star level of a total: the total read in whole points under the scheme's rounding rule
+    (去尾: 89.5 is 二星, 59.995 无星), then inclusive lower bounds (90 is 三星)."""
+    from ..schemes.rounding import band_value
+
     levels = levels or star_levels()[0]
-    t = Decimal(str(round_points(total)))
+    t = band_value(total or 0, star_rounding())
     for lv in levels:
         if t >= Decimal(str(lv.min)):
             return lv
@@ -156,10 +171,9 @@ def _live(db: Database, year: int, *, office_ids: list[str], org_ids: list[str] 
         FROM mm ORDER BY mm.sort_order, mm.org_name, mm.name_pinyin"""
     _fill_rules(db, year)
     bases = {oid: year_settings(db, oid, year).base_score for oid in office_ids}
-    # Thresholds as floats: totals are rounded to two decimals first, so comparing the floats
-    # of two-decimal numbers gives the same answer as comparing decimals.
-    levels = [(float(lv.min), lv) for lv in star_levels()[0]]
-    lowest = levels[-1][1]
+    # Totals have at most two decimals (every entry and the base score do): rounding to two
+    # decimals only removes the float sum's drift. Stars come from rate(), the scheme's rule.
+    star_of: dict[float, StarLevel] = {}
     class_of = {mask: _classes_of_mask(mask) for mask in range(sum(bits.values()) + 1)}
     out = []
     cur = db.conn.cursor()
@@ -171,7 +185,9 @@ def _live(db: Database, year: int, *, office_ids: list[str], org_ids: list[str] 
         t = MemberTotal(mid, name, py, org_id, org_name, office_id, base, items, total, None, NOT_RATED, NOT_RATED,
                         exempt, class_of[mask])
         if exempt is None:
-            lv = next((lv for m, lv in levels if total >= m), lowest)
+            lv = star_of.get(total)
+            if lv is None:
+                lv = star_of[total] = rate(total)
             t.stars, t.rating, t.label = lv.stars, lv.name, lv.label
         if detail:
             t.plus = round(rest[0] or 0.0, 2) + 0.0

@@ -1,8 +1,9 @@
 """试算 / evaluation: scores and vetoes in, total, rating, stars and the reasons out.
 
 Arithmetic is decimal (a total of 0.1 + 0.2 is exactly 0.3, so a threshold is never
-missed by binary rounding). Thresholds are inclusive lower bounds: under 六有 95 is
-优秀, 94.5 is 优良 and 69.5 is 差.
+missed by binary rounding). Thresholds are inclusive lower bounds, met by the score read in
+whole points under the scheme's declared rounding (rounding.py): under 六有 (去尾) 95 is
+优秀, 94.5 is 优良 and 69.5 is 差; a scheme that rounds half up reads 94.5 as 95.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any, Iterable, Mapping
 from ..errors import UserError
 from . import model as m
 from .model import Scheme, fmt_num
+from .rounding import band_value, rounding_label
 from .validate import errors as validation_errors
 
 _STAR_WORDS = "零一二三四五六七八九十"
@@ -234,24 +236,32 @@ def _evaluate(scheme: Scheme, scores: Mapping[str, Any], vetoes: Iterable[str],
     levels = rule.levels
     stars: int | None = None
     if rule.kind == m.THRESHOLDS:
-        idx = next(n for n, lv in enumerate(levels) if total_out >= _dec(lv.min))
+        banded = band_value(total_out, rule.rounding)
+        idx = next((n for n, lv in enumerate(levels) if banded >= _dec(lv.min)), len(levels) - 1)
         lv = levels[idx]
         t = fmt_num(_out(total_out))
+        if banded != total_out:
+            t += f" 分按{rounding_label(rule.rounding)}计为 {fmt_num(_out(banded))} 分，"
+        else:
+            t += " 分"
         if idx == 0:
             where = f"达到 {fmt_num(lv.min)} 分"
         elif lv.min <= 0:
             where = f"低于 {fmt_num(levels[idx - 1].min)} 分"
         else:
             where = f"达到 {fmt_num(lv.min)} 分、低于 {fmt_num(levels[idx - 1].min)} 分"
-        reasons.append(f"{t} 分{where}，评定为“{lv.name}”。")
+        reasons.append(f"{t}{where}，评定为“{lv.name}”。")
         stars = lv.stars
     elif rule.kind == m.SECTION_STARS:
         stars = 0
         for s, r in zip(scheme.sections, results):
             bar = s.star_bar if s.star_bar is not None else rule.bar
-            r.star = r.score is not None and _dec(r.score) >= _dec(bar)
+            banded = None if r.score is None else band_value(r.score, rule.rounding)
+            r.star = banded is not None and banded >= _dec(bar)
             stars += bool(r.star)
-            reasons.append(f"“{s.title}”{fmt_num(r.score)} 分，" + (
+            read = "" if banded is None or banded == _dec(r.score) else (
+                f"按{rounding_label(rule.rounding)}计为 {fmt_num(_out(banded))} 分，")
+            reasons.append(f"“{s.title}”{fmt_num(r.score)} 分，{read}" + (
                 f"达到 {fmt_num(bar)} 分，得一星。" if r.star else f"未达到 {fmt_num(bar)} 分，不得星。"))
         idx = next(n for n, lv in enumerate(levels) if lv.stars == stars)
         lv = levels[idx]

@@ -38,7 +38,7 @@ SHEET_RESOLUTIONS = "处理说明"
 ITEM_COLS = ["部分编号", "部分名称", "部分满分", "得星分数线", "细项编号", "考核要求", "细项内容", "分值",
              "计分方式", "考核标准", "佐证材料"]
 LEVEL_COLS = ["等次", "最低分（含）", "星数", "全称"]
-VETO_COLS = ["编号", "内容", "说明"]
+VETO_COLS = ["编号", "内容", "说明", "数据核对"]
 QUOTA_COLS = ["编号", "适用等次", "上限或下限", "个数", "比例（%）", "范围", "例外乡镇", "强制", "说明"]
 BONUS_COLS = ["等次", "加分"]
 CONSEQ_COLS = ["编号", "条件", "等次", "最少连续年数", "最多连续年数", "星数", "内容"]
@@ -63,6 +63,7 @@ INFO_ROWS = [  # label, hint
     ("表彰适用等次", "用“、”分隔"),
     ("否决取消表彰", "是 / 否"),
     ("评定规则说明", "文件中关于评定的原文"),
+    ("分数取整", "带小数的分数如何对照整数分数线：去尾（不足1分的部分不计） / 四舍五入到整数分"),
     ("否决项可补充", "是 / 否（文件列举后写“等等”的为是）"),
     ("备注", "每条备注占一行，可以有多行“备注”"),
 ]
@@ -76,7 +77,8 @@ HELP_TEXT = [
     "　计分方式：得分（填得到的分数）、扣分（填扣除的分数，得分 = 分值 − 扣分）、是否（满分或 0 分）。",
     "【评定规则】等次从高到低排列；“最低分（含）”写分数线，如 95 表示 95 分及以上。"
     "最低一档写 0。星级方案写星数。按部分计星时不写最低分，只写星数。",
-    "【否决项】一票否决情形，编号不能重复。",
+    "【否决项】一票否决情形，编号不能重复。“数据核对”（可空）：程序据台账提出该否决项供审核人确认，"
+    "可填 书记空缺（核对组织台账）、书记空缺满一年（核对组织台账）、任期届满未按期换届（核对组织台账）、某细项得0分:细项编号。",
     "【名额】上限如“五星不超过15%”，下限（目标）如“每镇至少1个”；个数和比例只写一个；"
     "例外乡镇写成“文城镇:5”，多个用“；”分隔；强制填 是 / 否。",
     "【加分】各等次的年度党建考核加分。",
@@ -147,6 +149,7 @@ def export_xlsx(scheme: Scheme, path: str | Path) -> Path:
         "表彰适用等次": _join(rule.award.levels) if rule.award else None,
         "否决取消表彰": _yn(rule.award.revoked_by_veto) if rule.award else None,
         "评定规则说明": rule.note, "否决项可补充": _yn(scheme.vetoes_open),
+        "分数取整": m.ROUNDING_LABELS.get(rule.rounding, rule.rounding),
     }
     ws = wb.create_sheet(SHEET_INFO)
     rows = [[label, values[label], hint] for label, hint in INFO_ROWS if label != "备注"]
@@ -172,7 +175,8 @@ def export_xlsx(scheme: Scheme, path: str | Path) -> Path:
     _table(ws, LEVEL_COLS, [[lv.name, lv.min, lv.stars, lv.label] for lv in rule.levels], [14, 14, 8, 30])
 
     ws = wb.create_sheet(SHEET_VETOES)
-    _table(ws, VETO_COLS, [[v.code, v.title, v.note] for v in scheme.vetoes], [8, 70, 30], wrap={1, 2})
+    _table(ws, VETO_COLS, [[v.code, v.title, v.note, m.check_label(v.check)] for v in scheme.vetoes],
+           [8, 70, 30, 30], wrap={1, 2})
 
     ws = wb.create_sheet(SHEET_QUOTAS)
     _table(ws, QUOTA_COLS, [[q.code, _join(q.ratings), m.BOUND_LABELS.get(q.bound, q.bound), q.count, q.percent,
@@ -457,7 +461,7 @@ def _import(wb, strict: bool) -> Scheme:
                       stars=sh.number(rn, r, "星数", integer=True), label=sh.text(rn, r, "全称"))
               for rn, r in sh.rows]
 
-    sh = _Sheet(wb, SHEET_VETOES, VETO_COLS, problems, required=False)
+    sh = _Sheet(wb, SHEET_VETOES, VETO_COLS, problems, required=False, optional_headers=("数据核对",))
     vetoes = []
     veto_rows: dict[str, int] = {}
     for rn, r in sh.rows:
@@ -466,7 +470,8 @@ def _import(wb, strict: bool) -> Scheme:
             sh.bad(rn, "编号", f"否决项编号“{code}”与第 {veto_rows[code]} 行重复。")
         elif code:
             veto_rows[code] = rn
-        vetoes.append(m.Veto(code=code or "", title=sh.text(rn, r, "内容", True) or "", note=sh.text(rn, r, "说明")))
+        vetoes.append(m.Veto(code=code or "", title=sh.text(rn, r, "内容", True) or "", note=sh.text(rn, r, "说明"),
+                             check=m.check_from_label(sh.text(rn, r, "数据核对"))))
 
     sh = _Sheet(wb, SHEET_QUOTAS, QUOTA_COLS, problems, required=False)
     quotas = []
@@ -516,7 +521,8 @@ def _import(wb, strict: bool) -> Scheme:
         unit=iv("评定对象", "text"), total_max=total_max, sections=sections,
         rating=m.RatingRule(kind=kind, levels=levels, bar=bar, veto_rating=iv("否决后评定", "text"),
                             award=m.Award(award_name, award_levels, revoked) if award_name else None,
-                            note=iv("评定规则说明", "text")),
+                            note=iv("评定规则说明", "text"),
+                            rounding=iv("分数取整", "label", m.ROUNDING_LABELS, m.DEFAULT_ROUNDING)),
         vetoes=vetoes, vetoes_open=vetoes_open, quotas=quotas, bonuses=bonuses, consequences=consequences,
         notes=notes, resolutions=resolutions)
     if strict:
@@ -533,5 +539,6 @@ def _sheet_of(key: str) -> str:
         "award_level": SHEET_INFO, "no_sections": SHEET_ITEMS, "dup_code": SHEET_ITEMS, "kind": SHEET_ITEMS,
         "max": SHEET_ITEMS, "dup_veto": SHEET_VETOES, "dup_quota": SHEET_QUOTAS, "quota": SHEET_QUOTAS,
         "dup_consequence": SHEET_CONSEQ, "consequence": SHEET_CONSEQ, "bonus": SHEET_BONUSES,
+        "rounding": SHEET_INFO, "veto_check": SHEET_VETOES,
     }.get(prefix, SHEET_LEVELS if prefix.startswith(("level", "dup_level", "bar")) else None)
     return f"工作表“{sheet}”：" if sheet else ""

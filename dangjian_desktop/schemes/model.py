@@ -28,6 +28,44 @@ THRESHOLDS, SECTION_STARS, CLASSIFICATION = "thresholds", "section_stars", "clas
 RULE_KINDS = (THRESHOLDS, SECTION_STARS, CLASSIFICATION)
 RULE_LABELS = {THRESHOLDS: "分数线", SECTION_STARS: "按部分计星", CLASSIFICATION: "分类评定"}
 
+# How a score with a fraction is read against bands written in whole points ("85-94分").
+ROUND_TRUNCATE, ROUND_HALF_UP = "truncate", "half_up"
+ROUNDING_KINDS = (ROUND_TRUNCATE, ROUND_HALF_UP)
+ROUNDING_LABELS = {ROUND_TRUNCATE: "去尾（不足1分的部分不计）", ROUND_HALF_UP: "四舍五入到整数分"}
+DEFAULT_ROUNDING = ROUND_TRUNCATE  # "95分以上": 94.5 has not reached 95
+
+# Checks the program can make from its own data for a veto (proposed to the reviewer, never applied).
+CHECK_SECRETARY_VACANT = "secretary_vacant"  # no secretary in post now
+CHECK_SECRETARY_YEAR = "secretary_vacant_year"  # no secretary for a whole year
+CHECK_TERM_OVERDUE = "term_overdue"  # term ran out without an approved extension
+CHECK_ITEM_ZERO = "item_zero"  # written item_zero:CODE, an item scored 0
+CHECK_LABELS = {
+    CHECK_SECRETARY_VACANT: "书记空缺（核对组织台账）",
+    CHECK_SECRETARY_YEAR: "书记空缺满一年（核对组织台账）",
+    CHECK_TERM_OVERDUE: "任期届满未按期换届（核对组织台账）",
+    CHECK_ITEM_ZERO: "某细项得0分",
+}
+
+
+
+def check_label(check: str | None) -> str | None:
+    """A veto's data check in words: 书记空缺（核对组织台账）; 某细项得0分:D3."""
+    if not check:
+        return None
+    kind, _, item = check.partition(":")
+    return CHECK_LABELS.get(kind, kind) + (f":{item}" if item else "")
+
+
+def check_from_label(text: str | None) -> str | None:
+    """The reverse of check_label (the English key is accepted too); unknown words are kept as typed."""
+    text = (text or "").strip().replace("：", ":")
+    if not text:
+        return None
+    words, _, item = text.partition(":")
+    kind = label_to_kind(CHECK_LABELS, words) or words.strip()
+    return kind + (f":{item.strip()}" if item.strip() else "")
+
+
 # Quotas.
 BOUND_MAX, BOUND_MIN = "max", "min"
 BOUND_LABELS = {BOUND_MAX: "上限", BOUND_MIN: "下限"}
@@ -153,6 +191,7 @@ class RatingRule:
     veto_rating: str | None = None  # the rating of a vetoed result (None: vetoes only revoke the award)
     award: Award | None = None
     note: str | None = None
+    rounding: str = DEFAULT_ROUNDING  # how a fractional score meets whole-point bands (ROUNDING_KINDS)
 
     def level(self, name: str) -> Level | None:
         return next((lv for lv in self.levels if lv.name == name), None)
@@ -176,6 +215,15 @@ class Veto:
     code: str
     title: str
     note: str | None = None
+    check: str | None = None  # a CHECK_* the program proposes from its data ("item_zero:D3")
+
+    @property
+    def check_kind(self) -> str | None:
+        return self.check.split(":", 1)[0] if self.check else None
+
+    @property
+    def check_item(self) -> str | None:
+        return self.check.split(":", 1)[1] if self.check and ":" in self.check else None
 
 
 @dataclass
@@ -321,6 +369,7 @@ def scheme_to_dict(s: Scheme) -> dict[str, Any]:
             "name": rule.award.name, "levels": list(rule.award.levels),
             "revoked_by_veto": rule.award.revoked_by_veto},
         "note": rule.note,
+        "rounding": rule.rounding,
     })
     rule_d.setdefault("levels", [])
     return {
@@ -335,7 +384,8 @@ def scheme_to_dict(s: Scheme) -> dict[str, Any]:
         "total_max": s.total_max,
         "sections": [_section_to_dict(x) for x in s.sections],
         "rating": rule_d,
-        "vetoes": [_drop_empty({"code": v.code, "title": v.title, "note": v.note}) for v in s.vetoes],
+        "vetoes": [_drop_empty({"code": v.code, "title": v.title, "note": v.note, "check": v.check})
+                   for v in s.vetoes],
         "vetoes_open": s.vetoes_open,
         "quotas": [_drop_empty({"code": q.code, "ratings": list(q.ratings), "bound": q.bound, "count": q.count,
                                 "percent": q.percent, "scope": q.scope, "exceptions": dict(q.exceptions),
@@ -451,7 +501,8 @@ def scheme_from_dict(data: Mapping[str, Any]) -> Scheme:
         kind=rr.text("kind", True),
         levels=[Level(name=lr.text("name", True), min=lr.number("min"), stars=lr.integer("stars"),
                       label=lr.text("label")) for lr in rr.objects("levels")],
-        bar=rr.number("bar"), veto_rating=rr.text("veto_rating"), award=award, note=rr.text("note"))
+        bar=rr.number("bar"), veto_rating=rr.text("veto_rating"), award=award, note=rr.text("note"),
+        rounding=rr.text("rounding") or DEFAULT_ROUNDING)
 
     src = r.obj("source")
     source = Source() if src is None else Source(title=src.text("title"), issuer=src.text("issuer"),
@@ -467,7 +518,8 @@ def scheme_from_dict(data: Mapping[str, Any]) -> Scheme:
         total_max=r.number("total_max"),
         sections=sections,
         rating=rule,
-        vetoes=[Veto(code=v.text("code", True), title=v.text("title", True), note=v.text("note"))
+        vetoes=[Veto(code=v.text("code", True), title=v.text("title", True), note=v.text("note"),
+                     check=v.text("check"))
                 for v in r.objects("vetoes")],
         vetoes_open=r.boolean("vetoes_open", False),
         quotas=[Quota(code=q.text("code", True), ratings=q.texts("ratings"), bound=q.text("bound") or BOUND_MAX,

@@ -155,6 +155,29 @@ def check(scheme: Scheme) -> list[Finding]:
         elif any(a.stars < b.stars for a, b in zip(levels, levels[1:])):
             add("levels_order", ERROR, "等次须按星数从多到少排列。")
 
+    if rule.rounding not in m.ROUNDING_KINDS:
+        add("rounding", ERROR, f"分数取整方式“{rule.rounding}”无法识别（可选：{'、'.join(m.ROUNDING_LABELS.values())}）。")
+    else:
+        bars = [(f"等次“{lv.name}”的最低分", lv.min) for lv in levels if rule.kind == m.THRESHOLDS]
+        if rule.kind == m.SECTION_STARS:
+            bars += [("得星分数线", rule.bar)] + [(f"部分{_sec(s)}的得星分数线", s.star_bar) for s in scheme.sections]
+        for what, value in bars:
+            if value is not None and value != int(value):
+                add("rounding_bar", WARNING, f"{what} {fmt_num(value)} 分带小数，而分数按“{m.ROUNDING_LABELS[rule.rounding]}”"
+                    f"取整数分后才与分数线比较；实际须取整后达到 {fmt_num(int(value) + 1)} 分。")
+    units = {(i or s).code for s, i in scheme.scored_units()}
+    for v in scheme.vetoes:
+        if v.check is None:
+            continue
+        if v.check_kind not in m.CHECK_LABELS:
+            add(f"veto_check:{v.code}", ERROR, f"否决项 {v.code} 的数据核对方式“{v.check}”无法识别"
+                f"（可选：{'、'.join(m.CHECK_LABELS)}）。")
+        elif v.check_kind == m.CHECK_ITEM_ZERO and v.check_item not in units:
+            add(f"veto_check:{v.code}", ERROR, f"否决项 {v.code} 核对的细项“{v.check_item or ''}”不在本方案中"
+                f"（写作 item_zero:细项编号）。")
+        elif v.check_kind != m.CHECK_ITEM_ZERO and v.check_item is not None:
+            add(f"veto_check:{v.code}", ERROR, f"否决项 {v.code} 的数据核对方式“{v.check}”不带细项编号。")
+
     names = set(rule.names())
     if rule.veto_rating and not scheme.vetoes:
         add("veto_rating", INFO, f"写了否决后评定“{rule.veto_rating}”，但没有否决项。")
