@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
+import dangjian_desktop
 from dangjian_desktop.assessment import (export_form, import_form, set_reason, set_self_report, set_veto,
                                          open_sheet)
 from dangjian_desktop.assessment import save_error_report as save_form_errors
@@ -158,6 +159,25 @@ def write_all(db: Database, text: str, sid: str, out: Path) -> dict[str, Path]:
 EXACT = {"roster export": 5, "roster template": 1, "roster error report": 13, "roster error report (values copy)": 11,
          "scheme": 29, "self-assessment form": 19, "self-assessment error report": 19, "points catalogue": 2,
          "points ledger": 3}
+
+
+# The modules that save a workbook, each exercised by write_all; selftest.py writes a fixed sample.
+WRITER_MODULES = {"roster/export.py", "roster/template.py", "roster/report.py", "schemes/excel.py",
+                  "assessment/excel_forms.py", "points/catalogue.py", "points/ledger.py"}
+FIXED_CONTENT = {"selftest.py"}
+
+
+def test_every_module_that_saves_a_workbook_is_covered_here():
+    """A new writer fails this test until write_all exports with it (and it uses xlsx_safe)."""
+    root = Path(dangjian_desktop.__file__).parent
+    found = set()
+    for p in root.rglob("*.py"):
+        src = p.read_text(encoding="utf-8")
+        if "openpyxl" in src and re.search(r"\bWorkbook\(", src):
+            found.add(p.relative_to(root).as_posix())
+    assert found - FIXED_CONTENT == WRITER_MODULES, "add the new writer to write_all and WRITER_MODULES"
+    for module in WRITER_MODULES:
+        assert "xlsx_safe" in (root / module).read_text(encoding="utf-8"), module
 
 
 def test_every_writer_keeps_user_text_as_text(hostile, tmp_path):
