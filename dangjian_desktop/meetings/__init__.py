@@ -11,12 +11,8 @@ Constants live here; the work is in the submodules (import them explicitly):
 
 from __future__ import annotations
 
-#: Meeting types (会议类型) in the order the screens offer them.
-MEETING_TYPES = ("支部党员大会", "支委会", "党小组会", "党课", "组织生活会", "主题党日", "党建联席会", "其他")
+# Meeting types, the 三会一课 and attendance statuses are defined with the points rules keyed on
+# them (points.meeting_terms): meetings imports points, points never imports meetings.
+from ..points.meeting_terms import ABSENT, LEAVE, MEETING_TYPES, PRESENT, SANHUI_YIKE, STATUSES
 
-#: The 三会一课 proper (seed 002 三、(三)1).
-SANHUI_YIKE = ("支部党员大会", "支委会", "党小组会", "党课")
-
-#: Attendance statuses: present, absent with leave, absent without leave.
-STATUSES = ("出席", "请假", "缺席")
-PRESENT, LEAVE, ABSENT = STATUSES
+__all__ = ["ABSENT", "LEAVE", "MEETING_TYPES", "PRESENT", "SANHUI_YIKE", "STATUSES"]

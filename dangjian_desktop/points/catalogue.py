@@ -11,12 +11,12 @@ from typing import Any
 
 from ..db import Database, Tx
 from ..errors import UserError, ValidationError
-from ..meetings import MEETING_TYPES, STATUSES
 from ..paths import resource
 from ..xlsx_guard import SMALL
 from ..xlsx_safe import append
 from .common import (MEMBER_CLASSES, check_unlocked, fmt_points, owner_of_office, read_workbook, save_workbook,
                      year_row)
+from .meeting_terms import MEETING_TYPES, STATUSES
 
 KINDS = ("加分", "扣分")
 #: Counting units: per time, per month (at most once a month), per year (at most once a year).

@@ -20,10 +20,10 @@ import uuid
 from typing import Any
 
 from ..db import Database
-from ..meetings import PRESENT
 from ..registry.offices import local_office, towns
 from . import catalogue
 from .common import owner_of_office
+from .meeting_terms import PRESENT
 
 DETAILED_TOWNS = 2
 TOPICS = {
