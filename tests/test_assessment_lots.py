@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assessment_util import county_db, new_round
-from dangjian_desktop.assessment import current_lots, derangement, draw_lots, lots_pdf, verify_lots
+from dangjian_desktop.assessment import current_lots, derangement, draw_lots, verify_lots
+from dangjian_desktop.reports.lots import lots_pdf
 from dangjian_desktop.errors import UserError
 
 seeds = st.one_of(st.integers(min_value=0, max_value=10 ** 12).map(str),

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from assessment_util import add_branches, county_db, drive, new_round
-from dangjian_desktop.assessment import draw_lots, lots_pdf
+from dangjian_desktop.assessment import draw_lots
+from dangjian_desktop.reports.lots import lots_pdf
 from dangjian_desktop.cli import main
 from dangjian_desktop.errors import UserError
 from dangjian_desktop.registry import add_member, get_setting, set_setting, update_org

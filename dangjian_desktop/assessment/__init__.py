@@ -10,7 +10,7 @@ workflow    allowed_moves, move, move_many, start_publicity, lodge_appeal, resol
             confirm_round, appeal_window, appeals, adjust_score, adjust_veto, adjustments, history
 workdays    calendar(db) -> Calendar (is_workday, window_end, add_workdays, workdays_between),
             holidays, set_holidays, set_holiday, remove_holiday, reset_year
-lots        draw_lots, current_lots, verify_lots, derangement, lots_pdf
+lots        draw_lots, current_lots, verify_lots, derangement (printed by reports.lots.lots_pdf)
 results     rate_round -> RoundRating (branches: [BranchRating]), rate_sheet
 dashboard   dashboard -> Dashboard (rows: [DashboardRow])
 rectification  add_rectification, update_rectification, close_rectification, reopen_rectification,
@@ -25,7 +25,7 @@ The round's publicity sheet (公示) is built by dangjian_desktop.reports.round_
 
 from .dashboard import Dashboard, DashboardRow, dashboard
 from .evidence import Evidence, add_evidence, evidence_data, list_evidence, remove_evidence, save_evidence_as
-from .lots import LotDraw, current_lots, derangement, draw_lots, lots_pdf, verify_lots
+from .lots import LotDraw, current_lots, derangement, draw_lots, verify_lots
 from .rectification import (STATUSES, Rectification, add_rectification, close_rectification,
                             list_rectifications, overdue_rectifications, reopen_rectification,
                             update_rectification)

@@ -243,7 +243,7 @@ def cmd_rate(ctx) -> int:
 
 
 def _lots_out(ctx, db, rnd, draw) -> None:
-    from ..assessment import lots_pdf
+    from ..reports.lots import lots_pdf
 
     if ctx.args.pdf:
         lots_pdf(db, rnd.id, ctx.args.pdf)
