@@ -59,9 +59,7 @@ def fmt_size(n: int) -> str:
     return f"{n} 字节"
 
 
-def _disk_text(path: str | Path | None) -> str:
-    if path is None:
-        return "所在的磁盘已满"
+def _disk_text(path: str | Path) -> str:
     where, free = disk_of(path)
     text = f"所在的磁盘（{where}）" + (f"只剩 {fmt_size(free)} 可用空间" if free is not None else "已满")
     temp_where, temp_free = disk_of(tempfile.gettempdir())
@@ -75,11 +73,13 @@ _ADVICE = "请删除该磁盘上不需要的文件、清空回收站后再试。
 
 
 def disk_full_error(path: str | Path | None, *, database: bool = True) -> DiskFullError:
-    """The message for a full disk: the database (nothing saved, kept as it was) or a file being saved."""
+    """The message for a full disk: the database (nothing saved, kept as it was) or a file being saved;
+    with no path known, what was being written is not named."""
+    if path is None:
+        return DiskFullError(f"磁盘空间不足：磁盘已满，刚才的操作没有完成，已有的数据没有被改动。{_ADVICE}")
     if database:
         return DiskFullError(f"磁盘空间不足：数据库{_disk_text(path)}。本次修改没有保存，数据库保持原样。{_ADVICE}")
-    name = f"“{Path(path).name}”" if path is not None else "文件"
-    return DiskFullError(f"磁盘空间不足：无法保存{name}，{_disk_text(path)}。文件没有保存。{_ADVICE}")
+    return DiskFullError(f"磁盘空间不足：无法保存“{Path(path).name}”，{_disk_text(path)}。文件没有保存。{_ADVICE}")
 
 
 def is_disk_full(exc: BaseException) -> bool:
