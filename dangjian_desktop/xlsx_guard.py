@@ -464,41 +464,39 @@ class _XlsbExtent:
     def feed(self, chunk: bytes) -> None:
         buf = self.buf + chunk
         i, n = 0, len(buf)
-        while i < n:
-            head = _record_header(buf, i)
-            if head is None:
-                break  # the rest of the record comes with the next chunk
-            rtype, size, data = head
-            if data + size > n:
+        unpack = struct.unpack_from
+        while i < n:  # one record: type (1-2 bytes) and size (1-4 bytes), 7 bits each, then its data
+            b = buf[i]
+            j = i + 1
+            if b & 0x80:
+                if j >= n:
+                    break
+                rtype = (b & 0x7F) | ((buf[j] & 0x7F) << 7)
+                j += 1
+            else:
+                rtype = b
+            size = shift = 0
+            while j < n:
+                b = buf[j]
+                j += 1
+                size |= (b & 0x7F) << shift
+                shift += 7
+                if not b & 0x80 or shift >= 28:
+                    break
+            else:
+                break  # cut off: the rest comes with the next chunk
+            if j + size > n:
                 break
-            if rtype == 0 and size >= 4:
-                self.rows = max(self.rows, struct.unpack_from("<I", buf, data)[0] + 1)
-            elif 1 <= rtype <= 11 and size >= 4:
-                self.cols = max(self.cols, struct.unpack_from("<I", buf, data)[0] + 1)
-            i = data + size
+            if rtype == 0:
+                if size >= 4:
+                    self.rows = max(self.rows, unpack("<I", buf, j)[0] + 1)
+            elif rtype <= 11 and size >= 4:
+                self.cols = max(self.cols, unpack("<I", buf, j)[0] + 1)
+            i = j + size
         self.buf = buf[i:]
 
     def result(self) -> tuple[int, int]:
         return self.rows, self.cols
-
-
-def _record_header(buf: bytes, i: int) -> tuple[int, int, int] | None:
-    """(record type, size, offset of its data) of the BIFF12 record at i; None if cut off."""
-    n = len(buf)
-    values = []
-    for width in (2, 4):  # the type takes up to 2 bytes, the size up to 4, 7 bits each
-        value = shift = 0
-        for _ in range(width):
-            if i >= n:
-                return None
-            b = buf[i]
-            i += 1
-            value |= (b & 0x7F) << shift
-            shift += 7
-            if not b & 0x80:
-                break
-        values.append(value)
-    return values[0], values[1], i
 
 
 class _OdsExtent:

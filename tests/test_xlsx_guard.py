@@ -101,6 +101,14 @@ def test_hostile_workbooks_are_refused_under_a_memory_cap(town_path, tmp_path, b
     assert_refused(cli_import(town_path, path), phrase)
 
 
+def test_xlsb_records_give_the_used_range(tmp_path):
+    rows = [(r, r % 30) for r in range(60_000)]  # 2 MB of records: read in several chunks
+    check_workbook(X.xlsb(tmp_path, "rows.xlsb", rows), "花名册")
+    with pytest.raises(UserError) as e:
+        check_workbook(X.xlsb(tmp_path, "far.xlsb", rows[:30_000] + [(1_048_575, 16_383)] + rows[30_000:]), "花名册")
+    assert "1048576 行 × 16384 列" in e.value.message
+
+
 def test_without_the_check_calamine_dies_on_cells_far_apart(tmp_path):
     """What the check prevents: calamine itself aborts the process (no exception to catch)."""
     path = X.far_cells(tmp_path)

@@ -160,3 +160,35 @@ def broken_files(tmp: Path) -> dict[str, tuple[Path, str]]:
     damaged[start:start + 16] = bytes(b ^ 0x5A for b in damaged[start:start + 16])
     put("damaged part", "damaged.xlsx", bytes(damaged), "已损坏")
     return cases
+
+
+def _record(rtype: int, data: bytes = b"") -> bytes:
+    """A BIFF12 record: type and size as 7-bit varints, then the data."""
+    def varint(n: int) -> bytes:
+        out = bytearray()
+        while True:
+            out.append((n & 0x7F) | (0x80 if n > 0x7F else 0))
+            n >>= 7
+            if not n:
+                return bytes(out)
+    return varint(rtype) + varint(len(data)) + data
+
+
+def xlsb(tmp: Path, name: str, cells: list[tuple[int, int]]) -> Path:
+    """An .xlsb package whose one sheet holds a shared-string cell at each (row, column), 0-based."""
+    body = bytearray(_record(0x81) + _record(0x91))            # BrtBeginSheet, BrtBeginSheetData
+    for row, col in cells:
+        body += _record(0, struct.pack("<I", row) + b"\x00" * 13)  # BrtRowHdr
+        body += _record(7, struct.pack("<II", col, 0) + struct.pack("<I", 0))  # BrtCellIsst
+    body += _record(0x92) + _record(0x82)                      # BrtEndSheetData, BrtEndSheet
+    rels = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.bin"/></Relationships>')
+    path = tmp / name
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.'
+                   'openxmlformats.org/package/2006/content-types"/>')
+        z.writestr("xl/workbook.bin", _record(0x83) + _record(0x84))
+        z.writestr("xl/_rels/workbook.bin.rels", rels)
+        z.writestr("xl/worksheets/sheet1.bin", bytes(body))
+    return path
