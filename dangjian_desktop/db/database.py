@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Iterator
 from .. import APP_NAME, __version__
 from ..dates import now_iso
 from ..errors import LockedError, UserError
-from . import audit, seal
+from . import audit, owned_rows, seal
 from .keys import OfficeKey, create_key, load_key
 from .lock import LockHolder, WriterLock, current_actor
 from .migrations import all_migrations, latest_version
@@ -138,6 +138,7 @@ class Database:
             db._check_version(readonly)
             if not readonly:
                 db._migrate(backup=True)
+                owned_rows.install(db.conn)  # rows received from other offices are read-only
         except BaseException:
             db.close()
             raise
@@ -297,6 +298,8 @@ class Database:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 if (told := storage_error(exc, self.path)) is not None:
+                    raise told from exc
+                if (told := owned_rows.refused_edit(exc)) is not None:
                     raise told from exc
                 raise
             finally:

@@ -1,0 +1,72 @@
+"""Rows another office owns (received by data exchange) are read-only here.
+
+A county keeps its towns' rows as they were sent, a town the county's: only the owning office
+changes them, and the change travels in its next package. The guard is a set of TEMP triggers
+on this connection (not part of the database file, so the sealed schema is untouched), one per
+identity table and operation, raising when the row's owner is an office this database exchanges
+packages with (`exchange_peer`). Rows of offices that are not peers (a generated demo county's
+towns) stay editable. The exchange import itself writes such rows inside `bypass()`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from typing import Iterator
+
+from ..errors import UserError
+from . import audit
+
+MARK = "owned-by-another-office"
+FROM_VERSION = 7  # the schema version that has exchange_peer
+#: Tables whose rows are this office's own bookkeeping and never travel (see exchange.ownership).
+NEVER_GUARDED = {"setting"}
+
+
+def _has_peers(conn: sqlite3.Connection) -> bool:
+    if conn.execute("PRAGMA user_version").fetchone()[0] < FROM_VERSION:
+        return False
+    return conn.execute("SELECT 1 FROM exchange_peer WHERE office_id IS NOT NULL LIMIT 1").fetchone() is not None
+
+
+def install(conn: sqlite3.Connection) -> bool:
+    """Create the guard triggers on this connection when the database has peers (idempotent).
+
+    Returns whether the guard is in place."""
+    if not _has_peers(conn):
+        return False
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS exchange_guard_off (since TEXT)")
+    peers = "(SELECT office_id FROM main.exchange_peer WHERE office_id IS NOT NULL)"
+    off = "NOT EXISTS (SELECT 1 FROM temp.exchange_guard_off)"
+    for t in audit.identity_tables(conn):
+        if t in NEVER_GUARDED or t.startswith("exchange_"):
+            continue
+        for op, when, row in (("ins", "INSERT", "NEW"), ("upd", "UPDATE", "OLD"), ("del", "DELETE", "OLD")):
+            conn.execute(
+                f'CREATE TEMP TRIGGER IF NOT EXISTS "exchange_ro_{t}_{op}" BEFORE {when} ON main."{t}" '
+                f"WHEN {row}.owner IN {peers} AND {off} "
+                f"BEGIN SELECT RAISE(ABORT, '{MARK}:{t}'); END")
+    return True
+
+
+@contextmanager
+def bypass(conn: sqlite3.Connection) -> Iterator[None]:
+    """Writes inside this block may touch other offices' rows (the exchange import only)."""
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS exchange_guard_off (since TEXT)")
+    conn.execute("INSERT INTO temp.exchange_guard_off VALUES (datetime('now'))")
+    try:
+        yield
+    finally:
+        conn.execute("DELETE FROM temp.exchange_guard_off")
+
+
+def refused_edit(exc: BaseException) -> UserError | None:
+    """The Chinese message for a write the guard refused (None for any other error)."""
+    if not isinstance(exc, sqlite3.DatabaseError) or MARK not in str(exc):
+        return None
+    table = str(exc).split(MARK + ":", 1)[-1].strip()
+    from .seal import TABLE_LABELS
+
+    what = TABLE_LABELS.get(table, table)
+    return UserError(f"这条记录（{what}）属于其他单位，是通过数据交换收到的，本单位只能查看，不能新增、修改或删除。"
+                     f"如需更改，请由该单位修改后再交换数据包。")
