@@ -9,12 +9,16 @@ an exported roster imports again unchanged. A text that Excel would read as a fo
 cell is edited (=, +, -, @) also gets the cell's quote-prefix flag, the flag Excel itself sets
 for a typed '=…: shown and stored as text, the value unchanged.
 
+The control characters an XML file cannot hold (a \x01 pasted into a note) are left out
+(`storable`): openpyxl would refuse them and no file would be written at all.
+
 No writer of this app puts a formula into a cell on purpose; one that ever does writes it
 without these helpers and lists it in tests/test_xlsx_formulas.py.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable
 
 # openpyxl is imported on first use: the modules using these helpers are imported by every
@@ -22,6 +26,8 @@ from typing import Any, Iterable
 
 # What Excel reads as the start of a formula when a cell's text is typed or edited.
 FORMULA_STARTS = ("=", "+", "-", "@")
+# openpyxl's ILLEGAL_CHARACTERS_RE: characters an XML 1.0 document cannot contain.
+_ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
 
 
 def keep_text(cell):
@@ -35,11 +41,19 @@ def keep_text(cell):
     return cell
 
 
+def storable(value: Any) -> Any:
+    """The value without the control characters XML cannot hold (\x00-\x08, \x0b, \x0c, \x0e-\x1f):
+    openpyxl refuses them, and the whole file would not be written."""
+    if isinstance(value, str) and _ILLEGAL.search(value):
+        return _ILLEGAL.sub("", value)
+    return value
+
+
 def put(ws, row: int, column: int, value: Any = None):
     """`ws.cell(row, column, value)` of a normal worksheet, a str value kept as text."""
     cell = ws.cell(row=row, column=column)
     if value is not None:
-        cell.value = value
+        cell.value = storable(value)
     return keep_text(cell)
 
 
@@ -47,7 +61,7 @@ def text_cell(ws, value: Any):
     """A cell for `ws.append` (write-only and normal worksheets), a str value kept as text."""
     from openpyxl.cell import WriteOnlyCell
 
-    return keep_text(WriteOnlyCell(ws, value))
+    return keep_text(WriteOnlyCell(ws, storable(value)))
 
 
 def append(ws, values: Iterable[Any]) -> None:
