@@ -1,0 +1,167 @@
+"""Work off the GUI thread: a Task runs a function on the thread pool and brings its result back.
+
+A Task owns what it creates and releases it: its delay timer and signal relay are its own
+children, its progress dialog is deleted when the work ends. The task itself has no Qt parent: it
+is kept alive while the work runs and lives on afterwards only as long as Python refers to it
+(the page's `task` attribute, a test), so a page that starts a task a hundred times keeps
+nothing of them.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from ...errors import UserError
+from .messages import report_error
+
+log = logging.getLogger(__name__)
+
+PROGRESS_DELAY_MS = 600  # long work shows a progress dialog only when it takes longer than this
+
+Progress = Callable[[int, int, str], None]
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(object, str)
+    progress = Signal(int, int, str)
+
+
+class _Runnable(QRunnable):
+    def __init__(self, fn: Callable[[Progress], Any], signals: _Signals):
+        super().__init__()
+        self.fn: Callable[[Progress], Any] | None = fn
+        self.signals = signals
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        # The work (and what its closure holds) is let go here, before the GUI thread hears of the
+        # end: nothing owned by the GUI thread is ever freed on this one.
+        fn, self.fn = self.fn, None
+        signals = self.signals
+        try:
+            result = fn(lambda done, total, text="": signals.progress.emit(int(done), int(total), text))
+        except BaseException as e:  # noqa: BLE001 - handed to the GUI thread
+            del fn
+            signals.failed.emit(e, traceback.format_exc())
+        else:
+            del fn
+            signals.done.emit(result)
+
+
+class Task(QObject):
+    """Run `fn(progress)` on the thread pool; `on_done(result)` / `on_error(exc)` run on the GUI thread.
+
+    `progress(done, total, text)` may be called from the work to move a bar. A progress dialog
+    (window-modal, no cancel) appears only if the work takes longer than `delay_ms`; None: never
+    (quiet work). Without `on_error` a failure is reported by messages.report_error. `finished` is
+    emitted after on_done / on_error ran; then the task lets go of its callbacks.
+    The work must not write the database unless the caller keeps the GUI from writing meanwhile.
+    """
+
+    finished = Signal()
+    _live: set["Task"] = set()  # tasks whose work runs: kept alive until they end
+
+    def __init__(self, parent: QWidget | None, label: str, fn: Callable[[Progress], Any],
+                 on_done: Callable[[Any], None], on_error: Callable[[BaseException], None] | None = None, *,
+                 delay_ms: int | None = PROGRESS_DELAY_MS):
+        super().__init__()  # no Qt parent: nothing of it stays behind on the page
+        self.parent_widget = parent
+        self.label = label
+        self.on_done = on_done
+        self.on_error = on_error
+        self.running = True
+        self.error: BaseException | None = None
+        self.progress_dialog: QProgressDialog | None = None
+        self._last = (0, 0, "")
+        self._signals = _Signals(self)
+        self._signals.done.connect(self._done, Qt.ConnectionType.QueuedConnection)
+        self._signals.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
+        self._signals.progress.connect(self._progress, Qt.ConnectionType.QueuedConnection)
+        self._timer: QTimer | None = None
+        if delay_ms is not None and delay_ms < 2 ** 30:
+            self._timer = QTimer(self)
+            self._timer.setSingleShot(True)
+            self._timer.timeout.connect(self._show_progress)
+            self._timer.start(delay_ms)
+        Task._live.add(self)
+        QThreadPool.globalInstance().start(_Runnable(fn, self._signals))
+
+    @Slot()
+    def _show_progress(self) -> None:
+        if not self.running:
+            return
+        dlg = QProgressDialog(self.label, "", 0, 0, self.parent_widget)
+        dlg.setWindowTitle("请稍候")
+        dlg.setCancelButton(None)
+        dlg.setWindowModality(Qt.WindowModality.WindowModal)
+        dlg.setMinimumDuration(0)
+        dlg.setAutoClose(False)
+        dlg.setAutoReset(False)
+        self.progress_dialog = dlg
+        self._apply_progress()
+        dlg.show()
+
+    @Slot(int, int, str)
+    def _progress(self, done: int, total: int, text: str) -> None:
+        self._last = (done, total, text)
+        self._apply_progress()
+
+    def _apply_progress(self) -> None:
+        dlg = self.progress_dialog
+        if dlg is None:
+            return
+        done, total, text = self._last
+        if total > 0:
+            dlg.setRange(0, total)
+            dlg.setValue(min(done, total))
+        if text:
+            dlg.setLabelText(f"{self.label}\n{text}")
+
+    def _finish(self) -> None:
+        self.running = False
+        if self._timer is not None:
+            self._timer.stop()
+        if self.progress_dialog is not None:
+            self.progress_dialog.close()
+            self.progress_dialog.deleteLater()
+            self.progress_dialog = None
+
+    @Slot(object)
+    def _done(self, result: Any) -> None:
+        self._finish()
+        try:
+            self.on_done(result)
+        except Exception as e:  # noqa: BLE001
+            self._report(e)
+        self._release()
+
+    @Slot(object, str)
+    def _failed(self, exc: BaseException, text: str) -> None:
+        self._finish()
+        if not isinstance(exc, UserError):
+            log.error("background task failed\n%s", text)
+        self._report(exc)
+        self._release()
+
+    def _report(self, exc: BaseException) -> None:
+        self.error = exc
+        if self.on_error is not None:
+            try:
+                self.on_error(exc)
+            except Exception as e:  # noqa: BLE001 - never raise into the event loop
+                report_error(self.parent_widget, e)
+        else:
+            report_error(self.parent_widget, exc)
+
+    def _release(self) -> None:
+        try:
+            self.finished.emit()
+        finally:
+            self.on_done = self.on_error = None  # the callbacks' closures (and what they hold) go now
+            Task._live.discard(self)
