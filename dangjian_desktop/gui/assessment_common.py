@@ -21,6 +21,7 @@ from ..registry.offices import local_office
 from .common import close_dialog, info_box, normalise_date_text, open_dialog, question_box  # noqa: F401
 from .errors import error_text
 from .forms import load_form
+from .screen_fit import fit_to_screen
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +141,7 @@ class FormDialog(QObject):
         self.dialog: QDialog = load_form(self.FORM)
         self.dialog.setParent(parent, self.dialog.windowFlags())
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        fit_to_screen(self.dialog)
         self.result: Any = None
         bb: QDialogButtonBox = self.dialog.buttonBox
         ok = bb.button(QDialogButtonBox.StandardButton.Ok)

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QWidget
 
 from ..paths import default_db_path
 from .forms import load_form
+from .screen_fit import fit_to_screen
 
 
 class NewDatabaseDialog:
@@ -16,6 +17,7 @@ class NewDatabaseDialog:
     def __init__(self, parent: QWidget | None = None):
         self.dialog: QDialog = load_form("new_database.ui")
         self.dialog.setParent(parent, self.dialog.windowFlags())
+        fit_to_screen(self.dialog)
         f = self.dialog
         path = default_db_path()
         if path.exists():

@@ -16,6 +16,7 @@ from ..paths import default_db_path
 from .backup_auto import AutoBackup
 from .backup_dialog import open_backup_dialog
 from .errors import show_error
+from .screen_fit import fit_main_window, remember_main_window
 from .undo_menu import UndoMenu
 
 log = logging.getLogger(__name__)
@@ -93,7 +94,7 @@ class MainWindow(QMainWindow):
         self.current_dialog = None  # the open non-blocking dialog, if any (tests drive it)
         self.settings = settings or user_settings()
         self.setWindowTitle(APP_TITLE)
-        self.resize(1280, 800)
+        fit_main_window(self, self.settings)  # the user's last geometry, clamped to this screen
 
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
@@ -286,5 +287,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{office} - {APP_TITLE}{ro}")
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        remember_main_window(self, self.settings)
         self.close_database()
         super().closeEvent(event)

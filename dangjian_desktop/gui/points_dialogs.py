@@ -24,6 +24,7 @@ from ..points.ledger import add_entries, add_entry
 from ..points.review import GRADES, ReviewInput, record_reviews, reviews
 from ..points.totals import lock_year, set_exemption, unlock_year
 from .forms import load_form
+from .screen_fit import fit_to_screen
 from .points_common import date_edit, error_text, iso_of, set_date
 
 try:  # QtPdf comes with the addons wheel; without it the sheet can still be saved
@@ -98,6 +99,7 @@ def _load_dialog(form: str, parent: QWidget | None) -> QDialog:
     dialog.setParent(parent, dialog.windowFlags())
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    fit_to_screen(dialog)
     return dialog
 
 
@@ -106,6 +108,7 @@ def _build_dialog(title: str, parent: QWidget | None) -> QDialog:
     dlg.setWindowTitle(title)
     dlg.setWindowModality(Qt.WindowModality.WindowModal)
     dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    fit_to_screen(dlg)
     return dlg
 
 
@@ -286,7 +289,7 @@ class ExemptionDialog(_FormDialog):
         form.addRow("批准日期(&D)：", self.approved)
         lay.addLayout(form)
         self._add_footer(lay, "确定")
-        dialog.resize(520, 0)
+        fit_to_screen(dialog, 520, key="ExemptionDialog")
 
     def save(self) -> str:
         return set_exemption(self.db, self.member_id, self.year, self.kind.currentData(), self.reason.text(),
@@ -324,7 +327,7 @@ class LockDialog(_FormDialog):
             form.addRow("公示结束(&E)：", self.end)
         lay.addLayout(form)
         self._add_footer(lay, "解除锁定" if unlock else "锁定")
-        dialog.resize(480, 0)
+        fit_to_screen(dialog, 480, key="LockDialog")
 
     def save(self) -> Any:
         if self.unlock:
@@ -373,7 +376,7 @@ class ReviewDialog(_FormDialog):
             self.spins.append((*cells, grade))
         lay.addWidget(self.table, 1)
         self._add_footer(lay, "保存")
-        dialog.resize(620, 560)
+        fit_to_screen(dialog, 620, 560, key="ReviewDialog")
 
     def save(self) -> int:
         entries = [ReviewInput(row["member_id"], g.value(), f.value(), p.value(), grade.currentData())
@@ -431,7 +434,7 @@ class StarsSheetDialog(QObject):
         self.save_button.clicked.connect(self._save_dialog)
         self.paper.currentIndexChanged.connect(self.build)
         self.start.dateChanged.connect(self.build)
-        dialog.resize(820, 900)
+        fit_to_screen(dialog, 820, 900, key="StarsSheetDialog")
         self._buffer: QBuffer | None = None
         self.build()
 

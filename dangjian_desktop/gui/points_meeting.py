@@ -19,6 +19,7 @@ from ..meetings import ledger as meetings
 from ..points.batch import undoable_batch
 from ..points.common import fmt_points
 from .forms import load_form
+from .screen_fit import fit_to_screen
 from .points_common import (ALIGN_CENTER, AMBER, GREEN, RED, Col, RowsModel, error_text, iso_of, set_date,
                             slot)
 
@@ -553,7 +554,7 @@ class MeetingsWidget(QWidget):
         label.setPixmap(pix)
         area.setWidget(label)
         QVBoxLayout(dlg).addWidget(area)
-        dlg.resize(min(pix.width() + 40, 1000), min(pix.height() + 40, 760))
+        fit_to_screen(dlg, pix.width() + 40, pix.height() + 40, key="MeetingPhoto")
         self.photo_dialog = dlg
         dlg.open()
 

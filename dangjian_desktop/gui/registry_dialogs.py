@@ -29,6 +29,7 @@ from ..registry.validation import FIELD_LABELS
 from . import common
 from .errors import bug_text
 from .forms import load_form
+from .screen_fit import fit_to_screen
 
 # ---- small helpers -------------------------------------------------------------------
 
@@ -142,6 +143,7 @@ class FormDialog(QObject):
         self.dialog: QDialog = load_form(self.FORM)
         self.dialog.setParent(parent, self.dialog.windowFlags())
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        fit_to_screen(self.dialog)
         self.result_id: Any = None
         self.error_labels: dict[str, QLabel] = {
             lbl.objectName(): lbl for lbl in self.dialog.findChildren(QLabel) if lbl.objectName().endswith("Error")}
@@ -730,6 +732,7 @@ class RemoveMemberDialog(QDialog):
         self.member = existing(db, "member", member_id)
         self.setWindowTitle("删除党员记录")
         self.setMinimumWidth(440)
+        fit_to_screen(self)
         layout = QVBoxLayout(self)
         info = QLabel(f"确定删除党员<b>{self.member['name']}</b>的记录吗？<br><br>"
                       "删除只用于纠正录入错误，删除后不能恢复。党员转出、去世、出党等请用“党籍变动”办理，"
@@ -778,7 +781,7 @@ class HistoryDialog(QDialog):
         super().__init__(parent)
         m = existing(db, "member", member_id)
         self.setWindowTitle(f"党员变动历史 — {m['name']}")
-        self.resize(760, 320)
+        fit_to_screen(self, 760, 320)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"<b>{m['name']}</b>　身份证号 {m['id_number']}　入党日期 "
                                 f"{dates.format_cn(m['join_date'])}　当前状态：{m['status']}", self))

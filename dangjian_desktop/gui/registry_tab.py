@@ -289,11 +289,15 @@ class RegistryTab(QWidget, Messages):
         top.setSizes([320, 900])
         right.setStretchFactor(0, 0)
         right.setStretchFactor(1, 1)
-        right.setSizes([230, 600])
+        right.setSizes([self.details_box.minimumSizeHint().height(), 600])
         self._build_warnings(self.main_split)
         self.main_split.setStretchFactor(0, 1)
         self.main_split.setStretchFactor(1, 0)
-        self.main_split.setSizes([560, 170])
+        wv = self.warning_view
+        warnings_height = (self.warnings_box.minimumSizeHint().height() - wv.minimumSizeHint().height()
+                           + wv.horizontalHeader().sizeHint().height() + 2 * wv.frameWidth()
+                           + 3 * wv.verticalHeader().defaultSectionSize())
+        self.main_split.setSizes([600, warnings_height])
 
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focus_search,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -348,28 +352,31 @@ class RegistryTab(QWidget, Messages):
         self.details_box = box
         row = QHBoxLayout(box)
         row.setContentsMargins(8, 6, 8, 6)
-        form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        form.setVerticalSpacing(3)
+        # Two short forms side by side rather than one tall one: the member table below gets the room.
+        forms = (QFormLayout(), QFormLayout())
+        for form in forms:
+            form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+            form.setVerticalSpacing(3)
         self.detail_labels: dict[str, QLabel] = {}
-        self.details_form = form
-        for key, title in (("name", "名称"), ("type", "类型"), ("kind", "类别"), ("founded", "成立日期"),
-                           ("phone", "联系电话"), ("address", "地址"), ("leader", "组长"), ("orgs", "下级组织"),
-                           ("members", "党员")):
+        self.details_forms = forms
+        for n, key, title in ((0, "name", "名称"), (0, "type", "类型"), (0, "kind", "类别"), (0, "founded", "成立日期"),
+                              (0, "leader", "组长"), (1, "phone", "联系电话"), (1, "address", "地址"),
+                              (1, "orgs", "下级组织"), (1, "members", "党员")):
             lbl = QLabel(box)
             lbl.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             lbl.setWordWrap(True)
             self.detail_labels[key] = lbl
-            form.addRow(f"{title}：", lbl)
+            forms[n].addRow(f"{title}：", lbl)
         self.button_group_leader = QPushButton("设定组长…", box)
         self.button_group_leader.setToolTip("从本党小组的党员中设定党小组长")
         self.button_group_leader.clicked.connect(lambda _c=False: self.set_group_leader())
         self.button_group_leader.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        form.addRow("", self.button_group_leader)
+        forms[0].addRow("", self.button_group_leader)
         bold = QFont(self.detail_labels["name"].font())
         bold.setBold(True)
         self.detail_labels["name"].setFont(bold)
-        row.addLayout(form, 2)
+        row.addLayout(forms[0], 2)
+        row.addLayout(forms[1], 2)
 
         term_col = QVBoxLayout()
         self.term_label = QLabel(box)
@@ -390,8 +397,11 @@ class RegistryTab(QWidget, Messages):
         ct.setAlternatingRowColors(True)
         ct.setMaximumHeight(ct.verticalHeader().defaultSectionSize() * 7 + ct.horizontalHeader().sizeHint().height() + 4)
         self.committee_table.itemSelectionChanged.connect(self._update_actions)
-        term_col.addWidget(self.committee_table)
-        buttons = QHBoxLayout()
+        # The buttons stand beside the table, so it shows four members in the height of the four buttons.
+        table_row = QHBoxLayout()
+        table_row.addWidget(self.committee_table, 1)
+        term_col.addLayout(table_row, 1)
+        buttons = QVBoxLayout()
         self.button_new_term = QPushButton("换届", box)
         self.button_extend_term = QPushButton("延期换届", box)
         self.button_appoint = QPushButton("任命支委", box)
@@ -404,10 +414,10 @@ class RegistryTab(QWidget, Messages):
             b.clicked.connect(lambda _c=False, s=slot: s())
             buttons.addWidget(b)
         buttons.addStretch(1)
-        term_col.addLayout(buttons)
+        table_row.addLayout(buttons)
         self.term_widgets = (self.term_label, self.committee_table, self.button_new_term, self.button_extend_term,
                              self.button_appoint, self.button_end_cm)
-        row.addLayout(term_col, 3)
+        row.addLayout(term_col, 5)
 
     def _build_members(self, parent: QWidget) -> None:
         box = QGroupBox("党员", parent)
@@ -469,15 +479,20 @@ class RegistryTab(QWidget, Messages):
         self.warnings_box = box
         layout = QVBoxLayout(box)
         layout.setContentsMargins(4, 4, 4, 4)
-        bar = QHBoxLayout()
+        # The filter and the hint stand beside the table, not in a row above it: the rows get the height.
+        row = QHBoxLayout()
+        layout.addLayout(row, 1)
+        side = QVBoxLayout()
         self.warnings_scope_check = QCheckBox("只看所选组织", box)
         self.warnings_scope_check.setToolTip("只列出组织树中所选组织及其下级的预警")
         self.warnings_scope_check.toggled.connect(lambda _c: self._show_warnings())
         hint = QLabel("双击一条预警可定位到该组织或打开该党员", box)
         hint.setStyleSheet("color: #666666;")
-        bar.addWidget(hint, 1)
-        bar.addWidget(self.warnings_scope_check)
-        layout.addLayout(bar)
+        hint.setWordWrap(True)
+        hint.setFixedWidth(self.warnings_scope_check.sizeHint().width() + 8)
+        side.addWidget(self.warnings_scope_check)
+        side.addWidget(hint)
+        side.addStretch(1)
         self.warning_model = WarningModel(self)
         self.warning_view = QTableView(box)
         self.warning_view.setObjectName("warningTable")
@@ -488,7 +503,9 @@ class RegistryTab(QWidget, Messages):
         w.setColumnWidth(0, 56)
         w.setColumnWidth(1, 130)
         w.activated.connect(self.open_warning)
-        layout.addWidget(w, 1)
+        w.setToolTip(hint.text())
+        row.addWidget(w, 1)
+        row.addLayout(side)
 
     # ================================================================== database
     def set_database(self, db: Database | None) -> None:
@@ -708,6 +725,11 @@ class RegistryTab(QWidget, Messages):
             self.member_model.reload()
 
     # ================================================================== details
+    def _detail_row_visible(self, widget: QWidget, visible: bool) -> None:
+        for form in self.details_forms:
+            if form.indexOf(widget) >= 0:
+                form.setRowVisible(widget, visible)
+
     def _show_details(self) -> None:
         key = self.current_key()
         labels = self.detail_labels
@@ -720,11 +742,11 @@ class RegistryTab(QWidget, Messages):
             return
         office_node = key[0] == "office"
         for k in ("kind", "founded", "phone", "address"):
-            self.details_form.setRowVisible(labels[k], not office_node)
+            self._detail_row_visible(labels[k], not office_node)
         org_row = None if office_node else self.db.get("org", key[1])
         is_group = org_row is not None and org_row["org_type"] == "党小组"
-        self.details_form.setRowVisible(labels["leader"], is_group)
-        self.details_form.setRowVisible(self.button_group_leader, is_group)
+        self._detail_row_visible(labels["leader"], is_group)
+        self._detail_row_visible(self.button_group_leader, is_group)
         self.button_group_leader.setEnabled(is_group and not self.db.readonly)
         if is_group:
             leader = self.db.scalar("SELECT name FROM member WHERE id = ?", (org_row["leader_member_id"],))

@@ -31,6 +31,7 @@ from ..roster.importer import branch_names
 from ..roster.reader import column_letter
 from ..roster.report import PROBLEM_HEADERS, shown
 from .errors import log_bug
+from .screen_fit import fit_to_screen
 
 EXCEL_FILTER = "Excel文件 (*.xlsx *.xlsm *.xls)"
 TICK_SECONDS = 0.04      # work per timer tick before the event loop runs again
@@ -569,7 +570,7 @@ class RosterImportWizard(QWizard):
         for page in (self.file_page, self.mapping_page, self.check_page, self.import_page):
             self.addPage(page)
         self.check_page.setButtonText(QWizard.WizardButton.NextButton, "导入(&I)")
-        self.resize(980, 640)
+        fit_to_screen(self, 980, 640)
 
     @property
     def counts(self) -> dict[str, int]:

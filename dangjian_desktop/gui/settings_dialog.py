@@ -24,6 +24,7 @@ from ..reports.round_publicity import SETTING_ISSUER
 from .assessment_common import error_text
 from .common import question_box
 from .forms import load_form
+from .screen_fit import fit_to_screen
 
 # Fonts Chinese offices print notices in (installed with Chinese Windows), then free fonts of Linux desktops.
 KNOWN_FONTS = (
@@ -68,6 +69,7 @@ class SettingsDialog(QObject):
         self.dialog: QDialog = load_form("settings_dialog.ui")
         self.dialog.setParent(parent, self.dialog.windowFlags())
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        fit_to_screen(self.dialog)
         self.current_dialog = None
         self.question: QMessageBox | None = None
         f = self.dialog
