@@ -26,7 +26,7 @@ from ..registry.orgs import KINDS
 from ..schemes import list_schemes
 from . import common
 from .assessment_common import RED, FormDialog, cn_date, error_text, fmt_score, normalise_date_text
-from .assessment_sheet import ScoreValidator
+from .score_input import ScoreValidator
 from .common import date_edit, iso_of  # noqa: F401 - the 结果报告 tab imports iso_of from here
 
 def set_date(edit: QDateEdit, value: dt.date | str | None) -> None:
@@ -209,7 +209,9 @@ class DrawLotsDialog(FormDialog):
     def save_pdf(self, path: str) -> Path | None:
         self.set_error("")
         try:
-            out = lots_api.lots_pdf(self.db, self.round_id, path)
+            from ..reports.lots import lots_pdf
+
+            out = lots_pdf(self.db, self.round_id, path)
         except Exception as e:  # noqa: BLE001
             self.set_error(error_text(e))
             return None

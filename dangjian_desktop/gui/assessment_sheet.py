@@ -25,6 +25,8 @@ from ..schemes import model as sm
 from ..undo import mark as undo_mark
 from .assessment_common import (AMBER, LIGHT_GREY, RED, SECTION_BG, MessageHost, close_dialog, cn_date,
                                 error_text, fmt_score, open_dialog, slot)
+from .kit.operations import commit_mark
+from .score_input import _FULLWIDTH, ScoreValidator  # noqa: F401 - tests import ScoreValidator from here
 from .undo_menu import push_undo
 
 # ---- columns ------------------------------------------------------------------------------
@@ -44,9 +46,6 @@ _CENTER = int(Qt.AlignmentFlag.AlignCenter)
 _READ_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _EDITABLE_FLAGS = _READ_FLAGS | Qt.ItemFlag.ItemIsEditable
 
-_DIGITS_ONE_DECIMAL = "0123456789."
-# A Chinese input method may type full-width digits and 。 for the decimal point; the core accepts them.
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．。", "0123456789..")
 
 
 def _max_text(item: sh.SheetItem) -> str:
@@ -57,44 +56,6 @@ def _max_text(item: sh.SheetItem) -> str:
     if item.kind == sm.YESNO:
         return f"是否 {fmt_score(item.max)}"
     return fmt_score(item.max)
-
-
-class ScoreValidator(QValidator):
-    """What may be typed into a score cell: blank, or 0 … max with at most one decimal.
-
-    A keystroke that would make the number exceed the item's maximum is refused (Invalid),
-    so it never appears in the cell. Yes-no items take 0, 1 or their maximum.
-    """
-
-    def __init__(self, maximum: float | int | None, *, yesno: bool = False, parent: QObject | None = None):
-        super().__init__(parent)
-        self.maximum = maximum
-        self.yesno = yesno
-
-    def validate(self, text: str, pos: int):  # noqa: D401 - Qt API
-        t = text.strip().translate(_FULLWIDTH)
-        if t == "":
-            return QValidator.State.Acceptable
-        if any(ch not in _DIGITS_ONE_DECIMAL for ch in t) or t.count(".") > 1:
-            return QValidator.State.Invalid
-        whole, _, frac = t.partition(".")
-        if len(frac) > 1:
-            return QValidator.State.Invalid
-        if t == ".":
-            return QValidator.State.Intermediate
-        value = float(t)
-        if self.maximum is not None and value > float(self.maximum):
-            return QValidator.State.Invalid
-        if self.yesno:
-            allowed = {0.0, 1.0} | ({float(self.maximum)} if self.maximum is not None else set())
-            if value in allowed and not t.endswith("."):
-                return QValidator.State.Acceptable
-            if any(str(fmt_score(a)).startswith(t.rstrip(".")) for a in allowed):
-                return QValidator.State.Intermediate
-            return QValidator.State.Invalid
-        if t.endswith("."):
-            return QValidator.State.Intermediate
-        return QValidator.State.Acceptable
 
 
 def refusal_text(item: sh.SheetItem, attempted: str) -> str:
@@ -314,7 +275,7 @@ class SheetModel(QAbstractTableModel):
             return False
         finally:
             self.writing = False
-        self.last_own_tx = self.db.scalar("SELECT max(id) FROM tx_log")
+        self.last_own_tx = commit_mark(self.db)
         push_undo(self, change)  # 编辑 → 撤销 takes it back
         self.dataChanged.emit(index, index)
         sec = self._section_row(index.row())
@@ -932,7 +893,7 @@ class SheetEditor(QWidget, MessageHost):
                                           self.report_measures.toPlainText())
         self._report_dirty = False
         self.report_state.setText("已保存。")
-        self.model.last_own_tx = self.db.scalar("SELECT max(id) FROM tx_log")
+        self.model.last_own_tx = commit_mark(self.db)
         self._update_buttons()
         self.changed.emit(self.sheet.id)
 
@@ -1133,7 +1094,7 @@ class SheetEditor(QWidget, MessageHost):
     def _written(self) -> None:
         """After a write made from this editor: re-read the sheet and tell the tab."""
         if self.db is not None:
-            self.model.last_own_tx = self.db.scalar("SELECT max(id) FROM tx_log")
+            self.model.last_own_tx = commit_mark(self.db)
         self.reload()
         if self.sheet is not None:
             self.changed.emit(self.sheet.id)

@@ -18,11 +18,11 @@ from ..assessment.dashboard import dashboard as build_dashboard
 from ..assessment import excel_forms
 from ..assessment import rounds as rounds_api
 from ..assessment import workflow as wf
-from ..db import Database
 from ..errors import UserError
 from .assessment_common import (AMBER, LIGHT_AMBER, LIGHT_RED, RED, RoundTab, Task, close_dialog, cn_date,
                                 open_dialog, slot)
 from .assessment_sheet import SheetEditor
+from .kit.operations import Query
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +150,7 @@ class AssessmentTab(QWidget, RoundTab):
     def __init__(self, parent: QWidget | None = None):
         QWidget.__init__(self, parent)
         self._init_round_tab()
-        self.dash_task: Task | None = None
+        self.dash_task: Query | None = None
         self._dash_again = False
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -398,14 +398,7 @@ class AssessmentTab(QWidget, RoundTab):
         if self.dash_task is not None:
             self._dash_again = True
             return
-        path, rid, t0 = self.db.path, self._round_id, time.perf_counter()
-
-        def work(progress):
-            reader = Database.open(path, mode="read")
-            try:
-                return build_dashboard(reader, rid)
-            finally:
-                reader.close()
+        rid, t0 = self._round_id, time.perf_counter()
 
         def done(d) -> None:
             if self.db is not None and self._round_id == rid:
@@ -417,11 +410,11 @@ class AssessmentTab(QWidget, RoundTab):
                 self._dash_again = False
                 self.refresh_dashboard_in_background()
 
-        # A quiet refresh: no progress dialog, errors only logged (the next refresh tries again).
-        task = Task(self, "", work, done, lambda e: log.warning("dashboard refresh failed: %s", e),
-                    delay_ms=2 ** 30)
-        task.finished.connect(finished)
-        self.dash_task = task
+        # A quiet read on a connection of its own: no progress dialog, errors only logged (the next
+        # refresh tries again); the query's task releases itself when it ends.
+        self.dash_task = (Query(self, "", lambda reader: build_dashboard(reader, rid), progress=False)
+                          .success(done).failure(lambda e: log.warning("dashboard refresh failed: %s", e))
+                          .after(finished).run_in_background())
 
     def _show_dashboard(self, d, t0: float) -> None:
         selected = self.selected_sheet_ids()

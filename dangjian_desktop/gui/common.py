@@ -1,18 +1,17 @@
-"""Small pieces every tab uses: slots that never raise into Qt, non-blocking message boxes,
-window-modal dialogs kept in `current_dialog`."""
+"""Small pieces every tab uses: date fields, window-modal dialogs kept in `current_dialog`; and,
+until the tabs move onto the kit (gui/kit/messages.py), the older names of its slot and message host."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import wraps
 from typing import Any, Callable
 
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QDateEdit, QMessageBox, QWidget
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QDateEdit, QMessageBox
 
 from .. import dates
-from .errors import error_text
+from .kit.messages import MessageHost, info_box, question_box, slot  # noqa: F401 - the tabs import them from here
 
 DATE_FORMAT = "yyyy年M月d日"
 
@@ -57,77 +56,17 @@ def normalise_date_text(text: str | None, *, six_digit_month: bool = False) -> s
     return t
 
 
-def slot(fn: Callable) -> Callable:
-    """A slot that shows a UserError (or a bug) in a message box instead of raising into Qt.
+class Messages(MessageHost):
+    """The older message host of the registry and points tabs (kit.messages.MessageHost) with its
+    argument order: show_message(title, text) and confirm(title, text, on_yes). Kept until those
+    tabs move onto the kit."""
 
-    The message goes to the widget's `tab` when it has one (a page inside a tab), else to the widget.
-    """
-
-    @wraps(fn)
-    def wrapper(self, *args, **kwargs):
-        try:
-            return fn(self, *args, **kwargs)
-        except Exception as e:  # noqa: BLE001
-            owner = getattr(self, "tab", None) or self
-            owner.show_error(e)
-            return None
-
-    return wrapper
-
-
-def info_box(icon: QMessageBox.Icon, title: str, text: str, parent: QWidget | None) -> QMessageBox:
-    """A message box with one 确定 button (not shown yet)."""
-    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
-    box.button(QMessageBox.StandardButton.Ok).setText("确定")
-    return box
-
-
-def question_box(title: str, text: str, parent: QWidget | None, yes_text: str = "确定") -> QMessageBox:
-    """A yes/no question (not shown yet) whose default answer is 取消."""
-    box = QMessageBox(QMessageBox.Icon.Question, title, text,
-                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
-    box.button(QMessageBox.StandardButton.Yes).setText(yes_text)
-    box.button(QMessageBox.StandardButton.No).setText("取消")
-    box.setDefaultButton(QMessageBox.StandardButton.No)
-    return box
-
-
-class Messages:
-    """Non-blocking message and question boxes for a widget (tests find them as .message_box)."""
-
-    message_box: QMessageBox | None = None
-    ERROR_STYLE: dict[str, Any] = {}  # keyword arguments of errors.error_text for show_error
-
-    def show_error(self, exc: BaseException, title: str = "操作未完成") -> None:
-        self.show_message(title, error_text(exc, **self.ERROR_STYLE), QMessageBox.Icon.Warning)
-
-    def show_message(self, title: str, text: str, icon: QMessageBox.Icon = QMessageBox.Icon.Information) -> None:
-        box = info_box(icon, title, text, self if isinstance(self, QWidget) else None)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.message_box = box
-        box.finished.connect(lambda _r: self._box_done(box))
-        box.open()
+    def show_message(self, title: str, text: str,  # type: ignore[override]
+                     icon: QMessageBox.Icon = QMessageBox.Icon.Information) -> QMessageBox:
+        return self.inform(text, title, icon)
 
     def confirm(self, title: str, text: str, on_yes: Callable[[], None], yes_text: str = "确定") -> QMessageBox:
-        box = question_box(title, text, self if isinstance(self, QWidget) else None, yes_text)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.message_box = box
-
-        def done(result: int) -> None:
-            self._box_done(box)
-            if result == QMessageBox.StandardButton.Yes:
-                try:
-                    on_yes()
-                except Exception as e:  # noqa: BLE001 - never raise into the event loop
-                    self.show_error(e)
-
-        box.finished.connect(done)
-        box.open()
-        return box
-
-    def _box_done(self, box: QMessageBox) -> None:
-        if self.message_box is box:
-            self.message_box = None
+        return self.ask(text, title, on_yes, yes_text=yes_text)
 
 
 def open_dialog(host: Any, wrapper: Any, on_saved: Callable[[Any], None] | None = None) -> Any:

@@ -16,6 +16,7 @@ from ..paths import default_db_path
 from .backup_auto import AutoBackup
 from .backup_dialog import open_backup_dialog
 from .errors import show_error
+from .kit.operations import OperationBus
 from .screen_fit import fit_main_window, remember_main_window
 from .undo_menu import UndoMenu
 
@@ -95,6 +96,11 @@ class MainWindow(QMainWindow):
         self.settings = settings or user_settings()
         self.setWindowTitle(APP_TITLE)
         fit_main_window(self, self.settings)  # the user's last geometry, clamped to this screen
+
+        # Every unit of work committed on the open database, whatever made it (an operation, a dialog,
+        # undo, a restore), reaches the bus; data_changed passes its tables on to the tabs.
+        self.operations = OperationBus(self)
+        self.operations.changed.connect(lambda changes: self.data_changed.emit(set(changes.tables)))
 
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
@@ -245,7 +251,7 @@ class MainWindow(QMainWindow):
             self._show_db_state()
             return False
         self.db = db
-        db.on_commit(self.data_changed.emit)
+        self.operations.attach(db)
         self.settings.setValue("last_db", str(path))
         if db.readonly and db.holder is not None:
             QMessageBox.information(self, "只读打开",
@@ -264,6 +270,7 @@ class MainWindow(QMainWindow):
         if self.db is None:
             return
         db, self.db = self.db, None
+        self.operations.attach(None)  # after its background operations have ended
         self.database_changed.emit(None)
         db.close()
         self._show_db_state()

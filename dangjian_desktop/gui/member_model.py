@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 
 from .. import dates
 from ..db import Database
 from ..registry.members import ACTIVE_STATUSES, member_query
+from .kit.palette import GREY
 
 PAGE_SIZE = 100
 MAX_PAGES = 40  # pages kept in the cache (4,000 rows)
@@ -61,7 +62,7 @@ COLUMNS: tuple[Column, ...] = (
 )
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
 
-_INACTIVE = QColor("#8a8a8a")
+_INACTIVE = GREY  # members no longer counted (transferred out, deceased, …)
 
 
 class MemberTableModel(QAbstractTableModel):

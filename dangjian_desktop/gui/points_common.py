@@ -1,25 +1,18 @@
-"""Shared pieces of the 党员积分 tab: a table model over row lists, message boxes that do not
-block (tests drive them), date edits, colours."""
+"""Shared pieces of the 党员积分 tab: table views, error text, stars; the row model, colours and
+messages it used to define here come from the kit (gui/kit/) and are re-exported until the tab moves."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QTableView
 
 from . import common, errors
 from .common import date_edit, iso_of, set_date, slot  # noqa: F401 - the points pages import them from here
-
-RED = QColor("#c62828")
-GREEN = QColor("#2e7d32")
-AMBER = QColor("#b26a00")
-GREY = QColor("#8a8a8a")
-STAR_GOLD = QColor("#c98a00")
-ALIGN_CENTER = int(Qt.AlignmentFlag.AlignCenter)
-ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+from .kit.palette import AMBER, GREEN, GREY, RED, STAR_GOLD  # noqa: F401
+from .kit.row_model import ALIGN_CENTER, ALIGN_RIGHT, Col  # noqa: F401
+from .kit.row_model import RowModel as RowsModel  # noqa: F401
 
 
 def table_view(model, *, sorting: bool = True, multi: bool = False) -> QTableView:
@@ -61,94 +54,6 @@ def stars_text(stars: int | None) -> str:
     if stars is None:
         return "—"
     return "★" * stars if stars else "无星"
-
-
-@dataclass(frozen=True)
-class Col:
-    """One column of a RowsModel: header, how to show a row, alignment, colour, tooltip."""
-
-    header: str
-    show: Callable[[Any], Any]
-    align: int | None = None
-    color: Callable[[Any], QColor | None] | None = None
-    tip: Callable[[Any], str | None] | None = None
-    sort: Callable[[Any], Any] | None = None
-
-
-class RowsModel(QAbstractTableModel):
-    """A read-only table over a list of rows (dataclasses or sqlite rows), sortable by column."""
-
-    def __init__(self, columns: Sequence[Col], parent=None):
-        super().__init__(parent)
-        self.columns = list(columns)
-        self.rows: list[Any] = []
-        self._sorted: tuple[int, Qt.SortOrder] | None = None
-
-    def set_rows(self, rows: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        if self._sorted is not None:
-            self._sort_rows(*self._sorted)
-        self.endResetModel()
-
-    def row(self, index: int) -> Any:
-        return self.rows[index] if 0 <= index < len(self.rows) else None
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008,N802 - Qt API
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008,N802 - Qt API
-        return 0 if parent.isValid() else len(self.columns)
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self.rows)) or not (0 <= index.column() < len(self.columns)):
-            return None
-        col, row = self.columns[index.column()], self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            value = col.show(row)
-            return "" if value is None else str(value)
-        if role == Qt.ItemDataRole.TextAlignmentRole and col.align is not None:
-            return col.align
-        if role == Qt.ItemDataRole.ForegroundRole and col.color is not None:
-            c = col.color(row)
-            return QBrush(c) if c is not None else None
-        if role == Qt.ItemDataRole.ToolTipRole and col.tip is not None:
-            return col.tip(row)
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt API
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.columns[section].header if 0 <= section < len(self.columns) else None
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Vertical:
-            return str(section + 1)
-        return None
-
-    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(self.columns):
-            return
-        self._sorted = (column, order)
-        self.layoutAboutToBeChanged.emit()
-        self._sort_rows(column, order)
-        self.layoutChanged.emit()
-
-    def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
-        col = self.columns[column]
-        key = col.sort or (lambda r, c=col: (str(c.show(r) or "")))
-        self.rows.sort(key=lambda r: _sortable(key(r)), reverse=order == Qt.SortOrder.DescendingOrder)
-
-
-def _sortable(value: Any) -> tuple:
-    if value is None:
-        return (1, "")
-    if isinstance(value, (int, float)):
-        return (0, float(value))
-    return (0, str(value)) if not isinstance(value, tuple) else (0, value)
 
 
 class Messages(common.Messages):

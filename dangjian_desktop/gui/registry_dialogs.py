@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QCompleter, QDialog, QDialogButtonBox,
-                               QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QTableWidget,
+                               QHeaderView, QLabel, QLineEdit, QSpinBox, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from .. import dates
@@ -28,7 +28,8 @@ from ..registry.undoable import (add_member_undoable, add_org_undoable, change_s
 from ..registry.validation import FIELD_LABELS
 from . import common
 from .errors import bug_text
-from .forms import load_form
+from .kit import form_dialog as kit_form
+from .kit.form_dialog import error_label_name  # noqa: F401 - the 'Error' label of a field
 from .screen_fit import fit_to_screen
 
 # ---- small helpers -------------------------------------------------------------------
@@ -47,12 +48,6 @@ def existing(db: Database, table: str, row_id: str) -> Any:
     if row is None:
         raise UserError(_GONE[table])
     return row
-
-
-def error_label_name(field: str) -> str:
-    """'founded_on' -> 'foundedOnError' (the objectName of a field's error label in the forms)."""
-    head, *rest = field.split("_")
-    return head + "".join(p.capitalize() for p in rest) + "Error"
 
 
 def fill_combo(combo: QComboBox, items: list[tuple[str, Any]], current: Any = None) -> None:
@@ -129,97 +124,29 @@ def org_path_items(db: Database, *, office_id: str | None, types: tuple[str, ...
 
 # ---- base ------------------------------------------------------------------------------
 
-class FormDialog(QObject):
-    """A Designer form around one core call; errors from the core stay visible under the fields."""
+class FormDialog(kit_form.FormDialog):
+    """A Designer form around one registry core call (kit.form_dialog.FormDialog) on `db`; errors from
+    the core stay visible under the fields, those of no field of the form in its formError line."""
 
-    FORM = ""
-    FIELD_WIDGETS: dict[str, str] = {}  # core field name -> objectName of the widget to focus
-    saved = Signal(object)  # the id returned by the core call (or None)
+    FIELD_LABELS = FIELD_LABELS
     undo_change: Any = None  # how to take back what save() did (the tab offers it as 编辑 → 撤销)
 
     def __init__(self, db: Database, parent: QWidget | None = None):
         super().__init__(parent)
         self.db = db
-        self.dialog: QDialog = load_form(self.FORM)
-        self.dialog.setParent(parent, self.dialog.windowFlags())
-        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        fit_to_screen(self.dialog)
-        self.result_id: Any = None
-        self.error_labels: dict[str, QLabel] = {
-            lbl.objectName(): lbl for lbl in self.dialog.findChildren(QLabel) if lbl.objectName().endswith("Error")}
-        bb: QDialogButtonBox = self.dialog.buttonBox
-        bb.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
-        bb.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        bb.accepted.connect(self._accept)
-        bb.rejected.connect(self.dialog.reject)
-        self.clear_errors()
-
-    # -- the form ------------------------------------------------------------------------
-    def w(self, name: str) -> Any:
-        return getattr(self.dialog, name)
-
-    def text(self, name: str) -> str:
-        widget = self.w(name)
-        if isinstance(widget, QPlainTextEdit):
-            return widget.toPlainText().strip()
-        return widget.text().strip()
-
-    def open(self) -> None:
-        self.dialog.open()
 
     @property
-    def ok_button(self):
-        return self.dialog.buttonBox.button(QDialogButtonBox.StandardButton.Ok)
+    def result_id(self) -> Any:
+        """The id returned by the core call (or None)."""
+        return self.result
 
-    # -- errors --------------------------------------------------------------------------
-    def clear_errors(self) -> None:
-        for lbl in self.error_labels.values():
-            lbl.clear()
-            lbl.setVisible(False)
-
-    def errors_shown(self) -> dict[str, str]:
-        """objectName -> text of every error label now showing (for tests and the status bar)."""
-        return {n: lbl.text() for n, lbl in self.error_labels.items() if lbl.isVisibleTo(self.dialog)}
-
-    def show_errors(self, errors: dict[str, str]) -> None:
-        general = []
-        first_widget = None
-        for field, message in errors.items():
-            lbl = self.error_labels.get(error_label_name(field)) if field else None
-            if lbl is None or lbl.objectName() == "formError":
-                label = FIELD_LABELS.get(field)
-                general.append(f"{label}：{message}" if label and label not in message else message)
-                continue
-            lbl.setText(message)
-            lbl.setVisible(True)
-            if first_widget is None and field in self.FIELD_WIDGETS:
-                first_widget = self.w(self.FIELD_WIDGETS[field])
-        if general:
-            form_error = self.error_labels["formError"]
-            form_error.setText("\n".join(general))
-            form_error.setVisible(True)
-        if first_widget is not None:
-            first_widget.setFocus()
-        self.dialog.adjustSize()
-
-    def _accept(self) -> None:
-        self.clear_errors()
-        try:
-            self.result_id = self.save()
-        except ValidationError as e:
-            self.show_errors(e.errors or {"": e.message})
-            return
-        except UserError as e:
-            self.show_errors({"": e.message})
-            return
-        except Exception as e:  # noqa: BLE001 - a bug must not close the dialog silently
-            self.show_errors({"": bug_text(e, sep="")})
-            return
-        self.dialog.accept()
-        self.saved.emit(self.result_id)
-
-    def save(self) -> Any:  # pragma: no cover - every subclass defines it
-        raise NotImplementedError
+    def show_exception(self, exc: BaseException) -> None:
+        if isinstance(exc, ValidationError):
+            self.show_errors(exc.errors or {"": exc.message})
+        elif isinstance(exc, UserError):
+            self.show_errors({"": exc.message})
+        else:  # a bug must not close the dialog silently
+            self.show_errors({"": bug_text(exc, sep="")})
 
     def set_readonly(self) -> None:
         """Viewing only (a read-only database): inputs locked, only a 关闭 button."""
@@ -804,11 +731,11 @@ class HistoryDialog(QDialog):
         bb = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         bb.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
         bb.rejected.connect(self.reject)
-        layout.addWidget(bb)
-
         self.changes_button = bb.addButton("修改记录…", QDialogButtonBox.ButtonRole.ActionRole)
         self.changes_button.setToolTip("每一次修改了哪一项、由谁、在何时、为什么")
         self.changes_button.clicked.connect(lambda: self._show_changes(db, member_id, m["name"]))
+        layout.addWidget(bb)
+
     def _show_changes(self, db: Database, member_id: str, name: str) -> None:
         from .data_check import ChangeHistoryDialog
 

@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import (QAbstractItemModel, QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, QTimer,
                             Signal)
-from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QBrush, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QMessageBox, QPushButton, QSizePolicy, QSplitter, QStackedWidget,
                                QTableView, QTableWidget, QTableWidgetItem, QToolBar, QTreeView, QVBoxLayout,
@@ -24,6 +24,8 @@ from ..registry.orgs import committee, current_term
 from ..registry.undoable import delete_org_undoable
 from ..registry.warnings import LABELS, compute_warnings
 from .common import Messages, close_dialog, open_dialog, question_box, slot
+from .kit.operations import commit_mark
+from .kit.palette import AMBER, RED
 from .member_model import COLUMNS, MemberTableModel
 from .registry_dialogs import (CommitteeMemberDialog, GroupLeaderDialog, HistoryDialog, MemberDialog, OrgDialog, RemoveMemberDialog,
                                StatusDialog, TermDialog, TransferDialog, available_events, term_text)
@@ -34,8 +36,6 @@ log = logging.getLogger(__name__)
 REGISTRY_TABLES = {"office", "org", "member", "member_event", "committee_term", "committee_member"}
 SEARCH_DELAY_MS = 120  # light debounce: typing stays smooth, results follow within a blink
 KEY_ROLE = Qt.ItemDataRole.UserRole
-RED = QColor("#c62828")
-AMBER = QColor("#b26a00")
 
 
 class _Headers:
@@ -289,6 +289,8 @@ class RegistryTab(QWidget, Messages):
         top.setSizes([320, 900])
         right.setStretchFactor(0, 0)
         right.setStretchFactor(1, 1)
+        # The details and the warnings start at what they need (three warnings); the member table takes
+        # the rest of any screen (at least a dozen rows on a 1366×768 laptop). The splitters move them.
         right.setSizes([self.details_box.minimumSizeHint().height(), 600])
         self._build_warnings(self.main_split)
         self.main_split.setStretchFactor(0, 1)
@@ -545,14 +547,14 @@ class RegistryTab(QWidget, Messages):
             return
         mark = self._tx_mark()
         if mark == self._seen_tx:
-            return  # already shown (the same commit reported twice)
+            return  # already shown (the same commit reported twice: by the bus and by the dialog)
         self._seen_tx = mark
         if tables and not (set(tables) & REGISTRY_TABLES):
             return
         self.refresh()
 
     def _tx_mark(self) -> int | None:
-        return self.db.scalar("SELECT max(id) FROM tx_log") if self.db is not None else None
+        return commit_mark(self.db)  # moves with every commit the operation bus hears
 
     def refresh(self, *, initial: bool = False) -> None:
         """Re-read tree, details, members and warnings; selection and expanded nodes are kept."""

@@ -20,9 +20,10 @@ from ..assessment import rounds as rounds_api
 from ..assessment.results import BranchRating, RoundRating, rate_round
 from ..db import Database
 from ..filesave import write_bytes
-from .assessment_common import (AMBER, GREEN, GREY, LIGHT_AMBER, LIGHT_RED, RED, RoundTab, Task, cn_date,
-                                fmt_score, open_dialog, slot)
+from .assessment_common import (AMBER, GREEN, GREY, LIGHT_AMBER, LIGHT_RED, RED, RoundTab, cn_date, fmt_score,
+                                open_dialog, slot)
 from .assessment_dialogs import CloseRectificationDialog, RectificationDialog, iso_of, set_date
+from .kit.tasks import Task
 
 try:  # QtPdf comes with the pyside6-pdf wheel; without it the sheet can still be saved
     from PySide6.QtPdf import QPdfDocument
@@ -312,6 +313,7 @@ class ReportsTab(QWidget, RoundTab):
                        (R_TREND, 40), (R_QUOTA, 80)):
             self.results_view.setColumnWidth(col, w)
         self.results_view.selectionModel().currentRowChanged.connect(self._show_details)
+        hide_when_uniform(self.results_view, 0)  # 乡镇: one town in a town database
         split.addWidget(self.results_view)
         low = QWidget()
         ll = QVBoxLayout(low)
@@ -357,6 +359,7 @@ class ReportsTab(QWidget, RoundTab):
         self.ledger_view.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.ledger_view.doubleClicked.connect(lambda *_: self.edit_rectification())
         self.ledger_view.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
+        hide_when_uniform(self.ledger_view, 0)  # 乡镇
         lay.addWidget(self.ledger_view, 1)
         row = QHBoxLayout()
         self.ledger_add = QPushButton("新增(&A)…")
@@ -667,8 +670,15 @@ class ReportsTab(QWidget, RoundTab):
         self.preview_error = None
         if self.pdf_document is not None:
             self.pdf_document.close()
-        self._pdf_buffer = None
+        self._release_pdf_buffer()
         self.preview_info.clear()
+
+    def _release_pdf_buffer(self) -> None:
+        """The closed document no longer reads its buffer: the buffer (the whole PDF) is freed now."""
+        buf, self._pdf_buffer = self._pdf_buffer, None
+        if buf is not None:
+            buf.close()
+            buf.deleteLater()
 
     @slot
     def build_preview(self) -> None:
@@ -720,6 +730,7 @@ class ReportsTab(QWidget, RoundTab):
         pages = 0
         if self.pdf_document is not None:
             self.pdf_document.close()
+            self._release_pdf_buffer()
             buf = QBuffer(self)
             buf.setData(QByteArray(data))
             buf.open(QIODevice.OpenModeFlag.ReadOnly)

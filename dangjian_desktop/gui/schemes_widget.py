@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
                                QHeaderView, QLabel, QListWidget, QListWidgetItem, QMessageBox, QPushButton,
                                QSplitter, QStyledItemDelegate, QTabWidget, QTableWidget, QTableWidgetItem,
@@ -18,12 +18,10 @@ from ..schemes.excel import SchemeImportError
 from ..schemes.model import fmt_num
 from ..schemes.validate import ERROR, INFO, WARNING
 from .errors import guarded, show_error
+from .kit.palette import AMBER, GREEN, GREEN_HEX, GREY, LIGHT_RED, RED, RED_HEX, css
 
 _ROLE = Qt.ItemDataRole.UserRole
-_RED = QColor("#b00020")
-_ORANGE = QColor("#a15c00")
-_GREY = QColor("#666666")
-_BAD_CELL = QColor("#ffd7d7")
+_RED, _ORANGE, _GREY, _BAD_CELL = RED, AMBER, GREY, LIGHT_RED
 
 # tree columns
 T_CODE, T_GROUP, T_TITLE, T_MAX, T_KIND = range(5)
@@ -790,7 +788,7 @@ class SchemesWidget(QWidget):
         if result is None:
             self.total_label.setText("—")
             self.rating_label.setText("无法评定")
-            self.rating_label.setStyleSheet("color: #b00020;")
+            self.rating_label.setStyleSheet(css(RED_HEX))
             self.stars_label.setText("—")
             for p in problems:
                 it = QListWidgetItem(p)
@@ -804,7 +802,7 @@ class SchemesWidget(QWidget):
             tm = f" / {fmt_num(result.total_max)}" if result.total_max is not None else ""
             self.total_label.setText(f"{fmt_num(result.total)}{tm}")
         self.rating_label.setText(result.rating or "—")
-        self.rating_label.setStyleSheet("color: #b00020;" if result.vetoed else "color: #1a5e1a;")
+        self.rating_label.setStyleSheet(css(RED_HEX if result.vetoed else GREEN_HEX))
         if result.stars is None:
             self.stars_label.setText("不评星")
         else:
@@ -834,7 +832,7 @@ class SchemesWidget(QWidget):
         findings = sch.check(self.scheme)
         if not findings:
             it = QListWidgetItem("检查通过：分值、分数线和编号没有问题。")
-            it.setForeground(QBrush(QColor("#1a5e1a")))
+            it.setForeground(QBrush(GREEN))
             self.issues_list.addItem(it)
         for f in findings:
             it = QListWidgetItem(f.text())
