@@ -254,9 +254,10 @@ def _module_exists(name: str) -> bool:
         return False
 
 
-EXTENSIONS = ("dangjian_desktop.assessment.demo", "dangjian_desktop.points.demo")
+EXTENSIONS = ("dangjian_desktop.assessment.demo", "dangjian_desktop.points.demo", "dangjian_desktop.ledgers.demo")
 #: How the progress line names each extension's data (every line a user sees is Chinese).
-EXTENSION_LABELS = {"dangjian_desktop.assessment.demo": "年度考核", "dangjian_desktop.points.demo": "党员积分与会议"}
+EXTENSION_LABELS = {"dangjian_desktop.assessment.demo": "年度考核", "dangjian_desktop.points.demo": "党员积分与会议",
+                    "dangjian_desktop.ledgers.demo": "党费、发展党员等台账"}
 
 
 def office_is_empty(db: Database) -> bool:

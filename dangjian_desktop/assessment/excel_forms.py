@@ -32,6 +32,9 @@ HEADERS = ("编号", "考核项目", "考核内容", "计分方式", "满分", "
 HEADER_ROW = 4
 REPORT_PARTS = (("situation", "自我评价情况"), ("problems", "存在问题及原因"), ("measures", "整改措施及下步打算"))
 VETO_HEADERS = ("编号", "否决项", "是否存在（是/否）", "事实说明")
+# Column H, after the columns the import reads: what the program's ledgers hold about each item
+# (meetings, dues, the development pipeline …: ledgers.evidence), printed for the branch to see.
+FIGURES_HEADER = "台账数据（供参考）"
 
 @dataclass
 class FormImportReport:
@@ -98,11 +101,13 @@ def export_form(db: Database, sheet_id: str, target: str | Path) -> Path:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from ..ledgers.evidence import sheet_figures
     from .rounds import get_round
     from .sheets import open_sheet
 
     sheet = open_sheet(db, sheet_id)
     rnd = get_round(db, sheet.round_id)
+    figures = sheet_figures(db, sheet)
     target = Path(target)
     wb = Workbook()
     ws = wb.active
@@ -125,13 +130,17 @@ def export_form(db: Database, sheet_id: str, target: str | Path) -> Path:
                 "“是否”项填 1（是）或 0（否）。有扣分的请在“说明”列写明原因。请勿增删行列或修改编号。")
     ws["A3"].alignment = Alignment(wrap_text=True)
     ws.row_dimensions[3].height = 45
-    for c, h in enumerate(HEADERS, start=1):
+    for c, h in enumerate(HEADERS + (FIGURES_HEADER,), start=1):
         cell = ws.cell(HEADER_ROW, c, h)
         cell.font = Font(bold=True)
         cell.fill = head_fill
         cell.border = border
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for n, it in enumerate(sheet.items, start=HEADER_ROW + 1):
+        lines = figures.get(it.code, [])
+        cell = put(ws, n, len(HEADERS) + 1, "\n".join(lines) or None)  # names of branches and members
+        cell.border = border
+        cell.alignment = wrap
         section = it.section_title if it.code == it.section_code else f"{it.section_title}：{it.title}"
         values = (it.code, section, it.standard or "", SCORING_LABELS.get(it.kind, it.kind),
                   it.max, it.self_score, it.reason or None)
@@ -142,7 +151,8 @@ def export_form(db: Database, sheet_id: str, target: str | Path) -> Path:
         for c in (6, 7):
             ws.cell(n, c).fill = input_fill
             ws.cell(n, c).protection = unlocked
-        ws.row_dimensions[n].height = max(30, min(160, 15 * (len(it.standard or "") // 38 + 1)))
+        ws.row_dimensions[n].height = max(30, min(160, 15 * max(len(it.standard or "") // 38 + 1,
+                                                                sum(len(x) // 30 + 1 for x in lines))))
         if it.kind == "yesno":
             dv = DataValidation(type="whole", operator="between", formula1="0", formula2="1", allow_blank=True,
                                 showErrorMessage=True, errorTitle="分数有误", error="“是否”项只能填 1 或 0。")
@@ -155,7 +165,7 @@ def export_form(db: Database, sheet_id: str, target: str | Path) -> Path:
                                 showErrorMessage=True, errorTitle="分数有误", error="分数不能为负数。")
         ws.add_data_validation(dv)
         dv.add(ws.cell(n, 6))
-    for letter, width in zip("ABCDEFG", (7, 22, 60, 9, 7, 9, 30)):
+    for letter, width in zip("ABCDEFGH", (7, 22, 60, 9, 7, 9, 30, 42)):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1)
     ws.protection.sheet = True

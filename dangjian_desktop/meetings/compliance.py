@@ -13,7 +13,8 @@ API for checklists (e.g. 规范化 "每月召开一次支委会"):
         current_held, applicable, summary() -> "支委会：应开10次，已开8次，缺3月、7月"
     compliance_table(db, year, office_id=None, as_of=None) -> [BranchCompliance] for every 党支部
     figures_for_text(db, org_id, year, text, as_of=None) -> [str]: the summary lines of the meeting
-        kinds a checklist item's wording names (e.g. "每月召开一次支委会" -> the 支委会 line)
+        kinds a checklist item's wording names (e.g. "每月召开一次支委会" -> the 支委会 line), followed
+        by the other ledgers' figures for it (ledgers.evidence)
 """
 
 from __future__ import annotations
@@ -280,10 +281,15 @@ def kinds_in_text(text: str) -> list[str]:
 
 
 def figures_for_text(db: Database, org_id: str, year: int, text: str, as_of: dt.date | None = None) -> list[str]:
-    """What the meeting ledger says about a checklist item (e.g. 规范化 "每月召开一次支委会，…"):
-    one summary line per meeting kind the item names; empty when it names none."""
+    """What the meeting ledger and the other ledgers (dues, the development pipeline, training,
+    rewards, 民主评议, visits, funds, talks, cadres: ledgers.evidence) say about a checklist item
+    (e.g. 规范化 "每月召开一次支委会，…"): one summary line per meeting kind the item names, then
+    the ledgers' lines; empty when it names none."""
+    from ..ledgers.evidence import figures_for_text as ledger_figures
+
     kinds = kinds_in_text(text)
-    if not kinds:
-        return []
-    result = compliance(db, org_id, year, as_of)
-    return [result[k].summary() for k in kinds if k in result]
+    lines = []
+    if kinds:
+        result = compliance(db, org_id, year, as_of)
+        lines = [result[k].summary() for k in kinds if k in result]
+    return lines + ledger_figures(db, org_id, year, text, as_of)

@@ -1,0 +1,139 @@
+"""党费: the rate table at its band edges, arrears across a base change mid-year and payments in
+advance, exemptions, joining mid-year, late payments, branch totals."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dangjian_desktop.errors import UserError
+from dangjian_desktop.ledgers import dues
+from dangjian_desktop.ledgers.common import fmt_yuan, months_label, parse_months, to_fen
+
+from points_util import add_branch
+
+Y = 2025
+
+
+def test_rate_table_bands_include_their_upper_bound():
+    t = dues.rate_table()
+    working, retired, farmer = t.get("在职"), t.get("离退休"), t.get("农民")
+    assert working.due(to_fen(3000)) == 1500  # 0.5 %
+    assert working.due(to_fen("3000.01")) == 3000  # 1 % of 3000.01 = 30.0001 -> 30.00
+    assert working.due(to_fen(5000)) == 5000
+    assert working.due(to_fen(5001)) == 7502  # 1.5 % of 5001 = 75.015 -> 75.02 (half up)
+    assert working.due(to_fen(10000)) == 15000
+    assert working.due(to_fen(10000.5)) == 20001
+    assert retired.due(to_fen(5000)) == 2500 and retired.due(to_fen(5000.01)) == 5000
+    assert farmer.due(None) == 50 and farmer.due(None, 100) == 100
+    with pytest.raises(UserError, match="0.20元至1.00元"):
+        farmer.due(None, 120)
+    with pytest.raises(UserError, match="基数"):
+        working.due(None)
+    assert t.for_person_class("离退休人员").name == "离退休"
+    assert t.for_person_class("农牧渔民").name == "农民"
+
+
+def test_money_and_month_parsing():
+    assert to_fen("12.5") == 1250 and to_fen("１２元") == 1200 and to_fen(0.2) == 20
+    for bad in ("-1", "1.234", "abc", None):
+        with pytest.raises(UserError):
+            to_fen(bad)
+    assert parse_months("3") == (3, 3) and parse_months("1-6") == (1, 6) and parse_months("1月至6月") == (1, 6)
+    with pytest.raises(UserError):
+        parse_months("6-1")
+    assert months_label([1, 2, 3, 5, 7, 8]) == "1-3月、5月、7-8月"
+
+
+def test_arrears_across_a_base_change_mid_year_with_payment_in_advance(db):
+    b = add_branch(db, n=2)
+    m = b.members[0]
+    dues.set_base(db, m, Y, base=3000, rate_class="在职", fixed_on=f"{Y}-01-05")  # 15.00 a month
+    # The whole year paid in advance in January, at the old base.
+    dues.record_payment(db, m, Y, "1-12", paid_on=f"{Y}-01-10", receiver="组织委员")
+    pay = dues.payments(db, m, Y)
+    assert [(p["from_month"], p["to_month"], p["amount_fen"]) for p in pay] == [(1, 12, 18000)]
+    in_may = dues.member_dues(db, m, Y, as_of=dt.date(Y, 5, 20))
+    assert in_may.arrears_fen == 0 and in_may.advance_fen == 18000 - 4 * 1500 and in_may.on_time
+    # The base rises from July: 6000 -> 1.5 % = 90.00 a month.
+    dues.set_base(db, m, Y, base=6000, rate_class="在职", from_month=7, fixed_on=f"{Y}-06-25")
+    aug = dues.member_dues(db, m, Y, as_of=dt.date(Y, 8, 15))
+    assert aug.months_owed == [7] and aug.arrears_fen == 9000 - 1500
+    assert aug.months_paid == [1, 2, 3, 4, 5, 6]
+    assert aug.due_to_date_fen == 6 * 1500 + 9000
+    end = dues.member_dues(db, m, Y, as_of=dt.date(Y + 1, 1, 1))
+    assert end.months_owed == [7, 8, 9, 10, 11, 12] and end.arrears_fen == 6 * 7500
+    assert end.year_due_fen == 6 * 1500 + 6 * 9000 and end.paid_fen == 18000
+    # Paying the difference without an amount takes what the months still owe.
+    dues.record_payment(db, m, Y, "7-12", paid_on=f"{Y}-12-20")
+    end = dues.member_dues(db, m, Y, as_of=dt.date(Y + 1, 1, 1))
+    assert end.arrears_fen == 0 and end.months_paid == list(range(1, 13))
+    # Months 7-11 reached their full due only in December: paid late.
+    assert end.late_months == [7, 8, 9, 10, 11] and not end.on_time
+    with pytest.raises(UserError, match="已交清"):
+        dues.record_payment(db, m, Y, "1-12", paid_on=f"{Y}-12-21")
+    assert db.verify() == []
+
+
+def test_a_month_not_yet_ended_is_never_in_arrears(db):
+    b = add_branch(db, n=1)
+    m = b.members[0]
+    dues.set_base(db, m, Y, base=2000, rate_class="在职", fixed_on=f"{Y}-01-05")
+    dues.record_payment(db, m, Y, "1-2", paid_on=f"{Y}-02-10")
+    assert dues.member_dues(db, m, Y, as_of=dt.date(Y, 3, 31)).months_owed == []  # March ends today
+    assert dues.member_dues(db, m, Y, as_of=dt.date(Y, 4, 1)).months_owed == [3]
+
+
+def test_exemptions_joining_mid_year_and_unbased_months(db):
+    b = add_branch(db, n=3, probationary=(2,))
+    hardship, unbased, probationary = b.members
+    dues.set_base(db, hardship, Y, base=2500, rate_class="离退休", fixed_on=f"{Y}-01-05")
+    dues.set_exemption(db, hardship, Y, "1-12", reason="生活困难，本人申请", approved_by="镇党委")
+    with pytest.raises(UserError, match="原因"):
+        dues.set_exemption(db, hardship, Y, "1-12", reason=" ")
+    h = dues.member_dues(db, hardship, Y, as_of=dt.date(Y + 1, 1, 1))
+    assert h.arrears_fen == 0 and h.months_exempt == list(range(1, 13)) and h.on_time
+    u = dues.member_dues(db, unbased, Y, as_of=dt.date(Y + 1, 1, 1))
+    assert u.base_missing and u.arrears_fen == 0 and not u.on_time
+    with pytest.raises(UserError, match="未核定"):
+        dues.record_payment(db, unbased, Y, "1-3", paid_on=f"{Y}-03-01")
+    # points_util's probationary member joined on 2024-12-01: due from December 2024 only.
+    dues.set_base(db, probationary, 2024, base=4000, rate_class="在职", fixed_on="2024-12-01")
+    p = dues.member_dues(db, probationary, 2024, as_of=dt.date(2025, 1, 1))
+    assert p.months_owed == [12] and p.arrears_fen == 4000
+    data = dues.status(db, Y, as_of=dt.date(Y + 1, 1, 1))
+    branch = next(x for x in data.branches if x.org_id == b.id)
+    assert branch.members == 3 and branch.based == 1 and branch.on_time == 1
+
+
+def test_left_members_owe_only_while_members_and_totals_per_branch(db):
+    from dangjian_desktop.registry import change_status
+
+    b = add_branch(db, n=3)
+    for mid in b.members:
+        dues.set_base(db, mid, Y, base=1000, rate_class="在职", fixed_on=f"{Y}-01-02")  # 5.00 a month
+    change_status(db, b.members[2], event="转出", date=f"{Y}-03-15")
+    dues.record_payment(db, b.members[0], Y, "1-12", paid_on=f"{Y}-01-05")
+    data = dues.status(db, Y, as_of=dt.date(Y + 1, 1, 1))
+    by_id = {m.member_id: m for m in data.members}
+    assert by_id[b.members[2]].months_owed == [1, 2, 3]  # up to the month they left
+    assert by_id[b.members[1]].arrears_fen == 6000
+    owing = dues.arrears(db, Y, org_id=b.id, as_of=dt.date(Y + 1, 1, 1))
+    assert {m.member_id for m in owing} == {b.members[1], b.members[2]}
+    rows = dues.reminder_rows(owing)
+    assert all(len(r) == 4 for r in rows) and any(r[2] == "1-12月" and r[3] == fmt_yuan(6000) for r in rows)
+    branch = next(x for x in data.branches if x.org_id == b.id)
+    assert branch.arrears_fen == 6000 + 1500 and branch.in_arrears == 2 and branch.paid_fen == 6000
+
+
+def test_carry_bases_to_a_new_year(db):
+    b = add_branch(db, n=2)
+    dues.set_base(db, b.members[0], Y, base=4200, rate_class="在职", fixed_on=f"{Y}-01-02")
+    dues.set_base(db, b.members[1], Y, rate_class="农民", monthly="0.8", fixed_on=f"{Y}-01-02")
+    dues.set_base(db, b.members[0], Y, base=5200, rate_class="在职", from_month=7, fixed_on=f"{Y}-07-01")
+    assert dues.carry_bases(db, Y, Y + 1) == 2
+    nxt = {m.member_id: m for m in dues.status(db, Y + 1, as_of=dt.date(Y + 1, 2, 1)).members}
+    assert nxt[b.members[0]].base_fen == 520000 and nxt[b.members[0]].monthly_fen == 7800
+    assert nxt[b.members[1]].monthly_fen == 80
+    assert dues.carry_bases(db, Y, Y + 1) == 0  # already fixed: left alone
