@@ -33,6 +33,7 @@ from dangjian_desktop.roster.report import _values_copy
 from dangjian_desktop.schemes import excel as scheme_excel
 from dangjian_desktop.schemes.model import scheme_from_dict, scheme_to_dict
 from dangjian_desktop.schemes.store import load_scheme
+from dangjian_desktop.tables import save_tables
 from dangjian_desktop.xlsx_safe import FORMULA_STARTS
 
 from roster_util import HEADER, add_branches, person
@@ -152,18 +153,33 @@ def write_all(db: Database, text: str, sid: str, out: Path) -> dict[str, Path]:
     save_form_errors(form_report, files.setdefault("self-assessment error report", out / "form-errors.xlsx"))
     catalogue.export_xlsx(db, db.local_office_id, 2025, files.setdefault("points catalogue", out / "catalogue.xlsx"))
     ledger.export_ledger_xlsx(db, 2025, files.setdefault("points ledger", out / "ledger.xlsx"))
+    save_tables(table_exports(db, sid), files.setdefault("tables", out / "tables.xlsx"))
     return files
+
+
+def table_exports(db: Database, sid: str) -> list:
+    """The shared table writer's tables: the structure report, a round's results, the year's totals."""
+    from dangjian_desktop.assessment import rate_round
+    from dangjian_desktop.assessment.rounds import get_round
+    from dangjian_desktop.points.totals import totals
+    from dangjian_desktop.statistics import structure
+    from dangjian_desktop.statistics.report import structure_tables
+    from dangjian_desktop.tables.sources import points_totals_table, round_results_table
+
+    rid = db.scalar("SELECT round_id FROM round_branch WHERE id = ?", (sid,))
+    return structure_tables(structure(db), with_charts=False) + [
+        round_results_table(db, get_round(db, rid), rate_round(db, rid)), points_totals_table(db, 2025, totals(db, 2025))]
 
 
 # Cells holding exactly the planted text, at least, per writer.
 EXACT = {"roster export": 5, "roster template": 1, "roster error report": 13, "roster error report (values copy)": 11,
          "scheme": 29, "self-assessment form": 19, "self-assessment error report": 19, "points catalogue": 2,
-         "points ledger": 3}
+         "points ledger": 3, "tables": 2}
 
 
 # The modules that save a workbook and are exercised by write_all; selftest.py writes a fixed sample.
 WRITER_MODULES = {"roster/export.py", "roster/template.py", "roster/report.py", "schemes/excel.py",
-                  "assessment/excel_forms.py", "points/catalogue.py", "points/ledger.py"}
+                  "assessment/excel_forms.py", "points/catalogue.py", "points/ledger.py", "tables/excel.py"}
 FIXED_CONTENT = {"selftest.py"}
 
 

@@ -122,3 +122,23 @@ def town_and_branch(db, args) -> tuple[str | None, str | None]:
     """(office, branch id) from --town and --branch (town_or_all; the branch is looked up in that town)."""
     office = town_or_all(db, args.town)
     return office, branch_id(db, args.branch, office)
+
+
+def add_out(p) -> None:
+    """`--out FILE.xlsx|FILE.pdf`: the table the command lists, saved by the shared table writer."""
+    p.add_argument("--out", metavar="FILE.xlsx", help="把表格保存为 Excel（.xlsx）或 PDF（.pdf）文件")
+
+
+def save_out(ctx, db, table) -> bool:
+    """Save the command's table to --out (if given; the database is still open for the print's
+    privacy guard). True when saved: the caller then prints nothing else unless --json."""
+    if not getattr(ctx.args, "out", None):
+        return False
+    import sys
+
+    from ..tables import save_tables
+
+    path = save_tables([table], ctx.args.out, db=db)
+    print(f"已保存 {path}：{table.title}，{len(table.rows)}行。",
+          file=sys.stderr if getattr(ctx.args, "json", False) else sys.stdout)
+    return True

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from .. import dates
 from ..errors import UserError
-from ._common import (add_json, add_town, add_year, branch_id, check_year, one_town, parse_date, town_and_branch,
-                      town_or_all)
+from ._common import (add_json, add_out, add_town, add_year, branch_id, check_year, one_town, parse_date, save_out,
+                      town_and_branch, town_or_all)
 
 
 def register(sub, group) -> None:
@@ -19,6 +19,7 @@ def register(sub, group) -> None:
     add_town(p)
     p.add_argument("--failing", action="store_true", help="只列出无星（不合格）党员")
     add_json(p)
+    add_out(p)
     p.set_defaults(func=cmd_totals)
 
     p = g.add_parser("branches", help="各党支部的党员积分平均分与星级分布（支部评星参考）")
@@ -71,6 +72,7 @@ def register(sub, group) -> None:
     add_town(p)
     p.add_argument("--as-of", dest="as_of", metavar="DATE", help="按此日期统计（默认今天；未结束的月份不算缺）")
     add_json(p)
+    add_out(p)
     p.set_defaults(func=cmd_compliance)
 
     p = g.add_parser("list", help="列出会议记录")
@@ -91,8 +93,13 @@ def cmd_totals(ctx) -> int:
     with ctx.open_db("read") as db:
         office, org = town_and_branch(db, a)
         rows = totals(db, year, office_id=office, org_id=org)
-    if a.failing:
-        rows = [t for t in rows if t.failing]
+        if a.failing:
+            rows = [t for t in rows if t.failing]
+        from ..tables.sources import points_totals_table
+
+        saved = save_out(ctx, db, points_totals_table(db, year, rows, office_id=office)) if a.out else False
+    if saved and not a.json:
+        return 0
     if a.json:
         ctx.print_json({"year": year, "stars_from": star_levels()[1], "members": [
             {"id": t.member_id, "name": t.name, "branch": t.org_name, "total": t.total, "stars": t.stars,
@@ -236,6 +243,11 @@ def cmd_compliance(ctx) -> int:
     with ctx.open_db("read") as db:
         office, org = town_and_branch(db, a)
         rows = compliance_table(db, year, office_id=office, org_id=org, as_of=as_of)
+        from ..tables.sources import compliance_view_table
+
+        saved = save_out(ctx, db, compliance_view_table(db, year, rows, as_of=as_of, office_id=office)) if a.out else False
+    if saved and not a.json:
+        return 0
     if a.json:
         ctx.print_json({"year": year, "as_of": (as_of or dates.today()).isoformat(),
                         "branches": [b.to_dict() for b in rows]})

@@ -6,7 +6,7 @@ import time
 
 from .. import dates
 from ..errors import UserError
-from ._common import add_json
+from ._common import add_json, add_out, save_out
 
 
 def register(sub, group) -> None:
@@ -26,6 +26,7 @@ def register(sub, group) -> None:
 
     p = sub.add_parser("warnings", help="列出需要处理的提醒（换届、书记空缺、预备期满等）")
     add_json(p)
+    add_out(p)
     p.set_defaults(func=cmd_warnings)
 
     p = sub.add_parser("verify", help="检查数据库完整性和变更日志")
@@ -103,6 +104,11 @@ def cmd_warnings(ctx) -> int:
 
     with ctx.open_db("read") as db:
         ws = compute_warnings(db)
+        from ..tables.sources import warnings_table
+
+        saved = save_out(ctx, db, warnings_table(db, ws)) if ctx.args.out else False
+    if saved and not ctx.args.json:
+        return 0
     if ctx.args.json:
         ctx.print_json([{**w.to_dict(), "label": LABELS[w.code]} for w in ws])
     else:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .. import dates
 from ..errors import UserError
-from ._common import JSON_HELP_SPACED, add_json, add_round, add_year, parse_date, round_arg, with_round
+from ._common import JSON_HELP_SPACED, add_json, add_out, add_round, add_year, parse_date, round_arg, save_out, with_round
 
 
 def register(sub, group) -> None:
@@ -49,6 +49,7 @@ def register(sub, group) -> None:
 
     p = _round_command(g, "rate", "评定：总分、等次、星级、否决、排名、名额提示、结果运用", cmd_rate)
     add_json(p, JSON_HELP_SPACED)
+    add_out(p)
 
     p = _round_command(g, "draw-lots", "抽签确定交叉考核（各乡镇考核组考核其他乡镇，可由种子重现）", cmd_draw_lots)
     p.add_argument("--seed", help="抽签种子（不写则随机生成一个六位数）")
@@ -71,8 +72,12 @@ def register(sub, group) -> None:
     p.add_argument("--date", metavar="DATE", help="按这一天计算逾期（默认今天）")
     add_json(p, JSON_HELP_SPACED)
 
-    p = g.add_parser("holidays", help="列出某年的节假日和调休上班日（计算申诉期用）")
+    p = g.add_parser("holidays", help="列出某年的节假日和调休上班日（计算申诉期用）；录入放假安排或确认按周一至周五计算")
     p.add_argument("--year", type=int, default=None, help="年度（默认今年）")
+    p.add_argument("--notice", metavar="FILE.txt",
+                   help="从国务院办公厅放假安排通知（文本文件，逐条“一、元旦：1月1日至3日放假……”）录入该年的节假日")
+    p.add_argument("--confirm-weekdays", action="store_true",
+                   help="确认该年没有放假安排可录入，按周一至周五计算工作日（记入变更日志）")
     add_json(p, JSON_HELP_SPACED)
     p.set_defaults(func=cmd_holidays)
 
@@ -160,20 +165,40 @@ def cmd_create(ctx) -> int:
 
 def cmd_show(ctx) -> int:
     from ..assessment import resolve_round, round_branches
+    from ..assessment.workdays import calendar
+    from ..assessment.workflow import window_from
 
     with ctx.open_db("read") as db:
         rnd = resolve_round(db, round_arg(ctx.args))
         branches = round_branches(db, rnd.id)
+        cal = calendar(db)
+        windows: dict[str, object] = {}
+
+        def window(start: str | None):
+            # The appeal deadline counted from a publicity start; `confirmed` is false when it
+            # rests on a year without a holiday table.
+            if not start:
+                return None
+            if start not in windows:
+                windows[start] = window_from(cal, dates.parse_iso(start), rnd.appeal_days)
+            return windows[start]
+
+        rw = window(rnd.publicity_start)
         if ctx.args.json:
-            ctx.print_json({**rnd.to_dict(), "sheets": [
+            ctx.print_json({**rnd.to_dict(), "appeal_deadline": rw.to_dict() if rw else None, "sheets": [
                 {"sheet": b.id, "org_id": b.org_id, "town": b.town, "branch": b.org_name, "kind": b.kind,
-                 "state": b.state, "since": b.state_since} for b in branches]})
+                 "state": b.state, "since": b.state_since,
+                 "appeal_deadline": (window(b.publicity_start).to_dict() if b.publicity_start else None)}
+                for b in branches]})
             return 0
         print(f"{rnd.title}（{rnd.scheme_name}）  编号 {rnd.id}")
         print(f"截止：自评 {dates.format_cn(rnd.self_due) or '—'}，初审 {dates.format_cn(rnd.initial_due) or '—'}，"
-              f"审核 {dates.format_cn(rnd.review_due) or '—'}；申诉期 {rnd.appeal_days} 个工作日")
+              f"审核 {dates.format_cn(rnd.review_due) or '—'}；申诉期 {rnd.appeal_days} 个工作日"
+              + (f"，至 {rw.end_text()}" if rw else ""))
         for b in branches:
-            print(f"  {b.town}  {b.org_name}  {b.kind or ''}  {b.state}")
+            w = window(b.publicity_start) if b.state in ("公示", "申诉") else None
+            print(f"  {b.town}  {b.org_name}  {b.kind or ''}  {b.state}"
+                  + (f"  申诉期至 {w.end_text()}" if w else ""))
     return 0
 
 
@@ -220,6 +245,11 @@ def cmd_rate(ctx) -> int:
     with ctx.open_db("read") as db:
         rnd = resolve_round(db, round_arg(ctx.args))
         rating = rate_round(db, rnd.id)
+        from ..tables.sources import round_results_table
+
+        saved = save_out(ctx, db, round_results_table(db, rnd, rating)) if ctx.args.out else False
+    if saved and not ctx.args.json:
+        return 0
     if ctx.args.json:
         ctx.print_json(rating.to_dict())
         return 0
@@ -229,14 +259,20 @@ def cmd_rate(ctx) -> int:
         flags = f"  名额提示：{'、'.join(b.quota_flags)}" if b.quota_flags else ""
         veto = "  否决" if b.vetoed else ""
         trend = f"  较上年{b.trend_label}" if b.trend else ""
-        print(f"{b.rank_county or '—':>4}  {b.town}  {b.org_name}  {fmt_num(b.total)}分  {b.rating or '—'}  "
-              f"{stars}{veto}{trend}  [{b.state}]{flags}")
+        print(f"{b.rank_county or '—':>4}  {b.town}  {b.org_name}  {fmt_num(b.total)}分  "
+              f"{b.rating_text if b.rating else '—'}  {stars}{veto}{trend}  [{b.state}]{flags}")
         for c in b.consequences:
-            print(f"        → {c.title}（{c.reason}）")
+            print(f"        → {b.consequence_prefix}{c.title}（{c.reason}）")
+        for t in b.quota_pending:
+            print(f"        ? 名额待决定：{t}（dangjian rounds quota 查看）")
+        for p in b.veto_proposals:
+            print(f"        ? 据台账提出否决项 {p.code}“{p.title}”：{p.fact}（待确认或驳回）")
         for w in b.warnings:
             print(f"        ! {w}")
     for f in rating.quota_flags:
         print(f"名额提示：{f.message}")
+    if rating.provisional_count:
+        print(f"其中 {rating.provisional_count} 个党组织的考核尚未审核完毕，评定为暂定，结果运用为“如确定”。")
     for t in rating.town_consequences:
         print(f"{t.town}：{t.applied.title}（{t.applied.reason}）")
     return 0
@@ -298,10 +334,13 @@ def cmd_move(ctx) -> int:
                 raise UserError(f"没有可以进入“{a.to}”环节的党组织。")
         if a.to == "公示" and not a.branch:
             win = start_publicity(db, rnd.id, day, sheet_ids=ids, actor=a.by)
-            print(f"{len(ids)} 个党组织开始公示，申诉期至 {dates.format_cn(win.end)}（{win.days} 个工作日）。")
+            print(f"{len(ids)} 个党组织开始公示，申诉期至 {win.end_text()}（{win.days} 个工作日）。")
             return 0
         n = move_many(db, ids, a.to, note=a.note, actor=a.by, today=day)
         print(f"{n} 个党组织已进入“{a.to}”环节。")
+        from .round_decisions import print_proposals
+
+        print_proposals(db, ids, day)
     return 0
 
 
@@ -317,28 +356,58 @@ def cmd_dashboard(ctx) -> int:
                         "rows": [{"sheet": r.sheet_id, "town": r.town, "branch": r.org_name, "state": r.state,
                                   "since": r.state_since, "missing": r.missing, "overdue": r.overdue,
                                   "next_step": r.next_step, "open_appeal": r.open_appeal,
-                                  "window_end": r.window_end} for r in d.rows]})
+                                  "window_end": r.window_end, "window_confirmed": not r.window_unconfirmed,
+                                  "rating": r.rating, "stars": r.stars, "provisional": r.provisional,
+                                  "veto_proposals": r.veto_proposals, "quota_pending": r.quota_pending}
+                                 for r in d.rows]})
         return 0
     print(f"{rnd.title}  " + "，".join(f"{k}{v}" for k, v in d.counts.items() if v))
     for r in d.rows:
         notes = "；".join(r.missing + r.overdue)
-        print(f"  {r.town}  {r.org_name}  [{r.state}]  {r.next_step}" + (f"  ！{notes}" if notes else ""))
+        print(f"  {r.town}  {r.org_name}  [{r.state}]  {r.rating_text or '—'}  {r.next_step}"
+              + (f"  ！{notes}" if notes else ""))
     if d.overdue_rectifications:
         print(f"整改台账中有 {d.overdue_rectifications} 项逾期未销号。")
     return 0
 
 
 def cmd_holidays(ctx) -> int:
-    from ..assessment.workdays import KIND_LABELS, holidays
+    from ..assessment.workdays import KIND_LABELS, confirm_weekdays, year_status
 
-    year = ctx.args.year or dates.today().year
+    a = ctx.args
+    year = a.year or dates.today().year
+    if a.notice and a.confirm_weekdays:
+        raise UserError("--notice 与 --confirm-weekdays 只能选一个。", exit_code=2)
+    if a.notice or a.confirm_weekdays:
+        text = None
+        if a.notice:
+            try:
+                text = Path(a.notice).read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError) as e:
+                raise UserError(f"无法读取通知文件 {a.notice}：{e}") from None
+        with ctx.open_db("write") as db:
+            if text is not None:
+                from ..assessment.holiday_notice import import_notice
+
+                saved = import_notice(db, year, text)
+                if not a.json:
+                    print(f"已按通知录入 {year} 年放假安排：{len(saved)} 天"
+                          f"（放假 {sum(h.kind == '休' for h in saved)} 天，调休上班 {sum(h.kind == '班' for h in saved)} 天）。")
+            else:
+                confirm_weekdays(db, year)
+                if not a.json:
+                    print(f"已确认 {year} 年按周一至周五计算工作日（没有放假安排），已记入变更日志。")
     with ctx.open_db("read") as db:
-        items = holidays(db, year)
-    if ctx.args.json:
-        ctx.print_json([{"day": h.day, "kind": h.kind, "name": h.name, "builtin": h.builtin} for h in items])
+        status = year_status(db, year)
+    if a.json:
+        ctx.print_json({"year": year, "known": status.known, "basis": status.basis,
+                        "days": [{"day": h.day, "kind": h.kind, "name": h.name, "builtin": h.builtin}
+                                 for h in status.days]})
         return 0
-    if not items:
-        print(f"{year} 年没有节假日数据（只按周末计算工作日）。")
-    for h in items:
+    print(status.text + "。")
+    if not status.known:
+        print(f"  录入：dangjian rounds holidays --year {year} --notice 通知.txt；"
+              f"确认按周一至周五：dangjian rounds holidays --year {year} --confirm-weekdays")
+    for h in status.days:
         print(f"{h.day}  {KIND_LABELS[h.kind]}  {h.name}" + ("" if not h.builtin else "  （默认）"))
     return 0

@@ -90,16 +90,26 @@ def _value(col: Column, row, seq: int):
     return v if v not in ("",) else None
 
 
-def roster_rows(db: Database, *, org_id: str | None = None, member_ids: Iterable[str] | None = None,
-                include_inactive: bool = False):
-    """Members to export, by branch order then pinyin: a cursor (rows are streamed)."""
+def roster_selection(db: Database, *, org_id: str | None = None, member_ids: Iterable[str] | None = None,
+                     include_inactive: bool = False) -> tuple[str, list]:
+    """The members a roster export of this scope lists: a FROM … WHERE clause over `member m`
+    (with its branch `o` and party group `g`) and its parameters.
+
+    The one definition of the roster's scope: the export and the membership statistics
+    (statistics.structure) both select through it, so they always count the same people."""
     where, params = member_query(db, org_id=org_id, include_inactive=include_inactive)
     if member_ids is not None:
         where += (" AND " if where else " WHERE ") + "m.id IN (SELECT value FROM json_each(?))"
         params = [*params, json.dumps(list(member_ids))]
+    return ("FROM member m JOIN org o ON o.id = m.org_id LEFT JOIN org g ON g.id = m.group_id" + where), params
+
+
+def roster_rows(db: Database, *, org_id: str | None = None, member_ids: Iterable[str] | None = None,
+                include_inactive: bool = False):
+    """Members to export, by branch order then pinyin: a cursor (rows are streamed)."""
+    selection, params = roster_selection(db, org_id=org_id, member_ids=member_ids, include_inactive=include_inactive)
     sql = (f"SELECT m.*, o.name AS org_name, g.name AS group_name, o.sort_order AS org_order "
-           f"FROM member m JOIN org o ON o.id = m.org_id LEFT JOIN org g ON g.id = m.group_id{where} "
-           f"ORDER BY o.sort_order, o.name, m.name_pinyin")
+           f"{selection} ORDER BY o.sort_order, o.name, m.name_pinyin")
     return db.conn.execute(sql, params)
 
 
@@ -147,8 +157,8 @@ def export_roster(db: Database, path: str | Path, *, org_id: str | None = None,
     n = 0
     rows = roster_rows(db, org_id=org_id, member_ids=member_ids, include_inactive=include_inactive)
     if total is None and progress is not None:
-        where, params = member_query(db, org_id=org_id, include_inactive=include_inactive)
-        total = db.scalar(f"SELECT count(*) FROM member m{where}", params)
+        selection, params = roster_selection(db, org_id=org_id, include_inactive=include_inactive)
+        total = db.scalar(f"SELECT count(*) {selection}", params)
     for row in rows:
         n += 1
         if n % 500 == 0:

@@ -1,0 +1,68 @@
+"""`dangjian report structure`: the membership's structure (党员队伍结构) as text, JSON, Excel or PDF."""
+
+from __future__ import annotations
+
+import sys
+
+from .. import dates
+from ..errors import UserError
+from ._common import add_json, parse_date
+
+
+def register(sub, group) -> None:
+    g = group("report", "打印报表")
+    p = g.add_parser("structure", help="党员队伍结构统计：性别、民族、年龄、学历、入党时间、类别、岗位、党组织（Excel/PDF）")
+    p.add_argument("--org", metavar="NAME", help="只统计该党组织（乡镇党委、党总支或党支部，含下级）；默认本单位全部")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="统计时间（计算年龄的日期，默认今年12月31日）")
+    add_json(p)
+    p.add_argument("--out", metavar="FILE.xlsx|FILE.pdf", help="保存为 Excel（每表一个工作表）或 PDF（含图表）")
+    p.set_defaults(func=cmd_structure)
+
+
+def cmd_structure(ctx) -> int:
+    from ..statistics import DIMENSIONS, structure
+    from ..statistics.report import save_structure_report, summary_rows
+    from ..tables import check_suffix
+
+    a = ctx.args
+    as_of = parse_date(a.date, "统计时间")
+    if a.out:
+        check_suffix(a.out)
+    with ctx.open_db("read") as db:
+        org_id = _org(db, a.org) if a.org else None
+        s = structure(db, org_id, as_of)
+        if a.out:
+            path = save_structure_report(db, s, a.out)
+    if a.json:
+        ctx.print_json(s.to_dict())
+    elif not a.out:
+        print(f"{s.unit}党员队伍结构（统计时间：{dates.format_cn(s.as_of)}）")
+        for label, n in summary_rows(s):
+            print(f"  {label.strip('　')}：{n}人")
+        for key in DIMENSIONS:
+            parts = "，".join(f"{k}{v}" for k, v in s.dimensions[key].counts.items() if v)
+            print(f"  {key}：{parts}")
+        o = s.orgs
+        print(f"  党组织：党委{o['党委']}个，党总支{o['党总支']}个，党支部{o['党支部']}个，党小组{o['党小组']}个")
+        for note in s.notes:
+            print(f"  注：{note}")
+    if a.out:
+        print(f"已保存 {path}：{s.unit}，党员{s.total}名，统计时间{dates.format_cn(s.as_of)}。",
+              file=sys.stderr if a.json else sys.stdout)
+    return 0
+
+
+def _org(db, name: str) -> str:
+    """The organisation named as `roster export --branch` names it (a town's name finds its 党委),
+    so the same name counts the same members."""
+    import difflib
+
+    from ..roster.importer import find_branch
+
+    try:
+        return find_branch(db, name)
+    except UserError:  # the importer's own message is about importing: say it for statistics
+        names = [r[0] for r in db.query("SELECT name FROM org WHERE org_type != '党小组'")]
+        near = difflib.get_close_matches(name.strip(), names, n=3, cutoff=0.5)
+        hint = f"是否为{'、'.join(f'“{n}”' for n in near)}？" if near else "请用组织台账中的名称（乡镇名称也可以）。"
+        raise UserError(f"找不到党组织“{name.strip()}”。{hint}") from None

@@ -1,0 +1,237 @@
+"""党员队伍结构: the membership of the office, a town, a branch or the whole county by sex,
+ethnicity, age, education, time of joining, category and job, with the 流动 / 困难 / 失联
+counts and the 党组织 counts — the figures of the yearly 党内统计 tables.
+
+The members counted are exactly those the roster export of the same scope lists (the one
+selection, roster.export.roster_selection). The date (统计时间, default 31 December of the
+current year) is the day ages are reckoned at; the members are the roster's as it stands.
+
+The age bands and the periods of joining are data (resources/statistics/structure.json),
+with the events that start each period named there.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import itertools
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from .. import dates
+from ..db import Database
+from ..errors import UserError
+from ..paths import resource
+from ..registry.codes import values as code_values
+from ..roster.export import roster_selection
+
+#: The JSON keys of the dimensions (and the order the tables and charts follow).
+SEX, ETHNICITY, AGE, EDUCATION, JOINED, CATEGORY, JOB = "性别", "民族", "年龄", "学历", "入党时间", "党员类别", "工作岗位"
+DIMENSIONS = (SEX, ETHNICITY, AGE, EDUCATION, JOINED, CATEGORY, JOB)
+HAN, MINORITY = "汉族", "少数民族"
+UNKNOWN = "未填写"
+MOBILE, HARDSHIP, LOST = "流动党员", "困难党员", "失联党员"
+ORG_TYPES = ("党委", "党总支", "党支部", "党小组")
+UNCLASSIFIED = "未分类"
+
+
+@dataclass(frozen=True)
+class Bands:
+    """The categories read from resources/statistics/structure.json."""
+
+    age_labels: tuple[str, ...]
+    age_mins: tuple[int, ...]
+    join_labels: tuple[str, ...]
+    join_starts: tuple[str, ...]  # ISO day each period after the first starts on
+    org_kinds: tuple[str, ...]
+
+    def age_band(self, age: int) -> str:
+        """The band of an age in full years: 30 -> 30岁及以下, 31 -> 31至35岁, 61 -> 61岁及以上."""
+        return self.age_labels[max(0, bisect.bisect_right(self.age_mins, age) - 1)]
+
+
+@lru_cache(maxsize=None)
+def bands() -> Bands:
+    data = json.loads(resource("statistics", "structure.json").read_text(encoding="utf-8"))
+    ages = data["age_bands"]
+    mins = tuple(int(b["min"]) for b in ages)
+    if list(mins) != sorted(set(mins)):
+        raise ValueError("age bands out of order")
+    periods = data["join_periods"]
+    if periods[0]["from"] is not None or any(p["from"] is None for p in periods[1:]):
+        raise ValueError("only the first join period may be open at its start")
+    starts = tuple(dates.parse_iso(p["from"]).isoformat() for p in periods[1:])
+    if list(starts) != sorted(set(starts)):
+        raise ValueError("join periods out of order")
+    return Bands(tuple(b["label"] for b in ages), mins, tuple(p["label"] for p in periods), starts,
+                 tuple(data["org_kinds"]))
+
+
+# Stored dates are ISO days, or months ('1998-07') when only the month is known: a month
+# stands for its first day. Both expressions are SQL so 30,000 members are counted in SQLite.
+_DAY = "(CASE WHEN length({col}) = 7 THEN {col} || '-01' ELSE {col} END)"
+_WELL_FORMED = "{col} GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]*'"
+# Age in full years on the statistics date: the birthday itself counts (born 1990-03-01 is 36
+# on 2026-03-01); someone born on 29 February comes of age on 1 March in other years.
+_AGE = ("CASE WHEN " + _WELL_FORMED.format(col="m.birth_date") +
+        " THEN CAST(substr(?1, 1, 4) AS INTEGER) - CAST(substr(m.birth_date, 1, 4) AS INTEGER)"
+        " - (substr(?1, 6, 5) < substr(" + _DAY.format(col="m.birth_date") + ", 6, 5)) END")
+
+
+def _period_sql(starts: tuple[str, ...]) -> str:
+    """The index of the join period (parameters ?2, ?3 … are the days the later periods start):
+    a member who joined on the day a period starts is in it."""
+    day = _DAY.format(col="m.join_date")
+    whens = " ".join(f"WHEN {day} < ?{i + 2} THEN {i}" for i in range(len(starts)))
+    return f"CASE WHEN m.join_date IS NULL OR m.join_date = '' THEN NULL {whens} ELSE {len(starts)} END"
+
+
+def default_date(today: dt.date | None = None) -> dt.date:
+    """统计时间 by default: 31 December of the statistics (current) year."""
+    return dt.date((today or dates.today()).year, 12, 31)
+
+
+@dataclass
+class Dimension:
+    """One breakdown: label -> count in a fixed order; the counts add up to the total."""
+
+    key: str  # the JSON key (性别, 民族 …)
+    title: str  # the table's title
+    counts: dict[str, int]
+
+    def rows(self, total: int) -> list[tuple[str, int, float | None]]:
+        return [(label, n, share(n, total)) for label, n in self.counts.items()]
+
+
+def share(n: int, total: int) -> float | None:
+    """n as a fraction of total, to 4 places (None when there is nobody)."""
+    return round(n / total, 4) if total else None
+
+
+@dataclass
+class Structure:
+    unit: str  # 填报单位
+    org_id: str | None  # None: the whole database (the office, or every town of the county)
+    as_of: dt.date  # 统计时间
+    total: int
+    dimensions: dict[str, Dimension]
+    minorities: dict[str, int]  # each minority ethnicity (largest first)
+    flags: dict[str, int]  # 流动党员, 困难党员, 失联党员
+    orgs: dict[str, int]  # 党委, 党总支, 党支部, 党小组
+    branch_kinds: dict[str, int]  # 党支部 by kind (村, 社区 … 未分类)
+    joined_after: int = 0  # members whose join date is after the statistics date
+    born_unknown: int = 0  # members whose birth date could not be read (counted in no age band)
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"unit": self.unit, "date": self.as_of.isoformat(), "total": self.total}
+        for key in DIMENSIONS:
+            out[key] = dict(self.dimensions[key].counts)
+        out["少数民族明细"] = dict(self.minorities)
+        out.update(self.flags)
+        out["党组织"] = dict(self.orgs)
+        out["党支部类别"] = dict(self.branch_kinds)
+        out["notes"] = list(self.notes)
+        return out
+
+
+def scope_unit(db: Database, org_id: str | None) -> str:
+    """The name of the scope: the organisation, else the office's top organisation (as the roster export)."""
+    if org_id:
+        org = db.get("org", org_id)
+        if org is None:
+            raise UserError("要统计的党组织不存在，可能已被删除。")
+        return org["name"]
+    root = db.one("SELECT name FROM org WHERE parent_id IS NULL AND office_id = ?", (db.local_office_id,))
+    office = db.one("SELECT name FROM office WHERE id = ?", (db.local_office_id,))
+    return root["name"] if root else (office["name"] if office else "")
+
+
+def _ordered(counts: Counter, known: tuple[str, ...], *, keep_zero: bool = True) -> dict[str, int]:
+    """Known labels in their order (zeros kept), then other stored values, then 未填写."""
+    out = {k: counts.get(k, 0) for k in known if keep_zero or counts.get(k)}
+    for k in sorted(k for k in counts if k not in out and k != UNKNOWN):
+        out[k] = counts[k]
+    if counts.get(UNKNOWN):
+        out[UNKNOWN] = counts[UNKNOWN]
+    return out
+
+
+def structure(db: Database, org_id: str | None = None, as_of: dt.date | None = None) -> Structure:
+    """The membership's structure for an organisation's subtree (a town's 党委, a 党总支, a
+    branch) or, with no org_id, for everyone the database holds (the office; at the county,
+    every town), counting exactly the members the roster export of that scope lists."""
+    as_of = as_of or default_date()
+    b = bands()
+    unit = scope_unit(db, org_id)
+    selection, params = roster_selection(db, org_id=org_id)
+    # Numbered parameters: ?1 the date, ?2… the period starts, then the selection's own.
+    lead = [as_of.isoformat(), *b.join_starts]
+    number = itertools.count(len(lead) + 1)
+    sel = re.sub(r"\?", lambda _: f"?{next(number)}", selection)
+    rows = db.conn.execute(
+        f"SELECT m.sex, m.ethnicity, {_AGE}, m.education, {_period_sql(b.join_starts)}, m.category, m.job, "
+        f"m.is_mobile, m.is_hardship, m.status = '失联', {_DAY.format(col='m.join_date')} > ?1 {sel}",
+        [*lead, *params]).fetchall()
+    if rows:
+        sex, eth, ages, edu, periods, cat, job, mobile, hardship, lost, after = (Counter(c) for c in zip(*rows))
+    else:
+        sex = eth = ages = edu = periods = cat = job = mobile = hardship = lost = after = Counter()
+    total = len(rows)
+    age: Counter = Counter()
+    for years, n in ages.items():
+        age[UNKNOWN if years is None else b.age_band(years)] += n
+    joined = Counter({UNKNOWN if i is None else b.join_labels[i]: n for i, n in periods.items()})
+    for c in (sex, eth, edu, cat, job):
+        if None in c or "" in c:
+            c[UNKNOWN] += c.pop(None, 0) + c.pop("", 0)
+    unknown_birth = ages.get(None, 0)
+    mobile, hardship, lost, after = mobile.get(1, 0), hardship.get(1, 0), lost.get(1, 0), after.get(1, 0)
+
+    minorities = {k: v for k, v in sorted(eth.items(), key=lambda kv: (-kv[1], kv[0])) if k not in (HAN, UNKNOWN)}
+    eth_split = {HAN: eth.get(HAN, 0), MINORITY: sum(minorities.values())}
+    if eth.get(UNKNOWN):
+        eth_split[UNKNOWN] = eth[UNKNOWN]
+    dims = {
+        SEX: Dimension(SEX, "党员性别构成", _ordered(sex, code_values("sex"))),
+        ETHNICITY: Dimension(ETHNICITY, "党员民族构成", eth_split),
+        AGE: Dimension(AGE, "党员年龄构成", _ordered(age, b.age_labels)),
+        EDUCATION: Dimension(EDUCATION, "党员学历构成", _ordered(edu, code_values("education"))),
+        JOINED: Dimension(JOINED, "党员入党时间构成", _ordered(joined, b.join_labels)),
+        CATEGORY: Dimension(CATEGORY, "党员类别构成", _ordered(cat, code_values("category"))),
+        JOB: Dimension(JOB, "党员工作岗位构成", _ordered(job, code_values("job"))),
+    }
+    orgs, kinds = org_counts(db, org_id)
+    notes = []
+    if after:
+        notes.append(f"有{after}名党员的入党日期晚于统计时间{dates.format_cn(as_of)}，仍按花名册计入。")
+    if unknown_birth:
+        notes.append(f"有{unknown_birth}名党员的出生日期无法识别，未计入年龄分段。")
+    return Structure(unit=unit, org_id=org_id, as_of=as_of, total=total, dimensions=dims, minorities=minorities,
+                     flags={MOBILE: mobile, HARDSHIP: hardship, LOST: lost}, orgs=orgs, branch_kinds=kinds,
+                     joined_after=after, born_unknown=unknown_birth, notes=notes)
+
+
+def org_counts(db: Database, org_id: str | None = None) -> tuple[dict[str, int], dict[str, int]]:
+    """党组织 counts in the scope (the organisation itself included): by type, and 党支部 by kind."""
+    if org_id:
+        sql = """WITH RECURSIVE t(id) AS (SELECT ? UNION ALL SELECT o.id FROM org o JOIN t ON o.parent_id = t.id)
+                 SELECT o.org_type, o.kind, count(*) FROM org o JOIN t ON t.id = o.id GROUP BY 1, 2"""
+        rows = db.query(sql, (org_id,))
+    else:
+        rows = db.query("SELECT org_type, kind, count(*) FROM org GROUP BY 1, 2")
+    by_type: Counter = Counter()
+    kinds: Counter = Counter()
+    for org_type, kind, n in rows:
+        by_type[org_type] += n
+        if org_type == "党支部":
+            kinds[kind or UNCLASSIFIED] += n
+    known = bands().org_kinds
+    return ({t: by_type.get(t, 0) for t in ORG_TYPES},
+            {**{k: kinds.get(k, 0) for k in known},
+             **{k: v for k, v in sorted(kinds.items()) if k not in known and k != UNCLASSIFIED},
+             **({UNCLASSIFIED: kinds[UNCLASSIFIED]} if kinds.get(UNCLASSIFIED) else {})})

@@ -1,0 +1,187 @@
+"""Tables to Excel: one sheet per table, laid out like the 党内统计 forms.
+
+    title (merged, bold)
+    填报单位：…                     统计时间：…        (when given)
+    header row                                          (frozen, filtered, printed on every page)
+    rows: numbers as numbers, ID numbers and dates as text, user text never a formula
+    注：…                                               (notes)
+    填表人：        审核人：        填报日期：            (when the table asks for it)
+
+Written in openpyxl's write-only mode, so 30,000 rows stream through.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Sequence
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from ..roster.reader import column_letter
+from ..xlsx_safe import text_cell
+from .model import DATE, EXACT, NUMBER, PERCENT, Col, Table, at_text, iso_date
+
+FONT_NAME = "宋体"
+# Wider than this many characters (the sum of the columns): printed landscape.
+LANDSCAPE_FROM = 95
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+class _Styles:
+    def __init__(self):
+        thin = Side(style="thin", color="000000")
+        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        self.title = Font(name=FONT_NAME, size=16, bold=True)
+        self.line = Font(name=FONT_NAME, size=10.5)
+        self.header = Font(name=FONT_NAME, size=10.5, bold=True)
+        self.body = Font(name=FONT_NAME, size=10.5)
+        self.fill = PatternFill("solid", fgColor="D9E1F2")
+        self.center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        self.left = Alignment(horizontal="left", vertical="center", wrap_text=True)
+        self.right = Alignment(horizontal="right", vertical="center")
+        self.plain_left = Alignment(horizontal="left", vertical="center")
+        self.plain_right = Alignment(horizontal="right", vertical="center")
+
+
+def sheet_names(tables: Sequence[Table]) -> list[str]:
+    """Excel sheet names: at most 31 characters, none of []:*?/\\, unique."""
+    out: list[str] = []
+    for t in tables:
+        base = _BAD_SHEET_CHARS.sub("_", (t.sheet_name or t.title or "表").strip())[:31].strip("'") or "表"
+        name, k = base, 2
+        while name.lower() in (n.lower() for n in out):
+            suffix = f"({k})"
+            name, k = base[:31 - len(suffix)] + suffix, k + 1
+        out.append(name)
+    return out
+
+
+def _cell(ws, value, font, alignment=None, border=None, fill=None, number_format=None):
+    c = text_cell(ws, value)
+    c.font = font
+    if alignment is not None:
+        c.alignment = alignment
+    if border is not None:
+        c.border = border
+    if fill is not None:
+        c.fill = fill
+    if number_format is not None:
+        c.number_format = number_format
+    return c
+
+
+def _number_format(col: Col, value: Any) -> str | None:
+    if col.kind == PERCENT:
+        return "0.0%"
+    if col.decimals is not None:
+        return "0" if col.decimals == 0 else "0." + "0" * col.decimals
+    if isinstance(value, float) and not value.is_integer():
+        return "0.0#"
+    return None
+
+
+def _body_cell(ws, value: Any, col: Col, st: _Styles):
+    """One value kept as its kind says: numbers numeric, exact text and dates as text cells."""
+    if value is None or value == "":
+        return _cell(ws, None, st.body, st.center, st.border)
+    if col.kind in (NUMBER, PERCENT):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return _cell(ws, value, st.body, st.right, st.border, number_format=_number_format(col, value))
+        return _cell(ws, str(value), st.body, st.center, st.border)  # —, 免评: text in a number column
+    if col.kind == DATE:
+        return _cell(ws, iso_date(value), st.body, st.center, st.border, number_format="@")
+    if col.kind == EXACT:
+        return _cell(ws, str(value), st.body, st.center, st.border, number_format="@")
+    if isinstance(value, bool):
+        value = "是" if value else "否"
+    elif not isinstance(value, str):
+        value = str(value)
+    return _cell(ws, value, st.body, st.left, st.border)
+
+
+def _setup_page(ws, widths: list[float], header_row: int) -> None:
+    ws.page_setup.orientation = "landscape" if sum(widths) > LANDSCAPE_FROM else "portrait"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.7
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.freeze_panes = f"A{header_row + 1}"
+
+
+def write_sheet(wb: Workbook, table: Table, name: str, st: _Styles) -> None:
+    ws = wb.create_sheet(name)
+    cols = list(table.columns)
+    ncols = len(cols)
+    widths = table.widths()
+    for i, w in enumerate(widths):
+        ws.column_dimensions[column_letter(i)].width = w
+    last = column_letter(ncols - 1)
+    lines = [s for s in (f"填报单位：{table.unit}" if table.unit else "",
+                         f"统计时间：{at_text(table.at)}" if table.at else "") if s]
+    header_row = 2 + (1 if lines else 0)
+    _setup_page(ws, widths, header_row)
+
+    row = 1
+    ws.row_dimensions[row].height = 30
+    ws.append([_cell(ws, table.title, st.title, st.center)])
+    if ncols > 1:
+        ws.merged_cells.add(f"A{row}:{last}{row}")
+    if lines:
+        row += 1
+        if len(lines) == 2 and ncols >= 2:
+            split = max(1, ncols // 2)
+            cells = [_cell(ws, lines[0], st.line, st.plain_left)] + [None] * (split - 1) \
+                + [_cell(ws, lines[1], st.line, st.plain_right)]
+            ws.append(cells)
+            if split > 1:
+                ws.merged_cells.add(f"A{row}:{column_letter(split - 1)}{row}")
+            if ncols - split > 1:
+                ws.merged_cells.add(f"{column_letter(split)}{row}:{last}{row}")
+        else:
+            ws.append([_cell(ws, "    ".join(lines), st.line, st.plain_left)])
+            if ncols > 1:
+                ws.merged_cells.add(f"A{row}:{last}{row}")
+    row += 1
+    ws.append([_cell(ws, c.label, st.header, st.center, st.border, st.fill) for c in cols])
+    for values in table.rows:
+        ws.append([_body_cell(ws, v, c, st) for v, c in zip(values, cols)])
+        row += 1
+    ws.auto_filter.ref = f"A{header_row}:{last}{max(row, header_row)}"
+    notes = [n.strip() for n in table.notes if n and n.strip()]
+    for i, note in enumerate(notes):
+        row += 1
+        ws.append([_cell(ws, ("注：" if i == 0 else "    ") + note, st.line, st.plain_left)])
+        if ncols > 1:
+            ws.merged_cells.add(f"A{row}:{last}{row}")
+    if table.signatures:
+        ws.append([])
+        row += 2
+        ws.append([_cell(ws, "填表人：                审核人：                填报日期：", st.line, st.plain_left)])
+        if ncols > 1:
+            ws.merged_cells.add(f"A{row}:{last}{row}")
+
+
+def build_workbook(tables: Sequence[Table]):
+    """The workbook of the tables, ready for filesave.save_file(path, wb.save)."""
+    if not tables:
+        raise ValueError("no tables")
+    st = _Styles()
+    wb = Workbook(write_only=True)
+    for table, name in zip(tables, sheet_names(tables)):
+        write_sheet(wb, table, name, st)
+    return wb
+
+
+def write_excel(tables: Sequence[Table], path: str | Path) -> Path:
+    from ..filesave import save_file
+
+    wb = build_workbook(tables)
+    return save_file(Path(path), wb.save)
