@@ -21,7 +21,6 @@ def register(sub, group) -> None:
 
 def cmd_structure(ctx) -> int:
     from ..statistics import DIMENSIONS, structure
-    from ..statistics.report import save_structure_report, summary_rows
     from ..tables import check_suffix
 
     a = ctx.args
@@ -32,10 +31,14 @@ def cmd_structure(ctx) -> int:
         org_id = _org(db, a.org) if a.org else None
         s = structure(db, org_id, as_of)
         if a.out:
+            from ..statistics.report import save_structure_report
+
             path = save_structure_report(db, s, a.out)
     if a.json:
         ctx.print_json(s.to_dict())
     elif not a.out:
+        from ..statistics.report import summary_rows
+
         print(f"{s.unit}党员队伍结构（统计时间：{dates.format_cn(s.as_of)}）")
         for label, n in summary_rows(s):
             print(f"  {label.strip('　')}：{n}人")

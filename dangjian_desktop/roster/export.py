@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -14,10 +13,10 @@ from .. import dates
 from ..db import Database
 from ..errors import UserError
 from ..filesave import save_file
-from ..registry.members import member_query
 from ..xlsx_safe import text_cell
 from .columns import Column, spec
 from .reader import column_letter
+from .selection import roster_selection
 
 FONT_NAME = "宋体"
 TITLE_ROW, UNIT_ROW, HEADER_ROW = 1, 2, 3
@@ -88,20 +87,6 @@ def _value(col: Column, row, seq: int):
         return "是" if row[f] else None
     v = row[f]
     return v if v not in ("",) else None
-
-
-def roster_selection(db: Database, *, org_id: str | None = None, member_ids: Iterable[str] | None = None,
-                     include_inactive: bool = False) -> tuple[str, list]:
-    """The members a roster export of this scope lists: a FROM … WHERE clause over `member m`
-    (with its branch `o` and party group `g`) and its parameters.
-
-    The one definition of the roster's scope: the export and the membership statistics
-    (statistics.structure) both select through it, so they always count the same people."""
-    where, params = member_query(db, org_id=org_id, include_inactive=include_inactive)
-    if member_ids is not None:
-        where += (" AND " if where else " WHERE ") + "m.id IN (SELECT value FROM json_each(?))"
-        params = [*params, json.dumps(list(member_ids))]
-    return ("FROM member m JOIN org o ON o.id = m.org_id LEFT JOIN org g ON g.id = m.group_id" + where), params
 
 
 def roster_rows(db: Database, *, org_id: str | None = None, member_ids: Iterable[str] | None = None,

@@ -27,7 +27,7 @@ from ..db import Database
 from ..errors import UserError
 from ..paths import resource
 from ..registry.codes import values as code_values
-from ..roster.export import roster_selection
+from ..roster.selection import roster_selection
 
 #: The JSON keys of the dimensions (and the order the tables and charts follow).
 SEX, ETHNICITY, AGE, EDUCATION, JOINED, CATEGORY, JOB = "性别", "民族", "年龄", "学历", "入党时间", "党员类别", "工作岗位"

@@ -1,0 +1,121 @@
+"""Statistics benchmark: the county's structure report (党员队伍结构, about 30,000 members).
+
+Run: .venv/bin/python benchmarks/statistics.py [--db COUNTY.sqlite] [--gui]
+
+Without --db a county database is made first (`dangjian init --level county` + `demo --towns 25`,
+about 30 s). Targets: the structure as JSON < 1 s, as a PDF with charts < 3 s, both measured
+end to end through the `dangjian` command (process start included) and inside the process;
+compared with the baseline measured in the same run: reading the same members' rows (the roster
+selection, every column) with no counting at all. --gui also times opening the 统计 page on the
+county (< 300 ms) and changing its scope.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from dangjian_desktop.db import Database  # noqa: E402
+from dangjian_desktop.roster.selection import roster_selection  # noqa: E402
+from dangjian_desktop.statistics import structure  # noqa: E402
+from dangjian_desktop.statistics.report import save_structure_report  # noqa: E402
+
+RUNS = 5
+
+
+def timed(fn, runs: int = RUNS) -> tuple[float, object]:
+    times, out = [], None
+    for _ in range(runs):
+        t = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t)
+    return sorted(times)[len(times) // 2], out  # the median (this file shadows the statistics module)
+
+
+def cpu_of_children() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def cli_timed(*args: str, runs: int = 3) -> tuple[float, float]:
+    """Median wall time and CPU time (user + system) of a `dangjian` run."""
+    walls, cpus = [], []
+    for _ in range(runs):
+        c, t = cpu_of_children(), time.perf_counter()
+        cli(*args)
+        walls.append(time.perf_counter() - t)
+        cpus.append(cpu_of_children() - c)
+    return sorted(walls)[runs // 2], sorted(cpus)[runs // 2]
+
+
+def cli(*args: str) -> str:
+    exe = Path(sys.executable).with_name("dangjian")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "dangjian_desktop.cli"]
+    return subprocess.run(cmd + list(args), check=True, capture_output=True, text=True).stdout
+
+
+def make_county(path: Path) -> None:
+    print("生成县级演示数据库（25个乡镇）……", flush=True)
+    cli("--db", str(path), "init", "--name", "基准县", "--level", "county")
+    cli("--db", str(path), "demo", "--towns", "25", "--seed", "1")
+
+
+def gui_times(path: Path) -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from dangjian_desktop.gui.statistics.bench import page_open_times
+
+    for line in page_open_times(path):
+        print(line)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--db", type=Path, help="an existing county database (default: make one)")
+    ap.add_argument("--gui", action="store_true", help="also time the 统计 page")
+    a = ap.parse_args()
+    tmp = tempfile.TemporaryDirectory(prefix="bench-statistics-")
+    path = a.db or Path(tmp.name) / "county.sqlite"
+    if not path.exists():
+        make_county(path)
+    db = Database.open(path, mode="read")
+    selection, params = roster_selection(db)
+    base, rows = timed(lambda: db.conn.execute(f"SELECT m.* {selection}", params).fetchall())
+    print(f"党员 {len(rows)} 名（{db.scalar('SELECT count(*) FROM office') - 1} 个乡镇）")
+    print(f"基线：读出同样党员的全部字段                 {base * 1000:7.0f} 毫秒")
+    t_core, s = timed(lambda: structure(db))
+    t_json, _ = timed(lambda: json.dumps(structure(db).to_dict(), ensure_ascii=False))
+    print(f"结构统计（核心函数）                          {t_core * 1000:7.0f} 毫秒  = 基线的 {t_core / base:.1f} 倍")
+    print(f"结构统计 JSON（核心函数）                     {t_json * 1000:7.0f} 毫秒")
+    out = Path(tmp.name)
+    t_pdf, _ = timed(lambda: save_structure_report(db, structure(db), out / "s.pdf"), runs=3)
+    t_xlsx, _ = timed(lambda: save_structure_report(db, structure(db), out / "s.xlsx"), runs=3)
+    print(f"结构统计 PDF（9张表、8个图表，核心函数）      {t_pdf * 1000:7.0f} 毫秒  = 基线的 {t_pdf / base:.1f} 倍")
+    print(f"结构统计 Excel（9个工作表，核心函数）         {t_xlsx * 1000:7.0f} 毫秒")
+    db.close()
+    j_wall, j_cpu = cli_timed("--db", str(path), "report", "structure", "--json")
+    p_wall, p_cpu = cli_timed("--db", str(path), "report", "structure", "--out", str(out / "c.pdf"))
+    v_wall, v_cpu = cli_timed("--version")
+    print("命令行（含进程启动；机器有其他负载时墙钟时间会变长，CPU 时间基本不变）：")
+    print(f"  report structure --json       墙钟 {j_wall * 1000:5.0f} 毫秒，CPU {j_cpu * 1000:5.0f} 毫秒  目标 < 1000")
+    print(f"  report structure --out .pdf   墙钟 {p_wall * 1000:5.0f} 毫秒，CPU {p_cpu * 1000:5.0f} 毫秒  目标 < 3000")
+    print(f"  （--version，只是进程启动    墙钟 {v_wall * 1000:5.0f} 毫秒，CPU {v_cpu * 1000:5.0f} 毫秒）")
+    print(f"PDF {(out / 'c.pdf').stat().st_size // 1024} KB")
+    if a.gui:
+        gui_times(path)
+    tmp.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
