@@ -39,6 +39,10 @@ def create_app(argv: list[str] | None = None) -> QApplication:
 
 def _install_translations(app: QApplication) -> None:
     """Standard dialogs (file dialogs, message boxes) in Chinese: Qt's own zh_CN catalogues."""
+    from .qt_zh import SupplementTranslator
+
+    if app.findChild(SupplementTranslator):
+        return  # create_app called again (tests): installed once
     dirs = [Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)), resource("translations")]
     for name in ("qtbase_zh_CN", "qt_zh_CN"):
         for d in dirs:
@@ -46,6 +50,10 @@ def _install_translations(app: QApplication) -> None:
             if tr.load(name, str(d)):
                 app.installTranslator(tr)
                 break
+        else:
+            log.warning("Qt's %s catalogue not found in %s: standard dialogs stay in English", name, dirs)
+    # Last installed, first asked: the strings Qt's own catalogue leaves in English.
+    app.installTranslator(SupplementTranslator(app))
 
 
 def run(db_path: Path | None) -> int:

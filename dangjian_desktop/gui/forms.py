@@ -7,6 +7,7 @@ from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ..paths import ui_file
+from .score_spin import ScoreSpinBox
 
 
 def load_form(name: str, parent: QWidget | None = None) -> QWidget:
@@ -17,6 +18,7 @@ def load_form(name: str, parent: QWidget | None = None) -> QWidget:
         raise FileNotFoundError(f"form not found: {path}")
     try:
         loader = QUiLoader()
+        loader.registerCustomWidget(ScoreSpinBox)  # score and points fields: '2 分', not '2.00 分'
         widget = loader.load(f, parent)
     finally:
         f.close()

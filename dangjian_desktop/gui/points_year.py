@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QSpl
 
 from .. import dates
 from ..meetings.compliance import ORDER, compliance_table
+from ..numbers import format_score
 from ..points.common import fmt_points
 from ..points.totals import branch_summary, exemptions, remove_exemption, star_levels, totals
 from .points_common import (ALIGN_CENTER, ALIGN_RIGHT, GREEN, GREY, RED, STAR_GOLD, Col, RowsModel, date_edit, fit,
@@ -50,7 +51,7 @@ BRANCH_COLUMNS = (
     Col("党支部", lambda b: b.org_name, sort=lambda b: _org_key(b.org_name)),
     Col("党员", lambda b: b.members, ALIGN_CENTER, sort=lambda b: b.members),
     Col("参评", lambda b: b.rated, ALIGN_CENTER, sort=lambda b: b.rated),
-    Col("平均分", lambda b: "—" if b.average is None else f"{b.average:.2f}", ALIGN_RIGHT,
+    Col("平均分", lambda b: format_score(b.average, empty="—"), ALIGN_RIGHT,
         sort=lambda b: b.average or 0),
     Col("三星", lambda b: b.stars.get(3, 0), ALIGN_CENTER, sort=lambda b: b.stars.get(3, 0)),
     Col("二星", lambda b: b.stars.get(2, 0), ALIGN_CENTER, sort=lambda b: b.stars.get(2, 0)),

@@ -24,6 +24,7 @@ from .assessment_common import (AMBER, GREEN, GREY, LIGHT_AMBER, LIGHT_RED, RED,
                                 open_dialog, slot)
 from .assessment_dialogs import CloseRectificationDialog, RectificationDialog, iso_of, set_date
 from .kit.tasks import Task
+from .table_columns import hide_when_uniform
 
 try:  # QtPdf comes with the pyside6-pdf wheel; without it the sheet can still be saved
     from PySide6.QtPdf import QPdfDocument
@@ -313,6 +314,7 @@ class ReportsTab(QWidget, RoundTab):
                        (R_TREND, 40), (R_QUOTA, 80)):
             self.results_view.setColumnWidth(col, w)
         self.results_view.selectionModel().currentRowChanged.connect(self._show_details)
+        hide_when_uniform(self.results_view, 0)  # 乡镇: one town in a town database
         split.addWidget(self.results_view)
         low = QWidget()
         ll = QVBoxLayout(low)
@@ -358,6 +360,7 @@ class ReportsTab(QWidget, RoundTab):
         self.ledger_view.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.ledger_view.doubleClicked.connect(lambda *_: self.edit_rectification())
         self.ledger_view.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
+        hide_when_uniform(self.ledger_view, 0)  # 乡镇
         lay.addWidget(self.ledger_view, 1)
         row = QHBoxLayout()
         self.ledger_add = QPushButton("新增(&A)…")

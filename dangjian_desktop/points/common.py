@@ -10,6 +10,7 @@ from .. import dates
 from ..db import Database
 from ..errors import LockedError, UserError
 from ..filesave import save_file
+from ..numbers import format_score
 from ..xlsx_guard import LARGE, Limits, check_workbook, is_reader_failure, unreadable_message
 
 #: Members whose status counts them in yearly totals and meeting lists.
@@ -26,14 +27,8 @@ EXEMPTION_KINDS = (EXEMPT_NOT_RATED, EXEMPT_FRAIL)
 
 
 def fmt_points(value: Any, *, signed: bool = False) -> str:
-    """2.0 -> '2', 0.5 -> '0.5', -2 -> '-2'; signed adds '+' to positive numbers."""
-    if value is None:
-        return ""
-    v = round(float(value), 2)
-    text = f"{v:.2f}".rstrip("0").rstrip(".")
-    if text in ("-0", ""):
-        text = "0"
-    return ("+" + text) if signed and v > 0 else text
+    """2.0 -> '2', 0.5 -> '0.5', -2 -> '-2'; signed adds '+' to positive numbers (numbers.format_score)."""
+    return format_score(value, signed=signed)
 
 
 def round_points(value: float | None) -> float:

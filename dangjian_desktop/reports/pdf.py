@@ -43,6 +43,7 @@ from reportlab.platypus import (
 from ..dates import format_cn, parse_iso
 from ..errors import UserError
 from ..filesave import write_bytes
+from ..numbers import format_score
 from .fonts import FontSet, MissingGlyphsError, load_fonts
 from .privacy import PrivacyGuard, PrivateNumbers, check_privacy, find_private_data
 
@@ -149,7 +150,7 @@ def _cell_text(value: Any) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".")
+        return format_score(value)
     if isinstance(value, dt.date):
         return format_cn(value)
     return str(value)

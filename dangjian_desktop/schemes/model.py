@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Union
 
 from ..errors import UserError
+from ..numbers import format_score
 
 Number = Union[int, float]
 
@@ -320,15 +321,8 @@ class Scheme:
 
 
 def fmt_num(value: Number | None) -> str:
-    """A number as a clerk writes it: 30, 94.5 (never 30.0 or 1e1)."""
-    if value is None:
-        return "—"
-    from decimal import Decimal
-
-    d = Decimal(str(value))
-    if d == d.to_integral_value():
-        return str(int(d))
-    return format(d.normalize(), "f")
+    """A number as a clerk writes it: 30, 94.5 (never 30.0 or 1e1); '—' for none (numbers.format_score)."""
+    return format_score(value, empty="—")
 
 
 def sum_exact(values) -> Number:

@@ -5,22 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from ... import dates
+from ...numbers import format_score as _format_score
 
 
 def format_score(value: Any) -> str:
-    """A score as the clerk writes it: 12 -> '12', 12.5 -> '12.5', 12.25 -> '12.3', None -> ''.
+    """A score as the clerk writes it: 12 -> '12', 12.5 -> '12.5', 98.25 -> '98.25', None -> ''.
 
-    At most one decimal (scores are entered to one decimal); text that is no number is shown as it is.
+    The one formatter of the core (numbers.format_score), so tables, spin boxes and PDFs agree.
     """
-    if value is None or value == "":
-        return ""
-    try:
-        f = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    if f.is_integer():
-        return str(int(f))
-    return f"{f:.1f}".rstrip("0").rstrip(".")
+    return _format_score(value)
 
 
 def format_date(value: Any) -> str:

@@ -1,0 +1,13 @@
+"""A spin box for scores and points that writes its number as everywhere else: '2 分', '0.5 分',
+never '2.00 分' (numbers.format_score). Designer forms name it ScoreSpinBox (see forms.load_form)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDoubleSpinBox
+
+from ..numbers import format_score
+
+
+class ScoreSpinBox(QDoubleSpinBox):
+    def textFromValue(self, value: float) -> str:  # noqa: N802 - Qt API
+        return format_score(value, decimals=self.decimals())
