@@ -61,7 +61,10 @@ def dialogs(db, win):
     from dangjian_desktop.gui import assessment_dialogs as ad
     from dangjian_desktop.gui import points_dialogs as pd
     from dangjian_desktop.gui import registry_dialogs as rd
+    from dangjian_desktop.gui.backup_dialog import BackupDialog
+    from dangjian_desktop.gui.data_check import ChangeHistoryDialog
     from dangjian_desktop.gui.dialogs import NewDatabaseDialog
+    from dangjian_desktop.gui.guide_window import GuideWindow
     from dangjian_desktop.gui.roster_wizard import RosterImportWizard
     from dangjian_desktop.gui.settings_dialog import SettingsDialog
 
@@ -119,6 +122,9 @@ def dialogs(db, win):
         ("否决项", lambda: wrapped(ad.VetoDialog(db, sheet_in("自评"), sheet_in("自评").vetoes[0], p))),
         ("整改事项", lambda: wrapped(ad.RectificationDialog(db, p, round_id=rnd, org_id=branch["id"]))),
         ("整改销号", lambda: wrapped(ad.CloseRectificationDialog(db, open_rect, p))),
+        ("备份与恢复", lambda: wrapped(BackupDialog(p))),
+        ("修改记录", lambda: wrapped(ChangeHistoryDialog(db, "member", member["id"], member["name"], p))),
+        ("使用说明", lambda: wrapped(GuideWindow())),
     ]
 
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFileDialog, QHBoxLay
 from ..db.backup import BackupInfo, auto_backup, backup_dir, keep_policy, list_backups, restore
 from .assessment_common import Task
 from .common import Messages
+from .screen_fit import fit_to_screen
 
 COLUMNS = ("时间", "类型", "大小", "数据库版本", "党组织", "党员", "考核轮次")
 
@@ -53,7 +54,7 @@ class BackupDialog(Messages, QDialog):
         self.task: Task | None = None
         self.setWindowTitle("备份与恢复")
         self.setWindowModality(Qt.WindowModality.WindowModal)
-        self.resize(900, 480)
+        fit_to_screen(self, 900, 480)
 
         layout = QVBoxLayout(self)
         self.info_label = QLabel(f"数据库：{self.db_path}\n备份文件夹：{backup_dir(self.db_path)}\n"

@@ -9,6 +9,7 @@ from .. import dates
 from ..db import Database
 from ..db.history import label, row_history
 from .assessment_common import Task
+from .screen_fit import fit_to_screen
 
 
 def _check(path) -> list[str]:
@@ -83,4 +84,4 @@ class ChangeHistoryDialog(QDialog):
         bb.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
         bb.rejected.connect(self.reject)
         layout.addWidget(bb)
-        self.resize(860, 360)
+        fit_to_screen(self, 860, 360)
