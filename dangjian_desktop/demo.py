@@ -254,7 +254,8 @@ def _module_exists(name: str) -> bool:
         return False
 
 
-EXTENSIONS = ("dangjian_desktop.assessment.demo", "dangjian_desktop.points.demo", "dangjian_desktop.ledgers.demo")
+# The ledgers come before points: the members they accept this year are in the points demo's reviews.
+EXTENSIONS = ("dangjian_desktop.assessment.demo", "dangjian_desktop.ledgers.demo", "dangjian_desktop.points.demo")
 #: How the progress line names each extension's data (every line a user sees is Chinese).
 EXTENSION_LABELS = {"dangjian_desktop.assessment.demo": "年度考核", "dangjian_desktop.points.demo": "党员积分与会议",
                     "dangjian_desktop.ledgers.demo": "党费、发展党员等台账"}

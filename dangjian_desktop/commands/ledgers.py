@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from .. import dates
 from ..errors import UserError
-from ._common import add_json, add_town, check_year, town_and_branch, town_or_all
+from ._common import (add_json, add_round, add_town, check_year, round_arg, town_and_branch, town_or_all,
+                      with_round)
 
 LIST_KINDS = ("dues", "arrears", "pipeline", "training", "rewards", "visits", "talks", "funds", "cadres", "plaques")
 
@@ -101,15 +102,23 @@ def register(sub, group) -> None:
     add_json(p)
     p.set_defaults(func=cmd_structure)
 
-    p = g.add_parser("plaques", help="按考核轮次已确定的结果更新挂牌（--round），或摘牌（--revoke）")
-    p.add_argument("--round", dest="round_ref", metavar="ROUND", help="考核轮次（编号或年度）")
-    p.add_argument("--revoke", metavar="BRANCH", help="摘牌的党组织")
-    p.add_argument("--family", default="六有党支部", help="牌匾类别（六有党支部、星级服务型党组织）")
-    p.add_argument("--date", help="摘牌日期（默认今天）")
-    p.add_argument("--reason", default="", help="摘牌原因")
+    p = g.add_parser("plaques", help="现挂的牌匾（六有党支部、五星/四星级服务型党组织）")
     add_town(p)
     add_json(p)
     p.set_defaults(func=cmd_plaques)
+
+    p = g.add_parser("hang", help="按考核轮次已确定的结果挂牌、摘牌（再次执行不会重复）")
+    add_round(p)
+    add_json(p)
+    p.set_defaults(func=with_round(cmd_hang))
+
+    p = g.add_parser("revoke", help="摘牌（须写明原因）")
+    p.add_argument("branch", metavar="BRANCH", help="党组织名称")
+    p.add_argument("--family", default="六有党支部", help="牌匾类别（六有党支部、星级服务型党组织）")
+    p.add_argument("--date", help="摘牌日期（默认今天）")
+    p.add_argument("--reason", required=True, help="摘牌原因")
+    add_town(p)
+    p.set_defaults(func=cmd_revoke)
 
     p = g.add_parser("figures", help="台账为考核细项提供的数据（按细项文字）")
     p.add_argument("--branch", required=True, metavar="NAME", help="党支部")
@@ -283,35 +292,9 @@ def cmd_structure(ctx) -> int:
 
 
 def cmd_plaques(ctx) -> int:
-    from ..assessment.rounds import resolve_round
-    from ..ledgers.plaques import current, revoke, update_from_round
+    from ..ledgers.plaques import current
 
     args = ctx.args
-    if args.round_ref and args.revoke:
-        raise UserError("--round 与 --revoke 不能同时使用。", exit_code=2)
-    if args.round_ref:
-        with ctx.open_db() as db:
-            changes = update_from_round(db, resolve_round(db, args.round_ref).id)
-        if args.json:
-            ctx.print_json(changes.to_dict())
-        else:
-            for b, t in changes.hung:
-                print(f"挂牌：{b} {t}")
-            for b, t, why in changes.removed:
-                print(f"摘牌：{b} {t}（{why}）")
-            print(f"挂牌{len(changes.hung)}块，摘牌{len(changes.removed)}块，保持{changes.kept}块。")
-        return 0
-    if args.revoke:
-        if not args.reason.strip():
-            raise UserError("摘牌须用 --reason 写明原因。", exit_code=2)
-        from ._common import find_branch
-
-        with ctx.open_db() as db:
-            b = find_branch(db, args.revoke, town_or_all(db, args.town))
-            revoke(db, b["id"], family=args.family, removed_on=args.date or dates.today().isoformat(),
-                   reason=args.reason)
-        print(f"已摘牌：{args.revoke}（{args.family}）。")
-        return 0
     with ctx.open_db("read") as db:
         rows = current(db, office_id=town_or_all(db, args.town))
     if args.json:
@@ -321,6 +304,40 @@ def cmd_plaques(ctx) -> int:
     for r in rows:
         print(f"{r['org_name']}\t{r['title']}\t{dates.format_cn(r['hung_on'])}起")
     print(f"共{len(rows)}块。")
+    return 0
+
+
+def cmd_hang(ctx) -> int:
+    from ..assessment.rounds import resolve_round
+    from ..ledgers.plaques import update_from_round
+
+    args = ctx.args
+    with ctx.open_db() as db:
+        changes = update_from_round(db, resolve_round(db, round_arg(args)).id)
+    if args.json:
+        ctx.print_json(changes.to_dict())
+        return 0
+    for b, t in changes.hung:
+        print(f"挂牌：{b} {t}")
+    for b, t, why in changes.removed:
+        print(f"摘牌：{b} {t}（{why}）")
+    for note in changes.skipped:
+        print(f"未改动：{note}")
+    print(f"挂牌{len(changes.hung)}块，摘牌{len(changes.removed)}块，保持{changes.kept}块。")
+    return 0
+
+
+def cmd_revoke(ctx) -> int:
+    from ..ledgers.plaques import revoke
+    from ._common import find_branch
+
+    args = ctx.args
+    if not args.reason.strip():
+        raise UserError("摘牌须用 --reason 写明原因。", exit_code=2)
+    with ctx.open_db() as db:
+        b = find_branch(db, args.branch, town_or_all(db, args.town))
+        revoke(db, b["id"], family=args.family, removed_on=args.date or dates.today().isoformat(), reason=args.reason)
+    print(f"已摘牌：{args.branch}（{args.family}）。")
     return 0
 
 

@@ -261,7 +261,7 @@ class _Town:
             if r.random() < 0.08:
                 kinds.append("converted")
             for kind in kinds:
-                p = self.person()
+                p = self.person(min_age=19 if kind == "applicant" else 24)
                 if kind == "applicant":
                     applied = today - dt.timedelta(days=r.randint(5, 80))
                 elif kind == "activist":

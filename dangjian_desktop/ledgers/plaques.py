@@ -135,8 +135,13 @@ def update_from_round(db: Database, round_id: str, *, actor: str | None = None) 
             title = _title_for(rule, b)
             now = db.one("SELECT * FROM plaque WHERE org_id = ? AND family = ? AND removed_on IS NULL",
                          (b.org_id, family))
+            later = db.scalar("""SELECT max(r.year) FROM round_branch x JOIN assessment_round r ON r.id = x.round_id
+                                 WHERE x.org_id = ? AND x.state = '确定' AND r.scheme_id = ? AND r.year > ?""",
+                              (b.org_id, rnd.scheme_id, rnd.year))
             if now is not None and now["year"] is not None and now["year"] > rnd.year:
-                changes.skipped.append(f"{b.org_name}：已按{now['year']}年度结果挂牌，不按更早的结果改动")
+                later = max(later or 0, now["year"])
+            if later:
+                changes.skipped.append(f"{b.org_name}：已有{later}年度的确定结果，不按更早的结果改动挂牌")
                 continue
             if now is not None and now["title"] == title:
                 changes.kept += 1
