@@ -123,8 +123,8 @@ def test_structure_pdf_prints_tables_and_charts_with_chinese_labels(town, tmp_pa
     text = "".join(p.extract_text() for p in PdfReader(path).pages)
     for label in ["党员年龄构成", "党员学历构成", "统计时间：2026年12月31日", *s.dimensions["年龄"].counts, "汉族", "少数民族"]:
         assert label in text, label
-    # The line under each chart's title is printed by the charts only: eight charts are there.
-    assert text.count(f"党员{s.total}名") == 7 and "党支部按类别" in text
+    # The line under each chart's title is printed by the charts only: nine charts are there.
+    assert text.count(f"党员{s.total}名") == 8 and "党支部按类别" in text
 
 
 def test_year_over_year_charts_carry_their_labels_into_the_pdf(town):

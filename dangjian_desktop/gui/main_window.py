@@ -116,8 +116,10 @@ class MainWindow(QMainWindow):
                                    "这里将提供：评分方案浏览与试算、年度考核轮次、检查清单打分、抽签交叉考核、申诉与公示。")
         self.reports_tab = _tab("reports_tab", "ReportsTab", "结果报告",
                                 "这里将提供：评定结果汇总、公示表预览与打印、往年对比、整改台账。")
+        self.statistics_tab = _tab("statistics", "StatisticsPage", "统计", "")
         for widget, title in ((self.registry_tab, "组织台账(&1)"), (self.points_tab, "党员积分(&2)"),
-                              (self.assessment_tab, "考核检查(&3)"), (self.reports_tab, "结果报告(&4)")):
+                              (self.assessment_tab, "考核检查(&3)"), (self.reports_tab, "结果报告(&4)"),
+                              (self.statistics_tab, "统计(&5)")):
             self.tabs.addTab(widget, title)
             if hasattr(widget, "set_database"):
                 self.database_changed.connect(widget.set_database)

@@ -279,6 +279,13 @@ def _grid(chart: Chart, font: str, d: Drawing, top: float) -> None:
     d.add(g)
 
 
+def drawn_size(chart: Chart) -> tuple[float, float]:
+    """The drawing's size in points: a grid is as tall as its rows need (up to a page)."""
+    if chart.kind == GRID:
+        return chart.width, max(chart.height, min(700.0, 48 + 16 * len(chart.series)))
+    return chart.width, chart.height
+
+
 def drawing(chart: Chart, fonts: FontSet | None = None, guard: PrivacyGuard | None = None) -> Drawing:
     """The chart as a reportlab Drawing (a flowable of its own in a printed document)."""
     fonts = fonts or load_fonts(None)
@@ -286,10 +293,8 @@ def drawing(chart: Chart, fonts: FontSet | None = None, guard: PrivacyGuard | No
     if guard is not None:
         for text in chart.texts():
             guard.check(text, f"图表“{chart.title}”")
-    height = chart.height
-    if chart.kind == GRID:  # as tall as its rows need (up to a page)
-        height = max(height, min(700.0, 48 + 16 * len(chart.series)))
-    d = Drawing(chart.width, height)
+    width, height = drawn_size(chart)
+    d = Drawing(width, height)
     d.add(String(chart.width / 2, height - TITLE_SIZE - 2, chart.title, fontName=font, fontSize=TITLE_SIZE,
                  textAnchor="middle"))
     top = height - TITLE_SIZE - 12

@@ -55,7 +55,10 @@ def _note(s: Structure) -> str:
 
 def structure_charts(s: Structure) -> dict[str, Chart]:
     """One chart per breakdown (the 民族 pie shows 汉族 / 少数民族), and the 党组织 by kind."""
-    out: dict[str, Chart] = {}
+    rows = summary_rows(s)[1:]
+    out: dict[str, Chart] = {"基本情况": Chart(
+        HBAR, "党员队伍基本情况", [label.replace("其中：", "").strip("　") for label, _ in rows],
+        [Series("人数", [n for _, n in rows])], unit="人", note=_note(s))}
     for key in SHEETS:
         dim = s.dimensions[key]
         counts = {k: v for k, v in dim.counts.items() if v} if CHART_KINDS[key] != BAR else dim.counts
@@ -75,7 +78,7 @@ def structure_tables(s: Structure, *, with_charts: bool = True) -> list[Table]:
     charts = structure_charts(s) if with_charts else {}
     common = dict(unit=s.unit, at=s.as_of, signatures=True)
     tables = [Table("党员队伍基本情况", _COLS, [(label, n, share(n, s.total)) for label, n in summary_rows(s)],
-                    sheet_name="基本情况", notes=list(s.notes), **common)]
+                    sheet_name="基本情况", notes=list(s.notes), chart=charts.get("基本情况"), **common)]
     for key, sheet in SHEETS.items():
         dim = s.dimensions[key]
         rows = [(label, n, p) for label, n, p in dim.rows(s.total)]

@@ -173,15 +173,20 @@ def structure(db: Database, org_id: str | None = None, as_of: dt.date | None = N
     lead = [as_of.isoformat(), *b.join_starts]
     number = itertools.count(len(lead) + 1)
     sel = re.sub(r"\?", lambda _: f"?{next(number)}", selection)
-    rows = db.conn.execute(
-        f"SELECT m.sex, m.ethnicity, {_AGE}, m.education, {_period_sql(b.join_starts)}, m.category, m.job, "
-        f"m.is_mobile, m.is_hardship, m.status = '失联', {_DAY.format(col='m.join_date')} > ?1 {sel}",
-        [*lead, *params]).fetchall()
-    if rows:
-        sex, eth, ages, edu, periods, cat, job, mobile, hardship, lost, after = (Counter(c) for c in zip(*rows))
-    else:
-        sex = eth = ages = edu = periods = cat = job = mobile = hardship = lost = after = Counter()
-    total = len(rows)
+    # The selection is read once into a temporary table and every breakdown is a GROUP BY over
+    # it: the counting stays in SQLite (no Python object per member).
+    columns = {"sex": "m.sex", "eth": "m.ethnicity", "age": _AGE, "edu": "m.education",
+               "period": _period_sql(b.join_starts), "cat": "m.category", "job": "m.job",
+               "mobile": "m.is_mobile", "hardship": "m.is_hardship", "lost": "m.status = '失联'",
+               "after": f"{_DAY.format(col='m.join_date')} > ?1"}
+    picked = ", ".join(f"{expr} AS {name}" for name, expr in columns.items())
+    counts = " UNION ALL ".join(f"SELECT '{name}', {name}, count(*) FROM s GROUP BY 2" for name in columns)
+    found: dict[str, Counter] = {name: Counter() for name in columns}
+    for name, value, n in db.conn.execute(f"WITH s AS MATERIALIZED (SELECT {picked} {sel}) {counts}",
+                                          [*lead, *params]):
+        found[name][value] += n
+    sex, eth, ages, edu, periods, cat, job, mobile, hardship, lost, after = found.values()
+    total = sum(sex.values())
     age: Counter = Counter()
     for years, n in ages.items():
         age[UNKNOWN if years is None else b.age_band(years)] += n

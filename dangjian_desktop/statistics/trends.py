@@ -17,6 +17,7 @@ from typing import Any
 
 from .. import dates
 from ..db import Database
+from ..pinyin import sort_key
 from ..tables import NUMBER, PERCENT, TEXT, Col, Table
 from .charts import BAR, GRID, HSTACKED, LINE, STACKED, Chart, Series
 
@@ -131,7 +132,7 @@ def assessment_history(db: Database, *, office_id: str | None = None, org_ids: s
         distribution[year] = dict(counts)
     if any(NO_RATING in c for c in distribution.values()):
         names.append(NO_RATING)
-    ordered = sorted(branches.values(), key=lambda b: (b.town, b.name))
+    ordered = sorted(branches.values(), key=lambda b: (sort_key(b.town), sort_key(b.name)))
     return AssessmentHistory(scheme_id, scheme_name, sorted(by_year), names, ordered, distribution,
                              {t: dict(c) for t, c in by_town.items()}, states)
 
@@ -187,7 +188,7 @@ def points_overview(db: Database, year: int, *, office_id: str | None = None, or
             if (lo is None or t.total >= lo) and (hi is None or t.total < hi):
                 bins[label] += 1
                 break
-    summary = sorted(branch_summary(db, year, rows=rows), key=lambda b: b.org_name)
+    summary = sorted(branch_summary(db, year, rows=rows), key=lambda b: sort_key(b.org_name))
     levels = [(lv.stars, lv.name) for lv in star_levels()[0]]
     return PointsOverview(int(year), bins, exempt, summary, levels)
 

@@ -1,0 +1,155 @@
+"""Charts on screen: the chart's one-page PDF (statistics.charts.chart_pdf, the drawing the printed
+report places) rasterised by QtPdf, so the screen, a saved PNG and the paper show the same
+picture with the same embedded font.
+
+    image = chart_image(chart, width_px)      # QImage on white
+    save_png(chart, "图.png")                 # 200 dpi
+    view = ChartView(); view.set_chart(chart) # a widget that scales the chart to fit
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QImage, QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
+
+from ...errors import UserError
+from ...filesave import write_bytes
+from ...statistics.charts import Chart, chart_pdf, drawn_size
+
+PNG_DPI = 200
+
+
+def pdf_image(data: bytes, width_px: int, *, background: QColor | None = QColor("white")) -> QImage:
+    """The first page of a PDF as an image `width_px` wide (height as the page's proportions)."""
+    doc = QPdfDocument()
+    buf = QBuffer()
+    buf.setData(QByteArray(data))
+    buf.open(QIODevice.OpenModeFlag.ReadOnly)
+    doc.load(buf)
+    try:
+        if doc.pageCount() < 1:
+            raise UserError("图表无法显示：生成的图表文件是空的。")
+        page = doc.pagePointSize(0)
+        width = max(1, int(width_px))
+        height = max(1, round(width * page.height() / page.width()))
+        image = doc.render(0, QSize(width, height))
+    finally:
+        doc.close()
+        buf.close()
+    if background is None:
+        return image
+    out = QImage(image.size(), QImage.Format.Format_RGB32)
+    out.fill(background)
+    painter = QPainter(out)
+    painter.drawImage(QPointF(0, 0), image)
+    painter.end()
+    return out
+
+
+def chart_image(chart: Chart, width_px: int, data: bytes | None = None) -> QImage:
+    return pdf_image(data if data is not None else chart_pdf(chart), width_px)
+
+
+def save_png(chart: Chart, path: str | Path, *, dpi: int = PNG_DPI, data: bytes | None = None) -> Path:
+    """The chart as a PNG at `dpi` (its printed size: the drawing's points at 72 per inch)."""
+    path = Path(path)
+    if path.suffix.lower() != ".png":
+        raise UserError(f"无法保存为“{path.name}”：图片请保存为 .png 文件。")
+    image = chart_image(chart, round(drawn_size(chart)[0] * dpi / 72), data)
+    image.setDotsPerMeterX(round(dpi / 0.0254))
+    image.setDotsPerMeterY(round(dpi / 0.0254))
+    buf = QBuffer()
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buf, "PNG"):
+        raise UserError("图片生成失败。")
+    try:
+        return write_bytes(path, bytes(buf.data()))
+    except PermissionError:
+        raise UserError(f"无法写入“{path.name}”：文件可能正在其他程序中打开。") from None
+    except OSError as e:
+        raise UserError(f"无法写入“{path}”：{e.strerror or e}") from None
+
+
+def save_chart_pdf(chart: Chart, path: str | Path, *, data: bytes | None = None) -> Path:
+    path = Path(path)
+    if path.suffix.lower() != ".pdf":
+        raise UserError(f"无法保存为“{path.name}”：请保存为 .pdf 文件。")
+    try:
+        return write_bytes(path, data if data is not None else chart_pdf(chart))
+    except PermissionError:
+        raise UserError(f"无法写入“{path.name}”：文件可能正在其他程序中打开。") from None
+    except OSError as e:
+        raise UserError(f"无法写入“{path}”：{e.strerror or e}") from None
+
+
+class ChartView(QWidget):
+    """One chart, scaled to the widget keeping its proportions; re-rasterised when resized."""
+
+    export_png_requested = Signal()
+    export_pdf_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.chart: Chart | None = None
+        self.pdf: bytes | None = None
+        self._image: QImage | None = None
+        self._image_key: tuple | None = None
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(320, 180)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._menu)
+        self.setAutoFillBackground(True)
+        pal = self.palette()
+        pal.setColor(self.backgroundRole(), QColor("white"))
+        self.setPalette(pal)
+
+    def set_chart(self, chart: Chart | None) -> None:
+        self.chart = chart
+        self.pdf = chart_pdf(chart) if chart is not None else None
+        self._image = self._image_key = None
+        self.setToolTip(chart.title if chart else "")
+        self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        if self.chart is None:
+            return QSize(480, 260)
+        w, h = drawn_size(self.chart)
+        return QSize(int(w * 1.25), int(h * 1.25))
+
+    def _target(self) -> QRectF:
+        if self.chart is None:
+            return QRectF()
+        w, h = self.width() - 8, self.height() - 8
+        cw, ch = drawn_size(self.chart)
+        ratio = ch / cw
+        if w * ratio > h:
+            w = h / ratio
+        else:
+            h = w * ratio
+        return QRectF((self.width() - w) / 2, (self.height() - h) / 2, w, h)
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if self.pdf is None:
+            return
+        target = self._target()
+        dpr = self.devicePixelRatioF()
+        key = (round(target.width() * dpr), round(target.height() * dpr))
+        if self._image is None or self._image_key != key:
+            self._image = pdf_image(self.pdf, key[0])
+            self._image.setDevicePixelRatio(dpr)
+            self._image_key = key
+        painter = QPainter(self)
+        painter.drawImage(target.topLeft(), self._image)
+        painter.end()
+
+    def _menu(self, pos) -> None:
+        if self.chart is None:
+            return
+        menu = QMenu(self)
+        menu.addAction(QAction("导出图片（PNG）…", menu, triggered=self.export_png_requested.emit))
+        menu.addAction(QAction("打印/PDF…", menu, triggered=self.export_pdf_requested.emit))
+        menu.popup(self.mapToGlobal(pos))

@@ -1,0 +1,150 @@
+"""The 统计 page through its real widgets (pytest-qt, offscreen): it opens on the structure of the
+office, changes scope (branch, date, year, section) and exports Excel, PDF and PNG."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from openpyxl import load_workbook
+from PIL import Image
+from PySide6.QtCore import QDate, Qt
+from pypdf import PdfReader
+
+from dangjian_desktop.db import Database
+from dangjian_desktop.statistics import structure
+
+pytestmark = pytest.mark.gui
+
+AT = dt.date(2026, 12, 31)
+
+
+@pytest.fixture(scope="module")
+def demo_path(tmp_path_factory):
+    from dangjian_desktop.demo import generate
+    from dangjian_desktop.registry import init_office
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    db = Database.create(path)
+    init_office(db, name="文城镇", level="town")
+    generate(db, seed=4, today=dt.date(2026, 3, 16))
+    db.close()
+    return path
+
+
+@pytest.fixture
+def page(qtbot, demo_path):
+    from dangjian_desktop.gui.statistics import StatisticsPage
+
+    db = Database.open(demo_path, mode="read")
+    p = StatisticsPage()
+    qtbot.addWidget(p)
+    p.resize(1280, 720)
+    p.date_edit.setDate(QDate(AT.year, AT.month, AT.day))
+    with qtbot.waitSignal(p.loaded, timeout=20000):
+        p.set_database(db)
+        p.show()
+    yield p
+    p.db.close()
+
+
+def shown(p) -> dict[str, object]:
+    """The shown table's first two columns: label -> count."""
+    m = p.sections["structure"].model
+    return {m.data(m.index(r, 0)): m.rows[r][1] for r in range(m.rowCount())}
+
+
+def pick(p, qtbot, key: str, view: str) -> None:
+    sec = p.sections[key]
+    names = [sec.list.item(i).text() for i in range(sec.list.count())]
+    sec.list.setCurrentRow(names.index(view))
+
+
+def test_opens_on_the_structure_of_the_office(page, qtbot):
+    s = structure(page.db, None, AT)
+    assert shown(page)["党员总数"] == s.total
+    pick(page, qtbot, "structure", "年龄")
+    assert {k: v for k, v in shown(page).items() if k != "合计"} == s.dimensions["年龄"].counts
+    chart = page.sections["structure"].chart
+    assert chart.chart.title == "党员年龄构成" and chart.pdf.startswith(b"%PDF")
+    assert page.png_button.isEnabled() and page.excel_button.isEnabled()
+    image = chart.grab().toImage()  # the chart is drawn on screen: many colours, red bars among them
+    colours = {image.pixelColor(x, y).name() for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
+    assert len(colours) > 5 and "#c0392b" in colours
+
+
+def test_changing_the_scope_counts_the_branch_and_the_date_moves_ages(page, qtbot):
+    db = page.db
+    branch = db.one("SELECT o.id, o.name FROM org o JOIN member m ON m.org_id = o.id WHERE o.org_type = '党支部' "
+                    "GROUP BY o.id ORDER BY count(*) DESC LIMIT 1")
+    index = page.org_combo.findData(branch["id"])
+    assert index > 0
+    with qtbot.waitSignal(page.loaded, timeout=20000):
+        page.org_combo.setCurrentIndex(index)
+    assert shown(page)["党员总数"] == structure(db, branch["id"], AT).total
+    later = dt.date(2046, 12, 31)
+    with qtbot.waitSignal(page.loaded, timeout=20000):
+        page.date_edit.setDate(QDate(later.year, later.month, later.day))
+    pick(page, qtbot, "structure", "年龄")
+    assert {k: v for k, v in shown(page).items() if k != "合计"} == \
+        structure(db, branch["id"], later).dimensions["年龄"].counts
+
+
+def test_each_section_loads_when_shown(page, qtbot):
+    for i, key in enumerate(("assessment", "points", "meetings"), start=1):
+        page.year_spin.setValue(2025)
+        with qtbot.waitSignal(page.loaded, timeout=30000) as blocker:
+            page.tabs.setCurrentIndex(i)
+        assert blocker.args == [key]
+        sec = page.sections[key]
+        assert sec.views and sec.model.rowCount() > 0 and sec.chart.chart is not None, key
+    sec = page.sections["assessment"]
+    pick(page, qtbot, "assessment", "逐年比较")
+    sec.table.selectRow(2)
+    assert sec.chart.chart.series[0].name == sec.model.rows[2][0]  # the picked branch's line
+
+
+def test_exports_excel_pdf_and_png(page, qtbot, tmp_path):
+    pick(page, qtbot, "structure", "年龄")
+    sec = page.sections["structure"]
+    sec.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)  # the clerk's sort is kept in the export
+    with qtbot.waitSignal(page.exported, timeout=20000):
+        page.export(tmp_path / "s.xlsx")
+    wb = load_workbook(tmp_path / "s.xlsx")
+    assert "年龄" in wb.sheetnames and len(wb.sheetnames) == len(sec.views)
+    ages = [r[1] for r in wb["年龄"].iter_rows(min_row=4, values_only=True) if r[0] and r[0] != "合计"
+            and isinstance(r[1], int)]
+    assert ages == sorted(ages, reverse=True)
+    assert wb["年龄"].freeze_panes == "A4"
+
+    with qtbot.waitSignal(page.exported, timeout=20000):
+        page.export(tmp_path / "age.xlsx", only_shown=True)
+    assert load_workbook(tmp_path / "age.xlsx").sheetnames == ["年龄"]
+
+    with qtbot.waitSignal(page.exported, timeout=30000):
+        page.export(tmp_path / "s.pdf")
+    text = "".join(p.extract_text() for p in PdfReader(tmp_path / "s.pdf").pages)
+    assert "党员年龄构成" in text and "30岁及以下" in text
+
+    out = page.export_chart(tmp_path / "age.png")
+    img = Image.open(out)
+    assert img.size[0] == round(480 * 200 / 72) and img.getpixel((0, 0))[:3] == (255, 255, 255)
+    assert len(img.convert("RGB").getcolors(maxcolors=1 << 20)) > 10  # drawn, not blank
+    page.export_chart(tmp_path / "age.pdf")
+    assert "党员年龄构成" in PdfReader(tmp_path / "age.pdf").pages[0].extract_text()
+
+
+def test_export_dialog_is_non_blocking_and_saves_where_chosen(page, qtbot, tmp_path):
+    page.export_dialog("xlsx")
+    dlg = page.current_dialog
+    assert dlg is not None and dlg.isVisible() and dlg.defaultSuffix() == "xlsx"
+    with qtbot.waitSignal(page.exported, timeout=20000):
+        dlg.fileSelected.emit(str(tmp_path / "chosen.xlsx"))
+    dlg.close()
+    assert (tmp_path / "chosen.xlsx").exists()
+
+
+def test_a_wrong_suffix_is_told_not_raised(page, tmp_path):
+    page.export(tmp_path / "s.csv")
+    assert page.current_message is not None and "请保存为" in page.current_message.text()
+    page.current_message.close()
