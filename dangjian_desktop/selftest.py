@@ -492,6 +492,37 @@ def step_qt(ctx: Context) -> str:
     return f"Qt 平台 {platform}，标准对话框为中文，内置字体 {raw.familyName()} 可用"
 
 
+#: Drawn by the chart step: hanzi, digits and the labels of an age chart.
+CHART_LABELS = ("30岁及以下", "31至35岁", "61岁及以上")
+
+
+def step_chart(ctx: Context) -> str:
+    """图表: a chart drawn in the bundled font as the printed report draws it (a PDF), then
+    rasterised by QtPdf as the 统计 page shows it and saved as a PNG."""
+    from .gui.statistics.chart_view import chart_image, save_png
+    from .reports.fonts import BUNDLED_FONT_FILE, bundled_font_path
+    from .statistics.charts import BAR, Chart, Series, chart_pdf
+
+    if not bundled_font_path().is_file():
+        raise StepFailed(f"找不到内置字体文件 {BUNDLED_FONT_FILE}，图表无法绘制。请重新安装程序")
+    chart = Chart(BAR, "自检图表：党员年龄构成", list(CHART_LABELS), [Series("人数", [12, 7, 30])], unit="人",
+                  note="党建台账自检")
+    data = chart_pdf(chart)
+    if b"/FontFile2" not in data:
+        raise StepFailed("图表 PDF 中没有嵌入字体")
+    wanted = {ch for ch in chart.title + "".join(CHART_LABELS) if not ch.isspace()}
+    unmapped = sorted(wanted - {chr(c) for c in _pdf_unicode_maps(data)})
+    if unmapped:
+        raise StepFailed(f"图表中这些字没有用内置字体排出：{'、'.join(unmapped)}")
+    _qt_app(ctx)
+    image = chart_image(chart, 960, data)
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 5) for y in range(0, image.height(), 5)}
+    if image.isNull() or len(colours) < 4:
+        raise StepFailed("图表无法在界面中绘制（QtPdf 没有画出内容）")
+    path = save_png(chart, ctx.workdir / "selftest-chart.png", data=data)
+    return f"柱状图 PDF {len(data) // 1024} KB，界面绘制 {image.width()}×{image.height()}，PNG {path.stat().st_size // 1024} KB"
+
+
 def step_forms(ctx: Context) -> str:
     """界面表单: every Qt Designer form in ui/ loads."""
     from .gui.forms import load_form
@@ -592,6 +623,7 @@ STEPS: list[tuple[str, Callable[[Context], str]]] = [
     ("Excel 读写", step_excel),
     ("PDF 与内置字体", step_pdf),
     ("图形界面与中文", step_qt),
+    ("图表", step_chart),
     ("界面表单", step_forms),
     ("主窗口", step_main_window),
 ]

@@ -148,3 +148,11 @@ def test_a_wrong_suffix_is_told_not_raised(page, tmp_path):
     page.export(tmp_path / "s.csv")
     assert page.current_message is not None and "请保存为" in page.current_message.text()
     page.current_message.close()
+
+
+def test_the_self_test_draws_a_chart(qtbot, tmp_path):
+    from dangjian_desktop import selftest
+
+    detail = selftest.step_chart(selftest.Context(workdir=tmp_path))
+    assert "柱状图" in detail and (tmp_path / "selftest-chart.png").stat().st_size > 5000
+    assert ("图表", selftest.step_chart) in selftest.STEPS

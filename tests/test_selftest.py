@@ -92,9 +92,9 @@ def test_exit_code_and_summary_name_a_missing_font(tmp_path):
     proc = run_selftest(tmp_path, cwd=app, pythonpath=app)
     assert proc.returncode == 1
     failed = {line[2:].split("：")[0]: line for line in proc.stdout.splitlines() if line.startswith("✗ ")}
-    assert set(failed) == {"资源文件", "PDF 与内置字体", "图形界面与中文"}
+    assert set(failed) == {"资源文件", "PDF 与内置字体", "图形界面与中文", "图表"}
     assert all("WenQuanYiMicroHei-GB2312.ttf" in line for line in failed.values())
-    assert "自检未通过：资源文件、PDF 与内置字体、图形界面与中文 失败。" in proc.stdout
+    assert "自检未通过：资源文件、PDF 与内置字体、图形界面与中文、图表 失败。" in proc.stdout
 
 
 # ---- single steps, in process --------------------------------------------------------------
