@@ -255,10 +255,12 @@ def _module_exists(name: str) -> bool:
 
 
 # The ledgers come before points: the members they accept this year are in the points demo's reviews.
-EXTENSIONS = ("dangjian_desktop.assessment.demo", "dangjian_desktop.ledgers.demo", "dangjian_desktop.points.demo")
+EXTENSIONS = ("dangjian_desktop.assessment.demo", "dangjian_desktop.ledgers.demo",
+              "dangjian_desktop.assessment.plaque_results", "dangjian_desktop.points.demo")
 #: How the progress line names each extension's data (every line a user sees is Chinese).
 EXTENSION_LABELS = {"dangjian_desktop.assessment.demo": "年度考核", "dangjian_desktop.points.demo": "党员积分与会议",
-                    "dangjian_desktop.ledgers.demo": "党费、发展党员等台账"}
+                    "dangjian_desktop.ledgers.demo": "党费、发展党员等台账",
+                    "dangjian_desktop.assessment.plaque_results": "挂牌"}
 
 
 def office_is_empty(db: Database) -> bool:

@@ -12,8 +12,9 @@ from openpyxl import load_workbook
 from dangjian_desktop.assessment import export_form, import_form, open_sheet
 from dangjian_desktop.assessment.rounds import create_round, round_branches
 from dangjian_desktop.ledgers import dues, funds, pipeline, records
+from dangjian_desktop.assessment.figures import ChecklistFigures, sheet_figures
 from dangjian_desktop.ledgers.evidence import (CARE, COMMITTEE, DUES, FUNDS, PIPELINE, REVIEW, REWARDS, TALKS,
-                                               TRAINING, ChecklistFigures, sheet_figures, topics_in_text)
+                                               TRAINING, topics_in_text)
 from dangjian_desktop.ledgers.vetoes import (CHECK_CADRE_PUNISHED, CHECK_FUNDS_MISSING, CHECK_SECRETARY_PUNISHED,
                                              ledger_fact, veto_facts)
 from dangjian_desktop.meetings.compliance import figures_for_text

@@ -9,9 +9,10 @@ import datetime as dt
 import pytest
 from PIL import Image
 
+from dangjian_desktop.assessment.plaque_results import update_from_round
 from dangjian_desktop.errors import UserError
 from dangjian_desktop.ledgers import cadres, funds, plaques, records
-from dangjian_desktop.ledgers.printing import ledger_list, print_list
+from dangjian_desktop.reports.ledger_lists import ledger_list, print_list
 from dangjian_desktop.registry import add_committee_member, add_member, start_term, update_member
 from dangjian_desktop.registry.idcard import make
 
@@ -140,15 +141,15 @@ def test_plaques_from_confirmed_results_and_revocation(db):
     for k, s in enumerate(sheets[:3]):
         drive(db, s.id, "确定", lambda i, k=k: round(i.max * scores[k] / 100),
               publicity=dt.date(2024, 12, 1), confirm_on=dt.date(2025, 1, 5))
-    changes = plaques.update_from_round(db, rid)
+    changes = update_from_round(db, rid)
     assert sorted(t for _, t in changes.hung) == ["五星级服务型党组织", "四星级服务型党组织"]
-    assert plaques.update_from_round(db, rid).kept == 2  # again: nothing changes
+    assert update_from_round(db, rid).kept == 2  # again: nothing changes
     # The next year the 四星 branch drops to 三星 and the 五星 one to 四星.
     rid2, sheets2 = new_round(db, "chuangxing", 2025)
     for k, pct in ((0, 85), (1, 72)):
         drive(db, sheets2[k].id, "确定", lambda i, p=pct: round(i.max * p / 100),
               publicity=dt.date(2025, 12, 1), confirm_on=dt.date(2026, 1, 5))
-    changes = plaques.update_from_round(db, rid2)
+    changes = update_from_round(db, rid2)
     assert changes.hung == [(sheets2[0].org_name, "四星级服务型党组织")]
     removed = {b: why for b, _, why in changes.removed}
     assert "2025年度评定为“三星”" in removed[sheets2[1].org_name]
@@ -156,7 +157,7 @@ def test_plaques_from_confirmed_results_and_revocation(db):
     now = {r["org_name"]: r["title"] for r in plaques.current(db)}
     assert now == {sheets2[0].org_name: "四星级服务型党组织"}
     # An older round never undoes a newer one.
-    assert plaques.update_from_round(db, rid).skipped
+    assert update_from_round(db, rid).skipped
     plaques.revoke(db, sheets2[0].org_id, family="星级服务型党组织", removed_on="2026-02-01",
                    reason="发生群体性事件，造成恶劣影响")
     assert plaques.current(db) == []

@@ -33,7 +33,7 @@ HEADER_ROW = 4
 REPORT_PARTS = (("situation", "自我评价情况"), ("problems", "存在问题及原因"), ("measures", "整改措施及下步打算"))
 VETO_HEADERS = ("编号", "否决项", "是否存在（是/否）", "事实说明")
 # Column H, after the columns the import reads: what the program's ledgers hold about each item
-# (meetings, dues, the development pipeline …: ledgers.evidence), printed for the branch to see.
+# (meetings, dues, the development pipeline …: assessment.figures), printed for the branch to see.
 FIGURES_HEADER = "台账数据（供参考）"
 
 @dataclass
@@ -101,7 +101,7 @@ def export_form(db: Database, sheet_id: str, target: str | Path) -> Path:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from ..ledgers.evidence import sheet_figures
+    from .figures import sheet_figures
     from .rounds import get_round
     from .sheets import open_sheet
 

@@ -175,7 +175,7 @@ def cmd_list(ctx) -> int:
 
 
 def cmd_print(ctx) -> int:
-    from ..ledgers.printing import ledger_list, print_list
+    from ..reports.ledger_lists import ledger_list, print_list
 
     args = ctx.args
     year = check_year(args.year)
@@ -194,7 +194,7 @@ def _member(db, args):
 
 
 def cmd_training(ctx) -> int:
-    from ..ledgers.common import ACTIVE_STATUSES, find_member
+    from ..ledgers.common import active_member_ids, find_member
     from ..ledgers.records import add_training
 
     args = ctx.args
@@ -203,8 +203,7 @@ def cmd_training(ctx) -> int:
         if args.members:
             ids = [find_member(db, n, org_id=org)["id"] for n in args.members.replace("，", ",").split(",") if n.strip()]
         else:
-            ids = [r[0] for r in db.query("SELECT id FROM member WHERE org_id = ? AND status IN (?, ?)",
-                                          (org, *ACTIVE_STATUSES))]
+            ids = active_member_ids(db, org)
         add_training(db, ids, date=args.date, kind=args.kind, content=args.content, hours=args.hours,
                      organiser=args.organiser)
     print(f"已登记教育培训：{len(ids)}人。")
@@ -309,7 +308,7 @@ def cmd_plaques(ctx) -> int:
 
 def cmd_hang(ctx) -> int:
     from ..assessment.rounds import resolve_round
-    from ..ledgers.plaques import update_from_round
+    from ..assessment.plaque_results import update_from_round
 
     args = ctx.args
     with ctx.open_db() as db:

@@ -11,9 +11,10 @@ for them. No Qt here: the CLI (commands/dues.py, pipeline.py, ledgers.py) and th
                             谈心谈话, their photos
     ledgers.funds           党建工作经费 per branch and year, per member against the standard
     ledgers.cadres          后备干部; the committee's age and education structure
-    ledgers.plaques         挂牌/摘牌 from confirmed results and revocations
-    ledgers.evidence        figures for a checklist item's wording (meetings.compliance calls it)
+    ledgers.plaques         挂牌/摘牌 (from confirmed results: assessment.plaque_results) and revocations
+    ledgers.evidence        figures for a checklist item's wording (meetings.compliance calls it;
+                            assessment.figures adds the meeting lines for a whole sheet)
     ledgers.vetoes          facts for veto proposals (punishments, funds)
-    ledgers.printing        printable lists (PDF) of each ledger
     ledgers.demo            a year of each ledger for the demo database
+Printable lists of each ledger: reports.ledger_lists.
 """

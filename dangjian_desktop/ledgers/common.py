@@ -198,6 +198,12 @@ def find_member(db: Database, name_or_id: str, *, org_id: str | None = None, off
     return member_row(db, hits[0]["id"])
 
 
+def active_member_ids(db: Database, org_id: str) -> list[str]:
+    """The members of a branch in good standing (正常, 失联), in roster order."""
+    return [r[0] for r in db.query("SELECT id FROM member WHERE org_id = ? AND status IN (?, ?) ORDER BY name_pinyin",
+                                   (org_id, *ACTIVE_STATUSES))]
+
+
 def owner_of(db: Database, *, org_id: str | None = None, member_id: str | None = None) -> str:
     """The office that owns rows about this branch or member (the town)."""
     if member_id:

@@ -8,8 +8,8 @@ activists, candidates, people accepted this year and converted on time, the rost
 probationary members, a yearly plan, a candidate made too early and a talk held late as planted
 warnings); training, rewards and a punishment of a secretary, visits to hardship and old
 members, 谈心谈话 with photos, party-work funds (one 事业单位 branch below the 600-yuan standard),
-reserve cadres (one village without). Plaques are hung for every town from the demo's confirmed
-创星晋位 rounds. Rows are written in bulk in the shape the ledger functions write them.
+reserve cadres (one village without). Rows are written in bulk in the shape the ledger functions
+write them. (Plaques come from the demo's confirmed rounds: assessment.plaque_results.populate.)
 """
 
 from __future__ import annotations
@@ -71,18 +71,7 @@ def populate(db: Database, rng: random.Random, today: dt.date) -> dict[str, int]
     for n, town in enumerate(offices[:DETAILED_TOWNS]):
         with db.transaction(f"生成演示数据：{town['name']}台账") as tx:
             _Town(db, tx, rng, town, today, made).run()
-    _plaques(db)
     return made
-
-
-def _plaques(db: Database) -> None:
-    from .plaques import rules, update_from_round
-
-    schemes = [r["scheme"] for r in rules()]
-    for r in db.query(f"""SELECT id FROM assessment_round WHERE scheme_id IN ({','.join('?' * len(schemes))})
-                          AND EXISTS (SELECT 1 FROM round_branch b WHERE b.round_id = assessment_round.id
-                                      AND b.state = '确定') ORDER BY year""", schemes):
-        update_from_round(db, r["id"], actor="演示数据")
 
 
 class _Town:

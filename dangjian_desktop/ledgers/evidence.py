@@ -13,7 +13,8 @@ counterpart of meetings.compliance.figures_for_text (which calls this one):
 
 `topics_in_text(text)` says which ledgers an item's wording names; `figures_for_text(db, org_id,
 year, text, as_of)` gives one or more lines per topic, computed from the ledgers. For many items
-of one branch use `BranchFigures`, which computes each ledger once.
+of one branch use `BranchFigures`, which computes each ledger once (assessment.figures adds the
+meeting ledger's lines to it for a whole assessment sheet).
 """
 
 from __future__ import annotations
@@ -256,40 +257,3 @@ def figures_for_text(db: Database, org_id: str, year: int, text: str, as_of: dt.
         return []
     return BranchFigures(db, org_id, year, as_of).for_text(text)
 
-
-class ChecklistFigures(BranchFigures):
-    """Everything the program's records say about a branch's checklist items: the meeting ledger's
-    compliance lines (meetings.compliance, computed once) and the ledgers' figures."""
-
-    def __init__(self, db: Database, org_id: str, year: int, as_of: dt.date | None = None):
-        super().__init__(db, org_id, year, as_of)
-        self._as_of_given = as_of
-        self._compliance = None
-
-    def for_text(self, text: str) -> list[str]:
-        from ..meetings.compliance import compliance, kinds_in_text
-
-        lines: list[str] = []
-        kinds = kinds_in_text(text)
-        if kinds:
-            if self._compliance is None:
-                self._compliance = compliance(self.db, self.org_id, self.year, self._as_of_given)
-            lines = [self._compliance[k].summary() for k in kinds if k in self._compliance]
-        return lines + super().for_text(text)
-
-
-def item_text(title: str | None, standard: str | None, section_title: str | None = None) -> str:
-    """The wording of a checklist item that figures are looked up by."""
-    return " ".join(t for t in (section_title, title, standard) if t)
-
-
-def sheet_figures(db: Database, sheet, as_of: dt.date | None = None) -> dict[str, list[str]]:
-    """Item code -> the lines the records offer to that item of an assessment sheet
-    (assessment.sheets.Sheet); items the records say nothing about are left out."""
-    figures = ChecklistFigures(db, sheet.org_id, sheet.year, as_of)
-    out = {}
-    for it in sheet.items:
-        lines = figures.for_text(item_text(it.title, it.standard))
-        if lines:
-            out[it.code] = lines
-    return out

@@ -16,7 +16,7 @@ from typing import Any, Sequence
 from .. import dates
 from ..db import Database
 from ..errors import UserError
-from .common import fmt_yuan, months_label
+from ..ledgers.common import fmt_yuan, months_label
 
 
 @dataclass(frozen=True)
@@ -47,9 +47,9 @@ def print_list(db: Database | None, doc: PrintedList, out: str | Path | None = N
     from reportlab.platypus import LongTable, SimpleDocTemplate, Spacer, TableStyle
 
     from ..filesave import write_bytes
-    from ..reports.fonts import SETTING_PDF_FONT, load_fonts
-    from ..reports.pdf import guarded_paragraph, verify_story
-    from ..reports.privacy import PrivacyGuard
+    from .fonts import SETTING_PDF_FONT, load_fonts
+    from .pdf import guarded_paragraph, verify_story
+    from .privacy import PrivacyGuard
 
     if not doc.rows:
         raise UserError(f"“{doc.title}”没有可打印的记录。")
@@ -129,7 +129,7 @@ LISTS = {"arrears": "党费欠缴提醒名单", "dues": "党费收缴情况", "p
 def ledger_list(db: Database, kind: str, year: int, *, office_id: str | None = None, org_id: str | None = None,
                 as_of: dt.date | None = None) -> PrintedList:
     """The printable list of one ledger for a year (and an office or a branch)."""
-    from . import cadres, dues, funds, pipeline, plaques, records
+    from ..ledgers import cadres, dues, funds, pipeline, plaques, records
 
     if kind not in LISTS:
         raise UserError(f"没有名为“{kind}”的台账（可选：{'、'.join(LISTS)}）。")
