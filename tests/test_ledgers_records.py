@@ -7,12 +7,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from openpyxl import load_workbook
 from PIL import Image
 
 from dangjian_desktop.assessment.plaque_results import update_from_round
 from dangjian_desktop.errors import UserError
 from dangjian_desktop.ledgers import cadres, funds, plaques, records
-from dangjian_desktop.reports.ledger_lists import ledger_list, print_list
+from dangjian_desktop.tables.ledger_tables import LISTS, ledger_table, save_ledger
 from dangjian_desktop.registry import add_committee_member, add_member, start_term, update_member
 from dangjian_desktop.registry.idcard import make
 
@@ -167,13 +168,20 @@ def test_plaques_from_confirmed_results_and_revocation(db):
 
 
 def test_printable_lists_print_no_private_numbers(db, tmp_path):
+    import subprocess
+
     b = add_branch(db, n=2)
     records.add_training(db, b.members, date=f"{Y}-04-10", kind="集中培训", content="党章学习", hours=4)
-    out = print_list(db, ledger_list(db, "training", Y, org_id=b.id), tmp_path / "t.pdf")
-    assert out.read_bytes().startswith(b"%PDF")
+    out = save_ledger(db, "training", Y, tmp_path / "t.pdf", org_id=b.id)
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+    assert "2025年党员教育培训台账" in text and "党章学习" in text
+    xlsx = save_ledger(db, "training", Y, tmp_path / "t.xlsx", org_id=b.id)
+    assert load_workbook(xlsx).active.max_row >= 3
     idn = db.get("member", b.members[0])["id_number"]
     records.add_training(db, b.members[:1], date=f"{Y}-05-10", kind="集中培训", content=f"核对{idn}", hours=1)
     with pytest.raises(UserError, match="身份证"):
-        print_list(db, ledger_list(db, "training", Y, org_id=b.id), tmp_path / "u.pdf")
-    with pytest.raises(UserError, match="没有可打印"):
-        print_list(db, ledger_list(db, "talks", Y, org_id=b.id), tmp_path / "v.pdf")
+        save_ledger(db, "training", Y, tmp_path / "u.pdf", org_id=b.id)
+    with pytest.raises(UserError, match="没有可导出"):
+        save_ledger(db, "talks", Y, tmp_path / "v.pdf", org_id=b.id)
+    for kind in LISTS:
+        assert ledger_table(db, kind, Y, org_id=b.id).columns

@@ -23,10 +23,10 @@ def register(sub, group) -> None:
     add_json(p)
     p.set_defaults(func=cmd_list)
 
-    p = g.add_parser("print", help="打印台账（PDF，不含身份证号和电话）")
+    p = g.add_parser("print", help="导出或打印台账：.xlsx（Excel）或 .pdf（A4，不打印身份证号和电话）")
     p.add_argument("kind", choices=LIST_KINDS, help="台账")
     p.add_argument("--year", type=int, default=dates.today().year, help="年度（默认今年）")
-    p.add_argument("--out", required=True, metavar="FILE.pdf", help="保存的 PDF 文件")
+    p.add_argument("--out", required=True, metavar="FILE.pdf|FILE.xlsx", help="保存的文件")
     p.add_argument("--branch", metavar="NAME", help="只打印某个党支部")
     add_town(p)
     p.set_defaults(func=cmd_print)
@@ -175,13 +175,13 @@ def cmd_list(ctx) -> int:
 
 
 def cmd_print(ctx) -> int:
-    from ..reports.ledger_lists import ledger_list, print_list
+    from ..tables.ledger_tables import save_ledger
 
     args = ctx.args
     year = check_year(args.year)
     with ctx.open_db("read") as db:
         office, org = town_and_branch(db, args)
-        path = print_list(db, ledger_list(db, args.kind, year, office_id=office, org_id=org), args.out)
+        path = save_ledger(db, args.kind, year, args.out, office_id=office, org_id=org)
     print(f"已保存：{path}")
     return 0
 

@@ -16,5 +16,5 @@ for them. No Qt here: the CLI (commands/dues.py, pipeline.py, ledgers.py) and th
                             assessment.figures adds the meeting lines for a whole sheet)
     ledgers.vetoes          facts for veto proposals (punishments, funds)
     ledgers.demo            a year of each ledger for the demo database
-Printable lists of each ledger: reports.ledger_lists.
+Each ledger as a table for Excel and print: tables.ledger_tables.
 """
