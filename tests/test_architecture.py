@@ -36,7 +36,6 @@ BIG_FILES_ALLOWED = {
 #: Files under gui/ and commands/ that write SQL today (their queries move into core functions).
 SQL_ALLOWED = {
     "commands/_common.py",
-    "commands/points.py",
     "commands/registry.py",
     "commands/report_structure.py",
     "commands/rounds.py",

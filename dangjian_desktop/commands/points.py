@@ -86,7 +86,7 @@ def register(sub, group) -> None:
 # ---- points ------------------------------------------------------------------------------------
 
 def cmd_totals(ctx) -> int:
-    from ..points.totals import star_levels, totals
+    from ..points.totals import rating_counts, star_levels, totals
 
     a = ctx.args
     year = check_year(a.year)
@@ -111,11 +111,9 @@ def cmd_totals(ctx) -> int:
     for t in rows:
         print(f"{t.org_name}\t{t.name}\t{fmt_points(t.total)}\t{t.label}"
               + (f"\t免评：{t.exempt_reason}" if t.exempt_reason else ""))
-    rated = [t for t in rows if t.stars is not None]
-    counts: dict[str, int] = {}
-    for t in rated:
-        counts[t.label] = counts.get(t.label, 0) + 1
-    print(f"共{len(rows)}人，参评{len(rated)}人：" + "，".join(f"{k}{v}人" for k, v in counts.items()))
+    rated = sum(1 for t in rows if t.stars is not None)
+    counts = {label: n for label, n in rating_counts(rows).items() if n}
+    print(f"共{len(rows)}人，参评{rated}人：" + "，".join(f"{k}{v}人" for k, v in counts.items()))
     return 0
 
 
@@ -184,19 +182,17 @@ def cmd_import(ctx) -> int:
 
 
 def cmd_export(ctx) -> int:
-    from ..points import catalogue, ledger
+    from ..points import catalogue, ledger, scope
 
     a = ctx.args
     year = check_year(a.year)
     with ctx.open_db("auto") as db:
         office = one_town(db, a.town)
         if a.ledger:
-            org = branch_id(db, a.branch, office) or db.scalar(
-                "SELECT id FROM org WHERE office_id = ? AND parent_id IS NULL", (office,))
+            org = branch_id(db, a.branch, office) or scope.root_org(db, office)
             path = ledger.export_ledger_xlsx(db, year, a.file, org_id=org)
         else:
-            if db.readonly and not db.scalar("SELECT 1 FROM points_item WHERE office_id = ? AND year = ?",
-                                             (office, year)):
+            if db.readonly and not catalogue.has_catalogue(db, office, year):
                 raise UserError(f"{year}年度还没有积分细则（数据库为只读，不能建立）。")
             path = catalogue.export_xlsx(db, office, year, a.file)
     print(f"已保存 {path}")

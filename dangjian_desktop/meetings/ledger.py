@@ -96,6 +96,11 @@ def candidates(db: Database, org_id: str, meeting_type: str, *, group_id: str | 
     return out
 
 
+def host_order(people: list[Candidate]) -> list[Candidate]:
+    """Who is offered as host, most likely first: the 书记, the other committee members, then the rest."""
+    return sorted(people, key=lambda p: (p.role != "书记", p.role == "", p.name_pinyin))
+
+
 def linked_items(db: Database, office_id: str, year: int, meeting_type: str) -> dict[str, Item]:
     """Attendance status -> the active catalogue item a meeting of this type writes for it."""
     out: dict[str, Item] = {}

@@ -246,6 +246,12 @@ def _inherited_base(db: Database, office_id: str, year: int) -> float:
     return float(prev) if prev is not None else default_catalogue()["base_score"]
 
 
+def has_catalogue(db: Database, office_id: str, year: int) -> bool:
+    """Does the office have catalogue items for the year (ensure_catalogue creates them)?"""
+    return bool(db.scalar("SELECT 1 FROM points_item WHERE office_id = ? AND year = ? LIMIT 1",
+                          (office_id, int(year))))
+
+
 def item_usage(db: Database, item_id: str) -> int:
     return db.scalar("SELECT count(*) FROM points_entry WHERE item_id = ?", (item_id,))
 
@@ -261,7 +267,7 @@ def _source_items(db: Database, office_id: str, year: int) -> tuple[list[dict[st
             "SELECT * FROM points_item WHERE office_id = ? AND year = ? ORDER BY sort_order, code", (office_id, prev))]
         return [_item_dict(i) for i in rows], year_settings(db, office_id, prev).base_score, f"{prev}年度细则"
     parent = db.scalar("SELECT parent_id FROM office WHERE id = ?", (office_id,))
-    if parent and db.scalar("SELECT 1 FROM points_item WHERE office_id = ? AND year = ? LIMIT 1", (parent, int(year))):
+    if parent and has_catalogue(db, parent, year):
         rows = items(db, parent, year)
         return [_item_dict(i) for i in rows], year_settings(db, parent, year).base_score, "县级统一细则"
     d = default_catalogue()
@@ -281,7 +287,7 @@ def ensure_catalogue(db: Database, office_id: str, year: int, *, tx: Tx | None =
     year, else the built-in default.
     """
     year = int(year)
-    have_items = db.scalar("SELECT 1 FROM points_item WHERE office_id = ? AND year = ? LIMIT 1", (office_id, year))
+    have_items = has_catalogue(db, office_id, year)
     have_year = year_row(db, office_id, year) is not None
     if have_items and have_year:
         return False

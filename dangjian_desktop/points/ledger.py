@@ -142,6 +142,12 @@ def list_entries(db: Database, year: int, *, member_id: str | None = None, org_i
     return [Entry.from_row(r) for r in db.query(sql, params)]
 
 
+def has_entries(db: Database, office_id: str, year: int) -> bool:
+    """Has anything been entered for the office's year (else every total is only the base score)?"""
+    return bool(db.scalar("""SELECT 1 FROM points_entry e JOIN points_item i ON i.id = e.item_id
+                             WHERE e.year = ? AND i.office_id = ? LIMIT 1""", (int(year), office_id)))
+
+
 # ---- Excel -----------------------------------------------------------------------------------
 
 def export_ledger_xlsx(db: Database, year: int, path: str | Path, *, org_id: str | None = None,

@@ -117,6 +117,12 @@ def reviews(db: Database, year: int, *, office_id: str | None = None, org_id: st
                     [int(year), *params])
 
 
+def grades(db: Database, year: int) -> dict[str, str]:
+    """member id -> the grade (等次) the branch gave for the year, for every member graded."""
+    return {r["member_id"]: r["grade"] for r in db.query(
+        "SELECT member_id, grade FROM member_review WHERE year = ? AND grade IS NOT NULL", (int(year),))}
+
+
 def grade_counts(db: Database, year: int, *, org_id: str) -> dict[str, int]:
     counts = {g: 0 for g in GRADES}
     ids = subtree_ids(db, org_id)

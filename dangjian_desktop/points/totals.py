@@ -315,6 +315,34 @@ def branch_summary(db: Database, year: int, *, office_id: str | None = None,
     return out
 
 
+def rating_counts(rows: list[MemberTotal]) -> dict[str, int]:
+    """Rated members per star level, every level named (三星党员 … 不合格党员) highest first."""
+    counts = {lv.label: 0 for lv in star_levels()[0]}
+    for t in rows:
+        if t.stars is not None:
+            counts[t.label] = counts.get(t.label, 0) + 1
+    return counts
+
+
+def star_rule() -> str:
+    """The thresholds in words: '≥90分三星，≥80分二星，≥60分一星，低于60分无星（不合格）'."""
+    levels = star_levels()[0]
+    return ("，".join(f"≥{fmt_points(lv.min)}分{lv.name}" for lv in levels if lv.stars)
+            + f"，低于{fmt_points(levels[-2].min)}分无星（不合格）")
+
+
+def find_members(rows: list[MemberTotal], text: str) -> list[MemberTotal]:
+    """The members whose name holds `text`, or whose name's pinyin or its initials begin with it
+    (张伟: 张, zhangwei, zw)."""
+    from ..pinyin import initials
+
+    text = (text or "").strip().lower()
+    if not text:
+        return list(rows)
+    return [t for t in rows if text in t.name or initials(t.name).startswith(text)
+            or t.name_pinyin.replace(" ", "").startswith(text)]
+
+
 def failing_members(db: Database, year: int, **kw) -> list[MemberTotal]:
     """不合格党员 for follow-up: rated members without a star."""
     return [t for t in totals(db, year, **kw) if t.failing]
@@ -370,6 +398,12 @@ def exemptions(db: Database, year: int, *, office_id: str | None = None, org_id:
     return db.query(f"""SELECT x.*, m.name, o.name AS org_name FROM points_exemption x JOIN member m ON m.id = x.member_id
                         JOIN org o ON o.id = m.org_id WHERE {' AND '.join(where)}
                         ORDER BY o.sort_order, m.name_pinyin, x.kind""", params)
+
+
+def not_rated_exemption(db: Database, member_id: str, year: int):
+    """The member's 不参评 exemption for the year (the row, with its reason), or None."""
+    return db.one("SELECT * FROM points_exemption WHERE member_id = ? AND year = ? AND kind = ?",
+                  (member_id, int(year), EXEMPT_NOT_RATED))
 
 
 # ---- locking the year ------------------------------------------------------------------------------
