@@ -388,44 +388,11 @@ def step_excel(ctx: Context) -> str:
     return f"写入并读回 {len(rows)} 行（openpyxl {openpyxl.__version__}）"
 
 
-def _pdf_streams(data: bytes):
-    """The decoded content of every stream in a reportlab PDF (Flate, optionally under ASCII85)."""
-    import base64
-    import re
-    import zlib
-
-    for m in re.finditer(rb"<<(.*?)>>\s*stream\r?\n", data, re.S):
-        start = m.end()
-        raw = data[start:data.find(b"endstream", start)]
-        head = m.group(1)
-        try:
-            if b"/ASCII85Decode" in head:
-                raw = base64.a85decode(raw.strip().removesuffix(b"~>"), adobe=False)
-            if b"/FlateDecode" in head:
-                raw = zlib.decompress(raw)
-        except (ValueError, zlib.error):
-            continue
-        yield raw
-
-
-def _pdf_unicode_maps(data: bytes) -> set[int]:
-    """Code points named in the ToUnicode maps of a PDF: the characters set in embedded fonts."""
-    import re
-
-    points: set[int] = set()
-    for stream in _pdf_streams(data):
-        for block in re.findall(rb"beginbfchar(.*?)endbfchar", stream, re.S):
-            for dst in re.findall(rb"<[0-9A-Fa-f]+>\s*<([0-9A-Fa-f]+)>", block):
-                value = int(dst, 16)
-                if value:
-                    points.add(value)
-    return points
-
-
 def step_pdf(ctx: Context) -> str:
     """PDF 与内置字体: a small publicity sheet in the bundled font, embedded, every character with a glyph."""
     from .reports.fonts import BUNDLED_FONT_FILE, bundled_font_path, load_fonts
     from .reports.pdf import Column, ObjectionContact, PublicitySheet, build_publicity_pdf, stars
+    from .reports.pdf_text import unicode_maps
 
     font_path = bundled_font_path()
     if not font_path.is_file():
@@ -453,7 +420,7 @@ def step_pdf(ctx: Context) -> str:
     face_name = pdfmetrics.getFont(fonts.fallback).face.name  # PostScript name, as in /BaseFont
     if b"/FontFile2" not in data or b"+" + face_name not in data:
         raise StepFailed(f"PDF 中没有嵌入内置字体 {BUNDLED_FONT_FILE}，在别的电脑上会显示为空白或乱码")
-    unmapped = sorted({ch for ch in PDF_SAMPLE if not ch.isspace()} - {chr(c) for c in _pdf_unicode_maps(data)})
+    unmapped = sorted({ch for ch in PDF_SAMPLE if not ch.isspace()} - {chr(c) for c in unicode_maps(data)})
     if unmapped:
         raise StepFailed(f"PDF 中这些字没有用内置字体排出：{'、'.join(unmapped)}")
     return f"公示样张 {len(data) // 1024} KB，字体 {BUNDLED_FONT_FILE} 已嵌入，{len(set(PDF_SAMPLE) - {' '})} 个不同字符均有字形"
@@ -492,35 +459,13 @@ def step_qt(ctx: Context) -> str:
     return f"Qt 平台 {platform}，标准对话框为中文，内置字体 {raw.familyName()} 可用"
 
 
-#: Drawn by the chart step: hanzi, digits and the labels of an age chart.
-CHART_LABELS = ("30岁及以下", "31至35岁", "61岁及以上")
-
-
 def step_chart(ctx: Context) -> str:
-    """图表: a chart drawn in the bundled font as the printed report draws it (a PDF), then
-    rasterised by QtPdf as the 统计 page shows it and saved as a PNG."""
-    from .gui.statistics.chart_view import chart_image, save_png
-    from .reports.fonts import BUNDLED_FONT_FILE, bundled_font_path
-    from .statistics.charts import BAR, Chart, Series, chart_pdf
+    """图表: a chart drawn as the printed report draws it (PDF, bundled font), rasterised by QtPdf as
+    the 统计 page shows it and saved as a PNG (gui.statistics.chart_view.self_check)."""
+    from .gui.statistics.chart_view import self_check
 
-    if not bundled_font_path().is_file():
-        raise StepFailed(f"找不到内置字体文件 {BUNDLED_FONT_FILE}，图表无法绘制。请重新安装程序")
-    chart = Chart(BAR, "自检图表：党员年龄构成", list(CHART_LABELS), [Series("人数", [12, 7, 30])], unit="人",
-                  note="党建台账自检")
-    data = chart_pdf(chart)
-    if b"/FontFile2" not in data:
-        raise StepFailed("图表 PDF 中没有嵌入字体")
-    wanted = {ch for ch in chart.title + "".join(CHART_LABELS) if not ch.isspace()}
-    unmapped = sorted(wanted - {chr(c) for c in _pdf_unicode_maps(data)})
-    if unmapped:
-        raise StepFailed(f"图表中这些字没有用内置字体排出：{'、'.join(unmapped)}")
     _qt_app(ctx)
-    image = chart_image(chart, 960, data)
-    colours = {image.pixel(x, y) for x in range(0, image.width(), 5) for y in range(0, image.height(), 5)}
-    if image.isNull() or len(colours) < 4:
-        raise StepFailed("图表无法在界面中绘制（QtPdf 没有画出内容）")
-    path = save_png(chart, ctx.workdir / "selftest-chart.png", data=data)
-    return f"柱状图 PDF {len(data) // 1024} KB，界面绘制 {image.width()}×{image.height()}，PNG {path.stat().st_size // 1024} KB"
+    return self_check(ctx.workdir, StepFailed)
 
 
 def step_forms(ctx: Context) -> str:

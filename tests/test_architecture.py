@@ -37,7 +37,6 @@ BIG_FILES_ALLOWED = {
 SQL_ALLOWED = {
     "commands/_common.py",
     "commands/registry.py",
-    "commands/report_structure.py",
     "commands/rounds.py",
     "gui/member_model.py",
     "gui/points_dialogs.py",

@@ -150,9 +150,13 @@ def test_a_wrong_suffix_is_told_not_raised(page, tmp_path):
     page.current_message.close()
 
 
-def test_the_self_test_draws_a_chart(qtbot, tmp_path):
+def test_the_self_test_draws_a_chart(qtbot, tmp_path, monkeypatch):
     from dangjian_desktop import selftest
+    from dangjian_desktop.reports import fonts
 
     detail = selftest.step_chart(selftest.Context(workdir=tmp_path))
     assert "柱状图" in detail and (tmp_path / "selftest-chart.png").stat().st_size > 5000
     assert ("图表", selftest.step_chart) in selftest.STEPS
+    monkeypatch.setattr(fonts, "bundled_font_path", lambda: tmp_path / "lost.ttf")
+    with pytest.raises(selftest.StepFailed, match="WenQuanYiMicroHei-GB2312.ttf"):
+        selftest.step_chart(selftest.Context(workdir=tmp_path))

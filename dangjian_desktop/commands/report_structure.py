@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 
 from .. import dates
-from ..errors import UserError
 from ._common import add_json, parse_date
 
 
@@ -21,6 +20,7 @@ def register(sub, group) -> None:
 
 def cmd_structure(ctx) -> int:
     from ..statistics import DIMENSIONS, structure
+    from ..statistics.structure import find_scope
     from ..tables import check_suffix
 
     a = ctx.args
@@ -28,7 +28,7 @@ def cmd_structure(ctx) -> int:
     if a.out:
         check_suffix(a.out)
     with ctx.open_db("read") as db:
-        org_id = _org(db, a.org) if a.org else None
+        org_id = find_scope(db, a.org) if a.org else None
         s = structure(db, org_id, as_of)
         if a.out:
             from ..statistics.report import save_structure_report
@@ -53,19 +53,3 @@ def cmd_structure(ctx) -> int:
         print(f"已保存 {path}：{s.unit}，党员{s.total}名，统计时间{dates.format_cn(s.as_of)}。",
               file=sys.stderr if a.json else sys.stdout)
     return 0
-
-
-def _org(db, name: str) -> str:
-    """The organisation named as `roster export --branch` names it (a town's name finds its 党委),
-    so the same name counts the same members."""
-    import difflib
-
-    from ..roster.importer import find_branch
-
-    try:
-        return find_branch(db, name)
-    except UserError:  # the importer's own message is about importing: say it for statistics
-        names = [r[0] for r in db.query("SELECT name FROM org WHERE org_type != '党小组'")]
-        near = difflib.get_close_matches(name.strip(), names, n=3, cutoff=0.5)
-        hint = f"是否为{'、'.join(f'“{n}”' for n in near)}？" if near else "请用组织台账中的名称（乡镇名称也可以）。"
-        raise UserError(f"找不到党组织“{name.strip()}”。{hint}") from None

@@ -71,6 +71,10 @@ class Chart:
             out += row
         return [t for t in out if t]
 
+    def drawing(self, fonts: FontSet | None = None, guard: PrivacyGuard | None = None) -> Drawing:
+        """The reportlab drawing (what tables.pdf places under a table)."""
+        return drawing(self, fonts, guard)
+
     @property
     def empty(self) -> bool:
         return not any(v for s in self.series for v in s.values)

@@ -151,6 +151,23 @@ def scope_unit(db: Database, org_id: str | None) -> str:
     return root["name"] if root else (office["name"] if office else "")
 
 
+def find_scope(db: Database, name: str) -> str:
+    """The organisation a clerk names as the scope, found as `roster export --branch` finds it (a
+    town's name finds its 党委), so the same name counts the same members; a Chinese error with the
+    nearest names otherwise."""
+    import difflib
+
+    from ..roster.importer import find_branch
+
+    try:
+        return find_branch(db, name)
+    except UserError:  # the importer's own message is about importing: say it for statistics
+        names = [r[0] for r in db.query("SELECT name FROM org WHERE org_type != '党小组'")]
+        near = difflib.get_close_matches(name.strip(), names, n=3, cutoff=0.5)
+        hint = f"是否为{'、'.join(f'“{n}”' for n in near)}？" if near else "请用组织台账中的名称（乡镇名称也可以）。"
+        raise UserError(f"找不到党组织“{name.strip()}”。{hint}") from None
+
+
 def _ordered(counts: Counter, known: tuple[str, ...], *, keep_zero: bool = True) -> dict[str, int]:
     """Known labels in their order (zeros kept), then other stored values, then 未填写."""
     out = {k: counts.get(k, 0) for k in known if keep_zero or counts.get(k)}

@@ -95,6 +95,20 @@ def compliance_views(db: Database, year: int, office_id: str | None = None, org_
     return [View("逐月完成率", table, g.chart(unit))]
 
 
+def town_root(db: Database, office_id: str) -> str | None:
+    """The top organisation (党委) of a town: the structure of "the town" is its subtree."""
+    row = db.one("SELECT id FROM org WHERE office_id = ? AND parent_id IS NULL ORDER BY sort_order LIMIT 1",
+                 (office_id,))
+    return row["id"] if row else None
+
+
+def scope_orgs(db: Database, office_id: str) -> list[tuple[str, str]]:
+    """(id, name) of the 党总支 and 党支部 of a town a clerk can pick as the scope, in tree order."""
+    return [(r["id"], r["name"]) for r in db.query(
+        "SELECT id, name FROM org WHERE office_id = ? AND org_type IN ('党总支', '党支部') "
+        "ORDER BY org_type DESC, sort_order, name", (office_id,))]
+
+
 def latest_year(db: Database) -> int:
     """The year the points and meetings views start on: the latest with any entry, else this year."""
     years = [db.scalar("SELECT max(year) FROM points_entry"), db.scalar("SELECT max(substr(date, 1, 4)) FROM meeting")]

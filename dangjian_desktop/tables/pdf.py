@@ -123,8 +123,6 @@ def _line(parts: list[str], width: float, fonts: FontSet, guard: PrivacyGuard, s
 def story_of(tables: Sequence[Table], fonts: FontSet, guard: PrivacyGuard, width: float, *,
              page_per_table: bool = False) -> list:
     """The flowables of the tables (and their charts), each string checked by the guard."""
-    from ..statistics.charts import drawing
-
     st = _Styles(fonts.primary)
     story: list = []
     for k, t in enumerate(tables):
@@ -144,7 +142,7 @@ def story_of(tables: Sequence[Table], fonts: FontSet, guard: PrivacyGuard, width
             section.append(Spacer(1, 6))
             section.append(_line(["填表人：", "审核人：", "填报日期："], width, fonts, guard, st, spread=True))
         if t.chart is not None:
-            d = drawing(t.chart, fonts, guard)
+            d = t.chart.drawing(fonts, guard)  # a statistics.charts.Chart
             if d.width > width:
                 scale = width / d.width
                 d.scale(scale, scale)

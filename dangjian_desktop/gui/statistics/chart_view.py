@@ -153,3 +153,34 @@ class ChartView(QWidget):
         menu.addAction(QAction("导出图片（PNG）…", menu, triggered=self.export_png_requested.emit))
         menu.addAction(QAction("打印/PDF…", menu, triggered=self.export_pdf_requested.emit))
         menu.popup(self.mapToGlobal(pos))
+
+
+#: What the self-test's chart shows: hanzi, digits and the labels of an age chart.
+SELF_CHECK_LABELS = ("30岁及以下", "31至35岁", "61岁及以上")
+
+
+def self_check(workdir: Path, failed: type[Exception] = UserError) -> str:
+    """The self-test's 图表 step: a chart drawn in the bundled font as the printed report draws it
+    (font embedded, every hanzi mapped), rasterised by QtPdf as this page shows it, saved as a
+    PNG. Raises `failed` with a Chinese reason; returns the detail line."""
+    from ...reports.fonts import BUNDLED_FONT_FILE, bundled_font_path
+    from ...reports.pdf_text import unicode_maps
+    from ...statistics.charts import BAR, Series
+
+    if not bundled_font_path().is_file():
+        raise failed(f"找不到内置字体文件 {BUNDLED_FONT_FILE}，图表无法绘制。请重新安装程序")
+    chart = Chart(BAR, "自检图表：党员年龄构成", list(SELF_CHECK_LABELS), [Series("人数", [12, 7, 30])], unit="人",
+                  note="党建台账自检")
+    data = chart_pdf(chart)
+    if b"/FontFile2" not in data:
+        raise failed("图表 PDF 中没有嵌入字体")
+    wanted = {ch for ch in chart.title + "".join(SELF_CHECK_LABELS) if not ch.isspace()}
+    unmapped = sorted(wanted - {chr(c) for c in unicode_maps(data)})
+    if unmapped:
+        raise failed(f"图表中这些字没有用内置字体排出：{'、'.join(unmapped)}")
+    image = chart_image(chart, 960, data)
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 5) for y in range(0, image.height(), 5)}
+    if image.isNull() or len(colours) < 4:
+        raise failed("图表无法在界面中绘制（QtPdf 没有画出内容）")
+    path = save_png(chart, Path(workdir) / "selftest-chart.png", data=data)
+    return f"柱状图 PDF {len(data) // 1024} KB，界面绘制 {image.width()}×{image.height()}，PNG {path.stat().st_size // 1024} KB"

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QComboBox, QDateEdit, QFileDialog, QHBoxLayout, Q
 from ... import dates
 from ...db import Database
 from ...errors import UserError
+from ...registry.offices import local_office, towns
 from ...statistics import views as core
 from ...statistics.structure import default_date
 from ..kit.messages import MessageHost, slot
@@ -129,12 +130,11 @@ class StatisticsPage(QWidget, MessageHost):
             combo.clear()
         self._county = False
         if db is not None:
-            office = db.one("SELECT level FROM office WHERE id = ?", (db.local_office_id,))
-            self._county = bool(office and office["level"] == "county")
+            self._county = local_office(db)["level"] == "county"
             if self._county:
                 self.town_combo.addItem("全县", None)
-                for r in db.query("SELECT id, name FROM office WHERE parent_id = ? ORDER BY name", (db.local_office_id,)):
-                    self.town_combo.addItem(r["name"], r["id"])
+                for town in towns(db):
+                    self.town_combo.addItem(town["name"], town["id"])
         self.town_label.setVisible(self._county)
         self.town_combo.setVisible(self._county)
         self._fill_orgs()
@@ -148,9 +148,8 @@ class StatisticsPage(QWidget, MessageHost):
         office = self.town_combo.currentData() if self._county else (db.local_office_id if db else None)
         self.org_combo.addItem("全部" if office or not self._county else "全县", None)
         if db is not None and office:
-            for r in db.query("SELECT id, name, org_type FROM org WHERE office_id = ? AND org_type IN ('党总支', '党支部') "
-                              "ORDER BY org_type DESC, sort_order, name", (office,)):
-                self.org_combo.addItem(r["name"], r["id"])
+            for org_id, name in core.scope_orgs(db, office):
+                self.org_combo.addItem(name, org_id)
         self.org_combo.setEnabled(self.org_combo.count() > 1)
         self.org_combo.blockSignals(False)
 
@@ -159,11 +158,7 @@ class StatisticsPage(QWidget, MessageHost):
         db = self.db
         office_id = self.town_combo.currentData() if self._county else None
         org_id = self.org_combo.currentData()
-        root = None
-        if office_id and db is not None:
-            row = db.one("SELECT id FROM org WHERE office_id = ? AND parent_id IS NULL ORDER BY sort_order LIMIT 1",
-                         (office_id,))
-            root = row["id"] if row else None
+        root = core.town_root(db, office_id) if office_id and db is not None else None
         q = self.date_edit.date()
         return {"office_id": office_id, "org_id": org_id, "structure_org": org_id or root,
                 "as_of": dt.date(q.year(), q.month(), q.day()), "year": self.year_spin.value(),
