@@ -15,7 +15,8 @@ _seq = iter(range(10_000))
 
 
 def person(born=dt.date(1980, 1, 1), male=True, **over):
-    v = {"name": "张伟" if male else "王芳", "ethnicity": "汉族",
+    v = {"name": "张伟" if male else "王芳", "ethnicity": "汉族", "education": "大学本科",
+         "person_class": "在岗职工", "job": "公务员",
          "id_number": make("140826", born, next(_seq), male), "join_date": "2005-07-01",
          "full_date": "2006-07-01", "category": "正式党员"}
     v.update(over)
@@ -266,3 +267,15 @@ def test_a_leader_who_leaves_leaves_the_post_in_the_same_unit_of_work(db, root, 
         reg.remove_member(db, m, reason="录入错误")
     assert db.get("org", group)["leader_member_id"] is None
     assert db.verify() == []
+
+
+def test_a_member_without_ethnicity_education_or_job_is_listed_as_incomplete(db, branch):
+    full_branch(db, branch)
+    mid = reg.add_member(db, person(ethnicity=None, education=None, job=None), org_id=branch)
+    member = db.get("member", mid)
+    assert member["ethnicity"] == "未填"  # the member table requires 民族: the documented marker
+    found = [w for w in reg.compute_warnings(db) if w.code == "incomplete"]
+    assert [w.member_id for w in found] == [mid]
+    assert "信息不全" in found[0].message and "缺民族、学历、工作岗位" in found[0].message
+    reg.update_member(db, mid, {"ethnicity": "回族", "education": "初中", "job": "农牧渔民"})
+    assert not [w for w in reg.compute_warnings(db) if w.code == "incomplete"]

@@ -318,15 +318,15 @@ def test_full_membership_before_joining(town, tmp_path):
 
 
 def test_a_required_value_missing(town, tmp_path):
-    e = only_error(run(town, write_roster(tmp_path / "r.xlsx", [person(1, ethnicity=None)])))
-    assert e.column == "D" and "不能为空" in e.problem
+    e = only_error(run(town, write_roster(tmp_path / "r.xlsx", [person(1, joined=None, full=None)])))
+    assert e.column == "F" and "不能为空" in e.problem
 
 
 def test_a_required_column_missing(town, tmp_path):
-    header = [h for h in HEADER if h != "民族"]
-    rows = [[v for i, v in enumerate(person(k)) if i != 3] for k in (1, 2)]
+    header = [h for h in HEADER if h != "入党日期"]
+    rows = [[v for i, v in enumerate(person(k)) if i != 5] for k in (1, 2)]
     e = only_error(run(town, write_roster(tmp_path / "r.xlsx", rows, header=header)))
-    assert e.row == 3 and "民族" in e.problem and "2 名" in e.problem
+    assert e.row == 3 and "入党日期" in e.problem and "2 名" in e.problem
 
 
 def test_a_code_table_value_with_a_close_match(town, tmp_path):

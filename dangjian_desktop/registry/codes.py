@@ -11,6 +11,16 @@ from ..paths import resource
 
 TABLES = ("ethnicity", "education", "person_class", "job", "party_status", "category", "sex")
 
+#: Stored for a coded field the member table requires (民族: NOT NULL) when nobody has told the
+#: office yet (a roster without that column). It is no value of any table: every table reads it
+#: as missing (`is_missing`), the member is listed as 信息不全, and the clerk completes it later.
+MISSING = "未填"
+
+
+def is_missing(value) -> bool:
+    """True for an empty field or the 未填 marker."""
+    return value is None or (isinstance(value, str) and value.strip() in ("", MISSING))
+
 
 @dataclass(frozen=True)
 class CodeTable:

@@ -19,9 +19,17 @@ FIELD_LABELS = {
 }
 CODED = {"sex": "sex", "ethnicity": "ethnicity", "education": "education", "category": "category",
          "person_class": "person_class", "job": "job", "status": "party_status"}
-REQUIRED = ("name", "sex", "ethnicity", "birth_date", "id_number", "join_date", "category")
+# What identifies a member and what the rules need; sex and birth date come from the ID number.
+# 民族 is NOT NULL in the member table but not required: unknown, it is stored as codes.MISSING
+# and the member is listed as 信息不全 (registry.completeness) until the clerk completes it.
+REQUIRED = ("name", "sex", "birth_date", "id_number", "join_date", "category")
+MISSING_MARKED = ("ethnicity",)   # coded fields stored as codes.MISSING when unknown
 
-_NAME = re.compile(r"^[\u3400-\u9fffA-Za-z·•.\u00b7]{2,30}$")
+# Hanzi of every CJK block (URO, Extension A, the compatibility ideographs, and Extensions B to H
+# in plane 2 and 3: 生僻字 such as 𪚥 in 王𪚥), Latin letters, and the middle dot of minority names.
+HANZI = ("\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007"
+         "\U00020000-\U0002fa1f\U00030000-\U000323af")
+_NAME = re.compile(f"^[{HANZI}A-Za-z·•.\u00b7]{{2,30}}$")
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|\d{7,8})$")
 _SPACES = re.compile(r"[\s\u3000]+")
 
@@ -56,8 +64,13 @@ def validate_member(values: dict[str, Any], *, today: dt.date | None = None
 
     for key, tid in CODED.items():
         raw = v.get(key)
-        if raw in (None, ""):
-            v[key] = None if key not in ("status",) else (raw or "正常")
+        if codes.is_missing(raw):
+            if key == "status":
+                v[key] = "正常"
+            elif key in MISSING_MARKED:
+                v[key] = codes.MISSING
+            else:
+                v[key] = None
             continue
         ok = codes.table(tid).normalise(raw)
         if ok is None:

@@ -1,5 +1,5 @@
 """Warnings the registry computes: terms, vacant secretaries, committee size, small branches,
-overdue probation, lost contact."""
+overdue probation, lost contact, members registered with fields missing (信息不全)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 
 from .. import dates
 from ..db import Database
+from .completeness import incomplete_sql, missing_fields
 from .orgs import MAX_COMMITTEE, term_due
 
 DUE_SOON_DAYS = 90
@@ -38,6 +39,7 @@ LABELS = {
     "probation_overdue": "预备期满未转正",
     "lost_contact": "失联党员",
     "group_leader_vacant": "党小组长空缺",
+    "incomplete": "信息不全",
 }
 
 
@@ -105,5 +107,13 @@ def compute_warnings(db: Database, today: dt.date | None = None, *, office_id: s
             ORDER BY m.name_pinyin""", p_office):
         since = f"自{dates.format_cn(m['since'])}起" if m["since"] else ""
         out.append(Warning("lost_contact", "提醒", f"{m['org_name']}党员{m['name']}{since}失去联系",
+                           m["org_id"], m["org_name"], m["id"], m["office_id"]))
+    for m in db.query(f"""SELECT m.id, m.name, m.ethnicity, m.education, m.person_class, m.job,
+              o.id AS org_id, o.name AS org_name, o.office_id
+            FROM member m JOIN org o ON o.id = m.org_id
+            WHERE m.status IN ('正常', '失联') AND {incomplete_sql('m')} {office_filter}
+            ORDER BY o.sort_order, m.name_pinyin""", p_office):
+        out.append(Warning("incomplete", "提醒",
+                           f"{m['org_name']}党员{m['name']}信息不全：缺{'、'.join(missing_fields(m))}，请补全",
                            m["org_id"], m["org_name"], m["id"], m["office_id"]))
     return out

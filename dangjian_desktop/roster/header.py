@@ -1,4 +1,12 @@
-"""Finding the header row of a roster sheet (below titles and 填报单位 lines) and mapping its columns."""
+"""Finding the header row of a roster sheet (below titles and 填报单位 lines) and mapping its columns.
+
+A header alone does not always say what a column holds: rosters taken from the national 党员信息
+system head the 正式党员/预备党员 column 人员类别, which elsewhere means the occupation class
+(农牧渔民, 在岗职工 …). So a column headed as either (see values.py) is read by its values,
+and a column whose header is unknown (or blank) but whose values are plainly the category is
+read as the category. Every such decision, and every optional column the sheet lacks, is
+explained in SheetLayout.readings (the wizard's preview and the CLI report show them).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +15,7 @@ from dataclasses import dataclass, field
 
 from .columns import field_for_header, header_key, label, spec, squeeze
 from .reader import column_letter
+from .values import explain_missing, read_by_values
 
 SCAN_ROWS = 30          # the header must be within the first rows of a sheet
 MIN_KNOWN = 3           # known column names a row needs to count as the header
@@ -22,7 +31,8 @@ class MappedColumn:
     header: str               # the header text as written (both header rows joined)
     key: str                  # header_key(header), or '#F' for a column without header text
     field: str | None         # roster field, or None when not imported
-    auto_field: str | None    # what the synonyms said before any user choice
+    auto_field: str | None    # what the header and values said before any user choice
+    reading: str = ""         # why the values decided the field (the preview shows it)
 
     @property
     def letter(self) -> str:
@@ -38,6 +48,7 @@ class SheetLayout:
     unit_text: str | None = None            # '红星村党支部' from a '填报单位：…' line
     title: str | None = None
     notes: list[str] = field(default_factory=list)   # duplicate mappings etc.
+    readings: list[str] = field(default_factory=list)  # columns read by their values, optional columns missing
 
     @property
     def data_start(self) -> int:
@@ -128,22 +139,30 @@ def detect(sheet: str, head: list[tuple[int, list]],
         t = next((_text(v) for v in row if _text(v)), "")
         if t and not layout.title:
             layout.title = t
-    used: dict[str, MappedColumn] = {}
     overrides = overrides or {}
+    data = [r for _, r in head[best + len(header_rows):]]
+    cols: list[MappedColumn] = []
     for i in range(width):
         text = labels.get(i, "")
         key = header_key(text) if text else f"#{column_letter(i)}"
-        auto = fields.get(i)
+        auto, reading = read_by_values(fields.get(i), [r[i] if i < len(r) else None for r in data])
         chosen = overrides[key] if key in overrides else auto
-        chosen = chosen or None
-        col = MappedColumn(i, text, key, chosen, auto)
-        if chosen and chosen in used:
-            first = used[chosen]
-            layout.notes.append(f"列{col.letter}“{text}”与列{first.letter}“{first.header}”都表示"
-                                f"{label(chosen)}，只导入列{first.letter}")
+        col = MappedColumn(i, text, key, chosen or None, auto, reading)
+        cols.append(col)
+    # A column named for what it holds wins over one only read so from its values.
+    used: dict[str, MappedColumn] = {}
+    for col in sorted(cols, key=lambda c: (bool(c.reading) and c.key not in overrides, c.index)):
+        if col.field and col.field in used:
+            first = used[col.field]
+            layout.notes.append(f"列{col.letter}“{col.header}”与列{first.letter}“{first.header}”都表示"
+                                f"{label(col.field)}，只导入列{first.letter}")
             col.field = None
-        elif chosen:
-            used[chosen] = col
-        if text or col.field:
+        elif col.field:
+            used[col.field] = col
+    for col in cols:
+        if col.reading and col.field == col.auto_field:
+            layout.readings.append(f"列{col.letter}“{col.header or '（无列名）'}”{col.reading}")
+        if col.header or col.field:
             layout.columns.append(col)
+    layout.readings += explain_missing(used)
     return layout

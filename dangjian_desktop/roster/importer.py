@@ -64,8 +64,9 @@ FLAG_FIELDS = ("is_mobile", "is_hardship")
 ROSTER_ONLY = ("seq", "branch", "group", "branch_kind")
 CODED_FIELDS = {"sex": "sex", "ethnicity": "ethnicity", "education": "education", "category": "category",
                 "person_class": "person_class", "job": "job"}
-# Columns a sheet needs before it can register new members (sex and birth date come from the ID).
-REQUIRED_COLUMNS = ("ethnicity", "join_date", "category")
+# Columns a sheet needs before it can register new members (sex and birth date come from the ID;
+# 民族, 学历 … may be missing: those members are registered as 信息不全, see registry.completeness).
+REQUIRED_COLUMNS = ("join_date", "category")
 # Fields compared with a registered member (the party group is compared by name apart).
 COMPARED = tuple(f for f in MEMBER_FIELDS if f != "group_id")
 _TRUE = {"是", "√", "✓", "✔", "Y", "YES", "1", "TRUE", "有"}
@@ -125,6 +126,7 @@ class _SheetState:
         self.rows = 0
         self.skipped = 0
         self.missing_required: dict[str, int] = {}
+        self.unknown_regions: dict[str, list[int]] = {}   # region code -> rows (a warning each code)
 
 
 def _text(v: Any) -> str:
@@ -374,6 +376,7 @@ class RosterImport:
                            "表头应包含“姓名”“身份证号”等列名")
             return
         summary.header_rows = layout.header_rows
+        summary.readings = list(layout.readings)
         summary.mapping = [(c.letter, c.header, c.field) for c in layout.columns]
         header_row = layout.header_rows[-1]
         for note in layout.notes:
@@ -408,6 +411,10 @@ class RosterImport:
                 yield n
         summary.rows = st.rows
         summary.skipped_rows = st.skipped
+        for code, where in st.unknown_regions.items():
+            rows = f"第{where[0]}行" + (f"等{len(where)}人" if len(where) > 1 else "")
+            self._warn(sheet.name, where[0], f"{rows}的{idcard.region_warning(code + '0' * 12)}",
+                       "号码无误时可以照常导入")
         for f, new_rows in st.missing_required.items():
             self._error(sheet.name, header_row, None, _field_label(f), "",
                         f"工作表缺少必需的列“{_field_label(f)}”，{new_rows} 名新党员无法登记",
@@ -462,6 +469,11 @@ class RosterImport:
                 continue
             if f == "id_number":
                 values[f] = self._id_cell(v, err)
+                old = values[f]
+                if old and len(old) == 15 and idcard.upgrade(old):
+                    values[f] = idcard.upgrade(old)
+                    self._warn(st.sheet, n, f"身份证号{old}是15位旧号码，按18位新号码{values[f]}导入",
+                               "请与本人身份证核对")
             elif f in DATE_FIELDS:
                 p = parse_date(v, month_only_format=(n, fields[f]) in st.month_cells)
                 if p.error:
@@ -512,6 +524,8 @@ class RosterImport:
         else:
             check = values
         clean, problems = validate_member(check, today=self.today)
+        if idn and "id_number" not in problems and current is None and idcard.region_warning(clean["id_number"]):
+            st.unknown_regions.setdefault(clean["id_number"][:6], []).append(n)
         reported = {e.field for e in errors}
         for f, message in problems.items():
             if f in reported:
@@ -695,8 +709,8 @@ class RosterImport:
         changes = []
         new_values: dict[str, Any] = {}
         for f in COMPARED:
-            if values.get(f) in (None, ""):
-                continue  # an empty cell never erases a stored value
+            if codes.is_missing(values.get(f)):
+                continue  # an empty cell (or 未填) never erases a stored value
             new = clean.get(f)
             if f == "note":
                 new = new or ""

@@ -60,6 +60,7 @@ class SheetSummary:
     rows: int = 0             # member rows read
     skipped_rows: int = 0     # blank, footer and repeated header rows
     skipped: str | None = None  # why the whole sheet was skipped
+    readings: list[str] = field(default_factory=list)  # columns read by their values, missing optional columns
 
 
 @dataclass
@@ -119,6 +120,15 @@ class ImportReport:
                 lines.append("\t".join(str(c) for c in p.cells()))
             if limit and len(errors) > limit:
                 lines.append(f"……另有 {len(errors) - limit} 处错误未列出")
+            lines.append("")
+        readings = [(s.name, r) for s in self.sheets for r in s.readings]
+        if readings:
+            lines.append("列的理解：")
+            grouped_readings: dict[str, list[str]] = {}
+            for sheet, r in readings:  # the same reading on many sheets is printed once
+                grouped_readings.setdefault(r, []).append(sheet)
+            for r, sheets in grouped_readings.items():
+                lines.append(f"  工作表{'、'.join(sheets)}：{r}")
             lines.append("")
         if self.warnings:
             lines.append("提示：")
