@@ -141,5 +141,6 @@ def test_move_and_dashboard(demo_db, capsys):
 
 def test_holidays_list(demo_db, capsys):
     code, out, _ = run(capsys, "--db", demo_db, "rounds", "holidays", "--year", "2026", "--json")
-    days = json.loads(out)
-    assert code == 0 and {"day": "2026-02-14", "kind": "班", "name": "春节", "builtin": True} in days
+    data = json.loads(out)
+    assert code == 0 and (data["year"], data["known"], data["basis"]) == (2026, True, "builtin")
+    assert {"day": "2026-02-14", "kind": "班", "name": "春节", "builtin": True} in data["days"]

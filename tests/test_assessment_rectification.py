@@ -85,8 +85,10 @@ def test_dashboard_shows_state_missing_and_overdue(db):
 
 
 def test_dashboard_asks_for_a_ledger_when_the_result_calls_for_one(db):
-    add_branches(db, [("东岭村党支部", "村"), ("西岭村党支部", "村")])
+    # Seven branches: 五化 allows one 五星 among them (15 %), so no quota decision is needed.
+    add_branches(db, [("东岭村党支部", "村"), ("西岭村党支部", "村")] + [(f"{c}村党支部", "村") for c in "甲乙丙丁戊"])
     rid, branches = new_round(db, scheme="wuhua")
+    branches = sorted(branches, key=lambda b: b.org_name != "东岭村党支部")[:2]
     # 五化: 三星 and below must list their problems with a deadline.
     drive(db, branches[0].id, "确定", value_of=lambda i: 12)  # 无星
     drive(db, branches[1].id, "确定", value_of=lambda i: 18)  # 五星

@@ -42,7 +42,7 @@ def _raw_setting(db, key, value):
 
 @pytest.fixture
 def office(db):
-    """A town with two branches, a member with ID and phone in the first, a reviewed round."""
+    """A town with two branches, a member with ID and phone in the first, a round in publicity."""
     b1, b2 = add_branches(db, [("东岭村党支部", "村"), ("西岭村党支部", "村")])
     add_member(db, {"name": "王建国", "sex": "男", "ethnicity": "汉族", "birth_date": "1980-05-06",
                     "id_number": MEMBER_ID, "join_date": "2005-07-01", "full_date": "2006-07-01",
@@ -53,7 +53,7 @@ def office(db):
     simple_catalogue(db)
     rid, branches = new_round(db)
     for b in branches:
-        drive(db, b.id, "审核")
+        drive(db, b.id, "公示")
     return db, rid, b1
 
 
@@ -157,7 +157,7 @@ def test_crafted_sheets_never_print_a_member_number(office, tmp_path, document, 
         update_org(db, b1, {"name": f"东岭{value}村党支部"})
         rid, branches = new_round(db, year=2024)  # a round keeps the names its branches had
         for b in branches:
-            drive(db, b.id, "审核")
+            drive(db, b.id, "公示")
     out = tmp_path / "x.pdf"
     with pytest.raises(UserError, match="不得公开") as e:
         DOCUMENTS[document](db, rid, b1, out, **opts)

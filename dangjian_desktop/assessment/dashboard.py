@@ -1,4 +1,5 @@
-"""The round's dashboard (进度): where each branch stands, what is missing, what is overdue."""
+"""The round's dashboard (进度): where each branch stands, what is missing, what is overdue, and
+the rating its scores give now — provisional (暂定) until the review is complete."""
 
 from __future__ import annotations
 
@@ -26,6 +27,18 @@ class DashboardRow:
     next_step: str = ""  # what should happen next, e.g. "待提交初审"
     open_appeal: bool = False
     window_end: str | None = None  # last day of the appeal window while in 公示/申诉
+    window_unconfirmed: list[int] = field(default_factory=list)  # years the window end was guessed for
+    rating: str | None = None  # the rating the scores give now (after quota decisions)
+    stars: int | None = None
+    provisional: bool = True  # review not complete (before 公示, or a 考核分 blank)
+    veto_proposals: int = 0  # vetoes the registry proves, awaiting the reviewer
+    quota_pending: list[str] = field(default_factory=list)  # capped titles awaiting a decision
+
+    @property
+    def rating_text(self) -> str:
+        if not self.rating:
+            return ""
+        return self.rating + ("（暂定）" if self.provisional else "")
 
     @property
     def ok(self) -> bool:
@@ -76,17 +89,22 @@ def dashboard(db: Database, round_id: str, *, today: dt.date | None = None) -> D
         late_rect[r[0]] = r[1]
     # Confirmed results whose consequences call for a problem list (问题清单 / 整改) need a
     # ledger entry for this round.
+    from .results import rate_round
+    from .veto_proposals import round_veto_proposals
+
+    rated = {b.sheet_id: b for b in rate_round(db, round_id, proposals=False).branches}
     need_ledger: set[str] = set()
     if any(s["state"] == "确定" for s in sheets) and any(
             ("问题清单" in c.title or "整改" in c.title) for c in scheme.consequences):
-        from .results import rate_round
-
         have = {r[0] for r in db.query("SELECT DISTINCT org_id FROM rectification WHERE round_id = ?", (round_id,))}
-        for b in rate_round(db, round_id).branches:
+        for b in rated.values():
             if b.state == "确定" and b.org_id not in have and any(
                     "问题清单" in c.title or "整改" in c.title for c in b.consequences):
                 need_ledger.add(b.sheet_id)
-    windows: dict[str, dt.date] = {}
+    proposals: dict[str, int] = {}
+    for p in round_veto_proposals(db, round_id, today=day, pending_only=True):
+        proposals[p.sheet_id] = proposals.get(p.sheet_id, 0) + 1
+    windows: dict[str, tuple[dt.date, list[int]]] = {}
     rows: list[DashboardRow] = []
     for s in sheets:
         state = s["state"]
@@ -112,11 +130,24 @@ def dashboard(db: Database, round_id: str, *, today: dt.date | None = None) -> D
             due = getattr(rnd, key)
             if due and day.isoformat() > due:
                 row.overdue.append(f"{label}已逾期（截止{dates.format_cn(due)}）")
+        b = rated.get(s["id"])
+        if b is not None:
+            row.rating, row.stars, row.provisional = b.rating, b.stars, b.provisional
+            row.quota_pending = list(b.quota_pending)
+        if row.quota_pending and state != "确定":
+            row.missing.append(f"名额待决定：{'、'.join(row.quota_pending)}")
+        row.veto_proposals = proposals.get(s["id"], 0)
+        if row.veto_proposals:
+            row.missing.append(f"{row.veto_proposals}项否决情形待审核（据组织台账）")
         if s["publicity_start"] and state in ("公示", "申诉"):
             start = s["publicity_start"]
             if start not in windows:
-                windows[start] = cal.window_end(start, rnd.appeal_days)
-            row.window_end = windows[start].isoformat()
+                end = cal.window_end(start, rnd.appeal_days)
+                windows[start] = (end, cal.unknown_years(start, end))
+            end, unknown = windows[start]
+            row.window_end, row.window_unconfirmed = end.isoformat(), list(unknown)
+            if unknown:
+                row.missing.append(f"申诉期截止日未确认（{'、'.join(str(y) for y in unknown)}年放假安排未录入）")
         row.open_appeal = s["id"] in open_appeals
         if late_rect.get(s["org_id"]):
             row.overdue.append(f"整改事项逾期{late_rect[s['org_id']]}项")
@@ -129,7 +160,7 @@ def dashboard(db: Database, round_id: str, *, today: dt.date | None = None) -> D
             row.next_step = "待公示"
         elif state == "公示":
             if end is not None and day <= end:
-                row.next_step = f"公示中，申诉期至{dates.format_cn(end)}"
+                row.next_step = f"公示中，申诉期至{dates.format_cn(end)}" + ("（未确认）" if row.window_unconfirmed else "")
             else:
                 row.next_step = "申诉期已满，可确定结果"
                 row.overdue.append("公示期满未确定")

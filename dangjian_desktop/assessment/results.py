@@ -3,7 +3,12 @@ quota flags, comparison with the previous year and the consequences the scheme l
 
 All rating rules come from the schemes package (evaluate, check_quotas, consequences_for,
 town_consequences_for); this module only gathers the scores and puts the pieces together.
-Quota checks only flag: nothing is demoted here — the reviewer decides.
+Quota checks only flag: nothing is demoted here — the reviewer decides. Where a reviewer has
+named the holders of a capped title or level (quota_decisions), the results show the decision
+(the raw qualification stays in raw_rating / raw_award).
+
+A result is *provisional* while its review is not complete (the sheet is before 公示, or a
+考核分 is blank): it is marked so, and its consequences are "if confirmed" (如确定).
 """
 
 from __future__ import annotations
@@ -49,12 +54,29 @@ class BranchRating:
     reasons: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     result: Result | None = field(default=None, repr=False)
+    provisional: bool = True  # the review is not complete: before 公示, or a 考核分 is blank
+    final_missing: int = 0  # items without a 考核分
+    raw_rating: str | None = None  # the rating the scores give, before a quota decision
+    raw_award: bool | None = None
+    named: list[str] = field(default_factory=list)  # capped titles or levels a reviewer named it for
+    quota_pending: list[str] = field(default_factory=list)  # capped titles awaiting a decision
+    veto_proposals: list = field(default_factory=list)  # vetoes the data proves, awaiting a decision
 
     TREND_LABELS = {"up": "上升", "down": "下降", "same": "持平"}
 
     @property
     def trend_label(self) -> str:
         return self.TREND_LABELS.get(self.trend or "", "—")
+
+    @property
+    def rating_text(self) -> str:
+        """The rating as shown: 一星（暂定） while provisional."""
+        text = self.rating or "未评定"
+        return text + ("（暂定）" if self.provisional and self.rating else "")
+
+    @property
+    def consequence_prefix(self) -> str:
+        return "如确定：" if self.provisional else ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -64,8 +86,13 @@ class BranchRating:
             "veto_facts": list(self.veto_facts), "award": self.award, "bonus": self.bonus,
             "rank_town": self.rank_town, "rank_county": self.rank_county, "missing": self.missing,
             "previous": self.previous, "trend": self.trend, "quota_flags": list(self.quota_flags),
-            "consequences": [{"code": c.code, "title": c.title, "reason": c.reason} for c in self.consequences],
+            "consequences": [{"code": c.code, "title": c.title, "reason": c.reason, "if_confirmed": self.provisional}
+                             for c in self.consequences],
             "reasons": list(self.reasons), "warnings": list(self.warnings),
+            "provisional": self.provisional, "final_missing": self.final_missing,
+            "raw_rating": self.raw_rating, "raw_award": self.raw_award, "named": list(self.named),
+            "quota_pending": list(self.quota_pending),
+            "veto_proposals": [p.to_dict() for p in self.veto_proposals],
         }
 
 
@@ -87,9 +114,15 @@ class RoundRating:
     quota_flags: list[QuotaFlag] = field(default_factory=list)
     town_consequences: list[TownConsequence] = field(default_factory=list)
     previous_round_id: str | None = None
+    quota_scopes: list = field(default_factory=list)  # schemes.quota_decisions.QuotaScope
+    veto_proposals: list = field(default_factory=list)  # pending veto_proposals.VetoProposal
 
     def by_sheet(self) -> dict[str, BranchRating]:
         return {b.sheet_id: b for b in self.branches}
+
+    @property
+    def provisional_count(self) -> int:
+        return sum(1 for b in self.branches if b.provisional)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -102,6 +135,11 @@ class RoundRating:
                             for f in self.quota_flags],
             "town_consequences": [{"town": t.town, "code": t.applied.code, "title": t.applied.title,
                                    "reason": t.applied.reason} for t in self.town_consequences],
+            "provisional": self.provisional_count,
+            "quota_scopes": [{"quota": q.quota, "title": q.title, "scope": q.scope, "limit": q.limit,
+                              "status": q.status, "qualified": len(q.qualified), "named": len(q.named)}
+                             for q in self.quota_scopes],
+            "veto_proposals": [p.to_dict() for p in self.veto_proposals],
         }
 
 
@@ -167,11 +205,25 @@ def _fingerprint(db: Database, round_id: str) -> tuple:
                           || ':' || group_concat(v.id)
                           FROM round_veto v JOIN round_branch b ON b.id = v.round_branch_id WHERE b.round_id = :r)""",
                {"r": round_id})
-    return (str(db.path), *tuple(r))
+    from .quota_decisions import fingerprint as decisions_fp
+
+    return (str(db.path), *tuple(r), decisions_fp(db, round_id))
+
+
+def _decided(db: Database, round_id: str, scheme: Scheme, sheets, results: list) -> tuple[list, list]:
+    """The results with the reviewers' quota decisions applied, and the capped scopes."""
+    from ..schemes.quota_decisions import apply_quota_decisions
+    from .quota_decisions import decisions_of
+
+    entries = [QuotaEntry(r["id"], r["town"], res) for r, res in zip(sheets, results) if isinstance(res, Result)]
+    if not entries or not any(q.bound == m.BOUND_MAX for q in scheme.quotas):
+        return results, []
+    decided, scopes = apply_quota_decisions(scheme, entries, decisions_of(db, round_id))
+    return [decided.get(r["id"], res) if isinstance(res, Result) else res for r, res in zip(sheets, results)], scopes
 
 
 def _results_of(db: Database, round_id: str, scheme: Scheme) -> tuple[list, dict[str, Result | str]]:
-    """(sheet rows, sheet id -> Result or error text) of a round, cached by fingerprint."""
+    """(sheet rows, sheet id -> Result or error text, as decided) of a round, cached by fingerprint."""
     key = (str(db.path), round_id)
     fp = _fingerprint(db, round_id)
     sheets = db.query(_SHEETS_SQL, (round_id,))
@@ -181,6 +233,7 @@ def _results_of(db: Database, round_id: str, scheme: Scheme) -> tuple[list, dict
     sheets, scores, vetoes = _round_inputs(db, round_id)
     results = _evaluate_all(scheme, [(scores[r["id"]], [c for c, _ in vetoes[r["id"]]], r["classification"])
                                      for r in sheets])
+    results, _scopes = _decided(db, round_id, scheme, sheets, results)
     out = {r["id"]: res for r, res in zip(sheets, results)}
     if len(_cache) > 64:
         _cache.clear()
@@ -218,34 +271,57 @@ def _lookback(scheme: Scheme) -> int:
     return years
 
 
-def rate_round(db: Database, round_id: str) -> RoundRating:
+def rate_round(db: Database, round_id: str, *, proposals: bool = True, today=None) -> RoundRating:
     """Rate every branch of the round from its effective scores (考核分, else 初评分, else 自评分)
-    and triggered vetoes; rank in town and county (by rating, then total); check the scheme's
-    quotas; compare with the previous year's round of the same scheme; list consequences from
-    the branch's history of confirmed results plus this year."""
+    and triggered vetoes; apply the reviewers' quota decisions; rank in town and county (by
+    rating, then total); check the scheme's quotas; compare with the previous year's round of the
+    same scheme; list consequences from the branch's history of confirmed results plus this year.
+    With `proposals`, the vetoes the registry's data proves are proposed (veto_proposals)."""
     rnd = get_round(db, round_id)
     scheme = rnd.scheme
     sheets, scores, vetoes = _round_inputs(db, round_id)
-    results = _evaluate_all(scheme, [(scores[r["id"]], [c for c, _ in vetoes[r["id"]]], r["classification"])
-                                     for r in sheets])
+    raw = _evaluate_all(scheme, [(scores[r["id"]], [c for c, _ in vetoes[r["id"]]], r["classification"])
+                                 for r in sheets])
+    results, scopes = _decided(db, round_id, scheme, sheets, raw)
+    final_filled = {r[0]: r[1] for r in db.query(
+        """SELECT s.round_branch_id, count(*) FROM round_score s JOIN round_branch b ON b.id = s.round_branch_id
+           WHERE b.round_id = ? AND s.final_score IS NOT NULL GROUP BY s.round_branch_id""", (round_id,))}
     unit_count = len(scheme.scored_units())
     titles = {v.code: v.title for v in scheme.vetoes}
     branches: list[BranchRating] = []
-    for r, res in zip(sheets, results):
+    for r, res, raw_res in zip(sheets, results, raw):
         b = BranchRating(sheet_id=r["id"], org_id=r["org_id"], org_name=r["org_name"], kind=r["kind"],
                          office_id=r["office_id"], town=r["town"], state=r["state"], total=None, total_max=None,
                          rating=None, stars=None, vetoed=bool(vetoes[r["id"]]),
                          vetoes=[c for c, _ in vetoes[r["id"]]],
                          veto_facts=[f"{c} {titles.get(c, '')}：{fact}" for c, fact in vetoes[r["id"]]],
                          missing=unit_count - len(scores[r["id"]]))
+        b.final_missing = unit_count - final_filled.get(r["id"], 0)
+        b.provisional = r["state"] not in ("公示", "申诉", "确定") or b.final_missing > 0
         if isinstance(res, Result):
             b.result = res
             b.total, b.total_max, b.rating, b.stars = res.total, res.total_max, res.rating, res.stars
             b.vetoed, b.award, b.bonus = res.vetoed, res.award, res.bonus
             b.reasons, b.warnings = list(res.reasons), list(res.warnings)
+            b.raw_rating, b.raw_award = raw_res.rating, raw_res.award
         else:
             b.warnings = [res]
         branches.append(b)
+    if scopes:
+        from .quota_decisions import load_rows
+
+        rows = {(r["quota_code"], r["round_branch_id"]): r for r in load_rows(db, round_id)}
+        by_id = {b.sheet_id: b for b in branches}
+        for sc in scopes:
+            for k in sc.qualified:
+                b = by_id[k]
+                if sc.needs_decision:
+                    b.quota_pending.append(sc.title)
+                elif sc.over and k in sc.named:
+                    b.named.append(sc.title)
+                    d = rows[(sc.quota, k)]
+                    b.reasons.append(f"名额：“{sc.title}”限 {sc.limit} 个，经审核确定由本组织获得"
+                                     f"（{d['reason']}；{d['decided_by']}，{d['decided_at'][:10]}）。")
 
     # ---- rankings ----------------------------------------------------------------------
     rated = [b for b in branches if b.result is not None]
@@ -313,8 +389,17 @@ def rate_round(db: Database, round_id: str) -> RoundRating:
             counts[rnd.year] = sum(bool(b.award) for b in group)
             for applied in town_consequences_for(scheme, counts, rnd.year):
                 town_cons.append(TownConsequence(office_id, group[0].town, applied))
+    pending = []
+    if proposals:
+        from .veto_proposals import round_veto_proposals
+
+        pending = round_veto_proposals(db, round_id, today=today, pending_only=True)
+        by_sheet = {b.sheet_id: b for b in branches}
+        for p in pending:
+            by_sheet[p.sheet_id].veto_proposals.append(p)
     return RoundRating(round_id=round_id, year=rnd.year, scheme=scheme, branches=branches, quota_flags=flags,
-                       town_consequences=town_cons, previous_round_id=previous_round_id)
+                       town_consequences=town_cons, previous_round_id=previous_round_id, quota_scopes=scopes,
+                       veto_proposals=pending)
 
 
 def _scheme_of(db: Database, round_id: str) -> Scheme:

@@ -291,12 +291,12 @@ def delete_round(db: Database, round_id: str, *, actor: str | None = None) -> No
         attachments = {r[0] for r in db.query("""SELECT e.attachment_id FROM round_evidence e
                                                  JOIN round_branch b ON b.id = e.round_branch_id
                                                  WHERE b.round_id = ?""", (round_id,))}
-        for table in ("round_score", "round_veto", "round_self_report", "round_evidence", "round_appeal",
-                      "round_adjustment"):
+        for table in ("round_score", "round_veto", "round_veto_review", "round_self_report", "round_evidence",
+                      "round_appeal", "round_adjustment"):
             for sid in sheet_ids:
                 for r in db.query(f"SELECT id FROM {table} WHERE round_branch_id = ?", (sid,)):
                     tx.delete(table, r[0])
-        for table in ("round_history", "round_lot"):
+        for table in ("round_history", "round_lot", "round_quota_decision"):
             for r in db.query(f"SELECT id FROM {table} WHERE round_id = ?", (round_id,)):
                 tx.delete(table, r[0])
         for r in db.query("SELECT id FROM rectification WHERE round_id = ?", (round_id,)):

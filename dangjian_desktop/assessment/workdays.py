@@ -2,8 +2,14 @@
 
 A day is a working day when it is Monday to Friday and not a public holiday (休), or when
 it is a weekend day declared a make-up working day (调休上班, 班). The built-in lists hold
-the State Council's notices for 2025 and 2026; a year the office has edited is read from
+the State Council's notices for 2023 to 2026; a year the office has edited is read from
 the `holiday` table instead (the table is then the whole list for that year).
+
+A year is *known* when it has a table: built in, entered by the office (day by day or from the
+State Council's notice, see holiday_notice.py), received from the county, or confirmed by a
+person as plain Monday–Friday (a `holiday_year` row with no days, logged like any change).
+Any other year is counted Monday–Friday but never silently: a deadline that depends on it is
+unconfirmed (Calendar.unknown_years, Window.unconfirmed) and 确定 asks for the year's table.
 """
 
 from __future__ import annotations
@@ -35,6 +41,23 @@ def _year(holidays: list[tuple[str, str, str]], workdays: list[tuple[str, str]])
     return out
 
 
+# 国务院办公厅关于2023年部分节假日安排的通知 (国办发明电〔2022〕16号); 元旦 began on 2022-12-31.
+DEFAULTS_2023 = _year(
+    [("2023-01-01", "2023-01-02", "元旦"), ("2023-01-21", "2023-01-27", "春节"),
+     ("2023-04-05", "2023-04-05", "清明节"), ("2023-04-29", "2023-05-03", "劳动节"),
+     ("2023-06-22", "2023-06-24", "端午节"), ("2023-09-29", "2023-10-06", "中秋节、国庆节")],
+    [("2023-01-28", "春节"), ("2023-01-29", "春节"), ("2023-04-23", "劳动节"), ("2023-05-06", "劳动节"),
+     ("2023-06-25", "端午节"), ("2023-10-07", "中秋节、国庆节"), ("2023-10-08", "中秋节、国庆节")])
+
+# 国务院办公厅关于2024年部分节假日安排的通知 (国办发明电〔2023〕7号).
+DEFAULTS_2024 = _year(
+    [("2024-01-01", "2024-01-01", "元旦"), ("2024-02-10", "2024-02-17", "春节"),
+     ("2024-04-04", "2024-04-06", "清明节"), ("2024-05-01", "2024-05-05", "劳动节"),
+     ("2024-06-10", "2024-06-10", "端午节"), ("2024-09-15", "2024-09-17", "中秋节"),
+     ("2024-10-01", "2024-10-07", "国庆节")],
+    [("2024-02-04", "春节"), ("2024-02-18", "春节"), ("2024-04-07", "清明节"), ("2024-04-28", "劳动节"),
+     ("2024-05-11", "劳动节"), ("2024-09-14", "中秋节"), ("2024-09-29", "国庆节"), ("2024-10-12", "国庆节")])
+
 # 国务院办公厅关于2025年部分节假日安排的通知 (国办发明电〔2024〕12号).
 DEFAULTS_2025 = _year(
     [("2025-01-01", "2025-01-01", "元旦"), ("2025-01-28", "2025-02-04", "春节"),
@@ -52,7 +75,18 @@ DEFAULTS_2026 = _year(
     [("2026-01-04", "元旦"), ("2026-02-14", "春节"), ("2026-02-28", "春节"),
      ("2026-05-09", "劳动节"), ("2026-09-20", "国庆节"), ("2026-10-10", "国庆节")])
 
-DEFAULTS: dict[int, dict[str, tuple[str, str]]] = {2025: DEFAULTS_2025, 2026: DEFAULTS_2026}
+# Every working day of 2023–2025 was checked against the chinesecalendar package (1.10.0): identical
+# (2026 against a later release of it).
+DEFAULTS: dict[int, dict[str, tuple[str, str]]] = {2023: DEFAULTS_2023, 2024: DEFAULTS_2024, 2025: DEFAULTS_2025,
+                                                   2026: DEFAULTS_2026}
+
+
+class CalendarUnconfirmedError(UserError):
+    """A deadline rests on years without a holiday table: enter the 放假安排 or confirm Monday–Friday."""
+
+    def __init__(self, years, message: str):
+        self.years = sorted(set(int(y) for y in years))
+        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -66,17 +100,29 @@ class Holiday:
 
 
 class Calendar:
-    """Working days for any date, given special days {iso: (kind, name)}."""
+    """Working days for any date, given special days {iso: (kind, name)} and the years that have
+    a table (None: every year counts as known)."""
 
-    def __init__(self, special: dict[str, tuple[str, str]] | None = None):
+    def __init__(self, special: dict[str, tuple[str, str]] | None = None, known_years: set[int] | None = None):
         self.special = dict(special or {})
+        self.known_years = None if known_years is None else set(known_years)
 
     @classmethod
     def default(cls) -> "Calendar":
         merged: dict[str, tuple[str, str]] = {}
         for year in DEFAULTS.values():
             merged.update(year)
-        return cls(merged)
+        return cls(merged, set(DEFAULTS))
+
+    def known(self, year: int) -> bool:
+        return self.known_years is None or int(year) in self.known_years
+
+    def unknown_years(self, start: dt.date | str, end: dt.date | str) -> list[int]:
+        """The years from `start` to `end` (both included) without a holiday table: counting
+        working days through them is Monday–Friday and unconfirmed."""
+        a = dates.parse_iso(start) if isinstance(start, str) else start
+        b = dates.parse_iso(end) if isinstance(end, str) else end
+        return [y for y in range(min(a, b).year, max(a, b).year + 1) if not self.known(y)]
 
     def is_workday(self, day: dt.date | str) -> bool:
         d = dates.parse_iso(day) if isinstance(day, str) else day
@@ -140,7 +186,53 @@ def calendar(db: Database) -> Calendar:
     for r in db.query("SELECT day, kind, name FROM holiday"):
         if int(r["day"][:4]) in edited:
             special[r["day"]] = (r["kind"], r["name"])
-    return Calendar(special)
+    return Calendar(special, set(DEFAULTS) | edited)
+
+
+def known_years(db: Database) -> set[int]:
+    """Years with a holiday table: built in, entered or received, or confirmed as Monday–Friday."""
+    return set(DEFAULTS) | edited_years(db)
+
+
+@dataclass(frozen=True)
+class YearStatus:
+    """What the program knows of a year's holidays."""
+
+    year: int
+    known: bool
+    basis: str | None  # 'builtin' | 'table' | 'weekdays' (confirmed: no holidays) | None (unknown)
+    days: tuple[Holiday, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return {"builtin": f"{self.year} 年使用程序内置的国务院放假安排",
+                "table": f"{self.year} 年使用本单位录入（或县里下发）的放假安排",
+                "weekdays": f"{self.year} 年已确认按周一至周五计算工作日（没有放假安排）"}.get(
+            self.basis or "", f"{self.year} 年没有放假安排，工作日暂按周一至周五推算，未经确认")
+
+
+def year_status(db: Database, year: int) -> YearStatus:
+    days = tuple(holidays(db, year))
+    if year in edited_years(db):
+        return YearStatus(year, True, "table" if days else "weekdays", days)
+    if year in DEFAULTS:
+        return YearStatus(year, True, "builtin", days)
+    return YearStatus(year, False, None, days)
+
+
+def confirm_weekdays(db: Database, year: int, *, actor: str | None = None) -> None:
+    """A person confirms that `year` has no holidays to enter: working days are Monday–Friday.
+
+    Logged (holiday_year row, reason names the year). Refused when the year already has a table.
+    """
+    year = int(year)
+    if not 1990 <= year <= 2200:
+        raise UserError(f"年度 {year} 不在合理范围内。")
+    status = year_status(db, year)
+    if status.known:
+        raise UserError(f"{status.text}，无需再确认。")
+    with db.transaction(f"确认 {year} 年按周一至周五计算工作日（未录入放假安排）", actor=actor) as tx:
+        tx.insert("holiday_year", {"year": year})
 
 
 def holidays(db: Database, year: int) -> list[Holiday]:

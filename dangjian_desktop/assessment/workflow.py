@@ -5,6 +5,10 @@ Every change records who and when (round_history). States cannot be skipped. An 
 from the first day of publicity. A sheet is confirmed (确定) only after the window has closed
 with no open appeal. Once confirmed, scores are locked; a correction is an adjustment
 (调整) with a reason, who and when, shown in the history.
+
+Gates (gates.py): 公示 and 确定 wait for the reviewer to decide every veto the data proposes;
+确定 also waits for a quota decision where more qualify than a cap allows, and for the holiday
+table (or a confirmed Monday–Friday) of every year the appeal deadline depends on.
 """
 
 from __future__ import annotations
@@ -94,9 +98,30 @@ class Window:
     start: dt.date
     end: dt.date  # last day an appeal may be lodged
     days: int  # working days
+    unconfirmed: tuple[int, ...] = ()  # years counted Monday–Friday without a holiday table
 
     def contains(self, day: dt.date) -> bool:
         return self.start <= day <= self.end
+
+    @property
+    def confirmed(self) -> bool:
+        return not self.unconfirmed
+
+    def end_text(self) -> str:
+        """The last day, marked when it rests on a year without a holiday table."""
+        text = dates.format_cn(self.end)
+        if self.unconfirmed:
+            text += f"（未确认：{'、'.join(str(y) for y in self.unconfirmed)}年放假安排未录入，暂按周一至周五推算）"
+        return text
+
+    def to_dict(self) -> dict:
+        return {"start": self.start.isoformat(), "end": self.end.isoformat(), "working_days": self.days,
+                "confirmed": self.confirmed, "unconfirmed_years": list(self.unconfirmed)}
+
+
+def window_from(cal, start: dt.date, days: int) -> Window:
+    end = cal.window_end(start, days)
+    return Window(start, end, days, tuple(cal.unknown_years(start, end)))
 
 
 def _day(value: dt.date | str | None, what: str = "日期") -> dt.date:
@@ -114,8 +139,7 @@ def _window_for(db: Database, row) -> Window | None:
     if not row["publicity_start"]:
         return None
     days = db.scalar("SELECT appeal_days FROM assessment_round WHERE id = ?", (row["round_id"],))
-    start = dates.parse_iso(row["publicity_start"])
-    return Window(start, calendar(db).window_end(start, days), days)
+    return window_from(calendar(db), dates.parse_iso(row["publicity_start"]), days)
 
 
 def appeal_window(db: Database, sheet_id: str) -> Window | None:
@@ -188,7 +212,10 @@ def _record(tx, db: Database, row, to_state: str, who: str, day: dt.date, note: 
 
 
 def _move_one(db: Database, tx, sheet_id: str, to_state: str, *, note: str, who: str, day: dt.date,
-              business_time: bool) -> None:
+              business_time: bool, gates=None) -> None:
+    from .gates import Gates
+
+    gates = gates or Gates(db, day)
     row = _sheet_row(db, sheet_id)
     state = row["state"]
     if state == "确定":
@@ -201,6 +228,8 @@ def _move_one(db: Database, tx, sheet_id: str, to_state: str, *, note: str, who:
         raise UserError("登记申诉须写明申诉人和理由，请使用“登记申诉”。")
     if to_state == FORWARD.get(state) and to_state != "确定":
         _check_complete(db, row)
+        if to_state == "公示":
+            gates.before_publicity(row)
         extra = {}
         if to_state == "公示":
             extra["publicity_start"] = day.isoformat()
@@ -212,8 +241,9 @@ def _move_one(db: Database, tx, sheet_id: str, to_state: str, *, note: str, who:
         return
     if to_state == "确定" and state == "公示":
         win = _window_for(db, row)
+        gates.before_confirm(row, win)
         if win is not None and day <= win.end:
-            raise UserError(f"“{row['org_name']}”的申诉期到 {dates.format_cn(win.end)} 为止"
+            raise UserError(f"“{row['org_name']}”的申诉期到 {win.end_text()} 为止"
                             f"（{win.days} 个工作日），期满后才能确定结果。")
         if _open_appeals(db, sheet_id):
             raise UserError(f"“{row['org_name']}”有未处理的申诉，处理后才能确定结果。")
@@ -255,11 +285,15 @@ def move_many(db: Database, sheet_ids: Iterable[str], to_state: str, *, note: st
     ids = list(dict.fromkeys(sheet_ids))
     if not ids:
         return 0
+    from .gates import Gates
+
     who = actor_name(db, actor)
     day = _day(today)
+    gates = Gates(db, day)
     with db.transaction(f"考核环节：{to_state}（{len(ids)}个党组织）", actor=actor) as tx:
         for sid in ids:
-            _move_one(db, tx, sid, to_state, note=note, who=who, day=day, business_time=today is not None)
+            _move_one(db, tx, sid, to_state, note=note, who=who, day=day, business_time=today is not None,
+                      gates=gates)
     return len(ids)
 
 
@@ -279,7 +313,7 @@ def start_publicity(db: Database, round_id: str, start: dt.date | str | None = N
         ids = list(sheet_ids)
     move_many(db, ids, "公示", actor=actor, today=day)
     days = db.scalar("SELECT appeal_days FROM assessment_round WHERE id = ?", (round_id,))
-    return Window(day, calendar(db).window_end(day, days), days)
+    return window_from(calendar(db), day, days)
 
 
 def lodge_appeal(db: Database, sheet_id: str, *, lodged_by: str, reason: str, material: str = "",
@@ -297,7 +331,7 @@ def lodge_appeal(db: Database, sheet_id: str, *, lodged_by: str, reason: str, ma
     win = _window_for(db, row)
     if win is None or not win.contains(day):
         raise UserError(f"申诉须在公示开始后 {win.days if win else 15} 个工作日内提出"
-                        + (f"（{dates.format_cn(win.start)}至{dates.format_cn(win.end)}）" if win else "")
+                        + (f"（{dates.format_cn(win.start)}至{win.end_text()}）" if win else "")
                         + f"，{dates.format_cn(day)}不在申诉期内。")
     lodged_by = (lodged_by or "").strip() or row["org_name"]
     reason = (reason or "").strip()

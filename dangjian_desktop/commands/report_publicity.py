@@ -13,7 +13,7 @@ def register(sub, group) -> None:
     p.add_argument("--out", required=True, metavar="FILE.pdf", help="保存的 PDF 文件")
     p.add_argument("--paper", choices=["A4", "A3"], default="A4", help="纸张（默认 A4）")
     p.add_argument("--landscape", action="store_true", help="横向（默认纵向）")
-    p.add_argument("--start", metavar="DATE", help="公示开始日期（默认为本轮的公示日期，未公示时为今天）")
+    p.add_argument("--start", metavar="DATE", help="公示开始日期（默认：本轮定的公示日期尚未到时用它，否则为今天）")
     p.add_argument("--title", help="标题（默认“关于××2025年度星级党组织评定结果的公示”）")
     p.add_argument("--issuer", help="发布单位（默认取设置 publicity_issuer）")
     p.set_defaults(func=with_round(cmd_publicity))
@@ -32,5 +32,9 @@ def cmd_publicity(ctx) -> int:
         path = build_round_publicity(db, rnd.id, a.out, opts)
     print(f"已保存 {path}：{info.rows} 个党组织，公示期 {dates.format_cn(info.start)}至{dates.format_cn(info.end)}。")
     if info.left_out:
-        print(f"另有 {info.left_out} 个党组织尚未审核完毕，未列入公示。")
+        print(f"另有 {info.left_out} 个党组织尚未审核完毕（未进入公示或考核分未填完），未列入公示。")
+    import sys
+
+    for w in info.warnings:
+        print(f"注意：{w}", file=sys.stderr)
     return 0

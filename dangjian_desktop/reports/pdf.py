@@ -168,9 +168,9 @@ def _as_date(value: str | dt.date | None, what: str) -> dt.date:
 class _Layout:
     """Sizes and styles for one paper size, orientation and font set."""
 
-    def __init__(self, sheet: PublicitySheet, fonts: FontSet):
+    def __init__(self, sheet: PublicitySheet, fonts: FontSet, guard: PrivacyGuard | None = None):
         # One guard per document: the database's numbers live as long as the layout.
-        self.guard = PrivacyGuard(sheet.privacy_source() if sheet.privacy_source else PrivateNumbers())
+        self.guard = guard or PrivacyGuard(sheet.privacy_source() if sheet.privacy_source else PrivateNumbers())
         if sheet.paper not in PAPERS:
             raise ValueError(f"paper must be one of {sorted(PAPERS)}")
         if sheet.orientation not in ("portrait", "landscape"):
@@ -203,6 +203,7 @@ class _Layout:
                                    leading=self.body_size * 1.6, alignment=TA_CENTER, wordWrap="CJK")
         self.pad_x = 4 * s
         self.pad_y = 3 * s
+        self.marks: dict[str, int] = {}  # _PageMark name -> the page it landed on
         self.cell = {
             name: ParagraphStyle(f"cell_{name}", fontName=f, fontSize=self.table_size,
                                  leading=self.table_size * 1.3, alignment=al, wordWrap="CJK")
@@ -288,7 +289,23 @@ def verify_story(story: Sequence, guard: PrivacyGuard) -> None:
             guard.check(item.text, "表格")
 
 
-def _table(sheet: PublicitySheet, lay: _Layout, table_class=LongTable) -> Table:
+class _PageMark(Flowable):
+    """Draws nothing; notes the page it lands on (lay.marks[name]), so a layout can be checked."""
+
+    def __init__(self, marks: dict, name: str):
+        super().__init__()
+        self.marks, self.name = marks, name
+
+    def wrap(self, availWidth, availHeight):
+        return 0, 0
+
+    def draw(self):
+        self.marks[self.name] = self.canv.getPageNumber()
+
+
+def _table(sheet: PublicitySheet, lay: _Layout, table_class=LongTable, rows: Sequence | None = None,
+           first: int = 1) -> Table:
+    """The results table; `rows` (default: all) numbered from `first` in the privacy messages."""
     fonts = lay.fonts
     ratios = [c.width for c in sheet.columns]
     col_widths = [lay.width * r / sum(ratios) for r in ratios]
@@ -312,7 +329,7 @@ def _table(sheet: PublicitySheet, lay: _Layout, table_class=LongTable) -> Table:
         cmds.append(("ALIGN", (i, 1), (i, -1), col.align.upper()))
     gaps: dict[str, str] = {}
     ncols = len(sheet.columns)
-    for r, row in enumerate(sheet.rows, start=1):
+    for r, row in enumerate(sheet.rows if rows is None else rows, start=first):
         if len(row) != ncols:
             raise ValueError(f"row {r} has {len(row)} cells, expected {ncols}")
         out = []
@@ -328,7 +345,7 @@ def _table(sheet: PublicitySheet, lay: _Layout, table_class=LongTable) -> Table:
             if font is not None and stringWidth(text, font, size) <= room[c]:
                 out.append(text)
                 if font != fonts.primary:
-                    cmds.append(("FONTNAME", (c, r), (c, r), font))
+                    cmds.append(("FONTNAME", (c, r - first + 1), (c, r - first + 1), font))
                 continue
             missing = fonts.missing(text)
             if missing:
@@ -411,8 +428,13 @@ def _numbered_canvas(lay: _Layout) -> type[Canvas]:
     return NumberedCanvas
 
 
-def build_story(sheet: PublicitySheet, fonts: FontSet, lay: _Layout, table_class=LongTable) -> list:
-    """The flowables of a sheet (exposed for the benchmark and for documents that add pages)."""
+def build_story(sheet: PublicitySheet, fonts: FontSet, lay: _Layout, table_class=LongTable, *,
+                keep_rows: int = 0) -> list:
+    """The flowables of a sheet (exposed for the benchmark and for documents that add pages).
+
+    With `keep_rows`, the table's last rows (under a repeated header) go with the notes, the
+    objection contact and the signature, so the signature block never stands alone on a page.
+    """
     start = _as_date(sheet.period_start, "公示开始日期")
     end = _as_date(sheet.period_end, "公示结束日期")
     if end < start:
@@ -429,30 +451,47 @@ def build_story(sheet: PublicitySheet, fonts: FontSet, lay: _Layout, table_class
         if para.strip():
             story.append(_paragraph(para.strip(), lay.body_tail, lay, "开头"))
     story.append(Spacer(1, lay.body_size * 0.3))
-    story.append(_table(sheet, lay, table_class))
+    keep_rows = min(max(0, keep_rows), len(sheet.rows))
+    head_rows = len(sheet.rows) - keep_rows
+    if head_rows:
+        story.append(_table(sheet, lay, table_class, sheet.rows[:head_rows]))
+    story.append(_PageMark(lay.marks, "table"))
+    tail: list = []
+    if keep_rows:
+        tail.append(_table(sheet, lay, Table, sheet.rows[head_rows:], head_rows + 1))
     notes = [sheet.notes] if isinstance(sheet.notes, str) else list(sheet.notes)
     notes = [n.strip() for n in notes if n and n.strip()]
     if notes:
-        story.append(Spacer(1, lay.note_size * 0.6))
+        tail.append(Spacer(1, lay.note_size * 0.6))
         if len(notes) == 1:
-            story.append(_paragraph(f"备注：{notes[0]}", lay.note, lay, "备注"))
+            tail.append(_paragraph(f"备注：{notes[0]}", lay.note, lay, "备注"))
         else:
-            story.append(_paragraph("备注：", lay.note, lay, "备注"))
-            story += [_paragraph(f"{i}. {n}", lay.note, lay, f"备注{i}") for i, n in enumerate(notes, 1)]
-    story.append(Spacer(1, lay.body_size * 0.8))
+            tail.append(_paragraph("备注：", lay.note, lay, "备注"))
+            tail += [_paragraph(f"{i}. {n}", lay.note, lay, f"备注{i}") for i, n in enumerate(notes, 1)]
+    tail.append(Spacer(1, lay.body_size * 0.8))
     contact = _contact_text(sheet.contact, start, end)
-    story += [_paragraph(p, lay.body, lay, "异议受理方式") for p in contact[:-1]]
+    tail += [_paragraph(p, lay.body, lay, "异议受理方式") for p in contact[:-1]]
     # The last paragraph stays with the signature so the seal never lands on a page without text,
     # and the block keeps room for a 42 mm seal pressed over the issuer and the date.
     seal = 42 * mm * lay.scale
-    story.append(KeepTogether([
+    block = [
+        _PageMark(lay.marks, "signature"),
         # Only here may the office's objection phone (checked above) be printed.
         _paragraph(contact[-1], lay.body, lay, "异议受理方式", allow=(sheet.contact.phone.strip(),)),
         Spacer(1, seal * 0.45),
         _signature(sheet, lay, issue),
         Spacer(1, seal * 0.3),
-    ]))
+    ]
+    if keep_rows:
+        story.append(KeepTogether(tail + block))  # the last rows, notes, contact and signature together
+    else:
+        story += tail
+        story.append(KeepTogether(block))
     return story
+
+
+#: How many of the table's last rows go along with a signature block that would stand alone.
+KEEP_ROWS = 3
 
 
 def render(sheet: PublicitySheet, lay: _Layout, story: list) -> bytes:
@@ -500,6 +539,11 @@ def build_publicity_pdf(sheet: PublicitySheet, out: str | os.PathLike | None = N
         sheet.on_warning(fonts.warning)
     lay = _Layout(sheet, fonts)
     data = render(sheet, lay, build_story(sheet, fonts, lay))
+    if lay.marks.get("signature", 0) > lay.marks.get("table", 0):
+        # The signature block (and whatever text precedes it) starts a page of its own: lay the
+        # sheet out again with the table's last rows kept together with it.
+        lay = _Layout(sheet, fonts, lay.guard)
+        data = render(sheet, lay, build_story(sheet, fonts, lay, keep_rows=KEEP_ROWS))
     if out is None:
         return data
     target = Path(out)

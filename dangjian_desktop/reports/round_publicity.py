@@ -11,7 +11,7 @@ Settings (registry get_setting/set_setting):
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import dates
@@ -22,15 +22,15 @@ from ..schemes.model import fmt_num
 SETTING_ISSUER = "publicity_issuer"
 
 
-# Sheets in these states have a reviewed result that may be published.
-PUBLISHABLE = ("审核", "公示", "申诉", "确定")
+# Sheets in these states have a reviewed result that may be published — when no 考核分 is blank.
+PUBLISHABLE = ("公示", "申诉", "确定")
 
 
 @dataclass
 class PublicityOptions:
     paper: str = "A4"  # A4 | A3
     landscape: bool = False
-    start: dt.date | str | None = None  # first day of publicity (default: the round's, else today)
+    start: dt.date | str | None = None  # first day of publicity (default: the round's if still ahead, else today)
     title: str | None = None  # default: 关于<office><round title>结果的公示
     opening: str | None = None
     issue_date: dt.date | str | None = None  # default: the first day of publicity
@@ -55,14 +55,24 @@ class PublicityInfo:
 
     sheet: object  # reports.pdf.PublicitySheet
     rows: int
-    left_out: int  # branches not yet reviewed (自评/初审), not printed
+    left_out: int  # branches whose review is not complete (before 公示, or a 考核分 blank): not printed
     start: dt.date
     end: dt.date
+    warnings: list[str] = field(default_factory=list)  # the period has ended, starts too early …
+    end_unconfirmed: list[int] = field(default_factory=list)  # years the end was counted Monday–Friday for
 
 
-def _start(db: Database, rnd, value) -> dt.date:
+def default_start(rnd, today: dt.date | None = None) -> dt.date:
+    """The round's publicity date while it is still ahead, otherwise today."""
+    today = today or dates.today()
+    if rnd.publicity_start and rnd.publicity_start >= today.isoformat():
+        return dates.parse_iso(rnd.publicity_start)
+    return today
+
+
+def _start(db: Database, rnd, value, today: dt.date) -> dt.date:
     if value is None:
-        return dates.parse_iso(rnd.publicity_start) if rnd.publicity_start else dates.today()
+        return default_start(rnd, today)
     if isinstance(value, dt.date):
         return value
     try:
@@ -71,8 +81,29 @@ def _start(db: Database, rnd, value) -> dt.date:
         raise UserError(f"公示开始日期“{value}”无效，应为 2026-03-01 这样的格式。") from None
 
 
-def prepare(db: Database, round_id: str, options: PublicityOptions | None = None) -> PublicityInfo:
-    """Gather the round's results into a PublicitySheet (nothing is written)."""
+def period_warnings(rnd, start: dt.date, end: dt.date, unknown: list[int], today: dt.date) -> list[str]:
+    """What is wrong with a publicity period about to be printed."""
+    out = []
+    if end < today:
+        out.append(f"公示期 {dates.format_cn(start)}至{dates.format_cn(end)} 已于{dates.format_cn(end)}结束，"
+                   f"张贴这张公示表已无意义，请改为今天或之后的日期。")
+    if rnd.review_due and start.isoformat() < rnd.review_due:
+        out.append(f"公示开始日期 {dates.format_cn(start)} 早于本轮的审核截止日期 {dates.format_cn(rnd.review_due)}。")
+    if unknown:
+        years = "、".join(str(y) for y in unknown)
+        out.append(f"公示截止日 {dates.format_cn(end)} 未确认：{years} 年的放假安排尚未录入，暂按周一至周五推算。"
+                   f"请先录入该年的放假安排或确认按周一至周五计算。")
+    return out
+
+
+def prepare(db: Database, round_id: str, options: PublicityOptions | None = None, *,
+            today: dt.date | None = None) -> PublicityInfo:
+    """Gather the round's results into a PublicitySheet (nothing is written).
+
+    Only branches whose review is complete are printed (at 公示 or later, no 考核分 blank); the
+    sheet says how many are pending. Titles and levels a quota caps are printed as the reviewer
+    decided; while a cap is exceeded without a decision the sheet is refused.
+    """
     from ..assessment.rounds import get_round
     from ..assessment.results import rate_round
     from ..assessment.workdays import calendar
@@ -86,11 +117,17 @@ def prepare(db: Database, round_id: str, options: PublicityOptions | None = None
         raise UserError("纸张只能是 A4 或 A3。")
     rnd = get_round(db, round_id)
     scheme = rnd.scheme
-    rating = rate_round(db, round_id)
-    shown = [b for b in rating.branches if b.state in PUBLISHABLE and b.result is not None]
+    today = today or dates.today()
+    rating = rate_round(db, round_id, proposals=False)
+    shown = [b for b in rating.branches if b.state in PUBLISHABLE and b.result is not None and not b.provisional]
     left_out = len(rating.branches) - len(shown)
     if not shown:
-        raise UserError(f"“{rnd.title}”还没有审核完毕的党组织，暂无可公示的结果。")
+        raise UserError(f"“{rnd.title}”还没有审核完毕的党组织（须进入公示环节、考核分全部填写），暂无可公示的结果。")
+    undecided = sorted({t for b in shown for t in b.quota_pending})
+    if undecided:
+        names = "、".join(b.org_name for b in shown if b.quota_pending)
+        raise UserError(f"“{'、'.join(undecided)}”符合条件的党组织超过名额，尚未确定名单（涉及：{names}）。"
+                        f"公示表只印审核人确定的结果，请先确定名单（命令 dangjian rounds quota 查看）。")
     many_towns = len({b.office_id for b in rating.branches}) > 1
     has_stars = scheme.rating.has_stars
     award = scheme.rating.award
@@ -125,8 +162,10 @@ def prepare(db: Database, round_id: str, options: PublicityOptions | None = None
         rows.append(row)
 
     office = local_office(db)
-    start = _start(db, rnd, opt.start)
-    end = calendar(db).window_end(start, rnd.appeal_days)
+    start = _start(db, rnd, opt.start, today)
+    cal = calendar(db)
+    end = cal.window_end(start, rnd.appeal_days)
+    unknown = cal.unknown_years(start, end)
     title = (opt.title or "").strip() or f"关于{office['name']}{rnd.title}结果的公示"
     source = scheme.source.title
     steps = "党组织自评、" + ("抽签交叉初评、" if db.scalar("SELECT 1 FROM round_lot WHERE round_id = ?", (round_id,))
@@ -138,6 +177,12 @@ def prepare(db: Database, round_id: str, options: PublicityOptions | None = None
     notes = []
     if scheme.rating.note:
         notes.append(f"评定标准：{scheme.rating.note}")
+    if points:
+        from ..schemes.rounding import rounding_text
+
+        notes.append(rounding_text(scheme.rating.rounding))
+    if left_out:
+        notes.append(f"另有 {left_out} 个党组织的考核尚未审核完毕，未列入本次公示，审核完毕后另行公示。")
     vetoed = sum(1 for b in shown if b.vetoed)
     if vetoed and scheme.rating.veto_rating:
         notes.append(f"按规定触发否决情形的党组织评定为“{scheme.rating.veto_rating}”。")
@@ -153,7 +198,8 @@ def prepare(db: Database, round_id: str, options: PublicityOptions | None = None
         orientation="landscape" if opt.landscape else "portrait",
         font_path=(get_setting(db, SETTING_PDF_FONT) or "").strip() or None,
         privacy_source=lambda: load_private_numbers(db))
-    return PublicityInfo(sheet, len(rows), left_out, start, end)
+    return PublicityInfo(sheet, len(rows), left_out, start, end, period_warnings(rnd, start, end, unknown, today),
+                         unknown)
 
 
 def publicity_sheet(db: Database, round_id: str, options: PublicityOptions | None = None):
@@ -165,7 +211,7 @@ def build_round_publicity(db: Database, round_id: str, out: str | Path | None = 
                           options: PublicityOptions | None = None) -> bytes | Path:
     """Build the PDF; returns bytes, or the path when `out` is given (written atomically).
 
-    Only branches whose result has been reviewed (审核 and later) are printed. Raises
+    Only branches whose review is complete (公示 and later, no blank 考核分) are printed. Raises
     UserError when none is, when no objection contact is set, or when a cell would
     publish an ID or phone number (the builder's privacy guard).
     """
