@@ -73,7 +73,7 @@ def build(path: Path, towns: int, per_town: int):
                 v = min(item.max, max(0, round((q * item.max + rng.gauss(0, 0.4)) * 2) / 2))
                 rows.append({"round_branch_id": s["id"], "item_code": item.code, "self_score": v,
                              "initial_score": v, "final_score": v, "reason": ""})
-        final = "确定" if year < 2025 else "审核"
+        final = "确定" if year < 2025 else "公示"  # the current year in publicity: complete reviews print
         with db.transaction("benchmark scores") as tx:
             tx.insert_many("round_score", rows)
             tx.execute("UPDATE round_branch SET state = ?, rev = rev + 1, updated_at = ? WHERE round_id = ?",
