@@ -25,6 +25,7 @@ from .assessment_common import (AMBER, GREEN, GREY, LIGHT_AMBER, LIGHT_RED, RED,
 from .assessment_dialogs import CloseRectificationDialog, RectificationDialog, iso_of, set_date
 from .kit.tasks import Task
 from .table_columns import hide_when_uniform
+from .table_export import add_table_export, tool_buttons
 
 try:  # QtPdf comes with the pyside6-pdf wheel; without it the sheet can still be saved
     from PySide6.QtPdf import QPdfDocument
@@ -315,6 +316,7 @@ class ReportsTab(QWidget, RoundTab):
             self.results_view.setColumnWidth(col, w)
         self.results_view.selectionModel().currentRowChanged.connect(self._show_details)
         hide_when_uniform(self.results_view, 0)  # 乡镇: one town in a town database
+        export = add_table_export(self.results_view, self, lambda: f"{self.round_combo.currentText()}评定结果")
         split.addWidget(self.results_view)
         low = QWidget()
         ll = QVBoxLayout(low)
@@ -328,6 +330,8 @@ class ReportsTab(QWidget, RoundTab):
         self.to_ledger_button.setToolTip("为所选党组织登记问题清单、整改措施和时限")
         self.to_ledger_button.clicked.connect(self.add_rectification_for_selected)
         row.addWidget(self.to_ledger_button)
+        for b in tool_buttons(export):  # 导出 Excel / 打印/PDF of the results as shown
+            row.addWidget(b)
         ll.addLayout(row)
         split.addWidget(low)
         split.setSizes([420, 160])
@@ -363,6 +367,8 @@ class ReportsTab(QWidget, RoundTab):
         hide_when_uniform(self.ledger_view, 0)  # 乡镇
         lay.addWidget(self.ledger_view, 1)
         row = QHBoxLayout()
+        for b in tool_buttons(add_table_export(self.ledger_view, self, "整改台账")):
+            row.addWidget(b)
         self.ledger_add = QPushButton("新增(&A)…")
         self.ledger_edit = QPushButton("修改(&E)…")
         self.ledger_close = QPushButton("销号(&X)…")

@@ -1,0 +1,114 @@
+"""导出 Excel and 打印/PDF for any table a clerk sees, through the one shared writer (tables.save_tables).
+
+    actions = add_table_export(view, page, "2025年度评定结果")   # context menu; the actions for a toolbar
+
+The table is taken as shown: the view's rows in their current order (its proxy's filter and
+sort), its visible columns, the texts as displayed. A column is kept as numbers when every cell
+of it reads as a number (a percentage as a fraction), as exact text when its header names an ID
+number or a phone, and as text otherwise; the writer makes the title row, frozen header,
+filter and print titles, and the PDF goes through the privacy guard.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QTableView, QToolButton, QWidget
+
+from .. import dates
+from ..errors import UserError
+from ..tables import EXACT, NUMBER, PERCENT, TEXT, Col, Table
+from ..tables.sources import office_name
+from .kit.messages import report_error
+from .kit.operations import Query
+
+_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+_PERCENT = re.compile(r"^[+-]?\d+(?:\.\d+)?%$")
+EXACT_HEADERS = ("身份证", "电话", "手机", "证件")
+
+
+def _kind(header: str, texts: list[str]) -> str:
+    if any(word in header for word in EXACT_HEADERS):
+        return EXACT
+    filled = [t for t in texts if t.strip()]
+    if filled and all(_NUMBER.match(t.strip()) for t in filled):
+        return NUMBER
+    if filled and all(_PERCENT.match(t.strip()) for t in filled):
+        return PERCENT
+    return TEXT
+
+
+def _value(text: str, kind: str):
+    t = text.strip()
+    if not t:
+        return None
+    if kind == NUMBER:
+        return int(t) if re.fullmatch(r"[+-]?\d+", t) else float(t)
+    if kind == PERCENT:
+        return float(t[:-1]) / 100
+    return text
+
+
+def table_of_view(view: QTableView, title: str, *, unit: str | None = None, at=None,
+                  notes: tuple[str, ...] = ()) -> Table:
+    """The table as the view shows it now (rows in view order, visible columns, displayed texts)."""
+    model = view.model()
+    header = view.horizontalHeader()
+    columns = [header.logicalIndex(v) for v in range(header.count())]
+    columns = [c for c in columns if not view.isColumnHidden(c)]
+    heads = [str(model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) or "") for c in columns]
+    texts = [[str(model.data(model.index(r, c), Qt.ItemDataRole.DisplayRole) or "") for c in columns]
+             for r in range(model.rowCount()) if not view.isRowHidden(r)]
+    kinds = [_kind(h, [row[i] for row in texts]) for i, h in enumerate(heads)]
+    rows = [[_value(t, k) for t, k in zip(row, kinds)] for row in texts]
+    return Table(title, [Col(h, k) for h, k in zip(heads, kinds)], rows, unit=unit, at=at, notes=list(notes))
+
+
+def add_table_export(view: QTableView, host: QWidget, title: str | Callable[[], str]) -> list[QAction]:
+    """Put 导出 Excel… and 打印/PDF… on the view's context menu; returns them (a toolbar may add them too).
+    `host` has the database (`host.db`) and shows the errors; `title` may be a function (the round, the year)."""
+    def export(kind: str) -> None:
+        name = title() if callable(title) else title
+        if host.db is None or view.model() is None or view.model().rowCount() == 0:
+            report_error(host, UserError("没有可导出的表格。"))
+            return
+        table = table_of_view(view, name, unit=office_name(host.db), at=dates.today())
+        dlg = QFileDialog(host, "保存", str(Path.home() / f"{name}.{kind}"),
+                          "Excel 工作簿 (*.xlsx)" if kind == "xlsx" else "PDF 文件 (*.pdf)")
+        dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dlg.setDefaultSuffix(kind)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.fileSelected.connect(lambda path: save_view_table(host, table, path))
+        host.current_dialog = dlg
+        dlg.open()
+
+    excel = QAction("导出 Excel…", view, triggered=lambda: export("xlsx"))
+    pdf = QAction("打印/PDF…", view, triggered=lambda: export("pdf"))
+    if view.contextMenuPolicy() != Qt.ContextMenuPolicy.CustomContextMenu:
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        view.addAction(excel)
+        view.addAction(pdf)
+    return [excel, pdf]
+
+
+def save_view_table(host: QWidget, table: Table, path: str | Path) -> Query:
+    """Write the table off the GUI thread (the PDF's privacy guard reads the database's numbers)."""
+    from ..tables import save_tables
+
+    target = Path(path)
+    return Query(host, f"正在保存“{target.name}”……", lambda db: save_tables([table], target, db=db)).run_in_background()
+
+
+def tool_buttons(actions: list[QAction]) -> list[QToolButton]:
+    """The actions as buttons for a page's row of buttons (the toolbar of a table)."""
+    out = []
+    for action in actions:
+        b = QToolButton()
+        b.setDefaultAction(action)
+        b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        out.append(b)
+    return out
