@@ -227,3 +227,23 @@ def test_cli_quota_name_and_unname(liuyou, db_path, capsys):
     assert code == 0
     data = json.loads(run(capsys, "--db", str(db_path), "rounds", "quota", "--round", rid, "--json")[1])
     assert [q["branch"] for q in data["scopes"][0]["named"]] == ["甲村党支部"]
+
+
+def test_the_whole_list_of_a_scope_is_set_in_one_unit_of_work(liuyou):
+    from dangjian_desktop.assessment.quota_decisions import set_holders
+
+    db, rid, ids = liuyou
+    before = db.scalar("SELECT max(id) FROM tx_log")
+    set_holders(db, rid, "六有党支部", [ids["甲村党支部"], ids["乙村党支部"]], reason="排名前二")
+    set_holders(db, rid, "六有党支部", [ids["甲村党支部"], ids["丙村党支部"]], reason="复核后改定")
+    assert db.scalar("SELECT count(*) FROM tx_log WHERE id > ?", (before,)) == 2
+    r = by_name(rate_round(db, rid))
+    assert (r["甲村党支部"].award, r["乙村党支部"].award, r["丙村党支部"].award) == (True, False, True)
+    with pytest.raises(UserError, match="超过名额"):
+        set_holders(db, rid, "六有党支部", [ids["甲村党支部"], ids["乙村党支部"], ids["丙村党支部"]], reason="x")
+    set_holders(db, rid, "六有党支部", [], reason="本年度不评")
+    assert [b.award for b in rate_round(db, rid).branches] == [False, False, False, False]
+    workflow.confirm(db, ids["乙村党支部"], today=AFTER)
+    with pytest.raises(LockedError):
+        set_holders(db, rid, "六有党支部", [ids["乙村党支部"]], reason="x")
+    set_holders(db, rid, "六有党支部", [ids["甲村党支部"]], reason="乙已确定，不变")

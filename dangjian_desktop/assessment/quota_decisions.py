@@ -9,6 +9,7 @@ exports show the decision; 确定 is refused while a cap is exceeded without one
     name_holders(db, round_id, title, sheet_ids, reason=…)   (again for a named one: re-confirmed)
     name_nobody(db, round_id, title, town=None, reason=…)    nobody in the scope holds it
     unname_holders(db, round_id, title, sheet_ids, reason=…) / unname_nobody(...)
+    set_holders(db, round_id, title, sheet_ids, town=…, reason=…)   the whole list of a scope at once
 """
 
 from __future__ import annotations
@@ -249,8 +250,60 @@ def name_holders(db: Database, round_id: str, title: str, sheet_ids: Iterable[st
     return sum(len(mine) for _, mine in writes)
 
 
+def set_holders(db: Database, round_id: str, title: str, sheet_ids: Iterable[str], *, town: str | None = None,
+                reason: str, actor: str | None = None) -> None:
+    """The decision dialog's one step: the holders of a scope become exactly `sheet_ids` (at most the
+    cap; an empty list means nobody holds it), with one reason, in one unit of work."""
+    from .results import rate_round
+
+    reason = _need_reason(reason, "确定名额")
+    q = _quota(db, round_id, title)
+    rating = rate_round(db, round_id, proposals=False)
+    sc = _scope_named(rating, q, town)
+    place = sc.scope or "本轮"
+    by_sheet = {b.sheet_id: b for b in rating.branches}
+    ids = list(dict.fromkeys(sheet_ids))
+    if not sc.over:
+        raise UserError(f"{place}“{title}”符合条件的有 {len(sc.qualified)} 个，未超过名额（{sc.limit} 个），"
+                        f"符合条件的都获得，无需确定名单。")
+    bad = [by_sheet[k].org_name if k in by_sheet else k for k in ids if k not in sc.qualified]
+    if bad:
+        raise UserError(f"{'、'.join(bad)}不符合{place}“{title}”的条件，不能确定为获得者。")
+    if len(ids) > sc.limit:
+        raise UserError(f"{place}“{title}”限 {sc.limit} 个，选了 {len(ids)} 个，超过名额。")
+    # A confirmed result must not change: who holds the title now (decided: the named) against after.
+    current = set(sc.named) if sc.decided else set(sc.qualified)
+    done = [by_sheet[k].org_name for k in current ^ set(ids) if by_sheet[k].state == "确定"]
+    if done:
+        raise LockedError(f"{'、'.join(sorted(done))}的结果已确定，“{title}”名单不能再改。")
+    office = _scope_office(rating, sc)
+    considered = json.dumps(sc.qualified, ensure_ascii=False)
+    who = actor_name(db, actor)
+    rows = [r for r in load_rows(db, round_id) if r["quota_code"] == q.code and r["scope"] == office]
+    names = "、".join(by_sheet[k].org_name for k in ids) or "无人获得"
+    with db.transaction(f"确定{place}“{title}”名单：{names}（{reason}）", actor=actor) as tx:
+        keep = set(ids)
+        for r in rows:
+            if r["round_branch_id"] is None or r["round_branch_id"] not in keep:
+                tx.delete("round_quota_decision", r["id"])
+        existing = {r["round_branch_id"]: r for r in rows if r["round_branch_id"]}
+        values = {"title": title, "scope": office, "considered": considered, "reason": reason,
+                  "decided_by": who, "decided_at": tx.now}
+        for sid in ids:
+            if sid in existing:
+                tx.update("round_quota_decision", existing[sid]["id"], values)
+            else:
+                tx.insert("round_quota_decision", {"round_id": round_id, "quota_code": q.code,
+                                                   "round_branch_id": sid, **values})
+        if not ids:
+            tx.insert("round_quota_decision", {"round_id": round_id, "quota_code": q.code,
+                                               "round_branch_id": None, **values})
+
+
 def _scope_named(rating, q, town: str | None) -> QuotaScope:
     options = [x for x in rating.quota_scopes if x.quota == q.code]
+    if town is None and len(options) == 1:
+        return options[0]  # one town (a town's own database) or the whole round
     sc = next((x for x in options if x.scope == (town or None)), None)
     if sc is None:
         if town is None and options and options[0].scope is not None:
