@@ -1,4 +1,7 @@
-"""The bundled CJK font for the Qt screens, so Chinese renders even where no CJK font is installed."""
+"""The bundled CJK fonts for the Qt screens, so Chinese renders even where no CJK font is installed,
+and rare characters in names (生僻字 in CJK Extension A and B–F, 王𪚥) render everywhere: the
+rare-character fonts (reports.fonts.RARE_FONTS) come last in the application font's families,
+and Qt falls back to them character by character."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from ..paths import resource
 log = logging.getLogger(__name__)
 
 BUNDLED_FONT_FILE = "WenQuanYiMicroHei-GB2312.ttf"
+RARE_FONT_FILES = ("HanazonoRareHanA.ttf", "HanazonoRareHanB.ttf")
 
 # Installed Chinese UI fonts look better than the bundled one; they come first when present.
 PREFERRED_CJK_FAMILIES = (
@@ -24,6 +28,7 @@ PREFERRED_CJK_FAMILIES = (
 )
 
 _bundled_family: str | None = None
+_rare_families: list[str] | None = None
 
 
 def bundled_family() -> str | None:
@@ -39,12 +44,28 @@ def bundled_family() -> str | None:
     return _bundled_family
 
 
+def rare_families() -> list[str]:
+    """Register the rare-character fonts with Qt (once) and return their family names."""
+    global _rare_families
+    if _rare_families is None:
+        _rare_families = []
+        for file_name in RARE_FONT_FILES:
+            font_id = QFontDatabase.addApplicationFont(str(resource("fonts", file_name)))
+            families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+            if families:
+                _rare_families.append(families[0])
+            else:
+                log.warning("rare-character font %s could not be loaded", file_name)
+    return list(_rare_families)
+
+
 def install_app_font(app: QApplication) -> str | None:
     """Add the bundled font as the last fallback family of the application font.
 
     The system UI font stays first (Latin text looks native); an installed Chinese UI font
-    follows if there is one; the bundled font comes last, so hanzi always have a glyph.
-    Safe to call more than once. Returns the bundled family name.
+    follows if there is one; then the bundled font, so hanzi always have a glyph; the
+    rare-character fonts come last, for 生僻字 no other font has. Safe to call more than once.
+    Returns the bundled family name.
     """
     family = bundled_family()
     if family is None:
@@ -52,8 +73,9 @@ def install_app_font(app: QApplication) -> str | None:
     font = app.font()
     families = list(font.families()) or [font.family()]
     installed = set(QFontDatabase.families())
-    for name in PREFERRED_CJK_FAMILIES + (family,):
-        if name not in families and (name == family or name in installed):
+    rare = tuple(rare_families())
+    for name in PREFERRED_CJK_FAMILIES + (family,) + rare:
+        if name not in families and (name == family or name in rare or name in installed):
             families.append(name)
     font.setFamilies(families)
     app.setFont(font)

@@ -2,8 +2,13 @@
 
 Every character printed must have a glyph. Text is set in the *primary* font (the one the
 user chose in settings, e.g. 仿宋 simfang.ttf, or the bundled font); a character the primary
-font lacks is set in the bundled font instead; a character neither has is refused with a
-UserError naming it, so a sheet never prints blanks.
+font lacks is set in the bundled font instead; a rare character (生僻字) neither has — CJK
+Extension A, or Extensions B to F as in 王𪚥 — is set in the bundled rare-character fonts
+(Hanazono subsets, see scripts/make_rare_font.py), registered only when a document needs them;
+a character no font has is refused with a UserError naming it, so a sheet never prints blanks
+or boxes. The fallback is per character: FontSet.markup splits a paragraph's text into
+<font name=…> runs (reports.pdf.guarded_paragraph, the one way text becomes a paragraph, uses
+it) and FontSet.draw does the same for strings drawn straight on a canvas.
 
 reportlab only embeds TrueType-outlined fonts (glyf table); OpenType/CFF fonts are refused
 by reportlab itself, so a chosen CFF font falls back to the bundled one with a message.
@@ -20,6 +25,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import reportlab.lib.textsplit as _rl_textsplit
+import reportlab.pdfbase.ttfonts as _rl_ttfonts
 import reportlab.platypus.paragraph as _rl_paragraph
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
@@ -33,6 +39,12 @@ SETTING_PDF_FONT = "pdf_font_path"
 BUNDLED_FONT_FILE = "WenQuanYiMicroHei-GB2312.ttf"
 BUNDLED_FONT_NAME = "WQYMicroHei-GB2312"
 BUNDLED_FONT_LABEL = "文泉驿微米黑（内置）"
+
+# Rare characters: (file, reportlab name, first and last code point it covers).
+RARE_FONTS = (
+    ("HanazonoRareHanA.ttf", "HanazonoRareHanA", 0x3400, 0x4DBF),     # CJK Extension A
+    ("HanazonoRareHanB.ttf", "HanazonoRareHanB", 0x20000, 0x2EBEF),   # Extensions B to F
+)
 
 # Chinese line-breaking rules (标点禁则): reportlab's CJK wrapper only knows the Japanese
 # list, which lacks the full-width comma, semicolon, colon, closing quotes and book-title
@@ -48,6 +60,26 @@ _registered: dict[tuple[str, int, int, int], str] = {}
 _coverage: dict[str, frozenset[int]] = {}
 
 
+def _to_unicode_cmap(fontname, subset):
+    """reportlab's ToUnicode CMap writes a code point above U+FFFF as five hex digits, which no
+    reader understands (copying 𪚥 from the PDF gave '⩪'); PDF wants UTF-16BE, a surrogate pair."""
+    def utf16(v: int) -> str:
+        return "".join(f"{b:02X}" for b in chr(v).encode("utf-16-be")) if v <= 0x10FFFF else f"{v:04X}"
+
+    head = _original_to_unicode(fontname, subset[:1] or [0]).split("\n")
+    start = head.index(next(line for line in head if line.endswith("beginbfchar")))
+    end = head.index("endbfchar")
+    body = [f"{len(subset)} beginbfchar"] + [f"<{i:02X}> <{utf16(v)}>" for i, v in enumerate(subset)]
+    lines = head[:start] + body + head[end:]
+    lines[lines.index(next(line for line in lines if line.startswith("<00> <")))] = f"<00> <{len(subset) - 1:02X}>"
+    return "\n".join(lines)
+
+
+_original_to_unicode = getattr(_rl_ttfonts.makeToUnicodeCMap, "__wrapped__", _rl_ttfonts.makeToUnicodeCMap)
+_to_unicode_cmap.__wrapped__ = _original_to_unicode
+_rl_ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+
+
 def bundled_font_path() -> Path:
     return resource("fonts", BUNDLED_FONT_FILE)
 
@@ -60,6 +92,29 @@ def register_bundled_font() -> str:
             pdfmetrics.registerFont(font)
             _coverage[BUNDLED_FONT_NAME] = frozenset(font.face.charToGlyph)
     return BUNDLED_FONT_NAME
+
+
+def rare_font_path(file_name: str) -> Path:
+    return resource("fonts", file_name)
+
+
+def rare_font_for(ch: str) -> str | None:
+    """The reportlab name of the rare-character font that draws `ch`, registering it on first
+    use (a 30 MB font is parsed only by documents that need it); None when none has it."""
+    code = ord(ch)
+    for file_name, name, lo, hi in RARE_FONTS:
+        if not lo <= code <= hi:
+            continue
+        with _lock:
+            if name not in _coverage:
+                path = rare_font_path(file_name)
+                if not path.is_file():
+                    return None
+                font = TTFont(name, str(path))
+                pdfmetrics.registerFont(font)
+                _coverage[name] = frozenset(font.face.charToGlyph)
+        return name if code in _coverage[name] else None
+    return None
 
 
 def _explain(path: str, err: Exception, subfont_index: int) -> str:
@@ -154,14 +209,14 @@ class MissingGlyphsError(UserError):
         shown = "、".join(f"“{c}”(U+{ord(c):04X})" for c in sorted(self.chars))
         place = f"（{where}）" if where else ""
         super().__init__(
-            f"以下字符在所选字体和内置字体中都没有字形，打印出来会是空白：{shown}{place}。"
-            "请在设置中改选含有这些字的字体，或修改这些文字。"
+            f"以下字符在所选字体、内置字体和内置生僻字字体中都没有字形，不能打印（否则会是空白或方框）："
+            f"{shown}{place}。请在设置中改选含有这些字的字体，或修改这些文字。"
         )
 
 
 @dataclass(frozen=True)
 class FontSet:
-    """A primary font and the bundled fallback (reportlab names).
+    """A primary font and the bundled fallback (reportlab names), then the rare-character fonts.
 
     `warning` is a Chinese message to show the user when the chosen font could not be used.
     """
@@ -169,17 +224,29 @@ class FontSet:
     primary: str
     fallback: str
     warning: str | None = None
+    rare: bool = True  # fall back to the bundled rare-character fonts (RARE_FONTS)
 
     @property
     def uses_fallback(self) -> bool:
         return self.primary != self.fallback
 
+    def font_for(self, ch: str) -> str | None:
+        """The first font of the chain that draws `ch` (the primary for an invisible one)."""
+        code = ord(ch)
+        if code in coverage(self.primary) or not _needs_glyph(ch):
+            return self.primary
+        if self.uses_fallback and code in coverage(self.fallback):
+            return self.fallback
+        return rare_font_for(ch) if self.rare else None
+
     def missing(self, text: str) -> set[str]:
-        """Characters neither the primary nor the fallback font can draw."""
+        """Characters no font of the chain can draw."""
         gaps = missing_glyphs(text, self.primary)
         if gaps and self.uses_fallback:
             cov = coverage(self.fallback)
             gaps = {ch for ch in gaps if ord(ch) not in cov}
+        if gaps and self.rare:
+            gaps = {ch for ch in gaps if rare_font_for(ch) is None}
         return gaps
 
     def check(self, text: str, where: str = "") -> None:
@@ -190,17 +257,31 @@ class FontSet:
     def runs(self, text: str) -> list[tuple[str, str]]:
         """Split text into (font name, substring) runs; raises MissingGlyphsError on a gap."""
         self.check(text)
-        if not self.uses_fallback:
+        if not missing_glyphs(text, self.primary):
             return [(self.primary, text)] if text else []
-        cov = coverage(self.primary)
         out: list[tuple[str, str]] = []
         for ch in text:
-            font = self.primary if (ord(ch) in cov or not _needs_glyph(ch)) else self.fallback
+            font = self.font_for(ch)
             if out and out[-1][0] == font:
                 out[-1] = (font, out[-1][1] + ch)
             else:
                 out.append((font, ch))
         return out
+
+    def width(self, text: str, size: float) -> float:
+        """The width of `text` set run by run (points)."""
+        return sum(pdfmetrics.stringWidth(chunk, font, size) for font, chunk in self.runs(text))
+
+    def draw(self, canvas, x: float, y: float, text: str, size: float, align: str = "left") -> None:
+        """drawString with per-character fallback: each run in the font that has its glyphs.
+        `align` is 'left', 'center' or 'right' (x is then the centre or the right edge)."""
+        runs = self.runs(text)
+        total = sum(pdfmetrics.stringWidth(chunk, font, size) for font, chunk in runs)
+        x -= {"left": 0, "center": total / 2, "right": total}[align]
+        for font, chunk in runs:
+            canvas.setFont(font, size)
+            canvas.drawString(x, y, chunk)
+            x += pdfmetrics.stringWidth(chunk, font, size)
 
     def markup(self, text: str) -> str:
         """Paragraph markup for plain text: escaped, fallback runs wrapped in <font name=...>,
@@ -212,12 +293,13 @@ class FontSet:
         return "".join(parts)
 
     def single_font(self, text: str) -> str | None:
-        """The one font that can draw all of `text`, preferring the primary; None if it needs both."""
+        """The one font that can draw all of `text`, preferring the primary; None if it needs several."""
         if not missing_glyphs(text, self.primary):
             return self.primary
         if not missing_glyphs(text, self.fallback):
             return self.fallback
-        return None
+        fonts = {self.font_for(ch) for ch in set(text)}
+        return fonts.pop() if len(fonts) == 1 and None not in fonts else None
 
 
 def load_fonts(font_path: str | os.PathLike | None = None, subfont_index: int = 0) -> FontSet:

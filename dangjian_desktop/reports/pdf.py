@@ -366,7 +366,7 @@ def _table(sheet: PublicitySheet, lay: _Layout, table_class=LongTable, rows: Seq
 def _signature(sheet: PublicitySheet, lay: _Layout, issue: dt.date) -> Table:
     fonts = lay.fonts
     lines = [ln for ln in sheet.issuer.splitlines() if ln.strip()] + [format_cn(issue)]
-    width = max(stringWidth(ln, fonts.single_font(ln) or fonts.fallback, lay.body_size) for ln in lines)
+    width = max(fonts.width(ln, lay.body_size) for ln in lines)
     # A little air so the name never wraps; a very long name wraps within 60 % of the line.
     width = min(width + lay.body_size, lay.width * 0.6)
     cells = [[_paragraph(ln, lay.sign, lay, "落款"), ""] for ln in lines]
@@ -421,7 +421,7 @@ def _numbered_canvas(lay: _Layout) -> type[Canvas]:
             for number, state in enumerate(self._pages, start=1):
                 self.__dict__.update(state)
                 self.setFont(font, size)
-                self.drawCentredString(centre, y, lay.guard.check(f"第{number}页 共{total}页", "页码"))
+                fonts.draw(self, centre, y, lay.guard.check(f"第{number}页 共{total}页", "页码"), size, "center")
                 Canvas.showPage(self)
             Canvas.save(self)
 
