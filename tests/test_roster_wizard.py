@@ -171,3 +171,24 @@ def test_template_dialog_lists_the_branches(qtbot, town, tmp_path, monkeypatch):
     codes = load_workbook(target)["代码表"]
     column = next(c.column_letter for c in codes[1] if c.value == "所在党支部")
     assert [c.value for c in codes[column] if c.value] == ["所在党支部", "红星村党支部", "东风村党支部"]
+
+
+def test_the_preview_says_how_an_ambiguous_column_was_read(qtbot, wizard, town, tmp_path):
+    from test_roster_real_offices import NATIONAL, national_row
+
+    path = write_roster(tmp_path / "r.xlsx", [national_row(1, "正式党员"), national_row(2, "预备党员")],
+                        header=NATIONAL)
+    wizard.set_file(path)
+    wizard.next()
+    page = wizard.mapping_page
+    column = NATIONAL.index("人员类别")
+    combo = page.table.cellWidget(0, column)
+    assert combo.currentText() == "党员类别"
+    assert "正式党员、预备党员" in combo.toolTip()
+    assert page.readings.isVisibleTo(page)
+    assert "列G“人员类别”的内容是正式党员、预备党员，按“党员类别”（正式/预备）导入" in page.readings.text()
+    assert "没有“人员类别（职业类别）”“工作岗位”列" in page.readings.text()
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.check_page.report is not None, timeout=10000)
+    report = wizard.check_page.report
+    assert report.ok and report.added == 2, report.to_text()

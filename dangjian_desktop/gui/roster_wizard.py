@@ -264,6 +264,11 @@ class MappingPage(QWizardPage):
         self.info = QLabel(self)
         self.info.setWordWrap(True)
         lay.addWidget(self.info)
+        # How columns were read from their values (人员类别 holding 正式/预备 …), optional columns missing.
+        self.readings = QLabel(self)
+        self.readings.setWordWrap(True)
+        self.readings.setStyleSheet("color: #1f4e79")
+        lay.addWidget(self.readings)
         self.table = QTableWidget(self)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         lay.addWidget(self.table, 1)
@@ -305,6 +310,9 @@ class MappingPage(QWizardPage):
         if not 0 <= index < len(self.previews):
             return
         p = self.previews[index]
+        readings = p.layout.readings if p.layout else []
+        self.readings.setText("列的理解：" + "；".join(readings) + "。" if readings else "")
+        self.readings.setVisible(bool(readings))
         rows = p.rows
         width = max([len(r) for _, r in rows] + [0])
         if p.layout is None:
@@ -333,6 +341,8 @@ class MappingPage(QWizardPage):
             for text, value in self.choices:
                 combo.addItem(text, value)
             combo.setCurrentIndex(combo.findData(col.field if col and col.field else ""))
+            if col is not None and col.reading:
+                combo.setToolTip(f"按内容判断：列{col.letter}“{col.header or '（无列名）'}”{col.reading}")
             key = col.key if col else f"#{column_letter(i)}"
             combo.setProperty("headerKey", key)
             combo.currentIndexChanged.connect(lambda _i, c=combo: self.remap(c))
