@@ -30,7 +30,7 @@ def test_welcome_page_until_a_database_is_open(window):
 
 def test_the_tabs_in_order(window):
     titles = [window.tabs.tabText(i).split("(")[0] for i in range(window.tabs.count())]
-    assert titles == ["组织台账", "党员积分", "考核检查", "结果报告", "统计"]
+    assert titles == ["组织台账", "党员积分", "考核检查", "结果报告", "统计", "台账"]
 
 
 def test_new_database_through_the_dialog(window, qtbot, tmp_path):

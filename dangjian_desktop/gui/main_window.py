@@ -117,9 +117,10 @@ class MainWindow(QMainWindow):
         self.reports_tab = _tab("reports_tab", "ReportsTab", "结果报告",
                                 "这里将提供：评定结果汇总、公示表预览与打印、往年对比、整改台账。")
         self.statistics_tab = _tab("statistics", "StatisticsPage", "统计", "")
+        self.ledgers_tab = _tab("ledgers", "LedgersPage", "台账", "")
         for widget, title in ((self.registry_tab, "组织台账(&1)"), (self.points_tab, "党员积分(&2)"),
                               (self.assessment_tab, "考核检查(&3)"), (self.reports_tab, "结果报告(&4)"),
-                              (self.statistics_tab, "统计(&5)")):
+                              (self.statistics_tab, "统计(&5)"), (self.ledgers_tab, "台账(&6)")):
             self.tabs.addTab(widget, title)
             if hasattr(widget, "set_database"):
                 self.database_changed.connect(widget.set_database)

@@ -247,3 +247,17 @@ def age_on(birth_date: str | None, day: dt.date) -> int | None:
         return None
     b = dates.parse_iso(birth_date, allow_month=True)
     return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+
+
+def members_in(db: Database, *, office_id: str | None = None, org_id: str | None = None,
+               full_only: bool = False) -> list:
+    """Members in good standing of an office or under an organisation (id, name, org_name …), in
+    branch and pinyin order: the choices of the ledgers' entry forms."""
+    where, params = ["m.status IN (?, ?)"], [*ACTIVE_STATUSES]
+    if full_only:
+        where.append("m.category = '正式党员'")
+    member_scope(db, where, params, office_id=office_id, org_id=org_id)
+    return db.query(f"""SELECT m.id, m.name, m.org_id, o.name AS org_name, m.category, m.is_hardship,
+                               m.join_date < '1949-10-01' AS is_old
+                        FROM member m JOIN org o ON o.id = m.org_id WHERE {' AND '.join(where)}
+                        ORDER BY o.sort_order, o.name, m.name_pinyin""", params)

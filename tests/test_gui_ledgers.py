@@ -1,0 +1,202 @@
+"""The 台账 page through its real widgets (pytest-qt, offscreen): the dues of the demo town with
+keyboard-first payment entry, an Excel register import that refuses a bad file and writes a good
+one, the development pipeline's steps and warnings, training entry, exports, and the tab in the
+main window."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import QCoreApplication, Qt, QThreadPool
+from PySide6.QtWidgets import QApplication
+
+from dangjian_desktop import dates
+from dangjian_desktop.db import Database
+from dangjian_desktop.ledgers import dues, pipeline
+
+pytestmark = pytest.mark.gui
+
+TODAY = dates.today()
+
+
+@pytest.fixture(scope="module")
+def demo_path(tmp_path_factory):
+    from dangjian_desktop.demo import generate
+    from dangjian_desktop.registry import init_office
+
+    path = tmp_path_factory.mktemp("ledgers-gui") / "demo.sqlite"
+    db = Database.create(path)
+    init_office(db, name="文城镇", level="town")
+    generate(db, seed=4, today=TODAY)
+    db.close()
+    return path
+
+
+@pytest.fixture
+def page(qtbot, demo_path, tmp_path):
+    from dangjian_desktop.gui.ledgers import LedgersPage
+
+    path = tmp_path / "town.sqlite"
+    shutil.copy(demo_path, path)
+    db = Database.open(path)
+    p = LedgersPage()
+    qtbot.addWidget(p)
+    p.resize(1366, 720)
+    panel = p.panels[0]
+    with qtbot.waitSignal(panel.loaded, timeout=20000):
+        p.set_database(db)
+        p.show()
+    yield p
+    if p.current_message is not None:
+        p.current_message.close()
+    QThreadPool.globalInstance().waitForDone(5000)
+    QCoreApplication.processEvents()
+    db.close()
+
+
+def show(qtbot, p, index: int):
+    panel = p.panels[index]
+    if p.tabs.currentIndex() == index and not panel.stale:
+        return panel
+    with qtbot.waitSignal(panel.loaded, timeout=20000):
+        p.tabs.setCurrentIndex(index)
+    return panel
+
+
+def reloaded(qtbot, panel, action):
+    """Run `action` (a change) and wait until the panel has read its rows again."""
+    with qtbot.waitSignal(panel.loaded, timeout=20000):
+        action()
+
+
+def test_dues_of_the_demo_town_and_a_payment_by_keyboard(qtbot, page):
+    panel = page.panels[0]
+    data = dues.status(page.db, TODAY.year)
+    assert panel.model.rowCount() == len(data.members) > 100
+    panel.owing_only.setChecked(True)
+    owing = [m for m in data.members if m.arrears_fen]
+    assert panel.model.rowCount() == len(owing) > 0
+    panel.view.setFocus()
+    panel.view.setCurrentIndex(panel.model.index(0, 1))
+    member = panel.current()
+    qtbot.keyClick(panel.view, Qt.Key.Key_Return)
+    dlg = page.current_dialog
+    assert dlg.text("months") in (str(member.months_owed[0]), f"{member.months_owed[0]}-{member.months_owed[-1]}")
+    assert member.name in dlg.dialog.introLabel.text()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dlg.dialog)  # keys go to the active window
+    dlg.w("receiver").setText("李组织")
+    dlg.w("receiver").setFocus()
+    reloaded(qtbot, panel, lambda: qtbot.keyClick(dlg.w("receiver"), Qt.Key.Key_Return))
+    assert not dlg.dialog.isVisible()
+    after = dues.member_dues(page.db, member.member_id, TODAY.year)
+    assert after.arrears_fen == 0 and page.last_receiver == "李组织"
+    assert member.member_id not in {m.member_id for m in panel.model.rows}  # no longer owing
+
+
+def test_a_refused_payment_keeps_the_dialog_open_with_the_reason(qtbot, page):
+    panel = page.panels[0]
+    panel.view.setCurrentIndex(panel.model.index(0, 1))
+    panel.pay()
+    dlg = page.current_dialog
+    dlg.w("months").setText("13")
+    dlg.ok_button.click()
+    assert dlg.dialog.isVisible() and "月份" in dlg.error_shown()
+    dlg.dialog.reject()
+
+
+def test_a_register_with_an_error_writes_nothing_and_a_good_one_is_imported(qtbot, page, tmp_path):
+    from dangjian_desktop.ledgers.dues_excel import SHEET, export_dues
+
+    panel = page.panels[0]
+    path = export_dues(page.db, TODAY.year, tmp_path / "dues.xlsx")
+    wb = load_workbook(path)
+    ws = wb[SHEET]
+    row = next(r for r in range(4, ws.max_row + 1) if not ws.cell(r, 19).value)  # December unpaid
+    ws.cell(row, 19, "很多")
+    wb.save(tmp_path / "bad.xlsx")
+    before = page.db.scalar("SELECT count(*) FROM dues_payment")
+    with qtbot.waitSignal(panel.imported, timeout=20000):
+        panel.import_file(str(tmp_path / "bad.xlsx"))
+    box = page.current_message
+    assert box is not None and "未导入任何数据" in box.text() and f"第{row}行" in box.text()
+    assert page.db.scalar("SELECT count(*) FROM dues_payment") == before
+    box.close()
+    ws.cell(row, 19, 5)
+    wb.save(tmp_path / "good.xlsx")
+    with qtbot.waitSignal(panel.imported, timeout=20000):
+        panel.import_file(str(tmp_path / "good.xlsx"))
+    assert panel.last_report.written and page.db.scalar("SELECT count(*) FROM dues_payment") == before + 1
+    page.current_message.close()
+
+
+def test_the_pipeline_steps_and_their_warnings(qtbot, page):
+    panel = show(qtbot, page, 1)
+    people = pipeline.people(page.db)
+    assert panel.model.rowCount() == len(people) and panel.warning_list.count() > 1
+    panel.add()
+    dlg = page.current_dialog
+    dlg.w("name").setText("周新华")
+    dlg.w("applied_on").setText((TODAY - dt.timedelta(days=40)).isoformat())
+    reloaded(qtbot, panel, dlg.ok_button.click)
+    row = next(i for i, p in enumerate(panel.model.rows) if p.name == "周新华")
+    panel.view.setCurrentIndex(panel.model.index(row, 1))
+    assert any("谈话" in panel.warning_list.item(i).text() for i in range(panel.warning_list.count()))
+    page.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is page)
+    qtbot.keyClick(panel.view, Qt.Key.Key_Return)
+    step = page.current_dialog
+    assert step.w("step").currentData() == "谈话"
+    reloaded(qtbot, panel, step.ok_button.click)
+    person = next(p for p in panel.model.rows if p.name == "周新华")
+    assert person.first("谈话") == TODAY.isoformat()
+
+
+def test_training_for_a_branch_and_exports(qtbot, page, tmp_path):
+    branch = page.db.one("SELECT id, name FROM org WHERE org_type = '党支部' ORDER BY sort_order LIMIT 1")
+    page.org_combo.setCurrentIndex(page.org_combo.findData(branch["id"]))
+    panel = show(qtbot, page, 2)
+    before = panel.model.rowCount()
+    panel.add()
+    dlg = page.current_dialog
+    n = dlg.members.count()
+    dlg.members.item(0).setCheckState(Qt.CheckState.Unchecked)
+    dlg.w("content").setText("学习党章")
+    dlg.w("hours").setText("3")
+    reloaded(qtbot, panel, dlg.ok_button.click)
+    assert panel.model.rowCount() == before + n - 1
+    with qtbot.waitSignal(page.exported, timeout=20000) as got:
+        panel.export(str(tmp_path / "training.xlsx"))
+    assert load_workbook(got.args[0]).active.max_row > n
+    with qtbot.waitSignal(page.exported, timeout=20000) as got:
+        panel.export(str(tmp_path / "training.pdf"))
+    assert got.args[0].read_bytes().startswith(b"%PDF")
+
+
+def test_every_ledger_tab_shows_its_rows(qtbot, page):
+    for i in range(2, len(page.panels)):
+        panel = show(qtbot, page, i)
+        assert panel.model.rowCount() > 0, panel.TITLE
+        assert panel.hint.text()
+
+
+def test_the_ledgers_tab_in_the_main_window(qtbot, tmp_path, demo_path):
+    from dangjian_desktop.gui.ledgers import LedgersPage
+    from dangjian_desktop.gui.main_window import MainWindow
+
+    path = tmp_path / "w.sqlite"
+    shutil.copy(demo_path, path)
+    w = MainWindow(path)
+    qtbot.addWidget(w)
+    assert isinstance(w.ledgers_tab, LedgersPage) and w.ledgers_tab.db is w.db
+    panel = w.ledgers_tab.panels[0]
+    with qtbot.waitSignal(panel.loaded, timeout=20000):
+        w.show()
+        w.tabs.setCurrentWidget(w.ledgers_tab)
+    member = panel.model.rows[0]
+    with qtbot.waitSignal(panel.loaded, timeout=20000):  # a change made elsewhere reaches the page through the bus
+        dues.set_base(w.db, member.member_id, TODAY.year, rate_class="学生", fixed_on=TODAY.isoformat(),
+                      from_month=TODAY.month)
+    w.close_database()
