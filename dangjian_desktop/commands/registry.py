@@ -21,6 +21,7 @@ def register(sub, group) -> None:
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("stats", help="统计单位、组织和党员数量")
+    p.add_argument("--tree", action="store_true", help="同时列出组织树和每个组织的党员人数（与组织台账的组织树相同）")
     add_json(p)
     p.set_defaults(func=cmd_stats)
 
@@ -65,37 +66,47 @@ def cmd_demo(ctx) -> int:
     return 0
 
 
-def stats(db) -> dict:
-    q = db.scalar
-    return {
-        "offices": q("SELECT count(*) FROM office"),
-        "towns": q("SELECT count(*) FROM office WHERE level = 'town'"),
-        "orgs": q("SELECT count(*) FROM org"),
-        "party_committees": q("SELECT count(*) FROM org WHERE org_type = '党委'"),
-        "general_branches": q("SELECT count(*) FROM org WHERE org_type = '党总支'"),
-        "branches": q("SELECT count(*) FROM org WHERE org_type = '党支部'"),
-        "groups": q("SELECT count(*) FROM org WHERE org_type = '党小组'"),
-        "members": q("SELECT count(*) FROM member WHERE status IN ('正常', '失联')"),
-        "members_full": q("SELECT count(*) FROM member WHERE status IN ('正常', '失联') AND category = '正式党员'"),
-        "members_probationary": q("SELECT count(*) FROM member WHERE status IN ('正常', '失联') "
-                                  "AND category = '预备党员'"),
-        "members_all_records": q("SELECT count(*) FROM member"),
-        "schema_version": db.schema_version,
-    }
-
-
 def cmd_stats(ctx) -> int:
-    from ..registry import local_office
+    from ..registry import local_office, org_tree, summary
 
     with ctx.open_db("read") as db:
-        s = stats(db)
+        s = summary(db)
         office = local_office(db)
+        tree = tree_rows(org_tree(db)) if ctx.args.tree else None
         if ctx.args.json:
-            ctx.print_json({"office": office["name"], "level": office["level"], **s})
-        else:
-            print(f"{office['name']}：{s['offices']}个单位，{s['branches']}个党支部，{s['groups']}个党小组，"
-                  f"党员{s['members']}名（正式{s['members_full']}，预备{s['members_probationary']}）")
+            ctx.print_json({"office": office["name"], "level": office["level"], **s,
+                            **({"tree": tree} if tree is not None else {})})
+            return 0
+        print(f"{office['name']}：{s['offices']}个单位，{s['branches']}个党支部，{s['groups']}个党小组，"
+              f"党员{s['members']}名（正式{s['members_full']}，预备{s['members_probationary']}）")
+        for row in tree or []:
+            split = "" if row["type"] == "党小组" else f"（正式{row['full']}，预备{row['probationary']}）"
+            print(f"{'　' * (row['depth'] + 1)}{row['name']}  {row['type']}  {row['members']}人{split}")
     return 0
+
+
+def tree_rows(tree) -> list[dict]:
+    """The organisation tree in the order the 组织台账 tab shows it, with its member counts."""
+    from ..registry.offices import LEVELS
+
+    rows: list[dict] = []
+
+    def add(depth: int, kind: str, row, type_: str, counts) -> None:
+        rows.append({"depth": depth, "kind": kind, "id": row["id"], "name": row["name"], "type": type_,
+                     "members": counts.total, "full": counts.full, "probationary": counts.probationary})
+
+    def add_orgs(top: str, depth: int) -> None:
+        for d, oid in tree.walk(top, depth):
+            add(d, "org", tree.orgs[oid], tree.orgs[oid]["org_type"], tree.count(oid))
+
+    for top in tree.own:
+        add_orgs(top, 0)
+    for office_id in tree.office_order:
+        office = tree.offices[office_id]
+        add(0, "office", office, LEVELS.get(office["level"], office["level"]), tree.office_counts(office_id))
+        for top in tree.office_tops[office_id]:
+            add_orgs(top, 1)
+    return rows
 
 
 def cmd_warnings(ctx) -> int:
@@ -119,9 +130,11 @@ def cmd_warnings(ctx) -> int:
 
 
 def cmd_verify(ctx) -> int:
+    from ..db.audit import log_entries
+
     with ctx.open_db("read") as db:
         problems = db.verify()
-        rows = db.scalar("SELECT count(*) FROM change_log")
+        rows = log_entries(db.conn)
     if problems:
         for p in problems:
             print(f"✗ {p}")

@@ -127,3 +127,8 @@ def verify_log(conn: sqlite3.Connection) -> list[str]:
         if gone:
             problems.append(f"表 {t} 中有 {gone} 行被删除却没有记录在变更日志中")
     return problems
+
+
+def log_entries(conn: sqlite3.Connection) -> int:
+    """How many entries the change log holds (`dangjian verify` says how many it checked)."""
+    return conn.execute("SELECT count(*) FROM change_log").fetchone()[0]

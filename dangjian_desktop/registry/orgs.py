@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from .. import dates
 from ..db import Database
 from ..errors import UserError, ValidationError
+from .status import ACTIVE_STATUSES
 from .validation import _PHONE
 
 ORG_TYPES = ("党委", "党总支", "党支部", "党小组")
@@ -36,6 +37,11 @@ def children(db: Database, parent_id: str | None, office_id: str | None = None) 
         return db.query("SELECT * FROM org WHERE parent_id IS NULL AND office_id = ? ORDER BY sort_order, name",
                         (office_id,))
     return db.query("SELECT * FROM org WHERE parent_id = ? ORDER BY sort_order, name", (parent_id,))
+
+
+def party_groups(db: Database, branch_id: str | None) -> list:
+    """The 党小组 of a branch in tree order (none for no branch)."""
+    return [o for o in children(db, branch_id) if o["org_type"] == "党小组"] if branch_id else []
 
 
 def _check_org(db: Database, values: dict, org_id: str | None = None) -> dict:
@@ -137,6 +143,7 @@ class TermInfo:
     years: int
     extension_months: int
     due: dt.date  # when the next election is due, extension included
+    extension_approval: str | None = None  # the higher organisation's approval of the extension
 
     def days_left(self, today: dt.date) -> int:
         return (self.due - today).days
@@ -152,7 +159,8 @@ def current_term(db: Database, org_id: str) -> TermInfo | None:
     if row is None:
         return None
     return TermInfo(row["id"], org_id, dates.parse_iso(row["start_date"]), row["years"],
-                    row["extension_months"], term_due(row["start_date"], row["years"], row["extension_months"]))
+                    row["extension_months"], term_due(row["start_date"], row["years"], row["extension_months"]),
+                    row["extension_approval"])
 
 
 def start_term(db: Database, org_id: str, *, start_date: str, years: int, note: str = "") -> str:
@@ -265,7 +273,7 @@ def set_group_leader(db: Database, group_id: str, member_id: str | None) -> None
             raise ValidationError({"member_id": "党员不存在"})
         if m["group_id"] != group_id:
             raise ValidationError({"member_id": f"{m['name']}不在{group['name']}，请先把他编入该党小组"})
-        if m["status"] not in ("正常", "失联"):
+        if m["status"] not in ACTIVE_STATUSES:
             raise ValidationError({"member_id": f"{m['name']}的党籍状态为“{m['status']}”，不能担任组长"})
     if group["leader_member_id"] == member_id:
         return

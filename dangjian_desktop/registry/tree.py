@@ -1,0 +1,205 @@
+"""The organisation tree as the registry shows it: offices, organisations in tree order, and the
+active members counted under each node.
+
+    tree = org_tree(db)              # one read of org and office, one GROUP BY over member
+    tree.counts[org_id].total        # what the tree shows beside the organisation
+    tree_counts(db)                  # the counts alone (the CLI's `stats --tree` prints them)
+
+Counting rule (once, here): a 党委, 党总支 or 党支部 counts its own members and those of every
+organisation below it except party groups, whose members already belong to their branch; a
+党小组 counts its own members. An office counts the organisations at its top.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from .. import pinyin
+from ..db import Database
+from .offices import local_office, towns
+from .status import active_sql
+
+GROUP = "党小组"
+
+
+@dataclass(frozen=True)
+class MemberCounts:
+    """Active members: all of them, and by category (正式党员 / 预备党员)."""
+
+    total: int = 0
+    full: int = 0
+    probationary: int = 0
+
+    def __add__(self, other: "MemberCounts") -> "MemberCounts":
+        return MemberCounts(self.total + other.total, self.full + other.full,
+                            self.probationary + other.probationary)
+
+    @staticmethod
+    def of(category: str | None, n: int) -> "MemberCounts":
+        return MemberCounts(n, n if category == "正式党员" else 0, n if category == "预备党员" else 0)
+
+
+NONE = MemberCounts()
+
+
+def _member_counts(db: Database) -> tuple[dict[str, MemberCounts], dict[str, MemberCounts]]:
+    """(members by branch, members by party group): one GROUP BY over the active members."""
+    direct: dict[str, MemberCounts] = {}
+    in_group: dict[str, MemberCounts] = {}
+    cur = db.conn.cursor()
+    cur.row_factory = None  # plain tuples
+    try:
+        # The unary + keeps SQLite from walking the (org_id, name_pinyin) index and looking up
+        # every member's row from it: one pass over the table, grouped in a temporary b-tree.
+        rows = cur.execute(f"SELECT org_id, group_id, category, count(*) FROM member m "
+                           f"WHERE {active_sql('m')} GROUP BY +org_id, group_id, category").fetchall()
+    finally:
+        cur.close()
+    for org_id, group_id, category, n in rows:
+        c = MemberCounts.of(category, n)
+        direct[org_id] = direct.get(org_id, NONE) + c
+        if group_id:
+            in_group[group_id] = in_group.get(group_id, NONE) + c
+    return direct, in_group
+
+
+def _totals(orgs: dict, children: dict[str | None, list[str]], db: Database) -> dict[str, MemberCounts]:
+    direct, in_group = _member_counts(db)
+    totals: dict[str, MemberCounts] = {}
+
+    def total(oid: str) -> MemberCounts:
+        n = in_group.get(oid, NONE) if orgs[oid]["org_type"] == GROUP else direct.get(oid, NONE)
+        for k in children.get(oid, []):
+            sub = total(k)
+            if orgs[k]["org_type"] != GROUP:
+                n = n + sub
+        totals[oid] = n
+        return n
+
+    for oid in children.get(None, []):
+        total(oid)
+    return totals
+
+
+def _read_orgs(db: Database) -> tuple[dict, dict[str | None, list[str]]]:
+    rows = db.query("SELECT * FROM org ORDER BY sort_order, name")
+    orgs = {o["id"]: o for o in rows}
+    children: dict[str | None, list[str]] = {}
+    for o in rows:
+        parent = o["parent_id"] if o["parent_id"] in orgs else None  # an orphan shows at the top
+        children.setdefault(parent, []).append(o["id"])
+    return orgs, children
+
+
+def tree_counts(db: Database) -> dict[str, MemberCounts]:
+    """Active members under each organisation (by id), counted as the tree shows them."""
+    orgs, children = _read_orgs(db)
+    return _totals(orgs, children, db)
+
+
+@dataclass
+class OrgTree:
+    """The tree of one database: the local office's own organisations first, then one node per
+    other office (the towns of a county, in code and pinyin order) holding its organisations."""
+
+    local: object  # the office row of this database
+    offices: dict[str, object]  # every office row by id
+    orgs: dict[str, object]  # every organisation row by id
+    children: dict[str | None, list[str]]  # organisation ids under each (None: at an office's top)
+    counts: dict[str, MemberCounts]
+    own: list[str] = field(default_factory=list)  # the local office's top organisations
+    office_order: list[str] = field(default_factory=list)  # the other offices shown, in order
+    office_tops: dict[str, list[str]] = field(default_factory=dict)
+
+    def subtree(self, org_id: str) -> list[str]:
+        """The organisation and everything below it."""
+        out, todo = [], [org_id]
+        while todo:
+            x = todo.pop()
+            out.append(x)
+            todo += self.children.get(x, [])
+        return out
+
+    def office_org_ids(self, office_id: str) -> list[str]:
+        return [oid for oid, o in self.orgs.items() if o["office_id"] == office_id]
+
+    def office_counts(self, office_id: str) -> MemberCounts:
+        total = NONE
+        for oid in self.office_tops.get(office_id, []):
+            total = total + self.counts.get(oid, NONE)
+        return total
+
+    def count(self, org_id: str) -> MemberCounts:
+        return self.counts.get(org_id, NONE)
+
+    def kinds_below(self, ids: list[str], exclude: str | None = None) -> dict[str, int]:
+        """How many of each organisation type are among `ids` (leaving out `exclude`)."""
+        per_type: dict[str, int] = {}
+        for i in ids:
+            if i != exclude:
+                t = self.orgs[i]["org_type"]
+                per_type[t] = per_type.get(t, 0) + 1
+        return per_type
+
+    def walk(self, org_id: str, depth: int = 0) -> Iterator[tuple[int, str]]:
+        """(depth, id) of an organisation and everything below it, in tree order."""
+        yield depth, org_id
+        for k in self.children.get(org_id, []):
+            yield from self.walk(k, depth + 1)
+
+    def rank(self) -> dict[str, int]:
+        """Tree order of every organisation shown (the member table sorts branches by it)."""
+        order: dict[str, int] = {}
+        for top in self.own + [oid for office in self.office_order for oid in self.office_tops[office]]:
+            for _depth, oid in self.walk(top):
+                order[oid] = len(order)
+        return order
+
+
+def org_tree(db: Database) -> OrgTree:
+    local = local_office(db)
+    orgs, children = _read_orgs(db)
+    offices = {r["id"]: r for r in db.query("SELECT * FROM office")}
+    by_office: dict[str, list[str]] = {}
+    for oid in children.get(None, []):
+        by_office.setdefault(orgs[oid]["office_id"], []).append(oid)
+    if local["level"] == "county":
+        for town in towns(db):
+            by_office.setdefault(town["id"], [])
+    own = by_office.pop(local["id"], [])
+
+    def office_order(office_id: str) -> tuple:
+        row = offices[office_id]
+        return (row["code"] or "", pinyin.sort_key(row["name"]))
+
+    order = sorted((o for o in by_office if o in offices), key=office_order)
+    return OrgTree(local, offices, orgs, children, _totals(orgs, children, db), own, order,
+                   {o: by_office[o] for o in order})
+
+
+def orgs_in_tree_order(db: Database, office_id: str | None = None) -> list[tuple[int, object]]:
+    """(depth, row) of the organisations of one office (None: all) in tree order; each row has
+    id, parent_id, name, org_type, office_id and office_name."""
+    where = "WHERE o.office_id = ?" if office_id else ""
+    rows = db.query(f"SELECT o.id, o.parent_id, o.name, o.org_type, o.office_id, f.name AS office_name "
+                    f"FROM org o LEFT JOIN office f ON f.id = o.office_id {where} "
+                    f"ORDER BY o.sort_order, o.name", (office_id,) if office_id else ())
+    kids: dict[str | None, list] = {}
+    for r in rows:
+        kids.setdefault(r["parent_id"], []).append(r)
+    ids = {r["id"] for r in rows}
+    out: list[tuple[int, object]] = []
+
+    def walk(items: list, depth: int) -> None:
+        for r in items:
+            out.append((depth, r))
+            walk(kids.get(r["id"], []), depth + 1)
+
+    walk([r for r in rows if r["parent_id"] is None or r["parent_id"] not in ids], 0)
+    return out
+
+
+def offices_with_orgs(db: Database) -> int:
+    """How many offices have organisations in this database (more than one: a county's towns)."""
+    return db.scalar("SELECT count(DISTINCT office_id) FROM org") or 0
