@@ -279,3 +279,23 @@ def test_a_member_without_ethnicity_education_or_job_is_listed_as_incomplete(db,
     assert "信息不全" in found[0].message and "缺民族、学历、工作岗位" in found[0].message
     reg.update_member(db, mid, {"ethnicity": "回族", "education": "初中", "job": "农牧渔民"})
     assert not [w for w in reg.compute_warnings(db) if w.code == "incomplete"]
+
+
+def test_search_reads_an_id_number_as_everywhere_else(db, branch):
+    from dangjian_desktop.registry import idcard
+    from dangjian_desktop.registry.members import member_query
+
+    born = dt.date(1970, 3, 5)
+    seq = next(s for s in range(100) if make("140826", born, s, True).endswith("X"))
+    mid = reg.add_member(db, person(id_number=make("140826", born, seq, True).lower()), org_id=branch)
+    idn = db.get("member", mid)["id_number"]
+    assert idn.endswith("X")  # stored upper-case whatever was typed
+
+    def found(text):
+        where, params = member_query(db, text=text)
+        return [r[0] for r in db.query(f"SELECT m.id FROM member m{where}", params)]
+
+    assert found(idn.lower()) == [mid]                                   # a lower-case x
+    assert found(idn[:10].translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789"})) == [mid]  # full-width
+    assert found(idn[:6] + idn[8:17]) == [mid]                           # the old 15-digit number
+    assert idcard.upgrade(idn[:6] + idn[8:17]) == idn
