@@ -8,6 +8,7 @@ from typing import Any
 from .. import dates, pinyin
 from ..db import Database, Tx
 from ..errors import UserError, ValidationError
+from . import idcard
 from .orgs import release_group_leadership, subtree_ids
 from .validation import validate_member
 
@@ -191,7 +192,9 @@ def member_query(db: Database, *, org_id: str | None = None, text: str = "",
                  include_inactive: bool = False) -> tuple[str, list]:
     """WHERE clause and parameters selecting members under a node matching a search text.
 
-    The text matches a name part, the start of an ID number, or pinyin / pinyin initials.
+    The text matches a name part, the start of an ID number (read as idcard.normalise reads it:
+    a lower-case x, full-width digits), a whole old 15-digit number in its 18-digit form, or
+    pinyin / pinyin initials.
     """
     where, params = [], []
     if org_id:
@@ -204,7 +207,9 @@ def member_query(db: Database, *, org_id: str | None = None, text: str = "",
     if t:
         low = t.lower().replace(" ", "")
         like = low.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        where.append("(m.name LIKE ? ESCAPE '\\' OR m.id_number LIKE ? ESCAPE '\\' "
+        idn = idcard.normalise(t)
+        id_like = idn.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        where.append("(m.name LIKE ? ESCAPE '\\' OR m.id_number LIKE ? ESCAPE '\\' OR m.id_number = ? "
                      "OR m.name_initials LIKE ? ESCAPE '\\' OR replace(m.name_pinyin, ' ', '') LIKE ? ESCAPE '\\')")
-        params += [f"%{t}%", f"{like.upper()}%", f"{like}%", f"{like}%"]
+        params += [f"%{t}%", f"{id_like}%", idcard.upgrade(idn) or idn, f"{like}%", f"{like}%"]
     return (" WHERE " + " AND ".join(where)) if where else "", params
