@@ -25,6 +25,7 @@ from ..schemes import model as sm
 from ..undo import mark as undo_mark
 from .assessment_common import (AMBER, LIGHT_GREY, RED, SECTION_BG, MessageHost, close_dialog, cn_date,
                                 error_text, fmt_score, open_dialog, slot)
+from .assessment_figures import ItemFigures
 from .kit.operations import commit_mark
 from .score_input import _FULLWIDTH, ScoreValidator  # noqa: F401 - tests import ScoreValidator from here
 from .undo_menu import push_undo
@@ -501,6 +502,9 @@ class SheetEditor(QWidget, MessageHost):
         self.view.verticalHeader().setVisible(False)
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         lay.addWidget(self.view, 1)
+        # What the ledgers hold about the item the cursor is on (assessment.figures), with a link to them.
+        self.item_figures = ItemFigures(self.view, self.model, page)
+        lay.addWidget(self.item_figures)
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
         lay.addWidget(self.status_label)

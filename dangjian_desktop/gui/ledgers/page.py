@@ -26,6 +26,12 @@ PANELS = ((DuesPanel, "党费(&D)"), (PipelinePanel, "发展党员(&F)"), (Train
           (FundsPanel, "党建工作经费(&M)"), (CadresPanel, "后备干部与班子(&G)"), (PlaquesPanel, "挂牌(&Q)"))
 
 
+#: The sub-page of each topic a checklist item's figures come from (assessment sheet → 台账).
+TOPIC_PANELS = {"dues": DuesPanel, "pipeline": PipelinePanel, "training": TrainingPanel, "rewards": RewardsPanel,
+                "care": VisitsPanel, "talks": TalksPanel, "funds": FundsPanel, "cadres": CadresPanel,
+                "committee": CadresPanel}
+
+
 class LedgersPage(QWidget, MessageHost):
     exported = Signal(object)  # the Path of a file written
 
@@ -162,6 +168,21 @@ class LedgersPage(QWidget, MessageHost):
         panel = self.tabs.currentWidget()
         if isinstance(panel, LedgerPanel) and panel.stale:
             panel.refresh()
+
+    def show_ledger(self, topic: str, org_id: str, year: int) -> None:
+        """Show a ledger (by its evidence topic) for a branch and year: the assessment sheet's link."""
+        from ...ledgers.common import branch_row
+
+        if self.db is None:
+            return
+        office = branch_row(self.db, org_id)["office_id"]
+        if self._county:
+            self.town_combo.setCurrentIndex(max(0, self.town_combo.findData(office)))
+        self.org_combo.setCurrentIndex(max(0, self.org_combo.findData(org_id)))
+        self.year_spin.setValue(int(year))
+        cls = TOPIC_PANELS.get(topic)
+        if cls is not None:
+            self.tabs.setCurrentWidget(self.panel(cls))
 
     def saved_file(self, path) -> None:
         self.status.setText(f"已保存：{path}")
