@@ -59,7 +59,8 @@ def dialogs(db, win):
     from dangjian_desktop.assessment import rectification as rect_api
     from dangjian_desktop.assessment import sheets as sh
     from dangjian_desktop.gui import assessment_dialogs as ad
-    from dangjian_desktop.gui import points_dialogs as pd
+    from dangjian_desktop.gui.points import dialogs as pd
+    from dangjian_desktop.gui.points.stars_sheet import StarsSheetDialog
     from dangjian_desktop.gui import registry_dialogs as rd
     from dangjian_desktop.gui.backup_dialog import BackupDialog
     from dangjian_desktop.gui.data_check import ChangeHistoryDialog
@@ -110,7 +111,7 @@ def dialogs(db, win):
         ("免评", lambda: wrapped(pd.ExemptionDialog(db, points_year, member["id"], member["name"], p))),
         ("锁定年度", lambda: wrapped(pd.LockDialog(db, office, points_year, unlock=False, parent=p))),
         ("民主评议", lambda: wrapped(pd.ReviewDialog(db, points_year, branch["id"], branch["name"], p))),
-        ("星级党员公示", lambda: wrapped(pd.StarsSheetDialog(db, points_year, branch["id"], branch["name"], p))),
+        ("星级党员公示", lambda: wrapped(StarsSheetDialog(db, points_year, branch["id"], branch["name"], p))),
         ("新建考核轮次", lambda: wrapped(ad.NewRoundDialog(db, p))),
         ("节假日", lambda: wrapped(ad.HolidayDialog(db, p))),
         ("抽签交叉考核", lambda: wrapped(ad.DrawLotsDialog(db, rnd, p))),

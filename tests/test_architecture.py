@@ -24,7 +24,6 @@ MAX_LINES = 600
 BIG_FILES_ALLOWED = {
     "gui/assessment_sheet.py",
     "gui/assessment_tab.py",
-    "gui/points_tab.py",
     "gui/registry_dialogs.py",
     "gui/registry_tab.py",
     "gui/reports_tab.py",
@@ -38,10 +37,6 @@ SQL_ALLOWED = {
     "commands/_common.py",
     "commands/rounds.py",
     "gui/member_model.py",
-    "gui/points_dialogs.py",
-    "gui/points_meeting.py",
-    "gui/points_tab.py",
-    "gui/points_year.py",
     "gui/registry_dialogs.py",
     "gui/registry_tab.py",
     "gui/roster_wizard.py",

@@ -24,7 +24,7 @@ def town(db):
 
 @pytest.fixture
 def tab(qtbot, town):
-    from dangjian_desktop.gui.points_tab import PointsTab
+    from dangjian_desktop.gui.points.page import PointsTab
 
     db, b = town
     widget = PointsTab()
@@ -321,7 +321,7 @@ def test_models_pass_the_model_tester(qtbot, qtmodeltester, tab, town):
 
 def test_the_main_window_has_the_points_tab_and_refreshes_it_after_a_commit(qtbot, db_path, town):
     from dangjian_desktop.gui.main_window import MainWindow
-    from dangjian_desktop.gui.points_tab import PointsTab
+    from dangjian_desktop.gui.points.page import PointsTab
     from dangjian_desktop.points.ledger import add_entry
 
     db, b = town

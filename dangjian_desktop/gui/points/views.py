@@ -1,0 +1,109 @@
+"""What the panels of the 党员积分 page share: the Panel base (its Designer form, the page's
+selection, changes run as kit Operations) and the set-up of their read-only tables."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from PySide6.QtCore import QAbstractItemModel, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
+
+from ...db import Database
+from ..forms import load_form
+from ..kit.operations import Operation
+
+
+def setup_table(view: QTableView, model: QAbstractItemModel, *, sorting: bool = True, multi: bool = False,
+                row_numbers: bool = True) -> QTableView:
+    """A read-only table of whole rows over `model` (sorted by its first column unless `sorting` is off)."""
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection if multi
+                          else QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSortingEnabled(sorting)
+    if sorting:
+        view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    view.verticalHeader().setVisible(row_numbers)
+    view.verticalHeader().setDefaultSectionSize(24)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+def selected_row(view: QTableView) -> Any:
+    """The row object (RowModel.row) of the first selected row, or None."""
+    sel = view.selectionModel()
+    idx = sel.selectedRows() if sel is not None else []
+    return view.model().row(idx[0].row()) if idx else None
+
+
+def select_where(view: QTableView, found: Callable[[Any], bool]) -> None:
+    """Select the first row for which `found(row)` holds (none: the selection stays as it is)."""
+    for r, row in enumerate(view.model().rows):
+        if found(row):
+            view.selectRow(r)
+            return
+
+
+def fit(view: QTableView, max_width: int = 300) -> None:
+    """Columns as wide as their contents (up to max_width); the last one takes the rest."""
+    header = view.horizontalHeader()
+    view.resizeColumnsToContents()
+    for c in range(header.count() - 1):
+        if header.sectionSize(c) > max_width:
+            header.resizeSection(c, max_width)
+
+
+def run_change(parent: QWidget | None, label: str, fn: Callable[[Database], Any], db: Database) -> Any:
+    """Run the change `fn(db)` now as one Operation and return its result; its failure is raised
+    (a dialog's save() shows it under its fields and stays open)."""
+    op = Operation(parent, label, fn, db=db).failure(lambda _e: None).run()
+    if op.error is not None:
+        raise op.error
+    return op.result
+
+
+class Panel(QWidget):
+    """One sub-tab of the page. It reads the page's selection (tab.db, office_id, year, org_id,
+    settings()), tells what it did with `status` and asks for 撤销上一批 with `undo_requested`;
+    message boxes and dialogs go to the page (`tab`, as kit.messages.slot expects). Every change
+    runs as a kit Operation: the page hears it on the OperationBus and refreshes."""
+
+    status = Signal(str)
+    undo_requested = Signal()
+    FORM = ""  # its Designer form in ui/
+
+    def __init__(self, tab: Any, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.tab = tab
+        self.form = load_form(self.FORM, self)
+
+    # ---- the page's selection ------------------------------------------------------------------
+    @property
+    def db(self) -> Database | None:
+        return self.tab.db
+
+    def ready(self) -> bool:
+        """A database and a town to show."""
+        return self.tab.db is not None and self.tab.office_id is not None
+
+    def writable(self) -> bool:
+        return self.ready() and not self.tab.db.readonly
+
+    def editable(self) -> bool:
+        """Writable, and the year is not locked."""
+        return self.writable() and not self.tab.settings().locked
+
+    # ---- changes ---------------------------------------------------------------------------------
+    def change(self, label: str, fn: Callable[[Database], Any],
+               done: Callable[[Any], None] | None = None) -> Operation:
+        """Run `fn(db)` now as one Operation; `done(result)` after it succeeded (the page has refreshed)."""
+        return Operation(self, label, fn, db=self.tab.db).success(done).run()
+
+    def change_in_background(self, label: str, fn: Callable[[Database], Any],
+                             done: Callable[[Any], None] | None = None) -> Operation:
+        """A change that may take long (an Excel import): off the GUI thread, progress after a delay."""
+        return Operation(self, label, fn, db=self.tab.db).success(done).run_in_background()
+
+    def refresh(self) -> None:  # pragma: no cover - every panel defines it
+        raise NotImplementedError
