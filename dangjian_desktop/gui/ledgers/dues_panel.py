@@ -32,9 +32,11 @@ class DuesPanel(LedgerPanel):
         self.last_report = None
 
     def actions(self):
-        return [("登记缴费(&P)…", self.pay), ("核定基数(&B)…", self.base), ("减免(&E)…", self.exempt),
-                ("沿用上年基数", self.carry), ("导入登记表(&I)…", self.import_dialog),
-                ("导出登记表(&X)…", self.export_register_dialog), ("打印催缴名单…", self.reminder_dialog)]
+        return [("登记缴费(&P)…", self.pay), ("核定基数(&B)…", self.base), ("减免(&X)…", self.exempt),
+                ("沿用上年基数", self.carry), ("导入登记表(&I)…", self.import_dialog)]
+
+    def menu_actions(self):
+        return [("导出党费收缴登记表（每月一列）…", self.export_register_dialog), ("打印催缴名单…", self.reminder_dialog)]
 
     def load(self, db, s):
         return dues.status(db, s["year"], office_id=s["office_id"], org_id=s["org_id"])

@@ -12,8 +12,8 @@ from typing import Any, Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton,
-                               QSplitter, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMenu, QPushButton,
+                               QSplitter, QTableView, QToolButton, QVBoxLayout, QWidget)
 
 from ... import dates
 from ...ledgers import cadres, funds, plaques, records
@@ -85,12 +85,17 @@ class LedgerPanel(QWidget):
             self.bar.addWidget(b)
             self.buttons[text.split("(")[0].rstrip("…")] = b
         self.bar.addStretch(1)
-        self.excel_button = QPushButton("导出 Excel…")
-        self.pdf_button = QPushButton("打印/PDF…")
-        self.excel_button.clicked.connect(lambda: self.export_dialog("xlsx"))
-        self.pdf_button.clicked.connect(lambda: self.export_dialog("pdf"))
-        self.bar.addWidget(self.excel_button)
-        self.bar.addWidget(self.pdf_button)
+        # Export and print share one button (the bar fits a 1280-pixel screen): 导出 Excel, 打印/PDF,
+        # and what a ledger adds (the dues register, the reminder list).
+        self.export_button = QToolButton()
+        self.export_button.setText("导出与打印(&E)")
+        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.export_button)
+        for text, fn in [*self.menu_actions(), ("导出 Excel…", lambda: self.export_dialog("xlsx")),
+                         ("打印/PDF…", lambda: self.export_dialog("pdf"))]:
+            menu.addAction(text, fn)
+        self.export_button.setMenu(menu)
+        self.bar.addWidget(self.export_button)
         lay.addLayout(self.bar)
         self.body(lay)
         self.hint = QLabel()
@@ -102,6 +107,10 @@ class LedgerPanel(QWidget):
         lay.addWidget(self.view, 1)
 
     def actions(self) -> list[tuple[str, Callable]]:
+        return []
+
+    def menu_actions(self) -> list[tuple[str, Callable]]:
+        """Extra entries of the 导出与打印 menu."""
         return []
 
     # ---- loading -------------------------------------------------------------------------------
