@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -91,13 +90,20 @@ def build(path: Path, members: int, entries: int, seed: int = 7) -> tuple[Databa
     return db, branches
 
 
+def median(values: list[float]) -> float:
+    """The median (not the stdlib's statistics: benchmarks/statistics.py shadows it when run as a script)."""
+    v = sorted(values)
+    mid = len(v) // 2
+    return v[mid] if len(v) % 2 else (v[mid - 1] + v[mid]) / 2
+
+
 def timed(fn, repeat: int = 5) -> tuple[float, float, object]:
     times, result = [], None
     for _ in range(repeat):
         t0 = time.perf_counter()
         result = fn()
         times.append(time.perf_counter() - t0)
-    return min(times), statistics.median(times), result
+    return min(times), median(times), result
 
 
 def main() -> None:
