@@ -134,7 +134,7 @@ def damaged_copy(bundle, tmp_path):
 
 
 @pytest.mark.parametrize("lost, failing_steps, named", [
-    (FONT, {"资源文件", "PDF 与内置字体", "图形界面与中文"}, "WenQuanYiMicroHei-GB2312.ttf"),
+    (FONT, {"资源文件", "PDF 与内置字体", "图形界面与中文", "图表"}, "WenQuanYiMicroHei-GB2312.ttf"),
     ("ui/new_database.ui", {"资源文件"}, "ui/new_database.ui"),
     ("resources/codes/ethnicity.json", {"资源文件"}, "resources/codes/ethnicity.json"),
     ("qtbase_zh_CN.qm", {"图形界面与中文"}, "qtbase_zh_CN.qm"),
