@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Iterable
 
 from .. import dates
@@ -125,6 +125,8 @@ def rate_table() -> RateTable:
 # ---- one member's year -------------------------------------------------------------------------
 @dataclass
 class MemberDues:
+    """One member's dues of a year. Computed once when read: the month lists are cached."""
+
     member_id: str
     name: str
     org_id: str
@@ -155,32 +157,32 @@ class MemberDues:
     def _months(self, pred) -> list[int]:
         return [m + 1 for m in range(12) if pred(m)]
 
-    @property
+    @cached_property
     def months_paid(self) -> list[int]:
         return self._months(lambda m: self.paid[m] > 0 and (self.due[m] is None or self.paid[m] >= self.due[m]))
 
-    @property
+    @cached_property
     def months_owed(self) -> list[int]:
         return self._months(lambda m: m < self.ended and self.due[m] is not None and self.paid[m] < self.due[m])
 
-    @property
+    @cached_property
     def months_exempt(self) -> list[int]:
         return self._months(lambda m: self.exempt[m] and self.member_month[m])
 
-    @property
+    @cached_property
     def months_unbased(self) -> list[int]:
         """Member months without a fixed base (their due is unknown)."""
         return self._months(lambda m: self.member_month[m] and self.due[m] is None)
 
-    @property
+    @cached_property
     def late_months(self) -> list[int]:
         def late(m):
             last = self.last_paid_on[m]
             return (m < self.ended and self.due[m] and self.paid[m] >= self.due[m] and last is not None
-                    and last > month_end(self.year, m + 1).isoformat())
+                    and last > _month_end_iso(self.year, m + 1))
         return self._months(late)
 
-    @property
+    @cached_property
     def arrears_fen(self) -> int:
         return sum(self.due[m - 1] - self.paid[m - 1] for m in self.months_owed)
 
@@ -200,11 +202,11 @@ class MemberDues:
     def advance_fen(self) -> int:
         return sum(self.paid[self.ended:])
 
-    @property
+    @cached_property
     def base_missing(self) -> bool:
         return bool(self.months_unbased)
 
-    @property
+    @cached_property
     def on_time(self) -> bool:
         """按时足额: every ended member month based, paid in full and by its month's end."""
         ended_unbased = [m for m in self.months_unbased if m <= self.ended]
@@ -255,6 +257,11 @@ class DuesYear:
     def to_dict(self) -> dict[str, Any]:
         return {"year": self.year, "as_of": self.as_of.isoformat(),
                 "members": [m.to_dict() for m in self.members], "branches": [b.to_dict() for b in self.branches]}
+
+
+@lru_cache(maxsize=512)
+def _month_end_iso(year: int, month: int) -> str:
+    return month_end(year, month).isoformat()
 
 
 def _split(amount: int, n: int) -> list[int]:
