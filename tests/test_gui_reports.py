@@ -106,7 +106,8 @@ def test_consequences_listed_per_branch(qtbot, demo_db):
     m = tab.results_model
     r = next(i for i, b in enumerate(m.rows) if b.consequences)
     b = m.rows[r]
-    assert m.index(r, R_CONSEQ).data() == "；".join(c.title for c in b.consequences)
+    # Consequences of a result still being filled are "if confirmed".
+    assert m.index(r, R_CONSEQ).data() == b.consequence_prefix + "；".join(c.title for c in b.consequences)
     tab.results_view.selectRow(r)
     assert b.consequences[0].title in tab.details.toPlainText()
 
@@ -137,7 +138,8 @@ def test_over_quota_is_flagged_with_named_candidates_and_nothing_demoted(qtbot, 
     for r, b in enumerate(m.rows):
         assert m.index(r, R_RATING).data().startswith(top)  # nobody was demoted silently
         flagged = b.org_name in names
-        assert (m.index(r, R_QUOTA).data() == "超名额候选") == flagged
+        assert ("超名额候选" in m.index(r, R_QUOTA).data()) == flagged
+        assert "待决定" in m.index(r, R_QUOTA).data()  # the reviewer names the holders (名额决定)
         if flagged:
             assert m.index(r, R_QUOTA).data(Qt.ItemDataRole.BackgroundRole).color() == LIGHT_AMBER
 
@@ -282,7 +284,8 @@ def test_publicity_saved_as_pdf_with_the_results(qtbot, demo_db, tmp_path):
     _preview(qtbot, tab)
     out = tab.save_pdf(str(tmp_path / "公示.pdf"))
     text = "".join(p.extract_text() for p in PdfReader(out).pages)
-    reviewed = [b for b in tab.rating.branches if b.state in ("审核", "公示", "申诉", "确定")]
+    # Completed reviews only: at 公示 or later with every 考核分 filled.
+    reviewed = [b for b in tab.rating.branches if b.state in ("公示", "申诉", "确定") and not b.provisional]
     assert reviewed
     compact = text.replace(" ", "").replace("\n", "")
     for b in reviewed:

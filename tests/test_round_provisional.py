@@ -138,3 +138,19 @@ def test_the_signature_never_stands_alone_on_the_last_page():
         assert _rows(n)[-1][1] in last, f"{n} rows: the signature page has no row of the table"
         if len(pages) > 1:
             assert "序号" in last  # the kept rows come under their header
+
+
+def test_the_results_export_marks_provisional_ratings(db):
+    from dangjian_desktop.tables.sources import round_results_table
+
+    add_branches(db, [("东岭村党支部", "村"), ("西岭村党支部", "村")])
+    rid, (east, west) = new_round(db)
+    sheets.set_scores(db, east.id, "self", {"A": 12})
+    drive(db, west.id, "公示", value_of=lambda i: 19)
+    rating = rate_round(db, rid)
+    table = round_results_table(db, rounds.get_round(db, rid), rating)
+    head = [c.label for c in table.columns]
+    rows = {r[head.index("党组织")]: r for r in table.rows}
+    assert rows["东岭村党支部"][head.index("等次")] == "一星（暂定）"
+    assert rows["西岭村党支部"][head.index("等次")] == "五星"
+    assert any("暂定" in n for n in table.notes)

@@ -252,6 +252,9 @@ class HolidayDialog(FormDialog):
         if db.readonly:
             for b in (f.addButton, f.removeButton, f.resetButton, self.ok_button):
                 b.setEnabled(False)
+        from .round_calendar import install_notice_button
+
+        install_notice_button(self)  # the State Council's notice, pasted and read day by day
         self.load()
 
     def load(self) -> None:
@@ -259,8 +262,11 @@ class HolidayDialog(FormDialog):
         entries = workdays.holidays(self.db, self.year)
         edited = self.year in workdays.edited_years(self.db)
         f.resetButton.setEnabled(edited and not self.db.readonly)
-        f.sourceLabel.setText("本单位已修改" if edited else (
-            "国务院公布的安排" if self.year in workdays.DEFAULTS else "无内置安排，请自行添加"))
+        from .round_calendar import year_note
+
+        note, style = year_note(self.db, self.year)  # an unknown year says its deadlines are unconfirmed
+        f.sourceLabel.setText(note)
+        f.sourceLabel.setStyleSheet(style or "color: #555555;")
         t: QTableWidget = f.table
         t.blockSignals(True)
         t.setRowCount(0)

@@ -28,6 +28,8 @@ from .assessment_common import (AMBER, LIGHT_GREY, RED, SECTION_BG, MessageHost,
 from .assessment_figures import ItemFigures
 from .kit.operations import commit_mark
 from .score_input import _FULLWIDTH, ScoreValidator  # noqa: F401 - tests import ScoreValidator from here
+from .round_calendar import ask_for_calendar, deadline_style, deadline_text
+from .round_decisions import VetoProposalsPanel, pending_note, provisional_note
 from .undo_menu import push_undo
 
 # ---- columns ------------------------------------------------------------------------------
@@ -526,6 +528,11 @@ class SheetEditor(QWidget, MessageHost):
         # 否决项
         page = QWidget()
         lay = QVBoxLayout(page)
+        # The vetoes the registry's data proves, each for the reviewer to confirm or dismiss.
+        self.veto_proposals = VetoProposalsPanel(page)
+        self.veto_proposals.tab = self
+        self.veto_proposals.decided.connect(self._written)
+        lay.addWidget(self.veto_proposals)
         lay.addWidget(QLabel("勾选触发的一票否决项时须写明事实（何时、何事）。结果确定后如需更正，使用“调整否决项”。"))
         self.veto_table = QTableWidget(0, 4, page)
         self.veto_table.setHorizontalHeaderLabels(["触发", "否决项", "事实", "发现日期"])
@@ -683,6 +690,7 @@ class SheetEditor(QWidget, MessageHost):
         if s is None:
             self.title_label.setText("<p style='color:#666'>请在左侧选择一个党组织，打开其考核检查表。</p>")
             self.summary_label.clear()
+            self.veto_proposals.load(None, None)
             self.veto_table.setRowCount(0)
             self._fill_report(sh.SelfReport())
             self._fill_evidence()
@@ -697,6 +705,9 @@ class SheetEditor(QWidget, MessageHost):
                                  f"　<span style='color:#555'>{s.year}年度 · {s.scheme.name}</span>"
                                  f"　状态：<b>{s.state}</b>"
                                  + (f"　初评：{s.assessed_by}考核组（抽签）" if getattr(s, "assessed_by", None) else ""))
+        self.veto_proposals.load(self.db, s)  # opening a sheet checks what its data proves
+        self.tabs.setTabText(1, "否决项(&V)" + (f" ⚠{len(self.veto_proposals.pending)}"
+                                                if self.veto_proposals.pending else ""))
         self._fill_summary()
         stages = [sh.STAGE_LABELS[x] for x in s.editable_stages]
         if self.readonly:
@@ -737,8 +748,9 @@ class SheetEditor(QWidget, MessageHost):
             filled = len(scores)
             parts.append(f"{sh.STAGE_LABELS[stage]}已填 {filled}/{len(s.items)}")
         text = "；".join(parts)
+        note = pending_note(self.veto_proposals)
         if not s.scores():
-            self.summary_label.setText(text)
+            self.summary_label.setText(text + (f"<br>{note}" if note else ""))
             return
         try:
             result = evaluate(s.scheme, s.scores(), s.triggered_vetoes(), s.classification)
@@ -749,9 +761,14 @@ class SheetEditor(QWidget, MessageHost):
                 text += f"（{len(result.missing)} 项未填，按 0 分计）"
             if result.vetoed:
                 text += "（触发否决项）"
+            text += provisional_note(s)
+            if s.scheme.rating.kind != sm.CLASSIFICATION:
+                from ..schemes.rounding import rounding_text
+
+                text += f"<br><span style='color:#555555'>{rounding_text(s.scheme.rating.rounding)}</span>"
         except Exception:  # noqa: BLE001 - a half-filled sheet may not evaluate; the counts still show
             pass
-        self.summary_label.setText(text)
+        self.summary_label.setText(text + (f"<br>{note}" if note else ""))
 
     def _fill_classification(self) -> None:
         s = self.sheet
@@ -1020,8 +1037,10 @@ class SheetEditor(QWidget, MessageHost):
         text = f"当前环节：<b>{s.state}</b>（自 {since}）"
         window = wf.appeal_window(self.db, s.id)
         if window is not None:
-            text += (f"；公示及申诉期：{cn_date(window.start.isoformat())} 至 {cn_date(window.end.isoformat())}"
-                     f"（{window.days} 个工作日）")
+            end = deadline_text(window)
+            if window.unconfirmed:
+                end = f"<span style='{deadline_style(window)}'>{end}</span>"
+            text += f"；公示及申诉期：{cn_date(window.start.isoformat())} 至 {end}（{window.days} 个工作日）"
         self.state_label.setText(text)
         moves = [] if self.readonly else wf.allowed_moves(self.db, s.id)
         self._fill_moves(moves)
@@ -1076,6 +1095,15 @@ class SheetEditor(QWidget, MessageHost):
         s = self.sheet
         if s is None:
             return
+        if target == "确定":
+            window = wf.appeal_window(self.db, s.id)
+            if window is not None and window.unconfirmed:
+                # The deadline rests on a year without a holiday table: enter it (or confirm
+                # Monday–Friday) first, then the 确定 dialog opens.
+                ask_for_calendar(self, self.db, list(window.unconfirmed),
+                                 lambda: (self.reload(), self.move_dialog(target, label)),
+                                 reason=f"“{s.org_name}”的申诉期截止日为 {deadline_text(window)}。")
+                return
         if s.state == "公示" and target == "申诉":
             dlg = AppealDialog(self.db, s, self)
         elif s.state == "申诉" and target == "公示":

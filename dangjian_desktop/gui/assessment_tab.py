@@ -19,7 +19,7 @@ from ..assessment import excel_forms
 from ..assessment import rounds as rounds_api
 from ..assessment import workflow as wf
 from ..errors import UserError
-from .assessment_common import (AMBER, LIGHT_AMBER, LIGHT_RED, RED, RoundTab, Task, close_dialog, cn_date,
+from .assessment_common import (AMBER, GREY, LIGHT_AMBER, LIGHT_RED, RED, RoundTab, Task, close_dialog, cn_date,
                                 open_dialog, slot)
 from .assessment_sheet import SheetEditor
 from .kit.operations import Query
@@ -28,17 +28,19 @@ log = logging.getLogger(__name__)
 
 ASSESSMENT_TABLES = {"assessment_round", "round_branch", "round_score", "round_veto", "round_self_report",
                      "round_history", "round_appeal", "round_adjustment", "round_lot", "round_evidence",
-                     "holiday", "holiday_year", "rectification", "attachment"}
+                     "holiday", "holiday_year", "rectification", "attachment", "round_quota_decision",
+                     "round_veto_review"}
 REFRESH_DELAY_MS = 300
 
-D_BRANCH, D_STATE, D_MISSING, D_OVERDUE, D_NEXT, D_KIND, D_TOWN = range(7)
-D_HEADERS = ("党组织", "环节", "缺项", "逾期", "下一步", "类别", "乡镇")
+D_BRANCH, D_STATE, D_MISSING, D_OVERDUE, D_NEXT, D_KIND, D_TOWN, D_RATING = range(8)
+D_HEADERS = ("党组织", "环节", "缺项", "逾期", "下一步", "类别", "乡镇", "当前评定")
 SHEET_ROLE = Qt.ItemDataRole.UserRole + 1
 _DISPLAY, _BACKGROUND, _FOREGROUND, _TOOLTIP, _SHEET = (int(r) for r in (
     Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole,
     Qt.ItemDataRole.ToolTipRole, SHEET_ROLE))
 _DASH_ROLES = frozenset((_DISPLAY, _BACKGROUND, _FOREGROUND, _TOOLTIP, _SHEET))
 _OVERDUE_BG, _APPEAL_BG, _RED_FG, _AMBER_FG = QBrush(LIGHT_RED), QBrush(LIGHT_AMBER), QBrush(RED), QBrush(AMBER)
+_GREY_FG = QBrush(GREY)
 
 
 def problem_text(p) -> str:
@@ -97,6 +99,8 @@ class DashboardModel(QAbstractTableModel):
                 return r.next_step
             if col == D_KIND:
                 return r.kind or ""
+            if col == D_RATING:
+                return r.rating_text  # 一星（暂定） until the review is complete
             return r.town
         if role == _BACKGROUND:
             return _OVERDUE_BG if r.overdue else (_APPEAL_BG if r.open_appeal else None)
@@ -105,9 +109,14 @@ class DashboardModel(QAbstractTableModel):
                 return _RED_FG
             if col == D_MISSING and r.missing:
                 return _AMBER_FG
+            if col == D_RATING and r.provisional:
+                return _GREY_FG  # a provisional rating is muted
             return None
         if role == _SHEET:
             return r.sheet_id
+        if role == _TOOLTIP and col == D_RATING and r.rating:
+            return ("暂定：审核尚未完成（未进入公示或考核分未填完），按现有分数计算" if r.provisional
+                    else "审核已完成的评定")
         if role == _TOOLTIP and col in (D_MISSING, D_OVERDUE, D_STATE):
             lines = list(r.missing) + list(r.overdue)
             if r.window_end:
@@ -192,6 +201,10 @@ class AssessmentTab(QWidget, RoundTab):
         self.lots_button = QPushButton("抽签交叉考核(&D)…")
         self.lots_button.clicked.connect(self.lots_dialog)
         bar.addWidget(self.lots_button)
+        self.quota_button = QPushButton("名额决定(&Q)…")
+        self.quota_button.setToolTip("称号或等次超过名额时，由审核人确定获得者并写明理由")
+        self.quota_button.clicked.connect(self.quota_dialog)
+        bar.addWidget(self.quota_button)
         self.more_button = QToolButton()
         self.more_button.setText("更多(&M)")
         self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -253,7 +266,7 @@ class AssessmentTab(QWidget, RoundTab):
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setStretchLastSection(True)
         for col, w in ((D_BRANCH, 170), (D_STATE, 48), (D_MISSING, 130), (D_OVERDUE, 130), (D_NEXT, 90),
-                       (D_KIND, 60), (D_TOWN, 70)):
+                       (D_KIND, 60), (D_TOWN, 70), (D_RATING, 90)):
             self.dash_view.setColumnWidth(col, w)
         self.dash_view.selectionModel().currentRowChanged.connect(self._dash_current_changed)
         lv.addWidget(self.dash_view, 1)
@@ -503,6 +516,7 @@ class AssessmentTab(QWidget, RoundTab):
         has_round = self._round_id is not None
         self.new_round_button.setEnabled(writable)
         self.lots_button.setEnabled(has_round)
+        self.quota_button.setEnabled(has_round)
         self.more_button.setEnabled(has_db)
         self.action_holidays.setEnabled(has_db)
         self.action_export_form.setEnabled(has_round and self.editor.sheet_id is not None)
@@ -531,6 +545,14 @@ class AssessmentTab(QWidget, RoundTab):
 
         dlg = DrawLotsDialog(self.db, self._round_id, self)
         dlg.saved.connect(lambda _d: self._show_round_info())
+        open_dialog(self, dlg)
+
+    @slot
+    def quota_dialog(self) -> None:
+        from .round_decisions import QuotaDecisionDialog
+
+        dlg = QuotaDecisionDialog(self.db, self._round_id, self)
+        dlg.changed.connect(self._after_write)
         open_dialog(self, dlg)
 
     @slot
@@ -577,9 +599,16 @@ class AssessmentTab(QWidget, RoundTab):
                 ready = [sid for sid in todo if any(t == "确定" for t, _ in wf.allowed_moves(self.db, sid))]
                 if not ready:
                     raise UserError("所选党组织的申诉期都还没有结束（或有待处理的申诉），暂不能确定结果。")
-                with self.db.transaction("批量确定考核结果"):
-                    for sid in ready:
-                        wf.confirm(self.db, sid)
+                from ..assessment.workdays import CalendarUnconfirmedError
+                from .round_calendar import ask_for_calendar
+
+                try:
+                    with self.db.transaction("批量确定考核结果"):
+                        for sid in ready:
+                            wf.confirm(self.db, sid)
+                except CalendarUnconfirmedError as e:
+                    ask_for_calendar(self, self.db, e.years, lambda: self.batch_move(target), reason=e.message)
+                    return
                 n = len(ready)
             else:
                 n = wf.move_many(self.db, todo, target)

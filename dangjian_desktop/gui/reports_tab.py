@@ -36,7 +36,8 @@ except ImportError:  # pragma: no cover - depends on the installed wheels
     HAVE_QTPDF = False
 
 REPORT_TABLES = {"assessment_round", "round_branch", "round_score", "round_veto", "round_history",
-                 "round_appeal", "round_adjustment", "rectification", "round_evidence", "setting", "org"}
+                 "round_appeal", "round_adjustment", "rectification", "round_evidence", "setting", "org",
+                 "round_quota_decision", "round_veto_review", "holiday", "holiday_year"}
 
 TREND_ARROWS = {"up": "↑", "down": "↓", "same": "→"}
 (R_TOWN, R_BRANCH, R_KIND, R_STATE, R_TOTAL, R_RATING, R_STARS, R_VETO, R_RANK_TOWN, R_RANK_COUNTY, R_PREV,
@@ -65,6 +66,8 @@ class ResultsModel(QAbstractTableModel):
         self.max_stars: int | None = None
         self._bold = QFont()
         self._bold.setBold(True)
+        self._italic = QFont()
+        self._italic.setItalic(True)
 
     def set_rating(self, rating: RoundRating | None) -> None:
         self.beginResetModel()
@@ -99,7 +102,8 @@ class ResultsModel(QAbstractTableModel):
         if col == R_TOTAL:
             return fmt_score(b.total)
         if col == R_RATING:
-            return (b.rating or "") + ("（否决）" if b.vetoed else "")
+            # A rating of a sheet still being filled is provisional (暂定); a quota decision shows as decided.
+            return (b.rating_text if b.rating else "") + ("（否决）" if b.vetoed else "")
         if col == R_STARS:
             return stars_text(b.stars, self.max_stars)
         if col == R_VETO:
@@ -116,9 +120,13 @@ class ResultsModel(QAbstractTableModel):
         if col == R_TREND:
             return TREND_ARROWS.get(b.trend or "", "")
         if col == R_QUOTA:
+            if b.quota_pending:
+                return "待决定·超名额候选" if b.quota_flags else "名额待决定"
+            if b.named:
+                return "已确定获得"
             return "超名额候选" if b.quota_flags else ""
         if col == R_CONSEQ:
-            return "；".join(c.title for c in b.consequences)
+            return (b.consequence_prefix if b.consequences else "") + "；".join(c.title for c in b.consequences)
         return ""
 
     def sort_key(self, b: BranchRating, col: int) -> Any:
@@ -165,10 +173,13 @@ class ResultsModel(QAbstractTableModel):
             if col == R_QUOTA and b.quota_flags and self.rating:
                 return "\n".join(f.message for f in self.rating.quota_flags if f.quota in b.quota_flags)
             if col in (R_TOTAL, R_RATING):
-                return "\n".join(b.reasons + b.warnings) or None
+                head = ["暂定：审核尚未完成（未进入公示或考核分未填完），按现有分数计算。"] if b.provisional else []
+                return "\n".join(head + b.reasons + b.warnings) or None
         if role == Qt.ItemDataRole.TextAlignmentRole and col not in (R_BRANCH, R_CONSEQ):
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.ForegroundRole:
+            if b.provisional and col in (R_TOTAL, R_RATING, R_STARS, R_CONSEQ):
+                return QBrush(GREY)  # provisional: muted, never in the colours of a confirmed result
             if col == R_STARS:
                 return QBrush(RED)
             if col == R_TREND:
@@ -184,6 +195,8 @@ class ResultsModel(QAbstractTableModel):
                 return QBrush(LIGHT_RED)
         if role == Qt.ItemDataRole.FontRole and col == R_TREND:
             return self._bold
+        if role == Qt.ItemDataRole.FontRole and b.provisional and col in (R_RATING, R_STARS, R_CONSEQ):
+            return self._italic
         return None
 
 
@@ -269,6 +282,10 @@ class ReportsTab(QWidget, RoundTab):
         self.refresh_button.setToolTip("按最新分数重新计算评定、排名和名额")
         self.refresh_button.clicked.connect(self.refresh)
         bar.addWidget(self.refresh_button)
+        self.quota_button = QPushButton("名额决定(&Q)…")
+        self.quota_button.setToolTip("称号或等次超过名额时，由审核人确定获得者并写明理由")
+        self.quota_button.clicked.connect(self.quota_dialog)
+        bar.addWidget(self.quota_button)
         self.settings_button = QPushButton("公示设置(&S)…")
         self.settings_button.clicked.connect(self.settings_dialog)
         bar.addWidget(self.settings_button)
@@ -468,10 +485,11 @@ class ReportsTab(QWidget, RoundTab):
             return
         self._enter_round(round_id)
         rnd = rounds_api.get_round(self.db, round_id)
-        if rnd.publicity_start:
-            self.start_edit.blockSignals(True)
-            set_date(self.start_edit, rnd.publicity_start)
-            self.start_edit.blockSignals(False)
+        from ..reports.round_publicity import default_start
+
+        self.start_edit.blockSignals(True)
+        set_date(self.start_edit, default_start(rnd))  # the round's date while still ahead, else today
+        self.start_edit.blockSignals(False)
         self._clear_preview()
         self.refresh()
 
@@ -538,6 +556,13 @@ class ReportsTab(QWidget, RoundTab):
                 f"已确定 {confirmed} 个。评定：" + "，".join(f"{k} {v}" for k, v in counts.items()))
         if vetoed:
             text += f"；触发否决 {vetoed} 个"
+        if rating.provisional_count:
+            text += f"；其中 {rating.provisional_count} 个审核尚未完成，评定为暂定（灰色）"
+        pending = sum(1 for b in rating.branches if b.quota_pending)
+        if pending:
+            text += f"；{pending} 个超名额待决定（点“名额决定”）"
+        if rating.veto_proposals:
+            text += f"；{len(rating.veto_proposals)} 项据台账提出的否决项待审核"
         if rating.previous_round_id:
             prev = rounds_api.get_round(self.db, rating.previous_round_id)
             text += f"；升降与 {prev.year} 年度比较"
@@ -560,7 +585,7 @@ class ReportsTab(QWidget, RoundTab):
             self.details.clear()
             return
         esc = lambda s: (s or "").replace("&", "&amp;").replace("<", "&lt;")  # noqa: E731
-        parts = [f"<b>{esc(b.town)} {esc(b.org_name)}</b>　{esc(b.rating or '')} {stars_text(b.stars)}"
+        parts = [f"<b>{esc(b.town)} {esc(b.org_name)}</b>　{esc(b.rating_text if b.rating else '')} {stars_text(b.stars)}"
                  f"　总分 {fmt_score(b.total)}/{fmt_score(b.total_max)}"]
         if b.previous:
             parts.append(f"上年（{b.previous.get('year')}）：{esc(b.previous.get('rating') or '')}"
@@ -573,10 +598,28 @@ class ReportsTab(QWidget, RoundTab):
                 if f.quota in b.quota_flags:
                     parts.append(f"<span style='color:#c62828'>名额：{esc(f.message)}（本组织是超出名额的候选之一，"
                                  f"由审核人决定）</span>")
+        if b.provisional:
+            parts.insert(1, "<span style='color:#666666'><i>暂定：审核尚未完成，以下评定和结果运用均按现有分数，"
+                            "确定后才生效。</i></span>")
+        parts += [f"<span style='color:#c62828'>待审核：据台账提出否决项 {esc(p.code)}“{esc(p.title)}”："
+                  f"{esc(p.fact)}</span>" for p in b.veto_proposals]
+        if b.quota_pending:
+            parts.append(f"<span style='color:#c62828'>名额待决定：{esc('、'.join(b.quota_pending))}</span>")
         if b.consequences:
-            parts.append("<b>后果：</b>" + "".join(f"<br>• {esc(c.title)}（{esc(c.reason)}）" for c in b.consequences))
+            head = "<b>后果（如确定）：</b>" if b.provisional else "<b>后果：</b>"
+            parts.append(head + "".join(f"<br>• {esc(c.title)}（{esc(c.reason)}）" for c in b.consequences))
         self.details.setHtml("<br>".join(parts))
         self._update_actions()
+
+    @slot
+    def quota_dialog(self) -> None:
+        from .round_decisions import QuotaDecisionDialog
+
+        if self._round_id is None:
+            return
+        dlg = QuotaDecisionDialog(self.db, self._round_id, self)
+        dlg.changed.connect(lambda: (self._clear_preview(), self.refresh()))
+        open_dialog(self, dlg)
 
     @slot
     def add_rectification_for_selected(self) -> None:
@@ -675,6 +718,7 @@ class ReportsTab(QWidget, RoundTab):
     def _clear_preview(self) -> None:
         self.pdf_bytes = None
         self.preview_error = None
+        self.preview_warnings = []
         if self.pdf_document is not None:
             self.pdf_document.close()
         self._release_pdf_buffer()
@@ -712,6 +756,8 @@ class ReportsTab(QWidget, RoundTab):
 
         def done(result: tuple) -> None:
             data, info, warnings = result
+            self.preview_warnings = list(info.warnings)
+            warnings = list(info.warnings) + list(warnings)
             self.last_timings["publicity"] = time.perf_counter() - t0
             note = (f"公示 {info.rows} 个党组织，公示期 {dates.format_cn(info.start)} 至 {dates.format_cn(info.end)}。"
                     + (f"另有 {info.left_out} 个尚未审核完毕，不列入本次公示。" if info.left_out else ""))
@@ -745,7 +791,7 @@ class ReportsTab(QWidget, RoundTab):
             self.pdf_document.load(buf)
             pages = self.pdf_document.pageCount()
         paper = f"{self.paper_combo.currentText()} {self.orientation_combo.currentText()}"
-        self.preview_info.setStyleSheet("color: #555555;")
+        self.preview_info.setStyleSheet("color: #b26a00;" if warnings else "color: #555555;")
         self.preview_info.setText(note + f"预览：{paper}" + (f"，共 {pages} 页" if pages else "") +
                                   f"，{len(data) / 1024:.0f} KB。核对无误后点“保存 PDF”。"
                                   + "".join(f"\n{w}" for w in warnings or ()))
@@ -755,6 +801,18 @@ class ReportsTab(QWidget, RoundTab):
     @slot
     def save_pdf_dialog(self) -> None:
         if self._round_id is None:
+            return
+        warnings = getattr(self, "preview_warnings", [])
+        if warnings and not getattr(self, "_warned_ok", False):
+            def go_on() -> None:
+                self._warned_ok = True
+                try:
+                    self.save_pdf_dialog()
+                finally:
+                    self._warned_ok = False
+
+            self.ask("公示期有问题：\n" + "\n".join(f"• {w}" for w in warnings) + "\n\n仍要保存这张公示表吗？",
+                     "保存公示表", go_on, yes_text="仍然保存")
             return
         rnd = rounds_api.get_round(self.db, self._round_id)
         name = f"{rnd.title}公示-{self.paper_combo.currentText()}{self.orientation_combo.currentText()}.pdf"
@@ -795,6 +853,7 @@ class ReportsTab(QWidget, RoundTab):
         has = self.db is not None and self._round_id is not None
         writable = has and not self.db.readonly
         self.refresh_button.setEnabled(has)
+        self.quota_button.setEnabled(has)
         self.settings_button.setEnabled(self.db is not None)
         self.to_ledger_button.setEnabled(writable and self.selected_branch() is not None)
         r = self.selected_rectification()

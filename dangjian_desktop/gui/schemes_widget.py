@@ -195,6 +195,10 @@ class SchemesWidget(QWidget):
         self.rule_label = QLabel(w)
         self.rule_label.setWordWrap(True)
         v.addWidget(self.rule_label)
+        from .scheme_rounding import RoundingRow
+
+        self.rounding_row = RoundingRow(self._rounding_changed, w)
+        v.addWidget(self.rounding_row)
         self.levels_table = QTableWidget(0, 4, w)
         self.levels_table.setHorizontalHeaderLabels(["等次", "最低分（含）", "星数", "全称"])
         self.levels_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
@@ -506,6 +510,7 @@ class SchemesWidget(QWidget):
         if rule.note:
             text += f"\n文件原文：{rule.note}"
         self.rule_label.setText(text)
+        self.rounding_row.set_value(rule.rounding, applies=rule.kind != m.CLASSIFICATION)
         self.levels_table.setRowCount(len(rule.levels))
         for r, lv in enumerate(rule.levels):
             for c, val in enumerate((lv.name, fmt_num(lv.min) if lv.min is not None else "",
@@ -601,6 +606,12 @@ class SchemesWidget(QWidget):
             s.bonuses = {(new if k == old else k): v for k, v in s.bonuses.items()}
         if s.rating.veto_rating == old:
             s.rating.veto_rating = new
+
+    def _rounding_changed(self, rounding: str) -> None:
+        if self._loading or self.scheme is None or self.scheme.rating.rounding == rounding:
+            return
+        self.scheme.rating.rounding = rounding
+        self._changed()
 
     @guarded()
     def _on_veto_edit(self, it: QTableWidgetItem) -> None:

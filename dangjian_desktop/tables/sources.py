@@ -48,13 +48,20 @@ def round_results_table(db: Database, rnd, rating, branches: Sequence | None = N
         row = [b.rank_county if county else b.rank_town]
         if county:
             row += [b.town, b.rank_town]
-        row += [b.org_name, b.kind or "", b.total, b.total_max, b.rating or "", b.stars, _stars(b.stars),
-                "；".join(b.veto_facts) if b.vetoed else "", prev.get("rating") or "",
-                b.trend_label if b.trend else "", "、".join(b.quota_flags),
-                "；".join(f"{c.title}（{c.reason}）" for c in b.consequences), b.state]
+        # A result still being filled is provisional (一星（暂定）) and its consequences "if confirmed";
+        # a capped title shows the reviewer's decision (the rating and award are the decided ones).
+        row += [b.org_name, b.kind or "", b.total, b.total_max, b.rating_text if b.rating else "", b.stars,
+                _stars(b.stars), "；".join(b.veto_facts) if b.vetoed else "", prev.get("rating") or "",
+                b.trend_label if b.trend else "",
+                "名额待决定" if b.quota_pending else ("、".join(b.named) + "（已确定）" if b.named
+                                                    else "、".join(b.quota_flags)),
+                (b.consequence_prefix if b.consequences else "")
+                + "；".join(f"{c.title}（{c.reason}）" for c in b.consequences), b.state]
         rows.append(row)
     notes = [f.message for f in rating.quota_flags] + [f"{t.town}：{t.applied.title}（{t.applied.reason}）"
                                                        for t in rating.town_consequences]
+    if rating.provisional_count:
+        notes.append(f"其中 {rating.provisional_count} 个党组织的考核尚未审核完毕，评定为暂定，结果运用为“如确定”。")
     title = rnd.title + ("结果" if rnd.title.endswith("评定") else "评定结果")
     return Table(title, cols, rows, unit=office_name(db, rnd.office_id), at=f"{rnd.year}年度",
                  notes=notes + [f"评分方案：{rnd.scheme_name}"], sheet_name="评定结果")
