@@ -134,3 +134,18 @@ def test_veto_facts_from_punishments_and_funds(db):
     funds.add_entry(db, other.id, date=f"{Y}-03-01", direction="收入", purpose="", amount=3000)
     assert "没有本支部党建工作经费收入" in ledger_fact(db, CHECK_FUNDS_MISSING, b.id, Y)
     assert ledger_fact(db, CHECK_FUNDS_MISSING, other.id, Y) is None
+
+
+def test_a_punished_secretary_is_proposed_as_the_schemes_veto(db):
+    from dangjian_desktop.assessment.veto_proposals import propose_vetoes
+
+    b = add_branch(db, n=4)
+    rid = create_round(db, year=Y, scheme_id="guifanhua", org_ids=[b.id])
+    sid = round_branches(db, rid)[0].id
+    assert not [p for p in propose_vetoes(db, sid, today=END) if p.code == "V2"]
+    records.add_reward(db, b.members[0], date=f"{Y}-06-01", kind="处分", title="警告", issuer="镇纪委")
+    proposed = [p for p in propose_vetoes(db, sid, today=END) if p.code == "V2"]
+    assert len(proposed) == 1 and proposed[0].pending and "党支部书记" in proposed[0].fact
+    liuyou = create_round(db, year=Y, scheme_id="liuyou", org_ids=[b.id])
+    v9 = [p for p in propose_vetoes(db, round_branches(db, liuyou)[0].id, today=END) if p.code == "V9"]
+    assert len(v9) == 1 and "受警告处分" in v9[0].fact

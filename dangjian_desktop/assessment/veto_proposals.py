@@ -7,7 +7,11 @@ already holds:
 - secretary_vacant_year  一年内没有党组织书记: a vacancy of a year or more touching the round's year;
 - term_overdue           未按期完成换届: a term ran out (an approved extension counted) before the
                          next election, in the round's year or still now;
-- item_zero:CODE         e.g. 规范化 D3 "按照要求落实党建工作专项经费" scored 0.
+- item_zero:CODE         e.g. 规范化 D3 "按照要求落实党建工作专项经费" scored 0;
+- secretary_punished     规范化 V2: the secretary punished with 警告 or more, or a committee member with
+                         严重警告 or more, in the round's year (the rewards-and-punishments ledger);
+- cadre_punished         六有 V9 "“两委”干部违纪违法": a committee member punished in the year;
+- funds_missing          未落实党建工作专项经费 from the funds ledger (ledgers/vetoes.py).
 
 Only what the registry records counts as proof: a branch with no term on record proves nothing
 (the registry's own warnings say so separately). Each proposal carries the fact behind it; the
@@ -186,6 +190,10 @@ def _facts(db: Database, row, scheme, day: dt.date) -> list[tuple[m.Veto, str]]:
             fact = _term_overdue(terms, day, row["year"])
         elif kind == m.CHECK_ITEM_ZERO and v.check_item in scores:
             fact = _item_zero(scores, units.get(v.check_item), scores[v.check_item][1])
+        elif kind in m.LEDGER_CHECKS:
+            from ..ledgers.vetoes import ledger_fact
+
+            fact = ledger_fact(db, kind, row["org_id"], row["year"], day)
         if fact:
             out.append((v, fact))
     return out

@@ -11,7 +11,8 @@
                       the standard per member.
 
 `veto_facts(db, branch_id, year)` gives every such fact of a branch (check -> fact text);
-`ledger_fact(db, check, branch_id, year)` one of them (None when the ledgers prove nothing).
+`ledger_fact(db, check, branch_id, year)` one of them (None when the ledgers prove nothing); the
+round's veto proposals (assessment/veto_proposals.py) call it for a veto item with such a check.
 """
 
 from __future__ import annotations
@@ -20,17 +21,13 @@ import datetime as dt
 
 from .. import dates
 from ..db import Database
+from ..schemes import model as m
+from ..schemes.model import CHECK_CADRE_PUNISHED, CHECK_FUNDS_MISSING, CHECK_SECRETARY_PUNISHED
 from .common import fmt_yuan
 from .records import PUNISHMENT, PUNISHMENTS, severity
 
-CHECK_SECRETARY_PUNISHED = "secretary_punished"
-CHECK_CADRE_PUNISHED = "cadre_punished"
-CHECK_FUNDS_MISSING = "funds_missing"
-CHECK_LABELS = {
-    CHECK_SECRETARY_PUNISHED: "书记受警告以上或支委受严重警告以上处分（核对奖惩台账）",
-    CHECK_CADRE_PUNISHED: "支委班子成员受党纪处分（核对奖惩台账）",
-    CHECK_FUNDS_MISSING: "未落实党建工作专项经费（核对经费台账）",
-}
+# The checks are named in a scheme's veto items (schemes.model; the built-in 规范化 V2 and 六有 V9 carry them).
+CHECK_LABELS = {c: m.CHECK_LABELS[c] for c in m.LEDGER_CHECKS}
 
 
 def _roles_in_year(db: Database, org_id: str, year: int) -> dict[str, set[str]]:

@@ -40,12 +40,20 @@ CHECK_SECRETARY_VACANT = "secretary_vacant"  # no secretary in post now
 CHECK_SECRETARY_YEAR = "secretary_vacant_year"  # no secretary for a whole year
 CHECK_TERM_OVERDUE = "term_overdue"  # term ran out without an approved extension
 CHECK_ITEM_ZERO = "item_zero"  # written item_zero:CODE, an item scored 0
+# From the ledgers (ledgers/vetoes.py): the rewards-and-punishments and funds ledgers.
+CHECK_SECRETARY_PUNISHED = "secretary_punished"  # secretary 警告 or more, a committee member 严重警告 or more
+CHECK_CADRE_PUNISHED = "cadre_punished"  # any party punishment of a committee member
+CHECK_FUNDS_MISSING = "funds_missing"  # no party-work funds received, or below the standard per member
 CHECK_LABELS = {
     CHECK_SECRETARY_VACANT: "书记空缺（核对组织台账）",
     CHECK_SECRETARY_YEAR: "书记空缺满一年（核对组织台账）",
     CHECK_TERM_OVERDUE: "任期届满未按期换届（核对组织台账）",
     CHECK_ITEM_ZERO: "某细项得0分",
+    CHECK_SECRETARY_PUNISHED: "书记受警告以上或支委受严重警告以上处分（核对奖惩台账）",
+    CHECK_CADRE_PUNISHED: "支委班子成员受党纪处分（核对奖惩台账）",
+    CHECK_FUNDS_MISSING: "未落实党建工作专项经费（核对经费台账）",
 }
+LEDGER_CHECKS = (CHECK_SECRETARY_PUNISHED, CHECK_CADRE_PUNISHED, CHECK_FUNDS_MISSING)
 
 
 
