@@ -50,8 +50,8 @@ class CataloguePanel(Panel):
             self.info.clear()
             self._update_buttons()
             return
-        if self.writable() and not cat.has_catalogue(tab.db, tab.office_id, tab.year):
-            office, year = tab.office_id, tab.year  # a year's catalogue is made when it is first shown
+        if self.writable():  # a year's catalogue is made when it is first shown (no unit of work otherwise)
+            office, year = tab.office_id, tab.year
             self.change(f"建立{year}年度积分细则", lambda db: cat.ensure_catalogue(db, office, year))
         self.model.set_rows(cat.items(tab.db, tab.office_id, tab.year))
         fit(self.view, 360)
@@ -124,9 +124,8 @@ class CataloguePanel(Panel):
     def import_file(self, path: Path) -> Operation:
         """Read the workbook and replace the year's catalogue, off the GUI thread (one unit of work)."""
         office, year = self.tab.office_id, self.tab.year
-        return (Operation(self, "正在导入积分细则…", lambda db: cat.import_xlsx(db, path, office, year), db=self.db)
-                .success(self._imported).failure(lambda e: self.tab.show_error(e, "导入积分细则"))
-                .run_in_background())
+        return self.change_in_background("正在导入积分细则…", lambda db: cat.import_xlsx(db, path, office, year),
+                                         self._imported, lambda e: self.tab.show_error(e, "导入积分细则"))
 
     def _imported(self, report: dict) -> None:
         self.tab.inform(f"已导入{report['year']}年度积分细则：新增{len(report['added'])}项，"

@@ -148,7 +148,7 @@ class EntryDialog(PointsFormDialog):
         names = "、".join(n for _i, n in members[:8]) + (f" 等 {len(members)} 人" if len(members) > 8 else "")
         d.whoText.setText(names)
         d.setWindowTitle("录入积分" if len(members) == 1 else f"为 {len(members)} 名党员录入积分（一批）")
-        if not db.readonly and not cat.has_catalogue(db, office_id, year):  # the items to choose from
+        if not db.readonly:  # the items to choose from (no unit of work when the year has them)
             self.run(f"建立{year}年度积分细则", lambda d: cat.ensure_catalogue(d, office_id, year))
         self.items = {i.id: i for i in cat.items(db, office_id, year, active_only=True)}
         for it in self.items.values():

@@ -110,7 +110,6 @@ class PointsTab(QWidget, MessageHost):
         close_dialog(self)
         if self.bus is not None:
             self.bus.changed.disconnect(self._on_changed)
-            self.bus.busy_changed.disconnect(self._busy)
             self.bus = None
         self.db = db
         self.office_id = None
@@ -122,7 +121,6 @@ class PointsTab(QWidget, MessageHost):
         if db is not None:
             self.bus = bus_for(db)  # the main window's bus (or one of its own when shown alone)
             self.bus.changed.connect(self._on_changed)
-            self.bus.busy_changed.connect(self._busy)
             try:
                 offices = town_offices(db)
             except UserError:
@@ -156,14 +154,17 @@ class PointsTab(QWidget, MessageHost):
         self.branch_combo.blockSignals(False)
 
     def _set_enabled(self, on: bool) -> None:
-        for w in (self.tabs, self.year_spin, self.branch_combo, self.town_combo):
-            w.setEnabled(on)
+        self._hold(not on)
         if not on:
             self.state_label.setText("未打开数据库" if self.db is None else "数据库中还没有乡镇")
 
-    def _busy(self, busy: bool) -> None:
-        """While a long change runs off the GUI thread, nothing else is changed or read here."""
-        self._set_enabled(not busy and self.db is not None and self.office_id is not None)
+    def _hold(self, held: bool) -> None:
+        for w in (self.tabs, self.year_spin, self.branch_combo, self.town_combo):
+            w.setEnabled(not held)
+
+    def hold(self, held: bool) -> None:
+        """While one of the page's changes runs off the GUI thread, nothing else is changed or read here."""
+        self._hold(held or self.db is None or self.office_id is None)
 
     def _town_changed(self, *_args) -> None:
         self.office_id = self.town_combo.currentData()

@@ -101,9 +101,13 @@ class Panel(QWidget):
         return Operation(self, label, fn, db=self.tab.db).success(done).run()
 
     def change_in_background(self, label: str, fn: Callable[[Database], Any],
-                             done: Callable[[Any], None] | None = None) -> Operation:
-        """A change that may take long (an Excel import): off the GUI thread, progress after a delay."""
-        return Operation(self, label, fn, db=self.tab.db).success(done).run_in_background()
+                             done: Callable[[Any], None] | None = None,
+                             failed: Callable[[BaseException], None] | None = None) -> Operation:
+        """A change that may take long (an Excel import): off the GUI thread, progress after a delay;
+        the page is held still until it ends. `failed(exc)` instead of the standard report."""
+        op = Operation(self, label, fn, db=self.tab.db).success(done).failure(failed)
+        self.tab.hold(True)
+        return op.after(lambda: self.tab.hold(False)).run_in_background()
 
     def refresh(self) -> None:  # pragma: no cover - every panel defines it
         raise NotImplementedError
