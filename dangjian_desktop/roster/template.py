@@ -29,10 +29,10 @@ _HINTS = {
     "seq": "可不填",
     "name": "必填。两个字的姓名中间不要加空格（导入时会自动去掉）",
     "sex": "可不填，按身份证号自动判断；填写时须与身份证号一致",
-    "ethnicity": "必填，从下拉列表选择，如“汉族”",
+    "ethnicity": "从下拉列表选择，如“汉族”；暂不清楚可空着，导入后列入“信息不全”，以后补全",
     "birth_date": "可不填，按身份证号自动填写；填写时须与身份证号一致",
     "id_number": "必填，18位。本列已设为文本格式，请勿改为数字格式，否则后几位会丢失",
-    "education": "从下拉列表选择",
+    "education": "从下拉列表选择；可暂缺，以后补全",
     "join_date": "必填。如2001-07-01；只知道月份时写2001-07",
     "full_date": "正式党员填写，须晚于入党日期；预备党员不填",
     "category": "必填：正式党员或预备党员",
@@ -48,7 +48,7 @@ _HINTS = {
     "is_hardship": "是 或 否",
     "note": "",
 }
-_REQUIRED = {"name", "ethnicity", "id_number", "join_date", "category", "branch"}
+_REQUIRED = {"name", "id_number", "join_date", "category", "branch"}
 
 _RULES = [
     "1. 每行一名党员，从表头下一行开始填写；表头（第3行）请勿修改。",
