@@ -183,3 +183,14 @@ def test_the_cli_report_says_how_the_columns_were_read(db_path, tmp_path, capsys
     assert main(["--db", str(db_path), "roster", "import", str(f), "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "列的理解：" in out and "列G“人员类别”的内容是正式党员、预备党员，按“党员类别”（正式/预备）导入" in out
+
+
+def test_the_cli_finds_a_member_by_the_id_number_however_it_is_typed(town, tmp_path):
+    from dangjian_desktop.ledgers.common import find_member
+
+    seq = next(s for s in range(100) if make("110101", dt.date(1970, 3, 5), s, True).endswith("X"))
+    run(town, write_roster(tmp_path / "r.xlsx", [person(seq)]))
+    idn = stored(town, "id_number")[0]
+    full_width = idn[:6].translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789"}) + idn[6:]
+    for typed in (idn.lower(), full_width, idn[:6] + idn[8:17]):
+        assert find_member(town, typed)["id_number"] == idn

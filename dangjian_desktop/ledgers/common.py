@@ -14,6 +14,7 @@ from .. import dates
 from ..db import Database
 from ..errors import UserError, ValidationError
 from ..paths import resource
+from ..registry import idcard
 
 ACTIVE_STATUSES = ("正常", "失联")
 
@@ -178,7 +179,8 @@ def find_member(db: Database, name_or_id: str, *, org_id: str | None = None, off
     row = db.one("SELECT id FROM member WHERE id = ?", (key,))
     if row:
         return member_row(db, row["id"])
-    where, params = ["(m.id_number = ? OR m.name = ?)"], [key.upper(), key]
+    idn = idcard.normalise(key)  # a lower-case x, full-width digits; an old 15-digit number's 18-digit form
+    where, params = ["(m.id_number IN (?, ?) OR m.name = ?)"], [idn, idcard.upgrade(idn) or idn, key]
     if org_id:
         where.append("m.org_id = ?")
         params.append(org_id)

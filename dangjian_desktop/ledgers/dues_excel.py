@@ -30,6 +30,7 @@ from typing import Any
 from .. import dates
 from ..db import Database
 from ..errors import UserError
+from ..registry import idcard
 from ..roster.report import Problem, shown
 from ..xlsx_safe import put
 from . import dues
@@ -296,7 +297,7 @@ def import_dues(db: Database, path: str | Path, *, year: int | None = None, offi
     seen: dict[str, int] = {}
     for n, row in enumerate(rows[hrow + 1:], start=hrow + 2):
         name = text(cell(row, cols["name"]))
-        idn = text(cell(row, cols.get("id_number"))).upper()
+        idn = idcard.normalise(text(cell(row, cols.get("id_number"))))
         if not name and not idn and all(v in (None, "") for v in row):
             continue
         if name in ("合计", "总计", "小计") or (not name and not idn):
