@@ -14,7 +14,7 @@ from dangjian_desktop.db import Database
 from dangjian_desktop.registry import (add_member, add_org, add_town, change_status, idcard, init_office,
                                        org_tree, summary, tree_counts, update_member)
 from dangjian_desktop.registry.member_table import SORT_KEYS, member_ids, member_rows
-from dangjian_desktop.registry.members import member_query
+from dangjian_desktop.registry.members import EVENTS, available_events, member_query
 from dangjian_desktop.registry.status import ACTIVE_STATUSES, active_sql, is_active
 from dangjian_desktop.registry.tree import MemberCounts, offices_with_orgs, orgs_in_tree_order
 
@@ -63,6 +63,15 @@ def test_the_sql_condition_and_the_python_rule_agree_on_every_status(db):
         assert bool(got) == is_active(status), status
     assert ACTIVE_STATUSES == ("正常", "失联")
     assert active_sql("") == "status IN ('正常', '失联')"
+
+
+def test_available_events_follow_the_events_table():
+    assert available_events({"status": "正常", "category": "预备党员"}) == [
+        e for e in EVENTS if e not in ("恢复联系", "转入")]
+    assert "预备转正" not in available_events({"status": "正常", "category": "正式党员"})
+    assert available_events({"status": "失联", "category": "正式党员"}) == [
+        "转出", "停止党籍", "出党", "死亡", "恢复联系"]
+    assert available_events({"status": "已去世", "category": "正式党员"}) == []
 
 
 # ---- summary and tree counts ------------------------------------------------------------------
@@ -188,3 +197,12 @@ def test_verify_says_how_many_log_entries_it_checked(db, db_path, town, capsys):
     db.close()
     assert main(["--db", str(db_path), "verify"]) == 0
     assert f"{entries}条变更日志与数据一致" in capsys.readouterr().out
+
+
+def test_warnings_count_a_branchs_full_members_from_the_trees_counts(db, town):
+    from dangjian_desktop.registry import compute_warnings
+
+    few = {w.org_id: w.message for w in compute_warnings(db) if w.code == "too_few_members"}
+    assert set(few) == {town["west"]} and "只有1名正式党员" in few[town["west"]]  # 东村 has 3: enough
+    tree = org_tree(db)
+    assert [w.to_dict() for w in compute_warnings(db, counts=tree.counts)] == [w.to_dict() for w in compute_warnings(db)]

@@ -10,13 +10,12 @@ from ..db import Database, Tx
 from ..errors import UserError, ValidationError
 from . import idcard
 from .orgs import release_group_leadership, subtree_ids
+from .status import ACTIVE_STATUSES, active_sql
 from .validation import validate_member
 
 MEMBER_FIELDS = ("name", "sex", "ethnicity", "birth_date", "id_number", "education", "join_date",
                  "full_date", "category", "person_class", "job", "phone", "address", "workplace",
                  "is_mobile", "mobile_whereabouts", "is_hardship", "note", "group_id")
-ACTIVE_STATUSES = ("正常", "失联")
-
 # Status events: which statuses an event may start from, and what it changes.
 EVENTS: dict[str, dict[str, Any]] = {
     "转出": {"from": ACTIVE_STATUSES, "status": "已转出"},
@@ -171,6 +170,18 @@ def remove_member(db: Database, member_id: str, *, reason: str) -> None:
         tx.delete("member", member_id)
 
 
+def available_events(member) -> list[str]:
+    """The status events a member (a row or dict) may go through now, in EVENTS order."""
+    out = []
+    for event, rule in EVENTS.items():
+        if member["status"] not in rule["from"]:
+            continue
+        if event == "预备转正" and member["category"] != "预备党员":
+            continue
+        out.append(event)
+    return out
+
+
 def history(db: Database, member_id: str) -> list:
     return db.query("""SELECT e.*, f.name AS from_org, t.name AS to_org FROM member_event e
                        LEFT JOIN org f ON f.id = e.from_org_id LEFT JOIN org t ON t.id = e.to_org_id
@@ -202,7 +213,7 @@ def member_query(db: Database, *, org_id: str | None = None, text: str = "",
         where.append(f"m.org_id IN ({','.join('?' * len(ids))})")
         params += ids
     if not include_inactive:
-        where.append("m.status IN ('正常', '失联')")
+        where.append(active_sql("m"))
     t = (text or "").strip()
     if t:
         low = t.lower().replace(" ", "")
@@ -213,3 +224,18 @@ def member_query(db: Database, *, org_id: str | None = None, text: str = "",
                      "OR m.name_initials LIKE ? ESCAPE '\\' OR replace(m.name_pinyin, ' ', '') LIKE ? ESCAPE '\\')")
         params += [f"%{t}%", f"{id_like}%", idcard.upgrade(idn) or idn, f"{like}%", f"{like}%"]
     return (" WHERE " + " AND ".join(where)) if where else "", params
+
+
+def active_members_under(db: Database, org_id: str, *, limit: int = 5000) -> list:
+    """Active members of an organisation and its subordinates by pinyin (id, name, birth_date,
+    org_name): the people a committee post can be given to."""
+    ids = subtree_ids(db, org_id)
+    return db.query(f"SELECT m.id, m.name, m.birth_date, o.name AS org_name FROM member m "
+                    f"JOIN org o ON o.id = m.org_id WHERE m.org_id IN ({','.join('?' * len(ids))}) "
+                    f"AND {active_sql('m')} ORDER BY m.name_pinyin LIMIT ?", [*ids, limit])
+
+
+def group_members(db: Database, group_id: str) -> list:
+    """Active members of a party group by pinyin (id, name): who can lead it."""
+    return db.query(f"SELECT m.id, m.name FROM member m WHERE m.group_id = ? AND {active_sql('m')} "
+                    f"ORDER BY m.name_pinyin", (group_id,))

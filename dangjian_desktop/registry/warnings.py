@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
+from typing import Mapping
 
 from .. import dates
 from ..db import Database
 from .completeness import incomplete_sql, missing_fields
 from .orgs import MAX_COMMITTEE, term_due
+from .status import active_sql
+from .tree import MemberCounts, member_counts
 
 DUE_SOON_DAYS = 90
 MIN_FULL_MEMBERS = 3
@@ -43,8 +46,10 @@ LABELS = {
 }
 
 
-def compute_warnings(db: Database, today: dt.date | None = None, *, office_id: str | None = None
-                     ) -> list[Warning]:
+def compute_warnings(db: Database, today: dt.date | None = None, *, office_id: str | None = None,
+                     counts: Mapping[str, MemberCounts] | None = None) -> list[Warning]:
+    """Every warning (of one office). `counts`: the active members of each branch when the caller
+    has them already (registry.tree: OrgTree.counts), else they are counted here."""
     today = today or dates.today()
     out: list[Warning] = []
     office_filter = "AND o.office_id = ?" if office_id else ""
@@ -78,13 +83,14 @@ def compute_warnings(db: Database, today: dt.date | None = None, *, office_id: s
             out.append(Warning("committee_too_large", "严重",
                                f"{o['name']}支委会有{o['size']}人，超过{MAX_COMMITTEE}人的上限", **where))
 
-    for o in db.query(f"""SELECT o.id, o.name, o.office_id,
-              (SELECT count(*) FROM member m WHERE m.org_id = o.id AND m.category = '正式党员'
-                      AND m.status IN ('正常', '失联')) AS full_members
-            FROM org o WHERE o.org_type = '党支部' {office_filter}""", p_office):
-        if o["full_members"] < MIN_FULL_MEMBERS:
-            out.append(Warning("too_few_members", "严重",
-                               f"{o['name']}只有{o['full_members']}名正式党员，不足{MIN_FULL_MEMBERS}人",
+    # A branch's members (its party groups' included) from one pass over the member table, not a
+    # count per branch through the (org_id, name_pinyin) index.
+    counts = counts if counts is not None else member_counts(db)
+    for o in db.query(f"SELECT o.id, o.name, o.office_id FROM org o WHERE o.org_type = '党支部' {office_filter}",
+                      p_office):
+        full = counts[o["id"]].full if o["id"] in counts else 0
+        if full < MIN_FULL_MEMBERS:
+            out.append(Warning("too_few_members", "严重", f"{o['name']}只有{full}名正式党员，不足{MIN_FULL_MEMBERS}人",
                                o["id"], o["name"], office_id=o["office_id"]))
 
     for g in db.query(f"""SELECT o.id, o.name, o.office_id, p.name AS branch FROM org o JOIN org p ON p.id = o.parent_id
@@ -96,7 +102,7 @@ def compute_warnings(db: Database, today: dt.date | None = None, *, office_id: s
     year_ago = dates.add_years(today, -1).isoformat()
     for m in db.query(f"""SELECT m.id, m.name, m.join_date, o.id AS org_id, o.name AS org_name, o.office_id
             FROM member m JOIN org o ON o.id = m.org_id
-            WHERE m.category = '预备党员' AND m.status IN ('正常', '失联') AND m.join_date < ? {office_filter}
+            WHERE m.category = '预备党员' AND {active_sql('m')} AND m.join_date < ? {office_filter}
             ORDER BY m.join_date""", [year_ago] + p_office):
         out.append(Warning("probation_overdue", "严重",
                            f"{m['org_name']}预备党员{m['name']}于{dates.format_cn(m['join_date'])}入党，"
@@ -104,14 +110,14 @@ def compute_warnings(db: Database, today: dt.date | None = None, *, office_id: s
     for m in db.query(f"""SELECT m.id, m.name, o.id AS org_id, o.name AS org_name, o.office_id,
               (SELECT max(event_date) FROM member_event e WHERE e.member_id = m.id AND e.event_type = '失联') AS since
             FROM member m JOIN org o ON o.id = m.org_id WHERE m.status = '失联' {office_filter}
-            ORDER BY m.name_pinyin""", p_office):
+            ORDER BY +m.name_pinyin""", p_office):  # + : scan, then sort the few (not the pinyin index)
         since = f"自{dates.format_cn(m['since'])}起" if m["since"] else ""
         out.append(Warning("lost_contact", "提醒", f"{m['org_name']}党员{m['name']}{since}失去联系",
                            m["org_id"], m["org_name"], m["id"], m["office_id"]))
     for m in db.query(f"""SELECT m.id, m.name, m.ethnicity, m.education, m.person_class, m.job,
               o.id AS org_id, o.name AS org_name, o.office_id
             FROM member m JOIN org o ON o.id = m.org_id
-            WHERE m.status IN ('正常', '失联') AND {incomplete_sql('m')} {office_filter}
+            WHERE {active_sql('m')} AND {incomplete_sql('m')} {office_filter}
             ORDER BY o.sort_order, m.name_pinyin""", p_office):
         out.append(Warning("incomplete", "提醒",
                            f"{m['org_name']}党员{m['name']}信息不全：缺{'、'.join(missing_fields(m))}，请补全",
