@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -29,6 +28,13 @@ TARGET_FILTER_MS = 100.0
 KEYSTROKES = ["z", "zh", "zha", "zhan", "zhang", "zhangw", "zhangwe", "zhangwei", "", "w", "wl", "王", "王丽",
               "", "1", "14", "140", "1408", "14082", "140826", "1408261", "14082619", "140826198", "",
               "l", "li", "lin", "ling", "李", "李秀", "李秀英"]
+
+
+def median(values: list[float]) -> float:
+    """The median (the stdlib's `statistics` is shadowed here by benchmarks/statistics.py)."""
+    v = sorted(values)
+    mid = len(v) // 2
+    return v[mid] if len(v) % 2 else (v[mid - 1] + v[mid]) / 2
 
 
 def ms(seconds: float) -> str:
@@ -68,7 +74,7 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from dangjian_desktop.db import Database
-    from dangjian_desktop.gui.registry_tab import RegistryTab
+    from dangjian_desktop.gui.registry.page import RegistryTab
     from dangjian_desktop.registry import add_member, idcard
 
     tmp = Path(tempfile.mkdtemp(prefix="registry-gui-bench-"))
@@ -116,35 +122,35 @@ def main() -> int:
         print()
 
         # ---- search per keystroke -------------------------------------------------------
-        model = tab.member_model
-        view = tab.member_view
+        model = tab.members.model
+        view = tab.members.view
 
         def keystrokes(scope_label: str) -> list[float]:
             times = []
             for text in KEYSTROKES:
                 t0 = time.perf_counter()
-                tab.search_edit.blockSignals(True)
-                tab.search_edit.setText(text)
-                tab.search_edit.blockSignals(False)
+                tab.members.search_edit.blockSignals(True)
+                tab.members.search_edit.setText(text)
+                tab.members.search_edit.blockSignals(False)
                 tab.apply_filter()  # what the debounce timer calls
                 view.viewport().repaint()  # the rows on screen are fetched and painted
                 times.append(time.perf_counter() - t0)
             worst = max(times)
             slowest = KEYSTROKES[times.index(worst)] or "(cleared)"
             verdict = "OK" if worst * 1000 < TARGET_FILTER_MS else "SLOWER THAN TARGET"
-            print(f"search {scope_label}: median {ms(statistics.median(times))}, max {ms(worst)} "
+            print(f"search {scope_label}: median {ms(median(times))}, max {ms(worst)} "
                   f"(at “{slowest}”) over {len(times)} keystrokes  -> {verdict} "
                   f"(target < {TARGET_FILTER_MS:.0f} ms)")
             return times
 
-        town_key = tab.tree_model.top_keys()[0]
-        tab.tree.setCurrentIndex(tab.tree_model.index_of(town_key))
+        town_key = tab.tree_panel.model.top_keys()[0]
+        tab.tree_panel.view.setCurrentIndex(tab.tree_panel.model.index_of(town_key))
         app.processEvents()
         keystrokes(f"in one town ({model.rowCount()} members)")
         # The worst case: 查全部组织, every member of the county in scope.
-        tab.search_edit.setText("")
+        tab.members.search_edit.setText("")
         tab.apply_filter()
-        tab.search_all_check.setChecked(True)
+        tab.members.search_all_check.setChecked(True)
         app.processEvents()
         whole = model.rowCount()
         search_times = keystrokes(f"whole county ({whole} members)")
@@ -163,17 +169,17 @@ def main() -> int:
                      f"LEFT JOIN org o ON o.id = m.org_id LEFT JOIN org g ON g.id = m.group_id{where} "
                      f"ORDER BY m.name_pinyin", params)
             all_t.append(time.perf_counter() - t0)
-        print(f"baseline id query walking the pinyin index: median {ms(statistics.median(ids_t))}, max {ms(max(ids_t))}")
-        print(f"baseline load all matching rows:             median {ms(statistics.median(all_t))}, max {ms(max(all_t))}"
-              f"  (on-demand model is {statistics.median(all_t) / statistics.median(search_times):.1f}x faster"
+        print(f"baseline id query walking the pinyin index: median {ms(median(ids_t))}, max {ms(max(ids_t))}")
+        print(f"baseline load all matching rows:             median {ms(median(all_t))}, max {ms(max(all_t))}"
+              f"  (on-demand model is {median(all_t) / median(search_times):.1f}x faster"
               f" at the median)")
         print(f"row pages fetched during the whole-county run: {model.pages_fetched}")
         print()
 
         # ---- sorting --------------------------------------------------------------------
-        tab.search_edit.setText("")
+        tab.members.search_edit.setText("")
         tab.apply_filter()
-        from dangjian_desktop.gui.member_model import COLUMN_KEYS
+        from dangjian_desktop.gui.registry.member_model import COLUMN_KEYS
         from PySide6.QtCore import Qt
 
         for key, order in (("name", Qt.SortOrder.DescendingOrder), ("birth_date", Qt.SortOrder.AscendingOrder),
@@ -186,8 +192,8 @@ def main() -> int:
         print()
 
         # ---- refresh after a committed change -------------------------------------------
-        tab.search_all_check.setChecked(False)
-        tab.tree.setCurrentIndex(tab.tree_model.index_of(town_key))
+        tab.members.search_all_check.setChecked(False)
+        tab.tree_panel.view.setCurrentIndex(tab.tree_panel.model.index_of(town_key))
         app.processEvents()
         branch = db.scalar("SELECT id FROM org WHERE org_type = '党支部' ORDER BY sort_order LIMIT 1")
         import datetime as dt

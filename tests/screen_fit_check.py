@@ -61,7 +61,7 @@ def dialogs(db, win):
     from dangjian_desktop.gui import assessment_dialogs as ad
     from dangjian_desktop.gui.points import dialogs as pd
     from dangjian_desktop.gui.points.stars_sheet import StarsSheetDialog
-    from dangjian_desktop.gui import registry_dialogs as rd
+    from dangjian_desktop.gui.registry import history_dialog, member_dialogs, org_dialogs, status_dialogs, term_dialogs
     from dangjian_desktop.gui.backup_dialog import BackupDialog
     from dangjian_desktop.gui.data_check import ChangeHistoryDialog
     from dangjian_desktop.gui.dialogs import NewDatabaseDialog
@@ -94,18 +94,18 @@ def dialogs(db, win):
         ("新建数据库", lambda: wrapped(NewDatabaseDialog(p))),
         ("设置", lambda: wrapped(SettingsDialog(db, p))),
         ("花名册导入向导", lambda: wrapped(RosterImportWizard(db, p))),
-        ("新增组织", lambda: wrapped(rd.OrgDialog(db, p, parent_id=branch["id"]))),
-        ("编辑组织", lambda: wrapped(rd.OrgDialog(db, p, org_id=branch["id"]))),
-        ("新增党员", lambda: wrapped(rd.MemberDialog(db, p, org_id=branch["id"]))),  # OK refused: errors
-        ("编辑党员", lambda: wrapped(rd.MemberDialog(db, p, member_id=member["id"]))),
-        ("换届", lambda: wrapped(rd.TermDialog(db, p, org_id=branch["id"]))),
-        ("延期换届", lambda: wrapped(rd.TermDialog(db, p, org_id=branch["id"], extend=True))),
-        ("任命支委", lambda: wrapped(rd.CommitteeMemberDialog(db, p, org_id=branch["id"]))),
-        ("党籍变动", lambda: wrapped(rd.StatusDialog(db, p, member_id=member["id"]))),
-        ("设定组长", lambda: wrapped(rd.GroupLeaderDialog(db, p, group_id=group))),
-        ("转接", lambda: wrapped(rd.TransferDialog(db, p, member_id=member["id"]))),
-        ("删除党员", lambda: wrapped(rd.RemoveMemberDialog(db, member["id"], p))),
-        ("变动历史", lambda: wrapped(rd.HistoryDialog(db, member["id"], p))),
+        ("新增组织", lambda: wrapped(org_dialogs.OrgDialog(db, p, parent_id=branch["id"]))),
+        ("编辑组织", lambda: wrapped(org_dialogs.OrgDialog(db, p, org_id=branch["id"]))),
+        ("新增党员", lambda: wrapped(member_dialogs.MemberDialog(db, p, org_id=branch["id"]))),  # OK refused: errors
+        ("编辑党员", lambda: wrapped(member_dialogs.MemberDialog(db, p, member_id=member["id"]))),
+        ("换届", lambda: wrapped(term_dialogs.TermDialog(db, p, org_id=branch["id"]))),
+        ("延期换届", lambda: wrapped(term_dialogs.TermDialog(db, p, org_id=branch["id"], extend=True))),
+        ("任命支委", lambda: wrapped(term_dialogs.CommitteeMemberDialog(db, p, org_id=branch["id"]))),
+        ("党籍变动", lambda: wrapped(status_dialogs.StatusDialog(db, p, member_id=member["id"]))),
+        ("设定组长", lambda: wrapped(org_dialogs.GroupLeaderDialog(db, p, group_id=group))),
+        ("转接", lambda: wrapped(status_dialogs.TransferDialog(db, p, member_id=member["id"]))),
+        ("删除党员", lambda: wrapped(status_dialogs.RemoveMemberDialog(db, member["id"], p))),
+        ("变动历史", lambda: wrapped(history_dialog.HistoryDialog(db, member["id"], p))),
         ("积分细则", lambda: wrapped(pd.ItemDialog(db, office, points_year, p))),
         ("积分登记", lambda: wrapped(pd.EntryDialog(db, office, points_year, [(member["id"], member["name"])], p))),
         ("免评", lambda: wrapped(pd.ExemptionDialog(db, points_year, member["id"], member["name"], p))),
@@ -144,7 +144,7 @@ def main(argv: list[str]) -> int:
         app.processEvents()
     check_window("主窗口", win, problems)
     checked.append("主窗口")
-    view = win.registry_tab.member_view
+    view = win.registry_tab.members.view
     member_rows = view.viewport().height() // view.verticalHeader().defaultSectionSize()
     if shots:
         for i in range(win.tabs.count()):

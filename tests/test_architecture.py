@@ -24,8 +24,6 @@ MAX_LINES = 600
 BIG_FILES_ALLOWED = {
     "gui/assessment_sheet.py",
     "gui/assessment_tab.py",
-    "gui/registry_dialogs.py",
-    "gui/registry_tab.py",
     "gui/reports_tab.py",
     "gui/roster_wizard.py",
     "gui/schemes_widget.py",
@@ -36,9 +34,6 @@ BIG_FILES_ALLOWED = {
 SQL_ALLOWED = {
     "commands/_common.py",
     "commands/rounds.py",
-    "gui/member_model.py",
-    "gui/registry_dialogs.py",
-    "gui/registry_tab.py",
     "gui/roster_wizard.py",
 }
 

@@ -39,7 +39,7 @@ def new_member(db: Database, org_id: str, name: str, seq: int, *, born: str = "1
 
 @pytest.fixture
 def tab(qtbot, db):
-    from dangjian_desktop.gui.registry_tab import RegistryTab
+    from dangjian_desktop.gui.registry.page import RegistryTab
 
     widget = RegistryTab()
     qtbot.addWidget(widget)
@@ -75,15 +75,15 @@ def choose(combo, data):
 
 
 def tree_names(tab) -> list[str]:
-    return [node.name for node in tab.tree_model.nodes[1:]]
+    return [node.name for node in tab.tree_panel.model.nodes[1:]]
 
 
 def warnings_of(tab, code: str) -> list:
-    return [w for w in tab.warning_model.items if w.code == code]
+    return [w for w in tab.warnings.model.items if w.code == code]
 
 
 def table_names(tab) -> list[str]:
-    model = tab.member_model
+    model = tab.members.model
     return [model.data(model.index(r, 0)) for r in range(model.rowCount())]
 
 
@@ -114,7 +114,7 @@ def tx_count(db: Database) -> int:
     (" 2020-07 ", "2020-07"), ("", None), ("七月一日", "七月一日"), ("2020-13-45", "2020-13-45"),
 ])
 def test_dates_typed_by_clerks_become_iso_text(typed, stored):
-    from dangjian_desktop.gui.registry_dialogs import normalise_date_text
+    from dangjian_desktop.gui.registry.dialog_base import normalise_date_text
 
     assert normalise_date_text(typed) == stored
 
@@ -123,7 +123,7 @@ def test_add_branch_through_the_dialog_shows_it_and_its_warnings(qtbot, tab, db)
     open_tab(tab, db)
     assert tab.select_org(root_id(db))
     before = tab.warning_count()
-    assert not [w for w in tab.warning_model.items if w.org_name == "东河村党支部"]
+    assert not [w for w in tab.warnings.model.items if w.org_name == "东河村党支部"]
 
     click_action(qtbot, tab, tab.action_add_org)
     dlg = tab.current_dialog
@@ -142,10 +142,10 @@ def test_add_branch_through_the_dialog_shows_it_and_its_warnings(qtbot, tab, db)
     assert tab.current_key() == ("org", row["id"])
     assert "东河村党支部" in tree_names(tab)
     # A new branch has no term yet: 未录入任期 and 书记空缺 appear for it.
-    mine = {w.code for w in tab.warning_model.items if w.org_id == row["id"]}
+    mine = {w.code for w in tab.warnings.model.items if w.org_id == row["id"]}
     assert {"no_term", "secretary_vacant", "too_few_members"} <= mine
     assert tab.warning_count() > before
-    assert f"预警（{tab.warning_count()}）" in tab.warnings_box.title()
+    assert f"预警（{tab.warning_count()}）" in tab.warnings.box.title()
 
 
 @pytest.mark.parametrize("name, kind, founded, field, message", [
@@ -197,7 +197,7 @@ def test_deleting_an_empty_branch_asks_first(qtbot, tab, db):
     open_tab(tab, db)
     tab.select_org(branch)
     click_action(qtbot, tab, tab.action_delete_org)
-    box = tab.current_dialog
+    box = tab.current_message
     assert "临时党支部" in box.text()
     qtbot.mouseClick(box.button(box.StandardButton.Yes), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: db.get("org", branch) is None)
@@ -271,7 +271,7 @@ def test_double_click_on_a_member_opens_the_edit_dialog_and_saves_changes(qtbot,
     mid = new_member(db, branch, "赵六", 31)
     open_tab(tab, db)
     tab.select_org(branch)
-    double_click_row(qtbot, tab.member_view, 0)
+    double_click_row(qtbot, tab.members.view, 0)
     dlg = tab.current_dialog
     assert dlg is not None and dlg.member["id"] == mid
     f = dlg.dialog
@@ -295,9 +295,9 @@ def test_status_change_moves_the_member_out_of_the_active_list(qtbot, tab, db):
     click_ok(qtbot, dlg)
     wait_closed(qtbot, dlg)
     assert db.get("member", mid)["status"] == "已转出"
-    assert tab.member_model.rowCount() == 0
-    tab.inactive_check.setChecked(True)
-    assert tab.member_model.ids == [mid]
+    assert tab.members.model.rowCount() == 0
+    tab.members.inactive_check.setChecked(True)
+    assert tab.members.model.ids == [mid]
 
 
 def test_transfer_moves_the_member_to_the_other_branch(qtbot, tab, db):
@@ -324,8 +324,8 @@ def test_del_key_asks_for_a_reason_before_removing_a_member(qtbot, tab, db):
     open_tab(tab, db)
     tab.select_org(branch)
     tab.select_members([mid])
-    tab.member_view.setFocus()
-    qtbot.keyClick(tab.member_view, Qt.Key.Key_Delete)
+    tab.members.view.setFocus()
+    qtbot.keyClick(tab.members.view, Qt.Key.Key_Delete)
     dlg = tab.current_dialog
     assert dlg is not None and dlg.member["id"] == mid
     ok = dlg.buttonBox.button(QDialogButtonBox.StandardButton.Ok)
@@ -335,7 +335,7 @@ def test_del_key_asks_for_a_reason_before_removing_a_member(qtbot, tab, db):
     dlg.reasonEdit.setText("重复录入")  # QTest types ASCII only
     qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: db.get("member", mid) is None)
-    assert tab.member_model.rowCount() == 0
+    assert tab.members.model.rowCount() == 0
 
 
 def test_history_lists_the_member_events(qtbot, tab, db):
@@ -361,18 +361,18 @@ def test_new_term_and_secretary_clear_the_vacancy_warning(qtbot, tab, db):
     mid = new_member(db, branch, "郑一", 81)
     open_tab(tab, db)
     tab.select_org(branch)
-    assert {"no_term", "secretary_vacant"} <= {w.code for w in tab.warning_model.items if w.org_id == branch}
+    assert {"no_term", "secretary_vacant"} <= {w.code for w in tab.warnings.model.items if w.org_id == branch}
 
-    qtbot.mouseClick(tab.button_new_term, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(tab.details.button_new_term, Qt.MouseButton.LeftButton)
     dlg = tab.current_dialog
     dlg.dialog.startEdit.setText("2025-03-01")
     click_ok(qtbot, dlg)
     wait_closed(qtbot, dlg)
-    assert "2028年3月1日" in tab.term_label.text()
-    codes = {w.code for w in tab.warning_model.items if w.org_id == branch}
+    assert "2028年3月1日" in tab.details.term_label.text()
+    codes = {w.code for w in tab.warnings.model.items if w.org_id == branch}
     assert "no_term" not in codes and "secretary_vacant" in codes
 
-    qtbot.mouseClick(tab.button_appoint, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(tab.details.button_appoint, Qt.MouseButton.LeftButton)
     dlg = tab.current_dialog
     f = dlg.dialog
     assert f.roleCombo.currentData() == "书记"
@@ -380,9 +380,9 @@ def test_new_term_and_secretary_clear_the_vacancy_warning(qtbot, tab, db):
     f.startEdit.setText("2025-03-01")
     click_ok(qtbot, dlg)
     wait_closed(qtbot, dlg)
-    assert tab.committee_table.rowCount() == 1
-    assert [tab.committee_table.item(0, c).text() for c in range(3)] == ["书记", "郑一", "2025年3月1日"]
-    assert "secretary_vacant" not in {w.code for w in tab.warning_model.items if w.org_id == branch}
+    assert tab.details.committee_table.rowCount() == 1
+    assert [tab.details.committee_table.item(0, c).text() for c in range(3)] == ["书记", "郑一", "2025年3月1日"]
+    assert "secretary_vacant" not in {w.code for w in tab.warnings.model.items if w.org_id == branch}
 
 
 def test_a_committee_member_leaves_through_the_end_dialog(qtbot, tab, db):
@@ -392,9 +392,9 @@ def test_a_committee_member_leaves_through_the_end_dialog(qtbot, tab, db):
     add_committee_member(db, branch, role="书记", start_date="2024-03-01", member_id=mid)
     open_tab(tab, db)
     tab.select_org(branch)
-    assert not tab.button_end_cm.isEnabled(), "离任 needs a committee member selected"
-    tab.committee_table.selectRow(0)
-    qtbot.mouseClick(tab.button_end_cm, Qt.MouseButton.LeftButton)
+    assert not tab.details.button_end_cm.isEnabled(), "离任 needs a committee member selected"
+    tab.details.committee_table.selectRow(0)
+    qtbot.mouseClick(tab.details.button_end_cm, Qt.MouseButton.LeftButton)
     dlg = tab.current_dialog
     dlg.dialog.endEdit.setText("2024-01-01")
     click_ok(qtbot, dlg)
@@ -402,8 +402,8 @@ def test_a_committee_member_leaves_through_the_end_dialog(qtbot, tab, db):
     dlg.dialog.endEdit.setText("2025-06-30")
     click_ok(qtbot, dlg)
     wait_closed(qtbot, dlg)
-    assert tab.committee_table.rowCount() == 0
-    assert "secretary_vacant" in {w.code for w in tab.warning_model.items if w.org_id == branch}
+    assert tab.details.committee_table.rowCount() == 0
+    assert "secretary_vacant" in {w.code for w in tab.warnings.model.items if w.org_id == branch}
 
 
 def test_term_extension_is_shown_with_the_new_due_date(qtbot, tab, db):
@@ -411,7 +411,7 @@ def test_term_extension_is_shown_with_the_new_due_date(qtbot, tab, db):
     start_term(db, branch, start_date="2024-03-01", years=2)
     open_tab(tab, db)
     tab.select_org(branch)
-    qtbot.mouseClick(tab.button_extend_term, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(tab.details.button_extend_term, Qt.MouseButton.LeftButton)
     dlg = tab.current_dialog
     click_ok(qtbot, dlg)
     assert "须经上级党组织批准" in dlg.errors_shown().get("approvalError", "")
@@ -419,7 +419,7 @@ def test_term_extension_is_shown_with_the_new_due_date(qtbot, tab, db):
     dlg.dialog.approvalEdit.setText("镇党委〔2026〕3号")
     click_ok(qtbot, dlg)
     wait_closed(qtbot, dlg)
-    assert "2026年9月1日" in tab.term_label.text() and "延期6个月" in tab.term_label.text()
+    assert "2026年9月1日" in tab.details.term_label.text() and "延期6个月" in tab.details.term_label.text()
 
 
 # ---- search and sorting ----------------------------------------------------------------
@@ -440,15 +440,15 @@ def test_search_filters_by_name_id_number_pinyin_and_initials(qtbot, tab, db, ty
         new_member(db, branch, name, i + 1, born=born)
     open_tab(tab, db)
     tab.select_org(branch)
-    assert tab.member_model.rowCount() == 4
-    tab.search_edit.setFocus()
+    assert tab.members.model.rowCount() == 4
+    tab.members.search_edit.setFocus()
     if typed.isascii():
-        qtbot.keyClicks(tab.search_edit, typed)  # one key at a time, as the clerk types
+        qtbot.keyClicks(tab.members.search_edit, typed)  # one key at a time, as the clerk types
     else:
-        tab.search_edit.setText(typed)  # QTest can type ASCII only
-    qtbot.waitUntil(lambda: tab.member_model.filter_text == typed)
+        tab.members.search_edit.setText(typed)  # QTest can type ASCII only
+    qtbot.waitUntil(lambda: tab.members.model.filter_text == typed)
     assert sorted(table_names(tab)) == sorted(expected)
-    assert tab.count_label.text() == f"共 {len(expected)} 人"
+    assert tab.members.count_label.text() == f"共 {len(expected)} 人"
 
 
 def test_search_in_all_organisations_finds_members_of_other_branches(qtbot, tab, db):
@@ -457,14 +457,14 @@ def test_search_in_all_organisations_finds_members_of_other_branches(qtbot, tab,
     other = new_member(db, b, "张四", 2)
     open_tab(tab, db)
     tab.select_org(a)
-    qtbot.keyClicks(tab.search_edit, "zs")
-    qtbot.waitUntil(lambda: tab.member_model.filter_text == "zs")
+    qtbot.keyClicks(tab.members.search_edit, "zs")
+    qtbot.waitUntil(lambda: tab.members.model.filter_text == "zs")
     assert table_names(tab) == ["张三"]
-    qtbot.mouseClick(tab.search_all_check, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(tab.members.search_all_check, Qt.MouseButton.LeftButton)
     assert table_names(tab) == ["张三", "张四"]
-    assert "全部组织" in tab.members_box.title()
+    assert "全部组织" in tab.members.box.title()
     tab.select_members([other])
-    double_click_row(qtbot, tab.member_view, 1)
+    double_click_row(qtbot, tab.members.view, 1)
     assert tab.current_dialog.member["id"] == other
 
 
@@ -479,7 +479,7 @@ def test_sorting_by_name_follows_pinyin_not_code_points(qtbot, tab, db):
     tab.select_org(branch)
     assert table_names(tab) == expected
 
-    header = tab.member_view.horizontalHeader()
+    header = tab.members.view.horizontalHeader()
     x = header.sectionViewportPosition(0) + header.sectionSize(0) // 2
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
     assert table_names(tab) == list(reversed(expected))
@@ -494,11 +494,11 @@ def test_sorting_keeps_the_selected_member_selected(qtbot, tab, db):
     open_tab(tab, db)
     tab.select_org(branch)
     tab.select_members([ids[1]])
-    from dangjian_desktop.gui.member_model import COLUMN_KEYS
+    from dangjian_desktop.gui.registry.member_model import COLUMN_KEYS
 
     birth_col = COLUMN_KEYS.index("birth_date")
-    tab.member_view.sortByColumn(birth_col, Qt.SortOrder.DescendingOrder)
-    assert tab.member_model.ids == list(reversed(ids))
+    tab.members.view.sortByColumn(birth_col, Qt.SortOrder.DescendingOrder)
+    assert tab.members.model.ids == list(reversed(ids))
     assert tab.selected_member_ids() == [ids[1]]
 
 
@@ -509,11 +509,11 @@ def test_double_click_on_a_branch_warning_selects_the_branch(qtbot, tab, db):
     target = new_branch(db, "乙村党支部")
     open_tab(tab, db)
     tab.select_org(root_id(db))
-    row = next(i for i, w in enumerate(tab.warning_model.items)
+    row = next(i for i, w in enumerate(tab.warnings.model.items)
                if w.org_id == target and w.code == "secretary_vacant")
-    double_click_row(qtbot, tab.warning_view, row)
+    double_click_row(qtbot, tab.warnings.view, row)
     assert tab.current_key() == ("org", target)
-    assert tab.detail_labels["name"].text() == "乙村党支部"
+    assert tab.details.labels["name"].text() == "乙村党支部"
 
 
 def test_double_click_on_a_member_warning_opens_that_member(qtbot, tab, db):
@@ -523,8 +523,8 @@ def test_double_click_on_a_member_warning_opens_that_member(qtbot, tab, db):
     other = new_branch(db, "乙村党支部")
     open_tab(tab, db)
     tab.select_org(other)
-    row = next(i for i, w in enumerate(tab.warning_model.items) if w.member_id == mid)
-    double_click_row(qtbot, tab.warning_view, row)
+    row = next(i for i, w in enumerate(tab.warnings.model.items) if w.member_id == mid)
+    double_click_row(qtbot, tab.warnings.view, row)
     assert tab.current_key() == ("org", branch)
     dlg = tab.current_dialog
     assert dlg is not None and dlg.member["id"] == mid and dlg.dialog.isVisible()
@@ -561,7 +561,7 @@ def _bulk_members(db: Database, org_id: str, n: int) -> None:
 
 
 def test_member_model_passes_qtmodeltester(qtmodeltester, db, monkeypatch):
-    from dangjian_desktop.gui import member_model
+    from dangjian_desktop.gui.registry import member_model
 
     monkeypatch.setattr(member_model, "PAGE_SIZE", 7)
     branch = new_branch(db)
@@ -579,13 +579,13 @@ def test_tree_model_passes_qtmodeltester(qtmodeltester, qtbot, tab, db):
         branch = new_branch(db, f"第{i + 1}党支部")
         add_org(db, parent_id=branch, name="第一党小组", org_type="党小组")
     open_tab(tab, db)
-    assert tab.tree_model.rowCount() == 1
-    assert tab.tree_model.rowCount(tab.tree_model.index(0, 0)) == 3
-    qtmodeltester.check(tab.tree_model)
+    assert tab.tree_panel.model.rowCount() == 1
+    assert tab.tree_panel.model.rowCount(tab.tree_panel.model.index(0, 0)) == 3
+    qtmodeltester.check(tab.tree_panel.model)
 
 
 def test_member_model_keeps_ids_and_fetches_rows_in_pages(db):
-    from dangjian_desktop.gui.member_model import PAGE_SIZE, MemberTableModel
+    from dangjian_desktop.gui.registry.member_model import PAGE_SIZE, MemberTableModel
 
     branch = new_branch(db)
     _bulk_members(db, branch, PAGE_SIZE * 3 + 5)
@@ -615,16 +615,17 @@ def test_read_only_database_disables_every_editing_action(qtbot, tab, db, db_pat
         open_tab(tab, ro)
         tab.select_org(branch)
         tab.select_members([mid])
-        tab.committee_table.selectRow(0)
+        tab.details.committee_table.selectRow(0)
         for action in tab.editing_actions:
             assert not action.isEnabled(), action.text()
-        for button in (tab.button_new_term, tab.button_extend_term, tab.button_appoint, tab.button_end_cm):
+        d = tab.details
+        for button in (d.button_new_term, d.button_extend_term, d.button_appoint, d.button_end_cm):
             assert not button.isEnabled(), button.text()
         assert tab.action_history.isEnabled() and tab.action_export.isEnabled()
-        tab.member_view.setFocus()
-        qtbot.keyClick(tab.member_view, Qt.Key.Key_Delete)
+        tab.members.view.setFocus()
+        qtbot.keyClick(tab.members.view, Qt.Key.Key_Delete)
         assert tab.current_dialog is None
-        double_click_row(qtbot, tab.member_view, 0)
+        double_click_row(qtbot, tab.members.view, 0)
         dlg = tab.current_dialog
         assert dlg is not None and dlg.dialog.nameEdit.isReadOnly()
         assert dlg.dialog.buttonBox.button(QDialogButtonBox.StandardButton.Ok) is None
@@ -660,7 +661,7 @@ def test_main_window_shows_the_registry_tab_and_refreshes_it_after_a_change(qtbo
     from PySide6.QtCore import QSettings
 
     from dangjian_desktop.gui.main_window import MainWindow
-    from dangjian_desktop.gui.registry_tab import RegistryTab
+    from dangjian_desktop.gui.registry.page import RegistryTab
 
     db.close()
     settings = QSettings(str(db_path.with_suffix(".ini")), QSettings.Format.IniFormat)
@@ -686,20 +687,20 @@ def test_party_group_leader_is_set_through_the_dialog(qtbot, tab, db):
     update_member(db, mid, {"group_id": group})
     open_tab(tab, db)
     tab.select_org(group)
-    assert tab.button_group_leader.isVisible()
-    assert "空缺" in tab.detail_labels["leader"].text()
-    assert any(w.code == "group_leader_vacant" and w.org_id == group for w in tab.warning_model.items)
-    qtbot.mouseClick(tab.button_group_leader, Qt.MouseButton.LeftButton)
+    assert tab.details.button_group_leader.isVisible()
+    assert "空缺" in tab.details.labels["leader"].text()
+    assert any(w.code == "group_leader_vacant" and w.org_id == group for w in tab.warnings.model.items)
+    qtbot.mouseClick(tab.details.button_group_leader, Qt.MouseButton.LeftButton)
     dlg = tab.current_dialog
     choose(dlg.dialog.memberCombo, mid)
     click_ok(qtbot, dlg)
-    qtbot.waitUntil(lambda: tab.detail_labels["leader"].text() == "刘组长")
+    qtbot.waitUntil(lambda: tab.details.labels["leader"].text() == "刘组长")
     assert db.get("org", group)["leader_member_id"] == mid
-    assert not any(w.code == "group_leader_vacant" and w.org_id == group for w in tab.warning_model.items)
+    assert not any(w.code == "group_leader_vacant" and w.org_id == group for w in tab.warnings.model.items)
 
 
 def test_group_leader_button_only_for_party_groups(tab, db):
     branch = new_branch(db)
     open_tab(tab, db)
     tab.select_org(branch)
-    assert not tab.button_group_leader.isVisible()
+    assert not tab.details.button_group_leader.isVisible()

@@ -45,7 +45,7 @@ def window(qtbot, office, db_path, tmp_path):
 
 
 def member_names(tab) -> list[str]:
-    model = tab.member_model
+    model = tab.members.model
     return [model.data(model.index(r, 0)) for r in range(model.rowCount())]
 
 
@@ -91,21 +91,21 @@ def test_ctrl_z_undoes_the_database_but_in_a_text_field_the_text(qtbot, window, 
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     # Typing in the search field: Ctrl+Z takes the typed text back, the database keeps 张三.
-    tab.search_edit.setFocus()
-    qtbot.keyClicks(tab.search_edit, "zs")
-    qtbot.keyClick(tab.search_edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert tab.search_edit.text() == ""
+    tab.members.search_edit.setFocus()
+    qtbot.keyClicks(tab.members.search_edit, "zs")
+    qtbot.keyClick(tab.members.search_edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert tab.members.search_edit.text() == ""
     assert window.db.get("member", mid)["name"] == "张三"
     assert window.undo_menu.action_undo.isEnabled()
     # In the member table Ctrl+Z undoes the edit; Ctrl+Shift+Z and Ctrl+Y redo it.
-    tab.member_view.setFocus()
-    qtbot.keyClick(tab.member_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    tab.members.view.setFocus()
+    qtbot.keyClick(tab.members.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.db.get("member", mid)["name"] == "张伟")
-    qtbot.keyClick(tab.member_view, Qt.Key.Key_Z,
+    qtbot.keyClick(tab.members.view, Qt.Key.Key_Z,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     qtbot.waitUntil(lambda: window.db.get("member", mid)["name"] == "张三")
-    qtbot.keyClick(tab.member_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClick(tab.member_view, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(tab.members.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(tab.members.view, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.db.get("member", mid)["name"] == "张三")
 
 
@@ -173,9 +173,9 @@ def test_a_tab_with_its_own_ctrl_z_keeps_it_while_the_focus_is_inside(qtbot, win
     qtbot.keyClick(inside, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # the tab's own: no batch here
     assert window.db.get("member", mid)["name"] == "张三"
     window.tabs.setCurrentWidget(tab)
-    tab.member_view.setFocus()
+    tab.members.view.setFocus()
     qtbot.waitUntil(lambda: [k.toString() for k in undo.shortcuts()] == ["Ctrl+Z"])
-    qtbot.keyClick(tab.member_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(tab.members.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.db.get("member", mid)["name"] == "张伟")
 
 

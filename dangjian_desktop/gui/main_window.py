@@ -109,7 +109,7 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.welcome)
         self.pages.addWidget(self.tabs)
         self.setCentralWidget(self.pages)
-        self.registry_tab = _tab("registry_tab", "RegistryTab", "组织台账", "")
+        self.registry_tab = _tab("registry.page", "RegistryTab", "组织台账", "")
         self.points_tab = _tab("points.page", "PointsTab", "党员积分",
                                "这里将提供：积分细则、三会一课会议与考勤登记、年度积分汇总与星级党员评定、民主评议党员。")
         self.assessment_tab = _tab("assessment_tab", "AssessmentTab", "考核检查",

@@ -1,8 +1,9 @@
-"""The member table (党员花名册) as a Qt model over SQL: keeps only row ids, fetches rows on demand in pages.
+"""The member table (党员花名册) as a Qt model: keeps only row ids, fetches rows on demand in pages.
 
 Like Anki's browser table model, the model holds the ordered list of member ids matching the
-current node and search; the rows themselves are read in pages of PAGE_SIZE when the view asks
-for them and kept in a small LRU cache. Sorting re-queries the ordered ids in SQL.
+current node and search (registry.member_table.member_ids); the rows themselves are read in
+pages of PAGE_SIZE when the view asks for them (member_rows) and kept in a small LRU cache.
+Sorting re-queries the ordered ids.
 """
 
 from __future__ import annotations
@@ -14,17 +15,14 @@ from typing import Any, Callable
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush
 
-from .. import dates
-from ..db import Database
-from ..registry.members import ACTIVE_STATUSES, member_query
-from .kit.palette import GREY
+from ...db import Database
+from ...registry.member_table import member_ids, member_rows
+from ...registry.status import is_active
+from ..kit.formatting import format_date
+from ..kit.palette import GREY
 
 PAGE_SIZE = 100
 MAX_PAGES = 40  # pages kept in the cache (4,000 rows)
-
-
-def _date(value: Any) -> str:
-    return dates.format_cn(value) if value else ""
 
 
 def _flags(row) -> str:
@@ -38,31 +36,27 @@ def _flags(row) -> str:
 
 @dataclass(frozen=True)
 class Column:
-    key: str
+    key: str  # also the sort key the core orders the ids by (member_table.SORT_KEYS)
     title: str
-    order_by: str  # SQL expression the ids are ordered by (fixed text, never user input)
     show: Callable[[Any], str]
-    needs_org: bool = False
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("name", "姓名", "m.name_pinyin", lambda r: r["name"]),
-    Column("sex", "性别", "m.sex", lambda r: r["sex"] or ""),
-    Column("ethnicity", "民族", "m.ethnicity", lambda r: r["ethnicity"] or ""),
-    Column("birth_date", "出生日期", "m.birth_date", lambda r: _date(r["birth_date"])),
-    Column("id_number", "身份证号", "m.id_number", lambda r: r["id_number"] or ""),
-    Column("education", "学历", "m.education", lambda r: r["education"] or ""),
-    Column("join_date", "入党日期", "m.join_date", lambda r: _date(r["join_date"])),
-    Column("category", "党员类别", "m.category", lambda r: r["category"] or ""),
-    Column("org", "所在党支部", "dj_org_rank(m.org_id)", lambda r: r["org_name"] or "", needs_org=True),
-    Column("group", "党小组", "dj_org_rank(m.group_id)", lambda r: r["group_name"] or "", needs_org=True),
-    Column("status", "党籍状态", "m.status", lambda r: r["status"] or ""),
-    Column("phone", "联系电话", "m.phone", lambda r: r["phone"] or ""),
-    Column("flags", "标记", "(m.is_mobile * 2 + m.is_hardship)", _flags),
+    Column("name", "姓名", lambda r: r["name"]),
+    Column("sex", "性别", lambda r: r["sex"] or ""),
+    Column("ethnicity", "民族", lambda r: r["ethnicity"] or ""),
+    Column("birth_date", "出生日期", lambda r: format_date(r["birth_date"])),
+    Column("id_number", "身份证号", lambda r: r["id_number"] or ""),
+    Column("education", "学历", lambda r: r["education"] or ""),
+    Column("join_date", "入党日期", lambda r: format_date(r["join_date"])),
+    Column("category", "党员类别", lambda r: r["category"] or ""),
+    Column("org", "所在党支部", lambda r: r["org_name"] or ""),
+    Column("group", "党小组", lambda r: r["group_name"] or ""),
+    Column("status", "党籍状态", lambda r: r["status"] or ""),
+    Column("phone", "联系电话", lambda r: r["phone"] or ""),
+    Column("flags", "标记", _flags),
 )
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
-
-_INACTIVE = GREY  # members no longer counted (transferred out, deceased, …)
 
 
 class MemberTableModel(QAbstractTableModel):
@@ -89,9 +83,6 @@ class MemberTableModel(QAbstractTableModel):
     def set_database(self, db: Database | None, *, reload: bool = True) -> None:
         """Show the members of `db` (every member until a scope is set)."""
         self.db = db
-        if db is not None:
-            # Orders the org columns as the tree shows them (pinyin is meaningless for 村/社区 mixes).
-            db.conn.create_function("dj_org_rank", 1, self._rank, deterministic=True)
         self._org_ids, self._group_id = None, None
         if reload or db is None:
             self.reload()
@@ -99,9 +90,6 @@ class MemberTableModel(QAbstractTableModel):
     def set_org_rank(self, rank: dict[str, int]) -> None:
         """Tree order of organisations, used when sorting by branch or party group."""
         self._org_rank = dict(rank)
-
-    def _rank(self, org_id: str | None) -> int:
-        return self._org_rank.get(org_id, 1 << 30) if org_id else 1 << 30
 
     def set_scope(self, org_ids: list[str] | None = None, *, group_id: str | None = None,
                   reload: bool = True) -> None:
@@ -125,40 +113,13 @@ class MemberTableModel(QAbstractTableModel):
     def include_inactive(self) -> bool:
         return self._include_inactive
 
-    # ---- queries -------------------------------------------------------------------
-    def _where(self) -> tuple[str, list]:
-        where, params = member_query(self.db, org_id=None, text=self._text,
-                                     include_inactive=self._include_inactive)
-        clauses = [where[len(" WHERE "):]] if where else []
-        if self._group_id is not None:
-            clauses.append("m.group_id = ?")
-            params.append(self._group_id)
-        elif self._org_ids is not None:
-            if self._org_ids:
-                clauses.append(f"m.org_id IN ({','.join('?' * len(self._org_ids))})")
-                params += self._org_ids
-            else:
-                clauses.append("0")
-        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
-
+    # ---- reading -------------------------------------------------------------------
     def _query_ids(self) -> list[str]:
         if self.db is None:
             return []
-        where, params = self._where()
-        col = COLUMNS[self._sort_column]
-        direction = "DESC" if self._sort_order == Qt.SortOrder.DescendingOrder else "ASC"
-        # The unary + keeps SQLite from walking the name_pinyin index in order (a table lookup
-        # per member): a scan with the filter, then sorting the matches, is several times faster.
-        order = f"+{col.order_by} {direction}"
-        if col.key != "name":
-            order += f", m.name_pinyin {direction}"
-        sql = f"SELECT m.id FROM member m{where} ORDER BY {order}, m.id"
-        cur = self.db.conn.cursor()
-        cur.row_factory = None  # plain tuples: no sqlite3.Row per id
-        try:
-            return [r[0] for r in cur.execute(sql, params)]
-        finally:
-            cur.close()
+        return member_ids(self.db, org_ids=self._org_ids, group_id=self._group_id, text=self._text,
+                          include_inactive=self._include_inactive, sort=COLUMNS[self._sort_column].key,
+                          descending=self._sort_order == Qt.SortOrder.DescendingOrder, org_rank=self._org_rank)
 
     def reload(self) -> None:
         """Re-query the ids (after a change of node, search or data); rows are fetched again lazily."""
@@ -177,10 +138,7 @@ class MemberTableModel(QAbstractTableModel):
         ids = self._ids[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
         rows: dict[str, Any] = {}
         if ids and self.db is not None:
-            sql = (f"SELECT m.*, o.name AS org_name, g.name AS group_name FROM member m "
-                   f"LEFT JOIN org o ON o.id = m.org_id LEFT JOIN org g ON g.id = m.group_id "
-                   f"WHERE m.id IN ({','.join('?' * len(ids))})")
-            rows = {r["id"]: r for r in self.db.conn.execute(sql, ids)}
+            rows = member_rows(self.db, ids)
             self.pages_fetched += 1
         self._pages[page] = rows
         while len(self._pages) > MAX_PAGES:
@@ -224,7 +182,7 @@ class MemberTableModel(QAbstractTableModel):
         if row is None:
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
-            return None if row["status"] in ACTIVE_STATUSES else QBrush(_INACTIVE)
+            return None if is_active(row["status"]) else QBrush(GREY)  # transferred out, deceased, …
         if role == Qt.ItemDataRole.ToolTipRole:
             if row["is_mobile"] and row["mobile_whereabouts"]:
                 return f"流动党员，去向：{row['mobile_whereabouts']}"
