@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QTabWidget, QVBoxLayout, QWidget
@@ -109,7 +110,8 @@ class PointsTab(QWidget, MessageHost):
     def set_database(self, db: Database | None) -> None:
         close_dialog(self)
         if self.bus is not None:
-            self.bus.changed.disconnect(self._on_changed)
+            if shiboken6.isValid(self.bus):  # the main window's bus may be gone with the window
+                self.bus.changed.disconnect(self._on_changed)
             self.bus = None
         self.db = db
         self.office_id = None
