@@ -10,6 +10,7 @@ from ...db import Database
 from ...registry import idcard
 from ...registry.orgs import party_groups
 from ...registry.undoable import add_member_undoable, update_member_undoable
+from ..member_checks import add_missing_choice, incomplete_note, read_id_number, region_note
 from .dialog_base import FormDialog, code_items, existing, fill_combo, normalise_date_text, org_path_items
 
 BRANCH_TYPES = ("党委", "党总支", "党支部")  # what a member's 所在党支部 may be (registry.members)
@@ -44,6 +45,8 @@ class MemberDialog(FormDialog):
 
         fill_combo(f.sexCombo, [("（按身份证号）", None), ("男", "男"), ("女", "女")])
         fill_combo(f.ethnicityCombo, code_items("ethnicity"), current="汉族")
+        add_missing_choice(f.ethnicityCombo)  # 未填: a member from a roster without 民族
+        self._intro = f.intro.text()
         fill_combo(f.educationCombo, code_items("education", "（未填）"))
         fill_combo(f.personClassCombo, code_items("person_class", "（未填）"))
         fill_combo(f.jobCombo, code_items("job", "（未填）"))
@@ -69,7 +72,14 @@ class MemberDialog(FormDialog):
             f.registrationCombo.setVisible(False)
             f.registrationComboLabel.setVisible(False)
         self._category_changed()
+        self._show_notes()
         f.nameEdit.setFocus()
+
+    def _show_notes(self, idn: str = "") -> None:
+        """The intro line, with 信息不全 for a member registered without some fields and a note
+        when the ID number's county code is unknown."""
+        notes = [n for n in (incomplete_note(self.member), region_note(idn)) if n]
+        self.dialog.intro.setText("<br>".join([self._intro, *notes]) if notes else self._intro)
 
     def _load(self, m) -> None:
         f = self.dialog
@@ -109,9 +119,11 @@ class MemberDialog(FormDialog):
             f.fullDateEdit.clear()
 
     def _id_number_entered(self) -> None:
-        """A valid ID number fills in the birth date and sex the clerk left empty."""
+        """A valid ID number fills in the birth date and sex the clerk left empty; an old
+        15-digit number is offered in its 18-digit form."""
         f = self.dialog
-        idn = idcard.normalise(f.idNumberEdit.text())
+        idn = read_id_number(f.idNumberEdit, f)
+        self._show_notes(idn)
         if idn and not idcard.problems(idn):
             if not f.birthDateEdit.text().strip():
                 f.birthDateEdit.setText(idcard.birth_date(idn).isoformat())
