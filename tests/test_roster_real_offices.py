@@ -194,3 +194,14 @@ def test_the_cli_finds_a_member_by_the_id_number_however_it_is_typed(town, tmp_p
     full_width = idn[:6].translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789"}) + idn[6:]
     for typed in (idn.lower(), full_width, idn[:6] + idn[8:17]):
         assert find_member(town, typed)["id_number"] == idn
+
+
+def test_weitian_ethnicity_counts_as_unknown_in_the_statistics_not_as_a_minority(town, tmp_path):
+    from dangjian_desktop.statistics.structure import structure
+
+    run(town, write_roster(tmp_path / "r.xlsx", [person(1, ethnicity=None), person(2), person(3, ethnicity="回族")]))
+    from dangjian_desktop.statistics.structure import ETHNICITY
+
+    s = structure(town)
+    assert s.dimensions[ETHNICITY].counts == {"汉族": 1, "少数民族": 1, "未填写": 1}
+    assert s.minorities == {"回族": 1}

@@ -26,6 +26,7 @@ from .. import dates
 from ..db import Database
 from ..errors import UserError
 from ..paths import resource
+from ..registry.codes import MISSING
 from ..registry.codes import values as code_values
 from ..roster.selection import roster_selection
 
@@ -209,8 +210,8 @@ def structure(db: Database, org_id: str | None = None, as_of: dt.date | None = N
         age[UNKNOWN if years is None else b.age_band(years)] += n
     joined = Counter({UNKNOWN if i is None else b.join_labels[i]: n for i, n in periods.items()})
     for c in (sex, eth, edu, cat, job):
-        if None in c or "" in c:
-            c[UNKNOWN] += c.pop(None, 0) + c.pop("", 0)
+        if None in c or "" in c or MISSING in c:  # 未填: 民族 of a member from a roster without it
+            c[UNKNOWN] += c.pop(None, 0) + c.pop("", 0) + c.pop(MISSING, 0)
     unknown_birth = ages.get(None, 0)
     mobile, hardship, lost, after = mobile.get(1, 0), hardship.get(1, 0), lost.get(1, 0), after.get(1, 0)
 
