@@ -25,6 +25,13 @@ created under the office's 党委 inside the same unit of work, its kind (支部
 支部类别 column or from its name (…村… → 村, …社区… → 社区), else an error asks for it.
 Unknown party groups (所在党小组) are created under their branch the same way.
 
+Only name, ID number, join date and category are required (sex and birth date come from the ID
+number): a sheet without 民族, 学历, 人员类别 or 工作岗位 registers its members with those missing
+(民族 as the 未填 marker, registry.codes.MISSING) and they are listed as 信息不全. How an
+ambiguous column was read (人员类别 holding 正式/预备, see values.py) is in each SheetSummary's
+readings. An old 15-digit ID number is imported in its 18-digit form with a warning; an ID number
+whose county code is unknown is a warning (once per code), an unknown province an error.
+
 A month-only 出生年月 must agree with the ID number, whose day is then used. Every new member
 gets a first history entry '入党登记' dated with the join date (so that later status events,
 which must not predate the previous one, keep their real dates), naming the file in its note.
