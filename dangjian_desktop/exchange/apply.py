@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .. import dates
-from ..db import Database, owned_rows
+from ..db import Database, audit, owned_rows
 from ..errors import UserError
 from ..registry.offices import local_office
 from . import ownership, payload
@@ -66,6 +66,9 @@ class ImportResult:
                 "tables": {t: {"label": ownership.label(t), **c.to_dict()} for t, c in sorted(self.counts.items())},
                 "total": self.total.to_dict(), "errors": self.errors, "notes": self.notes, "conflicts": self.conflicts,
                 "backup": str(self.backup) if self.backup else None, "enrolled": self.enrolled}
+
+
+IMPORT_CACHE_KIB = 131072  # SQLite page cache while a package is applied (128 MiB)
 
 
 class _Rollback(Exception):
@@ -147,9 +150,15 @@ def _apply(db: Database, plan: Plan, *, dry_run: bool) -> list[str]:
     errors: list[str] = []
     opened = plan.opened
     reason = (f"{'试导入' if dry_run else '导入'}{opened.sender_name}的数据包 {opened.id}")
+    cache = db.scalar("PRAGMA cache_size")
+    db.conn.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")  # a town's rows touch every index at once
+    # SQLite's own reference checks are off while the package is written (a pragma that only takes
+    # effect outside a transaction): rows arrive in no particular order, and with a deferred check
+    # pending SQLite searches every referring table — some without an index — on each insert of a
+    # referred row. Every reference of every row written or deleted is checked below instead.
+    db.conn.execute("PRAGMA foreign_keys = OFF")
     try:
         with db.transaction(reason) as tx, owned_rows.bypass(db.conn):
-            db.conn.execute("PRAGMA defer_foreign_keys = ON")
             _temp_tables(db.conn)
             for op in plan.ops.values():
                 tx.tables.add(op.table)
@@ -169,6 +178,8 @@ def _apply(db: Database, plan: Plan, *, dry_run: bool) -> list[str]:
     except sqlite3.IntegrityError as e:
         errors.append(f"数据包中的记录与本单位已有的数据不相容（{e}），没有导入任何数据。")
     finally:
+        db.conn.execute("PRAGMA foreign_keys = ON")
+        db.conn.execute(f"PRAGMA cache_size = {int(cache)}")
         db.conn.execute("DROP TABLE IF EXISTS temp.exchange_applied")
         db.conn.execute("DROP TABLE IF EXISTS temp.exchange_deleted")
     return errors
@@ -235,7 +246,9 @@ def _write_inserts(conn: sqlite3.Connection, op, errors: list[str]) -> None:
         return
     names = ", ".join(f'"{c}"' for c in op.columns)
     marks = ", ".join("?" for _ in op.columns)
-    done = _many(conn, f'INSERT INTO "{op.table}" ({names}) VALUES ({marks})', op.inserts, op.columns, op.table, errors)
+    # In id order: the primary key and the change log's row index are then filled page by page.
+    rows = sorted(op.inserts, key=lambda r: r[0])
+    done = _many(conn, f'INSERT INTO "{op.table}" ({names}) VALUES ({marks})', rows, op.columns, op.table, errors)
     conn.executemany("INSERT OR IGNORE INTO temp.exchange_applied VALUES (?, ?)", [(op.table, r[0]) for r in done])
 
 
@@ -261,9 +274,9 @@ def _reference_problems(conn: sqlite3.Connection) -> list[str]:
                                 f"（编号 {str(value)[:8]}）在本单位不存在，也不在数据包中")
     gone = [r[0] for r in conn.execute("SELECT DISTINCT tbl FROM temp.exchange_deleted")]
     for parent in gone:
-        for t in ownership.travelling_tables(conn):
+        for t in audit.identity_tables(conn):
             for fk in conn.execute(f'PRAGMA foreign_key_list("{t}")'):
-                if fk[2] != parent or fk[6] not in ("NO ACTION", "RESTRICT"):
+                if fk[2] != parent:
                     continue
                 col = fk[3]
                 for (rid,) in conn.execute(

@@ -59,6 +59,25 @@ KINDS: dict[str, str] = {
     "points_exemption": TOWN,
     "member_review": TOWN,
     "points_result": TOWN,
+    # v8: the reviewer's decisions belong to whoever reviews the round (the county, or a town
+    # for its own round).
+    "round_quota_decision": BOTH,
+    "round_veto_review": BOTH,
+    # v9: the ledgers behind the checklists are the town's.
+    "dues_base": TOWN,
+    "dues_payment": TOWN,
+    "dues_exemption": TOWN,
+    "dev_person": TOWN,
+    "dev_step": TOWN,
+    "dev_plan": TOWN,
+    "training_record": TOWN,
+    "reward_record": TOWN,
+    "care_visit": TOWN,
+    "talk_record": TOWN,
+    "ledger_photo": TOWN,
+    "fund_entry": TOWN,
+    "reserve_cadre": TOWN,
+    "plaque": BOTH,  # hung by whoever confirmed the result: a county round's are the county's
     "exchange_peer": LOCAL,
     "exchange_key": LOCAL,
     "exchange_package": LOCAL,
@@ -78,6 +97,11 @@ LABELS: dict[str, str] = {
     "points_year": "积分年度设置", "points_item": "积分细则", "points_batch": "积分录入批次", "meeting": "会议",
     "meeting_attendance": "会议考勤", "meeting_photo": "会议照片", "points_entry": "积分记录",
     "points_exemption": "免评", "member_review": "民主评议", "points_result": "年度积分结果",
+    "round_quota_decision": "名额决定", "round_veto_review": "否决项审核", "dues_base": "党费基数",
+    "dues_payment": "党费缴纳", "dues_exemption": "党费减免", "dev_person": "发展党员对象", "dev_step": "发展党员环节",
+    "dev_plan": "发展党员计划", "training_record": "培训记录", "reward_record": "奖惩记录", "care_visit": "走访慰问",
+    "talk_record": "谈心谈话", "ledger_photo": "台账照片", "fund_entry": "党建经费", "reserve_cadre": "后备干部",
+    "plaque": "挂牌",
 }
 
 

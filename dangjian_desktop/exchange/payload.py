@@ -46,8 +46,13 @@ def encode(doc: dict[str, Any], sections: dict[str, dict[str, TableRows]]) -> by
 
     out = dict(doc)
     for name, tables in sections.items():
-        out[name] = {t: {"columns": tr.columns, "rows": [[cell(v) for v in r] for r in tr.rows]}
-                     for t, tr in tables.items()}
+        out[name] = {}
+        for t, tr in tables.items():
+            # Only columns that hold a BLOB somewhere are rewritten (and read back) cell by cell.
+            binary = sorted({i for r in tr.rows for i, v in enumerate(r)
+                             if isinstance(v, (bytes, bytearray, memoryview))})
+            rows = tr.rows if not binary else [[cell(v) for v in r] for r in tr.rows]
+            out[name][t] = {"columns": tr.columns, "rows": rows, "blob_columns": binary}
     out["blobs"] = [len(b) for b in blobs]
     text = json.dumps(out, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     packed = zlib.compress(text, 6)
@@ -71,11 +76,14 @@ def decode(data: bytes, sections: Iterable[str] = ("tables", "returned")) -> tup
             tables = {}
             for t, sec in (doc.pop(name, None) or {}).items():
                 cols = [str(c) for c in sec["columns"]]
-                rows = []
-                for r in sec["rows"]:
-                    if len(r) != len(cols):
-                        raise ValueError("row width")
-                    rows.append([blobs[v["blob"]] if isinstance(v, dict) else v for v in r])
+                rows = sec["rows"]
+                if not isinstance(rows, list) or any(len(r) != len(cols) for r in rows):
+                    raise ValueError("row width")
+                binary = [int(i) for i in sec.get("blob_columns") or ()]
+                for r in rows if binary else ():
+                    for i in binary:
+                        if isinstance(r[i], dict):
+                            r[i] = blobs[r[i]["blob"]]
                 tables[str(t)] = TableRows(cols, rows)
             out[name] = tables
         return doc, out

@@ -128,9 +128,9 @@ def recover(db_path: str | Path, file: str | Path, code: str) -> Recovered:
         raise PackageRefused("corrupt", "恢复数据包中没有乡镇本身的记录，无法恢复。")
     db = Database.create(db_path)
     try:
+        db.conn.execute("PRAGMA foreign_keys = OFF")  # rows come in no order; all references checked below
         with db.transaction(f"从{inv['county']['name']}的恢复数据包恢复{inv['town']}的数据") as tx, \
                 owned_rows.bypass(db.conn):
-            db.conn.execute("PRAGMA defer_foreign_keys = ON")
             for t, tr in tables.items():
                 if t not in ownership.travelling_tables(db.conn):
                     raise PackageRefused("newer", f"恢复数据包中有本机程序不认识的数据（{t}），请先升级程序。")
@@ -146,6 +146,11 @@ def recover(db_path: str | Path, file: str | Path, code: str) -> Recovered:
                 "owner": town_id})
             record_key(tx, pid, county_keys)
             recover_tx = tx.id
+            broken = db.conn.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise PackageRefused("corrupt", f"恢复数据包中有 {len(broken)} 处引用了不存在的记录（例如{broken[0][0]}），"
+                                                f"无法恢复。请县里重新生成。")
+        db.conn.execute("PRAGMA foreign_keys = ON")
         with db.transaction("记录恢复点（县里已有的数据）") as tx:
             tx.update("exchange_peer", pid, {"acked_seal": seal_of(db, recover_tx)})
         owned_rows.install(db.conn)
