@@ -1,6 +1,6 @@
 """Statistics benchmark: the county's structure report (党员队伍结构, about 30,000 members).
 
-Run: .venv/bin/python benchmarks/statistics.py [--db COUNTY.sqlite] [--gui]
+Run: .venv/bin/python benchmarks/structure_report.py [--db COUNTY.sqlite] [--gui]
 
 Without --db a county database is made first (`dangjian init --level county` + `demo --towns 25`,
 about 30 s). Targets: the structure as JSON < 1 s, as a PDF with charts < 3 s, both measured
