@@ -91,7 +91,7 @@ def build(path: Path, members: int, entries: int, seed: int = 7) -> tuple[Databa
 
 
 def median(values: list[float]) -> float:
-    """The median (not the stdlib's statistics: benchmarks/statistics.py shadows it when run as a script)."""
+    """The median."""
     v = sorted(values)
     mid = len(v) // 2
     return v[mid] if len(v) % 2 else (v[mid - 1] + v[mid]) / 2

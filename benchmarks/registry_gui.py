@@ -31,7 +31,7 @@ KEYSTROKES = ["z", "zh", "zha", "zhan", "zhang", "zhangw", "zhangwe", "zhangwei"
 
 
 def median(values: list[float]) -> float:
-    """The median (the stdlib's `statistics` is shadowed here by benchmarks/statistics.py)."""
+    """The median."""
     v = sorted(values)
     mid = len(v) // 2
     return v[mid] if len(v) % 2 else (v[mid - 1] + v[mid]) / 2
