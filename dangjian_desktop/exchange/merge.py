@@ -214,6 +214,8 @@ def _usable_columns(db: Database, plan: Plan, table: str, tr: TableRows) -> list
 
 
 def _reorder(tr: TableRows, columns: list[str]) -> list[list]:
+    if columns == tr.columns:
+        return tr.rows
     idx = [tr.index(c) for c in columns]
     return [[r[i] for i in idx] for r in tr.rows]
 

@@ -113,9 +113,18 @@ def label(table: str) -> str:
     return LABELS.get(table, table)
 
 
+_travelling: dict[int, tuple[tuple[int, int], list[str]]] = {}
+
+
 def travelling_tables(conn: sqlite3.Connection) -> list[str]:
-    """Identity tables whose rows can travel, in the database's order."""
-    return [t for t in audit.identity_tables(conn) if kind_of(t) != LOCAL]
+    """Identity tables whose rows can travel, in the database's order (cached per connection
+    until its schema changes)."""
+    key = (conn.execute("PRAGMA schema_version").fetchone()[0], conn.execute("PRAGMA user_version").fetchone()[0])
+    hit = _travelling.get(id(conn))
+    if hit is None or hit[0] != key:
+        hit = (key, [t for t in audit.identity_tables(conn) if kind_of(t) != LOCAL])
+        _travelling[id(conn)] = hit
+    return list(hit[1])
 
 
 def sent_by(level: str, table: str) -> bool:
