@@ -326,8 +326,8 @@ def run(out: Path, work: Path) -> list[Path]:
     settle()
     shots.save("rectification", win)
     r.tabs.setCurrentIndex(2)
-    wait_until(lambda: r.task is None and r.pdf_bytes is not None)
-    wait_drawn(r.pdf_view.viewport())
+    wait_until(lambda: r.task is None and r.preview.pdf_bytes is not None)
+    wait_drawn(r.preview.pdf_view.viewport())
     shots.save("publicity", win)
     r.tabs.setCurrentIndex(0)
 

@@ -62,6 +62,7 @@ def dialogs(db, win):
     from dangjian_desktop.gui.points import dialogs as pd
     from dangjian_desktop.gui.points.stars_sheet import StarsSheetDialog
     from dangjian_desktop.gui.registry import history_dialog, member_dialogs, org_dialogs, status_dialogs, term_dialogs
+    from dangjian_desktop.gui.reports import dialogs as rd
     from dangjian_desktop.gui.backup_dialog import BackupDialog
     from dangjian_desktop.gui.data_check import ChangeHistoryDialog
     from dangjian_desktop.gui.dialogs import NewDatabaseDialog
@@ -121,8 +122,8 @@ def dialogs(db, win):
         ("调整分数", lambda: wrapped(ad.AdjustmentDialog(db, sheet_in("确定"), item=sheet_in("确定").items[0],
                                                       parent=p))),
         ("否决项", lambda: wrapped(ad.VetoDialog(db, sheet_in("自评"), sheet_in("自评").vetoes[0], p))),
-        ("整改事项", lambda: wrapped(ad.RectificationDialog(db, p, round_id=rnd, org_id=branch["id"]))),
-        ("整改销号", lambda: wrapped(ad.CloseRectificationDialog(db, open_rect, p))),
+        ("整改事项", lambda: wrapped(rd.RectificationDialog(db, p, round_id=rnd, org_id=branch["id"]))),
+        ("整改销号", lambda: wrapped(rd.CloseRectificationDialog(db, open_rect, p))),
         ("备份与恢复", lambda: wrapped(BackupDialog(p))),
         ("修改记录", lambda: wrapped(ChangeHistoryDialog(db, "member", member["id"], member["name"], p))),
         ("使用说明", lambda: wrapped(GuideWindow())),

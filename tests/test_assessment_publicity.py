@@ -154,3 +154,23 @@ def test_issuer_setting_and_options(published, tmp_path):
     text = "".join(pages).replace(" ", "")
     assert "星级党组织评定结果公示" in text and "中共测试镇委员会组织办公室" in text
     assert "2025年12月8日至2025年12月26日" in text
+
+
+def test_preview_pdf_is_the_sheet_with_what_it_holds(db, tmp_path):
+    """publicity_pdf (the 公示表 preview): the same sheet as the saved one, the counts, the period's warnings."""
+    from dangjian_desktop.reports.round_publicity import publicity_pdf
+
+    add_branches(db, [("东岭村党支部", "村"), ("西岭村党支部", "村")])
+    _contact(db)
+    rid, branches = new_round(db)
+    from assessment_util import drive
+
+    drive(db, branches[0].id, "公示")
+    built = publicity_pdf(db, rid, PublicityOptions(start="2020-01-06"))  # a period long over
+    assert built.data.startswith(b"%PDF") and (built.info.rows, built.info.left_out) == (1, 1)
+    assert built.info.warnings and built.warnings[:len(built.info.warnings)] == built.info.warnings
+    assert any("已于" in w and "结束" in w for w in built.warnings)
+    path = tmp_path / "p.pdf"
+    path.write_bytes(built.data)
+    _, pages = pdf_text(path)
+    assert "东岭村党支部" in "".join(pages) and "西岭村党支部" not in "".join(pages)

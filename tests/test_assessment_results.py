@@ -118,6 +118,15 @@ def test_lost_star_brings_an_admonishment_talk(db):
     assert not any("诫勉谈话" in c.title for c in kept.consequences)
 
 
+def test_the_year_compared_with(db):
+    add_branches(db, NAMES[:1])
+    first, (b0,) = new_round(db, year=2024)
+    fill(db, b0.id, "self", lambda i: 16)
+    assert rate_round(db, first).previous_year is None  # nothing earlier
+    _confirmed_year(db, 2023, {"甲村党支部": 18})
+    assert rate_round(db, first).previous_year == 2023
+
+
 def test_two_years_poor_under_liuyou(db):
     add_branches(db, NAMES[:2])
     # 六有: 差 below 70. 甲 is 差 (60) in 2024 and 2025; 乙 (90, 优良) only in 2025.

@@ -224,7 +224,7 @@ def _click_move(qtbot, editor, target: str):
 
 
 def test_full_cycle_scores_states_appeal_lock_adjustment(qtbot, tab, town_db, clock):
-    from dangjian_desktop.gui.reports_tab import ReportsTab
+    from dangjian_desktop.gui.reports.page import ReportsTab
 
     clock.set(dt.date(2025, 12, 1))
     rid = create_round_through_dialog(qtbot, tab, "chuangxing")
@@ -324,9 +324,9 @@ def test_full_cycle_scores_states_appeal_lock_adjustment(qtbot, tab, town_db, cl
     reports.show()
     with qtbot.waitSignal(reports.rated, timeout=10000):
         reports.set_database(town_db)
-    m = reports.results_model
+    m = reports.results.model
     row = next(r for r in range(m.rowCount()) if m.rows[r].org_name == "河湾社区党支部")
-    from dangjian_desktop.gui.reports_tab import R_RATING, R_STARS, R_TOTAL
+    from dangjian_desktop.gui.reports.models import R_RATING, R_STARS, R_TOTAL
 
     assert m.index(row, R_RATING).data() == expected["河湾社区党支部"].rating
     assert m.index(row, R_STARS).data().count("★") == expected["河湾社区党支部"].stars
@@ -631,7 +631,7 @@ def test_main_window_tabs_follow_each_other(qtbot, tmp_path):
     from dangjian_desktop.db import Database
     from dangjian_desktop.gui.assessment_tab import AssessmentTab
     from dangjian_desktop.gui.main_window import MainWindow
-    from dangjian_desktop.gui.reports_tab import ReportsTab
+    from dangjian_desktop.gui.reports.page import ReportsTab
     from dangjian_desktop.registry import init_office
 
     path = tmp_path / "town.sqlite"
@@ -655,7 +655,7 @@ def test_main_window_tabs_follow_each_other(qtbot, tmp_path):
     type_cell(qtbot, view, "18")
     with qtbot.waitSignal(w.reports_tab.rated, timeout=15000):
         w.tabs.setCurrentWidget(w.reports_tab)  # it was told of the change and re-rates when shown
-    row = w.reports_tab.results_model.rows[0]
+    row = w.reports_tab.results.model.rows[0]
     assert row.total == 18
     w.close_database()
 

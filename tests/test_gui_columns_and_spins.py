@@ -38,24 +38,24 @@ def test_a_column_holding_one_value_is_hidden_until_the_values_differ(qtbot):
 def test_reports_tab_hides_the_town_column_of_a_town_database(qtbot, db):
     from assessment_util import add_branches, new_round
 
-    from dangjian_desktop.gui.reports_tab import ReportsTab
+    from dangjian_desktop.gui.reports.page import ReportsTab
 
     add_branches(db)
     new_round(db, "chuangxing")
     tab = ReportsTab()
     qtbot.addWidget(tab)
     tab.set_database(db)
-    qtbot.waitUntil(lambda: tab.results_model.rowCount() > 0, timeout=15000)
-    assert tab.results_model.headerData(0, Qt.Orientation.Horizontal) == "乡镇"
-    assert tab.results_view.isColumnHidden(0)
-    assert not tab.results_view.isColumnHidden(1)  # 党组织
+    qtbot.waitUntil(lambda: tab.results.model.rowCount() > 0, timeout=15000)
+    assert tab.results.model.headerData(0, Qt.Orientation.Horizontal) == "乡镇"
+    assert tab.results.view.isColumnHidden(0)
+    assert not tab.results.view.isColumnHidden(1)  # 党组织
     tab.set_database(None)
 
 
 def test_county_results_keep_the_town_column(qtbot, tmp_path):
     from assessment_util import county_db, new_round
 
-    from dangjian_desktop.gui.reports_tab import ReportsTab
+    from dangjian_desktop.gui.reports.page import ReportsTab
 
     db = county_db(tmp_path / "county.sqlite", ["文城镇", "河湾镇"], per_town=2)
     try:
@@ -63,8 +63,8 @@ def test_county_results_keep_the_town_column(qtbot, tmp_path):
         tab = ReportsTab()
         qtbot.addWidget(tab)
         tab.set_database(db)
-        qtbot.waitUntil(lambda: tab.results_model.rowCount() == 4, timeout=15000)
-        assert not tab.results_view.isColumnHidden(0)
+        qtbot.waitUntil(lambda: tab.results.model.rowCount() == 4, timeout=15000)
+        assert not tab.results.view.isColumnHidden(0)
         tab.set_database(None)
     finally:
         db.close()

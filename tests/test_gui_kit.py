@@ -228,7 +228,7 @@ def test_fifty_operations_leave_nothing_behind(qtbot, host, db, root):
 def test_round_tab_tasks_and_preview_buffers_are_released(qtbot, tmp_path):
     from reportlab.pdfgen.canvas import Canvas
 
-    from dangjian_desktop.gui.reports_tab import ReportsTab
+    from dangjian_desktop.gui.reports.page import ReportsTab
 
     tab = ReportsTab()
     qtbot.addWidget(tab)
@@ -242,10 +242,10 @@ def test_round_tab_tasks_and_preview_buffers_are_released(qtbot, tmp_path):
     for _ in range(50):
         task = tab.run_task("正在计算…", lambda progress: 1, lambda r: None)
         qtbot.waitUntil(lambda task=task: not task.running, timeout=10000)
-        tab.show_pdf(data)  # each preview replaces the last one's buffer
+        tab.preview.show_pdf(data)  # each preview replaces the last one's buffer
     flush_deletions()
     assert len(tab.findChildren(QBuffer)) == 1  # the one the shown preview reads
-    tab._clear_preview()
+    tab.preview.clear()
     flush_deletions()
     assert tab.findChildren(QBuffer) == [] and tab.findChildren(Task) == []
     assert _objects_under(tab) == before

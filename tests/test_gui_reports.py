@@ -49,7 +49,7 @@ def demo_db(demo_template, tmp_path, monkeypatch):
 
 
 def make_tab(qtbot, db):
-    from dangjian_desktop.gui.reports_tab import ReportsTab
+    from dangjian_desktop.gui.reports.page import ReportsTab
 
     tab = ReportsTab()
     qtbot.addWidget(tab)
@@ -72,11 +72,11 @@ def current_round_id(db) -> str:
 # ---- results ------------------------------------------------------------------------------------
 
 def test_results_table_shows_the_core_ratings_stars_and_ranks(qtbot, demo_db):
-    from dangjian_desktop.gui.reports_tab import R_BRANCH, R_RANK_COUNTY, R_RANK_TOWN, R_RATING, R_STARS
+    from dangjian_desktop.gui.reports.models import R_BRANCH, R_RANK_COUNTY, R_RANK_TOWN, R_RATING, R_STARS
 
     tab = make_tab(qtbot, demo_db)
     expected = {b.sheet_id: b for b in rate_round(demo_db, tab.round_id).branches}
-    m = tab.results_model
+    m = tab.results.model
     assert m.rowCount() == len(expected)
     for r in range(m.rowCount()):
         b = expected[m.rows[r].sheet_id]
@@ -88,33 +88,33 @@ def test_results_table_shows_the_core_ratings_stars_and_ranks(qtbot, demo_db):
 
 
 def test_year_over_year_arrows_follow_the_trend(qtbot, demo_db):
-    from dangjian_desktop.gui.reports_tab import R_TREND, TREND_ARROWS
+    from dangjian_desktop.gui.reports.models import R_TREND, TREND_ARROWS
 
     tab = make_tab(qtbot, demo_db)
-    m = tab.results_model
+    m = tab.results.model
     trends = [b.trend for b in m.rows]
     assert {"up", "down"} <= set(trends), "the demo should have branches going up and down"
     for r, b in enumerate(m.rows):
         assert m.index(r, R_TREND).data() == TREND_ARROWS.get(b.trend or "", "")
-    assert "比较" in tab.summary_label.text()
+    assert "比较" in tab.results.summary_label.text()
 
 
 def test_consequences_listed_per_branch(qtbot, demo_db):
-    from dangjian_desktop.gui.reports_tab import R_CONSEQ
+    from dangjian_desktop.gui.reports.models import R_CONSEQ
 
     tab = make_tab(qtbot, demo_db)
-    m = tab.results_model
+    m = tab.results.model
     r = next(i for i, b in enumerate(m.rows) if b.consequences)
     b = m.rows[r]
     # Consequences of a result still being filled are "if confirmed".
     assert m.index(r, R_CONSEQ).data() == b.consequence_prefix + "；".join(c.title for c in b.consequences)
-    tab.results_view.selectRow(r)
-    assert b.consequences[0].title in tab.details.toPlainText()
+    tab.results.view.selectRow(r)
+    assert b.consequences[0].title in tab.results.details.toPlainText()
 
 
 def test_over_quota_is_flagged_with_named_candidates_and_nothing_demoted(qtbot, db):
     from dangjian_desktop.gui.assessment_common import LIGHT_AMBER
-    from dangjian_desktop.gui.reports_tab import R_QUOTA, R_RATING
+    from dangjian_desktop.gui.reports.models import R_QUOTA, R_RATING
 
     root = db.scalar("SELECT id FROM org WHERE parent_id IS NULL")
     for n in range(8):
@@ -130,10 +130,10 @@ def test_over_quota_is_flagged_with_named_candidates_and_nothing_demoted(qtbot, 
     over = [f for f in rating.quota_flags if f.candidates]
     assert over, "eight top results must exceed the 15 % cap on the highest level"
     names = set(over[0].candidates)
-    texts = [tab.quota_list.item(i).text() for i in range(tab.quota_list.count())]
+    texts = [tab.results.quota_list.item(i).text() for i in range(tab.results.quota_list.count())]
     assert any(all(n in t for n in names) for t in texts)
     assert any("审核人决定" in t for t in texts)
-    m = tab.results_model
+    m = tab.results.model
     top = rating.scheme.rating.levels[0].name
     for r, b in enumerate(m.rows):
         assert m.index(r, R_RATING).data().startswith(top)  # nobody was demoted silently
@@ -150,7 +150,7 @@ def test_results_follow_a_score_change(qtbot, demo_db):
     s = sheets.open_sheet(demo_db, sheet.id)
     with qtbot.waitSignal(tab.rated, timeout=15000):
         sheets.set_scores(demo_db, sheet.id, "self", {i.code: i.max for i in s.items})
-    row = next(b for b in tab.results_model.rows if b.sheet_id == sheet.id)
+    row = next(b for b in tab.results.model.rows if b.sheet_id == sheet.id)
     assert row.total == s.scheme.effective_total_max()
 
 
@@ -159,10 +159,10 @@ def test_results_follow_a_score_change(qtbot, demo_db):
 def test_ledger_add_through_dialog(qtbot, demo_db):
     tab = make_tab(qtbot, demo_db)
     tab.tabs.setCurrentIndex(1)
-    before = tab.ledger_model.rowCount()
-    tab.results_view.selectRow(next(n for n, b in enumerate(tab.results_model.rows) if not b.vetoed))
+    before = tab.ledger.model.rowCount()
+    tab.results.view.selectRow(next(n for n, b in enumerate(tab.results.model.rows) if not b.vetoed))
     b = tab.selected_branch()
-    tab.to_ledger_button.click()
+    tab.results.to_ledger_button.click()
     dlg = tab.current_dialog
     press_ok(dlg)
     assert "问题" in dlg.error_shown()  # a problem is required
@@ -171,8 +171,8 @@ def test_ledger_add_through_dialog(qtbot, demo_db):
     dlg.dialog.responsibleEdit.setText("支部书记")
     press_ok(dlg)
     assert dlg.error_shown() == ""
-    assert tab.ledger_model.rowCount() == before + 1
-    entry = next(r for r in tab.ledger_model.rows if r.problem == "三会一课记录不全")
+    assert tab.ledger.model.rowCount() == before + 1
+    entry = next(r for r in tab.ledger.model.rows if r.problem == "三会一课记录不全")
     assert entry.org_id == b.org_id and entry.responsible == "支部书记" and entry.status == "未整改"
 
 
@@ -180,24 +180,24 @@ def test_ledger_overdue_rows_highlighted(qtbot, demo_db):
     from dangjian_desktop.gui.assessment_common import LIGHT_RED
 
     tab = make_tab(qtbot, demo_db)
-    rows = tab.ledger_model.rows
+    rows = tab.ledger.model.rows
     overdue = [n for n, r in enumerate(rows) if r.overdue]
     assert overdue, "the demo has overdue ledger entries"
     assert len(overdue) == len(rect_api.overdue_rectifications(demo_db, today=TODAY))
     for n, r in enumerate(rows):
-        bg = tab.ledger_model.index(n, 0).data(Qt.ItemDataRole.BackgroundRole)
+        bg = tab.ledger.model.index(n, 0).data(Qt.ItemDataRole.BackgroundRole)
         assert (bg is not None and bg.color() == LIGHT_RED) == r.overdue
-    assert f"逾期 {len(overdue)} 项" in tab.ledger_counts.text()
+    assert f"逾期 {len(overdue)} 项" in tab.ledger.counts.text()
 
 
 def test_ledger_close_with_evidence(qtbot, demo_db, tmp_path):
     tab = make_tab(qtbot, demo_db)
     tab.tabs.setCurrentIndex(1)
-    row = next(n for n, r in enumerate(tab.ledger_model.rows) if r.status != "已销号")
-    rid = tab.ledger_model.rows[row].id
-    tab.ledger_view.selectRow(row)
-    assert tab.ledger_close.isEnabled()
-    tab.ledger_close.click()
+    row = next(n for n, r in enumerate(tab.ledger.model.rows) if r.status != "已销号")
+    rid = tab.ledger.model.rows[row].id
+    tab.ledger.view.selectRow(row)
+    assert tab.ledger.close_button.isEnabled()
+    tab.ledger.close_button.click()
     dlg = tab.current_dialog
     proof = tmp_path / "整改照片.png"
     from PIL import Image
@@ -209,7 +209,7 @@ def test_ledger_close_with_evidence(qtbot, demo_db, tmp_path):
     assert dlg.error_shown() == ""
     entry = next(r for r in rect_api.list_rectifications(demo_db) if r.id == rid)
     assert entry.status == "已销号" and entry.closed_on == TODAY.isoformat() and entry.evidence_count == 1
-    shown = next(r for r in tab.ledger_model.rows if r.id == rid)
+    shown = next(r for r in tab.ledger.model.rows if r.id == rid)
     assert shown.status == "已销号"
 
 
@@ -228,7 +228,7 @@ def _preview(qtbot, tab):
 
 
 def _page_is_drawn(tab) -> bool:
-    img = tab.pdf_document.render(0, QSize(300, 420))
+    img = tab.preview.pdf_document.render(0, QSize(300, 420))
     colours = {img.pixel(x, y) for x in range(0, img.width(), 5) for y in range(0, img.height(), 5)}
     return len(colours) > 2
 
@@ -239,25 +239,25 @@ def test_publicity_preview_renders_pages(qtbot, demo_db):
     _set_contact(demo_db)
     tab = make_tab(qtbot, demo_db)
     _preview(qtbot, tab)
-    assert tab.preview_error is None
-    assert tab.pdf_document.status() == QPdfDocument.Status.Ready
-    assert tab.pdf_document.pageCount() >= 1
+    assert tab.preview.error is None
+    assert tab.preview.pdf_document.status() == QPdfDocument.Status.Ready
+    assert tab.preview.pdf_document.pageCount() >= 1
     assert _page_is_drawn(tab)
-    size = tab.pdf_document.pagePointSize(0)
+    size = tab.preview.pdf_document.pagePointSize(0)
     assert size.height() > size.width()  # A4 portrait by default
-    assert "公示期" in tab.preview_info.text()
+    assert "公示期" in tab.preview.info.text()
 
 
 def test_publicity_preview_follows_paper_and_orientation(qtbot, demo_db):
     _set_contact(demo_db)
     tab = make_tab(qtbot, demo_db)
     _preview(qtbot, tab)
-    a4 = tab.pdf_document.pagePointSize(0)
+    a4 = tab.preview.pdf_document.pagePointSize(0)
     with qtbot.waitSignal(tab.preview_ready, timeout=20000):
-        tab.paper_combo.setCurrentText("A3")
+        tab.preview.paper_combo.setCurrentText("A3")
     with qtbot.waitSignal(tab.preview_ready, timeout=20000):
-        tab.orientation_combo.setCurrentIndex(1)
-    a3 = tab.pdf_document.pagePointSize(0)
+        tab.preview.orientation_combo.setCurrentIndex(1)
+    a3 = tab.preview.pdf_document.pagePointSize(0)
     assert a3.width() > a3.height()  # landscape
     assert round(a3.width()) == round(a4.height() * 2 ** 0.5)  # A3 long side = √2 × A4 long side
 
@@ -271,9 +271,9 @@ def test_publicity_without_contact_says_what_to_set(qtbot, demo_db):
     _clear_contact(demo_db)  # the demo office fills them in
     tab = make_tab(qtbot, demo_db)
     _preview(qtbot, tab)
-    assert tab.pdf_bytes is None
-    assert "设置" in tab.preview_error and "受理" in tab.preview_error
-    assert tab.preview_error in tab.preview_info.text()
+    assert tab.preview.pdf_bytes is None
+    assert "设置" in tab.preview.error and "受理" in tab.preview.error
+    assert tab.preview.error in tab.preview.info.text()
 
 
 def test_publicity_saved_as_pdf_with_the_results(qtbot, demo_db, tmp_path):
@@ -345,22 +345,22 @@ def test_settings_dialog_stores_a_chosen_font(qtbot, db):
 
 def test_results_and_ledger_models_pass_the_model_tester(qtbot, qtmodeltester, demo_db):
     tab = make_tab(qtbot, demo_db)
-    assert tab.results_model.rowCount() and tab.ledger_model.rowCount()
-    qtmodeltester.check(tab.results_model, force_py=True)
-    qtmodeltester.check(tab.ledger_model, force_py=True)
+    assert tab.results.model.rowCount() and tab.ledger.model.rowCount()
+    qtmodeltester.check(tab.results.model, force_py=True)
+    qtmodeltester.check(tab.ledger.model, force_py=True)
 
 
 def test_results_sort_by_county_rank_keeps_the_selection_right(qtbot, demo_db):
-    from dangjian_desktop.gui.reports_tab import R_RANK_COUNTY, R_TOTAL
+    from dangjian_desktop.gui.reports.models import R_RANK_COUNTY, R_TOTAL
 
     tab = make_tab(qtbot, demo_db)
-    tab.results_view.sortByColumn(R_RANK_COUNTY, Qt.SortOrder.AscendingOrder)
-    proxy = tab.results_proxy
+    tab.results.view.sortByColumn(R_RANK_COUNTY, Qt.SortOrder.AscendingOrder)
+    proxy = tab.results.proxy
     ranks = [int(proxy.index(r, R_RANK_COUNTY).data()) for r in range(proxy.rowCount())]
     assert ranks == sorted(ranks) and ranks[0] == 1
-    tab.results_view.selectRow(0)
+    tab.results.view.selectRow(0)
     assert tab.selected_branch().rank_county == 1
-    assert tab.selected_branch().org_name in tab.details.toPlainText()
-    tab.results_view.sortByColumn(R_TOTAL, Qt.SortOrder.DescendingOrder)
+    assert tab.selected_branch().org_name in tab.results.details.toPlainText()
+    tab.results.view.sortByColumn(R_TOTAL, Qt.SortOrder.DescendingOrder)
     totals = [float(proxy.index(r, R_TOTAL).data() or -1) for r in range(proxy.rowCount())]
     assert totals == sorted(totals, reverse=True)

@@ -190,7 +190,8 @@ def test_the_holiday_editor_reads_the_notice_day_by_day(qtbot, make_tab, db, clo
 def test_provisional_ratings_are_muted_in_the_dashboard_and_the_results(qtbot, make_tab, db, clock):
     from dangjian_desktop.gui.assessment_common import GREY
     from dangjian_desktop.gui.assessment_tab import D_RATING
-    from dangjian_desktop.gui.reports_tab import R_RATING, ReportsTab
+    from dangjian_desktop.gui.reports.models import R_RATING
+    from dangjian_desktop.gui.reports.page import ReportsTab
 
     add_branches(db, [("东岭村党支部", "村"), ("西岭村党支部", "村")])
     rid, (east, west) = new_round(db)
@@ -209,12 +210,12 @@ def test_provisional_ratings_are_muted_in_the_dashboard_and_the_results(qtbot, m
     with qtbot.waitSignal(reports.rated, timeout=10000):
         reports.set_database(db)
     reports_release = reports.set_database
-    rm = reports.results_model
+    rm = reports.results.model
     r = next(n for n, b in enumerate(rm.rows) if b.org_name == "东岭村党支部")
     assert rm.index(r, R_RATING).data() == "一星（暂定）"
     assert rm.index(r, R_RATING).data(Qt.ItemDataRole.ForegroundRole).color() == GREY
     assert rm.index(r, R_RATING).data(Qt.ItemDataRole.FontRole).italic()
-    assert "暂定" in reports.summary_label.text()
+    assert "暂定" in reports.results.summary_label.text()
     reports_release(None)
 
 

@@ -123,3 +123,17 @@ def test_wugehao_is_a_classification_without_points():
     assert s.rating.kind == m.CLASSIFICATION
     assert [lv.name for lv in s.rating.levels] == ["先进", "中间", "后进"]
     assert s.effective_total_max() is None
+
+
+@pytest.mark.parametrize("sid, most", [("chuangxing", 5), ("wuhua", 5), ("xingji-zhibu", 3), ("liuyou", None),
+                                       ("wugehao", None)])
+def test_the_most_stars_a_result_can_carry(sid, most):
+    """The results table draws ☆ up to this many (结果报告)."""
+    assert load_scheme(sid).max_stars == most
+
+
+def test_section_stars_without_levels_count_one_star_per_section():
+    s = load_scheme("wuhua")
+    for lv in s.rating.levels:
+        lv.stars = None
+    assert s.rating.kind == m.SECTION_STARS and s.max_stars == len(s.sections) == 5

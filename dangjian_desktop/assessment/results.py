@@ -124,6 +124,11 @@ class RoundRating:
     def provisional_count(self) -> int:
         return sum(1 for b in self.branches if b.provisional)
 
+    @property
+    def previous_year(self) -> int | None:
+        """The year the trends compare with (the round of the year before), None without one."""
+        return self.year - 1 if self.previous_round_id else None
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "round": self.round_id, "year": self.year, "scheme": self.scheme.id,
@@ -205,7 +210,7 @@ def _fingerprint(db: Database, round_id: str) -> tuple:
                           || ':' || group_concat(v.id)
                           FROM round_veto v JOIN round_branch b ON b.id = v.round_branch_id WHERE b.round_id = :r)""",
                {"r": round_id})
-    from .quota_decisions import fingerprint as decisions_fp
+    from .quota_rows import fingerprint as decisions_fp
 
     return (str(db.path), *tuple(r), decisions_fp(db, round_id))
 
@@ -213,7 +218,7 @@ def _fingerprint(db: Database, round_id: str) -> tuple:
 def _decided(db: Database, round_id: str, scheme: Scheme, sheets, results: list) -> tuple[list, list]:
     """The results with the reviewers' quota decisions applied, and the capped scopes."""
     from ..schemes.quota_decisions import apply_quota_decisions
-    from .quota_decisions import decisions_of
+    from .quota_rows import decisions_of
 
     entries = [QuotaEntry(r["id"], r["town"], res) for r, res in zip(sheets, results) if isinstance(res, Result)]
     if not entries or not any(q.bound == m.BOUND_MAX for q in scheme.quotas):
@@ -308,7 +313,7 @@ def rate_round(db: Database, round_id: str, *, proposals: bool = True, today=Non
             b.warnings = [res]
         branches.append(b)
     if scopes:
-        from .quota_decisions import load_rows
+        from .quota_rows import load_rows
 
         rows = {(r["quota_code"], r["round_branch_id"]): r for r in load_rows(db, round_id)}
         by_id = {b.sheet_id: b for b in branches}

@@ -1,5 +1,5 @@
 """Dialogs of the assessment rounds: new round, draw lots, holidays, workflow steps, appeal,
-adjustment after the lock, vetoes and the rectification ledger. Each wraps a ui/assessment_*.ui
+adjustment after the lock and vetoes. Each wraps a ui/assessment_*.ui
 form and calls one core function on OK; open them with `.open()` (window-modal, non-blocking)."""
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QFileDia
 
 from .. import dates
 from ..assessment import lots as lots_api
-from ..assessment import rectification as rect_api
 from ..assessment import rounds as rounds_api
 from ..assessment import sheets as sh
 from ..assessment import workdays
@@ -25,9 +24,9 @@ from ..registry.offices import towns as list_towns
 from ..registry.orgs import KINDS
 from ..schemes import list_schemes
 from . import common
-from .assessment_common import RED, FormDialog, cn_date, error_text, fmt_score, normalise_date_text
+from .assessment_common import FormDialog, cn_date, error_text, fmt_score, normalise_date_text
 from .score_input import ScoreValidator
-from .common import date_edit, iso_of  # noqa: F401 - the 结果报告 tab imports iso_of from here
+from .common import date_edit, iso_of
 
 def set_date(edit: QDateEdit, value: dt.date | str | None) -> None:
     """Show the date (None: today) in a date field styled as 2026年3月1日 with a calendar popup."""
@@ -497,104 +496,3 @@ class VetoDialog(FormDialog):
         sh.set_veto(self.db, self.sheet.id, self.veto.code, fact, found_on=iso_of(f.foundOnEdit))
         return self.veto.code
 
-
-# ---- rectification ledger ---------------------------------------------------------------------------
-
-class RectificationDialog(FormDialog):
-    """整改台账: add or edit an open entry."""
-
-    FORM = "assessment_rectification.ui"
-
-    def __init__(self, db: Database, parent: QWidget | None = None, *, rect: rect_api.Rectification | None = None,
-                 round_id: str | None = None, org_id: str | None = None, problem: str = ""):
-        super().__init__(parent)
-        self.db, self.rect, self.round_id = db, rect, (rect.round_id if rect else round_id)
-        f = self.dialog
-        f.setWindowTitle("修改整改事项" if rect else "新增整改事项")
-        if self.round_id:
-            branches = [(f"{b.town} / {b.org_name}", b.org_id) for b in rounds_api.round_branches(db, self.round_id)]
-        else:
-            branches = [(f"{r['town']} / {r['name']}", r["id"]) for r in rounds_api.scope_branches(db)]
-        for text, oid in branches:
-            f.orgCombo.addItem(text, oid)
-        want = rect.org_id if rect else org_id
-        if want:
-            f.orgCombo.setCurrentIndex(max(0, f.orgCombo.findData(want)))
-        f.orgCombo.setEnabled(rect is None)
-        for s in rect_api.STATUSES[:-1]:
-            f.statusCombo.addItem(s, s)
-        if rect is not None:
-            f.problemEdit.setPlainText(rect.problem)
-            f.measureEdit.setPlainText(rect.measure)
-            f.responsibleEdit.setText(rect.responsible)
-            set_date(f.deadlineEdit, rect.deadline)
-            f.statusCombo.setCurrentIndex(max(0, f.statusCombo.findData(rect.status)))
-            f.intro.setText(f"登记于 {cn_date(rect.created_on)}")
-        else:
-            f.problemEdit.setPlainText(problem)
-            set_date(f.deadlineEdit, dates.add_months(dates.today(), 3))
-            f.intro.setText("三星及以下的党组织应列出问题清单，明确整改措施和时限。")
-
-    def save(self) -> str:
-        f = self.dialog
-        values = dict(problem=f.problemEdit.toPlainText().strip(), measure=f.measureEdit.toPlainText().strip(),
-                      responsible=f.responsibleEdit.text().strip(), deadline=iso_of(f.deadlineEdit))
-        if self.rect is None:
-            if f.orgCombo.currentData() is None:
-                raise UserError("请选择党组织。")
-            rid = rect_api.add_rectification(self.db, org_id=f.orgCombo.currentData(), round_id=self.round_id,
-                                             **values)
-            if f.statusCombo.currentData() != rect_api.STATUSES[0]:
-                rect_api.update_rectification(self.db, rid, status=f.statusCombo.currentData())
-            return rid
-        rect_api.update_rectification(self.db, self.rect.id, status=f.statusCombo.currentData(),
-                                      expected_rev=self.rect.rev, **values)
-        return self.rect.id
-
-
-class CloseRectificationDialog(FormDialog):
-    """销号: closing date, what was done, evidence files."""
-
-    FORM = "assessment_close_rectification.ui"
-
-    def __init__(self, db: Database, rect: rect_api.Rectification, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.db, self.rect = db, rect
-        self.current_dialog = None
-        f = self.dialog
-        f.intro.setText(f"{rect.town} / {rect.org_name}：{rect.problem}\n整改时限：{cn_date(rect.deadline)}"
-                        + ("（已逾期）" if rect.overdue else ""))
-        if rect.overdue:
-            f.intro.setStyleSheet(f"color: {RED.name()};")
-        set_date(f.closedOnEdit, dates.today())
-        f.addEvidenceButton.clicked.connect(self.browse)
-        f.removeEvidenceButton.clicked.connect(self.remove_selected)
-        self.ok_button.setText("销号")
-
-    def browse(self) -> None:
-        dlg = QFileDialog(self.dialog, "选择佐证材料")
-        dlg.setFileMode(QFileDialog.FileMode.ExistingFiles)
-        dlg.filesSelected.connect(self.add_files)
-        self.current_dialog = dlg
-        dlg.open()
-
-    def add_files(self, paths: list[str]) -> None:
-        for p in paths:
-            it = QListWidgetItem(Path(p).name, self.dialog.evidenceList)
-            it.setData(Qt.ItemDataRole.UserRole, p)
-            it.setToolTip(p)
-
-    def remove_selected(self) -> None:
-        lst = self.dialog.evidenceList
-        for it in lst.selectedItems():
-            lst.takeItem(lst.row(it))
-
-    def files(self) -> list[str]:
-        lst = self.dialog.evidenceList
-        return [lst.item(i).data(Qt.ItemDataRole.UserRole) for i in range(lst.count())]
-
-    def save(self) -> str:
-        f = self.dialog
-        rect_api.close_rectification(self.db, self.rect.id, closed_on=iso_of(f.closedOnEdit),
-                                     note=f.noteEdit.toPlainText().strip(), evidence=self.files())
-        return self.rect.id

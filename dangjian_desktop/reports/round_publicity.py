@@ -202,6 +202,27 @@ def prepare(db: Database, round_id: str, options: PublicityOptions | None = None
                          unknown)
 
 
+@dataclass
+class PublicityPdf:
+    """A publicity sheet built for a preview: the PDF, what it holds, what to tell the clerk."""
+
+    data: bytes
+    info: PublicityInfo
+    warnings: list[str]  # the period's warnings (info.warnings), then the builder's (a font replaced …)
+
+
+def publicity_pdf(db: Database, round_id: str, options: PublicityOptions | None = None) -> PublicityPdf:
+    """Build the round's sheet as PDF bytes with what it holds (nothing is written). Built while
+    `db` is open: the privacy guard reads its members' numbers."""
+    from .pdf import build_publicity_pdf
+
+    info = prepare(db, round_id, options)
+    built: list[str] = []
+    info.sheet.on_warning = built.append
+    data = build_publicity_pdf(info.sheet)
+    return PublicityPdf(data, info, list(info.warnings) + built)
+
+
 def publicity_sheet(db: Database, round_id: str, options: PublicityOptions | None = None):
     """The reports.pdf.PublicitySheet for the round (title, opening, rows, period, contact)."""
     return prepare(db, round_id, options).sheet

@@ -327,6 +327,15 @@ class Scheme:
             return None
         return norm_number(sum_exact(maxes))
 
+    @property
+    def max_stars(self) -> int | None:
+        """The most stars a result can carry: the highest level's stars, or one per section when
+        stars are earned section by section; None when the scheme gives no stars."""
+        if not self.rating.has_stars:
+            return None
+        levels = [lv.stars for lv in self.rating.levels if lv.stars is not None]
+        return max(levels) if levels else len(self.sections) or None
+
 
 def fmt_num(value: Number | None) -> str:
     """A number as a clerk writes it: 30, 94.5 (never 30.0 or 1e1); '—' for none (numbers.format_score)."""
