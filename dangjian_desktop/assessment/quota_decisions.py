@@ -20,32 +20,9 @@ from typing import Any, Iterable
 
 from ..db import Database
 from ..errors import LockedError, UserError
-from ..schemes.quota_decisions import Decision, QuotaScope, quota_for_title
+from ..schemes.quota_decisions import QuotaScope, quota_for_title
+from .quota_rows import load_rows, town_names
 from .rounds import actor_name, get_round
-
-
-def load_rows(db: Database, round_id: str) -> list:
-    return db.query("SELECT * FROM round_quota_decision WHERE round_id = ? ORDER BY decided_at, rowid", (round_id,))
-
-
-def _town_names(db: Database) -> dict[str, str]:
-    return {r[0]: r[1] for r in db.query("SELECT id, name FROM office")}
-
-
-def decisions_of(db: Database, round_id: str) -> list[Decision]:
-    """The round's decisions for schemes.quota_decisions (scopes by town name)."""
-    rows = load_rows(db, round_id)
-    if not rows:
-        return []
-    towns = _town_names(db)
-    return [Decision(r["quota_code"], towns.get(r["scope"], r["scope"]) if r["scope"] else None,
-                     r["round_branch_id"], frozenset(json.loads(r["considered"] or "[]"))) for r in rows]
-
-
-def fingerprint(db: Database, round_id: str) -> str:
-    r = db.one("SELECT count(*), ifnull(sum(rev), 0), ifnull(max(updated_at), ''), group_concat(id) "
-               "FROM round_quota_decision WHERE round_id = ?", (round_id,))
-    return ":".join(str(x) for x in tuple(r))
 
 
 @dataclass
@@ -122,7 +99,7 @@ def views(db: Database, rating) -> list[QuotaView]:
     """QuotaViews from a RoundRating (results.rate_round) and the decision rows."""
     by_sheet = {b.sheet_id: b for b in rating.branches}
     rows = load_rows(db, rating.round_id)
-    towns = _town_names(db)
+    towns = town_names(db)
     by_key = {(r["quota_code"], r["round_branch_id"]): r for r in rows if r["round_branch_id"]}
     nobody = {(r["quota_code"], towns.get(r["scope"], r["scope"]) if r["scope"] else None): r
               for r in rows if not r["round_branch_id"]}

@@ -210,7 +210,7 @@ def _fingerprint(db: Database, round_id: str) -> tuple:
                           || ':' || group_concat(v.id)
                           FROM round_veto v JOIN round_branch b ON b.id = v.round_branch_id WHERE b.round_id = :r)""",
                {"r": round_id})
-    from .quota_decisions import fingerprint as decisions_fp
+    from .quota_rows import fingerprint as decisions_fp
 
     return (str(db.path), *tuple(r), decisions_fp(db, round_id))
 
@@ -218,7 +218,7 @@ def _fingerprint(db: Database, round_id: str) -> tuple:
 def _decided(db: Database, round_id: str, scheme: Scheme, sheets, results: list) -> tuple[list, list]:
     """The results with the reviewers' quota decisions applied, and the capped scopes."""
     from ..schemes.quota_decisions import apply_quota_decisions
-    from .quota_decisions import decisions_of
+    from .quota_rows import decisions_of
 
     entries = [QuotaEntry(r["id"], r["town"], res) for r, res in zip(sheets, results) if isinstance(res, Result)]
     if not entries or not any(q.bound == m.BOUND_MAX for q in scheme.quotas):
@@ -313,7 +313,7 @@ def rate_round(db: Database, round_id: str, *, proposals: bool = True, today=Non
             b.warnings = [res]
         branches.append(b)
     if scopes:
-        from .quota_decisions import load_rows
+        from .quota_rows import load_rows
 
         rows = {(r["quota_code"], r["round_branch_id"]): r for r in load_rows(db, round_id)}
         by_id = {b.sheet_id: b for b in branches}

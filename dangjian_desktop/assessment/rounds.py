@@ -321,6 +321,24 @@ def round_branches(db: Database, round_id: str) -> list[RoundBranch]:
             for r in rows]
 
 
+def branches_named(db: Database, round_id: str, names: Iterable[str]) -> list[RoundBranch]:
+    """The round's sheets a user named, in the order named: by sheet id, by name, by town and name,
+    else by a unique part of the name. UserError for a name that finds none, or several."""
+    branches = round_branches(db, round_id)
+    out = []
+    for name in names:
+        hits = [b for b in branches if b.id == name or b.org_name == name or f"{b.town}{b.org_name}" == name]
+        if not hits:
+            hits = [b for b in branches if name in b.org_name]
+        if not hits:
+            raise UserError(f"本轮考核中没有党组织“{name}”。")
+        if len(hits) > 1:
+            raise UserError(f"“{name}”对应多个党组织：{'、'.join(b.town + b.org_name for b in hits[:6])}，"
+                            f"请写全称（可加乡镇名）。")
+        out.append(hits[0])
+    return out
+
+
 def round_scheme(db: Database, round_id: str) -> Scheme:
     """The frozen copy of the round's scheme."""
     return get_round(db, round_id).scheme

@@ -128,6 +128,24 @@ class Sheet:
     def triggered_vetoes(self) -> list[str]:
         return [v.code for v in self.vetoes if v.triggered]
 
+    def section_subtotals(self, stage: str | None = None) -> dict[str, Number | None]:
+        """Section code -> its points from a stage's scores (None: the effective ones) as the
+        evaluator counts them, held to the section's maximum; None for a section none of whose
+        items is scored at that stage yet (or when the scores cannot be counted)."""
+        from ..schemes.evaluate import ScoreError, section_scores
+
+        scores = self.scores(stage)
+        scored = {i.section_code for i in self.items if i.code in scores}
+        try:
+            results = section_scores(self.scheme, scores) if scored else []
+        except ScoreError:
+            results = []
+        out: dict[str, Number | None] = {i.section_code: None for i in self.items}
+        for r in results:
+            if r.code in scored:
+                out[r.code] = r.score
+        return out
+
 
 _SCORE_TEXT = re.compile(r"^\d+(?:\.\d)?$|^\.\d$")
 _DECIMAL_TEXT = re.compile(r"^\d*\.\d+$")

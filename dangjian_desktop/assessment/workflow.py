@@ -383,6 +383,27 @@ def confirm(db: Database, sheet_id: str, *, today: dt.date | None = None, actor:
     move(db, sheet_id, "确定", note=note, actor=actor, today=today)
 
 
+def ready_to_confirm(db: Database, sheet_ids: Iterable[str], *, today: dt.date | None = None) -> list[str]:
+    """Those of the sheets that may be confirmed now: in 公示, the window closed, no open appeal."""
+    day = _day(today)
+    return [sid for sid in dict.fromkeys(sheet_ids)
+            if any(t == "确定" for t, _ in allowed_moves(db, sid, today=day))]
+
+
+def confirm_many(db: Database, sheet_ids: Iterable[str], *, today: dt.date | None = None,
+                 actor: str | None = None) -> int:
+    """确定 the sheets that are ready (ready_to_confirm) in one unit of work, all or nothing;
+    returns how many. UserError when none of them is ready; CalendarUnconfirmedError (naming the
+    years) when a window ends in a year whose holidays were never entered or confirmed."""
+    ready = ready_to_confirm(db, sheet_ids, today=today)
+    if not ready:
+        raise UserError("所选党组织的申诉期都还没有结束（或有待处理的申诉），暂不能确定结果。")
+    with db.transaction("批量确定考核结果", actor=actor):
+        for sid in ready:
+            confirm(db, sid, today=today, actor=actor)
+    return len(ready)
+
+
 def confirm_round(db: Database, round_id: str, *, today: dt.date | None = None,
                   actor: str | None = None) -> int:
     """Confirm every sheet of the round in 公示 whose window has closed; returns how many."""

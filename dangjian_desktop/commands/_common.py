@@ -95,22 +95,10 @@ def one_town(db, town: str | None) -> str:
 
 
 def find_branch(db, name: str, office_id: str | None = None):
-    """A 党支部 (or 党总支) by name; refuses ambiguous names."""
-    name = (name or "").strip()
-    sql = "SELECT o.*, f.name AS town FROM org o JOIN office f ON f.id = o.office_id WHERE o.name = ?"
-    params: list = [name]
-    if office_id:
-        sql += " AND o.office_id = ?"
-        params.append(office_id)
-    hits = db.query(sql, params)
-    if not hits:
-        like = db.query("SELECT name FROM org WHERE name LIKE ? AND org_type IN ('党支部', '党总支') LIMIT 5",
-                        (f"%{name}%",))
-        hint = f"（相近的有：{'、'.join(r[0] for r in like)}）" if like else ""
-        raise UserError(f"找不到党组织“{name}”{hint}。")
-    if len(hits) > 1:
-        raise UserError(f"有{len(hits)}个党组织叫“{name}”（{'、'.join(h['town'] for h in hits)}），请用 --town 指明乡镇。")
-    return hits[0]
+    """A 党支部 (or 党总支) by name; refuses ambiguous names (registry.orgs.org_named)."""
+    from ..registry.orgs import org_named
+
+    return org_named(db, name, office_id)
 
 
 def branch_id(db, name: str | None, office_id: str | None) -> str | None:

@@ -54,9 +54,9 @@ def register(sub, group) -> None:
 
 
 def _sheets(db, round_id: str, names: list[str]) -> list[str]:
-    from .rounds import _sheets_named
+    from ..assessment.rounds import branches_named
 
-    return _sheets_named(db, round_id, names)
+    return [b.id for b in branches_named(db, round_id, names)]
 
 
 def cmd_quota(ctx) -> int:

@@ -91,21 +91,9 @@ def _round_command(g, name: str, help_text: str, func):
 
 
 def _sheets_named(db, round_id: str, names: list[str]) -> list[str]:
-    from ..assessment import round_branches
+    from ..assessment.rounds import branches_named
 
-    branches = round_branches(db, round_id)
-    out = []
-    for name in names:
-        hits = [b for b in branches if b.id == name or b.org_name == name or f"{b.town}{b.org_name}" == name]
-        if not hits:
-            hits = [b for b in branches if name in b.org_name]
-        if not hits:
-            raise UserError(f"本轮考核中没有党组织“{name}”。")
-        if len(hits) > 1:
-            raise UserError(f"“{name}”对应多个党组织：{'、'.join(b.town + b.org_name for b in hits[:6])}，"
-                            f"请写全称（可加乡镇名）。")
-        out.append(hits[0].id)
-    return out
+    return [b.id for b in branches_named(db, round_id, names)]
 
 
 def cmd_list(ctx) -> int:
@@ -204,6 +192,7 @@ def cmd_show(ctx) -> int:
 
 def cmd_export_forms(ctx) -> int:
     from ..assessment import export_form, export_forms, resolve_round
+    from ..assessment.rounds import branches_named
 
     with ctx.open_db("read") as db:
         rnd = resolve_round(db, round_arg(ctx.args))
@@ -211,9 +200,8 @@ def cmd_export_forms(ctx) -> int:
         if ctx.args.branch:
             folder.mkdir(parents=True, exist_ok=True)
             paths = []
-            for sid in _sheets_named(db, rnd.id, ctx.args.branch):
-                name = db.scalar("SELECT org_name FROM round_branch WHERE id = ?", (sid,))
-                paths.append(export_form(db, sid, folder / f"{rnd.year}年自评表-{name}.xlsx"))
+            for b in branches_named(db, rnd.id, ctx.args.branch):
+                paths.append(export_form(db, b.id, folder / f"{rnd.year}年自评表-{b.org_name}.xlsx"))
         else:
             paths = export_forms(db, rnd.id, folder)
     for p in paths:

@@ -44,6 +44,26 @@ def party_groups(db: Database, branch_id: str | None) -> list:
     return [o for o in children(db, branch_id) if o["org_type"] == "党小组"] if branch_id else []
 
 
+def org_named(db: Database, name: str, office_id: str | None = None):
+    """The organisation a user named (with its town as `town`), in one office or in any; a
+    UserError naming similar branches when there is none, or the towns when several share the name."""
+    name = (name or "").strip()
+    sql = "SELECT o.*, f.name AS town FROM org o JOIN office f ON f.id = o.office_id WHERE o.name = ?"
+    params: list = [name]
+    if office_id:
+        sql += " AND o.office_id = ?"
+        params.append(office_id)
+    hits = db.query(sql, params)
+    if not hits:
+        like = db.query("SELECT name FROM org WHERE name LIKE ? AND org_type IN ('党支部', '党总支') LIMIT 5",
+                        (f"%{name}%",))
+        hint = f"（相近的有：{'、'.join(r[0] for r in like)}）" if like else ""
+        raise UserError(f"找不到党组织“{name}”{hint}。")
+    if len(hits) > 1:
+        raise UserError(f"有{len(hits)}个党组织叫“{name}”（{'、'.join(h['town'] for h in hits)}），请用 --town 指明乡镇。")
+    return hits[0]
+
+
 def _check_org(db: Database, values: dict, org_id: str | None = None) -> dict:
     v = dict(values)
     err = {}

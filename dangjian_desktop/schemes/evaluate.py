@@ -150,6 +150,63 @@ def evaluate_many(scheme: Scheme, sheets: Iterable[tuple[Mapping[str, Any], Iter
     return [_evaluate(scheme, scores, vetoes, None) for scores, vetoes in sheets]
 
 
+def section_scores(scheme: Scheme, scores: Mapping[str, Any]) -> list[SectionResult]:
+    """Each section's points from the scores given, as evaluate() counts them: an item's points (a
+    deduction item earns its maximum less the deduction, a missing item 0), summed per section and
+    held to the section's maximum (`score`; `raw` before the cap). For subtotals shown beside the
+    items while a sheet is being filled: no rating, no classification asked for, unknown codes
+    ignored. Raises ScoreError for a score that cannot count (above the maximum, negative)."""
+    known = {(i or s).code: (s, i) for s, i in scheme.scored_units()}
+    problems: list[str] = []
+    earned, _missing = _earned(known, {c: v for c, v in scores.items() if c in known}, problems)
+    if problems:
+        raise ScoreError(problems)
+    results, _total = _sections(scheme, earned, scheme.rating.kind != m.CLASSIFICATION, [])
+    return results
+
+
+def _earned(known: Mapping[str, tuple], scores: Mapping[str, Any],
+            problems: list[str]) -> tuple[dict[str, Decimal | None], list[str]]:
+    """(item code -> points earned, codes not scored); unusable scores are added to `problems`."""
+    earned: dict[str, Decimal | None] = {}
+    missing: list[str] = []
+    for code, (s, i) in known.items():
+        unit = i or s
+        if code not in scores or scores[code] is None:
+            missing.append(code)
+            earned[code] = Decimal(0) if unit.max is not None or unit.kind != m.YESNO else None
+            continue
+        earned[code] = _unit_score(code, unit.title, unit.kind, unit.max, scores[code], problems)
+    return earned, missing
+
+
+def _sections(scheme: Scheme, earned: Mapping[str, Decimal | None], points_scheme: bool,
+              reasons: list[str]) -> tuple[list[SectionResult], Decimal]:
+    """The sections' results (held to their maxima in a points scheme, saying so in `reasons`) and
+    the sum of their points."""
+    results: list[SectionResult] = []
+    total = Decimal(0)
+    for s in scheme.sections:
+        if s.items:
+            vals = [earned[i.code] for i in s.items]
+            raw = sum((v for v in vals if v is not None), Decimal(0))
+            items = {i.code: _out(earned[i.code]) for i in s.items}
+        else:
+            raw = earned[s.code]
+            items = {}
+        if raw is None or not points_scheme:
+            results.append(SectionResult(s.code, s.title, _out(raw), s.max, _out(raw), False, None, items))
+            continue
+        score, capped = raw, False
+        if s.max is not None and raw > _dec(s.max):
+            score, capped = _dec(s.max), True
+            reasons.append(f"“{s.title}”细项合计 {fmt_num(_out(raw))} 分，超过本部分满分 {fmt_num(s.max)} 分，"
+                           f"按 {fmt_num(s.max)} 分计。")
+        total += score
+        results.append(SectionResult(s.code, s.title, _out(score), s.max, _out(raw), capped, None, items))
+    return results, total
+
+
 def _require_valid(scheme: Scheme) -> None:
     bad = validation_errors(scheme)
     if bad:
@@ -182,15 +239,7 @@ def _evaluate(scheme: Scheme, scores: Mapping[str, Any], vetoes: Iterable[str],
     elif classification is not None:
         problems.append("本方案按分数评定，不能直接指定等次。")
 
-    earned: dict[str, Decimal | None] = {}
-    missing: list[str] = []
-    for code, (s, i) in known.items():
-        unit = i or s
-        if code not in scores or scores[code] is None:
-            missing.append(code)
-            earned[code] = Decimal(0) if unit.max is not None or unit.kind != m.YESNO else None
-            continue
-        earned[code] = _unit_score(code, unit.title, unit.kind, unit.max, scores[code], problems)
+    earned, missing = _earned(known, scores, problems)
     if problems:
         raise ScoreError(problems)
 
@@ -201,27 +250,8 @@ def _evaluate(scheme: Scheme, scores: Mapping[str, Any], vetoes: Iterable[str],
         warnings.append(f"有 {len(missing)} 项未填分，按 0 分计：{names}")
 
     # ---- sections and total --------------------------------------------------------
-    results: list[SectionResult] = []
-    total = Decimal(0)
     points_scheme = rule.kind != m.CLASSIFICATION
-    for s in scheme.sections:
-        if s.items:
-            vals = [earned[i.code] for i in s.items]
-            raw = sum((v for v in vals if v is not None), Decimal(0))
-            items = {i.code: _out(earned[i.code]) for i in s.items}
-        else:
-            raw = earned[s.code]
-            items = {}
-        if raw is None or not points_scheme:
-            results.append(SectionResult(s.code, s.title, _out(raw), s.max, _out(raw), False, None, items))
-            continue
-        score, capped = raw, False
-        if s.max is not None and raw > _dec(s.max):
-            score, capped = _dec(s.max), True
-            reasons.append(f"“{s.title}”细项合计 {fmt_num(_out(raw))} 分，超过本部分满分 {fmt_num(s.max)} 分，"
-                           f"按 {fmt_num(s.max)} 分计。")
-        total += score
-        results.append(SectionResult(s.code, s.title, _out(score), s.max, _out(raw), capped, None, items))
+    results, total = _sections(scheme, earned, points_scheme, reasons)
 
     total_out: Decimal | None = total if points_scheme else None
     if points_scheme and scheme.total_max is not None and total > _dec(scheme.total_max):
