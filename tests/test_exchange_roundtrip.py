@@ -176,3 +176,15 @@ def test_the_county_sees_the_merged_towns_in_rounds(world):
     with Database.open(county, mode="read") as db:
         rating = rate_round(db, rid)
         assert len(rating.branches) == 2
+
+
+def test_the_sender_can_reopen_its_own_export_but_not_import_it(world):
+    tmp, county, towns, packages = world
+    shown = dj_json("--db", towns["甲镇"], "exchange", "show", packages["甲镇"], "--json")
+    assert shown["own"] is True and shown["from"] == "甲镇" and shown["to"] == "测试县"
+    assert shown["tables"]["member"] == 8
+    r = dj("--db", towns["甲镇"], "exchange", "import", packages["甲镇"], check=False)
+    assert r.returncode == 2 and "自己导出的" in r.stderr
+    # A third office can neither read nor import it.
+    r = dj("--db", towns["乙镇"], "exchange", "show", packages["甲镇"], check=False)
+    assert r.returncode == 2

@@ -1,5 +1,5 @@
-"""`dangjian exchange invite | join | export | import | log | status | conflicts | resolve | recover |
-receipt`: USB data exchange between the towns and the county."""
+"""`dangjian exchange invite | join | export | import | show | log | status | conflicts | resolve |
+recover | receipt`: USB data exchange between the towns and the county."""
 
 from __future__ import annotations
 
@@ -36,6 +36,11 @@ def register(sub, group) -> None:
     p.add_argument("--receipt", metavar="PDF", help="把回执保存为 PDF（只导入一个数据包时）")
     add_json(p)
     p.set_defaults(func=cmd_import)
+
+    p = g.add_parser("show", help="查看数据包的内容（本单位导出的，或发给本单位的），不导入")
+    p.add_argument("file", help="数据包")
+    add_json(p)
+    p.set_defaults(func=cmd_show)
 
     p = g.add_parser("log", help="数据交换记录：导出、导入的每个数据包")
     p.add_argument("--town", metavar="NAME", help="只列出与这个单位的交换")
@@ -205,6 +210,25 @@ def cmd_import(ctx) -> int:
                     total[k] = total.get(k, 0) + v
             ctx.print_json({"packages": results, "total": total})
     return worst
+
+
+def cmd_show(ctx) -> int:
+    from ..exchange.ledger import fmt_time
+    from ..exchange.opening import describe_package
+    from ..exchange.ownership import label
+
+    with ctx.open_db("read") as db:
+        d = describe_package(db, ctx.args.file)
+    if ctx.args.json:
+        ctx.print_json(d)
+        return 0
+    print(f"数据包 {d['package']}：{d['from']} → {d['to']}，生成于{fmt_time(d['created_at'])}（{d['created_by']}），"
+          f"发送单位密钥指纹 {d['sender_fingerprint']}" + ("（本单位导出的）" if d["own"] else ""))
+    for t, n in sorted(d["tables"].items(), key=lambda kv: label(kv[0])):
+        gone = d["deleted"].get(t)
+        print(f"  {label(t)}：{n} 条" + (f"，删除 {gone} 条" if gone else ""))
+    print(f"共 {sum(d['tables'].values())} 条记录，{d['size'] / 1024:.0f} KB")
+    return 0
 
 
 def cmd_log(ctx) -> int:

@@ -152,3 +152,29 @@ def _verify(db: Database, opened: Opened, keys: PublicKeys, claimed: str | None)
                                                  f"不能确认来源，没有导入任何数据。")
     raise PackageRefused("corrupt", "数据包已损坏或被改动过（签名核对不符），为安全起见没有导入任何数据。"
                                     "请重新复制，或请对方重新导出。")
+
+
+def describe_package(db: Database, path: str | Path) -> dict[str, Any]:
+    """What a package holds (sender, recipient, time, rows per table), without importing it:
+    a package this office exported (it is encrypted to its sender too) or one addressed to it."""
+    data = read_file(path)
+    c = crypto.parse(data)
+    if c.type != "package":
+        raise PackageRefused("not-a-package", "这不是党建台账的数据包。")
+    me = identity(db)
+    own = str(c.header.get("from") or "") == local_office(db)["id"]
+    opened = Opened(Path(path), len(data), hashlib.sha256(data).hexdigest(), c)
+    if own:
+        if not me.public.verify(c.signature, c.signed):
+            raise PackageRefused("corrupt", "数据包已损坏或被改动过（签名核对不符）。")
+        opened.sender_keys = me.public
+    else:
+        opened = open_package(db, path, decrypt=False)
+    read_contents(db, opened)
+    doc = opened.doc
+    tables = {t: len(tr.rows) for t, tr in opened.sections.get("tables", {}).items()}
+    return {"package": opened.id, "own": own, "kind": doc.get("kind"), "from": (doc.get("from") or {}).get("name"),
+            "to": (doc.get("to") or {}).get("name"), "created_at": doc.get("created_at"),
+            "created_by": doc.get("created_by"), "sender_fingerprint": opened.sender_keys.fingerprint,
+            "tables": tables, "deleted": {t: len(v) for t, v in (doc.get("deleted") or {}).items()},
+            "size": len(data)}
