@@ -98,16 +98,21 @@ def roster_rows(db: Database, *, org_id: str | None = None, member_ids: Iterable
     return db.conn.execute(sql, params)
 
 
-def _title(db: Database, org_id: str | None, member_ids) -> tuple[str, str]:
+def roster_unit(db: Database, org_id: str | None = None) -> str | None:
+    """The unit a roster is named after: the organisation's name (None when there is no such
+    organisation), or for the whole office its 党委 (the office's name when it has none)."""
     if org_id:
         org = db.get("org", org_id)
-        if org is None:
-            raise UserError("要导出的组织不存在")
-        unit = org["name"]
-    else:
-        root = db.one("SELECT name FROM org WHERE parent_id IS NULL AND office_id = ?", (db.local_office_id,))
-        office = db.one("SELECT name FROM office WHERE id = ?", (db.local_office_id,))
-        unit = root["name"] if root else (office["name"] if office else "")
+        return org["name"] if org else None
+    root = db.one("SELECT name FROM org WHERE parent_id IS NULL AND office_id = ?", (db.local_office_id,))
+    office = db.one("SELECT name FROM office WHERE id = ?", (db.local_office_id,))
+    return root["name"] if root else (office["name"] if office else "")
+
+
+def _title(db: Database, org_id: str | None, member_ids) -> tuple[str, str]:
+    unit = roster_unit(db, org_id)
+    if unit is None:
+        raise UserError("要导出的组织不存在")
     title = f"{unit}党员花名册" if member_ids is None else f"{unit}党员花名册（筛选结果）"
     return title, unit
 

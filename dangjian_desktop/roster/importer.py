@@ -773,10 +773,15 @@ def find_branch(db: Database, name: str) -> str:
     return org.id
 
 
+def branch_choices(db: Database) -> list[tuple[str, str]]:
+    """(id, name) of the branches members can belong to (党支部, 党总支), in tree order."""
+    return [(r[0], r[1]) for r in db.query("SELECT id, name FROM org WHERE org_type IN ('党支部', '党总支') "
+                                           "ORDER BY sort_order, name")]
+
+
 def branch_names(db: Database) -> list[str]:
     """Names of the branches members can belong to (党支部, 党总支), in tree order."""
-    return [r[0] for r in db.query("SELECT name FROM org WHERE org_type IN ('党支部', '党总支') "
-                                   "ORDER BY sort_order, name")]
+    return [name for _id, name in branch_choices(db)]
 
 
 @dataclass
