@@ -67,7 +67,7 @@ def dialogs(db, win):
     from dangjian_desktop.gui.data_check import ChangeHistoryDialog
     from dangjian_desktop.gui.dialogs import NewDatabaseDialog
     from dangjian_desktop.gui.guide_window import GuideWindow
-    from dangjian_desktop.gui.roster_wizard import RosterImportWizard
+    from dangjian_desktop.gui.roster.wizard import RosterImportWizard
     from dangjian_desktop.gui.settings_dialog import SettingsDialog
 
     office = db.local_office_id

@@ -28,8 +28,7 @@ BIG_FILES_ALLOWED = {
 }
 
 #: Files under gui/ and commands/ that write SQL today (their queries move into core functions).
-SQL_ALLOWED = {
-}
+SQL_ALLOWED: set[str] = set()
 
 SQL = re.compile(r"\b(?:SELECT|INSERT\s+(?:OR\s+\w+\s+)?INTO|DELETE\s+FROM)\b|\bUPDATE\s+\"?\w+\"?\s+SET\b")
 

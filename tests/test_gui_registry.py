@@ -635,7 +635,8 @@ def test_read_only_database_disables_every_editing_action(qtbot, tab, db, db_pat
 
 
 def test_roster_buttons_explain_when_the_roster_module_is_missing(qtbot, tab, db, monkeypatch):
-    monkeypatch.setitem(sys.modules, "dangjian_desktop.gui.roster_wizard", None)
+    for module in ("dangjian_desktop.gui.roster", "dangjian_desktop.gui.roster.wizard", "dangjian_desktop.gui.roster.dialogs"):
+        monkeypatch.setitem(sys.modules, module, None)
     open_tab(tab, db)
     for action in (tab.action_import, tab.action_export, tab.action_template):
         click_action(qtbot, tab, action)
@@ -645,7 +646,7 @@ def test_roster_buttons_explain_when_the_roster_module_is_missing(qtbot, tab, db
 
 
 def test_import_button_opens_the_roster_wizard_for_the_selected_branch(qtbot, tab, db):
-    wizard_module = pytest.importorskip("dangjian_desktop.gui.roster_wizard")
+    wizard_module = pytest.importorskip("dangjian_desktop.gui.roster.wizard")
     branch = new_branch(db)
     open_tab(tab, db)
     tab.select_org(branch)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dangjian_desktop.gui import roster_wizard as rw
+from dangjian_desktop.gui.roster.wizard import RosterImportWizard
 
 import xlsx_util as X
 from roster_util import add_branches, member_count
@@ -29,7 +29,7 @@ def files(tmp_path_factory):
 @pytest.mark.parametrize("case", CASES)
 def test_the_wizard_shows_why_a_file_cannot_be_read(qtbot, db, files, case):
     add_branches(db, "红星村党支部")
-    wizard = rw.RosterImportWizard(db)
+    wizard = RosterImportWizard(db)
     qtbot.addWidget(wizard)
     wizard.show()
     path, phrase = files[case]

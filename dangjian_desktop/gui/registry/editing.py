@@ -184,15 +184,16 @@ class EditingMixin:
             self._open(HistoryDialog(self.db, mid, self))
 
     # ---- the roster (another module, imported when used so the page works without it) --------
-    def _roster(self, name: str):
+    def _roster(self, module: str, name: str):
+        package = __package__.rsplit(".", 1)[0] + ".roster"  # gui/roster/
         try:
-            roster_wizard = importlib.import_module("..roster_wizard", __package__)
+            found = importlib.import_module(f"{package}.{module}")
         except ModuleNotFoundError as e:
-            if e.name and e.name.endswith("roster_wizard"):
+            if e.name and (e.name == package or e.name.startswith(package + ".")):
                 self.inform(ROSTER_MISSING, "花名册")
                 return None
             raise
-        return getattr(roster_wizard, name)
+        return getattr(found, name)
 
     def _selected_branch_id(self) -> str | None:
         org = self.current_org()
@@ -202,7 +203,7 @@ class EditingMixin:
 
     @slot
     def import_roster(self) -> None:
-        wizard_cls = self._roster("RosterImportWizard")
+        wizard_cls = self._roster("wizard", "RosterImportWizard")
         if wizard_cls is None or self.db is None:
             return
         wizard = wizard_cls(self.db, parent=self, default_org_id=self._selected_branch_id())
@@ -211,7 +212,7 @@ class EditingMixin:
 
     @slot
     def export_roster(self) -> None:
-        export = self._roster("export_roster_dialog")
+        export = self._roster("dialogs", "export_roster_dialog")
         if export is None or self.db is None:
             return
         key = self.current_key()
@@ -223,7 +224,7 @@ class EditingMixin:
 
     @slot
     def save_template(self) -> None:
-        template = self._roster("save_template_dialog")
+        template = self._roster("dialogs", "save_template_dialog")
         if template is None:
             return
         # With the database the template's drop-down lists name this office's branches.

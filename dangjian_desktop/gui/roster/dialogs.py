@@ -1,0 +1,95 @@
+"""导出花名册 and 下载导入模板: ask where to save, write the file, say where it is (with 打开文件)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+
+from ...db import Database
+from ...errors import UserError
+from ...roster import export_roster, write_template
+from ...roster.export import ExportCancelled, roster_unit
+from ...roster.importer import branch_names
+from ..kit.messages import info_box
+
+EXCEL_FILTER = "Excel文件 (*.xlsx *.xlsm *.xls)"
+XLSX_FILTER = "Excel文件 (*.xlsx)"
+
+
+def documents_folder() -> str:
+    return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+
+
+def ask_xlsx(parent: QWidget | None, title: str, default_name: str) -> Path | None:
+    """Where to save an .xlsx file (the suffix added when the clerk left it out); None: cancelled."""
+    path, _ = QFileDialog.getSaveFileName(parent, title, str(Path(documents_folder()) / default_name), XLSX_FILTER)
+    if not path:
+        return None
+    if not path.lower().endswith(".xlsx"):
+        path += ".xlsx"
+    return Path(path)
+
+
+_open_boxes: set[QMessageBox] = set()
+
+
+def message(parent: QWidget | None, title: str, text: str, icon=QMessageBox.Icon.Information,
+            open_path: Path | None = None) -> QMessageBox:
+    """A non-blocking message box (kept alive while shown); 打开文件 opens `open_path`."""
+    box = info_box(icon, title, text, parent)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    if parent is None:  # nobody else keeps it alive while it is shown
+        _open_boxes.add(box)
+        box.finished.connect(lambda _r, b=box: _open_boxes.discard(b))
+    if open_path is not None:
+        btn = box.addButton("打开文件", QMessageBox.ButtonRole.ActionRole)
+        btn.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(open_path))))
+    box.open()
+    return box
+
+
+def export_roster_dialog(parent: QWidget | None, db: Database, org_id: str | None = None,
+                         member_ids: list[str] | None = None) -> Path | None:
+    """导出花名册: ask where to save, export with a progress dialog, report the result."""
+    path = ask_xlsx(parent, "导出花名册", f"{roster_unit(db, org_id) or '党员'}党员花名册.xlsx")
+    if path is None:
+        return None
+    dlg = QProgressDialog("正在导出花名册……", "取消", 0, 0, parent)
+    dlg.setWindowTitle("导出花名册")
+    dlg.setWindowModality(Qt.WindowModality.WindowModal)
+    dlg.setMinimumDuration(600)
+
+    def progress(done: int, total: int) -> None:
+        dlg.setMaximum(max(total, 1))
+        dlg.setValue(min(done, total))
+
+    try:
+        n = export_roster(db, path, org_id=org_id, member_ids=member_ids, progress=progress,
+                          cancel=dlg.wasCanceled)
+    except ExportCancelled:
+        dlg.close()
+        return None
+    except UserError as e:
+        dlg.close()
+        message(parent, "导出花名册", e.message, QMessageBox.Icon.Warning)
+        return None
+    dlg.close()
+    message(parent, "导出花名册", f"已导出 {n} 名党员：\n{path}", open_path=path)
+    return path
+
+
+def save_template_dialog(parent: QWidget | None, db: Database | None = None) -> Path | None:
+    """下载导入模板: a blank roster with drop-down lists (branch names from `db` when given)."""
+    path = ask_xlsx(parent, "保存导入模板", "党员花名册导入模板.xlsx")
+    if path is None:
+        return None
+    try:
+        write_template(path, branches=branch_names(db) if db is not None else ())
+    except UserError as e:
+        message(parent, "导入模板", e.message, QMessageBox.Icon.Warning)
+        return None
+    message(parent, "导入模板", f"已保存导入模板：\n{path}\n\n按模板填写后，用“导入花名册”导入。", open_path=path)
+    return path
