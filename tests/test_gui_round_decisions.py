@@ -220,7 +220,7 @@ def test_provisional_ratings_are_muted_in_the_dashboard_and_the_results(qtbot, m
 
 
 def test_scheme_editor_shows_and_changes_the_rounding_rule(qtbot, monkeypatch):
-    from dangjian_desktop.gui.schemes_widget import SchemesWidget
+    from dangjian_desktop.gui.schemes.page import SchemesWidget
 
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
     w = SchemesWidget()
@@ -228,14 +228,14 @@ def test_scheme_editor_shows_and_changes_the_rounding_rule(qtbot, monkeypatch):
     w.resize(1200, 760)
     w.show()
     w.select_scheme("liuyou")
-    row = w.rounding_row
+    row = w.rule.rounding_row
     assert not row.isHidden() and row.value == "truncate" and "94 分" in row.hint.text()
     for code, v in {"A": 40, "B": 20, "C": 15, "D": 15, "E": 4.5}.items():
-        w.set_score(code, v)
-    w.run_trial()
-    assert "优良" in w.rating_label.text()
+        w.trial.set_score(code, v)
+    w.trial.run()
+    assert "优良" in w.trial.rating_label.text()
     row.combo.setCurrentIndex(row.combo.findData("half_up"))
     assert w.scheme.rating.rounding == "half_up" and w.dirty and "95 分" in row.hint.text()
-    assert "优秀" in w.rating_label.text()  # the trial follows the rule at once
+    assert "优秀" in w.trial.rating_label.text()  # the trial follows the rule at once
     w.select_scheme("wugehao")
-    assert w.rounding_row.isHidden()  # a classification has no score bands
+    assert w.rule.rounding_row.isHidden()  # a classification has no score bands

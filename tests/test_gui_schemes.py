@@ -6,8 +6,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 
-from dangjian_desktop.gui import schemes_widget as sw
-from dangjian_desktop.gui.schemes_widget import R_SCORE, T_MAX, T_TITLE, SchemesWidget
+from dangjian_desktop.gui.schemes import page as sw
+from dangjian_desktop.gui.schemes.items_panel import T_MAX, T_TITLE
+from dangjian_desktop.gui.schemes.page import SchemesWidget
+from dangjian_desktop.gui.schemes.trial_panel import BAD_CELL, R_SCORE
 from dangjian_desktop.schemes import export_xlsx, list_schemes, load_scheme
 
 pytestmark = pytest.mark.gui
@@ -41,9 +43,9 @@ def widget(qtbot, boxes):
 
 def _type_score(qtbot, w, row, text):
     """Type into the 分数 cell with the keyboard, as a clerk does."""
-    w.trial_table.setCurrentCell(row, R_SCORE)
-    w.trial_table.setFocus()
-    qtbot.keyClick(w.trial_table, Qt.Key.Key_F2)
+    w.trial.table.setCurrentCell(row, R_SCORE)
+    w.trial.table.setFocus()
+    qtbot.keyClick(w.trial.table, Qt.Key.Key_F2)
     qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit))
     editor = QApplication.focusWidget()
     editor.selectAll()
@@ -62,22 +64,22 @@ def test_typing_scores_updates_the_rating(qtbot, widget):
     widget.tabs.setCurrentIndex(2)
     for row, value in enumerate(["40", "20", "15", "15", "10"]):
         _type_score(qtbot, widget, row, value)
-    assert widget.rating_label.text() == "优秀"
-    assert widget.total_label.text() == "100 / 100"
+    assert widget.trial.rating_label.text() == "优秀"
+    assert widget.trial.total_label.text() == "100 / 100"
     _type_score(qtbot, widget, 4, "4.5")
-    assert widget.rating_label.text() == "优良"
-    assert widget.total_label.text() == "94.5 / 100"
-    assert widget.stars_label.text() == "不评星"
+    assert widget.trial.rating_label.text() == "优良"
+    assert widget.trial.total_label.text() == "94.5 / 100"
+    assert widget.trial.stars_label.text() == "不评星"
 
 
 def test_stars_and_reasons_for_wuhua(qtbot, widget):
     widget.select_scheme("wuhua")
     for code, v in zip("ABCDE", [16, 16, 16, 16, 15.5]):
         with qtbot.waitSignal(widget.evaluated):
-            widget.set_score(code, v)
-    assert widget.rating_label.text() == "四星"
-    assert widget.stars_label.text().startswith("★★★★")
-    reasons = [widget.reasons_view.item(n).text() for n in range(widget.reasons_view.count())]
+            widget.trial.set_score(code, v)
+    assert widget.trial.rating_label.text() == "四星"
+    assert widget.trial.stars_label.text().startswith("★★★★")
+    reasons = [widget.trial.reasons_view.item(n).text() for n in range(widget.trial.reasons_view.count())]
     assert any("未达到 16 分" in r for r in reasons)
     assert any("加 8 分" in r for r in reasons)
 
@@ -87,20 +89,20 @@ def test_veto_checkbox_fails_the_branch(qtbot, widget):
     scheme = load_scheme("guifanhua")
     for sec in scheme.sections:
         for item in sec.items:
-            widget.set_score(item.code, 0 if item.kind == "deduction" else item.max)
-    assert widget.rating_label.text() == "合格"
+            widget.trial.set_score(item.code, 0 if item.kind == "deduction" else item.max)
+    assert widget.trial.rating_label.text() == "合格"
     with qtbot.waitSignal(widget.evaluated):
-        widget.trial_vetoes.item(0).setCheckState(Qt.CheckState.Checked)
-    assert widget.rating_label.text() == "不合格"
+        widget.trial.vetoes.item(0).setCheckState(Qt.CheckState.Checked)
+    assert widget.trial.rating_label.text() == "不合格"
 
 
 def test_score_above_maximum_is_shown_in_red(qtbot, widget):
     widget.select_scheme("guifanhua")
     with qtbot.waitSignal(widget.evaluated):
-        widget.set_score("A1", 5)
-    assert widget.rating_label.text() == "无法评定"
-    assert "超过满分 2 分" in widget.reasons_view.item(0).text()
-    assert widget.trial_table.item(0, R_SCORE).background().color() == sw._BAD_CELL
+        widget.trial.set_score("A1", 5)
+    assert widget.trial.rating_label.text() == "无法评定"
+    assert "超过满分 2 分" in widget.trial.reasons_view.item(0).text()
+    assert widget.trial.table.item(0, R_SCORE).background().color() == BAD_CELL
 
 
 def test_builtin_shows_its_documented_disagreement(widget):
@@ -111,7 +113,7 @@ def test_builtin_shows_its_documented_disagreement(widget):
 
 def test_editing_a_value_revalidates_at_once(qtbot, widget):
     widget.select_scheme("guifanhua")
-    section_c = widget.tree.topLevelItem(2)
+    section_c = widget.items.tree.topLevelItem(2)
     c2 = section_c.child(1)
     assert c2.text(0) == "C2"
     c2.setText(T_MAX, "4")
@@ -124,14 +126,14 @@ def test_editing_a_value_revalidates_at_once(qtbot, widget):
 
 def test_an_error_disables_saving(widget):
     widget.select_scheme("liuyou")
-    widget.levels_table.item(3, 1).setText("10")  # 差 from 10: totals below 10 have no grade
+    widget.rule.levels_table.item(3, 1).setText("10")  # 差 from 10: totals below 10 have no grade
     assert any(t.startswith("错误") and "低于 10 分" in t for t in widget.issue_texts())
     assert not widget.save_button.isEnabled()
 
 
 def test_saving_an_edited_builtin_creates_a_user_scheme(widget, boxes):
     widget.select_scheme("wuhua")
-    widget.tree.topLevelItem(0).setText(T_TITLE, "组织网格化（修订）")
+    widget.items.tree.topLevelItem(0).setText(T_TITLE, "组织网格化（修订）")
     widget.save()
     assert widget.scheme.id == "wuhua-2" and not widget.builtin and not widget.dirty
     assert load_scheme("wuhua-2").sections[0].title == "组织网格化（修订）"
@@ -168,17 +170,17 @@ def test_import_of_a_broken_workbook_explains(widget, boxes, tmp_path, monkeypat
 def test_classification_scheme_uses_a_class_box(qtbot, widget):
     widget.select_scheme("wugehao")
     widget.tabs.setCurrentIndex(2)
-    assert widget.class_box.isVisible() and widget.class_box.count() == 3
+    assert widget.trial.class_box.isVisible() and widget.trial.class_box.count() == 3
     with qtbot.waitSignal(widget.evaluated):
-        widget.class_box.setCurrentText("后进")
-    assert widget.rating_label.text() == "后进"
-    assert widget.total_label.text() == "不计分"
+        widget.trial.class_box.setCurrentText("后进")
+    assert widget.trial.rating_label.text() == "后进"
+    assert widget.trial.total_label.text() == "不计分"
 
 
 def test_screenshot(widget, tmp_path):
     widget.select_scheme("guifanhua")
     widget.tabs.setCurrentIndex(2)
-    widget.set_score("A1", 2)
+    widget.trial.set_score("A1", 2)
     path = tmp_path / "schemes.png"
     assert widget.grab().save(str(path))
     assert path.stat().st_size > 10_000

@@ -137,3 +137,21 @@ def test_section_stars_without_levels_count_one_star_per_section():
     for lv in s.rating.levels:
         lv.stars = None
     assert s.rating.kind == m.SECTION_STARS and s.max_stars == len(s.sections) == 5
+
+
+def test_a_renamed_level_is_followed_by_what_named_it():
+    """The scheme editor renames a level (评定规则): the award, quotas, bonuses, consequences and the
+    veto rating keep pointing at it."""
+    s = load_scheme("liuyou")
+    top = s.rating.levels[0]
+    assert top.name == "优秀" and s.rating.award.levels == ["优秀"]
+    s.rename_level(top, "特优")
+    assert top.name == "特优" and s.rating.award.levels == ["特优"]
+    w = load_scheme("wuhua")
+    w.rename_level(w.rating.levels[1], "四星级")
+    assert "四星级" in w.bonuses and "四星" not in w.bonuses
+    assert [q.ratings for q in w.quotas] == [["五星"], ["四星级"]]
+    g = load_scheme("guifanhua")
+    g.rename_level(g.rating.level(g.rating.veto_rating), "未达标")
+    assert g.rating.veto_rating == "未达标" and g.consequences[0].ratings == ["未达标"]
+    assert [lv.name for lv in g.rating.levels] == ["合格", "未达标"]

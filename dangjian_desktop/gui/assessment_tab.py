@@ -178,7 +178,7 @@ class AssessmentTab(QWidget, RoundTab):
         self.rounds_page = QWidget()
         self.subtabs.addTab(self.rounds_page, "考核轮次(&K)")
         try:
-            from .schemes_widget import SchemesWidget
+            from .schemes.page import SchemesWidget
 
             self.schemes_widget: QWidget | None = SchemesWidget()
             self.subtabs.addTab(self.schemes_widget, "评分方案(&F)")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 import traceback
-from functools import wraps
-from typing import Callable, TypeVar
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -14,7 +12,6 @@ from ..errors import UserError, ValidationError
 from ..paths import user_data_dir
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 
 def log_bug(exc: BaseException | None = None) -> str:
@@ -61,19 +58,3 @@ def error_text(exc: BaseException, *, blank_line: bool = False, list_from: int =
 def show_error(parent: QWidget | None, exc: BaseException, title: str = "操作未完成") -> None:
     QMessageBox.warning(parent, title, error_text(exc, blank_line=True))
 
-
-def guarded(parent_attr: str = "self") -> Callable:
-    """Decorator for slots: a UserError or bug becomes a message box instead of a crash."""
-
-    def deco(fn: Callable[..., T]) -> Callable[..., T | None]:
-        @wraps(fn)
-        def wrapper(self, *args, **kwargs):
-            try:
-                return fn(self, *args, **kwargs)
-            except Exception as e:  # noqa: BLE001 - the slot must not raise into Qt
-                show_error(self if isinstance(self, QWidget) else None, e)
-                return None
-
-        return wrapper
-
-    return deco

@@ -327,6 +327,22 @@ class Scheme:
             return None
         return norm_number(sum_exact(maxes))
 
+    def rename_level(self, level: Level, new: str) -> None:
+        """Give a rating level another name; the award, quotas, bonuses, consequences and the veto
+        rating that named it follow."""
+        old, level.name = level.name, new
+        rule = self.rating
+        if rule.award:
+            rule.award.levels = [new if x == old else x for x in rule.award.levels]
+        for q in self.quotas:
+            q.ratings = [new if x == old else x for x in q.ratings]
+        for c in self.consequences:
+            c.ratings = [new if x == old else x for x in c.ratings]
+        if old in self.bonuses:
+            self.bonuses = {(new if k == old else k): v for k, v in self.bonuses.items()}
+        if rule.veto_rating == old:
+            rule.veto_rating = new
+
     @property
     def max_stars(self) -> int | None:
         """The most stars a result can carry: the highest level's stars, or one per section when

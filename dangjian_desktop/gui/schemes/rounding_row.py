@@ -3,21 +3,23 @@
 
 from __future__ import annotations
 
-from typing import Callable
-
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
-from ..schemes import model as m
-from ..schemes.rounding import rounding_text
-from .kit.palette import HINT_HEX, css
+from ...schemes import model as m
+from ...schemes.rounding import rounding_text
+from ..kit.palette import HINT_HEX, css
 
 
 class RoundingRow(QWidget):
-    """分数取整(&Q): [去尾（不足1分的部分不计） ▾]  如 94.5 分按 94 分对照分数线。"""
+    """分数取整(&Q): [去尾（不足1分的部分不计） ▾]  如 94.5 分按 94 分对照分数线。
 
-    def __init__(self, on_change: Callable[[str], None], parent: QWidget | None = None):
+    `changed(rounding)` when the clerk picks another rule (not when a scheme is shown)."""
+
+    changed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self._on_change = on_change
         self._loading = False
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
@@ -54,4 +56,4 @@ class RoundingRow(QWidget):
     def _changed(self, _index: int) -> None:
         self._show_hint()
         if not self._loading:
-            self._on_change(self.value)
+            self.changed.emit(self.value)
