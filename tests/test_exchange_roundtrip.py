@@ -48,6 +48,12 @@ def test_towns_merge_into_the_county_and_reimport_changes_nothing(world):
     assert stats["members"] == sum(members(p) for p in towns.values()) == 24
     assert stats["towns"] == 3
     assert dj("--db", county, "verify").returncode == 0
+    # The evidence files travel with the rows that use them (each town's meeting photos).
+    with Database.open(towns["甲镇"], mode="read") as town, Database.open(county, mode="read") as c:
+        photos = town.query("SELECT id, sha256, data FROM attachment")
+        assert photos  # one file, used by both branches' meetings (stored once)
+        for p in photos:
+            assert bytes(c.get("attachment", p["id"])["data"]) == bytes(p["data"])
     before = dump(county)
     again = dj("--db", county, "exchange", "import", packages["甲镇"], "--json")
     out = json.loads(again.stdout)
@@ -188,3 +194,16 @@ def test_the_sender_can_reopen_its_own_export_but_not_import_it(world):
     # A third office can neither read nor import it.
     r = dj("--db", towns["乙镇"], "exchange", "show", packages["甲镇"], check=False)
     assert r.returncode == 2
+
+
+def test_an_older_reply_of_the_county_changes_nothing_at_the_town(world):
+    tmp, county, towns, packages = world
+    path = towns["丙镇"]
+    old, new = tmp / "bing-old.djx", tmp / "bing-new.djx"
+    dj("--db", county, "exchange", "export", "--town", "丙镇", "--out", old)
+    dj("--db", county, "exchange", "export", "--town", "丙镇", "--out", new)
+    assert dj_json("--db", path, "exchange", "import", new, "--json")["status"] == "applied"
+    before = dump(path)
+    out = dj_json("--db", path, "exchange", "import", old, "--json")
+    assert out["status"] == "nothing" and "旧" in out["message"]
+    assert dump(path) == before
