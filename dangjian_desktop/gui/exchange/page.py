@@ -1,0 +1,195 @@
+"""The 数据交换 window (文件 → 数据交换…): this office's key fingerprint on top, then 导出与导入,
+冲突, 交换记录 and, at the county, 各乡镇情况 with 邀请乡镇; at a town, 县里 with 加入县里的交换.
+
+The window composes the panels and hosts their message boxes; every change is a kit Operation and
+the window reloads from the database's OperationBus (`changed`), never by polling.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView,
+                               QTabWidget, QVBoxLayout, QWidget)
+
+from ...errors import UserError
+from ...exchange import exchange_log, exchange_status, identity, invite, join
+from ...registry.offices import local_office
+from ..kit.messages import MessageHost, slot
+from ..kit.operations import Changes, Operation, bus_for
+from ..kit.palette import HINT_HEX, css
+from ..kit.row_model import RowModel
+from .conflicts_panel import ConflictsPanel
+from .dialogs import ReceiptDialog
+from .invite_dialog import InviteDialog
+from .models import LOG_COLUMNS, STATUS_COLUMNS
+from .transfer import PACKAGE_FILTER, TransferPanel
+
+
+def open_exchange_window(window: Any) -> "ExchangeWindow | None":
+    """文件 → 数据交换…: the window for the main window's open database (one at a time)."""
+    if window.db is None:
+        window.inform("请先打开数据库。", "数据交换") if hasattr(window, "inform") else None
+        return None
+    old = getattr(window, "exchange_window", None)
+    if old is not None and shiboken6.isValid(old) and old.db is window.db:
+        old.raise_()
+        old.activateWindow()
+        return old
+    win = ExchangeWindow(window.db, window)
+    window.exchange_window = win
+    win.show()
+    return win
+
+
+def _table(parent: QWidget, model: RowModel) -> QTableView:
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setSortingEnabled(True)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    return view
+
+
+class ExchangeWindow(QDialog, MessageHost):
+    """数据交换 for one office database, a window of its own beside the main window."""
+
+    def __init__(self, db: Any, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("数据交换")
+        self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint)
+        self.db = db
+        self.receipt: ReceiptDialog | None = None
+        self.current_dialog: Any = None
+        office = local_office(db)
+        self.office_name, self.level = office["name"], office["level"]
+        layout = QVBoxLayout(self)
+        self.header = QLabel(self)
+        self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.header)
+        self.tabs = QTabWidget(self)
+        layout.addWidget(self.tabs, 1)
+
+        self.transfer = TransferPanel(self, self)
+        self.tabs.addTab(self.transfer, "导出与导入")
+        self.conflicts = ConflictsPanel(self, self)
+        self.tabs.addTab(self.conflicts, "冲突")
+        self.log_model = RowModel(LOG_COLUMNS, self)
+        self.log_view = _table(self, self.log_model)
+        self.tabs.addTab(self.log_view, "交换记录")
+
+        peers = QWidget(self)
+        pl = QVBoxLayout(peers)
+        self.peers_hint = QLabel(peers)
+        self.peers_hint.setWordWrap(True)
+        pl.addWidget(self.peers_hint)
+        self.status_model = RowModel(STATUS_COLUMNS, self)
+        self.status_view = _table(peers, self.status_model)
+        pl.addWidget(self.status_view, 1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.invite_button = QPushButton("邀请乡镇…", peers)
+        self.join_button = QPushButton("加入县里的交换…", peers)
+        row.addWidget(self.invite_button)
+        row.addWidget(self.join_button)
+        pl.addLayout(row)
+        county = self.level == "county"
+        self.invite_button.setVisible(county)
+        self.join_button.setVisible(not county)
+        self.tabs.addTab(peers, "各乡镇情况" if county else "县里")
+        self.invite_button.clicked.connect(self.choose_invite)
+        self.join_button.clicked.connect(self.choose_join)
+
+        self.bus = bus_for(db)
+        self.bus.changed.connect(self._changed)
+        self.reload()
+        self.resize(1100, 680)
+
+    # ---- showing ----------------------------------------------------------------------------------
+    def _changed(self, _changes: Changes) -> None:
+        if shiboken6.isValid(self) and self.db is not None:
+            self.reload()
+
+    def reload(self) -> None:
+        db = self.db
+        try:
+            fp = identity(db).fingerprint
+        except UserError:
+            fp = "（本机没有本单位的密钥）"
+        statuses = exchange_status(db)
+        county = self.level == "county"
+        who = "县委组织部" if county else "乡镇"
+        self.header.setText(f"<b>{self.office_name}</b>（{who}）　本单位密钥指纹：<b>{fp}</b>"
+                            f"<br><span style='{css(HINT_HEX)}'>数据包装在U盘里传递，已签名并加密；"
+                            f"请与对方通过电话逐字核对双方的密钥指纹。</span>")
+        self.status_model.set_rows(statuses)
+        self.log_model.set_rows(exchange_log(db))
+        self.conflicts.reload(db)
+        n = len(self.conflicts.model.rows)
+        self.tabs.setTabText(1, f"冲突（{n}）" if n else "冲突")
+        enrolled = [s.name for s in statuses if s.state == "enrolled"]
+        self.transfer.set_peers(self.level, enrolled)
+        if county:
+            missing = [s.name for s in statuses if not s.reported and s.state != "not-invited"]
+            text = f"尚未报送：{'、'.join(missing)}" if missing else "已加入的乡镇都报送过数据。"
+            uninvited = [s.name for s in statuses if s.state == "not-invited"]
+            if uninvited:
+                text += f"　未邀请：{'、'.join(uninvited)}"
+        elif statuses:
+            s = statuses[0]
+            text = (f"已{('加入' if s.state == 'enrolled' else '受邀加入')}{s.name}的数据交换。"
+                    f"县里的密钥指纹：<b>{s.fingerprint or '—'}</b>（请与县里电话核对）")
+        else:
+            text = "还没有加入县里的数据交换：请用县里给的邀请文件点“加入县里的交换”。"
+        self.peers_hint.setText(text)
+
+    def show_receipt(self, package_id: str) -> ReceiptDialog:
+        if self.receipt is not None and shiboken6.isValid(self.receipt):
+            self.receipt.close()
+        self.receipt = ReceiptDialog(self.db, package_id, self)
+        self.receipt.open()
+        return self.receipt
+
+    # ---- the county: invitations ----------------------------------------------------------------
+    @slot
+    def choose_invite(self) -> None:
+        names = [s.name for s in self.status_model.rows if s.state != "enrolled"]
+        dlg = InviteDialog(names, self)
+        self.current_dialog = dlg
+
+        def accepted() -> None:
+            town = dlg.town()
+            path, _ = QFileDialog.getSaveFileName(self, "邀请文件保存到", f"邀请-{town}.djx", PACKAGE_FILTER)
+            if path:
+                self.invite_town(town, path)
+
+        dlg.accepted.connect(accepted)
+        dlg.open()
+
+    def invite_town(self, town: str, path: str | Path) -> Operation:
+        def done(inv) -> None:
+            self.inform(f"已生成{'重新加入的' if inv.reenrolment else ''}邀请文件：{inv.path}\n\n"
+                        f"本县密钥指纹：{inv.county_fingerprint}\n\n请把邀请文件交给{inv.town}，由乡镇在“数据交换”中"
+                        f"点“加入县里的交换”；加入后请电话核对双方的密钥指纹。邀请只能使用一次。", "邀请乡镇")
+
+        return Operation(self, f"邀请{town}", lambda db: invite(db, town, path)).success(done).run()
+
+    # ---- a town: joining ------------------------------------------------------------------------
+    @slot
+    def choose_join(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "选择县里的邀请文件", "", PACKAGE_FILTER)
+        if path:
+            self.join_with(path)
+
+    def join_with(self, path: str | Path) -> Operation:
+        def done(j) -> None:
+            self.inform(f"已{'重新' if j.again else ''}加入{j.county}的数据交换。\n\n"
+                        f"县里的密钥指纹：{j.county_fingerprint}\n本镇的密钥指纹：{j.own_fingerprint}\n\n"
+                        f"请与县里通过电话逐字核对这两个指纹，然后导出第一个数据包交给县里。", "加入县里的交换")
+
+        return Operation(self, "加入县里的数据交换", lambda db: join(db, path)).success(done).run()

@@ -1,0 +1,126 @@
+"""The 数据交换 window over real packages made by the core between small databases: the import
+preview shows the core's counts and writes nothing until 确认导入; then the data are there and the
+receipt shows; a tampered package is refused with the Chinese reason and nothing written; export
+(after joining with an invitation through the window) writes a package and its receipt."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from dangjian_desktop.db import Database
+from dangjian_desktop.exchange.ownership import label
+from dangjian_desktop.gui.exchange import ExchangeWindow
+from tests.exchange_util import county_with_towns, dj, dj_json, dump, flip, pdf_text, small_town
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+@pytest.fixture
+def county_and_package(tmp_path):
+    county, towns = county_with_towns(tmp_path, ["文城镇"])
+    pkg = tmp_path / "文城镇.djx"
+    dj("--db", towns["文城镇"], "exchange", "export", "--out", pkg)
+    return county, pkg
+
+
+def _window(qtbot, path):
+    db = Database.open(path)
+    win = ExchangeWindow(db)
+    qtbot.addWidget(win)
+    win.show()
+    return db, win
+
+
+def _wait(qtbot, op):
+    qtbot.waitUntil(lambda: not op.running, timeout=60000)
+    return op
+
+
+def _close(win, db):
+    for box in (win.current_message, win.receipt and win.receipt.current_message):
+        if box is not None:
+            box.close()
+    if win.receipt is not None:
+        win.receipt.close()
+    win.close()
+    db.close()
+
+
+def test_preview_shows_the_core_counts_and_writes_nothing_until_confirmed(qtbot, county_and_package, tmp_path):
+    county, pkg = county_and_package
+    expected = dj_json("--db", county, "exchange", "import", pkg, "--dry-run", "--json")
+    assert expected["total"]["new"] > 0
+    db, win = _window(qtbot, county)
+    try:
+        assert [s.name for s in win.status_model.rows] == ["文城镇"]
+        assert "尚未报送：文城镇" in win.peers_hint.text()
+        before = dump(county)
+        _wait(qtbot, win.transfer.preview_file(pkg))
+        rows = {r["table"]: r for r in win.transfer.model.rows}
+        for t, c in expected["tables"].items():
+            for k in ("new", "updated", "unchanged", "conflicts", "refused"):
+                assert rows[label(t)][k] == c[k], (t, k)
+        assert rows["合计"]["new"] == expected["total"]["new"]
+        assert win.transfer.sender_label.text().startswith("文城镇")
+        assert win.transfer.fingerprint_label.text() == expected["sender_fingerprint"]
+        assert win.transfer.confirm_button.isEnabled()
+        assert dump(county) == before  # the preview wrote nothing
+        assert db.scalar("SELECT count(*) FROM member") == 0
+
+        qtbot.mouseClick(win.transfer.confirm_button, Qt.MouseButton.LeftButton)
+        _wait(qtbot, win.transfer.operation)
+        assert db.scalar("SELECT count(*) FROM member") == 8
+        assert win.receipt is not None and win.receipt.isVisible()
+        assert "数据交换回执（导入）" in win.receipt.text and expected["package"] in win.receipt.text
+        assert [e.package_id for e in win.log_model.rows] == [expected["package"]]
+        assert "最近" not in win.peers_hint.text() and "尚未报送" not in win.peers_hint.text()
+        pdf = win.receipt.save_pdf(tmp_path / "回执.pdf")
+        assert expected["package"] in pdf_text(pdf)
+        assert not win.transfer.confirm_button.isEnabled()
+    finally:
+        _close(win, db)
+
+
+def test_tampered_package_is_refused_in_chinese_and_nothing_is_written(qtbot, county_and_package, tmp_path):
+    county, pkg = county_and_package
+    bad = flip(pkg, tmp_path / "坏.djx", pkg.stat().st_size // 2)
+    db, win = _window(qtbot, county)
+    try:
+        before = dump(county)
+        _wait(qtbot, win.transfer.preview_file(bad))
+        text = win.transfer.status_label.text()
+        assert "拒收" in text and win.transfer.refusal and win.transfer.refusal in text
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in win.transfer.refusal)
+        assert not win.transfer.confirm_button.isEnabled()
+        assert win.transfer.model.rowCount() == 0
+        assert win.current_message is None  # told on the page, not in a box
+        assert dump(county) == before
+    finally:
+        _close(win, db)
+
+
+def test_join_with_an_invitation_then_export_writes_a_package(qtbot, tmp_path):
+    county = tmp_path / "county.sqlite"
+    dj("--db", county, "init", "--name", "测试县", "--level", "county")
+    dj("--db", county, "exchange", "invite", "--town", "文城镇", "--out", tmp_path / "inv.djx")
+    town = small_town(tmp_path / "town.sqlite", "文城镇")
+    db, win = _window(qtbot, town)
+    try:
+        assert not win.join_button.isHidden() and win.invite_button.isHidden()
+        _wait(qtbot, win.join_with(tmp_path / "inv.djx"))
+        assert "县里的密钥指纹" in win.current_message.text()
+        win.current_message.close()
+        assert "测试县" in win.peers_hint.text()
+        out = tmp_path / "U盘" / "文城镇.djx"
+        out.parent.mkdir()
+        op = _wait(qtbot, win.transfer.export_to(out))
+        assert op.error is None
+        assert out.exists() and out.stat().st_size > 0
+        assert "文城镇.djx" in win.transfer.export_note.text()
+        assert [e.direction for e in win.log_model.rows] == ["out"]
+        assert "数据交换回执（导出）" in win.receipt.text
+    finally:
+        _close(win, db)
+    shown = dj_json("--db", county, "exchange", "show", out, "--json")
+    assert shown["from"] == "文城镇" and sum(shown["tables"].values()) > 0
