@@ -68,21 +68,26 @@ def table_of_view(view: QTableView, title: str, *, unit: str | None = None, at=N
     return Table(title, [Col(h, k) for h, k in zip(heads, kinds)], rows, unit=unit, at=at, notes=list(notes))
 
 
-def add_table_export(view: QTableView, host: QWidget, title: str | Callable[[], str]) -> list[QAction]:
+def add_table_export(view: QTableView, host: QWidget, title: str | Callable[[], str], *,
+                     take: Callable[[str, str, object], Table] | None = None) -> list[QAction]:
     """Put 导出 Excel… and 打印/PDF… on the view's context menu; returns them (a toolbar may add them too).
-    `host` has the database (`host.db`) and shows the errors; `title` may be a function (the round, the year)."""
+    `host` has the database (`host.db`) and shows the errors; `title` may be a function (the round, the year).
+    `take(title, unit, at)` builds the table itself when the view holds only part of it (a model that
+    fetches its rows on demand asks the core for the same selection); default: table_of_view."""
     def export(kind: str) -> None:
         name = title() if callable(title) else title
         if host.db is None or view.model() is None or view.model().rowCount() == 0:
             report_error(host, UserError("没有可导出的表格。"))
             return
-        table = table_of_view(view, name, unit=office_name(host.db), at=dates.today())
+        unit, at = office_name(host.db), dates.today()
+        table = take(name, unit, at) if take is not None else table_of_view(view, name, unit=unit, at=at)
         dlg = QFileDialog(host, "保存", str(Path.home() / f"{name}.{kind}"),
                           "Excel 工作簿 (*.xlsx)" if kind == "xlsx" else "PDF 文件 (*.pdf)")
         dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dlg.setDefaultSuffix(kind)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dlg.fileSelected.connect(lambda path: save_view_table(host, table, path))
+        dlg.finished.connect(lambda _r: _forget(host, dlg))  # the page never closes a deleted dialog
         host.current_dialog = dlg
         dlg.open()
 
@@ -93,6 +98,11 @@ def add_table_export(view: QTableView, host: QWidget, title: str | Callable[[], 
         view.addAction(excel)
         view.addAction(pdf)
     return [excel, pdf]
+
+
+def _forget(host: QWidget, dlg: QFileDialog) -> None:
+    if getattr(host, "current_dialog", None) is dlg:
+        host.current_dialog = None
 
 
 def save_view_table(host: QWidget, table: Table, path: str | Path) -> Query:

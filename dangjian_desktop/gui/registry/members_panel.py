@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import QHeaderView, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QWidget
 
 from ..forms import load_form
+from ..table_export import add_table_export, tool_buttons
+from .member_export import member_table
 from .member_model import COLUMNS, MemberTableModel
 from .models import read_only_rows
 
@@ -55,11 +57,30 @@ class MembersPanel(QWidget):
         self.search_edit.returnPressed.connect(self.filter_requested)
         self.inactive_check.toggled.connect(lambda _c: self.filter_requested.emit())
         self.search_all_check.toggled.connect(lambda _c: self.scope_toggled.emit())
+        self._where = "全部"
 
     def add_actions(self, actions: list[QAction]) -> None:
         """The table's context menu."""
         for a in actions:
             self.view.addAction(a)
+
+    def add_export(self, host: QWidget) -> list[QAction]:
+        """导出 Excel / 打印/PDF of every member matching the node and search, in the table's order
+        (context menu and buttons by the search); `host` has the database and shows the errors."""
+        sep = QAction(self.view)
+        sep.setSeparator(True)
+        self.view.addAction(sep)
+        actions = add_table_export(self.view, host, self.export_title,
+                                   take=lambda title, unit, at: member_table(self.view, self.model, title,
+                                                                             unit=unit, at=at))
+        bar = self.box.findChild(QHBoxLayout, "searchBar")
+        for b in tool_buttons(actions):
+            bar.addWidget(b)
+        return actions
+
+    def export_title(self) -> str:
+        text = self.model.filter_text.strip()
+        return f"党员名册（{self._where}）" + (f"查找“{text}”" if text else "")
 
     # ---- the filter ---------------------------------------------------------------------
     def apply_filter(self) -> None:
@@ -90,6 +111,7 @@ class MembersPanel(QWidget):
     def show_count(self, where: str) -> None:
         """共 N 人, and the box names the node and the search."""
         self.count_label.setText(f"共 {self.model.rowCount()} 人")
+        self._where = where
         text = self.model.filter_text.strip()
         self.box.setTitle(f"党员 — {where}" + (f"，查找“{text}”" if text else ""))
 

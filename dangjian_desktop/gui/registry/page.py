@@ -110,6 +110,8 @@ class RegistryTab(EditingMixin, QWidget, MessageHost):
         d.committee_selection_changed.connect(self._update_actions)
         m = self.members
         m.add_actions(actions_named(self, MEMBER_MENU))
+        m.add_export(self)
+        self.warnings.add_export(self)
         m.filter_requested.connect(self.apply_filter)
         m.scope_toggled.connect(self._scope_toggled)
         m.member_activated.connect(self.edit_member)

@@ -6,9 +6,10 @@ Double-clicking a warning sends it up (`opened`): the page selects its organisat
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ..forms import load_form
+from ..table_export import add_table_export, tool_buttons
 from .models import WarningModel, read_only_rows
 
 SHOWN_ROWS = 3  # the panel starts at the height of three warnings; the splitter moves it
@@ -32,6 +33,14 @@ class WarningsPanel(QWidget):
         w.activated.connect(self._activated)
         self.scope_check.toggled.connect(lambda _c: self.scope_toggled.emit())
         self.all: list = []
+
+    def add_export(self, host: QWidget) -> list:
+        """导出 Excel / 打印/PDF of the warnings as shown (context menu and buttons under the hint)."""
+        actions = add_table_export(self.view, host, "党组织和党员预警")
+        side = self.box.findChild(QVBoxLayout, "warningsSide")
+        for n, b in enumerate(tool_buttons(actions)):
+            side.insertWidget(2 + n, b)  # above the spacer
+        return actions
 
     def _activated(self, index) -> None:
         if index.isValid() and index.row() < len(self.model.items):

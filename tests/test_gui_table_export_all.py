@@ -1,0 +1,129 @@
+"""导出 Excel / 打印/PDF on every table a clerk sees, triggered from the table's context menu: the
+file (opened with openpyxl, or its PDF text read with pypdf) has the title, the header, the frozen
+pane and filter, the rows in the view's current sort and filter, ID numbers as text and numbers
+as numbers; a table with ID numbers is refused as PDF with the privacy guard's message."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import Qt
+
+from dangjian_desktop.gui.kit.operations import bus_for
+from dangjian_desktop.registry import add_member, add_org, idcard
+
+pytestmark = pytest.mark.gui
+
+
+def action(view, text: str):
+    found = [a for a in view.actions() if a.text() == text]
+    assert len(found) == 1, f"{text} on the context menu"
+    return found[0]
+
+
+def export(qtbot, view, host, path, kind: str = "导出 Excel…"):
+    """Trigger the context menu's action, choose `path` in the file dialog, wait for the writer."""
+    action(view, kind).trigger()
+    dlg = host.current_dialog
+    dlg.selectFile(str(path))
+    dlg.accept()
+    assert bus_for(host.db).wait_idle()
+    qtbot.wait(10)
+
+
+def shown(view, column: int) -> list[str]:
+    m = view.model()
+    return [m.index(r, column).data() for r in range(m.rowCount()) if not view.isRowHidden(r)]
+
+
+# ---------------------------------------------------------------------------------------------- registry
+@pytest.fixture
+def registry(qtbot, db):
+    from dangjian_desktop.gui.registry.page import RegistryTab
+
+    root = db.scalar("SELECT id FROM org WHERE parent_id IS NULL")
+    branch = add_org(db, parent_id=root, name="东河村党支部", org_type="党支部", kind="村")
+    people = [("张伟", dt.date(1980, 5, 6), "2005-07-01", "13800138001"),
+              ("张敏", dt.date(1975, 2, 3), "1999-07-01", "13800138002"),
+              ("李强", dt.date(1990, 8, 9), "2015-07-01", "13800138003"),
+              ("张丽", dt.date(1985, 1, 2), "2010-07-01", "13800138004")]
+    for n, (name, born, joined, phone) in enumerate(people):
+        add_member(db, {"name": name, "id_number": idcard.make("140826", born, 11 + n, n % 2 == 0),
+                        "ethnicity": "汉族", "join_date": joined, "category": "正式党员", "phone": phone},
+                   org_id=branch)
+    tab = RegistryTab()
+    qtbot.addWidget(tab)
+    tab.resize(1200, 800)
+    tab.show()
+    tab.set_database(db)
+    yield tab
+    tab.set_database(None)
+
+
+def test_member_table_exports_every_matching_member_in_the_views_order(qtbot, registry, db, tmp_path, monkeypatch):
+    from dangjian_desktop.gui.registry import member_model
+
+    tab = registry
+    view, model = tab.members.view, tab.members.model
+    assert [a.text() for a in view.actions()][-2:] == ["导出 Excel…", "打印/PDF…"]
+    tab.members.search_edit.setText("张")
+    tab.apply_filter()
+    view.sortByColumn(6, Qt.SortOrder.DescendingOrder)  # 入党日期, newest first
+    assert model.rowCount() == 3
+    # the model keeps one small page only: the export must read every matching member itself
+    monkeypatch.setattr(member_model, "PAGE_SIZE", 1)
+    monkeypatch.setattr(member_model, "MAX_PAGES", 1)
+    model._pages.clear()
+    out = tmp_path / "members.xlsx"
+    export(qtbot, view, tab, out)
+    ws = load_workbook(out).worksheets[0]
+    assert ws["A1"].value.startswith("党员名册") and "查找“张”" in ws["A1"].value
+    assert ws.freeze_panes == "A4" and ws.auto_filter.ref.startswith("A3")
+    assert ws.print_title_rows == "$3:$3"
+    heads = [c.value for c in ws[3]]
+    assert heads[:7] == ["姓名", "性别", "民族", "出生日期", "身份证号", "学历", "入党日期"]
+    rows = list(ws.iter_rows(min_row=4, values_only=True))
+    assert [r[0] for r in rows] == ["张丽", "张伟", "张敏"]  # the search and the sort as on screen
+    assert [r[6] for r in rows] == ["2010-07-01", "2005-07-01", "1999-07-01"]  # dates: exact ISO text
+    ids = [db.scalar("SELECT id_number FROM member WHERE name = ?", (r[0],)) for r in rows]
+    assert [r[4] for r in rows] == ids and all(ws.cell(4 + i, 5).data_type == "s" for i in range(3))
+    assert ws.cell(4, 5).number_format == "@"
+    assert [r[11] for r in rows] == ["13800138004", "13800138001", "13800138002"]
+
+
+def test_member_table_with_id_numbers_is_refused_as_pdf_with_the_guards_message(qtbot, registry, tmp_path):
+    tab = registry
+    out = tmp_path / "members.pdf"
+    export(qtbot, tab.members.view, tab, out, "打印/PDF…")
+    assert not out.exists()
+    box = tab.current_message
+    assert box is not None and ("身份证" in box.text() or "证件" in box.text() or "隐私" in box.text())
+    box.close()
+
+
+def test_toolbar_buttons_carry_the_same_actions(registry):
+    from PySide6.QtWidgets import QToolButton
+
+    for panel in (registry.members, registry.warnings):
+        texts = {b.defaultAction().text() for b in panel.findChildren(QToolButton) if b.defaultAction()}
+        assert {"导出 Excel…", "打印/PDF…"} <= texts
+
+
+def test_warnings_export_as_shown_excel_and_pdf(qtbot, registry, tmp_path):
+    import pypdf
+
+    tab = registry
+    view = tab.warnings.view
+    assert view.model().rowCount() > 0, "a new office has warnings (no committee, …)"
+    out = tmp_path / "warnings.xlsx"
+    export(qtbot, view, tab, out)
+    ws = load_workbook(out).worksheets[0]
+    assert ws["A1"].value == "党组织和党员预警" and ws.freeze_panes == "A4" and ws.auto_filter.ref
+    assert [c.value for c in ws[3]] == ["级别", "类型", "内容"]
+    assert [r[2] for r in ws.iter_rows(min_row=4, values_only=True)] == shown(view, 2)
+    pdf = tmp_path / "warnings.pdf"
+    export(qtbot, view, tab, pdf, "打印/PDF…")
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(pdf).pages)
+    assert "党组织和党员预警" in text and shown(view, 2)[0][:6] in text.replace("\n", "")
