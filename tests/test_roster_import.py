@@ -12,6 +12,7 @@ from dangjian_desktop.errors import UserError
 from dangjian_desktop.registry.idcard import make
 from dangjian_desktop.roster import ImportOptions, import_roster
 from dangjian_desktop.roster import importer as importer_mod
+from dangjian_desktop.roster import writing as writing_mod
 
 from roster_util import HEADER, add_branches, member_count, person, root_id, write_book, write_roster
 
@@ -396,7 +397,7 @@ def test_one_bad_row_among_good_ones_writes_nothing(town, tmp_path):
 
 
 def test_an_error_after_batches_were_written_rolls_them_back(town, tmp_path, monkeypatch):
-    monkeypatch.setattr(importer_mod, "BATCH", 2)
+    monkeypatch.setattr(writing_mod, "BATCH", 2)
     rows = [person(i) for i in range(1, 8)] + [person(8, category="党员")]
     report = run(town, write_roster(tmp_path / "r.xlsx", rows))
     assert report.errors and member_count(town) == 0
@@ -532,7 +533,7 @@ def test_progress_is_reported_up_to_the_total(town, tmp_path, monkeypatch):
 
 def test_cancelling_writes_nothing(town, tmp_path, monkeypatch):
     monkeypatch.setattr(importer_mod, "PROGRESS_EVERY", 5)
-    monkeypatch.setattr(importer_mod, "BATCH", 5)
+    monkeypatch.setattr(writing_mod, "BATCH", 5)
     path = write_roster(tmp_path / "r.xlsx", [person(i) for i in range(1, 60)])
     calls = []
     report = import_roster(town, path, cancel=lambda: len(calls) > 8 or calls.append(1) and False)

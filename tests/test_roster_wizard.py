@@ -11,6 +11,7 @@ from dangjian_desktop.gui.roster import runner
 from dangjian_desktop.gui.roster.dialogs import export_roster_dialog, save_template_dialog
 from dangjian_desktop.gui.roster.wizard import RosterImportWizard
 from dangjian_desktop.roster import importer as importer_mod
+from dangjian_desktop.roster import writing as writing_mod
 
 from roster_util import HEADER, add_branches, member_count, person, write_roster
 
@@ -116,7 +117,7 @@ def test_errors_are_listed_sortable_and_saved_highlighted(qtbot, wizard, town, t
 
 def test_cancelling_the_import_writes_nothing(qtbot, wizard, town, tmp_path, monkeypatch):
     monkeypatch.setattr(runner, "STEP_ROWS", 5)
-    monkeypatch.setattr(importer_mod, "BATCH", 10)
+    monkeypatch.setattr(writing_mod, "BATCH", 10)
     page = wizard.import_page
     # The import runs on the thread pool: from its 30th row on it waits for the clerk's 取消, so the
     # test cancels it mid-way however fast the machine is (by then 20 rows are written in its unit of work).

@@ -10,8 +10,8 @@ _WHERE = {
     "ParsedDate": "dateparse", "parse_date": "dateparse",
     "export_roster": "export",
     "SheetLayout": "header", "detect": "header",
-    "ImportOptions": "importer", "RosterImport": "importer", "SheetPreview": "importer",
-    "import_roster": "importer", "preview_file": "importer",
+    "ImportOptions": "options", "RosterImport": "importer", "SheetPreview": "preview",
+    "import_roster": "importer", "preview_file": "preview",
     "ImportReport": "report", "MemberChange": "report", "Problem": "report", "save_error_report": "report",
     "write_template": "template",
 }

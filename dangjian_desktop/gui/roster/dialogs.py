@@ -12,7 +12,7 @@ from ...db import Database
 from ...errors import UserError
 from ...roster import export_roster, write_template
 from ...roster.export import ExportCancelled, roster_unit
-from ...roster.importer import branch_names
+from ...roster.branches import branch_names
 from ..kit.messages import info_box
 
 EXCEL_FILTER = "Excel文件 (*.xlsx *.xlsm *.xls)"

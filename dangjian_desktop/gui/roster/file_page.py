@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QWizardPage
 
-from ...roster.importer import branch_choices
+from ...roster.branches import branch_choices
 from ..forms import load_form
 from .dialogs import EXCEL_FILTER, documents_folder, save_template_dialog
 

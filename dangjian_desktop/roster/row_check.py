@@ -1,0 +1,185 @@
+"""Checking one row of a roster: its cells cleaned and parsed (cells.py, dateparse), the same ID
+number twice in the file, a month-only 出生年月 against the ID number, the registry's own rules
+(registry.validation.validate_member: ID check digit, birth date and sex against the ID, 18 or
+older at joining, join before full membership, required fields, code tables) and its branch and
+party group. A row without errors goes on to be added (writing.py) or compared (changes.py).
+
+RowChecks is a part of importer.RosterImport.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import dates
+from ..registry import codes, idcard
+from ..registry.members import MEMBER_FIELDS
+from ..registry.validation import clean_name, validate_member
+from .branches import Org
+from .cells import (CODED_FIELDS, DATE_FIELDS, FLAG_FIELDS, ROSTER_ONLY, TEXT_FIELDS, cell_text, field_label,
+                    flag_value, id_cell, is_blank_row, is_footer_or_header)
+from .columns import squeeze, strip_spaces
+from .dateparse import parse_date
+from .report import Problem, shown
+from .sheets import REQUIRED_COLUMNS, SheetState
+
+_HINTS = {
+    "id_number": "请按身份证原件核对号码",
+    "join_date": "请核对入党日期和出生日期",
+    "full_date": "预备党员不填转正日期；正式党员的转正日期应晚于入党日期",
+    "name": "姓名中不要有数字、括号等符号",
+    "phone": "填写11位手机号，或“区号-号码”形式的固定电话",
+    "mobile_whereabouts": "填写流动去向（地区和单位）",
+}
+
+
+def suggestion(f: str, values: dict, clean: dict) -> str:
+    """What to write instead of a wrong value of `f` (from the ID number, the code table …)."""
+    idn = clean.get("id_number") or ""
+    if f == "sex" and len(idn) == 18 and clean.get("sex") in ("男", "女"):
+        return f"按身份证号应为“{idcard.sex(idn)}”，请核对"
+    tid = CODED_FIELDS.get(f)
+    if tid:
+        hint = codes.table(tid).suggest(str(values.get(f) or ""))
+        if hint:
+            return f"改为“{hint}”"
+        options = codes.values(tid)
+        return "可选：" + "、".join(options[:12]) + ("……" if len(options) > 12 else "")
+    born = idcard.birth_date(idn) if len(idn) == 18 else None
+    if f == "birth_date" and born:
+        return f"按身份证号应为{born.isoformat()}，请核对"
+    return _HINTS.get(f, "")
+
+
+class RowChecks:
+    """One row: cleaned, checked, then added or compared with the registered member."""
+
+    def _import_row(self, st: SheetState, n: int, row: list) -> None:
+        fields = st.fields
+        width = len(row)
+        raw = {f: (row[i] if i < width else None) for f, i in fields.items()}
+        if is_blank_row(raw) or is_footer_or_header(row, raw):
+            st.skipped += 1
+            return
+        st.rows += 1
+        self.report.rows += 1
+        errors: list[Problem] = []
+
+        def err(f: str, problem: str, suggestion: str = "") -> None:
+            col = st.layout.column_for(f)
+            errors.append(Problem(st.sheet, n, col.letter if col else None,
+                                  col.header if col else field_label(f), shown(raw.get(f)), problem,
+                                  suggestion, f))
+
+        values = self._row_values(st, n, raw, err)
+        idn = values.get("id_number")
+        if idn and idn in self._seen:
+            sheet, first = self._seen[idn]
+            where = f"第{first}行" if sheet == st.sheet else f"工作表“{sheet}”第{first}行"
+            err("id_number", f"身份证号与{where}重复", "同一名党员只保留一行")
+            current = None
+        else:
+            if idn:
+                self._seen[idn] = (st.sheet, n)
+            existing_id = self._existing.get(idn) if idn else None
+            current = self.db.get("member", existing_id) if existing_id else None
+
+        # A month-only 出生年月 must agree with the ID number, whose day is then used.
+        birth = values.get("birth_date")
+        if birth and len(birth) == 7:
+            values["birth_date"] = None
+            born = idcard.birth_date(idn) if idn and len(idn) == 18 else None
+            if born is not None and born.isoformat()[:7] != birth:
+                err("birth_date", f"出生年月{dates.format_cn(birth)}与身份证号中的{dates.format_cn(born)}不符",
+                    f"请核对出生年月（按身份证号应为{born.isoformat()[:7]}）")
+
+        if current is not None:
+            check = {k: current[k] for k in MEMBER_FIELDS}
+            check.update({k: v for k, v in values.items() if v not in (None, "")})
+        else:
+            check = values
+        clean, problems = validate_member(check, today=self.today)
+        if idn and "id_number" not in problems and current is None and idcard.region_warning(clean["id_number"]):
+            st.unknown_regions.setdefault(clean["id_number"][:6], []).append(n)
+        reported = {e.field for e in errors}
+        for f, message in problems.items():
+            if f in reported:
+                continue  # its cell was already reported (not a date, ID damaged …)
+            if f in ("sex", "birth_date") and "id_number" in reported and not check.get(f):
+                continue  # would have come from the ID number reported above
+            if f not in fields and f in REQUIRED_COLUMNS and current is None:
+                st.missing_required[f] = st.missing_required.get(f, 0) + 1
+                continue
+            err(f, message, suggestion(f, check, clean))
+
+        org, group = self._row_branch(st, raw, err, current)
+        if errors:
+            self._errors(errors)
+            return
+        if current is None:
+            self._add(st, n, clean, org, group)
+        else:
+            self._compare(st, n, current, values, clean, org, group)
+
+    def _row_values(self, st: SheetState, n: int, raw: dict, err) -> dict[str, Any]:
+        """The row's member fields, cleaned; a cell that cannot be read is reported (and None)."""
+        values: dict[str, Any] = {}
+        for f, v in raw.items():
+            if f in ROSTER_ONLY:
+                continue
+            if f == "id_number":
+                values[f] = id_cell(v, err)
+                old = values[f]
+                if old and len(old) == 15 and idcard.upgrade(old):
+                    values[f] = idcard.upgrade(old)
+                    self._warn(st.sheet, n, f"身份证号{old}是15位旧号码，按18位新号码{values[f]}导入",
+                               "请与本人身份证核对")
+            elif f in DATE_FIELDS:
+                p = parse_date(v, month_only_format=(n, st.fields[f]) in st.month_cells)
+                if p.error:
+                    err(f, f"{field_label(f)}{p.error}", p.suggestion or "")
+                values[f] = p.iso
+            elif f in FLAG_FIELDS:
+                values[f] = flag_value(f, v, err)
+            elif f == "name":
+                values[f] = clean_name(cell_text(v)) or None
+            elif f in TEXT_FIELDS:
+                values[f] = strip_spaces(cell_text(v)) or None
+            else:
+                values[f] = squeeze(cell_text(v)) or None
+        return values
+
+    def _row_branch(self, st: SheetState, raw: dict, err, current) -> tuple[Org | None, Any]:
+        """The row's branch (its 所在党支部 cell, repeated down a merged cell, else the sheet's) and
+        party group; a name that matches nothing is reported unless the import creates it."""
+        if "branch" in st.fields:
+            name = strip_spaces(cell_text(raw.get("branch")))
+            if name:
+                st.last_branch_text = name
+            else:
+                name = st.last_branch_text
+            if name:
+                org, problem = self.branches.resolve(name)
+                if org is None and not problem and self.opts.create_branches:
+                    org, problem, hint = self.branches.plan(name, cell_text(raw.get("branch_kind")))
+                    if org is None:
+                        err("branch", problem, hint)
+                        return None, None
+                elif org is None:
+                    err("branch", problem or f"党支部“{name}”不存在", self.branches.suggestion(name))
+                    return None, None
+            else:
+                org = st.sheet_branch
+                if org is None and current is None:
+                    err("branch", "所在党支部为空", "请填写党员所在的党支部")
+                    return None, None
+        else:
+            org = st.sheet_branch
+        group = None
+        gname = squeeze(cell_text(raw.get("group"))) if "group" in st.fields else ""
+        if gname and org is not None:
+            group = self.branches.group(org, gname)
+            if group is None:
+                err("group", f"“{org.name}”下没有名为“{gname}”的党小组",
+                    "请先在组织台账中建立该党小组，或导入时选择“自动新建党支部”")
+        return org, group
