@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtGui import QFont, QTextDocument
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QPlainTextEdit, QPushButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from ...exchange import find_entry, receipt_pdf, receipt_text
+from ...exchange.receipt import receipt_facts
 from ..kit.messages import MessageHost, slot
+
+
+def receipt_html(title: str, facts: list[tuple[str, str]], header: list[str], rows: list[list[str]]) -> str:
+    """The core's receipt facts as a page: the facts, then the counts per kind of data."""
+    cell = "style='padding: 3px 10px'"
+    head = "".join(f"<th {cell}>{escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + f"<td {cell}>{escape(r[0])}</td>"
+                   + "".join(f"<td {cell} align='right'>{escape(v)}</td>" for v in r[1:]) + "</tr>" for r in rows)
+    lines = "".join(f"<tr><td {cell}>{escape(k)}</td><td {cell}><b>{escape(v)}</b></td></tr>" for k, v in facts)
+    return (f"<h2 align='center'>{escape(title)}</h2><table>{lines}</table><br>"
+            f"<table border='1' cellspacing='0'><tr>{head}</tr>{body}</table>"
+            f"<p>请与对方通过电话核对双方的密钥指纹：指纹一致，才能确认数据包确实来自对方、只有对方能打开。</p>"
+            f"<p>经办人签字：＿＿＿＿＿＿　　日期：＿＿＿＿＿＿</p>")
 
 
 class ReceiptDialog(QDialog, MessageHost):
@@ -21,13 +35,12 @@ class ReceiptDialog(QDialog, MessageHost):
         self.db = db
         self.package_id = package_id
         self.setWindowTitle("数据交换回执")
-        self.text = receipt_text(db, find_entry(db, package_id))
+        entry = find_entry(db, package_id)
+        self.text = receipt_text(db, entry)
+        self.html = receipt_html(*receipt_facts(db, entry))
         layout = QVBoxLayout(self)
-        self.view = QPlainTextEdit(self.text, self)
-        self.view.setReadOnly(True)
-        font = QFont(self.view.font())
-        font.setStyleHint(QFont.StyleHint.Monospace)
-        self.view.setFont(font)
+        self.view = QTextBrowser(self)
+        self.view.setHtml(self.html)
         layout.addWidget(self.view)
         buttons = QDialogButtonBox(self)
         self.print_button = QPushButton("打印…", self)
@@ -39,7 +52,7 @@ class ReceiptDialog(QDialog, MessageHost):
         self.print_button.clicked.connect(self.print_receipt)
         self.pdf_button.clicked.connect(self.choose_pdf)
         layout.addWidget(buttons)
-        self.resize(720, 520)
+        self.resize(760, 660)
 
     @slot
     def choose_pdf(self) -> None:
@@ -63,7 +76,7 @@ class ReceiptDialog(QDialog, MessageHost):
 
         def chosen() -> None:
             doc = QTextDocument()
-            doc.setPlainText(self.text)
+            doc.setHtml(self.html)
             doc.print_(printer)
 
         dlg.accepted.connect(chosen)

@@ -41,6 +41,8 @@ def open_exchange_window(window: Any) -> "ExchangeWindow | None":
         return old
     win = ExchangeWindow(window.db, window)
     window.exchange_window = win
+    if hasattr(window, "database_changed"):
+        window.database_changed.connect(win.database_closed)  # another database, or none: this one goes
     win.show()
     return win
 
@@ -109,6 +111,12 @@ class ExchangeWindow(QDialog, MessageHost):
         self.bus.changed.connect(self._changed)
         self.reload()
         self.resize(1100, 680)
+
+    def database_closed(self, *_args: Any) -> None:
+        if shiboken6.isValid(self):
+            self.db = None
+            self.close()
+            self.deleteLater()
 
     # ---- showing ----------------------------------------------------------------------------------
     def _changed(self, _changes: Changes) -> None:
