@@ -127,3 +127,118 @@ def test_warnings_export_as_shown_excel_and_pdf(qtbot, registry, tmp_path):
     export(qtbot, view, tab, pdf, "打印/PDF…")
     text = "".join(p.extract_text() for p in pypdf.PdfReader(pdf).pages)
     assert "党组织和党员预警" in text and shown(view, 2)[0][:6] in text.replace("\n", "")
+
+
+# ---------------------------------------------------------------------------------------------- points
+@pytest.fixture
+def points(qtbot, db):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from points_util import YEAR, add_branch, item
+
+    from dangjian_desktop.gui.points.page import PointsTab
+    from dangjian_desktop.points import catalogue
+    from dangjian_desktop.points.ledger import add_entry
+
+    b = add_branch(db, "东河村党支部", n=4)
+    catalogue.ensure_catalogue(db, db.local_office_id, YEAR)
+    for n, code in ((0, "A05"), (2, "A05"), (2, "A05"), (3, "A05")):
+        add_entry(db, b.members[n], item(db, code).id, f"{YEAR}-0{n + 3}-04")
+    tab = PointsTab()
+    qtbot.addWidget(tab)
+    tab.resize(1300, 820)
+    tab.show()
+    tab.set_database(db)
+    tab.year_spin.setValue(YEAR)
+    tab.select_branch(b.id)
+    yield tab
+    tab.bus.wait_idle()
+    tab.set_database(None)
+
+
+def column(view, title: str) -> int:
+    m = view.model()
+    return next(c for c in range(m.columnCount()) if m.headerData(c, Qt.Orientation.Horizontal) == title)
+
+
+def test_year_totals_export_in_the_views_sort_with_numbers_numeric(qtbot, points, tmp_path):
+    import pypdf
+
+    tab = points
+    tab.tabs.setCurrentWidget(tab.totals)
+    view = tab.totals.view
+    view.sortByColumn(column(view, "总分"), Qt.SortOrder.DescendingOrder)
+    out = tmp_path / "totals.xlsx"
+    export(qtbot, view, tab, out)
+    ws = load_workbook(out).worksheets[0]
+    assert ws["A1"].value == "2025年度党员积分汇总及星级（东河村党支部）"
+    assert ws.freeze_panes == "A4" and ws.auto_filter.ref.startswith("A3") and ws.print_title_rows == "$3:$3"
+    heads = [c.value for c in ws[3]]
+    assert heads[:3] == ["党支部", "姓名", "基础分"] and "总分" in heads
+    rows = list(ws.iter_rows(min_row=4, values_only=True))
+    total = heads.index("总分")
+    assert [r[1] for r in rows] == shown(view, 1)
+    assert [r[total] for r in rows] == sorted((r[total] for r in rows), reverse=True)
+    assert all(isinstance(r[total], (int, float)) for r in rows) and rows[0][total] > rows[-1][total]
+    pdf = tmp_path / "totals.pdf"  # names and scores only: the guard lets it print
+    export(qtbot, view, tab, pdf, "打印/PDF…")
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(pdf).pages)
+    assert "2025年度党员积分汇总及星级" in text and shown(view, 1)[0] in text
+
+
+def test_totals_filter_and_branch_table_and_toolbar(qtbot, points, tmp_path):
+    from PySide6.QtWidgets import QToolButton
+
+    tab = points
+    tab.tabs.setCurrentWidget(tab.totals)
+    texts = {b.defaultAction().text() for b in tab.totals.findChildren(QToolButton) if b.defaultAction()}
+    assert {"导出 Excel…", "打印/PDF…"} <= texts
+    tab.totals.filter.setCurrentIndex(tab.totals.filter.findData("failing"))  # 不合格 only: none here
+    assert tab.totals.view.model().rowCount() == 0
+    out = tmp_path / "branches.xlsx"
+    export(qtbot, tab.totals.branch_view, tab, out)
+    ws = load_workbook(out).worksheets[0]
+    assert ws["A1"].value.startswith("2025年度支部评星参考") and ws.freeze_panes == "A4"
+    rows = list(ws.iter_rows(min_row=4, values_only=True))
+    assert [r[0] for r in rows] == ["东河村党支部"] and rows[0][1] == 4  # 党员: a number
+
+
+def test_points_ledger_entries_export_newest_first_with_dates_as_text(qtbot, points, tmp_path):
+    tab = points
+    tab.tabs.setCurrentWidget(tab.ledger)
+    view = tab.ledger.entry_view
+    assert view.model().rowCount() == 4
+    out = tmp_path / "ledger.xlsx"
+    export(qtbot, view, tab, out)
+    ws = load_workbook(out).worksheets[0]
+    assert ws["A1"].value.startswith("2025年度积分台账") and ws.freeze_panes == "A4" and ws.auto_filter.ref
+    rows = list(ws.iter_rows(min_row=4, values_only=True))
+    assert [r[0] for r in rows] == shown(view, 0) == ["2025年6月4日", "2025年5月4日", "2025年5月4日", "2025年3月4日"]
+    assert ws["A4"].data_type == "s"
+    out = tmp_path / "members.xlsx"
+    tab.ledger.member_view.sortByColumn(column(tab.ledger.member_view, "总分"), Qt.SortOrder.DescendingOrder)
+    export(qtbot, tab.ledger.member_view, tab, out)
+    ws = load_workbook(out).worksheets[0]
+    rows = list(ws.iter_rows(min_row=4, values_only=True))
+    heads = [c.value for c in ws[3]]
+    assert [r[0] for r in rows] == shown(tab.ledger.member_view, 0)
+    assert [r[heads.index("总分")] for r in rows][:2] == [64, 62]
+
+
+def test_compliance_table_exports_as_excel_and_pdf(qtbot, points, tmp_path):
+    import pypdf
+
+    tab = points
+    tab.tabs.setCurrentWidget(tab.compliance)
+    view = tab.compliance.view
+    out = tmp_path / "compliance.xlsx"
+    export(qtbot, view, tab, out)
+    ws = load_workbook(out).worksheets[0]
+    assert ws["A1"].value.startswith("2025年三会一课落实情况（截至") and ws.freeze_panes == "A4"
+    assert [c.value for c in ws[3]][0] == "党支部" and ws["A4"].value == "东河村党支部"
+    pdf = tmp_path / "compliance.pdf"
+    export(qtbot, view, tab, pdf, "打印/PDF…")
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(pdf).pages)
+    assert "三会一课落实情况" in text and "东河村党支部" in text

@@ -12,7 +12,7 @@ from ..kit.formatting import format_date
 from ..kit.palette import GREEN_HEX, RED_HEX
 from ..kit.row_model import RowModel
 from .models import compliance_columns
-from .views import Panel, fit, selected_row, setup_table
+from .views import Panel, fit, selected_row, setup_table, table_out
 
 
 class CompliancePanel(Panel):
@@ -29,6 +29,8 @@ class CompliancePanel(Panel):
         f.splitter.setStretchFactor(1, 1)
         self.as_of.dateChanged.connect(lambda *_a: self.refresh())
         self.view.selectionModel().selectionChanged.connect(self._show_detail)
+        table_out(self, self.view, lambda: f"{self.tab.year}年三会一课落实情况（截至"
+                  f"{format_date(self.as_of_date().isoformat())}）", "asOfRow")
 
     def as_of_date(self) -> dt.date:
         return dates.parse_iso(iso_of(self.as_of))

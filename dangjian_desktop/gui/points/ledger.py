@@ -18,7 +18,7 @@ from ..kit.operations import Operation, Query
 from ..kit.row_model import RowModel
 from .dialogs import EntryDialog
 from .models import BREAKDOWN_COLUMNS, ENTRY_COLUMNS, MEMBER_COLUMNS, signed
-from .views import Panel, fit, selected_row, setup_table
+from .views import Panel, fit, selected_row, setup_table, table_out
 
 MAX_ENTRIES = 3000  # the branch's latest entries shown when no single member is chosen
 
@@ -54,6 +54,9 @@ class LedgerPanel(Panel):
         self.search.textChanged.connect(self._filter)
         self.member_view.selectionModel().selectionChanged.connect(self._members_selected)
         self.entry_view.selectionModel().selectionChanged.connect(self._update_buttons)
+        table_out(self, self.entry_view, lambda: f"{self.tab.year}年度积分台账", "buttonRow")
+        table_out(self, self.member_view, lambda: f"{self.tab.year}年度党员积分")
+        table_out(self, self.breakdown_view, lambda: f"{self.tab.year}年度积分构成")
 
     def refresh(self) -> None:
         tab = self.tab

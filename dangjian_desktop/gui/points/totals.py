@@ -15,7 +15,7 @@ from ..kit.row_model import RowModel
 from .dialogs import ExemptionDialog, LockDialog, ReviewDialog
 from .models import BRANCH_COLUMNS, TOTAL_COLUMNS
 from .stars_sheet import StarsSheetDialog
-from .views import Panel, fit, selected_row, setup_table
+from .views import Panel, fit, selected_row, setup_table, table_out
 
 
 class TotalsPanel(Panel):
@@ -44,6 +44,8 @@ class TotalsPanel(Panel):
         self.print_button.clicked.connect(self.print_sheet)
         self.lock_button.clicked.connect(self.lock)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
+        table_out(self, self.view, lambda: f"{self.tab.year}年度党员积分汇总及星级", "buttonRow")
+        table_out(self, self.branch_view, lambda: f"{self.tab.year}年度支部评星参考")
 
     def refresh(self) -> None:
         tab = self.tab

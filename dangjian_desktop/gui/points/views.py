@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from PySide6.QtCore import QAbstractItemModel, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QTableView, QWidget
 
 from ...db import Database
 from ..forms import load_form
 from ..kit.operations import Operation
+from ..table_export import add_table_export, tool_buttons
 
 
 def setup_table(view: QTableView, model: QAbstractItemModel, *, sorting: bool = True, multi: bool = False,
@@ -111,3 +112,23 @@ class Panel(QWidget):
 
     def refresh(self) -> None:  # pragma: no cover - every panel defines it
         raise NotImplementedError
+
+
+def table_out(panel: "Panel", view: QTableView, title: Callable[[], str], toolbar: str | None = None) -> list:
+    """导出 Excel / 打印/PDF of `view` as shown (context menu; buttons at the end of the form's
+    `toolbar` row when named), titled `title()` and the page's branch."""
+    def named() -> str:
+        tab = panel.tab
+        text = title()
+        if tab.db is not None and getattr(tab, "org_id", None):
+            from ...points.scope import org_name
+
+            text += f"（{org_name(tab.db, tab.org_id)}）"
+        return text
+
+    actions = add_table_export(view, panel.tab, named)
+    if toolbar:
+        row = panel.form.findChild(QHBoxLayout, toolbar)
+        for b in tool_buttons(actions):
+            row.addWidget(b)
+    return actions
