@@ -156,6 +156,9 @@ class MainWindow(QMainWindow):
         self.action_settings = QAction("设置(&S)…", self, triggered=self.open_settings)
         file_menu.addAction(self.action_settings)
         file_menu.addAction(QAction("备份与恢复(&B)…", self, triggered=lambda: open_backup_dialog(self)))
+        self.action_exchange = QAction("数据交换(&E)…", self, triggered=self.open_exchange)
+        self.action_exchange.setToolTip("与县里（或乡镇）用U盘交换数据包：导出、预览后导入、冲突、交换记录")
+        file_menu.addAction(self.action_exchange)
         self.action_check = QAction("检查数据(&V)…", self, triggered=self.check_data)
         self.action_check.setToolTip("检查数据库是否完好、是否在本程序之外被改动过")
         file_menu.addAction(self.action_check)
@@ -173,6 +176,15 @@ class MainWindow(QMainWindow):
 
         self._check_task = check_data(self)
         return self._check_task
+
+    def open_exchange(self):
+        """文件 → 数据交换: export, import with preview, conflicts, log, invitations / joining."""
+        if self.db is None:
+            QMessageBox.information(self, "数据交换", "请先打开数据库。")
+            return None
+        from .exchange import open_exchange_window
+
+        return open_exchange_window(self)
 
     def open_settings(self) -> None:
         """Office settings: publicity issuer and contact, PDF font (stored in the database)."""
