@@ -242,3 +242,80 @@ def test_compliance_table_exports_as_excel_and_pdf(qtbot, points, tmp_path):
     export(qtbot, view, tab, pdf, "打印/PDF…")
     text = "".join(p.extract_text() for p in pypdf.PdfReader(pdf).pages)
     assert "三会一课落实情况" in text and "东河村党支部" in text
+
+
+# ---------------------------------------------------------------------------------------------- ledgers
+@pytest.fixture
+def ledgers(qtbot, demo_town):
+    from dangjian_desktop.db import Database
+    from dangjian_desktop.gui.ledgers import LedgersPage
+
+    db = Database.open(demo_town)
+    p = LedgersPage()
+    qtbot.addWidget(p)
+    p.resize(1366, 720)
+    with qtbot.waitSignal(p.panels[0].loaded, timeout=20000):
+        p.set_database(db)
+        p.show()
+    yield p
+    bus_for(db).wait_idle()
+    if p.current_message is not None:
+        p.current_message.close()
+    p.set_database(None)
+    db.close()
+
+
+def ledger_panel(qtbot, page, cls_name: str):
+    index = next(i for i, panel in enumerate(page.panels) if type(panel).__name__ == cls_name)
+    panel = page.panels[index]
+    with qtbot.waitSignal(panel.loaded, timeout=20000):
+        page.tabs.setCurrentIndex(index)
+    return panel
+
+
+def test_a_ledger_exports_in_the_tables_sort_from_the_menu_and_the_context_menu(qtbot, ledgers, tmp_path):
+    import pypdf
+
+    panel = ledger_panel(qtbot, ledgers, "TrainingPanel")
+    view = panel.view
+    assert view.model().rowCount() > 3
+    menu = [a.text() for a in panel.export_button.menu().actions()]
+    assert menu[-2:] == ["导出 Excel…", "打印/PDF…"]
+    hours = column(view, "学时")
+    view.sortByColumn(hours, Qt.SortOrder.DescendingOrder)
+    out = tmp_path / "training.xlsx"
+    export(qtbot, view, ledgers, out)
+    ws = load_workbook(out).worksheets[0]
+    year = ledgers.year_spin.value()
+    assert ws["A1"].value == f"{year}年党员教育培训台账" and ws.freeze_panes == "A4" and ws.auto_filter.ref
+    assert [c.value for c in ws[3]] == ["日期", "党支部", "姓名", "形式", "内容", "学时", "组织单位"]
+    rows = list(ws.iter_rows(min_row=4, values_only=True))
+    assert len(rows) == view.model().rowCount()
+    assert [(r[0], r[2]) for r in rows] == list(zip(shown(view, 0), shown(view, 2)))
+    assert all(isinstance(r[5], (int, float)) for r in rows)
+    assert [r[5] for r in rows] == sorted((r[5] for r in rows), reverse=True)
+    pdf = tmp_path / "training.pdf"
+    export(qtbot, view, ledgers, pdf, "打印/PDF…")
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(pdf).pages)
+    assert "党员教育培训台账" in text and shown(view, 2)[0] in text
+
+
+def test_dues_ledger_keeps_the_branch_chosen_and_money_numeric(qtbot, ledgers, tmp_path):
+    page = ledgers
+    branch = page.db.one("SELECT id, name FROM org WHERE org_type = '党支部' ORDER BY sort_order LIMIT 1")
+    panel = page.panels[0]
+    with qtbot.waitSignal(panel.loaded, timeout=20000):
+        page.org_combo.setCurrentIndex(page.org_combo.findData(branch["id"]))
+    view = panel.view
+    view.sortByColumn(column(view, "姓名"), Qt.SortOrder.DescendingOrder)
+    out = tmp_path / "dues.xlsx"
+    export(qtbot, view, page, out)
+    ws = load_workbook(out).worksheets[0]
+    assert ws["A1"].value.endswith(f"（{branch['name']}）") and ws.freeze_panes == "A4"
+    heads = [c.value for c in ws[3]]
+    rows = list(ws.iter_rows(min_row=4, values_only=True))
+    name = heads.index("姓名")
+    assert [r[name] for r in rows] == shown(view, column(view, "姓名"))
+    assert len(rows) == view.model().rowCount() > 0
+    numeric = [h for i, h in enumerate(heads) if all(isinstance(r[i], (int, float)) for r in rows)]
+    assert numeric, "the amounts stay numbers"

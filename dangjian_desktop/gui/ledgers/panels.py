@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMenu, QPushButton,
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMenu, QPushButton,
                                QSplitter, QTableView, QToolButton, QVBoxLayout, QWidget)
 
 from ... import dates
@@ -22,6 +22,7 @@ from ..kit.messages import slot
 from ..kit.operations import Query
 from ..kit.palette import HINT_HEX, css
 from ..kit.row_model import RowModel
+from ..table_export import add_table_export
 from . import dialogs, models
 
 
@@ -91,9 +92,10 @@ class LedgerPanel(QWidget):
         self.export_button.setText("导出与打印(&E)")
         self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.export_button)
-        for text, fn in [*self.menu_actions(), ("导出 Excel…", lambda: self.export_dialog("xlsx")),
-                         ("打印/PDF…", lambda: self.export_dialog("pdf"))]:
+        for text, fn in self.menu_actions():
             menu.addAction(text, fn)
+        # 导出 Excel / 打印/PDF take the table as shown (its sort), also from the table's context menu.
+        menu.addActions(add_table_export(self.view, page, self.export_title))
         self.export_button.setMenu(menu)
         self.bar.addWidget(self.export_button)
         lay.addLayout(self.bar)
@@ -179,20 +181,13 @@ class LedgerPanel(QWidget):
         return members_in(self.db, office_id=scope["office_id"], org_id=scope["org_id"], **kw)
 
     # ---- export --------------------------------------------------------------------------------
-    @slot
-    def export_dialog(self, suffix: str) -> None:
+    def export_title(self) -> str:
         from ...tables.ledger_tables import LISTS
 
         scope = self.page.scope()
-        name = f"{scope['year']}年{LISTS[self.KIND]}.{suffix}"
-        filters = {"xlsx": "Excel 工作簿 (*.xlsx)", "pdf": "PDF 文件 (*.pdf)"}
-        dlg = QFileDialog(self, "保存", str(Path.home() / name), filters[suffix])
-        dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dlg.setDefaultSuffix(suffix)
-        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dlg.fileSelected.connect(lambda path: self.export(path))
-        self.page.current_dialog = dlg
-        dlg.open()
+        title = LISTS[self.KIND] if self.KIND in ("pipeline", "cadres", "plaques") else f"{scope['year']}年{LISTS[self.KIND]}"
+        org = self.page.org_combo.currentText() if scope["org_id"] else ""
+        return f"{title}（{org}）" if org else title
 
     @slot
     def export(self, path: str | Path, kind: str | None = None) -> Query:
