@@ -12,6 +12,7 @@ from dangjian_desktop.db import Database
 from dangjian_desktop.exchange.ownership import label
 from dangjian_desktop.gui.exchange import ExchangeWindow
 from tests.exchange_util import county_with_towns, dj, dj_json, dump, flip, pdf_text, small_town
+from tests.test_exchange_conflicts import forked, note  # noqa: F401 - the fixture of a town gone back to a backup
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -124,3 +125,54 @@ def test_join_with_an_invitation_then_export_writes_a_package(qtbot, tmp_path):
         _close(win, db)
     shown = dj_json("--db", county, "exchange", "show", out, "--json")
     assert shown["from"] == "文城镇" and sum(shown["tables"].values()) > 0
+
+
+def test_conflicts_are_listed_side_by_side_and_each_choice_goes_through_resolve(qtbot, forked):
+    tmp, county, town, (a, b, c), _new = forked
+    dj("--db", town, "exchange", "export", "--full", "--out", tmp / "p4")
+    db, win = _window(qtbot, county)
+    try:
+        _wait(qtbot, win.transfer.preview_file(tmp / "p4"))
+        assert win.transfer.preview.total.conflicts == 2
+        assert "2 个冲突" in win.transfer.status_label.text()
+        qtbot.mouseClick(win.transfer.confirm_button, Qt.MouseButton.LeftButton)
+        _wait(qtbot, win.transfer.operation)
+        panel = win.conflicts
+        assert {x.row_id for x in panel.model.rows} == {a, c}
+        assert win.tabs.tabText(1) == "冲突（2）"
+        row = next(n for n, x in enumerate(panel.model.rows) if x.row_id == a)
+        here = panel.model.data(panel.model.index(row, 3))
+        there = panel.model.data(panel.model.index(row, 4))
+        assert "县里收到的修改A" in here and "乡镇后来的修改A" in there
+        ids = {x.row_id: x.id for x in panel.model.rows}
+        _keep_c, take_c = panel.buttons[ids[c]]
+        qtbot.mouseClick(take_c, Qt.MouseButton.LeftButton)
+        assert note(county, c) == "乡镇后来的修改C"
+        assert [x.row_id for x in panel.model.rows] == [a]  # reloaded from the bus
+        qtbot.mouseClick(panel.buttons[ids[a]][0], Qt.MouseButton.LeftButton)
+        assert note(county, a) == "县里收到的修改A"
+        assert panel.model.rowCount() == 0 and win.tabs.tabText(1) == "冲突"
+        done = {x["row"]: x["choice"] for x in dj_json("--db", county, "exchange", "conflicts", "--all", "--json")}
+        assert (done[a], done[c]) == ("local", "remote")
+    finally:
+        _close(win, db)
+
+
+def test_file_menu_opens_the_window_and_closing_the_database_closes_it(qtbot, county_and_package, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from dangjian_desktop.gui.main_window import MainWindow
+
+    county, _pkg = county_and_package
+    w = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(w)
+    assert w.open_database(county)
+    assert w.action_exchange.text() == "数据交换(&E)…"
+    w.action_exchange.trigger()
+    win = w.exchange_window
+    assert win.isVisible() and win.windowTitle() == "数据交换" and win.db is w.db
+    w.action_exchange.trigger()
+    assert w.exchange_window is win  # one window per database
+    w.close_database()
+    assert not win.isVisible()
+    w.close()

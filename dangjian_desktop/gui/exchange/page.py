@@ -36,8 +36,9 @@ def open_exchange_window(window: Any) -> "ExchangeWindow | None":
         return None
     old = getattr(window, "exchange_window", None)
     if old is not None and shiboken6.isValid(old) and old.db is window.db:
-        old.raise_()
-        old.activateWindow()
+        from ..guide_window import bring_forward
+
+        bring_forward(old)
         return old
     win = ExchangeWindow(window.db, window)
     window.exchange_window = win
