@@ -319,3 +319,48 @@ def test_dues_ledger_keeps_the_branch_chosen_and_money_numeric(qtbot, ledgers, t
     assert len(rows) == view.model().rowCount() > 0
     numeric = [h for i, h in enumerate(heads) if all(isinstance(r[i], (int, float)) for r in rows)]
     assert numeric, "the amounts stay numbers"
+
+
+# ---------------------------------------------------------------------------------------------- exchange log
+def test_exchange_log_exports_as_shown_with_package_ids_as_text(qtbot, tmp_path):
+    import pypdf
+
+    from dangjian_desktop.db import Database
+    from dangjian_desktop.gui.exchange import ExchangeWindow
+    from tests.exchange_util import dj, small_town
+
+    county = tmp_path / "county.sqlite"
+    dj("--db", county, "init", "--name", "测试县", "--level", "county")
+    dj("--db", county, "exchange", "invite", "--town", "文城镇", "--out", tmp_path / "inv.djx")
+    town = small_town(tmp_path / "town.sqlite", "文城镇")
+    dj("--db", town, "exchange", "join", tmp_path / "inv.djx")
+    for n in (1, 2):
+        dj("--db", town, "exchange", "export", "--out", tmp_path / f"p{n}.djx")
+    db = Database.open(town)
+    win = ExchangeWindow(db)
+    qtbot.addWidget(win)
+    win.show()
+    try:
+        view = win.log_view
+        assert view.model().rowCount() >= 2
+        view.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # oldest first
+        out = tmp_path / "log.xlsx"
+        export(qtbot, view, win, out)
+        ws = load_workbook(out).worksheets[0]
+        assert ws["A1"].value == "数据交换记录" and ws.freeze_panes == "A4" and ws.auto_filter.ref
+        heads = [c.value for c in ws[3]]
+        assert heads[:2] == ["时间", "方向"] and "数据包编号" in heads
+        rows = list(ws.iter_rows(min_row=4, values_only=True))
+        package = heads.index("数据包编号")
+        assert [r[package] for r in rows] == shown(view, package)
+        assert [r[0] for r in rows] == sorted(r[0] for r in rows)
+        assert all(ws.cell(4 + i, package + 1).data_type == "s" for i in range(len(rows)))
+        pdf = tmp_path / "log.pdf"
+        export(qtbot, view, win, pdf, "打印/PDF…")
+        text = "".join(p.extract_text() for p in pypdf.PdfReader(pdf).pages)
+        assert "数据交换记录" in text and "测试县" in text
+    finally:
+        if win.current_message is not None:
+            win.current_message.close()
+        win.close()
+        db.close()

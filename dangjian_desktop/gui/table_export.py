@@ -28,7 +28,7 @@ from .kit.operations import Query
 
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 _PERCENT = re.compile(r"^[+-]?\d+(?:\.\d+)?%$")
-EXACT_HEADERS = ("身份证", "电话", "手机", "证件")
+EXACT_HEADERS = ("身份证", "电话", "手机", "证件", "数据包编号", "指纹")  # codes stay exact text
 
 
 def _kind(header: str, texts: list[str]) -> str:

@@ -19,6 +19,7 @@ from ...errors import UserError
 from ...exchange import exchange_log, exchange_status, identity, invite, join
 from ...registry.offices import local_office
 from ..kit.messages import MessageHost, slot
+from ..table_export import add_table_export, tool_buttons
 from ..kit.operations import Changes, Operation, bus_for
 from ..kit.palette import HINT_HEX, css
 from ..kit.row_model import RowModel
@@ -83,8 +84,17 @@ class ExchangeWindow(QDialog, MessageHost):
         self.conflicts = ConflictsPanel(self, self)
         self.tabs.addTab(self.conflicts, "冲突")
         self.log_model = RowModel(LOG_COLUMNS, self)
-        self.log_view = _table(self, self.log_model)
-        self.tabs.addTab(self.log_view, "交换记录")
+        log_page = QWidget(self)
+        ll = QVBoxLayout(log_page)
+        ll.setContentsMargins(0, 0, 0, 0)
+        self.log_view = _table(log_page, self.log_model)
+        ll.addWidget(self.log_view, 1)
+        log_row = QHBoxLayout()
+        log_row.addStretch(1)
+        for b in tool_buttons(add_table_export(self.log_view, self, "数据交换记录")):  # also the context menu
+            log_row.addWidget(b)
+        ll.addLayout(log_row)
+        self.tabs.addTab(log_page, "交换记录")
 
         peers = QWidget(self)
         pl = QVBoxLayout(peers)
