@@ -70,7 +70,9 @@ def test_preview_shows_the_core_counts_and_writes_nothing_until_confirmed(qtbot,
         assert db.scalar("SELECT count(*) FROM member") == 0
 
         qtbot.mouseClick(win.transfer.confirm_button, Qt.MouseButton.LeftButton)
+        assert not win.transfer.choose_button.isEnabled()  # nothing else starts while it is written
         _wait(qtbot, win.transfer.operation)
+        qtbot.waitUntil(lambda: win.transfer.choose_button.isEnabled())
         assert db.scalar("SELECT count(*) FROM member") == 8
         assert win.receipt is not None and win.receipt.isVisible()
         assert "数据交换回执（导入）" in win.receipt.text and expected["package"] in win.receipt.text

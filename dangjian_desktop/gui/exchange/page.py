@@ -19,10 +19,10 @@ from ...errors import UserError
 from ...exchange import exchange_log, exchange_status, identity, invite, join
 from ...registry.offices import local_office
 from ..kit.messages import MessageHost, slot
-from ..table_export import add_table_export, tool_buttons
 from ..kit.operations import Changes, Operation, bus_for
 from ..kit.palette import HINT_HEX, css
 from ..kit.row_model import RowModel
+from ..table_export import add_table_export, tool_buttons
 from .conflicts_panel import ConflictsPanel
 from .dialogs import ReceiptDialog
 from .invite_dialog import InviteDialog
@@ -120,6 +120,7 @@ class ExchangeWindow(QDialog, MessageHost):
 
         self.bus = bus_for(db)
         self.bus.changed.connect(self._changed)
+        self.bus.busy_changed.connect(self._busy)
         self.reload()
         self.resize(1100, 680)
 
@@ -133,6 +134,12 @@ class ExchangeWindow(QDialog, MessageHost):
     def _changed(self, _changes: Changes) -> None:
         if shiboken6.isValid(self) and self.db is not None:
             self.reload()
+
+    def _busy(self, busy: bool) -> None:
+        if shiboken6.isValid(self):
+            self.transfer.set_busy(busy)
+            for w in (self.invite_button, self.join_button, self.conflicts):
+                w.setEnabled(not busy)
 
     def reload(self) -> None:
         db = self.db

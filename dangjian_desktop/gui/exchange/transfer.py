@@ -115,6 +115,12 @@ class TransferPanel(QWidget):
             self.town_combo.setCurrentText(current)
         self.county = county
 
+    def set_busy(self, busy: bool) -> None:
+        """While a package is read or written nothing else can start (the bus says when)."""
+        for w in (self.export_button, self.choose_button, self.town_combo):
+            w.setEnabled(not busy)
+        self.confirm_button.setEnabled(not busy and self.preview is not None and self.preview.status == "dry-run")
+
     # ---- export ---------------------------------------------------------------------------------
     @slot
     def choose_export(self) -> None:
