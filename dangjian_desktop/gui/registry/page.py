@@ -91,6 +91,7 @@ class RegistryTab(EditingMixin, QWidget, MessageHost):
         # the rest of any screen (at least a dozen rows on a 1366×768 laptop). The splitters move them.
         right.setSizes([self.details.minimumSizeHint().height(), 600])
         self.warnings = WarningsPanel(self.main_split)
+        self.warnings.add_export(self)  # before its starting height is taken: the button is beside the table
         self.main_split.setStretchFactor(0, 1)
         self.main_split.setStretchFactor(1, 0)
         self.main_split.setSizes([600, self.warnings.starting_height()])
@@ -111,7 +112,6 @@ class RegistryTab(EditingMixin, QWidget, MessageHost):
         m = self.members
         m.add_actions(actions_named(self, MEMBER_MENU))
         m.add_export(self)
-        self.warnings.add_export(self)
         m.filter_requested.connect(self.apply_filter)
         m.scope_toggled.connect(self._scope_toggled)
         m.member_activated.connect(self.edit_member)

@@ -6,10 +6,10 @@ Double-clicking a warning sends it up (`opened`): the page selects its organisat
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMenu, QToolButton, QVBoxLayout, QWidget
 
 from ..forms import load_form
-from ..table_export import add_table_export, tool_buttons
+from ..table_export import add_table_export
 from .models import WarningModel, read_only_rows
 
 SHOWN_ROWS = 3  # the panel starts at the height of three warnings; the splitter moves it
@@ -35,11 +35,16 @@ class WarningsPanel(QWidget):
         self.all: list = []
 
     def add_export(self, host: QWidget) -> list:
-        """导出 Excel / 打印/PDF of the warnings as shown (context menu and buttons under the hint)."""
+        """导出 Excel / 打印/PDF of the warnings as shown: the context menu, and one 导出与打印 button
+        under the hint (the box is only three warnings high)."""
         actions = add_table_export(self.view, host, "党组织和党员预警")
-        side = self.box.findChild(QVBoxLayout, "warningsSide")
-        for n, b in enumerate(tool_buttons(actions)):
-            side.insertWidget(2 + n, b)  # above the spacer
+        self.export_button = b = QToolButton(self.box)
+        b.setText("导出与打印")
+        b.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(b)
+        menu.addActions(actions)
+        b.setMenu(menu)
+        self.box.findChild(QVBoxLayout, "warningsSide").insertWidget(2, b)  # above the spacer
         return actions
 
     def _activated(self, index) -> None:
@@ -49,9 +54,19 @@ class WarningsPanel(QWidget):
     def starting_height(self) -> int:
         """The box's height showing SHOWN_ROWS warnings."""
         w = self.view
-        return (self.box.minimumSizeHint().height() - w.minimumSizeHint().height()
-                + w.horizontalHeader().sizeHint().height() + 2 * w.frameWidth()
-                + SHOWN_ROWS * w.verticalHeader().defaultSectionSize())
+        chrome = self.box.minimumSizeHint().height() - w.minimumSizeHint().height()
+        table = (w.horizontalHeader().sizeHint().height() + 2 * w.frameWidth()
+                 + SHOWN_ROWS * w.verticalHeader().defaultSectionSize())
+        return chrome + max(table, self._side_height())
+
+    def _side_height(self) -> int:
+        """What the column beside the table needs: the check box, the wrapped hint, the export button."""
+        side = self.box.findChild(QVBoxLayout, "warningsSide")
+        items = [side.itemAt(i).widget() for i in range(side.count())]
+        shown = [x for x in items if x is not None and not x.isHidden()]
+        heights = [x.heightForWidth(x.width() if x.width() > 0 else x.maximumWidth()) if x.hasHeightForWidth()
+                   else x.sizeHint().height() for x in shown]
+        return sum(heights) + side.spacing() * max(len(shown) - 1, 0)
 
     @property
     def scoped(self) -> bool:
