@@ -110,7 +110,7 @@ def main() -> None:
             view.deleteLater()
         app.processEvents()
 
-        from dangjian_desktop.gui.assessment_tab import AssessmentTab
+        from dangjian_desktop.gui.assessment.page import AssessmentTab
 
         tab = AssessmentTab()
         tab.resize(1400, 850)
@@ -145,8 +145,12 @@ def main() -> None:
         with db.transaction("基准审核"):
             for sid in ids:
                 workflow.move(db, sid, "初审")
-                sheets.set_scores(db, sid, "initial", sheets.open_sheet(db, sid).scores("self"))
+                scores = sheets.open_sheet(db, sid).scores("self")
+                sheets.set_scores(db, sid, "initial", scores)
                 workflow.move(db, sid, "审核")
+                sheets.set_scores(db, sid, "final", scores)
+            # The publicity sheet lists only sheets reviewed to the end (in 公示, every 考核分 filled).
+            workflow.start_publicity(db, rid, sheet_ids=ids)
         from dangjian_desktop.registry import set_setting
         from dangjian_desktop.reports.round_publicity import PublicityOptions, build_round_publicity
 

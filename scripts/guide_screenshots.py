@@ -291,7 +291,7 @@ def run(out: Path, work: Path) -> list[Path]:
     a = win.assessment_tab
     win.tabs.setCurrentWidget(a)
     settle()
-    a.new_round_button.click()
+    a.rounds.new_round_button.click()
     dlg = current_dialog(a)
     dlg.yearSpin.setValue(TODAY.year + 1)
     shots.save("new_round", dlg)
@@ -299,7 +299,7 @@ def run(out: Path, work: Path) -> list[Path]:
     shots.save("assessment", win)
 
     def sheet_in(state: str) -> str:
-        row = next(r for r in a.dash_model.rows if r.state == state)
+        row = next(r for r in a.dashboard.rows if r.state == state)
         a.open_sheet(row.sheet_id)
         settle()
         return row.org_name
@@ -307,7 +307,7 @@ def run(out: Path, work: Path) -> list[Path]:
     sheet_in("公示")
     ed = a.editor
     ed.tabs.setCurrentIndex(4)
-    ed.move_button("申诉").click()
+    ed.workflow.move_button("申诉").click()
     dlg = current_dialog(ed)
     dlg.reasonEdit.setPlainText("“服务文化建设”一项扣分依据不足，本村全年开展文艺演出6场，有照片和节目单为证。")
     dlg.materialEdit.setPlainText("文艺演出照片6张、节目单")

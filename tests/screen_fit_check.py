@@ -58,7 +58,7 @@ def dialogs(db, win):
     """(name, factory) of every dialog the app opens; each factory returns (wrapper, top-level dialog)."""
     from dangjian_desktop.assessment import rectification as rect_api
     from dangjian_desktop.assessment import sheets as sh
-    from dangjian_desktop.gui import assessment_dialogs as ad
+    from dangjian_desktop.gui.assessment import holidays, round_dialogs, sheet_dialogs
     from dangjian_desktop.gui.points import dialogs as pd
     from dangjian_desktop.gui.points.stars_sheet import StarsSheetDialog
     from dangjian_desktop.gui.registry import history_dialog, member_dialogs, org_dialogs, status_dialogs, term_dialogs
@@ -113,15 +113,15 @@ def dialogs(db, win):
         ("锁定年度", lambda: wrapped(pd.LockDialog(db, office, points_year, unlock=False, parent=p))),
         ("民主评议", lambda: wrapped(pd.ReviewDialog(db, points_year, branch["id"], branch["name"], p))),
         ("星级党员公示", lambda: wrapped(StarsSheetDialog(db, points_year, branch["id"], branch["name"], p))),
-        ("新建考核轮次", lambda: wrapped(ad.NewRoundDialog(db, p))),
-        ("节假日", lambda: wrapped(ad.HolidayDialog(db, p))),
-        ("抽签交叉考核", lambda: wrapped(ad.DrawLotsDialog(db, rnd, p))),
-        ("流程", lambda: wrapped(ad.MoveDialog(db, sheet_in("自评"), "初审", "提交初审", p))),
-        ("申诉", lambda: wrapped(ad.AppealDialog(db, sheet_in("公示"), p))),
-        ("处理申诉", lambda: wrapped(ad.ResolveAppealDialog(db, sheet_in("申诉"), p))),
-        ("调整分数", lambda: wrapped(ad.AdjustmentDialog(db, sheet_in("确定"), item=sheet_in("确定").items[0],
-                                                      parent=p))),
-        ("否决项", lambda: wrapped(ad.VetoDialog(db, sheet_in("自评"), sheet_in("自评").vetoes[0], p))),
+        ("新建考核轮次", lambda: wrapped(round_dialogs.NewRoundDialog(db, p))),
+        ("节假日", lambda: wrapped(holidays.HolidayDialog(db, p))),
+        ("抽签交叉考核", lambda: wrapped(round_dialogs.DrawLotsDialog(db, rnd, p))),
+        ("流程", lambda: wrapped(sheet_dialogs.MoveDialog(db, sheet_in("自评"), "初审", "提交初审", p))),
+        ("申诉", lambda: wrapped(sheet_dialogs.AppealDialog(db, sheet_in("公示"), p))),
+        ("处理申诉", lambda: wrapped(sheet_dialogs.ResolveAppealDialog(db, sheet_in("申诉"), p))),
+        ("调整分数", lambda: wrapped(sheet_dialogs.AdjustmentDialog(db, sheet_in("确定"), item=sheet_in("确定").items[0],
+                                                                 parent=p))),
+        ("否决项", lambda: wrapped(sheet_dialogs.VetoDialog(db, sheet_in("自评"), sheet_in("自评").vetoes[0], p))),
         ("整改事项", lambda: wrapped(rd.RectificationDialog(db, p, round_id=rnd, org_id=branch["id"]))),
         ("整改销号", lambda: wrapped(rd.CloseRectificationDialog(db, open_rect, p))),
         ("备份与恢复", lambda: wrapped(BackupDialog(p))),

@@ -29,7 +29,7 @@ def town_db(db):
 
 @pytest.fixture
 def tab(qtbot, town_db):
-    from dangjian_desktop.gui.assessment_tab import AssessmentTab
+    from dangjian_desktop.gui.assessment.page import AssessmentTab
 
     t = AssessmentTab()
     qtbot.addWidget(t)
@@ -61,7 +61,7 @@ def press_ok(wrapper) -> None:
 
 
 def create_round_through_dialog(qtbot, tab, scheme_id: str, year: int = 2025) -> str:
-    tab.new_round_button.click()
+    tab.rounds.new_round_button.click()
     dlg = tab.current_dialog
     f = dlg.dialog
     f.yearSpin.setValue(year)
@@ -114,7 +114,7 @@ def item_rows(model) -> list[int]:
     (5, True, "3", "Invalid"),
 ])
 def test_score_validator(qapp, maximum, yesno, text, state):
-    from dangjian_desktop.gui.assessment_sheet import ScoreValidator
+    from dangjian_desktop.gui.assessment.score_input import ScoreValidator
 
     v = ScoreValidator(maximum, yesno=yesno)
     assert v.validate(text, len(text)) == getattr(QValidator.State, state)
@@ -123,7 +123,7 @@ def test_score_validator(qapp, maximum, yesno, text, state):
 # ---- rounds ------------------------------------------------------------------------------------
 
 def test_new_round_dialog_creates_round_with_chosen_scope(qtbot, tab, town_db):
-    tab.new_round_button.click()
+    tab.rounds.new_round_button.click()
     dlg = tab.current_dialog
     f = dlg.dialog
     f.schemeCombo.setCurrentIndex(f.schemeCombo.findData("chuangxing"))
@@ -135,12 +135,12 @@ def test_new_round_dialog_creates_round_with_chosen_scope(qtbot, tab, town_db):
     rnd = rounds.get_round(town_db, tab.round_id)
     assert rnd.scheme_id == "chuangxing"
     assert sorted(b.org_name for b in rounds.round_branches(town_db, rnd.id)) == ["东岭村党支部", "西岭村党支部"]
-    assert tab.dash_model.rowCount() == 2
+    assert tab.dashboard.model.rowCount() == 2
 
 
 def test_new_round_dialog_keeps_open_with_reason_on_duplicate(qtbot, tab, town_db):
     create_round_through_dialog(qtbot, tab, "chuangxing")
-    tab.new_round_button.click()
+    tab.rounds.new_round_button.click()
     dlg = tab.current_dialog
     dlg.dialog.yearSpin.setValue(2025)
     dlg.dialog.schemeCombo.setCurrentIndex(dlg.dialog.schemeCombo.findData("chuangxing"))
@@ -196,11 +196,11 @@ def test_number_above_maximum_is_refused_as_typed(qtbot, tab, town_db):
     editor = current_editor(view)
     qtbot.keyClicks(editor, too_big[1:])
     assert editor.text() == ""  # the whole entry is refused, not just its last key
-    assert f"不能超过本项分值 {int(first.max)} 分" in ed.status_label.text()
-    assert too_big in ed.status_label.text()
+    assert f"不能超过本项分值 {int(first.max)} 分" in ed.items.status_label.text()
+    assert too_big in ed.items.status_label.text()
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     assert first.code not in sheets.open_sheet(town_db, sid).scores("self")
-    assert too_big in ed.status_label.text()
+    assert too_big in ed.items.status_label.text()
 
 
 def test_scores_of_a_stage_not_open_cannot_be_typed(qtbot, tab, town_db):
@@ -217,8 +217,8 @@ def test_scores_of_a_stage_not_open_cannot_be_typed(qtbot, tab, town_db):
 # ---- the full cycle ------------------------------------------------------------------------------
 
 def _click_move(qtbot, editor, target: str):
-    button = editor.move_button(target)
-    assert button is not None, f"no button for {target}: {[b.text() for b in editor.move_buttons]}"
+    button = editor.workflow.move_button(target)
+    assert button is not None, f"no button for {target}: {[b.text() for b in editor.workflow.move_buttons]}"
     button.click()
     return editor.current_dialog
 
@@ -237,7 +237,7 @@ def test_full_cycle_scores_states_appeal_lock_adjustment(qtbot, tab, town_db, cl
     view.setFocus()
     qtbot.keyClick(view, "3")
     qtbot.keyClicks(current_editor(view), "5")  # 35 > 20: refused as typed
-    assert "不能输入 35" in ed.status_label.text()
+    assert "不能输入 35" in ed.items.status_label.text()
     qtbot.keyClick(current_editor(view), Qt.Key.Key_Backspace)
     for v in ("18", "17", "16.5", "15", "19"):
         type_cell(qtbot, view, v)
@@ -268,13 +268,13 @@ def test_full_cycle_scores_states_appeal_lock_adjustment(qtbot, tab, town_db, cl
     assert window.days == 15 and window.start == dt.date(2025, 12, 8)
     clock.set(dt.date(2025, 12, 10))
     ed.reload()
-    assert ed.move_button("确定") is None  # not before the window has closed
+    assert ed.workflow.move_button("确定") is None  # not before the window has closed
     dlg = _click_move(qtbot, ed, "申诉")
     dlg.dialog.reasonEdit.setPlainText("阵地建设项扣分依据不足")
     press_ok(dlg)
     assert dlg.error_shown() == ""
     assert ed.sheet.state == "申诉"
-    assert ed.appeal_list.count() == 1
+    assert ed.workflow.appeal_list.count() == 1
     # In 申诉 the final column may be corrected, then the appeal is resolved (调整).
     view.setCurrentIndex(model.index(rows[3], 5))
     view.setFocus()
@@ -299,8 +299,8 @@ def test_full_cycle_scores_states_appeal_lock_adjustment(qtbot, tab, town_db, cl
     assert sheets.open_sheet(town_db, sid).item(model.item_at(rows[0]).code).final_score == 17
 
     # A correction after the lock is an adjustment with a reason, shown in the history.
-    assert ed.adjust_button.isEnabled()
-    ed.adjust_button.click()
+    assert ed.items.adjust_button.isEnabled()
+    ed.items.adjust_button.click()
     dlg = ed.current_dialog
     dlg.dialog.valueEdit.setText("18")
     press_ok(dlg)
@@ -309,10 +309,10 @@ def test_full_cycle_scores_states_appeal_lock_adjustment(qtbot, tab, town_db, cl
     press_ok(dlg)
     assert dlg.error_shown() == ""
     assert sheets.open_sheet(town_db, sid).item(model.item_at(rows[0]).code).final_score == 18
-    history = [ed.history_table.item(r, 2).text() for r in range(ed.history_table.rowCount())]
+    history = [ed.workflow.history_table.item(r, 2).text() for r in range(ed.workflow.history_table.rowCount())]
     assert any("复查发现台账漏计一次主题党日" in h for h in history)
     assert any("申诉" in h for h in history)
-    actors = {ed.history_table.item(r, 1).text() for r in range(ed.history_table.rowCount())}
+    actors = {ed.workflow.history_table.item(r, 1).text() for r in range(ed.workflow.history_table.rowCount())}
     assert all(actors)
 
     # The results tab shows the rating the core gives for the branch.
@@ -340,8 +340,8 @@ def test_veto_needs_a_fact_and_shows_triggered(qtbot, tab, town_db):
     create_round_through_dialog(qtbot, tab, "chuangxing")
     sid = tab.open_branch("东岭村党支部")
     ed = tab.editor
-    ed.veto_table.selectRow(0)
-    ed.veto_set_button.click()
+    ed.vetoes.table.selectRow(0)
+    ed.vetoes.set_button.click()
     dlg = ed.current_dialog
     press_ok(dlg)
     assert "事实" in dlg.error_shown()
@@ -350,24 +350,24 @@ def test_veto_needs_a_fact_and_shows_triggered(qtbot, tab, town_db):
     assert dlg.error_shown() == ""
     sheet = sheets.open_sheet(town_db, sid)
     assert sheet.triggered_vetoes() == [sheet.vetoes[0].code]
-    assert ed.veto_table.item(0, 0).text() == "✔"
-    assert ed.veto_table.item(0, 2).text() == "2025年5月起书记空缺"
+    assert ed.vetoes.table.item(0, 0).text() == "✔"
+    assert ed.vetoes.table.item(0, 2).text() == "2025年5月起书记空缺"
 
 
 def test_self_report_saved_with_the_sheet(qtbot, tab, town_db):
     create_round_through_dialog(qtbot, tab, "chuangxing")
     sid = tab.open_branch("东岭村党支部")
     ed = tab.editor
-    assert not ed.report_save_button.isEnabled()
-    ed.report_situation.setPlainText("全年召开支部党员大会4次")
-    ed.report_problems.setPlainText("流动党员管理不到位")
-    ed.report_measures.setPlainText("建立流动党员联系群")
-    assert ed.report_save_button.isEnabled()
-    ed.report_save_button.click()
+    assert not ed.report.save_button.isEnabled()
+    ed.report.situation.setPlainText("全年召开支部党员大会4次")
+    ed.report.problems.setPlainText("流动党员管理不到位")
+    ed.report.measures.setPlainText("建立流动党员联系群")
+    assert ed.report.save_button.isEnabled()
+    ed.report.save_button.click()
     report = sheets.get_self_report(town_db, sid)
     assert (report.situation, report.problems, report.measures) == (
         "全年召开支部党员大会4次", "流动党员管理不到位", "建立流动党员联系群")
-    assert not ed.report_save_button.isEnabled()
+    assert not ed.report.save_button.isEnabled()
 
 
 def test_evidence_added_listed_and_removed(qtbot, tab, town_db, tmp_path):
@@ -382,19 +382,19 @@ def test_evidence_added_listed_and_removed(qtbot, tab, town_db, tmp_path):
     Image.new("RGB", (3000, 2000), (200, 30, 30)).save(photo)
     ed.view.setCurrentIndex(ed.model.index(item_rows(ed.model)[0], 3))
     assert ed.add_evidence_files([str(photo)]) == 1
-    assert ed.evidence_list.count() == 1
+    assert ed.evidence.list.count() == 1
     stored = evidence.list_evidence(town_db, sheet_id=sid)
     assert stored[0].item_code == ed.model.item_at(item_rows(ed.model)[0]).code
-    assert "主题党日" in ed.evidence_list.item(0).text()
+    assert "主题党日" in ed.evidence.list.item(0).text()
     assert ed.model.index(item_rows(ed.model)[0], 7).data() == "1"
-    ed.evidence_list.setCurrentRow(0)
+    ed.evidence.list.setCurrentRow(0)
     ed._save_evidence_to(stored[0].id, str(tmp_path / "副本.jpg"))
     assert (tmp_path / "副本.jpg").read_bytes() == evidence.evidence_data(town_db, stored[0].id)
-    ed.evidence_remove_button.click()
+    ed.evidence.remove_button.click()
     ed.current_message.button(ed.current_message.StandardButton.Yes).click()
     assert evidence.list_evidence(town_db, sheet_id=sid) == []
-    assert ed.evidence_list.count() == 0
-    ed.evidence_target.setCurrentIndex(0)  # 整张考核表
+    assert ed.evidence.list.count() == 0
+    ed.evidence.target.setCurrentIndex(0)  # 整张考核表
     pdf = tmp_path / "会议记录.pdf"
     pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     assert ed.add_evidence_files([str(pdf)]) == 1
@@ -403,7 +403,7 @@ def test_evidence_added_listed_and_removed(qtbot, tab, town_db, tmp_path):
 
 def test_dashboard_lists_missing_and_follows_entries(qtbot, tab, town_db):
     create_round_through_dialog(qtbot, tab, "chuangxing")
-    m = tab.dash_model
+    m = tab.dashboard.model
     assert m.rowCount() == len(BRANCHES)
     assert all(r.missing for r in m.rows)
     sid = tab.open_branch("东岭村党支部")
@@ -426,8 +426,8 @@ def _fill_self_scores(db, round_id):
 def test_batch_move_moves_selected_sheets(qtbot, tab, town_db):
     rid = create_round_through_dialog(qtbot, tab, "chuangxing")
     _fill_self_scores(town_db, rid)
-    tab.dash_view.selectRow(0)
-    chosen = tab.selected_sheet_ids()
+    tab.dashboard.view.selectRow(0)
+    chosen = tab.dashboard.selected_sheet_ids()
     tab.batch_move("初审")
     tab.current_message.button(tab.current_message.StandardButton.Yes).click()
     moved = [b.id for b in rounds.round_branches(town_db, rid) if b.state == "初审"]
@@ -447,7 +447,7 @@ def test_batch_move_is_all_or_nothing_and_says_why(qtbot, tab, town_db):
 
 
 def test_holiday_dialog_saves_edited_year(qtbot, tab, town_db):
-    tab.action_holidays.trigger()
+    tab.rounds.action_holidays.trigger()
     dlg = tab.current_dialog
     f = dlg.dialog
     f.yearSpin.setValue(2027)
@@ -462,7 +462,7 @@ def test_holiday_dialog_saves_edited_year(qtbot, tab, town_db):
 
 
 def test_holiday_dialog_refuses_bad_date(qtbot, tab, town_db):
-    tab.action_holidays.trigger()
+    tab.rounds.action_holidays.trigger()
     dlg = tab.current_dialog
     dlg.add_row()
     dlg.dialog.table.item(dlg.dialog.table.rowCount() - 1, 0).setText("十月一日")
@@ -473,7 +473,7 @@ def test_holiday_dialog_refuses_bad_date(qtbot, tab, town_db):
 
 def test_readonly_database_offers_no_editing(qtbot, town_db, db_path):
     from dangjian_desktop.db import Database
-    from dangjian_desktop.gui.assessment_tab import AssessmentTab
+    from dangjian_desktop.gui.assessment.page import AssessmentTab
 
     rid = rounds.create_round(town_db, year=2025, scheme_id="chuangxing")
     reader = Database.open(db_path, mode="read")
@@ -482,7 +482,7 @@ def test_readonly_database_offers_no_editing(qtbot, town_db, db_path):
         qtbot.addWidget(t)
         t.set_database(reader)
         assert t.round_id == rid
-        assert not t.new_round_button.isEnabled()
+        assert not t.rounds.new_round_button.isEnabled()
         view, model = t.editor.view, t.editor.model
         assert not (model.flags(model.index(item_rows(model)[0], 3)) & Qt.ItemFlag.ItemIsEditable)
         t.set_database(None)
@@ -561,13 +561,13 @@ def test_draw_lots_dialog_records_a_reproducible_draw_and_prints_it(qtbot, count
     from pypdf import PdfReader
 
     from dangjian_desktop.assessment import lots
-    from dangjian_desktop.gui.assessment_tab import AssessmentTab
+    from dangjian_desktop.gui.assessment.page import AssessmentTab
 
     rid = rounds.create_round(county_db, year=2025, scheme_id="chuangxing")
     t = AssessmentTab()
     qtbot.addWidget(t)
     t.set_database(county_db)
-    t.lots_button.click()
+    t.rounds.lots_button.click()
     dlg = t.current_dialog
     f = dlg.dialog
     assert f.resultTable.rowCount() == 0
@@ -587,7 +587,7 @@ def test_draw_lots_dialog_records_a_reproducible_draw_and_prints_it(qtbot, count
     out = dlg.save_pdf(str(tmp_path / "抽签.pdf"))
     text = "".join(p.extract_text() for p in PdfReader(out).pages).replace(" ", "")
     assert "20251201" in text and all(n in text for n in names.values())
-    assert "20251201" in t.round_info.text()  # the round's line names the seed of its draw
+    assert "20251201" in t.rounds.info.text()  # the round's line names the seed of its draw
     sheet = t.editor.sheet
     team = names[draw.assessor_of(sheet and county_db.scalar("SELECT office_id FROM round_branch WHERE id = ?",
                                                                (sheet.id,)))]
@@ -602,8 +602,8 @@ def test_classification_scheme_offers_the_classes(qtbot, tab, town_db):
     create_round_through_dialog(qtbot, tab, "wugehao")
     sid = tab.open_branch("东岭村党支部")
     ed = tab.editor
-    assert ed.class_row.isVisibleTo(ed)
-    combo = ed.class_combo
+    assert ed.items.class_row.isVisibleTo(ed)
+    combo = ed.items.class_combo
     names = [combo.itemData(i) for i in range(combo.count())]
     levels = [lv.name for lv in ed.sheet.scheme.rating.levels]
     assert names == [None] + levels
@@ -614,7 +614,7 @@ def test_classification_scheme_offers_the_classes(qtbot, tab, town_db):
 
 def test_star_scheme_hides_the_classes(qtbot, tab, town_db):
     create_round_through_dialog(qtbot, tab, "chuangxing")
-    assert not tab.editor.class_row.isVisibleTo(tab.editor)
+    assert not tab.editor.items.class_row.isVisibleTo(tab.editor)
 
 
 # ---- models --------------------------------------------------------------------------------------------
@@ -622,14 +622,14 @@ def test_star_scheme_hides_the_classes(qtbot, tab, town_db):
 def test_sheet_and_dashboard_models_pass_the_model_tester(qtbot, qtmodeltester, tab, town_db):
     create_round_through_dialog(qtbot, tab, "liuyou")
     qtmodeltester.check(tab.editor.model, force_py=True)
-    qtmodeltester.check(tab.dash_model, force_py=True)
+    qtmodeltester.check(tab.dashboard.model, force_py=True)
 
 
 # ---- in the main window -------------------------------------------------------------------------------
 
 def test_main_window_tabs_follow_each_other(qtbot, tmp_path):
     from dangjian_desktop.db import Database
-    from dangjian_desktop.gui.assessment_tab import AssessmentTab
+    from dangjian_desktop.gui.assessment.page import AssessmentTab
     from dangjian_desktop.gui.main_window import MainWindow
     from dangjian_desktop.gui.reports.page import ReportsTab
     from dangjian_desktop.registry import init_office
@@ -663,10 +663,10 @@ def test_main_window_tabs_follow_each_other(qtbot, tmp_path):
 def test_unsaved_report_text_is_kept_when_leaving_the_sheet(qtbot, tab, town_db):
     create_round_through_dialog(qtbot, tab, "chuangxing")
     sid = tab.open_branch("东岭村党支部")
-    tab.editor.report_problems.setPlainText("党员活动阵地面积不足")
+    tab.editor.report.problems.setPlainText("党员活动阵地面积不足")
     tab.open_branch("西岭村党支部")
     assert sheets.get_self_report(town_db, sid).problems == "党员活动阵地面积不足"
-    assert tab.editor.report_problems.toPlainText() == ""
+    assert tab.editor.report.problems.toPlainText() == ""
 
 
 # ---- long work ------------------------------------------------------------------------------------------
@@ -677,7 +677,7 @@ def test_long_work_shows_progress_only_after_the_delay_and_returns_on_the_gui_th
     from PySide6.QtCore import QThread
     from PySide6.QtWidgets import QWidget
 
-    from dangjian_desktop.gui.assessment_common import Task
+    from dangjian_desktop.gui.kit.tasks import Task
 
     host = QWidget()
     qtbot.addWidget(host)

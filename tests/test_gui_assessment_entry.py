@@ -17,7 +17,7 @@ pytestmark = pytest.mark.gui
 @pytest.fixture
 def editor(qtbot, db):
     """The real sheet editor on the first branch of a 创星晋位 round (every item worth 20 points)."""
-    from dangjian_desktop.gui.assessment_sheet import SheetEditor
+    from dangjian_desktop.gui.assessment.sheet_editor import SheetEditor
 
     add_branches(db, [("东岭村党支部", "村")])
     _rid, branches = new_round(db, "chuangxing")
@@ -62,7 +62,7 @@ def test_typing_over_the_maximum_in_an_open_cell_saves_nothing(qtbot, editor, ol
     qtbot.keyClick(line, Qt.Key.Key_Return)
     assert _stored(editor, item.code) == old  # nothing written: neither 2 nor 25
     assert index.data() == ("" if old is None else str(old))
-    message = editor.status_label.text()
+    message = editor.items.status_label.text()
     assert "不能超过本项分值 20 分" in message and "25" in message
     assert "已保存" not in message
 
@@ -76,7 +76,7 @@ def test_refused_entry_puts_the_cell_back_and_tab_commits_nothing(qtbot, editor)
     assert line.text() == "12" and line.selectedText() == "12"  # the whole entry was refused
     qtbot.keyClick(line, Qt.Key.Key_Tab)
     assert _stored(editor, item.code) == 12
-    assert "不能超过本项分值 20 分" in editor.status_label.text()
+    assert "不能超过本项分值 20 分" in editor.items.status_label.text()
 
 
 def test_input_method_digits_over_the_maximum_are_refused_too(qtbot, editor):
@@ -89,7 +89,7 @@ def test_input_method_digits_over_the_maximum_are_refused_too(qtbot, editor):
     assert line.text() == ""
     qtbot.keyClick(line, Qt.Key.Key_Return)
     assert _stored(editor, item.code) is None
-    assert "不能输入 25" in editor.status_label.text()
+    assert "不能输入 25" in editor.items.status_label.text()
 
 
 @pytest.mark.parametrize("typed, value", [("15", 15), ("12.5", 12.5), ("20", 20), ("0", 0)])
@@ -100,4 +100,4 @@ def test_valid_typed_score_is_saved_exactly(qtbot, editor, typed, value):
     qtbot.keyClick(line, Qt.Key.Key_Return)
     assert _stored(editor, item.code) == value
     assert index.data() == typed
-    assert editor.status_label.text() == f"已保存：{item.code} 自评分 {typed}"
+    assert editor.items.status_label.text() == f"已保存：{item.code} 自评分 {typed}"

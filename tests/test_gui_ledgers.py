@@ -204,7 +204,7 @@ def test_the_ledgers_tab_in_the_main_window(qtbot, tmp_path, demo_path):
 
 def test_the_checklist_shows_the_ledgers_figures_for_the_current_item(qtbot, page):
     from dangjian_desktop.assessment.rounds import create_round, round_branches
-    from dangjian_desktop.gui.assessment_sheet import SheetEditor
+    from dangjian_desktop.gui.assessment.sheet_editor import SheetEditor
 
     db = page.db
     branch = db.one("SELECT id FROM org WHERE org_type = '党支部' ORDER BY sort_order LIMIT 1")
@@ -215,12 +215,12 @@ def test_the_checklist_shows_the_ledgers_figures_for_the_current_item(qtbot, pag
     editor.show()
     rows = {getattr(editor.model.item_at(r), "code", None): r for r in range(editor.model.rowCount())}
     editor.view.setCurrentIndex(editor.model.index(rows["B9"], 1))
-    shown = editor.item_figures.text()
-    assert editor.item_figures.isVisible() and "党费：" in shown and "按时足额交纳" in shown
+    shown = editor.items.item_figures.text()
+    assert editor.items.item_figures.isVisible() and "党费：" in shown and "按时足额交纳" in shown
     editor.view.setCurrentIndex(editor.model.index(rows["A1"], 1))  # 党支部职数设置合理: nothing in the ledgers
-    assert not editor.item_figures.isVisible()
+    assert not editor.items.item_figures.isVisible()
     editor.view.setCurrentIndex(editor.model.index(rows["B10"], 1))
-    assert "民主评议" in editor.item_figures.text()
+    assert "民主评议" in editor.items.item_figures.text()
     # The link opens the 台账 page at the ledger, for the branch and the year.
     page.show_ledger("pipeline", branch["id"], TODAY.year)
     assert page.tabs.currentWidget() is page.panels[1] and page.scope()["org_id"] == branch["id"]

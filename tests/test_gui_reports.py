@@ -113,7 +113,7 @@ def test_consequences_listed_per_branch(qtbot, demo_db):
 
 
 def test_over_quota_is_flagged_with_named_candidates_and_nothing_demoted(qtbot, db):
-    from dangjian_desktop.gui.assessment_common import LIGHT_AMBER
+    from dangjian_desktop.gui.kit.palette import LIGHT_AMBER
     from dangjian_desktop.gui.reports.models import R_QUOTA, R_RATING
 
     root = db.scalar("SELECT id FROM org WHERE parent_id IS NULL")
@@ -177,7 +177,7 @@ def test_ledger_add_through_dialog(qtbot, demo_db):
 
 
 def test_ledger_overdue_rows_highlighted(qtbot, demo_db):
-    from dangjian_desktop.gui.assessment_common import LIGHT_RED
+    from dangjian_desktop.gui.kit.palette import LIGHT_RED
 
     tab = make_tab(qtbot, demo_db)
     rows = tab.ledger.model.rows

@@ -38,7 +38,7 @@ def clock(monkeypatch):
 @pytest.fixture
 def make_tab(qtbot):
     """The 考核检查 tab on a database, released before the database closes (as the main window does)."""
-    from dangjian_desktop.gui.assessment_tab import AssessmentTab
+    from dangjian_desktop.gui.assessment.page import AssessmentTab
 
     made = []
 
@@ -70,8 +70,8 @@ def test_quota_dialog_names_the_holders_with_a_reason(qtbot, make_tab, db, clock
         fill(db, b.id, "self", lambda i, t=total: EXCELLENT[i.code] - (100 - t if i.code == "A" else 0))
     tab = make_tab(db)
     tab.select_round(rid)
-    assert tab.quota_button.isEnabled()
-    tab.quota_button.click()
+    assert tab.rounds.quota_button.isEnabled()
+    tab.rounds.quota_button.click()
     dlg = tab.current_dialog
     assert "待决定" in dlg.scope_combo.currentText() and "限 2 个" in dlg.scope_combo.currentText()
     assert dlg.table.rowCount() == 3 and "待审核人确定名单" in dlg.status_label.text()
@@ -106,7 +106,7 @@ def test_veto_proposal_is_shown_on_opening_and_dismissed_with_a_reason(qtbot, ma
     tab = make_tab(db)
     tab.select_round(rid)
     ed = tab.editor
-    panel = ed.veto_proposals
+    panel = ed.vetoes.proposals
     assert not panel.isHidden() and len(panel.pending) == 1
     assert "⚠1" in ed.tabs.tabText(1)
     assert "待审核人确认或驳回" in ed.summary_label.text()
@@ -116,10 +116,10 @@ def test_veto_proposal_is_shown_on_opening_and_dismissed_with_a_reason(qtbot, ma
     panel.dismiss_button.click()  # no reason
     assert "理由" in ed.current_message.text()
     ed.current_message.done(0)
-    panel = ed.veto_proposals
+    panel = ed.vetoes.proposals
     panel.reason_edit.setText("经费由镇财政统一列支，有凭证")
     panel.dismiss_button.click()
-    panel = ed.veto_proposals
+    panel = ed.vetoes.proposals
     assert panel.pending == [] and panel.table.item(0, 0).text() == "已驳回"
     assert "有凭证" in panel.table.item(0, 3).text()
     assert "⚠" not in ed.tabs.tabText(1)
@@ -133,10 +133,10 @@ def test_confirming_a_proposal_marks_the_veto(qtbot, make_tab, db, clock):
     tab = make_tab(db)
     tab.select_round(rid)
     ed = tab.editor
-    ed.veto_proposals.reason_edit.setText("核实全年未拨付")
-    ed.veto_proposals.confirm_button.click()
-    row = next(r for r in range(ed.veto_table.rowCount()) if "V3" in ed.veto_table.item(r, 1).text())
-    assert "核实全年未拨付" in ed.veto_table.item(row, 2).text()
+    ed.vetoes.proposals.reason_edit.setText("核实全年未拨付")
+    ed.vetoes.proposals.confirm_button.click()
+    row = next(r for r in range(ed.vetoes.table.rowCount()) if "V3" in ed.vetoes.table.item(r, 1).text())
+    assert "核实全年未拨付" in ed.vetoes.table.item(row, 2).text()
     assert "不合格" in ed.summary_label.text()
 
 
@@ -149,8 +149,8 @@ def test_confirm_asks_for_the_years_holidays_first(qtbot, make_tab, db, clock, t
     tab = make_tab(db)
     tab.select_round(rid)
     ed = tab.editor
-    assert "未确认" in ed.state_label.text() and "2027" in ed.state_label.text()
-    ed.move_button("确定").click()
+    assert "未确认" in ed.workflow.state_label.text() and "2027" in ed.workflow.state_label.text()
+    ed.workflow.move_button("确定").click()
     prompt = ed.current_dialog
     assert prompt is not None and "2027 年的放假安排" in prompt.text_label.text()
     prompt.grab().save(str(tmp_path / "prompt.png"))
@@ -167,7 +167,7 @@ def test_confirm_asks_for_the_years_holidays_first(qtbot, make_tab, db, clock, t
 
 def test_the_holiday_editor_reads_the_notice_day_by_day(qtbot, make_tab, db, clock):
     tab = make_tab(db)
-    tab.action_holidays.trigger()
+    tab.rounds.action_holidays.trigger()
     dlg = tab.current_dialog
     dlg.dialog.yearSpin.setValue(2027)
     assert "未经确认" in dlg.dialog.sourceLabel.text()
@@ -188,8 +188,8 @@ def test_the_holiday_editor_reads_the_notice_day_by_day(qtbot, make_tab, db, clo
 
 
 def test_provisional_ratings_are_muted_in_the_dashboard_and_the_results(qtbot, make_tab, db, clock):
-    from dangjian_desktop.gui.assessment_common import GREY
-    from dangjian_desktop.gui.assessment_tab import D_RATING
+    from dangjian_desktop.gui.kit.palette import GREY
+    from dangjian_desktop.gui.assessment.models import D_RATING
     from dangjian_desktop.gui.reports.models import R_RATING
     from dangjian_desktop.gui.reports.page import ReportsTab
 
@@ -199,8 +199,8 @@ def test_provisional_ratings_are_muted_in_the_dashboard_and_the_results(qtbot, m
     drive(db, west.id, "公示", value_of=lambda i: 19)
     tab = make_tab(db)
     tab.select_round(rid)
-    rows = {r.org_name: n for n, r in enumerate(tab.dash_model.rows)}
-    m = tab.dash_model
+    rows = {r.org_name: n for n, r in enumerate(tab.dashboard.model.rows)}
+    m = tab.dashboard.model
     assert m.index(rows["东岭村党支部"], D_RATING).data() == "一星（暂定）"
     assert m.index(rows["东岭村党支部"], D_RATING).data(Qt.ItemDataRole.ForegroundRole).color() == GREY
     assert m.index(rows["西岭村党支部"], D_RATING).data() == "五星"

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from ..db import Database
 from ..db.backup import auto_backup, change_marker, unsaved_changes
-from .assessment_common import PROGRESS_DELAY_MS
+from .kit.tasks import PROGRESS_DELAY_MS
 from .errors import show_error
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFileDialog, QHBoxLay
                                QMessageBox, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ..db.backup import BackupInfo, auto_backup, backup_dir, keep_policy, list_backups, restore
-from .assessment_common import Task
+from .kit.tasks import Task
 from .common import Messages
 from .screen_fit import fit_to_screen
 

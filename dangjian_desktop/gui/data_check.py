@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHe
 from .. import dates
 from ..db import Database
 from ..db.history import label, row_history
-from .assessment_common import Task
+from .kit.tasks import Task
 from .screen_fit import fit_to_screen
 
 

@@ -112,7 +112,7 @@ class MainWindow(QMainWindow):
         self.registry_tab = _tab("registry.page", "RegistryTab", "组织台账", "")
         self.points_tab = _tab("points.page", "PointsTab", "党员积分",
                                "这里将提供：积分细则、三会一课会议与考勤登记、年度积分汇总与星级党员评定、民主评议党员。")
-        self.assessment_tab = _tab("assessment_tab", "AssessmentTab", "考核检查",
+        self.assessment_tab = _tab("assessment.page", "AssessmentTab", "考核检查",
                                    "这里将提供：评分方案浏览与试算、年度考核轮次、检查清单打分、抽签交叉考核、申诉与公示。")
         self.reports_tab = _tab("reports.page", "ReportsTab", "结果报告",
                                 "这里将提供：评定结果汇总、公示表预览与打印、往年对比、整改台账。")

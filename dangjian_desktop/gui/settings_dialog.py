@@ -21,7 +21,7 @@ from ..reports import fonts as pdf_fonts
 from ..reports.pdf import SETTING_CONTACT_ADDRESS, SETTING_CONTACT_OFFICE, SETTING_CONTACT_PHONE
 from ..reports.print_settings import PhoneConfirmationNeeded, save_settings
 from ..reports.round_publicity import SETTING_ISSUER
-from .assessment_common import error_text
+from .errors import error_text
 from .common import question_box
 from .forms import load_form
 from .screen_fit import fit_to_screen

@@ -24,7 +24,7 @@ from ...assessment import rounds as rounds_api
 from ...assessment.results import BranchRating, RoundRating, rate_round
 from ...filesave import write_bytes
 from ...reports.round_publicity import PublicityPdf, build_round_publicity, default_start, publicity_pdf
-from ..assessment_common import RoundTab
+from ..assessment.round_tab import RoundTab
 from ..common import open_dialog
 from ..errors import error_text
 from ..forms import load_form
@@ -167,7 +167,7 @@ class ReportsTab(QWidget, RoundTab):
     # ================================================================== decisions and settings
     @slot
     def quota_dialog(self) -> None:
-        from ..round_decisions import QuotaDecisionDialog
+        from ..assessment.quota_dialog import QuotaDecisionDialog
 
         if self._round_id is None:
             return

@@ -1,8 +1,9 @@
-"""The round-picking base the 考核检查 and 结果报告 tabs stand on.
+"""RoundTab: the round-picking base the 考核检查 and 结果报告 pages stand on.
 
-The pieces both tabs used to take from here (score and date text, messages, form dialogs,
-background tasks, colours) live in the shared kit (gui/kit/); they are re-exported here until
-the two tabs move onto it.
+A page that shows one assessment round picked in a combo box mixes it in: it opens the database
+(or says why it cannot), fills the rounds, hears committed changes (`on_data_changed`, which the
+main window passes on from its OperationBus; a change already shown is skipped by its commit
+mark) and runs long work off the GUI thread (`run_task`).
 """
 
 from __future__ import annotations
@@ -12,24 +13,17 @@ from typing import Any
 
 from PySide6.QtCore import QThreadPool
 
-from ..assessment import rounds as rounds_api
-from ..db import Database
-from ..errors import UserError
-from ..registry.offices import local_office
-from .common import close_dialog, info_box, normalise_date_text, open_dialog, question_box  # noqa: F401
-from .errors import error_text  # noqa: F401
-from .kit.form_dialog import FormDialog  # noqa: F401
-from .kit.formatting import format_date as cn_date  # noqa: F401
-from .kit.formatting import format_score as fmt_score  # noqa: F401
-from .kit.messages import MessageHost, slot  # noqa: F401
-from .kit.operations import commit_mark
-from .kit.palette import AMBER, GREEN, GREY, LIGHT_AMBER, LIGHT_GREY, LIGHT_RED, RED, SECTION_BG  # noqa: F401
-from .kit.tasks import PROGRESS_DELAY_MS, Task, _Runnable, _Signals  # noqa: F401
+from ...assessment import rounds as rounds_api
+from ...db import Database
+from ...errors import UserError
+from ...registry.offices import local_office
+from ..common import close_dialog
+from ..kit.messages import MessageHost
+from ..kit.operations import commit_mark
+from ..kit.tasks import Task
 
 log = logging.getLogger(__name__)
 
-
-# ---- the round tabs ------------------------------------------------------------------------
 
 class RoundTab(MessageHost):
     """Mixin of the tabs that show one assessment round picked in `round_combo` (考核检查, 结果报告).

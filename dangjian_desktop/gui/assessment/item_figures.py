@@ -2,8 +2,8 @@
 (assessment.figures: 三会一课 compliance, dues, the development pipeline, training, 民主评议,
 visits, funds, talks, cadres), with a link that opens the 台账 page at that ledger for the branch.
 
-It follows the sheet's table by itself (the model's reset, the view's current cell), so the sheet
-editor only places it."""
+It follows the sheet's table by itself (the model's reset, the view's current cell), so the items
+panel only places it."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTableView, QWidget
 
-from ..assessment.figures import ChecklistFigures, item_text
-from ..ledgers.evidence import topics_in_text
-from .kit.palette import HINT_HEX
+from ...assessment.figures import ChecklistFigures, item_text
+from ...ledgers.evidence import topics_in_text
+from ..kit.palette import HINT_HEX
 
 
 class ItemFigures(QLabel):

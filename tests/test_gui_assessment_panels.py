@@ -1,0 +1,124 @@
+"""The 考核检查 page in its new shape (pytest-qt, offscreen): the section subtotals beside the items
+are the evaluator's (held to the section's maximum), every change made on the page is one kit
+Operation heard on the OperationBus, and the sheet's panels follow the sheet shown."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from assessment_util import add_branches, new_round
+from dangjian_desktop.assessment import sheets
+from dangjian_desktop.gui.kit.operations import Operation, bus_for
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def editor(qtbot, db):
+    from dangjian_desktop.gui.assessment.sheet_editor import SheetEditor
+
+    add_branches(db, [("东岭村党支部", "村"), ("西岭村党支部", "村")])
+    ed = SheetEditor()
+    qtbot.addWidget(ed)
+    ed.resize(1100, 700)
+    ed.show()
+    yield ed
+    ed.set_sheet(None, None)
+
+
+def section_row(model, code: str) -> int:
+    return next(r for r in range(model.rowCount()) if not model.is_item_row(r) and model.index(r, 0).data() == code)
+
+
+def test_section_subtotal_is_held_to_the_sections_maximum(editor, db):
+    _rid, branches = new_round(db, scheme="guifanhua")
+    editor.set_sheet(db, branches[0].id)
+    model = editor.model
+    c = section_row(model, "C")
+    assert model.index(c, 2).data() == "30" and model.index(c, 3).data() == ""  # nothing scored yet
+    rows = [r for r in range(model.rowCount()) if model.is_item_row(r) and model.item_at(r).section_code == "C"]
+    assert sum(model.item_at(r).max for r in rows) == 32  # the document's items add up to more than the section
+    for r in rows:
+        assert model.setData(model.index(r, 3), str(model.item_at(r).max))
+    assert model.index(c, 3).data() == "30"  # as the evaluator counts it, not 32
+    assert "合计 30 分" in editor.summary_label.text()
+    assert model.setData(model.index(rows[0], 3), "0")
+    assert model.index(c, 3).data() == "30"  # 30 of 32 still reaches the cap
+    assert model.setData(model.index(rows[1], 3), "0")
+    assert model.index(c, 3).data() == "24"
+
+
+def test_a_typed_score_is_one_operation_heard_on_the_bus(qtbot, editor, db):
+    _rid, branches = new_round(db)
+    editor.set_sheet(db, branches[0].id)
+    heard = []
+    bus_for(db).changed.connect(heard.append)
+    model = editor.model
+    row = next(r for r in range(model.rowCount()) if model.is_item_row(r))
+    assert model.setData(model.index(row, 3), "12")
+    assert len(heard) == 1 and "round_score" in heard[0].tables
+    assert isinstance(heard[0].source, Operation)
+    assert not model.setData(model.index(row, 3), "99")  # refused by the core: nothing heard, the reason shown
+    assert len(heard) == 1 and "超过" in editor.items.status_label.text()
+    assert sheets.open_sheet(db, branches[0].id).scores("self") == {model.item_at(row).code: 12}
+
+
+def test_saving_the_report_and_clearing_a_veto_are_operations_on_the_bus(qtbot, editor, db):
+    _rid, branches = new_round(db)
+    sid = branches[0].id
+    sheets.set_veto(db, sid, "V1", "2025年5月起书记空缺")
+    editor.set_sheet(db, sid)
+    heard = []
+    bus_for(db).changed.connect(heard.append)
+    editor.report.situation.setPlainText("全年召开支部党员大会4次")
+    assert editor.report.save_button.isEnabled()
+    editor.report.save_button.click()
+    assert heard and "round_self_report" in heard[-1].tables and isinstance(heard[-1].source, Operation)
+    assert sheets.get_self_report(db, sid).situation == "全年召开支部党员大会4次"
+    editor.vetoes.table.selectRow(0)
+    assert editor.vetoes.clear_button.isEnabled()
+    editor.vetoes.clear_button.click()
+    assert "round_veto" in heard[-1].tables and isinstance(heard[-1].source, Operation)
+    assert sheets.open_sheet(db, sid).triggered_vetoes() == []
+    assert editor.vetoes.table.item(0, 0).text() == ""
+
+
+def test_panels_follow_the_sheet_shown_and_empty_without_one(qtbot, editor, db):
+    _rid, branches = new_round(db)
+    editor.set_sheet(db, branches[0].id)
+    assert editor.isEnabled() and "东岭村党支部" in editor.title_label.text()
+    assert editor.evidence.target.count() == 1 + len(editor.sheet.items)  # 整张考核表 and each item
+    editor.view.setCurrentIndex(editor.model.index(2, 3))
+    assert editor.evidence.target_code() == editor.model.item_at(2).code  # new files go to the current item
+    assert editor.workflow.move_button("初审") is not None
+    editor.set_sheet(db, None)
+    assert not editor.isEnabled() and "请在左侧选择" in editor.title_label.text()
+    assert editor.vetoes.table.rowCount() == 0 and editor.workflow.history_table.rowCount() == 0
+    assert editor.evidence.target.count() == 1 and editor.workflow.move_button("初审") is None
+
+
+def test_the_dashboard_follows_a_batch_step_made_as_one_operation(qtbot, db):
+    from dangjian_desktop.gui.assessment.page import AssessmentTab
+    from dangjian_desktop.gui.assessment.models import D_STATE
+
+    add_branches(db, [("东岭村党支部", "村"), ("西岭村党支部", "村")])
+    _rid, branches = new_round(db)
+    for b in branches:
+        s = sheets.open_sheet(db, b.id)
+        sheets.set_scores(db, b.id, "self", {i.code: i.max for i in s.items})
+    tab = AssessmentTab()
+    qtbot.addWidget(tab)
+    tab.show()
+    tab.set_database(db)
+    db.on_commit(tab.on_data_changed)
+    heard = []
+    bus_for(db).changed.connect(heard.append)
+    tab.dashboard.view.selectAll()
+    tab.batch_move("初审")
+    tab.current_message.button(tab.current_message.StandardButton.Yes).click()
+    assert len(heard) == 1 and isinstance(heard[0].source, Operation)
+    assert "2 个党组织" in tab.current_message.text()
+    m = tab.dashboard.model
+    assert [m.index(r, D_STATE).data(Qt.ItemDataRole.DisplayRole) for r in range(m.rowCount())] == ["初审", "初审"]
+    tab.set_database(None)
