@@ -29,7 +29,10 @@ class WarningsPanel(QWidget):
         read_only_rows(w)
         w.setColumnWidth(0, 56)
         w.setColumnWidth(1, 130)
-        f.warningsHint.setFixedWidth(self.scope_check.sizeHint().width() + 8)
+        # The hint in two lines, so the check box, the hint and the export button stand beside three warnings.
+        hint = f.warningsHint
+        hint.setFixedWidth(max(self.scope_check.sizeHint().width() + 8,
+                               hint.fontMetrics().horizontalAdvance(hint.text()) // 2 + 24))
         w.activated.connect(self._activated)
         self.scope_check.toggled.connect(lambda _c: self.scope_toggled.emit())
         self.all: list = []
