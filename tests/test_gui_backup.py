@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
 from dangjian_desktop.db.backup import backup_dir, list_backups, make_backup
-from dangjian_desktop.gui.backup_dialog import BackupDialog, open_backup_dialog
+from dangjian_desktop.gui.backup_dialog import BackupDialog, open_backup_dialog, size_text
 from dangjian_desktop.gui.main_window import MainWindow
 from dangjian_desktop.registry import get_setting, set_setting
 
@@ -56,7 +56,8 @@ def test_the_dialog_lists_each_backup_with_date_size_version_and_counts(window, 
         "时间", "类型", "大小", "数据库版本", "党组织", "党员", "考核轮次"]
     assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}", dlg.table.item(0, 0).text())
     assert {dlg.table.item(r, 1).text() for r in range(2)} == {"手动备份", "关闭时自动备份"}
-    assert dlg.table.item(0, 2).text().endswith("KB")
+    newest = list_backups(db_path)[0]
+    assert dlg.table.item(0, 2).text() == size_text(newest.size) and size_text(newest.size)[-2:] in ("KB", "MB")
     assert dlg.table.item(0, 3).text().startswith("第") and dlg.table.item(0, 4).text() == "1"
     assert str(backup_dir(db_path)) in dlg.info_label.text() and "保留规则" in dlg.info_label.text()
     assert not dlg.restore_button.isEnabled()  # nothing selected yet
