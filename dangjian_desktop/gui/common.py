@@ -7,10 +7,12 @@ import datetime as dt
 import re
 from typing import Any, Callable
 
+import shiboken6
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDateEdit, QMessageBox
 
 from .. import dates
+from .forms import release
 from .kit.messages import MessageHost, info_box, question_box, slot  # noqa: F401 - the tabs import them from here
 
 DATE_FORMAT = "yyyy年M月d日"
@@ -81,8 +83,8 @@ def open_dialog(host: Any, wrapper: Any, on_saved: Callable[[Any], None] | None 
     def finished(_result: int) -> None:
         if host.current_dialog is wrapper:
             host.current_dialog = None
-        dialog.deleteLater()
-        if wrapper is not dialog:
+        release(dialog)  # with the wrappers Python holds of it (forms.release)
+        if wrapper is not dialog and shiboken6.isValid(wrapper):
             wrapper.deleteLater()
 
     dialog.finished.connect(finished)

@@ -4,7 +4,8 @@ OK runs `save()`. When it raises, the dialog stays open and says why under the f
 ValidationError's field messages in the labels named `<field>Error` (`FIELD_WIDGETS` says which
 widget gets the focus), anything else in the form's `formError` label. After a successful save
 the dialog closes and `saved` carries what `save()` returned. Open with `.open()`: window-modal,
-non-blocking.
+non-blocking; whoever opens it deletes it once it closed with forms.release (common.open_dialog
+does), never with a bare deleteLater.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit,
 
 from ...errors import ValidationError
 from ..errors import error_text
-from ..forms import load_form
+from ..forms import load_dialog
 from ..screen_fit import fit_to_screen
 
 BUTTON_TEXTS = ((QDialogButtonBox.StandardButton.Ok, "确定"), (QDialogButtonBox.StandardButton.Cancel, "取消"),
@@ -39,8 +40,7 @@ class FormDialog(QObject):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.dialog: QDialog = load_form(self.FORM)
-        self.dialog.setParent(parent, self.dialog.windowFlags())
+        self.dialog: QDialog = load_dialog(self.FORM, parent)
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
         fit_to_screen(self.dialog)
         self.result: Any = None
