@@ -246,6 +246,31 @@ def test_compliance_table_exports_as_excel_and_pdf(qtbot, points, tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------- ledgers
+@pytest.fixture(scope="module")
+def _demo_town_file(tmp_path_factory):
+    """The demo town 文城镇 (`dangjian demo --seed 7`), built once for this module and closed."""
+    import contextlib
+    import io
+
+    from dangjian_desktop.cli import main
+
+    path = tmp_path_factory.mktemp("demo-town") / "town.sqlite"
+    with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(io.StringIO()):
+        mp.setenv("DANGJIAN_DATA_DIR", str(path.parent / "data"))
+        assert main(["--db", str(path), "init", "--name", "文城镇", "--level", "town"]) == 0
+        assert main(["--db", str(path), "demo", "--seed", "7"]) == 0
+    assert not list(path.parent.glob(path.name + "-*")), "the demo town was not closed cleanly"
+    return path
+
+
+@pytest.fixture
+def demo_town(_demo_town_file, tmp_path):
+    """This test's own copy of the demo town."""
+    import shutil
+
+    return shutil.copyfile(_demo_town_file, tmp_path / "town.sqlite")
+
+
 @pytest.fixture
 def ledgers(qtbot, demo_town):
     from dangjian_desktop.db import Database
