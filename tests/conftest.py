@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
+import shutil
 import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -44,13 +48,106 @@ def db_path(tmp_path):
     return tmp_path / "office.sqlite"
 
 
-@pytest.fixture
-def db(db_path):
-    """A fresh database with a town office."""
+@pytest.fixture(scope="session")
+def town_template(tmp_path_factory) -> Path:
+    """The database `db` starts from: a town office 测试镇, created once per test process (each
+    pytest-xdist worker is one) and closed; every test gets a copy of the file (a blink, where
+    creating it again takes a fifth of a second of CPU, for most tests of the suite)."""
     from dangjian_desktop.db import Database
     from dangjian_desktop.registry import init_office
 
-    database = Database.create(db_path)
-    init_office(database, name="测试镇", level="town")
+    folder = tmp_path_factory.mktemp("db-template")
+    path = folder / "office.sqlite"
+    with pytest.MonkeyPatch.context() as mp:
+        _own_user_dirs(mp, folder / "user")
+        database = Database.create(path)
+        try:
+            init_office(database, name="测试镇", level="town")
+        finally:
+            database.close()
+    return _closed_cleanly(path)
+
+
+@pytest.fixture
+def db(db_path, town_template):
+    """A fresh database with a town office (this test's own copy of town_template)."""
+    from dangjian_desktop.db import Database
+
+    shutil.copyfile(town_template, db_path)
+    database = Database.open(db_path)
     yield database
     database.close()
+
+
+def _own_user_dirs(mp: pytest.MonkeyPatch, folder: Path) -> None:
+    """Data folders for a session fixture: those are made before any test's own (_isolated_user_dirs)."""
+    for var in ("DANGJIAN_DATA_DIR", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
+        mp.setenv(var, str(folder / var.lower()))
+
+
+def _closed_cleanly(path: Path) -> Path:
+    """`path`, after checking that no -wal or -shm file is left beside it: a copy of the file alone
+    is then the whole database."""
+    left = [p.name for p in path.parent.glob(path.name + "-*")]
+    assert not left, f"the template database was not closed cleanly: {left}"
+    return path
+
+
+class DemoOffices:
+    """Demo offices built once per test process (with pytest-xdist: once per worker) by the real
+    `dangjian init` and `dangjian demo`, each test getting its own copy of the closed file.
+
+    Building a demo town takes seconds to tens of seconds; copying its closed file takes a blink.
+    The copies verify because the office keys live in DANGJIAN_KEYS_DIR, set once per process
+    above. Only the database file is copied: it is built, closed and checked to have no -wal or
+    -shm file left beside it."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.built: dict[tuple, Path] = {}
+        self._printed: dict[tuple, str] = {}
+
+    def template(self, *, seed: int, name: str = "文城镇", level: str = "town", towns: int | None = None) -> Path:
+        key = self._key(seed=seed, name=name, level=level, towns=towns)
+        if key not in self.built:
+            from dangjian_desktop.cli import main
+
+            path = self.folder / f"{level}-{seed}-{towns or 0}.sqlite"
+            demo = ["demo", "--seed", str(seed)] + (["--towns", str(towns)] if towns else [])
+            for leftover in (path, *path.parent.glob(path.name + "*")):  # of a build that failed
+                leftover.unlink(missing_ok=True)
+            out = io.StringIO()
+            with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(out):
+                _own_user_dirs(mp, self.folder / "user")
+                assert main(["--db", str(path), "init", "--name", name, "--level", level]) == 0
+                out.seek(0)
+                out.truncate()
+                assert main(["--db", str(path), *demo]) == 0
+            self._printed[key] = out.getvalue()
+            self.built[key] = _closed_cleanly(path)
+        return self.built[key]
+
+    def printed(self, **template) -> str:
+        """What `dangjian demo` printed while building that office."""
+        self.template(**template)
+        return self._printed[self._key(**template)]
+
+    @staticmethod
+    def _key(*, seed: int, name: str = "文城镇", level: str = "town", towns: int | None = None) -> tuple:
+        return seed, name, level, towns
+
+    def copy(self, dest: Path, **template) -> Path:
+        """A fresh copy of the demo office described by `template` (see template()) at `dest`."""
+        shutil.copyfile(self.template(**template), dest)
+        return dest
+
+
+@pytest.fixture(scope="session")
+def demo_offices(tmp_path_factory) -> DemoOffices:
+    return DemoOffices(tmp_path_factory.mktemp("demo-offices"))
+
+
+@pytest.fixture
+def demo_town(demo_offices, tmp_path) -> Path:
+    """This test's own copy of the demo town 文城镇 (`dangjian demo --seed 7`)."""
+    return demo_offices.copy(tmp_path / "town.sqlite", seed=7)

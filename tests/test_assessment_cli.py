@@ -18,12 +18,9 @@ def run(capsys, *args):
 
 
 @pytest.fixture
-def demo_db(tmp_path, capsys):
-    path = tmp_path / "town.sqlite"
-    assert main(["--db", str(path), "init", "--name", "文城镇", "--level", "town"]) == 0
-    assert main(["--db", str(path), "demo", "--seed", "3"]) == 0
-    capsys.readouterr()
-    return str(path)
+def demo_db(demo_offices, tmp_path):
+    """文城镇 after `dangjian init` and `dangjian demo --seed 3` (built once per test process: conftest)."""
+    return str(demo_offices.copy(tmp_path / "town.sqlite", seed=3))
 
 
 def test_rounds_list_json(demo_db, capsys):

@@ -20,12 +20,9 @@ def run(*args):
 
 
 @pytest.fixture
-def town_db(tmp_path, capsys):
-    path = tmp_path / "town.sqlite"
-    assert main(["--db", str(path), "init", "--name", "文城镇", "--level", "town"]) == 0
-    assert main(["--db", str(path), "demo", "--seed", "7"]) == 0
-    capsys.readouterr()
-    return path
+def town_db(demo_town):
+    """文城镇 after `dangjian init` and `dangjian demo --seed 7` (built once per test process: conftest)."""
+    return demo_town
 
 
 def test_init_creates_the_database_and_refuses_to_overwrite(tmp_path, capsys):

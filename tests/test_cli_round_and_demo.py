@@ -23,14 +23,11 @@ def run(capsys, *args):
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """A demo town database (read by the tests, never changed) and what `dangjian demo` printed."""
-    path = tmp_path_factory.mktemp("demo") / "town.sqlite"
-    assert main(["--db", str(path), "init", "--name", "文城镇", "--level", "town"]) == 0
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        assert main(["--db", str(path), "demo", "--seed", "3"]) == 0
-    return str(path), out.getvalue()
+def demo(demo_offices, tmp_path_factory):
+    """A demo town database (read by the tests, never changed) and what `dangjian demo` printed
+    (`dangjian init` and `dangjian demo --seed 3`, built once per test process: conftest)."""
+    path = demo_offices.copy(tmp_path_factory.mktemp("demo") / "town.sqlite", seed=3)
+    return str(path), demo_offices.printed(seed=3)
 
 
 @pytest.fixture(scope="module")
