@@ -16,6 +16,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # database built once (module or session fixtures) still verifies in every test that uses it.
 os.environ["DANGJIAN_KEYS_DIR"] = tempfile.mkdtemp(prefix="dangjian-test-keys-")
 
+try:  # Python's garbage collection on the main (GUI) thread only, as in the application
+    from dangjian_desktop.gui.kit import collector as _gc_collector
+except ImportError:  # no Qt: the core's tests need none
+    _gc_collector = None
+else:
+    _gc_collector.disable_automatic()
+
 
 def _isolate_qt_settings(folder) -> None:
     """Every QSettings file under `folder`, on every platform: Qt ignores XDG_CONFIG_HOME on
@@ -41,6 +48,8 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(base / "xdg-config"))
     _isolate_qt_settings(base / "qt-settings")
     yield base
+    if _gc_collector is not None:
+        _gc_collector.collect_due()
 
 
 @pytest.fixture

@@ -249,3 +249,62 @@ def test_round_tab_tasks_and_preview_buffers_are_released(qtbot, tmp_path):
     flush_deletions()
     assert tab.findChildren(QBuffer) == [] and tab.findChildren(Task) == []
     assert _objects_under(tab) == before
+
+
+class _Tracked(QObject):
+    """A Python-owned QObject that notes on which thread Python let go of it."""
+
+    freed_on: list[str] = []
+
+    def __del__(self):
+        _Tracked.freed_on.append(threading.current_thread().name)
+
+
+def test_garbage_cycles_holding_qt_objects_are_freed_on_the_gui_thread_only(qtbot, host):
+    import gc
+
+    from dangjian_desktop.gui.kit import collector
+
+    gc.enable()  # as in a fresh application before its first background task
+    try:
+        _Tracked.freed_on.clear()
+
+        def churn(progress):  # allocates enough to trigger the automatic collector many times
+            for _ in range(200):
+                junk = [[] for _ in range(2000)]
+                for a, b in zip(junk, junk[1:]):
+                    a.append(b)
+                    b.append(a)
+            return None
+
+        for _round in range(5):
+            for _ in range(200):  # cycles, each holding a Qt object, dropped
+                obj = _Tracked()
+                obj.me = obj
+                del obj
+            task = Task(host, "整理", churn, lambda _r: None, delay_ms=None)
+            assert not gc.isenabled()  # the task switched automatic collection off
+            qtbot.waitUntil(lambda: not task.running, timeout=20000)
+        gc.collect()
+        assert len(_Tracked.freed_on) == 1000
+        assert set(_Tracked.freed_on) == {threading.main_thread().name}
+    finally:
+        collector.disable_automatic()
+
+
+def test_a_finished_task_lets_go_of_what_listened_to_it(qtbot, host):
+    import gc
+    import weakref
+
+    class Listener:
+        def __call__(self):
+            pass
+
+    listener = Listener()
+    ref = weakref.ref(listener)
+    task = Task(host, "整理", lambda progress: 1, lambda _r: None, delay_ms=None)
+    task.finished.connect(listener)
+    del listener
+    qtbot.waitUntil(lambda: not task.running, timeout=10000)
+    gc.collect()
+    assert ref() is None

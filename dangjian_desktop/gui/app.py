@@ -25,6 +25,9 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName("dangjian-desktop")
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     _install_translations(app)
+    from .kit import collector
+
+    collector.ensure_installed()  # Python's garbage collection on the GUI thread only
     try:
         from .fonts import install_app_font
 

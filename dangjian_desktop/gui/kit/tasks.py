@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import logging
 import traceback
+import warnings
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from ...errors import UserError
+from . import collector
 from .messages import report_error
 
 log = logging.getLogger(__name__)
@@ -89,6 +91,7 @@ class Task(QObject):
             self._timer.setSingleShot(True)
             self._timer.timeout.connect(self._show_progress)
             self._timer.start(delay_ms)
+        collector.ensure_installed()  # cycles are freed on this thread, never on the pool's
         Task._live.add(self)
         QThreadPool.globalInstance().start(_Runnable(fn, self._signals))
 
@@ -163,5 +166,12 @@ class Task(QObject):
         try:
             self.finished.emit()
         finally:
+            # What listened to `finished` (closures often holding the task itself) is let go too.
+            with warnings.catch_warnings():  # PySide warns when nothing was connected
+                warnings.simplefilter("ignore", RuntimeWarning)
+                try:
+                    self.finished.disconnect()
+                except (RuntimeError, TypeError):
+                    pass
             self.on_done = self.on_error = None  # the callbacks' closures (and what they hold) go now
             Task._live.discard(self)

@@ -1,0 +1,80 @@
+"""Python's garbage collection on the GUI thread only.
+
+Python's cycle collector runs in whichever thread happens to allocate when a generation's count
+passes its threshold, and that can be a thread-pool thread running a task. If the cycle it frees
+holds a Qt object owned by Python (a dialog, a task, a model), the object's C++ side is destroyed
+on that thread while the GUI thread may be using it: a crash at a random moment, seen once in
+hundreds of test runs. So, once the GUI starts background work, automatic collection is switched
+off and the same generational rule is applied on the GUI thread instead: from a timer, and
+whenever `collect_due()` is called (the tests call it after each test).
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
+
+INTERVAL_MS = 1000
+
+_thresholds: tuple[int, int, int] | None = None
+_collector: "GuiGarbageCollector | None" = None
+
+
+def disable_automatic() -> None:
+    """Switch automatic collection off, keeping its thresholds for collect_due (idempotent)."""
+    global _thresholds
+    if _thresholds is None:
+        t = gc.get_threshold()
+        _thresholds = (t[0] or 700, t[1] or 10, t[2] or 10)
+    gc.disable()
+
+
+def collect_due() -> int | None:
+    """Collect the oldest generation whose count passed its threshold, as the automatic collector
+    would (on the calling thread, which must be the GUI thread). Returns the generation or None."""
+    if _thresholds is None:
+        return None
+    counts = gc.get_count()
+    generation = None
+    for g in range(3):
+        if counts[g] > _thresholds[g]:
+            generation = g
+    if generation is not None:
+        gc.collect(generation)
+    return generation
+
+
+class GuiGarbageCollector(QObject):
+    """A timer on the application that runs collect_due on the GUI thread."""
+
+    def __init__(self, parent: QObject):
+        super().__init__(parent)
+        disable_automatic()
+        self.timer = QTimer(self)
+        self.timer.setInterval(INTERVAL_MS)
+        self.timer.timeout.connect(collect_due)
+        self.timer.start()
+
+
+def ensure_installed() -> None:
+    """Install the GUI-thread collector once per application (from the GUI thread; without an
+    application, automatic collection is still switched off and collect_due does the work)."""
+    global _collector
+    if threading.current_thread() is not threading.main_thread():
+        return
+    app = QCoreApplication.instance()
+    if app is None:
+        disable_automatic()
+        return
+    if _collector is not None:
+        try:
+            if _collector.parent() is app:
+                return
+        except RuntimeError:  # its application was destroyed
+            pass
+    _collector = GuiGarbageCollector(app)
+
+
+__all__ = ["collect_due", "disable_automatic", "ensure_installed", "GuiGarbageCollector", "INTERVAL_MS"]
