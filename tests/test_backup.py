@@ -15,8 +15,9 @@ from dangjian_desktop.cli import main
 from dangjian_desktop.db import Database, latest_version
 from dangjian_desktop.db import backup as backup_mod
 from dangjian_desktop.db.backup import (KeepPolicy, auto_backup, backup_dir, backups_to_keep, change_marker,
-                                        keep_policy, list_backups, make_backup, restore, thin_backups,
+                                        keep_policy, list_backups, make_backup, thin_backups,
                                         unsaved_changes)
+from dangjian_desktop.db.restore import restore
 from dangjian_desktop.errors import LockedError, UserError
 from dangjian_desktop.registry import get_setting, init_office, set_setting
 

@@ -83,7 +83,7 @@ def cmd_backups(ctx) -> int:
 
 
 def cmd_restore(ctx) -> int:
-    from ..db.backup import restore
+    from ..db.restore import restore
 
     file = Path(ctx.args.file)
     if not ctx.args.yes:

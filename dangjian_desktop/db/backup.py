@@ -250,13 +250,6 @@ def backup_before_import(db: DbOrPath, what: str = "roster", *, progress: Progre
         raise UserError(f"导入前的自动备份没有成功：{e.message}\n为安全起见，本次没有导入任何数据。") from None
 
 
-def restore(db_path: str | Path, backup_file: str | Path, *, progress: Progress | None = None):
-    """Replace a database by one of its backups; see restore.py. Returns a RestoreResult."""
-    from .restore import restore as _restore
-
-    return _restore(db_path, backup_file, progress=progress)
-
-
 # ---- what has changed -----------------------------------------------------------------------
 
 def change_marker(db: Any) -> str | None:

@@ -11,7 +11,8 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
                                QMessageBox, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from ..db.backup import BackupInfo, auto_backup, backup_dir, keep_policy, list_backups, restore
+from ..db.backup import BackupInfo, auto_backup, backup_dir, keep_policy, list_backups
+from ..db.restore import restore
 from .kit.tasks import Task
 from .common import Messages
 from .screen_fit import fit_to_screen
