@@ -81,6 +81,11 @@ DEFAULTS: dict[int, dict[str, tuple[str, str]]] = {2023: DEFAULTS_2023, 2024: DE
                                                    2026: DEFAULTS_2026}
 
 
+def unconfirmed_note(years: Iterable[int]) -> str:
+    """'未确认：2027年放假安排尚未录入' — printed beside a deadline counted through years without a table."""
+    return f"未确认：{'、'.join(str(y) for y in sorted(set(int(y) for y in years)))}年放假安排尚未录入"
+
+
 class CalendarUnconfirmedError(UserError):
     """A deadline rests on years without a holiday table: enter the 放假安排 or confirm Monday–Friday."""
 

@@ -23,7 +23,7 @@ from ..errors import LockedError, UserError
 from ..schemes.model import fmt_num
 from .rounds import STATES, actor_name
 from .sheets import STAGE_COLUMNS, _sheet_row, _units, parse_score
-from .workdays import calendar
+from .workdays import calendar, unconfirmed_note
 
 # Forward steps (推进) and steps back (退回) a sheet may take.
 FORWARD = {"自评": "初审", "初审": "审核", "审核": "公示", "公示": "确定", "申诉": None, "确定": None}
@@ -111,7 +111,7 @@ class Window:
         """The last day, marked when it rests on a year without a holiday table."""
         text = dates.format_cn(self.end)
         if self.unconfirmed:
-            text += f"（未确认：{'、'.join(str(y) for y in self.unconfirmed)}年放假安排未录入，暂按周一至周五推算）"
+            text += f"（{unconfirmed_note(self.unconfirmed)}，暂按周一至周五推算）"
         return text
 
     def to_dict(self) -> dict:
@@ -145,6 +145,13 @@ def _window_for(db: Database, row) -> Window | None:
 def appeal_window(db: Database, sheet_id: str) -> Window | None:
     """The window of a sheet in publicity (None before 公示)."""
     return _window_for(db, _sheet_row(db, sheet_id))
+
+
+def round_window(db: Database, rnd) -> Window | None:
+    """The window counted from the round's own publicity date (None when the round has none)."""
+    if not rnd.publicity_start:
+        return None
+    return window_from(calendar(db), dates.parse_iso(rnd.publicity_start), rnd.appeal_days)
 
 
 def _open_appeals(db: Database, sheet_id: str) -> int:

@@ -36,5 +36,5 @@ def cmd_members(ctx) -> int:
         info = prepare(db, check_year(a.year), org["id"], opts)
         path = build_member_stars(db, a.year, org["id"], a.out, opts)
     counts = "，".join(f"{k}{v}人" for k, v in info.by_rating.items())
-    print(f"已保存 {path}：{info.rows}名党员（{counts}），公示期 {dates.format_cn(info.start)}至{dates.format_cn(info.end)}。")
+    print(f"已保存 {path}：{info.rows}名党员（{counts}），公示期 {dates.format_cn(info.start)}至{info.end_text}。")
     return 0

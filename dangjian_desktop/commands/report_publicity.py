@@ -30,7 +30,7 @@ def cmd_publicity(ctx) -> int:
         rnd = resolve_round(db, round_arg(a))
         info = prepare(db, rnd.id, opts)
         path = build_round_publicity(db, rnd.id, a.out, opts)
-    print(f"已保存 {path}：{info.rows} 个党组织，公示期 {dates.format_cn(info.start)}至{dates.format_cn(info.end)}。")
+    print(f"已保存 {path}：{info.rows} 个党组织，公示期 {dates.format_cn(info.start)}至{info.end_text}。")
     if info.left_out:
         print(f"另有 {info.left_out} 个党组织尚未审核完毕（未进入公示或考核分未填完），未列入公示。")
     import sys

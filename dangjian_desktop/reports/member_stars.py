@@ -9,7 +9,7 @@ about health); members without a star are listed as 无星.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import dates
@@ -38,6 +38,14 @@ class MemberStarsInfo:
     by_rating: dict[str, int]
     start: dt.date
     end: dt.date
+    end_unconfirmed: list[int] = field(default_factory=list)  # years the end was counted Monday–Friday for
+
+    @property
+    def end_text(self) -> str:
+        """The last day, marked 未确认 when counted through a year without a holiday table."""
+        from .round_publicity import end_text
+
+        return end_text(self.end, self.end_unconfirmed)
 
 
 def _date(value, what: str) -> dt.date:
@@ -49,7 +57,9 @@ def _date(value, what: str) -> dt.date:
         raise UserError(f"{what}“{value}”无效，应为 2026-03-01 这样的格式。") from None
 
 
-def _period(db: Database, office_id: str, year: int, opt: MemberStarsOptions) -> tuple[dt.date, dt.date]:
+def _period(db: Database, office_id: str, year: int,
+            opt: MemberStarsOptions) -> tuple[dt.date, dt.date, list[int]]:
+    """(start, end, years the end was counted through without a holiday table)."""
     from ..points.catalogue import year_settings
 
     ys = year_settings(db, office_id, year)
@@ -59,20 +69,20 @@ def _period(db: Database, office_id: str, year: int, opt: MemberStarsOptions) ->
         start = dates.parse_iso(ys.publicity_start)
     else:
         start = dates.today()
+    unknown: list[int] = []  # a day the clerk gave is confirmed; a counted one may rest on an unknown year
     if opt.end is not None:
         end = _date(opt.end, "公示结束日期")
     elif ys.publicity_end and opt.start is None:
         end = dates.parse_iso(ys.publicity_end)
     else:
-        try:
-            from ..assessment.workdays import calendar
+        from ..assessment.workdays import calendar
 
-            end = calendar(db).window_end(start, PUBLICITY_WORKDAYS)
-        except ImportError:
-            end = start + dt.timedelta(days=6)
+        cal = calendar(db)
+        end = cal.window_end(start, PUBLICITY_WORKDAYS)
+        unknown = cal.unknown_years(start, end)
     if end < start:
         raise UserError("公示结束日期不能早于开始日期。")
-    return start, end
+    return start, end, unknown
 
 
 def prepare(db: Database, year: int, org_id: str, options: MemberStarsOptions | None = None) -> MemberStarsInfo:
@@ -80,6 +90,7 @@ def prepare(db: Database, year: int, org_id: str, options: MemberStarsOptions | 
     from ..points.totals import star_levels, totals
     from ..registry import get_setting
     from .fonts import SETTING_PDF_FONT
+    from ..assessment.workdays import unconfirmed_note
     from .pdf import Column, PublicitySheet, contact_from_settings, stars
     from .privacy import load_private_numbers
 
@@ -117,7 +128,7 @@ def prepare(db: Database, year: int, org_id: str, options: MemberStarsOptions | 
         else:
             row += [stars(t.stars) if t.stars else "—", t.label if t.stars else "无星"]
         table.append(row)
-    start, end = _period(db, org["office_id"], year, opt)
+    start, end, unknown = _period(db, org["office_id"], year, opt)
     name = org["name"]
     title = (opt.title or "").strip() or f"{name}{year}年度星级党员评定结果公示"
     counts = "，".join(f"{lv.label}{by_rating[lv.name]}名" for lv in levels if lv.stars and by_rating.get(lv.name))
@@ -131,11 +142,12 @@ def prepare(db: Database, year: int, org_id: str, options: MemberStarsOptions | 
     sheet = PublicitySheet(
         title=title, issuer=(opt.issuer or "").strip() or name, columns=columns, rows=table,
         period_start=start, period_end=end, contact=contact_from_settings(db), opening=opening,
+        period_end_note=unconfirmed_note(unknown) if unknown else "",
         notes=[n for n in notes if n], issue_date=start, paper=opt.paper,
         orientation="landscape" if opt.landscape else "portrait",
         font_path=(get_setting(db, SETTING_PDF_FONT) or "").strip() or None,
         privacy_source=lambda: load_private_numbers(db))
-    return MemberStarsInfo(sheet, len(table), by_rating, start, end)
+    return MemberStarsInfo(sheet, len(table), by_rating, start, end, unknown)
 
 
 def build_member_stars(db: Database, year: int, org_id: str, out: str | Path | None = None,

@@ -132,6 +132,9 @@ class PublicitySheet:
     opening: str = ""  # paragraphs separated by newlines, each indented two characters
     notes: Sequence[str] | str = ()
     issue_date: str | dt.date | None = None  # 落款日期; defaults to period_start
+    # Printed in brackets after the last day, e.g. 未确认：2027年放假安排尚未录入 (a deadline counted
+    # through a year without a holiday table).
+    period_end_note: str = ""
     paper: str = "A4"  # "A4" | "A3"
     orientation: str = "portrait"  # "portrait" | "landscape"
     font_path: str | None = None  # setting pdf_font_path; None = bundled font
@@ -378,10 +381,11 @@ def _signature(sheet: PublicitySheet, lay: _Layout, issue: dt.date) -> Table:
     return t
 
 
-def _contact_text(contact: ObjectionContact, start: dt.date, end: dt.date) -> list[str]:
+def _contact_text(contact: ObjectionContact, start: dt.date, end: dt.date, end_note: str = "") -> list[str]:
     office = contact.office.strip() or "我们"
+    note = f"（{end_note.strip()}）" if end_note and end_note.strip() else ""
     paras = [
-        f"公示时间：{format_cn(start)}至{format_cn(end)}。",
+        f"公示时间：{format_cn(start)}至{format_cn(end)}{note}。",
         f"公示期间，如有异议，请以来电、来信、来访等方式向{office}反映。"
         "反映情况要实事求是，以个人名义反映的请署真实姓名，以单位名义反映的请加盖公章。",
     ]
@@ -469,7 +473,7 @@ def build_story(sheet: PublicitySheet, fonts: FontSet, lay: _Layout, table_class
             tail.append(_paragraph("备注：", lay.note, lay, "备注"))
             tail += [_paragraph(f"{i}. {n}", lay.note, lay, f"备注{i}") for i, n in enumerate(notes, 1)]
     tail.append(Spacer(1, lay.body_size * 0.8))
-    contact = _contact_text(sheet.contact, start, end)
+    contact = _contact_text(sheet.contact, start, end, sheet.period_end_note)
     tail += [_paragraph(p, lay.body, lay, "异议受理方式") for p in contact[:-1]]
     # The last paragraph stays with the signature so the seal never lands on a page without text,
     # and the block keeps room for a 42 mm seal pressed over the issuer and the date.

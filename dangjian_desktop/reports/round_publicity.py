@@ -61,6 +61,18 @@ class PublicityInfo:
     warnings: list[str] = field(default_factory=list)  # the period has ended, starts too early …
     end_unconfirmed: list[int] = field(default_factory=list)  # years the end was counted Monday–Friday for
 
+    @property
+    def end_text(self) -> str:
+        """The last day as printed: marked 未确认 when it rests on a year without a holiday table."""
+        return end_text(self.end, self.end_unconfirmed)
+
+
+def end_text(end: dt.date, unconfirmed) -> str:
+    """'2027年1月4日（未确认：2027年放假安排尚未录入）', or the plain date."""
+    from ..assessment.workdays import unconfirmed_note
+
+    return dates.format_cn(end) + (f"（{unconfirmed_note(unconfirmed)}）" if unconfirmed else "")
+
 
 def default_start(rnd, today: dt.date | None = None) -> dt.date:
     """The round's publicity date while it is still ahead, otherwise today."""
@@ -91,8 +103,8 @@ def period_warnings(rnd, start: dt.date, end: dt.date, unknown: list[int], today
         out.append(f"公示开始日期 {dates.format_cn(start)} 早于本轮的审核截止日期 {dates.format_cn(rnd.review_due)}。")
     if unknown:
         years = "、".join(str(y) for y in unknown)
-        out.append(f"公示截止日 {dates.format_cn(end)} 未确认：{years} 年的放假安排尚未录入，暂按周一至周五推算。"
-                   f"请先录入该年的放假安排或确认按周一至周五计算。")
+        out.append(f"公示截止日 {dates.format_cn(end)} 未确认：{years} 年的放假安排尚未录入，暂按周一至周五推算，"
+                   f"公示表上印作“{end_text(end, unknown)}”。请先录入该年的放假安排或确认按周一至周五计算。")
     return out
 
 
@@ -191,9 +203,12 @@ def prepare(db: Database, round_id: str, options: PublicityOptions | None = None
     if not contact.office.strip():
         # Objections go to the issuing body unless the settings name another office.
         contact = replace(contact, office=issuer.splitlines()[0])
+    from ..assessment.workdays import unconfirmed_note
+
     sheet = PublicitySheet(
         title=title, issuer=issuer, columns=columns, rows=rows,
-        period_start=start, period_end=end, contact=contact, opening=opening, notes=notes,
+        period_start=start, period_end=end, period_end_note=unconfirmed_note(unknown) if unknown else "",
+        contact=contact, opening=opening, notes=notes,
         issue_date=opt.issue_date or start, paper=opt.paper,
         orientation="landscape" if opt.landscape else "portrait",
         font_path=(get_setting(db, SETTING_PDF_FONT) or "").strip() or None,

@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyMod
 from PySide6.QtGui import QBrush
 
 from ...assessment.dashboard import DashboardRow
+from ...assessment.workdays import unconfirmed_note
 from ..kit.formatting import format_date
 from ..kit.palette import AMBER, GREY, LIGHT_AMBER, LIGHT_RED, RED
 
@@ -89,7 +90,8 @@ class DashboardModel(QAbstractTableModel):
         if role == _TOOLTIP and col in (D_MISSING, D_OVERDUE, D_STATE):
             lines = list(r.missing) + list(r.overdue)
             if r.window_end:
-                lines.append(f"申诉期至 {format_date(r.window_end)}")
+                lines.append(f"申诉期至 {format_date(r.window_end)}" + (
+                    f"（{unconfirmed_note(r.window_unconfirmed)}，暂按周一至周五推算）" if r.window_unconfirmed else ""))
             return "\n".join(lines) or None
         return None
 

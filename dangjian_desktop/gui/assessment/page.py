@@ -173,7 +173,8 @@ class AssessmentTab(SelfForms, QWidget, RoundTab):
 
     def _show_round_info(self) -> None:
         r = self.current_round()
-        self.rounds.show_round(r, current_lots(self.db, r.id) if r is not None else None)
+        self.rounds.show_round(r, current_lots(self.db, r.id) if r is not None else None,
+                               wf.round_window(self.db, r) if r is not None else None)
 
     # ================================================================== dashboard
     def refresh_dashboard(self) -> None:

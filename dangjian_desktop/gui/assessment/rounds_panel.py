@@ -12,6 +12,7 @@ from ...assessment import rounds as rounds_api
 from ...assessment.lots import LotDraw
 from ..forms import load_form
 from ..kit.formatting import format_date
+from .calendar import deadline_text
 
 
 class RoundsPanel(QWidget):
@@ -50,8 +51,10 @@ class RoundsPanel(QWidget):
             menu.addSeparator() if a is None else menu.addAction(a)
         self.more_button.setMenu(menu)
 
-    def show_round(self, r: rounds_api.Round | None, draw: LotDraw | None = None) -> None:
-        """The round's line: its frozen scheme, deadlines, appeal days, progress and the draw's seed."""
+    def show_round(self, r: rounds_api.Round | None, draw: LotDraw | None = None, window=None) -> None:
+        """The round's line: its frozen scheme, deadlines, appeal days (and the last day counted from the
+        round's publicity date, marked 未确认 on a year without a holiday table), progress, the draw's seed."""
+        self.info.setToolTip("")
         if r is None:
             self.info.clear()
             return
@@ -60,7 +63,10 @@ class RoundsPanel(QWidget):
                              ("公示开始", r.publicity_start)):
             if value:
                 parts.append(f"{label} {format_date(value)}")
-        parts.append(f"申诉期 {r.appeal_days} 个工作日")
+        parts.append(f"申诉期 {r.appeal_days} 个工作日" + (f"，至 {deadline_text(window)}" if window else ""))
+        if window is not None and window.unconfirmed:
+            self.info.setToolTip("截止日是按周一至周五推算的：请在“更多 → 节假日与调休”中录入该年的放假安排，"
+                                 "或确认按周一至周五计算。")
         counts = "、".join(f"{s} {r.state_counts[s]}" for s in rounds_api.STATES if r.state_counts.get(s))
         parts.append(f"进度：{counts}" if counts else "")
         if draw is not None:

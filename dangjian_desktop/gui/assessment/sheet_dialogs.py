@@ -70,7 +70,7 @@ class AppealDialog(ChangeDialog):
         f.intro.setText(f"对“{sheet.org_name}”{sheet.year}年度考核结果的申诉")
         window = wf.appeal_window(db, sheet.id)
         if window is not None:
-            f.windowLabel.setText(f"申诉期：{dates.format_cn(window.start)} 至 {dates.format_cn(window.end)}"
+            f.windowLabel.setText(f"申诉期：{dates.format_cn(window.start)} 至 {window.end_text()}"
                                   f"（{window.days} 个工作日）。逾期的申诉不予登记。")
         f.lodgedByEdit.setText(sheet.org_name)
         set_date(f.lodgedOnEdit, dates.today())

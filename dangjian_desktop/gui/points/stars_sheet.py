@@ -87,7 +87,7 @@ class StarsSheetDialog(FormDialog):
         self.pdf_bytes = data
         pages = self._show_pdf(data)
         counts = "，".join(f"{k}{v}人" for k, v in info.by_rating.items())
-        self._tell(f"{info.rows}名党员（{counts}）；公示期{format_date(info.start)}至{format_date(info.end)}"
+        self._tell(f"{info.rows}名党员（{counts}）；公示期{format_date(info.start)}至{info.end_text}"
                    + (f"；共{pages}页" if pages else "") + "。", HINT_HEX)
         self.save_button.setEnabled(True)
 

@@ -246,7 +246,7 @@ class ReportsTab(QWidget, RoundTab):
         def done(built: PublicityPdf) -> None:
             info = built.info
             self.last_timings["publicity"] = time.perf_counter() - t0
-            note = (f"公示 {info.rows} 个党组织，公示期 {dates.format_cn(info.start)} 至 {dates.format_cn(info.end)}。"
+            note = (f"公示 {info.rows} 个党组织，公示期 {dates.format_cn(info.start)} 至 {info.end_text}。"
                     + (f"另有 {info.left_out} 个尚未审核完毕，不列入本次公示。" if info.left_out else ""))
             self.preview.show_pdf(built.data, note=note, warnings=built.warnings)
             self.preview.warnings = list(info.warnings)
