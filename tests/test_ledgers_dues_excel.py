@@ -101,7 +101,6 @@ def test_import_is_all_or_nothing_with_row_level_errors(db, tmp_path):
     assert found == {(a, "I"), (farmer, "H"), (ws.max_row, "D")}, report.to_text()
     assert any("已登记交纳0.50元" in p.problem for p in report.errors)
     assert all(p.problem and p.suggestion for p in report.errors)
-    first = HEADER_ROW + 1
     assert _snapshot(db) == before and _counts(db) == counts
     assert "未导入任何数据" in report.to_text()
     out = save_error_report(report, tmp_path / "errors.xlsx")
@@ -109,7 +108,7 @@ def test_import_is_all_or_nothing_with_row_level_errors(db, tmp_path):
     assert err.sheetnames[0] == "错误清单" and err["错误清单"].max_row == len(report.errors) + 1
     # A base that differs from the one fixed is an error too (a change is made from a month in the program).
     wb = load_workbook(path)
-    wb[SHEET].cell(first, 6, 9999)
+    wb[SHEET].cell(row[b.members[0]], 6, 9999)  # a member whose base is fixed (rows follow pinyin order)
     wb.save(tmp_path / "base.xlsx")
     r2 = import_dues(db, tmp_path / "base.xlsx")
     assert not r2.ok and any("一年一核定" in p.suggestion for p in r2.errors)
