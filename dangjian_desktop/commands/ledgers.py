@@ -10,6 +10,7 @@ from ._common import (add_json, add_round, add_town, check_year, round_arg, town
                       with_round)
 
 LIST_KINDS = ("dues", "arrears", "pipeline", "training", "rewards", "visits", "talks", "funds", "cadres", "plaques")
+IMPORT_KINDS = ("training", "rewards", "visits", "talks")  # ledgers.record_import.KINDS
 
 
 def register(sub, group) -> None:
@@ -30,6 +31,20 @@ def register(sub, group) -> None:
     p.add_argument("--branch", metavar="NAME", help="只打印某个党支部")
     add_town(p)
     p.set_defaults(func=cmd_print)
+
+    p = g.add_parser("import", help="从 Excel 导入一种台账（教育培训、奖惩、走访慰问、谈心谈话）：有任何错误则一行也不写入")
+    p.add_argument("kind", choices=IMPORT_KINDS, help="台账")
+    p.add_argument("file", metavar="FILE.xlsx", help="Excel 文件（本程序导出的台账、导入模板或同样表头的表格）")
+    add_town(p)
+    p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    p.add_argument("--errors", metavar="FILE.xlsx", help="有错误时把错误清单另存为 Excel")
+    add_json(p)
+    p.set_defaults(func=cmd_import)
+
+    p = g.add_parser("template", help="保存一种台账的导入模板（.xlsx）")
+    p.add_argument("kind", choices=IMPORT_KINDS, help="台账")
+    p.add_argument("out", metavar="FILE.xlsx", help="保存的文件")
+    p.set_defaults(func=cmd_template)
 
     p = g.add_parser("training", help="登记教育培训（一次培训的全部参加人）")
     p.add_argument("--branch", required=True, metavar="NAME", help="党支部")
@@ -183,6 +198,33 @@ def cmd_print(ctx) -> int:
         office, org = town_and_branch(db, args)
         path = save_ledger(db, args.kind, year, args.out, office_id=office, org_id=org)
     print(f"已保存：{path}")
+    return 0
+
+
+def cmd_import(ctx) -> int:
+    from pathlib import Path
+
+    from ..ledgers.record_import import import_records, save_error_report
+
+    args = ctx.args
+    with ctx.open_db("read" if args.dry_run else "write") as db:
+        report = import_records(db, args.kind, Path(args.file), office_id=town_or_all(db, args.town),
+                                dry_run=args.dry_run)
+    if report.errors and args.errors:
+        save_error_report(report, args.errors)
+    if args.json:
+        ctx.print_json(report.to_dict())
+    else:
+        print(report.to_text())
+        if report.errors and args.errors:
+            print(f"错误清单已保存到：{args.errors}")
+    return 2 if report.errors else 0
+
+
+def cmd_template(ctx) -> int:
+    from ..ledgers.record_import import save_template
+
+    print(f"已保存：{save_template(ctx.args.kind, ctx.args.out)}")
     return 0
 
 

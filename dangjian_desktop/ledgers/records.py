@@ -35,11 +35,43 @@ def severity(title: str) -> int:
     return PUNISHMENTS.index(title) if title in PUNISHMENTS else -1
 
 
-def _required(value: Any, what: str) -> str:
+class FieldError(UserError):
+    """A refused value of one field (`field`: the stored column), so that an import can point at
+    its cell; shown like any UserError."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+def field_of(exc: UserError) -> str | None:
+    """The stored column a refused value belongs to (FieldError, or a one-field ValidationError)."""
+    if isinstance(exc, FieldError):
+        return exc.field
+    errors = getattr(exc, "errors", None) or {}
+    return next(iter(errors), None) if len(errors) == 1 else None
+
+
+def _required(value: Any, what: str, field: str) -> str:
     v = text(value)
     if not v:
-        raise UserError(f"请填写{what}。")
+        raise FieldError(field, f"请填写{what}。")
     return v
+
+
+def _day(value: Any, what: str) -> str:
+    return check_day(value, what)  # a ValidationError of the field "date"
+
+
+def parse_hours(hours: Any) -> float:
+    """Class hours as typed ('4', 1.5) -> a number above 0 and at most 200."""
+    try:
+        h = round(float(str(hours).strip()), 1)
+    except (TypeError, ValueError):
+        raise FieldError("hours", f"学时“{hours}”应为数字（如 4 或 1.5）。") from None
+    if not 0 < h <= 200:
+        raise FieldError("hours", "学时应大于0且不超过200。")
+    return h
 
 
 def _year_range(year: int) -> tuple[str, str]:
@@ -54,21 +86,20 @@ def add_training(db: Database, member_ids: Iterable[str], *, date: str, kind: st
     ids = list(dict.fromkeys(member_ids))
     if not ids:
         raise UserError("请选择参加培训的党员。")
-    day = check_day(date, "培训日期")
-    kind = _required(kind, "培训形式")
-    content = _required(content, "培训内容")
-    try:
-        h = round(float(str(hours).strip()), 1)
-    except (TypeError, ValueError):
-        raise UserError(f"学时“{hours}”应为数字（如 4 或 1.5）。") from None
-    if not 0 < h <= 200:
-        raise UserError("学时应大于0且不超过200。")
     rows = [member_row(db, mid) for mid in ids]
+    values = [training_values(m, date=date, kind=kind, content=content, hours=hours, organiser=organiser, note=note)
+              for m in rows]
     label = rows[0]["name"] + (f"等{len(rows)}人" if len(rows) > 1 else "")
-    with db.transaction(f"登记教育培训 {label} {day} {content[:20]}", actor=actor) as tx:
-        return tx.insert_many("training_record", [
-            {"member_id": m["id"], "date": day, "kind": kind, "content": content, "hours": h,
-             "organiser": text(organiser), "note": text(note), "owner": m["owner"]} for m in rows])
+    with db.transaction(f"登记教育培训 {label} {values[0]['date']} {values[0]['content'][:20]}", actor=actor) as tx:
+        return tx.insert_many("training_record", values)
+
+
+def training_values(member, *, date: Any, kind: Any, content: Any, hours: Any, organiser: Any = "",
+                    note: Any = "") -> dict:
+    """The training_record row of one member's training, checked (FieldError names the field)."""
+    return {"member_id": member["id"], "date": _day(date, "培训日期"), "kind": _required(kind, "培训形式", "kind"),
+            "content": _required(content, "培训内容", "content"), "hours": parse_hours(hours),
+            "organiser": text(organiser), "note": text(note), "owner": member["owner"]}
 
 
 def trainings(db: Database, year: int, *, office_id: str | None = None, org_id: str | None = None,
@@ -90,17 +121,23 @@ def add_reward(db: Database, member_id: str, *, date: str, kind: str, title: str
     """A reward (奖励: title such as 优秀共产党员) or a punishment (处分: 警告 … 开除党籍) with the
     decision (文件/决定) and the body that issued it."""
     m = member_row(db, member_id)
+    values = reward_values(m, date=date, kind=kind, title=title, issuer=issuer, decision=decision, note=note)
+    with db.transaction(f"登记{kind} {m['name']} {values['title']}", actor=actor) as tx:
+        return tx.insert("reward_record", values)
+
+
+def reward_values(member, *, date: Any, kind: Any, title: Any, issuer: Any, decision: Any = "",
+                  note: Any = "") -> dict:
+    """The reward_record row of a reward or punishment, checked (FieldError names the field)."""
+    kind = text(kind)
     if kind not in (REWARD, PUNISHMENT):
-        raise UserError(f"类别应为“{REWARD}”或“{PUNISHMENT}”。")
-    day = check_day(date, "决定日期")
-    title = _required(title, "奖励名称" if kind == REWARD else "处分种类")
+        raise FieldError("kind", f"类别应为“{REWARD}”或“{PUNISHMENT}”。")
+    day = _day(date, "决定日期")
+    title = _required(title, "奖励名称" if kind == REWARD else "处分种类", "title")
     if kind == PUNISHMENT and title not in PUNISHMENTS:
-        raise UserError(f"党纪处分的种类应为：{'、'.join(PUNISHMENTS)}。")
-    issuer = _required(issuer, "作出决定的机关")
-    with db.transaction(f"登记{kind} {m['name']} {title}", actor=actor) as tx:
-        return tx.insert("reward_record", {"member_id": member_id, "date": day, "kind": kind, "title": title,
-                                           "decision": text(decision), "issuer": issuer, "note": text(note),
-                                           "owner": m["owner"]})
+        raise FieldError("title", f"党纪处分的种类应为：{'、'.join(PUNISHMENTS)}。")
+    return {"member_id": member["id"], "date": day, "kind": kind, "title": title, "decision": text(decision),
+            "issuer": _required(issuer, "作出决定的机关", "issuer"), "note": text(note), "owner": member["owner"]}
 
 
 def rewards(db: Database, year: int | None = None, *, office_id: str | None = None, org_id: str | None = None,
@@ -152,16 +189,25 @@ def add_visit(db: Database, member_id: str, *, date: str, kind: str, content: st
     """A visit to (or help for) a hardship or old member: what was done, by whom, money or goods
     given (amount in yuan), photos."""
     m = member_row(db, member_id)
-    day = check_day(date, "走访日期")
-    kind = _required(kind, "走访形式")
-    content = _required(content, "走访、帮扶内容")
-    fen = 0 if amount in (None, "") else to_fen(amount, what="慰问金额")
-    with db.transaction(f"登记走访慰问 {m['name']} {day}", actor=actor) as tx:
-        vid = tx.insert("care_visit", {"member_id": member_id, "date": day, "kind": kind, "visitor": text(visitor),
-                                       "content": content, "amount_fen": fen, "note": text(note),
-                                       "owner": m["owner"]})
+    values = visit_values(m, date=date, kind=kind, content=content, visitor=visitor, amount=amount, note=note)
+    with db.transaction(f"登记走访慰问 {m['name']} {values['date']}", actor=actor) as tx:
+        vid = tx.insert("care_visit", values)
         _photos(tx, photos, visit_id=vid, owner=m["owner"])
     return vid
+
+
+def visit_values(member, *, date: Any, kind: Any, content: Any, visitor: Any = "", amount: Any = None,
+                 note: Any = "") -> dict:
+    """The care_visit row of a visit, checked (FieldError names the field)."""
+    day = _day(date, "走访日期")
+    kind = _required(kind, "走访形式", "kind")
+    content = _required(content, "走访、帮扶内容", "content")
+    try:
+        fen = 0 if amount in (None, "") else to_fen(amount, what="慰问金额")
+    except UserError as e:
+        raise FieldError("amount_fen", e.message) from None
+    return {"member_id": member["id"], "date": day, "kind": kind, "visitor": text(visitor), "content": content,
+            "amount_fen": fen, "note": text(note), "owner": member["owner"]}
 
 
 def visits(db: Database, year: int, *, office_id: str | None = None, org_id: str | None = None) -> list:
@@ -180,16 +226,22 @@ def add_talk(db: Database, org_id: str, *, date: str, talker: str, participants:
              content: str = "", note: str = "", photos: Iterable[str | Path] = (), actor: str | None = None) -> str:
     """A 谈心谈话 record of a branch: who talked with whom, about what, with photos."""
     org = branch_row(db, org_id)
-    day = check_day(date, "谈话日期")
-    talker = _required(talker, "谈话人")
-    participants = _required(participants, "谈话对象")
-    topic = _required(topic, "谈话主题")
     owner = owner_of(db, org_id=org_id)
-    with db.transaction(f"登记谈心谈话 {org['name']} {day} {topic[:20]}", actor=actor) as tx:
-        tid = tx.insert("talk_record", {"org_id": org_id, "date": day, "talker": talker, "participants": participants,
-                                        "topic": topic, "content": text(content), "note": text(note), "owner": owner})
+    values = talk_values(org_id, owner, date=date, talker=talker, participants=participants, topic=topic,
+                         content=content, note=note)
+    with db.transaction(f"登记谈心谈话 {org['name']} {values['date']} {values['topic'][:20]}", actor=actor) as tx:
+        tid = tx.insert("talk_record", values)
         _photos(tx, photos, talk_id=tid, owner=owner)
     return tid
+
+
+def talk_values(org_id: str, owner: str, *, date: Any, talker: Any, participants: Any, topic: Any,
+                content: Any = "", note: Any = "") -> dict:
+    """The talk_record row of a branch's talk, checked (FieldError names the field)."""
+    return {"org_id": org_id, "date": _day(date, "谈话日期"), "talker": _required(talker, "谈话人", "talker"),
+            "participants": _required(participants, "谈话对象", "participants"),
+            "topic": _required(topic, "谈话主题", "topic"), "content": text(content), "note": text(note),
+            "owner": owner}
 
 
 def talks(db: Database, year: int, *, office_id: str | None = None, org_id: str | None = None) -> list:

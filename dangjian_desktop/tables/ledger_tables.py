@@ -62,10 +62,11 @@ def ledger_table(db: Database, kind: str, year: int, *, office_id: str | None = 
                              Col("申请", DATE), Col("确定积极分子", DATE), Col("确定发展对象", DATE),
                              Col("接收预备党员", DATE), Col("转正", DATE), Col("入党介绍人", TEXT, 14)], rows, unit=unit)
     if kind == "training":
-        rows = [(i, r["org_name"], r["name"], r["date"], r["kind"], r["content"], r["hours"])
+        rows = [(i, r["org_name"], r["name"], r["date"], r["kind"], r["content"], r["hours"], r["organiser"])
                 for i, r in enumerate(records.trainings(db, year, office_id=office_id, org_id=org_id), 1)]
         return Table(title, [Col("序号", NUMBER, 6), Col("党支部", TEXT, 22), Col("姓名", TEXT, 10), Col("日期", DATE),
-                             Col("形式", TEXT, 10), Col("内容", TEXT, 36), Col("学时", NUMBER, 6)], rows, unit=unit)
+                             Col("形式", TEXT, 10), Col("内容", TEXT, 36), Col("学时", NUMBER, 6),
+                             Col("组织单位", TEXT, 14)], rows, unit=unit)
     if kind == "rewards":
         rows = [(i, r["org_name"], r["name"], r["date"], r["kind"], r["title"], r["issuer"], r["decision"])
                 for i, r in enumerate(records.rewards(db, year, office_id=office_id, org_id=org_id), 1)]
