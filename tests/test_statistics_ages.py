@@ -60,7 +60,7 @@ def test_a_member_enters_the_next_band_on_the_birthday(db, boundary):
 
 def test_the_same_member_moves_band_as_the_statistics_date_passes_the_birthday(db):
     branch = add_branches(db, "红星村党支部")["红星村党支部"]
-    add(db, branch, dt.date(1990, 6, 15))
+    add(db, branch, dt.date(1990, 6, 15), "2012-07-01")  # a member at each of the dates
     assert ages(db, branch, dt.date(2021, 6, 14)) == {"30岁及以下": 1}   # 30
     assert ages(db, branch, dt.date(2021, 6, 15)) == {"31至35岁": 1}     # 31 on the day
     assert ages(db, branch, dt.date(2051, 6, 14)) == {"56至60岁": 1}     # 60
@@ -69,7 +69,7 @@ def test_the_same_member_moves_band_as_the_statistics_date_passes_the_birthday(d
 
 def test_born_on_29_february_comes_of_age_on_1_march(db):
     branch = add_branches(db, "红星村党支部")["红星村党支部"]
-    add(db, branch, dt.date(1992, 2, 29))
+    add(db, branch, dt.date(1992, 2, 29), "2015-07-01")
     assert ages(db, branch, dt.date(2023, 2, 28)) == {"30岁及以下": 1}
     assert ages(db, branch, dt.date(2023, 3, 1)) == {"31至35岁": 1}
     assert ages(db, branch, dt.date(2024, 2, 29)) == {"31至35岁": 1}

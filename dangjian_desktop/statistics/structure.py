@@ -2,9 +2,11 @@
 ethnicity, age, education, time of joining, category and job, with the 流动 / 困难 / 失联
 counts and the 党组织 counts — the figures of the yearly 党内统计 tables.
 
-The members counted are exactly those the roster export of the same scope lists (the one
-selection, roster.export.roster_selection). The date (统计时间, default 31 December of the
-current year) is the day ages are reckoned at; the members are the roster's as it stands.
+The date (统计时间, default 31 December of the current year) is the day ages are reckoned at
+and the day the membership is taken on. On or after today the members counted are exactly those
+the roster export of the same scope lists (the one selection, roster.selection.roster_selection);
+before today they are the members of that day, rebuilt from the status history (statistics.as_of:
+joined by then, not yet left, in the branch they were in, 预备党员 until the conversion date).
 
 The age bands and the periods of joining are data (resources/statistics/structure.json),
 with the events that start each period named there.
@@ -29,6 +31,7 @@ from ..paths import resource
 from ..registry.codes import MISSING
 from ..registry.codes import values as code_values
 from ..roster.selection import roster_selection
+from .as_of import counts_roster, members_on
 
 #: The JSON keys of the dimensions (and the order the tables and charts follow).
 SEX, ETHNICITY, AGE, EDUCATION, JOINED, CATEGORY, JOB = "性别", "民族", "年龄", "学历", "入党时间", "党员类别", "工作岗位"
@@ -179,14 +182,17 @@ def _ordered(counts: Counter, known: tuple[str, ...], *, keep_zero: bool = True)
     return out
 
 
-def structure(db: Database, org_id: str | None = None, as_of: dt.date | None = None) -> Structure:
+def structure(db: Database, org_id: str | None = None, as_of: dt.date | None = None, *,
+              today: dt.date | None = None) -> Structure:
     """The membership's structure for an organisation's subtree (a town's 党委, a 党总支, a
     branch) or, with no org_id, for everyone the database holds (the office; at the county,
-    every town), counting exactly the members the roster export of that scope lists."""
+    every town): on or after today exactly the members the roster export of that scope lists,
+    before today the members of that day (statistics.as_of)."""
     as_of = as_of or default_date()
     b = bands()
     unit = scope_unit(db, org_id)
-    selection, params = roster_selection(db, org_id=org_id)
+    current = counts_roster(as_of, today)
+    selection, params = roster_selection(db, org_id=org_id) if current else members_on(db, as_of, org_id)
     # Numbered parameters: ?1 the date, ?2… the period starts, then the selection's own.
     lead = [as_of.isoformat(), *b.join_starts]
     number = itertools.count(len(lead) + 1)
@@ -230,6 +236,9 @@ def structure(db: Database, org_id: str | None = None, as_of: dt.date | None = N
     }
     orgs, kinds = org_counts(db, org_id)
     notes = []
+    if not current:
+        notes.append(f"统计时间{dates.format_cn(as_of)}早于今天：按党籍变动记录计入当日的党员（当日已转出、去世、"
+                     "出党或停止党籍的不计入），流动党员、困难党员按现在的登记。")
     if after:
         notes.append(f"有{after}名党员的入党日期晚于统计时间{dates.format_cn(as_of)}，仍按花名册计入。")
     if unknown_birth:
