@@ -90,6 +90,20 @@ class FormImportReport:
                 "errors": [p(x) for x in self.sorted_errors()], "warnings": [p(x) for x in self.warnings]}
 
 
+def rule_lines(scheme) -> list[str]:
+    """The scheme's bands and its rounding rule (分数取整) for the branch filling in the form: how a
+    score with a fraction meets bands written in whole points."""
+    from ..schemes.model import CLASSIFICATION
+    from ..schemes.rounding import rounding_text
+
+    out = []
+    if scheme.rating.note:
+        out.append(f"评定标准：{scheme.rating.note}")
+    if scheme.rating.kind != CLASSIFICATION:
+        out.append(rounding_text(scheme.rating.rounding))
+    return out
+
+
 def _safe_name(name: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("_") or "党支部"
 
@@ -126,10 +140,13 @@ def export_form(db: Database, sheet_id: str, target: str | Path) -> Path:
     ws.merge_cells("A2:G2")
     put(ws, 2, 1, f"党组织：{sheet.org_name}　　所属：{sheet.town}　　评分方案：{sheet.scheme.name}")
     ws.merge_cells("A3:G3")
-    ws["A3"] = ("填写说明：只在黄色单元格填写。自评分最多保留一位小数，不得为负数，不得超过满分；“扣分”项填写扣去的分数；"
-                "“是否”项填 1（是）或 0（否）。有扣分的请在“说明”列写明原因。请勿增删行列或修改编号。")
-    ws["A3"].alignment = Alignment(wrap_text=True)
-    ws.row_dimensions[3].height = 45
+    lines = ["填写说明：只在黄色单元格填写。自评分最多保留一位小数，不得为负数，不得超过满分；“扣分”项填写扣去的分数；"
+             "“是否”项填 1（是）或 0（否）。有扣分的请在“说明”列写明原因。请勿增删行列或修改编号。"]
+    lines += rule_lines(sheet.scheme)
+    put(ws, 3, 1, "\n".join(lines))  # a scheme's note is the user's text
+    ws["A3"].alignment = Alignment(wrap_text=True, vertical="top")
+    # About 70 characters fit on a line of the merged A:G cell.
+    ws.row_dimensions[3].height = 15 * sum(len(x) // 70 + 1 for x in lines) + 6
     for c, h in enumerate(HEADERS + (FIGURES_HEADER,), start=1):
         cell = ws.cell(HEADER_ROW, c, h)
         cell.font = Font(bold=True)

@@ -114,6 +114,10 @@ def cmd_show(ctx) -> int:
         print(f"  {lv.name}  {cond}")
     if s.rating.kind == m.SECTION_STARS:
         print(f"  每部分达到 {fmt_num(s.rating.bar)} 分得一星")
+    if s.rating.kind != m.CLASSIFICATION:
+        from ..schemes.rounding import rounding_text
+
+        print(f"  {rounding_text(s.rating.rounding)}")
     if s.vetoes:
         print("否决项" + ("（可补充）" if s.vetoes_open else "") + "：")
         for v in s.vetoes:

@@ -168,10 +168,11 @@ class SheetEditor(SheetActions, QWidget, MessageHost):
                 if result.vetoed:
                     text += "（触发否决项）"
                 text += provisional_note(s)
-                if s.scheme.rating.kind != sm.CLASSIFICATION:
-                    text += f"<br><span style='color:#555555'>{rounding_text(s.scheme.rating.rounding)}</span>"
             except Exception:  # noqa: BLE001 - a half-filled sheet may not evaluate; the counts still show
                 pass
+        if s.scheme.rating.kind != sm.CLASSIFICATION:
+            # The scheme's rule for fractions at the bands' edges, before any score is entered too.
+            text += f"<br><span style='color:#555555'>{rounding_text(s.scheme.rating.rounding)}</span>"
         self.summary_label.setText(text + (f"<br>{note}" if note else ""))
 
     # -- after changes -----------------------------------------------------------------------
