@@ -57,6 +57,7 @@ class LedgerPanel(QWidget):
     `load(db, scope)` (run off the GUI thread) and `actions()`."""
 
     KIND = ""  # tables.ledger_tables kind (导出 Excel, 打印/PDF)
+    IMPORT = False  # 导入 Excel (ledgers.record_import of KIND) and its template
     TITLE = ""
     COLUMNS: tuple = ()
     WATCHED: frozenset[str] = frozenset()
@@ -85,6 +86,16 @@ class LedgerPanel(QWidget):
             b.clicked.connect(fn)
             self.bar.addWidget(b)
             self.buttons[text.split("(")[0].rstrip("…")] = b
+        self.importer = None
+        if self.IMPORT:
+            from .record_import import RecordImporter
+
+            self.importer = RecordImporter(self)
+            b = QPushButton("导入 Excel(&I)…")
+            b.setToolTip(self.importer.hint())
+            b.clicked.connect(self.importer.import_dialog)
+            self.bar.addWidget(b)
+            self.buttons["导入 Excel"] = b
         self.bar.addStretch(1)
         # Export and print share one button (the bar fits a 1280-pixel screen): 导出 Excel, 打印/PDF,
         # and what a ledger adds (the dues register, the reminder list).
@@ -96,6 +107,9 @@ class LedgerPanel(QWidget):
             menu.addAction(text, fn)
         # 导出 Excel / 打印/PDF take the table as shown (its sort), also from the table's context menu.
         menu.addActions(add_table_export(self.view, page, self.export_title))
+        if self.importer is not None:
+            menu.addSeparator()
+            menu.addAction("保存导入模板…", self.importer.template_dialog)
         self.export_button.setMenu(menu)
         self.bar.addWidget(self.export_button)
         lay.addLayout(self.bar)
@@ -212,6 +226,7 @@ class LedgerPanel(QWidget):
 class TrainingPanel(LedgerPanel):
     KIND, TITLE, COLUMNS = "training", "教育培训", models.TRAINING
     WATCHED = frozenset({"training_record", "member"})
+    IMPORT = True
     ENTER = "add"
 
     def actions(self):
@@ -236,6 +251,7 @@ class TrainingPanel(LedgerPanel):
 class RewardsPanel(LedgerPanel):
     KIND, TITLE, COLUMNS = "rewards", "奖惩", models.REWARDS
     WATCHED = frozenset({"reward_record", "member"})
+    IMPORT = True
     ENTER = "add"
 
     def actions(self):
@@ -260,6 +276,7 @@ class RewardsPanel(LedgerPanel):
 class VisitsPanel(LedgerPanel):
     KIND, TITLE, COLUMNS = "visits", "走访慰问", models.VISITS
     WATCHED = frozenset({"care_visit", "ledger_photo", "member"})
+    IMPORT = True
     ENTER = "add"
 
     def actions(self):
@@ -290,6 +307,7 @@ class VisitsPanel(LedgerPanel):
 class TalksPanel(LedgerPanel):
     KIND, TITLE, COLUMNS = "talks", "谈心谈话", models.TALKS
     WATCHED = frozenset({"talk_record", "ledger_photo"})
+    IMPORT = True
     ENTER = "add"
 
     def actions(self):
