@@ -4,6 +4,8 @@ office, changes scope (branch, date, year, section) and exports Excel, PDF and P
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import threading
 
 import pytest
 from openpyxl import load_workbook
@@ -66,11 +68,71 @@ def test_opens_on_the_structure_of_the_office(page, qtbot):
     pick(page, qtbot, "structure", "年龄")
     assert {k: v for k, v in shown(page).items() if k != "合计"} == s.dimensions["年龄"].counts
     chart = page.sections["structure"].chart
-    assert chart.chart.title == "党员年龄构成" and chart.pdf.startswith(b"%PDF")
+    assert chart.chart.title == "党员年龄构成"
+    qtbot.waitUntil(lambda: chart.pdf is not None, timeout=20000)  # drawn off the GUI thread
+    assert chart.pdf.startswith(b"%PDF")
     assert page.png_button.isEnabled() and page.excel_button.isEnabled()
     image = chart.grab().toImage()  # the chart is drawn on screen: many colours, red bars among them
     colours = {image.pixelColor(x, y).name() for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
     assert len(colours) > 5 and "#c0392b" in colours
+
+
+def test_the_table_is_shown_before_the_chart_is_drawn(page, qtbot, monkeypatch):
+    from dangjian_desktop.gui.statistics import chart_view
+
+    gate = threading.Event()
+    real = chart_view.chart_pdf
+    monkeypatch.setattr(chart_view, "chart_pdf", lambda chart: (gate.wait(20), real(chart))[1])
+    pick(page, qtbot, "structure", "学历")  # a chart not drawn yet: drawing it waits for the gate
+    sec = page.sections["structure"]
+    assert sec.model.rowCount() > 1 and sec.chart.chart.title == "党员学历构成" and sec.chart.pdf is None
+    sec.chart.grab()  # painted meanwhile (the placeholder), nothing waits on the drawing
+    with qtbot.waitSignal(sec.chart.ready, timeout=20000):
+        gate.set()
+    assert sec.chart.pdf.startswith(b"%PDF")
+    pick(page, qtbot, "structure", "年龄")
+    pick(page, qtbot, "structure", "学历")  # drawn once: shown at once when picked again
+    assert sec.chart.chart.title == "党员学历构成" and sec.chart.pdf.startswith(b"%PDF")
+
+
+def test_a_scope_counted_before_is_shown_without_counting_until_the_database_changes(
+        qtbot, demo_path, tmp_path, monkeypatch):
+    from dangjian_desktop.gui.statistics import StatisticsPage
+    from dangjian_desktop.registry import change_status
+    from dangjian_desktop.statistics import views
+
+    path = tmp_path / "own.sqlite"
+    shutil.copyfile(demo_path, path)
+    db = Database.open(path)
+    counted = []
+    real = views.structure_views
+    monkeypatch.setattr(views, "structure_views", lambda *a: (counted.append(a[1:]), real(*a))[1])
+    p = StatisticsPage()
+    qtbot.addWidget(p)
+    p.resize(1280, 720)
+    p.date_edit.setDate(QDate(AT.year, AT.month, AT.day))
+    with qtbot.waitSignal(p.loaded, timeout=20000):
+        p.set_database(db)
+        p.show()
+    branch = p.org_combo.findData(db.scalar(
+        "SELECT o.id FROM org o JOIN member m ON m.org_id = o.id GROUP BY o.id ORDER BY count(*) DESC LIMIT 1"))
+    with qtbot.waitSignal(p.loaded, timeout=20000):
+        p.org_combo.setCurrentIndex(branch)
+    assert len(counted) == 2
+    for index in (0, branch, 0):  # counted before, nothing written since: laid out at once
+        with qtbot.waitSignal(p.loaded, timeout=1000):
+            p.org_combo.setCurrentIndex(index)
+    assert len(counted) == 2 and shown(p)["党员总数"] == structure(db, None, AT).total
+    before = shown(p)["党员总数"]
+    change_status(db, db.scalar("SELECT id FROM member WHERE status = '正常' LIMIT 1"), event="转出",
+                  date=dt.date.today().isoformat())
+    with qtbot.waitSignal(p.loaded, timeout=20000):  # the commit mark moved: counted afresh
+        p.org_combo.setCurrentIndex(branch)
+    with qtbot.waitSignal(p.loaded, timeout=20000):
+        p.org_combo.setCurrentIndex(0)
+    assert len(counted) == 4 and shown(p)["党员总数"] == before - 1
+    p.close()
+    db.close()
 
 
 def test_changing_the_scope_counts_the_branch_and_the_date_moves_ages(page, qtbot):

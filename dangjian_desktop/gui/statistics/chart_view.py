@@ -5,12 +5,17 @@ picture with the same embedded font.
     image = chart_image(chart, width_px)      # QImage on white
     save_png(chart, "图.png")                 # 200 dpi
     view = ChartView(); view.set_chart(chart) # a widget that scales the chart to fit
+
+The view draws a chart's PDF off the GUI thread (reportlab is pure Python: 30 to 40 ms a chart,
+more for the first, which loads the font): the page lays out its table at once and the chart
+follows, `ready` saying when it is there. A chart drawn once is kept (cache.py).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QImage, QPainter
 from PySide6.QtPdf import QPdfDocument
@@ -19,6 +24,9 @@ from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
 from ...errors import UserError
 from ...filesave import write_bytes
 from ...statistics.charts import Chart, chart_pdf, drawn_size
+from ..kit.palette import HINT_HEX
+from ..kit.tasks import Task
+from . import cache
 
 PNG_DPI = 200
 
@@ -91,11 +99,14 @@ class ChartView(QWidget):
 
     export_png_requested = Signal()
     export_pdf_requested = Signal()
+    ready = Signal()  # the chart on show is drawn (its PDF made; painted on the next paint)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.chart: Chart | None = None
         self.pdf: bytes | None = None
+        self.problem = ""  # why the chart could not be drawn
+        self.task: Task | None = None
         self._image: QImage | None = None
         self._image_key: tuple | None = None
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -108,11 +119,32 @@ class ChartView(QWidget):
         self.setPalette(pal)
 
     def set_chart(self, chart: Chart | None) -> None:
+        """Show a chart: at once when it was drawn before, else once drawn off the GUI thread."""
         self.chart = chart
-        self.pdf = chart_pdf(chart) if chart is not None else None
+        self.pdf = cache.drawn(chart)
+        self.problem = ""
         self._image = self._image_key = None
         self.setToolTip(chart.title if chart else "")
         self.update()
+        if chart is not None and self.pdf is None:
+            self.task = Task(self, "正在绘制图表……", lambda _progress: chart_pdf(chart),
+                             lambda data: self._drawn(chart, data), lambda exc: self._failed(chart, exc),
+                             delay_ms=None)
+        elif chart is not None:
+            self.ready.emit()
+
+    def _drawn(self, chart: Chart, data: bytes) -> None:
+        cache.keep_drawing(chart, data)
+        if shiboken6.isValid(self) and self.chart is chart:
+            self.pdf = data
+            self._image = self._image_key = None
+            self.update()
+            self.ready.emit()
+
+    def _failed(self, chart: Chart, exc: BaseException) -> None:
+        if shiboken6.isValid(self) and self.chart is chart:
+            self.problem = f"图表无法绘制：{exc}" if isinstance(exc, UserError) else "图表无法绘制。"
+            self.update()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
         if self.chart is None:
@@ -134,6 +166,11 @@ class ChartView(QWidget):
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt API
         if self.pdf is None:
+            if self.chart is not None:  # drawn off the GUI thread, on show in a moment
+                painter = QPainter(self)
+                painter.setPen(QColor(HINT_HEX))
+                painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.problem or "正在绘制图表……")
+                painter.end()
             return
         target = self._target()
         dpr = self.devicePixelRatioF()

@@ -2,7 +2,9 @@
 each as tables with charts, for the office, a town or a branch, at a chosen date and year.
 
 Everything is counted off the GUI thread (kit Query, on its own read-only connection); the page
-only lays the views out. 导出 Excel and 打印/PDF write the section's tables with the one shared
+only lays the views out: the table at once, the chart when it is drawn (off the GUI thread too).
+What was counted is kept per scope until the database changes (cache.py), so a scope shown
+again is laid out without counting. 导出 Excel and 打印/PDF write the section's tables with the one shared
 writer (tables.save_tables: the same files as `dangjian report structure --out`), 导出图片 the
 chart on show as a PNG rasterised from the very PDF drawing that is printed.
 """
@@ -23,7 +25,8 @@ from ...registry.offices import local_office, towns
 from ...statistics import views as core
 from ...statistics.structure import default_date
 from ..kit.messages import MessageHost, slot
-from ..kit.operations import Query
+from ..kit.operations import Query, commit_mark
+from . import cache
 from .chart_view import save_chart_pdf, save_png
 from .section import StatSection
 
@@ -203,18 +206,24 @@ class StatisticsPage(QWidget, MessageHost):
         running = self.queries.get(key)
         if running is not None and running.running and getattr(running, "marker", None) == marker:
             return
+        # Kept per day as well: whether a date is past (counted from the status history) moves at midnight.
+        day = dates.today()
+        kept = cache.counted(self.db, key, (marker, day))
+        if kept is not None:  # counted before, and nothing written since
+            self.queries.pop(key, None)
+            self._show(key, kept, marker)
+            return
         self.status.setText(f"正在统计{TITLES[key]}……")
         q = Query(self, f"正在统计{TITLES[key]}……", self._work(key, s), progress=False)
         q.marker = marker
         self.queries[key] = q
+        db, mark = self.db, commit_mark(self.db)
 
         def done(views, q=q, key=key) -> None:
+            cache.remember(db, key, (marker, day), mark, views)
             if self.queries.get(key) is not q:  # a newer scope was asked for meanwhile
                 return
-            self.sections[key].set_views(views, marker)
-            self.status.setText("")
-            self._update_actions()
-            self.loaded.emit(key)
+            self._show(key, views, marker)
 
         def failed(exc: BaseException, q=q, key=key) -> None:
             if self.queries.get(key) is q:
@@ -223,6 +232,12 @@ class StatisticsPage(QWidget, MessageHost):
                 self.show_error(exc)
 
         q.success(done).failure(failed).run_in_background()
+
+    def _show(self, key: str, views, marker: tuple) -> None:
+        self.sections[key].set_views(views, marker)
+        self.status.setText("")
+        self._update_actions()
+        self.loaded.emit(key)
 
     def _update_actions(self) -> None:
         sec = self.sections[self.current_key()] if self.sections else None

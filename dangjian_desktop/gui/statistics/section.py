@@ -75,7 +75,9 @@ class StatSection(QWidget):
         self.list.addItems([v.name for v in self.views])
         self.list.blockSignals(False)
         row = keep if 0 <= keep < len(self.views) else 0
+        self.list.blockSignals(True)  # shown once, below (the signal would lay the view out twice)
         self.list.setCurrentRow(row)
+        self.list.blockSignals(False)
         self._show_view(row)
 
     def clear(self, text: str = "") -> None:
