@@ -12,6 +12,7 @@ from dangjian_desktop.cli import main
 from dangjian_desktop.schemes import copy_scheme, load_scheme
 from dangjian_desktop.schemes import model as m
 from test_assessment_forms import filled
+from test_round_deadline_marked import stars_office  # noqa: F401 - a fixture
 
 
 def _form(db, tmp_path, scheme):
@@ -52,3 +53,13 @@ def test_schemes_show_prints_the_rule(capsys, sid, shown):
     assert main(["schemes", "show", sid]) == 0
     out = capsys.readouterr().out
     assert ("分数取整：去尾（不足1分的部分不计），如 94.5 分按 94 分对照分数线。" in out) is shown
+
+
+def test_the_member_stars_sheet_states_the_rule(stars_office, tmp_path):
+    from dangjian_desktop.reports.member_stars import MemberStarsOptions, build_member_stars
+    from points_util import YEAR
+    from test_round_deadline_marked import text_of
+
+    db, b1 = stars_office
+    text = text_of(build_member_stars(db, YEAR, b1, tmp_path / "s.pdf", MemberStarsOptions(start="2026-12-01")))
+    assert "分数取整：去尾（不足1分的部分不计），如94.5分按94分对照分数线。" in text

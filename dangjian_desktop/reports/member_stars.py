@@ -87,7 +87,8 @@ def _period(db: Database, office_id: str, year: int,
 
 def prepare(db: Database, year: int, org_id: str, options: MemberStarsOptions | None = None) -> MemberStarsInfo:
     """Gather the branch's member stars into a PublicitySheet (nothing is written)."""
-    from ..points.totals import star_levels, totals
+    from ..points.totals import star_levels, star_rounding, totals
+    from ..schemes.rounding import rounding_text
     from ..registry import get_setting
     from .fonts import SETTING_PDF_FONT
     from ..assessment.workdays import unconfirmed_note
@@ -137,6 +138,7 @@ def prepare(db: Database, year: int, org_id: str, options: MemberStarsOptions | 
                + "。现将评定结果予以公示，接受党员群众监督。")
     rule = "、".join(f"{fmt_points(lv.min)}分及以上为{lv.label}" for lv in levels if lv.stars)
     notes = [f"评定标准：年度总积分{rule}；{fmt_points(levels[-2].min)}分以下无星。" if len(levels) > 1 else ""]
+    notes.append(rounding_text(star_rounding()))  # how a total with a fraction meets the whole-point lines
     if by_rating.get("免评"):
         notes.append(f"有{by_rating['免评']}名党员因特殊情况经本人申请、组织同意，不参与本年度评星。")
     sheet = PublicitySheet(
