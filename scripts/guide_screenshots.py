@@ -372,6 +372,29 @@ def run(out: Path, work: Path) -> list[Path]:
     settle()
     shots.save("compliance", win)
 
+    # ---- 台账: the dues of the year, and a training file with mistakes refused row by row ----------
+    led = win.ledgers_tab
+    win.tabs.setCurrentWidget(led)
+    wait_until(lambda: not led.panels[0].stale and led.panels[0].model.rowCount() > 0)
+    led.panels[0].view.selectRow(3)
+    shots.save("ledgers", win)
+    training = led.panels[2]
+    led.tabs.setCurrentWidget(training)
+    wait_until(lambda: not training.stale and training.model.rowCount() > 0)
+    training_file = Path("党员教育培训登记（2026年）.xlsx")
+    write_training_file(win.db, training_file)
+    training.importer.import_file(training_file)
+    wait_until(lambda: training.importer.errors_dialog is not None)
+    shots.save("ledger_import", training.importer.errors_dialog)
+    close(training.importer.errors_dialog)
+    led.tabs.setCurrentWidget(led.panels[0])
+
+    # ---- 统计: the membership's structure -------------------------------------------------------------
+    st = win.statistics_tab
+    win.tabs.setCurrentWidget(st)
+    wait_until(lambda: not any(q.running for q in st.queries.values()))
+    shots.save("statistics", win)
+
     # ---- backups: 文件 → 备份与恢复, listing three backups made on fixed days -------------------
     action = menu_action(win, "文件", "备份与恢复")
     if action is not None:
@@ -386,11 +409,67 @@ def run(out: Path, work: Path) -> list[Path]:
         shots.save("backup", dlg)
         close(dlg)
 
+    # ---- 数据交换: the county previews the demo town's first package ----------------------------------
+    shots.save("exchange", exchange_preview(win, demo))
+
     win.close_database()
     win.close()
     settle(1)
     del app
     return shots.written
+
+
+def write_training_file(db, path: Path) -> None:
+    """A branch's training sign-in sheet kept in Excel: four good rows, a name not on the roster,
+    a date the program cannot read and class hours in words."""
+    from openpyxl import Workbook
+
+    names = [r[0] for r in db.query("SELECT m.name FROM member m JOIN org o ON o.id = m.org_id WHERE o.name = ? "
+                                    "AND m.status = '正常' ORDER BY m.name_pinyin LIMIT 6", ("南铺村党支部",))]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "培训签到"
+    ws.append(["南铺村党支部党员教育培训登记表（2026年）"])
+    ws.append(["序号", "姓名", "培训日期", "培训形式", "培训内容", "学时", "组织单位"])
+    rows = [(names[0], "2026-11-20"), (names[1], "2026-11-20"), ("王小明", "2026-11-20"), (names[2], "11月20日"),
+            (names[3], "2026-11-20"), (names[4], "2026-11-20")]
+    for n, (name, day) in enumerate(rows, start=1):
+        ws.append([n, name, day, "集中培训", "学习贯彻党的二十届四中全会精神", "三" if n == 5 else 3, "演示镇党委"])
+    wb.save(path)
+
+
+def exchange_preview(win, demo: Path):
+    """文件 → 数据交换 at the county, after the demo town joined and exported its first package:
+    the package chosen and previewed (nothing written yet). Returns the window."""
+    from dangjian_desktop.db import Database
+    from dangjian_desktop.exchange import export_town, invite, join
+    from dangjian_desktop.registry import init_office
+
+    county = Path("演示县.sqlite")
+    db = Database.create(county)
+    try:
+        init_office(db, name="演示县", level="county")
+        invite(db, "演示镇", Path("邀请-演示镇.djx"))
+    finally:
+        db.close()
+    win.close_database()
+    settle(1)
+    db = Database.open(demo)
+    try:
+        with db.transaction("修改操作人") as tx:  # the package names its maker, not this computer's login
+            tx.set_meta("operator", "李文")
+        join(db, Path("邀请-演示镇.djx"))
+        export_town(db, Path("演示镇-数据包.djx"))
+    finally:
+        db.close()
+    win.open_database(county)
+    wait_until(lambda: win.db is not None)
+    menu_action(win, "文件", "数据交换").trigger()
+    ex = win.exchange_window
+    ex.resize(1000, 680)
+    op = ex.transfer.preview_file(Path("演示镇-数据包.djx"))
+    wait_until(lambda: not op.running, timeout=120)
+    return ex
 
 
 @contextlib.contextmanager

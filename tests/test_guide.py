@@ -122,7 +122,7 @@ def test_help_menu_opens_the_guide_with_its_pictures(qtbot, window):
     qtbot.waitUntil(guide.isVisible)
     browser = guide.browser
     text = browser.toPlainText()
-    for heading in ("第一天", "年度考核", "党员积分和会议", "打印", "备份与恢复", "常见问题"):
+    for heading in ("第一天", "年度考核", "党员积分和会议", "台账", "统计", "打印", "备份与恢复", "数据交换", "常见问题"):
         assert heading in text
     names = image_names(browser.document())
     assert sorted(Path(n).name for n in names) == sorted(referenced_images())
@@ -187,6 +187,17 @@ def test_f1_opens_the_section_of_the_tab_showing(qtbot, window, db, db_path):
     qtbot.waitUntil(lambda: "年度考核" in top_block_text(browser), timeout=3000)
     window.guide_window.home_button.click()
     qtbot.waitUntil(lambda: top_block_text(browser) == "目录", timeout=3000)
+
+
+@pytest.mark.gui
+def test_f1_on_the_ledgers_and_statistics_tabs_opens_their_chapters(qtbot, window, db, db_path):
+    db.close()
+    window.open_database(db_path)
+    for tab, heading in ((window.ledgers_tab, "四、台账"), (window.statistics_tab, "五、统计")):
+        window.tabs.setCurrentWidget(tab)
+        window.action_guide.trigger()
+        browser = window.guide_window.browser
+        qtbot.waitUntil(lambda: top_block_text(browser).startswith(heading), timeout=3000)
 
 
 @pytest.mark.gui

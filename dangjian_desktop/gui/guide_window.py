@@ -19,7 +19,7 @@ from ..paths import resource
 
 #: The section (anchor in index.html) about each tab of the main window, for F1.
 TAB_SECTIONS = {"RegistryTab": "registry", "PointsTab": "points", "AssessmentTab": "round",
-                "ReportsTab": "results"}
+                "ReportsTab": "results", "StatisticsPage": "statistics", "LedgersPage": "ledgers"}
 PREFERRED = QSize(1120, 720)
 MARGIN = 14  # around the text, inside the window
 BASE_POINTS = 11.0  # the text size; comfortable for reading on a laptop screen
