@@ -35,6 +35,8 @@ def cmd_publicity(ctx) -> int:
         print(f"另有 {info.left_out} 个党组织尚未审核完毕（未进入公示或考核分未填完），未列入公示。")
     import sys
 
-    for w in info.warnings:
+    from ..reports.round_publicity import vetoes_pending_text
+
+    for w in info.warnings + ([vetoes_pending_text(info.vetoes_pending)] if info.vetoes_pending else []):
         print(f"注意：{w}", file=sys.stderr)
     return 0

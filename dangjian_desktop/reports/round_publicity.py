@@ -60,6 +60,8 @@ class PublicityInfo:
     end: dt.date
     warnings: list[str] = field(default_factory=list)  # the period has ended, starts too early …
     end_unconfirmed: list[int] = field(default_factory=list)  # years the end was counted Monday–Friday for
+    # Branches left out because a veto the registry's data proves awaits the reviewer (veto_proposals)
+    vetoes_pending: list[str] = field(default_factory=list)
 
     @property
     def end_text(self) -> str:
@@ -132,9 +134,17 @@ def prepare(db: Database, round_id: str, options: PublicityOptions | None = None
     today = today or dates.today()
     rating = rate_round(db, round_id, proposals=False)
     shown = [b for b in rating.branches if b.state in PUBLISHABLE and b.result is not None and not b.provisional]
+    # A veto the data proves that nobody has confirmed or dismissed yet: the review is not complete,
+    # and a result is never published with an unread proposal (assessment.gates).
+    from ..assessment.veto_proposals import pending_vetoes
+
+    waiting = {b.sheet_id for b in shown if b.state != "确定" and pending_vetoes(db, b.sheet_id, today=today)}
+    vetoes_pending = [b.org_name for b in shown if b.sheet_id in waiting]
+    shown = [b for b in shown if b.sheet_id not in waiting]
     left_out = len(rating.branches) - len(shown)
     if not shown:
-        raise UserError(f"“{rnd.title}”还没有审核完毕的党组织（须进入公示环节、考核分全部填写），暂无可公示的结果。")
+        raise UserError(f"“{rnd.title}”还没有审核完毕的党组织（须进入公示环节、考核分全部填写，"
+                        f"据组织台账提出的否决项已逐项确认或驳回），暂无可公示的结果。")
     undecided = sorted({t for b in shown for t in b.quota_pending})
     if undecided:
         names = "、".join(b.org_name for b in shown if b.quota_pending)
@@ -214,7 +224,16 @@ def prepare(db: Database, round_id: str, options: PublicityOptions | None = None
         font_path=(get_setting(db, SETTING_PDF_FONT) or "").strip() or None,
         privacy_source=lambda: load_private_numbers(db))
     return PublicityInfo(sheet, len(rows), left_out, start, end, period_warnings(rnd, start, end, unknown, today),
-                         unknown)
+                         unknown, vetoes_pending)
+
+
+def vetoes_pending_text(names: list[str]) -> str:
+    """What the clerk is told about branches left out for a veto proposal awaiting the reviewer."""
+    if not names:
+        return ""
+    listed = "、".join(names[:5]) + (f"等 {len(names)} 个党组织" if len(names) > 5 else "")
+    return (f"{listed}有据组织台账提出的否决项待审核人确认或驳回，未列入本次公示"
+            f"（在考核表的“否决项”中逐项决定，或用命令 dangjian rounds vetoes 查看）。")
 
 
 @dataclass
@@ -235,7 +254,8 @@ def publicity_pdf(db: Database, round_id: str, options: PublicityOptions | None 
     built: list[str] = []
     info.sheet.on_warning = built.append
     data = build_publicity_pdf(info.sheet)
-    return PublicityPdf(data, info, list(info.warnings) + built)
+    left = [vetoes_pending_text(info.vetoes_pending)] if info.vetoes_pending else []
+    return PublicityPdf(data, info, list(info.warnings) + left + built)
 
 
 def publicity_sheet(db: Database, round_id: str, options: PublicityOptions | None = None):
