@@ -1,0 +1,290 @@
+"""Storage benchmark: where the bytes of the demo town's database go, against the physical limit.
+
+Run: .venv/bin/python benchmarks/storage.py [--seed 1] [--keep DIR] [--db PATH]
+
+Builds the demo town exactly as the README's 试用 section does (`dangjian init --level town`,
+then `dangjian demo --seed 1`, both as subprocesses with a throw-away data folder), or measures
+an existing database with --db (a county, a prefecture). Prints
+- the file's size against the goal (≤ 25 MB for the demo town);
+- every big table with its indexes: rows, bytes, bytes per row, and bytes per row of the same
+  rows in the baseline;
+- the baseline, built in the same run: a bare integer-keyed copy of the same rows (every table
+  with `id INTEGER PRIMARY KEY`, every UUID in any column replaced by a small integer, no
+  other index, no change log): the physical limit of the data themselves;
+- two what-ifs on copies (never on the measured file): the same file after VACUUM (what page
+  splits left empty), and every UUID stored as 16 bytes instead of 36 characters.
+
+Sizes come from SQLite's `dbstat` virtual table (pages of each table and index).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GOAL_MB = 25
+BIG_ROWS = 1000  # tables with at least this many rows are listed one by one
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_HISTORY = ("change_log", "tx_log")
+
+
+def mb(n: int) -> str:
+    return f"{n / 1e6:.2f} MB"
+
+
+def build_demo(folder: Path, seed: int) -> tuple[Path, float]:
+    path = folder / "试用.sqlite"
+    env = dict(os.environ, DANGJIAN_DATA_DIR=str(folder / "data"))
+    cli = [sys.executable, "-m", "dangjian_desktop.cli", "--db", str(path)]
+    t0 = time.perf_counter()
+    for args in (["init", "--name", "文城镇", "--level", "town"], ["demo", "--seed", str(seed)]):
+        subprocess.run(cli + args, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    return path, time.perf_counter() - t0
+
+
+def file_size(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA page_count").fetchone()[0] * conn.execute("PRAGMA page_size").fetchone()[0]
+
+
+def objects(conn: sqlite3.Connection) -> dict[str, tuple[str, int, int]]:
+    """name -> (table it belongs to, bytes in pages, unused bytes in them)."""
+    owner = {name: tbl for name, tbl in conn.execute("SELECT name, tbl_name FROM sqlite_master")}
+    return {name: (owner.get(name, name), size, unused) for name, size, unused in conn.execute(
+        "SELECT name, sum(pgsize), sum(unused) FROM dbstat GROUP BY name")}
+
+
+def tables(conn: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+        "ORDER BY name")]
+
+
+def bare_copy(src: sqlite3.Connection, path: Path) -> None:
+    """The same rows with integer keys: every UUID (ids, references, owners) becomes a small
+    integer, numbered in the order the rows were written; no index but the integer key."""
+    numbers: dict[str, int] = {}
+
+    def number(v):
+        if isinstance(v, str) and _UUID.match(v):
+            n = numbers.get(v)
+            if n is None:
+                n = numbers[v] = len(numbers) + 1
+            return n
+        return v
+
+    dst = sqlite3.connect(path, isolation_level=None)
+    dst.execute("PRAGMA journal_mode = OFF")
+    dst.execute("BEGIN")
+    names = [t for t in tables(src) if t not in _HISTORY]
+    # Keys first, so that each table's rows get consecutive numbers like an INTEGER PRIMARY KEY
+    # (a table whose ids are not all UUIDs, such as settings keyed by name, keeps them as text).
+    keyed = set()
+    for t in names:
+        if "id" in _columns(src, t):
+            ids = [v for (v,) in src.execute(f'SELECT id FROM "{t}" ORDER BY rowid')]
+            if all(isinstance(v, str) and _UUID.match(v) for v in ids):
+                keyed.add(t)
+                for v in ids:
+                    number(v)
+    for t in names:
+        cols = _columns(src, t)
+        decl = ", ".join(f'"{c}" INTEGER PRIMARY KEY' if c == "id" and t in keyed else f'"{c}"' for c in cols)
+        dst.execute(f'CREATE TABLE "{t}" ({decl})')
+        marks = ", ".join("?" for _ in cols)
+        order = "ORDER BY rowid" if src.execute(
+            "SELECT sql NOT LIKE '%WITHOUT ROWID%' FROM sqlite_master WHERE name = ?", (t,)).fetchone()[0] else ""
+        dst.executemany(f'INSERT INTO "{t}" VALUES ({marks})',
+                        ([number(v) for v in row] for row in src.execute(f'SELECT * FROM "{t}" {order}')))
+    dst.execute("COMMIT")
+    dst.close()
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    return [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
+
+
+def what_if_vacuum(source: Path, folder: Path) -> int:
+    path = folder / "vacuumed.sqlite"
+    # Through a read-write connection (it writes nothing to the source): from a read-only one,
+    # SQLite 3.40 copies the pages nearly as they are instead of packing them.
+    src = sqlite3.connect(source)
+    try:
+        src.execute("VACUUM INTO ?", (str(path),))
+    finally:
+        src.close()
+    with sqlite3.connect(path) as c:
+        size = file_size(c)
+    return size
+
+
+def what_if_uuid_bytes(folder: Path) -> int:
+    """Every UUID-valued text (ids, references, owners, the change log's row ids) as 16 bytes,
+    with the same tables and indexes: what a 16-byte-blob storage of identity would give."""
+    path = folder / "vacuumed.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.create_function("uuid16", 1, lambda v: uuid.UUID(v).bytes if isinstance(v, str) and _UUID.match(v) else v,
+                         deterministic=True)
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        conn.execute(f'DROP TRIGGER "{name}"')
+    conn.execute("BEGIN")
+    for t in tables(conn):
+        text = [r[1] for r in conn.execute(f'PRAGMA table_info("{t}")') if (r[2] or "").upper() == "TEXT"]
+        if text:
+            conn.execute(f'UPDATE "{t}" SET ' + ", ".join(f'"{c}" = uuid16("{c}")' for c in text))
+    conn.execute("COMMIT")
+    conn.execute("VACUUM")
+    size = file_size(conn)
+    conn.close()
+    return size
+
+
+def what_if_integer_keys(src: sqlite3.Connection, path: Path) -> int:
+    """Rows keyed by an integer (INTEGER PRIMARY KEY), the global id kept once per row as 16
+    bytes with a unique index (the exchange's identity); references, owners and the change log's
+    row ids as those integers; the same secondary indexes, the same change log and transactions."""
+    numbers: dict[str, int] = {}
+
+    def number(v):
+        if isinstance(v, str) and _UUID.match(v):
+            n = numbers.get(v)
+            if n is None:
+                n = numbers[v] = len(numbers) + 1
+            return n
+        return v
+
+    dst = sqlite3.connect(path, isolation_level=None)
+    dst.execute("PRAGMA journal_mode = OFF")
+    dst.execute("BEGIN")
+    names = [t for t in tables(src) if t not in _HISTORY]
+    keyed = set()
+    for t in names:
+        if "id" in _columns(src, t):
+            ids = [v for (v,) in src.execute(f'SELECT id FROM "{t}" ORDER BY rowid')]
+            if all(isinstance(v, str) and _UUID.match(v) for v in ids):
+                keyed.add(t)
+                for v in ids:
+                    number(v)
+    for t in names:
+        cols = _columns(src, t)
+        if t in keyed:
+            dst.execute(f'CREATE TABLE "{t}" ("k" INTEGER PRIMARY KEY, ' + ", ".join(f'"{c}"' for c in cols) + ")")
+            dst.execute(f'CREATE UNIQUE INDEX "{t}_global_id" ON "{t}"(id)')
+            at = cols.index("id")
+            rows = ([number(row[at])] + [uuid.UUID(v).bytes if i == at else number(v) for i, v in enumerate(row)]
+                    for row in src.execute(f'SELECT * FROM "{t}" ORDER BY rowid'))
+            dst.executemany(f'INSERT INTO "{t}" VALUES ({", ".join("?" for _ in range(len(cols) + 1))})', rows)
+        else:
+            dst.execute(f'CREATE TABLE "{t}" (' + ", ".join(f'"{c}"' for c in cols) + ")")
+            dst.executemany(f'INSERT INTO "{t}" VALUES ({", ".join("?" for _ in cols)})',
+                            ([number(v) for v in row] for row in src.execute(f'SELECT * FROM "{t}"')))
+    for t in _HISTORY:
+        dst.execute(src.execute("SELECT sql FROM sqlite_master WHERE name = ?", (t,)).fetchone()[0])
+        cols = _columns(src, t)
+        dst.executemany(f'INSERT INTO "{t}" VALUES ({", ".join("?" for _ in cols)})',
+                        ([number(v) for v in row] for row in src.execute(f'SELECT * FROM "{t}" ORDER BY rowid')))
+    for (sql,) in src.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"):
+        dst.execute(sql)
+    dst.execute("COMMIT")
+    size = file_size(dst)
+    dst.close()
+    return size
+
+
+def report(path: Path, folder: Path) -> None:
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    total = file_size(conn)
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    objs = objects(conn)
+    rows = {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables(conn)}
+    t0 = time.perf_counter()
+    bare_path = folder / "bare.sqlite"
+    bare_copy(conn, bare_path)
+    bare = sqlite3.connect(bare_path)
+    bare_total = file_size(bare)
+    bare_objs = objects(bare)
+    bare_s = time.perf_counter() - t0
+    bare.close()
+
+    by_table: dict[str, list[int]] = {}
+    for name, (tbl, size, _unused) in objs.items():
+        agg = by_table.setdefault(tbl, [0, 0])
+        agg[0 if name == tbl else 1] += size
+    unused = sum(u for _t, _s, u in objs.values())
+    data_rows = sum(n for t, n in rows.items() if t not in _HISTORY)
+
+    print(f"database: {path.name}, schema version {version}")
+    print(f"file size: {mb(total)}  (goal ≤ {GOAL_MB} MB: {'met' if total <= GOAL_MB * 1e6 else 'NOT met'})")
+    print(f"baseline, bare integer-keyed copy of the same {data_rows:,} rows (no change log, no index): "
+          f"{mb(bare_total)}  -> file is {total / bare_total:.1f} x the baseline  (copy made in {bare_s:.1f} s)")
+    print(f"bytes per data row: {total / max(data_rows, 1):.0f} (whole file)  vs {bare_total / max(data_rows, 1):.0f} "
+          f"(baseline)")
+    print()
+    print(f"{'table':24s} {'rows':>8s} {'table':>9s} {'indexes':>9s} {'B/row':>6s} {'bare B/row':>10s} {'x':>5s}")
+    listed = sorted((t for t in rows if rows[t] >= BIG_ROWS or t in _HISTORY),
+                    key=lambda t: -sum(by_table.get(t, [0, 0])))
+    shown = 0
+    for t in listed:
+        tab, idx = by_table.get(t, [0, 0])
+        n = rows[t]
+        per = (tab + idx) / max(n, 1)
+        shown += tab + idx
+        if t in _HISTORY:
+            print(f"{t:24s} {n:8,d} {mb(tab):>9s} {mb(idx):>9s} {per:6.0f} {'—':>10s} {'':>5s}")
+            continue
+        bare_per = bare_objs.get(t, ("", 0, 0))[1] / max(n, 1)
+        print(f"{t:24s} {n:8,d} {mb(tab):>9s} {mb(idx):>9s} {per:6.0f} {bare_per:10.0f} {per / max(bare_per, 1):5.1f}")
+    others = sum(a + b for t, (a, b) in by_table.items() if t not in listed)
+    print(f"{'all other tables':24s} {'':8s} {mb(others):>19s}")
+    print(f"(unused bytes inside pages: {mb(unused)}, {unused / total:.0%} of the file)")
+    print()
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        vac = what_if_vacuum(path, Path(tmp))
+        print(f"what if VACUUMed: {mb(vac)} ({(vac - total) / total:+.0%})")
+        blob = what_if_uuid_bytes(Path(tmp))
+        print(f"what if every UUID were 16 bytes (same tables, indexes and change log), VACUUMed: {mb(blob)} "
+              f"({(blob - total) / total:+.0%})  [{time.perf_counter() - t0:.1f} s]")
+        t0 = time.perf_counter()
+        ints = what_if_integer_keys(conn, Path(tmp) / "integer-keys.sqlite")
+        print(f"what if rows were keyed by integers (global id kept once per row as 16 bytes with its index; "
+              f"references, owners, change-log row ids as integers; same indexes and change log): {mb(ints)} "
+              f"({(ints - total) / total:+.0%})  [{time.perf_counter() - t0:.1f} s]")
+    conn.close()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--keep", type=Path, help="build the demo town in this folder and keep it")
+    ap.add_argument("--db", type=Path, help="measure this existing database instead of building the demo town")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        if args.db:
+            path = args.db
+        else:
+            where = args.keep or folder
+            where.mkdir(parents=True, exist_ok=True)
+            if (where / "试用.sqlite").exists():
+                sys.exit(f"{where / '试用.sqlite'} exists already")
+            path, took = build_demo(where, args.seed)
+            print(f"demo town built with init + demo --seed {args.seed} in {took:.1f} s")
+        report(path, folder)
+        if args.keep is None and not args.db:
+            shutil.rmtree(folder / "data", ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
