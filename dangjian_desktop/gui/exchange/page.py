@@ -110,8 +110,12 @@ class ExchangeWindow(QDialog, MessageHost):
         self.join_button = QPushButton("加入县里的交换…", peers)
         row.addWidget(self.invite_button)
         row.addWidget(self.join_button)
-        pl.addLayout(row)
         county = self.level == "county"
+        # 导出 Excel / 打印/PDF of the table as shown, also from its context menu.
+        status_title = "各乡镇数据交换情况" if county else "与县里的数据交换情况"
+        for b in tool_buttons(add_table_export(self.status_view, self, status_title)):
+            row.addWidget(b)
+        pl.addLayout(row)
         self.invite_button.setVisible(county)
         self.join_button.setVisible(not county)
         self.tabs.addTab(peers, "各乡镇情况" if county else "县里")

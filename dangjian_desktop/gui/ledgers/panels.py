@@ -122,6 +122,18 @@ class LedgerPanel(QWidget):
     def body(self, lay: QVBoxLayout) -> None:
         lay.addWidget(self.view, 1)
 
+    def export_also(self, view: QTableView, name: str, branch: Callable[[], str] | None = None) -> None:
+        """导出 Excel / 打印/PDF of a second table of the panel as shown: from its context menu and
+        from a submenu `name` of the 导出与打印 button, titled like the ledger (year, branch; `branch()`:
+        the branch the table shows when a row of the main table picked it)."""
+        def title() -> str:
+            scope = self.page.scope()
+            org = (branch() if branch else "") or (self.page.org_combo.currentText() if scope["org_id"] else "")
+            text = name if self.KIND in ("pipeline", "cadres", "plaques") else f"{scope['year']}年{name}"
+            return f"{text}（{org}）" if org else text
+
+        self.export_button.menu().addMenu(name).addActions(add_table_export(view, self.page, title))
+
     def actions(self) -> list[tuple[str, Callable]]:
         return []
 
@@ -340,6 +352,7 @@ class FundsPanel(LedgerPanel):
         split.addWidget(self.view)
         split.addWidget(self.entries_view)
         lay.addWidget(split, 1)
+        self.export_also(self.entries_view, "经费收支明细", lambda: self.current().org_name if self.current() else "")
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_entries())
 
     def actions(self):
@@ -394,6 +407,7 @@ class CadresPanel(LedgerPanel):
         inner.addWidget(self.structure_view, 1)
         split.addWidget(box)
         lay.addWidget(split, 1)
+        self.export_also(self.structure_view, "支委班子结构")
 
     def actions(self):
         return [("登记后备干部(&N)…", self.add), ("不再列入", self.end)]

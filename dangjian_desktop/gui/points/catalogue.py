@@ -13,7 +13,7 @@ from ..kit.operations import Operation, Query
 from ..kit.row_model import RowModel
 from .dialogs import ItemDialog
 from .models import ITEM_COLUMNS
-from .views import Panel, fit, select_where, selected_row, setup_table
+from .views import Panel, fit, select_where, selected_row, setup_table, table_out
 
 
 class CataloguePanel(Panel):
@@ -28,6 +28,7 @@ class CataloguePanel(Panel):
         self.import_button, self.export_button, self.reset_button = f.importButton, f.exportButton, f.resetButton
         self.model = RowModel(ITEM_COLUMNS, self)
         setup_table(self.view, self.model, sorting=False)
+        table_out(self, self.view, lambda: f"{self.tab.year}年度党员积分细则")  # 打印 from the context menu
         self.view.doubleClicked.connect(lambda *_a: self.edit())
         self.base_button.clicked.connect(self.set_base)
         self.base.returnPressed.connect(self.set_base)

@@ -16,7 +16,7 @@ from ..kit.row_model import RowModel
 from ..screen_fit import fit_to_screen
 from .meeting_entry import MeetingEntryPage
 from .models import ATTENDEE_COLUMNS, MEETING_COLUMNS
-from .views import Panel, select_where, setup_table
+from .views import Panel, select_where, setup_table, table_out
 
 PHOTO_FILES = "图片 (*.jpg *.jpeg *.png *.bmp *.gif *.webp)"
 
@@ -38,6 +38,9 @@ class MeetingsPanel(Panel):
         self.att_model = RowModel(ATTENDEE_COLUMNS, self)
         setup_table(self.att_view, self.att_model, sorting=False, row_numbers=False)
         self.att_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        # 导出 Excel / 打印/PDF as shown: the meetings (button row, context menu) and one meeting's attendance.
+        table_out(self, self.view, lambda: f"{self.tab.year}年度三会一课会议记录", "buttonRow")
+        table_out(self, self.att_view, self._attendance_title, "fixRow")
         f.splitter.setStretchFactor(0, 3)
         f.splitter.setStretchFactor(1, 2)
         self.entry = MeetingEntryPage(tab)
@@ -72,6 +75,11 @@ class MeetingsPanel(Panel):
         if keep:
             select_where(self.view, lambda m: m["id"] == keep)
         self._selected()
+
+    def _attendance_title(self) -> str:
+        mid = self.current_meeting_id()
+        m = meetings.get_meeting(self.db, mid) if mid and self.db is not None else None
+        return f"{format_date(m['date'])}{m['meeting_type']}考勤" if m else "会议考勤"
 
     def current_meeting_id(self) -> str | None:
         rows = self.view.selectionModel().selectedRows() if self.view.selectionModel() else []

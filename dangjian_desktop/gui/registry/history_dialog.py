@@ -9,6 +9,7 @@ from ...db import Database
 from ...registry.members import history
 from ..kit.formatting import format_date
 from ..screen_fit import fit_to_screen
+from ..table_export import add_table_export
 from .dialog_base import existing
 
 
@@ -19,6 +20,8 @@ class HistoryDialog(QDialog):
 
     def __init__(self, db: Database, member_id: str, parent: QWidget | None = None):
         super().__init__(parent)
+        self.db = db  # the export's Query reads through it
+        self.current_dialog = None
         m = existing(db, "member", member_id)
         self.setWindowTitle(f"党员变动历史 — {m['name']}")
         fit_to_screen(self, 760, 320)
@@ -47,6 +50,10 @@ class HistoryDialog(QDialog):
         self.changes_button = bb.addButton("修改记录…", QDialogButtonBox.ButtonRole.ActionRole)
         self.changes_button.setToolTip("每一次修改了哪一项、由谁、在何时、为什么")
         self.changes_button.clicked.connect(lambda: self._show_changes(db, member_id, m["name"]))
+        # 导出 Excel / 打印/PDF of the history as shown, also from the table's context menu.
+        for action in add_table_export(self.table, self, f"党员变动历史（{m['name']}）"):
+            button = bb.addButton(action.text(), QDialogButtonBox.ButtonRole.ActionRole)
+            button.clicked.connect(action.trigger)
         layout.addWidget(bb)
 
     def _show_changes(self, db: Database, member_id: str, name: str) -> None:
