@@ -265,3 +265,77 @@ def test_a_members_history_exports_from_the_dialog(qtbot, db, tmp_path):
     export(qtbot, dlg.table, dlg, out, "打印/PDF…")
     assert "党员变动历史" in pdf_text(out) and "恢复联系" in pdf_text(out)
     dlg.close()
+
+
+# ---------------------------------------------------------------------------------------------- 支委班子成员
+def test_the_committee_of_the_organisation_shown_exports_from_its_context_menu(qtbot, demo_town, tmp_path):
+    from dangjian_desktop.gui.registry.page import RegistryTab
+
+    db = Database.open(demo_town)
+    org = db.one("SELECT o.id, o.name FROM org o JOIN committee_term t ON t.org_id = o.id "
+                 "JOIN committee_member c ON c.term_id = t.id WHERE o.org_type = '党支部' "
+                 "GROUP BY o.id ORDER BY count(*) DESC LIMIT 1")
+    tab = RegistryTab()
+    qtbot.addWidget(tab)
+    tab.resize(1366, 768)
+    tab.show()
+    tab.set_database(db)
+    try:
+        assert tab.select_org(org["id"])
+        table = tab.details.committee_table
+        assert table.rowCount() >= 3
+        out = tmp_path / "committee.xlsx"
+        export(qtbot, table, tab, out)
+        ws, heads, rows = sheet(out)
+        assert ws["A1"].value == f"{org['name']}支委班子成员" and len(heads) == 3
+        assert [r[1] for r in rows] == shown(table, 1) and all(r[2] for r in rows)  # 任职日期 as shown
+    finally:
+        if tab.current_message is not None:
+            tab.current_message.close()
+        tab.set_database(None)
+        db.close()
+
+
+# ---------------------------------------------------------------------------------------------- 修改记录
+def test_a_rows_change_history_exports_with_id_numbers_kept_exact(qtbot, db, tmp_path):
+    import datetime as dt
+
+    from dangjian_desktop.gui.data_check import ChangeHistoryDialog
+    from dangjian_desktop.registry import add_member, add_org, idcard, update_member
+
+    root = db.scalar("SELECT id FROM org WHERE parent_id IS NULL")
+    branch = add_org(db, parent_id=root, name="东河村党支部", org_type="党支部", kind="村")
+    old, new = (idcard.make("140826", dt.date(1980, 5, 6), n, True) for n in (11, 12))
+    mid = add_member(db, {"name": "张伟", "id_number": old, "ethnicity": "汉族", "join_date": "2005-07-01",
+                          "category": "正式党员"}, org_id=branch)
+    update_member(db, mid, {"id_number": new})
+    dlg = ChangeHistoryDialog(db, "member", mid, "党员 张伟")
+    qtbot.addWidget(dlg)
+    dlg.show()
+    excel = next(b for b in dlg.findChildren(QAbstractButton) if b.text() == "导出 Excel…")
+    out = tmp_path / "changes.xlsx"
+    export(qtbot, dlg.table, dlg, out, trigger=excel.click)
+    ws, heads, rows = sheet(out)
+    assert ws["A1"].value == "修改记录（党员 张伟）" and heads == list(ChangeHistoryDialog.HEADERS)
+    changed = next(r for r in rows if r[heads.index("新值")] == new)  # text, all 18 digits
+    assert changed[heads.index("原值")] == old and len(rows) == dlg.table.rowCount()
+    assert all(ws.cell(row=4 + i, column=heads.index("新值") + 1).data_type == "s" for i in range(len(rows))
+               if rows[i][heads.index("新值")] is not None)
+    dlg.close()
+
+
+def test_codes_of_digits_stay_exact_text_and_quantities_numbers(qtbot):
+    from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
+
+    from dangjian_desktop.gui.table_export import table_of_view
+    from dangjian_desktop.tables import EXACT, NUMBER
+
+    t = QTableWidget(2, 3)
+    qtbot.addWidget(t)
+    t.setHorizontalHeaderLabels(["新值", "编号", "人数"])
+    for r, row in enumerate((("110101198005061234", "007", "12"), ("110101198005061250", "010", "3"))):
+        for c, text in enumerate(row):
+            t.setItem(r, c, QTableWidgetItem(text))
+    table = table_of_view(t, "测试")
+    assert [c.kind for c in table.columns] == [EXACT, EXACT, NUMBER]
+    assert table.rows == [["110101198005061234", "007", 12], ["110101198005061250", "010", 3]]

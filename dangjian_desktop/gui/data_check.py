@@ -10,6 +10,7 @@ from ..db import Database
 from ..db.history import label, row_history
 from .kit.tasks import Task
 from .screen_fit import fit_to_screen
+from .table_export import add_table_export
 
 
 def _check(path) -> list[str]:
@@ -59,6 +60,8 @@ class ChangeHistoryDialog(QDialog):
 
     def __init__(self, db: Database, table: str, row_id: str, title: str, parent: QWidget | None = None):
         super().__init__(parent)
+        self.db = db  # the export's Query reads through it
+        self.current_dialog = None
         self.setWindowTitle(f"修改记录 — {title}")
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"<b>{title}</b>　每一次修改的时间、操作人、原因和改动的项目（来自带签章的变更日志）", self))
@@ -83,5 +86,8 @@ class ChangeHistoryDialog(QDialog):
         bb = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         bb.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
         bb.rejected.connect(self.reject)
+        # 导出 Excel / 打印/PDF of the changes as shown, also from the table's context menu.
+        for action in add_table_export(self.table, self, f"修改记录（{title}）"):
+            bb.addButton(action.text(), QDialogButtonBox.ButtonRole.ActionRole).clicked.connect(action.trigger)
         layout.addWidget(bb)
         fit_to_screen(self, 860, 360)

@@ -31,10 +31,18 @@ _PERCENT = re.compile(r"^[+-]?\d+(?:\.\d+)?%$")
 EXACT_HEADERS = ("身份证", "电话", "手机", "证件", "数据包编号", "指纹")  # codes stay exact text
 
 
+def _code_like(text: str) -> bool:
+    """Digits that are a code, not a quantity: a leading zero, or more than Excel's 15 digits (an ID number)."""
+    t = text.strip()
+    return t.isdigit() and ((len(t) > 1 and t[0] == "0") or len(t) > 15)
+
+
 def _kind(header: str, texts: list[str]) -> str:
     if any(word in header for word in EXACT_HEADERS):
         return EXACT
     filled = [t for t in texts if t.strip()]
+    if any(_code_like(t) for t in filled):
+        return EXACT
     if filled and all(_NUMBER.match(t.strip()) for t in filled):
         return NUMBER
     if filled and all(_PERCENT.match(t.strip()) for t in filled):

@@ -74,6 +74,13 @@ class DetailsPanel(QWidget):
                              self.button_appoint, self.button_end_cm)
         self.current_term: TermInfo | None = None  # of the organisation shown
 
+    def add_export(self, host: QWidget) -> list:
+        """导出 Excel / 打印/PDF of the committee as shown, from the table's context menu (the buttons
+        beside it are as tall as the table: no room for more)."""
+        from ..table_export import add_table_export
+
+        return add_table_export(self.committee_table, host, lambda: f"{self.labels['name'].text()}支委班子成员")
+
     def _row_visible(self, widget: QWidget, visible: bool) -> None:
         for form in self.forms:
             if form.indexOf(widget) >= 0:

@@ -81,6 +81,7 @@ class RegistryTab(EditingMixin, QWidget, MessageHost):
         self.right_split = right = QSplitter(Qt.Orientation.Vertical, top)
         right.setChildrenCollapsible(False)
         self.details = DetailsPanel(right)
+        self.details.add_export(self)  # the committee table's context menu
         self.members = MembersPanel(right)
         top.setStretchFactor(0, 0)
         top.setStretchFactor(1, 1)
