@@ -105,11 +105,10 @@ class LedgerPanel(QWidget):
         menu = QMenu(self.export_button)
         for text, fn in self.menu_actions():
             menu.addAction(text, fn)
+        if self.importer is not None:
+            menu.addAction("保存导入模板…", self.importer.template_dialog)
         # 导出 Excel / 打印/PDF take the table as shown (its sort), also from the table's context menu.
         menu.addActions(add_table_export(self.view, page, self.export_title))
-        if self.importer is not None:
-            menu.addSeparator()
-            menu.addAction("保存导入模板…", self.importer.template_dialog)
         self.export_button.setMenu(menu)
         self.bar.addWidget(self.export_button)
         lay.addLayout(self.bar)
