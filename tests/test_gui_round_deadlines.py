@@ -96,3 +96,25 @@ def test_the_publicity_preview_says_the_end_is_unconfirmed(qtbot, late):
     assert f"公示期 2026年12月15日 至 2027年1月4日（{MARK}）" in tab.preview.info.text()
     assert any(MARK in w for w in tab.preview.warnings)
     tab.set_database(None)
+
+
+def test_an_appeal_after_the_counted_end_asks_for_the_calendar_first(qtbot, assessment_tab, late, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    db, rid, sid = late
+    monkeypatch.setattr(dates, "today", lambda: dt.date(2027, 1, 5))
+    ed = assessment_tab.editor
+    ed.reload()
+    ed.workflow.move_button("申诉").click()
+    prompt = ed.current_dialog
+    assert prompt is not None and "2027 年的放假安排" in prompt.text_label.text()
+    assert f"2027年1月4日（{MARK}" in prompt.text_label.text()
+    prompt.weekdays_button.click()
+    prompt.current_message.button(QMessageBox.StandardButton.Yes).click()
+    assert workdays.year_status(db, 2027).basis == "weekdays"
+    # Monday–Friday confirmed: 1 January counts, the window ended on the 4th; the appeal dialog
+    # opens and says so without a mark.
+    dlg = ed.current_dialog
+    assert dlg is not prompt and "2027年1月4日" in dlg.dialog.windowLabel.text()
+    assert "未确认" not in dlg.dialog.windowLabel.text()
+    dlg.dialog.reject()

@@ -116,3 +116,29 @@ def test_the_appeal_window_text_uses_the_same_mark(late):
     assert win.end_text().startswith("2027年1月4日（未确认：2027年放假安排尚未录入")
     rnd_win = workflow.round_window(db, get_round(db, rid))
     assert rnd_win.end == win.end and rnd_win.unconfirmed == (2027,)
+
+
+def test_an_appeal_past_an_unconfirmed_end_asks_for_the_years_table(late):
+    from dangjian_desktop.assessment.workdays import CalendarUnconfirmedError
+    from dangjian_desktop.errors import UserError
+
+    db, rid, _ = late
+    sid = db.scalar("SELECT id FROM round_branch WHERE round_id = ?", (rid,))
+    # 2027-01-05 is one working day late by Monday–Friday, on time if 元旦 (1 January) is a holiday.
+    day = dt.date(2027, 1, 5)
+    assert "申诉" in [t for t, _ in workflow.allowed_moves(db, sid, today=day)]
+    with pytest.raises(CalendarUnconfirmedError, match="2027 年的放假安排") as e:
+        workflow.lodge_appeal(db, sid, lodged_by="东岭村党支部", reason="分数有误", lodged_on=day)
+    assert e.value.years == [2027]
+    import_notice(db, 2027, NOTICE_2027)
+    with pytest.raises(UserError, match="不在申诉期内") as e:
+        workflow.lodge_appeal(db, sid, lodged_by="东岭村党支部", reason="分数有误", lodged_on=dt.date(2027, 1, 6))
+    assert not isinstance(e.value, CalendarUnconfirmedError)
+    assert "申诉" not in [t for t, _ in workflow.allowed_moves(db, sid, today=dt.date(2027, 1, 6))]
+    workflow.lodge_appeal(db, sid, lodged_by="东岭村党支部", reason="分数有误", lodged_on=day)
+
+
+def test_an_appeal_inside_the_counted_window_needs_no_table(late):
+    db, rid, _ = late
+    sid = db.scalar("SELECT id FROM round_branch WHERE round_id = ?", (rid,))
+    workflow.lodge_appeal(db, sid, lodged_by="东岭村党支部", reason="分数有误", lodged_on=dt.date(2026, 12, 20))

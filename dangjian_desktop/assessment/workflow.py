@@ -23,7 +23,7 @@ from ..errors import LockedError, UserError
 from ..schemes.model import fmt_num
 from .rounds import STATES, actor_name
 from .sheets import STAGE_COLUMNS, _sheet_row, _units, parse_score
-from .workdays import calendar, unconfirmed_note
+from .workdays import CalendarUnconfirmedError, calendar, unconfirmed_note
 
 # Forward steps (推进) and steps back (退回) a sheet may take.
 FORWARD = {"自评": "初审", "初审": "审核", "审核": "公示", "公示": "确定", "申诉": None, "确定": None}
@@ -162,7 +162,8 @@ def _open_appeals(db: Database, sheet_id: str) -> int:
 def allowed_moves(db: Database, sheet_id: str, *, today: dt.date | None = None) -> list[tuple[str, str]]:
     """(target state, Chinese action label) the sheet may move to now, for the GUI's buttons.
 
-    Includes steps back (退回). 申诉 is offered only inside the window; 确定 only after it.
+    Includes steps back (退回). 申诉 is offered only inside the window (and after an end that rests on
+    a year without a holiday table: lodging then asks for the year's table first); 确定 only after it.
     """
     row = _sheet_row(db, sheet_id)
     day = _day(today)
@@ -172,7 +173,7 @@ def allowed_moves(db: Database, sheet_id: str, *, today: dt.date | None = None) 
         out.append(FORWARD[state])
     elif state == "公示":
         win = _window_for(db, row)
-        if win is not None and win.start <= day <= win.end:
+        if win is not None and win.start <= day and (day <= win.end or win.unconfirmed):
             out.append("申诉")
         if win is not None and day > win.end and not _open_appeals(db, sheet_id):
             out.append("确定")
@@ -336,6 +337,14 @@ def lodge_appeal(db: Database, sheet_id: str, *, lodged_by: str, reason: str, ma
         raise UserError(f"“{row['org_name']}”现处于“{row['state']}”环节，只有公示期间才能登记申诉。")
     day = _day(lodged_on, "申诉日期")
     win = _window_for(db, row)
+    if win is not None and day > win.end and win.unconfirmed:
+        # Late only by a count that treats 元旦 and the like as working days: nobody knows yet.
+        years = "、".join(str(y) for y in win.unconfirmed)
+        raise CalendarUnconfirmedError(
+            win.unconfirmed,
+            f"“{row['org_name']}”的申诉期截止日 {win.end_text()}：{dates.format_cn(day)}是否还在申诉期内，"
+            f"要看 {years} 年的放假安排。请先录入 {years} 年的放假安排（国务院办公厅通知），"
+            f"或确认该年按周一至周五计算工作日，再登记申诉。")
     if win is None or not win.contains(day):
         raise UserError(f"申诉须在公示开始后 {win.days if win else 15} 个工作日内提出"
                         + (f"（{dates.format_cn(win.start)}至{win.end_text()}）" if win else "")

@@ -12,6 +12,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog
 
+from ... import dates
 from ...assessment import evidence as ev
 from ...assessment import sheets as sh
 from ...assessment import undoable as su
@@ -181,15 +182,14 @@ class SheetActions:
         s = self.sheet
         if s is None:
             return
-        if target == "确定":
-            window = wf.appeal_window(self.db, s.id)
-            if window is not None and window.unconfirmed:
-                # The deadline rests on a year without a holiday table: enter it (or confirm
-                # Monday–Friday) first, then the 确定 dialog opens.
-                ask_for_calendar(self, self.db, list(window.unconfirmed),
-                                 lambda: (self.reload(), self.move_dialog(target, label)),
-                                 reason=f"“{s.org_name}”的申诉期截止日为 {deadline_text(window)}。")
-                return
+        window = wf.appeal_window(self.db, s.id) if target in ("确定", "申诉") else None
+        if window is not None and window.unconfirmed and (target == "确定" or dates.today() > window.end):
+            # The deadline rests on a year without a holiday table: enter it (or confirm
+            # Monday–Friday) first, then the 确定 dialog (or, past the counted end, 登记申诉) opens.
+            ask_for_calendar(self, self.db, list(window.unconfirmed),
+                             lambda: (self.reload(), self.move_dialog(target, label)),
+                             reason=f"“{s.org_name}”的申诉期截止日为 {deadline_text(window)}。")
+            return
         if s.state == "公示" and target == "申诉":
             dlg = AppealDialog(self.db, s, self)
         elif s.state == "申诉" and target == "公示":
