@@ -339,3 +339,41 @@ def test_codes_of_digits_stay_exact_text_and_quantities_numbers(qtbot):
     table = table_of_view(t, "测试")
     assert [c.kind for c in table.columns] == [EXACT, EXACT, NUMBER]
     assert table.rows == [["110101198005061234", "007", 12], ["110101198005061250", "010", 3]]
+
+
+# ---------------------------------------------------------------------------------------------- 考核评分
+def test_a_sheets_scores_vetoes_and_history_export_from_their_context_menus(qtbot, db, tmp_path):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from assessment_util import add_branches, new_round
+
+    from dangjian_desktop.gui.assessment.sheet_editor import SheetEditor
+
+    add_branches(db, [("东岭村党支部", "村"), ("西岭村党支部", "村")])
+    _rid, branches = new_round(db)
+    ed = SheetEditor()
+    qtbot.addWidget(ed)
+    ed.resize(1100, 700)
+    ed.show()
+    try:
+        ed.set_sheet(db, branches[0].id)
+        model = ed.model
+        row = next(r for r in range(model.rowCount()) if model.is_item_row(r))
+        assert model.setData(model.index(row, 3), "12")
+        out = tmp_path / "sheet.xlsx"
+        export(qtbot, ed.view, ed, out)
+        ws, heads, rows = sheet(out)
+        s = ed.sheet
+        assert ws["A1"].value == f"{s.year}年度{s.org_name}考核评分" and len(rows) == model.rowCount()
+        assert [r[0] for r in rows] == shown(ed.view, 0) and rows[row][3] == 12  # the score, a number
+        for view, part in ((ed.vetoes.table, "否决项"), (ed.workflow.history_table, "考核流程记录")):
+            assert view.model().rowCount() > 0, part
+            out = tmp_path / f"{part}.pdf"
+            export(qtbot, view, ed, out, "打印/PDF…")
+            assert f"{s.year}年度{s.org_name}{part}" in pdf_text(out)
+    finally:
+        if ed.current_message is not None:
+            ed.current_message.close()
+        ed.set_sheet(None, None)

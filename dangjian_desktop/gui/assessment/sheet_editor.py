@@ -61,8 +61,23 @@ class SheetEditor(SheetActions, QWidget, MessageHost):
                              (self.evidence, "佐证材料(&E)"), (self.workflow, "流程与历史(&W)")):
             self.tabs.addTab(panel, title)
         self.view, self.model = self.items.view, self.items.model  # the sheet's score table
+        self._add_exports()
         self._connect()
         self.set_sheet(None, None)
+
+    def _add_exports(self) -> None:
+        """导出 Excel / 打印/PDF of the sheet's tables as shown, from each table's context menu."""
+        from ..table_export import add_table_export
+
+        def title(part: str):
+            def named() -> str:
+                s = self.sheet
+                return f"{s.year}年度{s.org_name}{part}" if s is not None else part
+            return named
+
+        for view, part in ((self.items.view, "考核评分"), (self.vetoes.table, "否决项"),
+                           (self.workflow.history_table, "考核流程记录")):
+            add_table_export(view, self, title(part))
 
     def _connect(self) -> None:
         i = self.items
