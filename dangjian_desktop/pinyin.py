@@ -21,16 +21,51 @@ def _pypinyin():
     return pypinyin
 
 
+def _no_pinyin(s: str) -> list[str]:
+    return list(s.lower())
+
+
+@lru_cache(maxsize=1)
+def _parts():
+    """pypinyin's own pieces of lazy_pinyin: its word segmentation, the phrase prefixes it
+    matches and its converter (the library is pinned; tests compare with lazy_pinyin)."""
+    pp = _pypinyin()
+    from pypinyin.constants import RE_HANS
+    from pypinyin.core import _default_convert
+    from pypinyin.seg import mmseg
+    from pypinyin.seg.simpleseg import seg
+
+    return seg, mmseg.seg._prefix_set, RE_HANS, _default_convert, pp.Style.NORMAL
+
+
+@lru_cache(maxsize=65536)
+def _word(word: str) -> tuple[str, ...]:
+    """The syllables of one segment (a phrase, one character or a run of non-Chinese text)."""
+    _, _, _, convert, normal = _parts()
+    return tuple(p for item in convert.convert(word, normal, False, _no_pinyin, strict=True) for p in item)
+
+
+def _syllables(text: str) -> tuple[str, ...]:
+    """lazy_pinyin(text) with its errors callback _no_pinyin, each segment converted once per
+    process: a roster repeats the same characters thousands of times in ever new names.
+
+    pypinyin splits text into Chinese and other runs, then cuts each Chinese run into the
+    longest phrases of its dictionary; a run in which no two neighbouring characters begin a
+    phrase is cut into single characters, so it is taken character by character directly."""
+    seg, prefixes, hans, _, _ = _parts()
+    if hans.match(text) and not any(text[i:i + 2] in prefixes for i in range(len(text) - 1)):
+        return tuple(p for ch in text for p in _word(ch))
+    return tuple(p for w in seg(text) for p in _word(w))
+
+
 @lru_cache(maxsize=65536)
 def name_syllables(name: str) -> tuple[str, ...]:
-    lazy_pinyin = _pypinyin().lazy_pinyin
     name = (name or "").strip()
     for length in (2, 1):
         head = name[:length]
         if len(name) > length and head in _SURNAMES:
-            rest = lazy_pinyin(name[length:], errors=lambda s: list(s.lower()))
-            return (_SURNAMES[head], *rest)
-    return tuple(lazy_pinyin(name, errors=lambda s: list(s.lower())))
+            return (_SURNAMES[head], *_syllables(name[length:]))
+    return _syllables(name)
 
 
 def sort_key(name: str) -> str:

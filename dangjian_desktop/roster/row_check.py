@@ -31,6 +31,7 @@ _HINTS = {
     "phone": "填写11位手机号，或“区号-号码”形式的固定电话",
     "mobile_whereabouts": "填写流动去向（地区和单位）",
 }
+MEMO_LIMIT = 8192  # distinct values of a column whose cleaned form is remembered (_row_values)
 
 
 def suggestion(f: str, values: dict, clean: dict) -> str:
@@ -49,6 +50,22 @@ def suggestion(f: str, values: dict, clean: dict) -> str:
     if f == "birth_date" and born:
         return f"按身份证号应为{born.isoformat()}，请核对"
     return _HINTS.get(f, "")
+
+
+def _cell_value(f: str, v: Any, key: tuple, err) -> Any:
+    """One cell of a member field (not the ID number) as stored; problems go to err."""
+    if f in DATE_FIELDS:
+        p = parse_date(v, month_only_format=key[2])
+        if p.error:
+            err(f, f"{field_label(f)}{p.error}", p.suggestion or "")
+        return p.iso
+    if f in FLAG_FIELDS:
+        return flag_value(f, v, err)
+    if f == "name":
+        return clean_name(cell_text(v)) or None
+    if f in TEXT_FIELDS:
+        return strip_spaces(cell_text(v)) or None
+    return squeeze(cell_text(v)) or None
 
 
 class RowChecks:
@@ -122,31 +139,41 @@ class RowChecks:
             self._compare(st, n, current, values, clean, org, group)
 
     def _row_values(self, st: SheetState, n: int, raw: dict, err) -> dict[str, Any]:
-        """The row's member fields, cleaned; a cell that cannot be read is reported (and None)."""
+        """The row's member fields, cleaned; a cell that cannot be read is reported (and None).
+
+        A column repeats the same few values thousands of times (性别, 民族, 党员类别, 支部, dates):
+        each distinct cell of a column is cleaned once and its result, problems included, reused
+        (up to MEMO_LIMIT values a column: a column of distinct values costs bounded memory)."""
         values: dict[str, Any] = {}
-        for f, v in raw.items():
-            if f in ROSTER_ONLY:
-                continue
-            if f == "id_number":
-                values[f] = id_cell(v, err)
-                old = values[f]
-                if old and len(old) == 15 and idcard.upgrade(old):
-                    values[f] = idcard.upgrade(old)
-                    self._warn(st.sheet, n, f"身份证号{old}是15位旧号码，按18位新号码{values[f]}导入",
+        if st.plan is None:  # the sheet's member columns in order: (field, column index if a date, memo)
+            st.plan = [(f, i if f in DATE_FIELDS else None, None if f == "id_number" else {})
+                       for f, i in st.fields.items() if f not in ROSTER_ONLY]
+        month_cells = st.month_cells
+        for f, date_col, column in st.plan:
+            v = raw[f]
+            if column is None:  # the ID number: a different one in every row
+                idn = values[f] = id_cell(v, err)
+                if idn and len(idn) == 15 and idcard.upgrade(idn):
+                    values[f] = idcard.upgrade(idn)
+                    self._warn(st.sheet, n, f"身份证号{idn}是15位旧号码，按18位新号码{values[f]}导入",
                                "请与本人身份证核对")
-            elif f in DATE_FIELDS:
-                p = parse_date(v, month_only_format=(n, st.fields[f]) in st.month_cells)
-                if p.error:
-                    err(f, f"{field_label(f)}{p.error}", p.suggestion or "")
-                values[f] = p.iso
-            elif f in FLAG_FIELDS:
-                values[f] = flag_value(f, v, err)
-            elif f == "name":
-                values[f] = clean_name(cell_text(v)) or None
-            elif f in TEXT_FIELDS:
-                values[f] = strip_spaces(cell_text(v)) or None
-            else:
-                values[f] = squeeze(cell_text(v)) or None
+                continue
+            # bool, int and float values that compare equal read differently (TRUE, 1, 1.0)
+            key = (v.__class__, v) if date_col is None else (v.__class__, v, (n, date_col) in month_cells)
+            try:
+                hit = column.get(key)
+            except TypeError:  # no reader gives an unhashable cell; should one, it is read as it is
+                values[f] = _cell_value(f, v, key, err)
+                continue
+            if hit is None:
+                if len(column) >= MEMO_LIMIT:  # a column of mostly distinct values
+                    values[f] = _cell_value(f, v, key, err)
+                    continue
+                problems: list[tuple] = []
+                hit = column[key] = (_cell_value(f, v, key, lambda *a: problems.append(a)), tuple(problems))
+            values[f] = hit[0]
+            for p in hit[1]:
+                err(*p)
         return values
 
     def _row_branch(self, st: SheetState, raw: dict, err, current) -> tuple[Org | None, Any]:

@@ -38,6 +38,7 @@ class SheetState:
         self.skipped = 0
         self.missing_required: dict[str, int] = {}
         self.unknown_regions: dict[str, list[int]] = {}   # region code -> rows (a warning each code)
+        self.plan: list | None = None                      # member columns and their memos: row_check
 
 
 class SheetReading:
