@@ -118,3 +118,22 @@ def test_an_appeal_after_the_counted_end_asks_for_the_calendar_first(qtbot, asse
     assert dlg is not prompt and "2027年1月4日" in dlg.dialog.windowLabel.text()
     assert "未确认" not in dlg.dialog.windowLabel.text()
     dlg.dialog.reject()
+
+
+def test_starting_publicity_shows_the_deadline_it_will_have(qtbot, db, monkeypatch):
+    from PySide6.QtCore import QDate
+
+    from dangjian_desktop.gui.assessment.sheet_dialogs import MoveDialog
+
+    monkeypatch.setattr(dates, "today", lambda: dt.date(2026, 12, 1))
+    add_branches(db, [("东岭村党支部", "村")])
+    rid, (b,) = new_round(db, year=2026)
+    drive(db, b.id, "审核")
+    host = QWidget()
+    qtbot.addWidget(host)
+    dlg = MoveDialog(db, sheets.open_sheet(db, b.id), "公示", "开始公示", host)
+    hint = dlg.dialog.hintLabel
+    assert "15 个工作日" in hint.text() and "至 2026年12月21日。" in hint.text()  # within 2026: plain
+    dlg.dialog.dateEdit.setDate(QDate(2026, 12, 15))
+    assert f"至 2027年1月4日（{MARK}，暂按周一至周五推算）。" in hint.text()
+    dlg.dialog.reject()

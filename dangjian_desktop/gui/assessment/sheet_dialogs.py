@@ -10,6 +10,7 @@ from ... import dates
 from ...assessment import rounds as rounds_api
 from ...assessment import sheets as sh
 from ...assessment import workflow as wf
+from ...assessment.workdays import calendar
 from ...db import Database
 from ...errors import UserError
 from ...schemes import model as sm
@@ -37,12 +38,20 @@ class MoveDialog(ChangeDialog):
             rnd = rounds_api.get_round(db, sheet.round_id)
             if rnd.publicity_start:
                 set_date(f.dateEdit, rnd.publicity_start)
-            f.hintLabel.setText(f"公示开始后 {rnd.appeal_days} 个工作日内可以登记申诉（周末和节假日不计）。")
+            self._appeal_days = rnd.appeal_days
+            f.dateEdit.dateChanged.connect(self._show_deadline)
+            self._show_deadline()
         elif target == "确定":
             f.hintLabel.setText("确定后分数锁定，之后的更正只能作为“调整”记录（须填写原因）。")
         elif wf.BACK.get(sheet.state) == target:
             f.hintLabel.setText("退回时请在说明中写明原因。")
         self.ok_button.setText(label)
+
+    def _show_deadline(self, *_args) -> None:
+        """The appeal window from the date chosen, its last day marked 未确认 on a year without a table."""
+        window = wf.window_from(calendar(self.db), dates.parse_iso(iso_of(self.dialog.dateEdit)), self._appeal_days)
+        self.dialog.hintLabel.setText(f"公示开始后 {self._appeal_days} 个工作日内可以登记申诉（周末和节假日不计），"
+                                      f"至 {window.end_text()}。")
 
     def save(self) -> str:
         f = self.dialog
