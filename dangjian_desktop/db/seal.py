@@ -54,16 +54,36 @@ def _hex(v):
     raise TypeError(f"cannot seal {type(v).__name__}")
 
 
-_digest_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_blob_digest).encode
-_line_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_hex).encode
+def _encoder(default: Callable) -> Callable[[list | tuple], str]:
+    """Compact JSON of one list, text identical to json.JSONEncoder(ensure_ascii=False,
+    separators=(",", ":"), default=default).encode. JSONEncoder.encode builds a new C encoder
+    (and a float formatter) on every call; sealing calls it once per row, so the C encoder is
+    made once here and called directly. Without the C module: the standard encoder."""
+    std = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=default).encode
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return std
+    # No circular check (markers None): rows are flat lists of scalars, the text is the same.
+    enc = make(None, default, json.encoder.encode_basestring, None, ":", ",", False, False, True)
+    join = "".join
+    return lambda values: join(enc(values, 0))
+
+
+_digest_json = _encoder(_blob_digest)
+_line_json = _encoder(_hex)
+_sha256 = hashlib.sha256
 
 
 def row_digest(values: Iterable) -> bytes:
-    return hashlib.sha256(_digest_json(list(values)).encode("utf-8")).digest()[:_DIGEST_LEN]
+    if not isinstance(values, (list, tuple)):
+        values = list(values)
+    return _sha256(_digest_json(values).encode("utf-8")).digest()[:_DIGEST_LEN]
 
 
-def _line(values: list) -> bytes:
-    return _line_json(list(values)).encode("utf-8") + b"\n"
+def _line(values: list | tuple) -> bytes:
+    if not isinstance(values, (list, tuple)):
+        values = list(values)
+    return _line_json(values).encode("utf-8") + b"\n"
 
 
 # ---- schema --------------------------------------------------------------------------------------
@@ -136,25 +156,34 @@ def _live_columns(conn: sqlite3.Connection, table: str) -> list[str]:
 
 
 # ---- sealing at commit ---------------------------------------------------------------------------
+_KEYS_PER_QUERY = 500
+
+
 def _digests_of_rows(conn: sqlite3.Connection, table: str, wanted: dict[str, int],
                      columns: list[str], via_tx: tuple[int, int] | None) -> dict[int, bytes]:
     """seq -> digest of the row's current content, for the rows in `wanted` (row key -> seq).
 
-    via_tx (transaction id, last seq before it): read only the rows that transaction touched.
+    via_tx (transaction id, last seq before it): the rows are looked up by key, in key order
+    (the transaction's own entries name them), instead of reading the whole table. (Joining
+    the change log by its row index would walk every entry the table ever had.)
     """
     keycol = row_key_column(table)
     cols = ", ".join(f't."{c}"' for c in columns)
     out: dict[int, bytes] = {}
+    digest_json, sha = _digest_json, _sha256
+    cur = conn.cursor()
+    cur.row_factory = None  # plain tuples: encoded without a copy
     if via_tx is not None:
-        cur = conn.execute(f'SELECT c.row_id, {cols} FROM change_log c JOIN "{table}" t '
-                           f'ON t."{keycol}" = c.row_id WHERE c.seq > ? AND c.tx_id = ? AND c.tbl = ?',
-                           (via_tx[1], via_tx[0], table))
+        keys = sorted(wanted)
+        rows: Iterable = (row for i in range(0, len(keys), _KEYS_PER_QUERY) for row in cur.execute(
+            f'SELECT t."{keycol}", {cols} FROM "{table}" t WHERE t."{keycol}" IN '
+            f'({",".join("?" * len(keys[i:i + _KEYS_PER_QUERY]))})', keys[i:i + _KEYS_PER_QUERY]))
     else:
-        cur = conn.execute(f'SELECT t."{keycol}", {cols} FROM "{table}" t')
-    for row in cur:
+        rows = cur.execute(f'SELECT t."{keycol}", {cols} FROM "{table}" t')
+    for row in rows:
         seq = wanted.get(row[0])
         if seq is not None and seq not in out:
-            out[seq] = row_digest(row[1:])
+            out[seq] = sha(digest_json(row[1:]).encode("utf-8")).digest()[:_DIGEST_LEN]
     return out
 
 
@@ -167,8 +196,15 @@ def compute_seal(seal_key: bytes, prev_seal: bytes, header: list, entries: Itera
     mac = hmac.new(seal_key, digestmod=hashlib.sha256)
     mac.update(len(prev_seal).to_bytes(1, "big") + prev_seal)
     mac.update(_line(header))
+    # The same bytes as one update per line, fed a few thousand lines at a time.
+    line_json, batch = _line_json, []
     for e in entries:
-        mac.update(_line(list(e)))
+        batch.append(line_json(e if isinstance(e, (list, tuple)) else list(e)))
+        if len(batch) >= 4096:
+            mac.update(("\n".join(batch) + "\n").encode("utf-8"))
+            batch = []
+    if batch:
+        mac.update(("\n".join(batch) + "\n").encode("utf-8"))
     return mac.digest()
 
 
@@ -182,13 +218,18 @@ def _header(row, version: int, key_id: str, fp: bytes) -> list:
 
 def seal_transaction(conn: sqlite3.Connection, tx_id: int, key: OfficeKey, log_start: int) -> None:
     """Digest the rows this transaction left in place and seal it. Runs inside the transaction;
-    `log_start` is the newest change-log seq before it began (its entries all come after)."""
+    `log_start` is the newest change-log seq before it began (its entries all come after).
+
+    A newest entry that already carries a digest was written with it by this unit of work
+    (db/bulk_log.py; the triggers never set one) and is left as it is."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     last: dict[str, dict[str, int]] = defaultdict(dict)
-    for seq, tbl, row_id, op in conn.execute(
-            "SELECT seq, tbl, row_id, op FROM change_log WHERE seq > ? AND tx_id = ? ORDER BY seq",
-            (log_start, tx_id)):
-        if op == "delete":
+    cur = conn.cursor()
+    cur.row_factory = None
+    for seq, tbl, row_id, op, digested in cur.execute(
+            "SELECT seq, tbl, row_id, op, digest IS NOT NULL FROM change_log WHERE seq > ? AND tx_id = ? "
+            "ORDER BY seq", (log_start, tx_id)):
+        if op == "delete" or digested:
             last[tbl].pop(row_id, None)
         else:
             last[tbl][row_id] = seq
@@ -199,8 +240,9 @@ def seal_transaction(conn: sqlite3.Connection, tx_id: int, key: OfficeKey, log_s
             digests.update(_digests_of_rows(conn, tbl, wanted, _live_columns(conn, tbl), (tx_id, log_start)))
     if digests:
         conn.executemany("UPDATE change_log SET digest = ? WHERE seq = ?", [(d, s) for s, d in digests.items()])
-    entries = conn.execute(f"SELECT {_ENTRY} FROM change_log WHERE seq > ? AND tx_id = ? ORDER BY seq",
-                           (log_start, tx_id))
+    entries = conn.cursor()
+    entries.row_factory = None
+    entries.execute(f"SELECT {_ENTRY} FROM change_log WHERE seq > ? AND tx_id = ? ORDER BY seq", (log_start, tx_id))
     _seal_one(conn, tx_id, key, version, schema_fingerprint(conn), entries)
 
 

@@ -18,6 +18,7 @@ from typing import Any, Callable
 
 from .. import dates
 from ..db import Database, audit, owned_rows
+from ..db.bulk_log import BulkInserts
 from ..errors import UserError
 from ..registry.offices import local_office
 from . import ownership, payload
@@ -165,8 +166,10 @@ def _apply(db: Database, plan: Plan, *, dry_run: bool) -> list[str]:
                 _write_updates(db.conn, op, errors)
             for op in plan.ops.values():
                 _write_deletes(db.conn, op, errors)
-            for op in plan.ops.values():
-                _write_inserts(db.conn, op, errors)
+            # The inserted rows' change-log entries are written in bulk, digests included (db/bulk_log.py).
+            with BulkInserts(db.conn, tx.id, [op.table for op in plan.ops.values() if op.inserts]) as bulk:
+                for op in plan.ops.values():
+                    _write_inserts(db.conn, op, errors, bulk)
             errors += _reference_problems(db.conn)
             if errors:
                 raise _Rollback
@@ -241,14 +244,16 @@ def _write_updates(conn: sqlite3.Connection, op, errors: list[str]) -> None:
     conn.executemany("INSERT OR IGNORE INTO temp.exchange_applied VALUES (?, ?)", [(op.table, r[-1]) for r in done])
 
 
-def _write_inserts(conn: sqlite3.Connection, op, errors: list[str]) -> None:
+def _write_inserts(conn: sqlite3.Connection, op, errors: list[str], bulk: BulkInserts) -> None:
     if not op.inserts:
         return
     names = ", ".join(f'"{c}"' for c in op.columns)
     marks = ", ".join("?" for _ in op.columns)
     # In id order: the primary key and the change log's row index are then filled page by page.
     rows = sorted(op.inserts, key=lambda r: r[0])
+    since = bulk.mark(op.table)
     done = _many(conn, f'INSERT INTO "{op.table}" ({names}) VALUES ({marks})', rows, op.columns, op.table, errors)
+    bulk.logged(op.table, since, len(done))
     conn.executemany("INSERT OR IGNORE INTO temp.exchange_applied VALUES (?, ?)", [(op.table, r[0]) for r in done])
 
 
