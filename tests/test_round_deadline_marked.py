@@ -142,3 +142,15 @@ def test_an_appeal_inside_the_counted_window_needs_no_table(late):
     db, rid, _ = late
     sid = db.scalar("SELECT id FROM round_branch WHERE round_id = ?", (rid,))
     workflow.lodge_appeal(db, sid, lodged_by="东岭村党支部", reason="分数有误", lodged_on=dt.date(2026, 12, 20))
+
+
+def test_the_dashboard_does_not_call_an_unconfirmed_window_closed(late):
+    from dangjian_desktop.assessment import dashboard
+
+    db, rid, _ = late
+    (row,) = dashboard(db, rid, today=dt.date(2027, 1, 5)).rows
+    assert row.next_step == "待录入2027年放假安排（申诉期截止日2027年1月4日未确认）"
+    assert "公示期满未确定" not in row.overdue
+    confirm_weekdays(db, 2027)
+    (row,) = dashboard(db, rid, today=dt.date(2027, 1, 5)).rows
+    assert row.next_step == "申诉期已满，可确定结果" and "公示期满未确定" in row.overdue

@@ -161,6 +161,11 @@ def dashboard(db: Database, round_id: str, *, today: dt.date | None = None) -> D
         elif state == "公示":
             if end is not None and day <= end:
                 row.next_step = f"公示中，申诉期至{dates.format_cn(end)}" + ("（未确认）" if row.window_unconfirmed else "")
+            elif row.window_unconfirmed:
+                # Past a last day counted Monday–Friday: whether the window has closed depends on the
+                # year's holidays, which a person enters (or confirms as none) before 确定.
+                years = "、".join(str(y) for y in row.window_unconfirmed)
+                row.next_step = f"待录入{years}年放假安排（申诉期截止日{dates.format_cn(end)}未确认）"
             else:
                 row.next_step = "申诉期已满，可确定结果"
                 row.overdue.append("公示期满未确定")
