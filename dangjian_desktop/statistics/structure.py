@@ -86,6 +86,9 @@ _AGE = ("CASE WHEN " + _WELL_FORMED.format(col="m.birth_date") +
         " - (substr(?1, 6, 5) < substr(" + _DAY.format(col="m.birth_date") + ", 6, 5)) END")
 
 
+_NO_AGE, _NO_PERIOD = 999, 7  # packed in place of an unreadable birth date, a missing join date
+
+
 def _period_sql(starts: tuple[str, ...]) -> str:
     """The index of the join period (parameters ?2, ?3 … are the days the later periods start):
     a member who joined on the day a period starts is in it."""
@@ -197,18 +200,30 @@ def structure(db: Database, org_id: str | None = None, as_of: dt.date | None = N
     lead = [as_of.isoformat(), *b.join_starts]
     number = itertools.count(len(lead) + 1)
     sel = re.sub(r"\?", lambda _: f"?{next(number)}", selection)
-    # The selection is read once into a temporary table and every breakdown is a GROUP BY over
-    # it: the counting stays in SQLite (no Python object per member).
-    columns = {"sex": "m.sex", "eth": "m.ethnicity", "age": _AGE, "edu": "m.education",
-               "period": _period_sql(b.join_starts), "cat": "m.category", "job": "m.job",
-               "mobile": "m.is_mobile", "hardship": "m.is_hardship", "lost": "m.status = '失联'",
-               "after": f"{_DAY.format(col='m.join_date')} > ?1"}
-    picked = ", ".join(f"{expr} AS {name}" for name, expr in columns.items())
-    counts = " UNION ALL ".join(f"SELECT '{name}', {name}, count(*) FROM s GROUP BY 2" for name in columns)
-    found: dict[str, Counter] = {name: Counter() for name in columns}
-    for name, value, n in db.conn.execute(f"WITH s AS MATERIALIZED (SELECT {picked} {sel}) {counts}",
-                                          [*lead, *params]):
-        found[name][value] += n
+    # The selection is read once into a temporary table of two packed keys, and each is counted
+    # with one GROUP BY: the texts (性别, 类别, 民族, 学历, 岗位 joined by a unit separator) and a
+    # number holding the flags, the age and the period of joining. Two sorts of the members
+    # instead of one per breakdown (a third less work for SQLite); no Python object per member.
+    flags = ("m.is_mobile + 2 * m.is_hardship + 4 * (m.status = '失联') "
+             f"+ 8 * coalesce({_DAY.format(col='m.join_date')} > ?1, 0) "
+             f"+ 16 * (8 * coalesce(max({_AGE}, 0), {_NO_AGE}) + coalesce({_period_sql(b.join_starts)}, {_NO_PERIOD}))")
+    texts = " || char(31) || ".join(f"coalesce({c}, '')" for c in
+                                      ("m.sex", "m.category", "m.ethnicity", "m.education", "m.job"))
+    found: dict[str, Counter] = {name: Counter() for name in
+                                 ("sex", "eth", "age", "edu", "period", "cat", "job", "mobile", "hardship", "lost",
+                                  "after")}
+    query = (f"WITH s AS MATERIALIZED (SELECT {texts} AS t, {flags} AS k {sel}) "
+             "SELECT 't', t, count(*) FROM s GROUP BY t UNION ALL SELECT 'k', k, count(*) FROM s GROUP BY k")
+    for kind, key, n in db.conn.execute(query, [*lead, *params]):
+        if kind == "t":
+            for name, value in zip(("sex", "cat", "eth", "edu", "job"), key.split("\x1f")):
+                found[name][value] += n
+            continue
+        for bit, name in enumerate(("mobile", "hardship", "lost", "after")):
+            found[name][key >> bit & 1] += n
+        years, period = divmod(key >> 4, 8)
+        found["age"][None if years == _NO_AGE else years] += n
+        found["period"][None if period == _NO_PERIOD else period] += n
     sex, eth, ages, edu, periods, cat, job, mobile, hardship, lost, after = found.values()
     total = sum(sex.values())
     age: Counter = Counter()
