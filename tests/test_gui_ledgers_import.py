@@ -18,7 +18,7 @@ from dangjian_desktop.ledgers import records
 pytestmark = pytest.mark.gui
 
 YEAR = dates.today().year
-TRAINING, TALKS = 2, 5  # tab indexes
+PIPELINE, TRAINING, TALKS = 1, 2, 5  # tab indexes
 
 
 @pytest.fixture
@@ -124,3 +124,17 @@ def test_the_template_from_the_export_menu(qtbot, page, tmp_path):
     assert "*学时" in [c.value for c in load_workbook(saved.args[0]).active[2]]
     # The other ledgers without an import have no such button.
     assert "导入 Excel" not in page.panels[6].buttons
+
+
+def test_the_pipeline_shown_reads_back_unchanged(qtbot, page, tmp_path):
+    from dangjian_desktop.gui.table_export import table_of_view
+    from dangjian_desktop.tables import save_tables
+
+    panel = show(qtbot, page, PIPELINE)
+    assert panel.buttons["导入 Excel"].text() == "导入 Excel(&R)…"  # &I stays 入党介绍人
+    rows = panel.model.rowCount()
+    assert rows > 2
+    path = save_tables([table_of_view(panel.view, panel.export_title())], tmp_path / "pipeline.xlsx")
+    report = imported(qtbot, panel, path)
+    assert report.ok and report.unchanged == rows and not report.written, report.to_text()
+    page.current_message.close()

@@ -10,7 +10,7 @@ from ._common import (add_json, add_round, add_town, check_year, round_arg, town
                       with_round)
 
 LIST_KINDS = ("dues", "arrears", "pipeline", "training", "rewards", "visits", "talks", "funds", "cadres", "plaques")
-IMPORT_KINDS = ("training", "rewards", "visits", "talks")  # ledgers.record_import.KINDS
+IMPORT_KINDS = ("training", "rewards", "visits", "talks", "pipeline")  # ledgers.record_import.kind_of
 
 
 def register(sub, group) -> None:
@@ -32,7 +32,7 @@ def register(sub, group) -> None:
     add_town(p)
     p.set_defaults(func=cmd_print)
 
-    p = g.add_parser("import", help="从 Excel 导入一种台账（教育培训、奖惩、走访慰问、谈心谈话）：有任何错误则一行也不写入")
+    p = g.add_parser("import", help="从 Excel 导入一种台账（教育培训、奖惩、走访慰问、谈心谈话、发展党员）：有任何错误则一行也不写入")
     p.add_argument("kind", choices=IMPORT_KINDS, help="台账")
     p.add_argument("file", metavar="FILE.xlsx", help="Excel 文件（本程序导出的台账、导入模板或同样表头的表格）")
     add_town(p)
@@ -204,12 +204,13 @@ def cmd_print(ctx) -> int:
 def cmd_import(ctx) -> int:
     from pathlib import Path
 
-    from ..ledgers.record_import import import_records, save_error_report
+    from ..ledgers.record_import import import_ledger, save_error_report
 
     args = ctx.args
-    with ctx.open_db("read" if args.dry_run else "write") as db:
-        report = import_records(db, args.kind, Path(args.file), office_id=town_or_all(db, args.town),
-                                dry_run=args.dry_run)
+    # The pipeline's dry run applies the rows in a unit of work that it rolls back.
+    with ctx.open_db("read" if args.dry_run and args.kind != "pipeline" else "write") as db:
+        report = import_ledger(db, args.kind, Path(args.file), office_id=town_or_all(db, args.town),
+                               dry_run=args.dry_run)
     if report.errors and args.errors:
         save_error_report(report, args.errors)
     if args.json:

@@ -16,9 +16,9 @@ column, that is an error (kept records are corrected in the program, never by a 
 problem is listed with its row, column and a suggestion, and nothing is written while any
 remains; otherwise the new records are written in one unit of work.
 
-The development pipeline has no import here: its steps are not plain dated rows (accepting and
-converting a member change the roster through its status history), so they are entered step by
-step in the program.
+The development pipeline is read by the same sheet reader (read_sheet) but applied by
+ledgers/pipeline_import.py: its rows are people with steps, not plain dated records.
+import_ledger takes either.
 """
 
 from __future__ import annotations
@@ -57,8 +57,11 @@ class Kind:
     table: str
     fields: tuple[Field, ...]
     identity: tuple[str, ...]  # stored columns that make two rows the same record
-    build: Callable[[Any, dict], dict]  # (member row, or (org_id, owner) for talks; values) -> stored row
+    build: Callable[[Any, dict], dict] | None  # (member row, or (org_id, owner) for talks; values) -> stored row
     by_member: bool = True
+    dates: tuple[str, ...] = ("date",)  # the date columns (text cells in the template)
+    hint: str = ""  # how to fill it in, when the general sentence does not fit
+    ignored: tuple[str, ...] = ("序号",)  # columns of the exported lists the import need not read
 
     def field(self, key: str) -> Field:
         return next(f for f in self.fields if f.key == key)
@@ -118,7 +121,7 @@ KINDS: dict[str, Kind] = {k.kind: k for k in (
         Field("visitor", "走访人", ("慰问人", "走访人员", "帮扶人")),
         Field("content", "内容", ("走访内容", "帮扶内容", "慰问内容", "走访、帮扶内容"), True),
         Field("amount_fen", "金额", ("慰问金额", "慰问金", "帮扶金额")),
-        NOTE), ("member_id", "date", "content"), _visit),
+        NOTE), ("member_id", "date", "content"), _visit, ignored=("序号", "类别", "照片")),
     Kind("talks", "谈心谈话", "talk_record", (
         Field("branch", "党支部", BRANCH.aliases, True),
         Field("date", "日期", ("谈话日期", "谈话时间", *DATE_ALIASES), True),
@@ -126,7 +129,7 @@ KINDS: dict[str, Kind] = {k.kind: k for k in (
         Field("participants", "谈话对象", ("参加人", "参加人员", "谈话对像"), True),
         Field("topic", "主题", ("谈话主题",), True),
         Field("content", "内容", ("谈话内容", "主要内容")),
-        NOTE), ("org_id", "date", "topic"), _talk, by_member=False),
+        NOTE), ("org_id", "date", "topic"), _talk, by_member=False, ignored=("序号", "照片")),
 )}
 
 #: Header notes of the template: what a column takes.
@@ -135,8 +138,13 @@ HINTS = {"date": "日期写作 2026-03-01 或 2026年3月1日", "hours": "学时
 
 
 def kind_of(kind: str) -> Kind:
+    """The import of a ledger: the record ledgers (KINDS) and the development pipeline."""
+    if kind == "pipeline":
+        from .pipeline_import import PIPELINE
+
+        return PIPELINE
     if kind not in KINDS:
-        raise UserError(f"没有可导入的台账“{kind}”（可选：{'、'.join(KINDS)}）。")
+        raise UserError(f"没有可导入的台账“{kind}”（可选：{'、'.join(KINDS)}、pipeline）。")
     return KINDS[kind]
 
 
@@ -228,7 +236,7 @@ def _find_header(kind: Kind, rows: list[list]) -> tuple[int, dict[str, int]] | N
 
 def _looks_like_other(spec: Kind, header: list) -> tuple[str, str] | None:
     """(title, column) of another ledger whose own required column the header has."""
-    mine = {n for f in spec.fields for n in f.names}
+    mine = {n for f in spec.fields for n in f.names} | set(spec.ignored)
     names = {_norm(h) for h in header}
     for other in KINDS.values():
         for f in other.fields:
@@ -300,110 +308,159 @@ def _value(f: Field, raw: Any) -> Any:
     return shown(raw).strip()
 
 
-def import_records(db: Database, kind: str, path: str | Path, *, office_id: str | None = None,
-                   dry_run: bool = False, actor: str | None = None) -> RecordImportReport:
-    """Read one ledger's sheet and, when it has no errors (and not dry_run), write its new records
-    in one unit of work. `office_id` narrows the members and branches to a town."""
-    from openpyxl.utils import get_column_letter
+@dataclass
+class Sheet:
+    """The sheet of a workbook that holds a ledger: its header row found and its columns mapped."""
 
+    spec: Kind
+    report: RecordImportReport
+    name: str
+    rows: list[list]
+    hrow: int  # the header row's index
+    cols: dict[str, int]  # field key -> column index
+
+    @property
+    def header(self) -> list:
+        return self.rows[self.hrow]
+
+    def cell(self, row: list, key: str) -> Any:
+        k = self.cols.get(key)
+        return row[k] if k is not None and k < len(row) else None
+
+    def text(self, row: list, key: str) -> str:
+        return text(shown(self.cell(row, key)))
+
+    def err(self, n: int, key: str | None, value: Any, problem: str, suggestion: str = "") -> None:
+        """A problem of row `n` (Excel's number) in the column of field `key`."""
+        from openpyxl.utils import get_column_letter
+
+        k = self.cols.get(key) if key else None
+        label = self.spec.field(key).label if key and any(f.key == key for f in self.spec.fields) else ""
+        self.report.errors.append(Problem(self.name, n, get_column_letter(k + 1) if k is not None else None,
+                                          text(self.header[k]) if k is not None else label, shown(value), problem,
+                                          suggestion))
+
+    def data(self):
+        """(Excel row number, row) of every record row, counted in the report; blank rows, footer
+        lines and a header repeated over printed pages are skipped."""
+        head = [_norm(c) for c in self.header]
+        for n, row in enumerate(self.rows[self.hrow + 1:], start=self.hrow + 2):
+            if _skip(row) or [_norm(c) for c in row] == head:
+                continue
+            self.report.rows += 1
+            yield n, row
+
+    def date(self, n: int, row: list, key: str, *, required: bool = True) -> str | None:
+        """The ISO day of a date cell; None (and the error told) when it cannot be read, or when
+        it is empty and not required."""
+        raw = self.cell(row, key)
+        d = parse_date(raw)
+        if d.iso is None and d.error is None and not required:
+            return None
+        if d.iso is None or d.month_only:
+            problem = d.error or ("只写到月份，需要具体日期" if d.month_only else "没有填写日期")
+            self.err(n, key, raw, f"{problem}。", d.suggestion or "日期写作 2026-03-01 或 2026年3月1日。")
+            return None
+        return d.iso
+
+    def branch(self, n: int, row: list, branches: dict[str, list]):
+        """The branch (org row) the 党支部 cell names; None (and the error told) otherwise."""
+        bname = self.text(row, "branch")
+        hits = branches.get(bname, [])
+        if not bname:
+            self.err(n, "branch", "", "没有填写党支部。", "填写党支部的名称。")
+        elif not hits:
+            self.err(n, "branch", bname, f"没有名为“{bname}”的党组织。", "按程序中党组织的名称填写。")
+        elif len(hits) > 1:
+            self.err(n, "branch", bname, f"有{len(hits)}个党组织叫“{bname}”。", "请在界面上先选择乡镇，或用 --town 指明。")
+        else:
+            return hits[0]
+        return None
+
+
+def read_sheet(spec: Kind, path: Path, report: RecordImportReport) -> Sheet | None:
+    """The first sheet of the workbook with the ledger's header; None (the error in the report)
+    when there is none, or when the header is another ledger's. Unknown columns are noted."""
     from ..points.common import read_workbook
 
-    spec = kind_of(kind)
-    path = Path(path)
-    report = RecordImportReport(path=path, kind=spec.kind, title=spec.title, dry_run=dry_run)
     if not path.is_file():
         raise UserError(f"找不到文件：{path}")
     book = read_workbook(path, what=f"{spec.title}台账")
-    sheet, rows, found = None, [], None
     for name in book.sheet_names:
         data = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        found = _find_header(spec, data)
-        if found:
-            sheet, rows = name, data
+        if found := _find_header(spec, data):
+            sheet = Sheet(spec, report, name, data, *found)
             break
-    if found is None:
+    else:
         need = "、".join(f.label for f in spec.fields if f.required)
         who = "“姓名”或“身份证号”、" if spec.by_member else ""
         report.errors.append(Problem(path.name, None, None, "", "",
                                      f"没有找到{spec.title}台账的表头：需要一行表头，含{who}{need}等列。",
                                      "请用“导入模板”或本程序导出的表格填写。"))
-        return report
-    hrow, cols = found
-    header = rows[hrow]
-    if (other := _looks_like_other(spec, header)) is not None:
-        report.errors.append(Problem(sheet, hrow + 1, None, "", "", f"这份表格像是{other[0]}台账（有“{other[1]}”列），"
+        return None
+    if (other := _looks_like_other(spec, sheet.header)) is not None:
+        report.errors.append(Problem(sheet.name, sheet.hrow + 1, None, "", "", f"这份表格像是{other[0]}台账（有“{other[1]}”列），"
                                      f"不是{spec.title}台账。", f"请在{other[0]}台账中导入它。"))
-        return report
-    known = set(cols.values())
-    extra = [text(h) for k, h in enumerate(header) if text(h) and k not in known and _norm(h) != "序号"]
+        return None
+    known = set(sheet.cols.values())
+    extra = [text(h) for k, h in enumerate(sheet.header) if text(h) and k not in known and _norm(h) not in spec.ignored]
     if extra:
-        report.warnings.append(Problem(sheet, hrow + 1, None, "", "", f"以下列不属于{spec.title}台账，未读取：{'、'.join(extra)}。"))
+        report.warnings.append(Problem(sheet.name, sheet.hrow + 1, None, "", "",
+                                       f"以下列不属于{spec.title}台账，未读取：{'、'.join(extra)}。"))
+    return sheet
 
-    def cell(row: list, key: str) -> Any:
-        k = cols.get(key)
-        return row[k] if k is not None and k < len(row) else None
 
-    def err(n: int, key: str | None, value: Any, problem: str, suggestion: str = "") -> None:
-        k = cols.get(key) if key else None
-        label = spec.field(key).label if key and any(f.key == key for f in spec.fields) else ""
-        report.errors.append(Problem(sheet, n, get_column_letter(k + 1) if k is not None else None,
-                                     text(header[k]) if k is not None else label, shown(value), problem, suggestion))
+def import_ledger(db: Database, kind: str, path: str | Path, *, office_id: str | None = None,
+                  dry_run: bool = False, actor: str | None = None) -> RecordImportReport:
+    """Import one ledger's sheet: the record ledgers here, the development pipeline by
+    ledgers.pipeline_import."""
+    if kind == "pipeline":
+        from .pipeline_import import import_pipeline
 
+        return import_pipeline(db, path, office_id=office_id, dry_run=dry_run, actor=actor)
+    return import_records(db, kind, path, office_id=office_id, dry_run=dry_run, actor=actor)
+
+
+def import_records(db: Database, kind: str, path: str | Path, *, office_id: str | None = None,
+                   dry_run: bool = False, actor: str | None = None) -> RecordImportReport:
+    """Read one ledger's sheet and, when it has no errors (and not dry_run), write its new records
+    in one unit of work. `office_id` narrows the members and branches to a town."""
+    spec = kind_of(kind)
+    path = Path(path)
+    report = RecordImportReport(path=path, kind=spec.kind, title=spec.title, dry_run=dry_run)
+    sheet = read_sheet(spec, path, report)
+    if sheet is None:
+        return report
+    cols, err = sheet.cols, sheet.err
     members = _Members(db, office_id) if spec.by_member else None
     branches = None if spec.by_member else _branches(db, office_id)
     parsed: list[tuple[int, dict, dict]] = []  # (row number, stored row, the file's values by key)
-    for n, row in enumerate(rows[hrow + 1:], start=hrow + 2):
-        if _skip(row) or [_norm(c) for c in row] == [_norm(c) for c in header]:
-            continue  # a repeated header (a list printed over pages) is skipped too
-        report.rows += 1
-        bad = False
+    for n, row in sheet.data():
+        before = len(report.errors)
         if spec.by_member:
-            name, branch = text(shown(cell(row, "name"))), text(shown(cell(row, "branch")))
-            idn = idcard.normalise(text(shown(cell(row, "id_number"))))
+            name, branch = sheet.text(row, "name"), sheet.text(row, "branch")
+            idn = idcard.normalise(sheet.text(row, "id_number"))
             if not name and not idn:
                 err(n, "name" if "name" in cols else "id_number", "", "没有填写姓名或身份证号。", "每行填写一名党员。")
                 continue
             target, problem, suggestion, at = members.find(name, idn, branch)
             if target is None:
                 err(n, at, {"name": name, "id_number": idn, "branch": branch}[at], problem, suggestion)
-                bad = True
         else:
-            bname = text(shown(cell(row, "branch")))
-            hits = branches.get(bname, [])
-            target = None
-            if not bname:
-                err(n, "branch", "", "没有填写党支部。", "填写谈话所在党支部的名称。")
-                bad = True
-            elif not hits:
-                err(n, "branch", bname, f"没有名为“{bname}”的党组织。", "按程序中党组织的名称填写。")
-                bad = True
-            elif len(hits) > 1:
-                err(n, "branch", bname, f"有{len(hits)}个党组织叫“{bname}”。", "请在界面上先选择乡镇，或用 --town 指明。")
-                bad = True
-            else:
-                target = (hits[0]["id"], hits[0]["owner"] or hits[0]["office_id"])
+            org = sheet.branch(n, row, branches)
+            target = (org["id"], org["owner"] or org["office_id"]) if org is not None else None
         values: dict[str, Any] = {}
         for f in spec.fields:
             if f.key in ("name", "id_number", "branch") or f.key not in cols:
                 continue
-            raw = cell(row, f.key)
-            if f.key == "date":
-                d = parse_date(raw)
-                if d.iso is None or d.month_only:
-                    problem = d.error or ("只写到月份，需要具体日期" if d.month_only else "没有填写日期")
-                    err(n, "date", raw, f"{problem}。", d.suggestion or "日期写作 2026-03-01 或 2026年3月1日。")
-                    bad = True
-                    continue
-                values["date"] = d.iso
-            else:
-                values[f.key] = _value(f, raw)
-        if bad:
+            values[f.key] = sheet.date(n, row, "date") if f.key == "date" else _value(f, sheet.cell(row, f.key))
+        if len(report.errors) > before:
             continue
         try:
             stored = spec.build(target, values)
         except UserError as e:
             key = records.field_of(e)
-            err(n, key if key in cols else None, cell(row, key) if key in cols else "", e.message)
+            err(n, key if key in cols else None, sheet.cell(row, key) if key in cols else "", e.message)
             continue
         parsed.append((n, stored, values))
     _compare(db, spec, parsed, cols, report, err)
@@ -468,8 +525,8 @@ def template_table(kind: str):
     from ..tables import DATE, NUMBER, TEXT, Col, Table
 
     spec = kind_of(kind)
-    fields = [f for f in spec.fields if f.key != "id_number"] + ([ID_NUMBER] if spec.by_member else [])
-    kinds = {"date": DATE, "hours": NUMBER, "amount_fen": NUMBER}
+    fields = ([f for f in spec.fields if f.key != "id_number"] + [ID_NUMBER]) if spec.by_member else list(spec.fields)
+    kinds = {**dict.fromkeys(spec.dates, DATE), "hours": NUMBER, "amount_fen": NUMBER}
     columns = [Col(("*" if f.required or f.key == "name" else "") + f.label + ("（元）" if f.key == "amount_fen" else ""),
                    kinds.get(f.key, TEXT), 14 if f.key not in ("content", "title", "topic") else 30) for f in fields]
     return Table(f"{spec.title}台账导入模板", columns, [])
@@ -478,6 +535,8 @@ def template_table(kind: str):
 def template_hint(kind: str) -> str:
     """How to fill in the ledger's sheet, in a sentence or two (the import's hint)."""
     spec = kind_of(kind)
+    if spec.hint:
+        return spec.hint
     need = "、".join(f.label for f in spec.fields if f.required)
     who = "姓名（同名党员加填身份证号或党支部）、" if spec.by_member else ""
     hints = [HINTS[f.key] for f in spec.fields if f.key in HINTS and (f.key != "kind" or spec.kind == "rewards")]

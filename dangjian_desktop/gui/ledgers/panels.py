@@ -58,6 +58,7 @@ class LedgerPanel(QWidget):
 
     KIND = ""  # tables.ledger_tables kind (导出 Excel, 打印/PDF)
     IMPORT = False  # 导入 Excel (ledgers.record_import of KIND) and its template
+    IMPORT_TEXT = "导入 Excel(&I)…"
     TITLE = ""
     COLUMNS: tuple = ()
     WATCHED: frozenset[str] = frozenset()
@@ -91,7 +92,7 @@ class LedgerPanel(QWidget):
             from .record_import import RecordImporter
 
             self.importer = RecordImporter(self)
-            b = QPushButton("导入 Excel(&I)…")
+            b = QPushButton(self.IMPORT_TEXT)
             b.setToolTip(self.importer.hint())
             b.clicked.connect(self.importer.import_dialog)
             self.bar.addWidget(b)

@@ -19,6 +19,7 @@ from .panels import LedgerPanel
 class PipelinePanel(LedgerPanel):
     KIND, TITLE, COLUMNS = "pipeline", "发展党员", models.PIPELINE
     WATCHED = frozenset({"dev_person", "dev_step", "dev_plan", "member"})
+    IMPORT, IMPORT_TEXT = True, "导入 Excel(&R)…"  # &I is 入党介绍人
     ENTER = "step"
 
     def __init__(self, page):

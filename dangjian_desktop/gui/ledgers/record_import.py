@@ -1,5 +1,6 @@
-"""导入 Excel on the record ledgers' sub-pages (教育培训, 奖惩, 走访慰问, 谈心谈话): choose a file, the
-core reads it off the GUI thread (ledgers.record_import: all or nothing), and the outcome is told.
+"""导入 Excel on the ledgers' sub-pages (发展党员, 教育培训, 奖惩, 走访慰问, 谈心谈话): choose a file, the
+core reads it off the GUI thread (ledgers.record_import, pipeline_import: all or nothing), and the
+outcome is told.
 A file with errors writes nothing and its every problem is listed in a window (row, column,
 content, problem, suggestion, sortable) that can save the list as Excel with the bad cells
 marked; a good file's summary is told in a message. The import template is saved from the
@@ -107,10 +108,10 @@ class RecordImporter(QObject):
     @slot
     def import_file(self, path) -> Operation:
         """Read and write the file in the background; the outcome is told when it ends."""
-        from ...ledgers.record_import import import_records
+        from ...ledgers.record_import import import_ledger
 
         office = self.page.scope()["office_id"]
-        op = Operation(self.page, f"正在导入“{Path(path).name}”……", lambda db: import_records(
+        op = Operation(self.page, f"正在导入“{Path(path).name}”……", lambda db: import_ledger(
             db, self.spec.kind, path, office_id=office))
         return op.success(self._done).run_in_background()
 
