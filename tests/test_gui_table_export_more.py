@@ -368,6 +368,7 @@ def test_a_sheets_scores_vetoes_and_history_export_from_their_context_menus(qtbo
         s = ed.sheet
         assert ws["A1"].value == f"{s.year}年度{s.org_name}考核评分" and len(rows) == model.rowCount()
         assert [r[0] for r in rows] == shown(ed.view, 0) and rows[row][3] == 12  # the score, a number
+        assert action(ed.vetoes.proposals.table, "导出 Excel…")  # the proposals, when the registry proves any
         for view, part in ((ed.vetoes.table, "否决项"), (ed.workflow.history_table, "考核流程记录")):
             assert view.model().rowCount() > 0, part
             out = tmp_path / f"{part}.pdf"

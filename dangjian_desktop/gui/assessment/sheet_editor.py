@@ -76,6 +76,7 @@ class SheetEditor(SheetActions, QWidget, MessageHost):
             return named
 
         for view, part in ((self.items.view, "考核评分"), (self.vetoes.table, "否决项"),
+                           (self.vetoes.proposals.table, "据台账提出的否决项"),
                            (self.workflow.history_table, "考核流程记录")):
             add_table_export(view, self, title(part))
 
