@@ -378,3 +378,42 @@ def test_a_sheets_scores_vetoes_and_history_export_from_their_context_menus(qtbo
         if ed.current_message is not None:
             ed.current_message.close()
         ed.set_sheet(None, None)
+
+
+# ---------------------------------------------------------------------------------------------- 冲突
+from tests.test_exchange_conflicts import forked, note  # noqa: E402, F401 - a town gone back to a backup
+
+
+def test_the_exchange_conflicts_export_as_shown_without_the_choice_buttons(qtbot, forked):
+    from dangjian_desktop.gui.exchange import ExchangeWindow
+    from tests.exchange_util import dj
+
+    tmp, county, town, (a, _b, c), _new = forked
+    dj("--db", town, "exchange", "export", "--full", "--out", tmp / "p4")
+    db = Database.open(county)
+    win = ExchangeWindow(db)
+    qtbot.addWidget(win)
+    win.show()
+    try:
+        op = win.transfer.preview_file(tmp / "p4")
+        qtbot.waitUntil(lambda: not op.running, timeout=60000)
+        qtbot.mouseClick(win.transfer.confirm_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not win.transfer.operation.running, timeout=60000)
+        view = win.conflicts.table
+        assert view.model().rowCount() == 2
+        buttons = [b for b in win.conflicts.findChildren(QToolButton) if b.defaultAction() in view.actions()]
+        assert sorted(b.defaultAction().text() for b in buttons) == ["导出 Excel…", "打印/PDF…"]
+        out = tmp / "conflicts.xlsx"
+        export(qtbot, view, win, out)
+        ws, heads, rows = sheet(out)
+        m = view.model()
+        assert ws["A1"].value == "数据交换冲突" and "选择" not in heads
+        assert heads == [m.headerData(c, Qt.Orientation.Horizontal) for c in range(m.columnCount() - 1)]
+        assert [r[3] for r in rows] == shown(view, 3) and any("县里收到的修改A" in (r[3] or "") for r in rows)
+    finally:
+        if win.current_message is not None:
+            win.current_message.close()
+        if win.receipt is not None:
+            win.receipt.close()
+        win.close()
+        db.close()

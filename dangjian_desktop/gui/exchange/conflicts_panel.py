@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QTa
 from ...exchange import list_conflicts, resolve
 from ..kit.operations import Operation
 from ..kit.row_model import Col, RowModel
+from ..table_export import add_table_export, table_of_view, tool_buttons
 from .models import CONFLICT_COLUMNS
 
 
@@ -31,7 +32,20 @@ class ConflictsPanel(QWidget):
         for col in (3, 4):
             head.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
+        # 导出 Excel / 打印/PDF of the conflicts as shown (without the column of choice buttons), also
+        # from the table's context menu: a list to check with the other office before choosing.
+        row = QHBoxLayout()
+        row.addStretch(1)
+        for b in tool_buttons(add_table_export(self.table, tab, "数据交换冲突", take=self._shown)):
+            row.addWidget(b)
+        layout.addLayout(row)
         self.buttons: dict[str, tuple[QPushButton, QPushButton]] = {}
+
+    def _shown(self, title: str, unit: str, at):
+        table = table_of_view(self.table, title, unit=unit, at=at)
+        table.columns = table.columns[:-1]  # 选择: buttons, no text
+        table.rows = [row[:-1] for row in table.rows]
+        return table
 
     def reload(self, db: Any) -> None:
         items = list_conflicts(db)
