@@ -11,7 +11,8 @@ import datetime as dt
 from openpyxl import Workbook
 
 from dangjian_desktop.ledgers import pipeline as pl
-from dangjian_desktop.ledgers.record_import import import_ledger, save_template, template_hint
+from dangjian_desktop.ledgers.ledger_import import import_ledger, template_hint
+from dangjian_desktop.tables.ledger_templates import save_template
 from dangjian_desktop.registry.idcard import make
 from dangjian_desktop.tables.ledger_tables import save_ledger
 

@@ -12,8 +12,9 @@ from openpyxl import Workbook, load_workbook
 from dangjian_desktop import dates
 from dangjian_desktop.errors import UserError
 from dangjian_desktop.ledgers import records
-from dangjian_desktop.ledgers.record_import import (KINDS, import_records, save_error_report, save_template,
-                                                    template_hint)
+from dangjian_desktop.ledgers.ledger_import import template_hint
+from dangjian_desktop.ledgers.record_import import KINDS, import_records, save_error_report
+from dangjian_desktop.tables.ledger_templates import save_template
 from dangjian_desktop.tables.ledger_tables import save_ledger
 
 from points_util import add_branch
@@ -214,3 +215,10 @@ def test_the_command_line_import(db, tmp_path, capsys):
     assert data["ok"] and data["added"] == 1 and data["written"]
     assert main(["--db", str(db_path), "ledger", "template", "talks", str(tmp_path / "tpl.xlsx")]) == 0
     assert load_workbook(tmp_path / "tpl.xlsx").active["A2"].value == "*党支部"
+
+
+def test_the_cli_offers_every_ledger_the_core_imports():
+    from dangjian_desktop.commands.ledgers import IMPORT_KINDS as CLI_KINDS
+    from dangjian_desktop.ledgers.ledger_import import IMPORT_KINDS
+
+    assert tuple(CLI_KINDS) == tuple(IMPORT_KINDS)

@@ -18,7 +18,8 @@ remains; otherwise the new records are written in one unit of work.
 
 The development pipeline is read by the same sheet reader (read_sheet) but applied by
 ledgers/pipeline_import.py: its rows are people with steps, not plain dated records.
-import_ledger takes either.
+ledgers/ledger_import.py takes either (import_ledger); the import templates are
+tables/ledger_templates.py.
 """
 
 from __future__ import annotations
@@ -138,11 +139,8 @@ HINTS = {"date": "日期写作 2026-03-01 或 2026年3月1日", "hours": "学时
 
 
 def kind_of(kind: str) -> Kind:
-    """The import of a ledger: the record ledgers (KINDS) and the development pipeline."""
-    if kind == "pipeline":
-        from .pipeline_import import PIPELINE
-
-        return PIPELINE
+    """The import of one of the record ledgers (KINDS); ledgers.ledger_import.kind_of also knows
+    the development pipeline."""
     if kind not in KINDS:
         raise UserError(f"没有可导入的台账“{kind}”（可选：{'、'.join(KINDS)}、pipeline）。")
     return KINDS[kind]
@@ -410,17 +408,6 @@ def read_sheet(spec: Kind, path: Path, report: RecordImportReport) -> Sheet | No
     return sheet
 
 
-def import_ledger(db: Database, kind: str, path: str | Path, *, office_id: str | None = None,
-                  dry_run: bool = False, actor: str | None = None) -> RecordImportReport:
-    """Import one ledger's sheet: the record ledgers here, the development pipeline by
-    ledgers.pipeline_import."""
-    if kind == "pipeline":
-        from .pipeline_import import import_pipeline
-
-        return import_pipeline(db, path, office_id=office_id, dry_run=dry_run, actor=actor)
-    return import_records(db, kind, path, office_id=office_id, dry_run=dry_run, actor=actor)
-
-
 def import_records(db: Database, kind: str, path: str | Path, *, office_id: str | None = None,
                    dry_run: bool = False, actor: str | None = None) -> RecordImportReport:
     """Read one ledger's sheet and, when it has no errors (and not dry_run), write its new records
@@ -517,34 +504,3 @@ def _what(spec: Kind, stored: dict) -> str:
     from .. import dates
 
     return "，".join(dates.format_cn(stored[c]) if c == "date" else text(stored[c]) for c in spec.identity[1:])
-
-
-# ---- the template ------------------------------------------------------------------------------
-def template_table(kind: str):
-    """An empty sheet with the ledger's columns (required ones marked *), to fill in and import."""
-    from ..tables import DATE, NUMBER, TEXT, Col, Table
-
-    spec = kind_of(kind)
-    fields = ([f for f in spec.fields if f.key != "id_number"] + [ID_NUMBER]) if spec.by_member else list(spec.fields)
-    kinds = {**dict.fromkeys(spec.dates, DATE), "hours": NUMBER, "amount_fen": NUMBER}
-    columns = [Col(("*" if f.required or f.key == "name" else "") + f.label + ("（元）" if f.key == "amount_fen" else ""),
-                   kinds.get(f.key, TEXT), 14 if f.key not in ("content", "title", "topic") else 30) for f in fields]
-    return Table(f"{spec.title}台账导入模板", columns, [])
-
-
-def template_hint(kind: str) -> str:
-    """How to fill in the ledger's sheet, in a sentence or two (the import's hint)."""
-    spec = kind_of(kind)
-    if spec.hint:
-        return spec.hint
-    need = "、".join(f.label for f in spec.fields if f.required)
-    who = "姓名（同名党员加填身份证号或党支部）、" if spec.by_member else ""
-    hints = [HINTS[f.key] for f in spec.fields if f.key in HINTS and (f.key != "kind" or spec.kind == "rewards")]
-    return (f"每行一条记录，须有{who}{need}等列；" + "；".join(hints) + "。已登记的记录不会重复导入；"
-            "有任何错误时不导入任何一行，并列出每一行的错误。")
-
-
-def save_template(kind: str, path: str | Path) -> Path:
-    from ..tables import save_tables
-
-    return save_tables([template_table(kind)], path, allowed=(".xlsx",))

@@ -13,7 +13,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QLabel, QVBoxLayout, QWidget
 
-from ...ledgers.record_import import RecordImportReport, kind_of, save_error_report, save_template, template_hint
+from ...ledgers.ledger_import import import_ledger, kind_of, template_hint
+from ...ledgers.record_import import RecordImportReport, save_error_report
+from ...tables.ledger_templates import save_template
 from ..kit.messages import slot
 from ..kit.operations import Operation, Query
 from ..kit.palette import HINT_HEX, RED_HEX, css
@@ -108,8 +110,6 @@ class RecordImporter(QObject):
     @slot
     def import_file(self, path) -> Operation:
         """Read and write the file in the background; the outcome is told when it ends."""
-        from ...ledgers.record_import import import_ledger
-
         office = self.page.scope()["office_id"]
         op = Operation(self.page, f"正在导入“{Path(path).name}”……", lambda db: import_ledger(
             db, self.spec.kind, path, office_id=office))
