@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from dangjian_desktop.registry import add_member, get_setting
 from dangjian_desktop.registry.idcard import make as make_id
 from dangjian_desktop.registry.orgs import add_org
-from dangjian_desktop.reports.privacy import CONFIRMED_PHONE_KEY
+from dangjian_desktop.privacy import CONFIRMED_PHONE_KEY
 
 pytestmark = pytest.mark.gui
 

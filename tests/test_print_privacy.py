@@ -1,4 +1,4 @@
-"""The privacy guard of everything printed (reports.privacy): ID-shaped and mobile-shaped runs,
+"""The privacy guard of everything printed (privacy): ID-shaped and mobile-shaped runs,
 members' numbers from the database, masked messages, every field of a publicity sheet; generated
 variations with hypothesis."""
 
@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from dangjian_desktop.errors import UserError
 from dangjian_desktop.registry.idcard import make as make_id
 from dangjian_desktop.reports.pdf import Column, ObjectionContact, PublicitySheet, build_publicity_pdf, stars
-from dangjian_desktop.reports.privacy import (
+from dangjian_desktop.privacy import (
     ID_KIND,
     MEMBER_ID_KIND,
     MEMBER_PHONE_KIND,

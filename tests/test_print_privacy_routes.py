@@ -20,7 +20,7 @@ from dangjian_desktop.errors import UserError
 from dangjian_desktop.registry import add_member, get_setting, set_setting, update_org
 from dangjian_desktop.registry.idcard import make as make_id
 from dangjian_desktop.reports.member_stars import MemberStarsOptions, build_member_stars
-from dangjian_desktop.reports.privacy import CONFIRMED_PHONE_KEY, PhoneConfirmationNeeded, PrivacyError
+from dangjian_desktop.privacy import CONFIRMED_PHONE_KEY, PhoneConfirmationNeeded, PrivacyError
 from dangjian_desktop.reports.round_publicity import PublicityOptions, build_round_publicity
 from points_util import YEAR, simple_catalogue
 from test_print_privacy import private_text

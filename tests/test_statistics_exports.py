@@ -16,7 +16,7 @@ from dangjian_desktop.db import Database
 from dangjian_desktop.demo import generate
 from dangjian_desktop.errors import UserError
 from dangjian_desktop.registry import init_office
-from dangjian_desktop.reports.privacy import PrivacyError
+from dangjian_desktop.privacy import PrivacyError
 from dangjian_desktop.statistics import structure
 from dangjian_desktop.statistics.charts import chart_pdf
 from dangjian_desktop.statistics.report import save_structure_report

@@ -44,9 +44,9 @@ def cmd_list(ctx) -> int:
 
 def cmd_set(ctx) -> int:
     """Printed values (落款, objection contact, operator) are refused when they hold an ID number
-    or a private phone; see reports.print_settings."""
+    or a private phone; see registry.print_settings."""
     from ..registry import set_setting
-    from ..reports.print_settings import check_printed_settings
+    from ..registry.print_settings import check_printed_settings
 
     key, value = ctx.args.key, ctx.args.value.strip()
     if key not in KNOWN:

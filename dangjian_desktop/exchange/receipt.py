@@ -79,7 +79,7 @@ def receipt_pdf(db: Database, package_id: str, out: str | Path | None = None):
     from ..registry import get_setting
     from ..reports.fonts import SETTING_PDF_FONT, load_fonts
     from ..reports.pdf import guarded_paragraph, verify_story
-    from ..reports.privacy import PrivacyGuard
+    from ..privacy import PrivacyGuard
 
     entry = find_entry(db, package_id)
     title, facts, header, rows = receipt_facts(db, entry)

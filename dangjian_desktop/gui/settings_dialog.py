@@ -1,6 +1,6 @@
 """设置: the publicity issuer and objection contact printed on publicity sheets, and the PDF font.
 
-Printed values holding an ID number or a private phone are refused (reports.print_settings);
+Printed values holding an ID number or a private phone are refused (registry.print_settings);
 an objection phone that is also a member's phone is saved after a yes/no question, and the
 answer is recorded with it."""
 
@@ -19,7 +19,7 @@ from ..errors import UserError
 from ..registry import get_setting
 from ..reports import fonts as pdf_fonts
 from ..reports.pdf import SETTING_CONTACT_ADDRESS, SETTING_CONTACT_OFFICE, SETTING_CONTACT_PHONE
-from ..reports.print_settings import PhoneConfirmationNeeded, save_settings
+from ..registry.print_settings import PhoneConfirmationNeeded, save_settings
 from ..reports.round_publicity import SETTING_ISSUER
 from .errors import error_text
 from .common import question_box

@@ -79,7 +79,7 @@ def get_setting(db: Database, key: str, default: str | None = None) -> str | Non
 def set_setting(db: Database, key: str, value: str | None, *, confirm_member_phone: bool = False) -> None:
     """Save one setting. A value printed on publicity sheets is refused when it holds an ID
     number or a private phone; an objection phone that is a member's needs
-    `confirm_member_phone` once (reports.print_settings)."""
-    from ..reports.print_settings import save_settings
+    `confirm_member_phone` once (registry.print_settings)."""
+    from .print_settings import save_settings
 
     save_settings(db, {key: value}, confirm_member_phone=confirm_member_phone, reason=f"修改设置 {key}")

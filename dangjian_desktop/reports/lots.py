@@ -25,13 +25,13 @@ from ..filesave import write_bytes
 from ..registry import get_setting, local_office
 from .fonts import SETTING_PDF_FONT, load_fonts
 from .pdf import guarded_paragraph, verify_story
-from .privacy import PrivacyGuard
+from ..privacy import PrivacyGuard
 
 
 def lots_pdf(db: Database, round_id: str, out=None, *, paper: str = "A4"):
     """The draw as a printable PDF table (序号, 考核组, 被考核乡镇), with the seed and a line
     saying how to reproduce it, and room for the witnesses' signatures. Returns bytes, or the
-    path when `out` is given. Every string passes the privacy guard (reports.privacy): no ID
+    path when `out` is given. Every string passes the privacy guard (privacy): no ID
     number or private phone in a round title, a name or a seed."""
     draw = current_lots(db, round_id)
     if draw is None:

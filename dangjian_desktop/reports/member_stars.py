@@ -93,7 +93,7 @@ def prepare(db: Database, year: int, org_id: str, options: MemberStarsOptions | 
     from .fonts import SETTING_PDF_FONT
     from ..assessment.workdays import unconfirmed_note
     from .pdf import Column, PublicitySheet, contact_from_settings, stars
-    from .privacy import load_private_numbers
+    from ..privacy import load_private_numbers
 
     opt = options or MemberStarsOptions()
     if opt.paper not in ("A4", "A3"):

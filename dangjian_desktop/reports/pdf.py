@@ -4,7 +4,7 @@ Used for the results of assessment rounds (星级党组织评定) and member sta
 The table is scanned by a privacy guard before anything is drawn: a publicity sheet must
 never show a member's ID number, phone number or home address. Every string drawn (title,
 opening, cells, notes, contact, issuer, footer, PDF properties) also goes through the
-document's PrivacyGuard (reports.privacy): no ID-shaped or mobile-shaped run and no number of
+document's PrivacyGuard (privacy): no ID-shaped or mobile-shaped run and no number of
 a member in the database; only the contact's phone field may hold the office's mobile.
 
     sheet = PublicitySheet(title=..., issuer=..., columns=[Column("姓名", 1.2), ...],
@@ -45,7 +45,7 @@ from ..errors import UserError
 from ..filesave import write_bytes
 from ..numbers import format_score
 from .fonts import FontSet, MissingGlyphsError, load_fonts
-from .privacy import PrivacyGuard, PrivateNumbers, check_privacy, find_private_data
+from ..privacy import PrivacyGuard, PrivateNumbers, check_privacy, find_private_data
 
 __all__ = [
     "Column",
@@ -140,7 +140,7 @@ class PublicitySheet:
     font_path: str | None = None  # setting pdf_font_path; None = bundled font
     table_font_size: float | None = None  # points before A3 scaling; default 12
     on_warning: Callable[[str], None] | None = field(default=None, repr=False)
-    # Loads the database's ID numbers and phones (reports.privacy.load_private_numbers) when the
+    # Loads the database's ID numbers and phones (privacy.load_private_numbers) when the
     # document is built; set by the sheets' prepare(). None: shape rules only.
     privacy_source: Callable[[], PrivateNumbers] | None = field(default=None, repr=False)
 

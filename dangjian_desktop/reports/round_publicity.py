@@ -124,7 +124,7 @@ def prepare(db: Database, round_id: str, options: PublicityOptions | None = None
     from ..registry import get_setting, local_office
     from .fonts import SETTING_PDF_FONT
     from .pdf import Column, PublicitySheet, contact_from_settings, stars
-    from .privacy import load_private_numbers
+    from ..privacy import load_private_numbers
 
     opt = options or PublicityOptions()
     if opt.paper not in ("A4", "A3"):

@@ -24,7 +24,7 @@ from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from ..reports.fonts import FontSet, MissingGlyphsError, load_fonts
-from ..reports.privacy import PrivacyGuard
+from ..privacy import PrivacyGuard
 from ..tables.model import format_number
 
 BAR, HBAR, PIE, LINE, STACKED, HSTACKED, GRID = "bar", "hbar", "pie", "line", "stacked", "hstacked", "grid"

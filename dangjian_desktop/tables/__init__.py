@@ -47,7 +47,7 @@ def save_tables(tables: Sequence[Table], path: str | os.PathLike, *, db=None, ti
 
             return write_excel(tables, path)
         from ..reports.fonts import font_path_from_settings
-        from ..reports.privacy import load_private_numbers
+        from ..privacy import load_private_numbers
         from .pdf import write_pdf
 
         return write_pdf(tables, path, title=title, page_per_table=page_per_table,

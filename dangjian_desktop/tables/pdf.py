@@ -27,7 +27,7 @@ from reportlab.platypus import Table as PlainTable
 from ..filesave import write_bytes
 from ..reports.fonts import FontSet, MissingGlyphsError, load_fonts
 from ..reports.pdf import _numbered_canvas, guarded_paragraph, verify_story
-from ..reports.privacy import PrivacyGuard, PrivateNumbers
+from ..privacy import PrivacyGuard, PrivateNumbers
 from .model import TEXT, Table, at_text, display_text
 
 TITLE_SIZE, LINE_SIZE, TABLE_SIZE, FOOTER_SIZE = 16, 10.5, 9.5, 9
@@ -160,7 +160,7 @@ def pdf_bytes(tables: Sequence[Table], *, title: str | None = None, numbers: Pri
               font_path: str | None = None, fonts: FontSet | None = None, page_per_table: bool = False,
               extra: Sequence = ()) -> bytes:
     """The tables as an A4 PDF. `numbers`: the database's ID numbers and phones for the guard
-    (reports.privacy.load_private_numbers); `extra`: flowables (charts) to add at the end."""
+    (privacy.load_private_numbers); `extra`: flowables (charts) to add at the end."""
     if not tables and not extra:
         raise ValueError("nothing to print")
     fonts = fonts or load_fonts(font_path)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from .privacy import CONFIRMED_PHONE_KEY, PhoneConfirmationNeeded, PrivacyGuard, digits_of
+from ..privacy import CONFIRMED_PHONE_KEY, PhoneConfirmationNeeded, PrivacyGuard, digits_of
 
 __all__ = ["PRINTED", "CONTACT_PHONE_KEY", "CONFIRMED_PHONE_KEY", "PhoneConfirmationNeeded",
            "check_printed_settings", "save_settings"]

@@ -16,7 +16,7 @@ names the field and shows the number masked, e.g. 1101**********7774):
 Landline numbers (0898-12345678) are not shape-refused: the office prints its own objection
 phone. The contact line's phone field (check_contact_phone) may hold a mobile; when it equals
 a member's phone it prints only after the clerk confirmed it once (setting
-CONFIRMED_PHONE_KEY holds the confirmed digits, see reports.print_settings).
+CONFIRMED_PHONE_KEY holds the confirmed digits, see registry.print_settings).
 
 Publicity tables are also checked as a whole before building (check_privacy): no column
 headed 身份证/电话/住址 and no phone (landlines included) or house address in a cell.
@@ -31,7 +31,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
-from ..errors import UserError
+from .errors import UserError
 
 #: Setting key: the digits of the objection phone the clerk confirmed although a member has it.
 CONFIRMED_PHONE_KEY = "publicity_contact_phone_confirmed"
