@@ -64,9 +64,9 @@ def ensure_installed() -> None:
     global _collector
     if threading.current_thread() is not threading.main_thread():
         return
+    disable_automatic()  # again each time: whatever switched it back on (a library, a test) is undone
     app = QCoreApplication.instance()
     if app is None:
-        disable_automatic()
         return
     if _collector is not None:
         try:
