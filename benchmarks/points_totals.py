@@ -2,9 +2,12 @@
 
 Run: .venv/bin/python benchmarks/points_totals.py [--members 30000] [--entries 1500000] [--keep PATH]
 
-Target: totals + stars for every member < 1 s. Compared against a baseline measured in the
-same run on the same data: a plain `SELECT member_id, sum(points) ... GROUP BY member_id`
-(no caps, no exemptions, no members, no stars).
+Goal: totals + stars for every member <= 1.5 x a baseline measured in the same run on the same
+data: a plain `SELECT member_id, sum(points) ... GROUP BY member_id` (no caps, no exemptions,
+no members, no stars); the fastest of several runs counts, wall and CPU time (CPU time hardly
+depends on how busy the machine is). Every item's cap needs the sum per member and item, so
+the same data summed `GROUP BY member_id, item_id` is timed too: the floor of any capped total
+read from the entries themselves.
 
 Also times one 60-member meeting with attendance written through the real batch path
 (meeting + attendance + points in one unit of work) and its undo.
@@ -97,13 +100,15 @@ def median(values: list[float]) -> float:
     return v[mid] if len(v) % 2 else (v[mid - 1] + v[mid]) / 2
 
 
-def timed(fn, repeat: int = 5) -> tuple[float, float, object]:
-    times, result = [], None
+def timed(fn, repeat: int = 5) -> tuple[float, float, object, float]:
+    """(fastest wall s, median wall s, result, fastest CPU s)."""
+    times, cpus, result = [], [], None
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         result = fn()
         times.append(time.perf_counter() - t0)
-    return min(times), median(times), result
+        cpus.append(time.process_time() - c0)
+    return min(times), median(times), result, min(cpus)
 
 
 def main() -> None:
@@ -123,22 +128,29 @@ def main() -> None:
           f"(built in {time.perf_counter() - t0:.1f} s)")
     print(f"star thresholds from: {star_levels()[1]}")
 
-    base_min, base_med, base_rows = timed(lambda: db.query(
+    base_min, base_med, base_rows, base_cpu = timed(lambda: db.query(
         "SELECT member_id, sum(points) FROM points_entry WHERE year = ? GROUP BY member_id", (YEAR,)))
-    print(f"baseline  plain sum per member:        min {base_min:.3f} s  median {base_med:.3f} s  ({len(base_rows):,} rows)")
-    tot_min, tot_med, rows = timed(lambda: totals(db, YEAR))
-    print(f"totals    caps+exemptions+base+stars:  min {tot_min:.3f} s  median {tot_med:.3f} s  ({len(rows):,} members)"
-          f"  = {tot_min / base_min:.1f}x baseline")
-    det_min, det_med, _ = timed(lambda: totals(db, YEAR, detail=True), repeat=3)
+    print(f"baseline  plain sum per member:        min {base_min:.3f} s  median {base_med:.3f} s  CPU {base_cpu:.3f} s"
+          f"  ({len(base_rows):,} rows)")
+    item_min, _item_med, item_rows, item_cpu = timed(lambda: db.conn.execute(
+        "SELECT count(*) FROM (SELECT member_id, item_id, sum(points) FROM points_entry WHERE year = ? "
+        "GROUP BY member_id, item_id)", (YEAR,)).fetchone())
+    print(f"floor     sums per member and item:     min {item_min:.3f} s  CPU {item_cpu:.3f} s  ({item_rows[0]:,} sums)"
+          f"  = {item_min / base_min:.2f}x / CPU {item_cpu / base_cpu:.2f}x baseline")
+    tot_min, tot_med, rows, tot_cpu = timed(lambda: totals(db, YEAR))
+    print(f"totals    caps+exemptions+base+stars:  min {tot_min:.3f} s  median {tot_med:.3f} s  CPU {tot_cpu:.3f} s"
+          f"  ({len(rows):,} members)  = {tot_min / base_min:.2f}x / CPU {tot_cpu / base_cpu:.2f}x baseline")
+    det_min, det_med, _, _ = timed(lambda: totals(db, YEAR, detail=True), repeat=3)
     print(f"totals    with plus/minus detail:       min {det_min:.3f} s  median {det_med:.3f} s")
-    br_min, _br_med, summary = timed(lambda: branch_summary(db, YEAR, rows=rows))
+    br_min, _br_med, summary, _ = timed(lambda: branch_summary(db, YEAR, rows=rows))
     print(f"branch averages from the totals:        min {br_min:.3f} s  ({len(summary)} branches)")
     by_star: dict = {}
     for t in rows:
         by_star[t.rating] = by_star.get(t.rating, 0) + 1
     print("ratings:", ", ".join(f"{k} {v:,}" for k, v in sorted(by_star.items())))
-    verdict = "OK" if tot_min < 1.0 else "SLOW"
-    print(f"target totals+stars < 1 s: {verdict} ({tot_min:.3f} s)")
+    ratio = tot_min / base_min
+    print(f"RESULT totals / plain sum: {ratio:.2f}x wall, {tot_cpu / base_cpu:.2f}x CPU (goal <= 1.5x): "
+          f"{'OK' if ratio <= 1.5 else 'OVER GOAL'}")
 
     # One branch's meeting with 60 members ticked, through the real path, then undone.
     from dangjian_desktop.meetings.ledger import record_meeting

@@ -121,20 +121,43 @@ class MemberTotal:
         return d
 
 
-def _fill_rules(db: Database, year: int) -> None:
-    """Per-item cap and exempt mask for the year, in a temp table the totals query joins."""
-    db.conn.execute("CREATE TEMP TABLE IF NOT EXISTS dj_item_rule (item_id TEXT PRIMARY KEY, cap REAL, mask INTEGER)")
-    db.conn.execute("DELETE FROM temp.dj_item_rule")
+# Up to this many items the rules are written into the totals query as one CASE on the item (no
+# look-up per item and member); a county's many catalogues are looked up in a temp table instead.
+INLINE_RULES = 64
+
+
+def _capped_items(db: Database, year: int, params: dict[str, Any]) -> str:
+    """A subquery of member `mm`'s items of the year: one row per item, `c` its yearly sum capped
+    at the item's limit, 0 when the member's class is exempt from it, NULL for an item that is
+    no rule of the year (left out of the sums). Caps and exempt masks are parameters (added to
+    `params`) of a CASE on the item, evaluated once per member and item while the entries are
+    summed from the covering index points_entry_totals(year, member_id, item_id, points)."""
     rows = [Item.from_row(r) for r in db.query("SELECT * FROM points_item WHERE year = ?", (int(year),))]
-    db.conn.executemany("INSERT INTO temp.dj_item_rule VALUES (?, ?, ?)",
-                        [(i.id, i.effective_cap, mask_of(i.exempt_classes)) for i in rows])
-
-
-_CAPPED = """CASE WHEN (r.mask & mm.mask) != 0 THEN 0 WHEN r.cap IS NULL THEN s.raw
-                  WHEN s.raw > r.cap THEN r.cap WHEN s.raw < -r.cap THEN -r.cap ELSE s.raw END"""
-_PER_ITEM = """(SELECT item_id, sum(points) AS raw FROM points_entry e
-                WHERE e.year = :year AND e.member_id = mm.id GROUP BY item_id) s
-               JOIN temp.dj_item_rule r ON r.item_id = s.item_id"""
+    rules = [(i.id, i.effective_cap, mask_of(i.exempt_classes)) for i in rows]
+    if len(rules) > INLINE_RULES:
+        db.conn.execute("CREATE TEMP TABLE IF NOT EXISTS dj_item_rule "
+                        "(item_id TEXT PRIMARY KEY, cap REAL, mask INTEGER)")
+        db.conn.execute("DELETE FROM temp.dj_item_rule")
+        db.conn.executemany("INSERT INTO temp.dj_item_rule VALUES (?, ?, ?)", rules)
+        return """(SELECT CASE WHEN (r.mask & mm.mask) != 0 THEN 0 WHEN r.cap IS NULL THEN s.raw
+                          WHEN s.raw > r.cap THEN r.cap WHEN s.raw < -r.cap THEN -r.cap ELSE s.raw END AS c
+                   FROM (SELECT item_id, sum(points) AS raw FROM points_entry e
+                         WHERE e.year = :year AND e.member_id = mm.id GROUP BY item_id) s
+                   JOIN temp.dj_item_rule r ON r.item_id = s.item_id)"""
+    whens = []
+    for n, (item_id, cap, mask) in enumerate(rules):
+        params[f"i{n}"] = item_id
+        value = "sum(points)"
+        if cap is not None:
+            params[f"c{n}"] = cap
+            value = (f"CASE WHEN sum(points) > :c{n} THEN :c{n} WHEN sum(points) < -:c{n} THEN -:c{n} "
+                     f"ELSE sum(points) END")
+        if mask:
+            value = f"CASE WHEN (mm.mask & {int(mask)}) != 0 THEN 0 ELSE {value} END"
+        whens.append(f"WHEN :i{n} THEN {value}")
+    capped = f"CASE item_id {' '.join(whens)} END" if whens else "NULL"
+    return f"""(SELECT {capped} AS c FROM points_entry e
+                WHERE e.year = :year AND e.member_id = mm.id GROUP BY item_id)"""
 
 
 def _live(db: Database, year: int, *, office_ids: list[str], org_ids: list[str] | None,
@@ -152,8 +175,8 @@ def _live(db: Database, year: int, *, office_ids: list[str], org_ids: list[str] 
             params[f"g{n}"] = oid
         where.append(f"m.org_id IN ({','.join(f':g{n}' for n in range(len(org_ids)))})")
     bits = CLASS_BITS
-    plus = (f", (SELECT sum(CASE WHEN c > 0 THEN c ELSE 0 END) FROM (SELECT {_CAPPED} AS c FROM {_PER_ITEM})) AS plus"
-            if detail else "")
+    capped = _capped_items(db, year, params)
+    plus = f", (SELECT sum(CASE WHEN c > 0 THEN c ELSE 0 END) FROM {capped}) AS plus" if detail else ""
     sql = f"""
         WITH mm AS MATERIALIZED (
             SELECT m.id, m.name, m.name_pinyin, m.org_id, o.name AS org_name, o.office_id, o.sort_order,
@@ -167,9 +190,8 @@ def _live(db: Database, year: int, *, office_ids: list[str], org_ids: list[str] 
             FROM member m JOIN org o ON o.id = m.org_id
             WHERE {' AND '.join(where)})
         SELECT mm.id, mm.name, mm.name_pinyin, mm.org_id, mm.org_name, mm.office_id, mm.mask, mm.exempt_reason,
-               (SELECT sum({_CAPPED}) FROM {_PER_ITEM}) AS items {plus}
+               (SELECT sum(c) FROM {capped}) AS items {plus}
         FROM mm ORDER BY mm.sort_order, mm.org_name, mm.name_pinyin"""
-    _fill_rules(db, year)
     bases = {oid: year_settings(db, oid, year).base_score for oid in office_ids}
     # Totals have at most two decimals (every entry and the base score do): rounding to two
     # decimals only removes the float sum's drift. Stars come from rate(), the scheme's rule.
