@@ -6,9 +6,11 @@ Like Anki's browser, the table keeps only the ids; rows are read when they come 
 
 from __future__ import annotations
 
+import json
 from typing import Iterable, Mapping
 
 from ..db import Database
+from .member_search import matching_rowids
 from .members import member_query
 
 LAST = 1 << 30  # the rank of an organisation the tree does not show (and of no organisation)
@@ -37,8 +39,13 @@ def member_ids(db: Database, *, org_ids: Iterable[str] | None = None, group_id: 
     """Ids of the members of a party group, or whose branch is one of `org_ids` (None: every
     member), matching `text` (members.member_query), ordered by SORT_KEYS[sort] then name.
     `org_rank` orders the branch and party-group columns (the tree's order)."""
-    where, params = member_query(db, org_id=None, text=text, include_inactive=include_inactive)
+    hits = matching_rowids(db, text)  # a large database: the matches found in memory
+    where, params = member_query(db, org_id=None, text=text if hits is None else "",
+                                 include_inactive=include_inactive)
     clauses = [where[len(" WHERE "):]] if where else []
+    if hits is not None:
+        clauses.insert(0, "m.rowid IN (SELECT value FROM json_each(?))")
+        params.insert(0, json.dumps(hits))
     if group_id is not None:
         clauses.append("m.group_id = ?")
         params.append(group_id)

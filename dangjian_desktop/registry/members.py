@@ -9,6 +9,7 @@ from .. import dates, pinyin
 from ..db import Database, Tx
 from ..errors import UserError, ValidationError
 from . import idcard
+from .member_search import search_terms
 from .orgs import release_group_leadership, subtree_ids
 from .status import ACTIVE_STATUSES, active_sql
 from .validation import validate_member
@@ -214,15 +215,14 @@ def member_query(db: Database, *, org_id: str | None = None, text: str = "",
         params += ids
     if not include_inactive:
         where.append(active_sql("m"))
-    t = (text or "").strip()
-    if t:
-        low = t.lower().replace(" ", "")
+    terms = search_terms(text)  # the same terms member_search matches in memory
+    if terms is not None:
+        t, low, idn, exact = terms
         like = low.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        idn = idcard.normalise(t)
         id_like = idn.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         where.append("(m.name LIKE ? ESCAPE '\\' OR m.id_number LIKE ? ESCAPE '\\' OR m.id_number = ? "
                      "OR m.name_initials LIKE ? ESCAPE '\\' OR replace(m.name_pinyin, ' ', '') LIKE ? ESCAPE '\\')")
-        params += [f"%{t}%", f"{id_like}%", idcard.upgrade(idn) or idn, f"{like}%", f"{like}%"]
+        params += [f"%{t}%", f"{id_like}%", exact, f"{like}%", f"{like}%"]
     return (" WHERE " + " AND ".join(where)) if where else "", params
 
 
