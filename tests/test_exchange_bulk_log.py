@@ -112,7 +112,7 @@ def test_a_dry_run_and_a_refused_import_leave_the_schema_and_the_data_as_they_we
     assert seal.schema_objects(county.conn) == schema
     assert county.scalar("SELECT count(*) FROM change_log") == log
     # A problem found after the rows are written (as the reference check finds one): all rolled back.
-    monkeypatch.setattr(apply_mod, "_reference_problems", lambda conn: ["测试：引用的记录不存在"])
+    monkeypatch.setattr(apply_mod, "_reference_problems", lambda *args: ["测试：引用的记录不存在"])
     res = import_package(county, tmp_path / "p.djx", backup=False)
     assert res.status == "refused" and "测试：引用的记录不存在" in res.errors, res.errors
     assert seal.schema_objects(county.conn) == schema
@@ -177,4 +177,38 @@ def test_a_wrong_bulk_digest_is_found_by_verify(tmp_path, monkeypatch):
     monkeypatch.undo()
     problems = db.verify()
     assert any("org" in p and "在本程序之外被修改" in p for p in problems), problems
+    db.close()
+
+
+def test_references_of_inserted_and_updated_rows_are_checked(tmp_path):
+    """Inserted rows are found by rowid (above the table's highest before the import), updated
+    ones through temp.exchange_applied: a reference to a row that is not here is named."""
+    db = Database.create(tmp_path / "t.sqlite")
+    init_office(db, name="庚镇", level="town")
+    root, office = db.scalar("SELECT id FROM org"), db.local_office_id
+    db.conn.execute("PRAGMA foreign_keys = OFF")  # as the import writes (only outside a transaction)
+    try:
+        with pytest.raises(RuntimeError, match="rolled back"):
+            with db.transaction("测试") as tx:
+                apply_mod._temp_tables(db.conn)
+                since = db.scalar("SELECT max(rowid) FROM org")
+                assert apply_mod._reference_problems(db.conn, {"org": since}) == []
+                tx.insert("org", {"id": "new1", "office_id": office, "parent_id": "nowhere-1", "name": "新党支部",
+                                  "org_type": "党支部", "kind": "村"})
+                tx.insert("org", {"id": "new2", "office_id": office, "parent_id": root, "name": "好党支部",
+                                  "org_type": "党支部", "kind": "村"})
+                problems = apply_mod._reference_problems(db.conn, {"org": since})
+                assert len(problems) == 1 and "new1" in problems[0] and "nowhere-" in problems[0], problems
+                assert apply_mod._reference_problems(db.conn, {}) == []  # neither inserted nor updated
+                tx.update("org", root, {"parent_id": "nowhere-2"})
+                db.conn.execute("INSERT INTO temp.exchange_applied VALUES ('org', ?)", (root,))
+                problems = apply_mod._reference_problems(db.conn, {})
+                assert len(problems) == 1 and "nowhere-" in problems[0] and root[:8] in problems[0], problems
+                assert len(apply_mod._reference_problems(db.conn, {"org": since})) == 2
+                raise RuntimeError("rolled back")
+    finally:
+        db.conn.execute("PRAGMA foreign_keys = ON")
+        db.conn.execute("DROP TABLE IF EXISTS temp.exchange_applied")
+        db.conn.execute("DROP TABLE IF EXISTS temp.exchange_deleted")
+    assert db.verify() == []
     db.close()

@@ -167,10 +167,11 @@ def _apply(db: Database, plan: Plan, *, dry_run: bool) -> list[str]:
             for op in plan.ops.values():
                 _write_deletes(db.conn, op, errors)
             # The inserted rows' change-log entries are written in bulk, digests included (db/bulk_log.py).
+            inserted: dict[str, int] = {}  # table -> its highest rowid before the package's rows
             with BulkInserts(db.conn, tx.id, [op.table for op in plan.ops.values() if op.inserts]) as bulk:
                 for op in plan.ops.values():
-                    _write_inserts(db.conn, op, errors, bulk)
-            errors += _reference_problems(db.conn)
+                    _write_inserts(db.conn, op, errors, bulk, inserted)
+            errors += _reference_problems(db.conn, inserted)
             if errors:
                 raise _Rollback
             _bookkeeping(tx, plan)
@@ -244,7 +245,8 @@ def _write_updates(conn: sqlite3.Connection, op, errors: list[str]) -> None:
     conn.executemany("INSERT OR IGNORE INTO temp.exchange_applied VALUES (?, ?)", [(op.table, r[-1]) for r in done])
 
 
-def _write_inserts(conn: sqlite3.Connection, op, errors: list[str], bulk: BulkInserts) -> None:
+def _write_inserts(conn: sqlite3.Connection, op, errors: list[str], bulk: BulkInserts,
+                   inserted: dict[str, int]) -> None:
     if not op.inserts:
         return
     names = ", ".join(f'"{c}"' for c in op.columns)
@@ -254,7 +256,7 @@ def _write_inserts(conn: sqlite3.Connection, op, errors: list[str], bulk: BulkIn
     since = bulk.mark(op.table)
     done = _many(conn, f'INSERT INTO "{op.table}" ({names}) VALUES ({marks})', rows, op.columns, op.table, errors)
     bulk.logged(op.table, since, len(done))
-    conn.executemany("INSERT OR IGNORE INTO temp.exchange_applied VALUES (?, ?)", [(op.table, r[0]) for r in done])
+    inserted[op.table] = min(since, inserted.get(op.table, since))  # new rows: rowid above it (checked below)
 
 
 def _write_deletes(conn: sqlite3.Connection, op, errors: list[str]) -> None:
@@ -265,16 +267,23 @@ def _write_deletes(conn: sqlite3.Connection, op, errors: list[str]) -> None:
     conn.executemany("INSERT OR IGNORE INTO temp.exchange_deleted VALUES (?, ?)", [(op.table, r[0]) for r in done])
 
 
-def _reference_problems(conn: sqlite3.Connection) -> list[str]:
-    """References the written rows make to rows that do not exist here (checked only for them)."""
+def _reference_problems(conn: sqlite3.Connection, inserted: dict[str, int] | None = None) -> list[str]:
+    """References the written rows make to rows that do not exist here (checked only for them):
+    the updated rows (listed in temp.exchange_applied) and the inserted ones (`inserted`: table ->
+    its highest rowid before the import, every row above it is new)."""
     problems: list[str] = []
-    tables = [r[0] for r in conn.execute("SELECT DISTINCT tbl FROM temp.exchange_applied")]
-    for t in tables:
+    inserted = inserted or {}
+    updated = {r[0] for r in conn.execute("SELECT DISTINCT tbl FROM temp.exchange_applied")}
+    for t in sorted(updated | set(inserted)):
+        which = ([("JOIN temp.exchange_applied a ON a.tbl = ? AND a.id = t.id", "", t)] if t in updated else []) + (
+            [("", "t.rowid > ? AND ", inserted[t])] if t in inserted else [])
         for col, parent, pcol in ownership.foreign_keys(conn, t):
-            for rid, value in conn.execute(
-                    f'SELECT t.id, t."{col}" FROM "{t}" t JOIN temp.exchange_applied a ON a.tbl = ? AND a.id = t.id '
-                    f'WHERE t."{col}" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "{parent}" p WHERE p."{pcol}" = t."{col}")',
-                    (t,)).fetchmany(20):
+            found: list = []
+            for join, where, param in which:
+                found += conn.execute(
+                    f'SELECT t.id, t."{col}" FROM "{t}" t {join} WHERE {where}t."{col}" IS NOT NULL '
+                    f'AND NOT EXISTS (SELECT 1 FROM "{parent}" p WHERE p."{pcol}" = t."{col}")', (param,)).fetchmany(20)
+            for rid, value in found[:20]:
                 problems.append(f"{ownership.label(t)}（编号 {str(rid)[:8]}）引用的{ownership.label(parent)}"
                                 f"（编号 {str(value)[:8]}）在本单位不存在，也不在数据包中")
     gone = [r[0] for r in conn.execute("SELECT DISTINCT tbl FROM temp.exchange_deleted")]
