@@ -89,3 +89,30 @@ def test_sql_searches_what_memory_should_not(town, monkeypatch):
     assert member_ids(town, text="1") == by_sql(town, monkeypatch, text="1")
     monkeypatch.setattr(member_search, "INDEX_FROM", 20_000)
     assert member_search.matching_rowids(town, "李") is None  # a town is small
+
+
+def test_a_save_is_taken_in_without_copying_every_member_again(town):
+    assert member_ids(town, text="上官婉") == []
+    index = member_search._indexes[town]
+    mid, old_name = town.one("SELECT id, name FROM member WHERE status = '正常' LIMIT 1")
+    update_member(town, mid, {"name": "上官婉"})
+    assert member_ids(town, text="上官婉") == [mid]
+    assert member_ids(town, text="sgw") == [mid]
+    assert member_search._indexes[town] is index  # the one row read again, not the table
+    assert mid not in member_ids(town, text=old_name)
+    # A name longer than any before does not fit the column: the copy is made anew.
+    update_member(town, mid, {"name": "上官婉" * 4})
+    assert member_ids(town, text="婉上官") == [mid]
+    assert member_search._indexes[town] is not index
+
+
+def test_a_search_inside_a_unit_of_work_that_is_rolled_back(town):
+    mid = town.scalar("SELECT id FROM member WHERE status = '正常' LIMIT 1")
+    with pytest.raises(RuntimeError):
+        with town.transaction("rolled back") as tx:
+            tx.update("member", mid, {"name": "诸葛亮"})
+            assert member_ids(town, text="诸葛亮") == [mid]  # this connection sees its own write
+            raise RuntimeError("cancelled")
+    with town.transaction("another") as tx:  # the same number of member writes as the rolled-back one
+        tx.update("member", town.scalar("SELECT id FROM member WHERE id != ? LIMIT 1", (mid,)), {"note": "x"})
+    assert member_ids(town, text="诸葛亮") == []

@@ -7,9 +7,10 @@ four columns are copied once into four strings of fixed-width records and search
 (a few milliseconds); the ids are then read for the matching rowids only. The matches are exactly
 those of member_query's LIKEs: ASCII letters compared without case, everything else as it is.
 
-The copy is made again when the member table has changed: writes through this connection are
-counted by TEMP triggers (nothing in the database file changes), writes by other connections
-change `PRAGMA data_version`.
+The copy follows the member table: TEMP triggers (nothing in the database file changes) count the
+member rows this connection writes and note their rowids, so that after a save only those rows
+are read again and put in place; after writes by another connection (`PRAGMA data_version`), many
+rows written, or a copy made inside a unit of work that may have been rolled back, it is made anew.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from . import idcard
 INDEX_FROM = 20_000
 #: More matching rows than this share of the members: the SQL scan is cheaper than reading each.
 MAX_SHARE = 0.2
+#: More member rows written since the copy was made: it is made anew.
+PATCH_AT_MOST = 2000
 
 _FOLD = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)  # what LIKE folds, no more
 _SEP, _PAD = "\x01", "\x00"  # start of a record, filling to its width (never searched for)
@@ -47,8 +50,28 @@ class _Column:
 
     def __init__(self, values: list[str]):
         self.width = max(map(len, values), default=0) + 1
-        w = self.width - 1
-        self.text = "".join([_SEP + v.translate(_FOLD).ljust(w, _PAD) for v in values])
+        self.text = "".join([self.record(v) for v in values])
+
+    def record(self, value: str | None) -> str:
+        """A value's record; None: a removed row's, which nothing matches."""
+        if value is None:
+            return _PAD * self.width
+        return _SEP + value.translate(_FOLD).ljust(self.width - 1, _PAD)
+
+    def fits(self, value: str) -> bool:
+        return len(value) < self.width
+
+    def patch(self, changes: dict[int, str | None]) -> None:
+        """Put these rows' values (None: removed) in place; rows past the end are appended."""
+        pieces, at, w = [], 0, self.width
+        end = len(self.text) // w
+        for row in sorted(changes):
+            if row < end:
+                pieces += [self.text[at * w:row * w], self.record(changes[row])]
+                at = row + 1
+        pieces.append(self.text[at * w:])
+        pieces += [self.record(changes[row]) for row in sorted(changes) if row >= end]
+        self.text = "".join(pieces)
 
     def needle(self, value: str, *, prefix: bool) -> str:
         return (_SEP if prefix else "") + value.translate(_FOLD)
@@ -66,20 +89,44 @@ class _Column:
 
 
 class _Index:
+    _SQL = "SELECT rowid, name, id_number, name_initials, replace(name_pinyin, ' ', '') FROM member"
+
     def __init__(self, db: Database, key: tuple[int, int]):
-        cur = db.conn.cursor()
-        cur.row_factory = None
-        try:
-            rows = cur.execute("SELECT rowid, name, id_number, name_initials, name_pinyin FROM member").fetchall()
-        finally:
-            cur.close()
+        rows = _rows(db, self._SQL)
         self.key = key
-        self.rowids = [r[0] for r in rows]
+        self.tentative = db.conn.in_transaction  # may hold writes that are rolled back yet
+        self.rowids: list[int | None] = [r[0] for r in rows]
+        self.row_of = {rowid: n for n, rowid in enumerate(self.rowids)}
         self.id_numbers = [r[2] or "" for r in rows]
-        self.name = _Column([r[1] or "" for r in rows])
-        self.id_number = _Column(self.id_numbers)
-        self.initials = _Column([r[3] or "" for r in rows])
-        self.pinyin = _Column([(r[4] or "").replace(" ", "") for r in rows])
+        self.columns = [_Column([r[k] or "" for r in rows]) for k in (1, 2, 3, 4)]
+        self.name, self.id_number, self.initials, self.pinyin = self.columns
+
+    def update(self, db: Database, key: tuple[int, int], rowids: list[int]) -> bool:
+        """Take in the rows written since (False: a value is wider than its column: make it anew)."""
+        self.tentative = self.tentative or db.conn.in_transaction
+        if not rowids:
+            self.key = key
+            return True
+        found = {r[0]: r for r in _rows(db, self._SQL + f" WHERE rowid IN ({','.join(map(str, rowids))})")}
+        if any(not col.fits(r[k] or "") for r in found.values() for k, col in zip((1, 2, 3, 4), self.columns)):
+            return False
+        changes: dict[int, tuple | None] = {}
+        for rowid in rowids:
+            row = self.row_of.get(rowid)
+            if row is None:
+                if rowid not in found:
+                    continue  # written and removed again
+                row = self.row_of[rowid] = len(self.rowids)
+                self.rowids.append(rowid)
+                self.id_numbers.append("")
+            r = found.get(rowid)
+            changes[row] = r
+            self.id_numbers[row] = (r[2] or "") if r else ""
+            self.rowids[row] = rowid if r else None  # a rowid may come back after its row was removed
+        for k, col in zip((1, 2, 3, 4), self.columns):
+            col.patch({row: (r[k] or "") if r else None for row, r in changes.items()})
+        self.key = key
+        return True
 
     def match(self, terms: tuple[str, str, str, str]) -> list[int] | None:
         """Rowids matching, in no order; None when too many match (or a term cannot be searched here)."""
@@ -91,7 +138,7 @@ class _Index:
         # member_query passes the name part to LIKE unescaped: its %, _ and \\ are left to SQL.
         if any(_PAD in n or _SEP in n[1:] for _, n in wanted) or _SEP in t or any(c in t for c in "%_\\"):
             return None
-        limit = MAX_SHARE * len(self.rowids)
+        limit = MAX_SHARE * len(self.row_of)
         if sum(col.count(n) for col, n in wanted) > limit:
             return None
         rows: set[int] = set()
@@ -101,11 +148,21 @@ class _Index:
             found: set[int] = set()
             self.id_number.rows(self.id_number.needle(exact, prefix=True), found)
             rows.update(r for r in found if self.id_numbers[r] == exact)
-        return [self.rowids[r] for r in rows]
+        return [rowid for rowid in (self.rowids[r] for r in rows) if rowid is not None]
+
+
+def _rows(db: Database, sql: str) -> list[tuple]:
+    cur = db.conn.cursor()
+    cur.row_factory = None  # plain tuples
+    try:
+        return cur.execute(sql).fetchall()
+    finally:
+        cur.close()
 
 
 def _writes_counted(db: Database) -> int:
-    """How many member rows this connection has written since the counting began (TEMP triggers)."""
+    """How many member rows this connection has written since the counting began (TEMP triggers,
+    which also note each written rowid with the count it brought)."""
     conn = db.conn
     if db.readonly:
         return 0
@@ -114,10 +171,13 @@ def _writes_counted(db: Database) -> int:
     except Exception:  # noqa: BLE001 - not there yet: made below
         pass
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS dj_member_writes(n INTEGER NOT NULL)")
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS dj_member_written(rid INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
     conn.execute("INSERT INTO temp.dj_member_writes SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM temp.dj_member_writes)")
-    for event in ("INSERT", "UPDATE", "DELETE"):
+    for event, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",))):
+        notes = " ".join(f"INSERT OR REPLACE INTO dj_member_written VALUES ({r}.rowid, "
+                         f"(SELECT n FROM dj_member_writes));" for r in rows)
         conn.execute(f"CREATE TEMP TRIGGER IF NOT EXISTS dj_member_writes_{event.lower()} AFTER {event} "
-                     f"ON main.member BEGIN UPDATE dj_member_writes SET n = n + 1; END")
+                     f"ON main.member BEGIN UPDATE dj_member_writes SET n = n + 1; {notes} END")
     return conn.execute("SELECT n FROM temp.dj_member_writes").fetchone()[0]
 
 
@@ -131,6 +191,17 @@ def matching_rowids(db: Database, text: str | None) -> list[int] | None:
         return None
     key = (db.scalar("PRAGMA data_version"), _writes_counted(db))
     index = _indexes.get(db)
-    if index is None or index.key != key:
+    if index is not None and index.tentative and not db.conn.in_transaction:
+        index = None  # made inside a unit of work that may have been rolled back since
+    if index is not None and index.key != key:
+        # Only this connection wrote, and few rows: take them in (a save), else make the copy anew.
+        if key[0] != index.key[0] or key[1] < index.key[1]:
+            index = None
+        else:
+            written = [r[0] for r in _rows(db, f"SELECT rid FROM temp.dj_member_written WHERE n > {int(index.key[1])} "
+                                               f"LIMIT {PATCH_AT_MOST + 1}")]
+            if len(written) > PATCH_AT_MOST or not index.update(db, key, written):
+                index = None
+    if index is None:
         index = _indexes[db] = _Index(db, key)
     return index.match(terms)
