@@ -120,7 +120,7 @@ def main() -> None:
     t = time.perf_counter()
     backup_before_import(county, "package")
     t_backup_empty = time.perf_counter() - t
-    # Where an import's time goes: writing the rows (SQLite, with the change-log triggers), sealing
+    # Where an import's time goes: writing the rows (SQLite, with their change-log entries), sealing
     # the unit of work (db/seal.py), and the rest (opening, planning, checking references, ledger).
     spent = {"write": 0.0, "seal": 0.0}
 
@@ -139,6 +139,7 @@ def main() -> None:
         timed(apply_mod, name, "write")
     timed(seal, "seal_transaction", "seal")
     per_package = []
+    cpu = time.process_time()
     t = time.perf_counter()
     for p in packages:
         t1 = time.perf_counter()
@@ -146,6 +147,7 @@ def main() -> None:
         assert r.status == "applied", (p, r.status, r.errors[:3])
         per_package.append(time.perf_counter() - t1)
     t_import = time.perf_counter() - t
+    cpu_import = time.process_time() - cpu
     t = time.perf_counter()
     for p in packages:
         assert import_package(county, p, backup=False).status == "nothing"
@@ -161,6 +163,9 @@ def main() -> None:
     n = len(packages)
     print()
     print(f"{n} towns, {members} members at the county after the imports; county database {county_size / mb:.0f} MB")
+    if hasattr(os, "getloadavg"):  # not on Windows
+        print(f"machine load (1 / 5 / 15 min) at the end: {' / '.join(f'{x:.1f}' for x in os.getloadavg())}, "
+              f"{os.cpu_count()} cores")
     print(f"town database {median(db_sizes) / mb:.1f} MB (median); package "
           f"{median([len(b) for b in blobs]) / mb:.2f} MB (median)")
     print()
@@ -174,8 +179,9 @@ def main() -> None:
         (f"open the {n} packages (verify, decrypt, parse)", f"{t_open:.2f} s", "baseline"),
         (f"import all {n} (one backup before the batch)", f"{t_backup_empty + t_import:.1f} s",
          f"{(t_backup_empty + t_import) / max(t_read, 1e-6):.0f}× reading; target < 60 s"),
+        ("  CPU time of the imports (this process)", f"{cpu_import:.1f} s", "the rest is waiting: disk, load"),
         ("  of which one package (median / max)", f"{median(per_package):.2f} / {max(per_package):.2f} s", ""),
-        ("  of which writing rows + change-log triggers", f"{spent['write']:.1f} s", ""),
+        ("  of which writing rows + change-log entries", f"{spent['write']:.1f} s", ""),
         ("  of which sealing the units of work", f"{spent['seal']:.1f} s", ""),
         ("  of which opening, planning, checks, ledger", f"{t_import - spent['write'] - spent['seal']:.1f} s", ""),
         (f"re-import all {n} (nothing to change)", f"{t_again:.2f} s",
