@@ -28,21 +28,25 @@ def _no_pinyin(s: str) -> list[str]:
 @lru_cache(maxsize=1)
 def _parts():
     """pypinyin's own pieces of lazy_pinyin: its word segmentation, the phrase prefixes it
-    matches and its converter (the library is pinned; tests compare with lazy_pinyin)."""
+    matches and its converter (the library is pinned; tests compare with lazy_pinyin). None
+    when a pypinyin without them is installed: then every text goes through lazy_pinyin."""
     pp = _pypinyin()
-    from pypinyin.constants import RE_HANS
-    from pypinyin.core import _default_convert
-    from pypinyin.seg import mmseg
-    from pypinyin.seg.simpleseg import seg
+    try:
+        from pypinyin.constants import RE_HANS
+        from pypinyin.core import _default_convert
+        from pypinyin.seg import mmseg
+        from pypinyin.seg.simpleseg import seg
 
-    return seg, mmseg.seg._prefix_set, RE_HANS, _default_convert, pp.Style.NORMAL
+        return seg, mmseg.seg._prefix_set, RE_HANS, _default_convert.convert, pp.Style.NORMAL
+    except (ImportError, AttributeError):
+        return None
 
 
 @lru_cache(maxsize=65536)
 def _word(word: str) -> tuple[str, ...]:
     """The syllables of one segment (a phrase, one character or a run of non-Chinese text)."""
     _, _, _, convert, normal = _parts()
-    return tuple(p for item in convert.convert(word, normal, False, _no_pinyin, strict=True) for p in item)
+    return tuple(p for item in convert(word, normal, False, _no_pinyin, strict=True) for p in item)
 
 
 def _syllables(text: str) -> tuple[str, ...]:
@@ -52,7 +56,10 @@ def _syllables(text: str) -> tuple[str, ...]:
     pypinyin splits text into Chinese and other runs, then cuts each Chinese run into the
     longest phrases of its dictionary; a run in which no two neighbouring characters begin a
     phrase is cut into single characters, so it is taken character by character directly."""
-    seg, prefixes, hans, _, _ = _parts()
+    parts = _parts()
+    if parts is None:
+        return tuple(_pypinyin().lazy_pinyin(text, errors=_no_pinyin))
+    seg, prefixes, hans, _, _ = parts
     if hans.match(text) and not any(text[i:i + 2] in prefixes for i in range(len(text) - 1)):
         return tuple(p for ch in text for p in _word(ch))
     return tuple(p for w in seg(text) for p in _word(w))

@@ -33,3 +33,8 @@ def test_sort_key_and_initials_read_surnames_the_surname_way():
     assert pinyin.full("长孙无忌") == "zhangsunwuji"
     assert pinyin.sort_key("张三") == "zhang san 张三"
     assert pinyin.initials("银行行长") == "".join(s[0] for s in _lazy("银行行长"))
+
+
+def test_without_pypinyin_internals_names_still_convert(monkeypatch):
+    monkeypatch.setattr(pinyin, "_parts", lambda: None)
+    assert pinyin._syllables("重庆张三") == _lazy("重庆张三")
