@@ -285,22 +285,21 @@ def _classify_rows(db: Database, plan: Plan, table: str, cols: list[str], rows: 
     owner_i, rev_i = cols.index("owner"), cols.index("rev") if "rev" in cols else -1
     local = _local_rows(db, table, cols, [r[0] for r in rows])
     c, op = plan.count(table), plan.op(table, cols)
-    for r in rows:
-        as_dict = dict(zip(cols, r))
+    for r in rows:  # the row as a dict only when a refusal or a conflict names it
         if r[owner_i] != sender:
-            plan.refuse(table, as_dict, "这条记录不属于发送数据包的单位，不能由它发来")
+            plan.refuse(table, dict(zip(cols, r)), "这条记录不属于发送数据包的单位，不能由它发来")
             continue
         mine = local.get(r[0])
         if mine is None:
             c.new += 1
             op.inserts.append(r)
         elif mine[owner_i] != sender:
-            plan.refuse(table, as_dict, "本单位已有同一编号、属于另一单位的记录")
+            plan.refuse(table, dict(zip(cols, r)), "本单位已有同一编号、属于另一单位的记录")
         elif _same(mine, r, rev_i):
             c.unchanged += 1
         elif (table, r[0]) in open_conflicts or _changed_late(db, table, r[0], late):
             c.conflicts += 1
-            plan.conflicts.append(ConflictDraft(table, r[0], "fork", (cols, mine), (cols, r), describe(as_dict)))
+            plan.conflicts.append(ConflictDraft(table, r[0], "fork", (cols, mine), (cols, r), describe(dict(zip(cols, r)))))
         else:
             c.updated += 1
             op.updates.append(r)
