@@ -187,7 +187,7 @@ def test_the_holiday_editor_reads_the_notice_day_by_day(qtbot, make_tab, db, clo
     assert workdays.calendar(db).is_workday("2027-02-20")
 
 
-def test_provisional_ratings_are_muted_in_the_dashboard_and_the_results(qtbot, make_tab, db, clock):
+def test_provisional_ratings_are_muted_in_the_dashboard_and_the_results(qtbot, make_tab, db, clock, tmp_path):
     from dangjian_desktop.gui.kit.palette import GREY
     from dangjian_desktop.gui.assessment.models import D_RATING
     from dangjian_desktop.gui.reports.models import R_RATING
@@ -216,6 +216,20 @@ def test_provisional_ratings_are_muted_in_the_dashboard_and_the_results(qtbot, m
     assert rm.index(r, R_RATING).data(Qt.ItemDataRole.ForegroundRole).color() == GREY
     assert rm.index(r, R_RATING).data(Qt.ItemDataRole.FontRole).italic()
     assert "暂定" in reports.results.summary_label.text()
+    # The export of the results as shown keeps the provisional row muted (grey italic in Excel).
+    from openpyxl import load_workbook
+
+    from dangjian_desktop.gui.table_export import table_of_view
+    from dangjian_desktop.tables import save_tables
+
+    table = table_of_view(reports.results.view, "评定结果")
+    shown = [row[[c.label for c in table.columns].index("党组织")] for row in table.rows]
+    assert table.muted_rows == {shown.index("东岭村党支部")}
+    out = save_tables([table], tmp_path / "结果.xlsx")
+    ws = load_workbook(out).active
+    cells = {c.value: c for row in ws.iter_rows() for c in row if c.value in ("东岭村党支部", "西岭村党支部")}
+    assert cells["东岭村党支部"].font.italic and cells["东岭村党支部"].font.color.rgb.endswith("808080")
+    assert not cells["西岭村党支部"].font.italic
     reports_release(None)
 
 

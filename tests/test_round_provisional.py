@@ -140,7 +140,7 @@ def test_the_signature_never_stands_alone_on_the_last_page():
             assert "序号" in last  # the kept rows come under their header
 
 
-def test_the_results_export_marks_provisional_ratings(db):
+def test_the_results_export_marks_provisional_ratings(db, tmp_path):
     from dangjian_desktop.tables.sources import round_results_table
 
     add_branches(db, [("东岭村党支部", "村"), ("西岭村党支部", "村")])
@@ -154,3 +154,30 @@ def test_the_results_export_marks_provisional_ratings(db):
     assert rows["东岭村党支部"][head.index("等次")] == "一星（暂定）"
     assert rows["西岭村党支部"][head.index("等次")] == "五星"
     assert any("暂定" in n for n in table.notes)
+    # Provisional rows are muted (grey italic) in the Excel and grey in the PDF; confirmed ones are not.
+    order = [r[head.index("党组织")] for r in table.rows]
+    assert table.muted_rows == {order.index("东岭村党支部")}
+    from openpyxl import load_workbook
+
+    from reportlab.platypus import LongTable
+
+    from dangjian_desktop.privacy import PrivacyGuard, PrivateNumbers
+    from dangjian_desktop.reports.fonts import load_fonts
+    from dangjian_desktop.tables import save_tables
+    from dangjian_desktop.tables.pdf import MUTED, story_of
+
+    ws = load_workbook(save_tables([table], tmp_path / "结果.xlsx")).active
+    font = {c.value: c.font for row in ws.iter_rows() for c in row if c.value in ("东岭村党支部", "西岭村党支部")}
+    assert font["东岭村党支部"].italic and font["东岭村党支部"].color.rgb.endswith("808080")
+    assert not font["西岭村党支部"].italic
+    assert save_tables([table], tmp_path / "结果.pdf").stat().st_size > 0
+    story = story_of([table], load_fonts(), PrivacyGuard(PrivateNumbers()), 700)
+    flat = []
+    while story:
+        f = story.pop(0)
+        story[:0] = list(getattr(f, "_content", []))  # KeepTogether holds its flowables
+        flat.append(f)
+    grid = next(f for f in flat if isinstance(f, LongTable))
+    grid.wrap(700, 1000)
+    colour = {order[n]: grid._cellStyles[n + 1][0].color for n in range(len(order))}
+    assert colour["东岭村党支部"] == MUTED and colour["西岭村党支部"] != MUTED

@@ -25,6 +25,7 @@ from ..tables import EXACT, NUMBER, PERCENT, TEXT, Col, Table
 from ..tables.sources import office_name
 from .kit.messages import report_error
 from .kit.operations import Query
+from .kit.row_model import MUTED_ROLE
 
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 _PERCENT = re.compile(r"^[+-]?\d+(?:\.\d+)?%$")
@@ -69,11 +70,13 @@ def table_of_view(view: QTableView, title: str, *, unit: str | None = None, at=N
     columns = [header.logicalIndex(v) for v in range(header.count())]
     columns = [c for c in columns if not view.isColumnHidden(c)]
     heads = [str(model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) or "") for c in columns]
-    texts = [[str(model.data(model.index(r, c), Qt.ItemDataRole.DisplayRole) or "") for c in columns]
-             for r in range(model.rowCount()) if not view.isRowHidden(r)]
+    shown = [r for r in range(model.rowCount()) if not view.isRowHidden(r)]
+    texts = [[str(model.data(model.index(r, c), Qt.ItemDataRole.DisplayRole) or "") for c in columns] for r in shown]
+    muted = frozenset(n for n, r in enumerate(shown) if model.data(model.index(r, 0), MUTED_ROLE))
     kinds = [_kind(h, [row[i] for row in texts]) for i, h in enumerate(heads)]
     rows = [[_value(t, k) for t, k in zip(row, kinds)] for row in texts]
-    return Table(title, [Col(h, k) for h, k in zip(heads, kinds)], rows, unit=unit, at=at, notes=list(notes))
+    return Table(title, [Col(h, k) for h, k in zip(heads, kinds)], rows, unit=unit, at=at, notes=list(notes),
+                 muted_rows=muted)
 
 
 def add_table_export(view: QTableView, host: QWidget, title: str | Callable[[], str], *,

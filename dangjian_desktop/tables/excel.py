@@ -38,6 +38,7 @@ class _Styles:
         self.line = Font(name=FONT_NAME, size=10.5)
         self.header = Font(name=FONT_NAME, size=10.5, bold=True)
         self.body = Font(name=FONT_NAME, size=10.5)
+        self.muted = Font(name=FONT_NAME, size=10.5, italic=True, color="808080")  # a provisional row
         self.fill = PatternFill("solid", fgColor="D9E1F2")
         self.center = Alignment(horizontal="center", vertical="center", wrap_text=True)
         self.left = Alignment(horizontal="left", vertical="center", wrap_text=True)
@@ -83,23 +84,24 @@ def _number_format(col: Col, value: Any) -> str | None:
     return None
 
 
-def _body_cell(ws, value: Any, col: Col, st: _Styles):
+def _body_cell(ws, value: Any, col: Col, st: _Styles, font: Font | None = None):
     """One value kept as its kind says: numbers numeric, exact text and dates as text cells."""
+    body = font or st.body
     if value is None or value == "":
-        return _cell(ws, None, st.body, st.center, st.border)
+        return _cell(ws, None, body, st.center, st.border)
     if col.kind in (NUMBER, PERCENT):
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return _cell(ws, value, st.body, st.right, st.border, number_format=_number_format(col, value))
-        return _cell(ws, str(value), st.body, st.center, st.border)  # —, 免评: text in a number column
+            return _cell(ws, value, body, st.right, st.border, number_format=_number_format(col, value))
+        return _cell(ws, str(value), body, st.center, st.border)  # —, 免评: text in a number column
     if col.kind == DATE:
-        return _cell(ws, iso_date(value), st.body, st.center, st.border, number_format="@")
+        return _cell(ws, iso_date(value), body, st.center, st.border, number_format="@")
     if col.kind == EXACT:
-        return _cell(ws, str(value), st.body, st.center, st.border, number_format="@")
+        return _cell(ws, str(value), body, st.center, st.border, number_format="@")
     if isinstance(value, bool):
         value = "是" if value else "否"
     elif not isinstance(value, str):
         value = str(value)
-    return _cell(ws, value, st.body, st.left, st.border)
+    return _cell(ws, value, body, st.left, st.border)
 
 
 def _setup_page(ws, widths: list[float], header_row: int) -> None:
@@ -151,8 +153,9 @@ def write_sheet(wb: Workbook, table: Table, name: str, st: _Styles) -> None:
                 ws.merged_cells.add(f"A{row}:{last}{row}")
     row += 1
     ws.append([_cell(ws, c.label, st.header, st.center, st.border, st.fill) for c in cols])
-    for values in table.rows:
-        ws.append([_body_cell(ws, v, c, st) for v, c in zip(values, cols)])
+    for n, values in enumerate(table.rows):
+        font = st.muted if n in table.muted_rows else st.body
+        ws.append([_body_cell(ws, v, c, st, font) for v, c in zip(values, cols)])
         row += 1
     ws.auto_filter.ref = f"A{header_row}:{last}{max(row, header_row)}"
     notes = [n.strip() for n in table.notes if n and n.strip()]

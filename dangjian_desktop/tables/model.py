@@ -49,6 +49,7 @@ class Table:
     signatures: bool = False  # 填表人 / 审核人 / 填报日期 lines under the table (the 党内统计 forms)
     sheet_name: str | None = None  # default: the title
     chart: Any = None  # drawn under the table when printed: has .drawing(fonts, guard) (statistics.charts.Chart)
+    muted_rows: frozenset[int] = frozenset()  # rows (0-based) shown muted: grey italic (a provisional result)
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self):

@@ -33,6 +33,7 @@ from .model import TEXT, Table, at_text, display_text
 TITLE_SIZE, LINE_SIZE, TABLE_SIZE, FOOTER_SIZE = 16, 10.5, 9.5, 9
 LANDSCAPE_FROM = 95  # characters of column width (as in excel.py)
 KEEP_TOGETHER_ROWS = 60
+MUTED = colors.Color(0.45, 0.45, 0.45)  # the text of a provisional row
 
 
 @dataclass
@@ -56,6 +57,8 @@ class _Styles:
         self.cell = ParagraphStyle("c", fontName=font, fontSize=TABLE_SIZE, leading=TABLE_SIZE * 1.3,
                                    alignment=TA_CENTER, wordWrap="CJK")
         self.cell_left = ParagraphStyle("cl", parent=self.cell, alignment=TA_LEFT)
+        self.muted = ParagraphStyle("cm", parent=self.cell, textColor=MUTED)  # a provisional row
+        self.muted_left = ParagraphStyle("cml", parent=self.cell_left, textColor=MUTED)
 
 
 def _orientation(tables: Sequence[Table]) -> tuple[float, float]:
@@ -84,6 +87,9 @@ def _table(t: Table, width: float, fonts: FontSet, guard: PrivacyGuard, st: _Sty
     gaps: dict[str, str] = {}
     for r, row in enumerate(t.rows, start=1):
         out = []
+        muted = (r - 1) in t.muted_rows
+        if muted:
+            cmds.append(("TEXTCOLOR", (0, r), (-1, r), MUTED))
         for c, (value, col) in enumerate(zip(row, t.columns)):
             where = f"{t.title}第{r}行“{col.label}”"
             text = guard.check(display_text(value, col), where)
@@ -99,7 +105,8 @@ def _table(t: Table, width: float, fonts: FontSet, guard: PrivacyGuard, st: _Sty
                     gaps.setdefault(ch, where)
                 out.append("")
                 continue
-            out.append(guarded_paragraph(text, st.cell_left if col.kind == TEXT else st.cell, fonts, guard, where))
+            style = (st.muted_left if muted else st.cell_left) if col.kind == TEXT else (st.muted if muted else st.cell)
+            out.append(guarded_paragraph(text, style, fonts, guard, where))
         data.append(out)
     if gaps:
         raise MissingGlyphsError(set(gaps), "；".join(f"“{ch}”在{p}" for ch, p in sorted(gaps.items())[:5]))

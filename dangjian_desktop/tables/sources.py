@@ -63,8 +63,11 @@ def round_results_table(db: Database, rnd, rating, branches: Sequence | None = N
     if rating.provisional_count:
         notes.append(f"其中 {rating.provisional_count} 个党组织的考核尚未审核完毕，评定为暂定，结果运用为“如确定”。")
     title = rnd.title + ("结果" if rnd.title.endswith("评定") else "评定结果")
+    muted = frozenset(n for n, b in enumerate(rows_in) if b.provisional and b.rating)
+    if muted:
+        notes.append("灰色字的行为暂定结果。")
     return Table(title, cols, rows, unit=office_name(db, rnd.office_id), at=f"{rnd.year}年度",
-                 notes=notes + [f"评分方案：{rnd.scheme_name}"], sheet_name="评定结果")
+                 notes=notes + [f"评分方案：{rnd.scheme_name}"], sheet_name="评定结果", muted_rows=muted)
 
 
 def points_totals_table(db: Database, year: int, totals: Iterable, *, office_id: str | None = None) -> Table:

@@ -19,6 +19,9 @@ from PySide6.QtGui import QBrush, QColor
 
 from ... import pinyin
 
+#: A model answers True for a row shown muted (a provisional result): exports keep it muted.
+MUTED_ROLE = Qt.ItemDataRole.UserRole + 0x4D0
+
 ALIGN_CENTER = int(Qt.AlignmentFlag.AlignCenter)
 ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 

@@ -15,6 +15,7 @@ from ...assessment.rounds import STATE_ORDER
 from ...pinyin import sort_key as pinyin_key
 from ..kit.formatting import format_date, format_score
 from ..kit.palette import AMBER, GREEN, GREY, LIGHT_AMBER, LIGHT_RED, RED
+from ..kit.row_model import MUTED_ROLE
 
 TREND_ARROWS = {"up": "↑", "down": "↓", "same": "→"}
 (R_TOWN, R_BRANCH, R_KIND, R_STATE, R_TOTAL, R_RATING, R_STARS, R_VETO, R_RANK_TOWN, R_RANK_COUNTY, R_PREV,
@@ -138,6 +139,8 @@ class ResultsModel(QAbstractTableModel):
             return b.sheet_id
         if role == SORT_ROLE:
             return self.sort_key(b, col)
+        if role == MUTED_ROLE:
+            return bool(b.provisional and b.rating)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(b, col)
         if role == Qt.ItemDataRole.TextAlignmentRole and col not in (R_BRANCH, R_CONSEQ):
