@@ -247,3 +247,20 @@ def test_the_whole_list_of_a_scope_is_set_in_one_unit_of_work(liuyou):
     with pytest.raises(LockedError):
         set_holders(db, rid, "六有党支部", [ids["乙村党支部"]], reason="x")
     set_holders(db, rid, "六有党支部", [ids["甲村党支部"]], reason="乙已确定，不变")
+
+
+def test_a_round_confirmed_before_decisions_existed_gets_its_first_list(liuyou, tmp_path):
+    """An older version confirmed all three 优秀 branches without a decision (its 确定 did not ask
+    for one): the reviewer can still name the holders once, and the sheet prints the decision."""
+    db, rid, ids = liuyou
+    with db.transaction("旧版本确定的结果") as tx:
+        for name in ("甲村党支部", "乙村党支部", "丙村党支部"):
+            tx.update("round_branch", ids[name], {"state": "确定"})
+    assert by_name(rate_round(db, rid))["丙村党支部"].quota_pending == ["六有党支部"]
+    name_holders(db, rid, "六有党支部", [ids["甲村党支部"], ids["乙村党支部"]], reason="按旧轮次的会议决定补录")
+    r = by_name(rate_round(db, rid))
+    assert (r["甲村党支部"].award, r["乙村党支部"].award, r["丙村党支部"].award) == (True, True, False)
+    assert not any(b.quota_pending for b in r.values())
+    # Decided now, the confirmed results keep their titles like any other.
+    with pytest.raises(LockedError):
+        unname_holders(db, rid, "六有党支部", [ids["甲村党支部"]], reason="改")

@@ -196,7 +196,10 @@ def name_holders(db: Database, round_id: str, title: str, sheet_ids: Iterable[st
         if not sc.over:
             raise UserError(f"{place}“{title}”符合条件的有 {len(sc.qualified)} 个，未超过名额（{sc.limit} 个），"
                             f"符合条件的都获得，无需确定名单。")
-        done = [by_sheet[k].org_name for k in mine if k not in sc.named and by_sheet[k].state == "确定"]
+        # A confirmed result keeps its title as decided. A scope never decided (a round confirmed by an
+        # older version, before 确定 required the decision) has nothing to keep: its first list is free.
+        done = [by_sheet[k].org_name for k in mine
+                if sc.decided and k not in sc.named and by_sheet[k].state == "确定"]
         if done:
             raise LockedError(f"{'、'.join(done)}的结果已确定，不能再改为获得“{title}”。")
         after = list(dict.fromkeys(sc.named + mine))
@@ -249,7 +252,8 @@ def set_holders(db: Database, round_id: str, title: str, sheet_ids: Iterable[str
     if len(ids) > sc.limit:
         raise UserError(f"{place}“{title}”限 {sc.limit} 个，选了 {len(ids)} 个，超过名额。")
     # A confirmed result must not change: who holds the title now (decided: the named) against after.
-    current = set(sc.named) if sc.decided else set(sc.qualified)
+    # (A scope never decided, in a round confirmed by an older version, gets its first list freely.)
+    current = set(sc.named) if sc.decided else set(ids)
     done = [by_sheet[k].org_name for k in current ^ set(ids) if by_sheet[k].state == "确定"]
     if done:
         raise LockedError(f"{'、'.join(sorted(done))}的结果已确定，“{title}”名单不能再改。")
