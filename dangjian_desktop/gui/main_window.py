@@ -17,6 +17,7 @@ from .backup_auto import AutoBackup
 from .backup_dialog import open_backup_dialog
 from .errors import show_error
 from .kit.operations import OperationBus
+from .lazy_tabs import LazyTabs
 from .screen_fit import fit_main_window, remember_main_window
 from .undo_menu import UndoMenu
 
@@ -116,12 +117,17 @@ class MainWindow(QMainWindow):
                                    "这里将提供：评分方案浏览与试算、年度考核轮次、检查清单打分、抽签交叉考核、申诉与公示。")
         self.reports_tab = _tab("reports.page", "ReportsTab", "结果报告",
                                 "这里将提供：评定结果汇总、公示表预览与打印、往年对比、整改台账。")
+        # The 考核检查 and 结果报告 pages rate a whole round: they read the database when their tab is shown.
+        self.lazy_tabs = LazyTabs(self.tabs)
         self.statistics_tab = _tab("statistics", "StatisticsPage", "统计", "")
         self.ledgers_tab = _tab("ledgers", "LedgersPage", "台账", "")
         for widget, title in ((self.registry_tab, "组织台账(&1)"), (self.points_tab, "党员积分(&2)"),
                               (self.assessment_tab, "考核检查(&3)"), (self.reports_tab, "结果报告(&4)"),
                               (self.statistics_tab, "统计(&5)"), (self.ledgers_tab, "台账(&6)")):
             self.tabs.addTab(widget, title)
+            if widget in (self.assessment_tab, self.reports_tab) and hasattr(widget, "set_database"):
+                self.lazy_tabs.add(widget, self.database_changed, self.data_changed)  # loads when shown
+                continue
             if hasattr(widget, "set_database"):
                 self.database_changed.connect(widget.set_database)
             if hasattr(widget, "on_data_changed"):
