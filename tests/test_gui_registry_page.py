@@ -96,6 +96,7 @@ def test_the_main_window_refreshes_the_page_once_per_change(qtbot, db, db_path, 
     f.joinDateEdit.setText("2010-07-01")
     qtbot.mouseClick(f.buttonBox.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not f.isVisible())
+    assert win.operations.wait_idle()  # the counts and warnings are re-read off the GUI thread
     assert refreshes == [1], "the bus and the dialog both tell the page; it re-reads once"
     assert tab.node_count(("org", branch)) == 2
     new = win.db.scalar("SELECT id FROM member WHERE name = '李四'")

@@ -93,6 +93,20 @@ class DetailsPanel(QWidget):
         self.term_label.clear()
         self.current_term = None
 
+    def show_member_count(self, tree, key) -> None:
+        """The members under the node shown (also when only the counts were re-read after a change)."""
+        if tree is None or key is None:
+            return
+        if key[0] == "office":
+            self.labels["members"].setText(f"{tree.office_counts(key[1]).total} 人（不含已转出、去世等）")
+            return
+        org = tree.orgs.get(key[1])
+        if org is None:
+            return
+        counts = tree.count(key[1])
+        self.labels["members"].setText(f"{counts.total} 人" if org["org_type"] == GROUP else
+                                       f"{counts.total} 人（正式党员 {counts.full}，预备党员 {counts.probationary}）")
+
     def show_node(self, db: Database, tree: OrgTree, key: Key | None, *, writable: bool) -> None:
         """Show an office or organisation of `tree` (None: nothing)."""
         self.clear()
@@ -114,7 +128,7 @@ class DetailsPanel(QWidget):
             office = tree.offices[key[1]]
             labels["name"].setText(office["name"])
             labels["type"].setText(LEVELS.get(office["level"], office["level"]))
-            labels["members"].setText(f"{tree.office_counts(key[1]).total} 人（不含已转出、去世等）")
+            self.show_member_count(tree, key)
             for w in self.term_widgets:
                 w.setVisible(False)
             return
@@ -126,13 +140,10 @@ class DetailsPanel(QWidget):
         labels["founded"].setText(format_date(org["founded_on"]) or "—")
         labels["phone"].setText(org["phone"] or "—")
         labels["address"].setText(org["address"] or "—")
-        counts = tree.count(org["id"])
         if is_group:
             leader = db.get("member", org["leader_member_id"]) if org["leader_member_id"] else None
             labels["leader"].setText(leader["name"] if leader is not None else _red("空缺"))
-            labels["members"].setText(f"{counts.total} 人")
-        else:
-            labels["members"].setText(f"{counts.total} 人（正式党员 {counts.full}，预备党员 {counts.probationary}）")
+        self.show_member_count(tree, key)
         for w in self.term_widgets:
             w.setVisible(not is_group)
         if not is_group:

@@ -134,6 +134,20 @@ class OrgTreeModel(_Headers, QAbstractItemModel):
         self.nodes, self.by_key = nodes, by_key
         self.endResetModel()
 
+    def set_counts(self, tree: OrgTree) -> None:
+        """New member counts for the nodes shown (the tree itself unchanged): only the changed cells repaint."""
+        changed: dict[int, list[int]] = {}  # parent node -> rows whose count changed
+        for key, number in self.by_key.items():
+            count = tree.office_counts(key[1]).total if key[0] == "office" else tree.count(key[1]).total
+            node = self.nodes[number]
+            if node.count != count:
+                node.count = count
+                changed.setdefault(node.parent, []).append(node.row)
+        for parent, rows in changed.items():
+            first, last = min(rows), max(rows)
+            kids = self.nodes[parent].children
+            self.dataChanged.emit(self.createIndex(first, 1, kids[first]), self.createIndex(last, 1, kids[last]))
+
     def index_of(self, key: Key | None) -> QModelIndex:
         number = self.by_key.get(key) if key is not None else None
         if number is None:

@@ -5,7 +5,9 @@ them in step: which node is current, which members are selected. What it shows c
 core (registry.tree.org_tree, registry.warnings.compute_warnings, the member table's queries);
 what the actions do is in editing.py. It re-reads the registry when a unit of work changed one of
 REGISTRY_TABLES (on_data_changed: the main window passes on its operation bus's `changed`; on its
-own, the page calls it after its own operations), and never otherwise.
+own, the page calls it after its own operations), and never otherwise. A change to members or
+committees only re-reads the member table and details at once; the tree's counts and the warnings
+follow off the GUI thread (figures.py), so a save does not wait for them.
 """
 
 from __future__ import annotations
@@ -29,12 +31,14 @@ from ..kit.operations import commit_mark
 from .actions import MEMBER_MENU, TREE_MENU, actions_named, build_actions, update_actions
 from .details_panel import DetailsPanel
 from .editing import EditingMixin
+from .figures import FiguresRefresh
 from .members_panel import MembersPanel
 from .models import Key
 from .tree_panel import TreePanel
 from .warnings_panel import WarningsPanel
 
 REGISTRY_TABLES = {"office", "org", "member", "member_event", "committee_term", "committee_member"}
+STRUCTURE_TABLES = {"office", "org"}  # a change to these re-reads the tree itself, on the GUI thread
 EMPTY = "<h3>尚未打开数据库</h3><p>请通过“文件 → 新建数据库”或“打开数据库”开始。</p>"
 
 
@@ -52,6 +56,7 @@ class RegistryTab(EditingMixin, QWidget, MessageHost):
         self.message_box: QMessageBox | None = None
         self.last_timings: dict[str, float] = {}
         self._seen: int | None = None  # the commit mark of what is shown
+        self.figures = FiguresRefresh(self)  # counts and warnings re-read off the GUI thread after a save
         self._build()
         self.set_database(None)
 
@@ -129,6 +134,7 @@ class RegistryTab(EditingMixin, QWidget, MessageHost):
         started = time.perf_counter()
         self.db = db
         self._seen = None
+        self.figures.drop()
         close_dialog(self)
         self.members.model.set_database(None)
         if db is None:
@@ -163,12 +169,40 @@ class RegistryTab(EditingMixin, QWidget, MessageHost):
         self._seen = mark
         if tables and not (set(tables) & REGISTRY_TABLES):
             return
+        if tables and not (set(tables) & STRUCTURE_TABLES) and self.org_tree is not None:
+            self.refresh_members()  # the tree is the same: its counts and the warnings follow off the GUI thread
+            return
         self.refresh()
+
+    def refresh_members(self) -> None:
+        """After a change to members or committees: the member table and the details now (selection
+        kept), the tree's counts and the warnings when their background read ends (`show_figures`)."""
+        if self.db is None:
+            return
+        t0 = time.perf_counter()
+        members, current_member = self.selected_member_ids(), self.current_member_id()
+        self._apply_node(reload=True)
+        self.select_members(members, current=current_member)
+        self.last_timings["members"] = time.perf_counter() - t0
+        self._update_actions()
+        self.figures.start()
+
+    def show_figures(self, counts: dict, warnings: list) -> None:
+        """The re-read counts and warnings: the tree's numbers and the details' count change in place."""
+        tree = self.org_tree
+        if tree is None:
+            return
+        tree.counts = counts
+        self.tree_panel.model.set_counts(tree)
+        self.details.show_member_count(tree, self.current_key())
+        self.warnings.show_warnings(warnings, self.node_org_ids(self.current_key()))
+        self.refreshed.emit()
 
     def refresh(self, *, initial: bool = False) -> None:
         """Re-read tree, details, members and warnings; selection and expanded nodes are kept."""
         if self.db is None:
             return
+        self.figures.drop()  # read here afresh: a background read still running is stale
         t0 = time.perf_counter()
         node = self.current_key()
         expanded = None if initial else self.tree_panel.expanded_keys()

@@ -1,0 +1,95 @@
+"""After a save the 组织台账 page re-reads its tree counts and warnings off the GUI thread."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from dangjian_desktop.db import Database
+from dangjian_desktop.gui.main_window import MainWindow
+from dangjian_desktop.gui.registry import figures
+from dangjian_desktop.registry import add_member, add_org, idcard, init_office
+
+pytestmark = pytest.mark.gui
+
+
+def member(name: str, serial: int, category: str = "正式党员") -> dict:
+    return {"name": name, "ethnicity": "汉族", "id_number": idcard.make("110101", dt.date(1980, 1, serial), serial, True),
+            "join_date": "2015-07-01", "category": category}
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    path = tmp_path / "town.sqlite"
+    db = Database.create(path)
+    init_office(db, name="测试镇", level="town")
+    root = db.scalar("SELECT id FROM org WHERE parent_id IS NULL")
+    branch = add_org(db, parent_id=root, name="东岭村党支部", org_type="党支部", kind="村")
+    add_member(db, member("张三", 1), org_id=branch)
+    db.close()
+    w = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(w)
+    w.show()
+    w.open_database(path)
+    yield w, branch
+    w.close_database()
+
+
+def test_a_save_returns_before_the_counts_and_warnings_are_read(qtbot, window, monkeypatch):
+    w, branch = window
+    tab = w.registry_tab
+    assert w.tabs.currentWidget() is tab
+    tab.select_org(branch)
+    assert tab.node_count(("org", branch)) == 1
+    assert not [x for x in tab.warnings.all if x.code == "probation_overdue"]
+
+    release, reading, read_done, threads = threading.Event(), threading.Event(), threading.Event(), []
+    real = figures.tree_counts
+
+    def blocking_counts(db):  # the read waits until the test lets it go
+        threads.append(threading.current_thread() is threading.main_thread())
+        reading.set()
+        release.wait(10)
+        try:
+            return real(db)
+        finally:
+            read_done.set()
+
+    monkeypatch.setattr(figures, "tree_counts", blocking_counts)
+    mid = add_member(w.db, member("李四", 2, "预备党员"), org_id=branch)  # the save; the bus tells the page
+    assert reading.wait(5), "the counts are being re-read"
+    assert not read_done.is_set(), "the save returned while the read was still waiting"
+    assert threads == [False], "the read runs off the GUI thread"
+    assert mid in tab.members.model.ids, "the member table follows at once"
+    assert tab.node_count(("org", branch)) == 1  # the old figures until the read ends
+
+    with qtbot.waitSignal(tab.refreshed, timeout=10000):
+        release.set()
+    assert tab.node_count(("org", branch)) == 2
+    assert "2 人" in tab.details.labels["members"].text()
+    assert [x.member_id for x in tab.warnings.all if x.code == "probation_overdue"] == [mid]
+    assert f"预警（{tab.warning_count()}）" in tab.warnings.box.title()
+
+
+def test_a_change_during_the_read_is_read_again(qtbot, window, monkeypatch):
+    w, branch = window
+    tab = w.registry_tab
+    release, calls = threading.Event(), []
+    real = figures.tree_counts
+
+    def slow_counts(db):
+        calls.append(1)
+        release.wait(10)
+        return real(db)
+
+    monkeypatch.setattr(figures, "tree_counts", slow_counts)
+    add_member(w.db, member("李四", 2), org_id=branch)
+    qtbot.waitUntil(lambda: calls == [1], timeout=5000)
+    add_member(w.db, member("王五", 3), org_id=branch)  # heard while the first read runs
+    release.set()
+    assert w.operations.wait_idle()
+    assert len(calls) == 2, "read once more after the change heard meanwhile"
+    assert tab.node_count(("org", branch)) == 3
