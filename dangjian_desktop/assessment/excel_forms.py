@@ -21,7 +21,7 @@ from pathlib import Path
 from ..db import Database
 from ..errors import UserError
 from ..filesave import save_file
-from ..roster.report import Problem, shown
+from ..roster.report import Problem, ProblemReport, save_error_report, shown  # noqa: F401 - save_error_report: the form import's own
 from ..schemes.model import SCORING_LABELS, fmt_num
 from ..xlsx_guard import SMALL, check_workbook
 from ..xlsx_safe import append, put
@@ -37,7 +37,7 @@ VETO_HEADERS = ("编号", "否决项", "是否存在（是/否）", "事实说�
 FIGURES_HEADER = "台账数据（供参考）"
 
 @dataclass
-class FormImportReport:
+class FormImportReport(ProblemReport):
     path: Path
     sheet_id: str | None = None
     org_name: str = ""
@@ -51,13 +51,6 @@ class FormImportReport:
     report_read: bool = False
     changed: int = 0
     written: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def sorted_errors(self) -> list[Problem]:
-        return sorted(self.errors, key=Problem.sort_key)
 
     def text(self) -> str:
         """The report as plain text for the CLI."""
@@ -421,10 +414,3 @@ def import_form(db: Database, path: str | Path, *, round_id: str | None = None, 
     report.written = True
     return report
 
-
-def save_error_report(report: FormImportReport, target: str | Path) -> Path:
-    """The errors as an xlsx: an 错误清单 sheet (工作表, 行号, 列, 列名, 内容, 问题, 建议) linked to a copy
-    of the form with every bad cell marked — the roster import's report format."""
-    from ..roster.report import save_error_report as save_roster_report
-
-    return save_roster_report(report, target)  # it reads only .path and .sorted_errors()

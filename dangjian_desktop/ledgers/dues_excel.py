@@ -31,7 +31,7 @@ from .. import dates
 from ..db import Database
 from ..errors import UserError
 from ..registry import idcard
-from ..roster.report import Problem, shown
+from ..roster.report import Problem, ProblemReport, save_error_report, shown  # noqa: F401 - save_error_report: the import's own
 from ..xlsx_safe import put
 from . import dues
 from .common import check_year, fmt_yuan, months_label, text, to_fen
@@ -145,7 +145,7 @@ def export_dues(db: Database, year: int, target: str | Path, *, office_id: str |
 
 # ---- import ------------------------------------------------------------------------------------
 @dataclass
-class DuesImportReport:
+class DuesImportReport(ProblemReport):
     path: Path
     year: int | None = None
     dry_run: bool = False
@@ -156,13 +156,6 @@ class DuesImportReport:
     payments: list[dict] = field(default_factory=list)  # member_id, name, from, to, amount_fen
     unchanged: int = 0
     written: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def sorted_errors(self) -> list[Problem]:
-        return sorted(self.errors, key=Problem.sort_key)
 
     def summary(self) -> str:
         if self.errors:
@@ -177,13 +170,7 @@ class DuesImportReport:
         return f"已导入{self.year}年度党费：共读取 {self.rows} 名党员，{what}。"
 
     def to_text(self) -> str:
-        from ..roster.report import PROBLEM_HEADERS
-
-        lines = []
-        if self.errors:
-            lines.append("\t".join(PROBLEM_HEADERS))
-            lines += ["\t".join(str(c) for c in p.cells()) for p in self.sorted_errors()]
-            lines.append("")
+        lines = self.error_lines()
         if self.warnings:
             lines.append("提示：")
             lines += [f"  {p.sheet} 第{p.row}行 {p.problem}" if p.row else f"  {p.problem}" for p in self.warnings]
@@ -192,14 +179,10 @@ class DuesImportReport:
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
-        def p(x: Problem) -> dict:
-            return {"sheet": x.sheet, "row": x.row, "column": x.column, "header": x.header, "value": x.value,
-                    "problem": x.problem, "suggestion": x.suggestion}
-
         return {"file": str(self.path), "year": self.year, "ok": self.ok, "written": self.written,
                 "rows": self.rows, "bases": len(self.bases), "payments": len(self.payments),
                 "amount": round(sum(x["amount_fen"] for x in self.payments) / 100, 2), "unchanged": self.unchanged,
-                "errors": [p(x) for x in self.sorted_errors()], "warnings": [p(x) for x in self.warnings]}
+                "errors": [x.to_dict() for x in self.sorted_errors()], "warnings": [x.to_dict() for x in self.warnings]}
 
 
 def _find_header(rows: list[list]) -> tuple[int, dict[str, int], dict[int, int]] | None:
@@ -426,9 +409,3 @@ def import_dues(db: Database, path: str | Path, *, year: int | None = None, offi
     report.written = True
     return report
 
-
-def save_error_report(report: DuesImportReport, target: str | Path) -> Path:
-    """The errors as an xlsx (错误清单 linked to a copy of the file with each bad cell marked)."""
-    from ..roster.report import save_error_report as save_roster_report
-
-    return save_roster_report(report, target)

@@ -34,7 +34,7 @@ from ..db import Database
 from ..errors import UserError
 from ..registry import idcard
 from ..roster.dateparse import parse_date
-from ..roster.report import PROBLEM_HEADERS, Problem, shown
+from ..roster.report import Problem, ProblemReport, save_error_report, shown  # noqa: F401 - save_error_report: the import's own
 from . import records
 from .common import ACTIVE_STATUSES, text
 
@@ -153,7 +153,7 @@ def _norm(h: Any) -> str:
 
 # ---- the report --------------------------------------------------------------------------------
 @dataclass
-class RecordImportReport:
+class RecordImportReport(ProblemReport):
     path: Path
     kind: str
     title: str
@@ -164,13 +164,6 @@ class RecordImportReport:
     added: int = 0
     unchanged: int = 0
     written: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def sorted_errors(self) -> list[Problem]:
-        return sorted(self.errors, key=Problem.sort_key)
 
     def summary(self) -> str:
         if self.errors:
@@ -183,11 +176,7 @@ class RecordImportReport:
         return f"已导入{self.title}记录：共读取 {self.rows} 行，新增 {self.added} 条{same}。"
 
     def to_text(self) -> str:
-        lines = []
-        if self.errors:
-            lines.append("\t".join(PROBLEM_HEADERS))
-            lines += ["\t".join(str(c) for c in p.cells()) for p in self.sorted_errors()]
-            lines.append("")
+        lines = self.error_lines()
         if self.warnings:
             lines.append("提示：")
             lines += [f"  {p.problem}" for p in self.warnings]
@@ -196,20 +185,10 @@ class RecordImportReport:
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
-        def p(x: Problem) -> dict:
-            return {"sheet": x.sheet, "row": x.row, "column": x.column, "header": x.header, "value": x.value,
-                    "problem": x.problem, "suggestion": x.suggestion}
-
         return {"file": str(self.path), "kind": self.kind, "ok": self.ok, "written": self.written, "rows": self.rows,
-                "added": self.added, "unchanged": self.unchanged, "errors": [p(x) for x in self.sorted_errors()],
+                "added": self.added, "unchanged": self.unchanged, "errors": [x.to_dict() for x in self.sorted_errors()],
                 "warnings": [x.problem for x in self.warnings]}
 
-
-def save_error_report(report: RecordImportReport, target: str | Path) -> Path:
-    """The errors as an xlsx (错误清单 linked to a copy of the file with each bad cell marked)."""
-    from ..roster.report import save_error_report as save_roster_report
-
-    return save_roster_report(report, target)
 
 
 # ---- reading -----------------------------------------------------------------------------------

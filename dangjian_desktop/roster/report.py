@@ -35,6 +35,35 @@ class Problem:
     def sort_key(self) -> tuple:
         return (self.sheet, self.row or 0, column_index(self.column) if self.column else -1)
 
+    def to_dict(self) -> dict:
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, "header": self.header,
+                "value": self.value, "problem": self.problem, "suggestion": self.suggestion}
+
+
+class ProblemReport:
+    """What every all-or-nothing import report shares (the roster's, the dues register's, the
+    ledgers'): its `errors` and `warnings` (Problem lists), ok, sorted errors and their table."""
+
+    errors: list[Problem]
+    warnings: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def sorted_errors(self) -> list[Problem]:
+        return sorted(self.errors, key=Problem.sort_key)
+
+    def error_lines(self, limit: int | None = None) -> list[str]:
+        """The errors as a tab-separated table (header first) and a blank line; none: nothing."""
+        if not self.errors:
+            return []
+        errors = self.sorted_errors()
+        lines = ["\t".join(PROBLEM_HEADERS)] + ["\t".join(str(c) for c in p.cells()) for p in errors[:limit]]
+        if limit and len(errors) > limit:
+            lines.append(f"……另有 {len(errors) - limit} 处错误未列出")
+        return lines + [""]
+
 
 @dataclass
 class MemberChange:
@@ -64,7 +93,7 @@ class SheetSummary:
 
 
 @dataclass
-class ImportReport:
+class ImportReport(ProblemReport):
     path: Path
     dry_run: bool = False
     update: bool = False
@@ -107,20 +136,9 @@ class ImportReport:
             text = "检查通过（试导入，未写入数据库）：" + text
         return text
 
-    def sorted_errors(self) -> list[Problem]:
-        return sorted(self.errors, key=Problem.sort_key)
-
     def to_text(self, *, limit: int | None = None) -> str:
         """The report as plain text (the CLI prints it)."""
-        lines = []
-        if self.errors:
-            lines.append("\t".join(PROBLEM_HEADERS))
-            errors = self.sorted_errors()
-            for p in errors[:limit] if limit else errors:
-                lines.append("\t".join(str(c) for c in p.cells()))
-            if limit and len(errors) > limit:
-                lines.append(f"……另有 {len(errors) - limit} 处错误未列出")
-            lines.append("")
+        lines = self.error_lines(limit)
         readings = [(s.name, r) for s in self.sheets for r in s.readings]
         if readings:
             lines.append("列的理解：")
