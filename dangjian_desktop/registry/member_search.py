@@ -15,6 +15,7 @@ rows written, or a copy made inside a unit of work that may have been rolled bac
 
 from __future__ import annotations
 
+import sqlite3
 import string
 import weakref
 
@@ -168,7 +169,7 @@ def _writes_counted(db: Database) -> int:
         return 0
     try:
         return conn.execute("SELECT n FROM temp.dj_member_writes").fetchone()[0]
-    except Exception:  # noqa: BLE001 - not there yet: made below
+    except sqlite3.OperationalError:  # no such table yet: made below
         pass
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS dj_member_writes(n INTEGER NOT NULL)")
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS dj_member_written(rid INTEGER PRIMARY KEY, n INTEGER NOT NULL)")

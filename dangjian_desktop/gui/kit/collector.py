@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import threading
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
 INTERVAL_MS = 1000
@@ -68,13 +69,8 @@ def ensure_installed() -> None:
     app = QCoreApplication.instance()
     if app is None:
         return
-    if _collector is not None:
-        try:
-            if _collector.parent() is app:
-                return
-        except RuntimeError:  # its application was destroyed
-            pass
-    _collector = GuiGarbageCollector(app)
+    if _collector is None or not shiboken6.isValid(_collector):  # none yet, or its application is gone
+        _collector = GuiGarbageCollector(app)
 
 
 __all__ = ["collect_due", "disable_automatic", "ensure_installed", "GuiGarbageCollector", "INTERVAL_MS"]
