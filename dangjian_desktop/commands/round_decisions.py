@@ -91,38 +91,33 @@ def cmd_quota(ctx) -> int:
 
 
 def cmd_name(ctx) -> int:
-    from ..assessment import resolve_round
-    from ..assessment.quota_decisions import name_holders, name_nobody
-
-    a = ctx.args
-    if a.nobody == bool(a.branch):
-        raise UserError("请用 --branch 写明获得者，或用 --nobody 确定无人获得（二者选一）。", exit_code=2)
-    with ctx.open_db("write") as db:
-        rnd = resolve_round(db, round_arg(a))
-        if a.nobody:
-            name_nobody(db, rnd.id, a.title, town=a.town, reason=a.reason, actor=a.by)
-            print(f"已确定{a.town or '本轮'}“{a.title}”无人获得。")
-        else:
-            n = name_holders(db, rnd.id, a.title, _sheets(db, rnd.id, a.branch), reason=a.reason, actor=a.by)
-            print(f"已确定“{a.title}”：{'、'.join(a.branch)}（{n} 条记录）。")
-    return 0
+    return _holders(ctx, undo=False)
 
 
 def cmd_unname(ctx) -> int:
+    return _holders(ctx, undo=True)
+
+
+def _holders(ctx, *, undo: bool) -> int:
+    """`rounds name` (undo=False) or `rounds unname`: holders by --branch, or --nobody."""
+    from ..assessment import quota_decisions as qd
     from ..assessment import resolve_round
-    from ..assessment.quota_decisions import unname_holders, unname_nobody
 
     a = ctx.args
     if a.nobody == bool(a.branch):
-        raise UserError("请用 --branch 写明要取消的获得者，或用 --nobody 撤回“无人获得”（二者选一）。", exit_code=2)
+        raise UserError("请用 --branch 写明要取消的获得者，或用 --nobody 撤回“无人获得”（二者选一）。" if undo else
+                        "请用 --branch 写明获得者，或用 --nobody 确定无人获得（二者选一）。", exit_code=2)
+    place, names = a.town or "本轮", "、".join(a.branch or ())
     with ctx.open_db("write") as db:
         rnd = resolve_round(db, round_arg(a))
         if a.nobody:
-            unname_nobody(db, rnd.id, a.title, town=a.town, reason=a.reason, actor=a.by)
-            print(f"已撤回{a.town or '本轮'}“{a.title}”无人获得的决定。")
+            (qd.unname_nobody if undo else qd.name_nobody)(db, rnd.id, a.title, town=a.town, reason=a.reason,
+                                                             actor=a.by)
+            print(f"已撤回{place}“{a.title}”无人获得的决定。" if undo else f"已确定{place}“{a.title}”无人获得。")
         else:
-            n = unname_holders(db, rnd.id, a.title, _sheets(db, rnd.id, a.branch), reason=a.reason, actor=a.by)
-            print(f"已取消 {n} 个“{a.title}”获得者：{'、'.join(a.branch)}。")
+            n = (qd.unname_holders if undo else qd.name_holders)(db, rnd.id, a.title, _sheets(db, rnd.id, a.branch),
+                                                                  reason=a.reason, actor=a.by)
+            print(f"已取消 {n} 个“{a.title}”获得者：{names}。" if undo else f"已确定“{a.title}”：{names}（{n} 条记录）。")
     return 0
 
 
