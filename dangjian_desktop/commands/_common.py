@@ -130,3 +130,19 @@ def save_out(ctx, db, table) -> bool:
     print(f"已保存 {path}：{table.title}，{len(table.rows)}行。",
           file=sys.stderr if getattr(ctx.args, "json", False) else sys.stdout)
     return True
+
+
+def tell_import(ctx, report, errors_file: str | None) -> int:
+    """After an all-or-nothing import (a ProblemReport with to_text / to_dict): the error workbook
+    saved when asked, the report printed (or its JSON); exit code 2 when the file had errors."""
+    from ..roster.report import save_error_report
+
+    if report.errors and errors_file:
+        save_error_report(report, errors_file)
+    if ctx.args.json:
+        ctx.print_json(report.to_dict())
+    else:
+        print(report.to_text())
+        if report.errors and errors_file:
+            print(f"错误清单已保存到：{errors_file}")
+    return 2 if report.errors else 0

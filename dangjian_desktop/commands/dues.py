@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import dates
-from ._common import add_json, add_town, add_year, check_year, parse_date, town_and_branch, town_or_all
+from ._common import (add_json, add_town, add_year, check_year, parse_date, tell_import, town_and_branch,
+                      town_or_all)
 
 
 def register(sub, group) -> None:
@@ -152,7 +153,7 @@ def cmd_export(ctx) -> int:
 
 
 def cmd_import(ctx) -> int:
-    from ..ledgers.dues_excel import import_dues, save_error_report
+    from ..ledgers.dues_excel import import_dues
 
     args = ctx.args
     path = Path(args.file)
@@ -160,15 +161,7 @@ def cmd_import(ctx) -> int:
         office = town_or_all(db, args.town)
         report = import_dues(db, path, year=args.year, office_id=office, paid_on=args.paid_on,
                              receiver=args.receiver, dry_run=args.dry_run)
-    if report.errors and args.errors:
-        save_error_report(report, args.errors)
-    if args.json:
-        ctx.print_json(report.to_dict())
-    else:
-        print(report.to_text())
-        if report.errors and args.errors:
-            print(f"错误清单已保存到：{args.errors}")
-    return 2 if report.errors else 0
+    return tell_import(ctx, report, args.errors)
 
 
 def _member(db, args):

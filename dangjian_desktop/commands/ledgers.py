@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from .. import dates
 from ..errors import UserError
-from ._common import (add_json, add_round, add_town, check_year, round_arg, town_and_branch, town_or_all,
-                      with_round)
+from ._common import (add_json, add_round, add_town, check_year, round_arg, tell_import, town_and_branch,
+                      town_or_all, with_round)
 
 LIST_KINDS = ("dues", "arrears", "pipeline", "training", "rewards", "visits", "talks", "funds", "cadres", "plaques")
 # ledgers.ledger_import.IMPORT_KINDS, written out so that starting the CLI imports no ledger code
@@ -206,22 +206,13 @@ def cmd_import(ctx) -> int:
     from pathlib import Path
 
     from ..ledgers.ledger_import import import_ledger
-    from ..ledgers.record_import import save_error_report
 
     args = ctx.args
     # The pipeline's dry run applies the rows in a unit of work that it rolls back.
     with ctx.open_db("read" if args.dry_run and args.kind != "pipeline" else "write") as db:
         report = import_ledger(db, args.kind, Path(args.file), office_id=town_or_all(db, args.town),
                                dry_run=args.dry_run)
-    if report.errors and args.errors:
-        save_error_report(report, args.errors)
-    if args.json:
-        ctx.print_json(report.to_dict())
-    else:
-        print(report.to_text())
-        if report.errors and args.errors:
-            print(f"错误清单已保存到：{args.errors}")
-    return 2 if report.errors else 0
+    return tell_import(ctx, report, args.errors)
 
 
 def cmd_template(ctx) -> int:
