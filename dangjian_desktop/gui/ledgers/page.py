@@ -16,6 +16,7 @@ from ... import dates
 from ...db import Database
 from ..kit.messages import MessageHost
 from ..kit.operations import bus_for
+from ..scope_combos import fill_towns
 from .dues_panel import DuesPanel
 from .panels import (CadresPanel, FundsPanel, LedgerPanel, PlaquesPanel, RewardsPanel, TalksPanel, TrainingPanel,
                      VisitsPanel)
@@ -114,20 +115,8 @@ class LedgersPage(QWidget, MessageHost):
             self.refresh()
 
     def _fill_scope(self) -> None:
-        from ...registry.offices import local_office, towns
-
-        for combo in (self.town_combo, self.org_combo):
-            combo.blockSignals(True)
-            combo.clear()
-        self._county = False
-        if self.db is not None and self.db.local_office_id:
-            self._county = local_office(self.db)["level"] == "county"
-            if self._county:
-                self.town_combo.addItem("全县", None)
-                for t in towns(self.db):
-                    self.town_combo.addItem(t["name"], t["id"])
-        self.town_label.setVisible(self._county)
-        self.town_combo.setVisible(self._county)
+        self.town_combo.blockSignals(True)
+        self._county = fill_towns(self.db, self.town_label, self.town_combo)
         self._fill_orgs()
         self.town_combo.blockSignals(False)
 

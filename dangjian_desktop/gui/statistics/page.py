@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (QComboBox, QDateEdit, QFileDialog, QHBoxLayout, Q
 from ... import dates
 from ...db import Database
 from ...errors import UserError
-from ...registry.offices import local_office, towns
 from ...statistics import views as core
 from ...statistics.structure import default_date
 from ..kit.messages import MessageHost, slot
 from ..kit.operations import Query, commit_mark
+from ..scope_combos import fill_towns
 from . import cache
 from .chart_view import save_chart_pdf, save_png
 from .section import StatSection
@@ -127,22 +127,10 @@ class StatisticsPage(QWidget, MessageHost):
             self.refresh()
 
     def _fill_scope(self) -> None:
-        db = self.db
-        for combo in (self.town_combo, self.org_combo):
-            combo.blockSignals(True)
-            combo.clear()
-        self._county = False
-        if db is not None:
-            self._county = local_office(db)["level"] == "county"
-            if self._county:
-                self.town_combo.addItem("全县", None)
-                for town in towns(db):
-                    self.town_combo.addItem(town["name"], town["id"])
-        self.town_label.setVisible(self._county)
-        self.town_combo.setVisible(self._county)
+        self.town_combo.blockSignals(True)
+        self._county = fill_towns(self.db, self.town_label, self.town_combo)
         self._fill_orgs()
-        for combo in (self.town_combo, self.org_combo):
-            combo.blockSignals(False)
+        self.town_combo.blockSignals(False)
 
     def _fill_orgs(self) -> None:
         self.org_combo.blockSignals(True)
