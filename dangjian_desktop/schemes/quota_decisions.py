@@ -20,7 +20,7 @@ from typing import Iterable
 from . import model as m
 from .evaluate import Result
 from .model import Scheme
-from .quotas import QuotaEntry, _limit, _sort_key
+from .quotas import QuotaEntry, _limit, _sort_key, scope_groups
 
 
 @dataclass(frozen=True)
@@ -140,11 +140,7 @@ def apply_quota_decisions(scheme: Scheme, entries: Iterable[QuotaEntry], decisio
     award = scheme.rating.award
     for q in capped_quotas(scheme):
         names = set(q.ratings)
-        groups: dict[str | None, list[QuotaEntry]] = defaultdict(list)
-        for e in rows:
-            groups[e.town if q.scope == m.SCOPE_TOWN else None].append(e)
-        for scope in sorted(groups, key=lambda t: (t is None, t or "")):
-            group = groups[scope]
+        for scope, group in scope_groups(q, rows):
             keyed = [QuotaEntry(e.branch, e.town, current[e.branch]) for e in group]
             qualified = [e.branch for e in sorted((e for e in keyed if _counts(scheme, e.result, names)),
                                                   key=_sort_key, reverse=True)]

@@ -54,6 +54,15 @@ def _limit(q: m.Quota, town: str | None, assessed: int) -> int:
     return int(share) if q.bound == m.BOUND_MAX else -(-share.numerator // share.denominator)
 
 
+def scope_groups(q: m.Quota, rows: Iterable[QuotaEntry]) -> list[tuple[str | None, list[QuotaEntry]]]:
+    """The entries a quota counts together: per town for a town quota, else all in one (None),
+    the towns in order and the whole last."""
+    groups: dict[str | None, list[QuotaEntry]] = defaultdict(list)
+    for e in rows:
+        groups[e.town if q.scope == m.SCOPE_TOWN else None].append(e)
+    return [(scope, groups[scope]) for scope in sorted(groups, key=lambda t: (t is None, t or ""))]
+
+
 def _sort_key(e: QuotaEntry):
     total = e.result.total if e.result.total is not None else float("-inf")
     return (e.result.rank, total)
@@ -75,11 +84,7 @@ def check_quotas(scheme: Scheme,
     flags: list[QuotaFlag] = []
     for q in scheme.quotas:
         names = set(q.ratings)
-        groups: dict[str | None, list[QuotaEntry]] = defaultdict(list)
-        for e in rows:
-            groups[e.town if q.scope == m.SCOPE_TOWN else None].append(e)
-        for scope in sorted(groups, key=lambda t: (t is None, t or "")):
-            group = groups[scope]
+        for scope, group in scope_groups(q, rows):
             hits = [e for e in group if _counts(e, names, scheme)]
             limit = _limit(q, scope, len(group))
             what = "、".join(q.ratings)
