@@ -48,6 +48,12 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(base / "xdg-config"))
     _isolate_qt_settings(base / "qt-settings")
     yield base
+
+
+@pytest.fixture(autouse=True)
+def _garbage_collected_on_the_main_thread():
+    """After each test, the collection automatic GC would have made (switched off: see above)."""
+    yield
     if _gc_collector is not None:
         _gc_collector.collect_due()
 
