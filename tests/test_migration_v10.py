@@ -37,7 +37,8 @@ def v9_town(tmp_path_factory):
 
 def _all_rows(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
     names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                    "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")]
+                                    "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+                                    "AND sql NOT LIKE '%WITHOUT ROWID%' ORDER BY name")]  # v11's sums
     return {t: [tuple(r) for r in conn.execute(f'SELECT rowid, * FROM "{t}" ORDER BY rowid')] for t in names}
 
 
@@ -62,7 +63,7 @@ def test_a_v9_demo_town_upgrades_keeping_every_row_and_verifies(v9_town, tmp_pat
 
     db = Database.open(path)
     try:
-        assert db.schema_version == 10
+        assert db.schema_version == latest_version()  # later steps run too
         after = _all_rows(db.conn)
         # Every row of every table, the change log and the sealed transactions included, is
         # still there with the same content and the same rowid.

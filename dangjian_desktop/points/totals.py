@@ -130,8 +130,9 @@ def _capped_items(db: Database, year: int, params: dict[str, Any]) -> str:
     """A subquery of member `mm`'s items of the year: one row per item, `c` its yearly sum capped
     at the item's limit, 0 when the member's class is exempt from it, NULL for an item that is
     no rule of the year (left out of the sums). Caps and exempt masks are parameters (added to
-    `params`) of a CASE on the item, evaluated once per member and item while the entries are
-    summed from the covering index points_entry_totals(year, member_id, item_id, points)."""
+    `params`) of a CASE on the item, evaluated once per member and item on the member's rows of
+    points_entry_sum (the yearly sum per item, kept by triggers with the entries: schema v11),
+    so the totals never read the entries themselves."""
     rows = [Item.from_row(r) for r in db.query("SELECT * FROM points_item WHERE year = ?", (int(year),))]
     rules = [(i.id, i.effective_cap, mask_of(i.exempt_classes)) for i in rows]
     if len(rules) > INLINE_RULES:
@@ -141,23 +142,21 @@ def _capped_items(db: Database, year: int, params: dict[str, Any]) -> str:
         db.conn.executemany("INSERT INTO temp.dj_item_rule VALUES (?, ?, ?)", rules)
         return """(SELECT CASE WHEN (r.mask & mm.mask) != 0 THEN 0 WHEN r.cap IS NULL THEN s.raw
                           WHEN s.raw > r.cap THEN r.cap WHEN s.raw < -r.cap THEN -r.cap ELSE s.raw END AS c
-                   FROM (SELECT item_id, sum(points) AS raw FROM points_entry e
-                         WHERE e.year = :year AND e.member_id = mm.id GROUP BY item_id) s
+                   FROM (SELECT item_id, points AS raw FROM points_entry_sum e
+                         WHERE e.year = :year AND e.member_id = mm.id) s
                    JOIN temp.dj_item_rule r ON r.item_id = s.item_id)"""
     whens = []
     for n, (item_id, cap, mask) in enumerate(rules):
         params[f"i{n}"] = item_id
-        value = "sum(points)"
+        value = "points"
         if cap is not None:
             params[f"c{n}"] = cap
-            value = (f"CASE WHEN sum(points) > :c{n} THEN :c{n} WHEN sum(points) < -:c{n} THEN -:c{n} "
-                     f"ELSE sum(points) END")
+            value = f"CASE WHEN points > :c{n} THEN :c{n} WHEN points < -:c{n} THEN -:c{n} ELSE points END"
         if mask:
             value = f"CASE WHEN (mm.mask & {int(mask)}) != 0 THEN 0 ELSE {value} END"
         whens.append(f"WHEN :i{n} THEN {value}")
     capped = f"CASE item_id {' '.join(whens)} END" if whens else "NULL"
-    return f"""(SELECT {capped} AS c FROM points_entry e
-                WHERE e.year = :year AND e.member_id = mm.id GROUP BY item_id)"""
+    return f"""(SELECT {capped} AS c FROM points_entry_sum e WHERE e.year = :year AND e.member_id = mm.id)"""
 
 
 def _live(db: Database, year: int, *, office_ids: list[str], org_ids: list[str] | None,
