@@ -162,7 +162,7 @@ def _capped_items(db: Database, year: int, params: dict[str, Any]) -> str:
 def _live(db: Database, year: int, *, office_ids: list[str], org_ids: list[str] | None,
           detail: bool) -> list[MemberTotal]:
     params: dict[str, Any] = {"year": int(year), "year_end": f"{int(year)}-12-31", "s1": ACTIVE_STATUSES[0],
-                              "s2": ACTIVE_STATUSES[1], "frail": EXEMPT_FRAIL, "not_rated": EXEMPT_NOT_RATED}
+                              "s2": ACTIVE_STATUSES[1], "frail": EXEMPT_FRAIL}
     where = ["m.status IN (:s1, :s2)", "m.join_date <= :year_end"]
     office_marks = []
     for n, oid in enumerate(office_ids):
@@ -176,21 +176,22 @@ def _live(db: Database, year: int, *, office_ids: list[str], org_ids: list[str] 
     bits = CLASS_BITS
     capped = _capped_items(db, year, params)
     plus = f", (SELECT sum(CASE WHEN c > 0 THEN c ELSE 0 END) FROM {capped}) AS plus" if detail else ""
+    # The year's exemptions are few: the frail members are one list the member query looks its
+    # members up in, the reasons of the members not rated a dict (no look-up per member).
     sql = f"""
         WITH mm AS MATERIALIZED (
             SELECT m.id, m.name, m.name_pinyin, m.org_id, o.name AS org_name, o.office_id, o.sort_order,
-                   m.is_mobile, m.is_hardship, m.category,
                    m.is_mobile * {bits['流动党员']} + m.is_hardship * {bits['困难党员']}
                    + (m.category = '预备党员') * {bits['预备党员']}
-                   + EXISTS (SELECT 1 FROM points_exemption x WHERE x.member_id = m.id AND x.year = :year
-                             AND x.kind = :frail) * {bits['年老体弱']} AS mask,
-                   (SELECT reason FROM points_exemption x WHERE x.member_id = m.id AND x.year = :year
-                    AND x.kind = :not_rated) AS exempt_reason
+                   + (m.id IN (SELECT x.member_id FROM points_exemption x WHERE x.year = :year
+                               AND x.kind = :frail)) * {bits['年老体弱']} AS mask
             FROM member m JOIN org o ON o.id = m.org_id
             WHERE {' AND '.join(where)})
-        SELECT mm.id, mm.name, mm.name_pinyin, mm.org_id, mm.org_name, mm.office_id, mm.mask, mm.exempt_reason,
+        SELECT mm.id, mm.name, mm.name_pinyin, mm.org_id, mm.org_name, mm.office_id, mm.mask,
                (SELECT sum(c) FROM {capped}) AS items {plus}
         FROM mm ORDER BY mm.sort_order, mm.org_name, mm.name_pinyin"""
+    not_rated = dict(db.conn.execute("SELECT member_id, reason FROM points_exemption WHERE year = ? AND kind = ?",
+                                     (int(year), EXEMPT_NOT_RATED)).fetchall())
     bases = {oid: year_settings(db, oid, year).base_score for oid in office_ids}
     # Totals have at most two decimals (every entry and the base score do): rounding to two
     # decimals only removes the float sum's drift. Stars come from rate(), the scheme's rule.
@@ -199,17 +200,20 @@ def _live(db: Database, year: int, *, office_ids: list[str], org_ids: list[str] 
     out = []
     cur = db.conn.cursor()
     cur.row_factory = None  # plain tuples: 30,000 rows are read here
-    for mid, name, py, org_id, org_name, office_id, mask, exempt, items, *rest in cur.execute(sql, params):
+    for mid, name, py, org_id, org_name, office_id, mask, items, *rest in cur.execute(sql, params):
         base = bases[office_id]
         items = round(items or 0.0, 2) + 0.0
         total = round(base + items, 2) + 0.0
-        t = MemberTotal(mid, name, py, org_id, org_name, office_id, base, items, total, None, NOT_RATED, NOT_RATED,
-                        exempt, class_of[mask])
+        exempt = not_rated.get(mid)
         if exempt is None:
             lv = star_of.get(total)
             if lv is None:
                 lv = star_of[total] = rate(total)
-            t.stars, t.rating, t.label = lv.stars, lv.name, lv.label
+            t = MemberTotal(mid, name, py, org_id, org_name, office_id, base, items, total, lv.stars, lv.name,
+                            lv.label, None, class_of[mask])
+        else:
+            t = MemberTotal(mid, name, py, org_id, org_name, office_id, base, items, total, None, NOT_RATED,
+                            NOT_RATED, exempt, class_of[mask])
         if detail:
             t.plus = round(rest[0] or 0.0, 2) + 0.0
             t.minus = round(items - t.plus, 2) + 0.0
