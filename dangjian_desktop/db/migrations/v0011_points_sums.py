@@ -9,7 +9,8 @@
   change, whoever writes (the ledger, meetings, undo, the exchange import, a member deleted
   with his entries): an insert adds, a delete subtracts, an update that moves an entry to
   another year, member or item or changes its points does both. A row whose last entry is gone
-  is deleted, so no rounding drift is left behind.
+  is deleted, so no rounding drift is left behind. A later step that rebuilds points_entry
+  (dropping a table drops its triggers) must create the triggers again and refill the sums.
 
 The table is derived data, not a record: it has no row identity, is neither logged nor sealed
 and does not travel (every office keeps its own from its entries). Nothing else changes: no
