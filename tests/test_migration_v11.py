@@ -140,3 +140,22 @@ def test_a_meeting_and_its_undo_keep_the_sums(town):
     undo_last_batch(db, db.local_office_id)
     assert _sums_match(db)
     assert [tuple(r) for r in db.conn.execute(SUMS)] == before
+
+
+def test_the_yearly_totals_read_the_sums_not_the_entries(town):
+    from dangjian_desktop.points.totals import totals
+
+    db = town
+    year = db.scalar("SELECT max(year) FROM points_entry")
+    seen: list[str] = []
+    db.conn.set_trace_callback(seen.append)
+    try:
+        rows = totals(db, year, office_id=db.local_office_id)
+    finally:
+        db.conn.set_trace_callback(None)
+    assert rows
+    query = [s for s in seen if "WITH mm" in s]
+    assert len(query) == 1
+    plan = " ".join(r[3] for r in db.query("EXPLAIN QUERY PLAN " + query[0]))
+    assert "SEARCH e USING PRIMARY KEY (year=? AND member_id=?)" in plan, plan
+    assert "points_entry" not in query[0].replace("points_entry_sum", ""), query[0]
