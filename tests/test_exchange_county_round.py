@@ -1,37 +1,204 @@
-"""A county round across offices: the county creates it, the town self-assesses and submits, the
-county reviews. Known gap (issue: USB exchange): round_branch rows are owned by whoever created the
-round (the county), so the town may add its scores but cannot move its own sheet on; and the
-county cannot write its review into the score rows the town owns. The sheet's stages and the
-score columns need ownership per stage and per column. Strict: this fails once it is fixed."""
+"""A county round across offices (assessment.stage_owner, exchange.handover): the county creates it
+and hands each sheet to its town; the town self-assesses, checks and submits (提交审核 hands the
+sheet back); the county reviews, publishes and may return it (退回初审). Each office changes a
+sheet only in its own stages, and every hand-over travels by package, through the CLI."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 
 from dangjian_desktop.db import Database
+from dangjian_desktop.errors import UserError
 
-from exchange_util import county_with_towns, dj
+from exchange_util import county_with_towns, dj, dj_json, dump
 
-pytestmark = pytest.mark.xfail(strict=True, reason="ownership per stage/column of a county round's sheets "
-                                                   "is not built yet")
+SELF = {"A": 30, "B": 20, "C": 15, "D": 15, "E": 10}
 
 
-def test_a_town_submits_its_self_assessment_of_a_county_round(tmp_path):
-    from dangjian_desktop.assessment import create_round, sheets, workflow
+def _trip(tmp, src, dst, name, *, town=None):
+    extra = ("--town", town) if town else ()
+    dj("--db", src, "exchange", "export", *extra, "--out", tmp / name)
+    return dj_json("--db", dst, "exchange", "import", tmp / name, "--json")
+
+
+@pytest.fixture()
+def county_round(tmp_path):
+    """A county with 甲镇 enrolled and a county round received by the town."""
+    from dangjian_desktop.assessment import create_round
 
     county, towns = county_with_towns(tmp_path, ["甲镇"])
     town = towns["甲镇"]
-    dj("--db", town, "exchange", "export", "--out", tmp_path / "t1.djx")
-    dj("--db", county, "exchange", "import", tmp_path / "t1.djx")
+    _trip(tmp_path, town, county, "t1.djx")
     with Database.open(county) as db:
         rid = create_round(db, year=2025, scheme_id="liuyou")
-    dj("--db", county, "exchange", "export", "--town", "甲镇", "--out", tmp_path / "b1.djx")
-    dj("--db", town, "exchange", "import", tmp_path / "b1.djx")
+    _trip(tmp_path, county, town, "b1.djx", town="甲镇")
+    with Database.open(town, mode="read") as db:
+        sheet_ids = [r[0] for r in db.query("SELECT id FROM round_branch WHERE round_id = ? ORDER BY org_name", (rid,))]
+    return tmp_path, county, town, rid, sheet_ids
+
+
+def _submit(town, sid):
+    from dangjian_desktop.assessment import sheets, workflow
+
     with Database.open(town) as db:
-        sid = db.scalar("SELECT id FROM round_branch WHERE round_id = ? ORDER BY org_name LIMIT 1", (rid,))
-        sheets.set_scores(db, sid, "self", {"A": 30, "B": 20, "C": 15, "D": 15, "E": 10})
-        workflow.move(db, sid, "初审")  # refused today: the sheet belongs to the county
-    dj("--db", town, "exchange", "export", "--out", tmp_path / "t2.djx")
-    dj("--db", county, "exchange", "import", tmp_path / "t2.djx")
+        sheets.set_scores(db, sid, "self", SELF)
+        workflow.move(db, sid, "初审")
+        sheets.set_scores(db, sid, "initial", SELF)
+        workflow.move(db, sid, "审核")
+
+
+def _state(path, sid):
+    with Database.open(path, mode="read") as db:
+        return db.one("SELECT state, owner FROM round_branch WHERE id = ?", (sid,))
+
+
+def test_the_county_hands_each_sheet_to_its_town_and_cannot_fill_it_in(county_round):
+    from dangjian_desktop.assessment import sheets
+
+    tmp, county, town, rid, sids = county_round
+    with Database.open(county) as db:
+        town_id = db.scalar("SELECT id FROM office WHERE name = '甲镇'")
+        assert {r[0] for r in db.query("SELECT owner FROM round_branch WHERE round_id = ?", (rid,))} == {town_id}
+        with pytest.raises(UserError, match="属于其他单位|由其他单位办理"):
+            sheets.set_scores(db, sids[0], "self", SELF)
+    with Database.open(town, mode="read") as db:
+        assert db.scalar("SELECT count(*) FROM round_branch WHERE round_id = ? AND owner = ?",
+                         (rid, db.local_office_id)) == len(sids) == 2
+
+
+def test_a_town_submits_and_the_county_reviews_publishes_and_the_town_sees_the_result(county_round):
+    from dangjian_desktop.assessment import sheets, workflow
+
+    tmp, county, town, rid, sids = county_round
+    sid = sids[0]
+    _submit(town, sid)
+    with Database.open(town) as db:  # handed over: the town can no longer change it
+        with pytest.raises(UserError, match="属于其他单位|由其他单位办理"):
+            sheets.set_scores(db, sid, "final", {"A": 1})
+    got = _trip(tmp, town, county, "t2.djx")
+    assert got["status"] == "applied", got
+    with Database.open(county) as db:
+        assert db.one("SELECT state FROM round_branch WHERE id = ?", (sid,))[0] == "审核"
+        assert db.scalar("SELECT count(*) FROM round_score WHERE round_branch_id = ? AND self_score IS NOT NULL "
+                         "AND initial_score IS NOT NULL AND owner = ?", (sid, db.local_office_id)) == 5
+        sheets.set_scores(db, sid, "final", {"A": 28, "B": 20, "C": 15, "D": 15, "E": 10})
+        workflow.move(db, sid, "公示", today=dt.date(2026, 1, 5))
+    _trip(tmp, county, town, "b2.djx", town="甲镇")
+    with Database.open(town, mode="read") as db:
+        assert db.one("SELECT state FROM round_branch WHERE id = ?", (sid,))[0] == "公示"
+        assert db.scalar("SELECT final_score FROM round_score WHERE round_branch_id = ? AND item_code = 'A'",
+                         (sid,)) == 28
+        # the history of both offices is there, in order
+        steps = [r[0] for r in db.query("SELECT to_state FROM round_history WHERE round_branch_id = ? "
+                                        "ORDER BY at, rowid", (sid,))]
+        assert steps == ["自评", "初审", "审核", "公示"]
+    # the town's next package repeats nothing the county has
+    again = _trip(tmp, town, county, "t3.djx")
+    assert again["total"]["new"] == again["total"]["updated"] == 0, again["tables"]
+
+
+def test_the_county_returns_a_sheet_and_the_town_may_work_on_it_again(county_round):
+    from dangjian_desktop.assessment import sheets, workflow
+
+    tmp, county, town, rid, sids = county_round
+    sid = sids[0]
+    _submit(town, sid)
+    _trip(tmp, town, county, "t2.djx")
+    with Database.open(county) as db:
+        workflow.move(db, sid, "初审", note="佐证材料不全")
+        with pytest.raises(UserError, match="由其他单位办理"):
+            sheets.set_scores(db, sid, "initial", {"A": 1})
+    _trip(tmp, county, town, "b2.djx", town="甲镇")
+    with Database.open(town) as db:
+        assert tuple(db.one("SELECT state, owner FROM round_branch WHERE id = ?", (sid,))) == ("初审", db.local_office_id)
+        sheets.set_scores(db, sid, "initial", {"A": 25})
+        workflow.move(db, sid, "审核")
+    _trip(tmp, town, county, "t3.djx")
     with Database.open(county, mode="read") as db:
-        assert db.scalar("SELECT state FROM round_branch WHERE id = ?", (sid,)) == "初审"
+        assert db.one("SELECT state FROM round_branch WHERE id = ?", (sid,))[0] == "审核"
+        assert db.scalar("SELECT initial_score FROM round_score WHERE round_branch_id = ? AND item_code = 'A'",
+                         (sid,)) == 25
+
+
+def test_a_package_made_before_the_hand_over_arrived_changes_nothing(county_round):
+    """The county's package written before it imported the town's submission lists neither the
+    submitted sheet as the county's nor its new score rows: the town keeps both."""
+    tmp, county, town, rid, sids = county_round
+    sid = sids[0]
+    dj("--db", county, "exchange", "export", "--town", "甲镇", "--out", tmp / "old.djx")
+    _submit(town, sid)
+    before = dump(town)
+    got = dj_json("--db", town, "exchange", "import", tmp / "old.djx", "--json")
+    assert got["total"]["deleted"] == 0 and got["total"]["refused"] == 0, got
+    after = dump(town)
+    for table in ("round_branch", "round_score"):
+        assert after[table] == before[table]
+    # and the submission still reaches the county whole
+    _trip(tmp, town, county, "t2.djx")
+    with Database.open(county, mode="read") as db:
+        assert db.scalar("SELECT count(*) FROM round_score WHERE round_branch_id = ?", (sid,)) == 5
+
+
+def test_a_town_cannot_take_back_or_move_on_a_sheet_outside_its_stages(county_round):
+    """A town whose program wrote a sheet beyond 初审 as its own (or took back one the county
+    reviews) is refused at the county, with the database unchanged."""
+    tmp, county, town, rid, sids = county_round
+    # what a tampered program would write, sealed as an ordinary change would be
+    with Database.open(town) as db, db.transaction("test: forged move") as tx:
+        tx.update("round_branch", sids[1], {"state": "公示"})
+    dj("--db", town, "exchange", "export", "--out", tmp / "forged.djx")
+    before = dump(county)
+    r = dj("--db", county, "exchange", "import", tmp / "forged.djx", check=False)
+    assert r.returncode == 2, r.stdout
+    assert "环节不归发送单位办理" in r.stdout + r.stderr
+    assert dump(county) == before
+
+
+def test_a_town_package_written_before_a_return_reached_it_does_not_undo_the_return(county_round):
+    """退回初审 at the county, then a package the town wrote before it had the return: the sheet
+    it lists as handed to the county is older than the county's return, which stands."""
+    from dangjian_desktop.assessment import workflow
+
+    tmp, county, town, rid, sids = county_round
+    sid = sids[0]
+    _submit(town, sid)
+    _trip(tmp, town, county, "t2.djx")
+    with Database.open(county) as db:
+        workflow.move(db, sid, "初审", note="佐证材料不全")
+        town_id = db.scalar("SELECT id FROM office WHERE name = '甲镇'")
+    with Database.open(town) as db:  # some other work at the town, then a package
+        with db.transaction("test: unrelated change") as tx:
+            tx.update("round_branch", sids[1], {"classification": None})
+    got = _trip(tmp, town, county, "t3.djx")
+    assert got["status"] == "applied" and got["total"]["refused"] == 0, got
+    assert tuple(_state(county, sid)) == ("初审", town_id)
+    # once the town has the return, its sheet is its own again
+    _trip(tmp, county, town, "b2.djx", town="甲镇")
+    assert tuple(_state(town, sid)) == ("初审", town_id)
+
+
+def test_a_round_the_county_withdraws_leaves_both_offices_consistent(county_round):
+    """The county deletes its round while the town is self-assessing: the town's scores for it
+    are left out at the county (not refused), and the county's next package removes the round
+    with the town's sheets and scores."""
+    from dangjian_desktop.assessment import delete_round, sheets
+
+    tmp, county, town, rid, sids = county_round
+    with Database.open(town) as db:
+        sheets.set_scores(db, sids[0], "self", SELF)
+    with Database.open(county) as db:
+        delete_round(db, rid)
+        assert db.scalar("SELECT count(*) FROM round_branch WHERE round_id = ?", (rid,)) == 0
+    got = _trip(tmp, town, county, "t2.djx")
+    assert got["status"] == "applied" and got["total"]["refused"] == 0, got
+    assert any("已经撤销的考核" in n for n in got["notes"]), got
+    got = _trip(tmp, county, town, "b2.djx", town="甲镇")
+    assert got["tables"]["round_score"]["deleted"] == 5, got
+    with Database.open(town, mode="read") as db:
+        for table in ("assessment_round", "round_branch", "round_score"):
+            assert db.scalar(f"SELECT count(*) FROM {table}") == 0, table
+        assert db.verify() == []
+    with Database.open(county, mode="read") as db:
+        assert db.verify() == []

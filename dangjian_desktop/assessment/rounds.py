@@ -8,12 +8,13 @@ from functools import lru_cache
 from typing import Iterable
 
 from .. import dates
-from ..db import Database, current_actor
+from ..db import Database, current_actor, owned_rows
 from ..errors import LockedError, UserError
 from ..registry.offices import local_office
 from ..registry.orgs import KINDS
 from ..schemes import Scheme, load_scheme, scheme_from_dict, scheme_to_dict
 from ..schemes.validate import errors as scheme_errors
+from .stage_owner import hand_over
 
 # Workflow states in order (申诉 happens during 公示).
 STATES = ("自评", "初审", "审核", "公示", "申诉", "确定")
@@ -201,6 +202,12 @@ def create_round(db: Database, *, year: int, scheme_id: str | None = None, schem
         tx.insert_many("round_history", [
             {"round_id": round_id, "round_branch_id": sid, "from_state": None, "to_state": "自评",
              "actor": who, "at": tx.now, "on_date": tx.now[:10], "note": "建立考核"} for sid in sheets])
+        if office["level"] == "county":  # each sheet's 自评 and 初审 are its town's (stage_owner.py)
+            by_town: dict[str, list[str]] = {}
+            for sid, b in zip(sheets, branches):
+                by_town.setdefault(b["office_id"], []).append(sid)
+            for town_id, ids in by_town.items():
+                hand_over(tx, ids, town_id)
     return round_id
 
 
@@ -286,7 +293,9 @@ def delete_round(db: Database, round_id: str, *, actor: str | None = None) -> No
     rnd = get_round(db, round_id)
     if set(rnd.state_counts) - {"自评"}:
         raise UserError(f"“{rnd.title}”已有党组织进入初审或之后的环节，不能删除。")
-    with db.transaction(f"删除考核 {rnd.title}", actor=actor) as tx:
+    with db.transaction(f"删除考核 {rnd.title}", actor=actor) as tx, owned_rows.bypass(db.conn):
+        # A round is its office's to withdraw, with the sheets it handed to the towns in 自评
+        # (stage_owner.py); the towns' copies go when they import the county's next package.
         sheet_ids = [r[0] for r in db.query("SELECT id FROM round_branch WHERE round_id = ?", (round_id,))]
         attachments = {r[0] for r in db.query("""SELECT e.attachment_id FROM round_evidence e
                                                  JOIN round_branch b ON b.id = e.round_branch_id

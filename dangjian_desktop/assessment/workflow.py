@@ -23,6 +23,7 @@ from ..errors import LockedError, UserError
 from ..schemes.model import fmt_num
 from .rounds import STATES, actor_name
 from .sheets import STAGE_COLUMNS, _sheet_row, _units, parse_score
+from .stage_owner import follow_stage
 from .workdays import CalendarUnconfirmedError, calendar, unconfirmed_note
 
 # Forward steps (推进) and steps back (退回) a sheet may take.
@@ -217,6 +218,7 @@ def _record(tx, db: Database, row, to_state: str, who: str, day: dt.date, note: 
     tx.insert("round_history", {"round_id": row["round_id"], "round_branch_id": row["id"],
                                 "from_state": row["state"], "to_state": to_state, "actor": who, "at": tx.now,
                                 "on_date": day.isoformat(), "note": note})
+    follow_stage(db, tx, row["id"], to_state)  # 提交审核 / 退回初审 of a county round change hands
 
 
 def _move_one(db: Database, tx, sheet_id: str, to_state: str, *, note: str, who: str, day: dt.date,

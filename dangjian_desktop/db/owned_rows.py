@@ -23,6 +23,9 @@ _TEMP_CREATE = re.compile(r"^\s*CREATE\s+TRIGGER\s+", re.I)
 FROM_VERSION = 7  # the schema version that has exchange_peer
 #: Tables whose rows are this office's own bookkeeping and never travel (see exchange.ownership).
 NEVER_GUARDED = {"setting"}
+#: Rows that belong to a sheet: none may be added to or moved onto a sheet another office holds
+#: (a county round's sheet is the town's in 自评 and 初审, the county's from 审核 on).
+SHEET_PARTS = ("round_score", "round_veto", "round_self_report")
 
 
 def _has_peers(conn: sqlite3.Connection) -> bool:
@@ -48,6 +51,12 @@ def install(conn: sqlite3.Connection) -> bool:
                 f'CREATE TEMP TRIGGER IF NOT EXISTS "exchange_ro_{t}_{op}" BEFORE {when} ON main."{t}" '
                 f"WHEN {row}.owner IN {peers} AND {off} "
                 f"BEGIN SELECT RAISE(ABORT, '{MARK}:{t}'); END")
+    for t in SHEET_PARTS:
+        for op, when in (("ins", "INSERT"), ("upd", "UPDATE")):
+            conn.execute(
+                f'CREATE TEMP TRIGGER IF NOT EXISTS "exchange_ro_{t}_sheet_{op}" BEFORE {when} ON main."{t}" '
+                f"WHEN (SELECT owner FROM main.round_branch WHERE id = NEW.round_branch_id) IN {peers} AND {off} "
+                f"BEGIN SELECT RAISE(ABORT, '{MARK}:round_branch'); END")
     return True
 
 
@@ -85,6 +94,10 @@ def refused_edit(exc: BaseException) -> UserError | None:
     table = str(exc).split(MARK + ":", 1)[-1].strip()
     from .seal import TABLE_LABELS
 
+    if table == "round_branch":
+        return UserError("这张考核表现在由其他单位办理，本单位只能查看：县里组织的考核，自评、初审由乡镇办理，"
+                         "乡镇提交审核后由县里审核、公示和确定；县里退回初审后又由乡镇办理。"
+                         "交换数据包后即可看到对方的办理结果。")
     what = TABLE_LABELS.get(table, table)
     return UserError(f"这条记录（{what}）属于其他单位，是通过数据交换收到的，本单位只能查看，不能新增、修改或删除。"
                      f"如需更改，请由该单位修改后再交换数据包。")

@@ -95,15 +95,24 @@ def history_since(db: Database, base: int) -> list[list]:
 
 
 # ---- town → county -------------------------------------------------------------------------------
-def town_rows(db: Database, me: str, base: int) -> tuple[dict[str, TableRows], dict[str, list[str]]]:
-    """The rows this town owns that changed after transaction `base` (all of them for 0), and
-    the ids of its rows deleted since then."""
+def _sent_where(table: str, me: str, county: str | None) -> tuple[str, tuple]:
+    """Which rows of `table` a town sends: its own, and the sheets it handed to the county."""
+    if table in ownership.HANDOVER and county:
+        return "t.owner IN (?, ?)", (me, county)
+    return "t.owner = ?", (me,)
+
+
+def town_rows(db: Database, me: str, base: int,
+              county: str | None = None) -> tuple[dict[str, TableRows], dict[str, list[str]]]:
+    """The rows this town owns that changed after transaction `base` (all of them for 0), with
+    the sheets it handed over to the `county` (stage_owner), and the ids of its rows deleted since
+    then."""
     tables = [t for t in ownership.travelling_tables(db.conn) if ownership.sent_by("town", t)]
     out: dict[str, TableRows] = {}
     deleted: dict[str, list[str]] = {}
     if base == 0:
         for t in tables:
-            tr = rows_where(db, t, "t.owner = ?", (me,))
+            tr = rows_where(db, t, *_sent_where(t, me, county))
             if tr.rows:
                 out[t] = tr
         return out, deleted
@@ -123,7 +132,7 @@ def town_rows(db: Database, me: str, base: int) -> tuple[dict[str, TableRows], d
         ids = sorted(touched.get(t, ()))
         if not ids:
             continue
-        tr = rows_by_id(db, t, ids, "t.owner = ?", (me,))
+        tr = rows_by_id(db, t, ids, *_sent_where(t, me, county))
         if tr.rows:
             out[t] = tr
         have = set()
@@ -161,7 +170,7 @@ def export_town(db: Database, out: str | Path, *, full: bool = False) -> Exporte
     me = identity(db)
     notes: list[str] = []
     base = _acked_base(db, peer, full, notes)
-    tables, deleted = town_rows(db, office["id"], base)
+    tables, deleted = town_rows(db, office["id"], base, peer.office_id)
     tip_tx, tip_seal = tip(db)
     package_id = crypto.new_package_id()
     actor = db.meta("operator") or _actor()
@@ -216,6 +225,9 @@ def county_rows(db: Database, town_id: str) -> dict[str, TableRows]:
             where, params = "t.owner = :general", {"general": county_id}
         else:
             where = f"t.owner != :town AND ((({scope}) = :town) OR (({scope}) IS NULL AND t.owner = :general))"
+            if t in ownership.HANDOVER:  # and the county round's sheets it handed to the town
+                where = (f"({where}) OR (t.owner = :town AND ({scope}) = :town "
+                         f"AND {ownership.ROUND_OFFICE_SQL[t]} = :general)")
             params = {"general": county_id, "town": town_id}
         tr = rows_where(db, t, where, params)
         if tr.rows:

@@ -23,7 +23,7 @@ from typing import Any
 from .. import dates
 from ..db import Database
 from ..registry.offices import local_office
-from . import ownership, payload
+from . import handover, ownership, payload
 from .crypto import PackageRefused
 from .export import rows_by_id, table_columns
 from .opening import Opened
@@ -232,6 +232,11 @@ def classify_town_package(db: Database, plan: Plan) -> None:
     open_conflicts = {(r[0], r[1]) for r in db.conn.execute(
         "SELECT tbl, row_id FROM exchange_conflict WHERE status = 'open' AND peer_office_id = ?", (sender,))}
     full = int(opened.doc.get("base_tx") or 0) == 0
+    stages = handover.SheetStages(db, opened.sections.get("tables", {}), _applied_here(db, opened.doc))
+    withdrawn = handover.withdrawn(db, opened.sections.get("tables", {}))
+    if withdrawn:
+        plan.notes.append(f"数据包中有 {sum(map(len, withdrawn.values()))} 条记录属于县里已经撤销的考核，没有导入"
+                          f"（{opened.sender_name}导入县里的下一个数据包后，这些记录在乡镇也会删除）。")
     for table, tr in opened.sections.get("tables", {}).items():
         if not ownership.sent_by("town", table):
             plan.errors.append(f"乡镇的数据包不能包含{ownership.label(table)}（这类数据由县里维护），没有导入。")
@@ -241,7 +246,9 @@ def classify_town_package(db: Database, plan: Plan) -> None:
         if cols is None:
             continue
         rows = _reorder(tr, cols)
-        _classify_rows(db, plan, table, cols, rows, sender, late, open_conflicts)
+        if table in withdrawn:
+            rows = [r for r in rows if r[0] not in withdrawn[table]]
+        _classify_rows(db, plan, table, cols, rows, sender, late, open_conflicts, stages)
     for table, ids in (opened.doc.get("deleted") or {}).items():
         if table in ownership.travelling_tables(db.conn):
             _deletions(db, plan, table, [str(i) for i in ids], sender, late)
@@ -254,8 +261,18 @@ def classify_town_package(db: Database, plan: Plan) -> None:
             incoming = {r[0] for r in _incoming_ids(opened, table)}
             gone = [r[0] for r in db.conn.execute(f'SELECT id FROM "{table}" WHERE owner = ?', (sender,))
                     if r[0] not in incoming]
+            kept = handover.kept_by_sender(db, table, gone)
+            gone = [rid for rid in gone if rid not in kept]
             if gone:
                 _deletions(db, plan, table, gone, sender, late)
+
+
+def _applied_here(db: Database, doc: dict) -> int | None:
+    """Our last transaction in the county package the town says it applied last (None: none)."""
+    pid = doc.get("applied_county_package")
+    if not pid:
+        return None
+    return db.scalar("SELECT tip_tx FROM exchange_package WHERE id = ? AND direction = 'out'", (str(pid),))
 
 
 def _incoming_ids(opened: Opened, table: str) -> list[tuple[str]]:
@@ -280,17 +297,44 @@ def _changed_late(db: Database, table: str, row_id: str, late: set[int]) -> bool
     return r is not None and r[0] in late
 
 
+def _handed_over(plan: Plan, stages: handover.SheetStages, table: str, cols: list[str], r: list,
+                 mine: list | None, sender: str, me: str) -> None:
+    """A sheet's row that changed hands (see handover.py): taken, unchanged or refused."""
+    owner_i = cols.index("owner")
+    row = dict(zip(cols, r))
+    what, why = handover.verdict(stages, table, row, None if mine is None else mine[owner_i], sender, me)
+    c, op = plan.count(table), plan.op(table, cols)
+    if what == handover.NEW:
+        c.new += 1
+        op.inserts.append(r)
+    elif what == handover.UPDATED:
+        c.updated += 1
+        op.updates.append(r)
+    elif what == handover.UNCHANGED:
+        c.unchanged += 1
+    else:
+        plan.refuse(table, row, why or "")
+
+
 def _classify_rows(db: Database, plan: Plan, table: str, cols: list[str], rows: list[list], sender: str,
-                   late: set[int], open_conflicts: set) -> None:
+                   late: set[int], open_conflicts: set, stages: handover.SheetStages | None = None) -> None:
     owner_i, rev_i = cols.index("owner"), cols.index("rev") if "rev" in cols else -1
     local = _local_rows(db, table, cols, [r[0] for r in rows])
     c, op = plan.count(table), plan.op(table, cols)
+    me = db.local_office_id or ""
     for r in rows:  # the row as a dict only when a refusal or a conflict names it
+        if stages is not None and handover.concerns(table, r[owner_i], (local.get(r[0]) or [None] * len(cols))[owner_i],
+                                                    sender):
+            _handed_over(plan, stages, table, cols, r, local.get(r[0]), sender, me)
+            continue
         if r[owner_i] != sender:
             plan.refuse(table, dict(zip(cols, r)), "这条记录不属于发送数据包的单位，不能由它发来")
             continue
         mine = local.get(r[0])
-        if mine is None:
+        if (stages is not None and table in ownership.HANDOVER and (mine is None or not _same(mine, r, rev_i))
+                and stages.expected_owner(table, dict(zip(cols, r))) not in (None, sender)):
+            plan.refuse(table, dict(zip(cols, r)), handover.WRONG_STAGE)
+        elif mine is None:
             c.new += 1
             op.inserts.append(r)
         elif mine[owner_i] != sender:
@@ -337,6 +381,7 @@ def classify_county_package(db: Database, plan: Plan) -> None:
                         f"已导入到第 {last['tip_tx']} 号），没有改动任何数据。")
         return
     tables = opened.sections.get("tables", {})
+    stages = handover.SheetStages(db, tables, _acked_tx(db, doc))
     for table, tr in tables.items():
         if not ownership.sent_by("county", table):
             plan.errors.append(f"县里的数据包不能包含{ownership.label(table)}（这类数据由乡镇维护），没有导入。")
@@ -352,7 +397,9 @@ def classify_county_package(db: Database, plan: Plan) -> None:
         for r in rows:
             as_dict = dict(zip(cols, r))
             mine = local.get(r[0])
-            if r[owner_i] == me or (mine is not None and mine[owner_i] == me):
+            if handover.concerns(table, r[owner_i], None if mine is None else mine[owner_i], opened.sender_office):
+                _handed_over(plan, stages, table, cols, r, mine, opened.sender_office, me)
+            elif r[owner_i] == me or (mine is not None and mine[owner_i] == me):
                 plan.refuse(table, as_dict, "县里的数据包不能改动本镇自己的记录")
             elif mine is None:
                 c.new += 1
@@ -369,13 +416,35 @@ def classify_county_package(db: Database, plan: Plan) -> None:
         tr = tables.get(table)
         keep = {r[tr.index("id")] for r in tr.rows} if tr else set()
         gone = [r[0] for r in db.conn.execute(f'SELECT id FROM "{table}" WHERE owner != ?', (me,)) if r[0] not in keep]
+        if gone and table in ownership.HANDOVER:  # sheets this town handed over that the county has not had yet
+            kept = handover.not_yet_received(db, table, gone, _acked_tx(db, doc))
+            gone = [rid for rid in gone if rid not in kept]
         if gone:
             cols = table_columns(db, table)
             op = plan.op(table, ["id", *[x for x in cols if x != "id"]])
             op.deletes += gone
             plan.count(table).deleted += len(gone)
+    # A withdrawn round takes this town's sheets and their parts with it.
+    for table, ids in handover.cascade(db, {t: set(op.deletes) for t, op in plan.ops.items()}).items():
+        cols = table_columns(db, table)
+        op = plan.op(table, ["id", *[x for x in cols if x != "id"]])
+        extra = sorted(ids - set(op.deletes))
+        op.deletes += extra
+        plan.count(table).deleted += len(extra)
     _returned(db, plan, me)
     _ack(db, plan)
+
+
+def _acked_tx(db: Database, doc: dict) -> int | None:
+    """The last change of this town the county's package acknowledges (None: none that matches)."""
+    from .export import seal_of
+
+    ack = doc.get("ack") or {}
+    try:
+        tx = int(ack["tip_tx"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return tx if seal_of(db, tx) == str(ack.get("tip_seal")) else None
 
 
 def _returned(db: Database, plan: Plan, me: str) -> None:

@@ -88,6 +88,22 @@ KINDS: dict[str, str] = {
 #: The rule for an identity table not listed above: its rows travel from their owner.
 DEFAULT_KIND = BOTH
 
+#: Tables whose rows change hands with a county round's stage (assessment.stage_owner): the
+#: county makes a sheet and hands it to the town for 自评 and 初审; the town hands it back with
+#: 提交审核; the county may return it (退回初审). Such a row travels from the office that handed
+#: it over, owned by the receiver; the receiver takes it when it comes from the row's last owner
+#: and is newer than its own copy (exchange.merge).
+HANDOVER = frozenset({"round_branch", "round_score", "round_veto"})
+
+#: For each table in HANDOVER: SQL giving the office that made the row's round (alias t).
+ROUND_OFFICE_SQL = {
+    "round_branch": "(SELECT r.office_id FROM assessment_round r WHERE r.id = t.round_id)",
+    "round_score": "(SELECT r.office_id FROM round_branch b JOIN assessment_round r ON r.id = b.round_id "
+                   "WHERE b.id = t.round_branch_id)",
+    "round_veto": "(SELECT r.office_id FROM round_branch b JOIN assessment_round r ON r.id = b.round_id "
+                  "WHERE b.id = t.round_branch_id)",
+}
+
 LABELS: dict[str, str] = {
     "office": "单位", "org": "党组织", "member": "党员", "member_event": "党员变动", "committee_term": "支委任期",
     "committee_member": "支委成员", "attachment": "附件（佐证材料、照片）", "assessment_round": "考核轮次",
