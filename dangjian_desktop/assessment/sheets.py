@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Mapping
 
-from ..db import Database
+from ..db import Database, owned_rows
 from ..errors import LockedError, UserError
 from ..schemes import Scheme
 from ..schemes.model import Number, fmt_num
@@ -101,6 +101,7 @@ class Sheet:
     report: SelfReport = field(default_factory=SelfReport)
     classification: str | None = None  # only for classification schemes (五个好: 先进/中间/后进)
     assessed_by: str | None = None  # the town whose team assesses this branch (drawn by lot), e.g. 乙镇
+    held_by: str | None = None  # the other office that holds the sheet now (a county round's stages)
 
     @property
     def locked(self) -> bool:
@@ -108,6 +109,8 @@ class Sheet:
 
     @property
     def editable_stages(self) -> tuple[str, ...]:
+        if self.held_by:
+            return ()
         return tuple(s for s in STAGES if self.state in STAGE_STATES[s])
 
     def item(self, code: str) -> SheetItem:
@@ -258,7 +261,16 @@ def open_sheet(db: Database, sheet_id: str) -> Sheet:
     return Sheet(id=sheet_id, round_id=row["round_id"], year=row["year"], org_id=row["org_id"],
                  org_name=row["org_name"], kind=row["kind"], town=row["town"], state=row["state"],
                  state_since=row["state_since"], rev=row["rev"], scheme=scheme, items=items, vetoes=vetoes,
-                 report=report, classification=row["classification"], assessed_by=assessed_by)
+                 report=report, classification=row["classification"], assessed_by=assessed_by,
+                 held_by=held_by(db, row))
+
+
+def held_by(db: Database, row) -> str | None:
+    """The name of the office that holds a sheet now, when it is another office this one exchanges
+    packages with (stage_owner.py): the sheet is then read-only here."""
+    if row["owner"] == db.local_office_id or not owned_rows.held_elsewhere(db.conn, row["owner"]):
+        return None
+    return db.scalar("SELECT name FROM office WHERE id = ?", (row["owner"],)) or "其他单位"
 
 
 def sheet_id_for(db: Database, round_id: str, org_id: str) -> str:

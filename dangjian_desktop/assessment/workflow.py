@@ -22,7 +22,7 @@ from ..db import Database
 from ..errors import LockedError, UserError
 from ..schemes.model import fmt_num
 from .rounds import STATES, actor_name
-from .sheets import STAGE_COLUMNS, _sheet_row, _units, parse_score
+from .sheets import STAGE_COLUMNS, _sheet_row, _units, held_by, parse_score
 from .stage_owner import follow_stage
 from .workdays import CalendarUnconfirmedError, calendar, unconfirmed_note
 
@@ -170,6 +170,8 @@ def allowed_moves(db: Database, sheet_id: str, *, today: dt.date | None = None) 
     day = _day(today)
     state = row["state"]
     out: list[str] = []
+    if held_by(db, row):  # another office's stage (stage_owner.py): nothing to do here
+        return []
     if state in ("自评", "初审", "审核"):
         out.append(FORWARD[state])
     elif state == "公示":

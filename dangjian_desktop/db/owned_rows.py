@@ -34,6 +34,13 @@ def _has_peers(conn: sqlite3.Connection) -> bool:
     return conn.execute("SELECT 1 FROM exchange_peer WHERE office_id IS NOT NULL LIMIT 1").fetchone() is not None
 
 
+def held_elsewhere(conn: sqlite3.Connection, owner: str | None) -> bool:
+    """Whether rows of `owner` are read-only here (an office this database exchanges with)."""
+    if not owner or conn.execute("PRAGMA user_version").fetchone()[0] < FROM_VERSION:
+        return False
+    return conn.execute("SELECT 1 FROM exchange_peer WHERE office_id = ? LIMIT 1", (owner,)).fetchone() is not None
+
+
 def install(conn: sqlite3.Connection) -> bool:
     """Create the guard triggers on this connection when the database has peers (idempotent).
 

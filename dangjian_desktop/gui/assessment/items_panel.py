@@ -128,7 +128,9 @@ class ItemsPanel(QWidget):
             self.stage_hint.clear()
             return
         stages = [sh.STAGE_LABELS[x] for x in s.editable_stages]
-        if readonly:
+        if s.held_by:
+            self.stage_hint.setText(f"这张考核表现由{s.held_by}办理，本单位只能查看。")
+        elif readonly:
             self.stage_hint.setText("数据库以只读方式打开，不能修改。")
         elif s.locked:
             self.stage_hint.setText("结果已确定，分数已锁定；更正须用“调整分数”并填写原因。")

@@ -142,14 +142,15 @@ class SheetEditor(SheetActions, QWidget, MessageHost):
 
     def _show_all(self) -> None:
         s, db = self.sheet, self.db
-        self.items.show_sheet(db, s, self.readonly)
+        held = s is not None and bool(s.held_by)  # another office's stage: read-only here
+        self.items.show_sheet(db, s, self.readonly or held)
         self.setEnabled(s is not None)
         self.vetoes.show_sheet(db, s)  # opening a sheet checks what its data proves
         pending = len(self.vetoes.pending)
         self.tabs.setTabText(VETOES, VETOES_TITLE + (f" ⚠{pending}" if pending else ""))
         self.report.show_report(s.report if s is not None else sh.SelfReport())
         self._fill_evidence()
-        self.workflow.show_sheet(db, s, self.readonly)
+        self.workflow.show_sheet(db, s, self.readonly or held)
         if s is None:
             self.title_label.setText(NO_SHEET)
             self.summary_label.clear()
@@ -157,7 +158,10 @@ class SheetEditor(SheetActions, QWidget, MessageHost):
             self.title_label.setText(f"<b style='font-size:15px'>{s.org_name}</b>　{s.town}　{s.kind or ''}"
                                      f"　<span style='color:#555'>{s.year}年度 · {s.scheme.name}</span>"
                                      f"　状态：<b>{s.state}</b>"
-                                     + (f"　初评：{s.assessed_by}考核组（抽签）" if s.assessed_by else ""))
+                                     + (f"　初评：{s.assessed_by}考核组（抽签）" if s.assessed_by else "")
+                                     + (f"<br><span style='color:#9a5b00'>这张考核表现由{s.held_by}办理，本单位只能查看"
+                                        f"（县里组织的考核：自评、初审由乡镇办理，提交审核后由县里办理）。"
+                                        f"交换数据包后可看到对方的办理结果。</span>" if held else ""))
             self._fill_summary()
         self._update_buttons()
         self.items.focus_first_cell()
@@ -210,7 +214,7 @@ class SheetEditor(SheetActions, QWidget, MessageHost):
 
     def _update_buttons(self) -> None:
         s = self.sheet
-        writable = s is not None and not self.readonly
+        writable = s is not None and not self.readonly and not s.held_by
         locked = s is not None and s.locked
         self.items.update_buttons(writable, locked)
         self.vetoes.update_buttons(writable, locked)
