@@ -81,7 +81,10 @@ def timed(f):
         finally:
             writing[0] += time.perf_counter() - t
     return run
-for owner, name in ((database.Tx, "insert_many"), (database.Database, "_seal"), (importer, "backup_before_import")):
+from dangjian_desktop.db import bulk_log
+for owner, name in ((database.Tx, "insert_many"), (database.Database, "_seal"), (importer, "backup_before_import"),
+                    (bulk_log.BulkInserts, "__enter__"), (bulk_log.BulkInserts, "restore"),
+                    (bulk_log.BulkInserts, "logged")):
     if hasattr(owner, name):  # the parts that write; a renamed one is simply not counted
         setattr(owner, name, timed(getattr(owner, name)))
 if trace:
