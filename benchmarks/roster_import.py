@@ -81,10 +81,8 @@ def timed(f):
         finally:
             writing[0] += time.perf_counter() - t
     return run
-from dangjian_desktop.db import bulk_log
-for owner, name in ((database.Tx, "insert_many"), (database.Database, "_seal"), (importer, "backup_before_import"),
-                    (bulk_log.BulkInserts, "__enter__"), (bulk_log.BulkInserts, "restore"),
-                    (bulk_log.BulkInserts, "logged")):
+from dangjian_desktop.roster import writing
+for owner, name in ((writing.NewMembers, "_flush"), (database.Database, "_seal"), (importer, "backup_before_import")):
     if hasattr(owner, name):  # the parts that write; a renamed one is simply not counted
         setattr(owner, name, timed(getattr(owner, name)))
 if trace:

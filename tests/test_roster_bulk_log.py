@@ -5,6 +5,8 @@ afterwards (also after a refused or cancelled import)."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from dangjian_desktop.db import seal
@@ -103,3 +105,11 @@ def test_a_cancelled_import_leaves_the_triggers_as_they_were(town, tmp_path, mon
     assert report.cancelled and bulk_calls and member_count(town) == 0
     assert seal.schema_objects(town.conn) == before
     assert town.verify() == []
+
+
+def test_the_ids_of_new_rows_are_version_4_uuids_like_new_id():
+    ids = writing_mod.new_ids(500)
+    assert len(set(ids)) == 500
+    for i in ids:
+        u = uuid.UUID(i)
+        assert (u.version, u.variant, str(u)) == (4, uuid.RFC_4122, i)

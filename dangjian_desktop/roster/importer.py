@@ -91,8 +91,10 @@ class RosterImport(SheetReading, RowChecks, MemberChanges, NewMembers):
         self.branches = Branches(db, self.opts, self.report.created_orgs)
         self._seen: dict[str, tuple[str, int]] = {}   # ID number -> (sheet, row) first seen in the file
         self._existing: dict[str, str] = {}            # ID number -> id of the registered member
-        self._members: list[dict] = []
-        self._events: list[dict] = []
+        self._members: list[tuple] = []   # new members to insert, and their first history entries (writing.py)
+        self._events: list[tuple] = []
+        self._ids: list[str] = []         # ids made ahead for them
+        self._pinyin: dict[str, tuple[str, str]] = {}  # name -> (sort key, initials)
         self._writing = False
         self._tx = None
         self.step_rows = PROGRESS_EVERY  # rows between two yields of steps()

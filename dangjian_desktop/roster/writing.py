@@ -10,21 +10,49 @@ are dropped only while one batch is written and are back before anything else ru
 step, a branch created, an update, the seal); a failure rolls the batch, its entries and the
 dropped triggers back with the rest of the unit of work.
 
+Rows are gathered as tuples in the column order of the INSERT (what Tx.insert_many would do with
+a dict per row: id, owner, revision 1 and the unit of work's time), and their ids are uuid4
+strings like db.new_id's, made from one os.urandom call per batch.
+
 NewMembers is a part of importer.RosterImport: it writes only while the run `_writing` (a dry
 run, or a run that has found an error, only counts).
 """
 
 from __future__ import annotations
 
+import os
+
 from .. import pinyin
-from ..db import new_id, seal
+from ..db import seal
 from ..db.bulk_log import BulkInserts
 from ..registry.members import MEMBER_FIELDS
 from .branches import Org
 from .sheets import SheetState
 
 BATCH = 2000  # members inserted at a time
-_TABLES = ("member", "member_event")  # written in bulk, each logged by BulkInserts
+# Member fields copied from the checked row as they are; the others are set below.
+_COPIED = tuple(f for f in MEMBER_FIELDS if f not in ("group_id", "note", "is_mobile", "is_hardship"))
+_MEMBER = ("id", "org_id", "group_id", "name_pinyin", "name_initials", "status", "note", "is_mobile",
+           "is_hardship", "owner", "rev", "updated_at", *_COPIED)
+_EVENT = ("id", "member_id", "event_type", "event_date", "to_org_id", "to_status", "note", "owner", "rev",
+          "updated_at")
+
+
+def _insert(table: str, columns: tuple[str, ...]) -> str:
+    return f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({", ".join("?" for _ in columns)})'
+
+
+_INSERTS = (("member", _insert("member", _MEMBER)), ("member_event", _insert("member_event", _EVENT)))
+
+
+def new_ids(n: int) -> list[str]:
+    """n random ids, each the text of a version 4 UUID (what db.new_id returns)."""
+    raw = os.urandom(16 * n).hex()
+    out = []
+    for i in range(0, 32 * n, 32):
+        h = raw[i:i + 32]
+        out.append(f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}")
+    return out
 
 
 class NewMembers:
@@ -34,31 +62,37 @@ class NewMembers:
         self.report.added += 1
         if not self._writing:
             return
+        if not self._ids:
+            self._ids = new_ids(2 * BATCH)
+        ids, tx = self._ids, self._tx
+        mid, eid = ids.pop(), ids.pop()
         org_id = self.branches.ensure_org(org)
-        row = {k: v.get(k) for k in MEMBER_FIELDS}
-        row.update(id=new_id(), group_id=self.branches.ensure_group(group), name_pinyin=pinyin.sort_key(v["name"]),
-                   name_initials=pinyin.initials(v["name"]), org_id=org_id, status="正常",
-                   note=v.get("note") or "", is_mobile=v.get("is_mobile") or 0,
-                   is_hardship=v.get("is_hardship") or 0, owner=org.owner)
-        self._members.append(row)
-        self._events.append({"member_id": row["id"], "event_type": "入党登记", "event_date": v["join_date"],
-                             "to_org_id": org_id, "to_status": "正常", "owner": org.owner,
-                             "note": f"花名册导入：{self.path.name}（{st.sheet} 第{n}行）"})
+        name = v["name"]
+        spelled = self._pinyin.get(name)
+        if spelled is None:
+            spelled = self._pinyin[name] = (pinyin.sort_key(name), pinyin.initials(name))
+        get = v.get
+        self._members.append((mid, org_id, self.branches.ensure_group(group), *spelled, "正常", get("note") or "",
+                              get("is_mobile") or 0, get("is_hardship") or 0, org.owner, 1, tx.now,
+                              *[get(k) for k in _COPIED]))
+        self._events.append((eid, mid, "入党登记", v["join_date"], org_id, "正常",
+                             f"花名册导入：{self.path.name}（{st.sheet} 第{n}行）", org.owner, 1, tx.now))
         if len(self._members) >= BATCH:
             self._flush()
 
     def _flush(self) -> None:
         if not self._writing or not self._members:
             return
-        batches = (("member", self._members), ("member_event", self._events))
+        conn, batches = self.db.conn, ((self._members, *_INSERTS[0]), (self._events, *_INSERTS[1]))
+        self._tx.tables.update(t for _, t, _ in batches)
         if self.db.schema_version < seal.SEAL_FROM_VERSION:  # an old schema (tests of migrations): by trigger
-            for table, rows in batches:
-                self._tx.insert_many(table, rows)
+            for rows, _, sql in batches:
+                conn.executemany(sql, rows)
         else:
-            with BulkInserts(self.db.conn, self._tx.id, _TABLES) as bulk:
-                for table, rows in batches:
+            with BulkInserts(conn, self._tx.id, [t for _, t, _ in batches]) as bulk:
+                for rows, table, sql in batches:
                     since = bulk.mark(table)
-                    self._tx.insert_many(table, rows)
+                    conn.executemany(sql, rows)
                     bulk.logged(table, since, len(rows))
         self._members.clear()
         self._events.clear()
