@@ -32,7 +32,6 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
-    LongTable,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
@@ -45,6 +44,7 @@ from ..errors import UserError
 from ..filesave import write_bytes
 from ..numbers import format_score
 from .fonts import FontSet, MissingGlyphsError, load_fonts
+from .pdf_table import EMPTY_STAR, STAR, STAR_SCALE, CellParagraph, PagedTable, StarCell as _StarCell
 from ..privacy import PrivacyGuard, PrivateNumbers, check_privacy, find_private_data
 
 __all__ = [
@@ -78,8 +78,6 @@ TABLE_SIZE = 12  # 小四
 NOTE_SIZE = 14  # 四号
 FOOTER_SIZE = 10.5  # 五号
 
-STAR, EMPTY_STAR = "★", "☆"
-STAR_SCALE = 1.3
 
 
 def stars(count: int, out_of: int | None = None) -> str:
@@ -207,6 +205,7 @@ class _Layout:
         self.pad_x = 4 * s
         self.pad_y = 3 * s
         self.marks: dict[str, int] = {}  # _PageMark name -> the page it landed on
+        self.table: PagedTable | None = None  # the sheet's rows, made once for every pass
         self.cell = {
             name: ParagraphStyle(f"cell_{name}", fontName=f, fontSize=self.table_size,
                                  leading=self.table_size * 1.3, alignment=al, wordWrap="CJK")
@@ -214,7 +213,7 @@ class _Layout:
         }
 
 
-class _HeavyParagraph(Paragraph):
+class _HeavyParagraph(CellParagraph):
     """A paragraph drawn with fill and a thin stroke: the heavy look of a notice title or a
     header cell, with fonts (like the bundled one) that have no bold face."""
 
@@ -230,39 +229,12 @@ class _HeavyParagraph(Paragraph):
         canv.restoreState()
 
 
-class _StarCell(Flowable):
-    """A star rating (★★☆) drawn a little larger than the table text and centred on the
-    hanzi of the row, without making the row taller."""
-
-    def __init__(self, text: str, font: str, size: float, align: str):
-        super().__init__()
-        self.text, self.font, self.size, self.align = text, font, size, align
-
-    def wrap(self, availWidth, availHeight):
-        self.width = availWidth
-        return availWidth, self.size * 1.3  # the leading of a plain text cell
-
-    def draw(self):
-        big = self.size * STAR_SCALE
-        # A plain cell's hanzi are centred about 0.1 em above the cell middle; a ★ glyph's
-        # centre sits at about 0.39 em above its baseline.
-        middle = self.size * 1.3 / 2 + 0.1 * self.size
-        y = middle - 0.39 * big
-        self.canv.setFont(self.font, big)
-        if self.align == "left":
-            self.canv.drawString(0, y, self.text)
-        elif self.align == "right":
-            self.canv.drawRightString(self.width, y, self.text)
-        else:
-            self.canv.drawCentredString(self.width / 2, y, self.text)
-
-
 def guarded_paragraph(text: str, style: ParagraphStyle, fonts: FontSet, guard: PrivacyGuard, field_name: str, *,
-                      heavy: bool = False, allow: Sequence[str] = ()) -> Paragraph:
+                      heavy: bool = False, allow: Sequence[str] = (), cls: type[Paragraph] | None = None) -> Paragraph:
     """The one way text becomes a paragraph of a printed document: the privacy guard refuses
     ID numbers and private phones (naming `field_name`), then the text is set in `fonts`."""
     guard.check(text, field_name, allow=allow)
-    p = (_HeavyParagraph if heavy else Paragraph)(fonts.markup(text), style)
+    p = (cls or (_HeavyParagraph if heavy else Paragraph))(fonts.markup(text), style)
     p._privacy_checked = True
     return p
 
@@ -288,6 +260,8 @@ def verify_story(story: Sequence, guard: PrivacyGuard) -> None:
                 verify_story(row, guard)
         elif isinstance(item, KeepTogether):
             verify_story(item._content, guard)
+        elif isinstance(item, PagedTable):
+            verify_story(list(item.cells()), guard)
         elif isinstance(item, _StarCell):
             guard.check(item.text, "表格")
 
@@ -306,9 +280,10 @@ class _PageMark(Flowable):
         self.marks[self.name] = self.canv.getPageNumber()
 
 
-def _table(sheet: PublicitySheet, lay: _Layout, table_class=LongTable, rows: Sequence | None = None,
-           first: int = 1) -> Table:
-    """The results table; `rows` (default: all) numbered from `first` in the privacy messages."""
+def _table(sheet: PublicitySheet, lay: _Layout, table_class=None, rows: Sequence | None = None,
+           first: int = 1) -> Flowable:
+    """The results table; `rows` (default: all) numbered from `first` in the privacy messages.
+    A PagedTable (one reportlab Table per page), or one `table_class` table of all rows."""
     fonts = lay.fonts
     ratios = [c.width for c in sheet.columns]
     col_widths = [lay.width * r / sum(ratios) for r in ratios]
@@ -331,6 +306,8 @@ def _table(sheet: PublicitySheet, lay: _Layout, table_class=LongTable, rows: Seq
     for i, col in enumerate(sheet.columns):
         cmds.append(("ALIGN", (i, 1), (i, -1), col.align.upper()))
     gaps: dict[str, str] = {}
+    cell_cmds: dict[int, list[tuple]] = {}  # data row -> commands for its cells, as for row 1
+    paras: dict[tuple[str, str], Paragraph] = {}
     ncols = len(sheet.columns)
     for r, row in enumerate(sheet.rows if rows is None else rows, start=first):
         if len(row) != ncols:
@@ -348,7 +325,7 @@ def _table(sheet: PublicitySheet, lay: _Layout, table_class=LongTable, rows: Seq
             if font is not None and stringWidth(text, font, size) <= room[c]:
                 out.append(text)
                 if font != fonts.primary:
-                    cmds.append(("FONTNAME", (c, r - first + 1), (c, r - first + 1), font))
+                    cell_cmds.setdefault(r - first, []).append(("FONTNAME", (c, 1), (c, 1), font))
                 continue
             missing = fonts.missing(text)
             if missing:
@@ -356,11 +333,21 @@ def _table(sheet: PublicitySheet, lay: _Layout, table_class=LongTable, rows: Seq
                     gaps.setdefault(ch, f"第{r}行“{sheet.columns[c].header}”")
                 out.append("")
                 continue
-            out.append(_paragraph(text, lay.cell[sheet.columns[c].align], lay, f"第{r}行“{sheet.columns[c].header}”"))
+            align = sheet.columns[c].align
+            para = paras.get((text, align))
+            if para is None:  # the text was checked above; equal texts share one paragraph
+                para = paras[text, align] = guarded_paragraph(text, lay.cell[align], fonts, lay.guard, "表格",
+                                                              cls=CellParagraph)
+            out.append(para)
         data.append(out)
     if gaps:
         where = "；".join(f"“{ch}”在{place}" for ch, place in sorted(gaps.items())[:5])
         raise MissingGlyphsError(set(gaps), where)
+    if table_class is None:
+        # No row is lower than one line of text between the paddings.
+        return PagedTable(header, data[1:], col_widths, cmds, size * 1.3 + 2 * lay.pad_y, cell_cmds=cell_cmds)
+    for i, row_cmds in cell_cmds.items():
+        cmds += [(cmd[0], (cmd[1][0], i + 1), (cmd[2][0], i + 1), *cmd[3:]) for cmd in row_cmds]
     table = table_class(data, colWidths=col_widths, repeatRows=1, hAlign="CENTER")
     table.setStyle(TableStyle(cmds))
     return table
@@ -432,7 +419,7 @@ def _numbered_canvas(lay: _Layout) -> type[Canvas]:
     return NumberedCanvas
 
 
-def build_story(sheet: PublicitySheet, fonts: FontSet, lay: _Layout, table_class=LongTable, *,
+def build_story(sheet: PublicitySheet, fonts: FontSet, lay: _Layout, table_class=None, *,
                 keep_rows: int = 0) -> list:
     """The flowables of a sheet (exposed for the benchmark and for documents that add pages).
 
@@ -457,12 +444,20 @@ def build_story(sheet: PublicitySheet, fonts: FontSet, lay: _Layout, table_class
     story.append(Spacer(1, lay.body_size * 0.3))
     keep_rows = min(max(0, keep_rows), len(sheet.rows))
     head_rows = len(sheet.rows) - keep_rows
+    if table_class is None:
+        if lay.table is None:
+            lay.table = _table(sheet, lay)
+        head = lay.table.until(head_rows)
+        last = lay.table.table(head_rows, len(sheet.rows)) if keep_rows else None
+    else:
+        head = _table(sheet, lay, table_class, sheet.rows[:head_rows])
+        last = _table(sheet, lay, Table, sheet.rows[head_rows:], head_rows + 1) if keep_rows else None
     if head_rows:
-        story.append(_table(sheet, lay, table_class, sheet.rows[:head_rows]))
+        story.append(head)
     story.append(_PageMark(lay.marks, "table"))
     tail: list = []
     if keep_rows:
-        tail.append(_table(sheet, lay, Table, sheet.rows[head_rows:], head_rows + 1))
+        tail.append(last)
     notes = [sheet.notes] if isinstance(sheet.notes, str) else list(sheet.notes)
     notes = [n.strip() for n in notes if n and n.strip()]
     if notes:
@@ -498,11 +493,21 @@ def build_story(sheet: PublicitySheet, fonts: FontSet, lay: _Layout, table_class
 KEEP_ROWS = 3
 
 
-def render(sheet: PublicitySheet, lay: _Layout, story: list) -> bytes:
-    """Lay out the flowables on pages with the '第X页 共Y页' footer; the PDF bytes."""
+def render(sheet: PublicitySheet, lay: _Layout, story: list, *, layout_only: bool = False) -> bytes:
+    """Lay out the flowables on pages with the '第X页 共Y页' footer; the PDF bytes.
+
+    `layout_only`: only place the flowables (lay.marks says where they landed), drawing no
+    table and writing nothing; returns b"".
+    """
     verify_story(story, lay.guard)
     for text, name in ((sheet.title, "标题"), (sheet.issuer, "发布单位（落款）")):
         lay.guard.check(text, name)  # also written into the PDF's document properties
+    canvas = _numbered_canvas(lay)
+    if layout_only:
+        canvas = type("LayoutCanvas", (canvas,), {"save": lambda self: None})
+    pages = lay.table.pages if lay.table is not None else None
+    if pages is not None:
+        pages.drawing = not layout_only
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
         buf, pagesize=lay.pagesize,
@@ -510,7 +515,11 @@ def render(sheet: PublicitySheet, lay: _Layout, story: list) -> bytes:
         topMargin=lay.margin_top, bottomMargin=lay.margin_bottom,
         title=sheet.title, author=sheet.issuer, subject="公示", creator="党建台账",
     )
-    doc.build(story, canvasmaker=_numbered_canvas(lay))
+    try:
+        doc.build(story, canvasmaker=canvas)
+    finally:
+        if pages is not None:
+            pages.drawing = True
     return buf.getvalue()
 
 
@@ -542,12 +551,14 @@ def build_publicity_pdf(sheet: PublicitySheet, out: str | os.PathLike | None = N
     if fonts.warning and sheet.on_warning:
         sheet.on_warning(fonts.warning)
     lay = _Layout(sheet, fonts)
-    data = render(sheet, lay, build_story(sheet, fonts, lay))
-    if lay.marks.get("signature", 0) > lay.marks.get("table", 0):
-        # The signature block (and whatever text precedes it) starts a page of its own: lay the
-        # sheet out again with the table's last rows kept together with it.
-        lay = _Layout(sheet, fonts, lay.guard)
-        data = render(sheet, lay, build_story(sheet, fonts, lay, keep_rows=KEEP_ROWS))
+    # A first pass places the flowables without drawing the table; the pages it cut the table
+    # into are kept for the rendering.
+    render(sheet, lay, build_story(sheet, fonts, lay), layout_only=True)
+    # When the signature block (and whatever text precedes it) starts a page of its own, the
+    # table's last rows are kept together with it.
+    alone = lay.marks.get("signature", 0) > lay.marks.get("table", 0)
+    lay.marks.clear()
+    data = render(sheet, lay, build_story(sheet, fonts, lay, keep_rows=KEEP_ROWS if alone else 0))
     if out is None:
         return data
     target = Path(out)

@@ -1,0 +1,175 @@
+"""Table pieces of the publicity sheets: a star-rating cell, and a long table that builds its
+reportlab Tables one page at a time.
+
+reportlab splits a long table by building a new Table of every row still to come at each page
+break, re-applying the style to all of them: thousands of rows cost seconds, growing with the
+square of the rows. PagedTable hands the frame one page's rows at a time (the header repeated
+on every page), each split by reportlab's own Table.split, so the pages come out the same.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+
+STAR, EMPTY_STAR = "★", "☆"
+STAR_SCALE = 1.3
+
+
+class StarCell(Flowable):
+    """A star rating (★★☆) drawn a little larger than the table text and centred on the
+    hanzi of the row, without making the row taller."""
+
+    def __init__(self, text: str, font: str, size: float, align: str):
+        super().__init__()
+        self.text, self.font, self.size, self.align = text, font, size, align
+
+    def wrap(self, availWidth, availHeight):
+        self.width = availWidth
+        return availWidth, self.size * 1.3  # the leading of a plain text cell
+
+    def draw(self):
+        big = self.size * STAR_SCALE
+        # A plain cell's hanzi are centred about 0.1 em above the cell middle; a ★ glyph's
+        # centre sits at about 0.39 em above its baseline.
+        middle = self.size * 1.3 / 2 + 0.1 * self.size
+        y = middle - 0.39 * big
+        self.canv.setFont(self.font, big)
+        if self.align == "left":
+            self.canv.drawString(0, y, self.text)
+        elif self.align == "right":
+            self.canv.drawRightString(self.width, y, self.text)
+        else:
+            self.canv.drawCentredString(self.width / 2, y, self.text)
+
+
+class CellParagraph(Paragraph):
+    """A table cell's paragraph. One is made per distinct text and shared by every cell showing
+    that text (a town's name on thousands of rows), so its lines are broken once per width."""
+
+    _wrapped: tuple | None = None
+
+    def wrap(self, availWidth, availHeight):
+        # A paragraph's lines depend on the width alone.
+        if self._wrapped is None or self._wrapped[0] != availWidth:
+            self._wrapped = (availWidth, super().wrap(availWidth, availHeight))
+        return self._wrapped[1]
+
+
+class _Pages:
+    """What the tables cut from one PagedTable share: the cut tables by (first row, last row + 1,
+    height offered), and whether they draw (not while a layout pass only counts the pages)."""
+
+    def __init__(self):
+        self.cut: dict[tuple, tuple[Table, int]] = {}
+        self.drawing = True
+
+
+class _PageTable(Table):
+    """One page's table: its size depends on the width alone, and it is cut and measured once
+    for a layout pass and the rendering after it."""
+
+    pages: _Pages
+    _size: tuple | None = None
+
+    def wrap(self, availWidth, availHeight):
+        if self._size is None or self._size[0] != availWidth:
+            self._size = (availWidth, super().wrap(availWidth, availHeight))
+        return self._size[1]
+
+    def split(self, availWidth, availHeight):
+        self._size = None
+        return super().split(availWidth, availHeight)
+
+    def draw(self):
+        if self.pages.drawing:
+            super().draw()
+
+
+class PagedTable(Flowable):
+    """Rows under one header row, laid out as one reportlab Table per page.
+
+    `cmds` style the whole table (row 0 is the header, -1 the last row of each page's table);
+    `cell_cmds[i]` are commands for data row i alone, written as for row 1. `min_row_height`
+    must not exceed any row's height (it bounds how many rows a page can hold). The table
+    shows rows[start:end] (end: all rows).
+    """
+
+    def __init__(self, header: Sequence[Any], rows: Sequence[Sequence[Any]], col_widths: Sequence[float],
+                 cmds: Sequence[tuple], min_row_height: float, *, cell_cmds: dict[int, list[tuple]] | None = None,
+                 hAlign: str = "CENTER", start: int = 0, end: int | None = None, pages: _Pages | None = None):
+        super().__init__()
+        self.header, self.rows, self.col_widths = header, rows, col_widths
+        self.cmds, self.min_row_height, self.cell_cmds = cmds, min_row_height, cell_cmds or {}
+        self.hAlign, self.start = hAlign, start
+        self.end = len(rows) if end is None else end
+        self.pages = pages or _Pages()
+        self._fitted: Table | None = None
+
+    def _with(self, start: int, end: int) -> "PagedTable":
+        return PagedTable(self.header, self.rows, self.col_widths, self.cmds, self.min_row_height,
+                          cell_cmds=self.cell_cmds, hAlign=self.hAlign, start=start, end=end, pages=self.pages)
+
+    def until(self, end: int) -> "PagedTable":
+        """The same table ending before row `end` (sharing what was laid out)."""
+        return self._with(self.start, end)
+
+    def table(self, start: int, stop: int, table_class: type[Table] = Table) -> Table:
+        """A reportlab table of the header and rows[start:stop]."""
+        cmds = list(self.cmds)
+        for i in range(start, stop):
+            for cmd in self.cell_cmds.get(i, ()):
+                row = i - start + 1
+                cmds.append((cmd[0], (cmd[1][0], row), (cmd[2][0], row), *cmd[3:]))
+        t = table_class([list(self.header)] + [list(r) for r in self.rows[start:stop]],
+                        colWidths=list(self.col_widths), repeatRows=1, hAlign=self.hAlign)
+        t.setStyle(TableStyle(cmds))
+        if isinstance(t, _PageTable):
+            t.pages = self.pages
+        return t
+
+    def _page_stop(self, availHeight: float) -> int:
+        # One row more than can possibly fit, so a table of them never fits when rows remain.
+        return min(self.end, self.start + int(availHeight / self.min_row_height) + 2)
+
+    def wrap(self, availWidth, availHeight):
+        self._fitted = None
+        stop = self._page_stop(availHeight)
+        if stop == self.end:
+            key = (self.start, stop, None)
+            if key not in self.pages.cut:
+                self.pages.cut[key] = (self.table(self.start, stop, _PageTable), stop - self.start)
+            t = self.pages.cut[key][0]
+            w, h = t.wrap(availWidth, availHeight)
+            if h <= availHeight:
+                self._fitted, self.width, self.height = t, w, h
+                return w, h
+        # More than the frame holds: the frame asks for a split.
+        self.width, self.height = sum(self.col_widths), availHeight + self.min_row_height
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        stop = self._page_stop(availHeight)
+        key = (self.start, stop, availHeight)
+        if key not in self.pages.cut:
+            parts = self.table(self.start, stop, _PageTable).split(availWidth, availHeight)
+            self.pages.cut[key] = (parts[0], len(parts[0]._cellvalues) - 1) if parts else (None, 0)
+        first, used = self.pages.cut[key]
+        if first is None:
+            return []
+        first.pages = self.pages
+        if self.start + used >= self.end:
+            return [first]
+        return [first, self._with(self.start + used, self.end)]
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        if self._fitted is None:
+            raise RuntimeError("PagedTable drawn without fitting")
+        self._fitted.drawOn(canvas, x, y, _sW)
+
+    def cells(self):
+        """Every cell value, the header first (for the privacy backstop)."""
+        yield from self.header
+        for row in self.rows[self.start:self.end]:
+            yield from row
