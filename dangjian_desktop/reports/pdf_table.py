@@ -5,12 +5,16 @@ reportlab splits a long table by building a new Table of every row still to come
 break, re-applying the style to all of them: thousands of rows cost seconds, growing with the
 square of the rows. PagedTable hands the frame one page's rows at a time (the header repeated
 on every page), each split by reportlab's own Table.split, so the pages come out the same.
+Those tables draw a one-line text cell with the operators reportlab would write, its text
+encoded once per document, and a paragraph shared by many cells is set once per document.
 """
 
 from __future__ import annotations
 
 from typing import Any, Sequence
 
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 STAR, EMPTY_STAR = "★", "☆"
@@ -46,7 +50,8 @@ class StarCell(Flowable):
 
 class CellParagraph(Paragraph):
     """A table cell's paragraph. One is made per distinct text and shared by every cell showing
-    that text (a town's name on thousands of rows), so its lines are broken once per width."""
+    that text (a town's name on thousands of rows), so its lines are broken once per width and
+    set once per document: later cells repeat the drawing operators of the first."""
 
     _wrapped: tuple | None = None
 
@@ -55,6 +60,32 @@ class CellParagraph(Paragraph):
         if self._wrapped is None or self._wrapped[0] != availWidth:
             self._wrapped = (availWidth, super().wrap(availWidth, availHeight))
         return self._wrapped[1]
+
+    def draw(self):
+        if type(self) is not CellParagraph:
+            return super().draw()
+        canv = self.canv
+        # Drawn in its own translated graphics state (Flowable.drawOn): the operators depend on
+        # the width and on the canvas's font and colours, nothing else.
+        key = (id(self), self.width, canv._fontname, canv._fontsize, canv._leading, str(canv._fillColorObj))
+        done = _document_cache(canv, "paragraphs")
+        code = done.get(key)
+        if code is None:
+            start = len(canv._code)
+            super().draw()
+            done[key] = canv._code[start:]
+        else:
+            canv._code.extend(code)
+
+
+def _document_cache(canv, name: str) -> dict:
+    """A cache that lives as long as the canvas (one document): subset font codes are per document."""
+    caches = canv.__dict__.setdefault("_cell_caches", {})
+    return caches.setdefault(name, {})
+
+
+_TEXT_HEAD = "BT 1 0 0 1 0 0 Tm "
+_SHIFT = {"LEFT": 0, "CENTRE": 0.5, "CENTER": 0.5, "RIGHT": 1}
 
 
 class _Pages:
@@ -85,6 +116,46 @@ class _PageTable(Table):
     def draw(self):
         if self.pages.drawing:
             super().draw()
+
+    def _drawCell(self, cellval, cellstyle, pos, size):
+        # A one-line text cell, drawn as Table._drawCell draws it (same position, same operators),
+        # its text encoded once per document.
+        shift = _SHIFT.get(cellstyle.alignment)
+        if (type(cellval) is not str or "\n" in cellval or shift is None or cellstyle.valign != "MIDDLE"
+                or cellstyle.href or cellstyle.destination or cellstyle.direction or cellstyle.shaping):
+            return super()._drawCell(cellval, cellstyle, pos, size)
+        canv = self.canv
+        if self._curcellstyle is not cellstyle:
+            cur = self._curcellstyle
+            if cur is None or cellstyle.color != cur.color:
+                canv.setFillColor(cellstyle.color)
+            if cur is None or cellstyle.leading != cur.leading or cellstyle.fontname != cur.fontname \
+                    or cellstyle.fontsize != cur.fontsize:
+                canv.setFont(cellstyle.fontname, cellstyle.fontsize, cellstyle.leading)
+            self._curcellstyle = cellstyle
+        texts = _document_cache(canv, "texts")
+        key = (cellval, canv._fontname, canv._fontsize, canv._leading)
+        known = texts.get(key)
+        if known is None:
+            t = canv.beginText(0, 0)
+            t.textLine(cellval)
+            code = t.getCode()
+            body = code[len(_TEXT_HEAD):] if code.startswith(_TEXT_HEAD) else None
+            known = texts[key] = (body, stringWidth(cellval, canv._fontname, canv._fontsize))
+        body, width = known
+        if body is None:
+            return super()._drawCell(cellval, cellstyle, pos, size)
+        colpos, rowpos = pos
+        colwidth, rowheight = size
+        if shift == 0:
+            x = colpos + cellstyle.leftPadding
+        elif shift == 1:
+            x = colpos + colwidth - cellstyle.rightPadding - width
+        else:
+            x = colpos + (colwidth + cellstyle.leftPadding - cellstyle.rightPadding) * 0.5 - 0.5 * width
+        y = rowpos + (cellstyle.bottomPadding + rowheight - cellstyle.topPadding + cellstyle.leading) / 2.0 \
+            - cellstyle.fontsize
+        canv._code.append(f"BT 1 0 0 1 {fp_str(x, y)} Tm {body}")
 
 
 class PagedTable(Flowable):
