@@ -94,3 +94,47 @@ def test_the_backstop_scans_every_row_of_a_paged_table():
     lay.table.rows[45][1] = f"城关村 {MEMBER_ID}"  # a cell that bypassed the builder's checks
     with pytest.raises(PrivacyError, match="党员的身份证号码"):
         sheetpdf.render(s, lay, story)
+
+
+def test_page_tables_draw_the_operators_reportlab_writes():
+    from reportlab.lib.enums import TA_LEFT
+    from reportlab.lib.styles import ParagraphStyle
+
+    from dangjian_desktop.reports.pdf_table import _PageTable, _Pages
+
+    fonts = load_fonts()
+    style = ParagraphStyle("cell", fontName=fonts.primary, fontSize=12, leading=15.6, alignment=TA_LEFT,
+                           wordWrap="CJK")
+    para = CellParagraph(LONG_NAME, style)
+    data = [["序号", "名称", "总分"]] + [[str(i), para if i % 2 else "城关村党支部", f"{i}.5"] for i in range(1, 9)]
+    cmds = [("FONT", (0, 0), (-1, -1), fonts.primary, 12, 15.6), ("GRID", (0, 0), (-1, -1), 0.5, "black"),
+            ("ALIGN", (0, 1), (0, -1), "CENTER"), ("ALIGN", (2, 1), (2, -1), "RIGHT"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+    code = []
+    for cls in (Table, _PageTable):
+        t = cls(data, colWidths=[40, 120, 60])
+        t.setStyle(cmds)
+        t.pages = _Pages()
+        canvas = Canvas(io.BytesIO())
+        canvas.setFont(fonts.primary, 12)
+        t.wrapOn(canvas, 220, 800)
+        t.drawOn(canvas, 10, 10)
+        t.drawOn(canvas, 10, 300)  # the second time from the document's caches
+        code.append(canvas._code)
+    assert code[0] == code[1]
+
+
+def test_a_long_sheet_encodes_each_distinct_text_once(monkeypatch):
+    from reportlab.pdfgen.textobject import PDFTextObject
+
+    made: list[int] = []
+    init = PDFTextObject.__init__
+
+    def counting(self, *args, **kwargs):
+        made.append(1)
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(PDFTextObject, "__init__", counting)
+    data = [[i % 7 + 1, LONG_NAME if i % 2 else "城关村党支部", "80.5", stars(3)] for i in range(300)]
+    build_publicity_pdf(sheet(data))
+    # 300 rows × 4 cells drawn; reportlab alone would begin a text object for every cell.
+    assert len(made) < 300

@@ -34,6 +34,19 @@ class StarCell(Flowable):
         return availWidth, self.size * 1.3  # the leading of a plain text cell
 
     def draw(self):
+        # Drawn in its own graphics state (Flowable.drawOn), setting its own font: the same
+        # stars in the same column give the same operators.
+        done = _document_cache(self.canv, "stars")
+        key = (self.text, self.font, self.size, self.align, self.width)
+        code = done.get(key)
+        if code is None:
+            start = len(self.canv._code)
+            self._draw()
+            done[key] = self.canv._code[start:]
+        else:
+            self.canv._code.extend(code)
+
+    def _draw(self):
         big = self.size * STAR_SCALE
         # A plain cell's hanzi are centred about 0.1 em above the cell middle; a ★ glyph's
         # centre sits at about 0.39 em above its baseline.
