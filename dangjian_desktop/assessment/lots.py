@@ -103,6 +103,10 @@ def draw_lots(db: Database, round_id: str, seed: str | int | None = None, *, act
         raise UserError("本轮考核只涉及一个乡镇，无需抽签交叉考核（抽签用于县级组织的多乡镇考核）。")
     if any(s in rnd.state_counts for s in ("审核", "公示", "申诉", "确定")):
         raise UserError("本轮已有党组织进入审核或之后的环节，不能再抽签。")
+    if db.scalar("SELECT 1 FROM round_branch b JOIN assessment_round r ON r.id = b.round_id WHERE b.round_id = ? "
+                 "AND b.state = '初审' AND b.owner NOT IN (b.office_id, r.office_id) LIMIT 1", (round_id,)):
+        # a sheet already with the team drawn (stage_owner.py): a new draw would strand it there
+        raise UserError("本轮已有党组织的考核表交给抽中的乡镇考核组初审，不能重新抽签。")
     seed_text = str(seed).strip() if seed is not None else new_seed()
     pairs = derangement(seed_text, [t[0] for t in towns])
     who = actor_name(db, actor)

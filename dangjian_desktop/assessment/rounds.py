@@ -10,7 +10,7 @@ from typing import Iterable
 from .. import dates
 from ..db import Database, current_actor, owned_rows
 from ..errors import LockedError, UserError
-from ..registry.offices import local_office
+from ..registry.offices import local_office, own_orgs_sql
 from ..registry.orgs import KINDS
 from ..schemes import Scheme, load_scheme, scheme_from_dict, scheme_to_dict
 from ..schemes.validate import errors as scheme_errors
@@ -124,9 +124,9 @@ def scope_branches(db: Database, *, kinds: Iterable[str] | None = None, town_ids
     for k in kinds or []:
         if k not in KINDS:
             raise UserError(f"支部类别“{k}”不存在（可选：{'、'.join(KINDS)}）。")
-    rows = db.query("""SELECT o.id, o.name, o.kind, o.office_id, o.sort_order, f.name AS town
-                       FROM org o JOIN office f ON f.id = o.office_id
-                       WHERE o.org_type = '党支部' ORDER BY f.name, o.sort_order, o.name""")
+    rows = db.query(f"""SELECT o.id, o.name, o.kind, o.office_id, o.sort_order, f.name AS town
+                        FROM org o JOIN office f ON f.id = o.office_id
+                        WHERE o.org_type = '党支部' AND {own_orgs_sql(db)} ORDER BY f.name, o.sort_order, o.name""")
     out = []
     for r in rows:
         if ids is not None and r["id"] not in ids:

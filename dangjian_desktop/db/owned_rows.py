@@ -4,8 +4,10 @@ A county keeps its towns' rows as they were sent, a town the county's: only the 
 changes them, and the change travels in its next package. The guard is a set of TEMP triggers
 on this connection (not part of the database file, so the sealed schema is untouched), one per
 identity table and operation, raising when the row's owner is an office this database exchanges
-packages with (`exchange_peer`). Rows of offices that are not peers (a generated demo county's
-towns) stay editable. The exchange import itself writes such rows inside `bypass()`.
+packages with (`exchange_peer`) — at a town that has joined, any office but the town itself (the
+county passes on other towns' sheets for a cross-assessment). Rows of offices that are not peers
+(a generated demo county's towns) stay editable. The exchange import itself writes such rows
+inside `bypass()`, and an office withdrawing its own round removes the sheets it handed out.
 """
 
 from __future__ import annotations
@@ -34,11 +36,29 @@ def _has_peers(conn: sqlite3.Connection) -> bool:
     return conn.execute("SELECT 1 FROM exchange_peer WHERE office_id IS NOT NULL LIMIT 1").fetchone() is not None
 
 
+def _local(conn: sqlite3.Connection) -> tuple[str | None, str | None]:
+    """(id, level) of this database's office."""
+    r = conn.execute("SELECT f.id, f.level FROM meta m JOIN office f ON f.id = m.value "
+                     "WHERE m.key = 'local_office_id'").fetchone()
+    return (r[0], r[1]) if r else (None, None)
+
+
+def _guarded_sql(conn: sqlite3.Connection, column: str) -> str:
+    """An SQL condition true for an owner whose rows are read-only here: at a county, the towns it
+    exchanges packages with (a generated demo county's towns stay editable); at a town that has
+    joined, every office but itself (the county's rows, and other towns' the county passes on
+    for a cross-assessment)."""
+    me, level = _local(conn)
+    if level == "town" and me:
+        return f"{column} != '{me}'"
+    return f"{column} IN (SELECT office_id FROM main.exchange_peer WHERE office_id IS NOT NULL)"
+
+
 def held_elsewhere(conn: sqlite3.Connection, owner: str | None) -> bool:
-    """Whether rows of `owner` are read-only here (an office this database exchanges with)."""
-    if not owner or conn.execute("PRAGMA user_version").fetchone()[0] < FROM_VERSION:
+    """Whether rows of `owner` are read-only here (see _guarded_sql)."""
+    if not owner or not _has_peers(conn):
         return False
-    return conn.execute("SELECT 1 FROM exchange_peer WHERE office_id = ? LIMIT 1", (owner,)).fetchone() is not None
+    return conn.execute(f"SELECT {_guarded_sql(conn, '?')}", (owner,)).fetchone()[0] == 1
 
 
 def install(conn: sqlite3.Connection) -> bool:
@@ -48,7 +68,6 @@ def install(conn: sqlite3.Connection) -> bool:
     if not _has_peers(conn):
         return False
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS exchange_guard_off (since TEXT)")
-    peers = "(SELECT office_id FROM main.exchange_peer WHERE office_id IS NOT NULL)"
     off = "NOT EXISTS (SELECT 1 FROM temp.exchange_guard_off)"
     for t in audit.identity_tables(conn):
         if t in NEVER_GUARDED or t.startswith("exchange_"):
@@ -56,13 +75,14 @@ def install(conn: sqlite3.Connection) -> bool:
         for op, when, row in (("ins", "INSERT", "NEW"), ("upd", "UPDATE", "OLD"), ("del", "DELETE", "OLD")):
             conn.execute(
                 f'CREATE TEMP TRIGGER IF NOT EXISTS "exchange_ro_{t}_{op}" BEFORE {when} ON main."{t}" '
-                f"WHEN {row}.owner IN {peers} AND {off} "
+                f"WHEN {_guarded_sql(conn, row + '.owner')} AND {off} "
                 f"BEGIN SELECT RAISE(ABORT, '{MARK}:{t}'); END")
     for t in SHEET_PARTS:
         for op, when in (("ins", "INSERT"), ("upd", "UPDATE")):
             conn.execute(
                 f'CREATE TEMP TRIGGER IF NOT EXISTS "exchange_ro_{t}_sheet_{op}" BEFORE {when} ON main."{t}" '
-                f"WHEN (SELECT owner FROM main.round_branch WHERE id = NEW.round_branch_id) IN {peers} AND {off} "
+                f"WHEN {_guarded_sql(conn, '(SELECT owner FROM main.round_branch WHERE id = NEW.round_branch_id)')} "
+                f"AND {off} "
                 f"BEGIN SELECT RAISE(ABORT, '{MARK}:round_branch'); END")
     return True
 

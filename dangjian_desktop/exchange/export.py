@@ -95,24 +95,24 @@ def history_since(db: Database, base: int) -> list[list]:
 
 
 # ---- town → county -------------------------------------------------------------------------------
-def _sent_where(table: str, me: str, county: str | None) -> tuple[str, tuple]:
-    """Which rows of `table` a town sends: its own, and the sheets it handed to the county."""
-    if table in ownership.HANDOVER and county:
-        return "t.owner IN (?, ?)", (me, county)
+def _sent_where(table: str, me: str) -> tuple[str, tuple]:
+    """Which rows of `table` a town sends: its own, and the sheets it handed on (to the county,
+    or for a cross-assessment to another town): whoever holds them now, the receiver decides
+    (exchange.handover)."""
+    if table in ownership.HANDOVER:
+        return "1", ()
     return "t.owner = ?", (me,)
 
 
-def town_rows(db: Database, me: str, base: int,
-              county: str | None = None) -> tuple[dict[str, TableRows], dict[str, list[str]]]:
+def town_rows(db: Database, me: str, base: int) -> tuple[dict[str, TableRows], dict[str, list[str]]]:
     """The rows this town owns that changed after transaction `base` (all of them for 0), with
-    the sheets it handed over to the `county` (stage_owner), and the ids of its rows deleted since
-    then."""
+    the sheets it handed over (stage_owner), and the ids of its rows deleted since then."""
     tables = [t for t in ownership.travelling_tables(db.conn) if ownership.sent_by("town", t)]
     out: dict[str, TableRows] = {}
     deleted: dict[str, list[str]] = {}
     if base == 0:
         for t in tables:
-            tr = rows_where(db, t, *_sent_where(t, me, county))
+            tr = rows_where(db, t, *_sent_where(t, me))
             if tr.rows:
                 out[t] = tr
         return out, deleted
@@ -132,7 +132,7 @@ def town_rows(db: Database, me: str, base: int,
         ids = sorted(touched.get(t, ()))
         if not ids:
             continue
-        tr = rows_by_id(db, t, ids, *_sent_where(t, me, county))
+        tr = rows_by_id(db, t, ids, *_sent_where(t, me))
         if tr.rows:
             out[t] = tr
         have = set()
@@ -170,7 +170,7 @@ def export_town(db: Database, out: str | Path, *, full: bool = False) -> Exporte
     me = identity(db)
     notes: list[str] = []
     base = _acked_base(db, peer, full, notes)
-    tables, deleted = town_rows(db, office["id"], base, peer.office_id)
+    tables, deleted = town_rows(db, office["id"], base)
     tip_tx, tip_seal = tip(db)
     package_id = crypto.new_package_id()
     actor = db.meta("operator") or _actor()
@@ -232,6 +232,12 @@ def county_rows(db: Database, town_id: str) -> dict[str, TableRows]:
         tr = rows_where(db, t, where, params)
         if tr.rows:
             out[t] = tr
+    for t, tr in relayed_rows(db, county_id, town_id).items():
+        have = out.setdefault(t, TableRows(tr.columns))
+        if have.columns != tr.columns:
+            continue
+        known = {r[0] for r in have.rows}
+        have.rows += [r for r in tr.rows if r[0] not in known]
     for t in later:  # attachments: those the rows above use
         ids: set[str] = set()
         for ref_table, col in ownership.references_to(conn, t):
@@ -243,6 +249,49 @@ def county_rows(db: Database, town_id: str) -> dict[str, TableRows]:
             tr = rows_by_id(db, t, sorted(ids), "t.owner != ?", (town_id,))
             if tr.rows:
                 out[t] = tr
+    return out
+
+
+def relayed_rows(db: Database, county_id: str, town_id: str) -> dict[str, TableRows]:
+    """What the county passes on to a town for a cross-assessment by lot (抽签交叉考核): the
+    sheets of the county's rounds that the town's team assesses, whoever holds them now, with
+    their scores and vetoes, and the offices and organisations the sheets name (each
+    organisation's leader left out: the members of another town do not travel)."""
+    latest: dict[str, str] = {}
+    for round_id, result in db.conn.execute(
+            "SELECT l.round_id, l.result_json FROM round_lot l JOIN assessment_round r ON r.id = l.round_id "
+            "WHERE r.office_id = ? ORDER BY l.drawn_at, l.rowid", (county_id,)):
+        latest[round_id] = result
+    sheet_ids: list[str] = []
+    for round_id, result in latest.items():
+        targets = [target for team, target in (json.loads(result or "{}").get("pairs") or []) if team == town_id]
+        if targets:
+            sheet_ids += [r[0] for r in db.conn.execute(
+                f"SELECT id FROM round_branch WHERE round_id = ? AND office_id IN ({','.join('?' for _ in targets)})",
+                [round_id, *targets])]
+    if not sheet_ids:
+        return {}
+    out = {"round_branch": rows_by_id(db, "round_branch", sheet_ids)}
+    for t in ("round_score", "round_veto"):
+        tr = TableRows(table_columns(db, t))
+        for i in range(0, len(sheet_ids), 500):
+            chunk = sheet_ids[i:i + 500]
+            tr.rows += rows_where(db, t, f"t.round_branch_id IN ({','.join('?' for _ in chunk)})", chunk).rows
+        out[t] = tr
+    sheets = out["round_branch"]
+    offices = sorted({r[sheets.index("office_id")] for r in sheets.rows})
+    out["office"] = rows_by_id(db, "office", offices)
+    org_ids: set[str] = set()
+    todo = {r[sheets.index("org_id")] for r in sheets.rows}
+    while todo:  # each organisation with the ones above it, up to the town's party committee
+        org_ids |= todo
+        parents = rows_by_id(db, "org", sorted(todo))
+        todo = {r[parents.index("parent_id")] for r in parents.rows if r[parents.index("parent_id")]} - org_ids
+    orgs = rows_by_id(db, "org", sorted(org_ids))
+    leader = orgs.index("leader_member_id")
+    for r in orgs.rows:
+        r[leader] = None
+    out["org"] = orgs
     return out
 
 

@@ -18,7 +18,7 @@ counts its own):
 
 from __future__ import annotations
 
-from ..assessment.stage_owner import stage_owner
+from ..assessment.stage_owner import assessor_in, stage_owners
 from ..db import Database
 from . import ownership
 
@@ -37,6 +37,7 @@ class SheetStages:
         self.incoming = _by_id(tables or {}, "round_branch")
         self.rounds = _by_id(tables or {}, "assessment_round")
         self.offices = _by_id(tables or {}, "office")
+        self.lots = _by_id(tables or {}, "round_lot")
         self.seen_tx = seen_tx
         self._cache: dict[str, tuple | None] = {}
         self._imported: set[int] | None = None
@@ -50,17 +51,15 @@ class SheetStages:
         return (tx is not None and tx not in self._imported
                 and (self.seen_tx is None or tx > self.seen_tx))
 
-    def expected_owner(self, table: str, row: dict) -> str | None:
+    def allowed_owners(self, table: str, row: dict) -> tuple[str, ...] | None:
+        """The offices that may hold the row's sheet in its state (None: no such sheet here)."""
         sheet_id = row.get("id") if table == "round_branch" else row.get("round_branch_id")
         if not sheet_id:
             return None
         if sheet_id not in self._cache:
             self._cache[sheet_id] = self._look_up(sheet_id)
         hit = self._cache[sheet_id]
-        if hit is None:
-            return None
-        round_office, level, sheet_office, state = hit
-        return stage_owner(round_office, level, sheet_office, state)
+        return None if hit is None else stage_owners(*hit)
 
     def _look_up(self, sheet_id: str) -> tuple | None:
         sheet = self.incoming.get(sheet_id) or self.db.one(
@@ -75,7 +74,13 @@ class SheetStages:
             "SELECT level FROM office WHERE id = ?", (rnd["office_id"],))
         if office is None:
             return None
-        return rnd["office_id"], office["level"], sheet["office_id"], sheet["state"]
+        lots = sorted((r for r in self.lots.values() if r.get("round_id") == sheet["round_id"]),
+                      key=lambda r: r.get("drawn_at") or "")
+        result = lots[-1].get("result_json") if lots else self.db.scalar(
+            "SELECT result_json FROM round_lot WHERE round_id = ? ORDER BY drawn_at DESC, rowid DESC LIMIT 1",
+            (sheet["round_id"],))
+        return (rnd["office_id"], office["level"], sheet["office_id"], sheet["state"],
+                assessor_in(result, sheet["office_id"]))
 
 
 def _by_id(tables: dict, table: str) -> dict[str, dict]:
@@ -92,19 +97,19 @@ def concerns(table: str, row_owner: str, local_owner: str | None, sender: str) -
 
 
 def verdict(stages: SheetStages, table: str, row: dict, local_owner: str | None,
-            sender: str, me: str) -> tuple[str, str | None]:
-    """(NEW | UPDATED | UNCHANGED, None) or ('refused', the Chinese reason)."""
-    pair = (sender, me)
-    if row.get("owner") not in pair or (local_owner is not None and local_owner not in pair):
-        return "refused", "这条记录不属于发送数据包的单位，不能由它发来"
+            sender: str, me: str, *, relayed: bool) -> tuple[str, str | None]:
+    """(NEW | UPDATED | UNCHANGED, None) or ('refused', the Chinese reason). `relayed`: the sender
+    is the county, which passes on the hand-overs between towns."""
     if local_owner == me:
         return UNCHANGED, None  # ours: only we change it
+    if local_owner is not None and not relayed and local_owner != sender:
+        return UNCHANGED, None  # not the sender's to hand over: its copy is older than ours
     if local_owner is not None and stages.changed_here_since_seen(table, str(row.get("id"))):
         return UNCHANGED, None  # the sender wrote its copy before our last change reached it
-    expected = stages.expected_owner(table, row)
-    if expected is None:
+    allowed = stages.allowed_owners(table, row)
+    if allowed is None:
         return "refused", "找不到这条记录所属的考核表或考核"
-    if row.get("owner") != expected:
+    if row.get("owner") not in allowed:
         return "refused", WRONG_STAGE
     return (NEW if local_owner is None else UPDATED), None
 

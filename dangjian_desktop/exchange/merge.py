@@ -302,7 +302,11 @@ def _handed_over(plan: Plan, stages: handover.SheetStages, table: str, cols: lis
     """A sheet's row that changed hands (see handover.py): taken, unchanged or refused."""
     owner_i = cols.index("owner")
     row = dict(zip(cols, r))
-    what, why = handover.verdict(stages, table, row, None if mine is None else mine[owner_i], sender, me)
+    if mine is not None and _same(mine, r, cols.index("rev")):
+        what, why = handover.UNCHANGED, None
+    else:
+        what, why = handover.verdict(stages, table, row, None if mine is None else mine[owner_i], sender, me,
+                                     relayed=plan.opened.kind == "county")
     c, op = plan.count(table), plan.op(table, cols)
     if what == handover.NEW:
         c.new += 1
@@ -332,7 +336,7 @@ def _classify_rows(db: Database, plan: Plan, table: str, cols: list[str], rows: 
             continue
         mine = local.get(r[0])
         if (stages is not None and table in ownership.HANDOVER and (mine is None or not _same(mine, r, rev_i))
-                and stages.expected_owner(table, dict(zip(cols, r))) not in (None, sender)):
+                and sender not in (stages.allowed_owners(table, dict(zip(cols, r))) or (sender,))):
             plan.refuse(table, dict(zip(cols, r)), handover.WRONG_STAGE)
         elif mine is None:
             c.new += 1
@@ -383,7 +387,9 @@ def classify_county_package(db: Database, plan: Plan) -> None:
     tables = opened.sections.get("tables", {})
     stages = handover.SheetStages(db, tables, _acked_tx(db, doc))
     for table, tr in tables.items():
-        if not ownership.sent_by("county", table):
+        if table in ownership.RELAYED and all(r[tr.index("owner")] not in (me, opened.sender_office) for r in tr.rows):
+            pass  # another town's organisations, for the sheets this town's team assesses by lot
+        elif not ownership.sent_by("county", table):
             plan.errors.append(f"县里的数据包不能包含{ownership.label(table)}（这类数据由乡镇维护），没有导入。")
             plan.count(table).refused += len(tr.rows)
             continue
@@ -411,11 +417,14 @@ def classify_county_package(db: Database, plan: Plan) -> None:
                 op.updates.append(r)
     # A snapshot: what the county no longer sends is gone there.
     for table in ownership.travelling_tables(db.conn):
-        if not ownership.sent_by("county", table) or ownership.referenced_only(db.conn, table):
+        relayed = table in ownership.RELAYED and not ownership.sent_by("county", table)
+        if (not ownership.sent_by("county", table) and not relayed) or ownership.referenced_only(db.conn, table):
             continue
         tr = tables.get(table)
         keep = {r[tr.index("id")] for r in tr.rows} if tr else set()
-        gone = [r[0] for r in db.conn.execute(f'SELECT id FROM "{table}" WHERE owner != ?', (me,)) if r[0] not in keep]
+        gone = [r[0] for r in db.conn.execute(f'SELECT id FROM "{table}" WHERE owner NOT IN (?, ?)',
+                                              (me, me if not relayed else opened.sender_office))
+                if r[0] not in keep]
         if gone and table in ownership.HANDOVER:  # sheets this town handed over that the county has not had yet
             kept = handover.not_yet_received(db, table, gone, _acked_tx(db, doc))
             gone = [rid for rid in gone if rid not in kept]

@@ -95,6 +95,10 @@ DEFAULT_KIND = BOTH
 #: and is newer than its own copy (exchange.merge).
 HANDOVER = frozenset({"round_branch", "round_score", "round_veto"})
 
+#: Town tables the county passes on to another town: the organisations named by the sheets a
+#: town's team assesses by lot (exchange.export.relayed_rows). Read-only there.
+RELAYED = frozenset({"org"})
+
 #: For each table in HANDOVER: SQL giving the office that made the row's round (alias t).
 ROUND_OFFICE_SQL = {
     "round_branch": "(SELECT r.office_id FROM assessment_round r WHERE r.id = t.round_id)",

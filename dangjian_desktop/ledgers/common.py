@@ -15,6 +15,7 @@ from ..db import Database
 from ..errors import UserError, ValidationError
 from ..paths import resource
 from ..registry import idcard
+from ..registry.offices import own_orgs_sql
 
 ACTIVE_STATUSES = ("正常", "失联")
 
@@ -230,6 +231,7 @@ def branches(db: Database, *, office_id: str | None = None, org_id: str | None =
     elif office_id:
         where.append("o.office_id = ?")
         params.append(office_id)
+    where.append(own_orgs_sql(db))
     rows = db.query(f"""SELECT o.*, f.name AS town FROM org o JOIN office f ON f.id = o.office_id
                         WHERE {' AND '.join(where)} ORDER BY f.name, o.sort_order, o.name""", params)
     return [r for r in rows if r["org_type"] == "党支部" or db.scalar(

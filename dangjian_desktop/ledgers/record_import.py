@@ -37,6 +37,7 @@ from ..roster.dateparse import parse_date
 from ..roster.report import Problem, ProblemReport, save_error_report, shown  # noqa: F401 - save_error_report: the import's own
 from . import records
 from .common import ACTIVE_STATUSES, text
+from ..registry.offices import held_office
 
 
 @dataclass(frozen=True)
@@ -271,6 +272,7 @@ class _Members:
 
 
 def _branches(db: Database, office_id: str | None) -> dict[str, list]:
+    office_id = office_id or held_office(db)
     where, params = ("AND office_id = ?", [office_id]) if office_id else ("", [])
     out: dict[str, list] = {}
     for r in db.query(f"SELECT id, name, owner, office_id FROM org WHERE org_type != '党小组' {where}", params):

@@ -26,6 +26,7 @@ from typing import Any
 from .. import dates
 from ..db import Database
 from ..errors import UserError
+from ..registry.offices import own_orgs_sql
 
 MONTH, QUARTER, HALF, YEAR = "月", "季度", "半年", "年"
 
@@ -241,7 +242,7 @@ def compliance_table(db: Database, year: int, *, office_id: str | None = None, o
 
     as_of = as_of or dates.today()
     y = int(year)
-    where, params = ["o.org_type = '党支部'"], []
+    where, params = ["o.org_type = '党支部'", own_orgs_sql(db)], []
     scope_filter(db, where, params, org_id=org_id, office_id=office_id, org_column="o.id")
     branches = db.query(f"SELECT o.* FROM org o WHERE {' AND '.join(where)} ORDER BY o.office_id, o.sort_order, o.name",
                         params)

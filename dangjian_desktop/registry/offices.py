@@ -63,6 +63,22 @@ def local_office(db: Database):
     return row
 
 
+def held_office(db: Database) -> str | None:
+    """At a town: its own office, the only one whose organisations belong to it (a cross-assessment
+    by lot brings another town's organisations, read-only, for the sheets the town's team assesses:
+    they are no part of its registry, statistics or imports). None at a county: every town's."""
+    office = local_office(db)
+    return office["id"] if office["level"] == "town" else None
+
+
+def own_orgs_sql(db: Database, alias: str = "o") -> str:
+    """An SQL condition on org rows: those of this database's own registry (see held_office)."""
+    oid = held_office(db)
+    if oid is None:
+        return "1"
+    return f"{alias + '.' if alias else ''}office_id = '{oid.replace(chr(39), chr(39) * 2)}'"
+
+
 def towns(db: Database) -> list:
     """The towns this database holds: itself for a town database, its towns for a county."""
     office = local_office(db)

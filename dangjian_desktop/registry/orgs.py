@@ -10,6 +10,7 @@ from ..db import Database
 from ..errors import UserError, ValidationError
 from .status import ACTIVE_STATUSES
 from .validation import _PHONE
+from .offices import held_office
 
 ORG_TYPES = ("党委", "党总支", "党支部", "党小组")
 KINDS = ("村", "社区", "机关", "事业单位", "企业", "社会组织", "网格")
@@ -48,6 +49,7 @@ def org_named(db: Database, name: str, office_id: str | None = None):
     """The organisation a user named (with its town as `town`), in one office or in any; a
     UserError naming similar branches when there is none, or the towns when several share the name."""
     name = (name or "").strip()
+    office_id = office_id or held_office(db)
     sql = "SELECT o.*, f.name AS town FROM org o JOIN office f ON f.id = o.office_id WHERE o.name = ?"
     params: list = [name]
     if office_id:

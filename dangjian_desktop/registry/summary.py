@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..db import Database
 from .status import active_sql
+from .offices import held_office, own_orgs_sql
 
 ORG_KEYS = {"党委": "party_committees", "党总支": "general_branches", "党支部": "branches", "党小组": "groups"}
 
@@ -11,8 +12,11 @@ ORG_KEYS = {"党委": "party_committees", "党总支": "general_branches", "党�
 def summary(db: Database) -> dict:
     """Counts of offices, organisations (all and by type) and active members (all, 正式, 预备),
     with every member record and the schema version."""
-    offices = db.one("SELECT count(*) AS n, ifnull(sum(level = 'town'), 0) AS towns FROM office")
-    by_type = {r["org_type"]: r["n"] for r in db.query("SELECT org_type, count(*) AS n FROM org GROUP BY org_type")}
+    own = held_office(db)  # a town's count leaves out the towns whose sheets it assesses by lot
+    offices = db.one("SELECT count(*) AS n, ifnull(sum(level = 'town'), 0) AS towns FROM office "
+                     "WHERE ? IS NULL OR level != 'town' OR id = ?", (own, own))
+    by_type = {r["org_type"]: r["n"] for r in db.query(
+        f"SELECT org_type, count(*) AS n FROM org WHERE {own_orgs_sql(db, '')} GROUP BY org_type")}
     members = db.one(f"SELECT count(*) AS n, ifnull(sum({active_sql('m')}), 0) AS active, "
                      f"ifnull(sum({active_sql('m')} AND m.category = '正式党员'), 0) AS full, "
                      f"ifnull(sum({active_sql('m')} AND m.category = '预备党员'), 0) AS probationary "

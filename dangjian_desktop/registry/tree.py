@@ -17,7 +17,7 @@ from typing import Iterator, NamedTuple
 
 from .. import pinyin
 from ..db import Database
-from .offices import local_office, towns
+from .offices import held_office, local_office, own_orgs_sql, towns
 from .status import active_sql
 
 GROUP = "党小组"
@@ -91,7 +91,8 @@ def _totals(orgs: dict, children: dict[str | None, list[str]], db: Database) -> 
 
 
 def _read_orgs(db: Database) -> tuple[dict, dict[str | None, list[str]]]:
-    rows = db.query("SELECT id, office_id, parent_id, name, org_type, kind FROM org ORDER BY sort_order, name")
+    rows = db.query(f"SELECT id, office_id, parent_id, name, org_type, kind FROM org WHERE {own_orgs_sql(db, '')} "
+                    f"ORDER BY sort_order, name")
     orgs = {o["id"]: o for o in rows}
     children: dict[str | None, list[str]] = {}
     for o in rows:
@@ -189,6 +190,7 @@ def org_tree(db: Database) -> OrgTree:
 def orgs_in_tree_order(db: Database, office_id: str | None = None) -> list[tuple[int, object]]:
     """(depth, row) of the organisations of one office (None: all) in tree order; each row has
     id, parent_id, name, org_type, office_id and office_name."""
+    office_id = office_id or held_office(db)
     where = "WHERE o.office_id = ?" if office_id else ""
     rows = db.query(f"SELECT o.id, o.parent_id, o.name, o.org_type, o.office_id, f.name AS office_name "
                     f"FROM org o LEFT JOIN office f ON f.id = o.office_id {where} "
@@ -210,4 +212,4 @@ def orgs_in_tree_order(db: Database, office_id: str | None = None) -> list[tuple
 
 def offices_with_orgs(db: Database) -> int:
     """How many offices have organisations in this database (more than one: a county's towns)."""
-    return db.scalar("SELECT count(DISTINCT office_id) FROM org") or 0
+    return db.scalar(f"SELECT count(DISTINCT office_id) FROM org WHERE {own_orgs_sql(db, '')}") or 0

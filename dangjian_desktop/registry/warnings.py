@@ -13,6 +13,7 @@ from .completeness import incomplete_sql, missing_fields
 from .orgs import MAX_COMMITTEE, term_due
 from .status import active_sql
 from .tree import MemberCounts, member_counts
+from .offices import held_office
 
 DUE_SOON_DAYS = 90
 MIN_FULL_MEMBERS = 3
@@ -52,6 +53,7 @@ def compute_warnings(db: Database, today: dt.date | None = None, *, office_id: s
     has them already (registry.tree: OrgTree.counts), else they are counted here."""
     today = today or dates.today()
     out: list[Warning] = []
+    office_id = office_id or held_office(db)
     office_filter = "AND o.office_id = ?" if office_id else ""
     p_office = [office_id] if office_id else []
 

@@ -18,6 +18,7 @@ from ..registry.orgs import KINDS, add_org
 from .columns import branch_stem, guess_kind, half_width, squeeze, strip_spaces
 from .header import SheetLayout
 from .options import ImportOptions
+from ..registry.offices import own_orgs_sql
 
 
 @dataclass(eq=False)
@@ -60,7 +61,8 @@ class Branches:
 
     def load(self) -> "Branches":
         office = self.db.local_office_id
-        for r in self.db.query("SELECT id, name, org_type, kind, owner, parent_id, office_id FROM org"):
+        for r in self.db.query(f"SELECT id, name, org_type, kind, owner, parent_id, office_id FROM org "
+                               f"WHERE {own_orgs_sql(self.db, '')}"):
             o = Org(r["id"], r["name"], r["org_type"], r["kind"], r["owner"], r["parent_id"])
             if o.org_type == "党小组":
                 self._groups[(o.parent_id, squeeze(o.name))] = o.id
@@ -198,8 +200,8 @@ def find_branch(db: Database, name: str) -> str:
 
 def branch_choices(db: Database) -> list[tuple[str, str]]:
     """(id, name) of the branches members can belong to (党支部, 党总支), in tree order."""
-    return [(r[0], r[1]) for r in db.query("SELECT id, name FROM org WHERE org_type IN ('党支部', '党总支') "
-                                           "ORDER BY sort_order, name")]
+    return [(r[0], r[1]) for r in db.query(f"SELECT id, name FROM org WHERE org_type IN ('党支部', '党总支') "
+                                           f"AND {own_orgs_sql(db, '')} ORDER BY sort_order, name")]
 
 
 def branch_names(db: Database) -> list[str]:

@@ -32,6 +32,7 @@ from ..registry.codes import MISSING
 from ..registry.codes import values as code_values
 from ..roster.selection import roster_selection
 from .as_of import counts_roster, members_on
+from ..registry.offices import own_orgs_sql
 
 #: The JSON keys of the dimensions (and the order the tables and charts follow).
 SEX, ETHNICITY, AGE, EDUCATION, JOINED, CATEGORY, JOB = "性别", "民族", "年龄", "学历", "入党时间", "党员类别", "工作岗位"
@@ -169,7 +170,7 @@ def find_scope(db: Database, name: str) -> str:
     try:
         return find_branch(db, name)
     except UserError:  # the importer's own message is about importing: say it for statistics
-        names = [r[0] for r in db.query("SELECT name FROM org WHERE org_type != '党小组'")]
+        names = [r[0] for r in db.query(f"SELECT name FROM org WHERE org_type != '党小组' AND {own_orgs_sql(db, '')}")]
         near = difflib.get_close_matches(name.strip(), names, n=3, cutoff=0.5)
         hint = f"是否为{'、'.join(f'“{n}”' for n in near)}？" if near else "请用组织台账中的名称（乡镇名称也可以）。"
         raise UserError(f"找不到党组织“{name.strip()}”。{hint}") from None
@@ -270,7 +271,7 @@ def org_counts(db: Database, org_id: str | None = None) -> tuple[dict[str, int],
                  SELECT o.org_type, o.kind, count(*) FROM org o JOIN t ON t.id = o.id GROUP BY 1, 2"""
         rows = db.query(sql, (org_id,))
     else:
-        rows = db.query("SELECT org_type, kind, count(*) FROM org GROUP BY 1, 2")
+        rows = db.query(f"SELECT org_type, kind, count(*) FROM org WHERE {own_orgs_sql(db, '')} GROUP BY 1, 2")
     by_type: Counter = Counter()
     kinds: Counter = Counter()
     for org_type, kind, n in rows:
