@@ -202,3 +202,14 @@ def test_a_round_the_county_withdraws_leaves_both_offices_consistent(county_roun
         assert db.verify() == []
     with Database.open(county, mode="read") as db:
         assert db.verify() == []
+
+
+def test_the_status_says_where_the_county_rounds_sheets_are(county_round):
+    tmp, county, town, rid, sids = county_round
+    pending = dj_json("--db", county, "exchange", "status", "--json")
+    jia = next(t for t in pending["peers"] if t["name"] == "甲镇")
+    assert "2 张县里考核的考核表在乡镇自评或初审" in jia["pending"]
+    _submit(town, sids[0])
+    here = dj_json("--db", town, "exchange", "status", "--json")
+    county_row = here["peers"][0]
+    assert any(p.startswith("1 张县里考核的考核表待本镇办理") for p in county_row["pending"]), county_row

@@ -128,7 +128,7 @@ def exchange_status(db: Database) -> list[TownStatus]:
             s.returned_pending = db.scalar(
                 "SELECT count(*) FROM exchange_conflict WHERE peer_office_id = ? AND status = 'resolved' "
                 "AND choice = 'local' AND returned_acked IS NULL", (p["office_id"],)) or 0
-        s.pending = _pending(me["level"], s, p)
+        s.pending = _pending(me["level"], s, p) + _sheets_pending(db, me, p["office_id"])
         out.append(s)
     if me["level"] == "county":
         known = {s.office_id for s in out} | {s.name for s in out}
@@ -167,6 +167,20 @@ def _pending(level: str, s: TownStatus, p) -> list[str]:
         if s.open_conflicts:
             todo.append(f"{s.open_conflicts} 个冲突待处理")
     return todo
+
+
+def _sheets_pending(db: Database, me, peer_office: str | None) -> list[str]:
+    """County rounds' sheets in a town's hands (assessment.stage_owner): at the county, those the
+    town holds; at a town, those it has to work on."""
+    if not peer_office:
+        return []
+    if me["level"] == "county":
+        n = db.scalar("SELECT count(*) FROM round_branch b JOIN assessment_round r ON r.id = b.round_id "
+                      "WHERE r.office_id = ? AND b.owner = ?", (me["id"], peer_office)) or 0
+        return [f"{n} 张县里考核的考核表在乡镇自评或初审"] if n else []
+    n = db.scalar("SELECT count(*) FROM round_branch b JOIN assessment_round r ON r.id = b.round_id "
+                  "WHERE r.office_id = ? AND b.owner = ?", (peer_office, me["id"])) or 0
+    return [f"{n} 张县里考核的考核表待本镇办理（自评、初审），办完请提交并导出数据包"] if n else []
 
 
 def fmt_time(at: str | None) -> str:
