@@ -30,6 +30,7 @@ from .branches import Org
 from .sheets import SheetState
 
 BATCH = 2000  # members inserted at a time
+PINYIN_MEMO = 16384  # names whose sort key and initials a run remembers
 # Member fields copied from the checked row as they are; the others are set below.
 _COPIED = tuple(f for f in MEMBER_FIELDS if f not in ("group_id", "note", "is_mobile", "is_hardship"))
 _MEMBER = ("id", "org_id", "group_id", "name_pinyin", "name_initials", "status", "note", "is_mobile",
@@ -70,6 +71,8 @@ class NewMembers:
         name = v["name"]
         spelled = self._pinyin.get(name)
         if spelled is None:
+            if len(self._pinyin) >= PINYIN_MEMO:  # bounded: the memory does not grow with the file
+                self._pinyin.clear()
             spelled = self._pinyin[name] = (pinyin.sort_key(name), pinyin.initials(name))
         get = v.get
         self._members.append((mid, org_id, self.branches.ensure_group(group), *spelled, "正常", get("note") or "",
