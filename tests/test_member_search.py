@@ -116,3 +116,18 @@ def test_a_search_inside_a_unit_of_work_that_is_rolled_back(town):
     with town.transaction("another") as tx:  # the same number of member writes as the rolled-back one
         tx.update("member", town.scalar("SELECT id FROM member WHERE id != ? LIMIT 1", (mid,)), {"note": "x"})
     assert member_ids(town, text="诸葛亮") == []
+
+
+def test_a_text_most_members_match_is_filtered_from_the_name_order_held_in_memory(town, monkeypatch):
+    """The start of an ID number every member shares: no SQL sort of them all, the same list."""
+    monkeypatch.setattr(member_search, "MAX_SHARE", 0.05)
+    assert member_search.matching_rowids(town, "1") is None  # too many for the rowid list
+    assert member_search.ordered_ids(town, "1") is not None  # filtered from the order in memory
+    for text in ("", "1", "14", "l"):
+        for kw in ({}, {"include_inactive": True}):
+            assert member_ids(town, text=text, **kw) == by_sql(town, monkeypatch, text=text, **kw), (text, kw)
+    # a rename moves the member in the order at once
+    first = member_ids(town)[0]
+    update_member(town, first, {"name": "藏之介"})
+    assert member_ids(town) == by_sql(town, monkeypatch)
+    assert member_ids(town)[0] != first

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import sqlite3
 import string
+from bisect import bisect_left, bisect_right
 import weakref
 
 from ..db import Database
 from . import idcard
+from .status import active_sql
 
 #: Databases with fewer members (by the largest rowid) are searched by SQL: a town (about 1,200
 #: members) is scanned in a few milliseconds.
@@ -101,10 +103,14 @@ class _Index:
         self.id_numbers = [r[2] or "" for r in rows]
         self.columns = [_Column([r[k] or "" for r in rows]) for k in (1, 2, 3, 4)]
         self.name, self.id_number, self.initials, self.pinyin = self.columns
+        self._ordered: dict[bool, tuple[list[int], list[str]]] = {}
+        self._id_sorted: tuple[list[str], list[int]] | None = None
 
     def update(self, db: Database, key: tuple[int, int], rowids: list[int]) -> bool:
         """Take in the rows written since (False: a value is wider than its column: make it anew)."""
         self.tentative = self.tentative or db.conn.in_transaction
+        self._ordered.clear()
+        self._id_sorted = None
         if not rowids:
             self.key = key
             return True
@@ -129,8 +135,16 @@ class _Index:
         self.key = key
         return True
 
-    def match(self, terms: tuple[str, str, str, str]) -> list[int] | None:
-        """Rowids matching, in no order; None when too many match (or a term cannot be searched here)."""
+    def match(self, terms: tuple[str, str, str, str], *, any_share: bool = False) -> list[int] | None:
+        """Rowids matching, in no order; None when too many match (unless any_share) or a term cannot
+        be searched here."""
+        rows = self.match_rows(terms, any_share=any_share)
+        if rows is None:
+            return None
+        return [rowid for rowid in (self.rowids[r] for r in rows) if rowid is not None]
+
+    def match_rows(self, terms: tuple[str, str, str, str], *, any_share: bool = False) -> set[int] | None:
+        """The copy's rows (positions) matching, as `match`."""
         t, low, idn, exact = terms
         wanted = [(self.name, self.name.needle(t, prefix=False)),
                   (self.id_number, self.id_number.needle(idn, prefix=True)),
@@ -140,16 +154,40 @@ class _Index:
         if any(_PAD in n or _SEP in n[1:] for _, n in wanted) or _SEP in t or any(c in t for c in "%_\\"):
             return None
         limit = MAX_SHARE * len(self.row_of)
-        if sum(col.count(n) for col, n in wanted) > limit:
+        if not any_share and sum(col.count(n) for col, n in wanted) > limit:
             return None
         rows: set[int] = set()
         for col, n in wanted:
-            col.rows(n, rows)
+            if col is self.id_number and len(n) > 1:
+                rows.update(self._id_range(n[1:]))  # the start of an ID number: a range of the sorted numbers
+            else:
+                col.rows(n, rows)
         if exact and _SEP not in exact and _PAD not in exact:  # `id_number = ?`: exact, with case
-            found: set[int] = set()
-            self.id_number.rows(self.id_number.needle(exact, prefix=True), found)
-            rows.update(r for r in found if self.id_numbers[r] == exact)
-        return [rowid for rowid in (self.rowids[r] for r in rows) if rowid is not None]
+            rows.update(r for r in self._id_range(exact.translate(_FOLD), whole=True) if self.id_numbers[r] == exact)
+        return rows
+
+    def ordered(self, db: Database, include_inactive: bool) -> tuple[list[int], list[str]]:
+        """(rows of the copy, ids) of the members (active ones only, unless include_inactive) in
+        the member table's default order — pinyin, then id — read once per state of the table."""
+        hit = self._ordered.get(include_inactive)
+        if hit is None:
+            where = "" if include_inactive else f" WHERE {active_sql('m')}"
+            rows = _rows(db, f"SELECT m.rowid, m.id FROM member m{where} ORDER BY +m.name_pinyin, m.id")
+            row_of = self.row_of
+            hit = self._ordered[include_inactive] = ([row_of[r[0]] for r in rows], [r[1] for r in rows])
+        return hit
+
+    def _id_range(self, key: str, *, whole: bool = False) -> list[int]:
+        """The rows whose ID number (ASCII letters folded) starts with `key` (whole: is `key`): a
+        range of the numbers sorted once per state of the copy (a prefix most members share costs
+        no scan)."""
+        if self._id_sorted is None:
+            keyed = sorted((v.translate(_FOLD), n) for n, v in enumerate(self.id_numbers)
+                           if v and self.rowids[n] is not None)
+            self._id_sorted = ([k for k, _ in keyed], [n for _, n in keyed])
+        keys, rows = self._id_sorted
+        end = bisect_right(keys, key) if whole else bisect_left(keys, key + "\U0010ffff")
+        return rows[bisect_left(keys, key):end]
 
 
 def _rows(db: Database, sql: str) -> list[tuple]:
@@ -188,6 +226,30 @@ def matching_rowids(db: Database, text: str | None) -> list[int] | None:
     terms = search_terms(text)
     if terms is None:
         return None
+    index = _current_index(db)
+    return None if index is None else index.match(terms)
+
+
+def ordered_ids(db: Database, text: str | None, *, include_inactive: bool = False) -> list[str] | None:
+    """Ids of the members matching `text` (every member for an empty one; active ones only unless
+    include_inactive) in the member table's default order, from memory: a text most members
+    match (the start of an ID number they share) costs no sort of them all. None: SQL searches
+    (a small database, or a text the copy cannot search)."""
+    index = _current_index(db)
+    if index is None:
+        return None
+    terms = search_terms(text)
+    keep = None if terms is None else index.match_rows(terms, any_share=True)
+    if terms is not None and keep is None:
+        return None
+    rows, ids = index.ordered(db, include_inactive)
+    if keep is None:
+        return list(ids)
+    return [i for r, i in zip(rows, ids) if r in keep]
+
+
+def _current_index(db: Database) -> "_Index | None":
+    """The in-memory copy brought up to date (None: the database is small, SQL searches it)."""
     if (db.scalar("SELECT max(rowid) FROM member") or 0) < INDEX_FROM:
         return None
     key = (db.scalar("PRAGMA data_version"), _writes_counted(db))
@@ -205,4 +267,4 @@ def matching_rowids(db: Database, text: str | None) -> list[int] | None:
                 index = None
     if index is None:
         index = _indexes[db] = _Index(db, key)
-    return index.match(terms)
+    return index
