@@ -215,7 +215,8 @@ class PagedTable(Flowable):
 
     def _page_stop(self, availHeight: float) -> int:
         # One row more than can possibly fit, so a table of them never fits when rows remain.
-        return min(self.end, self.start + int(availHeight / self.min_row_height) + 2)
+        fit = availHeight / self.min_row_height
+        return self.end if fit >= self.end - self.start else min(self.end, self.start + int(fit) + 2)
 
     def wrap(self, availWidth, availHeight):
         self._fitted = None
