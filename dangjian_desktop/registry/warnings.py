@@ -53,6 +53,10 @@ def compute_warnings(db: Database, today: dt.date | None = None, *, office_id: s
     has them already (registry.tree: OrgTree.counts), else they are counted here."""
     today = today or dates.today()
     out: list[Warning] = []
+    # Members are only ever this database's own; organisations at a town may include another
+    # town's, passed on for a cross-assessment (offices.held_office): those have no warnings here.
+    member_filter = "AND o.office_id = ?" if office_id else ""
+    p_member = [office_id] if office_id else []
     office_id = office_id or held_office(db)
     office_filter = "AND o.office_id = ?" if office_id else ""
     p_office = [office_id] if office_id else []
@@ -104,23 +108,23 @@ def compute_warnings(db: Database, today: dt.date | None = None, *, office_id: s
     year_ago = dates.add_years(today, -1).isoformat()
     for m in db.query(f"""SELECT m.id, m.name, m.join_date, o.id AS org_id, o.name AS org_name, o.office_id
             FROM member m JOIN org o ON o.id = m.org_id
-            WHERE m.category = '预备党员' AND {active_sql('m')} AND m.join_date < ? {office_filter}
-            ORDER BY m.join_date""", [year_ago] + p_office):
+            WHERE m.category = '预备党员' AND {active_sql('m')} AND m.join_date < ? {member_filter}
+            ORDER BY m.join_date""", [year_ago] + p_member):
         out.append(Warning("probation_overdue", "严重",
                            f"{m['org_name']}预备党员{m['name']}于{dates.format_cn(m['join_date'])}入党，"
                            f"预备期已满一年，尚未办理转正", m["org_id"], m["org_name"], m["id"], m["office_id"]))
     for m in db.query(f"""SELECT m.id, m.name, o.id AS org_id, o.name AS org_name, o.office_id,
               (SELECT max(event_date) FROM member_event e WHERE e.member_id = m.id AND e.event_type = '失联') AS since
-            FROM member m JOIN org o ON o.id = m.org_id WHERE m.status = '失联' {office_filter}
-            ORDER BY +m.name_pinyin""", p_office):  # + : scan, then sort the few (not the pinyin index)
+            FROM member m JOIN org o ON o.id = m.org_id WHERE m.status = '失联' {member_filter}
+            ORDER BY +m.name_pinyin""", p_member):  # + : scan, then sort the few (not the pinyin index)
         since = f"自{dates.format_cn(m['since'])}起" if m["since"] else ""
         out.append(Warning("lost_contact", "提醒", f"{m['org_name']}党员{m['name']}{since}失去联系",
                            m["org_id"], m["org_name"], m["id"], m["office_id"]))
     for m in db.query(f"""SELECT m.id, m.name, m.ethnicity, m.education, m.person_class, m.job,
               o.id AS org_id, o.name AS org_name, o.office_id
             FROM member m JOIN org o ON o.id = m.org_id
-            WHERE {active_sql('m')} AND {incomplete_sql('m')} {office_filter}
-            ORDER BY o.sort_order, m.name_pinyin""", p_office):
+            WHERE {active_sql('m')} AND {incomplete_sql('m')} {member_filter}
+            ORDER BY o.sort_order, m.name_pinyin""", p_member):
         out.append(Warning("incomplete", "提醒",
                            f"{m['org_name']}党员{m['name']}信息不全：缺{'、'.join(missing_fields(m))}，请补全",
                            m["org_id"], m["org_name"], m["id"], m["office_id"]))
