@@ -44,7 +44,8 @@ from ..errors import UserError
 from ..filesave import write_bytes
 from ..numbers import format_score
 from .fonts import FontSet, MissingGlyphsError, load_fonts
-from .pdf_table import EMPTY_STAR, STAR, STAR_SCALE, CellParagraph, PagedTable, StarCell as _StarCell
+from .pdf_table import EMPTY_STAR, STAR, STAR_SCALE, CellParagraph, PagedTable, fitted_widths
+from .pdf_table import StarCell as _StarCell
 from ..privacy import PrivacyGuard, PrivateNumbers, check_privacy, find_private_data
 
 __all__ = [
@@ -280,15 +281,26 @@ class _PageMark(Flowable):
         self.marks[self.name] = self.canv.getPageNumber()
 
 
+def _width_or_zero(lay: _Layout, text: str, size: float) -> float:
+    """A text's width for fitting the columns; 0 for one with characters no font has (the cell's
+    own check names its row and column)."""
+    try:
+        return lay.fonts.width(text, size)
+    except MissingGlyphsError:
+        return 0.0
+
+
 def _table(sheet: PublicitySheet, lay: _Layout, table_class=None, rows: Sequence | None = None,
            first: int = 1) -> Flowable:
     """The results table; `rows` (default: all) numbered from `first` in the privacy messages.
     A PagedTable (one reportlab Table per page), or one `table_class` table of all rows."""
     fonts = lay.fonts
     ratios = [c.width for c in sheet.columns]
-    col_widths = [lay.width * r / sum(ratios) for r in ratios]
-    room = [w - 2 * lay.pad_x - 0.5 for w in col_widths]
     size = lay.table_size
+    col_widths = fitted_widths(sheet.columns, sheet.rows if rows is None else rows,
+                               [lay.width * r / sum(ratios) for r in ratios], lambda t: _width_or_zero(lay, t, size),
+                               min_flex=4 * size + 2 * lay.pad_x + 1, pad=2 * lay.pad_x + 1)
+    room = [w - 2 * lay.pad_x - 0.5 for w in col_widths]
     header = [_paragraph(c.header, lay.cell["center"], lay, "表头", heavy=True) for c in sheet.columns]
     data: list[list[Any]] = [header]
     cmds: list[tuple] = [

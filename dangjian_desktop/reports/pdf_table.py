@@ -11,7 +11,7 @@ encoded once per document, and a paragraph shared by many cells is set once per 
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -258,3 +258,34 @@ class PagedTable(Flowable):
         yield from self.header
         for row in self.rows[self.start:self.end]:
             yield from row
+
+
+def fitted_widths(columns: Sequence, rows: Sequence, widths: list[float], text_width: Callable[[str], float], *,
+                  min_flex: float, pad: float) -> list[float]:
+    """The columns' widths with each short (centred or right-aligned) column widened to its
+    longest text on one line — header included — so that a 序号 of 1000, a town's three-character
+    name or 评定等次 never breaks; the room comes from the left-aligned columns (the names, which
+    may wrap), each keeping at least `min_flex`. Widths that fit already are left alone."""
+    flex = [i for i, c in enumerate(columns) if c.align == "left"]
+    if not flex:
+        return widths
+    need: dict[int, float] = {}
+    for i, c in enumerate(columns):
+        if c.align == "left":
+            continue
+        texts = {c.header} | {str(r[i]) for r in rows
+                              if i < len(r) and isinstance(r[i], (str, int)) and not isinstance(r[i], bool)}
+        widest = max(text_width(t) for t in texts if t) + pad
+        if widest > widths[i]:
+            need[i] = widest - widths[i]
+    spare = sum(max(0.0, widths[i] - min_flex) for i in flex)
+    if not need or spare <= 0:
+        return widths
+    scale = min(1.0, spare / sum(need.values()))
+    out = list(widths)
+    for i, extra in need.items():
+        out[i] += extra * scale
+    taken = sum(need.values()) * scale
+    for i in flex:
+        out[i] -= taken * max(0.0, widths[i] - min_flex) / spare
+    return out
