@@ -213,3 +213,26 @@ def test_the_status_says_where_the_county_rounds_sheets_are(county_round):
     here = dj_json("--db", town, "exchange", "status", "--json")
     county_row = here["peers"][0]
     assert any(p.startswith("1 张县里考核的考核表待本镇办理") for p in county_row["pending"]), county_row
+
+
+def test_a_town_recovered_from_the_county_gets_its_county_round_sheets_back(county_round):
+    """A sheet the town holds (自评) and one it submitted (the county's now) both come back once
+    in the recovery package, with their owners."""
+    import re
+
+    tmp, county, town, rid, sids = county_round
+    _submit(town, sids[0])
+    _trip(tmp, town, county, "t2.djx")
+    out = dj("--db", county, "exchange", "invite", "--town", "甲镇", "--recovery", "--out", tmp / "rec").stdout
+    code = re.search(r"恢复码：(\d{4}-\d{4}-\d{4})", out).group(1)
+    new = tmp / "新电脑.sqlite"
+    dj("--db", new, "exchange", "recover", tmp / "rec", "--code", code)
+    with Database.open(county, mode="read") as db:
+        want = {r[0]: (r[1], r[2]) for r in db.query("SELECT id, state, owner FROM round_branch WHERE round_id = ?",
+                                                      (rid,))}
+    with Database.open(new, mode="read") as db:
+        got = {r[0]: (r[1], r[2]) for r in db.query("SELECT id, state, owner FROM round_branch WHERE round_id = ?",
+                                                     (rid,))}
+        assert db.scalar("SELECT count(*) FROM round_score WHERE round_branch_id = ?", (sids[0],)) == 5
+        assert db.verify() == []
+    assert got == want and len(got) == 2

@@ -44,8 +44,9 @@ def recovery_package(db: Database, town: str, out: str | Path) -> Exported:
         tx.update("exchange_peer", peer.id, {"epoch": peer.epoch + 1, "recovery_package": package_id})
         tables = _town_rows(db, peer.office_id)
         for t, tr in county_rows(db, peer.office_id).items():
-            if t in tables:
-                tables[t].rows += _reorder(tr, tables[t].columns)
+            if t in tables:  # a county round's sheets the town holds are in both: once is enough
+                have = {r[0] for r in tables[t].rows}
+                tables[t].rows += [r for r in _reorder(tr, tables[t].columns) if r[0] not in have]
             else:
                 tables[t] = tr
         doc = {"format": payload.FORMAT, "package": package_id, "kind": "recovery",
