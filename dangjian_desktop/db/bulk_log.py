@@ -27,6 +27,18 @@ from typing import Iterable
 from . import seal
 
 _DIGEST_FN = "bulk_log_row_digest"
+
+#: Insert triggers that keep derived data rather than the log, with the statement doing their
+#: work for every row inserted after a rowid in one go: each member's yearly sum per points item
+#: (migration v11), one upsert per member, year and item instead of one per entry. Dropped and
+#: created again with the table's audit trigger.
+DERIVED = {
+    "points_entry": ("points_entry_sum_ins",
+                     "INSERT INTO points_entry_sum(year, member_id, item_id, entries, points) "
+                     "SELECT year, member_id, item_id, count(*), sum(points) FROM points_entry WHERE rowid > ? "
+                     "GROUP BY year, member_id, item_id ON CONFLICT(year, member_id, item_id) "
+                     "DO UPDATE SET entries = entries + excluded.entries, points = points + excluded.points"),
+}
 _MAX_ARGS = 100  # SQLite's limit on a function's arguments is 127 by default
 
 
@@ -52,6 +64,13 @@ class BulkInserts:
                 continue  # not audited here: nothing to stand in for
             self.conn.execute(f'DROP TRIGGER "{name}"')
             self._saved[name] = row[0]
+            derived = DERIVED.get(t)
+            if derived is not None:
+                row = self.conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                                        (derived[0],)).fetchone()
+                if row is not None and row[0]:
+                    self.conn.execute(f'DROP TRIGGER "{derived[0]}"')
+                    self._saved[derived[0]] = row[0]
         return self
 
     def __exit__(self, *exc) -> None:
@@ -119,3 +138,6 @@ class BulkInserts:
             written = len(entries)
         if written != expected:
             raise RuntimeError(f"{table}: {written} new rows, {expected} inserted")
+        derived = DERIVED.get(table)
+        if derived is not None and derived[0] in self._saved:
+            self.conn.execute(derived[1], (since,))
