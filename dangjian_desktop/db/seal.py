@@ -27,6 +27,7 @@ import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from typing import Callable, Iterable
 
 from .keys import OfficeKey
@@ -192,10 +193,16 @@ def _prev_seal(conn: sqlite3.Connection, tx_id: int) -> bytes:
     return bytes(prev[0]) if prev and prev[0] is not None else b""
 
 
-def compute_seal(seal_key: bytes, prev_seal: bytes, header: list, entries: Iterable) -> bytes:
+def _seal_mac(seal_key: bytes, prev_seal: bytes, header: list):
+    """The HMAC of one transaction, fed its chain link and header; its entries' lines follow."""
     mac = hmac.new(seal_key, digestmod=hashlib.sha256)
     mac.update(len(prev_seal).to_bytes(1, "big") + prev_seal)
     mac.update(_line(header))
+    return mac
+
+
+def compute_seal(seal_key: bytes, prev_seal: bytes, header: list, entries: Iterable) -> bytes:
+    mac = _seal_mac(seal_key, prev_seal, header)
     # The same bytes as one update per line, fed a few thousand lines at a time.
     line_json, batch = _line_json, []
     for e in entries:
@@ -309,42 +316,69 @@ def _row_label(conn: sqlite3.Connection, table: str, row_id: str) -> str:
     return row_id
 
 
+def _feed_entries(conn: sqlite3.Connection, macs: dict) -> None:
+    """Feed every change-log entry, as its line, to the MAC of its transaction (tx id -> MAC).
+
+    One pass in seq order (the table's own order: no sort, no index by transaction): each
+    transaction gets its entries in seq order, the bytes compute_seal would be given. Entries
+    of a transaction not in `macs` (unsealed, key missing, or no such transaction) are skipped."""
+    cur = conn.cursor()
+    cur.row_factory = None
+    cur.execute(f"SELECT tx_id, {_ENTRY_HEX} FROM change_log ORDER BY seq")
+    line_json, fetch = _line_json, cur.fetchmany
+    mac, tx, batch = None, object(), []
+    while rows := fetch(8192):
+        for row in rows:
+            if row[0] != tx:
+                if batch:
+                    mac.update(("\n".join(batch) + "\n").encode("utf-8"))
+                    batch = []
+                tx = row[0]
+                mac = macs.get(tx)
+            if mac is not None:
+                batch.append(line_json(row[1:]))
+        if batch:
+            mac.update(("\n".join(batch) + "\n").encode("utf-8"))
+            batch = []
+
+
 def verify_chain(conn: sqlite3.Connection, load_key: Callable[[str], OfficeKey | None]) -> list[str]:
     problems: list[str] = []
     keys: dict[str, OfficeKey | None] = {}
     missing_keys: dict[str, int] = defaultdict(int)
     broken: list = []
     unsealed: list = []
-    entries = conn.execute(f"SELECT tx_id, {_ENTRY} FROM change_log ORDER BY tx_id, seq")
-    pending = next(entries, None)
+    txs = conn.execute(f"SELECT {_HEADER}, schema_version, key, fp, seal FROM tx_log ORDER BY id").fetchall()
+    macs: dict = {}  # tx id -> its MAC, for every sealed transaction whose key is here
     prev = b""
-    for tx in conn.execute(f"SELECT {_HEADER}, schema_version, key, fp, seal FROM tx_log ORDER BY id"):
-        mine = []
-        while pending is not None and pending[0] < tx["id"]:
-            pending = next(entries, None)  # entries of no transaction: reported by the orphan check
-        while pending is not None and pending[0] == tx["id"]:
-            mine.append(tuple(pending)[1:])
-            pending = next(entries, None)
+    for tx in txs:
         if tx["seal"] is None:
             unsealed.append(tx)
             prev = b""
+            continue
+        kid = tx["key"] or ""
+        if kid not in keys:
+            try:
+                keys[kid] = load_key(kid)
+            except ValueError:
+                keys[kid] = None
+        key = keys[kid]
+        if key is None:
+            missing_keys[kid] += 1
         else:
-            kid = tx["key"] or ""
-            if kid not in keys:
-                try:
-                    keys[kid] = load_key(kid)
-                except ValueError:
-                    keys[kid] = None
-            key = keys[kid]
-            if key is None:
-                missing_keys[kid] += 1
-            else:
-                header = _header(tuple(tx)[:6], tx["schema_version"], kid, bytes(tx["fp"] or b""))
-                if not hmac.compare_digest(compute_seal(key.seal_key, prev, header, mine), bytes(tx["seal"])):
-                    broken.append(tx)
-                elif tx["fp"] is not None and bytes(tx["fp"]) != reference(tx["schema_version"]).fingerprint:
-                    problems.append(f"{describe_tx(tx)}写入时数据库结构已被改动（触发器或表与本程序建立的不同）")
-            prev = bytes(tx["seal"])
+            header = _header(tuple(tx)[:6], tx["schema_version"], kid, bytes(tx["fp"] or b""))
+            macs[tx["id"]] = _seal_mac(key.seal_key, prev, header)
+        prev = bytes(tx["seal"])
+    if macs:
+        _feed_entries(conn, macs)
+    for tx in txs:
+        mac = macs.get(tx["id"])
+        if mac is None:
+            continue
+        if not hmac.compare_digest(mac.digest(), bytes(tx["seal"])):
+            broken.append(tx)
+        elif tx["fp"] is not None and bytes(tx["fp"]) != reference(tx["schema_version"]).fingerprint:
+            problems.append(f"{describe_tx(tx)}写入时数据库结构已被改动（触发器或表与本程序建立的不同）")
     if broken:
         first = broken[0]
         problems.append(f"变更日志的签章链在{describe_tx(first)}处断开：这一事务的记录、事务信息或它之前的"
@@ -378,41 +412,67 @@ def verify_schema(conn: sqlite3.Connection) -> list[str]:
     return problems
 
 
+def _pickers(tbl: str, names: list[str], tx_info: dict) -> dict:
+    """tx id -> how a row of `tbl` (columns `names`) is reduced to the columns that
+    transaction's schema version digests: True for the whole row as it is, a callable, or None
+    (the row cannot match: no such transaction, or a column of that version is gone)."""
+    at = {n: i for i, n in enumerate(names)}
+    by_version: dict = {}
+    out: dict = {}
+    for tx_id, tx in tx_info.items():
+        version = tx[6]
+        if version not in by_version:
+            cols = reference(version).columns.get(tbl) if version else None
+            if cols is None or any(c not in at for c in cols):
+                by_version[version] = None
+            elif cols == names:
+                by_version[version] = True
+            else:
+                idx = [at[c] for c in cols]
+                by_version[version] = (itemgetter(*idx) if len(idx) > 1
+                                       else (lambda r, i=idx[0]: (r[i],)))
+        out[tx_id] = by_version[version]
+    return out
+
+
 def verify_rows(conn: sqlite3.Connection, tables: list[str]) -> list[str]:
-    """Every row against the digest of its newest change-log entry."""
+    """Every row against the digest of its newest change-log entry.
+
+    Per table: the newest entry of every row (one pass over the change log's row index), then
+    the table in its stored order with plain tuples; each row takes its entry out of the map,
+    so what is left are the logged rows the table no longer has."""
     problems: list[str] = []
     tx_info = {r[0]: r for r in conn.execute(f"SELECT {_HEADER}, schema_version FROM tx_log")}
+    cur = conn.cursor()
+    cur.row_factory = None
+    sha, digest_json, n = _sha256, _digest_json, _DIGEST_LEN
     for tbl in tables:
         keycol = row_key_column(tbl)
-        last = {row_id: (seq, op, digest, tx_id) for row_id, seq, op, digest, tx_id in conn.execute(
-            "SELECT row_id, max(seq), op, digest, tx_id FROM change_log WHERE tbl = ? GROUP BY row_id", (tbl,))}
-        cur = conn.execute(f'SELECT * FROM "{tbl}"')
+        # row id -> (seq, op, digest, tx id) of its newest entry. The newest seqs come from the
+        # row index alone and are then read in seq order: far fewer page reads than fetching
+        # each entry in row-id order.
+        last = {r[0]: r[1:] for r in cur.execute(
+            "SELECT c.row_id, c.seq, c.op, c.digest, c.tx_id FROM (SELECT max(seq) AS s FROM change_log "
+            "WHERE tbl = ? GROUP BY row_id ORDER BY s) m JOIN change_log c ON c.seq = m.s", (tbl,))}
+        take = last.pop  # what is left: logged rows the table no longer has
+        cur.execute(f'SELECT * FROM "{tbl}"')
         names = [d[0] for d in cur.description]
-        at = {n: i for i, n in enumerate(names)}
+        key_at = names.index(keycol)
+        picks = _pickers(tbl, names, tx_info)
         unlogged, altered = [], []
-        seen = set()
-        key_at = at[keycol]
-        getters: dict[int | None, Callable | None] = {}  # schema version -> picks its columns
-
-        def getter(version):
-            if version not in getters:
-                cols = reference(version).columns.get(tbl) if version else None
-                getters[version] = (None if cols is None or any(c not in at for c in cols)
-                                    else (lambda r, idx=[at[c] for c in cols]: [r[i] for i in idx]))
-            return getters[version]
-
-        for row in cur:
-            rid = row[key_at]
-            seen.add(rid)
-            entry = last.get(rid)
-            if entry is None or entry[1] == "delete":
-                unlogged.append(rid)
-                continue
-            tx = tx_info.get(entry[3])
-            pick = getter(tx[6] if tx is not None else None)
-            if entry[2] is None or pick is None or row_digest(pick(row)) != entry[2]:
-                altered.append((rid, entry))
-        vanished = [rid for rid, e in last.items() if e[1] != "delete" and rid not in seen]
+        while rows := cur.fetchmany(4096):
+            for row in rows:
+                rid = row[key_at]
+                entry = take(rid, None)
+                if entry is None or entry[1] == "delete":
+                    unlogged.append(rid)
+                    continue
+                pick = picks.get(entry[3])
+                if pick is None or entry[2] is None:
+                    altered.append((rid, entry))
+                elif sha(digest_json(row if pick is True else pick(row)).encode("utf-8")).digest()[:n] != entry[2]:
+                    altered.append((rid, entry))
+        vanished = [rid for rid, e in last.items() if e[1] != "delete"]
         label = TABLE_LABELS.get(tbl, tbl)
         if altered:
             rid, entry = altered[0]
