@@ -412,27 +412,33 @@ def verify_schema(conn: sqlite3.Connection) -> list[str]:
     return problems
 
 
-def _pickers(tbl: str, names: list[str], tx_info: dict) -> dict:
+class _Pickers(dict):
     """tx id -> how a row of `tbl` (columns `names`) is reduced to the columns that
     transaction's schema version digests: True for the whole row as it is, a callable, or None
-    (the row cannot match: no such transaction, or a column of that version is gone)."""
-    at = {n: i for i, n in enumerate(names)}
-    by_version: dict = {}
-    out: dict = {}
-    for tx_id, tx in tx_info.items():
-        version = tx[6]
-        if version not in by_version:
-            cols = reference(version).columns.get(tbl) if version else None
-            if cols is None or any(c not in at for c in cols):
-                by_version[version] = None
-            elif cols == names:
-                by_version[version] = True
+    (the row cannot match: no such transaction, or a column of that version is gone). Made on
+    first use, one per schema version."""
+
+    def __init__(self, tbl: str, names: list[str], tx_info: dict):
+        super().__init__()
+        self.tbl, self.names, self.tx_info = tbl, names, tx_info
+        self.at = {n: i for i, n in enumerate(names)}
+        self.by_version: dict = {}
+
+    def __missing__(self, tx_id):
+        tx = self.tx_info.get(tx_id)
+        version = tx[6] if tx is not None else None
+        if version not in self.by_version:
+            cols = reference(version).columns.get(self.tbl) if version else None
+            if cols is None or any(c not in self.at for c in cols):
+                pick = None
+            elif cols == self.names:
+                pick = True
             else:
-                idx = [at[c] for c in cols]
-                by_version[version] = (itemgetter(*idx) if len(idx) > 1
-                                       else (lambda r, i=idx[0]: (r[i],)))
-        out[tx_id] = by_version[version]
-    return out
+                idx = [self.at[c] for c in cols]
+                pick = itemgetter(*idx) if len(idx) > 1 else (lambda r, i=idx[0]: (r[i],))
+            self.by_version[version] = pick
+        self[tx_id] = self.by_version[version]
+        return self[tx_id]
 
 
 def verify_rows(conn: sqlite3.Connection, tables: list[str]) -> list[str]:
@@ -458,7 +464,7 @@ def verify_rows(conn: sqlite3.Connection, tables: list[str]) -> list[str]:
         cur.execute(f'SELECT * FROM "{tbl}"')
         names = [d[0] for d in cur.description]
         key_at = names.index(keycol)
-        picks = _pickers(tbl, names, tx_info)
+        picks = _Pickers(tbl, names, tx_info)
         unlogged, altered = [], []
         while rows := cur.fetchmany(4096):
             for row in rows:
@@ -467,7 +473,7 @@ def verify_rows(conn: sqlite3.Connection, tables: list[str]) -> list[str]:
                 if entry is None or entry[1] == "delete":
                     unlogged.append(rid)
                     continue
-                pick = picks.get(entry[3])
+                pick = picks[entry[3]]
                 if pick is None or entry[2] is None:
                     altered.append((rid, entry))
                 elif sha(digest_json(row if pick is True else pick(row)).encode("utf-8")).digest()[:n] != entry[2]:
