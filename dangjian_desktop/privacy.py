@@ -4,8 +4,10 @@ Every PDF builder (publicity sheets, the lots record) passes every string it dra
 PrivacyGuard made for that one document. The guard refuses (PrivacyError, a UserError that
 names the field and shows the number masked, e.g. 1101**********7774):
 
-- a value holding any member's ID number or phone stored in the database (loaded once per
-  document into sets by load_private_numbers; the guard is dropped with the document);
+- a value holding any member's ID number or phone stored in the database (load_private_numbers:
+  only the digit runs of 7 or more digits actually printed are looked up, the ID numbers by
+  their index; the phones, which no index holds, are read once and kept until the database
+  changes; the guard is dropped with the document);
 - an ID-shaped run: any run of 15 or more digits (an 18-character number with its X, a
   15-digit old number, or either glued to other digits, like 党支部1101011990030777742026);
   digit groups joined by spaces, hyphens or dots (110101 19900307 7774) are read as one number
@@ -27,8 +29,11 @@ Pure Python, no reportlab: the settings code uses it too.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
+import weakref
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Iterable, Sequence
 
 from .errors import UserError
@@ -90,15 +95,34 @@ def mask(number: str) -> str:
 
 @dataclass(frozen=True)
 class PrivateNumbers:
-    """Every person's ID number and phone stored in the database (digits, upper-case X)."""
+    """People's ID numbers and phones (digits, upper-case X): given as sets, or looked up in a
+    database (`stored`, made by load_private_numbers) for the digit runs actually printed."""
 
     ids: frozenset[str] = frozenset()
     phones: frozenset[str] = frozenset()
     confirmed_phone: str = ""  # digits of the objection phone the clerk confirmed
+    stored: "StoredNumbers | None" = field(default=None, compare=False, repr=False)
 
-    @property
+    @cached_property
     def lengths(self) -> tuple[int, ...]:
         return tuple(sorted({len(x) for x in self.ids} | {len(x) for x in self.phones}))
+
+    def among(self, run: str, *, ids: bool = True) -> tuple[set[str], set[str]]:
+        """(IDs, phones): the windows of `run` (digits, an X) that are someone's ID number or
+        phone. `ids=False`: phones only."""
+        found_ids: set[str] = set()
+        found_phones: set[str] = set()
+        if self.ids or self.phones:
+            for w in _windows(run, self.lengths):
+                if ids and w in self.ids:
+                    found_ids.add(w)
+                if w in self.phones:
+                    found_phones.add(w)
+        if self.stored is not None and len(run) >= MIN_PHONE_DIGITS:
+            more_ids, more_phones = self.stored.among(run, ids=ids)
+            found_ids |= more_ids
+            found_phones |= more_phones
+        return found_ids, found_phones
 
 
 def _person_tables(db) -> list[tuple[str, bool]]:
@@ -111,24 +135,169 @@ def _person_tables(db) -> list[tuple[str, bool]]:
     return out
 
 
-def load_private_numbers(db) -> PrivateNumbers:
-    """Members' (and any other person table's) ID numbers and phones, and the confirmed phone."""
-    ids: set[str] = set()
-    phones: set[str] = set()
-    for table, has_phone in _person_tables(db):
-        cols = "id_number, phone" if has_phone else "id_number, NULL"
-        for idn, phone in db.query(f'SELECT {cols} FROM "{table}"'):
-            if idn:
-                d = digits_of(str(idn))
+def _id_indexed(db, table: str) -> bool:
+    """Whether an index (not a partial one) finds the table's rows by id_number."""
+    for idx in db.query(f'PRAGMA index_list("{table}")'):
+        if not idx[4]:
+            cols = db.query(f'PRAGMA index_info("{idx[1]}")')
+            if cols and cols[0][2] == "id_number":
+                return True
+    return False
+
+
+def _add_phones(phone, phones: set[str]) -> None:
+    for part in re.split(r"[,，;；/、]", str(phone)):
+        d = digits_of(part)
+        if len(d) >= MIN_PHONE_DIGITS:
+            phones.add(d)
+
+
+# A line (one stored value) that is not what digits_of makes of it (ASCII digits, an ID's X last),
+# and quick searches that tell whether there is one.
+_IRREGULAR_ID = re.compile(r"^(?![0-9]+X?$).+$", re.M)
+_IRREGULAR_PHONE = re.compile(r"^[0-9]*[^0-9\n].*$", re.M)
+_ODD_ID = (re.compile(r"[^0-9X\n]"), re.compile(r"X[^\n]"))
+_ODD_PHONE = (re.compile(r"[^0-9\n]"),)
+_IN_CHUNK = 500
+
+
+def _odd_lines(text: str, quick: tuple[re.Pattern, ...], lines: re.Pattern) -> list[str]:
+    return lines.findall(text) if any(q.search(text) for q in quick) else []
+
+
+def _column_text(cur, table: str, col: str) -> tuple[str | None, int]:
+    """The column's values joined by newlines (NULLs left out), read in one aggregate (far
+    cheaper than fetching the rows), and the longest value's length. The text is None when a
+    value is a BLOB or holds a newline."""
+    text, values, blobs, longest = cur.execute(
+        f"SELECT group_concat({col}, char(10)), count({col}), count(*) FILTER (WHERE {col} >= x''), "
+        f'max(length({col})) FROM "{table}"').fetchone()  # any TEXT < any BLOB
+    if not values:
+        return "", 0
+    return (None if blobs or text.count("\n") + 1 != values else text), longest or 0
+
+
+class _Known:
+    """What one state of one database holds. IDs stored plainly in an indexed table are looked
+    up by the windows printed (an indexed id_number IN (...), remembered); everything else is
+    read once, when first needed: every phone (no table indexes them), IDs stored otherwise
+    (1101 0119 ..., a lower-case x, full-width digits) and the IDs of tables without an index."""
+
+    def __init__(self, db, key: tuple):
+        self.key = key  # holds no reference to the database: _KNOWN's key
+        tables = _person_tables(db)
+        self.tables = [(t, has_phone, _id_indexed(db, t)) for t, has_phone in tables]
+        self.indexed = [t for t, _, indexed in self.tables if indexed]
+        self.longest = 0  # no number read or looked up is longer
+        self._read: tuple[frozenset[str], frozenset[str]] | None = None
+        self._memo: dict[str, bool] = {}  # window -> an indexed table holds it as an ID
+        self._lock = threading.Lock()
+
+    def read(self, db) -> tuple[frozenset[str], frozenset[str]]:
+        """(IDs the index cannot find, every phone), digits as digits_of makes them."""
+        with self._lock:
+            if self._read is None:
+                self._read = self._read_unindexed(db)
+            return self._read
+
+    def _read_unindexed(self, db) -> tuple[frozenset[str], frozenset[str]]:
+        ids: set[str] = set()
+        phones: set[str] = set()  # also plain values too short to be found (windows are longer)
+        odd_phones: set[str] = set()
+        cur = db.conn.cursor()
+        for table, has_phone, indexed in self.tables:
+            text, longest = _column_text(cur, table, "id_number")
+            if text is None:  # read as the guard always did
+                found = [str(r[0]) for r in cur.execute(f'SELECT id_number FROM "{table}"') if r[0]]
+            else:  # the index finds the plainly stored ones
+                found = _odd_lines(text, _ODD_ID, _IRREGULAR_ID) if indexed else text.split("\n")
+                self.longest = max(self.longest, longest)
+            for idn in found:
+                d = digits_of(idn)
                 if len(d) >= MIN_PHONE_DIGITS:
                     ids.add(d)
-            if phone:
-                for part in re.split(r"[,，;；/、]", str(phone)):
-                    d = digits_of(part)
-                    if len(d) >= MIN_PHONE_DIGITS:
-                        phones.add(d)
+            if not has_phone:
+                continue
+            text, longest = _column_text(cur, table, "phone")
+            if text is None:
+                for (phone,) in cur.execute(f'SELECT phone FROM "{table}"'):
+                    if phone:
+                        _add_phones(phone, odd_phones)
+                continue
+            # Plain phones are their own digits; the others as digits_of reads their parts.
+            odd = _odd_lines(text, _ODD_PHONE, _IRREGULAR_PHONE)
+            phones.update(text.split("\n"))
+            phones.difference_update(odd)
+            self.longest = max(self.longest, longest)
+            for phone in odd:
+                _add_phones(phone, odd_phones)
+        self.longest = max([self.longest, *map(len, ids), *map(len, odd_phones)])
+        phones |= odd_phones
+        phones.discard("")
+        return frozenset(ids), frozenset(phones)
+
+    def indexed_ids(self, db, windows: set[str]) -> set[str]:
+        """The windows an indexed table holds as an ID number, stored as written."""
+        with self._lock:
+            todo = [w for w in windows if w not in self._memo]
+            for k in range(0, len(todo), _IN_CHUNK):
+                part = todo[k:k + _IN_CHUNK]
+                marks = ", ".join("?" * len(part))
+                found = {r[0] for t in self.indexed
+                         for r in db.query(f'SELECT id_number FROM "{t}" WHERE id_number IN ({marks})', part)}
+                self._memo.update((w, w in found) for w in part)
+            return {w for w in windows if self._memo[w]}
+
+
+# The latest state each open database was seen in (dropped with the database).
+_KNOWN: "weakref.WeakKeyDictionary[Any, _Known]" = weakref.WeakKeyDictionary()
+
+
+def _state_key(db) -> tuple:
+    """Changes when anyone commits to the file (data_version counts the other connections),
+    when this connection writes (total_changes, uncommitted too) or when the schema changes."""
+    conn = db.conn
+    return (id(conn), conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes,
+            conn.execute("PRAGMA schema_version").fetchone()[0])
+
+
+class StoredNumbers:
+    """The database's ID numbers and phones, looked up for the digit runs a document prints:
+    what it costs follows what is printed, not the membership. What it finds is what reading
+    every person's numbers would find, in the database as it is at each look-up."""
+
+    def __init__(self, db):
+        self.db = db
+
+    def _known(self) -> _Known:
+        key = _state_key(self.db)
+        try:
+            known = _KNOWN.get(self.db)
+        except TypeError:  # a database object without weak references: nothing kept
+            known = None
+        if known is None or known.key != key:
+            known = _Known(self.db, key)
+            try:
+                _KNOWN[self.db] = known
+            except TypeError:
+                pass
+        return known
+
+    def among(self, run: str, *, ids: bool = True) -> tuple[set[str], set[str]]:
+        known = self._known()
+        other_ids, phones = known.read(self.db)
+        n = len(run)
+        windows = {run[k:k + m] for m in range(MIN_PHONE_DIGITS, min(n, known.longest) + 1)
+                   for k in range(n - m + 1)}
+        found_ids = (known.indexed_ids(self.db, windows) | (windows & other_ids)) if ids else set()
+        return found_ids, windows & phones
+
+
+def load_private_numbers(db) -> PrivateNumbers:
+    """The confirmed objection phone, and members' (and any other person table's) ID numbers
+    and phones to be looked up as the document's strings are checked (StoredNumbers)."""
     confirmed = db.scalar("SELECT value FROM setting WHERE id = ?", (CONFIRMED_PHONE_KEY,)) or ""
-    return PrivateNumbers(frozenset(ids), frozenset(phones), digits_of(confirmed))
+    return PrivateNumbers(confirmed_phone=digits_of(confirmed), stored=StoredNumbers(db))
 
 
 @dataclass(frozen=True)
@@ -225,13 +394,15 @@ class PrivacyGuard:
         return chains
 
     def _members(self, s: str, out: list[Finding], phone_field: bool) -> None:
-        nums = self.numbers
-        if len(s) < MIN_PHONE_DIGITS or not (nums.ids or nums.phones):
+        if len(s) < MIN_PHONE_DIGITS:
             return
-        for w in _windows(s, nums.lengths):
-            if w in nums.ids:
+        ids, phones = self.numbers.among(s)
+        if not ids and (phone_field or not phones):
+            return
+        for w in _windows(s, sorted({len(x) for x in ids | phones})):
+            if w in ids:
                 out.append(Finding(MEMBER_ID_KIND, w))
-            elif w in nums.phones and not phone_field:
+            elif w in phones and not phone_field:
                 out.append(Finding(MEMBER_PHONE_KIND, w))
 
     def _scan_run(self, run: str, out: list[Finding], phone_field: bool) -> None:
@@ -286,11 +457,10 @@ class PrivacyGuard:
 
     def member_phone_in(self, phone: str) -> str | None:
         """The member's phone (digits) that the objection phone field holds, if any."""
-        phones = self.numbers.phones
-        lengths = sorted({len(x) for x in phones})
         for chain in self._chains(normalise(phone)):
             for s in chain + (["".join(chain)] if len(chain) > 1 else []):
-                for w in _windows(s, lengths):
+                phones = self.numbers.among(s, ids=False)[1]
+                for w in _windows(s, sorted({len(x) for x in phones})):
                     if w in phones:
                         return w
         return None
