@@ -54,6 +54,7 @@ def generate(path: Path, *, towns: int, points_towns: int, seed: int = 1,
     """Make the prefecture database at `path` (a new file)."""
     from dangjian_desktop import dates, demo
     from dangjian_desktop.db import Database
+    from dangjian_desktop.ledgers import demo as ledgers_demo
     from dangjian_desktop.points import demo as points_demo
     from dangjian_desktop.registry import init_office
 
@@ -70,13 +71,16 @@ def generate(path: Path, *, towns: int, points_towns: int, seed: int = 1,
                 say(f"  {message}")
 
         saved = points_demo.DETAILED_TOWNS
+        saved_ledgers = ledgers_demo.DETAILED_TOWNS
         points_demo.DETAILED_TOWNS = 0  # points come below, one unit of work per town, timed apart
+        ledgers_demo.DETAILED_TOWNS = 2  # the ledgers of two towns, as the figures have always been
         t0 = time.perf_counter()
         try:
             with db.transaction(f"生成演示数据（{towns}个乡镇）"):
                 demo._fill(db, office, towns, seed, today, mark)
         finally:
             points_demo.DETAILED_TOWNS = saved
+            ledgers_demo.DETAILED_TOWNS = saved_ledgers
         end = time.perf_counter()
         db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         stages = [m for m in marks if "组织和党员" not in m[1]]

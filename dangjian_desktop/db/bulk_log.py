@@ -1,4 +1,5 @@
-"""Inserting many rows with their change-log entries written in bulk (the exchange import).
+"""Inserting many rows with their change-log entries written in bulk (the exchange import, the
+roster import and the demo's generated year).
 
 Normally the `audit_<table>_ins` trigger writes an entry per inserted row (row id only), and at
 commit `seal.seal_transaction` looks every such row up again by its key to store the digest of
@@ -141,3 +142,11 @@ class BulkInserts:
         derived = DERIVED.get(table)
         if derived is not None and derived[0] in self._saved:
             self.conn.execute(derived[1], (since,))
+
+
+def insert_logged(tx, bulk: BulkInserts, table: str, rows: list[dict]) -> list[str]:
+    """`tx.insert_many` with the rows' change-log entries written by `bulk` (generated data)."""
+    since = bulk.mark(table)
+    ids = tx.insert_many(table, rows)
+    bulk.logged(table, since, len(ids))
+    return ids

@@ -1,7 +1,6 @@
 """Demo data for the ledgers: a year of each, the same for the same seed. Called by demo.generate.
 
-For each detailed town (the town of a town database, the first DETAILED_TOWNS towns of a county,
-as the points demo does): last year's dues in full and this year's up to today (bases fixed in
+For each town (the town of a town database, every town of a county, as the points demo does): last year's dues in full and this year's up to today (bases fixed in
 January, a few changed from July, payments monthly, by quarter or half a year in advance, a few
 members behind or late, hardship members exempted); the development pipeline (applicants,
 activists, candidates, people accepted this year and converted on time, the roster's
@@ -21,12 +20,14 @@ import uuid
 
 from .. import dates, pinyin
 from ..db import Database
+from ..db.bulk_log import BulkInserts, insert_logged
 from ..registry import idcard
 from ..registry.offices import local_office, towns
 from .common import ACTIVE_STATUSES
 from .dues import rate_table
 
-DETAILED_TOWNS = 2
+#: At most this many towns of a county get the ledgers (None: every town; benchmarks set it).
+DETAILED_TOWNS: int | None = None
 REGION = "140826"
 RECEIVED = "（入党时间取自花名册）"
 TRAINING = [("集中培训", "学习贯彻党的二十大精神专题培训", 8), ("专题党课", "党章党规专题党课", 2),
@@ -68,7 +69,7 @@ def populate(db: Database, rng: random.Random, today: dt.date) -> dict[str, int]
     office = local_office(db)
     offices = towns(db) if office["level"] == "county" else [office]
     made: dict[str, int] = {}
-    for n, town in enumerate(offices[:DETAILED_TOWNS]):
+    for town in offices[:DETAILED_TOWNS]:
         with db.transaction(f"生成演示数据：{town['name']}台账") as tx:
             _Town(db, tx, rng, town, today, made).run()
     return made
@@ -117,16 +118,18 @@ class _Town:
         order = ("member", "member_event", "dues_base", "dues_payment", "dues_exemption", "dev_person", "dev_step",
                  "dev_plan", "training_record", "reward_record", "care_visit", "talk_record", "ledger_photo",
                  "fund_entry", "reserve_cadre")
-        for table in order:
-            rows = self.rows.get(table, [])
-            for k in range(0, len(rows), 2000):
-                part = rows[k:k + 2000]
-                by_cols: dict[tuple, list] = {}
-                for row in part:
-                    by_cols.setdefault(tuple(row), []).append(row)
-                for group in by_cols.values():
-                    self.tx.insert_many(table, group)
-            self.made[table] = self.made.get(table, 0) + len(rows)
+        # The change-log entries in bulk (db.bulk_log), not one trigger per row.
+        with BulkInserts(self.db.conn, self.tx.id, [t for t in order if self.rows.get(t)]) as bulk:
+            for table in order:
+                rows = self.rows.get(table, [])
+                for k in range(0, len(rows), 2000):
+                    part = rows[k:k + 2000]
+                    by_cols: dict[tuple, list] = {}
+                    for row in part:
+                        by_cols.setdefault(tuple(row), []).append(row)
+                    for group in by_cols.values():
+                        insert_logged(self.tx, bulk, table, group)
+                self.made[table] = self.made.get(table, 0) + len(rows)
 
     # ---- 党费 ---------------------------------------------------------------------------------
     def dues(self) -> None:
