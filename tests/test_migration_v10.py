@@ -11,9 +11,9 @@ import sqlite3
 import pytest
 
 from dangjian_desktop.db import Database, latest_version, seal
-from dangjian_desktop.demo import generate
-from dangjian_desktop.registry import init_office
 from dangjian_desktop.registry.tree import org_tree
+
+from migration_util import demo_town_at
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -21,18 +21,7 @@ TODAY = dt.date(2026, 11, 22)
 @pytest.fixture(scope="module")
 def v9_town(tmp_path_factory):
     """A demo town written by the schema-9 code path (closed file; each test copies it)."""
-    folder = tmp_path_factory.mktemp("v9-town")
-    path = folder / "v9.sqlite"
-    with pytest.MonkeyPatch.context() as mp:
-        for var in ("DANGJIAN_DATA_DIR", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
-            mp.setenv(var, str(folder / "user" / var.lower()))
-        db = Database.create(path, schema_version=9)
-        try:
-            init_office(db, name="文城镇", level="town")
-            generate(db, seed=3, today=TODAY)
-        finally:
-            db.close()
-    return path
+    return demo_town_at(tmp_path_factory.mktemp("v9-town"), 9)[0]
 
 
 def _all_rows(conn: sqlite3.Connection) -> dict[str, list[tuple]]:

@@ -13,9 +13,9 @@ import sqlite3
 import pytest
 
 from dangjian_desktop.db import Database, latest_version, seal
-from dangjian_desktop.demo import generate
-from dangjian_desktop.registry import init_office
 from dangjian_desktop.registry.members import remove_member
+
+from migration_util import demo_town_at
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -27,18 +27,7 @@ FROM_ENTRIES = ("SELECT year, member_id, item_id, count(*), round(sum(points), 6
 @pytest.fixture(scope="module")
 def v10_town(tmp_path_factory):
     """A demo town written by the schema-10 code path (closed file; each test copies it)."""
-    folder = tmp_path_factory.mktemp("v10-town")
-    path = folder / "v10.sqlite"
-    with pytest.MonkeyPatch.context() as mp:
-        for var in ("DANGJIAN_DATA_DIR", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
-            mp.setenv(var, str(folder / "user" / var.lower()))
-        db = Database.create(path, schema_version=10)
-        try:
-            init_office(db, name="文城镇", level="town")
-            generate(db, seed=3, today=TODAY)
-        finally:
-            db.close()
-    return path
+    return demo_town_at(tmp_path_factory.mktemp("v10-town"), 10)[0]
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ import datetime as dt
 import pytest
 
 from dangjian_desktop.db import Database, latest_version, seal
-from dangjian_desktop.demo import generate
-from dangjian_desktop.registry import init_office
 from dangjian_desktop.registry.warnings import compute_warnings
+
+from migration_util import demo_town_at
 
 TODAY = dt.date(2026, 11, 22)
 INDEXES = ("member_probation", "member_lost", "member_incomplete")
@@ -19,26 +19,16 @@ INDEXES = ("member_probation", "member_lost", "member_incomplete")
 
 @pytest.fixture(scope="module")
 def v11_town(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("v11-town")
-    path = folder / "v11.sqlite"
-    with pytest.MonkeyPatch.context() as mp:
-        for var in ("DANGJIAN_DATA_DIR", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
-            mp.setenv(var, str(folder / "user" / var.lower()))
-        db = Database.create(path, schema_version=11)
-        try:
-            init_office(db, name="文城镇", level="town")
-            generate(db, seed=5, today=TODAY)
-            # a few members for each warning: incomplete, lost contact, 预备 over a year
-            ids = [r[0] for r in db.query("SELECT id FROM member WHERE status = '正常' ORDER BY rowid LIMIT 6")]
-            with db.transaction("test: warnings") as tx:
-                tx.update("member", ids[0], {"education": ""})
-                tx.update("member", ids[1], {"job": "未填"})
-                tx.update("member", ids[2], {"status": "失联"})
-                tx.update("member", ids[3], {"category": "预备党员", "join_date": "2020-01-01"})
-            warnings = [w.to_dict() for w in compute_warnings(db, today=TODAY)]
-        finally:
-            db.close()
-    return path, warnings
+    def plant(db):  # a few members for each warning: incomplete, lost contact, 预备 over a year
+        ids = [r[0] for r in db.query("SELECT id FROM member WHERE status = '正常' ORDER BY rowid LIMIT 6")]
+        with db.transaction("test: warnings") as tx:
+            tx.update("member", ids[0], {"education": ""})
+            tx.update("member", ids[1], {"job": "未填"})
+            tx.update("member", ids[2], {"status": "失联"})
+            tx.update("member", ids[3], {"category": "预备党员", "join_date": "2020-01-01"})
+        return [w.to_dict() for w in compute_warnings(db, today=TODAY)]
+
+    return demo_town_at(tmp_path_factory.mktemp("v11-town"), 11, seed=5, then=plant)
 
 
 def _warnings(path):

@@ -1,0 +1,35 @@
+"""A demo town written by an older schema's code path, for the migration tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from dangjian_desktop.db import Database
+from dangjian_desktop.demo import generate
+from dangjian_desktop.registry import init_office
+
+TODAY = dt.date(2026, 11, 22)
+
+
+def demo_town_at(folder: Path, version: int, *, seed: int = 3,
+                 then: Callable[[Database], object] | None = None) -> tuple[Path, object]:
+    """A closed demo town at schema `version` (its keys and settings inside `folder`), and what
+    `then` returned after doing its part on the open database (None without one)."""
+    path = folder / f"v{version}.sqlite"
+    result = None
+    with pytest.MonkeyPatch.context() as mp:
+        for var in ("DANGJIAN_DATA_DIR", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
+            mp.setenv(var, str(folder / "user" / var.lower()))
+        db = Database.create(path, schema_version=version)
+        try:
+            init_office(db, name="文城镇", level="town")
+            generate(db, seed=seed, today=TODAY)
+            if then is not None:
+                result = then(db)
+        finally:
+            db.close()
+    return path, result
