@@ -135,3 +135,12 @@ def test_a_town_cannot_hand_its_sheet_to_a_town_the_lots_did_not_name(lots_round
     dj("--db", jia, "exchange", "export", "--out", tmp / "forged.djx")
     r = dj("--db", county, "exchange", "import", tmp / "forged.djx", check=False)
     assert r.returncode == 2 and "环节不归发送单位办理" in r.stdout + r.stderr
+
+
+def test_only_the_county_draws_the_lots_of_its_round(lots_round):
+    from dangjian_desktop.assessment import draw_lots
+
+    tmp, county, towns, rid, ids, _views_before = lots_round
+    with Database.open(towns["乙镇"]) as db:
+        with pytest.raises(UserError, match="由组织考核的单位抽签"):
+            draw_lots(db, rid, seed="9")

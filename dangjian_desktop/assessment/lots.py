@@ -98,6 +98,8 @@ def draw_lots(db: Database, round_id: str, seed: str | int | None = None, *, act
     Refused for a round with fewer than two towns or whose sheets have gone past 初审.
     """
     rnd = get_round(db, round_id)
+    if db.local_office_id and rnd.office_id != db.local_office_id:
+        raise UserError(f"“{rnd.title}”是上级组织的考核，由组织考核的单位抽签；抽签结果随数据交换下发。")
     towns = _round_towns(db, round_id)
     if len(towns) < 2:
         raise UserError("本轮考核只涉及一个乡镇，无需抽签交叉考核（抽签用于县级组织的多乡镇考核）。")
