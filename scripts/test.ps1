@@ -3,5 +3,5 @@ $ErrorActionPreference = "Stop"
 & (Join-Path $PSScriptRoot "setup.ps1")
 Set-Location (Join-Path $PSScriptRoot "..")
 $env:QT_QPA_PLATFORM = "offscreen"
-& .venv\Scripts\python.exe -m pytest -n 2 @args
+& .venv\Scripts\python.exe -m pytest -n 2 --dist loadfile @args
 exit $LASTEXITCODE

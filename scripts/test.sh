@@ -4,4 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export QT_QPA_PLATFORM=offscreen
-exec .venv/bin/python -m pytest -n 2 "$@"
+# --dist loadfile: a file's tests run in one process, in order (several files build one
+# scenario step by step on a module-scoped fixture, e.g. tests/test_exchange_roundtrip.py).
+exec .venv/bin/python -m pytest -n 2 --dist loadfile "$@"

@@ -236,3 +236,18 @@ def test_a_town_recovered_from_the_county_gets_its_county_round_sheets_back(coun
         assert db.scalar("SELECT count(*) FROM round_score WHERE round_branch_id = ?", (sids[0],)) == 5
         assert db.verify() == []
     assert got == want and len(got) == 2
+
+
+def test_a_town_makes_no_decisions_for_the_countys_round(county_round):
+    """Quota decisions and veto reviews are the reviewer's: at the town the guard refuses them."""
+    import datetime as dt2
+
+    tmp, county, town, rid, sids = county_round
+    _submit(town, sids[0])
+    with Database.open(town) as db:
+        with pytest.raises(UserError, match="属于其他单位|由其他单位办理"), db.transaction("test") as tx:
+            tx.insert("round_quota_decision", {"round_id": rid, "quota_code": "x", "title": "x", "reason": "x",
+                                               "decided_by": "x", "decided_at": dt2.date.today().isoformat()})
+        with pytest.raises(UserError, match="属于其他单位|由其他单位办理"), db.transaction("test") as tx:
+            tx.insert("round_veto_review", {"round_branch_id": sids[0], "code": "x", "fact": "x", "decision": "驳回",
+                                            "reason": "x", "decided_by": "x", "decided_at": dt2.date.today().isoformat()})

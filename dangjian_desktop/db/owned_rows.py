@@ -27,7 +27,9 @@ FROM_VERSION = 7  # the schema version that has exchange_peer
 NEVER_GUARDED = {"setting"}
 #: Rows that belong to a sheet: none may be added to or moved onto a sheet another office holds
 #: (a county round's sheet is the town's in 自评 and 初审, the county's from 审核 on).
-SHEET_PARTS = ("round_score", "round_veto", "round_self_report")
+SHEET_PARTS = ("round_score", "round_veto", "round_self_report", "round_veto_review")
+#: Rows that belong to a round: only the office running it (the round's owner) decides them.
+ROUND_PARTS = ("round_quota_decision", "round_lot")
 
 
 def _has_peers(conn: sqlite3.Connection) -> bool:
@@ -84,6 +86,13 @@ def install(conn: sqlite3.Connection) -> bool:
                 f"WHEN {_guarded_sql(conn, '(SELECT owner FROM main.round_branch WHERE id = NEW.round_branch_id)')} "
                 f"AND {off} "
                 f"BEGIN SELECT RAISE(ABORT, '{MARK}:round_branch'); END")
+    for t in ROUND_PARTS:
+        for op, when in (("ins", "INSERT"), ("upd", "UPDATE")):
+            conn.execute(
+                f'CREATE TEMP TRIGGER IF NOT EXISTS "exchange_ro_{t}_round_{op}" BEFORE {when} ON main."{t}" '
+                f"WHEN {_guarded_sql(conn, '(SELECT owner FROM main.assessment_round WHERE id = NEW.round_id)')} "
+                f"AND {off} "
+                f"BEGIN SELECT RAISE(ABORT, '{MARK}:assessment_round'); END")
     return True
 
 
