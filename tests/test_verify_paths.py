@@ -50,7 +50,7 @@ def test_sqlite_checks_fall_back_to_the_own_connection(town, monkeypatch):
     assert "外键" in problems[0]
 
 
-def _init_with_bad_uri(self, file):
+def _init_with_bad_uri(self, file, uri=None):
     database.threading.Thread.__init__(self, daemon=True)
     self.uri = "file:/nonexistent/dir/x.sqlite?mode=ro"
     self.problems = None

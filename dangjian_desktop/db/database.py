@@ -66,9 +66,11 @@ class _SqliteChecks(threading.Thread):
     Python's lock, so they overlap the change-log checks). result(): None when that
     connection could not be had or failed; the caller then runs them on its own."""
 
-    def __init__(self, file: str):
+    def __init__(self, file: str, uri: str | None = None):
         super().__init__(name="verify-sqlite-checks", daemon=True)
-        self.uri = f"{Path(file).as_uri()}?mode=ro"
+        # The URI this database was opened read-only with, if any: on read-only media it says
+        # `immutable=1`, so that nothing is created beside the file.
+        self.uri = uri or f"{Path(file).as_uri()}?mode=ro"
         self.problems: list[str] | None = None
         self.start()
 
@@ -95,6 +97,7 @@ class Database:
     """One office's database file. Writable only while this process holds the writer lock."""
 
     readonly_reason: str | None = None  # why it was opened read-only when its place cannot be written
+    ro_uri: str | None = None  # how a read-only connection to the file is opened (open() sets it)
 
     def __init__(self, path: Path, conn: sqlite3.Connection, lock: WriterLock | None,
                  holder: LockHolder | None = None):
@@ -176,6 +179,7 @@ class Database:
         conn = _connect(path, readonly=readonly, ro_uri=ro_uri)
         db = cls(path, conn, lock, holder)
         db.readonly_reason = why_readonly
+        db.ro_uri = ro_uri
         try:
             db._check_version(readonly)
             if not readonly:
@@ -387,7 +391,7 @@ class Database:
         side = None
         if not self.conn.in_transaction:
             file = self.conn.execute("PRAGMA database_list").fetchone()[2]
-            side = _SqliteChecks(file) if file else None
+            side = _SqliteChecks(file, self.ro_uri) if file else None
         try:
             log_problems = self._verify_log()
         finally:  # no second connection outlives the call
