@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Callable, Iterator
 
 from ..errors import UserError
 from . import audit
@@ -30,6 +30,12 @@ NEVER_GUARDED = {"setting"}
 SHEET_PARTS = ("round_score", "round_veto", "round_self_report", "round_veto_review")
 #: Rows that belong to a round: only the office running it (the round's owner) decides them.
 ROUND_PARTS = ("round_quota_decision", "round_lot")
+#: Parts guarded by their holder's owner: (tables, the holder's owner as SQL on NEW, the holder
+#: named in the refusal, the trigger names' infix).
+_HOLDERS = ((SHEET_PARTS, "(SELECT owner FROM main.round_branch WHERE id = NEW.round_branch_id)", "round_branch",
+             "sheet"),
+            (ROUND_PARTS, "(SELECT owner FROM main.assessment_round WHERE id = NEW.round_id)", "assessment_round",
+             "round"))
 
 
 def _has_peers(conn: sqlite3.Connection) -> bool:
@@ -45,22 +51,22 @@ def _local(conn: sqlite3.Connection) -> tuple[str | None, str | None]:
     return (r[0], r[1]) if r else (None, None)
 
 
-def _guarded_sql(conn: sqlite3.Connection, column: str) -> str:
-    """An SQL condition true for an owner whose rows are read-only here: at a county, the towns it
-    exchanges packages with (a generated demo county's towns stay editable); at a town that has
-    joined, every office but itself (the county's rows, and other towns' the county passes on
-    for a cross-assessment)."""
+def _guarded(conn: sqlite3.Connection) -> Callable[[str], str]:
+    """A maker of the SQL condition true for an owner whose rows are read-only here: at a
+    county, the towns it exchanges packages with (a generated demo county's towns stay
+    editable); at a town that has joined, every office but itself (the county's rows, and other
+    towns' the county passes on for a cross-assessment). This office is looked up once."""
     me, level = _local(conn)
     if level == "town" and me:
-        return f"{column} != '{me}'"
-    return f"{column} IN (SELECT office_id FROM main.exchange_peer WHERE office_id IS NOT NULL)"
+        return lambda column: f"{column} != '{me}'"
+    return lambda column: f"{column} IN (SELECT office_id FROM main.exchange_peer WHERE office_id IS NOT NULL)"
 
 
 def held_elsewhere(conn: sqlite3.Connection, owner: str | None) -> bool:
-    """Whether rows of `owner` are read-only here (see _guarded_sql)."""
+    """Whether rows of `owner` are read-only here (see _guarded)."""
     if not owner or not _has_peers(conn):
         return False
-    return conn.execute(f"SELECT {_guarded_sql(conn, '?')}", (owner,)).fetchone()[0] == 1
+    return conn.execute(f"SELECT {_guarded(conn)('?')}", (owner,)).fetchone()[0] == 1
 
 
 def install(conn: sqlite3.Connection) -> bool:
@@ -71,28 +77,22 @@ def install(conn: sqlite3.Connection) -> bool:
         return False
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS exchange_guard_off (since TEXT)")
     off = "NOT EXISTS (SELECT 1 FROM temp.exchange_guard_off)"
+    guarded = _guarded(conn)
     for t in audit.identity_tables(conn):
         if t in NEVER_GUARDED or t.startswith("exchange_"):
             continue
         for op, when, row in (("ins", "INSERT", "NEW"), ("upd", "UPDATE", "OLD"), ("del", "DELETE", "OLD")):
             conn.execute(
                 f'CREATE TEMP TRIGGER IF NOT EXISTS "exchange_ro_{t}_{op}" BEFORE {when} ON main."{t}" '
-                f"WHEN {_guarded_sql(conn, row + '.owner')} AND {off} "
+                f"WHEN {guarded(row + '.owner')} AND {off} "
                 f"BEGIN SELECT RAISE(ABORT, '{MARK}:{t}'); END")
-    for t in SHEET_PARTS:
-        for op, when in (("ins", "INSERT"), ("upd", "UPDATE")):
-            conn.execute(
-                f'CREATE TEMP TRIGGER IF NOT EXISTS "exchange_ro_{t}_sheet_{op}" BEFORE {when} ON main."{t}" '
-                f"WHEN {_guarded_sql(conn, '(SELECT owner FROM main.round_branch WHERE id = NEW.round_branch_id)')} "
-                f"AND {off} "
-                f"BEGIN SELECT RAISE(ABORT, '{MARK}:round_branch'); END")
-    for t in ROUND_PARTS:
-        for op, when in (("ins", "INSERT"), ("upd", "UPDATE")):
-            conn.execute(
-                f'CREATE TEMP TRIGGER IF NOT EXISTS "exchange_ro_{t}_round_{op}" BEFORE {when} ON main."{t}" '
-                f"WHEN {_guarded_sql(conn, '(SELECT owner FROM main.assessment_round WHERE id = NEW.round_id)')} "
-                f"AND {off} "
-                f"BEGIN SELECT RAISE(ABORT, '{MARK}:assessment_round'); END")
+    for tables, holder_owner, holder, infix in _HOLDERS:
+        for t in tables:
+            for op, when in (("ins", "INSERT"), ("upd", "UPDATE")):
+                conn.execute(
+                    f'CREATE TEMP TRIGGER IF NOT EXISTS "exchange_ro_{t}_{infix}_{op}" BEFORE {when} ON main."{t}" '
+                    f"WHEN {guarded(holder_owner)} AND {off} "
+                    f"BEGIN SELECT RAISE(ABORT, '{MARK}:{holder}'); END")
     return True
 
 

@@ -129,19 +129,12 @@ def kept_by_sender(db: Database, table: str, ids: list[str]) -> set[str]:
     return out
 
 
-def not_yet_received(db: Database, table: str, ids: list[str], acked_tx: int | None) -> set[str]:
+def not_yet_received(stages: SheetStages, table: str, ids: list[str]) -> set[str]:
     """Of the rows a county package no longer lists: those this town handed over to the county
-    after the last change the county has acknowledged (the county cannot know them yet)."""
-    if table not in ownership.HANDOVER or not ids:
+    after the last change the county has acknowledged (`stages.seen_tx`): it cannot know them yet."""
+    if table not in ownership.HANDOVER:
         return set()
-    imported = {r[0] for r in db.conn.execute(
-        "SELECT local_tx FROM exchange_package WHERE direction = 'in' AND local_tx IS NOT NULL")}
-    out: set[str] = set()
-    for rid in ids:
-        tx = db.scalar("SELECT max(tx_id) FROM change_log WHERE tbl = ? AND row_id = ?", (table, rid))
-        if tx is not None and tx not in imported and (acked_tx is None or tx > acked_tx):
-            out.add(rid)
-    return out
+    return {rid for rid in ids if stages.changed_here_since_seen(table, rid)}
 
 
 # ---- a round the county withdrew -------------------------------------------------------------------

@@ -387,9 +387,10 @@ def classify_county_package(db: Database, plan: Plan) -> None:
     tables = opened.sections.get("tables", {})
     stages = handover.SheetStages(db, tables, _acked_tx(db, doc))
     for table, tr in tables.items():
-        if table in ownership.RELAYED and all(r[tr.index("owner")] not in (me, opened.sender_office) for r in tr.rows):
-            pass  # another town's organisations, for the sheets this town's team assesses by lot
-        elif not ownership.sent_by("county", table):
+        # Another town's organisations come for the sheets this town's team assesses by lot.
+        passed_on = table in ownership.RELAYED and all(r[tr.index("owner")] not in (me, opened.sender_office)
+                                                       for r in tr.rows)
+        if not passed_on and not ownership.sent_by("county", table):
             plan.errors.append(f"县里的数据包不能包含{ownership.label(table)}（这类数据由乡镇维护），没有导入。")
             plan.count(table).refused += len(tr.rows)
             continue
@@ -426,7 +427,7 @@ def classify_county_package(db: Database, plan: Plan) -> None:
                                               (me, me if not relayed else opened.sender_office))
                 if r[0] not in keep]
         if gone and table in ownership.HANDOVER:  # sheets this town handed over that the county has not had yet
-            kept = handover.not_yet_received(db, table, gone, _acked_tx(db, doc))
+            kept = handover.not_yet_received(stages, table, gone)
             gone = [rid for rid in gone if rid not in kept]
         if gone:
             cols = table_columns(db, table)
