@@ -281,14 +281,15 @@ def relayed_rows(db: Database, county_id: str, town_id: str) -> dict[str, TableR
     sheets = out["round_branch"]
     offices = sorted({r[sheets.index("office_id")] for r in sheets.rows})
     out["office"] = rows_by_id(db, "office", offices)
-    org_ids: set[str] = set()
+    orgs = TableRows(table_columns(db, "org"))
+    parent, leader = orgs.index("parent_id"), orgs.index("leader_member_id")
+    seen: set[str] = set()
     todo = {r[sheets.index("org_id")] for r in sheets.rows}
     while todo:  # each organisation with the ones above it, up to the town's party committee
-        org_ids |= todo
-        parents = rows_by_id(db, "org", sorted(todo))
-        todo = {r[parents.index("parent_id")] for r in parents.rows if r[parents.index("parent_id")]} - org_ids
-    orgs = rows_by_id(db, "org", sorted(org_ids))
-    leader = orgs.index("leader_member_id")
+        seen |= todo
+        level = rows_by_id(db, "org", sorted(todo)).rows
+        orgs.rows += level
+        todo = {r[parent] for r in level if r[parent]} - seen
     for r in orgs.rows:
         r[leader] = None
     out["org"] = orgs
