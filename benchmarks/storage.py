@@ -69,9 +69,10 @@ def tables(conn: sqlite3.Connection) -> list[str]:
         "ORDER BY name")]
 
 
-def bare_copy(src: sqlite3.Connection, path: Path) -> None:
-    """The same rows with integer keys: every UUID (ids, references, owners) becomes a small
-    integer, numbered in the order the rows were written; no index but the integer key."""
+def _numbered(src: sqlite3.Connection):
+    """(tables copied, a function giving each UUID its integer, tables keyed by UUIDs). Keys are
+    numbered first, so that each table's rows get consecutive numbers like an INTEGER PRIMARY KEY
+    (a table whose ids are not all UUIDs, such as settings keyed by name, keeps them as text)."""
     numbers: dict[str, int] = {}
 
     def number(v):
@@ -82,12 +83,7 @@ def bare_copy(src: sqlite3.Connection, path: Path) -> None:
             return n
         return v
 
-    dst = sqlite3.connect(path, isolation_level=None)
-    dst.execute("PRAGMA journal_mode = OFF")
-    dst.execute("BEGIN")
     names = [t for t in tables(src) if t not in _HISTORY]
-    # Keys first, so that each table's rows get consecutive numbers like an INTEGER PRIMARY KEY
-    # (a table whose ids are not all UUIDs, such as settings keyed by name, keeps them as text).
     keyed = set()
     for t in names:
         if "id" in _columns(src, t):
@@ -96,6 +92,16 @@ def bare_copy(src: sqlite3.Connection, path: Path) -> None:
                 keyed.add(t)
                 for v in ids:
                     number(v)
+    return names, number, keyed
+
+
+def bare_copy(src: sqlite3.Connection, path: Path) -> None:
+    """The same rows with integer keys: every UUID (ids, references, owners) becomes a small
+    integer, numbered in the order the rows were written; no index but the integer key."""
+    names, number, keyed = _numbered(src)
+    dst = sqlite3.connect(path, isolation_level=None)
+    dst.execute("PRAGMA journal_mode = OFF")
+    dst.execute("BEGIN")
     for t in names:
         cols = _columns(src, t)
         decl = ", ".join(f'"{c}" INTEGER PRIMARY KEY' if c == "id" and t in keyed else f'"{c}"' for c in cols)
@@ -154,28 +160,10 @@ def what_if_integer_keys(src: sqlite3.Connection, path: Path) -> int:
     """Rows keyed by an integer (INTEGER PRIMARY KEY), the global id kept once per row as 16
     bytes with a unique index (the exchange's identity); references, owners and the change log's
     row ids as those integers; the same secondary indexes, the same change log and transactions."""
-    numbers: dict[str, int] = {}
-
-    def number(v):
-        if isinstance(v, str) and _UUID.match(v):
-            n = numbers.get(v)
-            if n is None:
-                n = numbers[v] = len(numbers) + 1
-            return n
-        return v
-
+    names, number, keyed = _numbered(src)
     dst = sqlite3.connect(path, isolation_level=None)
     dst.execute("PRAGMA journal_mode = OFF")
     dst.execute("BEGIN")
-    names = [t for t in tables(src) if t not in _HISTORY]
-    keyed = set()
-    for t in names:
-        if "id" in _columns(src, t):
-            ids = [v for (v,) in src.execute(f'SELECT id FROM "{t}" ORDER BY rowid')]
-            if all(isinstance(v, str) and _UUID.match(v) for v in ids):
-                keyed.add(t)
-                for v in ids:
-                    number(v)
     for t in names:
         cols = _columns(src, t)
         if t in keyed:
