@@ -16,7 +16,7 @@ import datetime as dt
 from .. import dates
 from ..db import Database
 from ..errors import UserError
-from .workdays import CalendarUnconfirmedError
+from .workdays import CalendarUnconfirmedError, calendar_advice
 
 
 class Gates:
@@ -59,8 +59,7 @@ class Gates:
             raise CalendarUnconfirmedError(
                 window.unconfirmed,
                 f"“{row['org_name']}”的申诉期截止日 {dates.format_cn(window.end)} 是按周一至周五推算的："
-                f"{years} 年的放假安排还没有录入。请先录入 {years} 年的放假安排（国务院办公厅通知），"
-                f"或确认该年按周一至周五计算工作日，再确定结果。")
+                f"{years} 年的放假安排还没有录入。" + calendar_advice(window.unconfirmed, "确定结果"))
         self._pending_vetoes(row, "确定结果")
         why = self.undecided(row["round_id"]).get(row["id"])
         if why:

@@ -86,6 +86,12 @@ def unconfirmed_note(years: Iterable[int]) -> str:
     return f"未确认：{'、'.join(str(y) for y in sorted(set(int(y) for y in years)))}年放假安排尚未录入"
 
 
+def calendar_advice(years: Iterable[int], then: str) -> str:
+    """'请先录入 2027 年的放假安排（国务院办公厅通知），或确认该年按周一至周五计算工作日，再{then}。'"""
+    shown = "、".join(str(y) for y in years)
+    return f"请先录入 {shown} 年的放假安排（国务院办公厅通知），或确认该年按周一至周五计算工作日，再{then}。"
+
+
 class CalendarUnconfirmedError(UserError):
     """A deadline rests on years without a holiday table: enter the 放假安排 or confirm Monday–Friday."""
 

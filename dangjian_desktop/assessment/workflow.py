@@ -24,7 +24,7 @@ from ..schemes.model import fmt_num
 from .rounds import STATES, actor_name
 from .sheets import STAGE_COLUMNS, _sheet_row, _units, held_by, parse_score
 from .stage_owner import follow_stage
-from .workdays import CalendarUnconfirmedError, calendar, unconfirmed_note
+from .workdays import CalendarUnconfirmedError, calendar, calendar_advice, unconfirmed_note
 
 # Forward steps (推进) and steps back (退回) a sheet may take.
 FORWARD = {"自评": "初审", "初审": "审核", "审核": "公示", "公示": "确定", "申诉": None, "确定": None}
@@ -347,8 +347,7 @@ def lodge_appeal(db: Database, sheet_id: str, *, lodged_by: str, reason: str, ma
         raise CalendarUnconfirmedError(
             win.unconfirmed,
             f"“{row['org_name']}”的申诉期截止日 {win.end_text()}：{dates.format_cn(day)}是否还在申诉期内，"
-            f"要看 {years} 年的放假安排。请先录入 {years} 年的放假安排（国务院办公厅通知），"
-            f"或确认该年按周一至周五计算工作日，再登记申诉。")
+            f"要看 {years} 年的放假安排。" + calendar_advice(win.unconfirmed, "登记申诉"))
     if win is None or not win.contains(day):
         raise UserError(f"申诉须在公示开始后 {win.days if win else 15} 个工作日内提出"
                         + (f"（{dates.format_cn(win.start)}至{win.end_text()}）" if win else "")
