@@ -6,14 +6,13 @@ back as the records already kept, and records deleted come back from it."""
 from __future__ import annotations
 
 import pytest
-import shiboken6
 from openpyxl import Workbook, load_workbook
-from PySide6.QtCore import QCoreApplication, QThreadPool
 from PySide6.QtWidgets import QFileDialog
 
 from dangjian_desktop import dates
-from dangjian_desktop.db import Database
 from dangjian_desktop.ledgers import records
+
+from ledgers_gui_util import ledgers_page, show_panel
 
 pytestmark = pytest.mark.gui
 
@@ -23,29 +22,12 @@ PIPELINE, TRAINING, TALKS = 1, 2, 5  # tab indexes
 
 @pytest.fixture
 def page(qtbot, demo_town):
-    from dangjian_desktop.gui.ledgers import LedgersPage
-
-    db = Database.open(demo_town)
-    p = LedgersPage()
-    qtbot.addWidget(p)
-    p.resize(1366, 720)
-    with qtbot.waitSignal(p.panels[0].loaded, timeout=20000):
-        p.set_database(db)
-        p.show()
-    yield p
-    for box in (p.current_message, p.current_dialog):
-        if box is not None and shiboken6.isValid(box):
-            box.close()
-    QThreadPool.globalInstance().waitForDone(5000)
-    QCoreApplication.processEvents()
-    db.close()
+    with ledgers_page(qtbot, demo_town) as p:
+        yield p
 
 
 def show(qtbot, p, index: int):
-    panel = p.panels[index]
-    with qtbot.waitSignal(panel.loaded, timeout=20000):
-        p.tabs.setCurrentIndex(index)
-    return panel
+    return show_panel(qtbot, p, index)
 
 
 def imported(qtbot, panel, path):

@@ -14,6 +14,8 @@ from PySide6.QtCore import Qt
 from dangjian_desktop.gui.kit.operations import bus_for
 from dangjian_desktop.registry import add_member, add_org, idcard
 
+from ledgers_gui_util import ledgers_page, panel_named
+
 pytestmark = pytest.mark.gui
 
 
@@ -273,30 +275,12 @@ def demo_town(_demo_town_file, tmp_path):
 
 @pytest.fixture
 def ledgers(qtbot, demo_town):
-    from dangjian_desktop.db import Database
-    from dangjian_desktop.gui.ledgers import LedgersPage
-
-    db = Database.open(demo_town)
-    p = LedgersPage()
-    qtbot.addWidget(p)
-    p.resize(1366, 720)
-    with qtbot.waitSignal(p.panels[0].loaded, timeout=20000):
-        p.set_database(db)
-        p.show()
-    yield p
-    bus_for(db).wait_idle()
-    if p.current_message is not None:
-        p.current_message.close()
-    p.set_database(None)
-    db.close()
+    with ledgers_page(qtbot, demo_town) as p:
+        yield p
 
 
 def ledger_panel(qtbot, page, cls_name: str):
-    index = next(i for i, panel in enumerate(page.panels) if type(panel).__name__ == cls_name)
-    panel = page.panels[index]
-    with qtbot.waitSignal(panel.loaded, timeout=20000):
-        page.tabs.setCurrentIndex(index)
-    return panel
+    return panel_named(qtbot, page, cls_name)
 
 
 def test_a_ledger_exports_in_the_tables_sort_from_the_menu_and_the_context_menu(qtbot, ledgers, tmp_path):

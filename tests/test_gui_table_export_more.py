@@ -14,6 +14,8 @@ from PySide6.QtWidgets import QAbstractButton, QToolButton
 from dangjian_desktop.db import Database
 from dangjian_desktop.gui.kit.operations import bus_for
 
+from ledgers_gui_util import ledgers_page, panel_named
+
 pytestmark = pytest.mark.gui
 
 
@@ -56,29 +58,12 @@ def pdf_text(path) -> str:
 # ---------------------------------------------------------------------------------------------- 台账
 @pytest.fixture
 def ledgers(qtbot, demo_town):
-    from dangjian_desktop.gui.ledgers import LedgersPage
-
-    db = Database.open(demo_town)
-    p = LedgersPage()
-    qtbot.addWidget(p)
-    p.resize(1366, 720)
-    with qtbot.waitSignal(p.panels[0].loaded, timeout=20000):
-        p.set_database(db)
-        p.show()
-    yield p
-    bus_for(db).wait_idle()
-    if p.current_message is not None:
-        p.current_message.close()
-    p.set_database(None)
-    db.close()
+    with ledgers_page(qtbot, demo_town) as p:
+        yield p
 
 
 def panel_of(qtbot, page, cls_name: str):
-    index = next(i for i, panel in enumerate(page.panels) if type(panel).__name__ == cls_name)
-    panel = page.panels[index]
-    with qtbot.waitSignal(panel.loaded, timeout=20000):
-        page.tabs.setCurrentIndex(index)
-    return panel
+    return panel_named(qtbot, page, cls_name)
 
 
 def submenu(panel, title: str) -> list:
