@@ -11,21 +11,43 @@ Every string of a chart goes through the document's PrivacyGuard before it is dr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator, Sequence
+from typing import TYPE_CHECKING, Iterator, Sequence
 
-from reportlab.graphics import renderPDF
-from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
-from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.charts.linecharts import HorizontalLineChart
-from reportlab.graphics.charts.piecharts import Pie
-from reportlab.graphics.shapes import Drawing, Group, Rect, String
-from reportlab.graphics.widgets.markers import makeMarker
-from reportlab.lib import colors
-from reportlab.pdfbase.pdfmetrics import stringWidth
-
-from ..reports.fonts import FontSet, MissingGlyphsError, load_fonts
 from ..privacy import PrivacyGuard
 from ..tables.model import format_number
+
+if TYPE_CHECKING:
+    from reportlab.graphics.charts.legends import Legend
+    from reportlab.graphics.shapes import Drawing
+
+    from ..reports.fonts import FontSet
+
+_REPORTLAB = {
+    "renderPDF": "reportlab.graphics.renderPDF",
+    "HorizontalBarChart": "reportlab.graphics.charts.barcharts:HorizontalBarChart",
+    "VerticalBarChart": "reportlab.graphics.charts.barcharts:VerticalBarChart",
+    "Legend": "reportlab.graphics.charts.legends:Legend",
+    "HorizontalLineChart": "reportlab.graphics.charts.linecharts:HorizontalLineChart",
+    "Pie": "reportlab.graphics.charts.piecharts:Pie",
+    "Drawing": "reportlab.graphics.shapes:Drawing", "Group": "reportlab.graphics.shapes:Group",
+    "Rect": "reportlab.graphics.shapes:Rect", "String": "reportlab.graphics.shapes:String",
+    "makeMarker": "reportlab.graphics.widgets.markers:makeMarker",
+    "colors": "reportlab.lib.colors", "stringWidth": "reportlab.pdfbase.pdfmetrics:stringWidth",
+}
+
+
+def _reportlab() -> None:
+    """Import reportlab's graphics into this module on the first drawing: they take about 0.2 s to
+    import, which the window's start (the statistics page imports Chart) does not wait for."""
+    if "_drawn" in globals():
+        return
+    import importlib
+
+    names = {}
+    for name, where in _REPORTLAB.items():
+        module, _, attr = where.partition(":")
+        names[name] = getattr(importlib.import_module(module), attr) if attr else importlib.import_module(module)
+    globals().update(names, _drawn=True)  # at once: a drawing in another thread sees all or none
 
 BAR, HBAR, PIE, LINE, STACKED, HSTACKED, GRID = "bar", "hbar", "pie", "line", "stacked", "hstacked", "grid"
 KINDS = (BAR, HBAR, PIE, LINE, STACKED, HSTACKED, GRID)
@@ -90,6 +112,8 @@ def chart_font(chart: Chart, fonts: FontSet) -> str:
     text = "".join(chart.texts()) + "0123456789.%（）"
     font = fonts.single_font(text)
     if font is None:
+        from ..reports.fonts import MissingGlyphsError
+
         raise MissingGlyphsError(fonts.missing(text) or set(text), f"图表“{chart.title}”")
     return font
 
@@ -248,6 +272,7 @@ def _line(chart: Chart, font: str, d: Drawing, top: float) -> None:
 
 def grid_colour(rate: float | None):
     """A cell's colour: grey when nothing was due, red (none held) through amber to green (all held)."""
+    _reportlab()
     if rate is None:
         return colors.HexColor("#EEEEEE")
     r = max(0.0, min(1.0, float(rate)))
@@ -292,7 +317,11 @@ def drawn_size(chart: Chart) -> tuple[float, float]:
 
 def drawing(chart: Chart, fonts: FontSet | None = None, guard: PrivacyGuard | None = None) -> Drawing:
     """The chart as a reportlab Drawing (a flowable of its own in a printed document)."""
-    fonts = fonts or load_fonts(None)
+    _reportlab()
+    if fonts is None:
+        from ..reports.fonts import load_fonts
+
+        fonts = load_fonts(None)
     font = chart_font(chart, fonts)
     if guard is not None:
         for text in chart.texts():
@@ -325,6 +354,7 @@ def drawing(chart: Chart, fonts: FontSet | None = None, guard: PrivacyGuard | No
 
 def drawn_strings(d) -> Iterator[str]:
     """Every string a drawing will draw (the charts' own labels and legends included)."""
+    _reportlab()
     stack = [d]
     while stack:
         node = stack.pop()
@@ -339,5 +369,6 @@ def drawn_strings(d) -> Iterator[str]:
 
 def chart_pdf(chart: Chart, fonts: FontSet | None = None, guard: PrivacyGuard | None = None) -> bytes:
     """The chart alone as a one-page PDF the size of the drawing (screen, PNG, single print)."""
+    _reportlab()
     d = drawing(chart, fonts, guard if guard is not None else PrivacyGuard())
     return renderPDF.drawToString(d, title=chart.title, author="党建台账")

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QFileDialog, QListWidgetItem, QMessageBox, QWidget
 from ... import schemes as sch
 from ...errors import UserError
 from ...schemes import model as m
-from ...schemes.excel import SchemeImportError
 from ...schemes.model import fmt_num
 from ...schemes.validate import ERROR, INFO, WARNING
 from ..forms import load_form
@@ -231,6 +230,8 @@ class SchemesWidget(QWidget, MessageHost):
         path, _ = QFileDialog.getOpenFileName(self, "导入评分方案", "", "Excel 工作簿 (*.xlsx);;方案文件 (*.json)")
         if not path:
             return
+        from ...schemes.excel import SchemeImportError  # openpyxl is slow to import: not at start
+
         try:
             scheme = sch.load_scheme_file(Path(path))
         except SchemeImportError as e:
