@@ -54,7 +54,22 @@ def tab(qtbot, db):
 
 def open_tab(tab, db):
     tab.set_database(db)
+    wait_figures(tab)
     return tab
+
+
+def wait_figures(tab, timeout: float = 10.0) -> None:
+    """Until the page's background read of its counts and warnings (started on opening) is shown."""
+    import time
+
+    from PySide6.QtCore import QCoreApplication
+
+    deadline = time.monotonic() + timeout
+    while tab.figures.running and time.monotonic() < deadline:
+        QCoreApplication.processEvents()
+        time.sleep(0.002)
+    QCoreApplication.processEvents()
+    assert not tab.figures.running, "the registry's figures were not read in time"
 
 
 def click_action(qtbot, tab, action):
@@ -670,7 +685,9 @@ def test_main_window_shows_the_registry_tab_and_refreshes_it_after_a_change(qtbo
     qtbot.addWidget(win)
     tab = win.registry_tab
     assert isinstance(tab, RegistryTab)
+    wait_figures(tab)
     before = tab.warning_count()
+    assert before > 0  # the warnings read in the background on opening are shown
     with qtbot.waitSignal(tab.refreshed):
         new_branch(win.db, "新设党支部", "机关")
     assert "新设党支部" in tree_names(tab)

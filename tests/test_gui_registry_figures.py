@@ -34,6 +34,8 @@ def window(qtbot, tmp_path):
     qtbot.addWidget(w)
     w.show()
     w.open_database(path)
+    # Opening reads the figures in the background too: the tests start once that read is shown.
+    qtbot.waitUntil(lambda: not w.registry_tab.figures.running, timeout=10000)
     yield w, branch
     w.close_database()
 
@@ -93,3 +95,31 @@ def test_a_change_during_the_read_is_read_again(qtbot, window, monkeypatch):
     assert w.operations.wait_idle()
     assert len(calls) == 2, "read once more after the change heard meanwhile"
     assert tab.node_count(("org", branch)) == 3
+
+
+def test_opening_a_database_reads_the_warnings_off_the_gui_thread(qtbot, tmp_path, monkeypatch):
+    path = tmp_path / "town.sqlite"
+    db = Database.create(path)
+    init_office(db, name="测试镇", level="town")
+    root = db.scalar("SELECT id FROM org WHERE parent_id IS NULL")
+    branch = add_org(db, parent_id=root, name="东岭村党支部", org_type="党支部", kind="村")
+    mid = add_member(db, member("李四", 2, "预备党员"), org_id=branch)
+    db.close()
+    threads = []
+    real = figures.compute_warnings
+
+    def recording(db, **kw):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real(db, **kw)
+
+    monkeypatch.setattr(figures, "compute_warnings", recording)
+    w = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(w)
+    w.show()
+    tab = w.registry_tab
+    w.open_database(path)
+    assert tab.figures.running and tab.warning_count() == 0  # shown before the warnings are read
+    qtbot.waitUntil(lambda: not tab.figures.running, timeout=10000)
+    assert threads == [False]
+    assert [x.member_id for x in tab.warnings.all if x.code == "probation_overdue"] == [mid]
+    w.close_database()

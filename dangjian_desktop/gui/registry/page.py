@@ -212,7 +212,13 @@ class RegistryTab(EditingMixin, QWidget, MessageHost):
         self._apply_node(reload=True)
         t2 = time.perf_counter()
         self.select_members(members, current=current_member)
-        self._load_warnings()
+        if initial:
+            # A database just opened: the window shows at once, the counts' check and the warnings
+            # (every member read: 0.25 s at 296,000 members) follow off the GUI thread.
+            self.warnings.show_warnings([])
+            self.figures.start()
+        else:
+            self._load_warnings()
         t3 = time.perf_counter()
         self.last_timings.update(tree=t1 - t0, members=t2 - t1, warnings=t3 - t2)
         self._update_actions()
