@@ -16,11 +16,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
-import uuid
 
 from .. import dates, pinyin
 from ..db import Database
-from ..db.bulk_log import BulkInserts, insert_logged
+from ..db.bulk_log import BulkInserts, SerialIds, insert_logged
 from ..registry import idcard
 from ..registry.offices import local_office, towns
 from .common import ACTIVE_STATUSES
@@ -38,16 +37,6 @@ TALK_TOPICS = ["“两委”班子成员履职情况", "村目前存在的主要
 PURPOSES = [("阵地建设", 0.3), ("党员教育", 0.25), ("表彰慰问", 0.15), ("党报党刊", 0.1), ("组织活动", 0.2)]
 GIVEN = "伟刚勇毅俊峰强军平保东文辉力明永健世广志秀娟英华慧巧美娜静淑惠珠翠雅芝玉萍红娥玲芬芳燕彩"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
-
-
-class _Ids:
-    def __init__(self, rng: random.Random):
-        self.prefix = rng.getrandbits(60)
-        self.n = 0
-
-    def __call__(self) -> str:
-        self.n += 1
-        return str(uuid.UUID(int=(self.prefix << 68) | self.n, version=4))
 
 
 def _photo(rng: random.Random) -> bytes:
@@ -80,7 +69,7 @@ class _Town:
         self.db, self.tx, self.rng, self.today, self.made = db, tx, rng, today, made
         self.town = town
         self.owner = db.scalar("SELECT owner FROM office WHERE id = ?", (town["id"],)) or town["id"]
-        self.ids = _Ids(rng)
+        self.ids = SerialIds(rng)
         self.y0, self.y1 = today.year, today.year - 1
         self.branches = db.query("""SELECT * FROM org WHERE office_id = ? AND org_type = '党支部'
                                     ORDER BY sort_order, name""", (town["id"],))

@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import uuid
 from typing import Any
 
 from ..db import Database
-from ..db.bulk_log import BulkInserts, insert_logged
+from ..db.bulk_log import BulkInserts, SerialIds, insert_logged
 from ..registry.offices import local_office, towns
 from . import catalogue
 from .common import owner_of_office
@@ -36,18 +35,6 @@ TOPICS = {
     "主题党日": ["志愿服务进村组", "重温入党誓词", "环境卫生整治", "走访慰问困难群众", "参观红色教育基地", "学习身边榜样"],
 }
 PLACES = ["党员活动室", "村委会议室", "党群服务中心", "会议室"]
-
-
-class _Ids:
-    """Repeatable ids that increase within a town (B-tree inserts stay cheap)."""
-
-    def __init__(self, rng: random.Random):
-        self.prefix = rng.getrandbits(60)
-        self.n = 0
-
-    def __call__(self) -> str:
-        self.n += 1
-        return str(uuid.UUID(int=(self.prefix << 68) | self.n, version=4))
 
 
 def populate(db: Database, rng: random.Random, today: dt.date) -> dict[str, int]:
@@ -69,7 +56,7 @@ class _Town:
     def __init__(self, db: Database, tx, rng: random.Random, office_id: str, year: int, made: dict[str, int]):
         self.db, self.tx, self.rng, self.office_id, self.year, self.made = db, tx, rng, office_id, year, made
         self.owner = owner_of_office(db, office_id)
-        self.ids = _Ids(rng)
+        self.ids = SerialIds(rng)
         self.items = {i.code: i for i in catalogue.items(db, office_id, year)}
         self.linked: dict[tuple[str, str], Any] = {}
         for it in self.items.values():
