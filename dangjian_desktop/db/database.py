@@ -450,23 +450,22 @@ class Tx:
     def insert_many(self, table: str, rows: list[dict[str, Any]]) -> list[str]:
         if not rows:
             return []
-        prepared = []
-        owner = self.owner  # one look-up, not one per row
-        for values in rows:
-            row = dict(values)
-            if "id" not in row:
-                row["id"] = new_id()
-            if "owner" not in row:
-                row["owner"] = owner
-            row["rev"] = 1
-            row["updated_at"] = self.now
-            prepared.append(row)
-        cols = list(prepared[0])
+        owner, now = self.owner, self.now  # one look-up, not one per row
+        # The columns of the first row (a row without one of them inserts NULL there), each row's
+        # values straight into its parameter list: no copy of the row (a demo year is 10^5 rows).
+        keys = [c for c in rows[0] if c not in ("id", "owner", "rev", "updated_at")]
+        cols = ["id", *keys, "owner", "rev", "updated_at"]
+        ids: list[str] = []
+        params = []
+        for r in rows:
+            rid = r["id"] if "id" in r else new_id()
+            ids.append(rid)
+            params.append([rid, *[r.get(c) for c in keys], r["owner"] if "owner" in r else owner, 1, now])
         sql = (f"INSERT INTO {_ident(table)} ({', '.join(_ident(c) for c in cols)}) "
                f"VALUES ({', '.join('?' for _ in cols)})")
         self.tables.add(table)
-        self.db.conn.executemany(sql, [[r.get(c) for c in cols] for r in prepared])
-        return [r["id"] for r in prepared]
+        self.db.conn.executemany(sql, params)
+        return ids
 
     def update(self, table: str, row_id: str, values: dict[str, Any], *,
                expected_rev: int | None = None) -> None:
