@@ -16,24 +16,24 @@ Model (money in fen):
 A month is due from the month the member joined (a probationary member pays from the branch
 meeting that accepted them) to the month they left (转出, 出党, 死亡, 停止党籍). Arrears are the
 shortfall of the months that have ended by `as_of`; a month paid in full after it ended is late.
+Every member's year at once (status, MemberDues, the branch totals): ledgers/dues_year.py.
 Excel import and export: ledgers/dues_excel.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from functools import cached_property, lru_cache
-from typing import Any, Iterable
+from functools import lru_cache
+from typing import Any
 
 from .. import dates
 from ..db import Database
 from ..errors import UserError
-from .common import (ACTIVE_STATUSES, check_day, check_year, ended_months, fmt_yuan, load_data, member_row,
-                     member_scope, month_end, months_label, owner_of, percent_of, to_fen, yuan)
-
-LEFT_STATUSES = ("已转出", "已出党", "已去世", "停止党籍")
+from .common import (ACTIVE_STATUSES, check_day, check_year, fmt_yuan, load_data, member_row, member_scope,
+                     months_label, percent_of, to_fen)
+from .dues_year import LEFT_STATUSES, BranchDues, DuesYear, MemberDues, status  # noqa: F401 - the year's status
 
 
 # ---- the rate table ----------------------------------------------------------------------------
@@ -120,261 +120,6 @@ def rate_table() -> RateTable:
             classes.append(RateClass(c["name"], "fixed", (), to_fen(c["monthly"]), to_fen(c["min"]), to_fen(c["max"]),
                                      tuple(c.get("person_classes", ()))))
     return RateTable(data.get("title", ""), data.get("source", ""), data.get("note", ""), tuple(classes))
-
-
-# ---- one member's year -------------------------------------------------------------------------
-@dataclass
-class MemberDues:
-    """One member's dues of a year. Computed once when read: the month lists are cached."""
-
-    member_id: str
-    name: str
-    org_id: str
-    org_name: str
-    category: str
-    status: str
-    year: int
-    ended: int  # months of the year ended by as_of
-    due: list[int | None]  # per month (index 0 = January): fen due, None when not due (not a member / no base)
-    paid: list[int]
-    member_month: list[bool]  # was a member in that month
-    exempt: list[bool]
-    last_paid_on: list[str | None]
-    bases: list[tuple[int, str, int | None, int]] = field(default_factory=list)  # (from, class, base, monthly)
-
-    @property
-    def rate_class(self) -> str | None:
-        return self.bases[-1][1] if self.bases else None
-
-    @property
-    def base_fen(self) -> int | None:
-        return self.bases[-1][2] if self.bases else None
-
-    @property
-    def monthly_fen(self) -> int | None:
-        return self.bases[-1][3] if self.bases else None
-
-    def _months(self, pred) -> list[int]:
-        return [m + 1 for m in range(12) if pred(m)]
-
-    @cached_property
-    def months_paid(self) -> list[int]:
-        return self._months(lambda m: self.paid[m] > 0 and (self.due[m] is None or self.paid[m] >= self.due[m]))
-
-    @cached_property
-    def months_owed(self) -> list[int]:
-        return self._months(lambda m: m < self.ended and self.due[m] is not None and self.paid[m] < self.due[m])
-
-    @cached_property
-    def months_exempt(self) -> list[int]:
-        return self._months(lambda m: self.exempt[m] and self.member_month[m])
-
-    @cached_property
-    def months_unbased(self) -> list[int]:
-        """Member months without a fixed base (their due is unknown)."""
-        return self._months(lambda m: self.member_month[m] and self.due[m] is None)
-
-    @cached_property
-    def late_months(self) -> list[int]:
-        def late(m):
-            last = self.last_paid_on[m]
-            return (m < self.ended and self.due[m] and self.paid[m] >= self.due[m] and last is not None
-                    and last > _month_end_iso(self.year, m + 1))
-        return self._months(late)
-
-    @cached_property
-    def arrears_fen(self) -> int:
-        return sum(self.due[m - 1] - self.paid[m - 1] for m in self.months_owed)
-
-    @property
-    def due_to_date_fen(self) -> int:
-        return sum(d for d in self.due[:self.ended] if d)
-
-    @property
-    def year_due_fen(self) -> int:
-        return sum(d for d in self.due if d)
-
-    @property
-    def paid_fen(self) -> int:
-        return sum(self.paid)
-
-    @property
-    def advance_fen(self) -> int:
-        return sum(self.paid[self.ended:])
-
-    @cached_property
-    def base_missing(self) -> bool:
-        return bool(self.months_unbased)
-
-    @cached_property
-    def on_time(self) -> bool:
-        """按时足额: every ended member month based, paid in full and by its month's end."""
-        ended_unbased = [m for m in self.months_unbased if m <= self.ended]
-        return not (self.months_owed or self.late_months or ended_unbased)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"member_id": self.member_id, "name": self.name, "branch": self.org_name, "category": self.category,
-                "status": self.status, "rate_class": self.rate_class, "base": yuan(self.base_fen),
-                "monthly_due": yuan(self.monthly_fen), "months_paid": self.months_paid,
-                "months_owed": self.months_owed, "months_exempt": self.months_exempt,
-                "months_unbased": self.months_unbased, "late_months": self.late_months,
-                "due": yuan(self.due_to_date_fen), "year_due": yuan(self.year_due_fen), "paid": yuan(self.paid_fen),
-                "arrears": yuan(self.arrears_fen), "advance": yuan(self.advance_fen),
-                "base_missing": self.base_missing, "on_time": self.on_time}
-
-
-@dataclass
-class BranchDues:
-    org_id: str
-    org_name: str
-    members: int = 0
-    based: int = 0
-    due_fen: int = 0
-    year_due_fen: int = 0
-    paid_fen: int = 0
-    arrears_fen: int = 0
-    in_arrears: int = 0
-    on_time: int = 0
-
-    @property
-    def on_time_share(self) -> float | None:
-        return round(self.on_time / self.members, 4) if self.members else None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"org_id": self.org_id, "branch": self.org_name, "members": self.members, "based": self.based,
-                "due": yuan(self.due_fen), "year_due": yuan(self.year_due_fen), "paid": yuan(self.paid_fen),
-                "arrears": yuan(self.arrears_fen), "in_arrears": self.in_arrears, "on_time": self.on_time,
-                "on_time_share": self.on_time_share}
-
-
-@dataclass
-class DuesYear:
-    year: int
-    as_of: dt.date
-    members: list[MemberDues]
-    branches: list[BranchDues]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"year": self.year, "as_of": self.as_of.isoformat(),
-                "members": [m.to_dict() for m in self.members], "branches": [b.to_dict() for b in self.branches]}
-
-
-@lru_cache(maxsize=512)
-def _month_end_iso(year: int, month: int) -> str:
-    return month_end(year, month).isoformat()
-
-
-def _split(amount: int, n: int) -> list[int]:
-    each, odd = divmod(amount, n)
-    return [each + (1 if i < odd else 0) for i in range(n)]
-
-
-def _member_months(year: int, join_date: str, status: str, left_on: str | None) -> list[bool]:
-    joined = dates.parse_iso(join_date, allow_month=True)
-    if joined.year > year:
-        return [False] * 12
-    first = joined.month if joined.year == year else 1
-    last = 12
-    if status in LEFT_STATUSES:
-        if left_on is None:
-            last = 12
-        else:
-            left = dates.parse_iso(left_on)
-            last = 0 if left.year < year else (left.month if left.year == year else 12)
-    return [first <= m <= last for m in range(1, 13)]
-
-
-def _chunks(ids: list[str], size: int = 800) -> Iterable[list[str]]:
-    for k in range(0, len(ids), size):
-        yield ids[k:k + size]
-
-
-def status(db: Database, year: int, *, office_id: str | None = None, org_id: str | None = None,
-           as_of: dt.date | None = None, member_ids: list[str] | None = None) -> DuesYear:
-    """Every member's dues of the year (active members and anyone with dues rows that year) and
-    the totals per branch, as of a day (default today).
-
-    Measured on the 25-town county demo (29,676 members, a loaded 2-core machine): 1.3-1.5 s, the same
-    before and after caching each member's month lists (the caching saves repeated reads only)."""
-    y = check_year(year)
-    as_of = as_of or dates.today()
-    where, params = ["(m.status IN (?, ?) OR EXISTS (SELECT 1 FROM dues_payment p WHERE p.member_id = m.id "
-                     "AND p.year = ?) OR EXISTS (SELECT 1 FROM dues_base b WHERE b.member_id = m.id AND b.year = ?))"], \
-        [*ACTIVE_STATUSES, y, y]
-    member_scope(db, where, params, office_id=office_id, org_id=org_id)
-    if member_ids is not None:
-        where.append(f"m.id IN ({','.join('?' * len(member_ids))})")
-        params += member_ids
-    rows = db.query(f"""SELECT m.id, m.name, m.org_id, o.name AS org_name, m.category, m.status, m.join_date,
-                               m.name_pinyin, o.sort_order, o.office_id
-                        FROM member m JOIN org o ON o.id = m.org_id WHERE {' AND '.join(where)}
-                        ORDER BY o.office_id, o.sort_order, o.name, m.name_pinyin""", params)
-    ids = [r["id"] for r in rows]
-    bases: dict[str, list] = {}
-    pays: dict[str, list] = {}
-    exempts: dict[str, list] = {}
-    left: dict[str, str] = {}
-    for part in _chunks(ids):
-        marks = ",".join("?" * len(part))
-        for r in db.query(f"SELECT member_id, from_month, rate_class, base_fen, monthly_fen FROM dues_base "
-                          f"WHERE year = ? AND member_id IN ({marks}) ORDER BY from_month", [y, *part]):
-            bases.setdefault(r[0], []).append((r[1], r[2], r[3], r[4]))
-        for r in db.query(f"SELECT member_id, from_month, to_month, amount_fen, paid_on FROM dues_payment "
-                          f"WHERE year = ? AND member_id IN ({marks}) ORDER BY paid_on, rowid", [y, *part]):
-            pays.setdefault(r[0], []).append(r)
-        for r in db.query(f"SELECT member_id, from_month, to_month, monthly_fen FROM dues_exemption "
-                          f"WHERE year = ? AND member_id IN ({marks})", [y, *part]):
-            exempts.setdefault(r[0], []).append(r)
-        for r in db.query(f"""SELECT e.member_id, max(e.event_date) FROM member_event e JOIN member m ON m.id = e.member_id
-                              WHERE e.member_id IN ({marks}) AND e.to_status = m.status AND m.status IN
-                              ({','.join('?' * len(LEFT_STATUSES))}) GROUP BY e.member_id""", [*part, *LEFT_STATUSES]):
-            left[r[0]] = r[1]
-    ended = ended_months(y, as_of)
-    out: list[MemberDues] = []
-    for r in rows:
-        mid = r["id"]
-        in_month = _member_months(y, r["join_date"], r["status"], left.get(mid))
-        base_rows = bases.get(mid, [])
-        due: list[int | None] = [None] * 12
-        exempt = [False] * 12
-        for m in range(12):
-            if not in_month[m]:
-                continue
-            current = None
-            for b in base_rows:
-                if b[0] <= m + 1:
-                    current = b
-            if current is not None:
-                due[m] = current[3]
-        for e in exempts.get(mid, []):
-            for m in range(e["from_month"] - 1, e["to_month"]):
-                if in_month[m]:
-                    exempt[m] = True
-                    due[m] = e["monthly_fen"] if due[m] is None else min(due[m], e["monthly_fen"])
-        paid = [0] * 12
-        last: list[str | None] = [None] * 12
-        for p in pays.get(mid, []):
-            months = range(p["from_month"] - 1, p["to_month"])
-            for m, amount in zip(months, _split(p["amount_fen"], len(months))):
-                paid[m] += amount
-                if last[m] is None or p["paid_on"] > last[m]:
-                    last[m] = p["paid_on"]
-        out.append(MemberDues(mid, r["name"], r["org_id"], r["org_name"], r["category"], r["status"], y, ended,
-                              due, paid, in_month, exempt, last, list(base_rows)))
-    by_branch: dict[str, BranchDues] = {}
-    for md in out:
-        b = by_branch.setdefault(md.org_id, BranchDues(md.org_id, md.org_name))
-        if md.status not in ACTIVE_STATUSES and not any(md.member_month):
-            continue
-        b.members += 1
-        b.based += not md.base_missing
-        b.due_fen += md.due_to_date_fen
-        b.year_due_fen += md.year_due_fen
-        b.paid_fen += md.paid_fen
-        b.arrears_fen += md.arrears_fen
-        b.in_arrears += bool(md.arrears_fen)
-        b.on_time += md.on_time
-    return DuesYear(y, as_of, out, list(by_branch.values()))
 
 
 def member_dues(db: Database, member_id: str, year: int, as_of: dt.date | None = None) -> MemberDues:

@@ -1,0 +1,377 @@
+"""One year of party dues for every member of a scope at once (ledgers.dues re-exports it): each
+member's months, arrears and state, and the totals per branch.
+
+The rules are those of ledgers/dues.py's docstring. `status` reads the year's dues_base,
+dues_payment and dues_exemption rows with one query each for the whole scope (joined to the
+member and the organisation with the scope's filter, not lists of ids), computes each member's
+twelve months once with plain lists and fills the month lists a MemberDues would otherwise
+compute on first use; a member without any dues row that year (most of a large county's before
+the year's 核定) takes a pattern computed once per set of member months. The branch totals are
+counted in the same pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from typing import Any, Iterator
+
+from .. import dates
+from ..db import Database
+from .common import ACTIVE_STATUSES, check_year, ended_months, member_scope, month_end, yuan
+
+LEFT_STATUSES = ("已转出", "已出党", "已去世", "停止党籍")
+
+
+# ---- one member's year -------------------------------------------------------------------------
+@dataclass
+class MemberDues:
+    """One member's dues of a year. Computed once when read: `status` fills the month lists,
+    and a MemberDues made otherwise computes each of them on first use."""
+
+    member_id: str
+    name: str
+    org_id: str
+    org_name: str
+    category: str
+    status: str
+    year: int
+    ended: int  # months of the year ended by as_of
+    due: list[int | None]  # per month (index 0 = January): fen due, None when not due (not a member / no base)
+    paid: list[int]
+    member_month: list[bool]  # was a member in that month
+    exempt: list[bool]
+    last_paid_on: list[str | None]
+    bases: list[tuple[int, str, int | None, int]] = field(default_factory=list)  # (from, class, base, monthly)
+
+    @property
+    def rate_class(self) -> str | None:
+        return self.bases[-1][1] if self.bases else None
+
+    @property
+    def base_fen(self) -> int | None:
+        return self.bases[-1][2] if self.bases else None
+
+    @property
+    def monthly_fen(self) -> int | None:
+        return self.bases[-1][3] if self.bases else None
+
+    def _months(self, pred) -> list[int]:
+        return [m + 1 for m in range(12) if pred(m)]
+
+    @cached_property
+    def months_paid(self) -> list[int]:
+        return self._months(lambda m: self.paid[m] > 0 and (self.due[m] is None or self.paid[m] >= self.due[m]))
+
+    @cached_property
+    def months_owed(self) -> list[int]:
+        return self._months(lambda m: m < self.ended and self.due[m] is not None and self.paid[m] < self.due[m])
+
+    @cached_property
+    def months_exempt(self) -> list[int]:
+        return self._months(lambda m: self.exempt[m] and self.member_month[m])
+
+    @cached_property
+    def months_unbased(self) -> list[int]:
+        """Member months without a fixed base (their due is unknown)."""
+        return self._months(lambda m: self.member_month[m] and self.due[m] is None)
+
+    @cached_property
+    def late_months(self) -> list[int]:
+        def late(m):
+            last = self.last_paid_on[m]
+            return (m < self.ended and self.due[m] and self.paid[m] >= self.due[m] and last is not None
+                    and last > _month_end_iso(self.year, m + 1))
+        return self._months(late)
+
+    @cached_property
+    def arrears_fen(self) -> int:
+        return sum(self.due[m - 1] - self.paid[m - 1] for m in self.months_owed)
+
+    @property
+    def due_to_date_fen(self) -> int:
+        return sum(d for d in self.due[:self.ended] if d)
+
+    @property
+    def year_due_fen(self) -> int:
+        return sum(d for d in self.due if d)
+
+    @property
+    def paid_fen(self) -> int:
+        return sum(self.paid)
+
+    @property
+    def advance_fen(self) -> int:
+        return sum(self.paid[self.ended:])
+
+    @cached_property
+    def base_missing(self) -> bool:
+        return bool(self.months_unbased)
+
+    @cached_property
+    def on_time(self) -> bool:
+        """按时足额: every ended member month based, paid in full and by its month's end."""
+        ended_unbased = [m for m in self.months_unbased if m <= self.ended]
+        return not (self.months_owed or self.late_months or ended_unbased)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"member_id": self.member_id, "name": self.name, "branch": self.org_name, "category": self.category,
+                "status": self.status, "rate_class": self.rate_class, "base": yuan(self.base_fen),
+                "monthly_due": yuan(self.monthly_fen), "months_paid": self.months_paid,
+                "months_owed": self.months_owed, "months_exempt": self.months_exempt,
+                "months_unbased": self.months_unbased, "late_months": self.late_months,
+                "due": yuan(self.due_to_date_fen), "year_due": yuan(self.year_due_fen), "paid": yuan(self.paid_fen),
+                "arrears": yuan(self.arrears_fen), "advance": yuan(self.advance_fen),
+                "base_missing": self.base_missing, "on_time": self.on_time}
+
+
+@dataclass
+class BranchDues:
+    org_id: str
+    org_name: str
+    members: int = 0
+    based: int = 0
+    due_fen: int = 0
+    year_due_fen: int = 0
+    paid_fen: int = 0
+    arrears_fen: int = 0
+    in_arrears: int = 0
+    on_time: int = 0
+
+    @property
+    def on_time_share(self) -> float | None:
+        return round(self.on_time / self.members, 4) if self.members else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"org_id": self.org_id, "branch": self.org_name, "members": self.members, "based": self.based,
+                "due": yuan(self.due_fen), "year_due": yuan(self.year_due_fen), "paid": yuan(self.paid_fen),
+                "arrears": yuan(self.arrears_fen), "in_arrears": self.in_arrears, "on_time": self.on_time,
+                "on_time_share": self.on_time_share}
+
+
+@dataclass
+class DuesYear:
+    year: int
+    as_of: dt.date
+    members: list[MemberDues]
+    branches: list[BranchDues]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"year": self.year, "as_of": self.as_of.isoformat(),
+                "members": [m.to_dict() for m in self.members], "branches": [b.to_dict() for b in self.branches]}
+
+
+@lru_cache(maxsize=512)
+def _month_end_iso(year: int, month: int) -> str:
+    return month_end(year, month).isoformat()
+
+
+# ---- member months ---------------------------------------------------------------------------
+def member_months(year: int, join_date: str, status: str, left_on: str | None) -> tuple[bool, ...]:
+    """The months of `year` the member belonged: from the month they joined to the month they
+    left (转出, 出党, 死亡, 停止党籍: their latest event into that status)."""
+    first, last = _member_span(year, dates.parse_iso(join_date, allow_month=True),
+                               dates.parse_iso(left_on) if status in LEFT_STATUSES and left_on is not None else None)
+    return _SPANS[first, last]
+
+
+def _member_span(year: int, joined: dt.date, left: dt.date | None) -> tuple[int, int]:
+    """(first, last) month of `year` as a member; (13, 12) when none (joined later)."""
+    if joined.year > year:
+        return 13, 12
+    first = joined.month if joined.year == year else 1
+    last = 12 if left is None else (0 if left.year < year else (left.month if left.year == year else 12))
+    return first, last
+
+
+_SPANS = {(a, b): tuple(a <= m <= b for m in range(1, 13)) for a in range(1, 14) for b in range(13)}
+
+
+# ---- the year ----------------------------------------------------------------------------------
+def _rows(db: Database, sql: str, params: list) -> list[tuple]:
+    cur = db.conn.cursor()
+    cur.row_factory = None  # plain tuples: a county's rows are read here
+    return cur.execute(sql, params).fetchall()
+
+
+def _by_member(rows: list[tuple]) -> dict[str, list[tuple]]:
+    out: dict[str, list[tuple]] = {}
+    for r in rows:
+        got = out.get(r[0])
+        if got is None:
+            out[r[0]] = [r]
+        else:
+            got.append(r)
+    return out
+
+
+class _Pattern:
+    """What a member without any dues row that year shows, once per set of member months."""
+
+    __slots__ = ("unbased", "on_time", "counted")
+
+    def __init__(self, in_month: tuple[bool, ...], ended: int):
+        self.unbased = [m + 1 for m in range(12) if in_month[m]]
+        self.on_time = not any(m <= ended for m in self.unbased)
+        self.counted = bool(self.unbased)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a county's rows become objects: they form no cycles,
+    and its passes over every object made so far took about half of the 25-town county's time."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def status(db: Database, year: int, *, office_id: str | None = None, org_id: str | None = None,
+           as_of: dt.date | None = None, member_ids: list[str] | None = None) -> DuesYear:
+    """Every member's dues of the year (active members and anyone with dues rows that year) and
+    the totals per branch, as of a day (default today). benchmarks/ledgers.py times it."""
+    with _collector_paused():
+        return _status(db, year, office_id=office_id, org_id=org_id, as_of=as_of, member_ids=member_ids)
+
+
+def _status(db: Database, year: int, *, office_id: str | None, org_id: str | None, as_of: dt.date | None,
+            member_ids: list[str] | None) -> DuesYear:
+    y = check_year(year)
+    as_of = as_of or dates.today()
+    scope: list[str] = []
+    scope_params: list = []
+    member_scope(db, scope, scope_params, office_id=office_id, org_id=org_id)
+    if member_ids is not None:
+        scope.append(f"m.id IN ({','.join('?' * len(member_ids))})")
+        scope_params += member_ids
+    left_marks = ",".join("?" * len(LEFT_STATUSES))
+    where = ["(m.status IN (?, ?) OR EXISTS (SELECT 1 FROM dues_payment p WHERE p.member_id = m.id "
+             "AND p.year = ?) OR EXISTS (SELECT 1 FROM dues_base b WHERE b.member_id = m.id AND b.year = ?))", *scope]
+    rows = _rows(db, f"""SELECT m.id, m.name, m.org_id, o.name, m.category, m.status, m.join_date,
+                            CASE WHEN m.status IN ({left_marks}) THEN
+                                (SELECT max(e.event_date) FROM member_event e
+                                 WHERE e.member_id = m.id AND e.to_status = m.status) END
+                         FROM member m JOIN org o ON o.id = m.org_id WHERE {' AND '.join(where)}
+                         ORDER BY o.office_id, o.sort_order, o.name, m.name_pinyin""",
+                 [*LEFT_STATUSES, *ACTIVE_STATUSES, y, y, *scope_params])
+
+    def year_rows(table: str, columns: str, order: str = "") -> dict[str, list[tuple]]:
+        cols = ", ".join(f"t.{c}" for c in columns.split(", "))
+        if scope:  # the scope's members first, then their rows of the year by the member's index
+            sql = (f"SELECT t.member_id, {cols} FROM member m JOIN org o ON o.id = m.org_id "
+                   f"CROSS JOIN {table} t ON t.member_id = m.id AND t.year = ? WHERE {' AND '.join(scope)}")
+        else:
+            sql = f"SELECT t.member_id, {cols} FROM {table} t WHERE t.year = ?"
+        return _by_member(_rows(db, sql + order, [y, *scope_params]))
+
+    bases = year_rows("dues_base", "from_month, rate_class, base_fen, monthly_fen", " ORDER BY t.from_month")
+    pays = year_rows("dues_payment", "from_month, to_month, amount_fen, paid_on")
+    exempts = year_rows("dues_exemption", "from_month, to_month, monthly_fen")
+    ended = ended_months(y, as_of)
+    month_ends = [_month_end_iso(y, m) for m in range(1, 13)]
+    joined_months: dict[str, tuple[bool, ...]] = {}
+    patterns: dict[tuple[bool, ...], _Pattern] = {}
+    by_branch: dict[str, BranchDues] = {}
+    out: list[MemberDues] = []
+    no_rows: list = []
+    for mid, name, oid, org_name, category, state, join_date, left_on in rows:
+        if left_on is None:  # members all year from the month they joined: one computation per join date
+            in_month = joined_months.get(join_date)
+            if in_month is None:
+                in_month = joined_months[join_date] = member_months(y, join_date, state, None)
+        else:
+            in_month = member_months(y, join_date, state, left_on)
+        b = by_branch.get(oid)
+        if b is None:
+            b = by_branch[oid] = BranchDues(oid, org_name)
+        base_rows = bases.get(mid, no_rows)
+        pay_rows = pays.get(mid, no_rows)
+        exempt_rows = exempts.get(mid, no_rows)
+        if not (base_rows or pay_rows or exempt_rows):
+            p = patterns.get(in_month)
+            if p is None:
+                p = patterns[in_month] = _Pattern(in_month, ended)
+            md = MemberDues(mid, name, oid, org_name, category, state, y, ended, [None] * 12, [0] * 12,
+                            list(in_month), [False] * 12, [None] * 12, [])
+            md.__dict__.update(months_paid=[], months_owed=[], months_exempt=[], months_unbased=list(p.unbased),
+                               late_months=[], arrears_fen=0, base_missing=p.counted, on_time=p.on_time)
+            out.append(md)
+            if state in ACTIVE_STATUSES or p.counted:
+                b.members += 1
+                b.based += not p.counted
+                b.on_time += p.on_time
+            continue
+        md, due_to_date, year_due, paid_fen = _member_year(
+            mid, name, oid, org_name, category, state, y, ended, in_month, base_rows, pay_rows, exempt_rows,
+            month_ends)
+        out.append(md)
+        if state not in ACTIVE_STATUSES and True not in in_month:
+            continue
+        d = md.__dict__
+        b.members += 1
+        b.based += not d["base_missing"]
+        b.due_fen += due_to_date
+        b.year_due_fen += year_due
+        b.paid_fen += paid_fen
+        b.arrears_fen += d["arrears_fen"]
+        b.in_arrears += bool(d["arrears_fen"])
+        b.on_time += d["on_time"]
+    return DuesYear(y, as_of, out, list(by_branch.values()))
+
+
+_MONTHS = range(1, 13)
+_ALL_YEAR = (True,) * 12
+
+
+def _member_year(mid, name, oid, org_name, category, state, y, ended, in_month, base_rows, pay_rows, exempt_rows,
+                 month_ends) -> tuple[MemberDues, int, int, int]:
+    """One member with dues rows: the MemberDues with its month lists filled, and the fen due to
+    date, due in the year and paid (for the branch totals)."""
+    due: list[int | None] = [None] * 12
+    for r in base_rows:  # by starting month: a later row changes the due from its month on
+        start = r[1] - 1
+        due[start:] = [r[4]] * (12 - start)
+    if in_month != _ALL_YEAR:
+        due = [d if i else None for d, i in zip(due, in_month)]
+    exempt = [False] * 12
+    for _, a, b, monthly in exempt_rows:
+        for m in range(a - 1, b):
+            if in_month[m]:
+                exempt[m] = True
+                d = due[m]
+                due[m] = monthly if d is None or monthly < d else d
+    paid = [0] * 12
+    last: list[str | None] = [None] * 12
+    for _, a, b, amount, paid_on in pay_rows:
+        if a == b:  # most payments are for one month
+            a -= 1
+            paid[a] += amount
+            if last[a] is None or paid_on > last[a]:
+                last[a] = paid_on
+            continue
+        each, odd = divmod(amount, b - a + 1)
+        for m in range(a - 1, b):
+            paid[m] += each + 1 if m - a + 1 < odd else each
+            if last[m] is None or paid_on > last[m]:
+                last[m] = paid_on
+    to_date = due[:ended]
+    owed = [m for m, d, p in zip(_MONTHS, to_date, paid) if d is not None and p < d]
+    unbased = [m for m, d, i in zip(_MONTHS, due, in_month) if i and d is None]
+    late = [m for m, d, p, t, e in zip(_MONTHS, to_date, paid, last, month_ends)
+            if d and p >= d and t is not None and t > e] if pay_rows else []
+    md = MemberDues(mid, name, oid, org_name, category, state, y, ended, due, paid, list(in_month), exempt, last,
+                    [r[1:] for r in base_rows])
+    md.__dict__.update(
+        months_paid=[m for m, d, p in zip(_MONTHS, due, paid) if p > 0 and (d is None or p >= d)] if pay_rows else [],
+        months_owed=owed,
+        months_exempt=[m for m, e, i in zip(_MONTHS, exempt, in_month) if e and i] if exempt_rows else [],
+        months_unbased=unbased, late_months=late,
+        arrears_fen=sum(due[m - 1] - paid[m - 1] for m in owed) if owed else 0, base_missing=bool(unbased),
+        on_time=not (owed or late or (unbased and unbased[0] <= ended)))
+    return md, sum(d for d in to_date if d), sum(d for d in due if d), sum(paid)
