@@ -34,7 +34,7 @@ w.show()
 app.processEvents()
 t1 = time.perf_counter()
 import resource
-print(f"{t1 - t0:.3f} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}")
+print(f"{t1 - t0:.3f} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", flush=True)
 w.close()
 """
 
@@ -44,7 +44,7 @@ t0 = time.perf_counter()
 from PySide6.QtWidgets import QApplication, QMainWindow
 app = QApplication([])
 w = QMainWindow(); w.resize(1280, 800); w.show(); app.processEvents()
-print(f"{time.perf_counter() - t0:.3f} 0")
+print(f"{time.perf_counter() - t0:.3f} 0", flush=True)
 """
 
 
@@ -58,14 +58,23 @@ def compiled() -> None:
 
 
 def timed_process(code: str, *args: str) -> tuple[float, float, int]:
-    """(wall seconds including interpreter start, in-script seconds, peak RSS KiB), with the
-    bytecode compiled beforehand (`compiled`)."""
+    """(wall seconds from the process's launch until its window is shown, including the
+    interpreter's start; in-script seconds; peak RSS KiB), with the bytecode compiled beforehand
+    (`compiled`). The clock stops when the script prints its line after the window is painted:
+    closing the window and the interpreter's exit are not part of a start."""
     compiled()
-    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+               PYTHONUNBUFFERED="1")
     t0 = time.perf_counter()
-    out = subprocess.run([PY, "-c", code, *args], capture_output=True, text=True, env=env, check=True,
-                         cwd=ROOT).stdout.split()
-    return time.perf_counter() - t0, float(out[0]), int(out[1])
+    with subprocess.Popen([PY, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                          text=True, env=env, cwd=ROOT) as proc:
+        line = proc.stdout.readline()
+        shown = time.perf_counter() - t0
+        proc.stdout.read()
+    if proc.returncode:
+        raise RuntimeError(f"the start script failed ({proc.returncode})")
+    out = line.split()
+    return shown, float(out[0]), int(out[1])
 
 
 def main() -> None:
