@@ -83,3 +83,27 @@ def test_closing_the_database_reaches_a_hidden_page_at_once(window, town):
     assert a.db is None  # hidden: the new database waits for the tab
     window.tabs.setCurrentWidget(a)
     assert a.db is window.db
+
+
+def test_the_registry_re_reads_its_figures_after_a_change_only_when_shown(qtbot, window, town):
+    import datetime as dt
+
+    from dangjian_desktop.registry import add_member, idcard
+
+    path, _rid = town
+    window.open_database(path)
+    reg = window.registry_tab
+    qtbot.waitUntil(lambda: not reg.figures.running, timeout=10000)
+    branch = window.db.scalar("SELECT id FROM org WHERE org_type = '党支部'")
+    assert reg.node_count(("org", branch)) == 0
+    window.tabs.setCurrentWidget(window.points_tab)
+    starts = []
+    real = reg.figures.start
+    reg.figures.start = lambda: (starts.append(1), real())
+    with qtbot.waitSignal(window.data_changed, timeout=5000):
+        add_member(window.db, {"name": "李四", "ethnicity": "汉族", "join_date": "2015-07-01", "category": "正式党员",
+                               "id_number": idcard.make("110101", dt.date(1980, 1, 2), 2, True)}, org_id=branch)
+    assert starts == [] and window.lazy_tabs.is_stale(reg)  # nothing read behind the 党员积分 page
+    window.tabs.setCurrentWidget(reg)
+    assert starts == [1] and not window.lazy_tabs.is_stale(reg)
+    qtbot.waitUntil(lambda: reg.node_count(("org", branch)) == 1, timeout=10000)

@@ -118,6 +118,8 @@ class MainWindow(QMainWindow):
         self.reports_tab = _tab("reports.page", "ReportsTab", "结果报告",
                                 "这里将提供：评定结果汇总、公示表预览与打印、往年对比、整改台账。")
         # The 考核检查 and 结果报告 pages rate a whole round: they read the database when their tab is shown.
+        # The 组织台账 page re-reads every member's counts and warnings after a change: while another
+        # tab is shown it does so when shown again, not behind the page the clerk works in.
         self.lazy_tabs = LazyTabs(self.tabs)
         self.statistics_tab = _tab("statistics", "StatisticsPage", "统计", "")
         self.ledgers_tab = _tab("ledgers", "LedgersPage", "台账", "")
@@ -125,7 +127,7 @@ class MainWindow(QMainWindow):
                               (self.assessment_tab, "考核检查(&3)"), (self.reports_tab, "结果报告(&4)"),
                               (self.statistics_tab, "统计(&5)"), (self.ledgers_tab, "台账(&6)")):
             self.tabs.addTab(widget, title)
-            if widget in (self.assessment_tab, self.reports_tab) and hasattr(widget, "set_database"):
+            if widget in (self.registry_tab, self.assessment_tab, self.reports_tab) and hasattr(widget, "set_database"):
                 self.lazy_tabs.add(widget, self.database_changed, self.data_changed)  # loads when shown
                 continue
             if hasattr(widget, "set_database"):
