@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import json
+from bisect import bisect_right
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from typing import Any, Iterator
 
@@ -30,7 +32,8 @@ LEFT_STATUSES = ("已转出", "已出党", "已去世", "停止党籍")
 @dataclass
 class MemberDues:
     """One member's dues of a year. Computed once when read: `status` fills the month lists,
-    and a MemberDues made otherwise computes each of them on first use."""
+    and a MemberDues made otherwise computes each of them on first use. Its lists are read, never
+    changed: `status` gives members without dues rows the same list objects."""
 
     member_id: str
     name: str
@@ -158,6 +161,11 @@ class DuesYear:
     as_of: dt.date
     members: list[MemberDues]
     branches: list[BranchDues]
+    # What `refreshed` reads again from: the scope, the change log's last entry when read, and each
+    # member's place (office, branch order, branch name, pinyin), in the order of `members`.
+    scope: tuple[str | None, str | None] | None = field(default=None, repr=False, compare=False)
+    log_seq: int | None = field(default=None, repr=False, compare=False)
+    keys: list[tuple] = field(default_factory=list, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {"year": self.year, "as_of": self.as_of.isoformat(),
@@ -209,11 +217,13 @@ def _by_member(rows: list[tuple]) -> dict[str, list[tuple]]:
 
 
 class _Pattern:
-    """What a member without any dues row that year shows, once per set of member months."""
+    """What a member without any dues row that year shows, once per set of member months: its
+    lists are shared by every such member (MemberDues lists are read, never changed)."""
 
-    __slots__ = ("unbased", "on_time", "counted")
+    __slots__ = ("member_month", "unbased", "on_time", "counted")
 
     def __init__(self, in_month: tuple[bool, ...], ended: int):
+        self.member_month = list(in_month)
         self.unbased = [m + 1 for m in range(12) if in_month[m]]
         self.on_time = not any(m <= ended for m in self.unbased)
         self.counted = bool(self.unbased)
@@ -244,6 +254,7 @@ def _status(db: Database, year: int, *, office_id: str | None, org_id: str | Non
             member_ids: list[str] | None) -> DuesYear:
     y = check_year(year)
     as_of = as_of or dates.today()
+    log_seq = db.scalar("SELECT max(seq) FROM change_log") or 0  # before the rows: a later change is read again
     scope: list[str] = []
     scope_params: list = []
     member_scope(db, scope, scope_params, office_id=office_id, org_id=org_id)
@@ -256,7 +267,8 @@ def _status(db: Database, year: int, *, office_id: str | None, org_id: str | Non
     rows = _rows(db, f"""SELECT m.id, m.name, m.org_id, o.name, m.category, m.status, m.join_date,
                             CASE WHEN m.status IN ({left_marks}) THEN
                                 (SELECT max(e.event_date) FROM member_event e
-                                 WHERE e.member_id = m.id AND e.to_status = m.status) END
+                                 WHERE e.member_id = m.id AND e.to_status = m.status) END,
+                            o.office_id, o.sort_order, m.name_pinyin
                          FROM member m JOIN org o ON o.id = m.org_id WHERE {' AND '.join(where)}
                          ORDER BY o.office_id, o.sort_order, o.name, m.name_pinyin""",
                  [*LEFT_STATUSES, *ACTIVE_STATUSES, y, y, *scope_params])
@@ -279,8 +291,14 @@ def _status(db: Database, year: int, *, office_id: str | None, org_id: str | Non
     patterns: dict[tuple[bool, ...], _Pattern] = {}
     by_branch: dict[str, BranchDues] = {}
     out: list[MemberDues] = []
+    keys: list[tuple] = []
     no_rows: list = []
-    for mid, name, oid, org_name, category, state, join_date, left_on in rows:
+    # The lists of members without rows, shared (a large county's members are mostly such before the
+    # year's 核定: one set of lists each would be millions of objects).
+    unset: list = [None] * 12
+    zeros, noes, empty = [0] * 12, [False] * 12, []
+    for mid, name, oid, org_name, category, state, join_date, left_on, office, order, pinyin in rows:
+        keys.append((office, order, org_name, pinyin))
         if left_on is None:  # members all year from the month they joined: one computation per join date
             in_month = joined_months.get(join_date)
             if in_month is None:
@@ -297,10 +315,13 @@ def _status(db: Database, year: int, *, office_id: str | None, org_id: str | Non
             p = patterns.get(in_month)
             if p is None:
                 p = patterns[in_month] = _Pattern(in_month, ended)
-            md = MemberDues(mid, name, oid, org_name, category, state, y, ended, [None] * 12, [0] * 12,
-                            list(in_month), [False] * 12, [None] * 12, [])
-            md.__dict__.update(months_paid=[], months_owed=[], months_exempt=[], months_unbased=list(p.unbased),
-                               late_months=[], arrears_fen=0, base_missing=p.counted, on_time=p.on_time)
+            md = MemberDues(mid, name, oid, org_name, category, state, y, ended, unset, zeros, p.member_month,
+                            noes, unset, empty)
+            md.months_paid = md.months_owed = md.months_exempt = md.late_months = empty
+            md.months_unbased = p.unbased
+            md.arrears_fen = 0
+            md.base_missing = p.counted
+            md.on_time = p.on_time
             out.append(md)
             if state in ACTIVE_STATUSES or p.counted:
                 b.members += 1
@@ -313,16 +334,103 @@ def _status(db: Database, year: int, *, office_id: str | None, org_id: str | Non
         out.append(md)
         if state not in ACTIVE_STATUSES and True not in in_month:
             continue
-        d = md.__dict__
         b.members += 1
-        b.based += not d["base_missing"]
+        b.based += not md.base_missing
         b.due_fen += due_to_date
         b.year_due_fen += year_due
         b.paid_fen += paid_fen
-        b.arrears_fen += d["arrears_fen"]
-        b.in_arrears += bool(d["arrears_fen"])
-        b.on_time += d["on_time"]
-    return DuesYear(y, as_of, out, list(by_branch.values()))
+        b.arrears_fen += md.arrears_fen
+        b.in_arrears += bool(md.arrears_fen)
+        b.on_time += md.on_time
+    return DuesYear(y, as_of, out, list(by_branch.values()), (office_id, org_id) if member_ids is None else None,
+                    log_seq, keys)
+
+
+#: The tables a member's year is read from, besides the organisations' (whose change is a full read).
+_MEMBER_TABLES = ("member", "member_event", "dues_base", "dues_payment", "dues_exemption")
+_MOST_CHANGES = 2000  # more change-log entries since the last read: a full read
+
+
+def refreshed(db: Database, previous: DuesYear, as_of: dt.date | None = None) -> DuesYear:
+    """`previous` (a `status` of a scope) brought up to date: only the members the change log
+    names since it was read are read again, and put in their place (a payment saved in a county
+    of 300,000 members reads that member). A full `status` when the day changed, an organisation
+    changed or more than a few thousand entries were written. `previous` is left as it was."""
+    if previous.scope is None:
+        raise ValueError("a status of chosen members is read again with status()")
+    as_of = as_of or dates.today()
+    office_id, org_id = previous.scope
+
+    def full() -> DuesYear:
+        return status(db, previous.year, office_id=office_id, org_id=org_id, as_of=as_of)
+
+    latest = db.scalar("SELECT max(seq) FROM change_log") or 0
+    if previous.log_seq is None or as_of != previous.as_of or latest < previous.log_seq:
+        return full()
+    if latest == previous.log_seq:
+        return previous
+    # `+tbl`: the entries after `log_seq` by the key, not every entry of these tables by the (tbl, row) index
+    entries = db.query(f"SELECT tbl, row_id, old FROM change_log WHERE seq > ? AND +tbl IN "
+                       f"({','.join('?' * (len(_MEMBER_TABLES) + 1))}) LIMIT ?",
+                       (previous.log_seq, *_MEMBER_TABLES, "org", _MOST_CHANGES + 1))
+    if len(entries) > _MOST_CHANGES or any(e["tbl"] == "org" for e in entries):
+        return full()
+    ids: set[str] = set()
+    rows_of: dict[str, list[str]] = {}
+    for tbl, row_id, old in entries:
+        if tbl == "member":
+            ids.add(row_id)
+            continue
+        rows_of.setdefault(tbl, []).append(row_id)
+        if old:  # a deleted row, or an updated one whose member changed
+            was = json.loads(old).get("member_id")
+            if was:
+                ids.add(was)
+    for tbl, row_ids in rows_of.items():
+        ids.update(r[0] for r in db.query(f"SELECT member_id FROM {tbl} WHERE id IN ({','.join('?' * len(row_ids))})",
+                                          row_ids))
+    if not ids:
+        return replace(previous, log_seq=latest)
+    with _collector_paused():
+        part = _status(db, previous.year, office_id=office_id, org_id=org_id, as_of=as_of, member_ids=sorted(ids))
+    members, keys = list(previous.members), list(previous.keys)
+    gone = [i for i, m in enumerate(members) if m.member_id in ids]
+    left_behind = [members[i] for i in gone]
+    for i in reversed(gone):
+        del members[i], keys[i]
+    for md, key in zip(part.members, part.keys):
+        at = bisect_right(keys, key)
+        members.insert(at, md)
+        keys.insert(at, key)
+    known = {b.org_id: b for b in previous.branches}
+    changed = {o: replace(known[o]) for o in {m.org_id for m in left_behind}} if left_behind else {}
+    for md in part.members:
+        if md.org_id not in known:
+            return full()  # a branch new to the list: its place is where its first member is
+        changed.setdefault(md.org_id, replace(known[md.org_id]))
+    for md in left_behind:
+        _count(changed[md.org_id], md, -1)
+    for md in part.members:
+        _count(changed[md.org_id], md, 1)
+    emptied = set(changed) - {m.org_id for m in part.members}
+    if emptied and not all(any(m.org_id == o for m in members) for o in emptied):
+        return full()  # a branch left without members is not listed
+    return DuesYear(previous.year, as_of, members, [changed.get(b.org_id, b) for b in previous.branches],
+                    previous.scope, latest, keys)
+
+
+def _count(b: BranchDues, md: MemberDues, sign: int) -> None:
+    """Add a member to (sign 1) or take them off (-1) their branch's totals."""
+    if md.status not in ACTIVE_STATUSES and True not in md.member_month:
+        return
+    b.members += sign
+    b.based += sign * (not md.base_missing)
+    b.due_fen += sign * md.due_to_date_fen
+    b.year_due_fen += sign * md.year_due_fen
+    b.paid_fen += sign * md.paid_fen
+    b.arrears_fen += sign * md.arrears_fen
+    b.in_arrears += sign * bool(md.arrears_fen)
+    b.on_time += sign * md.on_time
 
 
 _MONTHS = range(1, 13)
@@ -367,11 +475,12 @@ def _member_year(mid, name, oid, org_name, category, state, y, ended, in_month, 
             if d and p >= d and t is not None and t > e] if pay_rows else []
     md = MemberDues(mid, name, oid, org_name, category, state, y, ended, due, paid, list(in_month), exempt, last,
                     [r[1:] for r in base_rows])
-    md.__dict__.update(
-        months_paid=[m for m, d, p in zip(_MONTHS, due, paid) if p > 0 and (d is None or p >= d)] if pay_rows else [],
-        months_owed=owed,
-        months_exempt=[m for m, e, i in zip(_MONTHS, exempt, in_month) if e and i] if exempt_rows else [],
-        months_unbased=unbased, late_months=late,
-        arrears_fen=sum(due[m - 1] - paid[m - 1] for m in owed) if owed else 0, base_missing=bool(unbased),
-        on_time=not (owed or late or (unbased and unbased[0] <= ended)))
+    md.months_paid = [m for m, d, p in zip(_MONTHS, due, paid) if p > 0 and (d is None or p >= d)] if pay_rows else []
+    md.months_owed = owed
+    md.months_exempt = [m for m, e, i in zip(_MONTHS, exempt, in_month) if e and i] if exempt_rows else []
+    md.months_unbased = unbased
+    md.late_months = late
+    md.arrears_fen = sum(due[m - 1] - paid[m - 1] for m in owed) if owed else 0
+    md.base_missing = bool(unbased)
+    md.on_time = not (owed or late or (unbased and unbased[0] <= ended))
     return md, sum(d for d in to_date if d), sum(d for d in due if d), sum(paid)

@@ -39,7 +39,15 @@ class DuesPanel(LedgerPanel):
         return [("导出党费收缴登记表（每月一列）…", self.export_register_dialog), ("打印催缴名单…", self.reminder_dialog)]
 
     def load(self, db, s):
+        shown = getattr(self, "data", None)
+        if shown is not None and shown.year == s["year"] and shown.scope == (s["office_id"], s["org_id"]):
+            # After a save: the members it changed read again (a county's whole year takes seconds).
+            return dues.refreshed(db, shown)
         return dues.status(db, s["year"], office_id=s["office_id"], org_id=s["org_id"])
+
+    def forget(self) -> None:
+        super().forget()
+        self.data = None
 
     def show_rows(self, data):
         if data is None:

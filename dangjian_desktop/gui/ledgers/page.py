@@ -95,7 +95,7 @@ class LedgersPage(QWidget, MessageHost):
             self._bus.changed.connect(self._heard)
         for p in self.panels:
             p.stale = True
-            p.model.set_rows([])
+            p.forget()
         self._fill_scope()
         if self.isVisible():
             self.refresh()

@@ -149,6 +149,10 @@ class LedgerPanel(QWidget):
     def load(self, db, scope: dict) -> Any:  # pragma: no cover - every panel reads its ledger
         raise NotImplementedError
 
+    def forget(self) -> None:
+        """Drop what was read (another database is opened)."""
+        self.model.set_rows([])
+
     def show_rows(self, result: Any) -> None:
         self.set_rows(result)
         self.hint.setText(self.summary(result))
