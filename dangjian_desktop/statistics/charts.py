@@ -22,32 +22,28 @@ if TYPE_CHECKING:
 
     from ..reports.fonts import FontSet
 
-_REPORTLAB = {
-    "renderPDF": "reportlab.graphics.renderPDF",
-    "HorizontalBarChart": "reportlab.graphics.charts.barcharts:HorizontalBarChart",
-    "VerticalBarChart": "reportlab.graphics.charts.barcharts:VerticalBarChart",
-    "Legend": "reportlab.graphics.charts.legends:Legend",
-    "HorizontalLineChart": "reportlab.graphics.charts.linecharts:HorizontalLineChart",
-    "Pie": "reportlab.graphics.charts.piecharts:Pie",
-    "Drawing": "reportlab.graphics.shapes:Drawing", "Group": "reportlab.graphics.shapes:Group",
-    "Rect": "reportlab.graphics.shapes:Rect", "String": "reportlab.graphics.shapes:String",
-    "makeMarker": "reportlab.graphics.widgets.markers:makeMarker",
-    "colors": "reportlab.lib.colors", "stringWidth": "reportlab.pdfbase.pdfmetrics:stringWidth",
-}
-
-
 def _reportlab() -> None:
     """Import reportlab's graphics into this module on the first drawing: they take about 0.2 s to
-    import, which the window's start (the statistics page imports Chart) does not wait for."""
+    import, which the window's start (the statistics page imports Chart) does not wait for. Plain
+    import statements, so that the installer's analysis still finds the modules."""
     if "_drawn" in globals():
         return
-    import importlib
+    from reportlab.graphics import renderPDF
+    from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+    from reportlab.graphics.charts.legends import Legend
+    from reportlab.graphics.charts.linecharts import HorizontalLineChart
+    from reportlab.graphics.charts.piecharts import Pie
+    from reportlab.graphics.shapes import Drawing, Group, Rect, String
+    from reportlab.graphics.widgets.markers import makeMarker
+    from reportlab.lib import colors
+    from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    names = {}
-    for name, where in _REPORTLAB.items():
-        module, _, attr = where.partition(":")
-        names[name] = getattr(importlib.import_module(module), attr) if attr else importlib.import_module(module)
-    globals().update(names, _drawn=True)  # at once: a drawing in another thread sees all or none
+    # At once: a drawing in another thread sees all of them or none.
+    globals().update(renderPDF=renderPDF, HorizontalBarChart=HorizontalBarChart, VerticalBarChart=VerticalBarChart,
+                     Legend=Legend, HorizontalLineChart=HorizontalLineChart, Pie=Pie, Drawing=Drawing, Group=Group,
+                     Rect=Rect, String=String, makeMarker=makeMarker, colors=colors, stringWidth=stringWidth,
+                     _drawn=True)
+
 
 BAR, HBAR, PIE, LINE, STACKED, HSTACKED, GRID = "bar", "hbar", "pie", "line", "stacked", "hstacked", "grid"
 KINDS = (BAR, HBAR, PIE, LINE, STACKED, HSTACKED, GRID)
