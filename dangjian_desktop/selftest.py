@@ -415,8 +415,11 @@ def step_pdf(ctx: Context) -> str:
     data = Path(path).read_bytes()
     if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-32:]:
         raise StepFailed("生成的 PDF 文件不完整")
+    from reportlab.lib import rl_accel
     from reportlab.pdfbase import pdfmetrics
 
+    if getattr(rl_accel.fp_str, "__module__", "") != "_rl_accel":
+        raise StepFailed("PDF 加速模块 _rl_accel 未随程序安装：打印大表会很慢。请重新安装程序")
     face_name = pdfmetrics.getFont(fonts.fallback).face.name  # PostScript name, as in /BaseFont
     if b"/FontFile2" not in data or b"+" + face_name not in data:
         raise StepFailed(f"PDF 中没有嵌入内置字体 {BUNDLED_FONT_FILE}，在别的电脑上会显示为空白或乱码")
