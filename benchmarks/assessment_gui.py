@@ -5,7 +5,8 @@ Prints figures and compares them with baselines measured in the same run:
 - opening a branch sheet in the 考核检查 tab (load, model, vetoes, report, evidence, workflow,
   history, painted) — target < 100 ms — vs. building and painting an empty 30-row table view;
 - the tab shown for the database (round list, 600-row dashboard) and the dashboard refresh after
-  a typed score;
+  a typed score, each until the dashboard is shown (it is built off the GUI thread; the GUI
+  thread's own part, what the window waits for, is printed beside);
 - rating the county round (done off the GUI thread) and the publicity PDF of the round.
 """
 
@@ -24,6 +25,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 TARGET_OPEN_MS = 100.0
+
+
+def until_loaded(app, tab) -> None:
+    """Process events until the tab's dashboard, read off the GUI thread, is shown."""
+    while tab.loading:
+        app.processEvents()
+        time.sleep(0.001)
+    app.processEvents()
 
 
 def thirty_item_scheme():
@@ -118,6 +127,8 @@ def main() -> None:
         t0 = time.perf_counter()
         tab.set_database(db)
         app.processEvents()
+        show_gui_ms = (time.perf_counter() - t0) * 1000
+        until_loaded(app, tab)
         show_ms = (time.perf_counter() - t0) * 1000
         db.on_commit(tab.on_data_changed)
 
@@ -132,6 +143,8 @@ def main() -> None:
         # A typed score, then the dashboard refresh it triggers.
         t0 = time.perf_counter()
         tab.refresh_dashboard()
+        dash_gui_ms = (time.perf_counter() - t0) * 1000
+        until_loaded(app, tab)
         dash_ms = (time.perf_counter() - t0) * 1000
 
         from dangjian_desktop.assessment.results import rate_round
@@ -166,8 +179,9 @@ def main() -> None:
         print(f"  baseline, empty 30-row table view shown and painted: {base_med:.1f} ms "
               f"(sheet = {med / base_med:.1f} × baseline)")
         print(f"  of which loading the sheet and filling the editor: {tab.editor.last_open_ms:.1f} ms (last)")
-        print(f"tab shown for the county database (rounds, {len(ids)}-row dashboard, first sheet): {show_ms:.0f} ms")
-        print(f"dashboard refresh ({len(ids)} rows): {dash_ms:.0f} ms")
+        print(f"tab shown for the county database (rounds, {len(ids)}-row dashboard, first sheet): {show_ms:.0f} ms "
+              f"(GUI thread {show_gui_ms:.0f} ms)")
+        print(f"dashboard refresh ({len(ids)} rows): {dash_ms:.0f} ms (GUI thread {dash_gui_ms:.0f} ms)")
         print(f"rate the county round ({len(rating.branches)} branches; off the GUI thread): {rate_s:.2f} s")
         print(f"publicity PDF of the round ({len(ids)} rows, A4 landscape; off the GUI thread): {pdf_s:.2f} s, "
               f"{len(pdf) / 1024:.0f} KB")

@@ -37,6 +37,7 @@ def tab(qtbot, town_db):
     t.show()
     t.set_database(town_db)
     town_db.on_commit(t.on_data_changed)  # as the main window wires it
+    loaded(qtbot, t)
     yield t
     t.set_database(None)  # as the main window does before it closes the database
 
@@ -56,6 +57,11 @@ def clock(monkeypatch):
     return c
 
 
+def loaded(qtbot, tab) -> None:
+    """Wait for the dashboard, which is read off the GUI thread."""
+    qtbot.waitUntil(lambda: not tab.loading, timeout=10000)
+
+
 def press_ok(wrapper) -> None:
     wrapper.dialog.buttonBox.button(QDialogButtonBox.StandardButton.Ok).click()
 
@@ -70,6 +76,7 @@ def create_round_through_dialog(qtbot, tab, scheme_id: str, year: int = 2025) ->
     press_ok(dlg)
     assert dlg.error_shown() == ""
     assert tab.current_dialog is None
+    loaded(qtbot, tab)
     return tab.round_id
 
 
@@ -135,6 +142,7 @@ def test_new_round_dialog_creates_round_with_chosen_scope(qtbot, tab, town_db):
     rnd = rounds.get_round(town_db, tab.round_id)
     assert rnd.scheme_id == "chuangxing"
     assert sorted(b.org_name for b in rounds.round_branches(town_db, rnd.id)) == ["东岭村党支部", "西岭村党支部"]
+    loaded(qtbot, tab)
     assert tab.dashboard.model.rowCount() == 2
 
 
@@ -481,6 +489,7 @@ def test_readonly_database_offers_no_editing(qtbot, town_db, db_path):
         t = AssessmentTab()
         qtbot.addWidget(t)
         t.set_database(reader)
+        loaded(qtbot, t)
         assert t.round_id == rid
         assert not t.rounds.new_round_button.isEnabled()
         view, model = t.editor.view, t.editor.model
@@ -567,6 +576,7 @@ def test_draw_lots_dialog_records_a_reproducible_draw_and_prints_it(qtbot, count
     t = AssessmentTab()
     qtbot.addWidget(t)
     t.set_database(county_db)
+    loaded(qtbot, t)
     t.rounds.lots_button.click()
     dlg = t.current_dialog
     f = dlg.dialog
@@ -649,6 +659,7 @@ def test_main_window_tabs_follow_each_other(qtbot, tmp_path):
     assert isinstance(w.assessment_tab, AssessmentTab) and isinstance(w.reports_tab, ReportsTab)
     w.tabs.setCurrentWidget(w.assessment_tab)
     a = w.assessment_tab
+    loaded(qtbot, a)
     assert a.round_id == rid
     view = a.editor.view
     view.setFocus()

@@ -112,6 +112,7 @@ def test_the_dashboard_follows_a_batch_step_made_as_one_operation(qtbot, db):
     tab.show()
     tab.set_database(db)
     db.on_commit(tab.on_data_changed)
+    qtbot.waitUntil(lambda: not tab.loading, timeout=10000)  # the dashboard is read off the GUI thread
     heard = []
     bus_for(db).changed.connect(heard.append)
     tab.dashboard.view.selectAll()
@@ -119,6 +120,7 @@ def test_the_dashboard_follows_a_batch_step_made_as_one_operation(qtbot, db):
     tab.current_message.button(tab.current_message.StandardButton.Yes).click()
     assert len(heard) == 1 and isinstance(heard[0].source, Operation)
     assert "2 个党组织" in tab.current_message.text()
+    qtbot.waitUntil(lambda: not tab.loading, timeout=10000)
     m = tab.dashboard.model
     assert [m.index(r, D_STATE).data(Qt.ItemDataRole.DisplayRole) for r in range(m.rowCount())] == ["初审", "初审"]
     tab.set_database(None)

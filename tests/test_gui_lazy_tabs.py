@@ -44,6 +44,7 @@ def test_a_hidden_assessment_tab_loads_when_first_shown(qtbot, window, town):
     assert r.db is None and r.task is None  # no rating started either
     assert window.lazy_tabs.is_stale(a) and window.lazy_tabs.is_stale(r)
     window.tabs.setCurrentWidget(a)
+    qtbot.waitUntil(lambda: not a.loading, timeout=10000)  # the dashboard is read off the GUI thread
     assert a.db is window.db and a.round_id == rid and [x.org_name for x in a.dashboard.rows] == ["东岭村党支部"]
     assert not window.lazy_tabs.is_stale(a)
     with qtbot.waitSignal(r.rated, timeout=15000):

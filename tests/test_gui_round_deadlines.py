@@ -44,6 +44,7 @@ def assessment_tab(qtbot, late):
     tab.set_database(db)
     db.on_commit(tab.on_data_changed)
     tab.select_round(rid)
+    qtbot.waitUntil(lambda: not tab.loading, timeout=10000)  # the dashboard is read off the GUI thread
     yield tab
     tab.set_database(None)
 

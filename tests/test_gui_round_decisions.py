@@ -50,6 +50,7 @@ def make_tab(qtbot):
         t.set_database(db)
         db.on_commit(t.on_data_changed)
         made.append(t)
+        qtbot.waitUntil(lambda: not t.loading, timeout=10000)  # the dashboard is read off the GUI thread
         return t
 
     yield make

@@ -132,6 +132,7 @@ def test_a_typed_score_is_undone_from_the_menu(qtbot, window, office):
     branch, _mid = office
     tab = window.assessment_tab
     window.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: not tab.loading, timeout=10000)  # the dashboard is read off the GUI thread
     sid = tab.open_branch("东岭村党支部")
     view, model = tab.editor.view, tab.editor.model
     row = next(r for r in range(model.rowCount()) if model.is_item_row(r))

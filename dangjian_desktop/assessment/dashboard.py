@@ -60,6 +60,8 @@ class Dashboard:
 
 _STAGE_OF = {"自评": ("self_score", "自评分"), "初审": ("initial_score", "初评分"), "审核": ("final_score", "考核分")}
 _DUE_OF = {"自评": ("self_due", "自评"), "初审": ("initial_due", "初审"), "审核": ("review_due", "审核")}
+# Every character str.strip() takes for whitespace, for SQLite's trim().
+_WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 
 
 def dashboard(db: Database, round_id: str, *, today: dt.date | None = None) -> Dashboard:
@@ -72,14 +74,18 @@ def dashboard(db: Database, round_id: str, *, today: dt.date | None = None) -> D
     sheets = db.query("""SELECT b.*, f.name AS town FROM round_branch b JOIN office f ON f.id = b.office_id
                          WHERE b.round_id = ? ORDER BY f.name, b.sort_order, b.org_name""", (round_id,))
     scores: dict[str, dict[str, tuple]] = {r["id"]: {} for r in sheets}
-    for r in db.query("""SELECT s.round_branch_id, s.item_code, s.self_score, s.initial_score, s.final_score,
-                                s.reason FROM round_score s JOIN round_branch b ON b.id = s.round_branch_id
-                         WHERE b.round_id = ?""", (round_id,)):
+    score_rows = db.query("""SELECT s.round_branch_id, s.item_code, s.self_score, s.initial_score, s.final_score,
+                                    s.reason FROM round_score s JOIN round_branch b ON b.id = s.round_branch_id
+                             WHERE b.round_id = ?""", (round_id,))
+    for r in score_rows:
         scores[r[0]][r[1]] = r
-    reports = {r[0]: bool((r[1] or "").strip() or (r[2] or "").strip() or (r[3] or "").strip())
-               for r in db.query("""SELECT p.round_branch_id, p.situation, p.problems, p.measures
-                                    FROM round_self_report p JOIN round_branch b ON b.id = p.round_branch_id
-                                    WHERE b.round_id = ?""", (round_id,))}
+    # Sheets whose report has some text (blank: str.strip()'s whitespace only), without reading the texts.
+    reports = {r[0] for r in db.query("""SELECT p.round_branch_id FROM round_self_report p
+                                         JOIN round_branch b ON b.id = p.round_branch_id
+                                         WHERE b.round_id = :r AND (trim(ifnull(p.situation, ''), :ws) != ''
+                                               OR trim(ifnull(p.problems, ''), :ws) != ''
+                                               OR trim(ifnull(p.measures, ''), :ws) != '')""",
+                                      {"r": round_id, "ws": _WHITESPACE})}
     open_appeals = {r[0] for r in db.query("""SELECT a.round_branch_id FROM round_appeal a
                                               JOIN round_branch b ON b.id = a.round_branch_id
                                               WHERE b.round_id = ? AND a.outcome IS NULL""", (round_id,))}
@@ -88,21 +94,25 @@ def dashboard(db: Database, round_id: str, *, today: dt.date | None = None) -> D
                          GROUP BY org_id""", (day.isoformat(),)):
         late_rect[r[0]] = r[1]
     # Confirmed results whose consequences call for a problem list (问题清单 / 整改) need a
-    # ledger entry for this round.
-    from .results import rate_round
+    # ledger entry for this round: only then are the whole results (each branch's history, for its
+    # consequences) worked out; otherwise the ratings alone, as the results give them.
+    from .results import rate_round, sheet_ratings
     from .veto_proposals import round_veto_proposals
 
-    rated = {b.sheet_id: b for b in rate_round(db, round_id, proposals=False).branches}
+    read = (sheets, score_rows)
     need_ledger: set[str] = set()
     if any(s["state"] == "确定" for s in sheets) and any(
             ("问题清单" in c.title or "整改" in c.title) for c in scheme.consequences):
+        rated = {b.sheet_id: b for b in rate_round(db, round_id, proposals=False, read=read).branches}
         have = {r[0] for r in db.query("SELECT DISTINCT org_id FROM rectification WHERE round_id = ?", (round_id,))}
         for b in rated.values():
             if b.state == "确定" and b.org_id not in have and any(
                     "问题清单" in c.title or "整改" in c.title for c in b.consequences):
                 need_ledger.add(b.sheet_id)
+    else:
+        rated = sheet_ratings(db, round_id, read=read)
     proposals: dict[str, int] = {}
-    for p in round_veto_proposals(db, round_id, today=day, pending_only=True):
+    for p in round_veto_proposals(db, round_id, today=day, pending_only=True, sheets=sheets):
         proposals[p.sheet_id] = proposals.get(p.sheet_id, 0) + 1
     windows: dict[str, tuple[dt.date, list[int]]] = {}
     rows: list[DashboardRow] = []
@@ -123,7 +133,7 @@ def dashboard(db: Database, round_id: str, *, today: dt.date | None = None) -> D
                 row.missing.append(f"{len(unexplained)}项扣分未写原因")
             if state == "审核" and scheme.rating.kind == "classification" and not s["classification"]:
                 row.missing.append("未评定类别")
-        if state in ("自评", "初审") and not reports.get(s["id"]):
+        if state in ("自评", "初审") and s["id"] not in reports:
             row.missing.append("缺少自我评价报告")
         if state in _DUE_OF:
             key, label = _DUE_OF[state]

@@ -13,6 +13,7 @@ A result is *provisional* while its review is not complete (the sheet is before 
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -178,13 +179,24 @@ def _stage_expr(stage: str | None) -> str:
             "initial": "s.initial_score", "final": "s.final_score"}[stage]
 
 
-def _round_inputs(db: Database, round_id: str, stage: str | None = None):
-    sheets = db.query(_SHEETS_SQL, (round_id,))
+def _round_inputs(db: Database, round_id: str, stage: str | None = None, read: tuple | None = None):
+    """(sheets, sheet id -> item code -> score, sheet id -> [(veto code, fact)]) of a round.
+
+    `read`: (sheets, score rows) a caller has read already, for the effective scores: the sheets
+    with _SHEETS_SQL's columns (or more) in its order, every round_score row of the round with
+    round_branch_id, item_code, self_score, initial_score and final_score."""
+    if read is not None:
+        sheets, rows = read
+        effective = ((r["round_branch_id"], r["item_code"],
+                      r["final_score"] if r["final_score"] is not None else
+                      r["initial_score"] if r["initial_score"] is not None else r["self_score"]) for r in rows)
+    else:
+        sheets = db.query(_SHEETS_SQL, (round_id,))
+        effective = db.conn.execute(f"""SELECT s.round_branch_id, s.item_code, {_stage_expr(stage)} FROM round_score s
+                                        JOIN round_branch b ON b.id = s.round_branch_id WHERE b.round_id = ?""",
+                                    (round_id,))
     scores: dict[str, dict[str, float | int]] = {r["id"]: {} for r in sheets}
-    expr = _stage_expr(stage)
-    for sid, code, value in db.conn.execute(
-            f"""SELECT s.round_branch_id, s.item_code, {expr} FROM round_score s
-                JOIN round_branch b ON b.id = s.round_branch_id WHERE b.round_id = ?""", (round_id,)):
+    for sid, code, value in effective:
         if value is not None:
             scores[sid][code] = int(value) if float(value).is_integer() else value
     vetoes: dict[str, list[tuple[str, str]]] = {r["id"]: [] for r in sheets}
@@ -199,6 +211,35 @@ def _round_inputs(db: Database, round_id: str, stage: str | None = None):
 # Results of earlier rounds, keyed by round and a fingerprint of its data; a confirmed round
 # rarely changes, so its ratings are not recomputed every time a later round is rated.
 _cache: dict[tuple[str, str], tuple[tuple, dict[str, Result | str]]] = {}
+
+# Each sheet's evaluation, keyed by round and kept with what it was evaluated from (the round's
+# scheme, the sheet's scores, vetoes and class): a sheet is evaluated again only when one of them
+# changed, so a typed score re-evaluates one sheet, and the dashboard, the results and the quota
+# decisions share the evaluations of a round. Background readers share it too (hence the lock).
+_sheet_cache: dict[tuple[str, str], tuple[str, dict[str, tuple[tuple, Result | str]]]] = {}
+_sheet_lock = threading.Lock()
+
+
+def _evaluated(db: Database, round_id: str, scheme: Scheme, sheets, scores, vetoes) -> list[Result | str]:
+    """_evaluate_all of a round's sheets (as _round_inputs gives them), each sheet evaluated only
+    when it is not in the cache with the same scheme and inputs."""
+    key = (str(db.path), round_id)
+    scheme_key = db.scalar("SELECT scheme_json FROM assessment_round WHERE id = ?", (round_id,)) or ""
+    with _sheet_lock:
+        hit = _sheet_cache.get(key)
+    known = hit[1] if hit is not None and hit[0] == scheme_key else {}
+    inputs = [(tuple(sorted(scores[r["id"]].items())), tuple(c for c, _ in vetoes[r["id"]]), r["classification"])
+              for r in sheets]
+    todo = [n for n, (r, inp) in enumerate(zip(sheets, inputs)) if known.get(r["id"], (None,))[0] != inp]
+    fresh = dict(zip(todo, _evaluate_all(scheme, [(scores[sheets[n]["id"]], list(inputs[n][1]), inputs[n][2])
+                                                  for n in todo]))) if todo else {}
+    out = [fresh[n] if n in fresh else known[r["id"]][1] for n, r in enumerate(sheets)]
+    if todo or len(known) != len(sheets):
+        with _sheet_lock:
+            if len(_sheet_cache) > 16:
+                _sheet_cache.clear()
+            _sheet_cache[key] = (scheme_key, {r["id"]: (inp, res) for r, inp, res in zip(sheets, inputs, out)})
+    return out
 
 
 def _fingerprint(db: Database, round_id: str) -> tuple:
@@ -236,8 +277,7 @@ def _results_of(db: Database, round_id: str, scheme: Scheme) -> tuple[list, dict
     if hit is not None and hit[0] == fp:
         return sheets, hit[1]
     sheets, scores, vetoes = _round_inputs(db, round_id)
-    results = _evaluate_all(scheme, [(scores[r["id"]], [c for c, _ in vetoes[r["id"]]], r["classification"])
-                                     for r in sheets])
+    results = _evaluated(db, round_id, scheme, sheets, scores, vetoes)
     results, _scopes = _decided(db, round_id, scheme, sheets, results)
     out = {r["id"]: res for r, res in zip(sheets, results)}
     if len(_cache) > 64:
@@ -276,21 +316,68 @@ def _lookback(scheme: Scheme) -> int:
     return years
 
 
-def rate_round(db: Database, round_id: str, *, proposals: bool = True, today=None) -> RoundRating:
+def _rated(db: Database, round_id: str, scheme: Scheme, read: tuple | None):
+    """Where rating a round starts: (sheets, scores, vetoes, raw results, results as decided, the
+    capped scopes, sheet id -> number of items with a 考核分)."""
+    sheets, scores, vetoes = _round_inputs(db, round_id, read=read)
+    raw = _evaluated(db, round_id, scheme, sheets, scores, vetoes)
+    results, scopes = _decided(db, round_id, scheme, sheets, raw)
+    final_filled: dict[str, int] = {}
+    if read is not None:
+        for r in read[1]:
+            if r["final_score"] is not None:
+                final_filled[r["round_branch_id"]] = final_filled.get(r["round_branch_id"], 0) + 1
+    else:
+        final_filled = {r[0]: r[1] for r in db.query(
+            """SELECT s.round_branch_id, count(*) FROM round_score s JOIN round_branch b ON b.id = s.round_branch_id
+               WHERE b.round_id = ? AND s.final_score IS NOT NULL GROUP BY s.round_branch_id""", (round_id,))}
+    return sheets, scores, vetoes, raw, results, scopes, final_filled
+
+
+def _provisional(state: str, final_missing: int) -> bool:
+    return state not in ("公示", "申诉", "确定") or final_missing > 0
+
+
+@dataclass
+class SheetRating:
+    """A sheet's rating as rate_round gives it, for a view that shows no more (the dashboard)."""
+
+    rating: str | None
+    stars: int | None
+    provisional: bool
+    quota_pending: list[str] = field(default_factory=list)
+
+
+def sheet_ratings(db: Database, round_id: str, *, read: tuple | None = None) -> dict[str, SheetRating]:
+    """Sheet id -> its rating, stars, whether it is provisional and the capped titles awaiting a
+    decision, as rate_round gives them, without what rate_round adds (ranks, quota flags, the
+    comparison, consequences, proposals). `read`: as rate_round's."""
+    scheme = _scheme_of(db, round_id)
+    sheets, _scores, _vetoes, _raw, results, scopes, final_filled = _rated(db, round_id, scheme, read)
+    unit_count = len(scheme.scored_units())
+    out: dict[str, SheetRating] = {}
+    for r, res in zip(sheets, results):
+        ok = isinstance(res, Result)
+        out[r["id"]] = SheetRating(res.rating if ok else None, res.stars if ok else None,
+                                   _provisional(r["state"], unit_count - final_filled.get(r["id"], 0)))
+    for sc in scopes:
+        if sc.needs_decision:
+            for k in sc.qualified:
+                out[k].quota_pending.append(sc.title)
+    return out
+
+
+def rate_round(db: Database, round_id: str, *, proposals: bool = True, today=None,
+               read: tuple | None = None) -> RoundRating:
     """Rate every branch of the round from its effective scores (考核分, else 初评分, else 自评分)
     and triggered vetoes; apply the reviewers' quota decisions; rank in town and county (by
     rating, then total); check the scheme's quotas; compare with the previous year's round of the
     same scheme; list consequences from the branch's history of confirmed results plus this year.
-    With `proposals`, the vetoes the registry's data proves are proposed (veto_proposals)."""
+    With `proposals`, the vetoes the registry's data proves are proposed (veto_proposals).
+    `read`: the sheets and score rows a caller has read already (_round_inputs)."""
     rnd = get_round(db, round_id)
     scheme = rnd.scheme
-    sheets, scores, vetoes = _round_inputs(db, round_id)
-    raw = _evaluate_all(scheme, [(scores[r["id"]], [c for c, _ in vetoes[r["id"]]], r["classification"])
-                                 for r in sheets])
-    results, scopes = _decided(db, round_id, scheme, sheets, raw)
-    final_filled = {r[0]: r[1] for r in db.query(
-        """SELECT s.round_branch_id, count(*) FROM round_score s JOIN round_branch b ON b.id = s.round_branch_id
-           WHERE b.round_id = ? AND s.final_score IS NOT NULL GROUP BY s.round_branch_id""", (round_id,))}
+    sheets, scores, vetoes, raw, results, scopes, final_filled = _rated(db, round_id, scheme, read)
     unit_count = len(scheme.scored_units())
     titles = {v.code: v.title for v in scheme.vetoes}
     branches: list[BranchRating] = []
@@ -302,7 +389,7 @@ def rate_round(db: Database, round_id: str, *, proposals: bool = True, today=Non
                          veto_facts=[f"{c} {titles.get(c, '')}：{fact}" for c, fact in vetoes[r["id"]]],
                          missing=unit_count - len(scores[r["id"]]))
         b.final_missing = unit_count - final_filled.get(r["id"], 0)
-        b.provisional = r["state"] not in ("公示", "申诉", "确定") or b.final_missing > 0
+        b.provisional = _provisional(r["state"], b.final_missing)
         if isinstance(res, Result):
             b.result = res
             b.total, b.total_max, b.rating, b.stars = res.total, res.total_max, res.rating, res.stars

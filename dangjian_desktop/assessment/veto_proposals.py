@@ -74,18 +74,24 @@ class _Stint:
     end: dt.date | None  # first day without them (None: still in post)
 
 
-def _registry(db: Database, org_id: str):
-    terms = db.query("SELECT * FROM committee_term WHERE org_id = ? ORDER BY start_date", (org_id,))
+def _stints(terms, secretaries_of) -> list[_Stint]:
+    """The secretaries' stints of a branch's terms (`secretaries_of(term id)`: its 书记 rows by start)."""
     stints: list[_Stint] = []
     for t in terms:
         ended = dates.parse_iso(t["ended_on"]) if t["ended_on"] else None
-        for c in db.query("SELECT name, start_date, end_date FROM committee_member WHERE term_id = ? "
-                          "AND role = '书记' ORDER BY start_date", (t["id"],)):
+        for c in secretaries_of(t["id"]):
             end = dates.parse_iso(c["end_date"]) if c["end_date"] else ended
             if ended is not None and end is not None:
                 end = min(end, ended)
             stints.append(_Stint(c["name"], dates.parse_iso(c["start_date"]), end))
-    return terms, stints
+    return stints
+
+
+def _registry(db: Database, org_id: str):
+    terms = db.query("SELECT * FROM committee_term WHERE org_id = ? ORDER BY start_date", (org_id,))
+    return terms, _stints(terms, lambda term_id: db.query(
+        "SELECT name, start_date, end_date FROM committee_member WHERE term_id = ? AND role = '书记' "
+        "ORDER BY start_date", (term_id,)))
 
 
 def _vacancies(terms, stints: list[_Stint], day: dt.date) -> list[tuple[dt.date, dt.date | None, str]]:
@@ -163,39 +169,70 @@ def _item_zero(sheet_row_scores: dict[str, tuple], unit, stage_of: str | None) -
 
 # ---- proposals -------------------------------------------------------------------------------
 
-def _facts(db: Database, row, scheme, day: dt.date) -> list[tuple[m.Veto, str]]:
-    checked = [v for v in scheme.vetoes if v.check]
-    if not checked:
-        return []
-    terms = stints = None
+_REGISTRY_CHECKS = (m.CHECK_SECRETARY_VACANT, m.CHECK_SECRETARY_YEAR, m.CHECK_TERM_OVERDUE)
+
+
+def _effective_scores(rows) -> dict[str, tuple]:
+    """item code -> (the latest stage's score, that stage) from round_score rows."""
     scores: dict[str, tuple] = {}
-    for r in db.query("SELECT item_code, self_score, initial_score, final_score FROM round_score "
-                      "WHERE round_branch_id = ?", (row["id"],)):
+    for r in rows:
         for stage, value in (("final", r["final_score"]), ("initial", r["initial_score"]), ("self", r["self_score"])):
             if value is not None:
                 scores[r["item_code"]] = (value, stage)
                 break
-    units = {u.code: u for u in scheme_units(scheme)}
+    return scores
+
+
+def _facts(db: Database, row, scheme, day: dt.date, *, scores: dict[str, tuple] | None = None,
+           registry: tuple | None = None, year: int | None = None) -> list[tuple[m.Veto, str]]:
+    """The vetoes the data proves for a sheet, with their facts. `scores` (_effective_scores) and
+    `registry` (_registry) may be given read already; otherwise they are read for this sheet.
+    `year`: the round's (else the row's)."""
+    checked = [v for v in scheme.vetoes if v.check]
+    if not checked:
+        return []
+    year = row["year"] if year is None else year
+    terms = stints = None
+    if scores is None and any(v.check_kind == m.CHECK_ITEM_ZERO for v in checked):
+        scores = _effective_scores(db.query("SELECT item_code, self_score, initial_score, final_score "
+                                            "FROM round_score WHERE round_branch_id = ?", (row["id"],)))
     out = []
     for v in checked:
         kind = v.check_kind
-        if kind in (m.CHECK_SECRETARY_VACANT, m.CHECK_SECRETARY_YEAR, m.CHECK_TERM_OVERDUE) and terms is None:
-            terms, stints = _registry(db, row["org_id"])
+        if kind in _REGISTRY_CHECKS and terms is None:
+            terms, stints = registry if registry is not None else _registry(db, row["org_id"])
         fact = None
         if kind == m.CHECK_SECRETARY_VACANT:
             fact = _secretary_vacant(terms, stints, day)
         elif kind == m.CHECK_SECRETARY_YEAR:
-            fact = _secretary_vacant_year(terms, stints, day, row["year"])
+            fact = _secretary_vacant_year(terms, stints, day, year)
         elif kind == m.CHECK_TERM_OVERDUE:
-            fact = _term_overdue(terms, day, row["year"])
+            fact = _term_overdue(terms, day, year)
         elif kind == m.CHECK_ITEM_ZERO and v.check_item in scores:
-            fact = _item_zero(scores, units.get(v.check_item), scores[v.check_item][1])
+            unit = next((u for u in scheme_units(scheme) if u.code == v.check_item), None)
+            fact = _item_zero(scores, unit, scores[v.check_item][1])
         elif kind in m.LEDGER_CHECKS:
             from ..ledgers.vetoes import ledger_fact
 
-            fact = ledger_fact(db, kind, row["org_id"], row["year"], day)
+            fact = ledger_fact(db, kind, row["org_id"], year, day)
         if fact:
             out.append((v, fact))
+    return out
+
+
+def _proposals(row, facts, marked: set[str], reviews: dict) -> list[VetoProposal]:
+    """The facts of a sheet as proposals, each with its status from the sheet's marks and reviews."""
+    out = []
+    for v, fact in facts:
+        p = VetoProposal(row["id"], row["org_name"], row["town"], v.code, v.title, v.check, fact)
+        rev = reviews.get(v.code)
+        if v.code in marked:
+            p.status = CONFIRMED if rev is not None and rev["decision"] == DECISION_CONFIRM else MARKED
+        elif rev is not None and rev["decision"] == DECISION_DISMISS and rev["fact"] == fact:
+            p.status = DISMISSED
+        if rev is not None and p.status in (CONFIRMED, DISMISSED):
+            p.reason, p.decided_by, p.decided_at = rev["reason"], rev["decided_by"], rev["decided_at"]
+        out.append(p)
     return out
 
 
@@ -216,32 +253,68 @@ def propose_vetoes(db: Database, sheet_id: str, *, today: dt.date | None = None)
     marked = {r["code"] for r in db.query("SELECT code FROM round_veto WHERE round_branch_id = ?", (sheet_id,))}
     reviews = {r["code"]: r for r in db.query("SELECT * FROM round_veto_review WHERE round_branch_id = ?",
                                               (sheet_id,))}
-    out = []
-    for v, fact in facts:
-        p = VetoProposal(sheet_id, row["org_name"], row["town"], v.code, v.title, v.check, fact)
-        rev = reviews.get(v.code)
-        if v.code in marked:
-            p.status = CONFIRMED if rev is not None and rev["decision"] == DECISION_CONFIRM else MARKED
-        elif rev is not None and rev["decision"] == DECISION_DISMISS and rev["fact"] == fact:
-            p.status = DISMISSED
-        if rev is not None and p.status in (CONFIRMED, DISMISSED):
-            p.reason, p.decided_by, p.decided_at = rev["reason"], rev["decided_by"], rev["decided_at"]
-        out.append(p)
-    return out
+    return _proposals(row, facts, marked, reviews)
 
 
 def pending_vetoes(db: Database, sheet_id: str, *, today: dt.date | None = None) -> list[VetoProposal]:
     return [p for p in propose_vetoes(db, sheet_id, today=today) if p.pending]
 
 
+# The round's sheets (as propose_vetoes' _sheet_row reads each), in the round's order.
+_SHEETS = """SELECT b.*, f.name AS town FROM round_branch b JOIN office f ON f.id = b.office_id
+             WHERE b.round_id = ? ORDER BY f.name, b.sort_order, b.org_name"""
+_OPEN_ORGS = "SELECT org_id FROM round_branch WHERE round_id = ? AND state != '确定'"
+
+
 def round_veto_proposals(db: Database, round_id: str, *, today: dt.date | None = None,
-                         pending_only: bool = False) -> list[VetoProposal]:
-    """The proposals of every sheet of a round, in the round's order."""
+                         pending_only: bool = False, sheets: list | None = None) -> list[VetoProposal]:
+    """The proposals of every sheet of a round, in the round's order: propose_vetoes sheet by
+    sheet, with what it reads (scores, committee terms and secretaries, marks, reviews) read for
+    the whole round in a few queries. `sheets`: the round's sheets (round_branch rows with the
+    town, in the round's order) when the caller has read them."""
+    from .rounds import _scheme_from_json
+
+    rows = [r for r in (db.query(_SHEETS, (round_id,)) if sheets is None else sheets) if r["state"] != "确定"]
+    if not rows:
+        return []
+    rnd = db.one("SELECT year, scheme_json FROM assessment_round WHERE id = ?", (round_id,))
+    scheme = _scheme_from_json(rnd["scheme_json"])
+    kinds = {v.check_kind for v in scheme.vetoes if v.check}
+    if not kinds:
+        return []
+    day = today or dates.today()
+    scores: dict[str, list] = {r["id"]: [] for r in rows}
+    if m.CHECK_ITEM_ZERO in kinds:
+        for r in db.query("""SELECT s.round_branch_id, s.item_code, s.self_score, s.initial_score, s.final_score
+                             FROM round_score s JOIN round_branch b ON b.id = s.round_branch_id
+                             WHERE b.round_id = ? AND b.state != '确定'""", (round_id,)):
+            scores[r["round_branch_id"]].append(r)
+    registry: dict[str, tuple] = {}
+    if kinds & set(_REGISTRY_CHECKS):
+        terms: dict[str, list] = {r["org_id"]: [] for r in rows}
+        for t in db.query(f"SELECT * FROM committee_term WHERE org_id IN ({_OPEN_ORGS}) ORDER BY org_id, start_date",
+                          (round_id,)):
+            terms[t["org_id"]].append(t)
+        secretaries: dict[str, list] = {}
+        for c in db.query(f"""SELECT c.term_id, c.name, c.start_date, c.end_date FROM committee_member c
+                              JOIN committee_term t ON t.id = c.term_id
+                              WHERE c.role = '书记' AND t.org_id IN ({_OPEN_ORGS}) ORDER BY c.start_date""",
+                          (round_id,)):
+            secretaries.setdefault(c["term_id"], []).append(c)
+        registry = {org: (ts, _stints(ts, lambda term_id: secretaries.get(term_id, ()))) for org, ts in terms.items()}
+    marked: dict[str, set[str]] = {}
+    for r in db.query("""SELECT v.round_branch_id, v.code FROM round_veto v JOIN round_branch b ON b.id = v.round_branch_id
+                         WHERE b.round_id = ?""", (round_id,)):
+        marked.setdefault(r[0], set()).add(r[1])
+    reviews: dict[str, dict] = {}
+    for r in db.query("""SELECT v.* FROM round_veto_review v JOIN round_branch b ON b.id = v.round_branch_id
+                         WHERE b.round_id = ?""", (round_id,)):
+        reviews.setdefault(r["round_branch_id"], {})[r["code"]] = r
     out = []
-    for r in db.query("""SELECT b.id FROM round_branch b JOIN office f ON f.id = b.office_id
-                         WHERE b.round_id = ? AND b.state != '确定' ORDER BY f.name, b.sort_order, b.org_name""",
-                      (round_id,)):
-        for p in propose_vetoes(db, r[0], today=today):
+    for row in rows:
+        facts = _facts(db, row, scheme, day, scores=_effective_scores(scores[row["id"]]),
+                       registry=registry.get(row["org_id"]), year=rnd["year"])
+        for p in _proposals(row, facts, marked.get(row["id"], set()), reviews.get(row["id"], {})):
             if p.pending or not pending_only:
                 out.append(p)
     return out

@@ -68,6 +68,14 @@ class DashboardPanel(QWidget):
 
     def clear(self) -> None:
         self.model.set_rows([])
+        self.counts_label.setText("")
+
+    def show_loading(self) -> None:
+        """While the dashboard is read (the rows shown, if any, stay until it is ready)."""
+        self.counts_label.setText("正在读取…")
+
+    def show_failed(self, text: str) -> None:
+        self.counts_label.setText(f"无法读取考核进度：{text}")
 
     def _apply_filter(self, *_args) -> None:
         self.proxy.set_filter(self.filter_edit.text(), self.state_filter.currentData() or "",

@@ -4,14 +4,18 @@ The page (ui/assessment_page.ui) composes the round bar (rounds_panel), the dash
 (dashboard_panel) and the sheet editor (sheet_editor) side by side, and owns no rule: it opens
 the round's dialogs, runs 批量流转 and 删除本轮次 as kit Operations and the Excel forms (self_forms).
 It hears committed changes through RoundTab.on_data_changed (the main window passes on its
-OperationBus's `changed`): a score typed here only refreshes the dashboard, off the GUI thread;
-anything else re-reads the round, never under a running edit.
+OperationBus's `changed`): a score typed here only refreshes the dashboard; anything else re-reads
+the round, never under a running edit. The dashboard (rating and checking every sheet: seconds for
+a prefecture's round) is always built by a quiet kit Query on a read-only connection of its own,
+so the window never waits for it; "正在读取…" shows meanwhile.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+
+from typing import Callable
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QWidget
@@ -23,6 +27,7 @@ from ...assessment.lots import current_lots
 from ...assessment.workdays import CalendarUnconfirmedError
 from ...errors import UserError
 from ..common import close_dialog, open_dialog
+from ..errors import error_text
 from ..forms import load_form
 from ..kit.messages import slot
 from ..kit.operations import Operation, Query
@@ -57,7 +62,8 @@ class AssessmentTab(SelfForms, QWidget, RoundTab):
         QWidget.__init__(self, parent)
         self._init_round_tab()
         self.dash_task: Query | None = None
-        self._dash_again = False
+        self._dash_wanted = 0  # counts the dashboards asked for: a read that is not the last one is dropped
+        self._dash_then: Callable[[], None] | None = None  # what waits for the next dashboard shown
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.timeout.connect(self._deferred_refresh)
@@ -103,6 +109,8 @@ class AssessmentTab(SelfForms, QWidget, RoundTab):
     # ================================================================== database
     def _release_database(self) -> None:
         self._refresh_timer.stop()
+        self._dash_wanted += 1  # what a read of the old database brings is dropped
+        self._dash_then = None
         self._wait_for_tasks()
         self._pending_full = False
         close_dialog(self)
@@ -134,7 +142,7 @@ class AssessmentTab(SelfForms, QWidget, RoundTab):
         if self._pending_full:
             self._fill_rounds(keep=self._round_id)
         else:
-            self.refresh_dashboard_in_background()
+            self.refresh_dashboard()
 
     # ================================================================== rounds
     def _round_label(self, r: rounds_api.Round) -> str:
@@ -156,17 +164,22 @@ class AssessmentTab(SelfForms, QWidget, RoundTab):
             return
         if round_id == self._round_id and not force:
             return
-        keep_sheet = self.editor.sheet_id if round_id == self._round_id else None
+        same = round_id == self._round_id
         self._enter_round(round_id)
         self._show_round_info()
-        self.refresh_dashboard()
-        if keep_sheet and self.dashboard.row(keep_sheet) is not None:
-            self.editor.reload()  # same sheet: keep the cell and page the clerk is on
-        elif self.dashboard.rows:
-            self.open_sheet(self.dashboard.rows[0].sheet_id)
-        else:
+        if not same:  # another round's rows are not shown while this one's are read
+            self.dashboard.clear()
             self.editor.set_sheet(self.db, None)
+        elif self.editor.sheet_id:
+            self.editor.reload()  # same sheet: keep the cell and page the clerk is on (gone: none shown)
         self._update_actions()
+
+        def shown() -> None:
+            if self.editor.sheet_id is None and self.dashboard.rows:
+                self.open_sheet(self.dashboard.rows[0].sheet_id)
+            self._update_actions()
+
+        self.refresh_dashboard(then=shown)
 
     def current_round(self) -> rounds_api.Round | None:
         return rounds_api.get_round(self.db, self._round_id) if self.db is not None and self._round_id else None
@@ -177,37 +190,55 @@ class AssessmentTab(SelfForms, QWidget, RoundTab):
                                wf.round_window(self.db, r) if r is not None else None)
 
     # ================================================================== dashboard
-    def refresh_dashboard(self) -> None:
-        if self.db is None or self._round_id is None:
-            return
-        t0 = time.perf_counter()
-        self._show_dashboard(build_dashboard(self.db, self._round_id), t0)
+    @property
+    def loading(self) -> bool:
+        """The dashboard is being read (or a read is due)."""
+        return self.dash_task is not None
 
-    def refresh_dashboard_in_background(self) -> None:
-        """After a typed score: the dashboard is rebuilt on a read-only connection off the GUI thread,
-        so typing never waits for it (600 sheets take about a tenth of a second)."""
+    def refresh_dashboard(self, then: Callable[[], None] | None = None) -> None:
+        """Rebuild the dashboard on a read-only connection off the GUI thread, so neither showing a
+        round nor typing a score waits for it; `then()` runs once it is shown. A refresh asked for
+        while one runs makes it read once more when it ends (what it read is stale, not shown)."""
         if self.db is None or self._round_id is None:
             return
-        if self.dash_task is not None:
-            self._dash_again = True
-            return
-        rid, t0 = self._round_id, time.perf_counter()
+        self._dash_wanted += 1
+        if then is not None:
+            self._dash_then = then
+        self.dashboard.show_loading()
+        if self.dash_task is None:
+            self._read_dashboard()
+
+    def _read_dashboard(self) -> None:
+        rid, wanted, t0 = self._round_id, self._dash_wanted, time.perf_counter()
+
+        def current() -> bool:
+            return self.db is not None and self._round_id == rid and self._dash_wanted == wanted
 
         def done(d) -> None:
-            if self.db is not None and self._round_id == rid:
+            if current():
                 self._show_dashboard(d, t0)
+                then, self._dash_then = self._dash_then, None
+                if then is not None:
+                    then()
+
+        def failed(e: BaseException) -> None:
+            log.warning("dashboard not read: %s", e)
+            if current():
+                self._dash_then = None
+                self.dashboard.show_failed(error_text(e))
 
         def finished() -> None:
-            self.dash_task = None
-            if self._dash_again:
-                self._dash_again = False
-                self.refresh_dashboard_in_background()
+            if self.dash_task is query:
+                self.dash_task = None
+            if self.db is not None and self._round_id is not None and self._dash_wanted != wanted:
+                self._read_dashboard()
 
-        # A quiet read on a connection of its own: no progress dialog, errors only logged (the next
-        # refresh tries again); the query's task releases itself when it ends.
-        self.dash_task = (Query(self, "", lambda reader: build_dashboard(reader, rid), progress=False)
-                          .success(done).failure(lambda e: log.warning("dashboard refresh failed: %s", e))
-                          .after(finished).run_in_background())
+        # A quiet read on a connection of its own: no progress dialog (the panel says 正在读取…);
+        # the query's task releases itself when it ends.
+        query = (Query(self, "", lambda reader: build_dashboard(reader, rid), progress=False)
+                 .success(done).failure(failed).after(finished))
+        self.dash_task = query
+        query.run_in_background()
 
     def _show_dashboard(self, d, t0: float) -> None:
         self.dashboard.show_dashboard(d, self.editor.sheet_id)

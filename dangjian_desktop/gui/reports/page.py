@@ -131,14 +131,16 @@ class ReportsTab(QWidget, RoundTab):
         """A Query through its own read-only connection; `task` is set while it runs."""
         self._task_started()
         query = Query(self, label, fn, db=self.db).success(done).failure(failed)
+        task: Task | None = None
 
         def ended() -> None:
-            if self.task is task:
+            if task is not None and self.task is task:
                 self.task = None
             self._update_actions()
 
         query.after(ended).run_in_background()
-        task = self.task = query.task
+        if query.running:  # (a read run at once has ended already)
+            task = self.task = query.task
         return query
 
     @slot
