@@ -1,6 +1,6 @@
 """The 党费 sub-page after a save reads again only the members the save changed (ledgers.dues_year
 .refreshed): the other members' rows stay the objects it showed, what it shows equals a full read;
-another database is read in full."""
+a scope shown before is kept; another database is read in full."""
 
 from __future__ import annotations
 
@@ -53,6 +53,13 @@ def test_a_payment_reads_again_that_member_only(qtbot, tmp_path, town_template):
         assert [x.to_dict() for x in after.branches] == [x.to_dict() for x in full.branches]
         assert panel.model.rowCount() == 6
         assert next(m for m in after.members if m.member_id == payer).paid_fen == 18000
+        # Another branch, then back: the year shown before is kept and nothing read again.
+        with qtbot.waitSignal(panel.loaded, timeout=20000):
+            page.org_combo.setCurrentIndex(page.org_combo.findData(b.id))
+        assert panel.data.scope == (None, b.id)
+        with qtbot.waitSignal(panel.loaded, timeout=20000):
+            page.org_combo.setCurrentIndex(0)
+        assert panel.data is after
         other = tmp_path / "other.sqlite"
         shutil.copyfile(town_template, other)
         db2 = Database.open(other)

@@ -242,6 +242,13 @@ def test_a_refresh_reads_again_only_the_members_changed_and_equals_a_full_read(d
     _same(again, dues.status(db, Y, as_of=end))
     assert newcomer in {m.member_id for m in again.members}
     _same(dues.refreshed(db, one, as_of=end), dues.status(db, Y, org_id=branches[0].id, as_of=end))
+    with db.transaction("测试：删除多名党员的缴费") as tx:  # more members than are looked up one by one
+        for p in db.query("SELECT id FROM dues_payment WHERE year = ? AND member_id IN "
+                          "(SELECT member_id FROM dues_payment GROUP BY member_id LIMIT 25)", (Y,)):
+            tx.delete("dues_payment", p["id"])
+    many = dues.refreshed(db, again, as_of=end)
+    _same(many, dues.status(db, Y, as_of=end))
+    again = many
     # Another day, or a renamed branch: read in full.
     _same(dues.refreshed(db, again, as_of=dt.date(Y, 6, 1)), dues.status(db, Y, as_of=dt.date(Y, 6, 1)))
     with db.transaction("测试：支部改名") as tx:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
@@ -162,10 +162,11 @@ class DuesYear:
     members: list[MemberDues]
     branches: list[BranchDues]
     # What `refreshed` reads again from: the scope, the change log's last entry when read, and each
-    # member's place (office, branch order, branch name, pinyin), in the order of `members`.
+    # member's place (office, branch order, branch name, pinyin) and id, in the order of `members`.
     scope: tuple[str | None, str | None] | None = field(default=None, repr=False, compare=False)
     log_seq: int | None = field(default=None, repr=False, compare=False)
     keys: list[tuple] = field(default_factory=list, repr=False, compare=False)
+    ids: list[str] = field(default_factory=list, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {"year": self.year, "as_of": self.as_of.isoformat(),
@@ -292,13 +293,16 @@ def _status(db: Database, year: int, *, office_id: str | None, org_id: str | Non
     by_branch: dict[str, BranchDues] = {}
     out: list[MemberDues] = []
     keys: list[tuple] = []
+    ids: list[str] = []
     no_rows: list = []
-    # The lists of members without rows, shared (a large county's members are mostly such before the
-    # year's 核定: one set of lists each would be millions of objects).
+    # The lists of members without rows, and the empty and blank lists of the others, shared (a large
+    # county's members have no rows before the year's 核定: one set of lists each is millions of objects).
     unset: list = [None] * 12
     zeros, noes, empty = [0] * 12, [False] * 12, []
+    shared = (unset, zeros, noes, empty)
     for mid, name, oid, org_name, category, state, join_date, left_on, office, order, pinyin in rows:
         keys.append((office, order, org_name, pinyin))
+        ids.append(mid)
         if left_on is None:  # members all year from the month they joined: one computation per join date
             in_month = joined_months.get(join_date)
             if in_month is None:
@@ -311,10 +315,10 @@ def _status(db: Database, year: int, *, office_id: str | None, org_id: str | Non
         base_rows = bases.get(mid, no_rows)
         pay_rows = pays.get(mid, no_rows)
         exempt_rows = exempts.get(mid, no_rows)
+        p = patterns.get(in_month)
+        if p is None:
+            p = patterns[in_month] = _Pattern(in_month, ended)
         if not (base_rows or pay_rows or exempt_rows):
-            p = patterns.get(in_month)
-            if p is None:
-                p = patterns[in_month] = _Pattern(in_month, ended)
             md = MemberDues(mid, name, oid, org_name, category, state, y, ended, unset, zeros, p.member_month,
                             noes, unset, empty)
             md.months_paid = md.months_owed = md.months_exempt = md.late_months = empty
@@ -330,7 +334,7 @@ def _status(db: Database, year: int, *, office_id: str | None, org_id: str | Non
             continue
         md, due_to_date, year_due, paid_fen = _member_year(
             mid, name, oid, org_name, category, state, y, ended, in_month, base_rows, pay_rows, exempt_rows,
-            month_ends)
+            month_ends, p.member_month, shared)
         out.append(md)
         if state not in ACTIVE_STATUSES and True not in in_month:
             continue
@@ -343,7 +347,7 @@ def _status(db: Database, year: int, *, office_id: str | None, org_id: str | Non
         b.in_arrears += bool(md.arrears_fen)
         b.on_time += md.on_time
     return DuesYear(y, as_of, out, list(by_branch.values()), (office_id, org_id) if member_ids is None else None,
-                    log_seq, keys)
+                    log_seq, keys, ids)
 
 
 #: The tables a member's year is read from, besides the organisations' (whose change is a full read).
@@ -393,30 +397,54 @@ def refreshed(db: Database, previous: DuesYear, as_of: dt.date | None = None) ->
         return replace(previous, log_seq=latest)
     with _collector_paused():
         part = _status(db, previous.year, office_id=office_id, org_id=org_id, as_of=as_of, member_ids=sorted(ids))
-    members, keys = list(previous.members), list(previous.keys)
-    gone = [i for i, m in enumerate(members) if m.member_id in ids]
-    left_behind = [members[i] for i in gone]
-    for i in reversed(gone):
-        del members[i], keys[i]
+    members, keys, order = list(previous.members), list(previous.keys), list(previous.ids)
+    # Where the members read again were: their ids looked up in the list of ids, no member object touched.
+    gone = sorted(_places(order, ids)) if len(ids) <= 20 else [k for k, i in enumerate(order) if i in ids]
+    left_behind = [(members[k], keys[k]) for k in gone]
+    for k in reversed(gone):
+        del members[k], keys[k], order[k]
     for md, key in zip(part.members, part.keys):
         at = bisect_right(keys, key)
         members.insert(at, md)
         keys.insert(at, key)
-    known = {b.org_id: b for b in previous.branches}
-    changed = {o: replace(known[o]) for o in {m.org_id for m in left_behind}} if left_behind else {}
-    for md in part.members:
-        if md.org_id not in known:
-            return full()  # a branch new to the list: its place is where its first member is
-        changed.setdefault(md.org_id, replace(known[md.org_id]))
-    for md in left_behind:
+        order.insert(at, md.member_id)
+    needed = {md.org_id for md, _ in left_behind} | {md.org_id for md in part.members}
+    branches = list(previous.branches)
+    changed: dict[str, BranchDues] = {}
+    for k, b in enumerate(branches):
+        if b.org_id in needed:
+            branches[k] = changed[b.org_id] = replace(b)
+    if len(changed) < len(needed):
+        return full()  # a branch new to the list: its place is where its first member is
+    for md, _ in left_behind:
         _count(changed[md.org_id], md, -1)
     for md in part.members:
         _count(changed[md.org_id], md, 1)
-    emptied = set(changed) - {m.org_id for m in part.members}
-    if emptied and not all(any(m.org_id == o for m in members) for o in emptied):
-        return full()  # a branch left without members is not listed
-    return DuesYear(previous.year, as_of, members, [changed.get(b.org_id, b) for b in previous.branches],
-                    previous.scope, latest, keys)
+    still = {md.org_id for md in part.members}
+    for md, key in left_behind:  # a branch left without members is not listed
+        if md.org_id not in still and not _has_branch(members, keys, key, md.org_id):
+            return full()
+        still.add(md.org_id)
+    return DuesYear(previous.year, as_of, members, branches, previous.scope, latest, keys, order)
+
+
+def _places(order: list[str], ids: set[str]) -> Iterator[int]:
+    for i in ids:
+        try:
+            yield order.index(i)
+        except ValueError:  # new to the list
+            pass
+
+
+def _has_branch(members: list[MemberDues], keys: list[tuple], key: tuple, org_id: str) -> bool:
+    """Is a member of the branch (whose member had the place `key`) still listed? Members are in
+    branch order: only the members of branches sorting like it are looked at."""
+    at = bisect_left(keys, key[:3])
+    while at < len(keys) and keys[at][:3] == key[:3]:
+        if members[at].org_id == org_id:
+            return True
+        at += 1
+    return False
 
 
 def _count(b: BranchDues, md: MemberDues, sign: int) -> None:
@@ -438,24 +466,25 @@ _ALL_YEAR = (True,) * 12
 
 
 def _member_year(mid, name, oid, org_name, category, state, y, ended, in_month, base_rows, pay_rows, exempt_rows,
-                 month_ends) -> tuple[MemberDues, int, int, int]:
+                 month_ends, member_month, shared) -> tuple[MemberDues, int, int, int]:
     """One member with dues rows: the MemberDues with its month lists filled, and the fen due to
-    date, due in the year and paid (for the branch totals)."""
-    due: list[int | None] = [None] * 12
+    date, due in the year and paid (for the branch totals). Lists that would be empty or blank
+    are `shared`'s (unset, zeros, noes, empty): a county's year is then fewer objects to keep."""
+    unset, zeros, noes, empty = shared
+    due: list[int | None] = [None] * 12 if base_rows or exempt_rows else unset
     for r in base_rows:  # by starting month: a later row changes the due from its month on
         start = r[1] - 1
         due[start:] = [r[4]] * (12 - start)
-    if in_month != _ALL_YEAR:
+    if base_rows and in_month != _ALL_YEAR:
         due = [d if i else None for d, i in zip(due, in_month)]
-    exempt = [False] * 12
+    exempt = [False] * 12 if exempt_rows else noes
     for _, a, b, monthly in exempt_rows:
         for m in range(a - 1, b):
             if in_month[m]:
                 exempt[m] = True
                 d = due[m]
                 due[m] = monthly if d is None or monthly < d else d
-    paid = [0] * 12
-    last: list[str | None] = [None] * 12
+    paid, last = ([0] * 12, [None] * 12) if pay_rows else (zeros, unset)
     for _, a, b, amount, paid_on in pay_rows:
         if a == b:  # most payments are for one month
             a -= 1
@@ -469,15 +498,17 @@ def _member_year(mid, name, oid, org_name, category, state, y, ended, in_month, 
             if last[m] is None or paid_on > last[m]:
                 last[m] = paid_on
     to_date = due[:ended]
-    owed = [m for m, d, p in zip(_MONTHS, to_date, paid) if d is not None and p < d]
-    unbased = [m for m, d, i in zip(_MONTHS, due, in_month) if i and d is None]
+    owed = [m for m, d, p in zip(_MONTHS, to_date, paid) if d is not None and p < d] or empty
+    unbased = [m for m, d, i in zip(_MONTHS, due, in_month) if i and d is None] or empty
     late = [m for m, d, p, t, e in zip(_MONTHS, to_date, paid, last, month_ends)
-            if d and p >= d and t is not None and t > e] if pay_rows else []
-    md = MemberDues(mid, name, oid, org_name, category, state, y, ended, due, paid, list(in_month), exempt, last,
-                    [r[1:] for r in base_rows])
-    md.months_paid = [m for m, d, p in zip(_MONTHS, due, paid) if p > 0 and (d is None or p >= d)] if pay_rows else []
+            if d and p >= d and t is not None and t > e] or empty if pay_rows else empty
+    md = MemberDues(mid, name, oid, org_name, category, state, y, ended, due, paid, member_month, exempt, last,
+                    [r[1:] for r in base_rows] if base_rows else empty)
+    md.months_paid = [m for m, d, p in zip(_MONTHS, due, paid) if p > 0 and (d is None or p >= d)] or empty \
+        if pay_rows else empty
     md.months_owed = owed
-    md.months_exempt = [m for m, e, i in zip(_MONTHS, exempt, in_month) if e and i] if exempt_rows else []
+    md.months_exempt = [m for m, e, i in zip(_MONTHS, exempt, in_month) if e and i] or empty \
+        if exempt_rows else empty
     md.months_unbased = unbased
     md.late_months = late
     md.arrears_fen = sum(due[m - 1] - paid[m - 1] for m in owed) if owed else 0

@@ -30,6 +30,7 @@ class DuesPanel(LedgerPanel):
         self.owing_only.toggled.connect(lambda _on: self.show_rows(getattr(self, "data", None)))
         self.bar.insertWidget(0, self.owing_only)
         self.last_report = None
+        self.years: dict[tuple, dues.DuesYear] = {}  # (year, office, organisation) -> the year as last shown
 
     def actions(self):
         return [("登记缴费(&P)…", self.pay), ("核定基数(&B)…", self.base), ("减免(&X)…", self.exempt),
@@ -39,27 +40,40 @@ class DuesPanel(LedgerPanel):
         return [("导出党费收缴登记表（每月一列）…", self.export_register_dialog), ("打印催缴名单…", self.reminder_dialog)]
 
     def load(self, db, s):
-        shown = getattr(self, "data", None)
-        if shown is not None and shown.year == s["year"] and shown.scope == (s["office_id"], s["org_id"]):
-            # After a save: the members it changed read again (a county's whole year takes seconds).
-            return dues.refreshed(db, shown)
+        read = self.years.get((s["year"], s["office_id"], s["org_id"]))
+        if read is not None:
+            # Shown before (after a save, or back to a scope): the members changed since are read
+            # again, not the whole year (a county's takes a second or more).
+            return dues.refreshed(db, read)
         return dues.status(db, s["year"], office_id=s["office_id"], org_id=s["org_id"])
 
     def forget(self) -> None:
         super().forget()
         self.data = None
+        self.years.clear()
+
+    def _keep(self, data) -> None:
+        """Keep the year shown and the one shown before it (e.g. 全县 while a town is looked at)."""
+        key = (data.year, *data.scope)
+        self.years.pop(key, None)
+        self.years[key] = data
+        while len(self.years) > 2:
+            self.years.pop(next(iter(self.years)))
 
     def show_rows(self, data):
         if data is None:
             return
+        if data is not getattr(self, "data", None):
+            self._keep(data)
         self.data = data
         rows = [m for m in data.members if m.arrears_fen] if self.owing_only.isChecked() else data.members
         self.set_rows(rows)
+        # The totals from the branches' (a member owing dues is always counted in their branch's).
         members = sum(b.members for b in data.branches)
         on_time = sum(b.on_time for b in data.branches)
-        owing = [m for m in data.members if m.arrears_fen]
-        self.hint.setText(f"{data.year}年：{members}名党员，按时足额{on_time}人；欠缴{len(owing)}人共"
-                          f"{fmt_yuan(sum(m.arrears_fen for m in owing))}元（只计已结束的月份）。"
+        owing = sum(b.in_arrears for b in data.branches)
+        self.hint.setText(f"{data.year}年：{members}名党员，按时足额{on_time}人；欠缴{owing}人共"
+                          f"{fmt_yuan(sum(b.arrears_fen for b in data.branches))}元（只计已结束的月份）。"
                           f"选中党员后按回车登记缴费。")
 
     def _member(self):
