@@ -236,7 +236,7 @@ def _evaluated(db: Database, round_id: str, scheme: Scheme, sheets, scores, veto
     out = [fresh[n] if n in fresh else known[r["id"]][1] for n, r in enumerate(sheets)]
     if todo or len(known) != len(sheets):
         with _sheet_lock:
-            if len(_sheet_cache) > 16:
+            if len(_sheet_cache) > 8:  # about 16 MB for a round of 6,250 sheets
                 _sheet_cache.clear()
             _sheet_cache[key] = (scheme_key, {r["id"]: (inp, res) for r, inp, res in zip(sheets, inputs, out)})
     return out
