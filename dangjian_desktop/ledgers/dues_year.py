@@ -19,7 +19,7 @@ from bisect import bisect_left, bisect_right
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from .. import dates
 from ..db import Database
@@ -395,8 +395,16 @@ def refreshed(db: Database, previous: DuesYear, as_of: dt.date | None = None) ->
                                           row_ids))
     if not ids:
         return replace(previous, log_seq=latest)
-    with _collector_paused():
-        part = _status(db, previous.year, office_id=office_id, org_id=org_id, as_of=as_of, member_ids=sorted(ids))
+    with _collector_paused():  # a collection now would go over every member of `previous`
+        return _merged(previous, _status(db, previous.year, office_id=office_id, org_id=org_id, as_of=as_of,
+                                         member_ids=sorted(ids)), ids, latest, full)
+
+
+def _merged(previous: DuesYear, part: DuesYear, ids: set[str], latest: int,
+            full: Callable[[], DuesYear]) -> DuesYear:
+    """`previous` with the members `ids` as read again in `part` (in their places), and the totals
+    of their branches changed; `full()` when a branch appears in or leaves the list."""
+    as_of = part.as_of
     members, keys, order = list(previous.members), list(previous.keys), list(previous.ids)
     # Where the members read again were: their ids looked up in the list of ids, no member object touched.
     gone = sorted(_places(order, ids)) if len(ids) <= 20 else [k for k, i in enumerate(order) if i in ids]
