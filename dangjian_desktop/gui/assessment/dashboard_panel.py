@@ -72,7 +72,11 @@ class DashboardPanel(QWidget):
 
     def show_loading(self) -> None:
         """While the dashboard is read (the rows shown, if any, stay until it is ready)."""
-        self.counts_label.setText("正在读取…")
+        text = self.counts_label.text()
+        if not self.model.rows or not text:
+            self.counts_label.setText("正在读取…")
+        elif not text.endswith("（正在读取…）"):
+            self.counts_label.setText(text + "（正在读取…）")
 
     def show_failed(self, text: str) -> None:
         self.counts_label.setText(f"无法读取考核进度：{text}")
