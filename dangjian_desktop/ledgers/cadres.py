@@ -165,19 +165,37 @@ class CommitteeStructure:
 
 def committee_structure(db: Database, org_id: str, *, as_of: dt.date | None = None) -> CommitteeStructure:
     """The current committee's ages and education against seed 004's targets."""
-    org = branch_row(db, org_id)
+    return committee_structures(db, [branch_row(db, org_id)], as_of=as_of)[0]
+
+
+def committee_structures(db: Database, orgs: list, *, as_of: dt.date | None = None) -> list[CommitteeStructure]:
+    """committee_structure of each of `orgs` (branch rows: id, name), their committees read with one
+    query (a prefecture's 6,250 branches one by one took over a second)."""
+    if not orgs:
+        return []
     day = as_of or dates.today()
     t = targets()["committee"]
     lo, hi = t["core_age"]
-    rows = db.query("""SELECT cm.name, m.birth_date, m.education FROM committee_member cm
-                       JOIN committee_term ct ON ct.id = cm.term_id LEFT JOIN member m ON m.id = cm.member_id
-                       WHERE ct.org_id = ? AND ct.ended_on IS NULL AND cm.end_date IS NULL""", (org_id,))
-    s = CommitteeStructure(org_id, org["name"], day.isoformat(), len(rows), core_age=(lo, hi),
-                           core_age_target=t["core_age_share"], education_target=t["education_share"])
-    for r in rows:
-        age = age_on(r["birth_date"], day)
-        s.ages.append(age)
-        s.educations.append(r["education"])
-        s.in_core_age += age is not None and lo <= age <= hi
-        s.educated += bool(r["education"]) and r["education"] in t["education_at_least"]
-    return s
+    where, params = ["ct.ended_on IS NULL", "cm.end_date IS NULL"], []
+    if len(orgs) <= 500:  # more: every current committee is read, fewer rows than a list of ids
+        where.append(f"ct.org_id IN ({','.join('?' * len(orgs))})")
+        params += [o["id"] for o in orgs]
+    members: dict[str, list] = {}
+    for r in db.query(f"""SELECT ct.org_id, m.birth_date, m.education FROM committee_member cm
+                          JOIN committee_term ct ON ct.id = cm.term_id LEFT JOIN member m ON m.id = cm.member_id
+                          WHERE {' AND '.join(where)} ORDER BY ct.org_id, ct.start_date, ct.rowid, cm.rowid""",
+                      params):
+        members.setdefault(r["org_id"], []).append(r)
+    out = []
+    for org in orgs:
+        rows = members.get(org["id"], [])
+        s = CommitteeStructure(org["id"], org["name"], day.isoformat(), len(rows), core_age=(lo, hi),
+                               core_age_target=t["core_age_share"], education_target=t["education_share"])
+        for r in rows:
+            age = age_on(r["birth_date"], day)
+            s.ages.append(age)
+            s.educations.append(r["education"])
+            s.in_core_age += age is not None and lo <= age <= hi
+            s.educated += bool(r["education"]) and r["education"] in t["education_at_least"]
+        out.append(s)
+    return out

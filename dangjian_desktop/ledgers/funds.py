@@ -128,8 +128,11 @@ def summaries(db: Database, year: int, *, office_id: str | None = None, org_id: 
     t = targets()
     std = to_fen(t["per_member_yuan"])
     rows = branches(db, office_id=office_id, org_id=org_id)
-    sizes = {r[0]: r[1] for r in db.query("SELECT org_id, count(*) FROM member WHERE status IN (?, ?) GROUP BY org_id",
-                                          ACTIVE_STATUSES)}
+    # The members of the branches listed (of every branch when they are many: one pass over the roster).
+    ids = [] if len(rows) > 500 else [b["id"] for b in rows]
+    only = f" AND org_id IN ({','.join('?' * len(ids))})" if ids else ""
+    sizes = {r[0]: r[1] for r in db.query(f"SELECT org_id, count(*) FROM member WHERE status IN (?, ?){only} "
+                                          "GROUP BY org_id", [*ACTIVE_STATUSES, *ids])}
     out: dict[str, FundSummary] = {}
     for b in rows:
         out[b["id"]] = FundSummary(b["id"], b["name"], b["kind"], y, sizes.get(b["id"], 0),

@@ -422,7 +422,7 @@ class CadresPanel(LedgerPanel):
         rows = branches(db, office_id=s["office_id"], org_id=s["org_id"])
         office = s["office_id"] or db.local_office_id
         return (cadres.cadres(db, office_id=s["office_id"], org_id=s["org_id"]),
-                [cadres.committee_structure(db, b["id"]) for b in rows],
+                cadres.committee_structures(db, rows),
                 [w for w in cadres.cadre_warnings(db, office_id=office)
                  if not s["org_id"] or w.org_id in {b["id"] for b in rows}])
 
