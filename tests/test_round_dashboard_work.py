@@ -147,3 +147,23 @@ def test_a_blank_report_is_missing_on_the_dashboard(db):
     assert "缺少自我评价报告" not in rows[a.id].missing
     assert "缺少自我评价报告" in rows[b.id].missing and "缺少自我评价报告" in rows[c.id].missing
 
+
+
+def test_a_confirmed_result_calling_for_a_problem_list_is_flagged_until_entered(db):
+    from dangjian_desktop.assessment.rectification import add_rectification
+
+    add_branches(db, NAMES[:3])
+    rid, (low, high, open_) = new_round(db, scheme="wuhua")
+    drive(db, low.id, "确定", value_of=lambda i: i.max if i.kind == "deduction" else 0)
+    fill(db, high.id, "self", lambda i: 0 if i.kind == "deduction" else i.max)
+    drive(db, open_.id, "审核", value_of=lambda i: i.max if i.kind == "deduction" else 0)
+    need = "需建立整改台账（问题清单和整改期限）"
+    rows = {r.sheet_id: r for r in dashboard(db, rid, today=DAY).rows}
+    assert need in rows[low.id].missing  # confirmed, at most three stars: a problem list is due
+    assert need not in rows[high.id].missing and need not in rows[open_.id].missing  # not confirmed
+    rated = {b.sheet_id: b for b in rate_round(db, rid, proposals=False).branches}
+    assert all((r.rating, r.stars, r.provisional) == (rated[k].rating, rated[k].stars, rated[k].provisional)
+               for k, r in rows.items())
+    add_rectification(db, round_id=rid, org_id=low.org_id, problem="三会一课记录不全", deadline="2026-06-30",
+                      today=DAY)
+    assert need not in next(r for r in dashboard(db, rid, today=DAY).rows if r.sheet_id == low.id).missing
