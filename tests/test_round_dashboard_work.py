@@ -148,7 +148,6 @@ def test_a_blank_report_is_missing_on_the_dashboard(db):
     assert "缺少自我评价报告" in rows[b.id].missing and "缺少自我评价报告" in rows[c.id].missing
 
 
-
 def test_a_confirmed_result_calling_for_a_problem_list_is_flagged_until_entered(db):
     from dangjian_desktop.assessment.rectification import add_rectification
 
