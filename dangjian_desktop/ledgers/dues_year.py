@@ -218,12 +218,14 @@ def _by_member(rows: list[tuple]) -> dict[str, list[tuple]]:
 
 
 class _Pattern:
-    """What a member without any dues row that year shows, once per set of member months: its
-    lists are shared by every such member (MemberDues lists are read, never changed)."""
+    """A set of member months, once per status: the list of them and, for a member without any
+    dues row that year, what they show. Its lists are shared by every such member (MemberDues
+    lists are read, never changed)."""
 
-    __slots__ = ("member_month", "unbased", "on_time", "counted")
+    __slots__ = ("in_month", "member_month", "unbased", "on_time", "counted")
 
     def __init__(self, in_month: tuple[bool, ...], ended: int):
+        self.in_month = in_month
         self.member_month = list(in_month)
         self.unbased = [m + 1 for m in range(12) if in_month[m]]
         self.on_time = not any(m <= ended for m in self.unbased)
@@ -288,9 +290,10 @@ def _status(db: Database, year: int, *, office_id: str | None, org_id: str | Non
     exempts = year_rows("dues_exemption", "from_month, to_month, monthly_fen")
     ended = ended_months(y, as_of)
     month_ends = [_month_end_iso(y, m) for m in range(1, 13)]
-    joined_months: dict[str, tuple[bool, ...]] = {}
+    joined: dict[str, _Pattern] = {}  # members all year from the month they joined: one per join date
     patterns: dict[tuple[bool, ...], _Pattern] = {}
     by_branch: dict[str, BranchDues] = {}
+    with_rows = bases.keys() | pays.keys() | exempts.keys()
     out: list[MemberDues] = []
     keys: list[tuple] = []
     ids: list[str] = []
@@ -300,25 +303,23 @@ def _status(db: Database, year: int, *, office_id: str | None, org_id: str | Non
     unset: list = [None] * 12
     zeros, noes, empty = [0] * 12, [False] * 12, []
     shared = (unset, zeros, noes, empty)
+    b = BranchDues("", "")
     for mid, name, oid, org_name, category, state, join_date, left_on, office, order, pinyin in rows:
         keys.append((office, order, org_name, pinyin))
         ids.append(mid)
-        if left_on is None:  # members all year from the month they joined: one computation per join date
-            in_month = joined_months.get(join_date)
-            if in_month is None:
-                in_month = joined_months[join_date] = member_months(y, join_date, state, None)
-        else:
-            in_month = member_months(y, join_date, state, left_on)
-        b = by_branch.get(oid)
-        if b is None:
-            b = by_branch[oid] = BranchDues(oid, org_name)
-        base_rows = bases.get(mid, no_rows)
-        pay_rows = pays.get(mid, no_rows)
-        exempt_rows = exempts.get(mid, no_rows)
-        p = patterns.get(in_month)
+        p = joined.get(join_date) if left_on is None else None
         if p is None:
-            p = patterns[in_month] = _Pattern(in_month, ended)
-        if not (base_rows or pay_rows or exempt_rows):
+            in_month = member_months(y, join_date, state, left_on)
+            p = patterns.get(in_month)
+            if p is None:
+                p = patterns[in_month] = _Pattern(in_month, ended)
+            if left_on is None:
+                joined[join_date] = p
+        if b.org_id != oid:  # members come branch by branch
+            b = by_branch.get(oid)
+            if b is None:
+                b = by_branch[oid] = BranchDues(oid, org_name)
+        if mid not in with_rows:
             md = MemberDues(mid, name, oid, org_name, category, state, y, ended, unset, zeros, p.member_month,
                             noes, unset, empty)
             md.months_paid = md.months_owed = md.months_exempt = md.late_months = empty
@@ -333,10 +334,10 @@ def _status(db: Database, year: int, *, office_id: str | None, org_id: str | Non
                 b.on_time += p.on_time
             continue
         md, due_to_date, year_due, paid_fen = _member_year(
-            mid, name, oid, org_name, category, state, y, ended, in_month, base_rows, pay_rows, exempt_rows,
-            month_ends, p.member_month, shared)
+            mid, name, oid, org_name, category, state, y, ended, p.in_month, bases.get(mid, no_rows),
+            pays.get(mid, no_rows), exempts.get(mid, no_rows), month_ends, p.member_month, shared)
         out.append(md)
-        if state not in ACTIVE_STATUSES and True not in in_month:
+        if state not in ACTIVE_STATUSES and not p.counted:
             continue
         b.members += 1
         b.based += not md.base_missing
