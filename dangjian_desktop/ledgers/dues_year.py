@@ -8,6 +8,10 @@ twelve months once with plain lists and fills the month lists a MemberDues would
 compute on first use; a member without any dues row that year (most of a large county's before
 the year's 核定) takes a pattern computed once per set of member months. The branch totals are
 counted in the same pass.
+
+`refreshed` brings a status up to date after saves: the change log names the members whose rows
+changed since it was read, only they are read again and put in their places (the 党费 sub-page
+after a save: one member, not the county's 300,000).
 """
 
 from __future__ import annotations
