@@ -308,3 +308,25 @@ def test_a_finished_task_lets_go_of_what_listened_to_it(qtbot, host):
     qtbot.waitUntil(lambda: not task.running, timeout=10000)
     gc.collect()
     assert ref() is None
+
+
+def test_a_full_collection_waits_in_proportion_to_what_the_last_one_took(monkeypatch):
+    import gc
+
+    from dangjian_desktop.gui.kit import collector
+
+    collector.disable_automatic()
+    done: list[int] = []
+    monkeypatch.setattr(collector.gc, "collect", lambda generation=2: done.append(generation) or 0)
+    monkeypatch.setattr(collector.gc, "get_count", lambda: (10_000, 100, 100))  # every generation due
+    clock = [1000.0]
+    monkeypatch.setattr(collector.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(collector, "_last_full", (float("-inf"), 0.0))
+    assert collector.collect_due() == 2  # none before: the full one runs
+    monkeypatch.setattr(collector, "_last_full", (1000.0, 0.25))  # it took 0.25 s, ended just now
+    clock[0] = 1000.0 + 0.25 * collector.FULL_WAIT - 0.1
+    assert collector.collect_due() == 1  # too soon: only the younger generations
+    clock[0] = 1000.0 + 0.25 * collector.FULL_WAIT + 0.1
+    assert collector.collect_due() == 2
+    assert done == [2, 1, 2]
+    assert not gc.isenabled()
