@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from .. import dates
@@ -171,6 +172,7 @@ class TermInfo:
         return (self.due - today).days
 
 
+@functools.lru_cache(maxsize=4096)  # the warnings ask for every organisation's; many were elected the same day
 def term_due(start_date: str, years: int, extension_months: int) -> dt.date:
     return dates.add_months(dates.add_years(dates.parse_iso(start_date), years), extension_months)
 

@@ -38,55 +38,97 @@ class MemberCounts(NamedTuple):
 NONE = MemberCounts()
 
 
-def _member_counts(db: Database) -> tuple[dict[str, MemberCounts], dict[str, MemberCounts]]:
-    """(members by branch, members by party group): one GROUP BY over the active members."""
-    direct: dict[str, list[int]] = {}
-    in_group: dict[str, list[int]] = {}
+def tuples(db: Database, sql: str, params=()) -> list[tuple]:
+    """The rows of a query as plain tuples (no sqlite3.Row per row): for the figures that read
+    thousands of rows."""
     cur = db.conn.cursor()
-    cur.row_factory = None  # plain tuples
+    cur.row_factory = None
     try:
-        # Every active member is read once (a table pass: status and category are in no index);
-        # at 300,000 members the grouping costs about as much again as the pass.
-        rows = cur.execute(f"SELECT org_id, group_id, category, count(*) FROM member m "
-                           f"WHERE {active_sql('m')} GROUP BY org_id, group_id, category").fetchall()
+        return cur.execute(sql, params).fetchall()
     finally:
         cur.close()
-    slot = {"正式党员": 1, "预备党员": 2}
-    for org_id, group_id, category, n in rows:
-        i = slot.get(category)
-        for counts, key in ((direct, org_id), (in_group, group_id)):
-            if key:
-                c = counts.get(key)
-                if c is None:
-                    c = counts[key] = [0, 0, 0]
+
+
+def _member_counts(db: Database) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """(members by branch, members by party group) as [total, full, probationary]: one GROUP BY
+    over the active members."""
+    direct: dict[str, list[int]] = {}
+    in_group: dict[str, list[int]] = {}
+    # The partial index member_active holds every active member's (org_id, group_id, category):
+    # one pass over it, already in the grouping's order. The category comes as a number (1: 正式党员,
+    # 2: 预备党员), not as text decoded 18,000 times at a prefecture.
+    for org_id, group_id, category, n in tuples(db, f"""
+            SELECT org_id, group_id, CASE category WHEN '正式党员' THEN 1 WHEN '预备党员' THEN 2 ELSE 0 END, count(*)
+            FROM member m WHERE {active_sql('m')} GROUP BY org_id, group_id, category"""):
+        full = n if category == 1 else 0
+        probationary = n if category == 2 else 0
+        c = direct.get(org_id)  # (org_id is never NULL)
+        if c is None:
+            direct[org_id] = [n, full, probationary]
+        else:
+            c[0] += n
+            c[1] += full
+            c[2] += probationary
+        if group_id:
+            c = in_group.get(group_id)
+            if c is None:
+                in_group[group_id] = [n, full, probationary]
+            else:
                 c[0] += n
-                if i:
-                    c[i] += n
-    return ({k: MemberCounts(*v) for k, v in direct.items()},
-            {k: MemberCounts(*v) for k, v in in_group.items()})
+                c[1] += full
+                c[2] += probationary
+    return direct, in_group
 
 
 def member_counts(db: Database) -> dict[str, MemberCounts]:
     """Active members by the organisation they are registered in (a branch: its groups' members
     included). For a 党支部 the same as tree_counts, whose other nodes add up their subordinates."""
-    return _member_counts(db)[0]
+    return {k: MemberCounts(*v) for k, v in _member_counts(db)[0].items()}
 
 
-def _totals(orgs: dict, children: dict[str | None, list[str]], db: Database) -> dict[str, MemberCounts]:
+def _totals(nodes: list[tuple[str, str | None, bool]], db: Database) -> dict[str, MemberCounts]:
+    """The counts of every organisation reachable from a top, from (id, parent_id, is a party
+    group) of each: its own members plus, added up children before parents in one pass, the
+    totals of the organisations below it that are not party groups."""
     direct, in_group = _member_counts(db)
+    parent = {oid: parent_id for oid, parent_id, _group in nodes}
+    groups = {oid for oid, _parent, group in nodes if group}
+    children: dict[str | None, list[str]] = {}
+    for oid, parent_id in parent.items():
+        if parent_id not in parent:
+            parent[oid] = parent_id = None  # an orphan shows at the top
+        children.setdefault(parent_id, []).append(oid)
+    order = list(children.get(None, ()))  # breadth first from the tops: every parent before its children
+    for oid in order:  # (the list grows while it is walked)
+        below = children.get(oid)
+        if below:
+            order += below
+    below_sums: dict[str, list[int]] = {}  # what the subordinates counted so far bring to each
     totals: dict[str, MemberCounts] = {}
-
-    def total(oid: str) -> MemberCounts:
-        n = in_group.get(oid, NONE) if orgs[oid]["org_type"] == GROUP else direct.get(oid, NONE)
-        for k in children.get(oid, []):
-            sub = total(k)
-            if orgs[k]["org_type"] != GROUP:
-                n = n.plus(sub)
-        totals[oid] = n
-        return n
-
-    for oid in children.get(None, []):
-        total(oid)
+    make = tuple.__new__  # MemberCounts(t, f, p) without the keyword handling: 15,000 of them at a prefecture
+    for oid in reversed(order):
+        group = oid in groups
+        own = in_group.get(oid) if group else direct.get(oid)
+        sub = below_sums.pop(oid, None)
+        if sub is None:
+            if own is None:
+                totals[oid] = NONE
+                continue
+            t, f, p = own
+        elif own is None:
+            t, f, p = sub
+        else:
+            t, f, p = own[0] + sub[0], own[1] + sub[1], own[2] + sub[2]
+        totals[oid] = make(MemberCounts, (t, f, p))
+        up = parent[oid]
+        if up is not None and not group:
+            acc = below_sums.get(up)
+            if acc is None:
+                below_sums[up] = [t, f, p]
+            else:
+                acc[0] += t
+                acc[1] += f
+                acc[2] += p
     return totals
 
 
@@ -103,8 +145,8 @@ def _read_orgs(db: Database) -> tuple[dict, dict[str | None, list[str]]]:
 
 def tree_counts(db: Database) -> dict[str, MemberCounts]:
     """Active members under each organisation (by id), counted as the tree shows them."""
-    orgs, children = _read_orgs(db)
-    return _totals(orgs, children, db)
+    # What the counts need, in no order (the tree's order is no matter to a sum).
+    return _totals(tuples(db, f"SELECT id, parent_id, org_type = '{GROUP}' FROM org WHERE {own_orgs_sql(db, '')}"), db)
 
 
 @dataclass
@@ -183,7 +225,8 @@ def org_tree(db: Database) -> OrgTree:
         return (row["code"] or "", pinyin.sort_key(row["name"]))
 
     order = sorted((o for o in by_office if o in offices), key=office_order)
-    return OrgTree(local, offices, orgs, children, _totals(orgs, children, db), own, order,
+    nodes = [(o["id"], o["parent_id"], o["org_type"] == GROUP) for o in orgs.values()]
+    return OrgTree(local, offices, orgs, children, _totals(nodes, db), own, order,
                    {o: by_office[o] for o in order})
 
 
