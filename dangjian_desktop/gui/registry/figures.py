@@ -2,7 +2,7 @@
 
 After a save the member table and the details follow at once (the clerk sees the member saved);
 the tree's member counts and the warnings, which read every member of the database (about
-0.35 s at 296,000 members), are re-read by a quiet kit Query on its own read-only connection, so
+0.4 s at 296,000 members), are re-read by a quiet kit Query on its own read-only connection, so
 the save returns at once and the panels update when the figures are ready. A change heard while
 a read runs makes it read once more (its result is stale and dropped); a change to the
 organisations themselves is re-read in full on the GUI thread by the page (`refresh`), which also
