@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator, NamedTuple
 
-from .. import pinyin
+from .. import pinyin_keys
 from ..db import Database
 from .offices import held_office, local_office, own_orgs_sql, towns
 from .status import active_sql
@@ -220,11 +220,11 @@ def org_tree(db: Database) -> OrgTree:
             by_office.setdefault(town["id"], [])
     own = by_office.pop(local["id"], [])
 
-    def office_order(office_id: str) -> tuple:
-        row = offices[office_id]
-        return (row["code"] or "", pinyin.sort_key(row["name"]))
-
-    order = sorted((o for o in by_office if o in offices), key=office_order)
+    shown = [o for o in by_office if o in offices]
+    # The towns' names by pinyin, kept between runs (pinyin_keys): opening a county's database
+    # does not load pypinyin's dictionaries for them.
+    keys = pinyin_keys.sort_keys(offices[o]["name"] for o in shown)
+    order = sorted(shown, key=lambda o: (offices[o]["code"] or "", keys[offices[o]["name"]]))
     nodes = [(o["id"], o["parent_id"], o["org_type"] == GROUP) for o in orgs.values()]
     return OrgTree(local, offices, orgs, children, _totals(nodes, db), own, order,
                    {o: by_office[o] for o in order})
