@@ -60,6 +60,7 @@ def registry(qtbot, db):
     tab.resize(1200, 800)
     tab.show()
     tab.set_database(db)
+    qtbot.waitUntil(lambda: not tab.figures.running, timeout=10000)  # the warnings are read in the background
     yield tab
     tab.set_database(None)
 
