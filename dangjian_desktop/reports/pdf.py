@@ -505,21 +505,13 @@ def build_story(sheet: PublicitySheet, fonts: FontSet, lay: _Layout, table_class
 KEEP_ROWS = 3
 
 
-def render(sheet: PublicitySheet, lay: _Layout, story: list, *, layout_only: bool = False) -> bytes:
-    """Lay out the flowables on pages with the '第X页 共Y页' footer; the PDF bytes.
-
-    `layout_only`: only place the flowables (lay.marks says where they landed), drawing no
-    table and writing nothing; returns b"".
-    """
+def render(sheet: PublicitySheet, lay: _Layout, story: list) -> bytes:
+    """Lay out the flowables on pages with the '第X页 共Y页' footer; the PDF bytes (lay.marks
+    says on which pages the marked flowables landed)."""
     verify_story(story, lay.guard)
     for text, name in ((sheet.title, "标题"), (sheet.issuer, "发布单位（落款）")):
         lay.guard.check(text, name)  # also written into the PDF's document properties
     canvas = _numbered_canvas(lay)
-    if layout_only:
-        canvas = type("LayoutCanvas", (canvas,), {"save": lambda self: None})
-    pages = lay.table.pages if lay.table is not None else None
-    if pages is not None:
-        pages.drawing = not layout_only
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
         buf, pagesize=lay.pagesize,
@@ -527,11 +519,7 @@ def render(sheet: PublicitySheet, lay: _Layout, story: list, *, layout_only: boo
         topMargin=lay.margin_top, bottomMargin=lay.margin_bottom,
         title=sheet.title, author=sheet.issuer, subject="公示", creator="党建台账",
     )
-    try:
-        doc.build(story, canvasmaker=canvas)
-    finally:
-        if pages is not None:
-            pages.drawing = True
+    doc.build(story, canvasmaker=canvas)
     return buf.getvalue()
 
 
@@ -563,14 +551,13 @@ def build_publicity_pdf(sheet: PublicitySheet, out: str | os.PathLike | None = N
     if fonts.warning and sheet.on_warning:
         sheet.on_warning(fonts.warning)
     lay = _Layout(sheet, fonts)
-    # A first pass places the flowables without drawing the table; the pages it cut the table
-    # into are kept for the rendering.
-    render(sheet, lay, build_story(sheet, fonts, lay), layout_only=True)
-    # When the signature block (and whatever text precedes it) starts a page of its own, the
-    # table's last rows are kept together with it.
-    alone = lay.marks.get("signature", 0) > lay.marks.get("table", 0)
-    lay.marks.clear()
-    data = render(sheet, lay, build_story(sheet, fonts, lay, keep_rows=KEEP_ROWS if alone else 0))
+    data = render(sheet, lay, build_story(sheet, fonts, lay))
+    # When the signature block (and whatever text precedes it) started a page of its own, the
+    # sheet is rendered again with the table's last rows kept together with it (the pages the
+    # table was cut into are reused). Most sheets are rendered once.
+    if lay.marks.get("signature", 0) > lay.marks.get("table", 0):
+        lay.marks.clear()
+        data = render(sheet, lay, build_story(sheet, fonts, lay, keep_rows=KEEP_ROWS))
     if out is None:
         return data
     target = Path(out)

@@ -103,16 +103,15 @@ _SHIFT = {"LEFT": 0, "CENTRE": 0.5, "CENTER": 0.5, "RIGHT": 1}
 
 class _Pages:
     """What the tables cut from one PagedTable share: the cut tables by (first row, last row + 1,
-    height offered), and whether they draw (not while a layout pass only counts the pages)."""
+    height offered), reused when the sheet is rendered again."""
 
     def __init__(self):
         self.cut: dict[tuple, tuple[Table, int]] = {}
-        self.drawing = True
 
 
 class _PageTable(Table):
     """One page's table: its size depends on the width alone, and it is cut and measured once
-    for a layout pass and the rendering after it."""
+    however often the sheet is rendered."""
 
     pages: _Pages
     _size: tuple | None = None
@@ -125,10 +124,6 @@ class _PageTable(Table):
     def split(self, availWidth, availHeight):
         self._size = None
         return super().split(availWidth, availHeight)
-
-    def draw(self):
-        if self.pages.drawing:
-            super().draw()
 
     def _drawCell(self, cellval, cellstyle, pos, size):
         # A one-line text cell, drawn as Table._drawCell draws it (same position, same operators),
