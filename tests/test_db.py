@@ -202,3 +202,20 @@ def test_a_unit_of_work_from_another_thread_waits_instead_of_joining(db):
     assert db.get("setting", "a") is None  # ours rolled back
     assert db.get("setting", "b")["value"] == "2"  # theirs committed on its own
     assert db.scalar("SELECT reason FROM tx_log WHERE id = ?", (seen["tx"],)) == "other thread"
+
+
+def test_insert_many_fills_ids_owners_and_a_missing_column_with_null(db):
+    office = office_row(db)
+    root = db.scalar("SELECT id FROM org WHERE parent_id IS NULL")
+    rows = [{"office_id": office["id"], "parent_id": root, "name": "一支部", "org_type": "党支部", "phone": "1"},
+            {"id": "given-id", "office_id": office["id"], "parent_id": root, "name": "二支部", "org_type": "党支部",
+             "phone": "2", "owner": "another-owner"},
+            {"office_id": office["id"], "parent_id": root, "name": "三支部", "org_type": "党支部"}]  # no phone
+    with db.transaction("插入多行") as tx:
+        ids = tx.insert_many("org", rows)
+    got = {r["name"]: r for r in db.query("SELECT * FROM org WHERE parent_id = ?", (root,))}
+    assert ids[1] == "given-id" and len(set(ids)) == 3
+    assert [got[n]["id"] for n in ("一支部", "二支部", "三支部")] == ids
+    assert [got[n]["phone"] for n in ("一支部", "二支部", "三支部")] == ["1", "2", None]
+    assert got["二支部"]["owner"] == "another-owner" and got["一支部"]["owner"] == got["三支部"]["owner"] != "another-owner"
+    assert {got[n]["rev"] for n in got} == {1}
