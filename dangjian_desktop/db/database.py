@@ -281,6 +281,15 @@ class Database:
     def query(self, sql: str, params: Iterable[Any] | dict = ()) -> list[sqlite3.Row]:
         return self.conn.execute(sql, params).fetchall()
 
+    def tuples(self, sql: str, params: Iterable[Any] | dict = ()) -> list[tuple]:
+        """`query` as plain tuples (no sqlite3.Row per row): for reads of thousands of rows."""
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        try:
+            return cur.execute(sql, params).fetchall()
+        finally:
+            cur.close()
+
     def one(self, sql: str, params: Iterable[Any] | dict = ()) -> sqlite3.Row | None:
         return self.conn.execute(sql, params).fetchone()
 

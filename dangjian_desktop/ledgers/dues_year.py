@@ -204,12 +204,6 @@ _SPANS = {(a, b): tuple(a <= m <= b for m in range(1, 13)) for a in range(1, 14)
 
 
 # ---- the year ----------------------------------------------------------------------------------
-def _rows(db: Database, sql: str, params: list) -> list[tuple]:
-    cur = db.conn.cursor()
-    cur.row_factory = None  # plain tuples: a county's rows are read here
-    return cur.execute(sql, params).fetchall()
-
-
 def _by_member(rows: list[tuple]) -> dict[str, list[tuple]]:
     out: dict[str, list[tuple]] = {}
     for r in rows:
@@ -271,7 +265,7 @@ def _status(db: Database, year: int, *, office_id: str | None, org_id: str | Non
     left_marks = ",".join("?" * len(LEFT_STATUSES))
     where = ["(m.status IN (?, ?) OR EXISTS (SELECT 1 FROM dues_payment p WHERE p.member_id = m.id "
              "AND p.year = ?) OR EXISTS (SELECT 1 FROM dues_base b WHERE b.member_id = m.id AND b.year = ?))", *scope]
-    rows = _rows(db, f"""SELECT m.id, m.name, m.org_id, o.name, m.category, m.status, m.join_date,
+    rows = db.tuples(f"""SELECT m.id, m.name, m.org_id, o.name, m.category, m.status, m.join_date,
                             CASE WHEN m.status IN ({left_marks}) THEN
                                 (SELECT max(e.event_date) FROM member_event e
                                  WHERE e.member_id = m.id AND e.to_status = m.status) END,
@@ -287,7 +281,7 @@ def _status(db: Database, year: int, *, office_id: str | None, org_id: str | Non
                    f"CROSS JOIN {table} t ON t.member_id = m.id AND t.year = ? WHERE {' AND '.join(scope)}")
         else:
             sql = f"SELECT t.member_id, {cols} FROM {table} t WHERE t.year = ?"
-        return _by_member(_rows(db, sql + order, [y, *scope_params]))
+        return _by_member(db.tuples(sql + order, [y, *scope_params]))
 
     bases = year_rows("dues_base", "from_month, rate_class, base_fen, monthly_fen", " ORDER BY t.from_month")
     pays = year_rows("dues_payment", "from_month, to_month, amount_fen, paid_on")

@@ -124,7 +124,7 @@ class _Index:
     _SQL = "SELECT rowid, name, id_number, name_initials, replace(name_pinyin, ' ', '') FROM member"
 
     def __init__(self, db: Database, key: tuple[int, int]):
-        rows = _rows(db, self._SQL)
+        rows = db.tuples(self._SQL)
         self.key = key
         self.tentative = db.conn.in_transaction  # may hold writes that are rolled back yet
         self.rowids: list[int | None] = [r[0] for r in rows]
@@ -143,7 +143,7 @@ class _Index:
         if not rowids:
             self.key = key
             return True
-        found = {r[0]: r for r in _rows(db, self._SQL + f" WHERE rowid IN ({','.join(map(str, rowids))})")}
+        found = {r[0]: r for r in db.tuples(self._SQL + f" WHERE rowid IN ({','.join(map(str, rowids))})")}
         if any(not col.fits(r[k] or "") for r in found.values() for k, col in zip((1, 2, 3, 4), self.columns)):
             return False
         changes: dict[int, tuple | None] = {}
@@ -201,7 +201,7 @@ class _Index:
         hit = self._ordered.get(include_inactive)
         if hit is None:
             where = "" if include_inactive else f" WHERE {active_sql('m')}"
-            rows = _rows(db, f"SELECT m.rowid, m.id FROM member m{where} ORDER BY +m.name_pinyin, m.id")
+            rows = db.tuples(f"SELECT m.rowid, m.id FROM member m{where} ORDER BY +m.name_pinyin, m.id")
             row_of = self.row_of
             hit = self._ordered[include_inactive] = _Order([row_of[r[0]] for r in rows], [r[1] for r in rows],
                                                             len(self.rowids))
@@ -218,15 +218,6 @@ class _Index:
         keys, rows = self._id_sorted
         end = bisect_right(keys, key) if whole else bisect_left(keys, key + "\U0010ffff")
         return rows[bisect_left(keys, key):end]
-
-
-def _rows(db: Database, sql: str) -> list[tuple]:
-    cur = db.conn.cursor()
-    cur.row_factory = None  # plain tuples
-    try:
-        return cur.execute(sql).fetchall()
-    finally:
-        cur.close()
 
 
 def _writes_counted(db: Database) -> int:
@@ -289,7 +280,7 @@ def _current_index(db: Database) -> "_Index | None":
         if key[0] != index.key[0] or key[1] < index.key[1]:
             index = None
         else:
-            written = [r[0] for r in _rows(db, f"SELECT rid FROM temp.dj_member_written WHERE n > {int(index.key[1])} "
+            written = [r[0] for r in db.tuples(f"SELECT rid FROM temp.dj_member_written WHERE n > {int(index.key[1])} "
                                                f"LIMIT {PATCH_AT_MOST + 1}")]
             if len(written) > PATCH_AT_MOST or not index.update(db, key, written):
                 index = None

@@ -70,12 +70,7 @@ def member_ids(db: Database, *, org_ids: Iterable[str] | None = None, group_id: 
     if sort != "name":
         order += f", m.name_pinyin {direction}"
     where_sql = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-    cur = db.conn.cursor()
-    cur.row_factory = None  # plain tuples: no sqlite3.Row per id
-    try:
-        return [r[0] for r in cur.execute(f"SELECT m.id FROM member m{where_sql} ORDER BY {order}, m.id", params)]
-    finally:
-        cur.close()
+    return [r[0] for r in db.tuples(f"SELECT m.id FROM member m{where_sql} ORDER BY {order}, m.id", params)]
 
 
 def member_rows(db: Database, ids: list[str]) -> dict[str, object]:

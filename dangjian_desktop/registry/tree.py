@@ -38,15 +38,15 @@ class MemberCounts(NamedTuple):
 NONE = MemberCounts()
 
 
-def tuples(db: Database, sql: str, params=()) -> list[tuple]:
-    """The rows of a query as plain tuples (no sqlite3.Row per row): for the figures that read
-    thousands of rows."""
-    cur = db.conn.cursor()
-    cur.row_factory = None
-    try:
-        return cur.execute(sql, params).fetchall()
-    finally:
-        cur.close()
+def _add(sums: dict[str, list[int]], key: str, t: int, f: int, p: int) -> None:
+    """Add (total, full, probationary) to `sums[key]`."""
+    c = sums.get(key)
+    if c is None:
+        sums[key] = [t, f, p]
+    else:
+        c[0] += t
+        c[1] += f
+        c[2] += p
 
 
 def _member_counts(db: Database) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
@@ -57,26 +57,14 @@ def _member_counts(db: Database) -> tuple[dict[str, list[int]], dict[str, list[i
     # The partial index member_active holds every active member's (org_id, group_id, category):
     # one pass over it, already in the grouping's order. The category comes as a number (1: 正式党员,
     # 2: 预备党员), not as text decoded 18,000 times at a prefecture.
-    for org_id, group_id, category, n in tuples(db, f"""
+    for org_id, group_id, category, n in db.tuples(f"""
             SELECT org_id, group_id, CASE category WHEN '正式党员' THEN 1 WHEN '预备党员' THEN 2 ELSE 0 END, count(*)
             FROM member m WHERE {active_sql('m')} GROUP BY org_id, group_id, category"""):
         full = n if category == 1 else 0
         probationary = n if category == 2 else 0
-        c = direct.get(org_id)  # (org_id is never NULL)
-        if c is None:
-            direct[org_id] = [n, full, probationary]
-        else:
-            c[0] += n
-            c[1] += full
-            c[2] += probationary
+        _add(direct, org_id, n, full, probationary)  # (org_id is never NULL)
         if group_id:
-            c = in_group.get(group_id)
-            if c is None:
-                in_group[group_id] = [n, full, probationary]
-            else:
-                c[0] += n
-                c[1] += full
-                c[2] += probationary
+            _add(in_group, group_id, n, full, probationary)
     return direct, in_group
 
 
@@ -122,13 +110,7 @@ def _totals(nodes: list[tuple[str, str | None, bool]], db: Database) -> dict[str
         totals[oid] = make(MemberCounts, (t, f, p))
         up = parent[oid]
         if up is not None and not group:
-            acc = below_sums.get(up)
-            if acc is None:
-                below_sums[up] = [t, f, p]
-            else:
-                acc[0] += t
-                acc[1] += f
-                acc[2] += p
+            _add(below_sums, up, t, f, p)
     return totals
 
 
@@ -146,7 +128,7 @@ def _read_orgs(db: Database) -> tuple[dict, dict[str | None, list[str]]]:
 def tree_counts(db: Database) -> dict[str, MemberCounts]:
     """Active members under each organisation (by id), counted as the tree shows them."""
     # What the counts need, in no order (the tree's order is no matter to a sum).
-    return _totals(tuples(db, f"SELECT id, parent_id, org_type = '{GROUP}' FROM org WHERE {own_orgs_sql(db, '')}"), db)
+    return _totals(db.tuples(f"SELECT id, parent_id, org_type = '{GROUP}' FROM org WHERE {own_orgs_sql(db, '')}"), db)
 
 
 @dataclass

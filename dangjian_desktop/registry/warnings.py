@@ -12,7 +12,7 @@ from ..db import Database
 from .completeness import incomplete_sql, missing_fields
 from .orgs import MAX_COMMITTEE, term_due
 from .status import active_sql
-from .tree import MemberCounts, member_counts, tuples
+from .tree import MemberCounts, member_counts
 from .offices import held_office
 
 DUE_SOON_DAYS = 90
@@ -63,10 +63,10 @@ def compute_warnings(db: Database, today: dt.date | None = None, *, office_id: s
 
     # The organisations' rows as plain tuples (6,750 at a prefecture); the sitting committees (size,
     # secretaries) of every term in one pass, not two look-ups per organisation.
-    sitting = {term: (size, secretaries) for term, size, secretaries in tuples(db, """
+    sitting = {term: (size, secretaries) for term, size, secretaries in db.tuples("""
             SELECT term_id, count(*), count(CASE WHEN role = '书记' THEN 1 END) FROM committee_member
             WHERE end_date IS NULL GROUP BY term_id""")}
-    for oid, name, office, term, start_date, years, extension in tuples(db, f"""
+    for oid, name, office, term, start_date, years, extension in db.tuples(f"""
             SELECT o.id, o.name, o.office_id, t.id, t.start_date, t.years, t.extension_months
             FROM org o LEFT JOIN committee_term t ON t.org_id = o.id AND t.ended_on IS NULL
             WHERE o.org_type IN ('党委', '党总支', '党支部') {office_filter}
@@ -95,14 +95,14 @@ def compute_warnings(db: Database, today: dt.date | None = None, *, office_id: s
     # A branch's members (its party groups' included) from one pass over the member table, not a
     # count per branch through the (org_id, name_pinyin) index.
     counts = counts if counts is not None else member_counts(db)
-    for oid, name, office in tuples(db, f"SELECT o.id, o.name, o.office_id FROM org o WHERE o.org_type = '党支部' "
+    for oid, name, office in db.tuples(f"SELECT o.id, o.name, o.office_id FROM org o WHERE o.org_type = '党支部' "
                                         f"{office_filter}", p_office):
         full = counts[oid].full if oid in counts else 0
         if full < MIN_FULL_MEMBERS:
             out.append(Warning("too_few_members", "严重", f"{name}只有{full}名正式党员，不足{MIN_FULL_MEMBERS}人",
                                oid, name, office_id=office))
 
-    for oid, name, office, branch in tuples(db, f"""
+    for oid, name, office, branch in db.tuples(f"""
             SELECT o.id, o.name, o.office_id, p.name AS branch FROM org o JOIN org p ON p.id = o.parent_id
             WHERE o.org_type = '党小组' AND o.leader_member_id IS NULL {office_filter}
             ORDER BY o.office_id, p.sort_order, o.sort_order""", p_office):
