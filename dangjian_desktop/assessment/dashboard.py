@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from .. import dates
 from ..db import Database
-from .rounds import STATES, get_round
+from .rounds import ROUND_SHEETS_SQL, STATES, get_round
 from .sheets import scheme_units
 from .workdays import calendar
 
@@ -71,8 +71,7 @@ def dashboard(db: Database, round_id: str, *, today: dt.date | None = None) -> D
     scheme = rnd.scheme
     units = {u.code: u for u in scheme_units(scheme)}
     cal = calendar(db)
-    sheets = db.query("""SELECT b.*, f.name AS town FROM round_branch b JOIN office f ON f.id = b.office_id
-                         WHERE b.round_id = ? ORDER BY f.name, b.sort_order, b.org_name""", (round_id,))
+    sheets = db.query(ROUND_SHEETS_SQL, (round_id,))
     scores: dict[str, dict[str, tuple]] = {r["id"]: {} for r in sheets}
     score_rows = db.query("""SELECT s.round_branch_id, s.item_code, s.self_score, s.initial_score, s.final_score,
                                     s.reason FROM round_score s JOIN round_branch b ON b.id = s.round_branch_id

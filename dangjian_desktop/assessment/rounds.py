@@ -320,10 +320,14 @@ def delete_round(db: Database, round_id: str, *, actor: str | None = None) -> No
             discard_if_unused(tx, att)
 
 
+# A round's sheets (round_branch rows with their town's name) in display order: town, then the registry's.
+ROUND_SHEETS_SQL = """SELECT b.*, f.name AS town FROM round_branch b JOIN office f ON f.id = b.office_id
+                      WHERE b.round_id = ? ORDER BY f.name, b.sort_order, b.org_name"""
+
+
 def round_branches(db: Database, round_id: str) -> list[RoundBranch]:
     """The round's sheets in display order (town, then the registry's order)."""
-    rows = db.query("""SELECT b.*, f.name AS town FROM round_branch b JOIN office f ON f.id = b.office_id
-                       WHERE b.round_id = ? ORDER BY f.name, b.sort_order, b.org_name""", (round_id,))
+    rows = db.query(ROUND_SHEETS_SQL, (round_id,))
     return [RoundBranch(id=r["id"], round_id=r["round_id"], org_id=r["org_id"], office_id=r["office_id"],
                         town=r["town"], org_name=r["org_name"], kind=r["kind"], state=r["state"],
                         state_since=r["state_since"], publicity_start=r["publicity_start"], rev=r["rev"])

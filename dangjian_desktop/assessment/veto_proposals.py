@@ -33,7 +33,7 @@ from ..errors import LockedError, UserError
 from ..registry.orgs import term_due
 from ..schemes import model as m
 from ..schemes.model import fmt_num
-from .rounds import actor_name
+from .rounds import ROUND_SHEETS_SQL, actor_name
 from .sheets import STAGE_LABELS, _sheet_row, scheme_units
 
 PENDING, CONFIRMED, DISMISSED, MARKED = "待决定", "已确认", "已驳回", "已登记"
@@ -184,10 +184,11 @@ def _effective_scores(rows) -> dict[str, tuple]:
 
 
 def _facts(db: Database, row, scheme, day: dt.date, *, scores: dict[str, tuple] | None = None,
-           registry: tuple | None = None, year: int | None = None) -> list[tuple[m.Veto, str]]:
-    """The vetoes the data proves for a sheet, with their facts. `scores` (_effective_scores) and
-    `registry` (_registry) may be given read already; otherwise they are read for this sheet.
-    `year`: the round's (else the row's)."""
+           registry: tuple | None = None, year: int | None = None,
+           units: dict | None = None) -> list[tuple[m.Veto, str]]:
+    """The vetoes the data proves for a sheet, with their facts. `scores` (_effective_scores),
+    `registry` (_registry) and the scheme's `units` by code may be given read already; otherwise
+    they are read for this sheet. `year`: the round's (else the row's)."""
     checked = [v for v in scheme.vetoes if v.check]
     if not checked:
         return []
@@ -209,8 +210,9 @@ def _facts(db: Database, row, scheme, day: dt.date, *, scores: dict[str, tuple] 
         elif kind == m.CHECK_TERM_OVERDUE:
             fact = _term_overdue(terms, day, year)
         elif kind == m.CHECK_ITEM_ZERO and v.check_item in scores:
-            unit = next((u for u in scheme_units(scheme) if u.code == v.check_item), None)
-            fact = _item_zero(scores, unit, scores[v.check_item][1])
+            if units is None:
+                units = {u.code: u for u in scheme_units(scheme)}
+            fact = _item_zero(scores, units.get(v.check_item), scores[v.check_item][1])
         elif kind in m.LEDGER_CHECKS:
             from ..ledgers.vetoes import ledger_fact
 
@@ -260,9 +262,6 @@ def pending_vetoes(db: Database, sheet_id: str, *, today: dt.date | None = None)
     return [p for p in propose_vetoes(db, sheet_id, today=today) if p.pending]
 
 
-# The round's sheets (as propose_vetoes' _sheet_row reads each), in the round's order.
-_SHEETS = """SELECT b.*, f.name AS town FROM round_branch b JOIN office f ON f.id = b.office_id
-             WHERE b.round_id = ? ORDER BY f.name, b.sort_order, b.org_name"""
 _OPEN_ORGS = "SELECT org_id FROM round_branch WHERE round_id = ? AND state != '确定'"
 
 
@@ -274,7 +273,7 @@ def round_veto_proposals(db: Database, round_id: str, *, today: dt.date | None =
     town, in the round's order) when the caller has read them."""
     from .rounds import _scheme_from_json
 
-    rows = [r for r in (db.query(_SHEETS, (round_id,)) if sheets is None else sheets) if r["state"] != "确定"]
+    rows = [r for r in (db.query(ROUND_SHEETS_SQL, (round_id,)) if sheets is None else sheets) if r["state"] != "确定"]
     if not rows:
         return []
     rnd = db.one("SELECT year, scheme_json FROM assessment_round WHERE id = ?", (round_id,))
@@ -310,10 +309,11 @@ def round_veto_proposals(db: Database, round_id: str, *, today: dt.date | None =
     for r in db.query("""SELECT v.* FROM round_veto_review v JOIN round_branch b ON b.id = v.round_branch_id
                          WHERE b.round_id = ?""", (round_id,)):
         reviews.setdefault(r["round_branch_id"], {})[r["code"]] = r
+    units = {u.code: u for u in scheme_units(scheme)}
     out = []
     for row in rows:
         facts = _facts(db, row, scheme, day, scores=_effective_scores(scores[row["id"]]),
-                       registry=registry.get(row["org_id"]), year=rnd["year"])
+                       registry=registry.get(row["org_id"]), year=rnd["year"], units=units)
         for p in _proposals(row, facts, marked.get(row["id"], set()), reviews.get(row["id"], {})):
             if p.pending or not pending_only:
                 out.append(p)
