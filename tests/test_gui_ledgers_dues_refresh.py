@@ -4,7 +4,6 @@ a scope shown before is kept; another database is read in full."""
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 
 import pytest

@@ -25,7 +25,7 @@ from ..db import Database
 from ..registry.offices import local_office
 from . import handover, ownership, payload
 from .crypto import PackageRefused
-from .export import rows_by_id, table_columns
+from .export import table_columns
 from .opening import Opened
 from .payload import TableRows
 

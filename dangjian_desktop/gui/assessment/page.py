@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import time
-
 from typing import Callable
 
 from PySide6.QtCore import QTimer, Signal
