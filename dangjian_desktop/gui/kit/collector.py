@@ -46,6 +46,7 @@ def disable_automatic() -> None:
 def collect_due() -> int | None:
     """Collect the oldest generation whose count passed its threshold, as the automatic collector
     would (on the calling thread, which must be the GUI thread). Returns the generation or None."""
+    global _last_full
     if _thresholds is None:
         return None
     counts = gc.get_count()
@@ -53,7 +54,6 @@ def collect_due() -> int | None:
     for g in range(3):
         if counts[g] > _thresholds[g]:
             generation = g
-    global _last_full
     if generation == 2:
         ended, took = _last_full
         if time.monotonic() - ended < took * FULL_WAIT:
