@@ -127,3 +127,17 @@ def test_the_command_line_dry_run_and_import(db, tmp_path, capsys):
     assert "已导入发展党员记录" in capsys.readouterr().out
     assert main(["--db", str(path), "ledger", "list", "pipeline", "--json"]) == 0
     assert "周新丁" in capsys.readouterr().out
+
+
+def test_introducers_are_parted_by_marks_or_by_he_only_between_two_whole_names():
+    from dangjian_desktop.ledgers.pipeline_import import introducer_names
+
+    assert introducer_names("张三、李四") == ["张三", "李四"]
+    assert introducer_names("张三，李四") == ["张三", "李四"]
+    assert introducer_names("张三 / 李四") == ["张三", "李四"]
+    assert introducer_names("张三和李四") == ["张三", "李四"]
+    # 和 inside a name is not a separator.
+    assert introducer_names("贺和富、向光星") == ["贺和富", "向光星"]
+    assert introducer_names("王和平和李四") == ["王和平", "李四"]
+    assert introducer_names("贺和富") == ["贺和富"]
+    assert introducer_names("") == []

@@ -63,6 +63,19 @@ class _Rollback(Exception):
     """Raised inside the unit of work to undo it (refused rows, or a dry run)."""
 
 
+def introducer_names(text: str) -> list[str]:
+    """The introducers written in one cell: names parted by 、 , ； / or spaces, or two names joined
+    by 和 ("张三和李四"). 和 is also a common character inside a name (贺和富, 王和平), so it parts
+    the cell only where it leaves two names of at least two characters, and at one place only."""
+    names = [x for x in re.split(r"[、,，;；/\s]+", text or "") if x]
+    if len(names) == 1 and "和" in names[0]:
+        one = names[0]
+        cuts = [(one[:k], one[k + 1:]) for k, ch in enumerate(one) if ch == "和" and k >= 2 and len(one) - k - 1 >= 2]
+        if len(cuts) == 1:
+            return list(cuts[0])
+    return names
+
+
 def import_pipeline(db: Database, path: str | Path, *, office_id: str | None = None, dry_run: bool = False,
                     actor: str | None = None) -> RecordImportReport:
     """Read a 发展党员台账 sheet and apply it all or nothing (see the module's docstring)."""
@@ -90,7 +103,7 @@ def import_pipeline(db: Database, path: str | Path, *, office_id: str | None = N
         idn = idcard.normalise(sheet.text(row, "id_number"))
         days = {s: d for s, _ in STEP_COLUMNS if s in cols and (d := sheet.date(n, row, s, required=False))}
         birth = sheet.date(n, row, "birth_date", required=False) if "birth_date" in cols else None
-        intro = [x for x in re.split(r"[、,，;；/\s]+|和", sheet.text(row, "introducers")) if x]
+        intro = introducer_names(sheet.text(row, "introducers"))
         if intro and len(intro) != 2:
             err(n, "introducers", "、".join(intro), f"入党介绍人应为两名，表中为{len(intro)}名。", "用顿号隔开两人的姓名，如：张三、李四。")
         if len(report.errors) > before or org is None:
