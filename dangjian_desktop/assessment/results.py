@@ -160,10 +160,13 @@ def _evaluate_all(scheme: Scheme, sheets: list[tuple[dict, list[str], str | None
             return list(evaluate_many(scheme, [(sc, v) for sc, v, _ in sheets]))
         except ScoreError:
             pass  # one bad sheet: evaluate one by one to find it
+    from ..schemes.evaluate import prepare
+
+    prepared = prepare(scheme)  # evaluate() per sheet, the scheme prepared (and checked) once
     out: list[Result | str] = []
     for sc, v, cls in sheets:
         try:
-            out.append(evaluate(scheme, sc, v, classification=cls))
+            out.append(prepared.evaluate(sc, v, classification=cls))
         except UserError as e:
             out.append(e.message)
     return out
