@@ -30,13 +30,13 @@ def evaluations(monkeypatch):
     results._cache.clear()
     getattr(results, "_sheet_cache", {}).clear()
     calls = []
-    real = evaluator._evaluate
+    real = evaluator.Prepared.evaluate
 
     def counted(*args, **kwargs):
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(evaluator, "_evaluate", counted)
+    monkeypatch.setattr(evaluator.Prepared, "evaluate", counted)
     yield calls
     results._cache.clear()
     getattr(results, "_sheet_cache", {}).clear()
