@@ -9,10 +9,11 @@ an existing database with --db (a county, a prefecture). Prints
 - every big table with its indexes: rows, bytes, bytes per row, and bytes per row of the same
   rows in the baseline;
 - the baseline, built in the same run: a bare integer-keyed copy of the same rows (every table
-  with `id INTEGER PRIMARY KEY`, every UUID in any column replaced by a small integer, no
+  with `id INTEGER PRIMARY KEY`, every row id in any column replaced by a small integer, no
   other index, no change log): the physical limit of the data themselves;
 - two what-ifs on copies (never on the measured file): the same file after VACUUM (what page
-  splits left empty), and every UUID stored as 16 bytes instead of 36 characters.
+  splits left empty), and every row id stored as its raw bytes (16 for the 36-character UUID
+  text of older rows, 10 for the 16-character ids of db/ids.py).
 
 Sizes come from SQLite's `dbstat` virtual table (pages of each table and index).
 """
@@ -20,6 +21,7 @@ Sizes come from SQLite's `dbstat` virtual table (pages of each table and index).
 from __future__ import annotations
 
 import argparse
+import base64
 import os
 import re
 import shutil
@@ -34,7 +36,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_MB = 25
 BIG_ROWS = 1000  # tables with at least this many rows are listed one by one
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+# A row id: the 36-character UUID text of rows made before ids were shortened, or the 16
+# base32hex characters of db/ids.py.
+_UUID = re.compile(r"^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-v]{16})$")
+
+
+def id_bytes(v: str) -> bytes:
+    """An id's raw bits: 16 bytes of a UUID, 10 of a short id."""
+    return uuid.UUID(v).bytes if len(v) == 36 else base64.b32hexdecode(v.upper())
 _HISTORY = ("change_log", "tx_log")
 
 
@@ -134,13 +143,13 @@ def what_if_vacuum(source: Path, folder: Path) -> int:
 
 
 def what_if_uuid_bytes(folder: Path) -> int:
-    """Every UUID-valued text (ids, references, owners, the change log's row ids) as 16 bytes,
-    with the same tables and indexes: what a 16-byte-blob storage of identity would give."""
+    """Every id-valued text (ids, references, owners, the change log's row ids) as its raw bytes,
+    with the same tables and indexes: what a blob storage of identity would give."""
     path = folder / "vacuumed.sqlite"
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = OFF")
     conn.execute("PRAGMA foreign_keys = OFF")
-    conn.create_function("uuid16", 1, lambda v: uuid.UUID(v).bytes if isinstance(v, str) and _UUID.match(v) else v,
+    conn.create_function("uuid16", 1, lambda v: id_bytes(v) if isinstance(v, str) and _UUID.match(v) else v,
                          deterministic=True)
     for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
         conn.execute(f'DROP TRIGGER "{name}"')
@@ -170,7 +179,7 @@ def what_if_integer_keys(src: sqlite3.Connection, path: Path) -> int:
             dst.execute(f'CREATE TABLE "{t}" ("k" INTEGER PRIMARY KEY, ' + ", ".join(f'"{c}"' for c in cols) + ")")
             dst.execute(f'CREATE UNIQUE INDEX "{t}_global_id" ON "{t}"(id)')
             at = cols.index("id")
-            rows = ([number(row[at])] + [uuid.UUID(v).bytes if i == at else number(v) for i, v in enumerate(row)]
+            rows = ([number(row[at])] + [id_bytes(v) if i == at else number(v) for i, v in enumerate(row)]
                     for row in src.execute(f'SELECT * FROM "{t}" ORDER BY rowid'))
             dst.executemany(f'INSERT INTO "{t}" VALUES ({", ".join("?" for _ in range(len(cols) + 1))})', rows)
         else:
@@ -242,11 +251,11 @@ def report(path: Path, folder: Path) -> None:
         vac = what_if_vacuum(path, Path(tmp))
         print(f"what if VACUUMed: {mb(vac)} ({(vac - total) / total:+.0%})")
         blob = what_if_uuid_bytes(Path(tmp))
-        print(f"what if every UUID were 16 bytes (same tables, indexes and change log), VACUUMed: {mb(blob)} "
+        print(f"what if every id were stored as raw bytes (same tables, indexes and change log), VACUUMed: {mb(blob)} "
               f"({(blob - total) / total:+.0%})  [{time.perf_counter() - t0:.1f} s]")
         t0 = time.perf_counter()
         ints = what_if_integer_keys(conn, Path(tmp) / "integer-keys.sqlite")
-        print(f"what if rows were keyed by integers (global id kept once per row as 16 bytes with its index; "
+        print(f"what if rows were keyed by integers (global id kept once per row as raw bytes with its index; "
               f"references, owners, change-log row ids as integers; same indexes and change log): {mb(ints)} "
               f"({(ints - total) / total:+.0%})  [{time.perf_counter() - t0:.1f} s]")
     conn.close()

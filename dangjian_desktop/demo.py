@@ -11,11 +11,11 @@ import datetime as dt
 import importlib
 import importlib.util
 import random
-import uuid
 from typing import Callable
 
 from . import dates, pinyin
 from .db import Database, Tx
+from .db.ids import seeded_id
 from .errors import UserError
 from .registry import idcard
 from .registry.offices import local_office
@@ -44,10 +44,6 @@ BRANCH_PLAN = [
     ("企业", "{}建材有限公司党支部", 1, (5, 12)),
     ("社会组织", "{}镇志愿者协会党支部", 1, (3, 3)),
 ]
-
-
-def _uuid(rng: random.Random) -> str:
-    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 
 class _Gen:
@@ -113,7 +109,7 @@ class _Gen:
             "address": None, "workplace": None, "is_mobile": 1 if mobile else 0,
             "mobile_whereabouts": r.choice(WHEREABOUTS) if mobile else None,
             "is_hardship": 1 if age > 70 and r.random() < 0.1 else 0, "note": "",
-            "org_id": org_id, "group_id": group_id, "owner": owner, "id": _uuid(r),
+            "org_id": org_id, "group_id": group_id, "owner": owner, "id": seeded_id(r),
         }
         if row["join_date"] and len(row["join_date"]) == 7 and full:
             row["full_date"] = dates.add_years(dates.parse_iso(row["join_date"], allow_month=True), 1).isoformat()
@@ -128,7 +124,7 @@ class _Gen:
         orgs, members, events, terms, committee = [], [], [], [], []
 
         def org(name, org_type, kind, parent):
-            row = {"id": _uuid(r), "office_id": office_id, "parent_id": parent, "name": name,
+            row = {"id": seeded_id(r), "office_id": office_id, "parent_id": parent, "name": name,
                    "org_type": org_type, "kind": kind, "sort_order": len(orgs) + 1, "owner": owner,
                    "founded_on": (self.today - dt.timedelta(days=r.randint(3000, 20000))).isoformat(), "note": ""}
             orgs.append(row)
@@ -169,12 +165,12 @@ class _Gen:
                 row = self.member_row(bid, owner, kind, group_id=r.choice(groups) if groups else None,
                                       probationary=probation, overdue=overdue)
                 members.append(row)
-                events.append({"id": _uuid(r), "member_id": row["id"], "event_type": "入党登记",
+                events.append({"id": seeded_id(r), "member_id": row["id"], "event_type": "入党登记",
                                "event_date": dates.parse_iso(row["join_date"], allow_month=True).isoformat(),
                                "to_org_id": bid, "to_status": "正常", "owner": owner, "note": ""})
                 if r.random() < 0.004:
                     row["status"] = "失联"
-                    events.append({"id": _uuid(r), "member_id": row["id"], "event_type": "失联",
+                    events.append({"id": seeded_id(r), "member_id": row["id"], "event_type": "失联",
                                    "event_date": (self.today - dt.timedelta(days=r.randint(30, 900))).isoformat(),
                                    "to_org_id": bid, "from_status": "正常", "to_status": "失联",
                                    "owner": owner, "note": "多次联系未果"})
@@ -192,7 +188,7 @@ class _Gen:
                 start = dates.add_years(self.today, -years) + dt.timedelta(days=r.randint(5, 85))
             else:
                 start = self.today - dt.timedelta(days=r.randint(30, years * 365 - 120))
-            tid = _uuid(r)
+            tid = seeded_id(r)
             terms.append({"id": tid, "org_id": oid, "start_date": start.isoformat(), "years": years,
                           "extension_months": 0, "extension_approval": "", "note": "", "owner": owner})
             pool = [m for m in by_org.get(oid, []) if m["category"] == "正式党员"] or \
@@ -204,7 +200,7 @@ class _Gen:
             if oid == vacant_branch:
                 roles = roles[1:]
             for role, m in zip(roles, r.sample(pool, min(size, len(pool)))):
-                committee.append({"id": _uuid(r), "term_id": tid, "member_id": m["id"],
+                committee.append({"id": seeded_id(r), "term_id": tid, "member_id": m["id"],
                                   "name": m["name"], "role": role, "start_date": start.isoformat(), "owner": owner})
         tx.insert_many("org", orgs)
         tx.insert_many("member", members)
@@ -305,10 +301,10 @@ def _fill(db: Database, office, n: int, seed: int, today: dt.date, say: Callable
     if office["level"] == "county":
         with db.transaction(f"生成演示数据（{n}个乡镇）") as tx:
             for name in _town_names(rng, n):
-                tid = _uuid(rng)
+                tid = seeded_id(rng)
                 tx.insert("office", {"id": tid, "name": name, "level": "town", "parent_id": office["id"],
                                      "owner": tid})
-                root = _uuid(rng)
+                root = seeded_id(rng)
                 tx.insert("org", {"id": root, "office_id": tid, "parent_id": None, "name": f"{name}党委",
                                   "org_type": "党委", "owner": tid})
                 say(f"生成{name}的组织和党员")

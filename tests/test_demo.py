@@ -68,19 +68,3 @@ def test_the_planted_warnings_are_present(town):
 
 def test_change_log_is_complete(town):
     assert town.verify() == []
-
-
-def test_serial_ids_are_the_uuid_text_they_stand_for():
-    """The demo's serial ids are made without a UUID object per row: the same text as the UUID."""
-    import random
-    import uuid
-
-    from dangjian_desktop.db.bulk_log import SerialIds
-
-    for seed in range(20):
-        ids = SerialIds(random.Random(seed))
-        for n in range(1, 600):
-            assert ids() == str(uuid.UUID(int=(ids.prefix << 68) | n, version=4))
-    ids = SerialIds(random.Random(1))
-    ids.n = (1 << 48) - 2
-    assert [ids(), ids()] == [str(uuid.UUID(int=(ids.prefix << 68) | n, version=4)) for n in ((1 << 48) - 1, 1 << 48)]

@@ -12,10 +12,10 @@ import datetime as dt
 import io
 import json
 import random
-import uuid
 
 from .. import pinyin
 from ..db import Database
+from ..db.ids import seeded_id
 from ..registry.offices import local_office
 from ..schemes import evaluate, load_scheme, scheme_to_dict
 from .lots import derangement
@@ -54,7 +54,7 @@ class _Ids:
         self.rng = rng
 
     def __call__(self) -> str:
-        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        return seeded_id(self.rng)
 
 
 def _ts(day: dt.date, rng: random.Random) -> str:

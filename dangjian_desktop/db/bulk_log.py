@@ -22,9 +22,7 @@ dropped triggers together.
 
 from __future__ import annotations
 
-import random
 import sqlite3
-import uuid
 from typing import Iterable
 
 from . import seal
@@ -152,23 +150,3 @@ def insert_logged(tx, bulk: BulkInserts, table: str, rows: list[dict]) -> list[s
     ids = tx.insert_many(table, rows)
     bulk.logged(table, since, len(ids))
     return ids
-
-
-class SerialIds:
-    """Repeatable row ids that increase within a batch (B-tree inserts stay cheap): the text of
-    uuid.UUID(int=(prefix << 68) | n, version=4) for n = 1, 2, …, a random 60-bit prefix each.
-
-    The prefix and the version and variant bits fill the first four groups, so the text is made
-    once and each id appends n as the last twelve hex digits, without a UUID object per row
-    (about 3 µs a row, a tenth of a demo's year of points)."""
-
-    def __init__(self, rng: random.Random):
-        self.prefix = rng.getrandbits(60)
-        self.n = 0
-        self.head = str(uuid.UUID(int=self.prefix << 68, version=4))[:24]  # "xxxxxxxx-xxxx-4xxx-8000-"
-
-    def __call__(self) -> str:
-        self.n += 1
-        if self.n >= 1 << 48:  # beyond twelve digits (never in practice): the UUID's own text
-            return str(uuid.UUID(int=(self.prefix << 68) | self.n, version=4))
-        return f"{self.head}{self.n:012x}"

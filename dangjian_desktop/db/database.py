@@ -6,7 +6,6 @@ import re
 import socket
 import sqlite3
 import threading
-import uuid
 from contextlib import contextmanager
 from operator import itemgetter
 from pathlib import Path
@@ -16,6 +15,7 @@ from .. import APP_NAME, __version__
 from ..dates import now_iso
 from ..errors import LockedError, UserError
 from . import audit, owned_rows, seal
+from .ids import new_id
 from .keys import OfficeKey, create_key, load_key
 from .lock import LockHolder, WriterLock, current_actor
 from .migrations import all_migrations, latest_version
@@ -29,10 +29,6 @@ def _ident(name: str) -> str:
     if not _IDENT.match(name):
         raise ValueError(f"bad SQL identifier {name!r}")
     return f'"{name}"'
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
 
 
 def _connect(path: Path, readonly: bool, ro_uri: str | None = None) -> sqlite3.Connection:

@@ -19,7 +19,8 @@ import random
 
 from .. import dates, pinyin
 from ..db import Database
-from ..db.bulk_log import BulkInserts, SerialIds, insert_logged
+from ..db.bulk_log import BulkInserts, insert_logged
+from ..db.ids import SerialIds
 from ..registry import idcard
 from ..registry.offices import local_office, towns
 from .common import ACTIVE_STATUSES

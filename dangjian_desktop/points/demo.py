@@ -17,7 +17,8 @@ import random
 from typing import Any
 
 from ..db import Database
-from ..db.bulk_log import BulkInserts, SerialIds, insert_logged
+from ..db.bulk_log import BulkInserts, insert_logged
+from ..db.ids import SerialIds
 from ..registry.offices import local_office, towns
 from . import catalogue
 from .common import owner_of_office

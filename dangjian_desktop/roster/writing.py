@@ -11,8 +11,8 @@ step, a branch created, an update, the seal); a failure rolls the batch, its ent
 dropped triggers back with the rest of the unit of work.
 
 Rows are gathered as tuples in the column order of the INSERT (what Tx.insert_many would do with
-a dict per row: id, owner, revision 1 and the unit of work's time), and their ids are uuid4
-strings like db.new_id's, made from one os.urandom call per batch.
+a dict per row: id, owner, revision 1 and the unit of work's time), and their ids are random
+ids like db.new_id's (db/ids.py), made from one os.urandom call per batch.
 
 NewMembers is a part of importer.RosterImport: it writes only while the run `_writing` (a dry
 run, or a run that has found an error, only counts).
@@ -20,11 +20,10 @@ run, or a run that has found an error, only counts).
 
 from __future__ import annotations
 
-import os
-
 from .. import pinyin
 from ..db import seal
 from ..db.bulk_log import BulkInserts
+from ..db.ids import new_ids
 from ..registry.members import MEMBER_FIELDS
 from .branches import Org
 from .sheets import SheetState
@@ -44,16 +43,6 @@ def _insert(table: str, columns: tuple[str, ...]) -> str:
 
 
 _INSERTS = (("member", _insert("member", _MEMBER)), ("member_event", _insert("member_event", _EVENT)))
-
-
-def new_ids(n: int) -> list[str]:
-    """n random ids, each the text of a version 4 UUID (what db.new_id returns)."""
-    raw = os.urandom(16 * n).hex()
-    out = []
-    for i in range(0, 32 * n, 32):
-        h = raw[i:i + 32]
-        out.append(f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}")
-    return out
 
 
 class NewMembers:
