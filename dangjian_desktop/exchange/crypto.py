@@ -12,7 +12,7 @@ File layout (packages, invitations, recovery files):
     MAGIC (8 bytes) | header length (4 bytes, big-endian) | header (JSON) | body | signature (64)
 
 The header is the minimal routing part: file type, package id, sender and recipient office ids
-(UUIDs), the sender's key fingerprint, the body's length and, for an encrypted body, the
+(row ids, db/ids.py), the sender's key fingerprint, the body's length and, for an encrypted body, the
 ephemeral X25519 key, the nonce and the content key wrapped for each recipient (the receiver
 and the sender itself, so it can reopen its own export). It never holds a name. The Ed25519
 signature covers everything before it, so any changed byte anywhere is refused before
