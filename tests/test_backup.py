@@ -8,12 +8,16 @@ import datetime as dt
 import json
 import os
 import sqlite3
+import tempfile
+import zipfile
+from pathlib import Path
 
 import pytest
 
 from dangjian_desktop.cli import main
 from dangjian_desktop.db import Database, latest_version
 from dangjian_desktop.db import backup as backup_mod
+from dangjian_desktop.db import backup_zip
 from dangjian_desktop.db.backup import (KeepPolicy, auto_backup, backup_dir, backups_to_keep, change_marker,
                                         keep_policy, list_backups, make_backup, thin_backups,
                                         unsaved_changes)
@@ -30,8 +34,20 @@ def files_in(folder):
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
 
+def unpacked(path):
+    """The database inside a compressed backup, as a plain file in a folder of its own."""
+    path = Path(path)
+    if not backup_zip.is_zip_backup(path):
+        return path
+    out = Path(tempfile.mkdtemp()) / "backup.sqlite"
+    with zipfile.ZipFile(path) as zf:
+        [member] = [n for n in zf.namelist() if n.endswith(".sqlite")]
+        out.write_bytes(zf.read(member))
+    return out
+
+
 def issuer_of(path):
-    with Database.open(path, mode="read") as db:
+    with Database.open(unpacked(path), mode="read") as db:
         return get_setting(db, ISSUER)
 
 
@@ -41,9 +57,9 @@ def test_a_backup_is_a_whole_checked_single_file_in_the_default_folder(db, db_pa
     set_setting(db, ISSUER, "中共测试镇委员会")
     path = make_backup(db, "manual")
     assert path.parent == backup_dir(db_path)
-    assert path.parent.parent.parent.name and path.name.startswith("office_") and path.name.endswith("_manual.sqlite")
+    assert path.parent.parent.parent.name and path.name.startswith("office_") and path.name.endswith("_manual.zip")
     assert files_in(path.parent) == [path.name]  # no temporary or -wal/-shm file beside it
-    conn = sqlite3.connect(path)
+    conn = sqlite3.connect(unpacked(path))
     try:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -67,7 +83,7 @@ def test_a_backup_holds_only_committed_work(db):
     with db.transaction("进行中") as tx:
         tx.update("setting", ISSUER, {"value": "未提交"})
         path = make_backup(db, "manual")
-    with sqlite3.connect(path) as conn:
+    with sqlite3.connect(unpacked(path)) as conn:
         assert conn.execute("SELECT value FROM setting WHERE id = ?", (ISSUER,)).fetchone()[0] == "已提交"
 
 
@@ -280,7 +296,7 @@ def test_restore_brings_the_earlier_state_back_and_backs_up_the_current_first(db
     result = restore(db_path, bk)
     assert issuer_of(db_path) == "原来的"
     assert result.safety_backup is not None and result.safety_backup.parent == backup_dir(db_path)
-    assert result.safety_backup.name.endswith("_restore.sqlite") and issuer_of(result.safety_backup) == "后来改的"
+    assert result.safety_backup.name.endswith("_restore.zip") and issuer_of(result.safety_backup) == "后来改的"
     assert not result.migrated and not result.damaged
     with Database.open(db_path) as again:
         assert again.verify() == []
@@ -310,7 +326,7 @@ def test_an_older_schema_backup_is_migrated_on_restore(tmp_path):
         assert db.schema_version == latest_version()
         assert get_setting(db, ISSUER) == "旧版时的落款"
         assert db.verify() == []
-    with sqlite3.connect(bk) as conn:  # the chosen backup itself is left as it was
+    with sqlite3.connect(unpacked(bk)) as conn:  # the chosen backup itself is left as it was
         assert conn.execute("PRAGMA user_version").fetchone()[0] == old
 
 
@@ -318,8 +334,10 @@ def test_a_newer_schema_backup_is_refused_before_anything_changes(db, db_path):
     set_setting(db, ISSUER, "现在的")
     bk = make_backup(db, "manual", db_path.parent / "bk")
     db.close()
-    with sqlite3.connect(bk) as conn:
+    plain = unpacked(bk)
+    with sqlite3.connect(plain) as conn:
         conn.execute(f"PRAGMA user_version = {latest_version() + 1}")
+    backup_zip.write(plain, bk, "office.sqlite", {})
     with pytest.raises(UserError, match="更新版本.*请先安装新版本"):
         restore(db_path, bk)
     assert issuer_of(db_path) == "现在的"

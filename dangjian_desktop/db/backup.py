@@ -3,13 +3,15 @@
 A backup is made with SQLite's online backup API from a connection of its own (so it reads the
 last committed state, whatever the app is doing) into a hidden temporary file in the backup
 folder. The copy is switched to a rollback journal (one self-contained file), checked with
-`PRAGMA integrity_check`, synced and only then renamed to its final name: a failed backup
-leaves no file, never a 0-byte or half-written one. The database file itself is only ever
+`PRAGMA integrity_check`, then compressed into a ZIP file with a description of it
+(backup_zip.py), synced and only then renamed to its final name: a failed backup leaves no
+file, never a 0-byte or half-written one. Backups made before they were compressed (plain
+`.sqlite` files) are listed, thinned and restored as before. The database file itself is only ever
 read through SQLite, never with open()/read() (closing such a descriptor would drop the
 process's SQLite locks on it).
 
 By default backups live in `user_data_dir()/backups/<stem>-<hash of the database's absolute
-path>/`, one folder per database, named `<stem>_<YYYYMMDD-HHMMSS>_<reason>.sqlite`. After each
+path>/`, one folder per database, named `<stem>_<YYYYMMDD-HHMMSS>_<reason>.zip`. After each
 automatic or manual backup the folder is thinned (see `KeepPolicy`).
 
 Restoring one is in `restore.py`.
@@ -31,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Callable, Union
 from .. import dates
 from ..errors import UserError
 from ..paths import user_data_dir
+from . import backup_zip
 
 if TYPE_CHECKING:
     from .database import Database
@@ -41,13 +44,13 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]
 DbOrPath = Union["Database", str, Path]
 
-SUFFIX = ".sqlite"
+SUFFIX = ".sqlite"  # a plain copy: backups made before they were compressed, and kept damaged files
 PAGES_PER_STEP = 2048  # 8 MB of 4 KiB pages between two progress reports
 SETTING_KEEP = "backup_keep"  # the thinning rule of a database, e.g. "2,12,10,9"
 
 _REASON = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _NAME = re.compile(r"^(?P<stem>.+)_(?P<ts>\d{8}-\d{6})(?:-(?P<n>\d+))?_(?P<reason>[a-z0-9]+(?:-[a-z0-9]+)*)"
-                   + re.escape(SUFFIX) + "$")
+                   + f"(?:{re.escape(SUFFIX)}|{re.escape(backup_zip.SUFFIX)})$")
 _REASON_LABELS = {
     "manual": "手动备份",
     "close": "关闭时自动备份",
@@ -88,12 +91,12 @@ def _stamp(when: dt.datetime) -> str:
     return when.strftime("%Y%m%d-%H%M%S")
 
 
-def _unique_target(folder: Path, stem: str, when: dt.datetime, reason: str) -> Path:
+def _unique_target(folder: Path, stem: str, when: dt.datetime, reason: str, suffix: str = SUFFIX) -> Path:
     base = f"{stem}_{_stamp(when)}"
-    target = folder / f"{base}_{reason}{SUFFIX}"
+    target = folder / f"{base}_{reason}{suffix}"
     n = 2
     while target.exists() or _tmp_of(target).exists():
-        target = folder / f"{base}-{n}_{reason}{SUFFIX}"
+        target = folder / f"{base}-{n}_{reason}{suffix}"
         n += 1
     return target
 
@@ -213,7 +216,8 @@ def copy_database(db: DbOrPath, target: Path, *, progress: Progress | None = Non
 
 def make_backup(db: DbOrPath, reason: str = "manual", dest_dir: str | Path | None = None, *,
                 progress: Progress | None = None, now: dt.datetime | None = None) -> Path:
-    """Back up a database (an open Database or a path) into `dest_dir` or its backup folder.
+    """Back up a database (an open Database or a path) into `dest_dir` or its backup folder: a
+    checked copy (copy_into), then compressed with its description (backup_zip).
 
     Returns the new file's path. Raises UserError (and leaves no file) when it fails.
     """
@@ -223,10 +227,32 @@ def make_backup(db: DbOrPath, reason: str = "manual", dest_dir: str | Path | Non
     folder = Path(dest_dir) if dest_dir is not None else backup_dir(path)
     src = open_source(path)
     try:
-        target = _unique_target(folder, path.stem, now or dt.datetime.now(), reason)
-        return copy_into(src, target, progress=progress)
+        target = _unique_target(folder, path.stem, now or dt.datetime.now(), reason, backup_zip.SUFFIX)
+        plain = folder / f".{target.name}{SUFFIX}"  # hidden, and not a backup's name
+        try:
+            copy_into(src, plain, progress=progress)
+            _compress(plain, target, f"{path.stem}{SUFFIX}", progress)
+        finally:
+            _remove_with_sidecars(plain)
+        return target
     finally:
         src.close()
+
+
+def _compress(plain: Path, target: Path, arcname: str, progress: Progress | None) -> None:
+    """The checked copy compressed into `target`: temporary file, fsync, rename (no half file)."""
+    tmp = _tmp_of(target)
+    try:
+        details = read_details(plain)
+        backup_zip.write(plain, tmp, arcname, details, progress)
+        _fsync(tmp)
+        os.replace(tmp, target)
+        _fsync(target.parent)
+    except BaseException as e:
+        _remove_with_sidecars(tmp)
+        if isinstance(e, OSError):
+            raise UserError(f"备份没有成功：{e.strerror or e}（{target.parent}）。没有留下不完整的文件。") from None
+        raise
 
 
 def auto_backup(db: DbOrPath, reason: str, *, progress: Progress | None = None) -> Path:
@@ -333,7 +359,7 @@ def list_backups(db: DbOrPath | None = None, *, folder: str | Path | None = None
         return []
     for p in entries:
         parsed = parse_name(p)
-        if parsed is None or not p.is_file():
+        if parsed is None or p.name.startswith(".") or not p.is_file():
             continue
         try:
             size = p.stat().st_size
@@ -363,7 +389,10 @@ def _count(conn: sqlite3.Connection, sql: str) -> int | None:
 
 
 def read_details(path: Path) -> dict[str, Any]:
-    """Schema version, office, counts and change marker of a database file nobody writes."""
+    """Schema version, office, counts and change marker of a backup (a compressed one's stored
+    description) or of a database file nobody writes."""
+    if backup_zip.is_zip_backup(path):
+        return backup_zip.read_details(path)
     try:
         conn = open_snapshot(path)
     except sqlite3.Error as e:

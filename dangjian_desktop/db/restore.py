@@ -1,7 +1,8 @@
 """Restoring a backup over an office database (no Qt).
 
 1. The chosen file is checked (an SQLite file of this app, `PRAGMA integrity_check`, not from a
-   newer program) before anything else happens.
+   newer program) before anything else happens. A compressed backup (`.zip`, backup_zip.py) is
+   first unpacked into a hidden file beside the database (removed afterwards).
 2. The writer lock of the database is taken: nobody may write while it is replaced.
 3. The chosen file is copied (SQLite backup API) into a temporary file beside the database and,
    when it is from an older schema, migrated there. A failure up to here changes nothing.
@@ -26,6 +27,7 @@ from pathlib import Path
 
 from .. import APP_NAME
 from ..errors import LockedError, UserError
+from . import backup_zip
 from .backup import (PAGES_PER_STEP, Progress, _remove_with_sidecars, _unique_target, backup_dir, copy_into,
                      integrity_problems, make_backup, open_snapshot, open_source)
 from .lock import WriterLock
@@ -62,12 +64,14 @@ def _office(conn: sqlite3.Connection) -> tuple[str | None, str | None]:
     return (row[0], row[1]) if row else (None, None)
 
 
-def check_backup(path: str | Path) -> tuple[int, _FileState]:
-    """Check a file can be restored: (its schema version, its office). UserError when not."""
+def check_backup(path: str | Path, name: str | None = None) -> tuple[int, _FileState]:
+    """Check a database file can be restored: (its schema version, its office). UserError when
+    not. `name`: the file the clerk chose, when `path` was unpacked from it."""
     path = Path(path)
     if not path.is_file():
         raise UserError(f"找不到备份文件：{path}")
-    not_ours = f"{path.name} 不是党建台账的数据库，不能用来恢复。"
+    name = name or path.name
+    not_ours = f"{name} 不是党建台账的数据库，不能用来恢复。"
     try:
         conn = open_snapshot(path)
     except sqlite3.Error:
@@ -76,7 +80,7 @@ def check_backup(path: str | Path) -> tuple[int, _FileState]:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         problems = integrity_problems(conn)
         if problems:
-            raise UserError(f"所选备份 {path.name} 已损坏（SQLite 完整性检查：{problems[0]}），不能用来恢复。"
+            raise UserError(f"所选备份 {name} 已损坏（SQLite 完整性检查：{problems[0]}），不能用来恢复。"
                             f"请选择另一份备份。")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         try:
@@ -93,7 +97,7 @@ def check_backup(path: str | Path) -> tuple[int, _FileState]:
     except sqlite3.DatabaseError as e:
         if "not a database" in str(e) or "encrypted" in str(e):
             raise UserError(not_ours) from None
-        raise UserError(f"所选备份 {path.name} 已损坏（{e}），不能用来恢复。请选择另一份备份。") from None
+        raise UserError(f"所选备份 {name} 已损坏（{e}），不能用来恢复。请选择另一份备份。") from None
     finally:
         conn.close()
 
@@ -198,8 +202,20 @@ def _write_into(staged: Path, db_path: Path, progress: Progress | None) -> None:
 def restore(db_path: str | Path, backup_file: str | Path, *, progress: Progress | None = None) -> RestoreResult:
     """Replace the database at `db_path` by `backup_file` (see the module docstring)."""
     db_path, backup_file = Path(db_path), Path(backup_file)
-    version, chosen = check_backup(backup_file)
-    if db_path.exists() and os.path.samefile(db_path, backup_file):
+    if not backup_zip.is_zip_backup(backup_file):
+        return _restore(db_path, backup_file, backup_file, progress)
+    if not backup_file.is_file():
+        raise UserError(f"找不到备份文件：{backup_file}")
+    if not db_path.parent.is_dir():
+        raise UserError(f"数据库所在的文件夹不存在：{db_path.parent}")
+    with backup_zip.extracted(backup_file, db_path.parent, progress) as plain:
+        return _restore(db_path, plain, backup_file, progress)
+
+
+def _restore(db_path: Path, plain: Path, chosen_file: Path, progress: Progress | None) -> RestoreResult:
+    """restore() from the database file `plain` (`chosen_file` itself, or unpacked from it)."""
+    version, chosen = check_backup(plain, chosen_file.name)
+    if db_path.exists() and os.path.samefile(db_path, chosen_file):
         raise UserError("所选文件就是当前的数据库本身，不需要恢复。")
     if not db_path.parent.is_dir():
         raise UserError(f"数据库所在的文件夹不存在：{db_path.parent}")
@@ -216,7 +232,7 @@ def restore(db_path: str | Path, backup_file: str | Path, *, progress: Progress 
                             f"“{current.office_name or '另一单位'}”，不是同一个数据库的备份，不能用来恢复。"
                             f"如确需使用它，请先把当前数据库文件移到别处。")
         page_size = current.page_size if current is not None and current.readable else None
-        new_version = _stage(backup_file, staged, version, page_size, progress)
+        new_version = _stage(plain, staged, version, page_size, progress)
         safety, damaged = None, False
         if current is not None:
             if progress:
@@ -241,4 +257,4 @@ def restore(db_path: str | Path, backup_file: str | Path, *, progress: Progress 
         _remove_with_sidecars(staged)
         Path(str(staged) + ".lock").unlink(missing_ok=True)  # the staged copy's own (released) lock
         lock.release()
-    return RestoreResult(backup_file, safety, version, new_version, damaged)
+    return RestoreResult(chosen_file, safety, version, new_version, damaged)

@@ -182,7 +182,7 @@ class BackupDialog(Messages, QDialog):
         if self.task is not None or self.readonly:
             return
         path, _ = QFileDialog.getOpenFileName(self, "选择要恢复的备份文件", str(backup_dir(self.db_path)),
-                                              "党建台账数据库 (*.sqlite *.db);;所有文件 (*)")
+                                              "党建台账备份 (*.zip *.sqlite *.db);;所有文件 (*)")
         if path:
             self.confirm("恢复备份", f"用文件“{Path(path).name}”替换当前数据库？\n\n"
                                      f"替换前会先自动备份当前数据库，需要时可以再恢复回来。",
