@@ -18,6 +18,7 @@ import datetime as dt
 import json
 import re
 from functools import lru_cache
+from operator import mul
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
@@ -36,8 +37,14 @@ PROVINCES = {
 }
 
 
+_ASCII_ZEROS = 48 * sum(_WEIGHTS)  # what the code points of 17 ASCII digits add over their values
+
+
 def check_digit(first17: str) -> str:
-    return _CHECK[sum(int(c) * w for c, w in zip(first17, _WEIGHTS)) % 11]
+    if len(first17) == 17 and first17.isascii() and first17.isdigit():  # the usual case: by code point
+        return _CHECK[(sum(map(mul, _WEIGHTS, first17.encode())) - _ASCII_ZEROS) % 11]
+    # Any other digits (int reads them too); the weights first: like zip, it stops after the 17th.
+    return _CHECK[sum(map(mul, _WEIGHTS, map(int, first17))) % 11]
 
 
 _FULLWIDTH = {0xFF10 + i: 0x30 + i for i in range(10)}

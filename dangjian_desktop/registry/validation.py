@@ -32,6 +32,9 @@ HANZI = ("\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007"
 _NAME = re.compile(f"^[{HANZI}A-Za-z·•.\u00b7]{{2,30}}$")
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|\d{7,8})$")
 _SPACES = re.compile(r"[\s\u3000]+")
+# Readings of code values remembered by value (the oldest forgotten past the limit).
+MEMO_LIMIT = 4096
+_CODES: dict[tuple, tuple] = {}
 
 
 def clean_name(text: Any) -> str:
@@ -63,19 +66,9 @@ def validate_member(values: dict[str, Any], *, today: dt.date | None = None
             err["name"] = "姓名应为2个以上汉字（少数民族姓名可含“·”）"
 
     for key, tid in CODED.items():
-        raw = v.get(key)
-        if codes.is_missing(raw):
-            if key == "status":
-                v[key] = "正常"
-            elif key in MISSING_MARKED:
-                v[key] = codes.MISSING
-            else:
-                v[key] = None
-            continue
-        ok = codes.table(tid).normalise(raw)
-        if ok is None:
-            hint = codes.table(tid).suggest(str(raw))
-            err[key] = f"{FIELD_LABELS[key]}“{raw}”不在代码表中" + (f"，是否为“{hint}”？" if hint else "")
+        ok, problem = _coded(key, tid, v.get(key))
+        if problem:
+            err[key] = problem
         else:
             v[key] = ok
 
@@ -147,6 +140,34 @@ def _date_field(v: dict, key: str, err: dict, *, allow_month: bool, today: dt.da
     if d > today:
         err[key] = f"{FIELD_LABELS[key]}{dates.format_cn(raw)}晚于今天"
     return d
+
+
+def _coded(key: str, tid: str, raw: Any) -> tuple[str | None, str]:
+    """(stored value, '') or (None, the problem) of a coded field; each distinct value of a field
+    is read once (a roster repeats a few values thousands of times)."""
+    table = codes.table(tid)
+    try:
+        memo = (key, raw.__class__, raw)  # 1, 1.0 and True read differently
+        hit = _CODES.get(memo)
+    except TypeError:  # unhashable: read as it is
+        return _read_code(key, table, raw)
+    if hit is None or hit[0] is not table:  # a table replaced since (tests) is read again
+        hit = _CODES[memo] = (table, *_read_code(key, table, raw))
+        if len(_CODES) > MEMO_LIMIT:
+            _CODES.pop(next(iter(_CODES)))
+    return hit[1], hit[2]
+
+
+def _read_code(key: str, table: codes.CodeTable, raw: Any) -> tuple[str | None, str]:
+    if codes.is_missing(raw):
+        if key == "status":
+            return "正常", ""
+        return (codes.MISSING if key in MISSING_MARKED else None), ""
+    ok = table.normalise(raw)
+    if ok is not None:
+        return ok, ""
+    hint = table.suggest(str(raw))
+    return None, f"{FIELD_LABELS[key]}“{raw}”不在代码表中" + (f"，是否为“{hint}”？" if hint else "")
 
 
 def _month_end(iso_month: str) -> dt.date:

@@ -20,6 +20,8 @@ from .header import SheetLayout
 from .options import ImportOptions
 from ..registry.offices import own_orgs_sql
 
+RESOLVED_LIMIT = 4096  # names whose resolution a Branches remembers
+
 
 @dataclass(eq=False)
 class Org:
@@ -56,10 +58,12 @@ class Branches:
         self._groups: dict[tuple[str, str], str] = {}
         self._pending: dict[str, Org] = {}
         self._pending_groups: dict[tuple[int, str], Group] = {}
+        self._resolved: dict[str, tuple[Org | None, str]] = {}  # name -> resolve(name), until a plan
         self.root: Org | None = None
         self.picked: Org | None = None
 
     def load(self) -> "Branches":
+        self._resolved.clear()
         office = self.db.local_office_id
         for r in self.db.query(f"SELECT id, name, org_type, kind, owner, parent_id, office_id FROM org "
                                f"WHERE {own_orgs_sql(self.db, '')}"):
@@ -86,7 +90,18 @@ class Branches:
 
     # ---- names -----------------------------------------------------------------------------------
     def resolve(self, name: str) -> tuple[Org | None, str]:
-        """(branch, '') or (None, problem); (None, '') for a name that matches nothing."""
+        """(branch, '') or (None, problem); (None, '') for a name that matches nothing.
+
+        Each name is resolved once until a branch is planned (a roster names a few branches
+        thousands of times)."""
+        hit = self._resolved.get(name)
+        if hit is None:
+            hit = self._resolve(name)
+            if len(self._resolved) < RESOLVED_LIMIT:
+                self._resolved[name] = hit
+        return hit
+
+    def _resolve(self, name: str) -> tuple[Org | None, str]:
         key = squeeze(half_width(name))
         if key in self._pending:
             return self._pending[key], ""
@@ -133,6 +148,7 @@ class Branches:
         clean = strip_spaces(half_width(name))
         o = Org(None, clean, "党支部", kind, self.root.owner, self.root.id)
         self._pending[squeeze(clean)] = o
+        self._resolved.clear()  # a planned branch may now answer a name
         self.created.append(("党支部", clean, kind))
         return o, "", ""
 

@@ -107,7 +107,8 @@ class Workbook:
             for n, row in enumerate(sheet.iter_rows(), start=1):
                 if n <= start[0]:
                     continue
-                yield n, pad + [None if v == "" else v for v in row]
+                row = [None if v == "" else v for v in row]
+                yield n, (pad + row) if pad else row
         return rows
 
     # ---- openpyxl -----------------------------------------------------------------

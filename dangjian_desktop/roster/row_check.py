@@ -9,6 +9,7 @@ RowChecks is a part of importer.RosterImport.
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any
 
 from .. import dates
@@ -73,8 +74,13 @@ class RowChecks:
 
     def _import_row(self, st: SheetState, n: int, row: list) -> None:
         fields = st.fields
-        width = len(row)
-        raw = {f: (row[i] if i < width else None) for f, i in fields.items()}
+        if st.take is None:  # the sheet's columns: their fields, a getter of their cells, the width it needs
+            st.take = (tuple(fields), itemgetter(*fields.values()), max(fields.values()) + 1)
+        names, take, needed = st.take
+        if len(row) < needed:
+            row = row + [None] * (needed - len(row))
+        cells = take(row)
+        raw = dict(zip(names, cells if len(names) > 1 else (cells,)))
         if is_blank_row(raw) or is_footer_or_header(row, raw):
             st.skipped += 1
             return
@@ -118,7 +124,7 @@ class RowChecks:
         clean, problems = validate_member(check, today=self.today)
         if idn and "id_number" not in problems and current is None and idcard.region_warning(clean["id_number"]):
             st.unknown_regions.setdefault(clean["id_number"][:6], []).append(n)
-        reported = {e.field for e in errors}
+        reported = {e.field for e in errors} if problems else ()
         for f, message in problems.items():
             if f in reported:
                 continue  # its cell was already reported (not a date, ID damaged …)
@@ -145,12 +151,16 @@ class RowChecks:
         each distinct cell of a column is cleaned once and its result, problems included, reused
         (up to MEMO_LIMIT values a column: a column of distinct values costs bounded memory)."""
         values: dict[str, Any] = {}
-        if st.plan is None:  # the sheet's member columns in order: (field, column index if a date, memo)
-            st.plan = [(f, i if f in DATE_FIELDS else None, None if f == "id_number" else {})
-                       for f, i in st.fields.items() if f not in ROSTER_ONLY]
         month_cells = st.month_cells
+        if st.plan is None:  # the sheet's member columns in order: (field, column index if a date
+            # and the sheet has month-formatted cells, memo)
+            st.plan = [(f, i if f in DATE_FIELDS and month_cells else None, None if f == "id_number" else {})
+                       for f, i in st.fields.items() if f not in ROSTER_ONLY]
         for f, date_col, column in st.plan:
             v = raw[f]
+            if v is None:  # an empty cell of any field reads as nothing, without a problem
+                values[f] = None
+                continue
             if column is None:  # the ID number: a different one in every row
                 idn = values[f] = id_cell(v, err)
                 if idn and len(idn) == 15 and idcard.upgrade(idn):
@@ -159,7 +169,7 @@ class RowChecks:
                                "请与本人身份证核对")
                 continue
             # bool, int and float values that compare equal read differently (TRUE, 1, 1.0)
-            key = (v.__class__, v) if date_col is None else (v.__class__, v, (n, date_col) in month_cells)
+            key = (v.__class__, v, False) if date_col is None else (v.__class__, v, (n, date_col) in month_cells)
             try:
                 hit = column.get(key)
             except TypeError:  # no reader gives an unhashable cell; should one, it is read as it is
@@ -180,7 +190,16 @@ class RowChecks:
         """The row's branch (its 所在党支部 cell, repeated down a merged cell, else the sheet's) and
         party group; a name that matches nothing is reported unless the import creates it."""
         if "branch" in st.fields:
-            name = strip_spaces(cell_text(raw.get("branch")))
+            cell = raw.get("branch")
+            key = (cell.__class__, cell)  # 1 and TRUE read differently
+            try:
+                name = st.branch_texts.get(key)
+            except TypeError:
+                name = strip_spaces(cell_text(cell))
+            if name is None:
+                name = strip_spaces(cell_text(cell))
+                if len(st.branch_texts) < MEMO_LIMIT:
+                    st.branch_texts[key] = name
             if name:
                 st.last_branch_text = name
             else:

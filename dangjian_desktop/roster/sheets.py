@@ -39,6 +39,8 @@ class SheetState:
         self.missing_required: dict[str, int] = {}
         self.unknown_regions: dict[str, list[int]] = {}   # region code -> rows (a warning each code)
         self.plan: list | None = None                      # member columns and their memos: row_check
+        self.take: tuple | None = None                      # fields, getter of their cells, width: row_check
+        self.branch_texts: dict = {}                         # 所在党支部 cell -> its text: row_check
 
 
 class SheetReading:

@@ -66,7 +66,7 @@ class NewMembers:
         get = v.get
         self._members.append((mid, org_id, self.branches.ensure_group(group), *spelled, "正常", get("note") or "",
                               get("is_mobile") or 0, get("is_hardship") or 0, org.owner, 1, tx.now,
-                              *[get(k) for k in _COPIED]))
+                              *map(get, _COPIED)))
         self._events.append((eid, mid, "入党登记", v["join_date"], org_id, "正常",
                              f"花名册导入：{self.path.name}（{st.sheet} 第{n}行）", org.owner, 1, tx.now))
         if len(self._members) >= BATCH:
