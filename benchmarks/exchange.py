@@ -189,7 +189,7 @@ def main() -> None:
         ("one checked backup of the full county", f"{t_backup_full:.1f} s", "each single-file import adds one"),
     ]
     for label, value, base in rows:
-        print(f"{label:<52}{value:>14}{base:>32}")
+        print(f"{label:<52}{value:>14}  {base:>32}")
     shutil.rmtree(work, ignore_errors=True)
 
 
