@@ -67,7 +67,7 @@ def _plain_row_values(self, st, n, raw, err):
                 values[f] = idcard.upgrade(idn)
                 self._warn(st.sheet, n, f"身份证号{idn}是15位旧号码，按18位新号码{values[f]}导入", "请与本人身份证核对")
             continue
-        values[f] = row_check._cell_value(f, v, (v.__class__, v, (n, i) in st.month_cells), err)
+        values[f] = row_check._cell_value(f, v, (n, i) in st.month_cells, err)
     return values
 
 
@@ -147,6 +147,8 @@ def clean_rows(n: int = 160) -> list[list]:
     rows[9][7], rows[9][8] = dt.datetime(int(rows[9][5][6:10]) + 30, 7, 1), None  # month-formatted (H13)
     rows[10][1] = "王𪚥"
     rows[12] = rows[12][:12]                                                    # a short row
+    rows[1][7], rows[1][8] = "2010年7月1日", "2011.07"
+    rows[2][16] = "2010年7月1日"                                                # a date's text as a 备注: kept
     rows[14][17] = "新建村党支部"                                                # created (create_branches)
     rows[15][17] = "新建村党支部"
     rows[16][17] = "新建村"                                                      # its stem, after planning
@@ -226,6 +228,8 @@ def test_a_clean_file_writes_the_same_members(two_towns, tmp_path, monkeypatch, 
     rows = clean_rows()
     assert [by_row[idcard.upgrade(r[5]) or r[5]] for r in rows[14:18]] == ["新建村党支部"] * 4
     assert any(m["name"] == "王𪚥" for m in fast["members"])
+    assert [m["note"] for m in fast["members"] if m["join_date"] == "2010-07-01"] == [""]
+    assert "2010年7月1日" in [m["note"] for m in fast["members"]]
 
 
 def test_rows_shorter_than_the_header_read_as_if_padded(two_towns, tmp_path, monkeypatch):

@@ -53,10 +53,11 @@ def suggestion(f: str, values: dict, clean: dict) -> str:
     return _HINTS.get(f, "")
 
 
-def _cell_value(f: str, v: Any, key: tuple, err) -> Any:
-    """One cell of a member field (not the ID number) as stored; problems go to err."""
+def _cell_value(f: str, v: Any, month_only: bool, err) -> Any:
+    """One cell of a member field (not the ID number) as stored; problems go to err. `month_only`:
+    the cell's number format shows no day (it matters for date cells only, see dateparse)."""
     if f in DATE_FIELDS:
-        p = parse_date(v, month_only_format=key[2])
+        p = parse_date(v, month_only_format=month_only)
         if p.error:
             err(f, f"{field_label(f)}{p.error}", p.suggestion or "")
         return p.iso
@@ -149,38 +150,44 @@ class RowChecks:
 
         A column repeats the same few values thousands of times (性别, 民族, 党员类别, 支部, dates):
         each distinct cell of a column is cleaned once and its result, problems included, reused
-        (up to MEMO_LIMIT values a column: a column of distinct values costs bounded memory)."""
+        (up to MEMO_LIMIT values a column: a column of distinct values costs bounded memory).
+        Text cells are remembered by their text; other cells by type, value and, for a date
+        column, whether the cell's format shows no day (which only a date cell's reading uses)."""
         values: dict[str, Any] = {}
         month_cells = st.month_cells
         if st.plan is None:  # the sheet's member columns in order: (field, column index if a date
-            # and the sheet has month-formatted cells, memo)
-            st.plan = [(f, i if f in DATE_FIELDS and month_cells else None, None if f == "id_number" else {})
+            # and the sheet has month-formatted cells, memo of other cells, memo of text cells)
+            st.plan = [(f, i if f in DATE_FIELDS and month_cells else None, {}, None if f == "id_number" else {})
                        for f, i in st.fields.items() if f not in ROSTER_ONLY]
-        for f, date_col, column in st.plan:
+        for f, date_col, column, texts in st.plan:
             v = raw[f]
             if v is None:  # an empty cell of any field reads as nothing, without a problem
                 values[f] = None
                 continue
-            if column is None:  # the ID number: a different one in every row
+            if texts is None:  # the ID number: a different one in every row
                 idn = values[f] = id_cell(v, err)
                 if idn and len(idn) == 15 and idcard.upgrade(idn):
                     values[f] = idcard.upgrade(idn)
                     self._warn(st.sheet, n, f"身份证号{idn}是15位旧号码，按18位新号码{values[f]}导入",
                                "请与本人身份证核对")
                 continue
-            # bool, int and float values that compare equal read differently (TRUE, 1, 1.0)
-            key = (v.__class__, v, False) if date_col is None else (v.__class__, v, (n, date_col) in month_cells)
+            if v.__class__ is str:
+                memo, key, month_only = texts, v, False
+            else:  # bool, int and float values that compare equal read differently (TRUE, 1, 1.0)
+                memo = column
+                month_only = date_col is not None and (n, date_col) in month_cells
+                key = (v.__class__, v, month_only)
             try:
-                hit = column.get(key)
+                hit = memo.get(key)
             except TypeError:  # no reader gives an unhashable cell; should one, it is read as it is
-                values[f] = _cell_value(f, v, key, err)
+                values[f] = _cell_value(f, v, month_only, err)
                 continue
             if hit is None:
-                if len(column) >= MEMO_LIMIT:  # a column of mostly distinct values
-                    values[f] = _cell_value(f, v, key, err)
+                if len(memo) >= MEMO_LIMIT:  # a column of mostly distinct values
+                    values[f] = _cell_value(f, v, month_only, err)
                     continue
                 problems: list[tuple] = []
-                hit = column[key] = (_cell_value(f, v, key, lambda *a: problems.append(a)), tuple(problems))
+                hit = memo[key] = (_cell_value(f, v, month_only, lambda *a: problems.append(a)), tuple(problems))
             values[f] = hit[0]
             for p in hit[1]:
                 err(*p)
