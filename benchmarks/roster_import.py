@@ -17,24 +17,22 @@ Each figure is measured in its own process (so peak memory is that step's own):
   separate run, since tracing slows it down) — it must not grow with the file beyond the
   reader's own copy of the sheet.
 
-Last measured (50,000 rows, 2 cores with other work running, load average about 1.5 to 2):
-calamine read 0.69 s wall / 0.69 s CPU; import 5.90 s / 5.77 s = 8.5 x wall, 8.4 x CPU; of it
-writing to the database 1.94 s (2.8 x the read), the rest 3.96 s (5.7 x); Python heap peak
-82 MB. The import as it was before, run just before on the same machine: 6.64 s / 6.49 s =
-9.3 x wall, 9.3 x CPU, writing 2.07 s, the rest 4.56 s (6.4 x), heap peak 82 MB. The change:
-code table look-ups remembered by field, type and value (registry/validation.py), ID check
-digits from code points, a column's text cells remembered by their text, branch names read and
-resolved once (until the import plans a branch), a row's cells taken with one getter and empty cells read as nothing
-(roster/row_check.py, branches.py); tests/test_roster_import_equivalence.py compares it with
-the plain paths. Where the rest goes (profiled at 50,000 rows): opening and parsing the sheet
-with calamine (about 0.65 s: the read itself), the file's safety check before reading
-(xlsx_guard, about 0.3 s, mostly its regular expressions over the sheet XML), loading
-pypinyin's dictionaries (about 0.15 s once per process), the registry's validate_member (about
-13.5 us a row, was 17.8), cleaning the cells (about 15 us a row), the rest of the per-row work
-(taking the rows from the reader, branch, duplicates, gathering the new members with their
-pinyin: about 25 us a row). The goal
-of 4 x is out of reach this way: writing alone is 2.8 x the read, and the read plus the safety
-check already 1.4 x.
+Last measured (50,000 rows, 2 cores with other work running, load average about 1.5 to 2): calamine
+read 0.69 s wall / 0.69 s CPU; import 5.90 s / 5.77 s = 8.5 x wall, 8.4 x CPU; of it writing to the
+database 1.94 s (2.8 x the read), the rest 3.96 s (5.7 x); Python heap peak 82 MB. The import as it
+was before, run just before on the same machine: 6.64 s / 6.49 s = 9.3 x wall, 9.3 x CPU, writing
+2.07 s, the rest 4.56 s (6.4 x), heap peak 82 MB. The change: code table look-ups remembered by
+field, type and value (registry/validation.py), ID check digits from code points, a column's text
+cells remembered by their text, branch names read and resolved once (until the import plans a
+branch), a row's cells taken with one getter and empty cells read as nothing (roster/row_check.py,
+branches.py); tests/test_roster_import_equivalence.py compares it with the plain paths. Where the
+rest goes (profiled at 50,000 rows): opening and parsing the sheet with calamine (about 0.65 s: the
+read itself), the file's safety check before reading (xlsx_guard, about 0.3 s, mostly its regular
+expressions over the sheet XML), loading pypinyin's dictionaries (about 0.15 s once per process),
+the registry's validate_member (about 13.5 us a row, was 17.8), cleaning the cells (about 15 us a
+row), the rest of the per-row work (taking the rows from the reader, branch, duplicates, gathering
+the new members with their pinyin: about 25 us a row). The goal of 4 x is out of reach this way:
+writing alone is 2.8 x the read, and the read plus the safety check already 1.4 x.
 """
 
 from __future__ import annotations
