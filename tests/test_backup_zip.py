@@ -165,3 +165,13 @@ def test_a_plain_backup_made_before_compression_still_lists_and_restores(db, db_
     db.close()
     restore(db_path, old)
     assert _issuer(db_path) == "旧备份里的"
+
+
+def test_a_database_in_use_is_said_before_the_backup_is_unpacked(db, db_path):
+    from dangjian_desktop.errors import LockedError
+
+    bk = make_backup(db, "manual", db_path.parent / "bk")
+    steps = []
+    with pytest.raises(LockedError, match="不能恢复"):
+        restore(db_path, bk, progress=lambda done, total, text: steps.append(text))
+    assert steps == [] and _hidden(db_path.parent) == []

@@ -208,21 +208,32 @@ def restore(db_path: str | Path, backup_file: str | Path, *, progress: Progress 
         raise UserError(f"找不到备份文件：{backup_file}")
     if not db_path.parent.is_dir():
         raise UserError(f"数据库所在的文件夹不存在：{db_path.parent}")
-    with backup_zip.extracted(backup_file, db_path.parent, progress) as plain:
-        return _restore(db_path, plain, backup_file, progress)
+    lock = _locked(db_path)  # before unpacking: a database in use is said at once
+    try:
+        with backup_zip.extracted(backup_file, db_path.parent, progress) as plain:
+            return _restore(db_path, plain, backup_file, progress, lock)
+    finally:
+        lock.release()
 
 
-def _restore(db_path: Path, plain: Path, chosen_file: Path, progress: Progress | None) -> RestoreResult:
-    """restore() from the database file `plain` (`chosen_file` itself, or unpacked from it)."""
+def _locked(db_path: Path) -> WriterLock:
+    lock = WriterLock(db_path)
+    holder = lock.acquire()
+    if holder is not None:
+        raise LockedError(f"数据库正被{holder.describe()}使用，不能恢复。请先关闭那里的程序后再试。")
+    return lock
+
+
+def _restore(db_path: Path, plain: Path, chosen_file: Path, progress: Progress | None,
+             held: WriterLock | None = None) -> RestoreResult:
+    """restore() from the database file `plain` (`chosen_file` itself, or unpacked from it);
+    `held`: the database's writer lock, taken already by the caller (who releases it)."""
     version, chosen = check_backup(plain, chosen_file.name)
     if db_path.exists() and os.path.samefile(db_path, chosen_file):
         raise UserError("所选文件就是当前的数据库本身，不需要恢复。")
     if not db_path.parent.is_dir():
         raise UserError(f"数据库所在的文件夹不存在：{db_path.parent}")
-    lock = WriterLock(db_path)
-    holder = lock.acquire()
-    if holder is not None:
-        raise LockedError(f"数据库正被{holder.describe()}使用，不能恢复。请先关闭那里的程序后再试。")
+    lock = held or _locked(db_path)
     staged = db_path.with_name(f".{db_path.name}.restoring")
     try:
         current = _current_state(db_path)
@@ -256,5 +267,6 @@ def _restore(db_path: Path, plain: Path, chosen_file: Path, progress: Progress |
     finally:
         _remove_with_sidecars(staged)
         Path(str(staged) + ".lock").unlink(missing_ok=True)  # the staged copy's own (released) lock
-        lock.release()
+        if held is None:
+            lock.release()
     return RestoreResult(chosen_file, safety, version, new_version, damaged)
