@@ -175,3 +175,23 @@ def test_a_database_in_use_is_said_before_the_backup_is_unpacked(db, db_path):
     with pytest.raises(LockedError, match="不能恢复"):
         restore(db_path, bk, progress=lambda done, total, text: steps.append(text))
     assert steps == [] and _hidden(db_path.parent) == []
+
+
+def test_the_copy_is_checked_while_another_thread_compresses_it_and_a_bad_copy_leaves_nothing(db, db_path,
+                                                                                            monkeypatch):
+    import threading
+
+    threads = []
+    real = backup_zip.write
+
+    def spy(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(backup_zip, "write", spy)
+    make_backup(db, "manual")
+    assert threads and threads[0] is not threading.main_thread()
+    monkeypatch.setattr(backup_mod, "integrity_problems", lambda conn: ["*** in database main ***"])
+    with pytest.raises(UserError, match="没有通过完整性检查"):
+        make_backup(db, "manual")
+    assert len(list(backup_dir(db_path).iterdir())) == 1  # only the first backup

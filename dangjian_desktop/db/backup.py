@@ -3,8 +3,8 @@
 A backup is made with SQLite's online backup API from a connection of its own (so it reads the
 last committed state, whatever the app is doing) into a hidden temporary file in the backup
 folder. The copy is switched to a rollback journal (one self-contained file), checked with
-`PRAGMA integrity_check`, then compressed into a ZIP file with a description of it
-(backup_zip.py), synced and only then renamed to its final name: a failed backup leaves no
+`PRAGMA integrity_check` while it is compressed into a ZIP file with a description of it
+(backup_zip.py; the two run side by side), synced and only then renamed to its final name: a failed backup leaves no
 file, never a 0-byte or half-written one. Backups made before they were compressed (plain
 `.sqlite` files) are listed, thinned and restored as before. The database file itself is only ever
 read through SQLite, never with open()/read() (closing such a descriptor would drop the
@@ -26,6 +26,7 @@ import os
 import re
 import sqlite3
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Union
@@ -150,12 +151,13 @@ def open_source(path: Path) -> sqlite3.Connection:
 
 
 def copy_into(src: sqlite3.Connection, target: Path, *, progress: Progress | None = None,
-              label: str = "正在备份", page_size: int | None = None) -> Path:
+              label: str = "正在备份", page_size: int | None = None, check: bool = True) -> Path:
     """Copy what `src` holds to `target` safely: temporary file, integrity check, rename.
 
     `page_size` rewrites the copy with that page size (a copy restored into a database in
     WAL mode must have the same page size as it). On any failure the temporary file is
-    removed and `target` is untouched; a failure is raised as a UserError.
+    removed and `target` is untouched; a failure is raised as a UserError. Without `check` the
+    caller checks the copy itself (make_backup does, beside compressing it).
     """
     target = Path(target)
     tmp = _tmp_of(target)
@@ -173,12 +175,10 @@ def copy_into(src: sqlite3.Connection, target: Path, *, progress: Progress | Non
             if page_size and dst.execute("PRAGMA page_size").fetchone()[0] != page_size:
                 dst.execute(f"PRAGMA page_size = {int(page_size)}")
                 dst.execute("VACUUM")
-            if progress:
-                progress(0, 0, "正在检查备份文件的完整性")
-            problems = integrity_problems(dst)
-            if problems:
-                raise UserError(f"备份文件没有通过完整性检查（{problems[0]}），已删除这份不完整的备份。"
-                                f"请检查磁盘后重试。")
+            if check:
+                if progress:
+                    progress(0, 0, "正在检查备份文件的完整性")
+                _refuse_damaged(integrity_problems(dst))
         finally:
             dst.close()
         _fsync(tmp)
@@ -192,6 +192,12 @@ def copy_into(src: sqlite3.Connection, target: Path, *, progress: Progress | Non
             raise UserError(f"备份没有成功：{e.strerror or e}（{target.parent}）。没有留下不完整的文件。") from None
         raise
     return target
+
+
+def _refuse_damaged(problems: list[str]) -> None:
+    if problems:
+        raise UserError(f"备份文件没有通过完整性检查（{problems[0]}），已删除这份不完整的备份。"
+                        f"请检查磁盘后重试。")
 
 
 def _fsync(path: Path) -> None:
@@ -217,7 +223,7 @@ def copy_database(db: DbOrPath, target: Path, *, progress: Progress | None = Non
 def make_backup(db: DbOrPath, reason: str = "manual", dest_dir: str | Path | None = None, *,
                 progress: Progress | None = None, now: dt.datetime | None = None) -> Path:
     """Back up a database (an open Database or a path) into `dest_dir` or its backup folder: a
-    checked copy (copy_into), then compressed with its description (backup_zip).
+    copy (copy_into), checked while it is compressed with its description (backup_zip).
 
     Returns the new file's path. Raises UserError (and leaves no file) when it fails.
     """
@@ -230,8 +236,8 @@ def make_backup(db: DbOrPath, reason: str = "manual", dest_dir: str | Path | Non
         target = _unique_target(folder, path.stem, now or dt.datetime.now(), reason, backup_zip.SUFFIX)
         plain = folder / f".{target.name}{SUFFIX}"  # hidden, and not a backup's name
         try:
-            copy_into(src, plain, progress=progress)
-            _compress(plain, target, f"{path.stem}{SUFFIX}", progress)
+            copy_into(src, plain, progress=progress, check=False)
+            _check_and_compress(plain, target, f"{path.stem}{SUFFIX}", progress)
         finally:
             _remove_with_sidecars(plain)
         return target
@@ -239,19 +245,48 @@ def make_backup(db: DbOrPath, reason: str = "manual", dest_dir: str | Path | Non
         src.close()
 
 
-def _compress(plain: Path, target: Path, arcname: str, progress: Progress | None) -> None:
-    """The checked copy compressed into `target`: temporary file, fsync, rename (no half file)."""
+def _check_and_compress(plain: Path, target: Path, arcname: str, progress: Progress | None) -> None:
+    """The copy's integrity check and its compression side by side (SQLite and zlib both let go
+    of the GIL, so two cores do both in the time of the longer), then the compressed file is
+    synced and renamed into place. A copy that fails the check, or any failure, leaves no file."""
     tmp = _tmp_of(target)
+    stop = threading.Event()
+    failed: list[BaseException] = []
+
+    def compress() -> None:
+        try:
+            backup_zip.write(plain, tmp, arcname, details, progress, stop=stop.is_set)
+        except BaseException as e:  # noqa: BLE001 - raised below, in the caller's thread
+            failed.append(e)
+
+    worker = None
     try:
         details = read_details(plain)
-        backup_zip.write(plain, tmp, arcname, details, progress)
+        worker = threading.Thread(target=compress, name="backup-compress", daemon=True)
+        worker.start()
+        conn = open_snapshot(plain)
+        try:
+            problems = integrity_problems(conn)
+        finally:
+            conn.close()
+        if problems:
+            stop.set()
+        worker.join()
+        _refuse_damaged(problems)
+        if failed:
+            raise failed[0]
         _fsync(tmp)
         os.replace(tmp, target)
         _fsync(target.parent)
     except BaseException as e:
+        stop.set()
+        if worker is not None:
+            worker.join()
         _remove_with_sidecars(tmp)
         if isinstance(e, OSError):
             raise UserError(f"备份没有成功：{e.strerror or e}（{target.parent}）。没有留下不完整的文件。") from None
+        if isinstance(e, sqlite3.Error):
+            raise UserError(f"备份没有成功：{_describe(e)}。没有留下不完整的文件。") from None
         raise
 
 

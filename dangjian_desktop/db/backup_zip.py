@@ -7,8 +7,8 @@ disk. ZIP because Windows opens it without any other program (a clerk or the cou
 take the database out by hand); deflate at level 1 because it is fast (a 40 MB town in about
 0.3 s, a county's 860 MB in a few seconds) and the higher levels gain little here.
 
-`write` compresses a copy already made and checked by backup.copy_into (integrity check before
-compressing); the description (`backup.json`: schema version, office, counts, change marker) is
+`write` compresses a copy made by backup.copy_into while backup.py checks its integrity beside it
+(a copy that fails the check is never renamed into place); the description (`backup.json`: schema version, office, counts, change marker) is
 stored beside it, so listing the backups reads a few hundred bytes per file instead of opening
 each database. `extracted` gives the database inside back as a plain file for restoring,
 refusing what is not one of our backups, a damaged file (ZIP's own checksum), a member larger
@@ -42,9 +42,15 @@ def is_zip_backup(path: Path) -> bool:
     return Path(path).suffix.lower() == SUFFIX
 
 
-def write(plain: Path, target: Path, arcname: str, details: dict[str, Any], progress: Progress | None = None) -> None:
-    """Compress the checked copy `plain` into the new file `target` (which must not be in use):
-    the description first, then the database in chunks with progress."""
+class Stopped(Exception):
+    """`write` was asked to stop (its copy failed the check meanwhile)."""
+
+
+def write(plain: Path, target: Path, arcname: str, details: dict[str, Any], progress: Progress | None = None,
+          *, stop: Callable[[], bool] | None = None) -> None:
+    """Compress the copy `plain` into the new file `target` (which must not be in use): the
+    description first, then the database in chunks with progress. `stop`: asked before each
+    chunk; True raises Stopped (the caller removes `target`)."""
     total = plain.stat().st_size
     info = zipfile.ZipInfo.from_file(plain, arcname)
     info.compress_type = zipfile.ZIP_DEFLATED
@@ -53,10 +59,12 @@ def write(plain: Path, target: Path, arcname: str, details: dict[str, Any], prog
         with open(plain, "rb") as src, zf.open(info, "w") as out:
             done = 0
             while chunk := src.read(CHUNK):
+                if stop is not None and stop():
+                    raise Stopped
                 out.write(chunk)
                 done += len(chunk)
                 if progress:
-                    progress(done, total, "正在压缩备份")
+                    progress(done, total, "正在检查并压缩备份")
 
 
 def _member(zf: zipfile.ZipFile) -> zipfile.ZipInfo | None:
