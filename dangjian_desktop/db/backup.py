@@ -2,13 +2,13 @@
 
 A backup is made with SQLite's online backup API from a connection of its own (so it reads the
 last committed state, whatever the app is doing) into a hidden temporary file in the backup
-folder. The copy is switched to a rollback journal (one self-contained file), checked with
+folder. The copy is switched to a rollback journal (one self-contained file) and checked with
 `PRAGMA integrity_check` while it is compressed into a ZIP file with a description of it
-(backup_zip.py; the two run side by side), synced and only then renamed to its final name: a failed backup leaves no
-file, never a 0-byte or half-written one. Backups made before they were compressed (plain
-`.sqlite` files) are listed, thinned and restored as before. The database file itself is only ever
-read through SQLite, never with open()/read() (closing such a descriptor would drop the
-process's SQLite locks on it).
+(backup_zip.py; the two run side by side); the ZIP is synced and only then renamed to its final
+name: a failed backup leaves no file, never a 0-byte or half-written one. Backups made before
+they were compressed (plain `.sqlite` files) are listed, thinned and restored as before. The
+database file itself is only ever read through SQLite, never with open()/read() (closing such a
+descriptor would drop the process's SQLite locks on it).
 
 By default backups live in `user_data_dir()/backups/<stem>-<hash of the database's absolute
 path>/`, one folder per database, named `<stem>_<YYYYMMDD-HHMMSS>_<reason>.zip`. After each

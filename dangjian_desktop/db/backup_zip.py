@@ -8,9 +8,9 @@ take the database out by hand); deflate at level 1 because it is fast (a 40 MB t
 0.3 s, a county's 860 MB in a few seconds) and the higher levels gain little here.
 
 `write` compresses a copy made by backup.copy_into while backup.py checks its integrity beside it
-(a copy that fails the check is never renamed into place); the description (`backup.json`: schema version, office, counts, change marker) is
-stored beside it, so listing the backups reads a few hundred bytes per file instead of opening
-each database. `extracted` gives the database inside back as a plain file for restoring,
+(a copy that fails the check is never renamed into place). The description (`backup.json`:
+schema version, office, counts, change marker) is stored with it, so listing the backups reads
+a few hundred bytes per file instead of opening each database. `extracted` gives the database inside back as a plain file for restoring,
 refusing what is not one of our backups, a damaged file (ZIP's own checksum), a member larger
 than it says, and a disk without room for it.
 """
