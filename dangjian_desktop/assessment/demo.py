@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import json
 import random
+from functools import partial
 
 from .. import pinyin
 from ..db import Database
@@ -49,14 +50,6 @@ PROBLEMS = [
 ]
 
 
-class _Ids:
-    def __init__(self, rng: random.Random):
-        self.rng = rng
-
-    def __call__(self) -> str:
-        return seeded_id(self.rng)
-
-
 def _ts(day: dt.date, rng: random.Random) -> str:
     return f"{day.isoformat()}T{rng.randint(8, 17):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}+08:00"
 
@@ -75,7 +68,7 @@ def _next_workday(cal, day: dt.date) -> dt.date:
 class _Builder:
     def __init__(self, db: Database, rng: random.Random, today: dt.date):
         self.db, self.rng, self.today = db, rng, today
-        self.id = _Ids(rng)
+        self.id = partial(seeded_id, rng)  # a new repeatable id per call
         self.office = local_office(db)
         self.scheme = load_scheme(SCHEME_ID)
         self.scheme_json = json.dumps(scheme_to_dict(self.scheme), ensure_ascii=False)

@@ -10,15 +10,15 @@ take the database out by hand); deflate at level 1 because it is fast (a 40 MB t
 `write` compresses a copy made by backup.copy_into while backup.py checks its integrity beside it
 (a copy that fails the check is never renamed into place). The description (`backup.json`:
 schema version, office, counts, change marker) is stored with it, so listing the backups reads
-a few hundred bytes per file instead of opening each database. `extracted` gives the database inside back as a plain file for restoring,
-refusing what is not one of our backups, a damaged file (ZIP's own checksum), a member larger
-than it says, and a disk without room for it.
+a few hundred bytes per file instead of opening each database. `extracted` gives the database
+inside back as a plain file for restoring, refusing what is not one of our backups, a damaged
+file (ZIP's own checksum), a member larger than it says, and a disk without room for it.
 """
 
 from __future__ import annotations
 
 import json
-import os
+import logging
 import shutil
 import zipfile
 from contextlib import contextmanager
@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from ..errors import UserError
+
+log = logging.getLogger(__name__)
 
 SUFFIX = ".zip"
 DETAILS = "backup.json"
@@ -125,31 +127,27 @@ def extracted(path: Path, folder: Path, progress: Progress | None = None) -> Ite
                         progress(done, info.file_size, "正在解压所选备份")
             if done != info.file_size:
                 raise UserError(damaged)
-    except zipfile.BadZipFile:
-        _remove(out)
-        raise UserError(damaged if zipfile.is_zipfile(path) else not_ours) from None
-    except (EOFError, zipfile.LargeZipFile):
-        _remove(out)
-        raise UserError(damaged) from None
-    except OSError as e:
-        _remove(out)
-        if not path.is_file():
-            raise UserError(f"找不到备份文件：{path}") from None
-        raise UserError(f"无法解开所选备份：{e.strerror or e}（{folder}）。") from None
-    except BaseException:
-        _remove(out)
+    except BaseException as e:
+        _discard(out)
+        if isinstance(e, zipfile.BadZipFile):
+            raise UserError(damaged if zipfile.is_zipfile(path) else not_ours) from None
+        if isinstance(e, (EOFError, zipfile.LargeZipFile)):
+            raise UserError(damaged) from None
+        if isinstance(e, OSError):
+            if not path.is_file():
+                raise UserError(f"找不到备份文件：{path}") from None
+            raise UserError(f"无法解开所选备份：{e.strerror or e}（{folder}）。") from None
         raise
     try:
         yield out
     finally:
-        _remove(out)
+        _discard(out)
 
 
-def _remove(path: Path) -> None:
-    for suffix in ("", "-journal", "-wal", "-shm"):
-        try:
-            os.unlink(str(path) + suffix)
-        except FileNotFoundError:
-            pass
-        except OSError:  # Windows: still open somewhere; the hidden file stays until next time
-            pass
+def _discard(path: Path) -> None:
+    """Remove the unpacked file (only ever opened read-only and immutable: it has no -wal or
+    -journal beside it)."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as e:  # Windows: still open somewhere; the hidden file stays until next time
+        log.warning("could not remove %s: %s", path, e)
