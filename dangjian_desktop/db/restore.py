@@ -1,9 +1,10 @@
 """Restoring a backup over an office database (no Qt).
 
-1. The chosen file is checked (an SQLite file of this app, `PRAGMA integrity_check`, not from a
-   newer program) before anything else happens. A compressed backup (`.zip`, backup_zip.py) is
-   first unpacked into a hidden file beside the database (removed afterwards).
-2. The writer lock of the database is taken: nobody may write while it is replaced.
+1. The writer lock of the database is taken: nobody may write while it is replaced (and a
+   database in use is said at once, before a compressed backup is unpacked).
+2. The chosen file is checked (an SQLite file of this app, `PRAGMA integrity_check`, not from a
+   newer program). A compressed backup (`.zip`, backup_zip.py) is first unpacked into a hidden
+   file beside the database (removed afterwards).
 3. The chosen file is copied (SQLite backup API) into a temporary file beside the database and,
    when it is from an older schema, migrated there. A failure up to here changes nothing.
 4. The current database is backed up into its backup folder (reason `restore`).
@@ -202,38 +203,29 @@ def _write_into(staged: Path, db_path: Path, progress: Progress | None) -> None:
 def restore(db_path: str | Path, backup_file: str | Path, *, progress: Progress | None = None) -> RestoreResult:
     """Replace the database at `db_path` by `backup_file` (see the module docstring)."""
     db_path, backup_file = Path(db_path), Path(backup_file)
-    if not backup_zip.is_zip_backup(backup_file):
-        return _restore(db_path, backup_file, backup_file, progress)
     if not backup_file.is_file():
         raise UserError(f"找不到备份文件：{backup_file}")
     if not db_path.parent.is_dir():
         raise UserError(f"数据库所在的文件夹不存在：{db_path.parent}")
-    lock = _locked(db_path)  # before unpacking: a database in use is said at once
+    lock = WriterLock(db_path)  # first: a database in use is said before a backup is unpacked
+    holder = lock.acquire()
+    if holder is not None:
+        raise LockedError(f"数据库正被{holder.describe()}使用，不能恢复。请先关闭那里的程序后再试。")
     try:
+        if not backup_zip.is_zip_backup(backup_file):
+            return _restore(db_path, backup_file, backup_file, progress)
         with backup_zip.extracted(backup_file, db_path.parent, progress) as plain:
-            return _restore(db_path, plain, backup_file, progress, lock)
+            return _restore(db_path, plain, backup_file, progress)
     finally:
         lock.release()
 
 
-def _locked(db_path: Path) -> WriterLock:
-    lock = WriterLock(db_path)
-    holder = lock.acquire()
-    if holder is not None:
-        raise LockedError(f"数据库正被{holder.describe()}使用，不能恢复。请先关闭那里的程序后再试。")
-    return lock
-
-
-def _restore(db_path: Path, plain: Path, chosen_file: Path, progress: Progress | None,
-             held: WriterLock | None = None) -> RestoreResult:
-    """restore() from the database file `plain` (`chosen_file` itself, or unpacked from it);
-    `held`: the database's writer lock, taken already by the caller (who releases it)."""
+def _restore(db_path: Path, plain: Path, chosen_file: Path, progress: Progress | None) -> RestoreResult:
+    """restore() from the database file `plain` (`chosen_file` itself, or unpacked from it), the
+    database's writer lock held."""
     version, chosen = check_backup(plain, chosen_file.name)
     if db_path.exists() and os.path.samefile(db_path, chosen_file):
         raise UserError("所选文件就是当前的数据库本身，不需要恢复。")
-    if not db_path.parent.is_dir():
-        raise UserError(f"数据库所在的文件夹不存在：{db_path.parent}")
-    lock = held or _locked(db_path)
     staged = db_path.with_name(f".{db_path.name}.restoring")
     try:
         current = _current_state(db_path)
@@ -267,6 +259,4 @@ def _restore(db_path: Path, plain: Path, chosen_file: Path, progress: Progress |
     finally:
         _remove_with_sidecars(staged)
         Path(str(staged) + ".lock").unlink(missing_ok=True)  # the staged copy's own (released) lock
-        if held is None:
-            lock.release()
     return RestoreResult(chosen_file, safety, version, new_version, damaged)
