@@ -38,7 +38,7 @@ GOAL_MB = 25
 BIG_ROWS = 1000  # tables with at least this many rows are listed one by one
 # A row id: the 36-character UUID text of rows made before ids were shortened, or the 16
 # base32hex characters of db/ids.py.
-_UUID = re.compile(r"^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-v]{16})$")
+_ROW_ID = re.compile(r"^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-v]{16})$")
 
 
 def id_bytes(v: str) -> bytes:
@@ -79,13 +79,13 @@ def tables(conn: sqlite3.Connection) -> list[str]:
 
 
 def _numbered(src: sqlite3.Connection):
-    """(tables copied, a function giving each UUID its integer, tables keyed by UUIDs). Keys are
+    """(tables copied, a function giving each row id its integer, tables keyed by row ids). Keys are
     numbered first, so that each table's rows get consecutive numbers like an INTEGER PRIMARY KEY
-    (a table whose ids are not all UUIDs, such as settings keyed by name, keeps them as text)."""
+    (a table whose ids are not all row ids, such as settings keyed by name, keeps them as text)."""
     numbers: dict[str, int] = {}
 
     def number(v):
-        if isinstance(v, str) and _UUID.match(v):
+        if isinstance(v, str) and _ROW_ID.match(v):
             n = numbers.get(v)
             if n is None:
                 n = numbers[v] = len(numbers) + 1
@@ -97,7 +97,7 @@ def _numbered(src: sqlite3.Connection):
     for t in names:
         if "id" in _columns(src, t):
             ids = [v for (v,) in src.execute(f'SELECT id FROM "{t}" ORDER BY rowid')]
-            if all(isinstance(v, str) and _UUID.match(v) for v in ids):
+            if all(isinstance(v, str) and _ROW_ID.match(v) for v in ids):
                 keyed.add(t)
                 for v in ids:
                     number(v)
@@ -105,7 +105,7 @@ def _numbered(src: sqlite3.Connection):
 
 
 def bare_copy(src: sqlite3.Connection, path: Path) -> None:
-    """The same rows with integer keys: every UUID (ids, references, owners) becomes a small
+    """The same rows with integer keys: every row id (ids, references, owners) becomes a small
     integer, numbered in the order the rows were written; no index but the integer key."""
     names, number, keyed = _numbered(src)
     dst = sqlite3.connect(path, isolation_level=None)
@@ -142,14 +142,14 @@ def what_if_vacuum(source: Path, folder: Path) -> int:
     return size
 
 
-def what_if_uuid_bytes(folder: Path) -> int:
+def what_if_raw_ids(folder: Path) -> int:
     """Every id-valued text (ids, references, owners, the change log's row ids) as its raw bytes,
     with the same tables and indexes: what a blob storage of identity would give."""
     path = folder / "vacuumed.sqlite"
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = OFF")
     conn.execute("PRAGMA foreign_keys = OFF")
-    conn.create_function("uuid16", 1, lambda v: id_bytes(v) if isinstance(v, str) and _UUID.match(v) else v,
+    conn.create_function("raw_id", 1, lambda v: id_bytes(v) if isinstance(v, str) and _ROW_ID.match(v) else v,
                          deterministic=True)
     for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
         conn.execute(f'DROP TRIGGER "{name}"')
@@ -157,7 +157,7 @@ def what_if_uuid_bytes(folder: Path) -> int:
     for t in tables(conn):
         text = [r[1] for r in conn.execute(f'PRAGMA table_info("{t}")') if (r[2] or "").upper() == "TEXT"]
         if text:
-            conn.execute(f'UPDATE "{t}" SET ' + ", ".join(f'"{c}" = uuid16("{c}")' for c in text))
+            conn.execute(f'UPDATE "{t}" SET ' + ", ".join(f'"{c}" = raw_id("{c}")' for c in text))
     conn.execute("COMMIT")
     conn.execute("VACUUM")
     size = file_size(conn)
@@ -250,7 +250,7 @@ def report(path: Path, folder: Path) -> None:
         t0 = time.perf_counter()
         vac = what_if_vacuum(path, Path(tmp))
         print(f"what if VACUUMed: {mb(vac)} ({(vac - total) / total:+.0%})")
-        blob = what_if_uuid_bytes(Path(tmp))
+        blob = what_if_raw_ids(Path(tmp))
         print(f"what if every id were stored as raw bytes (same tables, indexes and change log), VACUUMed: {mb(blob)} "
               f"({(blob - total) / total:+.0%})  [{time.perf_counter() - t0:.1f} s]")
         t0 = time.perf_counter()
