@@ -11,6 +11,7 @@ from dangjian_desktop.ledgers.common import age_on, branches
 from dangjian_desktop.registry import add_committee_member, end_committee_member, start_term
 
 from points_util import add_branch
+from sql_trace import traced
 
 
 def _reference(db, org_id: str, day: dt.date) -> tuple:
@@ -34,12 +35,8 @@ def test_committee_structures_of_many_branches_in_one_query(db):
     start_term(db, made[2].id, start_date="2025-03-01", years=3)  # a new election: no committee yet
     add_branch(db, "空党支部", n=0, secretary=False)
     rows = branches(db)
-    statements: list[str] = []
-    db.conn.set_trace_callback(statements.append)
-    try:
+    with traced(db.conn) as statements:
         got = cadres.committee_structures(db, rows, as_of=day)
-    finally:
-        db.conn.set_trace_callback(None)
     assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) <= 2
     assert [s.org_id for s in got] == [r["id"] for r in rows]
     for s in got:

@@ -16,6 +16,7 @@ from dangjian_desktop.ledgers.common import ACTIVE_STATUSES, month_end, yuan
 from dangjian_desktop.registry import change_status
 
 from points_util import add_branch
+from sql_trace import traced
 
 Y = 2025
 LEAVING = {"转出": "已转出", "出党": "已出党", "死亡": "已去世", "停止党籍": "停止党籍"}
@@ -182,12 +183,8 @@ def test_the_year_is_read_once_for_the_scope_and_each_month_list_filled_while_re
                                  "name_initials": "c", "sex": "男", "ethnicity": "汉族", "birth_date": "1970-01-01",
                                  "id_number": f"X{k:017d}", "join_date": "2001-07-01", "category": "正式党员",
                                  "status": "正常", "owner": db.local_office_id})
-    statements: list[str] = []
-    db.conn.set_trace_callback(statements.append)
-    try:
+    with traced(db.conn) as statements:
         data = dues.status(db, Y, office_id=db.local_office_id, as_of=dt.date(Y, 6, 1))
-    finally:
-        db.conn.set_trace_callback(None)
     assert len(data.members) == 1203
     reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert len(reads) <= 6 and not any("member_id IN (" in s for s in reads), reads
@@ -216,12 +213,8 @@ def test_a_refresh_reads_again_only_the_members_changed_and_equals_a_full_read(d
     active = [m.member_id for m in whole.members if m.status == "正常"]
     payer, moved, leaving = active[0], active[1], active[2]
     dues.record_payment(db, payer, Y, "1-12", amount="88.88", paid_on=f"{Y}-12-31")
-    statements: list[str] = []
-    db.conn.set_trace_callback(statements.append)
-    try:
+    with traced(db.conn) as statements:
         after_payment = dues.refreshed(db, whole, as_of=end)
-    finally:
-        db.conn.set_trace_callback(None)
     assert whole.to_dict() == before  # the earlier read is left as it was
     _same(after_payment, dues.status(db, Y, as_of=end))
     assert not any("ORDER BY o.office_id" in s and "m.id IN" not in s for s in statements)  # no full read

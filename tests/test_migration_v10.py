@@ -14,6 +14,7 @@ from dangjian_desktop.db import Database, latest_version, seal
 from dangjian_desktop.registry.tree import org_tree
 
 from migration_util import demo_town_at
+from sql_trace import traced
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -83,12 +84,8 @@ def test_the_upgraded_schema_is_exactly_the_one_a_new_database_gets(v9_town, tmp
 def test_the_organisation_tree_counts_members_from_the_partial_index(v9_town, tmp_path):
     path = shutil.copyfile(v9_town, tmp_path / "town.sqlite")
     with Database.open(path) as db:
-        seen: list[str] = []
-        db.conn.set_trace_callback(seen.append)
-        try:
+        with traced(db.conn) as seen:
             tree = org_tree(db)
-        finally:
-            db.conn.set_trace_callback(None)
         counting = [s for s in seen if "GROUP BY org_id, group_id, category" in s]
         assert len(counting) == 1
         plan = " ".join(r[3] for r in db.query("EXPLAIN QUERY PLAN " + counting[0]))

@@ -16,6 +16,7 @@ from dangjian_desktop.db import Database, latest_version, seal
 from dangjian_desktop.registry.members import remove_member
 
 from migration_util import demo_town_at
+from sql_trace import traced
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -136,12 +137,8 @@ def test_the_yearly_totals_read_the_sums_not_the_entries(town):
 
     db = town
     year = db.scalar("SELECT max(year) FROM points_entry")
-    seen: list[str] = []
-    db.conn.set_trace_callback(seen.append)
-    try:
+    with traced(db.conn) as seen:
         rows = totals(db, year, office_id=db.local_office_id)
-    finally:
-        db.conn.set_trace_callback(None)
     assert rows
     query = [s for s in seen if "WITH mm" in s]
     assert len(query) == 1

@@ -16,6 +16,7 @@ from dangjian_desktop.assessment.dashboard import dashboard
 from dangjian_desktop.assessment.results import rate_round
 from dangjian_desktop.assessment.veto_proposals import dismiss_veto, propose_vetoes, round_veto_proposals
 from dangjian_desktop.registry import add_committee_member, end_committee_member, start_term
+from sql_trace import traced
 
 evaluator = importlib.import_module("dangjian_desktop.schemes.evaluate")  # the module, not the function
 
@@ -128,12 +129,8 @@ def test_round_proposals_are_those_of_the_sheets_one_by_one(registry_round):
 def test_round_proposals_take_a_few_queries_however_many_sheets(registry_round):
     db, _orgs = registry_round
     rid, branches = new_round(db, scheme="chuangxing", year=2025)
-    statements = []
-    db.conn.set_trace_callback(statements.append)
-    try:
+    with traced(db.conn) as statements:
         proposals = round_veto_proposals(db, rid, today=DAY)
-    finally:
-        db.conn.set_trace_callback(None)
     assert proposals and len(branches) == 5
     assert len(statements) <= 6, statements  # sheets, round, terms, secretaries, marks, reviews
 
