@@ -80,3 +80,31 @@ def test_demo_is_repeatable(tmp_path):
         return [tuple(r) for r in rows], [tuple(r) for r in scores]
 
     assert make("a.sqlite") == make("b.sqlite")
+
+
+def test_consequences_worked_out_once_per_history(demo, monkeypatch):
+    """Branches with the same history of ratings share one working-out of their consequences,
+    and each still gets exactly what its own history gives."""
+    from dangjian_desktop.assessment import list_rounds
+    from dangjian_desktop.assessment import results
+    from dangjian_desktop.schemes.quotas import consequences_for
+
+    histories: list[tuple] = []
+
+    def counted(scheme, history, year):
+        histories.append(tuple(history))
+        return consequences_for(scheme, history, year)
+
+    monkeypatch.setattr(results, "consequences_for", counted)
+    rnd = list_rounds(demo)[0]
+    rating = rate_round(demo, rnd.id, proposals=False)
+    rated = [b for b in rating.branches if b.result is not None]
+    assert len(histories) == len(set(histories)) < len(rated)
+    by_org = {}
+    for e in sorted((r for r in list_rounds(demo) if r.year < rnd.year), key=lambda r: -r.year):
+        for b in rate_round(demo, e.id, proposals=False).branches:
+            if b.state == "确定" and b.result is not None:
+                by_org.setdefault(b.org_id, []).append((e.year, b.rating, b.stars))
+    for b in rated:
+        own = consequences_for(rnd.scheme, [*by_org.get(b.org_id, []), (rnd.year, b.rating, b.stars)], rnd.year)
+        assert b.consequences == own

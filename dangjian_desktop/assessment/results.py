@@ -465,9 +465,13 @@ def rate_round(db: Database, round_id: str, *, proposals: bool = True, today=Non
             awarded[r["office_id"]][e["year"]] += bool(res.award)
         if e["year"] == rnd.year - 1:
             previous_round_id = e["id"]
+    applied: dict[tuple, list] = {}  # history -> its consequences: most branches share a history
     for b in rated:
-        hist = history[b.org_id] + [(rnd.year, b.rating, b.stars)]
-        b.consequences = consequences_for(scheme, hist, rnd.year)
+        hist = (*history[b.org_id], (rnd.year, b.rating, b.stars))
+        found = applied.get(hist)
+        if found is None:
+            found = applied[hist] = consequences_for(scheme, hist, rnd.year)
+        b.consequences = list(found)
         prev = previous.get(b.org_id)
         if prev is not None:
             year, pres = prev
@@ -488,7 +492,7 @@ def rate_round(db: Database, round_id: str, *, proposals: bool = True, today=Non
     if proposals:
         from .veto_proposals import round_veto_proposals
 
-        pending = round_veto_proposals(db, round_id, today=today, pending_only=True)
+        pending = round_veto_proposals(db, round_id, today=today, pending_only=True, sheets=sheets)
         by_sheet = {b.sheet_id: b for b in branches}
         for p in pending:
             by_sheet[p.sheet_id].veto_proposals.append(p)
