@@ -232,7 +232,7 @@ def prepare_entries(db: Database, drafts: list[EntryDraft], *, today: dt.date | 
     if periods:
         for (item_id, member_id), counts in periods.items():
             it = items[item_id]
-            # (year, member_id, item_id) is the prefix of the totals index.
+            # points_entry_member (member_id, year) holds the member's entries of the year.
             existing = db.query("SELECT date FROM points_entry WHERE year = ? AND member_id = ? AND item_id = ?"
                                 + (" AND meeting_id IS NOT ?" if skip_existing_meeting else ""),
                                 (it.year, member_id, item_id,

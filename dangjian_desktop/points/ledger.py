@@ -157,7 +157,8 @@ def export_ledger_xlsx(db: Database, year: int, path: str | Path, *, org_id: str
 
     rows = list_entries(db, year, org_id=org_id, member_id=member_id)
     ids = {r["id"]: r["id_number"] for r in db.query(
-        "SELECT id, id_number FROM member WHERE id IN (SELECT member_id FROM points_entry WHERE year = ?)", (int(year),))}
+        "SELECT id, id_number FROM member WHERE id IN (SELECT member_id FROM points_entry_sum WHERE year = ?)",
+        (int(year),))}
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(LEDGER_SHEET)
     for col, width in zip("ABCDEFGHI", (10, 24, 21, 12, 9, 7, 30, 40, 10)):

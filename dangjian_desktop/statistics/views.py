@@ -111,6 +111,6 @@ def scope_orgs(db: Database, office_id: str) -> list[tuple[str, str]]:
 
 def latest_year(db: Database) -> int:
     """The year the points and meetings views start on: the latest with any entry, else this year."""
-    years = [db.scalar("SELECT max(year) FROM points_entry"), db.scalar("SELECT max(substr(date, 1, 4)) FROM meeting")]
+    years = [db.scalar("SELECT max(year) FROM points_entry_sum"), db.scalar("SELECT max(substr(date, 1, 4)) FROM meeting")]
     found = [int(y) for y in years if y]
     return max(found) if found else dates.today().year
