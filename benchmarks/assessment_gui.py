@@ -84,6 +84,8 @@ def build_county(path: Path, towns: int, per_town: int) -> tuple[str, list[str]]
 
 
 def main() -> None:
+    import private_folders  # benchmarks/private_folders.py, beside this script
+    private_folders.isolate()  # never the user's data or settings folder
     ap = argparse.ArgumentParser()
     ap.add_argument("--towns", type=int, default=24)
     ap.add_argument("--per-town", type=int, default=25)

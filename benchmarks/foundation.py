@@ -78,6 +78,8 @@ def timed_process(code: str, *args: str) -> tuple[float, float, int]:
 
 
 def main() -> None:
+    import private_folders  # benchmarks/private_folders.py, beside this script
+    private_folders.isolate()  # never the user's data or settings folder
     ap = argparse.ArgumentParser()
     ap.add_argument("--towns", type=int, default=25)
     ap.add_argument("--keep", help="keep the generated database at this path")

@@ -141,6 +141,8 @@ def timed(fn, repeat: int) -> tuple[float, object]:
 
 
 def main(argv=None) -> int:
+    import private_folders  # benchmarks/private_folders.py, beside this script
+    private_folders.isolate()  # never the user's data or settings folder
     ap = argparse.ArgumentParser(description="publicity sheet PDF benchmark")
     ap.add_argument("--rows", type=int, default=600)
     ap.add_argument("--repeat", type=int, default=5)

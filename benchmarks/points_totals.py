@@ -115,6 +115,8 @@ def timed(fn, repeat: int = 5) -> tuple[float, float, object, float]:
 
 
 def main() -> None:
+    import private_folders  # benchmarks/private_folders.py, beside this script
+    private_folders.isolate()  # never the user's data or settings folder
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--members", type=int, default=30_000)
     ap.add_argument("--entries", type=int, default=1_500_000)

@@ -49,6 +49,8 @@ def sheet_strings(sheet) -> list[str]:
 
 
 def main() -> int:
+    import private_folders  # benchmarks/private_folders.py, beside this script
+    private_folders.isolate()  # never the user's data or settings folder
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("db", type=Path)
     ap.add_argument("--repeat", type=int, default=3)

@@ -78,6 +78,8 @@ def build_empty_town(path: Path) -> None:
 
 
 def main() -> int:
+    import private_folders  # benchmarks/private_folders.py, beside this script
+    private_folders.isolate()  # never the user's data or settings folder
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--towns", type=int, default=25)
     ap.add_argument("--db", type=Path, help="an existing county database (copied, never changed)")

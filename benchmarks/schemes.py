@@ -36,6 +36,8 @@ def sheets_for(scheme: m.Scheme, n: int, rnd: random.Random) -> list[dict]:
 
 
 def main() -> int:
+    import private_folders  # benchmarks/private_folders.py, beside this script
+    private_folders.isolate()  # never the user's data or settings folder
     ap = argparse.ArgumentParser()
     ap.add_argument("--branches", type=int, default=3000)
     args = ap.parse_args()

@@ -141,6 +141,8 @@ def gui_times(path: Path, base: float) -> None:
 
 
 def main() -> int:
+    import private_folders  # benchmarks/private_folders.py, beside this script
+    private_folders.isolate()  # never the user's data or settings folder
     ap = argparse.ArgumentParser()
     ap.add_argument("--db", type=Path, help="an existing county database (default: make one)")
     ap.add_argument("--gui", action="store_true", help="also time the 统计 page")

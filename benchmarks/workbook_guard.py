@@ -80,6 +80,8 @@ def run(code: str, path: Path) -> tuple[float, float]:
 
 
 def main() -> None:
+    import private_folders  # benchmarks/private_folders.py, beside this script
+    private_folders.isolate()  # never the user's data or settings folder
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=50_000)
     ap.add_argument("--repeat", type=int, default=3, help="runs of each measurement (the fastest counts)")
