@@ -72,3 +72,11 @@ def test_change_history_lists_who_changed_what(window, qtbot, member_db):
                for row in cells)
     assert any(row[3] == "新建" and row[4] == "姓名" and row[6] == "孙丽" for row in cells)
     assert any(row[4] == "入党日期" and row[6] == "2012年7月1日" for row in cells)
+
+
+def test_check_data_moves_its_progress_bar_to_the_end(window, qtbot):
+    task = window.action_check.trigger() or window._check_task
+    box = _result_box(window, qtbot)
+    done, total, text = task._last
+    assert total > 0 and done == total and text
+    box.close()

@@ -228,3 +228,45 @@ def test_many_transactions_verify_clean_and_stay_sealed(town):
             tx.delete("setting", "publicity_contact_phone")
         assert db.scalar("SELECT count(*) FROM tx_log WHERE seal IS NULL") == 0
         assert db.verify() == []
+
+
+def _verified_with_progress(path) -> tuple[list[str], list[tuple[int, int, str]]]:
+    seen: list[tuple[int, int, str]] = []
+    with Database.open(path, mode="read") as db:
+        return db.verify(lambda done, total, text: seen.append((done, total, text))), seen
+
+
+def test_verify_reports_its_progress_up_to_every_row_read(town):
+    path, _ = town
+    problems, seen = _verified_with_progress(path)
+    assert problems == []
+    with Database.open(path, mode="read") as db:
+        tables = [t for t in seal.reference(db.schema_version).columns
+                  if db.scalar("SELECT count(*) FROM sqlite_master WHERE name = ?", (t,))]
+        rows = db.scalar("SELECT count(*) FROM change_log") + sum(
+            db.scalar(f'SELECT count(*) FROM "{t}"') for t in tables)
+    steps = [s for s in seen if s[2] != "等待数据库完整性检查完成"]
+    assert {total for _, total, _ in steps} == {rows}  # nothing deleted: the estimate is exact
+    assert [done for done, _, _ in steps] == sorted(done for done, _, _ in steps)
+    assert steps[-1][0] == rows
+    texts = [text for _, _, text in steps]
+    assert texts[0] == "核对变更日志的签章"
+    assert any(t.startswith("逐行核对数据（第 1/") for t in texts)
+    assert texts[-1].endswith(f"/{len(tables)} 张表）")
+
+
+def test_verify_with_progress_finds_the_same_outside_edit(town):
+    path, (wang, _) = town
+    outside(path, "UPDATE member SET phone = '13900000000', rev = rev + 1 WHERE id = ?", params=(wang,))
+    problems, seen = _verified_with_progress(path)
+    assert problems == problems_of(path) and any("王芳" in p for p in problems)
+    assert seen[-1][0] == seen[-1][1]
+
+
+def test_verify_progress_counts_the_log_without_the_key(town, monkeypatch, tmp_path):
+    path, _ = town
+    monkeypatch.setenv("DANGJIAN_KEYS_DIR", str(tmp_path / "another-laptop" / "keys"))
+    problems, seen = _verified_with_progress(path)
+    assert any("没有签章密钥" in p for p in problems)
+    steps = [s for s in seen if s[2] != "等待数据库完整性检查完成"]
+    assert steps[-1][0] == steps[-1][1] > 0

@@ -316,7 +316,29 @@ def _row_label(conn: sqlite3.Connection, table: str, row_id: str) -> str:
     return row_id
 
 
-def _feed_entries(conn: sqlite3.Connection, macs: dict) -> None:
+class Tally:
+    """How far verify's own checks are, for a progress bar: `report(done, total, text)` after every
+    batch of change-log entries and of table rows read. The total is estimated first from each
+    table's largest row number (one index look-up at any size; rows deleted leave gaps, so it
+    is at least the number of rows)."""
+
+    def __init__(self, conn: sqlite3.Connection, tables: list[str], report: Callable[[int, int, str], None]):
+        self.report, self.done = report, 0
+        self.total = sum(_largest_rowid(conn, t) for t in ("change_log", *tables))
+
+    def __call__(self, n: int, text: str) -> None:
+        self.done += n
+        self.report(min(self.done, self.total), self.total, text)
+
+
+def _largest_rowid(conn: sqlite3.Connection, table: str) -> int:
+    try:
+        return conn.execute(f'SELECT max(rowid) FROM "{table}"').fetchone()[0] or 0
+    except sqlite3.OperationalError:  # a table without row numbers
+        return conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+
+
+def _feed_entries(conn: sqlite3.Connection, macs: dict, tally: Tally | None = None) -> None:
     """Feed every change-log entry, as its line, to the MAC of its transaction (tx id -> MAC).
 
     One pass in seq order (the table's own order: no sort, no index by transaction): each
@@ -328,6 +350,8 @@ def _feed_entries(conn: sqlite3.Connection, macs: dict) -> None:
     line_json, fetch = _line_json, cur.fetchmany
     mac, tx, batch = None, object(), []
     while rows := fetch(8192):
+        if tally is not None:
+            tally(len(rows), "核对变更日志的签章")
         for row in rows:
             if row[0] != tx:
                 if batch:
@@ -342,7 +366,8 @@ def _feed_entries(conn: sqlite3.Connection, macs: dict) -> None:
             batch = []
 
 
-def verify_chain(conn: sqlite3.Connection, load_key: Callable[[str], OfficeKey | None]) -> list[str]:
+def verify_chain(conn: sqlite3.Connection, load_key: Callable[[str], OfficeKey | None],
+                 tally: Tally | None = None) -> list[str]:
     problems: list[str] = []
     keys: dict[str, OfficeKey | None] = {}
     missing_keys: dict[str, int] = defaultdict(int)
@@ -370,7 +395,9 @@ def verify_chain(conn: sqlite3.Connection, load_key: Callable[[str], OfficeKey |
             macs[tx["id"]] = _seal_mac(key.seal_key, prev, header)
         prev = bytes(tx["seal"])
     if macs:
-        _feed_entries(conn, macs)
+        _feed_entries(conn, macs, tally)
+    elif tally is not None:
+        tally(_largest_rowid(conn, "change_log"), "核对变更日志的签章")
     for tx in txs:
         mac = macs.get(tx["id"])
         if mac is None:
@@ -441,7 +468,7 @@ class _Pickers(dict):
         return self[tx_id]
 
 
-def verify_rows(conn: sqlite3.Connection, tables: list[str]) -> list[str]:
+def verify_rows(conn: sqlite3.Connection, tables: list[str], tally: Tally | None = None) -> list[str]:
     """Every row against the digest of its newest change-log entry.
 
     Per table: the newest entry of every row (one pass over the change log's row index), then
@@ -452,8 +479,11 @@ def verify_rows(conn: sqlite3.Connection, tables: list[str]) -> list[str]:
     cur = conn.cursor()
     cur.row_factory = None
     sha, digest_json, n = _sha256, _digest_json, _DIGEST_LEN
-    for tbl in tables:
+    for number, tbl in enumerate(tables, start=1):
         keycol = row_key_column(tbl)
+        step = f"逐行核对数据（第 {number}/{len(tables)} 张表）"
+        if tally is not None:
+            tally(0, step)
         # row id -> (seq, op, digest, tx id) of its newest entry. The newest seqs come from the
         # row index alone and are then read in seq order: far fewer page reads than fetching
         # each entry in row-id order.
@@ -467,6 +497,8 @@ def verify_rows(conn: sqlite3.Connection, tables: list[str]) -> list[str]:
         picks = _Pickers(tbl, names, tx_info)
         unlogged, altered = [], []
         while rows := cur.fetchmany(4096):
+            if tally is not None:
+                tally(len(rows), step)
             for row in rows:
                 rid = row[key_at]
                 entry = take(rid, None)

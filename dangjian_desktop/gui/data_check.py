@@ -13,10 +13,11 @@ from .screen_fit import fit_to_screen
 from .table_export import add_table_export
 
 
-def _check(path) -> list[str]:
-    # A connection of its own: the window's connection stays free for the GUI thread.
+def _check(path, progress=None) -> list[str]:
+    # A connection of its own: the window's connection stays free for the GUI thread. The bar
+    # follows the change-log checks (minutes for a prefecture's file, seconds for a town's).
     with Database.open(path, mode="read") as db:
-        return db.verify()
+        return db.verify(progress)
 
 
 def check_data(window) -> Task | None:
@@ -41,7 +42,7 @@ def check_data(window) -> Task | None:
         window.current_dialog = box
         box.open()
 
-    return Task(window, "正在检查数据…", lambda progress: _check(path), done,
+    return Task(window, "正在检查数据…", lambda progress: _check(path, progress), done,
                 lambda e: QMessageBox.warning(window, "检查数据", str(e)))
 
 
