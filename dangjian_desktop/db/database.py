@@ -140,12 +140,15 @@ class Database:
         return db
 
     @classmethod
-    def open(cls, path: str | Path, mode: str = "write") -> "Database":
+    def open(cls, path: str | Path, mode: str = "write", *,
+             progress: Callable[[int, int, str], None] | None = None) -> "Database":
         """Open an existing database.
 
         mode 'write': take the writer lock or refuse, naming the holder.
         mode 'auto': take the writer lock, or open read-only when another process has it.
         mode 'read': read-only without the lock.
+        An older schema is upgraded when opened for writing, after a checked backup; `progress`
+        (done, total, text; total 0: unknown) follows that (see needs_upgrade).
         """
         path = Path(path)
         if not path.is_file():
@@ -180,7 +183,7 @@ class Database:
         try:
             db._check_version(readonly)
             if not readonly:
-                db._migrate(backup=True)
+                db._migrate(backup=True, progress=progress)
                 owned_rows.install(db.conn)  # rows received from other offices are read-only
         except BaseException:
             db.close()
@@ -227,7 +230,26 @@ class Database:
                 "SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]:
             raise UserError(f"{self.path} 不是党建台账的数据库。")
 
-    def _migrate(self, *, backup: bool, upto: int | None = None) -> None:
+    @staticmethod
+    def needs_upgrade(path: str | Path) -> bool:
+        """Whether opening the file for writing upgrades its schema: a checked backup of the whole
+        file first (seconds for a county's, minutes for a prefecture's), so the window does it off
+        its own thread with a progress bar. False for anything else (Database.open says what)."""
+        path = Path(path)
+        if not path.is_file():
+            return False
+        try:
+            conn = sqlite3.connect(readonly_uri(path, location_writable=unwritable_reason(path) is None), uri=True)
+            try:
+                have = conn.execute("PRAGMA user_version").fetchone()[0]
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            return False
+        return 0 < have < latest_version()
+
+    def _migrate(self, *, backup: bool, upto: int | None = None,
+                 progress: Callable[[int, int, str], None] | None = None) -> None:
         have = self.schema_version
         steps = [m for m in all_migrations() if m.version > have and (upto is None or m.version <= upto)]
         if not steps:
@@ -236,9 +258,11 @@ class Database:
             from .backup import auto_backup  # checked copy in the backup folder, never a partial file
 
             try:
-                auto_backup(self, f"upgrade-v{steps[0].version}")
+                auto_backup(self, f"upgrade-v{steps[0].version}", progress=progress)
             except UserError as e:
                 raise UserError(f"升级数据库前的自动备份没有成功，数据库没有升级，也没有被改动。\n{e.message}") from None
+        if progress is not None:
+            progress(0, 0, f"正在把数据库升级到第 {steps[-1].version} 版")
         self.conn.execute("PRAGMA foreign_keys = OFF")
         try:
             for step in steps:

@@ -59,6 +59,8 @@ def run_blocking(parent: QWidget | None, label: str, fn: Callable[[Callable[...,
             if total > 0:
                 dlg.setRange(0, total)
                 dlg.setValue(min(done, total))
+            else:  # a step of unknown length: a moving bar, not the last step's full one
+                dlg.setRange(0, 0)
             if text:
                 dlg.setLabelText(f"{label}\n{text}")
             if not thread.is_alive():

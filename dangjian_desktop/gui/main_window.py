@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMainWindow, QM
 from .. import APP_TITLE, __version__
 from ..db import Database
 from ..paths import default_db_path
-from .backup_auto import AutoBackup
+from .backup_auto import AutoBackup, run_blocking
 from .backup_dialog import open_backup_dialog
 from .errors import show_error
 from .kit.operations import OperationBus
@@ -268,6 +268,11 @@ class MainWindow(QMainWindow):
     def open_database(self, path: Path) -> bool:
         self.close_database()
         try:
+            if Database.needs_upgrade(path):
+                # The upgrade (a checked backup of the whole file first) off this thread, with a bar;
+                # then the upgraded file is opened as any other.
+                run_blocking(self, "正在升级数据库…",
+                             lambda progress: Database.open(path, mode="auto", progress=progress).close())
             db = Database.open(path, mode="auto")
         except Exception as e:  # noqa: BLE001
             show_error(self, e, "打开数据库")

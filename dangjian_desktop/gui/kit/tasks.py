@@ -123,6 +123,8 @@ class Task(QObject):
         if total > 0:
             dlg.setRange(0, total)
             dlg.setValue(min(done, total))
+        else:  # a step of unknown length: a moving bar, not the last step's full one
+            dlg.setRange(0, 0)
         if text:
             dlg.setLabelText(f"{self.label}\n{text}")
 
