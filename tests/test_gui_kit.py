@@ -330,3 +330,42 @@ def test_a_full_collection_waits_in_proportion_to_what_the_last_one_took(monkeyp
     assert collector.collect_due() == 2
     assert done == [2, 1, 2]
     assert not gc.isenabled()
+
+
+# A prefecture's file is over 2 GB: its backup counts bytes past what a progress bar (a C int) holds.
+BIG = 7_317_012_480
+
+
+def test_a_task_reports_the_bytes_of_a_file_over_2_gb_in_proportion(qtbot, host):
+    def work(progress):
+        progress(BIG // 4, BIG, "正在检查并压缩备份")
+        return "ok"
+
+    got = []
+    task = Task(host, "正在备份数据库…", work, got.append, delay_ms=0)
+    qtbot.waitUntil(lambda: not task.running, timeout=5000)
+    done, total, text = task._last
+    assert got == ["ok"] and total < 2 ** 31 and done * 4 == total and text == "正在检查并压缩备份"
+
+
+def test_waiting_for_work_over_2_gb_shows_its_bar_and_ends(qtbot, host):
+    from dangjian_desktop.gui.backup_auto import run_blocking
+
+    seen: list[tuple[int, int]] = []
+    original = QProgressDialog.setValue
+
+    def watched(dlg, value):
+        seen.append((value, dlg.maximum()))
+        return original(dlg, value)
+
+    def work(progress):
+        for part in range(1, 5):
+            progress(BIG * part // 4, BIG, "正在检查并压缩备份")
+            threading.Event().wait(0.15)
+        return "ok"
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(QProgressDialog, "setValue", watched)
+        assert run_blocking(host, "正在备份数据库…", work, delay_ms=0) == "ok"
+    assert seen and all(0 <= v <= m < 2 ** 31 for v, m in seen)
+    assert max(v for v, _ in seen) * 4 >= 3 * seen[-1][1]  # near the end, in proportion

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from ..db import Database
 from ..db.backup import auto_backup, change_marker, unsaved_changes
-from .kit.tasks import PROGRESS_DELAY_MS
+from .kit.tasks import PROGRESS_DELAY_MS, bar_values
 from .errors import show_error
 
 log = logging.getLogger(__name__)
@@ -55,16 +55,19 @@ def run_blocking(parent: QWidget | None, label: str, fn: Callable[[Callable[...,
         timer.setInterval(50)
 
         def poll() -> None:
-            done, total, text = state["progress"]
-            if total > 0:
-                dlg.setRange(0, total)
-                dlg.setValue(min(done, total))
-            else:  # a step of unknown length: a moving bar, not the last step's full one
-                dlg.setRange(0, 0)
-            if text:
-                dlg.setLabelText(f"{label}\n{text}")
-            if not thread.is_alive():
-                loop.quit()
+            try:
+                done, total = bar_values(*state["progress"][:2])
+                text = state["progress"][2]
+                if total > 0:
+                    dlg.setRange(0, total)
+                    dlg.setValue(min(done, total))
+                else:  # a step of unknown length: a moving bar, not the last step's full one
+                    dlg.setRange(0, 0)
+                if text:
+                    dlg.setLabelText(f"{label}\n{text}")
+            finally:  # whatever the bar made of it, the wait ends with the work
+                if not thread.is_alive():
+                    loop.quit()
 
         timer.timeout.connect(poll)
         timer.start()

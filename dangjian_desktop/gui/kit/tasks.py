@@ -26,6 +26,16 @@ log = logging.getLogger(__name__)
 PROGRESS_DELAY_MS = 600  # long work shows a progress dialog only when it takes longer than this
 
 Progress = Callable[[int, int, str], None]
+_BAR_MAX = 1 << 30  # a progress bar's range, and an int signal, are C ints
+
+
+def bar_values(done: int, total: int) -> tuple[int, int]:
+    """(done, total) in a progress bar's range, in the same proportion: the bytes of a file over
+    2 GB (a prefecture's backup) overflow a C int."""
+    done, total = int(done), int(total)
+    if total <= _BAR_MAX:
+        return done, total
+    return done * _BAR_MAX // total, _BAR_MAX
 
 
 class _Signals(QObject):
@@ -47,7 +57,7 @@ class _Runnable(QRunnable):
         fn, self.fn = self.fn, None
         signals = self.signals
         try:
-            result = fn(lambda done, total, text="": signals.progress.emit(int(done), int(total), text))
+            result = fn(lambda done, total, text="": signals.progress.emit(*bar_values(done, total), text))
         except BaseException as e:  # noqa: BLE001 - handed to the GUI thread
             del fn
             signals.failed.emit(e, traceback.format_exc())
