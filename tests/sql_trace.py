@@ -15,3 +15,21 @@ def traced(conn) -> Iterator[list[str]]:
         yield statements
     finally:
         conn.set_trace_callback(None)
+
+
+def spied_queries(db, monkeypatch) -> list[tuple[str, list]]:
+    """(sql, parameters) of every `db.query` from now on, for tests that look at their plans."""
+    seen: list[tuple[str, list]] = []
+    query = db.query
+
+    def spy(sql, params=()):
+        seen.append((sql, list(params)))
+        return query(sql, params)
+
+    monkeypatch.setattr(db, "query", spy)
+    return seen
+
+
+def plan(db, sql: str, params=()) -> str:
+    """SQLite's query plan of a statement, its steps joined by " | "."""
+    return " | ".join(r[3] for r in db.conn.execute("EXPLAIN QUERY PLAN " + sql, params))

@@ -12,6 +12,7 @@ from dangjian_desktop.db import Database, latest_version, seal
 from dangjian_desktop.registry.warnings import compute_warnings
 
 from migration_util import demo_town_at
+from sql_trace import plan, spied_queries
 
 TODAY = dt.date(2026, 11, 22)
 INDEXES = ("member_probation", "member_lost", "member_incomplete")
@@ -64,17 +65,9 @@ def test_the_member_warnings_read_their_indexes(v11_town, tmp_path, monkeypatch)
     path = tmp_path / "town.sqlite"
     path.write_bytes(src.read_bytes())
     with Database.open(path) as db:
-        seen: list[tuple[str, list]] = []
-        query = db.query
-
-        def spy(sql, params=()):
-            seen.append((sql, list(params)))
-            return query(sql, params)
-
-        monkeypatch.setattr(db, "query", spy)
+        seen = spied_queries(db, monkeypatch)
         compute_warnings(db, today=TODAY)
-        plans = [" ".join(r[3] for r in db.conn.execute("EXPLAIN QUERY PLAN " + sql, params))
-                 for sql, params in seen if "FROM member m" in sql]
+        plans = [plan(db, sql, params) for sql, params in seen if "FROM member m" in sql]
     assert len(plans) == 3
-    for plan in plans:
-        assert any(f"INDEX {name}" in plan for name in INDEXES), plan
+    for steps in plans:
+        assert any(f"INDEX {name}" in steps for name in INDEXES), steps

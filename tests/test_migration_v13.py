@@ -22,7 +22,7 @@ from dangjian_desktop.registry.members import remove_member
 from dangjian_desktop.statistics.views import latest_year
 
 from migration_util import demo_town_at
-from sql_trace import traced
+from sql_trace import plan, spied_queries, traced
 
 TODAY = dt.date(2026, 11, 22)
 INDEX = "points_entry_member"
@@ -91,10 +91,6 @@ def _all_rows(table: str) -> str:  # points_entry_sum has no rowid: in its key's
     return f'SELECT * FROM "{table}"' if table == "points_entry_sum" else f'SELECT rowid, * FROM "{table}" ORDER BY rowid'
 
 
-def _plan(db: Database, sql: str, params=()) -> str:
-    return " | ".join(r[3] for r in db.conn.execute("EXPLAIN QUERY PLAN " + sql, params))
-
-
 def test_v13_is_the_latest_version():
     assert latest_version() >= 13
 
@@ -132,9 +128,9 @@ def test_deleting_a_member_finds_his_entries_through_the_index(town, v12_town):
     db = town
     member = v12_town[1][0]["member"]
     # The foreign-key check on member's deletion, and the cascade that deletes his entries.
-    assert f"SEARCH points_entry USING COVERING INDEX {INDEX} (member_id=?)" in _plan(
+    assert f"SEARCH points_entry USING COVERING INDEX {INDEX} (member_id=?)" in plan(
         db, "DELETE FROM member WHERE id = ?", (member,))
-    assert f"INDEX {INDEX} (member_id=?)" in _plan(db, "DELETE FROM points_entry WHERE member_id = ?", (member,))
+    assert f"INDEX {INDEX} (member_id=?)" in plan(db, "DELETE FROM points_entry WHERE member_id = ?", (member,))
     assert db.scalar("SELECT count(*) FROM points_entry WHERE member_id = ?", (member,)) > 1
     remove_member(db, member, reason="录入错误")
     assert db.scalar("SELECT count(*) FROM points_entry WHERE member_id = ?", (member,)) == 0
@@ -147,14 +143,7 @@ def test_a_members_reads_use_the_index(town, v12_town, monkeypatch):
     p = v12_town[1][0]
     item = db.scalar("SELECT id FROM points_item WHERE year = ? AND unit IN ('月', '年') AND active = 1 "
                      "ORDER BY unit = '月' DESC, code LIMIT 1", (p["year"],))
-    seen: list[tuple[str, list]] = []
-    query = db.query
-
-    def spy(sql, params=()):
-        seen.append((sql, list(params)))
-        return query(sql, params)
-
-    monkeypatch.setattr(db, "query", spy)
+    seen = spied_queries(db, monkeypatch)
     list_entries(db, p["year"], member_id=p["member"])
     list_entries(db, p["year"], org_id=p["branch"])
     member_breakdown(db, p["member"], p["year"])
@@ -162,11 +151,11 @@ def test_a_members_reads_use_the_index(town, v12_town, monkeypatch):
         prepare_entries(db, [EntryDraft(p["member"], item, f"{p['year']}-03-05")], today=TODAY)
     except UserError:
         pass
-    plans = [_plan(db, sql, params) for sql, params in seen if "FROM points_entry e" in sql
+    plans = [plan(db, sql, params) for sql, params in seen if "FROM points_entry e" in sql
              or "FROM points_entry WHERE" in sql]
     assert len(plans) == 4
-    for plan in plans:
-        assert f"INDEX {INDEX} (member_id=? AND year=?)" in plan, plan
+    for steps in plans:
+        assert f"INDEX {INDEX} (member_id=? AND year=?)" in steps, steps
 
 
 def test_the_years_reads_return_what_they_did_before(town, v12_town, tmp_path):
@@ -192,7 +181,7 @@ def test_the_years_reads_do_not_scan_the_entries(town, v12_town, tmp_path):
     with traced(db.conn) as statements:
         latest_year(db)
         _export(db, tmp_path / "ledger.xlsx", p)
-    plans = [_plan(db, sql) for sql in statements if sql.lstrip().upper().startswith(("SELECT", "WITH"))]
-    reads = [line for plan in plans for line in plan.split(" | ") if re.search(r"\bpoints_entry\b(?!_)", line)]
+    plans = [plan(db, sql) for sql in statements if sql.lstrip().upper().startswith(("SELECT", "WITH"))]
+    reads = [line for steps in plans for line in steps.split(" | ") if re.search(r"\bpoints_entry\b(?!_)", line)]
     assert all("=" in line for line in reads), reads
-    assert any("points_entry_sum" in plan for plan in plans)
+    assert any("points_entry_sum" in steps for steps in plans)

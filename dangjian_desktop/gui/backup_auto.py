@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from ..db import Database
 from ..db.backup import auto_backup, change_marker, unsaved_changes
-from .kit.tasks import PROGRESS_DELAY_MS, bar_values
+from .kit.tasks import PROGRESS_DELAY_MS, progress_dialog, show_progress
 from .errors import show_error
 
 log = logging.getLogger(__name__)
@@ -42,13 +42,7 @@ def run_blocking(parent: QWidget | None, label: str, fn: Callable[[Callable[...,
     thread.start()
     thread.join(delay_ms / 1000)
     if thread.is_alive():
-        dlg = QProgressDialog(label, "", 0, 0, parent)
-        dlg.setWindowTitle("请稍候")
-        dlg.setCancelButton(None)
-        dlg.setWindowModality(Qt.WindowModality.WindowModal)
-        dlg.setMinimumDuration(0)
-        dlg.setAutoClose(False)
-        dlg.setAutoReset(False)
+        dlg = progress_dialog(parent, label)
         dlg.show()
         loop = QEventLoop()
         timer = QTimer()
@@ -56,15 +50,7 @@ def run_blocking(parent: QWidget | None, label: str, fn: Callable[[Callable[...,
 
         def poll() -> None:
             try:
-                done, total = bar_values(*state["progress"][:2])
-                text = state["progress"][2]
-                if total > 0:
-                    dlg.setRange(0, total)
-                    dlg.setValue(min(done, total))
-                else:  # a step of unknown length: a moving bar, not the last step's full one
-                    dlg.setRange(0, 0)
-                if text:
-                    dlg.setLabelText(f"{label}\n{text}")
+                show_progress(dlg, label, *state["progress"])
             finally:  # whatever the bar made of it, the wait ends with the work
                 if not thread.is_alive():
                     loop.quit()

@@ -38,6 +38,31 @@ def bar_values(done: int, total: int) -> tuple[int, int]:
     return done * _BAR_MAX // total, _BAR_MAX
 
 
+def progress_dialog(parent: QWidget | None, label: str) -> QProgressDialog:
+    """The window-modal 请稍候 dialog of long work: a moving bar until told how far, no cancel."""
+    dlg = QProgressDialog(label, "", 0, 0, parent)
+    dlg.setWindowTitle("请稍候")
+    dlg.setCancelButton(None)
+    dlg.setWindowModality(Qt.WindowModality.WindowModal)
+    dlg.setMinimumDuration(0)
+    dlg.setAutoClose(False)
+    dlg.setAutoReset(False)
+    return dlg
+
+
+def show_progress(dlg: QProgressDialog, label: str, done: int, total: int, text: str) -> None:
+    """How far the work is (total 0: a step of unknown length, a moving bar rather than the last
+    step's full one), the step's text under the work's label."""
+    done, total = bar_values(done, total)
+    if total > 0:
+        dlg.setRange(0, total)
+        dlg.setValue(min(done, total))
+    else:
+        dlg.setRange(0, 0)
+    if text:
+        dlg.setLabelText(f"{label}\n{text}")
+
+
 class _Signals(QObject):
     done = Signal(object)
     failed = Signal(object, str)
@@ -109,14 +134,7 @@ class Task(QObject):
     def _show_progress(self) -> None:
         if not self.running:
             return
-        dlg = QProgressDialog(self.label, "", 0, 0, self.parent_widget)
-        dlg.setWindowTitle("请稍候")
-        dlg.setCancelButton(None)
-        dlg.setWindowModality(Qt.WindowModality.WindowModal)
-        dlg.setMinimumDuration(0)
-        dlg.setAutoClose(False)
-        dlg.setAutoReset(False)
-        self.progress_dialog = dlg
+        dlg = self.progress_dialog = progress_dialog(self.parent_widget, self.label)
         self._apply_progress()
         dlg.show()
 
@@ -126,17 +144,8 @@ class Task(QObject):
         self._apply_progress()
 
     def _apply_progress(self) -> None:
-        dlg = self.progress_dialog
-        if dlg is None:
-            return
-        done, total, text = self._last
-        if total > 0:
-            dlg.setRange(0, total)
-            dlg.setValue(min(done, total))
-        else:  # a step of unknown length: a moving bar, not the last step's full one
-            dlg.setRange(0, 0)
-        if text:
-            dlg.setLabelText(f"{self.label}\n{text}")
+        if self.progress_dialog is not None:
+            show_progress(self.progress_dialog, self.label, *self._last)
 
     def _finish(self) -> None:
         self.running = False
