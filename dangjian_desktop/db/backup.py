@@ -35,6 +35,7 @@ from .. import dates
 from ..errors import UserError
 from ..paths import user_data_dir
 from . import backup_zip
+from .backup_leftovers import remove_leftovers
 
 if TYPE_CHECKING:
     from .database import Database
@@ -295,6 +296,8 @@ def auto_backup(db: DbOrPath, reason: str, *, progress: Progress | None = None) 
     target = make_backup(db, reason, progress=progress)
     try:
         thin_backups(db, keep_policy(db))
+        # What backups cut short left: hidden, as large as the database.
+        remove_leftovers(target.parent, lambda name: parse_name(Path(name)) is not None)
     except Exception:  # noqa: BLE001 - thinning must never cost the backup just made
         log.exception("thinning the backups of %s failed", _path_of(db))
     return target

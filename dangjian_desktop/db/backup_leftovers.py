@@ -1,0 +1,64 @@
+"""What a backup cut short leaves behind, removed.
+
+A backup is written under hidden names and renamed into place when it is complete (db/backup.py):
+the plain copy `.<backup>.zip.sqlite` (as large as the database), the compressed file being
+written `.<backup>.zip.part`, the copy's own `.part` while SQLite copies into it, and SQLite's
+side files of the copy. A crash, a power cut or the program ended while it copies or compresses
+leaves them there, invisible in the backup list, and nothing else removes them: a county's
+copy is 0.9 GB, a prefecture's 7.3 GB, and a few of them fill a laptop's disk.
+
+`remove_leftovers` deletes those not written to for LEFTOVER_AGE. A backup still being made by
+another program on the same database keeps writing its files (a prefecture's takes about
+3 minutes here), so it is never taken for a leftover.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+from typing import Callable
+
+log = logging.getLogger(__name__)
+
+LEFTOVER_AGE = dt.timedelta(hours=6)
+_TAILS = (".part", "-journal", "-wal", "-shm", ".sqlite")
+
+
+def is_leftover_name(name: str, is_backup: Callable[[str], bool]) -> bool:
+    """A hidden name made of a backup's name (`is_backup`: db/backup.py's naming) and the endings
+    of its unfinished files."""
+    if not name.startswith("."):
+        return False
+    core = name.lstrip(".")
+    for _ in range(3):  # `.x.zip.sqlite-journal`, `..x.zip.sqlite.part`: at most three endings
+        stripped = next((core[:-len(t)] for t in _TAILS if core.endswith(t)), None)
+        if stripped is None:
+            return False
+        core = stripped
+        if is_backup(core):
+            return True
+    return False
+
+
+def remove_leftovers(folder: Path, is_backup: Callable[[str], bool], now: dt.datetime | None = None) -> list[Path]:
+    """Delete the leftovers in a backup folder older than LEFTOVER_AGE; returns what was deleted."""
+    cutoff = (now or dt.datetime.now()) - LEFTOVER_AGE
+    removed = []
+    try:
+        entries = list(Path(folder).iterdir())
+    except OSError:
+        return removed
+    for p in entries:
+        if not is_leftover_name(p.name, is_backup):
+            continue
+        try:
+            if not p.is_file() or dt.datetime.fromtimestamp(p.stat().st_mtime) > cutoff:
+                continue
+            p.unlink()
+        except OSError as e:  # held open by another program (Windows): the next backup tries again
+            log.warning("could not delete the leftover of an unfinished backup %s: %s", p, e)
+            continue
+        log.info("deleted the leftover of an unfinished backup: %s", p)
+        removed.append(p)
+    return removed

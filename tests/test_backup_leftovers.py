@@ -1,0 +1,55 @@
+"""A backup cut short (a crash, a power cut, the program ended while it compressed) leaves hidden
+files in the backup folder, the plain copy as large as the database among them; the next
+automatic backup removes those nobody has written to for hours, and nothing else."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from dangjian_desktop.db.backup import auto_backup, backup_dir, list_backups, parse_name
+from dangjian_desktop.db.backup_leftovers import LEFTOVER_AGE, is_leftover_name, remove_leftovers
+
+OLD = "town_20261201-101010_close.zip"  # a backup that was being written when the laptop went off
+LEFTOVERS = (f".{OLD}.part", f".{OLD}.sqlite", f".{OLD}.sqlite-journal", f"..{OLD}.sqlite.part",
+             ".town_20261130-090000-2_import-roster.sqlite.part")
+NOT_OURS = (".DS_Store", "说明.txt", f"{OLD}", ".town.sqlite.part", ".town_notes.zip.part")
+
+
+def _ours(name: str) -> bool:
+    return parse_name(Path(name)) is not None
+
+
+def _aged(path, hours: float) -> None:
+    when = (dt.datetime.now() - dt.timedelta(hours=hours)).timestamp()
+    os.utime(path, (when, when))
+
+
+def test_the_names_of_unfinished_backups_and_only_those():
+    assert all(is_leftover_name(n, _ours) for n in LEFTOVERS)
+    assert not any(is_leftover_name(n, _ours) for n in NOT_OURS)
+
+
+def test_the_next_backup_removes_old_leftovers_and_keeps_everything_else(db, db_path):
+    folder = backup_dir(db_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in (*LEFTOVERS, *NOT_OURS):
+        (folder / name).write_bytes(b"\0" * 4096)
+        _aged(folder / name, 30)
+    fresh = folder / ".town_20261207-100000_manual.zip.part"  # another program's backup, being written
+    fresh.write_bytes(b"\0" * 4096)
+    _aged(fresh, 0.1)
+    made = auto_backup(db, "manual")
+    left = {p.name for p in folder.iterdir()}
+    assert not left & set(LEFTOVERS)
+    assert set(NOT_OURS) <= left and fresh.name in left and made.name in left
+    assert [b.path for b in list_backups(db_path, details=False) if b.path == made] == [made]
+
+
+def test_a_leftover_is_kept_until_it_is_old_enough(tmp_path):
+    (tmp_path / LEFTOVERS[0]).write_bytes(b"x")
+    _aged(tmp_path / LEFTOVERS[0], LEFTOVER_AGE.total_seconds() / 3600 - 0.5)
+    assert remove_leftovers(tmp_path, _ours) == []
+    later = dt.datetime.now() + dt.timedelta(hours=1)
+    assert remove_leftovers(tmp_path, _ours, now=later) == [tmp_path / LEFTOVERS[0]]
