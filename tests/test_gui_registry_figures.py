@@ -51,12 +51,12 @@ def test_a_save_returns_before_the_counts_and_warnings_are_read(qtbot, window, m
     release, reading, read_done, threads = threading.Event(), threading.Event(), threading.Event(), []
     real = figures.tree_counts
 
-    def blocking_counts(db):  # the read waits until the test lets it go
+    def blocking_counts(db, *read):  # the read waits until the test lets it go
         threads.append(threading.current_thread() is threading.main_thread())
         reading.set()
         release.wait(10)
         try:
-            return real(db)
+            return real(db, *read)
         finally:
             read_done.set()
 
@@ -82,10 +82,10 @@ def test_a_change_during_the_read_is_read_again(qtbot, window, monkeypatch):
     release, calls = threading.Event(), []
     real = figures.tree_counts
 
-    def slow_counts(db):
+    def slow_counts(db, *read):
         calls.append(1)
         release.wait(10)
-        return real(db)
+        return real(db, *read)
 
     monkeypatch.setattr(figures, "tree_counts", slow_counts)
     add_member(w.db, member("李四", 2), org_id=branch)
@@ -123,3 +123,22 @@ def test_opening_a_database_reads_the_warnings_off_the_gui_thread(qtbot, tmp_pat
     assert threads == [False]
     assert [x.member_id for x in tab.warnings.all if x.code == "probation_overdue"] == [mid]
     w.close_database()
+
+
+def test_after_a_save_only_the_members_branch_is_counted_again(qtbot, window, monkeypatch):
+    """The counts go on from the tree the page read: a save at a prefecture counts one branch
+    again, not every member; what the page shows is what a full read gives."""
+    from dangjian_desktop.registry import tree
+
+    w, branch = window
+    tab = w.registry_tab
+    full_reads = []
+    real = tree.read_counts
+    monkeypatch.setattr(tree, "read_counts", lambda db: full_reads.append(1) or real(db))
+    for serial, name in ((2, "李四"), (3, "王五")):
+        add_member(w.db, member(name, serial), org_id=branch)
+        assert w.operations.wait_idle()
+        qtbot.waitUntil(lambda: not tab.figures.running, timeout=5000)
+    assert full_reads == []
+    assert tab.node_count(("org", branch)) == 3
+    assert tab.figures.counts_read.rows == tree.read_counts(w.db).rows

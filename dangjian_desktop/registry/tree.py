@@ -12,6 +12,7 @@ organisation below it except party groups, whose members already belong to their
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Iterator, NamedTuple
 
@@ -49,36 +50,92 @@ def _add(sums: dict[str, list[int]], key: str, t: int, f: int, p: int) -> None:
         c[2] += p
 
 
-def _member_counts(db: Database) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
-    """(members by branch, members by party group) as [total, full, probationary]: one GROUP BY
-    over the active members."""
+# The partial index member_active holds every active member's (org_id, group_id, category): one
+# pass over it (or over the organisations asked for), already in the grouping's order. The category
+# comes as a number (1: 正式党员, 2: 预备党员), not as text decoded 18,000 times at a prefecture.
+_COUNTS_SQL = f"""SELECT org_id, group_id, CASE category WHEN '正式党员' THEN 1 WHEN '预备党员' THEN 2 ELSE 0 END,
+                         count(*) FROM member m WHERE {active_sql('m')}{{only}} GROUP BY org_id, group_id, category"""
+_MOST_CHANGES = 2000  # more member changes since the last read: a full read
+
+
+@dataclass(frozen=True)
+class CountsRead:
+    """The active members counted by organisation as last read, and the change log's last entry
+    then: what `counts_refreshed` brings up to date. Never changed once made (readers on other
+    threads may hold it)."""
+
+    log_seq: int
+    rows: dict[str, tuple[tuple[str | None, int, int], ...]]  # org id -> its (group id, category, count)
+
+
+def read_counts(db: Database) -> CountsRead:
+    """Every organisation's active members: one GROUP BY over them."""
+    log_seq = db.scalar("SELECT max(seq) FROM change_log") or 0  # first: a later change is read again
+    return CountsRead(log_seq, _grouped(db.tuples(_COUNTS_SQL.format(only=""))))
+
+
+def _grouped(found) -> dict[str, tuple]:
+    rows: dict[str, list] = {}
+    for org_id, group_id, category, n in found:
+        rows.setdefault(org_id, []).append((group_id, category, n))
+    return {k: tuple(v) for k, v in rows.items()}
+
+
+def counts_refreshed(db: Database, previous: CountsRead | None) -> CountsRead:
+    """`previous` brought up to date: the organisations of the members the change log names since
+    it was read (where they are now and where they were) are counted again, the others kept (after
+    a member is saved at a prefecture: one branch, not 294,000 members). A full read without a
+    previous one, after a change to the organisations, or after more than a few thousand changes."""
+    latest = db.scalar("SELECT max(seq) FROM change_log") or 0
+    if previous is None or latest < previous.log_seq:
+        return read_counts(db)
+    if latest == previous.log_seq:
+        return previous
+    # `+tbl`: the entries after log_seq by the key, not every member entry by the (tbl, row) index
+    entries = db.tuples("SELECT tbl, row_id, old FROM change_log WHERE seq > ? AND +tbl IN ('member', 'org') "
+                        "LIMIT ?", (previous.log_seq, _MOST_CHANGES + 1))
+    if len(entries) > _MOST_CHANGES or any(tbl == "org" for tbl, _, _ in entries):
+        return read_counts(db)
+    orgs = set()
+    for _tbl, _row_id, old in entries:
+        was = json.loads(old).get("org_id") if old else None  # moved, or deleted: where they were counted
+        if was:
+            orgs.add(was)
+    ids = sorted({row_id for _tbl, row_id, _old in entries})
+    orgs.update(r[0] for r in db.tuples(f"SELECT DISTINCT org_id FROM member WHERE id IN ({','.join('?' * len(ids))})",
+                                         ids))
+    rows = {k: v for k, v in previous.rows.items() if k not in orgs}
+    if orgs:
+        marks = ",".join("?" * len(orgs))
+        rows.update(_grouped(db.tuples(_COUNTS_SQL.format(only=f" AND org_id IN ({marks})"), sorted(orgs))))
+    return CountsRead(latest, rows)
+
+
+def _member_counts(read: CountsRead) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """(members by branch, members by party group) as [total, full, probationary]."""
     direct: dict[str, list[int]] = {}
     in_group: dict[str, list[int]] = {}
-    # The partial index member_active holds every active member's (org_id, group_id, category):
-    # one pass over it, already in the grouping's order. The category comes as a number (1: 正式党员,
-    # 2: 预备党员), not as text decoded 18,000 times at a prefecture.
-    for org_id, group_id, category, n in db.tuples(f"""
-            SELECT org_id, group_id, CASE category WHEN '正式党员' THEN 1 WHEN '预备党员' THEN 2 ELSE 0 END, count(*)
-            FROM member m WHERE {active_sql('m')} GROUP BY org_id, group_id, category"""):
-        full = n if category == 1 else 0
-        probationary = n if category == 2 else 0
-        _add(direct, org_id, n, full, probationary)  # (org_id is never NULL)
-        if group_id:
-            _add(in_group, group_id, n, full, probationary)
+    for org_id, found in read.rows.items():
+        for group_id, category, n in found:
+            full = n if category == 1 else 0
+            probationary = n if category == 2 else 0
+            _add(direct, org_id, n, full, probationary)  # (org_id is never NULL)
+            if group_id:
+                _add(in_group, group_id, n, full, probationary)
     return direct, in_group
 
 
 def member_counts(db: Database) -> dict[str, MemberCounts]:
     """Active members by the organisation they are registered in (a branch: its groups' members
     included). For a 党支部 the same as tree_counts, whose other nodes add up their subordinates."""
-    return {k: MemberCounts(*v) for k, v in _member_counts(db)[0].items()}
+    return {k: MemberCounts(*v) for k, v in _member_counts(read_counts(db))[0].items()}
 
 
-def _totals(nodes: list[tuple[str, str | None, bool]], db: Database) -> dict[str, MemberCounts]:
+def _totals(nodes: list[tuple[str, str | None, bool]], read: CountsRead) -> dict[str, MemberCounts]:
     """The counts of every organisation reachable from a top, from (id, parent_id, is a party
     group) of each: its own members plus, added up children before parents in one pass, the
     totals of the organisations below it that are not party groups."""
-    direct, in_group = _member_counts(db)
+    direct, in_group = _member_counts(read)
     parent = {oid: parent_id for oid, parent_id, _group in nodes}
     groups = {oid for oid, _parent, group in nodes if group}
     children: dict[str | None, list[str]] = {}
@@ -125,10 +182,12 @@ def _read_orgs(db: Database) -> tuple[dict, dict[str | None, list[str]]]:
     return orgs, children
 
 
-def tree_counts(db: Database) -> dict[str, MemberCounts]:
-    """Active members under each organisation (by id), counted as the tree shows them."""
+def tree_counts(db: Database, read: CountsRead | None = None) -> dict[str, MemberCounts]:
+    """Active members under each organisation (by id), counted as the tree shows them, from the
+    members counted by organisation in `read` (read now without it)."""
     # What the counts need, in no order (the tree's order is no matter to a sum).
-    return _totals(db.tuples(f"SELECT id, parent_id, org_type = '{GROUP}' FROM org WHERE {own_orgs_sql(db, '')}"), db)
+    return _totals(db.tuples(f"SELECT id, parent_id, org_type = '{GROUP}' FROM org WHERE {own_orgs_sql(db, '')}"),
+                   read if read is not None else read_counts(db))
 
 
 @dataclass
@@ -144,6 +203,7 @@ class OrgTree:
     own: list[str] = field(default_factory=list)  # the local office's top organisations
     office_order: list[str] = field(default_factory=list)  # the other offices shown, in order
     office_tops: dict[str, list[str]] = field(default_factory=dict)
+    counts_read: CountsRead | None = None  # what `counts` came from: counts_refreshed goes on from it
 
     def subtree(self, org_id: str) -> list[str]:
         """The organisation and everything below it."""
@@ -208,8 +268,9 @@ def org_tree(db: Database) -> OrgTree:
     keys = pinyin_keys.sort_keys(offices[o]["name"] for o in shown)
     order = sorted(shown, key=lambda o: (offices[o]["code"] or "", keys[offices[o]["name"]]))
     nodes = [(o["id"], o["parent_id"], o["org_type"] == GROUP) for o in orgs.values()]
-    return OrgTree(local, offices, orgs, children, _totals(nodes, db), own, order,
-                   {o: by_office[o] for o in order})
+    read = read_counts(db)
+    return OrgTree(local, offices, orgs, children, _totals(nodes, read), own, order,
+                   {o: by_office[o] for o in order}, read)
 
 
 def orgs_in_tree_order(db: Database, office_id: str | None = None) -> list[tuple[int, object]]:
