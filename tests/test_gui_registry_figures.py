@@ -106,13 +106,13 @@ def test_opening_a_database_reads_the_warnings_off_the_gui_thread(qtbot, tmp_pat
     mid = add_member(db, member("李四", 2, "预备党员"), org_id=branch)
     db.close()
     threads = []
-    real = figures.compute_warnings
+    real = figures.warnings_refreshed
 
-    def recording(db, **kw):
+    def recording(db, previous, **kw):
         threads.append(threading.current_thread() is threading.main_thread())
-        return real(db, **kw)
+        return real(db, previous, **kw)
 
-    monkeypatch.setattr(figures, "compute_warnings", recording)
+    monkeypatch.setattr(figures, "warnings_refreshed", recording)
     w = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(w)
     w.show()
@@ -142,3 +142,27 @@ def test_after_a_save_only_the_members_branch_is_counted_again(qtbot, window, mo
     assert full_reads == []
     assert tab.node_count(("org", branch)) == 3
     assert tab.figures.counts_read.rows == tree.read_counts(w.db).rows
+
+
+def test_after_a_member_is_saved_the_committee_warnings_are_kept_not_read_again(qtbot, window, monkeypatch):
+    """A member saved changes no term, committee or group leader: those warnings are kept from the
+    last read; a committee changed reads them again."""
+    from dangjian_desktop.registry import add_committee_member, start_term
+    from dangjian_desktop.registry import warnings as registry_warnings
+
+    w, branch = window
+    tab = w.registry_tab
+    reads = []
+    real = registry_warnings._organisation_warnings
+    monkeypatch.setattr(registry_warnings, "_organisation_warnings", lambda *a: reads.append(1) or real(*a))
+    add_member(w.db, member("李四", 2), org_id=branch)
+    assert w.operations.wait_idle()
+    qtbot.waitUntil(lambda: not tab.figures.running, timeout=5000)
+    vacant = lambda: [x for x in tab.warnings.all if x.code == "secretary_vacant" and x.org_id == branch]  # noqa: E731
+    assert reads == [] and vacant()
+    start_term(w.db, branch, start_date="2024-03-01", years=3)
+    mid = add_member(w.db, member("王五", 3), org_id=branch)
+    add_committee_member(w.db, branch, role="书记", start_date="2024-03-01", member_id=mid)
+    assert w.operations.wait_idle()
+    qtbot.waitUntil(lambda: not tab.figures.running, timeout=5000)
+    assert reads and not vacant()

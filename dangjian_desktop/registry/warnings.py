@@ -47,12 +47,39 @@ LABELS = {
 }
 
 
+# What the warnings about terms, secretaries, committees and party group leaders read: while none
+# of these tables changed (a member saved), `warnings_refreshed` keeps those warnings.
+_STRUCTURE_TABLES = ("org", "office", "committee_term", "committee_member", "meta")
+
+
+@dataclass(frozen=True)
+class WarningsRead:
+    """The warnings that read only the organisations and their committees, as last computed, with
+    the day, the office asked for and the change log's last entry then."""
+
+    log_seq: int
+    today: dt.date
+    office_id: str | None
+    organisations: tuple[Warning, ...]  # terms, secretaries, committee sizes
+    groups: tuple[Warning, ...]  # party groups without a leader
+
+
 def compute_warnings(db: Database, today: dt.date | None = None, *, office_id: str | None = None,
                      counts: Mapping[str, MemberCounts] | None = None) -> list[Warning]:
     """Every warning (of one office). `counts`: the active members of each branch when the caller
     has them already (registry.tree: OrgTree.counts), else they are counted here."""
+    return warnings_refreshed(db, None, today=today, office_id=office_id, counts=counts)[0]
+
+
+def warnings_refreshed(db: Database, previous: WarningsRead | None, *, today: dt.date | None = None,
+                       office_id: str | None = None, counts: Mapping[str, MemberCounts] | None = None
+                       ) -> tuple[list[Warning], WarningsRead]:
+    """compute_warnings, and what the next call goes on from: the warnings about terms,
+    secretaries, committees and group leaders of `previous` are kept when the change log names no
+    organisation, office or committee since (and the day and the office are the same)."""
     today = today or dates.today()
-    out: list[Warning] = []
+    asked = office_id
+    log_seq = db.scalar("SELECT max(seq) FROM change_log") or 0  # first: a later change is read again
     # Members are only ever this database's own; organisations at a town may include another
     # town's, passed on for a cross-assessment (offices.held_office): those have no warnings here.
     member_filter = "AND o.office_id = ?" if office_id else ""
@@ -60,7 +87,22 @@ def compute_warnings(db: Database, today: dt.date | None = None, *, office_id: s
     office_id = office_id or held_office(db)
     office_filter = "AND o.office_id = ?" if office_id else ""
     p_office = [office_id] if office_id else []
+    keep = (previous is not None and previous.today == today and previous.office_id == asked
+            and previous.log_seq <= log_seq and not db.scalar(
+                f"SELECT 1 FROM change_log WHERE seq > ? AND +tbl IN ({','.join('?' * len(_STRUCTURE_TABLES))}) "
+                "LIMIT 1", (previous.log_seq, *_STRUCTURE_TABLES)))
+    if keep:
+        organisations, groups = previous.organisations, previous.groups
+    else:
+        organisations = tuple(_organisation_warnings(db, today, office_filter, p_office))
+        groups = tuple(_group_leader_warnings(db, office_filter, p_office))
+    out = [*organisations, *_branch_size_warnings(db, counts, office_filter, p_office), *groups,
+           *_member_warnings(db, today, member_filter, p_member)]
+    return out, WarningsRead(log_seq, today, asked, organisations, groups)
 
+
+def _organisation_warnings(db: Database, today: dt.date, office_filter: str, p_office: list) -> list[Warning]:
+    out: list[Warning] = []
     # The organisations' rows as plain tuples (6,750 at a prefecture); the sitting committees (size,
     # secretaries) of every term in one pass, not two look-ups per organisation.
     sitting = {term: (size, secretaries) for term, size, secretaries in db.tuples("""
@@ -91,7 +133,12 @@ def compute_warnings(db: Database, today: dt.date | None = None, *, office_id: s
         if size > MAX_COMMITTEE:
             out.append(Warning("committee_too_large", "严重",
                                f"{name}支委会有{size}人，超过{MAX_COMMITTEE}人的上限", oid, name, office_id=office))
+    return out
 
+
+def _branch_size_warnings(db: Database, counts: Mapping[str, MemberCounts] | None, office_filter: str,
+                          p_office: list) -> list[Warning]:
+    out: list[Warning] = []
     # A branch's members (its party groups' included) from one pass over the member table, not a
     # count per branch through the (org_id, name_pinyin) index.
     counts = counts if counts is not None else member_counts(db)
@@ -101,14 +148,22 @@ def compute_warnings(db: Database, today: dt.date | None = None, *, office_id: s
         if full < MIN_FULL_MEMBERS:
             out.append(Warning("too_few_members", "严重", f"{name}只有{full}名正式党员，不足{MIN_FULL_MEMBERS}人",
                                oid, name, office_id=office))
+    return out
 
+
+def _group_leader_warnings(db: Database, office_filter: str, p_office: list) -> list[Warning]:
+    out: list[Warning] = []
     for oid, name, office, branch in db.tuples(f"""
             SELECT o.id, o.name, o.office_id, p.name AS branch FROM org o JOIN org p ON p.id = o.parent_id
             WHERE o.org_type = '党小组' AND o.leader_member_id IS NULL {office_filter}
             ORDER BY o.office_id, p.sort_order, o.sort_order""", p_office):
         out.append(Warning("group_leader_vacant", "提醒", f"{branch}{name}未设组长",
                            oid, f"{branch}{name}", office_id=office))
+    return out
 
+
+def _member_warnings(db: Database, today: dt.date, member_filter: str, p_member: list) -> list[Warning]:
+    out: list[Warning] = []
     year_ago = dates.add_years(today, -1).isoformat()
     for m in db.query(f"""SELECT m.id, m.name, m.join_date, o.id AS org_id, o.name AS org_name, o.office_id
             FROM member m JOIN org o ON o.id = m.org_id
