@@ -108,3 +108,25 @@ def test_the_registry_re_reads_its_figures_after_a_change_only_when_shown(qtbot,
     window.tabs.setCurrentWidget(reg)
     assert starts == [1] and not window.lazy_tabs.is_stale(reg)
     qtbot.waitUntil(lambda: reg.node_count(("org", branch)) == 1, timeout=10000)
+
+
+def test_the_points_page_behind_another_reads_a_change_when_shown(qtbot, window, town, monkeypatch):
+    import datetime as dt
+
+    from dangjian_desktop.gui.points.meetings import MeetingsPanel
+    from dangjian_desktop.registry import add_member, idcard
+
+    path, _rid = town
+    window.open_database(path)
+    window.tabs.setCurrentWidget(window.points_tab)
+    window.tabs.setCurrentWidget(window.registry_tab)
+    reads = []
+    real = MeetingsPanel.refresh
+    monkeypatch.setattr(MeetingsPanel, "refresh", lambda panel: (reads.append(1), real(panel))[1])
+    branch = window.db.scalar("SELECT id FROM org WHERE org_type = '党支部'")
+    with qtbot.waitSignal(window.data_changed, timeout=5000):
+        add_member(window.db, {"name": "李四", "ethnicity": "汉族", "join_date": "2015-07-01", "category": "正式党员",
+                               "id_number": idcard.make("110101", dt.date(1980, 1, 2), 2, True)}, org_id=branch)
+    assert reads == []  # nothing read behind the 组织台账 page the clerk saved in
+    window.tabs.setCurrentWidget(window.points_tab)
+    assert reads == [1]

@@ -329,8 +329,10 @@ def test_the_main_window_has_the_points_tab_and_refreshes_it_after_a_commit(qtbo
     db.close()
     win = MainWindow(db_path)
     qtbot.addWidget(win)
+    win.show()
     tab = win.points_tab
     assert isinstance(tab, PointsTab)
+    win.tabs.setCurrentWidget(tab)  # the page the clerk looks at (a hidden one reads when shown)
     tab.year_spin.setValue(YEAR)
     tab.select_branch(b.id)
     tab.tabs.setCurrentWidget(tab.totals)
