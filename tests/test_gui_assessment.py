@@ -685,7 +685,6 @@ def test_unsaved_report_text_is_kept_when_leaving_the_sheet(qtbot, tab, town_db)
 def test_long_work_shows_progress_only_after_the_delay_and_returns_on_the_gui_thread(qtbot):
     import threading
 
-    from PySide6.QtCore import QThread
     from PySide6.QtWidgets import QWidget
 
     from dangjian_desktop.gui.kit.tasks import Task
@@ -698,9 +697,9 @@ def test_long_work_shows_progress_only_after_the_delay_and_returns_on_the_gui_th
     def work(progress):
         progress(1, 3, "第一步")
         release.wait(10)
-        return QThread.currentThread()
+        return threading.get_ident()  # not the QThread: a pool thread's wrapper outlives the thread
 
-    task = Task(host, "正在计算…", work, lambda r: results.append((r, QThread.currentThread())), delay_ms=200)
+    task = Task(host, "正在计算…", work, lambda r: results.append((r, threading.get_ident())), delay_ms=200)
     assert task.progress_dialog is None  # nothing flashes up for short work
     qtbot.waitUntil(lambda: task.progress_dialog is not None, timeout=5000)
     qtbot.waitUntil(lambda: task.progress_dialog.maximum() == 3, timeout=5000)
@@ -709,4 +708,4 @@ def test_long_work_shows_progress_only_after_the_delay_and_returns_on_the_gui_th
         release.set()
     assert task.progress_dialog is None
     worker_thread, gui_thread = results[0]
-    assert worker_thread is not gui_thread and gui_thread is host.thread()
+    assert worker_thread != gui_thread and gui_thread == threading.main_thread().ident
