@@ -44,6 +44,8 @@ _ROW_ID = re.compile(r"^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a
 def id_bytes(v: str) -> bytes:
     """An id's raw bits: 16 bytes of a UUID, 10 of a short id."""
     return uuid.UUID(v).bytes if len(v) == 36 else base64.b32hexdecode(v.upper())
+
+
 _HISTORY = ("change_log", "tx_log")
 
 

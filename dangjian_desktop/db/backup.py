@@ -298,8 +298,8 @@ def auto_backup(db: DbOrPath, reason: str, *, progress: Progress | None = None) 
         thin_backups(db, keep_policy(db))
         # What backups cut short left: hidden, as large as the database.
         remove_leftovers(target.parent, lambda name: parse_name(Path(name)) is not None)
-    except Exception:  # noqa: BLE001 - thinning must never cost the backup just made
-        log.exception("thinning the backups of %s failed", _path_of(db))
+    except Exception:  # noqa: BLE001 - tidying the folder must never cost the backup just made
+        log.exception("tidying the backups of %s failed", _path_of(db))
     return target
 
 

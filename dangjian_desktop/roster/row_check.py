@@ -201,11 +201,11 @@ class RowChecks:
             key = (cell.__class__, cell)  # 1 and TRUE read differently
             try:
                 name = st.branch_texts.get(key)
-            except TypeError:
-                name = strip_spaces(cell_text(cell))
+            except TypeError:  # as in _row_values: an unhashable cell is read as it is
+                name = key = None
             if name is None:
                 name = strip_spaces(cell_text(cell))
-                if len(st.branch_texts) < MEMO_LIMIT:
+                if key is not None and len(st.branch_texts) < MEMO_LIMIT:
                     st.branch_texts[key] = name
             if name:
                 st.last_branch_text = name

@@ -240,15 +240,15 @@ class Prepared:
                 problems.append(f"{label} 的分数“{value}”不是数字。")
                 earned[code] = None
                 continue
-            v = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+            v = _dec(value)
             if v < 0:
                 problems.append(f"{label} 的{what} {fmt_num(value)} 不能为负数。")
                 earned[code] = None
             elif mx is not None and v > mxd:
                 problems.append(f"{label} 的{what} {fmt_num(value)} 超过满分 {mx_text} 分。")
                 earned[code] = None
-            elif kind == deduction:
-                earned[code] = (mxd if mxd is not None else _dec(mx)) - v
+            elif kind == deduction:  # (a valid scheme gives every deduction item a maximum)
+                earned[code] = mxd - v
             else:
                 earned[code] = v
         return earned, missing
@@ -290,8 +290,7 @@ class Prepared:
     def evaluate(self, scores: Mapping[str, Any], vetoes: Iterable[str] = (),
                  classification: str | None = None) -> Result:
         """evaluate.evaluate(scheme, scores, vetoes, classification), the scheme prepared."""
-        if self.error is not None:
-            raise UserError(self.error, exit_code=2)
+        self.check()
         problems: list[str] = []
         known = self.known
         for code in scores:
