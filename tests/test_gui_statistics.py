@@ -106,7 +106,7 @@ def test_a_scope_counted_before_is_shown_without_counting_until_the_database_cha
     db = Database.open(path)
     counted = []
     real = views.structure_views
-    monkeypatch.setattr(views, "structure_views", lambda *a: (counted.append(a[1:]), real(*a))[1])
+    monkeypatch.setattr(views, "structure_views", lambda *a, **k: (counted.append(a[1:]), real(*a, **k))[1])
     p = StatisticsPage()
     qtbot.addWidget(p)
     p.resize(1280, 720)
@@ -222,3 +222,49 @@ def test_the_self_test_draws_a_chart(qtbot, tmp_path, monkeypatch):
     monkeypatch.setattr(fonts, "bundled_font_path", lambda: tmp_path / "lost.ttf")
     with pytest.raises(selftest.StepFailed, match="WenQuanYiMicroHei-GB2312.ttf"):
         selftest.step_chart(selftest.Context(workdir=tmp_path))
+
+
+def test_after_a_save_only_the_members_changed_are_counted_again(qtbot, demo_path, tmp_path, monkeypatch):
+    import importlib
+
+    from dangjian_desktop.gui.statistics import StatisticsPage
+    from dangjian_desktop.registry import change_status, update_member
+
+    counting = importlib.import_module("dangjian_desktop.statistics.structure")
+    path = tmp_path / "own.sqlite"
+    shutil.copyfile(demo_path, path)
+    db = Database.open(path)
+    p = StatisticsPage()
+    qtbot.addWidget(p)
+    p.resize(1280, 720)
+    p.date_edit.setDate(QDate(AT.year, AT.month, AT.day))
+    with qtbot.waitSignal(p.loaded, timeout=20000):
+        p.set_database(db)
+        p.show()
+    full = []
+    real = counting._read
+    monkeypatch.setattr(counting, "_read", lambda *a: (full.append(a[1]), real(*a))[1])
+    member = db.one("SELECT id, education FROM member WHERE status = '正常' AND education != '硕士研究生' LIMIT 1")
+    update_member(db, member["id"], {"education": "硕士研究生"})
+    change_status(db, db.scalar("SELECT id FROM member WHERE status = '正常' AND id != ? LIMIT 1", (member["id"],)),
+                  event="转出", date=dt.date.today().isoformat())
+    with qtbot.waitSignal(p.loaded, timeout=20000):
+        p.on_data_changed({"member", "member_event"})
+    assert full == []  # the two members, not the office's
+    s = structure(db, None, AT)
+    assert shown(p)["党员总数"] == s.total
+    pick(p, qtbot, "structure", "学历")
+    assert {k: v for k, v in shown(p).items() if k != "合计"} == s.dimensions["学历"].counts
+    # Another database (a copy of the same demo, with more changes in its log since): counted afresh,
+    # not the first one's counts brought forward by the second one's log.
+    other_path = tmp_path / "other.sqlite"
+    shutil.copyfile(demo_path, other_path)
+    other = Database.open(other_path)
+    for mid in [r[0] for r in other.tuples("SELECT id FROM member WHERE status = '正常' AND job != '公务员' LIMIT 6")]:
+        update_member(other, mid, {"job": "公务员"})
+    with qtbot.waitSignal(p.loaded, timeout=20000):
+        p.set_database(other)
+    assert shown(p)["党员总数"] == structure(other, None, AT).total == s.total + 1
+    p.close()
+    other.close()
+    db.close()

@@ -317,6 +317,21 @@ class Database:
         row = self.conn.execute(sql, params).fetchone()
         return None if row is None else row[0]
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads inside see one state of the database (a read transaction), so that figures and the
+        change log's last entry read together belong together. Inside a unit of work already
+        begun, that one is the state read."""
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")  # nothing was written: ends the read
+
     def get(self, table: str, row_id: str) -> sqlite3.Row | None:
         return self.one(f"SELECT * FROM {_ident(table)} WHERE id = ?", (row_id,))
 

@@ -134,6 +134,7 @@ class Structure:
     joined_after: int = 0  # members whose join date is after the statistics date
     born_unknown: int = 0  # members whose birth date could not be read (counted in no age band)
     notes: list[str] = field(default_factory=list)
+    read: "StructureRead | None" = None  # the counts of a roster (as_of today or later), for `previous`
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"unit": self.unit, "date": self.as_of.isoformat(), "total": self.total}
@@ -186,40 +187,142 @@ def _ordered(counts: Counter, known: tuple[str, ...], *, keep_zero: bool = True)
     return out
 
 
-def structure(db: Database, org_id: str | None = None, as_of: dt.date | None = None, *,
-              today: dt.date | None = None) -> Structure:
-    """The membership's structure for an organisation's subtree (a town's 党委, a 党总支, a
-    branch) or, with no org_id, for everyone the database holds (the office; at the county,
-    every town): on or after today exactly the members the roster export of that scope lists,
-    before today the members of that day (statistics.as_of)."""
-    as_of = as_of or default_date()
+#: More member changes since the last count: a full count.
+_MOST_CHANGES = 2000
+
+
+@dataclass(frozen=True)
+class StructureRead:
+    """The members of a scope counted by their packed keys (see `_count`), together with the
+    change log's last entry in the same state of the database and what they were counted for:
+    what `structure(previous=…)` brings up to date. Never changed once made (the page keeps it
+    while another thread may read it)."""
+
+    log_seq: int
+    org_id: str | None
+    as_of: dt.date
+    today: dt.date
+    texts: dict[str, int]
+    keys: dict[int, int]
+
+
+def _count(db: Database, selection: str, params: list, as_of: dt.date,
+           rows_as_were: list[dict] | None = None) -> tuple[Counter, Counter]:
+    """The members a selection picks, counted by two packed keys: the texts (性别, 类别, 民族, 学历,
+    岗位 joined by a unit separator) and a number holding the flags, the age and the period of
+    joining. With `rows_as_were`, the selection is made from those member rows instead of the
+    member table (the members' rows as they were when a count was made)."""
     b = bands()
-    unit = scope_unit(db, org_id)
-    current = counts_roster(as_of, today)
-    selection, params = roster_selection(db, org_id=org_id) if current else members_on(db, as_of, org_id)
     # Numbered parameters: ?1 the date, ?2… the period starts, then the selection's own.
     lead = [as_of.isoformat(), *b.join_starts]
     number = itertools.count(len(lead) + 1)
     sel = re.sub(r"\?", lambda _: f"?{next(number)}", selection)
-    # The selection is read once into a temporary table of two packed keys, and each is counted
-    # with one GROUP BY: the texts (性别, 类别, 民族, 学历, 岗位 joined by a unit separator) and a
-    # number holding the flags, the age and the period of joining. Two sorts of the members
-    # instead of one per breakdown (a third less work for SQLite); no Python object per member.
+    args = [*lead, *params]
+    rows_cte = ""
+    if rows_as_were is not None:
+        # A CTE named member stands for the table in this statement: the selection is unchanged.
+        columns = [r[1] for r in db.tuples("PRAGMA table_info(member)")]
+        picked = ", ".join(f"json_extract(value, '$.\"{c}\"') AS \"{c}\"" for c in columns)
+        args.append(json.dumps(rows_as_were, ensure_ascii=False))
+        rows_cte = f"member AS (SELECT {picked} FROM json_each(?{len(args)})), "
+    # The selection is read once into a temporary table of the two keys, and each is counted with
+    # one GROUP BY: two sorts of the members instead of one per breakdown (a third less work for
+    # SQLite); no Python object per member.
     flags = ("m.is_mobile + 2 * m.is_hardship + 4 * (m.status = '失联') "
              f"+ 8 * coalesce({_DAY.format(col='m.join_date')} > ?1, 0) "
              f"+ 16 * (8 * coalesce(max({_AGE}, 0), {_NO_AGE}) + coalesce({_period_sql(b.join_starts)}, {_NO_PERIOD}))")
     texts = " || char(31) || ".join(f"coalesce({c}, '')" for c in
                                       ("m.sex", "m.category", "m.ethnicity", "m.education", "m.job"))
+    query = (f"WITH {rows_cte}s AS MATERIALIZED (SELECT {texts} AS t, {flags} AS k {sel}) "
+             "SELECT 't', t, count(*) FROM s GROUP BY t UNION ALL SELECT 'k', k, count(*) FROM s GROUP BY k")
+    found: dict[str, Counter] = {"t": Counter(), "k": Counter()}
+    for kind, key, n in db.conn.execute(query, args):
+        found[kind][key] += n
+    return found["t"], found["k"]
+
+
+def _read(db: Database, org_id: str | None, as_of: dt.date, today: dt.date) -> StructureRead:
+    with db.snapshot():
+        log_seq = db.scalar("SELECT max(seq) FROM change_log") or 0
+        texts, keys = _count(db, *roster_selection(db, org_id=org_id), as_of)
+    return StructureRead(log_seq, org_id, as_of, today, dict(texts), dict(keys))
+
+
+def _refreshed(db: Database, previous: StructureRead | None, org_id: str | None, as_of: dt.date,
+               today: dt.date) -> StructureRead:
+    """`previous` brought up to date: the members the change log names since it was counted are
+    counted as they are now and as they were then (their rows then rebuilt from the log's old
+    values), and the difference applied (after a member is saved at a prefecture: one member, not
+    294,000). A full count without a previous one for the same scope and day, after a change to the
+    organisations, or after more than a few thousand changes."""
+    if previous is None or (previous.org_id, previous.as_of, previous.today) != (org_id, as_of, today):
+        return _read(db, org_id, as_of, today)
+    with db.snapshot():
+        latest = db.scalar("SELECT max(seq) FROM change_log") or 0
+        if latest < previous.log_seq:
+            return _read(db, org_id, as_of, today)
+        if latest == previous.log_seq:
+            return previous
+        # `+tbl`: the entries after log_seq by the key, not every member entry by the (tbl, row) index
+        entries = db.tuples("SELECT tbl, row_id, op, old FROM change_log WHERE seq > ? AND seq <= ? "
+                            "AND +tbl IN ('member', 'org') ORDER BY seq LIMIT ?",
+                            (previous.log_seq, latest, _MOST_CHANGES + 1))
+        if len(entries) > _MOST_CHANGES or any(tbl == "org" for tbl, *_ in entries):
+            return _read(db, org_id, as_of, today)
+        ids = sorted({row_id for _tbl, row_id, _op, _old in entries})
+        rows: dict[str, dict | None] = {
+            r["id"]: dict(r) for r in db.query(
+                "SELECT * FROM member WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))}
+        for _tbl, row_id, op, old in reversed(entries):  # back to each row as it was counted
+            if op == "insert":
+                rows[row_id] = None
+            elif op == "delete":
+                rows[row_id] = json.loads(old)
+            elif rows.get(row_id) is not None and old:
+                rows[row_id] = {**rows[row_id], **json.loads(old)}
+        was = [r for r in rows.values() if r is not None]
+        texts, keys = Counter(previous.texts), Counter(previous.keys)
+        if ids:
+            now_t, now_k = _count(db, *roster_selection(db, org_id=org_id, member_ids=ids), as_of)
+            texts.update(now_t)
+            keys.update(now_k)
+        if was:
+            was_t, was_k = _count(db, *roster_selection(db, org_id=org_id), as_of, rows_as_were=was)
+            texts.subtract(was_t)
+            keys.subtract(was_k)
+    if any(n < 0 for n in (*texts.values(), *keys.values())):
+        return _read(db, org_id, as_of, today)  # the log does not tell how the rows were: count them
+    return StructureRead(latest, org_id, as_of, today, {k: n for k, n in texts.items() if n},
+                         {k: n for k, n in keys.items() if n})
+
+
+def structure(db: Database, org_id: str | None = None, as_of: dt.date | None = None, *,
+              today: dt.date | None = None, previous: StructureRead | None = None) -> Structure:
+    """The membership's structure for an organisation's subtree (a town's 党委, a 党总支, a
+    branch) or, with no org_id, for everyone the database holds (the office; at the county,
+    every town): on or after today exactly the members the roster export of that scope lists,
+    before today the members of that day (statistics.as_of).
+
+    `previous`: the `read` of an earlier structure of the roster; only the members changed since
+    are counted again (the result's `read` is the new one)."""
+    as_of = as_of or default_date()
+    today = today or dates.today()
+    b = bands()
+    unit = scope_unit(db, org_id)
+    current = counts_roster(as_of, today)
+    read = None
+    if current:
+        read = _refreshed(db, previous, org_id, as_of, today)
+        text_counts, key_counts = read.texts, read.keys
+    else:
+        text_counts, key_counts = _count(db, *members_on(db, as_of, org_id), as_of)
     found: dict[str, Counter] = {name: Counter() for name in
                                  ("sex", "eth", "age", "edu", "period", "cat", "job", "mobile", "hardship", "lost",
                                   "after")}
-    query = (f"WITH s AS MATERIALIZED (SELECT {texts} AS t, {flags} AS k {sel}) "
-             "SELECT 't', t, count(*) FROM s GROUP BY t UNION ALL SELECT 'k', k, count(*) FROM s GROUP BY k")
-    for kind, key, n in db.conn.execute(query, [*lead, *params]):
-        if kind == "t":
-            for name, value in zip(("sex", "cat", "eth", "edu", "job"), key.split("\x1f")):
-                found[name][value] += n
-            continue
+    for key, n in text_counts.items():
+        for name, value in zip(("sex", "cat", "eth", "edu", "job"), key.split("\x1f")):
+            found[name][value] += n
+    for key, n in key_counts.items():
         for bit, name in enumerate(("mobile", "hardship", "lost", "after")):
             found[name][key >> bit & 1] += n
         years, period = divmod(key >> 4, 8)
@@ -261,7 +364,7 @@ def structure(db: Database, org_id: str | None = None, as_of: dt.date | None = N
         notes.append(f"有{unknown_birth}名党员的出生日期无法识别，未计入年龄分段。")
     return Structure(unit=unit, org_id=org_id, as_of=as_of, total=total, dimensions=dims, minorities=minorities,
                      flags={MOBILE: mobile, HARDSHIP: hardship, LOST: lost}, orgs=orgs, branch_kinds=kinds,
-                     joined_after=after, born_unknown=unknown_birth, notes=notes)
+                     joined_after=after, born_unknown=unknown_birth, notes=notes, read=read)
 
 
 def org_counts(db: Database, org_id: str | None = None) -> tuple[dict[str, int], dict[str, int]]:

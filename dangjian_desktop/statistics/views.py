@@ -1,7 +1,8 @@
 """What the 统计 page shows, section by section, as (name, table, chart) views — plain data made
 off the GUI thread; the page only lays them out and the shared writer takes them out.
 
-    structure_views(db, org_id, as_of)                党员队伍结构: the report's tables with their charts
+    structure_views(db, org_id, as_of, previous=read) 党员队伍结构: the report's tables with their charts,
+                                                      and the counts to start from next time
     assessment_views(db, office_id, org_id)           考核结果: year over year, distribution, towns
     points_views(db, year, office_id, org_id)         党员积分: totals distribution, stars per branch
     compliance_views(db, year, office_id, org_id, as_of, by_town)   三会一课 per branch per month
@@ -20,7 +21,7 @@ from ..tables import NUMBER, PERCENT, TEXT, Col, Table
 from ..tables.sources import office_name
 from .charts import Chart
 from .report import structure_tables
-from .structure import scope_unit, structure
+from .structure import StructureRead, scope_unit, structure
 from .trends import assessment_history, compliance_grid, points_overview
 
 
@@ -36,9 +37,12 @@ def _unit(db: Database, office_id: str | None, org_id: str | None) -> str:
     return scope_unit(db, org_id) if org_id else office_name(db, office_id) if office_id else scope_unit(db, None)
 
 
-def structure_views(db: Database, org_id: str | None = None, as_of: dt.date | None = None) -> list[View]:
-    tables = structure_tables(structure(db, org_id, as_of))
-    return [View(t.sheet_name or t.title, t, t.chart) for t in tables]
+def structure_views(db: Database, org_id: str | None = None, as_of: dt.date | None = None, *,
+                    previous: StructureRead | None = None) -> tuple[list[View], StructureRead | None]:
+    """The views and the counts they come from: given back as `previous`, only the members
+    changed since are counted again."""
+    s = structure(db, org_id, as_of, previous=previous)
+    return [View(t.sheet_name or t.title, t, t.chart) for t in structure_tables(s)], s.read
 
 
 def assessment_views(db: Database, office_id: str | None = None, org_id: str | None = None) -> list[View]:

@@ -1,0 +1,175 @@
+"""The membership's structure brought up to date after saves (statistics.structure with
+`previous`): only the members the change log names are counted again (as they are now, and as
+they were, rebuilt from the log's old values), and the structure is always that of a full count,
+whatever the members did (joined, corrected, moved, left, were deleted, became full members, an
+undone save) and whatever the scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import random
+import sqlite3
+
+import pytest
+
+from dangjian_desktop.registry import (add_member, add_org, change_status, remove_member, transfer_member,
+                                       update_member)
+from dangjian_desktop.registry.idcard import make
+from dangjian_desktop.registry.undoable import update_member_undoable
+from dangjian_desktop.statistics.structure import structure
+
+from points_util import add_branch
+from sql_trace import traced
+
+structure_module = importlib.import_module("dangjian_desktop.statistics.structure")  # not the function
+AS_OF, TODAY = dt.date(2025, 12, 31), dt.date(2025, 6, 1)
+FULL = "GROUP BY t"  # the count's statement; a full one has no member list and no rows as they were
+
+
+@pytest.fixture
+def town(db):
+    branches = [add_branch(db, f"{name}党支部", n=6, groups=1, secretary=False, probationary=(4,), mobile=(5,))
+                for name in ("东村", "西村", "南村")]
+    return db, branches
+
+
+def _counted(statements) -> list[str]:
+    return [s for s in statements if FULL in s]
+
+
+def _full(statements) -> bool:
+    return any("json_each" not in s for s in _counted(statements))
+
+
+def _same(db, s, org_id) -> None:
+    full = structure(db, org_id, AS_OF, today=TODAY)
+    assert s.to_dict() == full.to_dict()
+    assert (s.read.texts, s.read.keys) == (full.read.texts, full.read.keys)
+
+
+def test_random_saves_keep_the_structure_that_of_a_full_count(town):
+    db, branches = town
+    rng = random.Random(11)
+    scopes = [None, branches[0].id]
+    shown = {org: structure(db, org, AS_OF, today=TODAY) for org in scopes}
+    members = [m for b in branches for m in b.members]
+    gone: set[str] = set()
+    serial = 0
+    for step in range(60):
+        day = (dt.date(2025, 2, 1) + dt.timedelta(days=step)).isoformat()  # events in order
+        mid = rng.choice([m for m in members if m not in gone])
+        branch = next(b for b in branches if mid in b.members)
+        kind = rng.choice(("edit", "edit", "born", "add", "move", "leave", "delete", "full", "lost", "undo"))
+        if kind == "edit":
+            field, values = rng.choice([("education", ("大学本科", "大学专科", "普通高中", None)),
+                                        ("ethnicity", ("汉族", "回族", "壮族")), ("job", ("农牧渔民", "公务员", None)),
+                                        ("is_hardship", (0, 1)), ("join_date", ("1990-07-01", "2010-03", "2019-07-01"))])
+            update_member(db, mid, {field: rng.choice(values)})
+        elif kind == "born":  # the ID number, birth date and sex together: the age band moves
+            serial += 1
+            born = dt.date(rng.choice((1950, 1962, 1968, 1972)), 3, 1) + dt.timedelta(days=serial)  # 18 by 1990
+            male = rng.random() < 0.5
+            update_member(db, mid, {"id_number": make("140826", born, 90 + serial % 9, male),
+                                    "birth_date": born.isoformat(), "sex": "男" if male else "女"})
+        elif kind == "add":
+            serial += 1
+            born = dt.date(1980, 1, 1) + dt.timedelta(days=100 * serial)
+            new = add_member(db, {"name": f"新{'甲乙丙丁戊己庚辛壬癸'[serial % 10]}", "ethnicity": "汉族",
+                                  "id_number": make("140826", born, 80, True), "join_date": "2020-07-01",
+                                  "full_date": "2021-07-01", "category": "正式党员"},
+                             org_id=branch.id, event_date="2020-07-01")
+            branch.members.append(new)
+            members.append(new)
+        elif kind == "move":
+            to = rng.choice([b for b in branches if b is not branch])
+            transfer_member(db, mid, to_org_id=to.id, date=day)
+            branch.members.remove(mid)
+            to.members.append(mid)
+        elif kind == "leave":
+            change_status(db, mid, event="转出", date=day)
+            gone.add(mid)
+        elif kind == "delete":
+            remove_member(db, mid, reason="录入重复")
+            gone.add(mid)
+        elif kind == "full":
+            if db.get("member", mid)["category"] != "预备党员":
+                continue
+            change_status(db, mid, event="预备转正", date=day)
+        elif kind == "lost":
+            if db.get("member", mid)["status"] != "正常":
+                continue
+            change_status(db, mid, event="失联", date=day)
+        else:  # a correction undone: the log holds both
+            _result, change = update_member_undoable(db, mid, {"education": "硕士研究生", "job": "公务员"})
+            if change is not None:
+                change.undo(db)
+        for org in scopes:
+            before = shown[org]
+            with traced(db.conn) as statements:
+                shown[org] = structure(db, org, AS_OF, today=TODAY, previous=before.read)
+            if shown[org].read.log_seq == before.read.log_seq:  # the save changed nothing (the same value)
+                assert shown[org].read is before.read and not _counted(statements)
+                continue
+            assert _counted(statements) and not _full(statements), kind  # only the members named
+            _same(db, shown[org], org)
+
+
+def test_nothing_changed_counts_nothing_and_another_scope_or_day_counts_afresh(town):
+    db, branches = town
+    s = structure(db, None, AS_OF, today=TODAY)
+    with traced(db.conn) as statements:
+        again = structure(db, None, AS_OF, today=TODAY, previous=s.read)
+    assert again.read is s.read and not _counted(statements)
+    for org, as_of, today in ((branches[1].id, AS_OF, TODAY), (None, dt.date(2026, 12, 31), TODAY),
+                              (None, AS_OF, TODAY + dt.timedelta(days=1))):
+        with traced(db.conn) as statements:
+            other = structure(db, org, as_of, today=today, previous=s.read)
+        assert _full(statements)
+        assert other.to_dict() == structure(db, org, as_of, today=today).to_dict()
+
+
+def test_a_change_to_the_organisations_or_many_changes_count_afresh(town, monkeypatch):
+    db, branches = town
+    s = structure(db, None, AS_OF, today=TODAY)
+    add_org(db, parent_id=db.scalar("SELECT parent_id FROM org WHERE id = ?", (branches[0].id,)),
+            name="北村党支部", org_type="党支部", kind="村")
+    with traced(db.conn) as statements:
+        s = structure(db, None, AS_OF, today=TODAY, previous=s.read)
+    assert _full(statements)
+    _same(db, s, None)
+    monkeypatch.setattr(structure_module, "_MOST_CHANGES", 3)
+    for mid in branches[0].members[:4]:
+        update_member(db, mid, {"education": "大学本科"})
+    with traced(db.conn) as statements:
+        s = structure(db, None, AS_OF, today=TODAY, previous=s.read)
+    assert _full(statements)
+    _same(db, s, None)
+
+
+def test_a_past_day_is_counted_from_the_history_and_keeps_no_read(town):
+    db, _branches = town
+    s = structure(db, None, dt.date(2025, 3, 1), today=TODAY)
+    assert s.read is None
+
+
+def test_a_save_by_another_connection_while_counting_is_counted_once(town, monkeypatch):
+    """The log's last entry and the counts are read in one state of the database: a save another
+    connection commits between the two is in neither, and the next refresh counts it once."""
+    db, branches = town
+    mid = branches[0].members[0]
+    other = sqlite3.connect(db.path)
+    real = structure_module._count
+
+    def count_after_a_save_elsewhere(*args, **kwargs):
+        other.execute("UPDATE member SET sex = CASE sex WHEN '男' THEN '女' ELSE '男' END, rev = rev + 1 "
+                      "WHERE id = ?", (mid,))
+        other.commit()
+        monkeypatch.setattr(structure_module, "_count", real)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(structure_module, "_count", count_after_a_save_elsewhere)
+    s = structure(db, None, AS_OF, today=TODAY)
+    other.close()
+    assert structure_module._count is real  # the save was made while counting
+    _same(db, structure(db, None, AS_OF, today=TODAY, previous=s.read), None)
