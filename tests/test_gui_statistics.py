@@ -268,3 +268,31 @@ def test_after_a_save_only_the_members_changed_are_counted_again(qtbot, demo_pat
     p.close()
     other.close()
     db.close()
+
+
+def test_the_page_of_the_next_run_opens_on_the_counts_kept(qtbot, demo_path, tmp_path, monkeypatch):
+    import importlib
+
+    from dangjian_desktop.gui.statistics import StatisticsPage, cache
+
+    counting = importlib.import_module("dangjian_desktop.statistics.structure")
+    path = tmp_path / "own.sqlite"
+    shutil.copyfile(demo_path, path)
+    with Database.open(path, mode="read") as db:
+        total = structure(db, None, AT).total
+    full = []
+    real = counting._read
+    monkeypatch.setattr(counting, "_read", lambda *a: (full.append(a[1]), real(*a))[1])
+    for run in range(2):
+        db = Database.open(path)
+        cache.clear()  # a new process keeps nothing in memory
+        p = StatisticsPage()
+        qtbot.addWidget(p)
+        p.date_edit.setDate(QDate(AT.year, AT.month, AT.day))
+        with qtbot.waitSignal(p.loaded, timeout=20000):
+            p.set_database(db)
+            p.show()
+        assert shown(p)["党员总数"] == total
+        p.close()
+        db.close()
+        assert len(full) == 1  # the first run counted; the second started from its counts

@@ -10,6 +10,7 @@ import datetime as dt
 import importlib
 import random
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -115,18 +116,20 @@ def test_random_saves_keep_the_structure_that_of_a_full_count(town):
             _same(db, shown[org], org)
 
 
-def test_nothing_changed_counts_nothing_and_another_scope_or_day_counts_afresh(town):
+def test_nothing_changed_counts_nothing_and_another_scope_or_date_counts_afresh(town):
     db, branches = town
     s = structure(db, None, AS_OF, today=TODAY)
     with traced(db.conn) as statements:
         again = structure(db, None, AS_OF, today=TODAY, previous=s.read)
     assert again.read is s.read and not _counted(statements)
-    for org, as_of, today in ((branches[1].id, AS_OF, TODAY), (None, dt.date(2026, 12, 31), TODAY),
-                              (None, AS_OF, TODAY + dt.timedelta(days=1))):
+    with traced(db.conn) as statements:  # the next day counts the same roster
+        again = structure(db, None, AS_OF, today=TODAY + dt.timedelta(days=1), previous=s.read)
+    assert again.read is s.read and not _counted(statements)
+    for org, as_of in ((branches[1].id, AS_OF), (None, dt.date(2026, 12, 31))):
         with traced(db.conn) as statements:
-            other = structure(db, org, as_of, today=today, previous=s.read)
+            other = structure(db, org, as_of, today=TODAY, previous=s.read)
         assert _full(statements)
-        assert other.to_dict() == structure(db, org, as_of, today=today).to_dict()
+        assert other.to_dict() == structure(db, org, as_of, today=TODAY).to_dict()
 
 
 def test_a_change_to_the_organisations_or_many_changes_count_afresh(town, monkeypatch):
@@ -173,3 +176,102 @@ def test_a_save_by_another_connection_while_counting_is_counted_once(town, monke
     other.close()
     assert structure_module._count is real  # the save was made while counting
     _same(db, structure(db, None, AS_OF, today=TODAY, previous=s.read), None)
+
+
+# ---- the counts kept between runs (statistics.kept_counts) --------------------------------------
+
+THIS_YEAR = dt.date(dt.date.today().year, 12, 31)  # counted from the roster as it stands
+
+
+def _views(db, previous=None):
+    from dangjian_desktop.statistics.views import structure_views
+
+    return structure_views(db, None, THIS_YEAR, previous=previous, kept_between_runs=True)
+
+
+def _full_counts(monkeypatch) -> list:
+    calls = []
+    real = structure_module._read
+    monkeypatch.setattr(structure_module, "_read", lambda *a: (calls.append(a[1]), real(*a))[1])
+    return calls
+
+
+def test_the_next_run_starts_from_the_counts_kept_and_counts_what_was_saved_since(town, monkeypatch):
+    from dangjian_desktop.db import Database
+    from dangjian_desktop.statistics import kept_counts
+
+    db, branches = town
+    full = _full_counts(monkeypatch)
+    _views(db)
+    assert full == [None] and kept_counts.kept_path(db).is_file()
+    assert kept_counts.kept_path(db).stat().st_mode & 0o077 == 0  # the user's own
+    update_member(db, branches[0].members[1], {"education": "大学专科"})  # saved after: in the log
+    change_status(db, branches[1].members[0], event="转出", date="2025-03-01")
+    db.close()
+    again = Database.open(db.path)  # the next run
+    try:
+        views, read = _views(again)
+        assert full == [None]  # started from the kept counts: only the two members counted
+        assert read.texts == structure(again, None, THIS_YEAR).read.texts
+        assert [v.table.rows for v in views] == [v.table.rows for v in _views_of_a_full_count(again)[0]]
+        assert kept_counts.kept(again, None, THIS_YEAR).log_seq == read.log_seq  # the newest kept
+    finally:
+        again.close()
+    db = Database.open(db.path)  # for the fixture's close
+
+
+def _views_of_a_full_count(db):
+    from dangjian_desktop.statistics.views import structure_views
+
+    return structure_views(db, None, THIS_YEAR)
+
+
+def test_counts_of_another_history_at_the_same_path_are_not_used(town, monkeypatch, tmp_path):
+    """An older copy put back at the path and changed otherwise: its unit of work of the same
+    number has another seal, so the kept counts (which would miss that change) are not used."""
+    import shutil
+
+    from dangjian_desktop.db import Database
+    from dangjian_desktop.statistics import kept_counts
+
+    db, branches = town
+    path = db.path
+    db.close()
+    shutil.copyfile(path, tmp_path / "before.sqlite")
+    db = Database.open(path)
+    change_status(db, branches[0].members[0], event="转出", date="2025-03-01")
+    _views(db)
+    kept_tx = kept_counts.kept(db, None, THIS_YEAR).tx_id
+    db.close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(tmp_path / "before.sqlite", path)  # the copy from before, changed otherwise
+    db = Database.open(path)
+    update_member(db, branches[1].members[0], {"education": "大学专科"})
+    assert db.scalar("SELECT max(id) FROM tx_log") >= kept_tx
+    assert kept_counts.kept(db, None, THIS_YEAR) is None
+    full = _full_counts(monkeypatch)
+    _views_, read = _views(db)
+    assert full == [None] and read.texts == structure(db, None, THIS_YEAR).read.texts
+    db.close()
+
+
+def test_a_damaged_or_foreign_file_is_ignored_and_other_scopes_are_kept_beside(town, monkeypatch):
+    from dangjian_desktop.statistics import kept_counts
+
+    db, branches = town
+    _views(db)
+    from dangjian_desktop.statistics.views import structure_views
+
+    structure_views(db, branches[0].id, THIS_YEAR, kept_between_runs=True)
+    assert kept_counts.kept(db, None, THIS_YEAR) is not None and kept_counts.kept(db, branches[0].id, THIS_YEAR) is not None
+    assert kept_counts.kept(db, None, dt.date(2099, 12, 31)) is None  # another date
+    path = kept_counts.kept_path(db)
+    monkeypatch.setattr(kept_counts, "_stamp", lambda: "another version")
+    assert kept_counts.kept(db, None, THIS_YEAR) is None
+    monkeypatch.undo()
+    path.write_text("{not json", encoding="utf-8")
+    assert kept_counts.kept(db, None, THIS_YEAR) is None
+    full = _full_counts(monkeypatch)
+    _views(db)
+    assert full == [None] and kept_counts.kept(db, None, THIS_YEAR) is not None

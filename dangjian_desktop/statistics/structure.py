@@ -199,9 +199,10 @@ class StructureRead:
     while another thread may read it)."""
 
     log_seq: int
+    tx_id: int  # the newest unit of work then, and its seal (None: an unsealed database): the
+    seal: bytes | None  # history the counts belong to, which statistics.kept_counts checks
     org_id: str | None
     as_of: dt.date
-    today: dt.date
     texts: dict[str, int]
     keys: dict[int, int]
 
@@ -241,26 +242,33 @@ def _count(db: Database, selection: str, params: list, as_of: dt.date,
     return found["t"], found["k"]
 
 
-def _read(db: Database, org_id: str | None, as_of: dt.date, today: dt.date) -> StructureRead:
+def _history(db: Database) -> tuple[int, int, bytes | None]:
+    """(the change log's last entry, the newest unit of work, its seal)."""
+    log_seq = db.scalar("SELECT max(seq) FROM change_log") or 0
+    tx = db.one("SELECT id, seal FROM tx_log ORDER BY id DESC LIMIT 1")
+    return log_seq, (tx[0] if tx else 0), (bytes(tx[1]) if tx and tx[1] is not None else None)
+
+
+def _read(db: Database, org_id: str | None, as_of: dt.date) -> StructureRead:
     with db.snapshot():
-        log_seq = db.scalar("SELECT max(seq) FROM change_log") or 0
+        history = _history(db)
         texts, keys = _count(db, *roster_selection(db, org_id=org_id), as_of)
-    return StructureRead(log_seq, org_id, as_of, today, dict(texts), dict(keys))
+    return StructureRead(*history, org_id, as_of, dict(texts), dict(keys))
 
 
-def _refreshed(db: Database, previous: StructureRead | None, org_id: str | None, as_of: dt.date,
-               today: dt.date) -> StructureRead:
+def _refreshed(db: Database, previous: StructureRead | None, org_id: str | None, as_of: dt.date) -> StructureRead:
     """`previous` brought up to date: the members the change log names since it was counted are
     counted as they are now and as they were then (their rows then rebuilt from the log's old
     values), and the difference applied (after a member is saved at a prefecture: one member, not
-    294,000). A full count without a previous one for the same scope and day, after a change to the
+    294,000). A full count without a previous one for the same scope and date, after a change to the
     organisations, or after more than a few thousand changes."""
-    if previous is None or (previous.org_id, previous.as_of, previous.today) != (org_id, as_of, today):
-        return _read(db, org_id, as_of, today)
+    if previous is None or (previous.org_id, previous.as_of) != (org_id, as_of):
+        return _read(db, org_id, as_of)
     with db.snapshot():
-        latest = db.scalar("SELECT max(seq) FROM change_log") or 0
-        if latest < previous.log_seq:
-            return _read(db, org_id, as_of, today)
+        history = _history(db)
+        latest = history[0]
+        if latest < previous.log_seq or history[1] < previous.tx_id:
+            return _read(db, org_id, as_of)
         if latest == previous.log_seq:
             return previous
         # `+tbl`: the entries after log_seq by the key, not every member entry by the (tbl, row) index
@@ -268,7 +276,7 @@ def _refreshed(db: Database, previous: StructureRead | None, org_id: str | None,
                             "AND +tbl IN ('member', 'org') ORDER BY seq LIMIT ?",
                             (previous.log_seq, latest, _MOST_CHANGES + 1))
         if len(entries) > _MOST_CHANGES or any(tbl == "org" for tbl, *_ in entries):
-            return _read(db, org_id, as_of, today)
+            return _read(db, org_id, as_of)
         ids = sorted({row_id for _tbl, row_id, _op, _old in entries})
         rows: dict[str, dict | None] = {
             r["id"]: dict(r) for r in db.query(
@@ -291,8 +299,8 @@ def _refreshed(db: Database, previous: StructureRead | None, org_id: str | None,
             texts.subtract(was_t)
             keys.subtract(was_k)
     if any(n < 0 for n in (*texts.values(), *keys.values())):
-        return _read(db, org_id, as_of, today)  # the log does not tell how the rows were: count them
-    return StructureRead(latest, org_id, as_of, today, {k: n for k, n in texts.items() if n},
+        return _read(db, org_id, as_of)  # the log does not tell how the rows were: count them
+    return StructureRead(*history, org_id, as_of, {k: n for k, n in texts.items() if n},
                          {k: n for k, n in keys.items() if n})
 
 
@@ -312,7 +320,7 @@ def structure(db: Database, org_id: str | None = None, as_of: dt.date | None = N
     current = counts_roster(as_of, today)
     read = None
     if current:
-        read = _refreshed(db, previous, org_id, as_of, today)
+        read = _refreshed(db, previous, org_id, as_of)
         text_counts, key_counts = read.texts, read.keys
     else:
         text_counts, key_counts = _count(db, *members_on(db, as_of, org_id), as_of)

@@ -21,7 +21,8 @@ from ..tables import NUMBER, PERCENT, TEXT, Col, Table
 from ..tables.sources import office_name
 from .charts import Chart
 from .report import structure_tables
-from .structure import StructureRead, scope_unit, structure
+from . import kept_counts
+from .structure import StructureRead, default_date, scope_unit, structure
 from .trends import assessment_history, compliance_grid, points_overview
 
 
@@ -38,10 +39,17 @@ def _unit(db: Database, office_id: str | None, org_id: str | None) -> str:
 
 
 def structure_views(db: Database, org_id: str | None = None, as_of: dt.date | None = None, *,
-                    previous: StructureRead | None = None) -> tuple[list[View], StructureRead | None]:
+                    previous: StructureRead | None = None,
+                    kept_between_runs: bool = False) -> tuple[list[View], StructureRead | None]:
     """The views and the counts they come from: given back as `previous`, only the members
-    changed since are counted again."""
+    changed since are counted again. kept_between_runs: without `previous`, start from the counts
+    an earlier run kept for this database (statistics.kept_counts), and keep the new ones."""
+    as_of = as_of or default_date()
+    if kept_between_runs and previous is None:
+        previous = kept_counts.kept(db, org_id, as_of)
     s = structure(db, org_id, as_of, previous=previous)
+    if kept_between_runs and s.read is not None and s.read is not previous:
+        kept_counts.keep(db, s.read)
     return [View(t.sheet_name or t.title, t, t.chart) for t in structure_tables(s)], s.read
 
 

@@ -182,7 +182,7 @@ class StatisticsPage(QWidget, MessageHost):
             previous = self.structure_reads.get(scope)
 
             def count(db):
-                views, read = core.structure_views(db, *scope, previous=previous)
+                views, read = core.structure_views(db, *scope, previous=previous, kept_between_runs=True)
                 return views, scope, read
             return count
         if key == ASSESSMENT:
