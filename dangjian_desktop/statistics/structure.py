@@ -285,6 +285,8 @@ def _refreshed(db: Database, previous: StructureRead | None, org_id: str | None,
             if op == "insert":
                 rows[row_id] = None
             elif op == "delete":
+                if not old:
+                    return _read(db, org_id, as_of)  # the log does not tell how the row was: count
                 rows[row_id] = json.loads(old)
             elif rows.get(row_id) is not None and old:
                 rows[row_id] = {**rows[row_id], **json.loads(old)}
@@ -299,7 +301,7 @@ def _refreshed(db: Database, previous: StructureRead | None, org_id: str | None,
             texts.subtract(was_t)
             keys.subtract(was_k)
     if any(n < 0 for n in (*texts.values(), *keys.values())):
-        return _read(db, org_id, as_of)  # the log does not tell how the rows were: count them
+        return _read(db, org_id, as_of)  # the rows were not as the log tells: count them
     return StructureRead(*history, org_id, as_of, {k: n for k, n in texts.items() if n},
                          {k: n for k, n in keys.items() if n})
 
