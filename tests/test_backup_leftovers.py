@@ -53,3 +53,26 @@ def test_a_leftover_is_kept_until_it_is_old_enough(tmp_path):
     assert remove_leftovers(tmp_path, _ours) == []
     later = dt.datetime.now() + dt.timedelta(hours=1)
     assert remove_leftovers(tmp_path, _ours, now=later) == [tmp_path / LEFTOVERS[0]]
+
+
+def test_the_next_backup_removes_what_a_restore_cut_short_left_beside_the_database(db, db_path):
+    """The staged copy (as large as the database) and a backup unpacked for a restore that never
+    ended; the files of another database and a fresh unpacking (a restore running now) stay."""
+    from dangjian_desktop.db.backup_leftovers import is_restore_leftover_name, remove_restore_leftovers
+
+    name = db_path.name
+    left_behind = [f".{name}.restoring", f".{name}.restoring-wal", f".{name}.restoring.lock",
+                   ".town_20261201-101010_close.zip.unzipped", ".某个备份.zip.unzipped"]
+    others = [f".other.sqlite.restoring", f"{name}.restoring", "说明.zip.unzipped", ".zip.unzipped"]
+    assert all(is_restore_leftover_name(n, name) for n in left_behind)
+    assert not any(is_restore_leftover_name(n, name) for n in others)
+    for n in (*left_behind, *others):
+        (db_path.parent / n).write_bytes(b"\0" * 4096)
+        _aged(db_path.parent / n, 30)
+    running = db_path.parent / ".town_20261207-100000_manual.zip.unzipped"  # being unpacked now
+    running.write_bytes(b"\0" * 4096)
+    auto_backup(db, "manual")
+    here = {p.name for p in db_path.parent.iterdir()}
+    assert not here & set(left_behind)
+    assert set(others) <= here and running.name in here and name in here
+    assert remove_restore_leftovers(db_path) == []

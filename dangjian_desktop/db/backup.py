@@ -35,7 +35,7 @@ from .. import dates
 from ..errors import UserError
 from ..paths import user_data_dir
 from . import backup_zip
-from .backup_leftovers import remove_leftovers
+from .backup_leftovers import remove_leftovers, remove_restore_leftovers
 
 if TYPE_CHECKING:
     from .database import Database
@@ -298,6 +298,7 @@ def auto_backup(db: DbOrPath, reason: str, *, progress: Progress | None = None) 
         thin_backups(db, keep_policy(db))
         # What backups cut short left: hidden, as large as the database.
         remove_leftovers(target.parent, lambda name: parse_name(Path(name)) is not None)
+        remove_restore_leftovers(_path_of(db))  # and what restores cut short left beside the database
     except Exception:  # noqa: BLE001 - tidying the folder must never cost the backup just made
         log.exception("tidying the backups of %s failed", _path_of(db))
     return target

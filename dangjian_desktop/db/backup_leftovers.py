@@ -10,6 +10,11 @@ copy is 0.9 GB, a prefecture's 7.3 GB, and a few of them fill a laptop's disk.
 `remove_leftovers` deletes those not written to for LEFTOVER_AGE. A backup still being made by
 another program on the same database keeps writing its files (a prefecture's takes about
 3 minutes here), so it is never taken for a leftover.
+
+A restore cut short leaves two more beside the database (db/restore.py, db/backup_zip.py): the
+checked copy `.<database>.restoring` with its side files, and a compressed backup unpacked as
+`.<backup>.zip.unzipped`. The next restore of the same database from the same backup removes them
+itself; otherwise they stayed for ever. `remove_restore_leftovers` deletes them by the same rule.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from typing import Callable
 log = logging.getLogger(__name__)
 
 LEFTOVER_AGE = dt.timedelta(hours=6)
+_RESTORE_TAILS = ("", "-wal", "-shm", "-journal", ".lock")
 _TAILS = (".part", "-journal", "-wal", "-shm", ".sqlite")
 
 
@@ -60,5 +66,37 @@ def remove_leftovers(folder: Path, is_backup: Callable[[str], bool], now: dt.dat
             log.warning("could not delete the leftover of an unfinished backup %s: %s", p, e)
             continue
         log.info("deleted the leftover of an unfinished backup: %s", p)
+        removed.append(p)
+    return removed
+
+
+def is_restore_leftover_name(name: str, database: str) -> bool:
+    """A name a restore of the database file named `database` writes beside it and removes when it
+    ends: its staged copy (with side files) or a backup unpacked (of this database or another)."""
+    staged = f".{database}.restoring"
+    return (any(name == staged + t for t in _RESTORE_TAILS)
+            or (name.startswith(".") and name.endswith(".zip.unzipped") and len(name) > len("..zip.unzipped")))
+
+
+def remove_restore_leftovers(db_path: Path, now: dt.datetime | None = None) -> list[Path]:
+    """Delete what restores cut short left beside the database, not written to for LEFTOVER_AGE."""
+    db_path = Path(db_path)
+    cutoff = (now or dt.datetime.now()) - LEFTOVER_AGE
+    removed = []
+    try:
+        entries = list(db_path.parent.iterdir())
+    except OSError:
+        return removed
+    for p in entries:
+        if not is_restore_leftover_name(p.name, db_path.name):
+            continue
+        try:
+            if not p.is_file() or dt.datetime.fromtimestamp(p.stat().st_mtime) > cutoff:
+                continue
+            p.unlink()
+        except OSError as e:
+            log.warning("could not delete the leftover of an unfinished restore %s: %s", p, e)
+            continue
+        log.info("deleted the leftover of an unfinished restore: %s", p)
         removed.append(p)
     return removed
