@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import io
 import itertools
+import json
 import os
+import tempfile
 from pathlib import Path
 from typing import BinaryIO, Callable
 
@@ -50,3 +52,22 @@ def write_bytes(target: str | Path, data: bytes) -> Path:
             raise disk_full_error(target, database=False) from None
         raise
     return target
+
+
+def write_cache_json(target: Path, data: object) -> bool:
+    """Write a cache file of the user's (readable by them only) whole through a temporary one, never
+    half-written. A folder that cannot be written (read-only media, no rights, a full disk) only
+    means the cache is not kept: False."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", dir=target.parent)  # mode 0600
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(data, f, ensure_ascii=False)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        return False
+    return True

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Iterable
 
 from . import pinyin
+from .filesave import write_cache_json
 from .paths import user_data_dir
 
 MAX_NAMES = 5000  # the file holds at most this many names (the most recently asked for)
@@ -53,20 +52,9 @@ def _load(path: Path) -> dict[str, str]:
 
 
 def _save(path: Path, keys: dict[str, str]) -> None:
-    """Write the file whole through a temporary one (never half-written); a folder that cannot be
-    written (read-only media, no rights) only means the next start converts again."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".pinyin-keys.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump({"stamp": _stamp(), "keys": keys}, f, ensure_ascii=False)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        pass
+    """Write the file whole (never half-written); a folder that cannot be written (read-only
+    media, no rights) only means the next start converts again."""
+    write_cache_json(path, {"stamp": _stamp(), "keys": keys})
 
 
 def sort_keys(names: Iterable[str]) -> dict[str, str]:

@@ -34,11 +34,10 @@ def demo_path(tmp_path_factory):
     return path
 
 
-@pytest.fixture
-def page(qtbot, demo_path):
+def open_page(qtbot, db):
+    """The 统计 page on `db` at the statistics date AT, once it has shown its first section."""
     from dangjian_desktop.gui.statistics import StatisticsPage
 
-    db = Database.open(demo_path, mode="read")
     p = StatisticsPage()
     qtbot.addWidget(p)
     p.resize(1280, 720)
@@ -46,6 +45,13 @@ def page(qtbot, demo_path):
     with qtbot.waitSignal(p.loaded, timeout=20000):
         p.set_database(db)
         p.show()
+    return p
+
+
+@pytest.fixture
+def page(qtbot, demo_path):
+    db = Database.open(demo_path, mode="read")
+    p = open_page(qtbot, db)
     yield p
     p.db.close()
 
@@ -97,7 +103,6 @@ def test_the_table_is_shown_before_the_chart_is_drawn(page, qtbot, monkeypatch):
 
 def test_a_scope_counted_before_is_shown_without_counting_until_the_database_changes(
         qtbot, demo_path, tmp_path, monkeypatch):
-    from dangjian_desktop.gui.statistics import StatisticsPage
     from dangjian_desktop.registry import change_status
     from dangjian_desktop.statistics import views
 
@@ -107,13 +112,7 @@ def test_a_scope_counted_before_is_shown_without_counting_until_the_database_cha
     counted = []
     real = views.structure_views
     monkeypatch.setattr(views, "structure_views", lambda *a, **k: (counted.append(a[1:]), real(*a, **k))[1])
-    p = StatisticsPage()
-    qtbot.addWidget(p)
-    p.resize(1280, 720)
-    p.date_edit.setDate(QDate(AT.year, AT.month, AT.day))
-    with qtbot.waitSignal(p.loaded, timeout=20000):
-        p.set_database(db)
-        p.show()
+    p = open_page(qtbot, db)
     branch = p.org_combo.findData(db.scalar(
         "SELECT o.id FROM org o JOIN member m ON m.org_id = o.id GROUP BY o.id ORDER BY count(*) DESC LIMIT 1"))
     with qtbot.waitSignal(p.loaded, timeout=20000):
@@ -227,20 +226,13 @@ def test_the_self_test_draws_a_chart(qtbot, tmp_path, monkeypatch):
 def test_after_a_save_only_the_members_changed_are_counted_again(qtbot, demo_path, tmp_path, monkeypatch):
     import importlib
 
-    from dangjian_desktop.gui.statistics import StatisticsPage
     from dangjian_desktop.registry import change_status, update_member
 
     counting = importlib.import_module("dangjian_desktop.statistics.structure")
     path = tmp_path / "own.sqlite"
     shutil.copyfile(demo_path, path)
     db = Database.open(path)
-    p = StatisticsPage()
-    qtbot.addWidget(p)
-    p.resize(1280, 720)
-    p.date_edit.setDate(QDate(AT.year, AT.month, AT.day))
-    with qtbot.waitSignal(p.loaded, timeout=20000):
-        p.set_database(db)
-        p.show()
+    p = open_page(qtbot, db)
     full = []
     real = counting._read
     monkeypatch.setattr(counting, "_read", lambda *a: (full.append(a[1]), real(*a))[1])
@@ -273,7 +265,7 @@ def test_after_a_save_only_the_members_changed_are_counted_again(qtbot, demo_pat
 def test_the_page_of_the_next_run_opens_on_the_counts_kept(qtbot, demo_path, tmp_path, monkeypatch):
     import importlib
 
-    from dangjian_desktop.gui.statistics import StatisticsPage, cache
+    from dangjian_desktop.gui.statistics import cache
 
     counting = importlib.import_module("dangjian_desktop.statistics.structure")
     path = tmp_path / "own.sqlite"
@@ -286,12 +278,7 @@ def test_the_page_of_the_next_run_opens_on_the_counts_kept(qtbot, demo_path, tmp
     for run in range(2):
         db = Database.open(path)
         cache.clear()  # a new process keeps nothing in memory
-        p = StatisticsPage()
-        qtbot.addWidget(p)
-        p.date_edit.setDate(QDate(AT.year, AT.month, AT.day))
-        with qtbot.waitSignal(p.loaded, timeout=20000):
-            p.set_database(db)
-            p.show()
+        p = open_page(qtbot, db)
         assert shown(p)["党员总数"] == total
         p.close()
         db.close()

@@ -19,13 +19,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
 from .. import __version__
 from ..db import Database
+from ..filesave import write_cache_json
 from ..paths import resource, user_data_dir
 from .structure import StructureRead
 
@@ -86,15 +85,4 @@ def keep(db: Database, read: StructureRead | None) -> None:
     entry = {"org_id": read.org_id, "as_of": read.as_of.isoformat(), "log_seq": read.log_seq, "tx_id": read.tx_id,
              "seal": read.seal.hex(), "texts": sorted(read.texts.items()), "keys": sorted(read.keys.items())}
     others = [e for e in _entries(path) if (e.get("org_id"), e.get("as_of")) != (entry["org_id"], entry["as_of"])]
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".structure.", dir=path.parent)  # mode 0600
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump({"stamp": _stamp(), "reads": [entry, *others][:KEPT]}, f, ensure_ascii=False)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        pass
+    write_cache_json(path, {"stamp": _stamp(), "reads": [entry, *others][:KEPT]})
