@@ -8,18 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import random
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from dangjian_desktop.registry import (add_member, add_org, change_status, remove_member, transfer_member,
-                                       update_member)
-from dangjian_desktop.registry.idcard import make
-from dangjian_desktop.registry.undoable import update_member_undoable
+from dangjian_desktop.registry import add_org, change_status, update_member
 from dangjian_desktop.statistics.structure import structure
 
+from member_saves import MemberSaves
 from points_util import add_branch
 from sql_trace import traced
 
@@ -51,60 +48,13 @@ def _same(db, s, org_id) -> None:
 
 def test_random_saves_keep_the_structure_that_of_a_full_count(town):
     db, branches = town
-    rng = random.Random(11)
+    saves = MemberSaves(db, 11, branches)
     scopes = [None, branches[0].id]
     shown = {org: structure(db, org, AS_OF, today=TODAY) for org in scopes}
-    members = [m for b in branches for m in b.members]
-    gone: set[str] = set()
-    serial = 0
     for step in range(60):
-        day = (dt.date(2025, 2, 1) + dt.timedelta(days=step)).isoformat()  # events in order
-        mid = rng.choice([m for m in members if m not in gone])
-        branch = next(b for b in branches if mid in b.members)
-        kind = rng.choice(("edit", "edit", "born", "add", "move", "leave", "delete", "full", "lost", "undo"))
-        if kind == "edit":
-            field, values = rng.choice([("education", ("大学本科", "大学专科", "普通高中", None)),
-                                        ("ethnicity", ("汉族", "回族", "壮族")), ("job", ("农牧渔民", "公务员", None)),
-                                        ("is_hardship", (0, 1)), ("join_date", ("1990-07-01", "2010-03", "2019-07-01"))])
-            update_member(db, mid, {field: rng.choice(values)})
-        elif kind == "born":  # the ID number, birth date and sex together: the age band moves
-            serial += 1
-            born = dt.date(rng.choice((1950, 1962, 1968, 1972)), 3, 1) + dt.timedelta(days=serial)  # 18 by 1990
-            male = rng.random() < 0.5
-            update_member(db, mid, {"id_number": make("140826", born, 90 + serial % 9, male),
-                                    "birth_date": born.isoformat(), "sex": "男" if male else "女"})
-        elif kind == "add":
-            serial += 1
-            born = dt.date(1980, 1, 1) + dt.timedelta(days=100 * serial)
-            new = add_member(db, {"name": f"新{'甲乙丙丁戊己庚辛壬癸'[serial % 10]}", "ethnicity": "汉族",
-                                  "id_number": make("140826", born, 80, True), "join_date": "2020-07-01",
-                                  "full_date": "2021-07-01", "category": "正式党员"},
-                             org_id=branch.id, event_date="2020-07-01")
-            branch.members.append(new)
-            members.append(new)
-        elif kind == "move":
-            to = rng.choice([b for b in branches if b is not branch])
-            transfer_member(db, mid, to_org_id=to.id, date=day)
-            branch.members.remove(mid)
-            to.members.append(mid)
-        elif kind == "leave":
-            change_status(db, mid, event="转出", date=day)
-            gone.add(mid)
-        elif kind == "delete":
-            remove_member(db, mid, reason="录入重复")
-            gone.add(mid)
-        elif kind == "full":
-            if db.get("member", mid)["category"] != "预备党员":
-                continue
-            change_status(db, mid, event="预备转正", date=day)
-        elif kind == "lost":
-            if db.get("member", mid)["status"] != "正常":
-                continue
-            change_status(db, mid, event="失联", date=day)
-        else:  # a correction undone: the log holds both
-            _result, change = update_member_undoable(db, mid, {"education": "硕士研究生", "job": "公务员"})
-            if change is not None:
-                change.undo(db)
+        kind = saves.one(step, ("edit", "edit", "born", "add", "move", "leave", "delete", "full", "lost", "undo"))
+        if kind is None:
+            continue
         for org in scopes:
             before = shown[org]
             with traced(db.conn) as statements:

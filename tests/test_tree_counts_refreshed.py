@@ -5,14 +5,12 @@ left, were deleted, became full members) and however many changes came at once."
 
 from __future__ import annotations
 
-import datetime as dt
-import random
-
 import pytest
 
-from dangjian_desktop.registry import add_org, change_status, remove_member, transfer_member, update_member
+from dangjian_desktop.registry import add_org, update_member
 from dangjian_desktop.registry.tree import counts_refreshed, read_counts, tree_counts
 
+from member_saves import MemberSaves
 from points_util import add_branch
 from sql_trace import traced
 
@@ -30,35 +28,12 @@ def _same_as_a_full_read(db, read) -> None:
 
 def test_random_saves_keep_the_counts_those_of_a_full_read(town):
     db, branches = town
-    rng = random.Random(7)
     read = read_counts(db)
-    members = [m for b in branches for m in b.members]
-    left: set[str] = set()
+    saves = MemberSaves(db, 7, branches)
     for step in range(40):
-        day = (dt.date(2025, 2, 1) + dt.timedelta(days=step)).isoformat()  # events in order
-        mid = rng.choice([m for m in members if m not in left])
-        branch = next(b for b in branches if mid in b.members)
-        kind = rng.choice(("group", "move", "leave", "delete", "full", "lost"))
-        if kind == "group":
-            update_member(db, mid, {"group_id": rng.choice([*branch.groups, None])})
-        elif kind == "move":
-            to = rng.choice([b for b in branches if b is not branch])
-            transfer_member(db, mid, to_org_id=to.id, date=day)
-            branch.members.remove(mid)
-            to.members.append(mid)
-        elif kind == "leave":
-            change_status(db, mid, event="转出", date=day)
-            left.add(mid)
-        elif kind == "delete":
-            remove_member(db, mid, reason="录入重复")
-            left.add(mid)
-        elif kind == "full":
-            db_row = db.get("member", mid)
-            if db_row["category"] != "预备党员":
-                continue
-            change_status(db, mid, event="预备转正", date=day)
-        else:
-            change_status(db, mid, event="失联", date=day)
+        kind = saves.one(step, ("group", "move", "leave", "delete", "full", "lost"))
+        if kind is None:
+            continue
         before = read
         with traced(db.conn) as statements:
             read = counts_refreshed(db, before)
