@@ -225,3 +225,21 @@ def test_a_damaged_or_foreign_file_is_ignored_and_other_scopes_are_kept_beside(t
     full = _full_counts(monkeypatch)
     _views(db)
     assert full == [None] and kept_counts.kept(db, None, THIS_YEAR) is not None
+
+
+def test_only_the_files_of_the_databases_counted_last_are_kept(town, monkeypatch):
+    import os
+
+    from dangjian_desktop.statistics import kept_counts
+
+    db, _branches = town
+    folder = kept_counts.kept_path(db).parent
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(kept_counts.DATABASES + 5):  # databases counted long ago (a demo, a copy …)
+        old = folder / f"{n:024x}.json"
+        old.write_text("{}", encoding="utf-8")
+        os.utime(old, (1_000_000 + n, 1_000_000 + n))
+    _views(db)
+    left = sorted(p.name for p in folder.glob("*.json"))
+    assert len(left) == kept_counts.DATABASES and kept_counts.kept_path(db).name in left
+    assert f"{0:024x}.json" not in left and f"{kept_counts.DATABASES + 4:024x}.json" in left  # the oldest went

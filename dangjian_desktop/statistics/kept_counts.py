@@ -3,8 +3,8 @@ opens on them and counts only what was saved since.
 
 Counting every member takes about 0.7 s at a prefecture (294,000 members); the counts themselves
 are a few thousand numbers. They are kept in the user's data folder (cache/structure/, one small
-file per database path, only counts, no member's data) together with the history they belong to:
-the newest unit of work then and its seal. The seals form a chain over every change-log entry
+file per database path for the 32 databases counted last, only counts, no member's data) with the
+history they belong to: the newest unit of work then and its seal. The seals form a chain over every change-log entry
 (db.seal), so a database whose unit of work of that number still carries that seal holds exactly
 the history the counts were made from, and what was written since is in its change log
 (statistics.structure brings the counts up to date from there). Counts are not used when that
@@ -29,6 +29,7 @@ from ..paths import resource, user_data_dir
 from .structure import StructureRead
 
 KEPT = 4  # reads kept per database (the scopes and dates looked at last)
+DATABASES = 32  # files kept: those of the databases counted last (a demo in a temporary folder, a copy …)
 
 
 @lru_cache(maxsize=1)
@@ -85,4 +86,17 @@ def keep(db: Database, read: StructureRead | None) -> None:
     entry = {"org_id": read.org_id, "as_of": read.as_of.isoformat(), "log_seq": read.log_seq, "tx_id": read.tx_id,
              "seal": read.seal.hex(), "texts": sorted(read.texts.items()), "keys": sorted(read.keys.items())}
     others = [e for e in _entries(path) if (e.get("org_id"), e.get("as_of")) != (entry["org_id"], entry["as_of"])]
-    write_cache_json(path, {"stamp": _stamp(), "reads": [entry, *others][:KEPT]})
+    if write_cache_json(path, {"stamp": _stamp(), "reads": [entry, *others][:KEPT]}):
+        _forget_oldest(path.parent)
+
+
+def _forget_oldest(folder: Path) -> None:
+    """Keep the files of the DATABASES databases counted last: every database ever opened would
+    otherwise leave one behind."""
+    try:
+        files = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in files[DATABASES:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass
+
