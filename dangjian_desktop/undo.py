@@ -24,6 +24,7 @@ from typing import Any, Callable, Sequence, TypeVar
 
 from .db import Database
 from .db.audit import logged_columns
+from .db.history import state_before
 from .errors import LockedError, UserError, ValidationError
 
 T = TypeVar("T")
@@ -215,17 +216,7 @@ def _row_changes(db: Database, entries: list) -> tuple[RowChange, ...]:
         after = _plain({k: current[k] for k in current.keys()}, table, db) if current is not None else None
         state = dict(after) if after is not None else None
         for e in reversed(row_entries):
-            old = json.loads(e["old"]) if e["old"] is not None else None
-            if e["op"] == "insert":
-                state = None
-            elif e["op"] == "delete":
-                state = old
-            else:
-                previous = dict(state or {})
-                previous.update(old or {})
-                if not old or "rev" not in old:
-                    previous["rev"] = int((state or {}).get("rev") or 1) - 1
-                state = previous
+            state = state_before(state, e["op"], json.loads(e["old"]) if e["old"] is not None else None)
         if state is not None or after is not None:
             out.append(RowChange(table, row_id, state, after))
     return tuple(out)

@@ -1,7 +1,10 @@
 """变更历史: who changed one row, when, why, and which columns from what to what.
 
 The compact change log keeps no copy of an inserted row; its first values are found by walking
-back from the row as it is now (or as its delete entry kept it) through the updates' old values.
+back from the row as it is now (or as its delete entry kept it) through the updates' old values
+(`state_before`, one entry back; undo and the figures kept up to date walk back the same way).
+`entries_since` reads what was written after a point of the log, for figures that go on from a
+count made then.
 """
 
 from __future__ import annotations
@@ -41,6 +44,30 @@ class HistoryEntry:
         return OP_LABELS[self.op]
 
 
+def state_before(state: dict | None, op: str, old: dict | None) -> dict | None:
+    """A row just before one change-log entry of it, from the row just after it (None: no row): an
+    insert had no row, a delete had the whole old row its entry keeps, an update the old values
+    of the columns it changed, and a revision one lower when the entry does not say."""
+    if op == "insert":
+        return None
+    if op == "delete":
+        return old
+    before = {**(state or {}), **(old or {})}
+    if not old or "rev" not in old:
+        before["rev"] = int((state or {}).get("rev") or 1) - 1
+    return before
+
+
+def entries_since(conn: sqlite3.Connection, seq: int, tables: tuple[str, ...], *,
+                  most: int) -> list[tuple[str, str, str, str | None]] | None:
+    """(tbl, row_id, op, old) of the change-log entries after `seq` on these tables, in the order
+    written; None when there are more than `most` (reading everything again is then cheaper)."""
+    # `+tbl`: the entries after `seq` by the key, not every entry of these tables by the (tbl, row) index
+    found = conn.execute(f"SELECT tbl, row_id, op, old FROM change_log WHERE seq > ? AND +tbl IN "
+                         f"({','.join('?' * len(tables))}) ORDER BY seq LIMIT ?", (seq, *tables, most + 1)).fetchall()
+    return None if len(found) > most else [tuple(r) for r in found]
+
+
 def _visible(values: dict) -> dict:
     return {k: v for k, v in values.items() if k not in _HIDDEN}
 
@@ -64,15 +91,13 @@ def row_history(conn: sqlite3.Connection, table: str, row_id: str) -> list[Histo
         new_v = json.loads(new) if new else {}
         entry = HistoryEntry(at, actor, reason, op)
         if op == "delete":
-            state = dict(old_v)
             entry.changes = [(c, v, None) for c, v in _visible(old_v).items() if v not in (None, "")]
         elif op == "update":
             entry.changes = [(c, old_v.get(c), new_v.get(c, state.get(c))) for c in _visible(old_v | new_v)]
-            state.update(old_v)
         else:
             values = new_v or state  # a full copy (logs written before v6) or the walked-back state
             entry.changes = [(c, None, v) for c, v in _visible(values).items() if v not in (None, "")]
-            state = {}
+        state = state_before(state, op, old_v) or {}
         out.append(entry)
     out.reverse()
     return out

@@ -27,6 +27,7 @@ from typing import Any, Callable, Iterator
 
 from .. import dates
 from ..db import Database
+from ..db.history import entries_since
 from .common import ACTIVE_STATUSES, check_year, ended_months, member_scope, month_end, yuan
 
 LEFT_STATUSES = ("已转出", "已出党", "已去世", "停止党籍")
@@ -372,15 +373,12 @@ def refreshed(db: Database, previous: DuesYear, as_of: dt.date | None = None) ->
         return full()
     if latest == previous.log_seq:
         return previous
-    # `+tbl`: the entries after `log_seq` by the key, not every entry of these tables by the (tbl, row) index
-    entries = db.query(f"SELECT tbl, row_id, old FROM change_log WHERE seq > ? AND +tbl IN "
-                       f"({','.join('?' * (len(_MEMBER_TABLES) + 1))}) LIMIT ?",
-                       (previous.log_seq, *_MEMBER_TABLES, "org", _MOST_CHANGES + 1))
-    if len(entries) > _MOST_CHANGES or any(e["tbl"] == "org" for e in entries):
+    entries = entries_since(db.conn, previous.log_seq, (*_MEMBER_TABLES, "org"), most=_MOST_CHANGES)
+    if entries is None or any(tbl == "org" for tbl, *_ in entries):
         return full()
     ids: set[str] = set()
     rows_of: dict[str, list[str]] = {}
-    for tbl, row_id, old in entries:
+    for tbl, row_id, _op, old in entries:
         if tbl == "member":
             ids.add(row_id)
             continue

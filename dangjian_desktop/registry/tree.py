@@ -18,6 +18,7 @@ from typing import Iterator, NamedTuple
 
 from .. import pinyin_keys
 from ..db import Database
+from ..db.history import entries_since
 from .offices import held_office, local_office, own_orgs_sql, towns
 from .status import active_sql
 
@@ -91,17 +92,15 @@ def counts_refreshed(db: Database, previous: CountsRead | None) -> CountsRead:
         return read_counts(db)
     if latest == previous.log_seq:
         return previous
-    # `+tbl`: the entries after log_seq by the key, not every member entry by the (tbl, row) index
-    entries = db.tuples("SELECT tbl, row_id, old FROM change_log WHERE seq > ? AND +tbl IN ('member', 'org') "
-                        "LIMIT ?", (previous.log_seq, _MOST_CHANGES + 1))
-    if len(entries) > _MOST_CHANGES or any(tbl == "org" for tbl, _, _ in entries):
+    entries = entries_since(db.conn, previous.log_seq, ("member", "org"), most=_MOST_CHANGES)
+    if entries is None or any(tbl == "org" for tbl, *_ in entries):
         return read_counts(db)
     orgs = set()
-    for _tbl, _row_id, old in entries:
+    for _tbl, _row_id, _op, old in entries:
         was = json.loads(old).get("org_id") if old else None  # moved, or deleted: where they were counted
         if was:
             orgs.add(was)
-    ids = sorted({row_id for _tbl, row_id, _old in entries})
+    ids = sorted({row_id for _tbl, row_id, _op, _old in entries})
     orgs.update(r[0] for r in db.tuples(f"SELECT DISTINCT org_id FROM member WHERE id IN ({','.join('?' * len(ids))})",
                                          ids))
     rows = {k: v for k, v in previous.rows.items() if k not in orgs}

@@ -26,6 +26,7 @@ from typing import Any
 
 from .. import dates
 from ..db import Database
+from ..db.history import entries_since, state_before
 from ..errors import UserError
 from ..paths import resource
 from ..registry.codes import MISSING
@@ -271,25 +272,15 @@ def _refreshed(db: Database, previous: StructureRead | None, org_id: str | None,
             return _read(db, org_id, as_of)
         if latest == previous.log_seq:
             return previous
-        # `+tbl`: the entries after log_seq by the key, not every member entry by the (tbl, row) index
-        entries = db.tuples("SELECT tbl, row_id, op, old FROM change_log WHERE seq > ? AND seq <= ? "
-                            "AND +tbl IN ('member', 'org') ORDER BY seq LIMIT ?",
-                            (previous.log_seq, latest, _MOST_CHANGES + 1))
-        if len(entries) > _MOST_CHANGES or any(tbl == "org" for tbl, *_ in entries):
-            return _read(db, org_id, as_of)
+        entries = entries_since(db.conn, previous.log_seq, ("member", "org"), most=_MOST_CHANGES)
+        if entries is None or any(tbl == "org" or (op == "delete" and not old) for tbl, _id, op, old in entries):
+            return _read(db, org_id, as_of)  # (a delete logged without its row: how it was is not known)
         ids = sorted({row_id for _tbl, row_id, _op, _old in entries})
         rows: dict[str, dict | None] = {
             r["id"]: dict(r) for r in db.query(
                 "SELECT * FROM member WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))}
         for _tbl, row_id, op, old in reversed(entries):  # back to each row as it was counted
-            if op == "insert":
-                rows[row_id] = None
-            elif op == "delete":
-                if not old:
-                    return _read(db, org_id, as_of)  # the log does not tell how the row was: count
-                rows[row_id] = json.loads(old)
-            elif rows.get(row_id) is not None and old:
-                rows[row_id] = {**rows[row_id], **json.loads(old)}
+            rows[row_id] = state_before(rows.get(row_id), op, json.loads(old) if old else None)
         was = [r for r in rows.values() if r is not None]
         texts, keys = Counter(previous.texts), Counter(previous.keys)
         if ids:
