@@ -49,23 +49,30 @@ def is_leftover_name(name: str, is_backup: Callable[[str], bool]) -> bool:
 
 def remove_leftovers(folder: Path, is_backup: Callable[[str], bool], now: dt.datetime | None = None) -> list[Path]:
     """Delete the leftovers in a backup folder older than LEFTOVER_AGE; returns what was deleted."""
+    return _remove_old(Path(folder), lambda name: is_leftover_name(name, is_backup), "backup", now)
+
+
+def _remove_old(folder: Path, is_leftover: Callable[[str], bool], what: str,
+                now: dt.datetime | None) -> list[Path]:
+    """Delete the files of `folder` whose name is a leftover's and that nobody wrote to for
+    LEFTOVER_AGE; returns what was deleted."""
     cutoff = (now or dt.datetime.now()) - LEFTOVER_AGE
     removed = []
     try:
-        entries = list(Path(folder).iterdir())
+        entries = list(folder.iterdir())
     except OSError:
         return removed
     for p in entries:
-        if not is_leftover_name(p.name, is_backup):
+        if not is_leftover(p.name):
             continue
         try:
             if not p.is_file() or dt.datetime.fromtimestamp(p.stat().st_mtime) > cutoff:
                 continue
             p.unlink()
         except OSError as e:  # held open by another program (Windows): the next backup tries again
-            log.warning("could not delete the leftover of an unfinished backup %s: %s", p, e)
+            log.warning("could not delete the leftover of an unfinished %s %s: %s", what, p, e)
             continue
-        log.info("deleted the leftover of an unfinished backup: %s", p)
+        log.info("deleted the leftover of an unfinished %s: %s", what, p)
         removed.append(p)
     return removed
 
@@ -81,22 +88,4 @@ def is_restore_leftover_name(name: str, database: str) -> bool:
 def remove_restore_leftovers(db_path: Path, now: dt.datetime | None = None) -> list[Path]:
     """Delete what restores cut short left beside the database, not written to for LEFTOVER_AGE."""
     db_path = Path(db_path)
-    cutoff = (now or dt.datetime.now()) - LEFTOVER_AGE
-    removed = []
-    try:
-        entries = list(db_path.parent.iterdir())
-    except OSError:
-        return removed
-    for p in entries:
-        if not is_restore_leftover_name(p.name, db_path.name):
-            continue
-        try:
-            if not p.is_file() or dt.datetime.fromtimestamp(p.stat().st_mtime) > cutoff:
-                continue
-            p.unlink()
-        except OSError as e:
-            log.warning("could not delete the leftover of an unfinished restore %s: %s", p, e)
-            continue
-        log.info("deleted the leftover of an unfinished restore: %s", p)
-        removed.append(p)
-    return removed
+    return _remove_old(db_path.parent, lambda name: is_restore_leftover_name(name, db_path.name), "restore", now)

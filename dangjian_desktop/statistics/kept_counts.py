@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
 
@@ -93,10 +94,8 @@ def keep(db: Database, read: StructureRead | None) -> None:
 def _forget_oldest(folder: Path) -> None:
     """Keep the files of the DATABASES databases counted last: every database ever opened would
     otherwise leave one behind."""
-    try:
+    with suppress(OSError):  # a folder that cannot be tidied now is tidied by the next keep
         files = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in files[DATABASES:]:
             old.unlink(missing_ok=True)
-    except OSError:
-        pass
 
