@@ -228,15 +228,13 @@ def tab_figures(app, path: Path, tmp: Path) -> None:
                   f"warnings {split['warnings'] * 1000:.0f} ms", flush=True)
     stats = w.statistics_tab
     index = w.tabs.indexOf(stats)
-    if index >= 0 and hasattr(stats, "structure_reads"):
+    if index >= 0:
         from dangjian_desktop.gui.statistics import cache
 
         w.tabs.setCurrentIndex(0)
         settle()
         cache.clear()  # what a new process holds: nothing in memory, the counts kept on disk
-        stats.structure_reads.clear()
-        for sec in stats.sections.values():
-            sec.stale = True
+        stats.set_database(w.db)  # and a page that has counted nothing yet
         t0 = time.perf_counter()
         w.tabs.setCurrentIndex(index)
         settle()

@@ -1,5 +1,5 @@
-"""The membership's structure counts kept between runs, so that the 统计 page of a large database
-opens on them and counts only what was saved since.
+"""The membership's structure counts kept, so that the 统计 page of a large database counts only
+what was saved since: after a save, and when it opens in a later run.
 
 Counting every member takes about 0.7 s at a prefecture (294,000 members); the counts themselves
 are a few thousand numbers. They are kept in the user's data folder (cache/structure/, one small

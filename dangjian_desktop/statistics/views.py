@@ -1,8 +1,7 @@
 """What the 统计 page shows, section by section, as (name, table, chart) views — plain data made
 off the GUI thread; the page only lays them out and the shared writer takes them out.
 
-    structure_views(db, org_id, as_of, previous=read) 党员队伍结构: the report's tables with their charts,
-                                                      and the counts to start from next time
+    structure_views(db, org_id, as_of)                党员队伍结构: the report's tables with their charts
     assessment_views(db, office_id, org_id)           考核结果: year over year, distribution, towns
     points_views(db, year, office_id, org_id)         党员积分: totals distribution, stars per branch
     compliance_views(db, year, office_id, org_id, as_of, by_town)   三会一课 per branch per month
@@ -22,7 +21,7 @@ from ..tables.sources import office_name
 from .charts import Chart
 from .report import structure_tables
 from . import kept_counts
-from .structure import StructureRead, default_date, scope_unit, structure
+from .structure import default_date, scope_unit, structure
 from .trends import assessment_history, compliance_grid, points_overview
 
 
@@ -39,18 +38,16 @@ def _unit(db: Database, office_id: str | None, org_id: str | None) -> str:
 
 
 def structure_views(db: Database, org_id: str | None = None, as_of: dt.date | None = None, *,
-                    previous: StructureRead | None = None,
-                    kept_between_runs: bool = False) -> tuple[list[View], StructureRead | None]:
-    """The views and the counts they come from: given back as `previous`, only the members
-    changed since are counted again. kept_between_runs: without `previous`, start from the counts
-    an earlier run kept for this database (statistics.kept_counts), and keep the new ones."""
+                    kept_between_runs: bool = False) -> list[View]:
+    """kept_between_runs: start from the counts kept for this database (statistics.kept_counts: in
+    the same run after a save, or from an earlier run), so that only the members changed since are
+    counted again, and keep the new ones."""
     as_of = as_of or default_date()
-    if kept_between_runs and previous is None:
-        previous = kept_counts.kept(db, org_id, as_of)
+    previous = kept_counts.kept(db, org_id, as_of) if kept_between_runs else None
     s = structure(db, org_id, as_of, previous=previous)
     if kept_between_runs and s.read is not None and s.read is not previous:
         kept_counts.keep(db, s.read)
-    return [View(t.sheet_name or t.title, t, t.chart) for t in structure_tables(s)], s.read
+    return [View(t.sheet_name or t.title, t, t.chart) for t in structure_tables(s)]
 
 
 def assessment_views(db: Database, office_id: str | None = None, org_id: str | None = None) -> list[View]:

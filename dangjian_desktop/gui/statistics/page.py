@@ -49,9 +49,6 @@ class StatisticsPage(QWidget, MessageHost):
         self.db: Database | None = None
         self.current_dialog = None
         self.queries: dict[str, Query] = {}
-        # The structure's counts last made per (organisation, date): after a save only the members
-        # changed are counted again (at a prefecture one member, not 294,000).
-        self.structure_reads: dict[tuple, object] = {}
         self._county = False
         lay = QVBoxLayout(self)
         bar = QHBoxLayout()
@@ -108,7 +105,6 @@ class StatisticsPage(QWidget, MessageHost):
     # ---- database and scope ----------------------------------------------------------------
     def set_database(self, db: Database | None) -> None:
         self.db = db
-        self.structure_reads.clear()
         for sec in self.sections.values():
             sec.stale = True
             sec.clear()
@@ -177,14 +173,8 @@ class StatisticsPage(QWidget, MessageHost):
         return list(self.sections)[self.tabs.currentIndex()]
 
     def _work(self, key: str, s: dict):
-        if key == STRUCTURE:
-            scope = (s["structure_org"], s["as_of"])
-            previous = self.structure_reads.get(scope)
-
-            def count(db):
-                views, read = core.structure_views(db, *scope, previous=previous, kept_between_runs=True)
-                return views, scope, read
-            return count
+        if key == STRUCTURE:  # from the counts kept: after a save only the members changed are counted
+            return lambda db: core.structure_views(db, s["structure_org"], s["as_of"], kept_between_runs=True)
         if key == ASSESSMENT:
             return lambda db: core.assessment_views(db, s["office_id"], s["org_id"])
         if key == POINTS:
@@ -218,10 +208,6 @@ class StatisticsPage(QWidget, MessageHost):
         db, mark = self.db, commit_mark(self.db)
 
         def done(views, q=q, key=key) -> None:
-            if key == STRUCTURE:
-                views, scope, read = views
-                if db is self.db:  # not counts of a database closed meanwhile
-                    self._keep_read(scope, read)
             cache.remember(db, key, (marker, day), mark, views)
             if self.queries.get(key) is not q:  # a newer scope was asked for meanwhile
                 return
@@ -234,15 +220,6 @@ class StatisticsPage(QWidget, MessageHost):
                 self.show_error(exc)
 
         q.success(done).failure(failed).run_in_background()
-
-    def _keep_read(self, scope: tuple, read) -> None:
-        """Keep the newest counts of a scope, and of the two scopes shown last (a town and 全部)."""
-        if read is None:
-            return
-        self.structure_reads.pop(scope, None)
-        self.structure_reads[scope] = read
-        while len(self.structure_reads) > 2:
-            self.structure_reads.pop(next(iter(self.structure_reads)))
 
     def _show(self, key: str, views, marker: tuple) -> None:
         self.sections[key].set_views(views, marker)
