@@ -27,7 +27,7 @@ from .. import __version__
 from ..db import Database
 from ..filesave import write_cache_json
 from ..paths import resource, user_data_dir
-from .structure import StructureRead
+from .structure import Structure, StructureRead, structure
 
 KEPT = 4  # reads kept per database (the scopes and dates looked at last)
 DATABASES = 32  # files kept: those of the databases counted last (a demo in a temporary folder, a copy …)
@@ -65,10 +65,26 @@ def _read_of(e: dict) -> StructureRead | None:
         return None
 
 
+def counted(db: Database, org_id: str | None, as_of: dt.date) -> Structure:
+    """structure() of this scope and date going on from the counts kept for the database (only
+    the members changed since are counted), the new counts kept: the file read once, written once."""
+    path = kept_path(db)
+    entries = _entries(path)
+    previous = _usable(db, entries, org_id, as_of)
+    s = structure(db, org_id, as_of, previous=previous)
+    if s.read is not previous:
+        _keep(path, entries, s.read)
+    return s
+
+
 def kept(db: Database, org_id: str | None, as_of: dt.date) -> StructureRead | None:
     """The counts kept for this scope and date when the database still holds the history they
     were made from (their unit of work with its seal), else None."""
-    for e in _entries(kept_path(db)):
+    return _usable(db, _entries(kept_path(db)), org_id, as_of)
+
+
+def _usable(db: Database, entries: list[dict], org_id: str | None, as_of: dt.date) -> StructureRead | None:
+    for e in entries:
         if e.get("org_id") != org_id or e.get("as_of") != as_of.isoformat():
             continue
         read = _read_of(e)
@@ -79,14 +95,13 @@ def kept(db: Database, org_id: str | None, as_of: dt.date) -> StructureRead | No
     return None
 
 
-def keep(db: Database, read: StructureRead | None) -> None:
-    """Keep these counts (the newest first; those of other scopes and dates after them)."""
+def _keep(path: Path, entries: list[dict], read: StructureRead | None) -> None:
+    """Keep these counts: the newest first, those of other scopes and dates after them."""
     if read is None or read.seal is None:
         return
-    path = kept_path(db)
     entry = {"org_id": read.org_id, "as_of": read.as_of.isoformat(), "log_seq": read.log_seq, "tx_id": read.tx_id,
              "seal": read.seal.hex(), "texts": sorted(read.texts.items()), "keys": sorted(read.keys.items())}
-    others = [e for e in _entries(path) if (e.get("org_id"), e.get("as_of")) != (entry["org_id"], entry["as_of"])]
+    others = [e for e in entries if (e.get("org_id"), e.get("as_of")) != (entry["org_id"], entry["as_of"])]
     if write_cache_json(path, {"stamp": _stamp(), "reads": [entry, *others][:KEPT]}):
         _forget_oldest(path.parent)
 

@@ -43,10 +43,7 @@ def structure_views(db: Database, org_id: str | None = None, as_of: dt.date | No
     the same run after a save, or from an earlier run), so that only the members changed since are
     counted again, and keep the new ones."""
     as_of = as_of or default_date()
-    previous = kept_counts.kept(db, org_id, as_of) if kept_between_runs else None
-    s = structure(db, org_id, as_of, previous=previous)
-    if kept_between_runs and s.read is not None and s.read is not previous:
-        kept_counts.keep(db, s.read)
+    s = kept_counts.counted(db, org_id, as_of) if kept_between_runs else structure(db, org_id, as_of)
     return [View(t.sheet_name or t.title, t, t.chart) for t in structure_tables(s)]
 
 
