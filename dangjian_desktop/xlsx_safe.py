@@ -69,3 +69,42 @@ def append(ws, values: Iterable[Any]) -> None:
     from openpyxl.cell import Cell
 
     ws.append([None if v is None else keep_text(v) if isinstance(v, Cell) else text_cell(ws, v) for v in values])
+
+
+class StyledCells:
+    """Cells of one worksheet with their font, alignment, border, fill and number format, each
+    combination registered with the workbook once.
+
+    Setting `cell.font = …` and the like hashes the style object and looks it up in the workbook
+    on every cell: a 28,812-member roster spent 11 of its 20 seconds there. Here the first cell
+    of a combination is styled that way, and its style (openpyxl's StyleArray, the indexes into
+    the workbook's lists) is given to every later cell of the combination when it is made. The
+    style objects are looked up by identity, so a writer makes each of them once."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        # (ids of the style objects, number format) -> (style array, the objects themselves, kept
+        # alive so that their ids are not reused)
+        self._arrays: dict[tuple, tuple] = {}
+
+    def cell(self, value: Any = None, font=None, alignment=None, border=None, fill=None,
+             number_format: str | None = None):
+        """A cell for `ws.append`, its str value kept as text (`keep_text`)."""
+        from openpyxl.cell import Cell
+
+        key = (id(font), id(alignment), id(border), id(fill), number_format)
+        got = self._arrays.get(key)
+        if got is None:
+            got = self._arrays[key] = (self._style(font, alignment, border, fill, number_format),
+                                       (font, alignment, border, fill))
+        return keep_text(Cell(self.ws, row=1, column=1, value=storable(value), style_array=got[0]))
+
+    def _style(self, font, alignment, border, fill, number_format):
+        from openpyxl.cell import WriteOnlyCell
+
+        c = WriteOnlyCell(self.ws)
+        for name, style in (("font", font), ("alignment", alignment), ("border", border), ("fill", fill),
+                            ("number_format", number_format)):
+            if style is not None:
+                setattr(c, name, style)
+        return c._style  # copied into each cell made with it (Cell copies its style_array)

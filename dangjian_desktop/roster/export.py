@@ -13,7 +13,7 @@ from .. import dates
 from ..db import Database
 from ..errors import UserError
 from ..filesave import save_file
-from ..xlsx_safe import text_cell
+from ..xlsx_safe import StyledCells
 from .columns import Column, spec
 from .reader import column_letter
 from .selection import roster_selection
@@ -59,20 +59,6 @@ def setup_page(ws, columns: int) -> None:
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
-
-
-def _cell(ws, value, font, alignment=None, border=None, fill=None, text=False):
-    c = text_cell(ws, value)
-    c.font = font
-    if alignment is not None:
-        c.alignment = alignment
-    if border is not None:
-        c.border = border
-    if fill is not None:
-        c.fill = fill
-    if text:
-        c.number_format = "@"
-    return c
 
 
 def _value(col: Column, row, seq: int):
@@ -139,11 +125,14 @@ def export_roster(db: Database, path: str | Path, *, org_id: str | None = None,
     setup_page(ws, len(cols))
     last = column_letter(len(cols) - 1)
     ws.row_dimensions[TITLE_ROW].height = 30
-    ws.append([_cell(ws, title, st.title, st.center)])
+    cell = StyledCells(ws).cell
+    ws.append([cell(title, st.title, st.center)])
     ws.merged_cells.add(f"A{TITLE_ROW}:{last}{TITLE_ROW}")
-    ws.append([_cell(ws, f"填报单位：{unit}    导出日期：{dates.format_cn(dates.today())}", st.unit)])
+    ws.append([cell(f"填报单位：{unit}    导出日期：{dates.format_cn(dates.today())}", st.unit)])
     ws.merged_cells.add(f"A{UNIT_ROW}:{last}{UNIT_ROW}")
-    ws.append([_cell(ws, c.label, st.header, st.center, st.border, st.header_fill) for c in cols])
+    ws.append([cell(c.label, st.header, st.center, st.border, st.header_fill) for c in cols])
+    # Each column's style: centred when narrow, ID numbers and dates stored as text.
+    body = [(c, st.center if c.width <= 11 else st.left, "@" if c.text or c.date else None) for c in cols]
     n = 0
     rows = roster_rows(db, org_id=org_id, member_ids=member_ids, include_inactive=include_inactive)
     if total is None and progress is not None:
@@ -156,8 +145,8 @@ def export_roster(db: Database, path: str | Path, *, org_id: str | None = None,
                 progress(n, total or n)
             if cancel and cancel():
                 raise ExportCancelled()
-        ws.append([_cell(ws, _value(c, row, n), st.body, st.center if c.width <= 11 else st.left, st.border,
-                         text=c.text or c.date) for c in cols])
+        ws.append([cell(_value(c, row, n), st.body, align, st.border, None, number_format)
+                   for c, align, number_format in body])
     try:
         save_file(path, wb.save)
         if progress:

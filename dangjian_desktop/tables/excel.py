@@ -21,7 +21,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from ..roster.reader import column_letter
-from ..xlsx_safe import text_cell
+from ..xlsx_safe import StyledCells
 from .model import DATE, EXACT, NUMBER, PERCENT, Col, Table, at_text, iso_date
 
 FONT_NAME = "宋体"
@@ -60,20 +60,6 @@ def sheet_names(tables: Sequence[Table]) -> list[str]:
     return out
 
 
-def _cell(ws, value, font, alignment=None, border=None, fill=None, number_format=None):
-    c = text_cell(ws, value)
-    c.font = font
-    if alignment is not None:
-        c.alignment = alignment
-    if border is not None:
-        c.border = border
-    if fill is not None:
-        c.fill = fill
-    if number_format is not None:
-        c.number_format = number_format
-    return c
-
-
 def _number_format(col: Col, value: Any) -> str | None:
     if col.kind == PERCENT:
         return "0.0%"
@@ -84,24 +70,25 @@ def _number_format(col: Col, value: Any) -> str | None:
     return None
 
 
-def _body_cell(ws, value: Any, col: Col, st: _Styles, font: Font | None = None):
-    """One value kept as its kind says: numbers numeric, exact text and dates as text cells."""
+def _body_cell(cell, value: Any, col: Col, st: _Styles, font: Font | None = None):
+    """One value kept as its kind says: numbers numeric, exact text and dates as text cells.
+    `cell`: the sheet's StyledCells.cell."""
     body = font or st.body
     if value is None or value == "":
-        return _cell(ws, None, body, st.center, st.border)
+        return cell(None, body, st.center, st.border)
     if col.kind in (NUMBER, PERCENT):
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return _cell(ws, value, body, st.right, st.border, number_format=_number_format(col, value))
-        return _cell(ws, str(value), body, st.center, st.border)  # —, 免评: text in a number column
+            return cell(value, body, st.right, st.border, number_format=_number_format(col, value))
+        return cell(str(value), body, st.center, st.border)  # —, 免评: text in a number column
     if col.kind == DATE:
-        return _cell(ws, iso_date(value), body, st.center, st.border, number_format="@")
+        return cell(iso_date(value), body, st.center, st.border, number_format="@")
     if col.kind == EXACT:
-        return _cell(ws, str(value), body, st.center, st.border, number_format="@")
+        return cell(str(value), body, st.center, st.border, number_format="@")
     if isinstance(value, bool):
         value = "是" if value else "否"
     elif not isinstance(value, str):
         value = str(value)
-    return _cell(ws, value, body, st.left, st.border)
+    return cell(value, body, st.left, st.border)
 
 
 def _setup_page(ws, widths: list[float], header_row: int) -> None:
@@ -133,41 +120,42 @@ def write_sheet(wb: Workbook, table: Table, name: str, st: _Styles) -> None:
 
     row = 1
     ws.row_dimensions[row].height = 30
-    ws.append([_cell(ws, table.title, st.title, st.center)])
+    cell = StyledCells(ws).cell
+    ws.append([cell(table.title, st.title, st.center)])
     if ncols > 1:
         ws.merged_cells.add(f"A{row}:{last}{row}")
     if lines:
         row += 1
         if len(lines) == 2 and ncols >= 2:
             split = max(1, ncols // 2)
-            cells = [_cell(ws, lines[0], st.line, st.plain_left)] + [None] * (split - 1) \
-                + [_cell(ws, lines[1], st.line, st.plain_right)]
+            cells = [cell(lines[0], st.line, st.plain_left)] + [None] * (split - 1) \
+                + [cell(lines[1], st.line, st.plain_right)]
             ws.append(cells)
             if split > 1:
                 ws.merged_cells.add(f"A{row}:{column_letter(split - 1)}{row}")
             if ncols - split > 1:
                 ws.merged_cells.add(f"{column_letter(split)}{row}:{last}{row}")
         else:
-            ws.append([_cell(ws, "    ".join(lines), st.line, st.plain_left)])
+            ws.append([cell("    ".join(lines), st.line, st.plain_left)])
             if ncols > 1:
                 ws.merged_cells.add(f"A{row}:{last}{row}")
     row += 1
-    ws.append([_cell(ws, c.label, st.header, st.center, st.border, st.fill) for c in cols])
+    ws.append([cell(c.label, st.header, st.center, st.border, st.fill) for c in cols])
     for n, values in enumerate(table.rows):
         font = st.muted if n in table.muted_rows else st.body
-        ws.append([_body_cell(ws, v, c, st, font) for v, c in zip(values, cols)])
+        ws.append([_body_cell(cell, v, c, st, font) for v, c in zip(values, cols)])
         row += 1
     ws.auto_filter.ref = f"A{header_row}:{last}{max(row, header_row)}"
     notes = [n.strip() for n in table.notes if n and n.strip()]
     for i, note in enumerate(notes):
         row += 1
-        ws.append([_cell(ws, ("注：" if i == 0 else "    ") + note, st.line, st.plain_left)])
+        ws.append([cell(("注：" if i == 0 else "    ") + note, st.line, st.plain_left)])
         if ncols > 1:
             ws.merged_cells.add(f"A{row}:{last}{row}")
     if table.signatures:
         ws.append([])
         row += 2
-        ws.append([_cell(ws, "填表人：                审核人：                填报日期：", st.line, st.plain_left)])
+        ws.append([cell("填表人：                审核人：                填报日期：", st.line, st.plain_left)])
         if ncols > 1:
             ws.merged_cells.add(f"A{row}:{last}{row}")
 
