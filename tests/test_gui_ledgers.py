@@ -224,3 +224,24 @@ def test_the_checklist_shows_the_ledgers_figures_for_the_current_item(qtbot, pag
     # The link opens the 台账 page at the ledger, for the branch and the year.
     page.show_ledger("pipeline", branch["id"], TODAY.year)
     assert page.tabs.currentWidget() is page.panels[1] and page.scope()["org_id"] == branch["id"]
+
+
+def test_the_dues_register_is_exported_in_the_background_with_its_progress(qtbot, page, tmp_path, monkeypatch):
+    """导出党费收缴登记表 from the 党费 sub-page: written off the GUI thread, the progress dialog told
+    how many members are written (a county's register takes seconds)."""
+    from dangjian_desktop.gui.kit import tasks
+
+    told = []
+    shown = tasks.show_progress
+    monkeypatch.setattr(tasks, "show_progress", lambda dlg, label, done, total, text: (
+        told.append((done, total, text)), shown(dlg, label, done, total, text)))
+    panel = page.panels[0]
+    path = tmp_path / "登记表.xlsx"
+    with qtbot.waitSignal(page.exported, timeout=20000) as got:
+        query = panel.export_register(str(path))
+        query.task._show_progress()  # the dialog at once, not after its delay
+    assert got.args == [path] and path.exists()
+    members = len(panel.data.members)
+    ws = load_workbook(path).worksheets[0]
+    assert ws.max_row == 3 + members
+    assert told and told[-1][:2] == (members, members) and any("名党员" in t for _d, _t, t in told)

@@ -147,3 +147,11 @@ def test_user_text_stays_text_in_the_export(db, tmp_path):
     cells = [c for row in load_workbook(path)[SHEET].iter_rows() for c in row]
     assert not [c.coordinate for c in cells if c.data_type in ("f", "e")]
     assert any(c.value == hostile and c.quotePrefix for c in cells)
+
+
+def test_the_export_tells_its_progress_member_by_member(db, tmp_path):
+    _setup(db)
+    told = []
+    export_dues(db, Y, tmp_path / "dues.xlsx", as_of=END, progress=lambda *a: told.append(a))
+    assert told[0] == (0, 0, "正在计算每名党员的党费……")
+    assert told[1][:2] == (0, 4) and told[-1][:2] == (4, 4)

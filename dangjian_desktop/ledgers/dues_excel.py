@@ -25,7 +25,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .. import dates
 from ..db import Database
@@ -68,8 +68,10 @@ def _month_of(h: str) -> int | None:
 
 # ---- export --------------------------------------------------------------------------------------
 def export_dues(db: Database, year: int, target: str | Path, *, office_id: str | None = None,
-                org_id: str | None = None, as_of: dt.date | None = None) -> Path:
-    """Write the year's 党费收缴登记表 (every member listed by status()) to `target`."""
+                org_id: str | None = None, as_of: dt.date | None = None,
+                progress: Callable[[int, int, str], None] | None = None) -> Path:
+    """Write the year's 党费收缴登记表 (every member listed by status()) to `target`.
+    `progress(done, total, text)` is told how many members are written (a county's take seconds)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
@@ -77,7 +79,10 @@ def export_dues(db: Database, year: int, target: str | Path, *, office_id: str |
     from ..points.common import save_workbook
 
     y = check_year(year)
+    tell = progress or (lambda _done, _total, _text: None)
+    tell(0, 0, "正在计算每名党员的党费……")
     data = dues.status(db, y, office_id=office_id, org_id=org_id, as_of=as_of)
+    total = len(data.members)
     scope = (db.scalar("SELECT name FROM org WHERE id = ?", (org_id,)) if org_id else
              db.scalar("SELECT name FROM office WHERE id = ?", (office_id,)) if office_id else
              db.scalar("SELECT name FROM office WHERE parent_id IS NULL LIMIT 1")) or ""
@@ -108,6 +113,8 @@ def export_dues(db: Database, year: int, target: str | Path, *, office_id: str |
     ws.append([cell(h, *head) for h in HEADERS])
     money = "0.00"
     for n, m in enumerate(data.members, start=1):
+        if n % 500 == 1:
+            tell(n - 1, total, f"已写入 {n - 1} / {total} 名党员")
         notes = []
         if len(m.bases) > 1:
             notes.append("基数调整：" + "；".join(f"{b[0]}月起{b[1]} 基数{fmt_yuan(b[2]) or '—'} 月交{fmt_yuan(b[3])}"
@@ -128,6 +135,7 @@ def export_dues(db: Database, year: int, target: str | Path, *, office_id: str |
     wk.sheet_state = "veryHidden"
     wk.append([text_cell(wk, "format"), text_cell(wk, FORMAT)])
     wk.append([text_cell(wk, "year"), y])
+    tell(total, total, "正在保存文件……")
     return save_workbook(wb, target)
 
 

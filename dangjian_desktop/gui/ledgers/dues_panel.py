@@ -135,9 +135,9 @@ class DuesPanel(LedgerPanel):
         from ..kit.operations import Query
 
         s = self.page.scope()
-        return Query(self.page, "正在导出党费收缴登记表……", lambda db: export_dues(
-            db, s["year"], path, office_id=s["office_id"], org_id=s["org_id"])).success(
-            self.page.saved_file).run_in_background()
+        return Query(self.page, "正在导出党费收缴登记表……", lambda db, progress: export_dues(
+            db, s["year"], path, office_id=s["office_id"], org_id=s["org_id"], progress=progress),
+            takes_progress=True).success(self.page.saved_file).run_in_background()
 
     @slot
     def reminder_dialog(self):
