@@ -27,6 +27,7 @@ from reportlab.platypus import Table as PlainTable
 from ..filesave import write_bytes
 from ..reports.fonts import FontSet, MissingGlyphsError, load_fonts
 from ..reports.pdf import _numbered_canvas, guarded_paragraph, verify_story
+from ..reports.pdf_table import PagedTable
 from ..privacy import PrivacyGuard, PrivateNumbers
 from .model import TEXT, Table, at_text, display_text
 
@@ -66,7 +67,11 @@ def _orientation(tables: Sequence[Table]) -> tuple[float, float]:
     return landscape(A4) if wide else portrait(A4)
 
 
-def _table(t: Table, width: float, fonts: FontSet, guard: PrivacyGuard, st: _Styles) -> LongTable:
+def _table(t: Table, width: float, fonts: FontSet, guard: PrivacyGuard, st: _Styles) -> LongTable | PagedTable:
+    """The table's grid: a longer table (a county's 党费 or training ledger, tens of thousands of
+    rows) as a PagedTable, laid out a page at a time, since reportlab's own split of one long
+    table grows with the square of its rows (a 67,753-row ledger took 4 minutes); a shorter one
+    as one reportlab table, as before (kept on one page with its chart when it can)."""
     ratios = t.widths()
     col_widths = [width * r / sum(ratios) for r in ratios]
     room = [w - 6.5 for w in col_widths]
@@ -85,11 +90,12 @@ def _table(t: Table, width: float, fonts: FontSet, guard: PrivacyGuard, st: _Sty
     data: list[list[Any]] = [[guarded_paragraph(c.label, st.cell, fonts, guard, "表头", heavy=True)
                               for c in t.columns]]
     gaps: dict[str, str] = {}
+    cell_cmds: dict[int, list[tuple]] = {}  # data row (0-based) -> its own commands, written for row 1
     for r, row in enumerate(t.rows, start=1):
         out = []
         muted = (r - 1) in t.muted_rows
         if muted:
-            cmds.append(("TEXTCOLOR", (0, r), (-1, r), MUTED))
+            cell_cmds.setdefault(r - 1, []).append(("TEXTCOLOR", (0, 1), (-1, 1), MUTED))
         for c, (value, col) in enumerate(zip(row, t.columns)):
             where = f"{t.title}第{r}行“{col.label}”"
             text = guard.check(display_text(value, col), where)
@@ -97,7 +103,7 @@ def _table(t: Table, width: float, fonts: FontSet, guard: PrivacyGuard, st: _Sty
             if font is not None and stringWidth(text, font, TABLE_SIZE) <= room[c]:
                 out.append(text)  # plain strings draw much faster than paragraphs
                 if font != fonts.primary:
-                    cmds.append(("FONTNAME", (c, r), (c, r), font))
+                    cell_cmds.setdefault(r - 1, []).append(("FONTNAME", (c, 1), (c, 1), font))
                 continue
             missing = fonts.missing(text)
             if missing:
@@ -110,6 +116,11 @@ def _table(t: Table, width: float, fonts: FontSet, guard: PrivacyGuard, st: _Sty
         data.append(out)
     if gaps:
         raise MissingGlyphsError(set(gaps), "；".join(f"“{ch}”在{p}" for ch, p in sorted(gaps.items())[:5]))
+    if len(t.rows) > KEEP_TOGETHER_ROWS:
+        # No row is lower than one line of text between the paddings.
+        return PagedTable(data[0], data[1:], col_widths, cmds, TABLE_SIZE * 1.3 + 2 + 2, cell_cmds=cell_cmds)
+    for i, row_cmds in cell_cmds.items():
+        cmds += [(cmd[0], (cmd[1][0], i + 1), (cmd[2][0], i + 1), *cmd[3:]) for cmd in row_cmds]
     table = LongTable(data, colWidths=col_widths, repeatRows=1, hAlign="CENTER")
     table.setStyle(TableStyle(cmds))
     return table
