@@ -103,10 +103,20 @@ _SHIFT = {"LEFT": 0, "CENTRE": 0.5, "CENTER": 0.5, "RIGHT": 1}
 
 class _Pages:
     """What the tables cut from one PagedTable share: the cut tables by (first row, last row + 1,
-    height offered), reused when the sheet is rendered again."""
+    height offered), reused when the sheet is rendered again. `keep` False: a document rendered
+    once keeps none (a county's ledger of 67,753 rows would hold every page's table to the end)."""
 
-    def __init__(self):
+    def __init__(self, keep: bool = True):
         self.cut: dict[tuple, tuple[Table, int]] = {}
+        self.keep = keep
+
+    def get(self, key: tuple, make: Callable[[], tuple[Table | None, int]]) -> tuple[Table | None, int]:
+        got = self.cut.get(key)
+        if got is None:
+            got = make()
+            if self.keep:
+                self.cut[key] = got
+        return got
 
 
 class _PageTable(Table):
@@ -172,18 +182,20 @@ class PagedTable(Flowable):
     `cmds` style the whole table (row 0 is the header, -1 the last row of each page's table);
     `cell_cmds[i]` are commands for data row i alone, written as for row 1. `min_row_height`
     must not exceed any row's height (it bounds how many rows a page can hold). The table
-    shows rows[start:end] (end: all rows).
+    shows rows[start:end] (end: all rows). `rendered_once`: the document is not rendered again,
+    so the pages' tables are not kept for it.
     """
 
     def __init__(self, header: Sequence[Any], rows: Sequence[Sequence[Any]], col_widths: Sequence[float],
                  cmds: Sequence[tuple], min_row_height: float, *, cell_cmds: dict[int, list[tuple]] | None = None,
-                 hAlign: str = "CENTER", start: int = 0, end: int | None = None, pages: _Pages | None = None):
+                 hAlign: str = "CENTER", start: int = 0, end: int | None = None, pages: _Pages | None = None,
+                 rendered_once: bool = False):
         super().__init__()
         self.header, self.rows, self.col_widths = header, rows, col_widths
         self.cmds, self.min_row_height, self.cell_cmds = cmds, min_row_height, cell_cmds or {}
         self.hAlign, self.start = hAlign, start
         self.end = len(rows) if end is None else end
-        self.pages = pages or _Pages()
+        self.pages = pages or _Pages(keep=not rendered_once)
         self._fitted: Table | None = None
 
     def _with(self, start: int, end: int) -> "PagedTable":
@@ -217,10 +229,8 @@ class PagedTable(Flowable):
         self._fitted = None
         stop = self._page_stop(availHeight)
         if stop == self.end:
-            key = (self.start, stop, None)
-            if key not in self.pages.cut:
-                self.pages.cut[key] = (self.table(self.start, stop, _PageTable), stop - self.start)
-            t = self.pages.cut[key][0]
+            t = self.pages.get((self.start, stop, None),
+                               lambda: (self.table(self.start, stop, _PageTable), stop - self.start))[0]
             w, h = t.wrap(availWidth, availHeight)
             if h <= availHeight:
                 self._fitted, self.width, self.height = t, w, h
@@ -231,11 +241,12 @@ class PagedTable(Flowable):
 
     def split(self, availWidth, availHeight):
         stop = self._page_stop(availHeight)
-        key = (self.start, stop, availHeight)
-        if key not in self.pages.cut:
+
+        def cut() -> tuple[Table | None, int]:
             parts = self.table(self.start, stop, _PageTable).split(availWidth, availHeight)
-            self.pages.cut[key] = (parts[0], len(parts[0]._cellvalues) - 1) if parts else (None, 0)
-        first, used = self.pages.cut[key]
+            return (parts[0], len(parts[0]._cellvalues) - 1) if parts else (None, 0)
+
+        first, used = self.pages.get((self.start, stop, availHeight), cut)
         if first is None:
             return []
         first.pages = self.pages

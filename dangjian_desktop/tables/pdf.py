@@ -118,7 +118,8 @@ def _table(t: Table, width: float, fonts: FontSet, guard: PrivacyGuard, st: _Sty
         raise MissingGlyphsError(set(gaps), "；".join(f"“{ch}”在{p}" for ch, p in sorted(gaps.items())[:5]))
     if len(t.rows) > KEEP_TOGETHER_ROWS:
         # No row is lower than one line of text between the paddings.
-        return PagedTable(data[0], data[1:], col_widths, cmds, TABLE_SIZE * 1.3 + 2 + 2, cell_cmds=cell_cmds)
+        return PagedTable(data[0], data[1:], col_widths, cmds, TABLE_SIZE * 1.3 + 2 + 2, cell_cmds=cell_cmds,
+                          rendered_once=True)
     for i, row_cmds in cell_cmds.items():
         cmds += [(cmd[0], (cmd[1][0], i + 1), (cmd[2][0], i + 1), *cmd[3:]) for cmd in row_cmds]
     table = LongTable(data, colWidths=col_widths, repeatRows=1, hAlign="CENTER")
