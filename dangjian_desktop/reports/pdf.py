@@ -44,7 +44,7 @@ from ..errors import UserError
 from ..filesave import write_bytes
 from ..numbers import format_score
 from .fonts import FontSet, MissingGlyphsError, load_fonts
-from .pdf_table import EMPTY_STAR, STAR, STAR_SCALE, CellParagraph, PagedTable, fitted_widths
+from .pdf_table import EMPTY_STAR, STAR, STAR_SCALE, CellParagraph, PagedTable, at_rows, fitted_widths
 from .pdf_table import StarCell as _StarCell
 from ..privacy import PrivacyGuard, PrivateNumbers, check_privacy, find_private_data
 
@@ -358,8 +358,7 @@ def _table(sheet: PublicitySheet, lay: _Layout, table_class=None, rows: Sequence
     if table_class is None:
         # No row is lower than one line of text between the paddings.
         return PagedTable(header, data[1:], col_widths, cmds, size * 1.3 + 2 * lay.pad_y, cell_cmds=cell_cmds)
-    for i, row_cmds in cell_cmds.items():
-        cmds += [(cmd[0], (cmd[1][0], i + 1), (cmd[2][0], i + 1), *cmd[3:]) for cmd in row_cmds]
+    cmds += at_rows(cell_cmds)
     table = table_class(data, colWidths=col_widths, repeatRows=1, hAlign="CENTER")
     table.setStyle(TableStyle(cmds))
     return table

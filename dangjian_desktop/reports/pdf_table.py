@@ -176,6 +176,14 @@ class _PageTable(Table):
         canv._code.append(f"BT 1 0 0 1 {fp_str(x, y)} Tm {body}")
 
 
+def at_rows(cell_cmds: dict[int, list[tuple]], start: int = 0, stop: int | None = None) -> list[tuple]:
+    """The commands of data rows `start`…`stop` (all rows: None), each written in `cell_cmds` as
+    for row 1, placed at their rows of a table of those rows under one header row."""
+    rows = range(start, stop) if stop is not None else sorted(i for i in cell_cmds if i >= start)
+    return [(cmd[0], (cmd[1][0], i - start + 1), (cmd[2][0], i - start + 1), *cmd[3:])
+            for i in rows for cmd in cell_cmds.get(i, ())]
+
+
 class PagedTable(Flowable):
     """Rows under one header row, laid out as one reportlab Table per page.
 
@@ -208,11 +216,7 @@ class PagedTable(Flowable):
 
     def table(self, start: int, stop: int, table_class: type[Table] = Table) -> Table:
         """A reportlab table of the header and rows[start:stop]."""
-        cmds = list(self.cmds)
-        for i in range(start, stop):
-            for cmd in self.cell_cmds.get(i, ()):
-                row = i - start + 1
-                cmds.append((cmd[0], (cmd[1][0], row), (cmd[2][0], row), *cmd[3:]))
+        cmds = [*self.cmds, *at_rows(self.cell_cmds, start, stop)]
         t = table_class([list(self.header)] + [list(r) for r in self.rows[start:stop]],
                         colWidths=list(self.col_widths), repeatRows=1, hAlign=self.hAlign)
         t.setStyle(TableStyle(cmds))

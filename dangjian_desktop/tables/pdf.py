@@ -27,7 +27,7 @@ from reportlab.platypus import Table as PlainTable
 from ..filesave import write_bytes
 from ..reports.fonts import FontSet, MissingGlyphsError, load_fonts
 from ..reports.pdf import _numbered_canvas, guarded_paragraph, verify_story
-from ..reports.pdf_table import PagedTable
+from ..reports.pdf_table import PagedTable, at_rows
 from ..privacy import PrivacyGuard, PrivateNumbers
 from .model import TEXT, Table, at_text, display_text
 
@@ -120,8 +120,7 @@ def _table(t: Table, width: float, fonts: FontSet, guard: PrivacyGuard, st: _Sty
         # No row is lower than one line of text between the paddings.
         return PagedTable(data[0], data[1:], col_widths, cmds, TABLE_SIZE * 1.3 + 2 + 2, cell_cmds=cell_cmds,
                           rendered_once=True)
-    for i, row_cmds in cell_cmds.items():
-        cmds += [(cmd[0], (cmd[1][0], i + 1), (cmd[2][0], i + 1), *cmd[3:]) for cmd in row_cmds]
+    cmds += at_rows(cell_cmds)
     table = LongTable(data, colWidths=col_widths, repeatRows=1, hAlign="CENTER")
     table.setStyle(TableStyle(cmds))
     return table
