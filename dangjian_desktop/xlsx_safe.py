@@ -82,7 +82,10 @@ class StyledCells:
     style objects are looked up by identity, so a writer makes each of them once."""
 
     def __init__(self, ws):
+        from openpyxl.cell import Cell
+
         self.ws = ws
+        self._cell = Cell  # looked up once, not for each of a county's 700,000 cells
         # (ids of the style objects, number format) -> (style array, the objects themselves, kept
         # alive so that their ids are not reused)
         self._arrays: dict[tuple, tuple] = {}
@@ -90,14 +93,12 @@ class StyledCells:
     def cell(self, value: Any = None, font=None, alignment=None, border=None, fill=None,
              number_format: str | None = None):
         """A cell for `ws.append`, its str value kept as text (`keep_text`)."""
-        from openpyxl.cell import Cell
-
         key = (id(font), id(alignment), id(border), id(fill), number_format)
         got = self._arrays.get(key)
         if got is None:
             got = self._arrays[key] = (self._style(font, alignment, border, fill, number_format),
                                        (font, alignment, border, fill))
-        return keep_text(Cell(self.ws, row=1, column=1, value=storable(value), style_array=got[0]))
+        return keep_text(self._cell(self.ws, row=1, column=1, value=storable(value), style_array=got[0]))
 
     def _style(self, font, alignment, border, fill, number_format):
         from openpyxl.cell import WriteOnlyCell
