@@ -95,6 +95,8 @@ def counts_refreshed(db: Database, previous: CountsRead | None) -> CountsRead:
     entries = entries_since(db.conn, previous.log_seq, ("member", "org"), most=_MOST_CHANGES)
     if entries is None or any(tbl == "org" for tbl, *_ in entries):
         return read_counts(db)
+    if not entries:  # only other tables written since
+        return CountsRead(latest, previous.rows)
     orgs = set()
     for _tbl, _row_id, _op, old in entries:
         was = json.loads(old).get("org_id") if old else None  # moved, or deleted: where they were counted

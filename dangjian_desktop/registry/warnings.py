@@ -9,6 +9,7 @@ from typing import Mapping
 
 from .. import dates
 from ..db import Database
+from ..db.history import entries_since
 from .completeness import incomplete_sql, missing_fields
 from .orgs import MAX_COMMITTEE, term_due
 from .status import active_sql
@@ -88,9 +89,8 @@ def warnings_refreshed(db: Database, previous: WarningsRead | None, *, today: dt
     office_filter = "AND o.office_id = ?" if office_id else ""
     p_office = [office_id] if office_id else []
     keep = (previous is not None and previous.today == today and previous.office_id == asked
-            and previous.log_seq <= log_seq and not db.scalar(
-                f"SELECT 1 FROM change_log WHERE seq > ? AND +tbl IN ({','.join('?' * len(_STRUCTURE_TABLES))}) "
-                "LIMIT 1", (previous.log_seq, *_STRUCTURE_TABLES)))
+            and previous.log_seq <= log_seq
+            and entries_since(db.conn, previous.log_seq, _STRUCTURE_TABLES, most=0) is not None)  # none since
     if keep:
         organisations, groups = previous.organisations, previous.groups
     else:

@@ -113,4 +113,3 @@ def _forget_oldest(folder: Path) -> None:
         files = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in files[DATABASES:]:
             old.unlink(missing_ok=True)
-
