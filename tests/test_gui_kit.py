@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QBuffer, QCoreApplication, QEvent, QObject, Qt
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
 from dangjian_desktop.errors import UserError
 from dangjian_desktop.gui.kit.messages import MessageHost
@@ -87,6 +87,47 @@ def test_an_operation_runs_off_the_gui_thread_with_progress_only_after_the_delay
     assert not bus.busy
     assert not host.findChildren(QProgressDialog) or all(
         not d.isVisible() for d in host.findChildren(QProgressDialog))
+
+
+def test_cancellable_work_has_a_cancel_button_that_stops_it(qtbot, host, db):
+    seen = []
+
+    def long_read(reader, progress, cancelled):
+        for i in range(1000):
+            progress(i, 1000, f"第 {i} 步")
+            if cancelled():
+                seen.append(i)
+                raise UserError("已取消")
+            threading.Event().wait(0.01)
+        return "finished"
+
+    failures, results = [], []
+    q = Query(host, "正在导出……", long_read, takes_progress=True, cancellable=True) \
+        .success(results.append).failure(failures.append).run_in_background(delay_ms=0)
+    qtbot.waitUntil(lambda: q.task is not None and q.task.progress_dialog is not None
+                    and q.task.progress_dialog.isVisible(), timeout=5000)
+    dlg = q.task.progress_dialog
+    button = next(b for b in dlg.findChildren(QPushButton) if b.text() == "取消")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert not dlg.isVisible()  # gone at once, not shown again by a late report
+    qtbot.waitUntil(lambda: not q.running, timeout=10000)
+    assert seen and seen[0] < 999 and not results
+    assert [str(e) for e in failures] == ["已取消"]
+    assert not bus_for(db).busy
+
+
+def test_work_that_cannot_stop_has_no_cancel_button_and_on_the_gui_thread_is_never_cancelled(qtbot, host, db):
+    release = threading.Event()
+    q = Query(host, "正在计算……", lambda reader, progress: release.wait(10), takes_progress=True) \
+        .run_in_background(delay_ms=0)
+    qtbot.waitUntil(lambda: q.task is not None and q.task.progress_dialog is not None, timeout=5000)
+    assert not [b for b in q.task.progress_dialog.findChildren(QPushButton) if b.text() == "取消"]
+    release.set()
+    qtbot.waitUntil(lambda: not q.running, timeout=10000)
+    assert Query(host, "读", lambda reader, progress, cancelled: cancelled(), takes_progress=True,
+                 cancellable=True).run().result is False
+    with pytest.raises(ValueError):
+        Query(host, "读", lambda reader: None, cancellable=True)
 
 
 def test_a_quick_operation_runs_on_the_gui_thread_and_tells_its_rows(qtbot, host, db, root):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QFileDialog, QMessageBox, QPushButton
 
 from dangjian_desktop.gui.roster import runner
 from dangjian_desktop.gui.roster.dialogs import export_roster_dialog, save_template_dialog
@@ -37,7 +37,7 @@ def close_message_boxes():
     for w in QApplication.topLevelWidgets():
         if isinstance(w, QMessageBox) and w.isVisible():
             texts.append(w.text())
-            w.close()
+            w.done(0)  # close() is refused by a box whose buttons include none to escape with
     return texts
 
 
@@ -170,9 +170,48 @@ def test_export_dialog_writes_the_roster(qtbot, town, tmp_path, monkeypatch):
     importer_mod.import_roster(town, write_roster(tmp_path / "r.xlsx", [person(1), person(2)]))
     target = tmp_path / "导出.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target)[:-5], ""))
-    assert export_roster_dialog(None, town) == target
+    query = export_roster_dialog(None, town)
+    assert query.task is not None  # in the background: the window stays responsive
+    qtbot.waitUntil(lambda: not query.running, timeout=10000)
+    assert query.result == 2
     assert "已导出 2 名党员" in close_message_boxes()[0]
     assert load_workbook(target).active.max_row == 5
+
+
+def test_export_dialog_shows_progress_and_can_be_cancelled(qtbot, town, tmp_path, monkeypatch):
+    from dangjian_desktop.gui.roster import dialogs
+    from dangjian_desktop.roster.export import ExportCancelled
+
+    target = tmp_path / "导出.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    calls = []
+
+    def slow_export(db, path, *, progress, cancel, **kw):
+        for done in range(0, 100000, 500):
+            progress(done, 100000)
+            if cancel():
+                calls.append(done)
+                raise ExportCancelled()
+            qtbot_sleep(0.01)
+        raise AssertionError("never cancelled")
+
+    monkeypatch.setattr(dialogs, "export_roster", slow_export)
+    query = export_roster_dialog(None, town)
+    qtbot.waitUntil(lambda: query.task is not None and query.task.progress_dialog is not None
+                    and "已写入" in query.task.progress_dialog.labelText(), timeout=5000)
+    assert "正在导出花名册" in query.task.progress_dialog.labelText()
+    button = next(b for b in query.task.progress_dialog.findChildren(QPushButton) if b.text() == "取消")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not query.running, timeout=10000)
+    assert calls and isinstance(query.error, ExportCancelled)
+    assert close_message_boxes() == []  # cancelling says nothing more
+    assert not target.exists()
+
+
+def qtbot_sleep(seconds: float) -> None:
+    import time
+
+    time.sleep(seconds)
 
 
 def test_template_dialog_lists_the_branches(qtbot, town, tmp_path, monkeypatch):

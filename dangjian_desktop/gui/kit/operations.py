@@ -4,10 +4,13 @@
     Operation(page, "正在导入…", lambda db, progress: import_roster(db, path, progress=progress),
               takes_progress=True).run_in_background()
     Query(page, "正在计算评定结果…", lambda db: rate_round(db, rid)).success(show).run_in_background()
+    Query(page, "正在导出花名册……", lambda db, progress, cancelled: export_roster(db, path, cancel=cancelled),
+          takes_progress=True, cancellable=True).run_in_background()
 
 An Operation runs a core function with the page's Database: on the GUI thread (`run`, for quick
 changes) or on the thread pool (`run_in_background`, for long ones; the progress dialog appears
-only after PROGRESS_DELAY_MS). A failure is told in one place (messages.report_error: a
+only after PROGRESS_DELAY_MS, with a 取消 button when the work is `cancellable`: it is then called
+with a third argument, `cancelled()`, that turns true once the clerk pressed 取消). A failure is told in one place (messages.report_error: a
 UserError's Chinese message, or a short apology with the log file for a bug) unless the caller
 takes it with `failure(...)`. When the operation has committed anything, the database's
 OperationBus emits ONE `changed(Changes)` naming every table its units of work wrote (also after
@@ -207,12 +210,16 @@ class _Work(Generic[T]):
     """What Operation and Query share: the callbacks, the database, the parent and the task."""
 
     def __init__(self, parent: QWidget | None, label: str, op: Callable[..., T], *,
-                 db: Database | None = None, takes_progress: bool = False):
+                 db: Database | None = None, takes_progress: bool = False, cancellable: bool = False):
+        if cancellable and not takes_progress:
+            raise ValueError("cancellable work takes progress too: op(db, progress, cancelled)")
         self.parent = parent
         self.label = label
         self._op = op
         self.db: Database | None = db if db is not None else getattr(parent, "db", None)
         self.takes_progress = takes_progress
+        self.cancellable = cancellable
+        self.cancel_event = threading.Event() if cancellable else None
         self._success: Callable[[T], Any] | None = None
         self._failure: Callable[[BaseException], Any] | None = None
         self._after: Callable[[], Any] | None = None
@@ -239,6 +246,8 @@ class _Work(Generic[T]):
         return self
 
     def _call(self, db: Database, progress: Callable[..., None] | None) -> T:
+        if self.cancellable:
+            return self._op(db, progress or (lambda *_a: None), self.cancel_event.is_set)
         if self.takes_progress:
             return self._op(db, progress or (lambda *_a: None))
         return self._op(db)
@@ -278,8 +287,9 @@ class Operation(_Work[T]):
     """
 
     def __init__(self, parent: QWidget | None, label: str, op: Callable[..., T], *,
-                 db: Database | None = None, rows: Iterable[str] = (), takes_progress: bool = False):
-        super().__init__(parent, label, op, db=db, takes_progress=takes_progress)
+                 db: Database | None = None, rows: Iterable[str] = (), takes_progress: bool = False,
+                 cancellable: bool = False):
+        super().__init__(parent, label, op, db=db, takes_progress=takes_progress, cancellable=cancellable)
         self.rows = frozenset(rows)
         self.changes: Changes | None = None
         self.bus = bus_for(self.db)
@@ -328,7 +338,7 @@ class Operation(_Work[T]):
             self._ended()
 
         bus._started(self)
-        self.task = Task(self.parent, self.label, work, done, failed, delay_ms=delay_ms)
+        self.task = Task(self.parent, self.label, work, done, failed, delay_ms=delay_ms, cancel=self.cancel_event)
         self.task.finished.connect(finished)
         return self
 
@@ -346,8 +356,8 @@ class Query(_Work[T]):
 
     def __init__(self, parent: QWidget | None, label: str, op: Callable[..., T], *,
                  db: Database | None = None, takes_progress: bool = False, progress: bool = True,
-                 own_connection: bool = True):
-        super().__init__(parent, label, op, db=db, takes_progress=takes_progress)
+                 own_connection: bool = True, cancellable: bool = False):
+        super().__init__(parent, label, op, db=db, takes_progress=takes_progress, cancellable=cancellable)
         self.progress = progress
         self.own_connection = own_connection
 
@@ -383,7 +393,7 @@ class Query(_Work[T]):
 
         bus._started(self)
         self.task = Task(self.parent, self.label, work, self._succeeded, self._failed,
-                         delay_ms=delay_ms if self.progress else None)
+                         delay_ms=delay_ms if self.progress else None, cancel=self.cancel_event)
         self.task.finished.connect(finished)
         return self
 

@@ -10,6 +10,7 @@ nothing of them.
 from __future__ import annotations
 
 import logging
+import threading
 import traceback
 import warnings
 from typing import Any, Callable
@@ -38,11 +39,13 @@ def bar_values(done: int, total: int) -> tuple[int, int]:
     return done * _BAR_MAX // total, _BAR_MAX
 
 
-def progress_dialog(parent: QWidget | None, label: str) -> QProgressDialog:
-    """The window-modal 请稍候 dialog of long work: a moving bar until told how far, no cancel."""
-    dlg = QProgressDialog(label, "", 0, 0, parent)
+def progress_dialog(parent: QWidget | None, label: str, *, cancellable: bool = False) -> QProgressDialog:
+    """The window-modal 请稍候 dialog of long work: a moving bar until told how far; a 取消 button
+    only for work that can stop (cancellable)."""
+    dlg = QProgressDialog(label, "取消", 0, 0, parent)
     dlg.setWindowTitle("请稍候")
-    dlg.setCancelButton(None)
+    if not cancellable:
+        dlg.setCancelButton(None)
     dlg.setWindowModality(Qt.WindowModality.WindowModal)
     dlg.setMinimumDuration(0)
     dlg.setAutoClose(False)
@@ -95,8 +98,9 @@ class Task(QObject):
     """Run `fn(progress)` on the thread pool; `on_done(result)` / `on_error(exc)` run on the GUI thread.
 
     `progress(done, total, text)` may be called from the work to move a bar. A progress dialog
-    (window-modal, no cancel) appears only if the work takes longer than `delay_ms`; None: never
-    (quiet work). Without `on_error` a failure is reported by messages.report_error. `finished` is
+    (window-modal) appears only if the work takes longer than `delay_ms`; None: never (quiet work).
+    With `cancel` (an Event the work looks at now and then) the dialog has a 取消 button that sets
+    it; the dialog then goes away and the work ends as soon as it sees the event. Without `on_error` a failure is reported by messages.report_error. `finished` is
     emitted after on_done / on_error ran; then the task lets go of its callbacks.
     The work must not write the database unless the caller keeps the GUI from writing meanwhile.
     """
@@ -106,7 +110,7 @@ class Task(QObject):
 
     def __init__(self, parent: QWidget | None, label: str, fn: Callable[[Progress], Any],
                  on_done: Callable[[Any], None], on_error: Callable[[BaseException], None] | None = None, *,
-                 delay_ms: int | None = PROGRESS_DELAY_MS):
+                 delay_ms: int | None = PROGRESS_DELAY_MS, cancel: threading.Event | None = None):
         super().__init__()  # no Qt parent: nothing of it stays behind on the page
         self.parent_widget = parent
         self.label = label
@@ -115,6 +119,7 @@ class Task(QObject):
         self.running = True
         self.error: BaseException | None = None
         self.progress_dialog: QProgressDialog | None = None
+        self.cancel_event = cancel
         self._last = (0, 0, "")
         self._signals = _Signals(self)
         self._signals.done.connect(self._done, Qt.ConnectionType.QueuedConnection)
@@ -132,11 +137,27 @@ class Task(QObject):
 
     @Slot()
     def _show_progress(self) -> None:
-        if not self.running:
+        if not self.running or self.cancelled:
             return
-        dlg = self.progress_dialog = progress_dialog(self.parent_widget, self.label)
+        dlg = self.progress_dialog = progress_dialog(self.parent_widget, self.label,
+                                                     cancellable=self.cancel_event is not None)
+        if self.cancel_event is not None:
+            dlg.canceled.connect(self.cancel)
         self._apply_progress()
         dlg.show()
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancel_event is not None and self.cancel_event.is_set()
+
+    @Slot()
+    def cancel(self) -> None:
+        """Ask the work to stop (取消): it ends at its next look at the event, with its own error."""
+        if self.cancel_event is None or not self.running:
+            return
+        self.cancel_event.set()
+        if self.progress_dialog is not None:
+            self.progress_dialog.hide()  # not shown again by a late progress report
 
     @Slot(int, int, str)
     def _progress(self, done: int, total: int, text: str) -> None:
@@ -144,7 +165,7 @@ class Task(QObject):
         self._apply_progress()
 
     def _apply_progress(self) -> None:
-        if self.progress_dialog is not None:
+        if self.progress_dialog is not None and not self.cancelled:
             show_progress(self.progress_dialog, self.label, *self._last)
 
     def _finish(self) -> None:

@@ -6,14 +6,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from ...db import Database
 from ...errors import UserError
 from ...roster import export_roster, write_template
 from ...roster.export import ExportCancelled, roster_unit
 from ...roster.branches import branch_names
-from ..kit.messages import info_box
+from ..kit.messages import info_box, report_error
+from ..kit.operations import Query
 
 EXCEL_FILTER = "Excel文件 (*.xlsx *.xlsm *.xls)"
 XLSX_FILTER = "Excel文件 (*.xlsx)"
@@ -52,33 +53,27 @@ def message(parent: QWidget | None, title: str, text: str, icon=QMessageBox.Icon
 
 
 def export_roster_dialog(parent: QWidget | None, db: Database, org_id: str | None = None,
-                         member_ids: list[str] | None = None) -> Path | None:
-    """导出花名册: ask where to save, export with a progress dialog, report the result."""
+                         member_ids: list[str] | None = None) -> Query | None:
+    """导出花名册: ask where to save, then export in the background (a progress dialog with 取消
+    after a moment; the window stays responsive) and tell the result. Returns the running Query
+    (None: cancelled in the file dialog); its `result` is the number of members written."""
     path = ask_xlsx(parent, "导出花名册", f"{roster_unit(db, org_id) or '党员'}党员花名册.xlsx")
     if path is None:
         return None
-    dlg = QProgressDialog("正在导出花名册……", "取消", 0, 0, parent)
-    dlg.setWindowTitle("导出花名册")
-    dlg.setWindowModality(Qt.WindowModality.WindowModal)
-    dlg.setMinimumDuration(600)
 
-    def progress(done: int, total: int) -> None:
-        dlg.setMaximum(max(total, 1))
-        dlg.setValue(min(done, total))
+    def work(reader: Database, progress, cancelled) -> int:
+        return export_roster(reader, path, org_id=org_id, member_ids=member_ids, cancel=cancelled,
+                             progress=lambda done, total: progress(done, total, f"已写入 {done} / {total} 名党员"))
 
-    try:
-        n = export_roster(db, path, org_id=org_id, member_ids=member_ids, progress=progress,
-                          cancel=dlg.wasCanceled)
-    except ExportCancelled:
-        dlg.close()
-        return None
-    except UserError as e:
-        dlg.close()
-        message(parent, "导出花名册", e.message, QMessageBox.Icon.Warning)
-        return None
-    dlg.close()
-    message(parent, "导出花名册", f"已导出 {n} 名党员：\n{path}", open_path=path)
-    return path
+    def failed(exc: BaseException) -> None:
+        if not isinstance(exc, ExportCancelled):  # 取消 leaves no file and needs no words
+            report_error(parent, exc)
+
+    def done(n: int) -> None:
+        message(parent, "导出花名册", f"已导出 {n} 名党员：\n{path}", open_path=path)
+
+    return Query(parent, "正在导出花名册……", work, db=db, takes_progress=True, cancellable=True) \
+        .success(done).failure(failed).run_in_background()
 
 
 def save_template_dialog(parent: QWidget | None, db: Database | None = None) -> Path | None:
