@@ -96,6 +96,40 @@ def test_member_table_exports_every_matching_member_in_the_views_order(qtbot, re
     assert [r[11] for r in rows] == ["13800138004", "13800138001", "13800138002"]
 
 
+def test_member_table_rows_are_read_in_the_background_once_the_file_is_chosen(qtbot, registry, db, tmp_path,
+                                                                               monkeypatch):
+    import threading
+
+    from dangjian_desktop.gui.registry import member_export
+
+    tab = registry
+    read_on, told = [], []
+    real = member_export.member_rows
+
+    def member_rows(reader, ids):
+        read_on.append((threading.get_ident(), reader is db))
+        return real(reader, ids)
+
+    monkeypatch.setattr(member_export, "member_rows", member_rows)
+    monkeypatch.setattr(member_export, "CHUNK", 1)
+    monkeypatch.setattr(member_export, "PROGRESS_CHUNKS", 1)
+    action(tab.members.view, "导出 Excel…").trigger()
+    assert read_on == []  # nothing read before the clerk chose where to save (a prefecture: seconds)
+    dlg = tab.current_dialog
+    out = tmp_path / "all.xlsx"
+    dlg.selectFile(str(out))
+    dlg.accept()
+    assert bus_for(db).wait_idle()
+    assert len(read_on) == 4 and all(t != threading.main_thread().ident and not own for t, own in read_on)
+    assert [r[0] for r in load_workbook(out).worksheets[0].iter_rows(min_row=4, values_only=True)] == \
+        ["李强", "张丽", "张敏", "张伟"]
+    # how far it got, member by member here
+    read = member_export.member_table(tab.members.view, tab.members.model, "党员名册")
+    table = read(db, lambda *a: told.append(a))
+    assert len(table.rows) == 4 and [t[:2] for t in told] == [(1, 4), (2, 4), (3, 4)]
+    assert told[-1][2] == "已读出 3 / 4 名党员"
+
+
 def test_member_table_with_id_numbers_is_refused_as_pdf_with_the_guards_message(qtbot, registry, tmp_path):
     tab = registry
     out = tmp_path / "members.pdf"

@@ -27,6 +27,9 @@ from .kit.messages import report_error
 from .kit.operations import Query
 from .kit.row_model import MUTED_ROLE
 
+# A table read in the background: reader(db, progress) -> Table (progress(done, total, text)).
+TableReader = Callable[..., Table]
+
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 _PERCENT = re.compile(r"^[+-]?\d+(?:\.\d+)?%$")
 EXACT_HEADERS = ("身份证", "电话", "手机", "证件", "数据包编号", "指纹")  # codes stay exact text
@@ -80,11 +83,12 @@ def table_of_view(view: QTableView, title: str, *, unit: str | None = None, at=N
 
 
 def add_table_export(view: QTableView, host: QWidget, title: str | Callable[[], str], *,
-                     take: Callable[[str, str, object], Table] | None = None) -> list[QAction]:
+                     take: Callable[[str, str, object], "Table | TableReader"] | None = None) -> list[QAction]:
     """Put 导出 Excel… and 打印/PDF… on the view's context menu; returns them (a toolbar may add them too).
     `host` has the database (`host.db`) and shows the errors; `title` may be a function (the round, the year).
     `take(title, unit, at)` builds the table itself when the view holds only part of it (a model that
-    fetches its rows on demand asks the core for the same selection); default: table_of_view."""
+    fetches its rows on demand asks the core for the same selection), or returns a TableReader that
+    reads it in the background once the file is chosen; default: table_of_view."""
     def export(kind: str) -> None:
         name = title() if callable(title) else title
         if host.db is None or view.model() is None or view.model().rowCount() == 0:
@@ -116,12 +120,19 @@ def _forget(host: QWidget, dlg: QFileDialog) -> None:
         host.current_dialog = None
 
 
-def save_view_table(host: QWidget, table: Table, path: str | Path) -> Query:
-    """Write the table off the GUI thread (the PDF's privacy guard reads the database's numbers)."""
+def save_view_table(host: QWidget, table: "Table | TableReader", path: str | Path) -> Query:
+    """Write the table off the GUI thread (the PDF's privacy guard reads the database's numbers);
+    a TableReader reads the table there first, telling how far it got."""
     from ..tables import save_tables
 
     target = Path(path)
-    return Query(host, f"正在保存“{target.name}”……", lambda db: save_tables([table], target, db=db)).run_in_background()
+
+    def work(db, progress) -> Path:
+        whole = table(db, progress) if callable(table) else table
+        progress(0, 0, f"正在写入 {len(whole.rows)} 行……")
+        return save_tables([whole], target, db=db)
+
+    return Query(host, f"正在保存“{target.name}”……", work, takes_progress=True).run_in_background()
 
 
 def tool_buttons(actions: list[QAction]) -> list[QToolButton]:
