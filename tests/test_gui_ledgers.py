@@ -245,3 +245,22 @@ def test_the_dues_register_is_exported_in_the_background_with_its_progress(qtbot
     ws = load_workbook(path).worksheets[0]
     assert ws.max_row == 3 + members
     assert told and told[-1][:2] == (members, members) and any("名党员" in t for _d, _t, t in told)
+
+
+def test_a_ledger_printed_from_its_sub_page_tells_its_pages(qtbot, page, tmp_path, monkeypatch):
+    """打印/PDF of a ledger (the training ledger of a county: 2,420 pages) moves the progress dialog
+    page by page instead of a bar standing still."""
+    from dangjian_desktop.gui.kit import tasks
+
+    told = []
+    shown = tasks.show_progress
+    monkeypatch.setattr(tasks, "show_progress", lambda dlg, label, done, total, text: (
+        told.append(text), shown(dlg, label, done, total, text)))
+    panel = page.panels[1]
+    assert panel.KIND == "pipeline"
+    path = tmp_path / "发展党员.pdf"
+    with qtbot.waitSignal(page.exported, timeout=20000):
+        query = panel.export(str(path))
+        query.task._show_progress()
+    told = [t for t in told if t]  # the dialog shown before anything was told
+    assert path.exists() and told[0].startswith("共 ") and "已排好 1 页" in told

@@ -129,8 +129,8 @@ def save_view_table(host: QWidget, table: "Table | TableReader", path: str | Pat
 
     def work(db, progress) -> Path:
         whole = table(db, progress) if callable(table) else table
-        progress(0, 0, f"正在写入 {len(whole.rows)} 行……")
-        return save_tables([whole], target, db=db)
+        progress(0, 0, f"共 {len(whole.rows)} 行")
+        return save_tables([whole], target, db=db, progress=progress)
 
     return Query(host, f"正在保存“{target.name}”……", work, takes_progress=True).run_in_background()
 

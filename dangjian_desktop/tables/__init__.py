@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..errors import UserError
-from .model import DATE, EXACT, NUMBER, PERCENT, TEXT, Col, Table
+from .model import DATE, EXACT, NUMBER, PERCENT, TEXT, Col, Progress, Table
 
 __all__ = ["Col", "Table", "TEXT", "EXACT", "DATE", "NUMBER", "PERCENT", "save_tables", "check_suffix"]
 
@@ -31,10 +31,12 @@ def check_suffix(path: str | os.PathLike, allowed: Sequence[str] = SUFFIXES) -> 
 
 
 def save_tables(tables: Sequence[Table], path: str | os.PathLike, *, db=None, title: str | None = None,
-                page_per_table: bool = False, allowed: Sequence[str] = SUFFIXES) -> Path:
+                page_per_table: bool = False, allowed: Sequence[str] = SUFFIXES,
+                progress: Progress | None = None) -> Path:
     """Write the tables to `path`: .xlsx (one sheet per table) or .pdf (A4, privacy-guarded).
 
-    `db` lets the PDF's privacy guard know the members' ID numbers and phones. A file open in
+    `db` lets the PDF's privacy guard know the members' ID numbers and phones; `progress(done,
+    total, text)` hears how far a long table got (rows written, pages laid out). A file open in
     Excel, a folder that cannot be written or a full disk is told in Chinese; nothing is left
     half-written."""
     suffix = check_suffix(path, allowed)
@@ -45,12 +47,12 @@ def save_tables(tables: Sequence[Table], path: str | os.PathLike, *, db=None, ti
         if suffix == ".xlsx":
             from .excel import write_excel
 
-            return write_excel(tables, path)
+            return write_excel(tables, path, progress)
         from ..reports.fonts import font_path_from_settings
         from ..privacy import load_private_numbers
         from .pdf import write_pdf
 
-        return write_pdf(tables, path, title=title, page_per_table=page_per_table,
+        return write_pdf(tables, path, title=title, page_per_table=page_per_table, progress=progress,
                          numbers=load_private_numbers(db) if db is not None else None,
                          font_path=font_path_from_settings(db) if db is not None else None)
     except PermissionError:

@@ -22,7 +22,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from ..roster.reader import column_letter
 from ..xlsx_safe import StyledCells
-from .model import DATE, EXACT, NUMBER, PERCENT, Col, Table, at_text, iso_date
+from .model import DATE, EXACT, NUMBER, PERCENT, Col, Progress, Table, at_text, iso_date
 
 FONT_NAME = "宋体"
 # Wider than this many characters (the sum of the columns): printed landscape.
@@ -105,7 +105,10 @@ def _setup_page(ws, widths: list[float], header_row: int) -> None:
     ws.freeze_panes = f"A{header_row + 1}"
 
 
-def write_sheet(wb: Workbook, table: Table, name: str, st: _Styles) -> None:
+PROGRESS_ROWS = 2000  # rows between two progress reports
+
+
+def write_sheet(wb: Workbook, table: Table, name: str, st: _Styles, progress: Progress | None = None) -> None:
     ws = wb.create_sheet(name)
     cols = list(table.columns)
     ncols = len(cols)
@@ -141,7 +144,10 @@ def write_sheet(wb: Workbook, table: Table, name: str, st: _Styles) -> None:
                 ws.merged_cells.add(f"A{row}:{last}{row}")
     row += 1
     ws.append([cell(c.label, st.header, st.center, st.border, st.fill) for c in cols])
+    total = len(table.rows)
     for n, values in enumerate(table.rows):
+        if progress is not None and n and n % PROGRESS_ROWS == 0:
+            progress(n, total, f"已写入 {n} / {total} 行")
         font = st.muted if n in table.muted_rows else st.body
         ws.append([_body_cell(cell, v, c, st, font) for v, c in zip(values, cols)])
         row += 1
@@ -160,19 +166,20 @@ def write_sheet(wb: Workbook, table: Table, name: str, st: _Styles) -> None:
             ws.merged_cells.add(f"A{row}:{last}{row}")
 
 
-def build_workbook(tables: Sequence[Table]):
-    """The workbook of the tables, ready for filesave.save_file(path, wb.save)."""
+def build_workbook(tables: Sequence[Table], progress: Progress | None = None):
+    """The workbook of the tables, ready for filesave.save_file(path, wb.save). `progress(done,
+    total, text)` hears how far a long table got."""
     if not tables:
         raise ValueError("no tables")
     st = _Styles()
     wb = Workbook(write_only=True)
     for table, name in zip(tables, sheet_names(tables)):
-        write_sheet(wb, table, name, st)
+        write_sheet(wb, table, name, st, progress)
     return wb
 
 
-def write_excel(tables: Sequence[Table], path: str | Path) -> Path:
+def write_excel(tables: Sequence[Table], path: str | Path, progress: Progress | None = None) -> Path:
     from ..filesave import save_file
 
-    wb = build_workbook(tables)
+    wb = build_workbook(tables, progress)
     return save_file(Path(path), wb.save)

@@ -108,11 +108,14 @@ def ledger_table(db: Database, kind: str, year: int, *, office_id: str | None = 
 
 
 def save_ledger(db: Database, kind: str, year: int, path, *, office_id: str | None = None,
-                org_id: str | None = None, as_of: dt.date | None = None):
-    """Write one ledger to .xlsx or .pdf (tables.save_tables); refuses an empty list."""
+                org_id: str | None = None, as_of: dt.date | None = None, progress=None):
+    """Write one ledger to .xlsx or .pdf (tables.save_tables); refuses an empty list. `progress`:
+    as save_tables'."""
     from . import save_tables
 
     table = ledger_table(db, kind, year, office_id=office_id, org_id=org_id, as_of=as_of)
     if not table.rows:
         raise UserError(f"“{table.title}”没有可导出的记录。")
-    return save_tables([table], path, db=db, title=table.title)
+    if progress is not None:
+        progress(0, 0, f"共 {len(table.rows)} 条记录")
+    return save_tables([table], path, db=db, title=table.title, progress=progress)

@@ -29,7 +29,7 @@ from ..reports.fonts import FontSet, MissingGlyphsError, load_fonts
 from ..reports.pdf import _numbered_canvas, guarded_paragraph, verify_story
 from ..reports.pdf_table import PagedTable, at_rows
 from ..privacy import PrivacyGuard, PrivateNumbers
-from .model import TEXT, Table, at_text, display_text
+from .model import TEXT, Progress, Table, at_text, display_text
 
 TITLE_SIZE, LINE_SIZE, TABLE_SIZE, FOOTER_SIZE = 16, 10.5, 9.5, 9
 LANDSCAPE_FROM = 95  # characters of column width (as in excel.py)
@@ -67,7 +67,11 @@ def _orientation(tables: Sequence[Table]) -> tuple[float, float]:
     return landscape(A4) if wide else portrait(A4)
 
 
-def _table(t: Table, width: float, fonts: FontSet, guard: PrivacyGuard, st: _Styles) -> LongTable | PagedTable:
+PROGRESS_ROWS = 2000  # rows checked between two progress reports
+
+
+def _table(t: Table, width: float, fonts: FontSet, guard: PrivacyGuard, st: _Styles,
+           progress: Progress | None = None) -> LongTable | PagedTable:
     """The table's grid: a longer table (a county's 党费 or training ledger, tens of thousands of
     rows) as a PagedTable, laid out a page at a time, since reportlab's own split of one long
     table grows with the square of its rows (a 67,753-row ledger took 4 minutes); a shorter one
@@ -91,7 +95,10 @@ def _table(t: Table, width: float, fonts: FontSet, guard: PrivacyGuard, st: _Sty
                               for c in t.columns]]
     gaps: dict[str, str] = {}
     cell_cmds: dict[int, list[tuple]] = {}  # data row (0-based) -> its own commands, written for row 1
+    total = len(t.rows)
     for r, row in enumerate(t.rows, start=1):
+        if progress is not None and r % PROGRESS_ROWS == 0:
+            progress(r, total, f"已检查 {r} / {total} 行")
         out = []
         muted = (r - 1) in t.muted_rows
         if muted:
@@ -139,8 +146,9 @@ def _line(parts: list[str], width: float, fonts: FontSet, guard: PrivacyGuard, s
 
 
 def story_of(tables: Sequence[Table], fonts: FontSet, guard: PrivacyGuard, width: float, *,
-             page_per_table: bool = False) -> list:
-    """The flowables of the tables (and their charts), each string checked by the guard."""
+             page_per_table: bool = False, progress: Progress | None = None) -> list:
+    """The flowables of the tables (and their charts), each string checked by the guard;
+    `progress` hears the rows checked of a long table."""
     st = _Styles(fonts.primary)
     story: list = []
     for k, t in enumerate(tables):
@@ -152,7 +160,7 @@ def story_of(tables: Sequence[Table], fonts: FontSet, guard: PrivacyGuard, width
         if ends:
             head.append(_line(ends, width, fonts, guard, st))
         head.append(Spacer(1, 4))
-        section: list = [_table(t, width, fonts, guard, st)]
+        section: list = [_table(t, width, fonts, guard, st, progress)]
         notes = [n.strip() for n in t.notes if n and n.strip()]
         for i, note in enumerate(notes):
             section.append(guarded_paragraph(("注：" if i == 0 else "　　") + note, st.line, fonts, guard, "注"))
@@ -176,9 +184,10 @@ def story_of(tables: Sequence[Table], fonts: FontSet, guard: PrivacyGuard, width
 
 def pdf_bytes(tables: Sequence[Table], *, title: str | None = None, numbers: PrivateNumbers | None = None,
               font_path: str | None = None, fonts: FontSet | None = None, page_per_table: bool = False,
-              extra: Sequence = ()) -> bytes:
+              extra: Sequence = (), progress: Progress | None = None) -> bytes:
     """The tables as an A4 PDF. `numbers`: the database's ID numbers and phones for the guard
-    (privacy.load_private_numbers); `extra`: flowables (charts) to add at the end."""
+    (privacy.load_private_numbers); `extra`: flowables (charts) to add at the end; `progress`
+    hears the rows checked, then each page laid out (how many there will be is not known before)."""
     if not tables and not extra:
         raise ValueError("nothing to print")
     fonts = fonts or load_fonts(font_path)
@@ -186,13 +195,15 @@ def pdf_bytes(tables: Sequence[Table], *, title: str | None = None, numbers: Pri
     pagesize = _orientation(tables)
     margin_x, margin_y = 15 * mm, 15 * mm
     width = pagesize[0] - 2 * margin_x
-    story = story_of(tables, fonts, guard, width, page_per_table=page_per_table) + list(extra)
+    story = story_of(tables, fonts, guard, width, page_per_table=page_per_table, progress=progress) + list(extra)
     verify_story(story, guard)
     doc_title = guard.check(title or (tables[0].title if tables else "统计表"), "标题")
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=pagesize, leftMargin=margin_x, rightMargin=margin_x,
                             topMargin=margin_y, bottomMargin=margin_y + 4 * mm,
                             title=doc_title, author="党建台账", creator="党建台账")
+    if progress is not None:
+        doc.setProgressCallBack(lambda kind, n: progress(0, 0, f"已排好 {n} 页") if kind == "PAGE" else None)
     doc.build(story, canvasmaker=_numbered_canvas(_Page(fonts, guard, pagesize, margin_y + 4 * mm)))
     return buf.getvalue()
 

@@ -226,8 +226,9 @@ class LedgerPanel(QWidget):
 
         s = self.page.scope()
         kind = kind or self.KIND
-        q = Query(self.page, f"正在保存“{Path(path).name}”……", lambda db: save_ledger(
-            db, kind, s["year"], path, office_id=s["office_id"], org_id=s["org_id"]))
+        q = Query(self.page, f"正在保存“{Path(path).name}”……", lambda db, progress: save_ledger(
+            db, kind, s["year"], path, office_id=s["office_id"], org_id=s["org_id"], progress=progress),
+            takes_progress=True)
         return q.success(self.page.saved_file).run_in_background()
 
     def remove(self, label: str, fn: Callable[[Any], None]) -> None:
