@@ -144,6 +144,51 @@ class BulkInserts:
             self.conn.execute(derived[1], (since,))
 
 
+class DeferredIndexes:
+    """The plain secondary indexes of some tables dropped while a unit of work inserts many rows
+    into them, and made again, each from its own stored SQL, before it goes on (`restore`).
+
+    An index kept up row by row takes every new row at a random place of its B-tree (a name's
+    pinyin, a branch, a date); made afresh it is one sort. Fifty thousand members into an empty
+    table took 1.1-1.4 s with every index, 0.6 s without them and then made. Worth it only when
+    the rows inserted are many against the rows the table holds (the indexes are made over all
+    of them): the caller decides. UNIQUE indexes stay (they are constraints, checked as rows
+    come), and so do the keys of the tables. Only inside a unit of work: a failure rolls the
+    dropped indexes back with the rows; on success the schema the unit of work is sealed with
+    (and that `verify` compares) is the one it found. The tables must not be read by a dropped
+    index's columns meanwhile (it would be a scan), so the caller restores before reading them.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, tables: Iterable[str]):
+        if not conn.in_transaction:
+            raise RuntimeError("deferred indexes need a unit of work")
+        self.conn = conn
+        marks = ",".join("?" * len(tables := sorted(set(tables))))
+        self._saved = [(name, sql) for name, sql in conn.execute(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ({marks}) "
+            "AND sql IS NOT NULL ORDER BY name", tables) if not _unique(sql)]
+        for name, _sql in self._saved:
+            conn.execute(f'DROP INDEX "{name}"')
+
+    @property
+    def dropped(self) -> list[str]:
+        return [name for name, _sql in self._saved]
+
+    def restore(self) -> None:
+        """Make the dropped indexes again (idempotent; nothing when the unit of work is gone)."""
+        saved, self._saved = self._saved, []
+        if not self.conn.in_transaction:
+            return  # rolled back: the indexes came back with it
+        for name, sql in saved:
+            if self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?",
+                                 (name,)).fetchone() is None:
+                self.conn.execute(sql)
+
+
+def _unique(sql: str) -> bool:
+    return sql.lstrip()[:20].upper().replace("  ", " ").startswith("CREATE UNIQUE")
+
+
 def insert_logged(tx, bulk: BulkInserts, table: str, rows: list[dict]) -> list[str]:
     """`tx.insert_many` with the rows' change-log entries written by `bulk` (generated data)."""
     since = bulk.mark(table)

@@ -51,6 +51,7 @@ from typing import Callable, Iterator
 from .. import dates
 from ..db import Database
 from ..db.backup import backup_before_import
+from ..db.bulk_log import DeferredIndexes
 from ..errors import UserError
 from .branches import Branches, branch_choices, branch_names, find_branch
 from .changes import MemberChanges
@@ -66,6 +67,10 @@ PROGRESS_EVERY = 250
 # A bigger page cache for the import's connection: 50,000 members with their indexes and
 # change log outgrow SQLite's default 2 MB and the unit of work would spill to disk.
 IMPORT_CACHE_KIB = 65536
+# A file of at least this many rows, and at least as many as the members already registered,
+# is written with the members' plain indexes made afresh at the end (bulk_log.DeferredIndexes):
+# a town's first roster, a county's rolls.
+DEFER_INDEXES_FROM = 5000
 
 __all__ = ["ImportOptions", "RosterImport", "SheetPreview", "branch_choices", "branch_names", "find_branch",
            "import_roster", "preview_file"]
@@ -144,6 +149,9 @@ class RosterImport(SheetReading, RowChecks, MemberChanges, NewMembers):
                 with ctx as tx:
                     self._tx = tx
                     self._writing = write
+                    deferred = None
+                    if write and total >= max(DEFER_INDEXES_FROM, self.db.scalar("SELECT count(*) FROM member")):
+                        deferred = DeferredIndexes(self.db.conn, ("member", "member_event"))
                     done = 0
                     for sheet in sheets:
                         for n in self._import_sheet(sheet):
@@ -156,6 +164,8 @@ class RosterImport(SheetReading, RowChecks, MemberChanges, NewMembers):
                         if write:  # the committed state before this import (a reader of its own)
                             backup_before_import(self.db, "roster")
                         self._flush()
+                        if deferred is not None:  # before anything reads the members again
+                            deferred.restore()
                         self._apply_updates()
                     changed = bool(self.report.added or self.report.created_orgs
                                    or (self.opts.update and self.report.changes))
