@@ -118,3 +118,19 @@ def test_a_longer_table_sets_no_more_styles(tmp_path, style_sets):
     first, last = next(r for r in range(1, 10) if ws.cell(r, 1).value == "第0支部"), ws.max_row
     assert _look(ws.cell(last, 2))[1:] == _look(ws.cell(first, 2))[1:]
     assert ws.cell(last, 2).alignment.horizontal == "right" and ws.cell(last, 2).border.left.style == "thin"
+
+
+def test_a_long_sheet_lets_a_waiting_thread_have_the_interpreter_now_and_then(tmp_path, monkeypatch):
+    """A write-only sheet streams its XML in small writes that give Python's lock up and take it
+    straight back: the window's thread, waiting for it during a background export, got it only
+    now and then (pauses of 0.2-2.7 s at a prefecture). The cells hand it over on purpose."""
+    from dangjian_desktop import xlsx_safe
+
+    slept = []
+    monkeypatch.setattr(xlsx_safe.time, "sleep", slept.append)
+    monkeypatch.setattr(StyledCells, "YIELD_CELLS", 50)
+    write_excel([Table("名单", [Col("序号", kind=NUMBER), Col("姓名")], [(n, f"张{n}") for n in range(600)])],
+                tmp_path / "t.xlsx")
+    cells = 600 * 2 + 3  # the rows, the title and the header's two cells
+    assert slept == [0] * (cells // 50)
+    assert load_workbook(tmp_path / "t.xlsx").worksheets[0].max_row == 602
