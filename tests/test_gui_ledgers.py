@@ -107,7 +107,7 @@ def test_a_refused_payment_keeps_the_dialog_open_with_the_reason(qtbot, page):
     dlg.dialog.reject()
 
 
-def test_a_register_with_an_error_writes_nothing_and_a_good_one_is_imported(qtbot, page, tmp_path):
+def test_a_register_with_an_error_writes_nothing_and_a_good_one_is_imported(qtbot, page, tmp_path, monkeypatch):
     from dangjian_desktop.ledgers.dues_excel import SHEET, export_dues
 
     panel = page.panels[0]
@@ -126,9 +126,17 @@ def test_a_register_with_an_error_writes_nothing_and_a_good_one_is_imported(qtbo
     box.close()
     ws.cell(row, 19, 5)
     wb.save(tmp_path / "good.xlsx")
+    from dangjian_desktop.gui.kit import tasks
+
+    told = []
+    shown = tasks.show_progress
+    monkeypatch.setattr(tasks, "show_progress", lambda dlg, label, done, total, text: (
+        told.append(text), shown(dlg, label, done, total, text)))
     with qtbot.waitSignal(panel.imported, timeout=20000):
-        panel.import_file(str(tmp_path / "good.xlsx"))
+        op = panel.import_file(str(tmp_path / "good.xlsx"))
+        op.task._show_progress()  # the dialog at once, not after its delay
     assert panel.last_report.written and page.db.scalar("SELECT count(*) FROM dues_payment") == before + 1
+    assert "正在写入 1 笔缴费……" in told  # the import's steps reach the progress dialog
     page.current_message.close()
 
 

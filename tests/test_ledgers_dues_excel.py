@@ -81,6 +81,30 @@ def test_import_adds_payments_and_first_bases(db, tmp_path):
     assert db.verify() == []
 
 
+def test_import_tells_its_steps_and_the_rows_checked(db, tmp_path, monkeypatch):
+    from dangjian_desktop.ledgers import dues_excel
+
+    b = _setup(db)
+    monkeypatch.setattr(dues_excel, "PROGRESS_ROWS", 2)
+    path = export_dues(db, Y, tmp_path / "dues.xlsx", as_of=END)
+    wb = load_workbook(path)
+    ws = wb[SHEET]
+    rows = {ws.cell(r, 3).value: r for r in range(HEADER_ROW + 1, ws.max_row + 1)}
+    ws.cell(rows[db.get("member", b.members[0])["name"]], 7 + 12, 90)
+    wb.save(tmp_path / "filled.xlsx")
+    told = []
+    report = import_dues(db, tmp_path / "filled.xlsx", paid_on=f"{Y}-12-30", progress=lambda *a: told.append(a))
+    assert report.written, report.to_text()
+    body = ws.max_row - HEADER_ROW
+    texts = [t for _d, _n, t in told]
+    assert texts[0] == "正在读取文件……" and texts[-1] == "正在写入 1 笔缴费……"
+    assert [(d, n) for d, n, t in told if t.startswith("已核对")] == [(k, body) for k in range(2, body, 2)]
+    assert "正在与已登记的缴费比对……" in texts
+    told.clear()
+    assert import_dues(db, tmp_path / "filled.xlsx", dry_run=True, progress=lambda *a: told.append(a)).ok
+    assert not any(t.startswith("正在写入") for _d, _n, t in told)  # a dry run writes nothing
+
+
 def test_import_is_all_or_nothing_with_row_level_errors(db, tmp_path):
     b = _setup(db)
     path = export_dues(db, Y, tmp_path / "dues.xlsx", as_of=END)

@@ -160,8 +160,9 @@ class DuesPanel(LedgerPanel):
         from ...ledgers.dues_excel import import_dues
 
         s = self.page.scope()
-        op = Operation(self.page, f"正在导入“{Path(path).name}”……", lambda db: import_dues(
-            db, path, year=s["year"], office_id=s["office_id"], receiver=getattr(self.page, "last_receiver", "")))
+        op = Operation(self.page, f"正在导入“{Path(path).name}”……", lambda db, progress: import_dues(
+            db, path, year=s["year"], office_id=s["office_id"], receiver=getattr(self.page, "last_receiver", ""),
+            progress=progress), takes_progress=True)
         return op.success(self._imported).run_in_background()
 
     def _imported(self, report) -> None:
