@@ -65,11 +65,29 @@ def text_cell(ws, value: Any):
     return keep_text(WriteOnlyCell(ws, storable(value)))
 
 
+# Every YIELD_CELLS cells made for a sheet, the thread lets any other thread waiting for Python's
+# interpreter lock have it (`time.sleep(0)`). A write-only sheet streams its XML to a temporary
+# file in small writes, each of which gives the lock up and takes it straight back; a thread
+# waiting for it (the window's, while an export runs in the background) then seldom gets it: a
+# prefecture's member list held the window up for 0.2-2.7 s at a time, again and again.
+YIELD_CELLS = 1000
+_made = [0]  # cells made since the last hand-over (by any thread: a count, not a lock)
+
+
+def _hand_over(cells: int) -> None:
+    _made[0] += cells
+    if _made[0] >= YIELD_CELLS:
+        _made[0] %= YIELD_CELLS
+        time.sleep(0)
+
+
 def append(ws, values: Iterable[Any]) -> None:
     """`ws.append(values)` with every str kept as text (values may be cells already made)."""
     from openpyxl.cell import Cell
 
-    ws.append([None if v is None else keep_text(v) if isinstance(v, Cell) else text_cell(ws, v) for v in values])
+    row = [None if v is None else keep_text(v) if isinstance(v, Cell) else text_cell(ws, v) for v in values]
+    _hand_over(len(row))
+    ws.append(row)
 
 
 class StyledCells:
@@ -80,15 +98,8 @@ class StyledCells:
     on every cell: a 28,812-member roster spent 11 of its 20 seconds there. Here the first cell
     of a combination is styled that way, and its style (openpyxl's StyleArray, the indexes into
     the workbook's lists) is given to every later cell of the combination when it is made. The
-    style objects are looked up by identity, so a writer makes each of them once.
-
-    Every YIELD_CELLS cells the thread lets any other thread waiting for Python's interpreter
-    lock have it (`time.sleep(0)`). A write-only sheet streams its XML to a temporary file in
-    small writes, each of which gives the lock up and takes it straight back; a thread waiting
-    for it (the window's, while an export runs in the background) then seldom gets it: a
-    prefecture's member list held the window up for 0.2-2.7 s at a time, again and again."""
-
-    YIELD_CELLS = 1000
+    style objects are looked up by identity, so a writer makes each of them once. Like `append`,
+    it hands the interpreter lock over now and then (YIELD_CELLS)."""
 
     def __init__(self, ws):
         from openpyxl.cell import Cell
@@ -98,14 +109,11 @@ class StyledCells:
         # (ids of the style objects, number format) -> (style array, the objects themselves, kept
         # alive so that their ids are not reused)
         self._arrays: dict[tuple, tuple] = {}
-        self._made = 0
 
     def cell(self, value: Any = None, font=None, alignment=None, border=None, fill=None,
              number_format: str | None = None):
         """A cell for `ws.append`, its str value kept as text (`keep_text`)."""
-        self._made += 1
-        if self._made % self.YIELD_CELLS == 0:
-            time.sleep(0)  # see the class's note
+        _hand_over(1)
         key = (id(font), id(alignment), id(border), id(fill), number_format)
         got = self._arrays.get(key)
         if got is None:

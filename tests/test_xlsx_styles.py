@@ -123,14 +123,24 @@ def test_a_longer_table_sets_no_more_styles(tmp_path, style_sets):
 def test_a_long_sheet_lets_a_waiting_thread_have_the_interpreter_now_and_then(tmp_path, monkeypatch):
     """A write-only sheet streams its XML in small writes that give Python's lock up and take it
     straight back: the window's thread, waiting for it during a background export, got it only
-    now and then (pauses of 0.2-2.7 s at a prefecture). The cells hand it over on purpose."""
+    now and then (pauses of 0.2-2.7 s at a prefecture). The cells hand it over on purpose, the
+    styled ones and those of plain rows (the points ledger)."""
     from dangjian_desktop import xlsx_safe
 
     slept = []
     monkeypatch.setattr(xlsx_safe.time, "sleep", slept.append)
-    monkeypatch.setattr(StyledCells, "YIELD_CELLS", 50)
+    monkeypatch.setattr(xlsx_safe, "YIELD_CELLS", 50)
+    monkeypatch.setattr(xlsx_safe, "_made", [0])
     write_excel([Table("名单", [Col("序号", kind=NUMBER), Col("姓名")], [(n, f"张{n}") for n in range(600)])],
                 tmp_path / "t.xlsx")
     cells = 600 * 2 + 3  # the rows, the title and the header's two cells
     assert slept == [0] * (cells // 50)
     assert load_workbook(tmp_path / "t.xlsx").worksheets[0].max_row == 602
+    slept.clear()
+    xlsx_safe._made[0] = 0
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("x")
+    for n in range(100):  # plain rows, as the points ledger writes them
+        xlsx_safe.append(ws, [n, "张三", None])
+    wb.save(tmp_path / "plain.xlsx")
+    assert slept == [0] * 6
