@@ -10,10 +10,10 @@
 An Operation runs a core function with the page's Database: on the GUI thread (`run`, for quick
 changes) or on the thread pool (`run_in_background`, for long ones; the progress dialog appears
 only after PROGRESS_DELAY_MS, with a 取消 button when the work is `cancellable`: it is then called
-with a third argument, `cancelled()`, that turns true once the clerk pressed 取消). A failure is told in one place (messages.report_error: a
-UserError's Chinese message, or a short apology with the log file for a bug) unless the caller
-takes it with `failure(...)`. When the operation has committed anything, the database's
-OperationBus emits ONE `changed(Changes)` naming every table its units of work wrote (also after
+with a third argument, `cancelled()`, that turns true once the clerk pressed 取消). A failure is
+told in one place (messages.report_error: a UserError's Chinese message, or a short apology with
+the log file for a bug) unless the caller takes it with `failure(...)`. When the operation has
+committed anything, the database's OperationBus emits ONE `changed(Changes)` naming every table its units of work wrote (also after
 a failure that had committed part of its work), and only then runs the `success` callback, so
 the pages are up to date when it does.
 

@@ -100,8 +100,9 @@ class Task(QObject):
     `progress(done, total, text)` may be called from the work to move a bar. A progress dialog
     (window-modal) appears only if the work takes longer than `delay_ms`; None: never (quiet work).
     With `cancel` (an Event the work looks at now and then) the dialog has a 取消 button that sets
-    it; the dialog then goes away and the work ends as soon as it sees the event. Without `on_error` a failure is reported by messages.report_error. `finished` is
-    emitted after on_done / on_error ran; then the task lets go of its callbacks.
+    it; the dialog then goes away and the work ends as soon as it sees the event. Without
+    `on_error` a failure is reported by messages.report_error. `finished` is emitted after
+    on_done / on_error ran; then the task lets go of its callbacks.
     The work must not write the database unless the caller keeps the GUI from writing meanwhile.
     """
 
