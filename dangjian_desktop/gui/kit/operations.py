@@ -13,9 +13,9 @@ only after PROGRESS_DELAY_MS, with a 取消 button when the work is `cancellable
 with a third argument, `cancelled()`, that turns true once the clerk pressed 取消). A failure is
 told in one place (messages.report_error: a UserError's Chinese message, or a short apology with
 the log file for a bug) unless the caller takes it with `failure(...)`. When the operation has
-committed anything, the database's OperationBus emits ONE `changed(Changes)` naming every table its units of work wrote (also after
-a failure that had committed part of its work), and only then runs the `success` callback, so
-the pages are up to date when it does.
+committed anything, the database's OperationBus emits ONE `changed(Changes)` naming every table
+its units of work wrote (also after a failure that had committed part of its work), and only then
+runs the `success` callback, so the pages are up to date when it does.
 
 A Query is the read-only sibling: in the background it reads through a connection of its own,
 opened read-only, so the GUI thread keeps its connection and nothing can be written.
