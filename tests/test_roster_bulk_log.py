@@ -95,7 +95,11 @@ def test_a_refused_import_leaves_the_triggers_the_data_and_the_log_as_they_were(
     assert town.verify() == []
 
 
-def test_a_cancelled_import_leaves_the_triggers_as_they_were(town, tmp_path, monkeypatch, bulk_calls):
+@pytest.mark.parametrize("deferred_indexes", [False, True])
+def test_a_cancelled_import_leaves_the_triggers_as_they_were(town, tmp_path, monkeypatch, bulk_calls,
+                                                             deferred_indexes):
+    # With deferred_indexes the members' plain indexes were dropped too (a large file): back as well.
+    monkeypatch.setattr(importer_mod, "DEFER_INDEXES_FROM", 10 if deferred_indexes else 10 ** 9)
     monkeypatch.setattr(importer_mod, "PROGRESS_EVERY", 5)
     monkeypatch.setattr(writing_mod, "BATCH", 5)
     before = seal.schema_objects(town.conn)
