@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import sys
+from typing import Callable
 
 from .. import dates
 from ..errors import UserError
@@ -15,6 +17,25 @@ from ..errors import UserError
 #: The two wordings of the --json help (both kept: `--help` output is part of the interface).
 JSON_HELP = "输出JSON"
 JSON_HELP_SPACED = "以 JSON 输出"
+
+
+def tty_progress(label: str) -> Callable[..., None] | None:
+    """How far a long command got, on standard error, only when it is a terminal (a script that
+    reads the output gets nothing): `show(done, total, text="")` prints the percentage, or the
+    step's text when the total is not known (0), on one line rewritten in place."""
+    if not sys.stderr.isatty():
+        return None
+    last = [None]
+
+    def show(done: int, total: int, text: str = "") -> None:
+        now = f"{label} {done * 100 // total}%" if total > 0 else f"{label} {text}".rstrip()
+        if now == last[0]:
+            return
+        last[0] = now
+        print(f"\r{now}\x1b[K", end="", file=sys.stderr, flush=True)
+        if total > 0 and done >= total:
+            print(file=sys.stderr)
+    return show
 
 
 def add_json(p, help_text: str = JSON_HELP) -> None:

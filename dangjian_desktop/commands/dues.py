@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .. import dates
 from ._common import (add_json, add_town, add_year, check_year, parse_date, tell_import, town_and_branch,
-                      town_or_all)
+                      town_or_all, tty_progress)
 
 
 def register(sub, group) -> None:
@@ -147,7 +147,7 @@ def cmd_export(ctx) -> int:
     year = check_year(args.year)
     with ctx.open_db("read") as db:
         office, org = town_and_branch(db, args)
-        path = export_dues(db, year, args.out, office_id=office, org_id=org)
+        path = export_dues(db, year, args.out, office_id=office, org_id=org, progress=tty_progress("正在导出……"))
     print(f"已导出：{path}")
     return 0
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from .. import dates
 from ..errors import UserError
 from ._common import (add_json, add_round, add_town, check_year, round_arg, tell_import, town_and_branch,
-                      town_or_all, with_round)
+                      town_or_all, tty_progress, with_round)
 
 LIST_KINDS = ("dues", "arrears", "pipeline", "training", "rewards", "visits", "talks", "funds", "cadres", "plaques")
 # ledgers.ledger_import.IMPORT_KINDS, written out so that starting the CLI imports no ledger code
@@ -197,7 +197,8 @@ def cmd_print(ctx) -> int:
     year = check_year(args.year)
     with ctx.open_db("read") as db:
         office, org = town_and_branch(db, args)
-        path = save_ledger(db, args.kind, year, args.out, office_id=office, org_id=org)
+        path = save_ledger(db, args.kind, year, args.out, office_id=office, org_id=org,
+                           progress=tty_progress("正在保存……"))
     print(f"已保存：{path}")
     return 0
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
+
+from ._common import tty_progress
 
 
 def register(sub, group) -> None:
@@ -32,21 +33,6 @@ def register(sub, group) -> None:
     p.set_defaults(func=cmd_template)
 
 
-def _progress():
-    if not sys.stderr.isatty():
-        return None
-    last = [-1]
-
-    def show(done: int, total: int) -> None:
-        pct = done * 100 // max(total, 1)
-        if pct != last[0]:
-            last[0] = pct
-            print(f"\r正在导入…… {pct}%", end="", file=sys.stderr, flush=True)
-            if done >= total:
-                print(file=sys.stderr)
-    return show
-
-
 def cmd_import(ctx) -> int:
     from ..roster import ImportOptions, import_roster, save_error_report
 
@@ -54,7 +40,7 @@ def cmd_import(ctx) -> int:
     opts = ImportOptions(dry_run=a.dry_run, update=a.update, create_branches=a.create_branches,
                          branch=a.branch, reader=a.reader)
     with ctx.open_db("read" if a.dry_run else "write") as db:
-        report = import_roster(db, a.file, opts, progress=_progress())
+        report = import_roster(db, a.file, opts, progress=tty_progress("正在导入……"))
     print(report.to_text())
     if report.errors and a.report:
         path = save_error_report(report, a.report)
@@ -69,7 +55,7 @@ def cmd_export(ctx) -> int:
     a = ctx.args
     with ctx.open_db("read") as db:
         org_id = find_branch(db, a.branch) if a.branch else None
-        n = export_roster(db, a.file, org_id=org_id, include_inactive=a.all)
+        n = export_roster(db, a.file, org_id=org_id, include_inactive=a.all, progress=tty_progress("正在导出……"))
     print(f"已导出 {n} 名党员：{Path(a.file)}")
     return 0
 
