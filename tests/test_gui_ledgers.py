@@ -272,3 +272,36 @@ def test_a_ledger_printed_from_its_sub_page_tells_its_pages(qtbot, page, tmp_pat
         query.task._show_progress()
     told = [t for t in told if t]  # the dialog shown before anything was told
     assert path.exists() and told[0].startswith("共 ") and "已排好 1 页" in told
+
+
+def test_a_slow_ledger_says_it_is_reading_and_a_failed_read_leaves_no_such_word(qtbot, page, monkeypatch):
+    """A county's 党费 (30,000 members) takes a second to read: the hint under the table says so
+    meanwhile instead of leaving the table empty, or showing the previous town's rows, without a word."""
+    import threading
+
+    from dangjian_desktop.gui.ledgers import panels
+
+    monkeypatch.setattr(panels, "READING_HINT_MS", 0)
+    panel = page.panels[0]
+    release = threading.Event()
+    load = type(panel).load
+    monkeypatch.setattr(type(panel), "load", lambda self, db, scope: (release.wait(10), load(self, db, scope))[1])
+    panel.refresh()
+    qtbot.waitUntil(lambda: panel.hint.text() == f"正在读取{panel.TITLE}……", timeout=5000)
+    with qtbot.waitSignal(panel.loaded, timeout=20000):
+        release.set()
+    assert "名党员" in panel.hint.text()  # the year's summary again
+
+    def broken(self, db, scope):
+        release.wait(10)
+        raise RuntimeError("a read that fails")
+
+    release.clear()
+    monkeypatch.setattr(type(panel), "load", broken)
+    monkeypatch.setattr(panels.Query, "_failed", lambda self, exc: setattr(self, "error", exc))  # no message box
+    panel.refresh()
+    qtbot.waitUntil(lambda: panel.hint.text().startswith("正在读取"), timeout=5000)
+    query = panel.query
+    release.set()
+    qtbot.waitUntil(lambda: not query.running, timeout=10000)
+    assert panel.hint.text() == ""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMenu, QPushButton,
                                QSplitter, QTableView, QToolButton, QVBoxLayout, QWidget)
@@ -24,6 +24,8 @@ from ..kit.palette import HINT_HEX, css
 from ..kit.row_model import RowModel
 from ..table_export import add_table_export
 from . import dialogs, models
+
+READING_HINT_MS = 300  # a ledger read for longer than this says so under its table
 
 
 def table_view(model: RowModel, name: str) -> QTableView:
@@ -175,13 +177,26 @@ class LedgerPanel(QWidget):
         self.stale = False
         q = Query(self.page, f"正在读取{self.TITLE}……", lambda db: self.load(db, scope), progress=False)
         self.query = q
+        # A county's or a prefecture's ledger takes a second or two: say so under the table
+        # instead of leaving it empty (or showing another town's rows) without a word.
+        if getattr(self, "_reading", None) is None:
+            self._reading = QTimer(self, singleShot=True, interval=READING_HINT_MS)
+            self._reading.timeout.connect(lambda: self.hint.setText(f"正在读取{self.TITLE}……"))
+        self._reading.start()
 
         def done(result, q=q) -> None:
             if self.query is q:
+                self._reading.stop()
                 self.show_rows(result)
                 self.loaded.emit()
 
-        q.success(done).run_in_background()
+        def ended(q=q) -> None:  # also after a failure (told by a message): no "reading" left behind
+            if self.query is q:
+                self._reading.stop()
+                if self.hint.text().startswith("正在读取"):
+                    self.hint.setText("")
+
+        q.success(done).after(ended).run_in_background()
 
     # ---- rows and entry ------------------------------------------------------------------------
     def current(self) -> Any:
