@@ -236,6 +236,10 @@ def _verified_with_progress(path) -> tuple[list[str], list[tuple[int, int, str]]
         return db.verify(lambda done, total, text: seen.append((done, total, text))), seen
 
 
+# verify's last step, whichever check ends last: the bar at its end
+END_STEPS = {"等待数据库完整性检查完成", "变更日志核对完成"}
+
+
 def test_verify_reports_its_progress_up_to_every_row_read(town):
     path, _ = town
     problems, seen = _verified_with_progress(path)
@@ -245,7 +249,8 @@ def test_verify_reports_its_progress_up_to_every_row_read(town):
                   if db.scalar("SELECT count(*) FROM sqlite_master WHERE name = ?", (t,))]
         rows = db.scalar("SELECT count(*) FROM change_log") + sum(
             db.scalar(f'SELECT count(*) FROM "{t}"') for t in tables)
-    steps = [s for s in seen if s[2] != "等待数据库完整性检查完成"]
+    steps = [s for s in seen if s[2] not in END_STEPS]
+    assert seen[-1][:2] == (1, 1) and seen[-1][2] in END_STEPS  # the bar ends full
     assert {total for _, total, _ in steps} == {rows}  # nothing deleted: the estimate is exact
     assert [done for done, _, _ in steps] == sorted(done for done, _, _ in steps)
     assert steps[-1][0] == rows
@@ -268,5 +273,5 @@ def test_verify_progress_counts_the_log_without_the_key(town, monkeypatch, tmp_p
     monkeypatch.setenv("DANGJIAN_KEYS_DIR", str(tmp_path / "another-laptop" / "keys"))
     problems, seen = _verified_with_progress(path)
     assert any("没有签章密钥" in p for p in problems)
-    steps = [s for s in seen if s[2] != "等待数据库完整性检查完成"]
+    steps = [s for s in seen if s[2] not in END_STEPS]
     assert steps[-1][0] == steps[-1][1] > 0

@@ -440,8 +440,9 @@ class Database:
             side = _SqliteChecks(file, self.ro_uri) if file else None
         try:
             log_problems = self._verify_log(progress)
-            if progress is not None and side is not None and side.is_alive():
-                progress(1, 1, "等待数据库完整性检查完成")
+            if progress is not None:  # the bar at its end (the tally's total is an estimate, at least the rows)
+                waiting = side is not None and side.is_alive()
+                progress(1, 1, "等待数据库完整性检查完成" if waiting else "变更日志核对完成")
         finally:  # no second connection outlives the call
             sqlite_problems = side.result() if side is not None else None
         if sqlite_problems is None:
