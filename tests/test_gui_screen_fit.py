@@ -188,3 +188,19 @@ def test_restored_geometry_bytes_are_used(qtbot, tmp_path):
     w2.show()
     assert w2.isMaximized()
     w2.close()
+
+
+def test_a_window_torn_down_after_its_filter_was_cleared_raises_nothing(qtbot):
+    """Python's collector may clear the fitting filter's attributes (it and its window form a cycle)
+    while the window still sends events on its way out: they must pass, not raise in the event loop."""
+    from PySide6.QtCore import QObject
+    from PySide6.QtWidgets import QDialog
+
+    from dangjian_desktop.gui.screen_fit import fit_to_screen
+
+    dlg = QDialog()
+    qtbot.addWidget(dlg)
+    fit_to_screen(dlg, 300, 200)
+    dlg.findChild(QObject, "screenFit").__dict__.clear()  # what the collector's clearing leaves
+    dlg.show()
+    dlg.hide()

@@ -204,7 +204,9 @@ class _ScreenFit(QObject):
 
     # -- events ------------------------------------------------------------------------------
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if obj is self.widget:
+        # A window being torn down may still send events after Python's collector has cleared this
+        # filter's attributes (the filter and its window form a cycle): nothing is left to fit then.
+        if obj is getattr(self, "widget", None):
             t = event.type()
             if t == QEvent.Type.Show and not event.spontaneous():
                 self.fit(showing=True)
