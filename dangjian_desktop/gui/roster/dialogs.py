@@ -54,8 +54,8 @@ def message(parent: QWidget | None, title: str, text: str, icon=QMessageBox.Icon
 
 def export_roster_dialog(parent: QWidget | None, db: Database, org_id: str | None = None,
                          member_ids: list[str] | None = None) -> Query | None:
-    """导出花名册: ask where to save, then export in the background (a progress dialog with 取消
-    after a moment; the window stays responsive) and tell the result. Returns the running Query
+    """导出花名册: ask where to save, then export in the background (after a moment a progress
+    dialog with 取消; the window keeps repainting meanwhile) and tell the result. Returns the running Query
     (None: cancelled in the file dialog); its `result` is the number of members written."""
     path = ask_xlsx(parent, "导出花名册", f"{roster_unit(db, org_id) or '党员'}党员花名册.xlsx")
     if path is None:
