@@ -1,5 +1,6 @@
-"""Long commands (roster import and export, the dues register, a ledger printed) tell how far they
-got on standard error when it is a terminal, and say nothing more to a script reading it."""
+"""Long commands (roster import and export, the dues register, a ledger printed, verify, a backup
+and a restore) tell how far they got on standard error when it is a terminal, and say nothing
+more to a script reading it."""
 
 from __future__ import annotations
 
@@ -44,6 +45,8 @@ def test_a_terminal_sees_the_percentage_once_per_step_and_the_steps_of_unknown_l
     (["roster", "export", "{tmp}/花名册.xlsx"], "正在导出…… 100%"),
     (["dues", "export", "--year", "{year}", "--out", "{tmp}/党费.xlsx"], "正在导出……"),
     (["ledger", "print", "training", "--year", "{year}", "--out", "{tmp}/培训.pdf"], "已排好 1 页"),
+    (["verify"], "正在检查…… 100%"),
+    (["backup", "--to", "{tmp}/备份"], "正在备份……"),
 ])
 def test_the_long_commands_tell_a_terminal(town_db, tmp_path, monkeypatch, capsys, command, said):
     with sqlite3.connect(town_db) as conn:  # the demo's year of training (and of dues)
@@ -52,3 +55,12 @@ def test_the_long_commands_tell_a_terminal(town_db, tmp_path, monkeypatch, capsy
     monkeypatch.setattr("sys.stderr", err)
     assert main(["--db", str(town_db), *[c.format(tmp=tmp_path, year=year) for c in command]]) == 0
     assert said in err.getvalue()
+
+
+def test_a_restore_tells_a_terminal(town_db, tmp_path, monkeypatch, capsys):
+    assert main(["--db", str(town_db), "backup", "--to", str(tmp_path / "备份")]) == 0
+    backup = next((tmp_path / "备份").iterdir())
+    err = Terminal()
+    monkeypatch.setattr("sys.stderr", err)
+    assert main(["--db", str(town_db), "restore", str(backup), "--yes"]) == 0
+    assert "正在恢复……" in err.getvalue()

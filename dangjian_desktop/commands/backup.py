@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import UserError
-from ._common import add_json
+from ._common import add_json, tty_progress
 
 
 def register(sub, group) -> None:
@@ -29,10 +29,11 @@ def cmd_backup(ctx) -> int:
     from ..db.backup import auto_backup, make_backup
 
     path = ctx.db_path
+    progress = tty_progress("正在备份……")
     if ctx.args.to:
-        target = make_backup(path, "manual", Path(ctx.args.to))
+        target = make_backup(path, "manual", Path(ctx.args.to), progress=progress)
     else:
-        target = auto_backup(path, "manual")
+        target = auto_backup(path, "manual", progress=progress)
     print(target)
     return 0
 
@@ -89,7 +90,7 @@ def cmd_restore(ctx) -> int:
     if not ctx.args.yes:
         raise UserError(f"恢复会用“{file.name}”替换当前数据库 {ctx.db_path}（替换前会自动备份当前数据库）。"
                         f"确认无误请加上 --yes 再运行。")
-    result = restore(ctx.db_path, file)
+    result = restore(ctx.db_path, file, progress=tty_progress("正在恢复……"))
     print(f"已从 {file} 恢复数据库 {ctx.db_path}。")
     if result.migrated:
         print(f"备份的数据库版本 {result.from_version} 已升级到 {result.schema_version}。")

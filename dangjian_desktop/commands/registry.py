@@ -6,7 +6,7 @@ import time
 
 from .. import dates
 from ..errors import UserError
-from ._common import add_json, add_out, save_out
+from ._common import add_json, add_out, save_out, tty_progress
 
 
 def register(sub, group) -> None:
@@ -133,7 +133,7 @@ def cmd_verify(ctx) -> int:
     from ..db.audit import log_entries
 
     with ctx.open_db("read") as db:
-        problems = db.verify()
+        problems = db.verify(tty_progress("正在检查……"))
         rows = log_entries(db.conn)
     if problems:
         for p in problems:
