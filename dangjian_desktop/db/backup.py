@@ -29,11 +29,12 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Union
+from typing import TYPE_CHECKING, Any, Union
 
 from .. import dates
 from ..errors import UserError
 from ..paths import user_data_dir
+from ..progress import Progress
 from . import backup_zip
 from .backup_leftovers import remove_leftovers, remove_restore_leftovers
 
@@ -43,7 +44,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: progress(done, total, text): called now and then during long work; total 0 = unknown.
-Progress = Callable[[int, int, str], None]
 DbOrPath = Union["Database", str, Path]
 
 SUFFIX = ".sqlite"  # a plain copy: backups made before they were compressed, and kept damaged files

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from ..errors import UserError
+from ..progress import Progress
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,6 @@ LEVEL = 1
 CHUNK = 8 << 20  # bytes between two progress reports
 ROOM = 64 << 20  # free space kept beyond an extracted database
 
-Progress = Callable[[int, int, str], None]
 
 
 def is_zip_backup(path: Path) -> bool:

@@ -14,6 +14,7 @@ from typing import Any, Callable, Iterable, Iterator
 from .. import APP_NAME, __version__
 from ..dates import now_iso
 from ..errors import LockedError, UserError
+from ..progress import Progress
 from . import audit, owned_rows, seal
 from .ids import new_id
 from .keys import OfficeKey, create_key, load_key
@@ -141,7 +142,7 @@ class Database:
 
     @classmethod
     def open(cls, path: str | Path, mode: str = "write", *,
-             progress: Callable[[int, int, str], None] | None = None) -> "Database":
+             progress: Progress | None = None) -> "Database":
         """Open an existing database.
 
         mode 'write': take the writer lock or refuse, naming the holder.
@@ -249,7 +250,7 @@ class Database:
         return 0 < have < latest_version()
 
     def _migrate(self, *, backup: bool, upto: int | None = None,
-                 progress: Callable[[int, int, str], None] | None = None) -> None:
+                 progress: Progress | None = None) -> None:
         have = self.schema_version
         steps = [m for m in all_migrations() if m.version > have and (upto is None or m.version <= upto)]
         if not steps:
@@ -426,7 +427,7 @@ class Database:
             seal.seal_backlog(self.conn, key, tx.id)
         seal.seal_transaction(self.conn, tx.id, key, tx.log_start)
 
-    def verify(self, progress: Callable[[int, int, str], None] | None = None) -> list[str]:
+    def verify(self, progress: Progress | None = None) -> list[str]:
         """Integrity check, foreign keys and change log. Empty list: sound. `progress(done, total,
         text)`, if given, follows the change-log checks (seal.Tally); SQLite's own run beside them.
 
@@ -449,7 +450,7 @@ class Database:
             sqlite_problems = _sqlite_checks(self.conn)
         return sqlite_problems + log_problems
 
-    def _verify_log(self, progress: Callable[[int, int, str], None] | None = None) -> list[str]:
+    def _verify_log(self, progress: Progress | None = None) -> list[str]:
         problems = []
         if self.schema_version < seal.SEAL_FROM_VERSION:
             return problems + audit.verify_log(self.conn)

@@ -28,8 +28,9 @@ from pathlib import Path
 
 from .. import APP_NAME
 from ..errors import LockedError, UserError
+from ..progress import Progress
 from . import backup_zip
-from .backup import (PAGES_PER_STEP, Progress, _remove_with_sidecars, _unique_target, backup_dir, copy_into,
+from .backup import (PAGES_PER_STEP, _remove_with_sidecars, _unique_target, backup_dir, copy_into,
                      integrity_problems, make_backup, open_snapshot, open_source)
 from .lock import WriterLock
 from .migrations import latest_version

@@ -30,6 +30,7 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Callable, Iterable
 
+from ..progress import Progress
 from .keys import OfficeKey
 
 SEAL_FROM_VERSION = 6
@@ -322,7 +323,7 @@ class Tally:
     table's largest row number (one index look-up at any size; rows deleted leave gaps, so it
     is at least the number of rows)."""
 
-    def __init__(self, conn: sqlite3.Connection, tables: list[str], report: Callable[[int, int, str], None]):
+    def __init__(self, conn: sqlite3.Connection, tables: list[str], report: Progress):
         self.report, self.done = report, 0
         self.total = sum(_largest_rowid(conn, t) for t in ("change_log", *tables))
 

@@ -25,11 +25,12 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .. import dates
 from ..db import Database
 from ..errors import UserError
+from ..progress import Progress
 from ..registry import idcard
 from ..roster.report import Problem, ProblemReport, save_error_report, shown  # noqa: F401 - save_error_report: the import's own
 from ..xlsx_safe import StyledCells, text_cell
@@ -69,7 +70,7 @@ def _month_of(h: str) -> int | None:
 # ---- export --------------------------------------------------------------------------------------
 def export_dues(db: Database, year: int, target: str | Path, *, office_id: str | None = None,
                 org_id: str | None = None, as_of: dt.date | None = None,
-                progress: Callable[[int, int, str], None] | None = None) -> Path:
+                progress: Progress | None = None) -> Path:
     """Write the year's 党费收缴登记表 (every member listed by status()) to `target`.
     `progress(done, total, text)` is told how many members are written (a county's take seconds)."""
     from openpyxl import Workbook
@@ -201,7 +202,7 @@ PROGRESS_ROWS = 2000  # rows checked between two progress reports
 def import_dues(db: Database, path: str | Path, *, year: int | None = None, office_id: str | None = None,
                 paid_on: str | None = None, receiver: str = "", dry_run: bool = False,
                 actor: str | None = None,
-                progress: Callable[[int, int, str], None] | None = None) -> DuesImportReport:
+                progress: Progress | None = None) -> DuesImportReport:
     """Read a 党费收缴登记表 and, when it has no errors (and not dry_run), write its new bases and
     payments in one unit of work. `progress(done, total, text)` hears each step and the rows
     checked (a county's register of 28,812 members takes seconds)."""

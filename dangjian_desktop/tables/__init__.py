@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Sequence
 
 from ..errors import UserError
-from .model import DATE, EXACT, NUMBER, PERCENT, TEXT, Col, Progress, Table
+from ..progress import Progress
+from .model import DATE, EXACT, NUMBER, PERCENT, TEXT, Col, Table
 
 __all__ = ["Col", "Table", "TEXT", "EXACT", "DATE", "NUMBER", "PERCENT", "save_tables", "check_suffix"]
 

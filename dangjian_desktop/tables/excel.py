@@ -22,7 +22,8 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from ..roster.reader import column_letter
 from ..xlsx_safe import StyledCells
-from .model import DATE, EXACT, NUMBER, PERCENT, Col, Progress, Table, at_text, iso_date
+from ..progress import Progress
+from .model import DATE, EXACT, NUMBER, PERCENT, Col, Table, at_text, iso_date
 
 FONT_NAME = "宋体"
 # Wider than this many characters (the sum of the columns): printed landscape.

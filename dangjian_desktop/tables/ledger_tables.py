@@ -12,6 +12,7 @@ import datetime as dt
 from .. import dates
 from ..db import Database
 from ..errors import UserError
+from ..progress import Progress
 from .model import DATE, NUMBER, TEXT, Col, Table
 from .sources import office_name
 
@@ -108,7 +109,7 @@ def ledger_table(db: Database, kind: str, year: int, *, office_id: str | None = 
 
 
 def save_ledger(db: Database, kind: str, year: int, path, *, office_id: str | None = None,
-                org_id: str | None = None, as_of: dt.date | None = None, progress=None):
+                org_id: str | None = None, as_of: dt.date | None = None, progress: Progress | None = None):
     """Write one ledger to .xlsx or .pdf (tables.save_tables); refuses an empty list. `progress`:
     as save_tables'."""
     from . import save_tables

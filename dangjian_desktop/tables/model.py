@@ -14,10 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
-
-# How far a long table's writing got: progress(done, total, text); total 0 when not known.
-Progress = Callable[[int, int, str], None]
+from typing import Any, Sequence
 
 TEXT, EXACT, DATE, NUMBER, PERCENT = "text", "exact", "date", "number", "percent"
 KINDS = (TEXT, EXACT, DATE, NUMBER, PERCENT)

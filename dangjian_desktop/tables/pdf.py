@@ -29,7 +29,8 @@ from ..reports.fonts import FontSet, MissingGlyphsError, load_fonts
 from ..reports.pdf import _numbered_canvas, guarded_paragraph, verify_story
 from ..reports.pdf_table import PagedTable, at_rows
 from ..privacy import PrivacyGuard, PrivateNumbers
-from .model import TEXT, Progress, Table, at_text, display_text
+from ..progress import Progress
+from .model import TEXT, Table, at_text, display_text
 
 TITLE_SIZE, LINE_SIZE, TABLE_SIZE, FOOTER_SIZE = 16, 10.5, 9.5, 9
 LANDSCAPE_FROM = 95  # characters of column width (as in excel.py)

@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, 
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from ...errors import UserError
+from ...progress import Progress
 from . import collector
 from .messages import report_error
 
@@ -26,7 +27,6 @@ log = logging.getLogger(__name__)
 
 PROGRESS_DELAY_MS = 600  # long work shows a progress dialog only when it takes longer than this
 
-Progress = Callable[[int, int, str], None]
 _BAR_MAX = 1 << 30  # a progress bar's range, and an int signal, are C ints
 
 

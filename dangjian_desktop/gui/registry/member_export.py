@@ -15,6 +15,7 @@ from typing import Callable
 from PySide6.QtWidgets import QTableView
 
 from ...db import Database
+from ...progress import Progress
 from ...registry.member_table import member_rows
 from ...tables import DATE, EXACT, TEXT, Col, Table
 from .member_model import COLUMNS, MemberTableModel
@@ -43,7 +44,7 @@ def member_table(view: QTableView, model: MemberTableModel, title: str, *, unit:
     kinds = [EXACT if c.key in EXACT_KEYS else DATE if c.key in DATE_KEYS else TEXT for c in columns]
     ids = list(model.ids)
 
-    def read(db: Database, progress: Callable[[int, int, str], None] = lambda *_a: None) -> Table:
+    def read(db: Database, progress: Progress = lambda *_a: None) -> Table:
         rows = []
         for start in range(0, len(ids), CHUNK):
             if start and start % (CHUNK * PROGRESS_CHUNKS) == 0:
