@@ -164,9 +164,11 @@ class DeferredIndexes:
             raise RuntimeError("deferred indexes need a unit of work")
         self.conn = conn
         marks = ",".join("?" * len(tables := sorted(set(tables))))
-        self._saved = [(name, sql) for name, sql in conn.execute(
-            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ({marks}) "
-            "AND sql IS NOT NULL ORDER BY name", tables) if not _unique(sql)]
+        # SQLite's own word on each index: made by CREATE INDEX (origin 'c'), and not UNIQUE
+        self._saved = conn.execute(
+            f"SELECT m.name, m.sql FROM sqlite_master m JOIN pragma_index_list(m.tbl_name) i ON i.name = m.name "
+            f"WHERE m.type = 'index' AND m.tbl_name IN ({marks}) AND i.origin = 'c' AND NOT i.\"unique\" "
+            "ORDER BY m.name", tables).fetchall()
         for name, _sql in self._saved:
             conn.execute(f'DROP INDEX "{name}"')
 
@@ -183,10 +185,6 @@ class DeferredIndexes:
             if self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?",
                                  (name,)).fetchone() is None:
                 self.conn.execute(sql)
-
-
-def _unique(sql: str) -> bool:
-    return sql.lstrip()[:20].upper().replace("  ", " ").startswith("CREATE UNIQUE")
 
 
 def insert_logged(tx, bulk: BulkInserts, table: str, rows: list[dict]) -> list[str]:
