@@ -120,6 +120,10 @@ class LedgerPanel(QWidget):
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet(css(HINT_HEX))
         lay.addWidget(self.hint)
+        # A county's or a prefecture's ledger takes a second or two to read: the hint says so
+        # instead of leaving the table empty (or showing another town's rows) without a word.
+        self._reading = QTimer(self, singleShot=True)  # started with READING_HINT_MS by refresh
+        self._reading.timeout.connect(lambda: self.hint.setText(f"正在读取{self.TITLE}……"))
 
     def body(self, lay: QVBoxLayout) -> None:
         lay.addWidget(self.view, 1)
@@ -177,12 +181,7 @@ class LedgerPanel(QWidget):
         self.stale = False
         q = Query(self.page, f"正在读取{self.TITLE}……", lambda db: self.load(db, scope), progress=False)
         self.query = q
-        # A county's or a prefecture's ledger takes a second or two: say so under the table
-        # instead of leaving it empty (or showing another town's rows) without a word.
-        if getattr(self, "_reading", None) is None:
-            self._reading = QTimer(self, singleShot=True, interval=READING_HINT_MS)
-            self._reading.timeout.connect(lambda: self.hint.setText(f"正在读取{self.TITLE}……"))
-        self._reading.start()
+        self._reading.start(READING_HINT_MS)
 
         def done(result, q=q) -> None:
             if self.query is q:
