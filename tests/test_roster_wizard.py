@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
@@ -192,7 +194,7 @@ def test_export_dialog_shows_progress_and_can_be_cancelled(qtbot, town, tmp_path
             if cancel():
                 calls.append(done)
                 raise ExportCancelled()
-            qtbot_sleep(0.01)
+            time.sleep(0.01)  # the export's pace, on its pool thread
         raise AssertionError("never cancelled")
 
     monkeypatch.setattr(dialogs, "export_roster", slow_export)
@@ -206,12 +208,6 @@ def test_export_dialog_shows_progress_and_can_be_cancelled(qtbot, town, tmp_path
     assert calls and isinstance(query.error, ExportCancelled)
     assert close_message_boxes() == []  # cancelling says nothing more
     assert not target.exists()
-
-
-def qtbot_sleep(seconds: float) -> None:
-    import time
-
-    time.sleep(seconds)
 
 
 def test_template_dialog_lists_the_branches(qtbot, town, tmp_path, monkeypatch):
