@@ -51,6 +51,18 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _hidden_tabs_not_prepared(monkeypatch):
+    """A window's hidden tabs are prepared (read in advance) only in the tests of that
+    (tests/test_gui_tab_preparer.py): elsewhere a test that waits a second and a half would find
+    pages reading that it never showed."""
+    try:
+        from dangjian_desktop.gui.tab_preparer import TabPreparer
+    except ImportError:  # no Qt: the core's tests need none
+        return
+    monkeypatch.setattr(TabPreparer, "IDLE_MS", None)
+
+
+@pytest.fixture(autouse=True)
 def _garbage_collected_on_the_main_thread():
     """After each test, the collection automatic GC would have made (switched off: see above)."""
     yield

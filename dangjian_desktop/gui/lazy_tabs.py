@@ -3,7 +3,7 @@
 The main window tells every page of a new database (`set_database`) and of each committed change
 (`on_data_changed`). A page registered here hears them at once only while its tab is the current
 one; while hidden it is marked stale instead (the database to open, the tables changed since), and
-loads or refreshes when its tab is shown. Closing a database (None) always reaches it at once, so
+loads or refreshes when its tab is shown, or earlier when the window is idle (tab_preparer.py). Closing a database (None) always reaches it at once, so
 no page keeps reading a database that is about to close. A page never placed here loads at once,
 as before.
 """
@@ -68,7 +68,11 @@ class LazyTabs(QObject):
         st.tables = None if not tables or st.tables is None else st.tables | set(tables)
 
     def _shown(self, index: int) -> None:
-        page = self.tabs.widget(index)
+        self.prepare(self.tabs.widget(index))
+
+    def prepare(self, page: QWidget) -> None:
+        """The page hears now what it has not heard yet: when its tab is shown, or while it is
+        hidden and the window idle (TabPreparer)."""
         st = self.stale.pop(page, None)
         if st is None:
             return

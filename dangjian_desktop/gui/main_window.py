@@ -18,6 +18,7 @@ from .backup_dialog import open_backup_dialog
 from .errors import show_error
 from .kit.operations import OperationBus
 from .lazy_tabs import LazyTabs
+from .tab_preparer import TabPreparer
 from .screen_fit import fit_main_window, remember_main_window
 from .undo_menu import UndoMenu
 
@@ -134,6 +135,10 @@ class MainWindow(QMainWindow):
                 self.database_changed.connect(widget.set_database)
             if hasattr(widget, "on_data_changed"):
                 self.data_changed.connect(widget.on_data_changed)
+
+        # While the clerk reads the first tab, the others read what they show first (tab_preparer.py).
+        self.preparer = TabPreparer(self.tabs, self.lazy_tabs, busy=lambda: self.operations.busy)
+        self.database_changed.connect(self.preparer.database_changed)
 
         self.db_label = QLabel()
         self.statusBar().addPermanentWidget(self.db_label)

@@ -152,8 +152,12 @@ class LedgersPage(QWidget, MessageHost):
 
     def refresh(self) -> None:
         """Read the sub-page on show again when its scope or its data changed."""
-        if not self.isVisible():
-            return
+        if self.isVisible():
+            self.prepare()
+
+    def prepare(self) -> None:
+        """Read the current sub-page if its rows are not read yet: on show, or while the page is
+        hidden and the window idle (tab_preparer.py)."""
         panel = self.tabs.currentWidget()
         if isinstance(panel, LedgerPanel) and panel.stale:
             panel.refresh()

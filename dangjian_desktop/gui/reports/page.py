@@ -130,7 +130,8 @@ class ReportsTab(QWidget, RoundTab):
               failed: Callable[[BaseException], None] | None = None) -> Query:
         """A Query through its own read-only connection; `task` is set while it runs."""
         self._task_started()
-        query = Query(self, label, fn, db=self.db).success(done).failure(failed)
+        # A read started while the tab is hidden (prepared in advance: tab_preparer.py) shows no dialog.
+        query = Query(self, label, fn, db=self.db, progress=self.isVisible()).success(done).failure(failed)
         task: Task | None = None
 
         def ended() -> None:

@@ -183,7 +183,13 @@ class StatisticsPage(QWidget, MessageHost):
 
     def refresh(self) -> None:
         """Count the section on show again when the scope or the data changed since it was counted."""
-        if self.db is None or not self.isVisible():
+        if self.isVisible():
+            self.prepare()
+
+    def prepare(self) -> None:
+        """Count the current section if it is not counted yet: on show, or while the tab is hidden
+        and the window idle (tab_preparer.py)."""
+        if self.db is None:
             return
         key = self.current_key()
         sec = self.sections[key]
