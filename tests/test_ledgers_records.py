@@ -168,12 +168,12 @@ def test_plaques_from_confirmed_results_and_revocation(db):
 
 
 def test_printable_lists_print_no_private_numbers(db, tmp_path):
-    import subprocess
+    from exchange_util import pdf_text  # pypdf: no system tool needed
 
     b = add_branch(db, n=2)
     records.add_training(db, b.members, date=f"{Y}-04-10", kind="集中培训", content="党章学习", hours=4)
     out = save_ledger(db, "training", Y, tmp_path / "t.pdf", org_id=b.id)
-    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+    text = pdf_text(out).replace(" ", "")
     assert "2025年党员教育培训台账" in text and "党章学习" in text
     xlsx = save_ledger(db, "training", Y, tmp_path / "t.xlsx", org_id=b.id)
     assert load_workbook(xlsx).active.max_row >= 3
