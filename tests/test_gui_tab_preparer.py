@@ -104,16 +104,35 @@ def test_nothing_is_prepared_while_a_dialog_is_open(qtbot, window, demo_town):
 def test_a_hidden_page_reads_without_a_progress_dialog(qtbot, window, demo_town, monkeypatch):
     ratings = counting_ratings(monkeypatch, delay=1.0)  # longer than a progress dialog waits
     seen: list[QProgressDialog] = []
+    said: set[str] = set()
+    summary = window.reports_tab.results.summary_label
 
     def quiet() -> bool:
         seen.extend(d for d in QApplication.topLevelWidgets() + window.findChildren(QProgressDialog)
                     if isinstance(d, QProgressDialog) and d.isVisible())
+        said.add(summary.text())
         return idle(window)
 
     window.open_database(demo_town)
     qtbot.waitUntil(quiet, timeout=60000)
     assert ratings and seen == []
-    assert window.reports_tab.results.model.rowCount() > 0
+    assert "正在计算评定结果…" in said  # what a clerk clicking the tab meanwhile reads
+    assert window.reports_tab.results.model.rowCount() > 0 and summary.text() not in ("", "正在计算评定结果…")
+
+
+def test_a_failed_hidden_rating_leaves_no_word_of_reading(qtbot, window, demo_town, monkeypatch):
+    import dangjian_desktop.gui.reports.page as reports_page
+    from dangjian_desktop.errors import UserError
+
+    def broken(db, round_id, **kw):
+        raise UserError("评定失败（测试）")
+
+    monkeypatch.setattr(reports_page, "rate_round", broken)
+    window.open_database(demo_town)
+    qtbot.waitUntil(lambda: window.reports_tab.current_message is not None, timeout=60000)
+    assert "评定失败" in window.reports_tab.current_message.text()
+    assert window.reports_tab.results.summary_label.text() == ""
+    window.reports_tab.current_message.done(0)
 
 
 def test_closing_the_database_stops_preparing_and_another_is_prepared_anew(qtbot, window, demo_town, monkeypatch):

@@ -160,7 +160,16 @@ class ReportsTab(QWidget, RoundTab):
             self.last_timings["rate"] = time.perf_counter() - t0
             self.show_rating(rating)
 
-        self._read("正在计算评定结果…", lambda db: rate_round(db, rid), done)
+        label = "正在计算评定结果…"
+        if not self.isVisible():  # read in advance (tab_preparer.py): no dialog, but said on the page
+            self.results.summary_label.setText(label)
+
+        def failed(e: BaseException) -> None:
+            if self.results.summary_label.text() == label:
+                self.results.summary_label.setText("")
+            self.show_error(e)
+
+        self._read(label, lambda db: rate_round(db, rid), done, failed)
 
     def show_rating(self, rating: RoundRating) -> None:
         self.results.show_rating(rating)
