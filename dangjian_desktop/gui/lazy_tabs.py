@@ -3,9 +3,9 @@
 The main window tells every page of a new database (`set_database`) and of each committed change
 (`on_data_changed`). A page registered here hears them at once only while its tab is the current
 one; while hidden it is marked stale instead (the database to open, the tables changed since), and
-loads or refreshes when its tab is shown, or earlier when the window is idle (tab_preparer.py). Closing a database (None) always reaches it at once, so
-no page keeps reading a database that is about to close. A page never placed here loads at once,
-as before.
+loads or refreshes when its tab is shown, or earlier when the window is idle (tab_preparer.py).
+Closing a database (None) always reaches it at once, so no page keeps reading a database that is
+about to close. A page never placed here loads at once, as before.
 """
 
 from __future__ import annotations

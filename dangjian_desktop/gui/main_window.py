@@ -18,8 +18,8 @@ from .backup_dialog import open_backup_dialog
 from .errors import show_error
 from .kit.operations import OperationBus
 from .lazy_tabs import LazyTabs
-from .tab_preparer import TabPreparer
 from .screen_fit import fit_main_window, remember_main_window
+from .tab_preparer import TabPreparer
 from .undo_menu import UndoMenu
 
 log = logging.getLogger(__name__)
