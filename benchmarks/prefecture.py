@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import os
 import random
 import shutil
@@ -223,8 +224,7 @@ def tab_figures(app, path: Path, tmp: Path) -> None:
     w.show()
     app.processEvents()
 
-    def settle() -> None:
-        _settle(app, w)
+    settle = functools.partial(_settle, app, w)
 
     t0 = time.perf_counter()
     w.open_database(path)

@@ -43,7 +43,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: progress(done, total, text): called now and then during long work; total 0 = unknown.
 DbOrPath = Union["Database", str, Path]
 
 SUFFIX = ".sqlite"  # a plain copy: backups made before they were compressed, and kept damaged files

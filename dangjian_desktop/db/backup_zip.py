@@ -38,7 +38,6 @@ CHUNK = 8 << 20  # bytes between two progress reports
 ROOM = 64 << 20  # free space kept beyond an extracted database
 
 
-
 def is_zip_backup(path: Path) -> bool:
     """A compressed backup, told by its name (the file is not opened: it may be a live database)."""
     return Path(path).suffix.lower() == SUFFIX

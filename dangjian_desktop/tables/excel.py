@@ -21,8 +21,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from ..roster.reader import column_letter
-from ..xlsx_safe import StyledCells
 from ..progress import Progress
+from ..xlsx_safe import StyledCells
 from .model import DATE, EXACT, NUMBER, PERCENT, Col, Table, at_text, iso_date
 
 FONT_NAME = "宋体"

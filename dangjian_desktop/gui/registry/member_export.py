@@ -10,14 +10,13 @@ dates are kept as ISO dates (text in Excel), the rest as shown.
 
 from __future__ import annotations
 
-from typing import Callable
-
 from PySide6.QtWidgets import QTableView
 
 from ...db import Database
 from ...progress import Progress
 from ...registry.member_table import member_rows
 from ...tables import DATE, EXACT, TEXT, Col, Table
+from ..table_export import TableReader
 from .member_model import COLUMNS, MemberTableModel
 
 CHUNK = 500  # ids per query (well under SQLite's variable limit)
@@ -33,7 +32,7 @@ def _cell(column, row):
 
 
 def member_table(view: QTableView, model: MemberTableModel, title: str, *, unit: str | None = None,
-                 at=None) -> Callable[..., Table]:
+                 at=None) -> TableReader:
     """The member table as the view shows it, with every matching member (the model's whole id list).
 
     The columns and the members are taken now, on the GUI thread; the returned `read(db, progress)`
