@@ -49,6 +49,25 @@ def test_a_backup_is_a_zip_of_the_checked_copy_and_its_description_and_much_smal
     assert _hidden(path.parent) == []
 
 
+def test_the_database_is_deflated_at_the_fast_level_not_zlibs_default(db, monkeypatch):
+    # A ZipInfo opened for writing ignores the ZipFile's level: the copy was deflated at level 6.
+    import zlib
+
+    levels, real = [], zlib.compressobj
+
+    def spy(level=zlib.Z_DEFAULT_COMPRESSION, *args, **kwargs):
+        levels.append(level)
+        return real(level, *args, **kwargs)
+
+    monkeypatch.setattr(zlib, "compressobj", spy)
+    add_branches(db, *[f"第{n}村党支部" for n in range(20)])
+    path = make_backup(db, "manual")
+    monkeypatch.undo()
+    assert len(levels) == 2 and set(levels) == {backup_zip.LEVEL}  # the description, the database
+    with zipfile.ZipFile(path) as zf:
+        assert zf.testzip() is None
+
+
 def test_listing_reads_the_stored_description_without_opening_the_database(db, db_path, monkeypatch):
     make_backup(db, "manual")
     opened = []

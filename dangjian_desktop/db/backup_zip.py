@@ -53,8 +53,13 @@ def write(plain: Path, target: Path, arcname: str, details: dict[str, Any], prog
     description first, then the database in chunks with progress. `stop`: asked before each
     chunk; True raises Stopped (the caller removes `target`)."""
     total = plain.stat().st_size
-    info = zipfile.ZipInfo.from_file(plain, arcname)
+    info = zipfile.ZipInfo.from_file(plain, arcname)  # its size known: ZIP64 when the file needs it
     info.compress_type = zipfile.ZIP_DEFLATED
+    # A ZipInfo opened for writing brings its own level and ignores the ZipFile's: without this
+    # the database was deflated at zlib's default level 6, 2.4 times slower than at LEVEL for 6%
+    # less (a county's 850 MB: 9.1 s against 3.8 s). The name stays protected before Python 3.13
+    # (compress_level since, with _compresslevel kept as its alias).
+    info._compresslevel = LEVEL
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=LEVEL) as zf:
         zf.writestr(DETAILS, json.dumps(details, ensure_ascii=False, sort_keys=True))
         with open(plain, "rb") as src, zf.open(info, "w") as out:
