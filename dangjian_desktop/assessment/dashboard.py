@@ -111,7 +111,8 @@ def dashboard(db: Database, round_id: str, *, today: dt.date | None = None) -> D
     else:
         rated = sheet_ratings(db, round_id, read=read)
     proposals: dict[str, int] = {}
-    for p in round_veto_proposals(db, round_id, today=day, pending_only=True, sheets=sheets):
+    for p in round_veto_proposals(db, round_id, today=day, pending_only=True, sheets=sheets,
+                                  score_rows=score_rows):
         proposals[p.sheet_id] = proposals.get(p.sheet_id, 0) + 1
     windows: dict[str, tuple[dt.date, list[int]]] = {}
     rows: list[DashboardRow] = []

@@ -266,11 +266,14 @@ _OPEN_ORGS = "SELECT org_id FROM round_branch WHERE round_id = ? AND state != '�
 
 
 def round_veto_proposals(db: Database, round_id: str, *, today: dt.date | None = None,
-                         pending_only: bool = False, sheets: list | None = None) -> list[VetoProposal]:
+                         pending_only: bool = False, sheets: list | None = None,
+                         score_rows: list | None = None) -> list[VetoProposal]:
     """The proposals of every sheet of a round, in the round's order: propose_vetoes sheet by
     sheet, with what it reads (scores, committee terms and secretaries, marks, reviews) read for
     the whole round in a few queries. `sheets`: the round's sheets (round_branch rows with the
-    town, in the round's order) when the caller has read them."""
+    town, in the round's order) when the caller has read them; `score_rows`: likewise every
+    round_score row of the round (round_branch_id, item_code, self_score, initial_score and
+    final_score by name), as the dashboard reads them."""
     from .rounds import _scheme_from_json
 
     rows = [r for r in (db.query(ROUND_SHEETS_SQL, (round_id,)) if sheets is None else sheets) if r["state"] != "确定"]
@@ -284,10 +287,14 @@ def round_veto_proposals(db: Database, round_id: str, *, today: dt.date | None =
     day = today or dates.today()
     scores: dict[str, list] = {r["id"]: [] for r in rows}
     if m.CHECK_ITEM_ZERO in kinds:
-        for r in db.query("""SELECT s.round_branch_id, s.item_code, s.self_score, s.initial_score, s.final_score
-                             FROM round_score s JOIN round_branch b ON b.id = s.round_branch_id
-                             WHERE b.round_id = ? AND b.state != '确定'""", (round_id,)):
-            scores[r["round_branch_id"]].append(r)
+        if score_rows is None:
+            score_rows = db.query("""SELECT s.round_branch_id, s.item_code, s.self_score, s.initial_score,
+                                            s.final_score FROM round_score s JOIN round_branch b ON b.id = s.round_branch_id
+                                     WHERE b.round_id = ? AND b.state != '确定'""", (round_id,))
+        for r in score_rows:
+            mine = scores.get(r["round_branch_id"])  # (a confirmed sheet's rows: none)
+            if mine is not None:
+                mine.append(r)
     registry: dict[str, tuple] = {}
     if kinds & set(_REGISTRY_CHECKS):
         terms: dict[str, list] = {r["org_id"]: [] for r in rows}
