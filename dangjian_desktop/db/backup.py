@@ -151,13 +151,16 @@ def open_source(path: Path) -> sqlite3.Connection:
 
 
 def copy_into(src: sqlite3.Connection, target: Path, *, progress: Progress | None = None,
-              label: str = "正在备份", page_size: int | None = None, check: bool = True) -> Path:
+              label: str = "正在备份", page_size: int | None = None, check: bool = True,
+              durable: bool = True) -> Path:
     """Copy what `src` holds to `target` safely: temporary file, integrity check, rename.
 
     `page_size` rewrites the copy with that page size (a copy restored into a database in
     WAL mode must have the same page size as it). On any failure the temporary file is
     removed and `target` is untouched; a failure is raised as a UserError. Without `check` the
-    caller checks the copy itself (make_backup does, beside compressing it).
+    caller checks the copy itself (make_backup does, beside compressing it). Without `durable`
+    the copy is not synced to the disk: for a copy the caller reads once and removes (make_backup's,
+    whose compressed file is synced instead; syncing the county's 850 MB copy took 0.7 s).
     """
     target = Path(target)
     tmp = _tmp_of(target)
@@ -166,6 +169,11 @@ def copy_into(src: sqlite3.Connection, target: Path, *, progress: Progress | Non
         _remove_with_sidecars(tmp)
         dst = sqlite3.connect(str(tmp), isolation_level=None)
         try:
+            # A new file, renamed into place only once it is whole (and checked, and synced when
+            # it is to last): it needs no journal and no syncs of its own while it is written.
+            dst.execute("PRAGMA journal_mode = OFF")
+            dst.execute("PRAGMA synchronous = OFF")
+
             def step(_status: int, remaining: int, total: int) -> None:
                 if progress:
                     progress(total - remaining, total, label)
@@ -181,9 +189,11 @@ def copy_into(src: sqlite3.Connection, target: Path, *, progress: Progress | Non
                 _refuse_damaged(integrity_problems(dst))
         finally:
             dst.close()
-        _fsync(tmp)
+        if durable:
+            _fsync(tmp)
         os.replace(tmp, target)
-        _fsync(target.parent)
+        if durable:
+            _fsync(target.parent)
     except BaseException as e:
         _remove_with_sidecars(tmp)
         if isinstance(e, sqlite3.Error):
@@ -236,7 +246,7 @@ def make_backup(db: DbOrPath, reason: str = "manual", dest_dir: str | Path | Non
         target = _unique_target(folder, path.stem, now or dt.datetime.now(), reason, backup_zip.SUFFIX)
         plain = folder / f".{target.name}{SUFFIX}"  # hidden, and not a backup's name
         try:
-            copy_into(src, plain, progress=progress, check=False)
+            copy_into(src, plain, progress=progress, check=False, durable=False)  # read once, removed
             _check_and_compress(plain, target, f"{path.stem}{SUFFIX}", progress)
         finally:
             _remove_with_sidecars(plain)
