@@ -411,6 +411,67 @@ def test_a_damaged_current_file_is_kept_and_replaced(db, db_path):
     assert issuer_of(db_path) == "好的"
 
 
+def _copies(monkeypatch):
+    """The copies restore makes of the chosen backup (its staging), as (page size asked,)."""
+    from dangjian_desktop.db import restore as restore_mod
+
+    made, real = [], restore_mod.copy_into
+    monkeypatch.setattr(restore_mod, "copy_into", lambda src, target, **kw: made.append(kw.get("page_size"))
+                        or real(src, target, **kw))
+    return made
+
+
+def test_a_backup_of_this_version_and_page_size_is_written_in_without_a_copy(db, db_path, monkeypatch):
+    set_setting(db, ISSUER, "原来的")
+    bk = make_backup(db, "manual", db_path.parent / "bk")
+    set_setting(db, ISSUER, "后来改的")
+    db.close()
+    made = _copies(monkeypatch)
+    result = restore(db_path, bk)
+    assert made == [] and issuer_of(db_path) == "原来的" and issuer_of(result.safety_backup) == "后来改的"
+    with Database.open(db_path) as again:
+        assert again.verify() == [] and again.scalar("PRAGMA page_size") == 4096
+
+
+def test_a_backup_with_another_page_size_is_rewritten_in_a_copy_with_the_databases(db, db_path, tmp_path,
+                                                                                    monkeypatch):
+    set_setting(db, ISSUER, "原来的")
+    other = tmp_path / "other.sqlite"
+    db.conn.execute("VACUUM INTO ?", (str(other),))
+    conn = sqlite3.connect(other)
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.execute("PRAGMA page_size = 8192")
+    conn.execute("VACUUM")
+    assert conn.execute("PRAGMA page_size").fetchone()[0] == 8192
+    conn.close()
+    set_setting(db, ISSUER, "后来改的")
+    db.close()
+    made = _copies(monkeypatch)
+    restore(db_path, other)
+    assert made == [4096] and issuer_of(db_path) == "原来的"  # WAL: the database keeps its page size
+    with Database.open(db_path) as again:
+        assert again.verify() == [] and again.scalar("PRAGMA page_size") == 4096
+
+
+def test_a_current_file_found_damaged_only_by_its_backup_is_replaced_by_a_copy(db, db_path, monkeypatch):
+    from dangjian_desktop.db import restore as restore_mod
+
+    set_setting(db, ISSUER, "好的")
+    bk = make_backup(db, "manual", db_path.parent / "bk")
+    db.close()
+
+    def fails(*a, **kw):
+        raise UserError("备份文件没有通过完整性检查")
+
+    monkeypatch.setattr(restore_mod, "make_backup", fails)  # SQLite opens it, its backup fails the check
+    monkeypatch.setattr(restore_mod, "_is_damaged", lambda path: True)
+    made = _copies(monkeypatch)
+    result = restore(db_path, bk)
+    assert result.damaged and result.safety_backup.name.endswith("_damaged.sqlite")
+    assert made == [4096] and issuer_of(db_path) == "好的"
+    assert sorted(p.name for p in db_path.parent.iterdir() if p.name.startswith(".")) == []
+
+
 def test_restore_into_a_missing_database_file(db, db_path):
     bk = make_backup(db, "manual", db_path.parent / "bk")
     db.close()
