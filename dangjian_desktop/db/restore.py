@@ -242,8 +242,8 @@ def _restore(db_path: Path, plain: Path, chosen_file: Path, progress: Progress |
         # A backup of this version with the database's page size is written in as it is: it was
         # checked above, and a copy of it (checked again) changed nothing but took time (a
         # county's 850 MB: 5.4 s). An older one is migrated, another page size rewritten, in a copy.
-        direct = current is not None and current.readable and version >= latest_version() \
-            and chosen.page_size == page_size
+        direct = (current is not None and current.readable and version >= latest_version()
+                  and chosen.page_size == page_size)
         new_version = version if direct else _stage(plain, staged, version, page_size, progress)
         safety, damaged = None, False
         if current is not None:
