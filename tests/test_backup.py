@@ -472,6 +472,16 @@ def test_a_current_file_found_damaged_only_by_its_backup_is_replaced_by_a_copy(d
     assert sorted(p.name for p in db_path.parent.iterdir() if p.name.startswith(".")) == []
 
 
+def test_restore_says_each_of_its_steps_in_turn(db, db_path):
+    add_branches(db, "第一村党支部")
+    bk = make_backup(db, "manual", db_path.parent / "bk")
+    db.close()
+    said = []
+    restore(db_path, bk, progress=lambda done, total, text: said.append(text) if not said or said[-1] != text else None)
+    steps = ["正在解压所选备份", "正在检查所选备份的完整性", "正在备份当前数据库", "正在写回数据库"]
+    assert [t for t in said if t in steps] == steps, said
+
+
 def test_restore_into_a_missing_database_file(db, db_path):
     bk = make_backup(db, "manual", db_path.parent / "bk")
     db.close()
