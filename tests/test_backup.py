@@ -149,6 +149,15 @@ def test_a_copy_made_to_last_is_synced(db, tmp_path, monkeypatch):
     assert synced == [tmp_path / ".copy.sqlite.part", tmp_path]
 
 
+def test_a_backup_says_it_is_still_checking_once_the_compression_is_done(db):
+    add_branches(db, *[f"第{n}村党支部" for n in range(10)])
+    said = []
+    make_backup(db, "manual", progress=lambda done, total, text: said.append((done, total, text)))
+    compressing = [n for n, (_d, _t, text) in enumerate(said) if text == "正在检查并压缩备份"]
+    assert compressing and said[compressing[-1]][0] == said[compressing[-1]][1]  # the bar full
+    assert (0, 0, "正在检查备份文件的完整性") in said[compressing[-1]:]
+
+
 def test_a_missing_database_is_a_clear_error(tmp_path):
     with pytest.raises(UserError, match="找不到数据库文件"):
         make_backup(tmp_path / "none.sqlite", "manual")

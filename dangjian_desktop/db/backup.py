@@ -266,6 +266,8 @@ def _check_and_compress(plain: Path, target: Path, arcname: str, progress: Progr
     def compress() -> None:
         try:
             backup_zip.write(plain, tmp, arcname, details, progress, stop=stop.is_set)
+            if progress:  # the check may go on after the bar is full (9 s for a prefecture's 7 GB)
+                progress(0, 0, "正在检查备份文件的完整性")
         except BaseException as e:  # noqa: BLE001 - raised below, in the caller's thread
             failed.append(e)
 
