@@ -373,6 +373,32 @@ def test_a_full_collection_waits_in_proportion_to_what_the_last_one_took(monkeyp
     assert not gc.isenabled()
 
 
+def test_a_newer_step_shown_while_the_bar_moves_keeps_its_text(qtbot, host):
+    # A modal progress dialog handles pending events inside setValue: the next report is shown
+    # there, and the older one must not put its text back afterwards.
+    shown, release = threading.Event(), threading.Event()
+
+    def work(progress):
+        progress(0, 10, "开始")
+        shown.wait(5)
+        progress(9, 10, "正在解压所选备份")
+        progress(0, 0, "正在检查所选备份的完整性")  # queued right behind it
+        release.wait(5)
+        return "ok"
+
+    task = Task(host, "正在恢复数据库…", work, lambda _r: None, delay_ms=0)
+    try:
+        qtbot.waitUntil(lambda: task.progress_dialog is not None and task.progress_dialog.isVisible(), timeout=5000)
+        dlg = task.progress_dialog
+        shown.set()
+        qtbot.waitUntil(lambda: dlg.maximum() == 0, timeout=5000)
+        qtbot.wait(50)
+        assert dlg.labelText() == "正在恢复数据库…\n正在检查所选备份的完整性"
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: not task.running, timeout=5000)
+
+
 # A prefecture's file is over 2 GB: its backup counts bytes past what a progress bar (a C int) holds.
 BIG = 7_317_012_480
 

@@ -55,15 +55,19 @@ def progress_dialog(parent: QWidget | None, label: str, *, cancellable: bool = F
 
 def show_progress(dlg: QProgressDialog, label: str, done: int, total: int, text: str) -> None:
     """How far the work is (total 0: a step of unknown length, a moving bar rather than the last
-    step's full one), the step's text under the work's label."""
+    step's full one), the step's text under the work's label.
+
+    The text is set first: a modal dialog's setValue handles pending events, so a newer report
+    may be shown inside it, and nothing of this older one may be set after that (its text did:
+    a restore said 正在解压所选备份 all through the check that followed)."""
     done, total = bar_values(done, total)
-    if total > 0:
-        dlg.setRange(0, total)
-        dlg.setValue(min(done, total))
-    else:
-        dlg.setRange(0, 0)
     if text:
         dlg.setLabelText(f"{label}\n{text}")
+    if total > 0:
+        dlg.setRange(0, total)
+        dlg.setValue(min(done, total))  # last: may show a newer report
+    else:
+        dlg.setRange(0, 0)
 
 
 class _Signals(QObject):
