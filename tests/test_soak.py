@@ -9,7 +9,8 @@ per cycle, the QObjects under the main window grow by more than QOBJECTS_PER_CYC
 wrappers (Python objects whose Qt object was deleted, kept alive by something) by more than
 DEAD_PER_CYCLE, or the process's resident memory by more than RSS_PER_CYCLE (the slope of a
 least-squares line through one sample a cycle, over the second half of the cycles: the first
-still fill caches). The counts catch any leak of Qt objects exactly; the memory bound catches
+still fill caches; when it is over, again over as many cycles more, since caches that fill late
+can lift one stretch, a leak every one). The counts catch any leak of Qt objects exactly; the memory bound catches
 leaks of plain data from about RSS_PER_CYCLE a cycle (a clean run grows a few kB a cycle while
 the undo stack and the caches fill). The cycles stop after TIME_BUDGET seconds on a slow machine
 (never below MIN_CYCLES).
@@ -300,13 +301,18 @@ def test_a_long_day_leaves_nothing_behind(window, qtbot):
     settle()
     dead_before = dead_wrappers()
     objects_before = qobjects_under(window)
-    rss = []
     started = time.perf_counter()
-    n = 0
-    while n < CYCLES and (n < MIN_CYCLES or time.perf_counter() - started < TIME_BUDGET):
-        clerk.cycle(WARMUP + n)
-        n += 1
-        rss.append(rss_bytes())
+
+    def stretch(first: int) -> list:
+        """Cycles up to the budget, from cycle number `first`: the resident memory after each."""
+        rss, t0 = [], time.perf_counter()
+        while len(rss) < CYCLES and (len(rss) < MIN_CYCLES or time.perf_counter() - t0 < TIME_BUDGET):
+            clerk.cycle(first + len(rss))
+            rss.append(rss_bytes())
+        return rss
+
+    rss = stretch(WARMUP)
+    n = len(rss)
     settle()
     dead_growth = dead_wrappers() - dead_before
     objects_growth = qobjects_under(window) - objects_before
@@ -318,5 +324,11 @@ def test_a_long_day_leaves_nothing_behind(window, qtbot):
     print(figures)
     assert dead_growth <= DEAD_PER_CYCLE * n, figures
     assert objects_growth <= SLACK_QOBJECTS + QOBJECTS_PER_CYCLE * n, figures
-    if rss_slope is not None:
-        assert rss_slope <= RSS_PER_CYCLE, figures
+    if rss_slope is not None and rss_slope > RSS_PER_CYCLE:
+        # Seen once in a full run, in a test process of about 1 GB: 24 kB a cycle over the second
+        # half, then nothing over the next runs. A leak grows in every stretch; so the growth must
+        # show again over as many cycles more before the test fails.
+        again = stretch(WARMUP + n)
+        figures += f"; {len(again)} cycles more: {slope(again) / 1024:.1f} kB per cycle"
+        print(figures)
+        assert slope(again) <= RSS_PER_CYCLE, figures
