@@ -289,7 +289,8 @@ def round_veto_proposals(db: Database, round_id: str, *, today: dt.date | None =
     if m.CHECK_ITEM_ZERO in kinds:
         if score_rows is None:
             score_rows = db.query("""SELECT s.round_branch_id, s.item_code, s.self_score, s.initial_score,
-                                            s.final_score FROM round_score s JOIN round_branch b ON b.id = s.round_branch_id
+                                            s.final_score
+                                     FROM round_score s JOIN round_branch b ON b.id = s.round_branch_id
                                      WHERE b.round_id = ? AND b.state != '确定'""", (round_id,))
         for r in score_rows:
             mine = scores.get(r["round_branch_id"])  # (a confirmed sheet's rows: none)
