@@ -130,11 +130,17 @@ def test_the_temporary_copy_is_written_without_a_journal_and_ends_as_a_plain_fil
         assert c.scalar("SELECT count(*) FROM org") == 31 and c.scalar("PRAGMA integrity_check") == "ok"
 
 
+def _synced(monkeypatch) -> list[Path]:
+    """The files and folders the backup module syncs to the disk from now on, in order."""
+    synced, real = [], backup_mod._fsync
+    monkeypatch.setattr(backup_mod, "_fsync", lambda p: synced.append(Path(p)) or real(p))
+    return synced
+
+
 def test_the_backup_file_is_synced_before_it_is_named_and_the_copy_compressed_into_it_is_not(db, db_path,
                                                                                             monkeypatch):
     # The copy is read once and removed: syncing it (0.7 s for a county's 850 MB) kept nothing safer.
-    synced, real = [], backup_mod._fsync
-    monkeypatch.setattr(backup_mod, "_fsync", lambda p: synced.append(Path(p)) or real(p))
+    synced = _synced(monkeypatch)
     path = make_backup(db, "manual")
     folder = backup_dir(db_path)
     assert [p.name for p in synced if p.is_relative_to(folder) and p != folder] == [f".{path.name}.part"]
@@ -143,8 +149,7 @@ def test_the_backup_file_is_synced_before_it_is_named_and_the_copy_compressed_in
 
 
 def test_a_copy_made_to_last_is_synced(db, tmp_path, monkeypatch):
-    synced, real = [], backup_mod._fsync
-    monkeypatch.setattr(backup_mod, "_fsync", lambda p: synced.append(Path(p)) or real(p))
+    synced = _synced(monkeypatch)
     backup_mod.copy_database(db, tmp_path / "copy.sqlite")
     assert synced == [tmp_path / ".copy.sqlite.part", tmp_path]
 
