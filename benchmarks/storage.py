@@ -46,7 +46,9 @@ def id_bytes(v: str) -> bytes:
     return uuid.UUID(v).bytes if len(v) == 36 else base64.b32hexdecode(v.upper())
 
 
-_HISTORY = ("change_log", "tx_log")
+# The history: the change log (stored as log_entry and log_table from schema version 14, a
+# change_log table before) and the transactions.
+_HISTORY = ("change_log", "log_entry", "log_table", "tx_log")
 
 
 def mb(n: int) -> str:
@@ -188,7 +190,7 @@ def what_if_integer_keys(src: sqlite3.Connection, path: Path) -> int:
             dst.execute(f'CREATE TABLE "{t}" (' + ", ".join(f'"{c}"' for c in cols) + ")")
             dst.executemany(f'INSERT INTO "{t}" VALUES ({", ".join("?" for _ in cols)})',
                             ([number(v) for v in row] for row in src.execute(f'SELECT * FROM "{t}"')))
-    for t in _HISTORY:
+    for t in (t for t in _HISTORY if t in tables(src)):
         dst.execute(src.execute("SELECT sql FROM sqlite_master WHERE name = ?", (t,)).fetchone()[0])
         cols = _columns(src, t)
         dst.executemany(f'INSERT INTO "{t}" VALUES ({", ".join("?" for _ in cols)})',

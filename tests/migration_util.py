@@ -33,3 +33,11 @@ def demo_town_at(folder: Path, version: int, *, seed: int = 3,
         finally:
             db.close()
     return path, result
+
+
+def table_rows(conn, table: str) -> list[tuple]:
+    """A table's rows with their rowids, in rowid order. The change log is a view from v14: its
+    entries with their seq (the rowid they had in the change_log table), in seq order."""
+    sql = ("SELECT seq, * FROM change_log ORDER BY seq" if table == "change_log"
+           else f'SELECT rowid, * FROM "{table}" ORDER BY rowid')
+    return [tuple(r) for r in conn.execute(sql)]

@@ -13,7 +13,7 @@ import pytest
 from dangjian_desktop.db import Database, latest_version, seal
 from dangjian_desktop.registry.tree import org_tree
 
-from migration_util import demo_town_at
+from migration_util import demo_town_at, table_rows
 from sql_trace import traced
 
 TODAY = dt.date(2026, 11, 22)
@@ -29,7 +29,7 @@ def _all_rows(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
     names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
                                     "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
                                     "AND sql NOT LIKE '%WITHOUT ROWID%' ORDER BY name")]  # v11's sums
-    return {t: [tuple(r) for r in conn.execute(f'SELECT rowid, * FROM "{t}" ORDER BY rowid')] for t in names}
+    return {t: table_rows(conn, t) for t in names}
 
 
 def _index_names(conn: sqlite3.Connection) -> set[str]:
@@ -54,7 +54,7 @@ def test_a_v9_demo_town_upgrades_keeping_every_row_and_verifies(v9_town, tmp_pat
     db = Database.open(path)
     try:
         assert db.schema_version == latest_version()  # later steps run too
-        after = _all_rows(db.conn)
+        after = {t: table_rows(db.conn, t) for t in before}
         # Every row of every table, the change log and the sealed transactions included, is
         # still there with the same content and the same rowid.
         assert after.keys() == before.keys()

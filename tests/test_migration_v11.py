@@ -15,7 +15,7 @@ import pytest
 from dangjian_desktop.db import Database, latest_version, seal
 from dangjian_desktop.registry.members import remove_member
 
-from migration_util import demo_town_at
+from migration_util import demo_town_at, table_rows
 from sql_trace import traced
 
 TODAY = dt.date(2026, 11, 22)
@@ -63,7 +63,7 @@ def test_a_v10_town_upgrades_keeping_every_row_and_gets_the_sums(v10_town, tmp_p
     with Database.open(path) as db:
         assert db.schema_version == latest_version()
         for t, rows in before.items():
-            assert [tuple(r) for r in db.conn.execute(f'SELECT rowid, * FROM "{t}" ORDER BY rowid')] == rows, t
+            assert [tuple(r) for r in table_rows(db.conn, t)] == rows, t
         assert _sums_match(db)
         assert db.verify() == []
 

@@ -22,7 +22,7 @@ from dangjian_desktop.points.totals import member_breakdown
 from dangjian_desktop.registry.members import remove_member
 from dangjian_desktop.statistics.views import latest_year
 
-from migration_util import demo_town_at
+from migration_util import demo_town_at, table_rows
 from sql_trace import plan, spied_queries, traced
 
 TODAY = dt.date(2026, 11, 22)
@@ -88,8 +88,10 @@ def town(v12_town, tmp_path):
     db.close()
 
 
-def _all_rows(table: str) -> str:  # points_entry_sum has no rowid: in its key's order
-    return f'SELECT * FROM "{table}"' if table == "points_entry_sum" else f'SELECT rowid, * FROM "{table}" ORDER BY rowid'
+def _all_rows(conn, table: str) -> list[tuple]:
+    if table == "points_entry_sum":  # no rowid: in its key's order
+        return [tuple(r) for r in conn.execute(f'SELECT * FROM "{table}"')]
+    return table_rows(conn, table)
 
 
 def test_v13_is_the_latest_version():
@@ -103,14 +105,14 @@ def test_a_v12_town_upgrades_keeping_every_row_and_verifies(v12_town, tmp_path):
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 12
         names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
                                             "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")]
-        rows = {t: conn.execute(_all_rows(t)).fetchall() for t in names}
+        rows = {t: _all_rows(conn, t) for t in names}
     finally:
         conn.close()
     assert len(rows["points_entry"]) > 10_000
     with Database.open(path) as db:
         assert db.schema_version == latest_version()
         for t, before in rows.items():
-            assert [tuple(r) for r in db.conn.execute(_all_rows(t))] == before, t
+            assert _all_rows(db.conn, t) == before, t
         assert db.verify() == []
         indexes = {r[0] for r in db.query("SELECT name FROM sqlite_master WHERE type = 'index'")}
         assert INDEX in indexes and "points_entry_totals" not in indexes

@@ -95,7 +95,7 @@ def test_rewriting_a_row_together_with_its_log_rows_is_found(town):
     cols = [r[1] for r in conn.execute("PRAGMA table_info(member)")]
     row = conn.execute(f"SELECT {', '.join(cols)} FROM member WHERE id = ?", (mid,)).fetchone()
     forged = seal.row_digest(row)  # the digest is a public function: only the seal needs the key
-    conn.execute("UPDATE change_log SET digest = ? WHERE seq = (SELECT max(seq) FROM change_log "
+    conn.execute("UPDATE log_entry SET digest = ? WHERE seq = (SELECT max(seq) FROM change_log "
                  "WHERE tbl = 'member' AND row_id = ?)", (forged, mid))
     # and restores the trigger exactly as it was, so the schema looks untouched
     ref = seal.reference(conn.execute("PRAGMA user_version").fetchone()[0]).objects["audit_member_upd"][1]
@@ -115,7 +115,7 @@ def test_deleting_a_member_and_all_their_log_rows_is_found(town):
             conn.execute(f'DROP TRIGGER IF EXISTS "audit_{t}_{op}"')
     conn.execute("DELETE FROM member_event WHERE member_id = ?", (mid,))
     conn.execute("DELETE FROM member WHERE id = ?", (mid,))
-    conn.execute("DELETE FROM change_log WHERE row_id = ? OR row_id IN "
+    conn.execute("DELETE FROM log_entry WHERE row_id = ? OR row_id IN "
                  "(SELECT row_id FROM change_log WHERE tbl = 'member_event' AND old LIKE ?)", (mid, f"%{mid}%"))
     conn.commit()
     conn.close()
@@ -155,7 +155,7 @@ def test_removing_a_middle_transaction_is_found(town):
     path, _ = town
     conn = sqlite3.connect(path)
     tx = conn.execute("SELECT id FROM tx_log ORDER BY id LIMIT 1 OFFSET 2").fetchone()[0]
-    conn.execute("DELETE FROM change_log WHERE tx_id = ?", (tx,))
+    conn.execute("DELETE FROM log_entry WHERE tx_id = ?", (tx,))
     conn.execute("DELETE FROM tx_log WHERE id = ?", (tx,))
     conn.commit()
     conn.close()
@@ -171,8 +171,21 @@ def test_a_forged_unsealed_transaction_is_found(town):
 
 def test_rewriting_an_update_entry_is_found(town):
     path, _ = town
-    outside(path, "UPDATE change_log SET new = '{\"name\": \"别名\"}' "
+    outside(path, "UPDATE log_entry SET new = '{\"name\": \"别名\"}' "
                   "WHERE seq = (SELECT min(seq) FROM change_log WHERE tbl = 'member')")
+    assert any("签章链" in p for p in problems_of(path))
+
+
+def test_renaming_a_table_in_the_log_numbers_is_found(town):
+    """Entries name their table by number (log_table): renaming a number rewrites all its entries."""
+    path, _ = town
+    outside(path, "UPDATE log_table SET name = 'org' || name WHERE name = 'member'")
+    assert any("签章链" in p for p in problems_of(path))
+
+
+def test_changing_an_entrys_operation_number_is_found(town):
+    path, _ = town
+    outside(path, "UPDATE log_entry SET op_no = 2 WHERE seq = (SELECT min(seq) FROM log_entry WHERE op_no = 0)")
     assert any("签章链" in p for p in problems_of(path))
 
 

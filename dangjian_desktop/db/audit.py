@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from . import log_store
+
 IDENTITY = {"id", "owner", "rev", "updated_at"}
 META_LOGGED_FROM = 6  # schema version from which meta is logged and the log is compact
 # Columns an update entry leaves out: the row id is the entry's row_id, rev and updated_at
@@ -59,10 +61,54 @@ def _changed_columns_expr(conn: sqlite3.Connection, table: str, side: str) -> st
     return f"json_remove({full}, {drops})" if drops else full
 
 
+def _guards(conn: sqlite3.Connection, t: str) -> None:
+    # Every update must raise the revision by exactly one: merging packages from
+    # other offices relies on it.
+    conn.execute(f"""CREATE TRIGGER "audit_{t}_rev" BEFORE UPDATE ON "{t}"
+            WHEN NEW.rev IS NOT OLD.rev + 1 BEGIN
+            SELECT RAISE(ABORT, 'revision of {t} must increase by one on update'); END""")
+    conn.execute(f"""CREATE TRIGGER "audit_{t}_id" BEFORE UPDATE OF id ON "{t}"
+            WHEN NEW.id IS NOT OLD.id BEGIN
+            SELECT RAISE(ABORT, 'row id of {t} is immutable'); END""")
+
+
 def rebuild_triggers(conn: sqlite3.Connection) -> None:
     for (name,) in conn.execute(
             "SELECT name FROM sqlite_master WHERE type='trigger' AND name LIKE 'audit\\_%' ESCAPE '\\'").fetchall():
         conn.execute(f'DROP TRIGGER "{name}"')
+    if not log_store.of(conn).compact:
+        _legacy_triggers(conn)
+        return
+    # From v14 the entries go to log_entry with the table's number (looked up by name, so the
+    # triggers' text does not depend on the numbers a database gave) and the operation's.
+    log_store.name_tables(conn, audited_tables(conn))
+    tx = "(SELECT max(id) FROM tx_log)"
+
+    def entry(t: str, row: str, op: str, old: str, new: str) -> str:
+        return (f"INSERT INTO log_entry(tx_id, tbl_no, row_id, op_no, old, new) VALUES ({tx}, "
+                f"(SELECT no FROM log_table WHERE name = '{t}'), {row}, {log_store.OP_NO[op]}, {old}, {new})")
+
+    for t in identity_tables(conn):
+        upd_old, upd_new = _changed_columns_expr(conn, t, "OLD"), _changed_columns_expr(conn, t, "NEW")
+        conn.execute(f"""CREATE TRIGGER "audit_{t}_ins" AFTER INSERT ON "{t}" BEGIN
+            {entry(t, "NEW.id", "insert", "NULL", "NULL")}; END""")
+        conn.execute(f"""CREATE TRIGGER "audit_{t}_upd" AFTER UPDATE ON "{t}" BEGIN
+            {entry(t, "NEW.id", "update", upd_old, upd_new)}; END""")
+        conn.execute(f"""CREATE TRIGGER "audit_{t}_del" AFTER DELETE ON "{t}" BEGIN
+            {entry(t, "OLD.id", "delete", json_row_expr(conn, t, "OLD."), "NULL")}; END""")
+        _guards(conn, t)
+    conn.execute(f"""CREATE TRIGGER "audit_meta_ins" AFTER INSERT ON meta BEGIN
+        {entry("meta", "NEW.key", "insert", "NULL", "NULL")}; END""")
+    meta_old, meta_new = "json_object('value', OLD.value)", "json_object('value', NEW.value)"
+    conn.execute(f"""CREATE TRIGGER "audit_meta_upd" AFTER UPDATE ON meta BEGIN
+        {entry("meta", "NEW.key", "update", meta_old, meta_new)}; END""")
+    conn.execute(f"""CREATE TRIGGER "audit_meta_del" AFTER DELETE ON meta BEGIN
+        {entry("meta", "OLD.key", "delete", meta_old, "NULL")}; END""")
+
+
+def _legacy_triggers(conn: sqlite3.Connection) -> None:
+    """The triggers before v14, writing the change_log table (their text is part of the schema
+    fingerprint of those versions, so it stays exactly as it was)."""
     tx = "(SELECT max(id) FROM tx_log)"
     compact = conn.execute("PRAGMA user_version").fetchone()[0] >= META_LOGGED_FROM
     for t in identity_tables(conn):
@@ -82,14 +128,7 @@ def rebuild_triggers(conn: sqlite3.Connection) -> None:
         conn.execute(f"""CREATE TRIGGER "audit_{t}_del" AFTER DELETE ON "{t}" BEGIN
             INSERT INTO change_log(tx_id, tbl, row_id, op, old, new)
             VALUES ({tx}, '{t}', OLD.id, 'delete', {old}, NULL); END""")
-        # Every update must raise the revision by exactly one: merging packages from
-        # other offices relies on it.
-        conn.execute(f"""CREATE TRIGGER "audit_{t}_rev" BEFORE UPDATE ON "{t}"
-            WHEN NEW.rev IS NOT OLD.rev + 1 BEGIN
-            SELECT RAISE(ABORT, 'revision of {t} must increase by one on update'); END""")
-        conn.execute(f"""CREATE TRIGGER "audit_{t}_id" BEFORE UPDATE OF id ON "{t}"
-            WHEN NEW.id IS NOT OLD.id BEGIN
-            SELECT RAISE(ABORT, 'row id of {t} is immutable'); END""")
+        _guards(conn, t)
     if compact:
         conn.execute(f"""CREATE TRIGGER "audit_meta_ins" AFTER INSERT ON meta BEGIN
             INSERT INTO change_log(tx_id, tbl, row_id, op) VALUES ({tx}, 'meta', NEW.key, 'insert'); END""")

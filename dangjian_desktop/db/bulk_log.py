@@ -25,7 +25,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Iterable
 
-from . import seal
+from . import log_store, seal
 
 _DIGEST_FN = "bulk_log_row_digest"
 
@@ -117,6 +117,7 @@ class BulkInserts:
         def digest(*values) -> bytes:  # seal.row_digest of the values a SELECT of the row returns
             return sha(digest_json(values).encode("utf-8")).digest()[:n]
 
+        store = log_store.of(self.conn)
         select = f'FROM "{table}" t WHERE t.rowid > ? ORDER BY t.rowid'
         if len(columns) <= _MAX_ARGS:
             # One statement: SQLite hands each new row's values to the digest function and
@@ -124,8 +125,8 @@ class BulkInserts:
             self.conn.create_function(_DIGEST_FN, -1, digest, deterministic=True)
             try:
                 written = self.conn.execute(
-                    f"INSERT INTO change_log(tx_id, tbl, row_id, op, old, new, digest) "
-                    f"SELECT ?, ?, t.id, 'insert', NULL, NULL, {_DIGEST_FN}({cols}) {select}",
+                    f"INSERT INTO {store.table}({store.columns}) "
+                    f"SELECT ?, {store.tbl('?')}, t.id, {store.op('insert')}, NULL, NULL, {_DIGEST_FN}({cols}) {select}",
                     (self.tx_id, table, since)).rowcount
             finally:
                 self.conn.create_function(_DIGEST_FN, -1, None)
@@ -134,8 +135,8 @@ class BulkInserts:
             cur.row_factory = None
             entries = [(self.tx_id, table, r[0], digest(*r[1:])) for r in cur.execute(f"SELECT t.id, {cols} {select}",
                                                                                      (since,))]
-            self.conn.executemany("INSERT INTO change_log(tx_id, tbl, row_id, op, old, new, digest) "
-                                  "VALUES (?, ?, ?, 'insert', NULL, NULL, ?)", entries)
+            self.conn.executemany(f"INSERT INTO {store.table}({store.columns}) "
+                                  f"VALUES (?, {store.tbl('?')}, ?, {store.op('insert')}, NULL, NULL, ?)", entries)
             written = len(entries)
         if written != expected:
             raise RuntimeError(f"{table}: {written} new rows, {expected} inserted")

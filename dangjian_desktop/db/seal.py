@@ -31,6 +31,7 @@ from operator import itemgetter
 from typing import Callable, Iterable
 
 from ..progress import Progress
+from . import log_store
 from .keys import OfficeKey
 
 SEAL_FROM_VERSION = 6
@@ -249,12 +250,18 @@ def seal_transaction(conn: sqlite3.Connection, tx_id: int, key: OfficeKey, log_s
             # The newest entry of each row: later ones win in _digests_of_rows' lookup.
             digests.update(_digests_of_rows(conn, tbl, wanted, _live_columns(conn, tbl), (tx_id, log_start)))
     if digests:
-        conn.executemany("UPDATE change_log SET digest = ? WHERE seq = ?", [(d, s) for s, d in digests.items()])
+        _store_digests(conn, digests)
     entries = conn.cursor()
     entries.row_factory = None
     entries.execute(f"SELECT {_ENTRY_HEX} FROM change_log WHERE seq > ? AND tx_id = ? ORDER BY seq",
                     (log_start, tx_id))
     _seal_one(conn, tx_id, key, version, schema_fingerprint(conn), entries)
+
+
+def _store_digests(conn: sqlite3.Connection, digests: dict[int, bytes]) -> None:
+    """Set the digest of each entry (seq -> digest)."""
+    conn.executemany(f"UPDATE {log_store.of(conn).table} SET digest = ? WHERE seq = ?",
+                     [(d, s) for s, d in digests.items()])
 
 
 def _seal_one(conn: sqlite3.Connection, tx_id: int, key: OfficeKey, version: int, fp: bytes,
@@ -274,7 +281,9 @@ def seal_backlog(conn: sqlite3.Connection, key: OfficeKey, current_tx: int) -> i
     in the upgrading transaction. Returns how many transactions were sealed.
     """
     version = conn.execute("PRAGMA user_version").fetchone()[0]
-    conn.execute("INSERT INTO change_log(tx_id, tbl, row_id, op) SELECT ?, 'meta', m.key, 'insert' FROM meta m "
+    store, meta = log_store.of(conn), "'meta'"
+    conn.execute(f"INSERT INTO {store.table}({store.columns.removesuffix(', old, new, digest')}) "
+                 f"SELECT ?, {store.tbl(meta)}, m.key, {store.op('insert')} FROM meta m "
                  "WHERE NOT EXISTS (SELECT 1 FROM change_log c WHERE c.tbl = 'meta' AND c.row_id = m.key)",
                  (current_tx,))
     from .audit import audited_tables
@@ -282,8 +291,7 @@ def seal_backlog(conn: sqlite3.Connection, key: OfficeKey, current_tx: int) -> i
     for tbl in audited_tables(conn):
         wanted = {row_id: seq for row_id, seq, op in conn.execute(
             "SELECT row_id, max(seq), op FROM change_log WHERE tbl = ? GROUP BY row_id", (tbl,)) if op != "delete"}
-        digests = _digests_of_rows(conn, tbl, wanted, _live_columns(conn, tbl), None)
-        conn.executemany("UPDATE change_log SET digest = ? WHERE seq = ?", [(d, s) for s, d in digests.items()])
+        _store_digests(conn, _digests_of_rows(conn, tbl, wanted, _live_columns(conn, tbl), None))
     fp = schema_fingerprint(conn)
     pending = [r[0] for r in conn.execute("SELECT id FROM tx_log WHERE seal IS NULL AND id < ? ORDER BY id",
                                           (current_tx,))]
@@ -325,7 +333,7 @@ class Tally:
 
     def __init__(self, conn: sqlite3.Connection, tables: list[str], report: Progress):
         self.report, self.done = report, 0
-        self.total = sum(_largest_rowid(conn, t) for t in ("change_log", *tables))
+        self.total = sum(_largest_rowid(conn, t) for t in (log_store.of(conn).table, *tables))
 
     def __call__(self, n: int, text: str) -> None:
         self.done += n
@@ -398,7 +406,7 @@ def verify_chain(conn: sqlite3.Connection, load_key: Callable[[str], OfficeKey |
     if macs:
         _feed_entries(conn, macs, tally)
     elif tally is not None:
-        tally(_largest_rowid(conn, "change_log"), "核对变更日志的签章")
+        tally(_largest_rowid(conn, log_store.of(conn).table), "核对变更日志的签章")
     for tx in txs:
         mac = macs.get(tx["id"])
         if mac is None:
