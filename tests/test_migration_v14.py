@@ -14,6 +14,7 @@ import pytest
 
 from dangjian_desktop.db import Database, latest_version, log_store, seal
 from dangjian_desktop.db.history import row_history
+from dangjian_desktop.exchange.export import town_rows
 
 from migration_util import demo_town_at, table_rows
 from sql_trace import plan
@@ -37,10 +38,30 @@ def _log_bytes(conn: sqlite3.Connection, names: tuple[str, ...]) -> int:
     return conn.execute(f"SELECT sum(pgsize) FROM dbstat WHERE name IN ({marks})", names).fetchone()[0]
 
 
+def _sent_since(db: Database, base: int):
+    """What the town's next package to the county would carry after transaction `base`."""
+    me = db.scalar("SELECT value FROM meta WHERE key = 'local_office_id'")
+    return town_rows(db, me, base)
+
+
 @pytest.fixture(scope="module")
-def v13_town(tmp_path_factory):
+def v13(tmp_path_factory):
+    """A v13 demo town with a deletion after its year, and what a package would carry of it."""
     folder = tmp_path_factory.mktemp("v13-town")
-    return demo_town_at(folder, 13, seed=5)[0]
+
+    def then(db):
+        base = db.scalar("SELECT max(id) FROM tx_log")
+        gone = db.scalar("SELECT id FROM meeting_attendance ORDER BY rowid LIMIT 1")
+        with db.transaction("删除一条考勤") as tx:
+            tx.delete("meeting_attendance", gone)
+        return gone, _sent_since(db, base - 1)
+
+    return demo_town_at(folder, 13, seed=5, then=then)
+
+
+@pytest.fixture(scope="module")
+def v13_town(v13):
+    return v13[0]
 
 
 @pytest.fixture
@@ -113,6 +134,15 @@ def test_the_log_takes_much_less_room(v13_town, tmp_path):
         after = _log_bytes(db.conn, ("log_entry", "log_entry_row", "log_table"))
         assert db.scalar("SELECT count(*) FROM change_log") == entries
     assert after < 0.75 * before, (after, before)
+
+
+def test_a_package_carries_what_it_did_before_the_upgrade(v13, upgraded):
+    gone, before = v13[1]
+    base = upgraded.scalar("SELECT max(id) FROM tx_log") - 2  # the demo's year and the deletion
+    after = _sent_since(upgraded, base)
+    assert after == before
+    rows, deleted = after
+    assert deleted == {"meeting_attendance": [gone]} and sum(len(t.rows) for t in rows.values()) > 50_000
 
 
 def test_every_entry_names_a_numbered_table_and_operation(upgraded):
