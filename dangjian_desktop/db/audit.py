@@ -1,5 +1,6 @@
 """Change-log triggers: every insert, update and delete on an audited table writes a
-change_log row in the same transaction, whoever writes.
+change-log entry in the same transaction, whoever writes (into log_entry from schema version
+14, read back through the change_log view; into the change_log table before: db/log_store.py).
 
 A table is audited when it has the row-identity columns `id`, `owner`, `rev`, `updated_at`;
 `meta` is audited too (its rows are keyed by `key`). The triggers are generated from the

@@ -125,8 +125,8 @@ class BulkInserts:
             self.conn.create_function(_DIGEST_FN, -1, digest, deterministic=True)
             try:
                 written = self.conn.execute(
-                    f"INSERT INTO {store.table}({store.columns}) "
-                    f"SELECT ?, {store.tbl('?')}, t.id, {store.op('insert')}, NULL, NULL, {_DIGEST_FN}({cols}) {select}",
+                    f"INSERT INTO {store.table}({store.columns}) SELECT ?, {store.tbl('?')}, t.id, "
+                    f"{store.op('insert')}, NULL, NULL, {_DIGEST_FN}({cols}) {select}",
                     (self.tx_id, table, since)).rowcount
             finally:
                 self.conn.create_function(_DIGEST_FN, -1, None)

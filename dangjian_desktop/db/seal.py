@@ -282,8 +282,8 @@ def seal_backlog(conn: sqlite3.Connection, key: OfficeKey, current_tx: int) -> i
     """
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     store, meta = log_store.of(conn), "'meta'"
-    conn.execute(f"INSERT INTO {store.table}({store.columns.removesuffix(', old, new, digest')}) "
-                 f"SELECT ?, {store.tbl(meta)}, m.key, {store.op('insert')} FROM meta m "
+    conn.execute(f"INSERT INTO {store.table}({store.columns}) "
+                 f"SELECT ?, {store.tbl(meta)}, m.key, {store.op('insert')}, NULL, NULL, NULL FROM meta m "
                  "WHERE NOT EXISTS (SELECT 1 FROM change_log c WHERE c.tbl = 'meta' AND c.row_id = m.key)",
                  (current_tx,))
     from .audit import audited_tables
