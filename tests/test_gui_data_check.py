@@ -72,6 +72,7 @@ def test_change_history_lists_who_changed_what(window, qtbot, member_db):
                for row in cells)
     assert any(row[3] == "新建" and row[4] == "姓名" and row[6] == "孙丽" for row in cells)
     assert any(row[4] == "入党日期" and row[6] == "2012年7月1日" for row in cells)
+    assert any(row[4] == "所在党组织" and row[6] == "南村党支部" for row in cells)  # the branch by name, not id
 
 
 def test_check_data_moves_its_progress_bar_to_the_end(window, qtbot):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dangjian_desktop.db.history import row_history
+from dangjian_desktop.db.history import referenced_names, row_history
 from dangjian_desktop.registry import add_member, add_org
 from dangjian_desktop.registry.idcard import make
 
@@ -36,3 +36,23 @@ def test_history_of_a_deleted_row_keeps_its_last_values(db):
     h = row_history(db.conn, "setting", "k")
     assert [e.op for e in h] == ["insert", "delete"]
     assert ("value", None, "1") in h[0].changes and ("value", "1", None) in h[1].changes
+
+
+def test_references_are_named_and_a_deleted_rows_id_stays(db):
+    root = db.scalar("SELECT id FROM org")
+    west = add_org(db, parent_id=root, name="西村党支部", org_type="党支部", kind="村")
+    east = add_org(db, parent_id=root, name="东村党支部", org_type="党支部", kind="村")
+    gone = add_org(db, parent_id=root, name="临时党支部", org_type="党支部", kind="村")
+    mid = add_member(db, {"name": "钱进", "ethnicity": "汉族", "id_number": make("140826", dt.date(1985, 3, 4), 7, True),
+                          "join_date": "2010-07-01", "full_date": "2011-07-01", "category": "正式党员"},
+                     org_id=west, event_date="2010-07-01")
+    for to in (gone, east):
+        with db.transaction("转移组织关系") as tx:
+            tx.update("member", mid, {"org_id": to})
+    with db.transaction("撤销临时党支部") as tx:
+        tx.delete("org", gone)
+    h = row_history(db.conn, "member", mid)
+    names = referenced_names(db.conn, "member", h)
+    assert names[("org_id", west)] == "西村党支部" and names[("org_id", east)] == "东村党支部"
+    assert ("org_id", gone) not in names  # deleted since: shown by its id
+    assert all(column == "org_id" for column, _ in names)  # only reference columns are named

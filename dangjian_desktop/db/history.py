@@ -105,3 +105,26 @@ def row_history(conn: sqlite3.Connection, table: str, row_id: str) -> list[Histo
 
 def label(column: str) -> str:
     return COLUMN_LABELS.get(column, column)
+
+
+def referenced_names(conn: sqlite3.Connection, table: str, entries: list[HistoryEntry]) -> dict[tuple[str, str], str]:
+    """(column, value) -> the name of the row a reference column's value points at, for the values
+    the entries show (the referenced rows that have a name: organisations, members, party groups,
+    offices). A row since deleted has none: its id is shown as it is."""
+    parents = {fk[3]: fk[2] for fk in conn.execute(f'PRAGMA foreign_key_list("{table}")')}  # column -> table
+    wanted: dict[str, set[str]] = {}
+    for e in entries:
+        for column, old, new in e.changes:
+            if column in parents:
+                wanted.setdefault(column, set()).update(v for v in (old, new) if isinstance(v, str) and v)
+    names: dict[tuple[str, str], str] = {}
+    for column, ids in wanted.items():
+        parent = parents[column]
+        if "name" not in {r[1] for r in conn.execute(f'PRAGMA table_info("{parent}")')}:
+            continue
+        keys = sorted(ids)
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            names.update(((column, rid), name) for rid, name in conn.execute(
+                f'SELECT id, name FROM "{parent}" WHERE id IN ({",".join("?" * len(chunk))})', chunk))
+    return names

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHe
 
 from .. import dates
 from ..db import Database
-from ..db.history import label, row_history
+from ..db.history import label, referenced_names, row_history
 from .kit.tasks import Task
 from .screen_fit import fit_to_screen
 from .table_export import add_table_export
@@ -67,11 +67,14 @@ class ChangeHistoryDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"<b>{title}</b>　每一次修改的时间、操作人、原因和改动的项目（来自带签章的变更日志）", self))
         lines = []
-        for e in row_history(db.conn, table, row_id):
+        entries = row_history(db.conn, table, row_id)
+        names = referenced_names(db.conn, table, entries)  # a branch, a member: by name, not by id
+        for e in entries:
             when = f"{dates.format_cn(e.at[:10])} {e.at[11:16]}"
             changes = e.changes or [("", None, None)]
             for col, old, new in changes:
-                lines.append((when, e.actor, e.reason, e.op_label, label(col) if col else "", _text(old), _text(new)))
+                lines.append((when, e.actor, e.reason, e.op_label, label(col) if col else "",
+                              _text(names.get((col, old), old)), _text(names.get((col, new), new))))
         self.table = QTableWidget(len(lines), len(self.HEADERS), self)
         self.table.setHorizontalHeaderLabels(list(self.HEADERS))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
