@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import pytest
 
@@ -41,3 +44,28 @@ def table_rows(conn, table: str) -> list[tuple]:
     sql = ("SELECT seq, * FROM change_log ORDER BY seq" if table == "change_log"
            else f'SELECT rowid, * FROM "{table}" ORDER BY rowid')
     return [tuple(r) for r in conn.execute(sql)]
+
+
+@contextmanager
+def upgraded_copy(source: Path, folder: Path) -> Iterator[Database]:
+    """A copy of an older schema's file in `folder`, opened (and so upgraded) as the app opens it."""
+    db = Database.open(shutil.copyfile(source, folder / "town.sqlite"))
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+def copy_with_rows(source: Path, folder: Path, version: int) -> tuple[Path, dict[str, list[tuple]]]:
+    """A copy of an older schema's file in `folder` (checked to be at `version`) and every row of
+    its rowid tables (table_rows), read before the app upgrades it."""
+    path = shutil.copyfile(source, folder / "town.sqlite")
+    conn = sqlite3.connect(path)  # the app opens an older schema only to upgrade it
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == version
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                            "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+                                            "AND sql NOT LIKE '%WITHOUT ROWID%' ORDER BY name")]
+        return path, {t: table_rows(conn, t) for t in names}
+    finally:
+        conn.close()

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import sqlite3
 
 import pytest
 
 from dangjian_desktop.db import Database, latest_version, seal
 from dangjian_desktop.registry.members import remove_member
 
-from migration_util import demo_town_at, table_rows
+from migration_util import copy_with_rows, demo_town_at, table_rows, upgraded_copy
 from sql_trace import traced
 
 TODAY = dt.date(2026, 11, 22)
@@ -33,10 +32,8 @@ def v10_town(tmp_path_factory):
 
 @pytest.fixture
 def town(v10_town, tmp_path):
-    path = shutil.copyfile(v10_town, tmp_path / "town.sqlite")
-    db = Database.open(path)
-    yield db
-    db.close()
+    with upgraded_copy(v10_town, tmp_path) as db:
+        yield db
 
 
 def _sums_match(db: Database) -> bool:
@@ -50,15 +47,7 @@ def test_v11_is_the_latest_version():
 
 
 def test_a_v10_town_upgrades_keeping_every_row_and_gets_the_sums(v10_town, tmp_path):
-    path = shutil.copyfile(v10_town, tmp_path / "town.sqlite")
-    conn = sqlite3.connect(path)
-    try:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 10
-        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                            "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")]
-        before = {t: conn.execute(f'SELECT rowid, * FROM "{t}" ORDER BY rowid').fetchall() for t in names}
-    finally:
-        conn.close()
+    path, before = copy_with_rows(v10_town, tmp_path, 10)
     assert "points_entry_sum" not in before and len(before["points_entry"]) > 10_000
     with Database.open(path) as db:
         assert db.schema_version == latest_version()

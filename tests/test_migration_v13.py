@@ -22,7 +22,7 @@ from dangjian_desktop.points.totals import member_breakdown
 from dangjian_desktop.registry.members import remove_member
 from dangjian_desktop.statistics.views import latest_year
 
-from migration_util import demo_town_at, table_rows
+from migration_util import demo_town_at, table_rows, upgraded_copy
 from sql_trace import plan, spied_queries, traced
 
 TODAY = dt.date(2026, 11, 22)
@@ -82,10 +82,8 @@ def v12_town(tmp_path_factory):
 
 @pytest.fixture
 def town(v12_town, tmp_path):
-    path = shutil.copyfile(v12_town[0], tmp_path / "town.sqlite")
-    db = Database.open(path)
-    yield db
-    db.close()
+    with upgraded_copy(v12_town[0], tmp_path) as db:
+        yield db
 
 
 def _all_rows(conn, table: str) -> list[tuple]:

@@ -16,7 +16,7 @@ from dangjian_desktop.db import Database, latest_version, log_store, seal
 from dangjian_desktop.db.history import row_history
 from dangjian_desktop.exchange.export import town_rows
 
-from migration_util import demo_town_at, table_rows
+from migration_util import copy_with_rows, demo_town_at, table_rows, upgraded_copy
 from sql_trace import plan
 
 TODAY = dt.date(2026, 11, 22)
@@ -66,10 +66,8 @@ def v13_town(v13):
 
 @pytest.fixture
 def upgraded(v13_town, tmp_path):
-    path = shutil.copyfile(v13_town, tmp_path / "town.sqlite")
-    db = Database.open(path)
-    yield db
-    db.close()
+    with upgraded_copy(v13_town, tmp_path) as db:
+        yield db
 
 
 def test_v14_is_the_latest_version():
@@ -81,14 +79,9 @@ def test_the_released_schemas_are_unchanged():
 
 
 def test_a_v13_town_upgrades_with_every_entry_as_it_was(v13_town, tmp_path):
-    path = shutil.copyfile(v13_town, tmp_path / "town.sqlite")
+    path, before = copy_with_rows(v13_town, tmp_path, 13)
     conn = sqlite3.connect(path)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 13
-        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                            "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
-                                            "AND sql NOT LIKE '%WITHOUT ROWID%'")]
-        before = {t: table_rows(conn, t) for t in names}
         # The sequence had gone further than the entries left (an entry written and rolled back
         # leaves no row but moves it): a number once given is never given again.
         high = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'change_log'").fetchone()[0]
