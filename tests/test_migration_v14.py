@@ -14,6 +14,7 @@ import pytest
 
 from dangjian_desktop.db import Database, latest_version, log_store, seal
 from dangjian_desktop.db.history import row_history
+from dangjian_desktop.db.migrations import v0014_log_numbers
 from dangjian_desktop.exchange.export import town_rows
 
 from migration_util import copy_with_rows, demo_town_at, table_rows, upgraded_copy
@@ -104,6 +105,16 @@ def test_a_v13_town_upgrades_with_every_entry_as_it_was(v13_town, tmp_path):
         assert (seq, tbl, op) == (high + 1001, "member", "update")
         assert [e.op for e in row_history(db.conn, "member", member)][-2:] == ["insert", "update"]
         assert db.verify() == []
+
+
+def test_the_upgrade_moves_a_progress_bar(v13_town, tmp_path, monkeypatch):
+    monkeypatch.setattr(v0014_log_numbers, "_SLICE", 10_000)  # several slices of the demo's log
+    reports = []
+    path = shutil.copyfile(v13_town, tmp_path / "town.sqlite")
+    Database.open(path, progress=lambda done, total, text: reports.append((done, total, text))).close()
+    bar = [(done, total) for done, total, text in reports if text == "正在把数据库升级到第 14 版" and total]
+    assert len(bar) > 5 and len({total for _, total in bar}) == 1
+    assert [done for done, _ in bar] == sorted(done for done, _ in bar) and bar[-1][0] == bar[-1][1]
 
 
 def test_the_upgraded_schema_is_exactly_the_one_a_new_database_gets(upgraded, tmp_path):

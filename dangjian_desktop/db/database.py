@@ -262,14 +262,16 @@ class Database:
                 auto_backup(self, f"upgrade-v{steps[0].version}", progress=progress)
             except UserError as e:
                 raise UserError(f"升级数据库前的自动备份没有成功，数据库没有升级，也没有被改动。\n{e.message}") from None
+        text = f"正在把数据库升级到第 {steps[-1].version} 版"
         if progress is not None:
-            progress(0, 0, f"正在把数据库升级到第 {steps[-1].version} 版")
+            progress(0, 0, text)
         self.conn.execute("PRAGMA foreign_keys = OFF")
         try:
             for step in steps:
                 self.conn.execute("BEGIN IMMEDIATE")
                 try:
-                    step.up(self.conn)
+                    step.run(self.conn, None if progress is None else (
+                        lambda done, total: progress(done, total, text)))
                     self.conn.execute(f"PRAGMA user_version = {int(step.version)}")
                     audit.rebuild_triggers(self.conn)
                     problems = self.conn.execute("PRAGMA foreign_key_check").fetchall()

@@ -51,10 +51,11 @@ SELECT name FROM n WHERE name IS NOT NULL"""
 
 
 _SLICE = 50_000  # entries moved at a time
+_INDEX_PART = 2  # making the row index takes about half the time moving the entries does (a county: 0.9 s, 2.2 s)
 _OP_NO = "CASE c.op WHEN 'insert' THEN 0 WHEN 'update' THEN 1 WHEN 'delete' THEN 2 END"
 
 
-def up(conn):
+def up(conn, progress=None):
     for stmt in _TABLES.split(";\n"):
         conn.execute(stmt)
     conn.executemany("INSERT INTO log_table(name) VALUES (?)",
@@ -64,7 +65,11 @@ def up(conn):
     # the file does not grow by a second copy of the log while it is converted.
     conn.execute("DROP INDEX change_log_row")
     low, high_seq = conn.execute("SELECT min(seq), max(seq) FROM change_log").fetchone()
+    span = high_seq - low + 1 if low is not None else 0
+    first, total = low, span + span // _INDEX_PART  # making the new index: the bar's last part
+    tell = progress if progress is not None and span else (lambda done, total: None)
     while low is not None and low <= high_seq:
+        tell(low - first, total)
         top = low + _SLICE
         conn.execute(f"""INSERT INTO log_entry(seq, tx_id, tbl_no, row_id, op_no, old, new, digest)
             SELECT c.seq, c.tx_id, t.no, c.row_id, {_OP_NO}, c.old, c.new, c.digest
@@ -78,5 +83,7 @@ def up(conn):
         if conn.execute("SELECT changes()").fetchone()[0] == 0:
             conn.execute("INSERT INTO sqlite_sequence(name, seq) VALUES ('log_entry', ?)", (high[0],))
     conn.execute("DROP TABLE change_log")
+    tell(span, total)
     conn.execute("CREATE INDEX log_entry_row ON log_entry(tbl_no, row_id)")
+    tell(total, total)
     conn.execute(_VIEW)
