@@ -77,7 +77,7 @@ def rebuild_triggers(conn: sqlite3.Connection) -> None:
     for (name,) in conn.execute(
             "SELECT name FROM sqlite_master WHERE type='trigger' AND name LIKE 'audit\\_%' ESCAPE '\\'").fetchall():
         conn.execute(f'DROP TRIGGER "{name}"')
-    if not log_store.of(conn).compact:
+    if not log_store.of(conn).numbered:
         _legacy_triggers(conn)
         return
     # From v14 the entries go to log_entry with the table's number (looked up by name, so the

@@ -22,7 +22,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-COMPACT_FROM = 14
+NUMBERED_FROM = 14
 OP_NO = {"insert": 0, "update": 1, "delete": 2}
 
 
@@ -30,30 +30,30 @@ OP_NO = {"insert": 0, "update": 1, "delete": 2}
 class LogStore:
     """How to write entries into a database's change log (`of(conn)`)."""
 
-    compact: bool
+    numbered: bool  # from v14: entries in log_entry, table and operation as numbers
 
     @property
     def table(self) -> str:
         """The table entries are inserted into and digests updated in."""
-        return "log_entry" if self.compact else "change_log"
+        return "log_entry" if self.numbered else "change_log"
 
     @property
     def columns(self) -> str:
         """The columns of an INSERT, in the order tx, table, row, operation, old, new, digest."""
-        return ("tx_id, tbl_no, row_id, op_no, old, new, digest" if self.compact
+        return ("tx_id, tbl_no, row_id, op_no, old, new, digest" if self.numbered
                 else "tx_id, tbl, row_id, op, old, new, digest")
 
     def tbl(self, name_sql: str) -> str:
         """SQL for the table column's value, given SQL giving the table's name (a literal or `?`)."""
-        return f"(SELECT no FROM log_table WHERE name = {name_sql})" if self.compact else name_sql
+        return f"(SELECT no FROM log_table WHERE name = {name_sql})" if self.numbered else name_sql
 
     def op(self, op: str) -> str:
         """SQL literal for the operation column's value."""
-        return str(OP_NO[op]) if self.compact else f"'{op}'"
+        return str(OP_NO[op]) if self.numbered else f"'{op}'"
 
 
 def of(conn: sqlite3.Connection) -> LogStore:
-    return LogStore(conn.execute("PRAGMA user_version").fetchone()[0] >= COMPACT_FROM)
+    return LogStore(conn.execute("PRAGMA user_version").fetchone()[0] >= NUMBERED_FROM)
 
 
 def name_tables(conn: sqlite3.Connection, names) -> None:
