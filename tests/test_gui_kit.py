@@ -436,3 +436,18 @@ def test_waiting_for_work_over_2_gb_shows_its_bar_and_ends(qtbot, host):
         assert run_blocking(host, "正在备份数据库…", work, delay_ms=0) == "ok"
     assert seen and all(0 <= v <= m < 2 ** 31 for v, m in seen)
     assert max(v for v, _ in seen) * 4 >= 3 * seen[-1][1]  # near the end, in proportion
+
+
+def test_work_that_ends_after_its_window_is_gone_ends_quietly(qtbot):
+    """Work read in the background (a hidden page prepared) may end after the window closed and its
+    signals were deleted: its end, its progress and its failure are then told to no one."""
+    import shiboken6
+
+    from dangjian_desktop.gui.kit.tasks import _Runnable, _Signals
+
+    for work in (lambda progress: progress(1, 2, "读取") or "结果", lambda progress: 1 / 0):
+        signals = _Signals()
+        runnable = _Runnable(work, signals)
+        runnable.setAutoDelete(False)
+        shiboken6.delete(signals)
+        runnable.run()  # raised RuntimeError("Signal source has been deleted") before

@@ -88,14 +88,21 @@ class _Runnable(QRunnable):
         # end: nothing owned by the GUI thread is ever freed on this one.
         fn, self.fn = self.fn, None
         signals = self.signals
+
+        def tell(signal, *args) -> None:
+            try:
+                signal.emit(*args)
+            except RuntimeError:  # the GUI side is gone (the window closed under the work): no one to tell
+                pass
+
         try:
-            result = fn(lambda done, total, text="": signals.progress.emit(*bar_values(done, total), text))
+            result = fn(lambda done, total, text="": tell(signals.progress, *bar_values(done, total), text))
         except BaseException as e:  # noqa: BLE001 - handed to the GUI thread
             del fn
-            signals.failed.emit(e, traceback.format_exc())
+            tell(signals.failed, e, traceback.format_exc())
         else:
             del fn
-            signals.done.emit(result)
+            tell(signals.done, result)
 
 
 class Task(QObject):
