@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dangjian_desktop.db import Database
+from dangjian_desktop.db import Database, latest_version
 from dangjian_desktop.db.keys import load_key
 from dangjian_desktop.exchange import PackageRefused, import_package
 from dangjian_desktop.exchange import crypto, payload
@@ -158,6 +158,16 @@ def test_a_package_from_a_newer_program_is_refused(world):
     forged = reseal(p["甲镇"], tmp / "newer.djx", opener=jia, signer=jia, recipients=[county, jia],
                     change=lambda d, s: d.update(schema_version=999))
     refused(county, forged, "更新版本")
+
+
+def test_a_package_is_stamped_with_the_oldest_schema_its_rows_match(world):
+    """A v14 town's package says v13 (v14 changed nothing a package carries): a county still
+    running the program before v14 imports it instead of refusing it as newer."""
+    tmp, county, towns, p, far = world
+    jia = towns["甲镇"]
+    c = crypto.parse(p["甲镇"].read_bytes())
+    doc, _ = payload.decode(c.decrypt(Identity(key_of(jia))), sections=("tables",))
+    assert doc["schema_version"] == payload.rows_version(latest_version())
 
 
 def test_files_that_are_no_package_are_refused(world):

@@ -190,3 +190,24 @@ def test_writers_follow_the_version():
             "log_entry", "2", "(SELECT no FROM log_table WHERE name = ?)")
     finally:
         conn.close()
+
+
+def test_versions_stamped_as_older_change_nothing_a_package_carries():
+    """A package written at v14 says v13, so that a county still at v13 imports it: true only while
+    every travelling table, its columns and its definition are the same at both versions."""
+    from dangjian_desktop.exchange import ownership, payload
+
+    assert payload.rows_version(14) == 13 and payload.rows_version(13) == 13
+    for newer, older in payload.SAME_ROWS_AS.items():
+        new, old = seal.reference(newer), seal.reference(older)
+        conn = sqlite3.connect(":memory:")
+        try:
+            for sql in (sql for typ, sql in new.objects.values() if typ == "table"):
+                conn.execute(sql)
+            conn.execute(f"PRAGMA user_version = {newer}")
+            travelling = [t for t in ownership.travelling_tables(conn)]
+        finally:
+            conn.close()
+        assert len(travelling) > 20
+        for t in travelling:
+            assert new.columns[t] == old.columns[t] and new.objects[t] == old.objects[t], t

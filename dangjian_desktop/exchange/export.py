@@ -181,7 +181,7 @@ def export_town(db: Database, out: str | Path, *, full: bool = False) -> Exporte
         "from": {"office": office["id"], "name": office["name"], "level": "town"},
         "to": {"office": peer.office_id, "name": peer.name},
         "created_at": dates.now_iso(), "created_by": actor, "app_version": __version__,
-        "schema_version": db.schema_version, "base_tx": base, "tip": [tip_tx, tip_seal],
+        "schema_version": payload.rows_version(db.schema_version), "base_tx": base, "tip": [tip_tx, tip_seal],
         "history": history_since(db, base if base else 1),
         "applied_county_package": last_county["id"] if last_county else None,
         "recovered_from": _recovered_from(db, peer),
@@ -342,7 +342,7 @@ def export_county(db: Database, town: str, out: str | Path) -> Exported:
            "from": {"office": county["id"], "name": county["name"], "level": "county"},
            "to": {"office": peer.office_id, "name": peer.name},
            "created_at": dates.now_iso(), "created_by": actor, "app_version": __version__,
-           "schema_version": db.schema_version, "tip": [tip_tx, tip_seal], "ack": ack, "returned_base": bases}
+           "schema_version": payload.rows_version(db.schema_version), "tip": [tip_tx, tip_seal], "ack": ack, "returned_base": bases}
     header = {"type": "package", "id": package_id, "from": county["id"], "to": peer.office_id, "key": me.fingerprint}
     plain = payload.encode(doc, {"tables": tables, "returned": returned})
     data = crypto.build_encrypted(header, plain, me, [keys, me.public])
