@@ -107,6 +107,17 @@ def test_a_v13_town_upgrades_with_every_entry_as_it_was(v13_town, tmp_path):
         assert db.verify() == []
 
 
+def test_a_file_whose_log_index_was_dropped_upgrades_all_the_same(v13_town, tmp_path):
+    path = shutil.copyfile(v13_town, tmp_path / "town.sqlite")
+    conn = sqlite3.connect(path)
+    conn.execute("DROP INDEX change_log_row")
+    conn.commit()
+    conn.close()
+    with Database.open(path) as db:
+        assert db.schema_version == latest_version()
+        assert "log_entry_row" in {r[0] for r in db.query("SELECT name FROM sqlite_master WHERE type = 'index'")}
+
+
 def test_the_upgrade_moves_a_progress_bar(v13_town, tmp_path, monkeypatch):
     monkeypatch.setattr(v0014_log_numbers, "_SLICE", 10_000)  # several slices of the demo's log
     reports = []

@@ -63,7 +63,7 @@ def up(conn, progress=None):
     # The old row index goes first and the entries move a slice at a time, each slice deleted
     # from the old table as soon as it is copied: the pages they free take the next slices, so
     # the file does not grow by a second copy of the log while it is converted.
-    conn.execute("DROP INDEX change_log_row")
+    conn.execute("DROP INDEX IF EXISTS change_log_row")  # (a file that lost it upgrades all the same)
     low, high_seq = conn.execute("SELECT min(seq), max(seq) FROM change_log").fetchone()
     span = high_seq - low + 1 if low is not None else 0
     first, total = low, span + span // _INDEX_PART  # making the new index: the bar's last part
