@@ -77,7 +77,8 @@ def rebuild_triggers(conn: sqlite3.Connection) -> None:
     for (name,) in conn.execute(
             "SELECT name FROM sqlite_master WHERE type='trigger' AND name LIKE 'audit\\_%' ESCAPE '\\'").fetchall():
         conn.execute(f'DROP TRIGGER "{name}"')
-    if not log_store.of(conn).numbered:
+    store = log_store.of(conn)
+    if not store.numbered:
         _legacy_triggers(conn)
         return
     # From v14 the entries go to log_entry with the table's number (looked up by name, so the
@@ -85,9 +86,10 @@ def rebuild_triggers(conn: sqlite3.Connection) -> None:
     log_store.name_tables(conn, audited_tables(conn))
     tx = "(SELECT max(id) FROM tx_log)"
 
-    def entry(t: str, row: str, op: str, old: str, new: str) -> str:
-        return (f"INSERT INTO log_entry(tx_id, tbl_no, row_id, op_no, old, new) VALUES ({tx}, "
-                f"(SELECT no FROM log_table WHERE name = '{t}'), {row}, {log_store.OP_NO[op]}, {old}, {new})")
+    def entry(t: str, row: str, op: str, old: str, new: str) -> str:  # the digest is set at commit (seal.py)
+        table = store.tbl(f"'{t}'")
+        return (f"INSERT INTO {store.table}({store.columns}) "
+                f"VALUES ({tx}, {table}, {row}, {store.op(op)}, {old}, {new}, NULL)")
 
     for t in identity_tables(conn):
         upd_old, upd_new = _changed_columns_expr(conn, t, "OLD"), _changed_columns_expr(conn, t, "NEW")
