@@ -122,9 +122,6 @@ def referenced_names(conn: sqlite3.Connection, table: str, entries: list[History
         parent = parents[column]
         if "name" not in {r[1] for r in conn.execute(f'PRAGMA table_info("{parent}")')}:
             continue
-        keys = sorted(ids)
-        for i in range(0, len(keys), 500):
-            chunk = keys[i:i + 500]
-            names.update(((column, rid), name) for rid, name in conn.execute(
-                f'SELECT id, name FROM "{parent}" WHERE id IN ({",".join("?" * len(chunk))})', chunk))
+        names.update(((column, rid), name) for rid, name in conn.execute(  # one row's values: a few ids
+            f'SELECT id, name FROM "{parent}" WHERE id IN ({",".join("?" * len(ids))})', sorted(ids)))
     return names
