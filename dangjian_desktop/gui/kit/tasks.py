@@ -13,6 +13,7 @@ import logging
 import threading
 import traceback
 import warnings
+from contextlib import suppress
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
@@ -90,10 +91,8 @@ class _Runnable(QRunnable):
         signals = self.signals
 
         def tell(signal, *args) -> None:
-            try:
+            with suppress(RuntimeError):  # the GUI side is gone (the window closed under the work): no one to tell
                 signal.emit(*args)
-            except RuntimeError:  # the GUI side is gone (the window closed under the work): no one to tell
-                pass
 
         try:
             result = fn(lambda done, total, text="": tell(signals.progress, *bar_values(done, total), text))
