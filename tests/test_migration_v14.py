@@ -216,7 +216,7 @@ def test_versions_stamped_as_older_change_nothing_a_package_carries():
             for sql in (sql for typ, sql in new.objects.values() if typ == "table"):
                 conn.execute(sql)
             conn.execute(f"PRAGMA user_version = {newer}")
-            travelling = [t for t in ownership.travelling_tables(conn)]
+            travelling = ownership.travelling_tables(conn)
         finally:
             conn.close()
         assert len(travelling) > 20
