@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import io
 import os
@@ -14,7 +15,9 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Office keys live outside the per-test data folders, in one folder per test process, so a
 # database built once (module or session fixtures) still verifies in every test that uses it.
+# Removed when the process ends: a run otherwise left one folder behind per process.
 os.environ["DANGJIAN_KEYS_DIR"] = tempfile.mkdtemp(prefix="dangjian-test-keys-")
+atexit.register(shutil.rmtree, os.environ["DANGJIAN_KEYS_DIR"], ignore_errors=True)
 
 try:  # Python's garbage collection on the main (GUI) thread only, as in the application
     from dangjian_desktop.gui.kit import collector as _gc_collector
