@@ -148,6 +148,31 @@ def test_closing_again_after_a_timer_backup_adds_nothing(window, qtbot, db_path)
     assert reasons(db_path) == ["auto"]
 
 
+def test_a_background_backup_heard_before_its_thread_ended_is_not_still_running(window, qtbot, db_path):
+    """Its report is its thread's last step, but the thread may not have ended when the GUI thread
+    hears it: the next tick must not then find it 'running' and skip its backup."""
+    import time
+
+    relay = window.auto_backup._relay
+
+    class Lingering:  # the thread reports, then takes a while to end
+        class done:  # noqa: N801 - stands in for the signal
+            @staticmethod
+            def emit(*args):
+                relay.done.emit(*args)
+                time.sleep(0.4)
+
+    window.auto_backup._relay = Lingering
+    set_setting(window.db, ISSUER, "改了")
+    with qtbot.waitSignal(window.auto_backup.finished, timeout=20000):
+        window.auto_backup.on_timer()
+    assert not window.auto_backup.running
+    set_setting(window.db, ISSUER, "又改了")
+    with qtbot.waitSignal(window.auto_backup.finished, timeout=20000):
+        window.auto_backup.on_timer()  # a backup again, not skipped
+    assert reasons(db_path) == ["auto", "auto"]
+
+
 def test_the_timer_runs_every_thirty_minutes_while_a_database_is_open(window):
     timer = window.auto_backup.timer
     assert timer.isActive() and timer.interval() == 30 * 60 * 1000

@@ -70,7 +70,7 @@ def run_blocking(parent: QWidget | None, label: str, fn: Callable[[Callable[...,
 class _Relay(QObject):
     """Brings the result of a background backup back to the GUI thread."""
 
-    done = Signal(object, object)  # path or None, exception or None
+    done = Signal(object, object)  # the thread, and (path or None, exception or None)
 
 
 class AutoBackup(QObject):
@@ -93,7 +93,7 @@ class AutoBackup(QObject):
         self.last_backup: Path | None = None
         self._thread: threading.Thread | None = None
         self._relay = _Relay(self)
-        self._relay.done.connect(self._background_done, Qt.ConnectionType.QueuedConnection)
+        self._relay.done.connect(self._heard, Qt.ConnectionType.QueuedConnection)
         self.timer = QTimer(self)
         self.timer.setInterval(self.INTERVAL_MS)
         self.timer.timeout.connect(self.on_timer)
@@ -149,16 +149,23 @@ class AutoBackup(QObject):
 
         def work() -> None:
             try:
-                relay.done.emit(auto_backup(path, "auto"), None)
+                outcome = (auto_backup(path, "auto"), None)
             except Exception as e:  # noqa: BLE001 - reported on the GUI thread
-                relay.done.emit(None, e)
+                outcome = (None, e)
+            relay.done.emit(thread, outcome)  # the thread's last step: joined at once when heard
 
-        self._thread = threading.Thread(target=work, name="dangjian-auto-backup", daemon=True)
-        self._thread.start()
+        thread = self._thread = threading.Thread(target=work, name="dangjian-auto-backup", daemon=True)
+        thread.start()
+
+    def _heard(self, thread: threading.Thread, outcome: tuple) -> None:
+        if thread is self._thread:
+            # It may not have ended yet when its report is heard: until then it would still count as
+            # running, and the next tick would be skipped.
+            thread.join()
+            self._thread = None
+        self._background_done(*outcome)
 
     def _background_done(self, path: Path | None, error: BaseException | None) -> None:
-        if self._thread is not None and not self._thread.is_alive():
-            self._thread = None
         bar = self.window.statusBar()
         if error is not None:
             log.error("automatic backup failed: %s", error)
