@@ -18,9 +18,9 @@ from dangjian_desktop.cli import main
 from dangjian_desktop.db import Database, latest_version
 from dangjian_desktop.db import backup as backup_mod
 from dangjian_desktop.db import backup_zip
-from dangjian_desktop.db.backup import (KeepPolicy, auto_backup, backup_dir, backups_to_keep, change_marker,
-                                        keep_policy, list_backups, make_backup, thin_backups,
-                                        unsaved_changes)
+from dangjian_desktop.db.backup import (auto_backup, backup_dir, change_marker, keep_policy, list_backups, make_backup,
+                                        thin_backups, unsaved_changes)
+from dangjian_desktop.db.backup_rules import SETTING_KEEP, KeepPolicy, backups_to_keep
 from dangjian_desktop.db.restore import restore
 from dangjian_desktop.errors import LockedError, UserError
 from dangjian_desktop.registry import get_setting, init_office, set_setting
@@ -301,10 +301,10 @@ def test_thin_backups_deletes_only_backup_files_the_rule_drops(db, db_path):
 
 def test_the_rule_is_a_setting_of_the_database(db):
     assert keep_policy(db) == KeepPolicy(2, 12, 10, 9)
-    set_setting(db, backup_mod.SETTING_KEEP, "3,5,4,6")
+    set_setting(db, SETTING_KEEP, "3,5,4,6")
     assert keep_policy(db) == KeepPolicy(3, 5, 4, 6)
     assert keep_policy(db.path) == KeepPolicy(3, 5, 4, 6)
-    set_setting(db, backup_mod.SETTING_KEEP, "乱写")
+    set_setting(db, SETTING_KEEP, "乱写")
     assert keep_policy(db) == KeepPolicy()
     with pytest.raises(UserError, match="2,12,10,9"):
         KeepPolicy.parse("1,2")

@@ -39,6 +39,16 @@ def reasons(db_path):
     return sorted(b.reason for b in list_backups(db_path, details=False))
 
 
+def answer_from_the_event_loop(button) -> None:
+    """Click a message box's button from the event loop, as the clerk's click arrives. The answer
+    closes the database, which waits for background reads while handling events; a box clicked
+    from outside any event loop (a plain click() in a test) can then be deleted by Qt under its
+    own click handler, which crashed this test now and then."""
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(0, button.click)
+
+
 def open_dialog(window) -> BackupDialog:
     action = next(a for a in window.menuBar().actions()[0].menu().actions() if a.text().startswith("备份与恢复"))
     action.trigger()
@@ -75,6 +85,38 @@ def test_backup_now_adds_one(window, qtbot, db_path):
     assert dlg.selected().path == list_backups(db_path)[0].path
 
 
+def test_the_keep_rule_and_the_space_ceiling_are_set_in_the_dialog_and_thin_at_once(window, qtbot, db_path):
+    import datetime as dt
+
+    from dangjian_desktop.db.backup import keep_policy, space_rule
+    from dangjian_desktop.db.backup_rules import SpaceRule
+    from dangjian_desktop.gui.backup_rules_dialog import BackupRulesDialog
+
+    folder = backup_dir(db_path)
+    folder.mkdir(parents=True)
+    now = dt.datetime.now().replace(microsecond=0)
+    for h in range(6):  # six backups of 300 MB within the last hours (sparse files)
+        with open(folder / f"office_{now - dt.timedelta(hours=h):%Y%m%d-%H%M%S}_auto.zip", "wb") as f:
+            f.truncate(300 << 20)
+    dlg = open_dialog(window)
+    info = dlg.info_label.text()
+    assert "空间上限：所有备份最多共占 10 GB" in info and "现有 6 份备份，共占 1.8 GB" in info
+    dlg.rules_button.click()
+    rules = dlg.current_dialog
+    assert isinstance(rules, BackupRulesDialog) and rules.dialog.isVisible()
+    assert rules.w("allDaysSpin").value() == 2 and rules.w("spaceSpin").value() == 10
+    rules.w("spaceSpin").setValue(0)
+    assert rules.w("spaceSpin").text() == "不设上限"
+    rules.w("allDaysSpin").setValue(3)
+    rules.w("spaceSpin").setValue(1.0)
+    rules.ok_button.click()
+    assert not rules.dialog.isVisible() and dlg.current_dialog is None
+    assert keep_policy(window.db).all_days == 3 and space_rule(window.db) == SpaceRule(1.0)
+    assert len(list_backups(db_path, details=False)) == 3  # 1 GB: three of them, the newest
+    assert "删去了 3 份较早的备份" in dlg.status_label.text()
+    assert "最多共占 1 GB" in dlg.info_label.text() and dlg.table.rowCount() == 3
+
+
 def test_restore_replaces_the_database_and_reopens_it(window, qtbot, db_path):
     make_backup(window.db, "manual")
     set_setting(window.db, ISSUER, "后来改的")
@@ -83,8 +125,9 @@ def test_restore_replaces_the_database_and_reopens_it(window, qtbot, db_path):
     dlg.restore_button.click()
     box = dlg.message_box
     assert box is not None and "替换当前数据库" in box.text()
-    box.button(QMessageBox.StandardButton.Yes).click()
-    qtbot.waitUntil(lambda: dlg.task is None and window.db is not None, timeout=20000)
+    answer_from_the_event_loop(box.button(QMessageBox.StandardButton.Yes))
+    qtbot.waitUntil(lambda: "已用" in dlg.status_label.text() and dlg.task is None and window.db is not None,
+                    timeout=20000)
     assert get_setting(window.db, ISSUER) == "中共测试镇委员会"
     assert window.db.verify() == []
     assert "恢复前的数据库已备份" in dlg.status_label.text()

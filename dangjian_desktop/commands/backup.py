@@ -18,6 +18,8 @@ def register(sub, group) -> None:
     p.add_argument("--keep", metavar="天,日,周,月",
                    help="修改本数据库的备份保留规则并立即清理，例如 2,12,10,9（最近2天全部保留，"
                         "之后12天每天一份、10周每周一份、9个月每月一份）")
+    p.add_argument("--space", metavar="GB",
+                   help="修改本数据库所有备份最多共占的空间（GB，默认 10；0 表示不设上限）并立即清理，例如 5")
     p.set_defaults(func=cmd_backups)
     p = sub.add_parser("restore", help="用一份备份替换当前数据库（替换前自动备份当前数据库）")
     p.add_argument("file", help="备份文件")
@@ -45,17 +47,21 @@ def _size(n: int) -> str:
 
 
 def cmd_backups(ctx) -> int:
-    from ..db.backup import KeepPolicy, SETTING_KEEP, backup_dir, keep_policy, list_backups, thin_backups
+    from ..db.backup import backup_dir, keep_policy, list_backups, space_rule
+    from ..db.backup_rules import KeepPolicy, SpaceRule
+    from ..db.storage import fmt_size
 
     path = ctx.db_path
-    if ctx.args.keep is not None:
-        policy = KeepPolicy.parse(ctx.args.keep)
-        from ..registry import set_setting
+    if ctx.args.keep is not None or ctx.args.space is not None:
+        policy = KeepPolicy.parse(ctx.args.keep) if ctx.args.keep is not None else None
+        space = SpaceRule.parse(ctx.args.space) if ctx.args.space is not None else None
+        from ..registry.offices import save_backup_rules
 
         with ctx.open_db("write") as db:
-            set_setting(db, SETTING_KEEP, policy.text())
-        removed = thin_backups(path, policy)
-        print(f"已保存备份保留规则：{policy.describe()}" + (f"已删除 {len(removed)} 份旧备份。" if removed else ""))
+            removed = save_backup_rules(db, policy, space)
+        said = [f"已保存备份保留规则：{policy.describe()}"] if policy is not None else []
+        said += [f"已保存备份空间上限：{space.describe()}"] if space is not None else []
+        print("".join(said) + (f"已删除 {len(removed)} 份旧备份。" if removed else ""))
         if not ctx.args.json:
             return 0
     folder = Path(ctx.args.dir) if ctx.args.dir else backup_dir(path)
@@ -68,6 +74,7 @@ def cmd_backups(ctx) -> int:
     print(f"备份文件夹：{folder}")
     if path.is_file() and not ctx.args.dir:
         print(f"保留规则：{keep_policy(path).describe()}")
+        print(f"空间上限：{space_rule(path).describe()}")
     if not backups:
         print("还没有备份。可以用 dangjian backup 立即备份。")
         return 0
@@ -79,7 +86,7 @@ def cmd_backups(ctx) -> int:
             facts = (f"第{b.schema_version}版  组织{c.get('organisations') or 0}个  "
                      f"党员{c.get('members') or 0}名  考核轮次{c.get('rounds') or 0}个")
         print(f"{b.created_text}  {_size(b.size):>9}  {facts}  {b.reason_label}  {b.path}")
-    print(f"共{len(backups)}份备份")
+    print(f"共{len(backups)}份备份，占用 {fmt_size(sum(b.size for b in backups))}")
     return 0
 
 

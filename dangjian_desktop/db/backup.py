@@ -12,7 +12,8 @@ descriptor would drop the process's SQLite locks on it).
 
 By default backups live in `user_data_dir()/backups/<stem>-<hash of the database's absolute
 path>/`, one folder per database, named `<stem>_<YYYYMMDD-HHMMSS>_<reason>.zip`. After each
-automatic or manual backup the folder is thinned (see `KeepPolicy`).
+automatic or manual backup the folder is thinned (see `KeepPolicy`), and kept under a ceiling of
+disk space (backup_space.py); before a backup is written its disk is checked for room.
 
 Restoring one is in `restore.py`.
 """
@@ -35,7 +36,8 @@ from .. import dates
 from ..errors import UserError
 from ..paths import user_data_dir
 from ..progress import Progress
-from . import backup_zip
+from . import backup_space, backup_zip
+from .backup_rules import SETTING_KEEP, SETTING_SPACE, KeepPolicy, SpaceRule, backups_to_keep, over_ceiling
 from .backup_leftovers import remove_leftovers, remove_restore_leftovers
 
 if TYPE_CHECKING:
@@ -47,7 +49,6 @@ DbOrPath = Union["Database", str, Path]
 
 SUFFIX = ".sqlite"  # a plain copy: backups made before they were compressed, and kept damaged files
 PAGES_PER_STEP = 2048  # 8 MB of 4 KiB pages between two progress reports
-SETTING_KEEP = "backup_keep"  # the thinning rule of a database, e.g. "2,12,10,9"
 
 _REASON = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _NAME = re.compile(r"^(?P<stem>.+)_(?P<ts>\d{8}-\d{6})(?:-(?P<n>\d+))?_(?P<reason>[a-z0-9]+(?:-[a-z0-9]+)*)"
@@ -230,10 +231,13 @@ def copy_database(db: DbOrPath, target: Path, *, progress: Progress | None = Non
 
 
 def make_backup(db: DbOrPath, reason: str = "manual", dest_dir: str | Path | None = None, *,
-                progress: Progress | None = None, now: dt.datetime | None = None) -> Path:
+                progress: Progress | None = None, now: dt.datetime | None = None,
+                spare: Path | None = None) -> Path:
     """Back up a database (an open Database or a path) into `dest_dir` or its backup folder: a
     copy (copy_into), checked while it is compressed with its description (backup_zip).
 
+    Before anything is written its disk is checked for room (backup_space.py); in the default
+    folder older backups may be deleted to make it, never `spare` (a backup being restored).
     Returns the new file's path. Raises UserError (and leaves no file) when it fails.
     """
     if not _REASON.match(reason):
@@ -242,6 +246,7 @@ def make_backup(db: DbOrPath, reason: str = "manual", dest_dir: str | Path | Non
     folder = Path(dest_dir) if dest_dir is not None else backup_dir(path)
     src = open_source(path)
     try:
+        _make_room(db, path, folder, default=dest_dir is None, now=now, spare=spare)
         target = _unique_target(folder, path.stem, now or dt.datetime.now(), reason, backup_zip.SUFFIX)
         plain = folder / f".{target.name}{SUFFIX}"  # hidden, and not a backup's name
         try:
@@ -252,6 +257,32 @@ def make_backup(db: DbOrPath, reason: str = "manual", dest_dir: str | Path | Non
         return target
     finally:
         src.close()
+
+
+def _make_room(db: DbOrPath, path: Path, folder: Path, *, default: bool, now: dt.datetime | None,
+               spare: Path | None) -> None:
+    """Refuse a backup its disk has no room for, before anything is written (backup_space.py). In
+    the default folder the backups are thinned first: by the rules, then further by the same order,
+    never the newest few."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return  # open_source has just read it: a file gone since fails in the copy, with its own message
+    wal = Path(f"{path}-wal")
+    size += wal.stat().st_size if wal.is_file() else 0  # what is not yet written into the file is copied too
+    backups = list_backups(folder=folder, details=False)
+    newest_zip = next((b.path for b in backups if backup_zip.is_zip_backup(b.path)), None)
+    room = backup_space.room_needed(size, folder, newest_zip, keep_free=default)
+    if not room.short:
+        return
+    freed = 0
+    if default:
+        before = {b.path: b.size for b in backups}
+        removed = thin_backups(db, now=now, make_free=room.short, spare=spare)
+        freed = sum(before.get(p, 0) for p in removed)
+        room = backup_space.room_needed(size, folder, newest_zip, keep_free=True)
+    if room.short:
+        raise room.refusal(freed)
 
 
 def _check_and_compress(plain: Path, target: Path, arcname: str, progress: Progress | None) -> None:
@@ -305,7 +336,7 @@ def auto_backup(db: DbOrPath, reason: str, *, progress: Progress | None = None) 
     """An automatic (or 立即备份) backup into the default folder, then the folder is thinned."""
     target = make_backup(db, reason, progress=progress)
     try:
-        thin_backups(db, keep_policy(db))
+        thin_backups(db)
         # What backups cut short left: hidden, as large as the database.
         remove_leftovers(target.parent, lambda name: parse_name(Path(name)) is not None)
         remove_restore_leftovers(_path_of(db))  # and what restores cut short left beside the database
@@ -466,58 +497,26 @@ def read_details(path: Path) -> dict[str, Any]:
         conn.close()
 
 
-# ---- thinning -------------------------------------------------------------------------------
+# ---- thinning (which backups stay: backup_rules.py) -------------------------------------------
 
-@dataclass(frozen=True)
-class KeepPolicy:
-    """Which backups thinning keeps: every one of the last `all_days` calendar days (today
-    included), then one of each day for `daily` days, of each 7-day week for `weekly` weeks and
-    of each month for `monthly` months. Each tier's periods are counted back from where the tier
-    before it ends, so they move on with the date; the one kept in a period is its oldest, which
-    keeps the survivors a period apart however often thinning runs (keeping the newest would let
-    each day's arrival push the week's older backup out). Older backups are deleted; the newest
-    backup is always kept."""
-
-    all_days: int = 2
-    daily: int = 12
-    weekly: int = 10
-    monthly: int = 9
-
-    def text(self) -> str:
-        return f"{self.all_days},{self.daily},{self.weekly},{self.monthly}"
-
-    def describe(self) -> str:
-        return (f"最近{self.all_days}天的备份全部保留；更早的，{self.daily}天内每天保留一份，"
-                f"再往前{self.weekly}周内每周一份，再往前{self.monthly}个月内每月一份，其余自动删除。")
-
-    @classmethod
-    def parse(cls, text: str) -> "KeepPolicy":
-        parts = [p.strip() for p in re.split(r"[,，\s]+", text.strip()) if p.strip()]
+def _setting(db: DbOrPath, key: str) -> str | None:
+    """A setting of a database (an open one, or a path opened read-only), None when unset or unreadable."""
+    try:
+        if hasattr(db, "conn"):
+            return db.scalar("SELECT value FROM setting WHERE id = ?", (key,))
+        conn = open_source(_path_of(db))
         try:
-            values = [int(p) for p in parts]
-        except ValueError:
-            values = []
-        if len(values) != 4 or not all(0 <= v <= 1000 for v in values):
-            raise UserError(f"备份保留规则“{text}”无效。应为四个整数，用逗号分隔："
-                            f"全部保留的天数,每天一份的天数,每周一份的周数,每月一份的月数，例如 2,12,10,9。")
-        return cls(*values)
+            row = conn.execute("SELECT value FROM setting WHERE id = ?", (key,)).fetchone()
+            return row[0] if row else None
+        finally:
+            conn.close()
+    except (sqlite3.Error, UserError):
+        return None
 
 
 def keep_policy(db: DbOrPath) -> KeepPolicy:
     """The thinning rule saved in a database (setting backup_keep), else the default."""
-    text = None
-    try:
-        if hasattr(db, "conn"):
-            text = db.scalar("SELECT value FROM setting WHERE id = ?", (SETTING_KEEP,))
-        else:
-            conn = open_source(_path_of(db))
-            try:
-                row = conn.execute("SELECT value FROM setting WHERE id = ?", (SETTING_KEEP,)).fetchone()
-                text = row[0] if row else None
-            finally:
-                conn.close()
-    except (sqlite3.Error, UserError):
-        text = None
+    text = _setting(db, SETTING_KEEP)
     if not text:
         return KeepPolicy()
     try:
@@ -527,50 +526,42 @@ def keep_policy(db: DbOrPath) -> KeepPolicy:
         return KeepPolicy()
 
 
-def backups_to_keep(stamps: list[dt.datetime], now: dt.datetime, policy: KeepPolicy | None = None) -> set[int]:
-    """Indexes into `stamps` of the backups thinning keeps (see KeepPolicy)."""
-    policy = policy or KeepPolicy()
-    if not stamps:
-        return set()
-    today = now.date()
-    recent_start = today - dt.timedelta(days=policy.all_days - 1)
-    daily_start = recent_start - dt.timedelta(days=policy.daily)
-    weekly_start = daily_start - dt.timedelta(weeks=policy.weekly)
-    monthly_start = dates.add_months(weekly_start, -policy.monthly)
-    keep: set[int] = set()
-    oldest_in: dict[tuple, int] = {}
-    for i, when in enumerate(stamps):
-        day = when.date()
-        if day >= recent_start:
-            keep.add(i)
-            continue
-        if day >= daily_start:
-            bucket: tuple = ("day", day)
-        elif day >= weekly_start:
-            bucket = ("week", ((daily_start - day).days - 1) // 7)
-        elif day >= monthly_start:
-            k = 0
-            while day < dates.add_months(weekly_start, -(k + 1)):
-                k += 1
-            bucket = ("month", k)
-        else:
-            continue
-        j = oldest_in.get(bucket)
-        if j is None or stamps[i] < stamps[j]:
-            oldest_in[bucket] = i
-    keep |= set(oldest_in.values())
-    keep.add(max(range(len(stamps)), key=lambda i: stamps[i]))
-    return keep
+def space_rule(db: DbOrPath) -> SpaceRule:
+    """The ceiling on a database's backups saved in it (setting backup_space), else the default."""
+    text = _setting(db, SETTING_SPACE)
+    if not text:
+        return SpaceRule()
+    try:
+        return SpaceRule.parse(text)
+    except UserError:
+        log.warning("ignoring invalid %s setting %r", SETTING_SPACE, text)
+        return SpaceRule()
 
 
 def thin_backups(db: DbOrPath | None = None, policy: KeepPolicy | None = None, *,
-                 folder: str | Path | None = None, now: dt.datetime | None = None) -> list[Path]:
-    """Delete the backups in a database's folder (or `folder`) the rule does not keep.
+                 folder: str | Path | None = None, now: dt.datetime | None = None, make_free: int = 0,
+                 spare: Path | None = None) -> list[Path]:
+    """Delete the backups in a database's folder (or `folder`) the rule does not keep, then those
+    over the database's ceiling on their space (backup_space.py), then, while `make_free` bytes are
+    still to be freed, further ones in the same order (never the newest few, nor `spare`).
 
-    Only files named like backups are considered; returns the deleted paths.
+    The rule defaults to the database's setting (the default without a database), and so does the
+    ceiling. Only files named like backups are considered; returns the deleted paths.
     """
+    if policy is None:
+        policy = keep_policy(db) if db is not None else KeepPolicy()
+    space = space_rule(db) if db is not None else SpaceRule()
     backups = list_backups(db, folder=folder, details=False)
-    keep = backups_to_keep([b.created for b in backups], now or dt.datetime.now(), policy)
+    stamps, sizes = [b.created for b in backups], [b.size for b in backups]
+    keep = backups_to_keep(stamps, now or dt.datetime.now(), policy)
+    keep -= over_ceiling(stamps, sizes, keep, space.limit)
+    if make_free:
+        dropped = sum(sizes[i] for i in range(len(backups)) if i not in keep)
+        if dropped < make_free:
+            kept = sum(sizes[i] for i in keep)
+            keep -= over_ceiling(stamps, sizes, keep, max(0, kept - (make_free - dropped)))
+    if spare is not None:
+        keep |= {i for i, b in enumerate(backups) if b.path == Path(spare)}
     removed = []
     for i, b in enumerate(backups):
         if i in keep:

@@ -252,7 +252,9 @@ def _restore(db_path: Path, plain: Path, chosen_file: Path, progress: Progress |
             if progress:
                 progress(0, 0, "正在备份当前数据库")
             try:
-                safety = make_backup(db_path, "restore", progress=progress) if current.readable else None
+                # Room made for it never takes the backup being restored.
+                safety = (make_backup(db_path, "restore", progress=progress, spare=chosen_file)
+                          if current.readable else None)
             except UserError:
                 if not _is_damaged(db_path):
                     raise

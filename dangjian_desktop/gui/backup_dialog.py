@@ -11,7 +11,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
                                QMessageBox, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from ..db.backup import BackupInfo, auto_backup, backup_dir, keep_policy, list_backups
+from ..db.backup import BackupInfo, auto_backup, backup_dir, keep_policy, list_backups, space_rule
 from ..db.restore import restore
 from .kit.tasks import Task
 from .common import Messages
@@ -47,10 +47,9 @@ def open_backup_dialog(window: Any) -> "BackupDialog | None":
 class BackupDialog(Messages, QDialog):
     def __init__(self, window: Any, parent: QWidget | None = None):
         super().__init__(parent or window)
-        self.window = window
+        self.main_window = window  # not `window`: that would hide QWidget.window(), called on a child dialog's parent
         self.db_path: Path = Path(window.db.path)
         self.readonly = window.db.readonly
-        self.policy = keep_policy(window.db)
         self.backups: list[BackupInfo] = []
         self.task: Task | None = None
         self.setWindowTitle("备份与恢复")
@@ -58,8 +57,7 @@ class BackupDialog(Messages, QDialog):
         fit_to_screen(self, 900, 480)
 
         layout = QVBoxLayout(self)
-        self.info_label = QLabel(f"数据库：{self.db_path}\n备份文件夹：{backup_dir(self.db_path)}\n"
-                                 f"保留规则：{self.policy.describe()}")
+        self.info_label = QLabel()
         self.info_label.setWordWrap(True)
         self.info_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.info_label)
@@ -86,8 +84,10 @@ class BackupDialog(Messages, QDialog):
         self.restore_button = QPushButton("恢复所选备份…")
         self.restore_file_button = QPushButton("从其他文件恢复…")
         self.folder_button = QPushButton("打开备份文件夹")
+        self.rules_button = QPushButton("保留规则(&K)…")
         self.close_button = QPushButton("关闭")
-        for b in (self.backup_button, self.restore_button, self.restore_file_button, self.folder_button):
+        for b in (self.backup_button, self.restore_button, self.restore_file_button, self.folder_button,
+                  self.rules_button):
             row.addWidget(b)
         row.addStretch(1)
         row.addWidget(self.close_button)
@@ -96,6 +96,8 @@ class BackupDialog(Messages, QDialog):
         self.restore_button.clicked.connect(self.restore_selected)
         self.restore_file_button.clicked.connect(self.restore_from_file)
         self.folder_button.clicked.connect(self.open_folder)
+        self.rules_button.clicked.connect(self.edit_rules)
+        self.current_dialog = None  # the 保留规则 dialog while it is open
         self.close_button.clicked.connect(self.reject)
         if self.readonly:
             self.status_label.setText("数据库正被其他程序使用（本窗口只读）：可以备份，但不能恢复。")
@@ -103,6 +105,12 @@ class BackupDialog(Messages, QDialog):
 
     # ---- the list
     def refresh(self, select: Path | None = None) -> None:
+        from .backup_rules_dialog import usage_text
+
+        db = self.main_window.db
+        self.info_label.setText(f"数据库：{self.db_path}\n备份文件夹：{backup_dir(self.db_path)}\n"
+                                f"保留规则：{keep_policy(db or self.db_path).describe()}\n"
+                                f"空间上限：{space_rule(db or self.db_path).describe()}\n{usage_text(self.db_path)}")
         self.backups = list_backups(self.db_path)
         self.table.setRowCount(len(self.backups))
         for r, b in enumerate(self.backups):
@@ -135,6 +143,7 @@ class BackupDialog(Messages, QDialog):
         self.backup_button.setEnabled(idle)
         self.restore_button.setEnabled(idle and not self.readonly and self.selected() is not None)
         self.restore_file_button.setEnabled(idle and not self.readonly)
+        self.rules_button.setEnabled(idle and not self.readonly and self.main_window.db is not None)
         self.close_button.setEnabled(idle)
 
     def _run(self, label: str, fn, on_done, on_error=None) -> None:
@@ -160,6 +169,22 @@ class BackupDialog(Messages, QDialog):
 
         self.status_label.setText("正在备份…")
         self._run("正在备份数据库…", lambda progress: auto_backup(path, "manual", progress=progress), done)
+
+    def edit_rules(self) -> None:
+        """保留规则…: the keep rule and the space ceiling; saved, the backups are thinned at once."""
+        from .backup_rules_dialog import BackupRulesDialog
+        from .common import open_dialog
+
+        if self.main_window.db is None or self.readonly or self.task is not None:
+            return
+        wrapper = BackupRulesDialog(self.main_window.db, self)
+
+        def saved(removed: list[Path]) -> None:
+            self.refresh()
+            self.status_label.setText("已保存备份保留规则" + (f"，删去了 {len(removed)} 份较早的备份。"
+                                                             if removed else "。"))
+
+        open_dialog(self, wrapper, saved)
 
     def open_folder(self) -> None:
         folder = backup_dir(self.db_path)
@@ -190,7 +215,7 @@ class BackupDialog(Messages, QDialog):
 
     def restore_file(self, backup_file: Path) -> None:
         """Close the window's database (no on-close backup: the restore makes one), replace it, reopen."""
-        window, db_path = self.window, self.db_path
+        window, db_path = self.main_window, self.db_path
         auto = getattr(window, "auto_backup", None)
         if auto is not None:
             auto.suspended = True
@@ -220,3 +245,4 @@ class BackupDialog(Messages, QDialog):
 
         self.status_label.setText("正在恢复…")
         self._run("正在恢复数据库…", lambda progress: restore(db_path, backup_file, progress=progress), done, failed)
+

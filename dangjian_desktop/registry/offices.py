@@ -99,3 +99,21 @@ def set_setting(db: Database, key: str, value: str | None, *, confirm_member_pho
     from .print_settings import save_settings
 
     save_settings(db, {key: value}, confirm_member_phone=confirm_member_phone, reason=f"修改设置 {key}")
+
+
+def save_backup_rules(db: Database, policy=None, space=None) -> list:
+    """Save the backups' keep rule (db.backup.KeepPolicy) and/or their space ceiling
+    (db.backup_space.SpaceRule) as settings of the database, in one unit of work, then thin its
+    backups by them. Returns the paths of the backups deleted."""
+    from ..db.backup import thin_backups
+    from ..db.backup_rules import SETTING_KEEP, SETTING_SPACE
+    from .print_settings import save_settings
+
+    values = {}
+    if policy is not None:
+        values[SETTING_KEEP] = policy.text()
+    if space is not None:
+        values[SETTING_SPACE] = space.text()
+    if values:
+        save_settings(db, values, reason="修改备份保留规则")
+    return thin_backups(db)

@@ -1,0 +1,84 @@
+"""Room on the disk before a backup is written (no Qt). Which backups stay, the ceiling on their
+total size included, is backup_rules.py.
+
+A backup first writes a plain copy as large as the database beside its ZIP file. Before it starts,
+the disk must hold that copy, the ZIP (estimated from the newest backup's compression) and, on the
+disk of the default backup folder, a reserve as large as the database (at least 256 MB: a restore
+unpacks a copy that large beside the database, and the database needs room to grow). Where it does
+not, backup.py thins the default folder first (as after a backup, then further in the ceiling's
+order, never the newest backups); if it still does not, the backup is refused with a Chinese
+message saying how much it needs and how much is free, before anything is written.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import UserError
+from .storage import disk_of, fmt_size
+
+GB = 1 << 30
+RESERVE_MIN = 256 << 20
+UNKNOWN_RATIO = 0.35  # a compressed backup's size against its database's, with no backup to go by (about 0.2)
+
+
+def reserve(database_size: int) -> int:
+    """The free space a backup must leave on the disk of the default backup folder: as much as the
+    database (a restore then still has room for the copy it unpacks beside it, and the database
+    room to grow), at least RESERVE_MIN."""
+    return max(RESERVE_MIN, database_size)
+
+
+def compressed_ratio(newest: Path | None) -> float:
+    """A compressed backup's size against its database's, from the newest ZIP backup (read from
+    its directory), with a margin; UNKNOWN_RATIO without one."""
+    if newest is None:
+        return UNKNOWN_RATIO
+    try:
+        with zipfile.ZipFile(newest) as zf:
+            members = [i for i in zf.infolist() if i.filename.endswith(".sqlite")]
+    except (OSError, zipfile.BadZipFile):
+        return UNKNOWN_RATIO
+    if not members or not members[0].file_size:
+        return UNKNOWN_RATIO
+    return min(1.0, members[0].compress_size / members[0].file_size + 0.05)
+
+
+@dataclass(frozen=True)
+class Room:
+    """What a backup needs on the disk of its folder, and what that disk has."""
+
+    copy: int  # the plain copy, as large as the database
+    compressed: int  # the ZIP, estimated
+    kept_free: int  # the reserve left for everything else (0 outside the default folder)
+    disk: str
+    free: int | None
+
+    @property
+    def needed(self) -> int:
+        return self.copy + self.compressed + self.kept_free
+
+    @property
+    def short(self) -> int:
+        """How many bytes are missing (0: enough, or the free space unknown)."""
+        return 0 if self.free is None else max(0, self.needed - self.free)
+
+    def refusal(self, freed: int = 0) -> UserError:
+        reserve_text = (f"，之后还要留出 {fmt_size(self.kept_free)}（恢复备份时要先解开一份与数据库一样大的复制件）"
+                        if self.kept_free else "")
+        freed_text = f"已按保留规则删去较早的备份共 {fmt_size(freed)}，" if freed else ""
+        return UserError(
+            f"磁盘空间不足，没有备份：备份时要先写一份与数据库一样大的复制件（{fmt_size(self.copy)}），"
+            f"再压缩成约 {fmt_size(self.compressed)} 的备份文件{reserve_text}，共需约 {fmt_size(self.needed)}；"
+            f"{freed_text}磁盘 {self.disk} 只剩 {fmt_size(self.free or 0)}。"
+            f"请删除该磁盘上不需要的文件，或调低备份占用空间的上限，或把备份保存到其他磁盘后再试。")
+
+
+def room_needed(database_size: int, folder: Path, newest: Path | None, *, keep_free: bool) -> Room:
+    """What a backup of a database of `database_size` bytes needs in `folder` (`keep_free`: the
+    default backup folder, on the user's own disk, where the reserve is kept)."""
+    disk, free = disk_of(folder)
+    compressed = int(database_size * compressed_ratio(newest))
+    return Room(database_size, compressed, reserve(database_size) if keep_free else 0, disk, free)
