@@ -124,8 +124,40 @@ class FakeDisk:
         self.folder, self.size, self.other = folder, size, other
 
     def __call__(self, _path):
+        return "D:\\", self.free()
+
+    def free(self) -> int:
         used = sum(p.stat().st_size for p in self.folder.rglob("*") if p.is_file()) if self.folder.exists() else 0
-        return "D:\\", max(0, self.size - self.other - used)
+        return max(0, self.size - self.other - used)
+
+
+class TwoDisks:
+    """This computer's disk (C:, `local_free` bytes free) and a stick (E:) holding `stick`'s folder."""
+
+    def __init__(self, stick: FakeDisk, local_free: int = 1 << 40):
+        self.stick, self.local_free = stick, local_free
+
+    def __call__(self, path):
+        p = Path(path)
+        if p == self.stick.folder or self.stick.folder in p.parents:
+            return "E:\\", self.stick.free()
+        return "C:\\", self.local_free
+
+
+@pytest.fixture
+def copies(monkeypatch):
+    """The folders the plain copies of backups were written into."""
+    from dangjian_desktop.db import backup as backup_mod
+
+    made = []
+    real = backup_mod.copy_into
+
+    def spy(src, target, **kw):
+        made.append(Path(target).parent)
+        return real(src, target, **kw)
+
+    monkeypatch.setattr(backup_mod, "copy_into", spy)
+    return made
 
 
 def test_a_backup_without_room_on_its_disk_is_refused_before_anything_is_written(db, db_path, monkeypatch):
@@ -190,6 +222,32 @@ def test_a_backup_to_another_folder_needs_no_reserve_and_deletes_nothing_there(d
         make_backup(db, "manual", usb)
     assert "之后还要留出" not in e.value.message  # no reserve on a chosen folder
     assert all(p.exists() for p in mine)
+
+
+def test_a_backup_to_a_stick_writes_only_the_compressed_file_there(db, db_path, tmp_path, monkeypatch, copies):
+    usb = tmp_path / "usb"
+    first = auto_backup(db, "manual")  # the compression to go by
+    stick = FakeDisk(usb, first.stat().st_size * 3)  # room for the compressed file, not for the copy
+    monkeypatch.setattr(backup_space, "disk_of", TwoDisks(stick))
+    copies.clear()
+    target = make_backup(db, "manual", usb)
+    assert target.parent == usb and [p.name for p in usb.iterdir()] == [target.name]
+    assert copies == [backup_dir(db_path)]  # the copy on this computer's disk
+    assert not [p for p in backup_dir(db_path).iterdir() if p.name.startswith(".")]  # and removed
+
+
+def test_without_room_here_the_copy_goes_to_the_stick_and_a_stick_too_small_is_refused(db, db_path, tmp_path,
+                                                                                       monkeypatch, copies):
+    usb = tmp_path / "usb"
+    size = db_path.stat().st_size
+    monkeypatch.setattr(backup_space, "disk_of", TwoDisks(FakeDisk(usb, 4 * size), local_free=size))
+    target = make_backup(db, "manual", usb)
+    assert copies == [usb] and target.exists()
+    monkeypatch.setattr(backup_space, "disk_of", TwoDisks(FakeDisk(usb, target.stat().st_size + 1000)))
+    with pytest.raises(UserError) as e:
+        make_backup(db, "manual", usb)
+    assert "压缩后的备份文件约" in e.value.message and "复制件" not in e.value.message
+    assert "E:\\" in e.value.message and [p.name for p in usb.iterdir()] == [target.name]
 
 
 def test_the_compressed_size_is_estimated_from_the_newest_backup(db, db_path):

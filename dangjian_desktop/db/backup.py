@@ -237,7 +237,10 @@ def make_backup(db: DbOrPath, reason: str = "manual", dest_dir: str | Path | Non
     copy (copy_into), checked while it is compressed with its description (backup_zip).
 
     Before anything is written its disk is checked for room (backup_space.py); in the default
-    folder older backups may be deleted to make it, never `spare` (a backup being restored).
+    folder older backups may be deleted to make it, never `spare` (a backup being restored). The
+    copy is written beside the compressed file, except for a `dest_dir` on another disk: there it
+    goes into the default folder when this disk has room for it, and the other disk (a USB stick)
+    takes only the compressed file.
     Returns the new file's path. Raises UserError (and leaves no file) when it fails.
     """
     if not _REASON.match(reason):
@@ -246,9 +249,13 @@ def make_backup(db: DbOrPath, reason: str = "manual", dest_dir: str | Path | Non
     folder = Path(dest_dir) if dest_dir is not None else backup_dir(path)
     src = open_source(path)
     try:
-        _make_room(db, path, folder, default=dest_dir is None, now=now, spare=spare)
+        scratch = _make_room(db, path, folder, default=dest_dir is None, now=now, spare=spare)
         target = _unique_target(folder, path.stem, now or dt.datetime.now(), reason, backup_zip.SUFFIX)
-        plain = folder / f".{target.name}{SUFFIX}"  # hidden, and not a backup's name
+        plain = scratch / f".{target.name}{SUFFIX}"  # hidden, and not a backup's name
+        try:
+            folder.mkdir(parents=True, exist_ok=True)  # (the copy's folder is made by copy_into)
+        except OSError as e:
+            raise UserError(f"备份没有成功：{e.strerror or e}（{folder}）。没有留下不完整的文件。") from None
         try:
             copy_into(src, plain, progress=progress, scratch=True)
             _check_and_compress(plain, target, f"{path.stem}{SUFFIX}", progress)
@@ -260,21 +267,32 @@ def make_backup(db: DbOrPath, reason: str = "manual", dest_dir: str | Path | Non
 
 
 def _make_room(db: DbOrPath, path: Path, folder: Path, *, default: bool, now: dt.datetime | None,
-               spare: Path | None) -> None:
-    """Refuse a backup its disk has no room for, before anything is written (backup_space.py). In
-    the default folder the backups are thinned first: by the rules, then further by the same order,
-    never the newest few."""
+               spare: Path | None) -> Path:
+    """Refuse a backup its disk has no room for, before anything is written (backup_space.py), and
+    say where its plain copy goes. In the default folder the backups are thinned first: by the
+    rules, then further by the same order, never the newest few. Another folder on another disk
+    (a USB stick) takes only the compressed file when this computer's disk has room for the copy."""
+    local = backup_dir(path)
     try:
         size = path.stat().st_size
     except OSError:
-        return  # open_source has just read it: a file gone since fails in the copy, with its own message
+        return folder  # open_source has just read it: a file gone since fails in the copy, with its own message
     wal = Path(f"{path}-wal")
     size += wal.stat().st_size if wal.is_file() else 0  # what is not yet written into the file is copied too
     backups = list_backups(folder=folder, details=False)
-    newest_zip = next((b.path for b in backups if backup_zip.is_zip_backup(b.path)), None)
+    # The compression of this database's newest backup: in its own folder, else in the chosen one.
+    known = backups if default else [*list_backups(folder=local, details=False), *backups]
+    newest_zip = next((b.path for b in known if backup_zip.is_zip_backup(b.path)), None)
+    if not default and not backup_space.same_disk(local, folder):
+        compressed = backup_space.estimated(size, newest_zip)
+        there = backup_space.room_on(folder, compressed=compressed)
+        if there.short:
+            raise there.refusal()
+        if not backup_space.room_on(local, copy=size, kept_free=backup_space.reserve(size)).short:
+            return local
     room = backup_space.room_needed(size, folder, newest_zip, keep_free=default)
     if not room.short:
-        return
+        return folder
     freed = 0
     if default:
         before = {b.path: b.size for b in backups}
@@ -283,6 +301,7 @@ def _make_room(db: DbOrPath, path: Path, folder: Path, *, default: bool, now: dt
         room = backup_space.room_needed(size, folder, newest_zip, keep_free=True)
     if room.short:
         raise room.refusal(freed)
+    return folder
 
 
 def _check_and_compress(plain: Path, target: Path, arcname: str, progress: Progress | None) -> None:

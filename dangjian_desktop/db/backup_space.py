@@ -1,13 +1,16 @@
 """Room on the disk before a backup is written (no Qt). Which backups stay, the ceiling on their
 total size included, is backup_rules.py.
 
-A backup first writes a plain copy as large as the database beside its ZIP file. Before it starts,
-the disk must hold that copy, the ZIP (estimated from the newest backup's compression) and, on the
-disk of the default backup folder, a reserve as large as the database (at least 256 MB: a restore
-unpacks a copy that large beside the database, and the database needs room to grow). Where it does
-not, backup.py thins the default folder first (as after a backup, then further in the ceiling's
-order, never the newest backups); if it still does not, the backup is refused with a Chinese
-message saying how much it needs and how much is free, before anything is written.
+A backup first writes a plain copy as large as the database, then compresses it into its ZIP file.
+Before it starts, the disk must hold that copy, the ZIP (estimated from the newest backup's
+compression) and, on the disk of the default backup folder, a reserve as large as the database
+(at least 256 MB: a restore unpacks a copy that large beside the database, and the database needs
+room to grow). Where it does not, backup.py thins the default folder first (as after a backup,
+then further in the ceiling's order, never the newest backups); if it still does not, the backup
+is refused with a Chinese message saying how much it needs and how much is free, before anything
+is written. A backup to another disk (a USB stick) writes its plain copy on this computer's disk
+when that has room for it and the reserve: the stick then takes only the ZIP, about a fifth of
+the database, and is never read back.
 """
 
 from __future__ import annotations
@@ -48,7 +51,8 @@ def compressed_ratio(newest: Path | None) -> float:
 
 @dataclass(frozen=True)
 class Room:
-    """What a backup needs on the disk of its folder, and what that disk has."""
+    """What a backup needs on one disk (its plain copy, its compressed file, a reserve), and what
+    that disk has."""
 
     copy: int  # the plain copy, as large as the database
     compressed: int  # the ZIP, estimated
@@ -66,19 +70,35 @@ class Room:
         return 0 if self.free is None else max(0, self.needed - self.free)
 
     def refusal(self, freed: int = 0) -> UserError:
-        reserve_text = (f"，之后还要留出 {fmt_size(self.kept_free)}（恢复备份时要先解开一份与数据库一样大的复制件）"
-                        if self.kept_free else "")
+        parts = [f"要先写一份与数据库一样大的复制件（{fmt_size(self.copy)}）"] if self.copy else []
+        parts += [f"压缩后的备份文件约 {fmt_size(self.compressed)}"] if self.compressed else []
+        parts += [f"之后还要留出 {fmt_size(self.kept_free)}（恢复备份时要先解开一份与数据库一样大的复制件）"
+                  ] if self.kept_free else []
         freed_text = f"已按保留规则删去较早的备份共 {fmt_size(freed)}，" if freed else ""
         return UserError(
-            f"磁盘空间不足，没有备份：备份时要先写一份与数据库一样大的复制件（{fmt_size(self.copy)}），"
-            f"再压缩成约 {fmt_size(self.compressed)} 的备份文件{reserve_text}，共需约 {fmt_size(self.needed)}；"
+            f"磁盘空间不足，没有备份：备份时{'，'.join(parts)}，共需约 {fmt_size(self.needed)}；"
             f"{freed_text}磁盘 {self.disk} 只剩 {fmt_size(self.free or 0)}。"
             f"请删除该磁盘上不需要的文件，或调低备份占用空间的上限，或把备份保存到其他磁盘后再试。")
 
 
-def room_needed(database_size: int, folder: Path, newest: Path | None, *, keep_free: bool) -> Room:
-    """What a backup of a database of `database_size` bytes needs in `folder` (`keep_free`: the
-    default backup folder, on the user's own disk, where the reserve is kept)."""
+def room_on(folder: Path, *, copy: int = 0, compressed: int = 0, kept_free: int = 0) -> Room:
+    """What is needed on the disk of `folder`, with what that disk has."""
     disk, free = disk_of(folder)
-    compressed = int(database_size * compressed_ratio(newest))
-    return Room(database_size, compressed, reserve(database_size) if keep_free else 0, disk, free)
+    return Room(copy, compressed, kept_free, disk, free)
+
+
+def same_disk(a: Path, b: Path) -> bool:
+    return disk_of(a)[0] == disk_of(b)[0]
+
+
+def estimated(database_size: int, newest: Path | None) -> int:
+    """The compressed backup of a database of `database_size` bytes, estimated (compressed_ratio)."""
+    return int(database_size * compressed_ratio(newest))
+
+
+def room_needed(database_size: int, folder: Path, newest: Path | None, *, keep_free: bool) -> Room:
+    """What a backup of a database of `database_size` bytes needs in `folder`, its plain copy
+    written there too (`keep_free`: the default backup folder, on the user's own disk, where the
+    reserve is kept)."""
+    return room_on(folder, copy=database_size, compressed=estimated(database_size, newest),
+                   kept_free=reserve(database_size) if keep_free else 0)
