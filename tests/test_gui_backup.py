@@ -216,6 +216,31 @@ def test_a_background_backup_heard_before_its_thread_ended_is_not_still_running(
     assert reasons(db_path) == ["auto", "auto"]
 
 
+def test_a_failing_timed_backup_is_told_in_a_box_once_then_in_the_status_bar(window, qtbot, monkeypatch):
+    from dangjian_desktop.errors import UserError
+    from dangjian_desktop.gui import backup_auto
+
+    def full(*_a, **_k):
+        raise UserError("磁盘空间不足，没有备份：……磁盘 C:\\ 只剩 0.1 GB。")
+
+    monkeypatch.setattr(backup_auto, "auto_backup", full)
+    auto = window.auto_backup
+    auto.suspended = True  # no backup on closing (it would fail too, and say so in a box that waits)
+    for n in range(2):
+        set_setting(window.db, ISSUER, f"改了{n}")
+        with qtbot.waitSignal(auto.finished, timeout=20000):
+            auto.on_timer()
+        assert window.statusBar().currentMessage().startswith("定时自动备份没有成功：磁盘空间不足")
+        if n == 0:
+            first = box = auto.failure_box
+            assert box is not None and box.windowTitle() == "定时自动备份没有成功"
+            assert "只剩 0.1 GB" in box.text() and "每 30 分钟会再试" in box.text()
+            box.close()
+    assert auto.failure_box is first  # the second failure: the status bar only
+    window.close_database()  # a database opened again is told again
+    assert not auto.failure_told
+
+
 def test_the_timer_runs_every_thirty_minutes_while_a_database_is_open(window):
     timer = window.auto_backup.timer
     assert timer.isActive() and timer.interval() == 30 * 60 * 1000

@@ -14,8 +14,10 @@ from PySide6.QtWidgets import QWidget
 
 from ..db import Database
 from ..db.backup import auto_backup, change_marker, unsaved_changes
+from ..errors import UserError
 from .kit.tasks import PROGRESS_DELAY_MS, progress_dialog, show_progress
 from .errors import show_error
+from .kit.messages import report_error
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +94,8 @@ class AutoBackup(QObject):
         self.suspended = False
         self.last_backup: Path | None = None
         self._thread: threading.Thread | None = None
+        self.failure_told = False  # a timed backup's failure shown in a box since the database was opened
+        self.failure_box = None
         self._relay = _Relay(self)
         self._relay.done.connect(self._heard, Qt.ConnectionType.QueuedConnection)
         self.timer = QTimer(self)
@@ -108,6 +112,7 @@ class AutoBackup(QObject):
         self.timer.stop()
         if old is not None and old is not db and not self.suspended:
             self.backup_on_close(old)  # emitted before the window closes it
+        self.failure_told = False
         if db is not None and not db.readonly:
             self.baseline = change_marker(db)
             self.timer.start()
@@ -170,6 +175,14 @@ class AutoBackup(QObject):
         if error is not None:
             log.error("automatic backup failed: %s", error)
             bar.showMessage(f"定时自动备份没有成功：{getattr(error, 'message', error)}", 15000)
+            if not self.failure_told:
+                # Once per opened database in a box (a full disk is not seen in 15 s of status bar);
+                # the next failures only in the status bar.
+                self.failure_told = True
+                why = getattr(error, "message", None) or str(error)
+                self.failure_box = report_error(
+                    self.window, UserError(f"{why}\n\n问题解决之前，程序有改动时每 30 分钟会再试一次。"),
+                    "定时自动备份没有成功")
         else:
             self.last_backup = path
             bar.showMessage(f"已自动备份数据库（{path.name}）", 10000)
