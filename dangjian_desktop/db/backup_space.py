@@ -72,13 +72,14 @@ class Room:
     def refusal(self, freed: int = 0) -> UserError:
         parts = [f"要先写一份与数据库一样大的复制件（{fmt_size(self.copy)}）"] if self.copy else []
         parts += [f"压缩后的备份文件约 {fmt_size(self.compressed)}"] if self.compressed else []
-        parts += [f"之后还要留出 {fmt_size(self.kept_free)}（恢复备份时要先解开一份与数据库一样大的复制件）"
+        parts += [f"之后还要留出 {fmt_size(self.kept_free)}（至少与数据库一样大：恢复备份时要先解开一份那么大的复制件）"
                   ] if self.kept_free else []
         freed_text = f"已按保留规则删去较早的备份共 {fmt_size(freed)}，" if freed else ""
         return UserError(
             f"磁盘空间不足，没有备份：备份时{'，'.join(parts)}，共需约 {fmt_size(self.needed)}；"
             f"{freed_text}磁盘 {self.disk} 只剩 {fmt_size(self.free or 0)}。"
-            f"请删除该磁盘上不需要的文件，或调低备份占用空间的上限，或把备份保存到其他磁盘后再试。")
+            f"请删除该磁盘上不需要的文件、清空回收站后再试；较早的备份也可以从 文件 → 备份与恢复 → "
+            f"打开备份文件夹 移到U盘上保存。")
 
 
 def room_on(folder: Path, *, copy: int = 0, compressed: int = 0, kept_free: int = 0) -> Room:
