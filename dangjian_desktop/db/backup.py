@@ -533,28 +533,25 @@ def _setting(db: DbOrPath, key: str) -> str | None:
         return None
 
 
+def _saved_rule(db: DbOrPath, key: str, rule: type):
+    """The rule (a class with `parse`) saved as the setting `key` of a database, else its default."""
+    text = _setting(db, key)
+    if text:
+        try:
+            return rule.parse(text)
+        except UserError:
+            log.warning("ignoring invalid %s setting %r", key, text)
+    return rule()
+
+
 def keep_policy(db: DbOrPath) -> KeepPolicy:
     """The thinning rule saved in a database (setting backup_keep), else the default."""
-    text = _setting(db, SETTING_KEEP)
-    if not text:
-        return KeepPolicy()
-    try:
-        return KeepPolicy.parse(text)
-    except UserError:
-        log.warning("ignoring invalid %s setting %r", SETTING_KEEP, text)
-        return KeepPolicy()
+    return _saved_rule(db, SETTING_KEEP, KeepPolicy)
 
 
 def space_rule(db: DbOrPath) -> SpaceRule:
     """The ceiling on a database's backups saved in it (setting backup_space), else the default."""
-    text = _setting(db, SETTING_SPACE)
-    if not text:
-        return SpaceRule()
-    try:
-        return SpaceRule.parse(text)
-    except UserError:
-        log.warning("ignoring invalid %s setting %r", SETTING_SPACE, text)
-        return SpaceRule()
+    return _saved_rule(db, SETTING_SPACE, SpaceRule)
 
 
 def thin_backups(db: DbOrPath | None = None, policy: KeepPolicy | None = None, *,
