@@ -282,25 +282,25 @@ def _make_room(db: DbOrPath, path: Path, folder: Path, *, default: bool, now: dt
     backups = list_backups(folder=folder, details=False)
     # The compression of this database's newest backup: in its own folder, else in the chosen one.
     known = backups if default else [*list_backups(folder=local, details=False), *backups]
-    newest_zip = next((b.path for b in known if backup_zip.is_zip_backup(b.path)), None)
+    compressed = backup_space.estimated(size, next((b.path for b in known if backup_zip.is_zip_backup(b.path)), None))
+    reserve = backup_space.reserve(size)
     if not default and not backup_space.same_disk(local, folder):
-        compressed = backup_space.estimated(size, newest_zip)
         there = backup_space.room_on(folder, compressed=compressed)
         if there.short:
             raise there.refusal()
-        if not backup_space.room_on(local, copy=size, kept_free=backup_space.reserve(size)).short:
+        if not backup_space.room_on(local, copy=size, kept_free=reserve).short:
             return local
-    room = backup_space.room_needed(size, folder, newest_zip, keep_free=default)
-    if not room.short:
-        return folder
-    freed = 0
-    if default:
-        before = {b.path: b.size for b in backups}
-        removed = thin_backups(db, now=now, make_free=room.short, spare=spare)
-        freed = sum(before.get(p, 0) for p in removed)
-        room = backup_space.room_needed(size, folder, newest_zip, keep_free=True)
-    if room.short:
-        raise room.refusal(freed)
+
+    def room() -> backup_space.Room:  # the copy beside the compressed file
+        return backup_space.room_on(folder, copy=size, compressed=compressed, kept_free=reserve if default else 0)
+
+    short, freed = room().short, 0
+    if short and default:
+        sizes = {b.path: b.size for b in backups}
+        freed = sum(sizes.get(p, 0) for p in thin_backups(db, now=now, make_free=short, spare=spare))
+        short = room().short
+    if short:
+        raise room().refusal(freed)
     return folder
 
 
@@ -569,15 +569,15 @@ def thin_backups(db: DbOrPath | None = None, policy: KeepPolicy | None = None, *
     space = space_rule(db) if db is not None else SpaceRule()
     backups = list_backups(db, folder=folder, details=False)
     stamps, sizes = [b.created for b in backups], [b.size for b in backups]
+    spared = {i for i, b in enumerate(backups) if spare is not None and b.path == Path(spare)}
     keep = backups_to_keep(stamps, now or dt.datetime.now(), policy)
-    keep -= over_ceiling(stamps, sizes, keep, space.limit)
+    keep = (keep - over_ceiling(stamps, sizes, keep, space.limit)) | spared
     if make_free:
         dropped = sum(sizes[i] for i in range(len(backups)) if i not in keep)
-        if dropped < make_free:
-            kept = sum(sizes[i] for i in keep)
-            keep -= over_ceiling(stamps, sizes, keep, max(0, kept - (make_free - dropped)))
-    if spare is not None:
-        keep |= {i for i, b in enumerate(backups) if b.path == Path(spare)}
+        if dropped < make_free:  # further ones, chosen among those that may go
+            movable = keep - spared
+            kept = sum(sizes[i] for i in movable)
+            keep -= over_ceiling(stamps, sizes, movable, max(0, kept - (make_free - dropped)))
     removed = []
     for i, b in enumerate(backups):
         if i in keep:

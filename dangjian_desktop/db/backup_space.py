@@ -95,11 +95,3 @@ def same_disk(a: Path, b: Path) -> bool:
 def estimated(database_size: int, newest: Path | None) -> int:
     """The compressed backup of a database of `database_size` bytes, estimated (compressed_ratio)."""
     return int(database_size * compressed_ratio(newest))
-
-
-def room_needed(database_size: int, folder: Path, newest: Path | None, *, keep_free: bool) -> Room:
-    """What a backup of a database of `database_size` bytes needs in `folder`, its plain copy
-    written there too (`keep_free`: the default backup folder, on the user's own disk, where the
-    reserve is kept)."""
-    return room_on(folder, copy=database_size, compressed=estimated(database_size, newest),
-                   kept_free=reserve(database_size) if keep_free else 0)

@@ -174,12 +174,12 @@ class AutoBackup(QObject):
         bar = self.window.statusBar()
         if error is not None:
             log.error("automatic backup failed: %s", error)
-            bar.showMessage(f"定时自动备份没有成功：{getattr(error, 'message', error)}", 15000)
+            why = getattr(error, "message", None) or str(error)
+            bar.showMessage(f"定时自动备份没有成功：{why}", 15000)
             if not self.failure_told:
                 # Once per opened database in a box (a full disk is not seen in 15 s of status bar);
                 # the next failures only in the status bar.
                 self.failure_told = True
-                why = getattr(error, "message", None) or str(error)
                 self.failure_box = report_error(
                     self.window, UserError(f"{why}\n\n问题解决之前，程序有改动时每 30 分钟会再试一次。"),
                     "定时自动备份没有成功")

@@ -107,11 +107,11 @@ class BackupDialog(Messages, QDialog):
     def refresh(self, select: Path | None = None) -> None:
         from .backup_rules_dialog import usage_text
 
-        db = self.main_window.db
-        self.info_label.setText(f"数据库：{self.db_path}\n备份文件夹：{backup_dir(self.db_path)}\n"
-                                f"保留规则：{keep_policy(db or self.db_path).describe()}\n"
-                                f"空间上限：{space_rule(db or self.db_path).describe()}\n{usage_text(self.db_path)}")
+        db = self.main_window.db or self.db_path
         self.backups = list_backups(self.db_path)
+        self.info_label.setText(f"数据库：{self.db_path}\n备份文件夹：{backup_dir(self.db_path)}\n"
+                                f"保留规则：{keep_policy(db).describe()}\n空间上限：{space_rule(db).describe()}\n"
+                                f"{usage_text(self.db_path, self.backups)}")
         self.table.setRowCount(len(self.backups))
         for r, b in enumerate(self.backups):
             if b.error:
@@ -245,4 +245,3 @@ class BackupDialog(Messages, QDialog):
 
         self.status_label.setText("正在恢复…")
         self._run("正在恢复数据库…", lambda progress: restore(db_path, backup_file, progress=progress), done, failed)
-

@@ -1,5 +1,5 @@
 """备份保留规则 (备份与恢复 → 保留规则…): how many backups are kept over time, and how much disk all of
-them may take together (db/backup.py, db/backup_space.py). OK saves both as settings of the
+them may take together (db/backup_rules.py). OK saves both as settings of the
 database and thins its backups at once (registry.save_backup_rules)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 
-from ..db.backup import keep_policy, list_backups, space_rule
+from ..db.backup import BackupInfo, backup_dir, keep_policy, list_backups, space_rule
 from ..db.backup_rules import MIN_KEPT, KeepPolicy, SpaceRule
 from ..db.storage import disk_of, fmt_size
 from ..registry.offices import save_backup_rules
@@ -17,11 +17,10 @@ from .kit.form_dialog import FormDialog
 _SPINS = ("allDaysSpin", "dailySpin", "weeklySpin", "monthlySpin")
 
 
-def usage_text(db_path: Path) -> str:
-    """现有 N 份备份，共占 X；备份文件夹所在的磁盘还剩 Y。"""
-    from ..db.backup import backup_dir
-
-    backups = list_backups(db_path, details=False)
+def usage_text(db_path: Path, backups: list[BackupInfo] | None = None) -> str:
+    """现有 N 份备份，共占 X；备份文件夹所在的磁盘还剩 Y。 (`backups`: the database's, when listed already.)"""
+    if backups is None:
+        backups = list_backups(db_path, details=False)
     disk, free = disk_of(backup_dir(db_path))
     text = f"现有 {len(backups)} 份备份，共占 {fmt_size(sum(b.size for b in backups))}"
     if free is not None:

@@ -102,8 +102,8 @@ def set_setting(db: Database, key: str, value: str | None, *, confirm_member_pho
 
 
 def save_backup_rules(db: Database, policy=None, space=None) -> list:
-    """Save the backups' keep rule (db.backup.KeepPolicy) and/or their space ceiling
-    (db.backup_space.SpaceRule) as settings of the database, in one unit of work, then thin its
+    """Save the backups' keep rule (db.backup_rules.KeepPolicy) and/or their space ceiling
+    (db.backup_rules.SpaceRule) as settings of the database, in one unit of work, then thin its
     backups by them. Returns the paths of the backups deleted."""
     from ..db.backup import thin_backups
     from ..db.backup_rules import SETTING_KEEP, SETTING_SPACE
