@@ -131,7 +131,16 @@ class RowModel(QAbstractTableModel):
             return
         self._sorted = (column, order)
         self.layoutAboutToBeChanged.emit()
+        # The current and selected rows move with their rows (else the row under the cursor after a
+        # click on a header would be another member's, and Enter would pay for them).
+        persistent = self.persistentIndexList()
+        held = [self.rows[p.row()] if 0 <= p.row() < len(self.rows) else None for p in persistent]
         self._sort_rows(column, order)
+        if persistent:
+            at = {id(r): n for n, r in enumerate(self.rows)}
+            self.changePersistentIndexList(persistent, [
+                self.index(at[id(r)], p.column()) if r is not None and id(r) in at else QModelIndex()
+                for p, r in zip(persistent, held)])
         self.layoutChanged.emit()
 
     def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
