@@ -33,8 +33,8 @@ from ..db import Database
 from ..errors import UserError
 from .common import (ACTIVE_STATUSES, check_day, check_year, fmt_yuan, load_data, member_row, member_scope,
                      months_label, percent_of, to_fen)
-from .dues_year import (LEFT_STATUSES, BranchDues, DuesYear, MemberDues, refreshed,  # noqa: F401 - re-exported
-                        status)
+from .dues_year import (LEFT_STATUSES, BranchDues, DuesYear, MemberDues, first_office,  # noqa: F401 - re-exported
+                        refreshed, status)
 
 
 # ---- the rate table ----------------------------------------------------------------------------

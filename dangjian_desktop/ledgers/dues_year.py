@@ -350,6 +350,23 @@ def _status(db: Database, year: int, *, office_id: str | None, org_id: str | Non
                     log_seq, keys, ids)
 
 
+def first_office(db: Database, year: int, *, as_of: dt.date | None = None) -> DuesYear | None:
+    """The beginning of a whole database's `status`: the members of the office they start with,
+    in the same order and with the same figures (members come office by office). What a county's
+    or a prefecture's 台账 shows while the rest is read: one town's members take a few
+    hundredths of a second, the county's 28,000 more than half a second. None for a database of
+    one office, or when no office has a member listed."""
+    offices = [r[0] for r in db.tuples("SELECT DISTINCT office_id FROM org ORDER BY office_id")]
+    if len(offices) < 2:
+        return None
+    as_of = as_of or dates.today()
+    for office in offices:  # as status() orders them; an office without members listed adds none
+        part = status(db, year, office_id=office, as_of=as_of)
+        if part.members:
+            return part
+    return None
+
+
 #: The tables a member's year is read from, besides the organisations' (whose change is a full read).
 _MEMBER_TABLES = ("member", "member_event", "dues_base", "dues_payment", "dues_exemption")
 _MOST_CHANGES = 2000  # more change-log entries since the last read: a full read

@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QFileDialog
 
+from ... import dates
 from ...ledgers import dues
 from ...ledgers.common import fmt_yuan
 from ..kit.messages import slot
@@ -22,12 +23,13 @@ class DuesPanel(LedgerPanel):
     KIND, TITLE, COLUMNS = "dues", "党费", models.DUES
     WATCHED = frozenset({"dues_base", "dues_payment", "dues_exemption", "member", "member_event"})
     ENTER = "pay"
+    ROW_KEY = "member_id"
     imported = Signal(object)  # the DuesImportReport of an import that ran
 
     def __init__(self, page):
         super().__init__(page)
         self.owing_only = QCheckBox("只看欠缴(&O)")
-        self.owing_only.toggled.connect(lambda _on: self.show_rows(getattr(self, "data", None)))
+        self.owing_only.toggled.connect(self._owing_toggled)
         self.bar.insertWidget(0, self.owing_only)
         self.last_report = None
         self.years: dict[tuple, dues.DuesYear] = {}  # (year, office, organisation) -> the year as last shown
@@ -45,7 +47,32 @@ class DuesPanel(LedgerPanel):
             # Shown before (after a save, or back to a scope): the members changed since are read
             # again, not the whole year (a county's takes a second or more).
             return dues.refreshed(db, read)
+        if s["office_id"] is None and s["org_id"] is None:
+            # A county's (a prefecture's) whole year takes most of a second (several): its first
+            # town is shown meanwhile, as the beginning of the same list.
+            as_of = dates.today()
+            part = dues.first_office(db, s["year"], as_of=as_of)
+            if part is not None:
+                self.show_early(s, part)
+            return dues.status(db, s["year"], as_of=as_of)
         return dues.status(db, s["year"], office_id=s["office_id"], org_id=s["org_id"])
+
+    def show_part(self, part) -> None:
+        """The first town's members while the rest of the year is read; no totals yet."""
+        self.set_rows(self._shown(part))
+        at = self.page.town_combo.findData(part.scope[0]) if part.scope else -1
+        town = self.page.town_combo.itemText(at) if at >= 0 else "第一个乡镇"
+        self.hint.setText(f"正在读取全部乡镇{part.year}年的党费，先显示{town}的{len(part.members)}名党员……"
+                          f"（合计和导出在读完后可用）")
+
+    def _shown(self, data) -> list:
+        return [m for m in data.members if m.arrears_fen] if self.owing_only.isChecked() else data.members
+
+    def _owing_toggled(self, _on: bool) -> None:
+        if self.early_rows is not None:
+            self.show_part(self.early_rows)
+        else:
+            self.show_rows(getattr(self, "data", None))
 
     def forget(self) -> None:
         super().forget()
@@ -66,8 +93,7 @@ class DuesPanel(LedgerPanel):
         if data is not getattr(self, "data", None):
             self._keep(data)
         self.data = data
-        rows = [m for m in data.members if m.arrears_fen] if self.owing_only.isChecked() else data.members
-        self.set_rows(rows)
+        self.set_rows(self._shown(data))
         # The totals from the branches' (a member owing dues is always counted in their branch's).
         members = sum(b.members for b in data.branches)
         on_time = sum(b.on_time for b in data.branches)

@@ -7,6 +7,7 @@ larger ones."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from pathlib import Path
 from typing import Any, Callable
 
@@ -21,7 +22,7 @@ from ...ledgers.common import members_in
 from ..kit.messages import slot
 from ..kit.operations import Query
 from ..kit.palette import HINT_HEX, css
-from ..kit.row_model import RowModel
+from ..kit.row_model import RowModel, value_of
 from ..table_export import add_table_export
 from . import dialogs, models
 
@@ -65,7 +66,10 @@ class LedgerPanel(QWidget):
     COLUMNS: tuple = ()
     WATCHED: frozenset[str] = frozenset()
     ENTER = None  # the action Enter on a row runs
+    ROW_KEY = "id"  # what a row is known by: the current row stays current when the rows are read again
     loaded = Signal()
+    # Rows to show before a long read ends (show_early, from the read's thread): the read's scope, the rows.
+    early = Signal(object, object)
 
     def __init__(self, page: QWidget):
         super().__init__(page)
@@ -73,6 +77,9 @@ class LedgerPanel(QWidget):
         self.tab = page  # messages of this panel's slots go to the page
         self.stale = True
         self.query: Query | None = None
+        self._read_scope: dict | None = None  # the scope of the read under way (an early part must be of it)
+        self.early_rows: Any = None  # what show_early showed, until the read ends
+        self.early.connect(self._early, Qt.ConnectionType.QueuedConnection)
         self.model = RowModel(self.COLUMNS, self)
         self.view = table_view(self.model, self.TITLE)
         self.view.doubleClicked.connect(lambda *_: self._enter())
@@ -111,7 +118,8 @@ class LedgerPanel(QWidget):
         if self.importer is not None:
             menu.addAction("保存导入模板…", self.importer.template_dialog)
         # 导出 Excel / 打印/PDF take the table as shown (its sort), also from the table's context menu.
-        menu.addActions(add_table_export(self.view, page, self.export_title))
+        self.table_actions = add_table_export(self.view, page, self.export_title)
+        menu.addActions(self.table_actions)
         self.export_button.setMenu(menu)
         self.bar.addWidget(self.export_button)
         lay.addLayout(self.bar)
@@ -156,7 +164,10 @@ class LedgerPanel(QWidget):
         raise NotImplementedError
 
     def forget(self) -> None:
-        """Drop what was read (another database is opened)."""
+        """Drop what was read (another database is opened), and what a read under way would show."""
+        self.query = self._read_scope = None
+        self._reading.stop()
+        self._whole_shown()
         self.model.set_rows([])
 
     def show_rows(self, result: Any) -> None:
@@ -164,11 +175,29 @@ class LedgerPanel(QWidget):
         self.hint.setText(self.summary(result))
 
     def set_rows(self, rows: Any) -> None:
-        """Show rows in the main table, columns fitted to them the first time there are any."""
+        """Show rows in the main table, columns fitted to them the first time there are any. The row
+        that was current stays current (and selected) when it is still there, found by ROW_KEY: after
+        a payment is saved the clerk goes on from that member with the arrow keys."""
+        current = self.view.currentIndex()
+        key = self._key(self.model.row(current.row())) if current.isValid() else None
         self.model.set_rows(rows)
         if rows and not getattr(self, "_fitted", False):
             fit_columns(self.view, len(rows))
             self._fitted = True
+        if key is not None:
+            at = self._find(key, current.row())
+            if at is not None:
+                self.view.setCurrentIndex(self.model.index(at, max(0, current.column())))
+
+    def _key(self, row: Any) -> Any:
+        return None if row is None else value_of(row, self.ROW_KEY)
+
+    def _find(self, key: Any, near: int) -> int | None:
+        """The row known by `key`: looked for where it was first (a refresh mostly keeps the order)."""
+        rows = self.model.rows
+        if 0 <= near < len(rows) and self._key(rows[near]) == key:
+            return near
+        return next((i for i, r in enumerate(rows) if self._key(r) == key), None)
 
     def summary(self, rows: Any) -> str:
         return f"共{len(rows)}条。"
@@ -181,21 +210,50 @@ class LedgerPanel(QWidget):
         self.stale = False
         q = Query(self.page, f"正在读取{self.TITLE}……", lambda db: self.load(db, scope), progress=False)
         self.query = q
+        self._read_scope = scope
         self._reading.start(READING_HINT_MS)
 
         def done(result, q=q) -> None:
             if self.query is q:
                 self._reading.stop()
+                self._whole_shown()
                 self.show_rows(result)
                 self.loaded.emit()
 
         def ended(q=q) -> None:  # also after a failure (told by a message): no "reading" left behind
             if self.query is q:
                 self._reading.stop()
+                self._read_scope = None
+                if self.early_rows is not None:  # failed after an early part: nothing half-read stays
+                    self._whole_shown()
+                    self.model.set_rows([])
                 if self.hint.text().startswith("正在读取"):
                     self.hint.setText("")
 
         q.success(done).after(ended).run_in_background()
+
+    def show_early(self, scope: dict, part: Any) -> None:
+        """Called by `load` on the read's thread: show `part` (e.g. a county's first town) while the
+        rest is read. Shown only while that read is the panel's latest."""
+        with suppress(RuntimeError):  # the page is gone (the window closed under the read)
+            self.early.emit(scope, part)
+
+    def _early(self, scope: dict, part: Any) -> None:
+        if scope is not self._read_scope or self.query is None or not self.query.running:
+            return
+        self._reading.stop()
+        self.early_rows = part
+        for action in self.table_actions:  # the table as shown is exported once it is all there
+            action.setEnabled(False)
+        self.show_part(part)
+
+    def _whole_shown(self) -> None:
+        self.early_rows = None
+        for action in self.table_actions:
+            action.setEnabled(True)
+
+    def show_part(self, part: Any) -> None:  # pragma: no cover - the panels that read in parts show them
+        raise NotImplementedError
 
     # ---- rows and entry ------------------------------------------------------------------------
     def current(self) -> Any:
