@@ -6,7 +6,7 @@ clerk goes on from the member paid for)."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt, QThreadPool
 
 from dangjian_desktop import dates
 from dangjian_desktop.db import Database
@@ -93,3 +93,18 @@ def test_the_current_member_stays_current_when_the_year_is_read_again(qtbot, cou
                                 paid_on=TODAY.isoformat())
         assert panel.view.currentIndex().row() != before
         assert panel.current().member_id == member.member_id
+
+
+def test_a_read_under_way_shows_nothing_once_the_database_is_let_go(qtbot, county):
+    with ledgers_page(qtbot, county) as page:
+        panel = page.panels[0]
+        shown = []
+        panel.show_part = lambda part: shown.append(part)
+        panel.forget()
+        panel.refresh()  # the whole county read afresh: its first town first
+        panel.forget()  # another database opened meanwhile
+        QThreadPool.globalInstance().waitForDone(20000)
+        for _ in range(3):
+            QCoreApplication.processEvents()
+        assert shown == [] and panel.model.rowCount() == 0 and panel.early_rows is None
+        assert all(a.isEnabled() for a in panel.table_actions)
