@@ -81,3 +81,12 @@ def test_check_data_moves_its_progress_bar_to_the_end(window, qtbot):
     done, total, text = task._last
     assert total > 0 and done == total and text
     box.close()
+
+
+def test_check_data_can_be_cancelled(window, qtbot):
+    window.action_check.trigger()
+    task = window._check_task
+    task.cancel()  # 取消 on the progress dialog
+    qtbot.waitUntil(lambda: not task.running, timeout=20000)
+    assert window.current_dialog is None or not isinstance(window.current_dialog, QMessageBox)
+    assert "已取消检查数据" in window.statusBar().currentMessage()

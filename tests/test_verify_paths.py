@@ -94,3 +94,53 @@ def test_rows_of_a_table_with_an_extra_column_are_still_checked(town):
     outside(path, 'DROP TRIGGER "audit_setting_upd"',  # no new entry: the sealed digest must catch it
             "UPDATE setting SET value = 'x', rev = rev + 1 WHERE id = 'publicity_contact_phone'")
     assert any(p.startswith("表 setting（") and "被修改" in p for p in problems_of(path))
+
+
+def _side_threads() -> list:
+    import threading
+
+    return [t for t in threading.enumerate() if t.name == "verify-sqlite-checks" and t.is_alive()]
+
+
+def test_a_cancelled_verify_stops_at_the_next_report(town):
+    import pytest
+
+    path, _ = town
+    told = []
+    with Database.open(path, mode="read") as db:
+        with pytest.raises(database.VerifyCancelled) as err:
+            db.verify(lambda *a: told.append(a), lambda: len(told) >= 1)
+        assert "已取消" in err.value.message
+        assert len(told) == 1  # the first report was told, the second asked to stop
+        assert _side_threads() == []
+        assert db.verify(cancelled=lambda: False) == []  # not cancelled: the same check as before
+
+
+def test_a_cancel_while_sqlite_checks_run_interrupts_them(town, monkeypatch):
+    import threading
+
+    import pytest
+
+    path, _ = town
+    started = threading.Event()
+
+    def endless(conn):  # SQLite's checks of a very large file: they end only when interrupted
+        started.set()
+        conn.execute("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c")
+        return []
+
+    monkeypatch.setattr(database, "_sqlite_checks", endless)
+    ended: list = []
+
+    def run():
+        with Database.open(path, mode="read") as db:
+            try:
+                db.verify(cancelled=lambda: started.is_set())
+            except database.VerifyCancelled as e:
+                ended.append(e)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(30)
+    assert not worker.is_alive() and len(ended) == 1
+    assert _side_threads() == []

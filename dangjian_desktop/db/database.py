@@ -59,10 +59,18 @@ def _sqlite_checks(conn: sqlite3.Connection) -> list[str]:
     return problems
 
 
+class VerifyCancelled(UserError):
+    """The clerk stopped a check (检查数据 → 取消) before it came to a conclusion."""
+
+    def __init__(self):
+        super().__init__("已取消检查数据，没有得出结论。")
+
+
 class _SqliteChecks(threading.Thread):
     """_sqlite_checks on a read-only connection of its own, in a thread (SQLite runs without
     Python's lock, so they overlap the change-log checks). result(): None when that
-    connection could not be had or failed; the caller then runs them on its own."""
+    connection could not be had or failed; the caller then runs them on its own. stop(): the
+    checks interrupted (a cancelled verify), the thread ended."""
 
     def __init__(self, file: str, uri: str | None = None):
         super().__init__(name="verify-sqlite-checks", daemon=True)
@@ -70,25 +78,56 @@ class _SqliteChecks(threading.Thread):
         # `immutable=1`, so that nothing is created beside the file.
         self.uri = uri or f"{Path(file).as_uri()}?mode=ro"
         self.problems: list[str] | None = None
+        self._conn: sqlite3.Connection | None = None
+        self._stopped = threading.Event()
         self.start()
 
     def run(self) -> None:
         try:
             conn = sqlite3.connect(self.uri, uri=True, isolation_level=None, check_same_thread=False)
             try:
+                self._conn = conn
+                if self._stopped.is_set():  # stopped before the connection was there to interrupt
+                    return
                 conn.execute("PRAGMA busy_timeout = 5000")
                 # A page cache for this one pass (the default 2 MB makes every page a read call:
                 # a third of integrity_check's time); given back when the connection closes.
                 conn.execute("PRAGMA cache_size = -131072")
                 self.problems = _sqlite_checks(conn)
             finally:
+                self._conn = None
                 conn.close()
         except sqlite3.Error:
             self.problems = None
 
-    def result(self) -> list[str] | None:
-        self.join()
+    def result(self, cancelled: Callable[[], bool] | None = None) -> list[str] | None:
+        """The problems found, once the checks ended; VerifyCancelled when `cancelled()` turns
+        true while they run."""
+        while self.is_alive():
+            self.join(0.1)
+            if cancelled is not None and self.is_alive() and cancelled():
+                raise VerifyCancelled()
         return self.problems
+
+    def stop(self) -> None:
+        self._stopped.set()
+        conn = self._conn
+        if conn is not None:
+            try:
+                conn.interrupt()  # integrity_check ends at once with "interrupted"
+            except sqlite3.Error:  # closed meanwhile: the checks had ended
+                pass
+        self.join()
+
+
+def _stoppable(progress: Progress | None, cancelled: Callable[[], bool]) -> Progress:
+    """`progress` that raises VerifyCancelled first once `cancelled()` is true."""
+    def report(done: int, total: int, text: str = "") -> None:
+        if cancelled():
+            raise VerifyCancelled()
+        if progress is not None:
+            progress(done, total, text)
+    return report
 
 
 class Database:
@@ -429,14 +468,19 @@ class Database:
             seal.seal_backlog(self.conn, key, tx.id)
         seal.seal_transaction(self.conn, tx.id, key, tx.log_start)
 
-    def verify(self, progress: Progress | None = None) -> list[str]:
+    def verify(self, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> list[str]:
         """Integrity check, foreign keys and change log. Empty list: sound. `progress(done, total,
         text)`, if given, follows the change-log checks (seal.Tally); SQLite's own run beside them.
+        `cancelled()`, if given, is asked as often as the progress is told (and while SQLite's
+        checks are waited for): once it is true, VerifyCancelled is raised, the checks beside
+        interrupted (a prefecture's file takes minutes to check).
 
         SQLite's own checks (a third of the time, all in SQLite) run on a second read-only
         connection in a thread while this one checks the change log; where that connection
         cannot be had (uncommitted changes here, a file SQLite will not open twice), they run
         here afterwards. Either way every check runs in full and in the same order of report."""
+        if cancelled is not None:
+            progress = _stoppable(progress, cancelled)
         side = None
         if not self.conn.in_transaction:
             file = self.conn.execute("PRAGMA database_list").fetchone()[2]
@@ -446,8 +490,11 @@ class Database:
             if progress is not None:  # the bar at its end (the tally's total is an estimate, at least the rows)
                 waiting = side is not None and side.is_alive()
                 progress(1, 1, "等待数据库完整性检查完成" if waiting else "变更日志核对完成")
-        finally:  # no second connection outlives the call
-            sqlite_problems = side.result() if side is not None else None
+            sqlite_problems = side.result(cancelled) if side is not None else None
+        except BaseException:  # no second connection outlives the call
+            if side is not None:
+                side.stop()
+            raise
         if sqlite_problems is None:
             sqlite_problems = _sqlite_checks(self.conn)
         return sqlite_problems + log_problems

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QMessageBox,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from .. import dates
-from ..db import Database
+from ..db import Database, VerifyCancelled
 from ..db.history import label, referenced_names, row_history
 from .kit.tasks import Task
 from .screen_fit import fit_to_screen
 from .table_export import add_table_export
 
 
-def _check(path, progress=None) -> list[str]:
+def _check(path, progress=None, cancelled=None) -> list[str]:
     # A connection of its own: the window's connection stays free for the GUI thread. The bar
-    # follows the change-log checks (minutes for a prefecture's file, seconds for a town's).
+    # follows the change-log checks (minutes for a prefecture's file, seconds for a town's);
+    # 取消 stops them (cancelled()).
     with Database.open(path, mode="read") as db:
-        return db.verify(progress)
+        return db.verify(progress, cancelled)
 
 
 def check_data(window) -> Task | None:
@@ -42,8 +45,15 @@ def check_data(window) -> Task | None:
         window.current_dialog = box
         box.open()
 
-    return Task(window, "正在检查数据…", lambda progress: _check(path, progress), done,
-                lambda e: QMessageBox.warning(window, "检查数据", str(e)))
+    def failed(e: BaseException) -> None:
+        if isinstance(e, VerifyCancelled):  # the clerk's own 取消: said in the status bar only
+            window.statusBar().showMessage(e.message, 10000)
+        else:
+            QMessageBox.warning(window, "检查数据", str(e))
+
+    cancel = threading.Event()
+    return Task(window, "正在检查数据…", lambda progress: _check(path, progress, cancel.is_set), done, failed,
+                cancel=cancel)
 
 
 def _text(value) -> str:
