@@ -27,6 +27,14 @@ class ValidationError(UserError):
         super().__init__(text)
 
 
+class Cancelled(UserError):
+    """The clerk pressed 取消: the work stopped where it was and left nothing half-done (no file
+    written, nothing committed). Not an error to show: the clerk knows."""
+
+    def __init__(self, message: str = "已取消。"):
+        super().__init__(message)
+
+
 class LockedError(UserError):
     """Something is locked (a database held by another process, a confirmed result)."""
 

@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import re
 import time
-from typing import Any, Iterable
+from contextlib import suppress
+from contextvars import ContextVar
+from functools import wraps
+from typing import Any, Callable, Iterable, TypeVar
 
 # openpyxl is imported on first use: the modules using these helpers are imported by every
 # command, most of which never write a workbook.
@@ -130,3 +133,60 @@ class StyledCells:
             if style is not None:
                 setattr(c, name, style)
         return c._style  # copied into each cell made with it (Cell copies its style_array)
+
+
+# ---- the temporary files of write-only workbooks ---------------------------------------------------
+# A write-only workbook streams each sheet's rows into a temporary file in the system's temporary
+# folder (names, ID numbers, phones) until it is saved; openpyxl deletes one that was never saved
+# only when the program ends, and never if it is killed. An export that fails or is cancelled
+# half-way removes them at once: its function is decorated with `removes_rows_on_failure` and makes
+# its workbook with `streamed_workbook()`.
+F = TypeVar("F", bound=Callable[..., Any])
+_MADE: ContextVar[list | None] = ContextVar("write_only_workbooks", default=None)
+
+
+def streamed_workbook():
+    """A write-only openpyxl Workbook, removed on failure by the `removes_rows_on_failure`
+    function it is made in."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    made = _MADE.get()
+    if made is not None:
+        made.append(wb)
+    return wb
+
+
+def removes_rows_on_failure(fn: F) -> F:
+    """When `fn` raises (a full disk, 取消), the temporary files of the write-only workbooks it
+    made with `streamed_workbook()` are closed and removed before the error goes on."""
+    @wraps(fn)
+    def run(*args, **kwargs):
+        made: list = []
+        token = _MADE.set(made)
+        try:
+            return fn(*args, **kwargs)
+        except BaseException:
+            for wb in made:
+                discard(wb)
+            raise
+        finally:
+            _MADE.reset(token)
+    return run  # type: ignore[return-value]
+
+
+def discard(wb) -> None:
+    """Close and remove the temporary files of a write-only workbook that will not be saved."""
+    for ws in wb.worksheets:
+        writer = getattr(ws, "_writer", None)
+        if writer is None or not isinstance(getattr(writer, "out", None), str):
+            continue  # nothing appended yet, or rows kept in memory
+        rows = getattr(ws, "_rows", None)
+        if rows is not None:
+            with suppress(Exception):
+                rows.close()  # the row stream first: it writes into the writer's open file
+        with suppress(Exception):
+            writer.close()  # the file closed (Windows removes no open file)
+        with suppress(Exception):
+            writer.cleanup()  # removed, and forgotten by openpyxl's own clean-up at exit
+

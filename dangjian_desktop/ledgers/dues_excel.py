@@ -33,7 +33,7 @@ from ..errors import UserError
 from ..progress import Progress
 from ..registry import idcard
 from ..roster.report import Problem, ProblemReport, save_error_report, shown  # noqa: F401 - save_error_report: the import's own
-from ..xlsx_safe import StyledCells, text_cell
+from ..xlsx_safe import StyledCells, removes_rows_on_failure, streamed_workbook, text_cell
 from . import dues
 from .common import check_year, fmt_yuan, months_label, text, to_fen
 
@@ -68,12 +68,12 @@ def _month_of(h: str) -> int | None:
 
 
 # ---- export --------------------------------------------------------------------------------------
+@removes_rows_on_failure
 def export_dues(db: Database, year: int, target: str | Path, *, office_id: str | None = None,
                 org_id: str | None = None, as_of: dt.date | None = None,
                 progress: Progress | None = None) -> Path:
     """Write the year's 党费收缴登记表 (every member listed by status()) to `target`.
     `progress(done, total, text)` is told how many members are written (a county's take seconds)."""
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
@@ -92,7 +92,7 @@ def export_dues(db: Database, year: int, target: str | Path, *, office_id: str |
         (json.dumps([m.member_id for m in data.members]),))}
     # Write-only: the rows stream to the file (a county's 30,000 members took 400 MB as a
     # workbook in memory), each cell with a style made once (xlsx_safe.StyledCells).
-    wb = Workbook(write_only=True)
+    wb = streamed_workbook()
     ws = wb.create_sheet(SHEET)
     thin = Side(style="thin", color="808080")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)

@@ -12,7 +12,7 @@ from .. import dates
 from ..attachments import discard_if_unused, store_file
 from ..db import Database
 from ..errors import UserError, ValidationError
-from ..xlsx_safe import append
+from ..xlsx_safe import append, removes_rows_on_failure, streamed_workbook
 from .batch import Batch, EntryDraft, add_batch, get_batch
 from .catalogue import ensure_catalogue, items
 from .common import ACTIVE_STATUSES, check_unlocked, fmt_points, read_workbook, save_workbook, scope_filter
@@ -150,16 +150,15 @@ def has_entries(db: Database, office_id: str, year: int) -> bool:
 
 # ---- Excel -----------------------------------------------------------------------------------
 
+@removes_rows_on_failure
 def export_ledger_xlsx(db: Database, year: int, path: str | Path, *, org_id: str | None = None,
                        member_id: str | None = None) -> Path:
     """The year's entries as a workbook in the import layout (ID numbers are kept: an internal file)."""
-    from openpyxl import Workbook
-
     rows = list_entries(db, year, org_id=org_id, member_id=member_id)
     ids = {r["id"]: r["id_number"] for r in db.query(
         "SELECT id, id_number FROM member WHERE id IN (SELECT member_id FROM points_entry_sum WHERE year = ?)",
         (int(year),))}
-    wb = Workbook(write_only=True)
+    wb = streamed_workbook()
     ws = wb.create_sheet(LEDGER_SHEET)
     for col, width in zip("ABCDEFGHI", (10, 24, 21, 12, 9, 7, 30, 40, 10)):
         ws.column_dimensions[col].width = width

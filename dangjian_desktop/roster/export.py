@@ -5,15 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterable
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from .. import dates
 from ..db import Database
-from ..errors import UserError
+from ..errors import Cancelled, UserError
 from ..filesave import save_file
-from ..xlsx_safe import StyledCells
+from ..xlsx_safe import StyledCells, removes_rows_on_failure, streamed_workbook
 from .columns import Column, spec
 from .reader import column_letter
 from .selection import roster_selection
@@ -23,7 +22,7 @@ TITLE_ROW, UNIT_ROW, HEADER_ROW = 1, 2, 3
 SHEET_TITLE = "花名册"
 
 
-class ExportCancelled(UserError):
+class ExportCancelled(Cancelled):
     """The user stopped an export; no file was written."""
 
     def __init__(self):
@@ -103,6 +102,7 @@ def _title(db: Database, org_id: str | None, member_ids) -> tuple[str, str]:
     return title, unit
 
 
+@removes_rows_on_failure
 def export_roster(db: Database, path: str | Path, *, org_id: str | None = None,
                   member_ids: Iterable[str] | None = None, include_inactive: bool = False,
                   progress: Callable[[int, int], None] | None = None,
@@ -118,7 +118,7 @@ def export_roster(db: Database, path: str | Path, *, org_id: str | None = None,
     st = Styles()
     title, unit = _title(db, org_id, member_ids)
     total = len(member_ids) if member_ids is not None else None
-    wb = Workbook(write_only=True)
+    wb = streamed_workbook()
     ws = wb.create_sheet(SHEET_TITLE)
     for i, c in enumerate(cols):
         ws.column_dimensions[column_letter(i)].width = c.width

@@ -22,7 +22,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from ..roster.reader import column_letter
 from ..progress import Progress
-from ..xlsx_safe import StyledCells
+from ..xlsx_safe import StyledCells, removes_rows_on_failure, streamed_workbook
 from .model import DATE, EXACT, NUMBER, PERCENT, Col, Table, at_text, iso_date
 
 FONT_NAME = "宋体"
@@ -173,12 +173,13 @@ def build_workbook(tables: Sequence[Table], progress: Progress | None = None):
     if not tables:
         raise ValueError("no tables")
     st = _Styles()
-    wb = Workbook(write_only=True)
+    wb = streamed_workbook()
     for table, name in zip(tables, sheet_names(tables)):
         write_sheet(wb, table, name, st, progress)
     return wb
 
 
+@removes_rows_on_failure
 def write_excel(tables: Sequence[Table], path: str | Path, progress: Progress | None = None) -> Path:
     from ..filesave import save_file
 
