@@ -6,3 +6,17 @@ from __future__ import annotations
 from typing import Callable
 
 Progress = Callable[[int, int, str], None]
+
+
+def stoppable(progress: Progress | None, cancelled: Callable[[], bool],
+              stopped: Callable[[], Exception] | None = None) -> Progress:
+    """`progress` that first raises `stopped()` (default errors.Cancelled) once `cancelled()` is
+    true: long work that tells how far it got stops at its next report after 取消."""
+    from .errors import Cancelled
+
+    def report(done: int, total: int, text: str = "") -> None:
+        if cancelled():
+            raise (stopped or Cancelled)()
+        if progress is not None:
+            progress(done, total, text)
+    return report

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hmac
 import sqlite3
 
-from dangjian_desktop.db import Database, database, seal
+from dangjian_desktop.db import Database, database, seal, sqlite_checks
 from test_seal import outside, problems_of, town  # noqa: F401  (fixture)
 
 
@@ -18,13 +18,13 @@ def _orphan_parent(path):
 
 def _record_checks(monkeypatch) -> list:
     seen = []
-    real = database._sqlite_checks
+    real = sqlite_checks.sqlite_checks
 
     def checks(conn):
         seen.append(conn)
         return real(conn)
 
-    monkeypatch.setattr(database, "_sqlite_checks", checks)
+    monkeypatch.setattr(sqlite_checks, "sqlite_checks", checks)
     return seen
 
 
@@ -42,7 +42,7 @@ def test_sqlite_checks_run_on_a_second_connection_and_come_first(town, monkeypat
 def test_sqlite_checks_fall_back_to_the_own_connection(town, monkeypatch):
     path, _ = town
     _orphan_parent(path)
-    monkeypatch.setattr(database._SqliteChecks, "__init__", _init_with_bad_uri)
+    monkeypatch.setattr(sqlite_checks.SqliteChecks, "__init__", _init_with_bad_uri)
     seen = _record_checks(monkeypatch)
     with Database.open(path, mode="read") as db:
         problems = db.verify()
@@ -50,11 +50,11 @@ def test_sqlite_checks_fall_back_to_the_own_connection(town, monkeypatch):
     assert "外键" in problems[0]
 
 
+_REAL_INIT = sqlite_checks.SqliteChecks.__init__
+
+
 def _init_with_bad_uri(self, file, uri=None):
-    database.threading.Thread.__init__(self, daemon=True)
-    self.uri = "file:/nonexistent/dir/x.sqlite?mode=ro"
-    self.problems = None
-    self.start()
+    _REAL_INIT(self, file, "file:/nonexistent/dir/x.sqlite?mode=ro")
 
 
 def test_inside_a_transaction_the_checks_run_on_the_own_connection(town, monkeypatch):
@@ -108,7 +108,7 @@ def test_a_cancelled_verify_stops_at_the_next_report(town):
     path, _ = town
     told = []
     with Database.open(path, mode="read") as db:
-        with pytest.raises(database.VerifyCancelled) as err:
+        with pytest.raises(sqlite_checks.VerifyCancelled) as err:
             db.verify(lambda *a: told.append(a), lambda: len(told) >= 1)
         assert "已取消" in err.value.message
         assert len(told) == 1  # the first report was told, the second asked to stop
@@ -129,14 +129,14 @@ def test_a_cancel_while_sqlite_checks_run_interrupts_them(town, monkeypatch):
         conn.execute("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c")
         return []
 
-    monkeypatch.setattr(database, "_sqlite_checks", endless)
+    monkeypatch.setattr(sqlite_checks, "sqlite_checks", endless)
     ended: list = []
 
     def run():
         with Database.open(path, mode="read") as db:
             try:
                 db.verify(cancelled=lambda: started.is_set())
-            except database.VerifyCancelled as e:
+            except sqlite_checks.VerifyCancelled as e:
                 ended.append(e)
 
     worker = threading.Thread(target=run, daemon=True)

@@ -14,8 +14,10 @@ from typing import Any, Callable, Iterable, Iterator
 from .. import APP_NAME, __version__
 from ..dates import now_iso
 from ..errors import LockedError, UserError
-from ..progress import Progress
+from ..progress import Progress, stoppable
 from . import audit, owned_rows, seal
+from . import sqlite_checks as checks
+from .sqlite_checks import VerifyCancelled
 from .ids import new_id
 from .keys import OfficeKey, create_key, load_key
 from .lock import LockHolder, WriterLock, current_actor
@@ -45,89 +47,6 @@ def _connect(path: Path, readonly: bool, ro_uri: str | None = None) -> sqlite3.C
         conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
     return conn
-
-
-def _sqlite_checks(conn: sqlite3.Connection) -> list[str]:
-    """SQLite's integrity check and foreign keys."""
-    problems = []
-    result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
-    if result != ["ok"]:
-        problems += [f"SQLite 完整性检查：{r}" for r in result[:20]]
-    fk = conn.execute("PRAGMA foreign_key_check").fetchall()
-    if fk:
-        problems.append(f"有 {len(fk)} 处外键引用了不存在的记录（例如表 {fk[0][0]}）")
-    return problems
-
-
-class VerifyCancelled(UserError):
-    """The clerk stopped a check (检查数据 → 取消) before it came to a conclusion."""
-
-    def __init__(self):
-        super().__init__("已取消检查数据，没有得出结论。")
-
-
-class _SqliteChecks(threading.Thread):
-    """_sqlite_checks on a read-only connection of its own, in a thread (SQLite runs without
-    Python's lock, so they overlap the change-log checks). result(): None when that
-    connection could not be had or failed; the caller then runs them on its own. stop(): the
-    checks interrupted (a cancelled verify), the thread ended."""
-
-    def __init__(self, file: str, uri: str | None = None):
-        super().__init__(name="verify-sqlite-checks", daemon=True)
-        # The URI this database was opened read-only with, if any: on read-only media it says
-        # `immutable=1`, so that nothing is created beside the file.
-        self.uri = uri or f"{Path(file).as_uri()}?mode=ro"
-        self.problems: list[str] | None = None
-        self._conn: sqlite3.Connection | None = None
-        self._stopped = threading.Event()
-        self.start()
-
-    def run(self) -> None:
-        try:
-            conn = sqlite3.connect(self.uri, uri=True, isolation_level=None, check_same_thread=False)
-            try:
-                self._conn = conn
-                if self._stopped.is_set():  # stopped before the connection was there to interrupt
-                    return
-                conn.execute("PRAGMA busy_timeout = 5000")
-                # A page cache for this one pass (the default 2 MB makes every page a read call:
-                # a third of integrity_check's time); given back when the connection closes.
-                conn.execute("PRAGMA cache_size = -131072")
-                self.problems = _sqlite_checks(conn)
-            finally:
-                self._conn = None
-                conn.close()
-        except sqlite3.Error:
-            self.problems = None
-
-    def result(self, cancelled: Callable[[], bool] | None = None) -> list[str] | None:
-        """The problems found, once the checks ended; VerifyCancelled when `cancelled()` turns
-        true while they run."""
-        while self.is_alive():
-            self.join(0.1)
-            if cancelled is not None and self.is_alive() and cancelled():
-                raise VerifyCancelled()
-        return self.problems
-
-    def stop(self) -> None:
-        self._stopped.set()
-        conn = self._conn
-        if conn is not None:
-            try:
-                conn.interrupt()  # integrity_check ends at once with "interrupted"
-            except sqlite3.Error:  # closed meanwhile: the checks had ended
-                pass
-        self.join()
-
-
-def _stoppable(progress: Progress | None, cancelled: Callable[[], bool]) -> Progress:
-    """`progress` that raises VerifyCancelled first once `cancelled()` is true."""
-    def report(done: int, total: int, text: str = "") -> None:
-        if cancelled():
-            raise VerifyCancelled()
-        if progress is not None:
-            progress(done, total, text)
-    return report
 
 
 class Database:
@@ -480,11 +399,11 @@ class Database:
         cannot be had (uncommitted changes here, a file SQLite will not open twice), they run
         here afterwards. Either way every check runs in full and in the same order of report."""
         if cancelled is not None:
-            progress = _stoppable(progress, cancelled)
+            progress = stoppable(progress, cancelled, VerifyCancelled)
         side = None
         if not self.conn.in_transaction:
             file = self.conn.execute("PRAGMA database_list").fetchone()[2]
-            side = _SqliteChecks(file, self.ro_uri) if file else None
+            side = checks.SqliteChecks(file, self.ro_uri) if file else None
         try:
             log_problems = self._verify_log(progress)
             if progress is not None:  # the bar at its end (the tally's total is an estimate, at least the rows)
@@ -496,7 +415,7 @@ class Database:
                 side.stop()
             raise
         if sqlite_problems is None:
-            sqlite_problems = _sqlite_checks(self.conn)
+            sqlite_problems = checks.sqlite_checks(self.conn)
         return sqlite_problems + log_problems
 
     def _verify_log(self, progress: Progress | None = None) -> list[str]:

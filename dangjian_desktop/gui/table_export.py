@@ -132,7 +132,8 @@ def save_view_table(host: QWidget, table: "Table | TableReader", path: str | Pat
         progress(0, 0, f"共 {len(whole.rows)} 行")
         return save_tables([whole], target, db=db, progress=progress)
 
-    return Query(host, f"正在保存“{target.name}”……", work, takes_progress=True).run_in_background()
+    return Query(host, f"正在保存“{target.name}”……", work, takes_progress=True,
+                 stops_at_progress=True).run_in_background()
 
 
 def tool_buttons(actions: list[QAction]) -> list[QToolButton]:

@@ -14,6 +14,7 @@ from typing import Any, Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from ...errors import Cancelled
 from ..errors import error_text
 
 ERROR_TITLE = "操作未完成"
@@ -101,6 +102,8 @@ class MessageHost:
 def report_error(parent: Any, exc: BaseException, title: str = ERROR_TITLE) -> QMessageBox | None:
     """The one place a failure reaches the clerk: through the parent's message host when it has one
     (so tests find the box where they look for it), else in a window-modal box of its own."""
+    if isinstance(exc, Cancelled):  # the clerk's own 取消: nothing to tell
+        return None
     host = getattr(parent, "tab", None) or parent
     if hasattr(host, "show_error"):
         return host.show_error(exc, title)

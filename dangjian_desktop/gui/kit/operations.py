@@ -6,13 +6,16 @@
     Query(page, "正在计算评定结果…", lambda db: rate_round(db, rid)).success(show).run_in_background()
     Query(page, "正在导出花名册……", lambda db, progress, cancelled: export_roster(db, path, cancel=cancelled),
           takes_progress=True, cancellable=True).run_in_background()
+    Query(page, "正在保存…", lambda db, progress: save_ledger(db, …, progress=progress),
+          takes_progress=True, stops_at_progress=True).run_in_background()
 
 An Operation runs a core function with the page's Database: on the GUI thread (`run`, for quick
 changes) or on the thread pool (`run_in_background`, for long ones; the progress dialog appears
 only after PROGRESS_DELAY_MS, with a 取消 button when the work is `cancellable`: it is then called
-with a third argument, `cancelled()`, that turns true once the clerk pressed 取消). A failure is
-told in one place (messages.report_error: a UserError's Chinese message, or a short apology with
-the log file for a bug) unless the caller takes it with `failure(...)`. When the operation has
+with a third argument, `cancelled()`, that turns true once the clerk pressed 取消; or when it
+`stops_at_progress`: its next progress report then raises errors.Cancelled, which no box tells).
+A failure is told in one place (messages.report_error: a UserError's Chinese message, or a short
+apology with the log file for a bug) unless the caller takes it with `failure(...)`. When the operation has
 committed anything, the database's OperationBus emits ONE `changed(Changes)` naming every table
 its units of work wrote (also after a failure that had committed part of its work), and only then
 runs the `success` callback, so the pages are up to date when it does.
@@ -40,6 +43,7 @@ from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, QThreadPoo
 from PySide6.QtWidgets import QWidget
 
 from ...db import Database
+from ...progress import stoppable
 from .messages import report_error
 from .tasks import PROGRESS_DELAY_MS, Task
 
@@ -210,16 +214,18 @@ class _Work(Generic[T]):
     """What Operation and Query share: the callbacks, the database, the parent and the task."""
 
     def __init__(self, parent: QWidget | None, label: str, op: Callable[..., T], *,
-                 db: Database | None = None, takes_progress: bool = False, cancellable: bool = False):
-        if cancellable and not takes_progress:
-            raise ValueError("cancellable work takes progress too: op(db, progress, cancelled)")
+                 db: Database | None = None, takes_progress: bool = False, cancellable: bool = False,
+                 stops_at_progress: bool = False):
+        if (cancellable or stops_at_progress) and not takes_progress:
+            raise ValueError("cancellable work takes progress too: op(db, progress[, cancelled])")
         self.parent = parent
         self.label = label
         self._op = op
         self.db: Database | None = db if db is not None else getattr(parent, "db", None)
         self.takes_progress = takes_progress
         self.cancellable = cancellable
-        self.cancel_event = threading.Event() if cancellable else None
+        self.stops_at_progress = stops_at_progress
+        self.cancel_event = threading.Event() if cancellable or stops_at_progress else None
         self._success: Callable[[T], Any] | None = None
         self._failure: Callable[[BaseException], Any] | None = None
         self._after: Callable[[], Any] | None = None
@@ -248,6 +254,8 @@ class _Work(Generic[T]):
     def _call(self, db: Database, progress: Callable[..., None] | None) -> T:
         if self.cancellable:
             return self._op(db, progress or (lambda *_a: None), self.cancel_event.is_set)
+        if self.stops_at_progress:  # 取消: errors.Cancelled at the work's next report
+            return self._op(db, stoppable(progress, self.cancel_event.is_set))
         if self.takes_progress:
             return self._op(db, progress or (lambda *_a: None))
         return self._op(db)
@@ -356,8 +364,9 @@ class Query(_Work[T]):
 
     def __init__(self, parent: QWidget | None, label: str, op: Callable[..., T], *,
                  db: Database | None = None, takes_progress: bool = False, progress: bool = True,
-                 own_connection: bool = True, cancellable: bool = False):
-        super().__init__(parent, label, op, db=db, takes_progress=takes_progress, cancellable=cancellable)
+                 own_connection: bool = True, cancellable: bool = False, stops_at_progress: bool = False):
+        super().__init__(parent, label, op, db=db, takes_progress=takes_progress, cancellable=cancellable,
+                         stops_at_progress=stops_at_progress)
         self.progress = progress
         self.own_connection = own_connection
 

@@ -163,7 +163,7 @@ class DuesPanel(LedgerPanel):
         s = self.page.scope()
         return Query(self.page, "正在导出党费收缴登记表……", lambda db, progress: export_dues(
             db, s["year"], path, office_id=s["office_id"], org_id=s["org_id"], progress=progress),
-            takes_progress=True).success(self.page.saved_file).run_in_background()
+            takes_progress=True, stops_at_progress=True).success(self.page.saved_file).run_in_background()
 
     @slot
     def reminder_dialog(self):

@@ -300,7 +300,7 @@ class LedgerPanel(QWidget):
         kind = kind or self.KIND
         q = Query(self.page, f"正在保存“{Path(path).name}”……", lambda db, progress: save_ledger(
             db, kind, s["year"], path, office_id=s["office_id"], org_id=s["org_id"], progress=progress),
-            takes_progress=True)
+            takes_progress=True, stops_at_progress=True)
         return q.success(self.page.saved_file).run_in_background()
 
     def remove(self, label: str, fn: Callable[[Any], None]) -> None:
