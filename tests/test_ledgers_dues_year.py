@@ -191,9 +191,18 @@ def test_the_year_is_read_once_for_the_scope_and_each_month_list_filled_while_re
     first = next(m for m in data.members if m.member_id == b.members[0])
     for name in ("months_paid", "months_owed", "months_exempt", "months_unbased", "late_months", "arrears_fen",
                  "base_missing", "on_time"):
-        assert all(name in m.__dict__ for m in data.members), name
+        assert all(_filled(m, name) for m in data.members), name
     assert first.months_paid == [1, 2] and first.late_months == [1, 2] and first.months_owed == [3, 4, 5]
     assert not first.on_time and first.arrears_fen == 3 * 1500
+
+
+def _filled(md, name: str) -> bool:
+    """Was the derived field set while reading (not derived now, on this first look)?"""
+    try:
+        object.__getattribute__(md, name)  # no __getattr__: an unset slot raises
+    except AttributeError:
+        return False
+    return True
 
 
 def _same(a, b) -> None:
@@ -249,3 +258,17 @@ def test_a_refresh_reads_again_only_the_members_changed_and_equals_a_full_read(d
     renamed = dues.refreshed(db, again, as_of=end)
     _same(renamed, dues.status(db, Y, as_of=end))
     assert "北村党支部" in {b.org_name for b in renamed.branches}
+
+
+def test_a_member_year_made_otherwise_derives_its_lists_on_first_use():
+    from dangjian_desktop.ledgers.dues_year import MemberDues
+
+    md = MemberDues("m", "张三", "o", "北村党支部", "正式党员", "正常", 2026, 11, [100] * 12, [100] * 9 + [0] * 3,
+                    [True] * 12, [False] * 12, ["2026-01-05"] * 9 + [None] * 3)
+    assert not _filled(md, "months_owed")
+    assert md.months_owed == [10, 11] and md.arrears_fen == 200 and not md.on_time
+    assert md.months_paid == list(range(1, 10)) and md.late_months == [] and not md.base_missing
+    assert _filled(md, "months_owed")  # derived once
+    assert not hasattr(md, "__dict__")  # slots: a prefecture's year is 294,000 of them
+    with pytest.raises(AttributeError):
+        md.no_such_field

@@ -271,6 +271,17 @@ class Database:
         finally:
             cur.close()
 
+    def streamed(self, sql: str, params: Iterable[Any] | dict = ()) -> Iterator[tuple]:
+        """`tuples` one row at a time, never all of them in a list: for a read of a prefecture's
+        hundreds of thousands of rows that are turned into something else as they come (the
+        list's rows, all alive at once, would fix the process's memory at their peak)."""
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        try:
+            yield from cur.execute(sql, params)
+        finally:
+            cur.close()
+
     def one(self, sql: str, params: Iterable[Any] | dict = ()) -> sqlite3.Row | None:
         return self.conn.execute(sql, params).fetchone()
 

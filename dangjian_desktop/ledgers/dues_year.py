@@ -22,7 +22,7 @@ import json
 from bisect import bisect_left, bisect_right
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Any, Callable, Iterator
 
 from .. import dates
@@ -34,11 +34,13 @@ LEFT_STATUSES = ("已转出", "已出党", "已去世", "停止党籍")
 
 
 # ---- one member's year -------------------------------------------------------------------------
-@dataclass
+@dataclass(slots=True)
 class MemberDues:
-    """One member's dues of a year. Computed once when read: `status` fills the month lists,
-    and a MemberDues made otherwise computes each of them on first use. Its lists are read, never
-    changed: `status` gives members without dues rows the same list objects."""
+    """One member's dues of a year. `status` fills the month lists and figures below as it reads
+    the year; a MemberDues made otherwise derives each of them on first use (__getattr__). Its
+    lists are read, never changed: `status` gives members without dues rows the same list
+    objects. Slots, not a __dict__: a prefecture's year is 294,000 of them (1.4 KB each with a
+    __dict__)."""
 
     member_id: str
     name: str
@@ -54,6 +56,23 @@ class MemberDues:
     exempt: list[bool]
     last_paid_on: list[str | None]
     bases: list[tuple[int, str, int | None, int]] = field(default_factory=list)  # (from, class, base, monthly)
+    # Derived from the above (see _DERIVED): set by status(), else on first use.
+    months_paid: list[int] = field(init=False, repr=False, compare=False)
+    months_owed: list[int] = field(init=False, repr=False, compare=False)
+    months_exempt: list[int] = field(init=False, repr=False, compare=False)
+    months_unbased: list[int] = field(init=False, repr=False, compare=False)  # member months without a base
+    late_months: list[int] = field(init=False, repr=False, compare=False)
+    arrears_fen: int = field(init=False, repr=False, compare=False)
+    base_missing: bool = field(init=False, repr=False, compare=False)
+    on_time: bool = field(init=False, repr=False, compare=False)  # 按时足额
+
+    def __getattr__(self, name: str) -> Any:  # only for a derived field not set yet
+        derive = _DERIVED.get(name)
+        if derive is None:
+            raise AttributeError(name)
+        value = derive(self)
+        object.__setattr__(self, name, value)
+        return value
 
     @property
     def rate_class(self) -> str | None:
@@ -66,38 +85,6 @@ class MemberDues:
     @property
     def monthly_fen(self) -> int | None:
         return self.bases[-1][3] if self.bases else None
-
-    def _months(self, pred) -> list[int]:
-        return [m + 1 for m in range(12) if pred(m)]
-
-    @cached_property
-    def months_paid(self) -> list[int]:
-        return self._months(lambda m: self.paid[m] > 0 and (self.due[m] is None or self.paid[m] >= self.due[m]))
-
-    @cached_property
-    def months_owed(self) -> list[int]:
-        return self._months(lambda m: m < self.ended and self.due[m] is not None and self.paid[m] < self.due[m])
-
-    @cached_property
-    def months_exempt(self) -> list[int]:
-        return self._months(lambda m: self.exempt[m] and self.member_month[m])
-
-    @cached_property
-    def months_unbased(self) -> list[int]:
-        """Member months without a fixed base (their due is unknown)."""
-        return self._months(lambda m: self.member_month[m] and self.due[m] is None)
-
-    @cached_property
-    def late_months(self) -> list[int]:
-        def late(m):
-            last = self.last_paid_on[m]
-            return (m < self.ended and self.due[m] and self.paid[m] >= self.due[m] and last is not None
-                    and last > _month_end_iso(self.year, m + 1))
-        return self._months(late)
-
-    @cached_property
-    def arrears_fen(self) -> int:
-        return sum(self.due[m - 1] - self.paid[m - 1] for m in self.months_owed)
 
     @property
     def due_to_date_fen(self) -> int:
@@ -115,16 +102,6 @@ class MemberDues:
     def advance_fen(self) -> int:
         return sum(self.paid[self.ended:])
 
-    @cached_property
-    def base_missing(self) -> bool:
-        return bool(self.months_unbased)
-
-    @cached_property
-    def on_time(self) -> bool:
-        """按时足额: every ended member month based, paid in full and by its month's end."""
-        ended_unbased = [m for m in self.months_unbased if m <= self.ended]
-        return not (self.months_owed or self.late_months or ended_unbased)
-
     def to_dict(self) -> dict[str, Any]:
         return {"member_id": self.member_id, "name": self.name, "branch": self.org_name, "category": self.category,
                 "status": self.status, "rate_class": self.rate_class, "base": yuan(self.base_fen),
@@ -134,6 +111,36 @@ class MemberDues:
                 "due": yuan(self.due_to_date_fen), "year_due": yuan(self.year_due_fen), "paid": yuan(self.paid_fen),
                 "arrears": yuan(self.arrears_fen), "advance": yuan(self.advance_fen),
                 "base_missing": self.base_missing, "on_time": self.on_time}
+
+
+def _months(pred) -> list[int]:
+    return [m + 1 for m in range(12) if pred(m)]
+
+
+def _late(md: MemberDues) -> list[int]:
+    def late(m):
+        last = md.last_paid_on[m]
+        return (m < md.ended and md.due[m] and md.paid[m] >= md.due[m] and last is not None
+                and last > _month_end_iso(md.year, m + 1))
+    return _months(late)
+
+
+def _on_time(md: MemberDues) -> bool:
+    """按时足额: every ended member month based, paid in full and by its month's end."""
+    ended_unbased = [m for m in md.months_unbased if m <= md.ended]
+    return not (md.months_owed or md.late_months or ended_unbased)
+
+
+_DERIVED: dict[str, Callable[[MemberDues], Any]] = {
+    "months_paid": lambda md: _months(lambda m: md.paid[m] > 0 and (md.due[m] is None or md.paid[m] >= md.due[m])),
+    "months_owed": lambda md: _months(lambda m: m < md.ended and md.due[m] is not None and md.paid[m] < md.due[m]),
+    "months_exempt": lambda md: _months(lambda m: md.exempt[m] and md.member_month[m]),
+    "months_unbased": lambda md: _months(lambda m: md.member_month[m] and md.due[m] is None),
+    "late_months": _late,
+    "arrears_fen": lambda md: sum(md.due[m - 1] - md.paid[m - 1] for m in md.months_owed),
+    "base_missing": lambda md: bool(md.months_unbased),
+    "on_time": _on_time,
+}
 
 
 @dataclass
@@ -266,14 +273,15 @@ def _status(db: Database, year: int, *, office_id: str | None, org_id: str | Non
     left_marks = ",".join("?" * len(LEFT_STATUSES))
     where = ["(m.status IN (?, ?) OR EXISTS (SELECT 1 FROM dues_payment p WHERE p.member_id = m.id "
              "AND p.year = ?) OR EXISTS (SELECT 1 FROM dues_base b WHERE b.member_id = m.id AND b.year = ?))", *scope]
-    rows = db.tuples(f"""SELECT m.id, m.name, m.org_id, o.name, m.category, m.status, m.join_date,
+    # Read after the year's rows, one at a time as they become the list (db.streamed).
+    members_sql = f"""SELECT m.id, m.name, m.org_id, o.name, m.category, m.status, m.join_date,
                             CASE WHEN m.status IN ({left_marks}) THEN
                                 (SELECT max(e.event_date) FROM member_event e
                                  WHERE e.member_id = m.id AND e.to_status = m.status) END,
                             o.office_id, o.sort_order, m.name_pinyin
                          FROM member m JOIN org o ON o.id = m.org_id WHERE {' AND '.join(where)}
-                         ORDER BY o.office_id, o.sort_order, o.name, m.name_pinyin""",
-                 [*LEFT_STATUSES, *ACTIVE_STATUSES, y, y, *scope_params])
+                         ORDER BY o.office_id, o.sort_order, o.name, m.name_pinyin"""
+    members_params = [*LEFT_STATUSES, *ACTIVE_STATUSES, y, y, *scope_params]
 
     def year_rows(table: str, columns: str, order: str = "") -> dict[str, list[tuple]]:
         cols = ", ".join(f"t.{c}" for c in columns.split(", "))
@@ -303,7 +311,19 @@ def _status(db: Database, year: int, *, office_id: str | None, org_id: str | Non
     zeros, noes, empty = [0] * 12, [False] * 12, []
     shared = (unset, zeros, noes, empty)
     b = BranchDues("", "")
-    for mid, name, oid, org_name, category, state, join_date, left_on, office, order, pinyin in rows:
+    # Texts many members share (their organisation's id, name and office, their category and
+    # status) kept once: each fetched row brings copies of its own, and a prefecture's 294,000
+    # members kept 100 MB of them.
+    orgs: dict[str, tuple] = {}
+    words: dict[str, str] = {}
+    for mid, name, oid, org_name, category, state, join_date, left_on, office, order, pinyin in db.streamed(
+            members_sql, members_params):
+        org = orgs.get(oid)
+        if org is None:
+            org = orgs[oid] = (oid, org_name, office)
+        oid, org_name, office = org
+        category = words.setdefault(category, category)
+        state = words.setdefault(state, state)
         keys.append((office, order, org_name, pinyin))
         ids.append(mid)
         p = joined.get(join_date) if left_on is None else None
