@@ -108,3 +108,21 @@ def test_a_read_under_way_shows_nothing_once_the_database_is_let_go(qtbot, count
             QCoreApplication.processEvents()
         assert shown == [] and panel.model.rowCount() == 0 and panel.early_rows is None
         assert all(a.isEnabled() for a in panel.table_actions)
+
+
+def test_a_member_paid_up_under_owing_only_leaves_the_cursor_on_the_next(qtbot, demo_town):
+    with ledgers_page(qtbot, demo_town) as page:
+        panel = page.panels[0]
+        with qtbot.waitSignal(panel.loaded, timeout=20000):
+            panel.owing_only.setChecked(True)
+            panel.refresh()
+        owing = [panel.model.row(i) for i in range(panel.model.rowCount())]
+        assert len(owing) >= 3 and all(m.arrears_fen for m in owing)
+        panel.view.selectRow(1)
+        paid = panel.current()
+        with qtbot.waitSignal(panel.loaded, timeout=20000):
+            dues.record_payment(page.db, paid.member_id, paid.year, f"{paid.months_owed[0]}-{paid.months_owed[-1]}",
+                                paid_on=TODAY.isoformat())
+        assert paid.member_id not in {panel.model.row(i).member_id for i in range(panel.model.rowCount())}
+        assert panel.view.currentIndex().row() == 1
+        assert panel.current().member_id == owing[2].member_id  # the next one owing, where the paid one was

@@ -176,18 +176,20 @@ class LedgerPanel(QWidget):
 
     def set_rows(self, rows: Any) -> None:
         """Show rows in the main table, columns fitted to them the first time there are any. The row
-        that was current stays current (and selected) when it is still there, found by ROW_KEY: after
-        a payment is saved the clerk goes on from that member with the arrow keys."""
+        that was current stays current (and selected), found by ROW_KEY: after a payment is saved
+        the clerk goes on from that member with the arrow keys. A row no longer listed (paid up
+        under 只看欠缴) leaves the cursor on the row that took its place."""
         current = self.view.currentIndex()
         key = self._key(self.model.row(current.row())) if current.isValid() else None
         self.model.set_rows(rows)
         if rows and not getattr(self, "_fitted", False):
             fit_columns(self.view, len(rows))
             self._fitted = True
-        if key is not None:
+        if key is not None and self.model.rowCount():
             at = self._find(key, current.row())
-            if at is not None:
-                self.view.setCurrentIndex(self.model.index(at, max(0, current.column())))
+            if at is None:
+                at = min(current.row(), self.model.rowCount() - 1)
+            self.view.setCurrentIndex(self.model.index(at, max(0, current.column())))
 
     def _key(self, row: Any) -> Any:
         return None if row is None else value_of(row, self.ROW_KEY)
