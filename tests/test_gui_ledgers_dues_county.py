@@ -126,3 +126,14 @@ def test_a_member_paid_up_under_owing_only_leaves_the_cursor_on_the_next(qtbot, 
         assert paid.member_id not in {panel.model.row(i).member_id for i in range(panel.model.rowCount())}
         assert panel.view.currentIndex().row() == 1
         assert panel.current().member_id == owing[2].member_id  # the next one owing, where the paid one was
+
+
+def test_another_town_does_not_inherit_the_cursor_place(qtbot, county):
+    with ledgers_page(qtbot, county) as page:
+        panel = page.panels[0]
+        with qtbot.waitSignal(panel.loaded, timeout=20000):
+            page.town_combo.setCurrentIndex(1)
+        panel.view.selectRow(5)
+        with qtbot.waitSignal(panel.loaded, timeout=20000):
+            page.town_combo.setCurrentIndex(2)
+        assert not panel.view.currentIndex().isValid()  # nobody chosen in the other town

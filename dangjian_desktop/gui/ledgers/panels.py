@@ -78,6 +78,8 @@ class LedgerPanel(QWidget):
         self.stale = True
         self.query: Query | None = None
         self._read_scope: dict | None = None  # the scope of the read under way (an early part must be of it)
+        self._shown_scope: dict | None = None  # the scope of the rows shown
+        self._same_scope = True  # the rows being shown are of the scope shown before (set_rows keeps the place)
         self.early_rows: Any = None  # what show_early showed, until the read ends
         self.early.connect(self._early, Qt.ConnectionType.QueuedConnection)
         self.model = RowModel(self.COLUMNS, self)
@@ -187,9 +189,10 @@ class LedgerPanel(QWidget):
             self._fitted = True
         if key is not None and self.model.rowCount():
             at = self._find(key, current.row())
-            if at is None:
+            if at is None and self._same_scope:  # (another town or year: no place to keep)
                 at = min(current.row(), self.model.rowCount() - 1)
-            self.view.setCurrentIndex(self.model.index(at, max(0, current.column())))
+            if at is not None:
+                self.view.setCurrentIndex(self.model.index(at, max(0, current.column())))
 
     def _key(self, row: Any) -> Any:
         return None if row is None else value_of(row, self.ROW_KEY)
@@ -219,7 +222,11 @@ class LedgerPanel(QWidget):
             if self.query is q:
                 self._reading.stop()
                 self._whole_shown()
-                self.show_rows(result)
+                self._same_scope, self._shown_scope = scope == self._shown_scope, scope
+                try:
+                    self.show_rows(result)
+                finally:
+                    self._same_scope = True
                 self.loaded.emit()
 
         def ended(q=q) -> None:  # also after a failure (told by a message): no "reading" left behind
