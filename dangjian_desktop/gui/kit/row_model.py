@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QItemSelection, QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from ... import pinyin
@@ -146,3 +146,48 @@ class RowModel(QAbstractTableModel):
     def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
         col = self.columns[column]
         self.rows.sort(key=lambda r: _sortable(col.sort_value(r)), reverse=order == Qt.SortOrder.DescendingOrder)
+
+
+def set_rows_in_place(view, rows: Sequence[Any], key: Callable[[Any], Any] | str, *, place: bool = True) -> None:
+    """`view.model().set_rows(rows)` (a RowModel) with the clerk's place kept: the selected rows
+    still listed stay selected and the current one current, found again by `key` (a function of a
+    row, or the name of its id field). When none of them is listed any more (deleted, paid up
+    under a filter, transferred out), the cursor goes to the row that took the current one's
+    place, so Enter or the arrow keys go on from there; `place=False` (another branch, another
+    filter): nothing is chosen then. The selection changes once (one selectionChanged)."""
+    model = view.model()
+    of = key if callable(key) else (lambda r, name=key: value_of(r, name))
+    sm = view.selectionModel()
+    current = view.currentIndex()
+    was = current.row() if current.isValid() else -1
+    current_key = of(model.row(was)) if was >= 0 else None
+    chosen = [of(model.row(i.row())) for i in sm.selectedRows()] if sm is not None else []
+    model.set_rows(rows)
+    n = model.rowCount()
+    if not n or sm is None or (current_key is None and not chosen):
+        return
+    where: dict[Any, int] = {}
+
+    def find(k: Any, near: int = -1) -> int | None:
+        if 0 <= near < n and of(model.rows[near]) == k:
+            return near
+        if not where:
+            for i, r in enumerate(model.rows):
+                where.setdefault(of(r), i)
+        return where.get(k)
+
+    at = find(current_key, was) if current_key is not None else None
+    kept = [r for r in (at if k == current_key else find(k) for k in chosen) if r is not None]
+    if at is None and kept:
+        at = kept[0]
+    if at is None and place and was >= 0:
+        at = min(was, n - 1)
+        kept = [at]
+    if at is None:
+        return
+    selection = QItemSelection()
+    for r in kept:
+        selection.select(model.index(r, 0), model.index(r, model.columnCount() - 1))
+    sm.setCurrentIndex(model.index(at, max(0, current.column())), QItemSelectionModel.SelectionFlag.NoUpdate)
+    sm.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+

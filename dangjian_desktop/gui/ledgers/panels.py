@@ -22,7 +22,7 @@ from ...ledgers.common import members_in
 from ..kit.messages import slot
 from ..kit.operations import Query
 from ..kit.palette import HINT_HEX, css
-from ..kit.row_model import RowModel, value_of
+from ..kit.row_model import RowModel, set_rows_in_place
 from ..table_export import add_table_export
 from . import dialogs, models
 
@@ -177,32 +177,14 @@ class LedgerPanel(QWidget):
         self.hint.setText(self.summary(result))
 
     def set_rows(self, rows: Any) -> None:
-        """Show rows in the main table, columns fitted to them the first time there are any. The row
-        that was current stays current (and selected), found by ROW_KEY: after a payment is saved
-        the clerk goes on from that member with the arrow keys. A row no longer listed (paid up
-        under 只看欠缴) leaves the cursor on the row that took its place."""
-        current = self.view.currentIndex()
-        key = self._key(self.model.row(current.row())) if current.isValid() else None
-        self.model.set_rows(rows)
+        """Show rows in the main table, columns fitted to them the first time there are any. The
+        clerk's place is kept (kit.row_model.set_rows_in_place, rows known by ROW_KEY): after a
+        payment is saved they go on from that member with the arrow keys; a row no longer listed
+        (paid up under 只看欠缴) leaves the cursor on the row that took its place."""
+        set_rows_in_place(self.view, rows, self.ROW_KEY, place=self._same_scope)
         if rows and not getattr(self, "_fitted", False):
             fit_columns(self.view, len(rows))
             self._fitted = True
-        if key is not None and self.model.rowCount():
-            at = self._find(key, current.row())
-            if at is None and self._same_scope:  # (another town or year: no place to keep)
-                at = min(current.row(), self.model.rowCount() - 1)
-            if at is not None:
-                self.view.setCurrentIndex(self.model.index(at, max(0, current.column())))
-
-    def _key(self, row: Any) -> Any:
-        return None if row is None else value_of(row, self.ROW_KEY)
-
-    def _find(self, key: Any, near: int) -> int | None:
-        """The row known by `key`: looked for where it was first (a refresh mostly keeps the order)."""
-        rows = self.model.rows
-        if 0 <= near < len(rows) and self._key(rows[near]) == key:
-            return near
-        return next((i for i, r in enumerate(rows) if self._key(r) == key), None)
 
     def summary(self, rows: Any) -> str:
         return f"共{len(rows)}条。"

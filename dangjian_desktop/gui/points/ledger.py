@@ -15,7 +15,7 @@ from ...points.totals import find_members, member_breakdown, totals
 from ..kit.formatting import format_date, format_score
 from ..kit.messages import slot
 from ..kit.operations import Operation, Query
-from ..kit.row_model import RowModel
+from ..kit.row_model import RowModel, set_rows_in_place
 from .dialogs import EntryDialog
 from .models import BREAKDOWN_COLUMNS, ENTRY_COLUMNS, MEMBER_COLUMNS, signed
 from .views import Panel, fit, selected_row, setup_table, table_out
@@ -28,6 +28,7 @@ class LedgerPanel(Panel):
 
     def __init__(self, tab, parent=None):
         super().__init__(tab, parent)
+        self._entries_of: tuple | None = None  # the year and whose entries are listed (a member, or the branch)
         f = self.form
         self.add_button, self.delete_button, self.evidence_button = f.addButton, f.deleteButton, f.evidenceButton
         self.import_button, self.export_button, self.undo_button = f.importButton, f.exportButton, f.undoButton
@@ -60,27 +61,20 @@ class LedgerPanel(Panel):
 
     def refresh(self) -> None:
         tab = self.tab
-        keep = {t.member_id for t in self.selected_members()}
         if not self.ready():
             self.all_members = []
             self._filter()
             return
         self.all_members = totals(tab.db, tab.year, org_id=tab.org_id, office_id=None if tab.org_id else tab.office_id)
-        self._filter(keep=keep)
+        self._filter()
 
-    def _filter(self, *_args, keep: set[str] | None = None) -> None:
+    def _filter(self, *_args) -> None:
+        """The members matching the search; the chosen ones still listed stay chosen (a save, a
+        character typed in 查找), the current one current."""
         rows = find_members(self.all_members, self.search.text())
-        self.member_model.set_rows(rows)
+        set_rows_in_place(self.member_view, rows, "member_id", place=False)
         self.member_view.setColumnHidden(1, self.tab.org_id is not None)
         fit(self.member_view, 200)
-        if keep:
-            sel = self.member_view.selectionModel()
-            for r, t in enumerate(self.member_model.rows):
-                if t.member_id in keep:
-                    if len(keep) == 1:
-                        self.member_view.selectRow(r)
-                    else:
-                        sel.select(self.member_model.index(r, 0), sel.SelectionFlag.Select | sel.SelectionFlag.Rows)
         self._members_selected()
 
     def selected_members(self) -> list:
@@ -99,9 +93,12 @@ class LedgerPanel(Panel):
             self.caption.clear()
             self._update_buttons()
             return
+        # The entries of the same member (or branch) read again, after a deletion: the place kept.
+        shown, self._entries_of = self._entries_of, (tab.year, chosen[0].member_id if len(chosen) == 1 else tab.org_id)
         if len(chosen) == 1:
             t = chosen[0]
-            self.entry_model.set_rows(list_entries(tab.db, tab.year, member_id=t.member_id))
+            set_rows_in_place(self.entry_view, list_entries(tab.db, tab.year, member_id=t.member_id), "id",
+                              place=shown == self._entries_of)
             self.breakdown_model.set_rows(member_breakdown(tab.db, t.member_id, tab.year))
             fit(self.breakdown_view, 360)
             self.caption.setText(f"{t.name}：基础分{format_score(t.base)} + 各项计入{signed(t.items)}"
@@ -110,7 +107,7 @@ class LedgerPanel(Panel):
         else:
             org = tab.org_id or tab.root_org_id()
             rows = list_entries(tab.db, tab.year, org_id=org, limit=MAX_ENTRIES) if org else []
-            self.entry_model.set_rows(rows)
+            set_rows_in_place(self.entry_view, rows, "id", place=shown == self._entries_of)
             self.breakdown_model.set_rows([])
         fit(self.entry_view, 300)
         if len(chosen) != 1:

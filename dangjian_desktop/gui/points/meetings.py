@@ -12,7 +12,7 @@ from ...points.batch import undoable_batch
 from ...points.scope import org_name
 from ..kit.formatting import format_date
 from ..kit.messages import slot
-from ..kit.row_model import RowModel
+from ..kit.row_model import RowModel, set_rows_in_place
 from ..screen_fit import fit_to_screen
 from .meeting_entry import MeetingEntryPage
 from .models import ATTENDEE_COLUMNS, MEETING_COLUMNS
@@ -57,6 +57,7 @@ class MeetingsPanel(Panel):
         self.view.selectionModel().selectionChanged.connect(self._selected)
         self.last_record = None
         self.photo_dialog: QDialog | None = None
+        self._attendance_of: str | None = None  # the meeting whose attendance is listed
 
     # ---- state ----------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -94,11 +95,17 @@ class MeetingsPanel(Panel):
             b.setEnabled(can_change)
         self.photo_list.clear()
         if db is None or mid is None:
+            self._attendance_of = None
             self.att_model.set_rows([])
             self.detail_label.setText("选择一次会议查看考勤")
             return
         m = meetings.get_meeting(db, mid)
-        self.att_model.set_rows(meetings.attendance(db, mid))
+        people = meetings.attendance(db, mid)
+        if mid == self._attendance_of:  # the same meeting read again (a correction saved): the place kept
+            set_rows_in_place(self.att_view, people, "member_id")
+        else:
+            self.att_model.set_rows(people)
+        self._attendance_of = mid
         self.detail_label.setText(f"<b>{format_date(m['date'])} {m['meeting_type']}</b> {m['topic']}<br>"
                                   f"{m['org_name']}{('·' + m['group_name']) if m['group_name'] else ''}　"
                                   f"地点：{m['place'] or '—'}　主持人：{m['host_name'] or '—'}<br>{m['content']}")

@@ -11,7 +11,7 @@ from ...points.totals import (branch_summary, not_rated_exemption, rating_counts
 from ..kit.formatting import format_date, format_score
 from ..kit.messages import slot
 from ..kit.palette import AMBER_HEX, HINT_HEX, RED_HEX
-from ..kit.row_model import RowModel
+from ..kit.row_model import RowModel, set_rows_in_place
 from .dialogs import ExemptionDialog, LockDialog, ReviewDialog
 from .models import BRANCH_COLUMNS, TOTAL_COLUMNS
 from .stars_sheet import StarsSheetDialog
@@ -37,6 +37,7 @@ class TotalsPanel(Panel):
         f.splitter.setStretchFactor(0, 3)
         f.splitter.setStretchFactor(1, 1)
         self.all_rows: list = []
+        self._scope: tuple | None = None  # the year and branch listed
         self.filter.currentIndexChanged.connect(self._apply_filter)
         self.exempt_button.clicked.connect(self.exempt)
         self.unexempt_button.clicked.connect(self.unexempt)
@@ -63,7 +64,8 @@ class TotalsPanel(Panel):
             t.review = graded.get(t.member_id) or ""
         self.all_rows = rows
         self.branch_model.set_rows(branch_summary(db, tab.year, rows=rows))
-        self._apply_filter()
+        scope, self._scope = self._scope, (tab.year, tab.org_id, tab.office_id)
+        self._apply_filter(place=scope == self._scope)  # a save, not another branch or year
         fit(self.view)
         fit(self.branch_view)
         self.summary.setText(self._summary(rows))
@@ -85,14 +87,16 @@ class TotalsPanel(Panel):
                 + f"，免评{len(rows) - rated}人。基础分{format_score(settings.base_score)}分。{locked}<br>"
                 + f"<span style='color:{HINT_HEX}'>星级分数线（{star_levels()[1]}）：{star_rule()}。</span>")
 
-    def _apply_filter(self, *_args) -> None:
+    def _apply_filter(self, *_args, place: bool = False) -> None:
+        """The rows the filter keeps; the chosen members still listed stay chosen. After a save
+        (`place`), one no longer listed leaves the cursor on the member in their place."""
         key = self.filter.currentData()
         rows = self.all_rows
         if key == "failing":
             rows = [t for t in rows if t.failing]
         elif key == "exempt":
             rows = [t for t in rows if t.stars is None]
-        self.model.set_rows(rows)
+        set_rows_in_place(self.view, rows, "member_id", place=place)
         self._update_buttons()
 
     def selected(self):

@@ -166,8 +166,10 @@ class EditingMixin:
         if m is not None and not available_events(m):
             self.inform(f"{m['name']}的党籍状态为“{m['status']}”，没有可办理的变动。", "党籍变动")
             return
-        # A member who left (转出, 死亡 …) drops out of the list unless 含已转出 is ticked.
-        self._open(StatusDialog(self.db, self, member_id=mid), lambda m: self.select_members([m], current=m))
+        # A member who left (转出, 死亡 …) drops out of the list unless 含已转出 is ticked: the cursor
+        # then stays on the member who took their place (refresh_members).
+        self._open(StatusDialog(self.db, self, member_id=mid), lambda m: self.select_members([m], current=m)
+                   if self.members.model.row_of(m) >= 0 else None)
 
     @slot
     def remove_member(self) -> None:

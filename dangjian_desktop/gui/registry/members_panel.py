@@ -132,7 +132,10 @@ class MembersPanel(QWidget):
             return self.model.member_id(index.row())
         return ids[0] if ids else None
 
-    def select(self, ids: list[str], *, current: str | None = None) -> None:
+    def select(self, ids: list[str], *, current: str | None = None, place: int | None = None) -> None:
+        """Select the members `ids` that are listed, `current` the current one. None of them listed
+        any more (deleted, transferred out of the list): the row at `place`, if given, the member
+        who took their place, so that the clerk goes on from there."""
         sm = self.view.selectionModel()
         sm.clearSelection()
         first_index = None
@@ -144,6 +147,9 @@ class MembersPanel(QWidget):
             sm.select(sel, QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
             if first_index is None or mid == current:
                 first_index = sel
+        if first_index is None and place is not None and place >= 0 and self.model.rowCount():
+            first_index = self.model.index(min(place, self.model.rowCount() - 1), 0)
+            sm.select(first_index, QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
         if first_index is not None:
             sm.setCurrentIndex(first_index, QItemSelectionModel.SelectionFlag.NoUpdate)
             self.view.scrollTo(first_index)

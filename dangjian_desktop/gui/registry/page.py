@@ -181,8 +181,10 @@ class RegistryTab(EditingMixin, QWidget, MessageHost):
             return
         t0 = time.perf_counter()
         members, current_member = self.selected_member_ids(), self.current_member_id()
+        place = self.members.view.currentIndex().row()
         self._apply_node(reload=True)
-        self.select_members(members, current=current_member)
+        # A member no longer listed (deleted, transferred out): the cursor on the one in their place.
+        self.select_members(members, current=current_member, place=place if members else None)
         self.last_timings["members"] = time.perf_counter() - t0
         self._update_actions()
         self.figures.start()
@@ -303,8 +305,8 @@ class RegistryTab(EditingMixin, QWidget, MessageHost):
     def current_member_id(self) -> str | None:
         return self.members.current_id()
 
-    def select_members(self, ids: list[str], *, current: str | None = None) -> None:
-        self.members.select(ids, current=current)
+    def select_members(self, ids: list[str], *, current: str | None = None, place: int | None = None) -> None:
+        self.members.select(ids, current=current, place=place)
         self._update_actions()
 
     def show_member(self, member_id: str) -> bool:
