@@ -149,13 +149,14 @@ class SchemesWidget(QWidget, MessageHost):
         mark = " *（未保存）" if self.dirty else ""
         self.title_label.setText(f"{s.name}{mark}")
         src = s.source
-        bits = [f"编号 {s.id}", "内置方案：修改后保存为新的自定义方案" if self.builtin else "自定义方案"]
+        bits = ["内置方案：修改后保存为新的自定义方案" if self.builtin else "自定义方案"]
         if src.title:
             bits.append("来源：" + src.title + (f"（{src.issuer}）" if src.issuer else ""))
         tm = s.effective_total_max()
         if tm is not None:
             bits.append(f"总分 {fmt_num(tm)}")
         self.origin_label.setText("；".join(bits))
+        self.origin_label.setToolTip(f"方案编号：{s.id}（在命令行中用它指明这个方案）")
         self.delete_button.setEnabled(not self.builtin)
 
     def _changed(self, *, rebuild_trial: bool = False) -> None:
