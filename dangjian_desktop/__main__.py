@@ -13,11 +13,9 @@ def _ensure_streams() -> None:
     if sys.stdout is not None and sys.stderr is not None:
         return
     try:
-        from .paths import user_data_dir
+        from .paths import log_file
 
-        logs = user_data_dir() / "logs"
-        logs.mkdir(parents=True, exist_ok=True)
-        stream = open(logs / "console.log", "a", encoding="utf-8")  # noqa: SIM115 - lives as long as the app
+        stream = open(log_file("console.log"), "a", encoding="utf-8")  # noqa: SIM115 - lives as long as the app
     except OSError:
         import os
 

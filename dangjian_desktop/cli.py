@@ -21,7 +21,7 @@ from typing import Any
 from . import __version__
 from .db.storage import storage_error
 from .errors import UserError
-from .paths import default_db_path, user_data_dir
+from .paths import default_db_path, log_file
 
 # argparse looks its messages up through its module-level `_` at call time, so a
 # translation table here makes every usage error Chinese.
@@ -111,9 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _internal_error_log() -> Path | None:
     try:
-        d = user_data_dir() / "logs"
-        d.mkdir(parents=True, exist_ok=True)
-        path = d / "cli-error.log"
+        path = log_file("cli-error.log")
         with path.open("a", encoding="utf-8") as f:
             f.write(traceback.format_exc() + "\n")
         return path

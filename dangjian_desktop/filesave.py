@@ -7,6 +7,7 @@ and never damages the file it was to replace.
 
 from __future__ import annotations
 
+import glob
 import io
 import itertools
 import json
@@ -38,6 +39,7 @@ def write_bytes(target: str | Path, data: bytes) -> Path:
     is, for the caller's own message (a file open in Excel, a folder that cannot be written).
     """
     target = Path(target)
+    _sweep_leftovers(target)
     tmp = target.with_name(f".~{target.name}.{os.getpid()}-{next(_serial)}.part")
     try:
         with tmp.open("wb") as f:
@@ -52,6 +54,29 @@ def write_bytes(target: str | Path, data: bytes) -> Path:
             raise disk_full_error(target, database=False) from None
         raise
     return target
+
+
+#: A temporary file of an earlier save of the same target older than this was left by a crash.
+LEFTOVER_AGE_S = 3600
+
+
+def _sweep_leftovers(target: Path) -> None:
+    """Remove what an earlier save of `target` left beside it when the program was ended before
+    putting it in place (power cut, Task Manager): a whole hidden copy of the roster or the dues
+    register, on the clerk's USB stick as often as not. Only the temporary files of this target,
+    and only those older than an hour (never one another program is writing now)."""
+    import time
+
+    old = time.time() - LEFTOVER_AGE_S
+    try:
+        for p in target.parent.glob(f".~{glob.escape(target.name)}.*.part"):
+            try:
+                if p.stat().st_mtime < old:
+                    p.unlink()
+            except OSError:
+                pass
+    except OSError:  # a folder that cannot be listed: the save says what is wrong with it
+        pass
 
 
 def write_cache_json(target: Path, data: object) -> bool:

@@ -32,9 +32,10 @@ import sys
 import tempfile
 import time
 import traceback
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import Callable, Iterator, TextIO
 
 #: File name of the build manifest, at the top of the app root (next to resources/ and ui/).
 MANIFEST_NAME = "resources-manifest.json"
@@ -162,7 +163,8 @@ def run_selftest() -> int:
 
     print(f"党建台账 {__version__} 自检", file=out, flush=True)
     report_path = _report_path()
-    with tempfile.TemporaryDirectory(prefix="dangjian-selftest-", ignore_cleanup_errors=True) as tmp:
+    with tempfile.TemporaryDirectory(prefix="dangjian-selftest-", ignore_cleanup_errors=True) as tmp, \
+            _own_keys(Path(tmp) / "keys"):
         ctx = Context(workdir=Path(tmp))
         for name, step in STEPS:
             _progress(report_path, ctx, name)
@@ -192,6 +194,21 @@ def run_selftest() -> int:
     if _will_show_message_box():
         _show_summary_box(ctx, yes, no, summary, saved)
     return 1 if failed else 0
+
+
+@contextmanager
+def _own_keys(folder: Path) -> Iterator[None]:
+    """The throw-away database's office key kept with it (removed with the folder), not among the
+    user's own keys: each self-test left one there."""
+    was = os.environ.get("DANGJIAN_KEYS_DIR")
+    os.environ["DANGJIAN_KEYS_DIR"] = str(folder)
+    try:
+        yield
+    finally:
+        if was is None:
+            os.environ.pop("DANGJIAN_KEYS_DIR", None)
+        else:
+            os.environ["DANGJIAN_KEYS_DIR"] = was
 
 
 def _report_path() -> Path:

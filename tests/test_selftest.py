@@ -31,7 +31,7 @@ def run_selftest(tmp: Path, *, cwd: Path = ROOT, pythonpath: Path = ROOT, **env_
 @pytest.fixture(scope="module")
 def checkout_run(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("selftest")
-    return tmp, run_selftest(tmp)
+    return tmp, run_selftest(tmp, DANGJIAN_KEYS_DIR=str(tmp / "users-keys"))
 
 
 def copy_app(dest: Path, *, with_manifest: bool = True) -> Path:
@@ -61,6 +61,13 @@ def test_report_file_in_user_data_dir(checkout_run):
     assert f"报告已保存到：{report}" in proc.stdout
     text = report.read_text(encoding="utf-8")
     assert all(f"通过  {name}：" in text for name in STEP_NAMES)
+
+
+def test_the_throwaway_databases_key_is_not_left_among_the_users(checkout_run):
+    tmp, proc = checkout_run
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert not list((tmp / "users-keys").glob("*.key"))
+    assert not list((tmp / "data").glob("keys/*.key"))
 
 
 def test_no_display_needed(checkout_run):

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ..db.storage import storage_error
 from ..errors import UserError, ValidationError
-from ..paths import user_data_dir
+from ..paths import log_file
 
 log = logging.getLogger(__name__)
 
@@ -23,9 +23,7 @@ def log_bug(exc: BaseException | None = None) -> str:
         text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
     log.error("unexpected error\n%s", text)
     try:
-        d = user_data_dir() / "logs"
-        d.mkdir(parents=True, exist_ok=True)
-        path = d / "gui-error.log"
+        path = log_file("gui-error.log")
         with path.open("a", encoding="utf-8") as f:
             f.write(text + "\n")
         return str(path)

@@ -3,7 +3,7 @@ what was saved since: after a save, and when it opens in a later run.
 
 Counting every member takes about 0.7 s at a prefecture (294,000 members); the counts themselves
 are a few thousand numbers. They are kept in the user's data folder (cache/structure/, one small
-file per database path for the 32 databases counted last, only counts, no member's data) with the
+file per database path for the 32 databases counted last, readable by the user alone) with the
 history they belong to: the newest unit of work then and its seal. The seals form a chain over every change-log entry
 (db.seal), so a database whose unit of work of that number still carries that seal holds exactly
 the history the counts were made from, and what was written since is in its change log
@@ -12,6 +12,10 @@ seal differs or is gone (another file at the path, an older backup restored), wh
 is not sealed, for another scope or date, or when the counting rules changed (the file names the
 program's version and the age bands and join periods it was made with); a file that cannot be
 read is ignored and a folder that cannot be written only means the next run counts again.
+They are counts of each combination of the counted fields (sex, category, ethnicity, education,
+job, age band …), no names or numbers; a combination only one member has still tells that
+member's fields to whoever knows who it is, as the office's own database does: hence the user's
+own folder, beside the office keys.
 """
 
 from __future__ import annotations

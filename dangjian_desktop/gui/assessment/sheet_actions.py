@@ -4,7 +4,6 @@ back (scores and reasons are written by the score table itself: sheet_model)."""
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -17,6 +16,7 @@ from ...assessment import evidence as ev
 from ...assessment import sheets as sh
 from ...assessment import undoable as su
 from ...assessment import workflow as wf
+from ...paths import safe_file_name, viewing_folder
 from ...undo import mark as undo_mark
 from ..common import open_dialog
 from ..errors import error_text
@@ -152,9 +152,9 @@ class SheetActions:
 
     @slot
     def open_evidence(self, eid: str) -> None:
-        folder = Path(tempfile.gettempdir()) / "dangjian-evidence"
-        folder.mkdir(parents=True, exist_ok=True)
-        target = ev.save_evidence_as(self.db, eid, folder / f"{eid[:8]}-{self.evidence.selected_name()}")
+        # Into the user's own folder, not the shared temporary one; removed after a day.
+        name = safe_file_name(self.evidence.selected_name())
+        target = ev.save_evidence_as(self.db, eid, viewing_folder() / f"{eid[:8]}-{name}")
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
 
     @slot
