@@ -1,23 +1,21 @@
 """The clerk's place in a table survives a save: the row worked on stays current and chosen, and a
 row that leaves the list (deleted, exempted out of a filter, transferred out) leaves the cursor
 on the row that took its place, so Enter and the arrow keys go on from there. Another branch,
-year or filter starts with nobody chosen."""
+year or filter starts with nobody chosen. (The 年度汇总's 免评 and the member list's deletion are
+tested with their pages: test_gui_points.py, test_gui_registry_page.py.)"""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtWidgets import QDialogButtonBox, QTableView
+from PySide6.QtWidgets import QTableView
 
 from dangjian_desktop.gui.kit.row_model import Col, RowModel, set_rows_in_place
 from dangjian_desktop.points import catalogue
 from dangjian_desktop.points.ledger import add_entry, delete_entry
-from dangjian_desktop.registry import add_member, add_org, idcard, remove_member
 
 from points_util import YEAR
-from test_gui_points import tab, town  # noqa: F401  (fixtures)
+from test_gui_points import record_a_meeting, tab, town  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.gui
 
@@ -52,12 +50,7 @@ def test_set_rows_in_place_keeps_the_rows_by_key_or_the_place(qtbot):
 
 
 def test_an_attendance_correction_keeps_the_member(qtbot, tab, town):
-    db, b = town
-    tab.tabs.setCurrentWidget(tab.meetings)
-    qtbot.mouseClick(tab.meetings.new_button, Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(tab.meetings.entry.form.confirmButton, Qt.MouseButton.LeftButton)
-    mw = tab.meetings
-    mw.view.selectRow(0)
+    mw = record_a_meeting(qtbot, tab)
     mw.att_view.selectRow(2)
     name = mw.att_model.rows[2]["name"]
     qtbot.mouseClick(mw.fix_buttons["请假"], Qt.MouseButton.LeftButton)
@@ -94,51 +87,3 @@ def test_the_points_ledger_keeps_the_members_and_the_entry_place(qtbot, tab, tow
     name = lw.member_model.row(1).name
     lw.search.setText(name[0])
     assert [t.name for t in lw.selected_members()] == [name]
-
-
-def test_a_member_exempted_out_of_the_filter_leaves_the_cursor_on_the_next(qtbot, tab, town):
-    db, b = town
-    catalogue.set_base_score(db, b.office_id, YEAR, 50)
-    tab.refresh_all()
-    tw = tab.totals
-    tab.tabs.setCurrentWidget(tw)
-    tw.filter.setCurrentIndex(tw.filter.findData("failing"))
-    names = [t.name for t in tw.model.rows]
-    tw.view.selectRow(1)
-    qtbot.mouseClick(tw.exempt_button, Qt.MouseButton.LeftButton)
-    dlg = tab.current_dialog
-    dlg.reason.setText("长期患病，本人申请，支部同意")
-    qtbot.mouseClick(dlg.dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok),
-                     Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: tab.current_dialog is None)
-    assert [t.name for t in tw.model.rows] == names[:1] + names[2:]
-    assert _current(tw.view) == 1 and tw.selected().name == names[2]
-    tw.filter.setCurrentIndex(tw.filter.findData("exempt"))  # another filter: nobody chosen
-    assert tw.selected() is None
-
-
-def test_a_deleted_member_leaves_the_cursor_on_the_next(qtbot, db):
-    from dangjian_desktop.gui.registry.page import RegistryTab
-
-    root = db.scalar("SELECT id FROM org WHERE parent_id IS NULL")
-    branch = add_org(db, parent_id=root, name="东河村党支部", org_type="党支部", kind="村")
-    ids = [add_member(db, {"name": name, "id_number": idcard.make("140826", dt.date(1980, 5, 6 + k), 11, True),
-                           "ethnicity": "汉族", "join_date": "2005-07-01", "category": "正式党员"}, org_id=branch)
-           for k, name in enumerate(("安平", "白雪", "陈光", "丁一"))]
-    page = RegistryTab()
-    qtbot.addWidget(page)
-    page.resize(1200, 800)
-    page.show()
-    page.set_database(db)
-    try:
-        page.select_org(branch)
-        model = page.members.model
-        order = [model.member_id(r) for r in range(model.rowCount())]
-        assert sorted(order) == sorted(ids)
-        page.select_members([order[1]], current=order[1])
-        remove_member(db, order[1], reason="重复录入")
-        page.on_data_changed({"member"})  # as the main window passes the change on
-        assert page.current_member_id() == order[2]
-        assert page.members.view.currentIndex().row() == 1
-    finally:
-        page.set_database(None)

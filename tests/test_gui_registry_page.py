@@ -139,3 +139,24 @@ def test_the_panels_show_the_cores_tree_and_counts(qtbot, tab, db, office):
     assert tab.details.labels["orgs"].text() == "党小组 1 个"
     tab.select_org(group)
     assert tab.details.labels["members"].text() == "0 人" and not tab.details.term_label.isVisible()
+
+
+def test_a_deleted_member_leaves_the_cursor_on_the_next(qtbot, tab, db):
+    """The clerk's place kept (as in test_gui_places_kept.py): a member deleted from the list leaves
+    the cursor on the member who took their place."""
+    from dangjian_desktop.registry import remove_member
+
+    branch = add_org(db, parent_id=root_id(db), name="东河村党支部", org_type="党支部", kind="村")
+    ids = [add_member(db, {"name": name, "id_number": idcard.make("140826", dt.date(1980, 5, 6 + k), 11, True),
+                           "ethnicity": "汉族", "join_date": "2005-07-01", "category": "正式党员"}, org_id=branch)
+           for k, name in enumerate(("安平", "白雪", "陈光", "丁一"))]
+    tab.set_database(db)
+    tab.select_org(branch)
+    model = tab.members.model
+    order = [model.member_id(r) for r in range(model.rowCount())]
+    assert sorted(order) == sorted(ids)
+    tab.select_members([order[1]], current=order[1])
+    remove_member(db, order[1], reason="重复录入")
+    tab.on_data_changed({"member"})  # as the main window passes the change on
+    assert tab.current_member_id() == order[2]
+    assert tab.members.view.currentIndex().row() == 1
