@@ -76,3 +76,17 @@ def test_a_closed_entry_is_not_edited(qtbot, db, page):
     assert tab.current_dialog is None  # no form opened
     assert "重新打开" in tab.current_message.text()
     tab.current_message.button(QMessageBox.StandardButton.Ok).click()
+
+
+def test_the_entry_edited_stays_current_and_销号_acts_on_it(qtbot, db, page):
+    tab, closed = page
+    org = db.scalar("SELECT org_id FROM rectification WHERE id = ?", (closed,))
+    deadline = dates.add_months(dates.today(), 3).isoformat()
+    later = [rect_api.add_rectification(db, org_id=org, round_id=tab.round_id, problem=f"问题{k}", deadline=deadline)
+             for k in range(3)]
+    rows = [r.id for r in tab.ledger.model.rows]
+    edited = rows[2]
+    assert edited in later
+    _select(tab, edited)
+    rect_api.update_rectification(db, edited, responsible="李四")  # saved from the edit dialog
+    assert tab.ledger.selected().id == edited and tab.ledger.close_button.isEnabled()

@@ -149,7 +149,8 @@ class RowModel(QAbstractTableModel):
 
 
 def set_rows_in_place(view, rows: Sequence[Any], key: Callable[[Any], Any] | str, *, place: bool = True) -> None:
-    """`view.model().set_rows(rows)` (a RowModel) with the clerk's place kept: the selected rows
+    """`view.model().set_rows(rows)` (a RowModel, or any model with `rows` and `set_rows`) with the
+    clerk's place kept: the selected rows
     still listed stay selected and the current one current, found again by `key` (a function of a
     row, or the name of its id field). When none of them is listed any more (deleted, paid up
     under a filter, transferred out), the cursor goes to the row that took the current one's
@@ -160,8 +161,9 @@ def set_rows_in_place(view, rows: Sequence[Any], key: Callable[[Any], Any] | str
     sm = view.selectionModel()
     current = view.currentIndex()
     was = current.row() if current.isValid() else -1
-    current_key = of(model.row(was)) if was >= 0 else None
-    chosen = [of(model.row(i.row())) for i in sm.selectedRows()] if sm is not None else []
+    listed = model.rows
+    current_key = of(listed[was]) if 0 <= was < len(listed) else None
+    chosen = [of(listed[i.row()]) for i in sm.selectedRows() if i.row() < len(listed)] if sm is not None else []
     model.set_rows(rows)
     n = model.rowCount()
     if not n or sm is None or (current_key is None and not chosen):

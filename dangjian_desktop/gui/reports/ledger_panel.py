@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QWidget
 from ...assessment.rectification import Rectification, list_rectifications
 from ..forms import load_form
 from ..kit.palette import RED_HEX
+from ..kit.row_model import set_rows_in_place
 from ..table_columns import hide_when_uniform
 from ..table_export import add_table_export, tool_buttons
 from .models import L_MEASURE, L_PROBLEM, L_TOWN, LedgerModel
@@ -48,8 +49,8 @@ class LedgerPanel(QWidget):
         row = f.findChild(QHBoxLayout, "buttonRow")
         for n, b in enumerate(tool_buttons(add_table_export(view, host, "整改台账"))):
             row.insertWidget(n, b)
-        self.scope.currentIndexChanged.connect(self.refresh)
-        self.open_only.toggled.connect(self.refresh)
+        self.scope.currentIndexChanged.connect(lambda *_: self.refresh(place=False))
+        self.open_only.toggled.connect(lambda *_: self.refresh(place=False))
         self.add_button.clicked.connect(self.add_requested)
         self.edit_button.clicked.connect(lambda: self._request(self.edit_requested))
         self.close_button.clicked.connect(lambda: self._request(self.close_requested))
@@ -58,13 +59,16 @@ class LedgerPanel(QWidget):
     def clear(self) -> None:
         self.model.set_rows([])
 
-    def refresh(self, *_args) -> None:
+    def refresh(self, *_args, place: bool = True) -> None:
+        """Read the entries again; the chosen ones stay chosen. After an edit (`place`), one no
+        longer listed (销号 under 只看未销号) leaves the cursor on the entry in its place."""
         db = self.host.db
         if db is None:
             return
         round_id = self.host.round_id if self.scope.currentIndex() == THIS_ROUND else None
         rows = list_rectifications(db, round_id=round_id, open_only=self.open_only.isChecked())
-        self.model.set_rows(rows)
+        # The entry worked on stays current after its edit (销号 then acts on it, not the first one).
+        set_rows_in_place(self.view, rows, "id", place=place)
         overdue = sum(1 for r in rows if r.overdue)
         open_n = sum(1 for r in rows if not r.closed)
         text = f"共 {len(rows)} 项，未销号 {open_n} 项"
