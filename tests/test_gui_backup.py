@@ -85,6 +85,19 @@ def test_backup_now_adds_one(window, qtbot, db_path):
     assert dlg.selected().path == list_backups(db_path)[0].path
 
 
+def test_enter_on_the_list_makes_no_backup(window, qtbot, db_path):
+    from PySide6.QtCore import Qt
+
+    make_backup(window.db, "manual")
+    dlg = open_dialog(window)
+    dlg.table.setFocus()
+    dlg.table.selectRow(0)
+    qtbot.keyClick(dlg.table, Qt.Key.Key_Return)
+    qtbot.wait(50)
+    assert dlg.task is None and reasons(db_path) == ["manual"] and dlg.isVisible()
+    assert not any(b.isDefault() or b.autoDefault() for b in (dlg.backup_button, dlg.restore_button, dlg.close_button))
+
+
 def test_the_keep_rule_and_the_space_ceiling_are_set_in_the_dialog_and_thin_at_once(window, qtbot, db_path):
     import datetime as dt
 
@@ -107,6 +120,11 @@ def test_the_keep_rule_and_the_space_ceiling_are_set_in_the_dialog_and_thin_at_o
     assert rules.w("allDaysSpin").value() == 2 and rules.w("spaceSpin").value() == 10
     rules.w("spaceSpin").setValue(0)
     assert rules.w("spaceSpin").text() == "不设上限"
+    spin = rules.w("spaceSpin")  # a small ceiling typed stays one (it became 不设上限 at one decimal)
+    spin.lineEdit().selectAll()
+    qtbot.keyClicks(spin, "0.04")
+    spin.interpretText()
+    assert spin.value() == 0.04 and spin.text() != "不设上限"
     rules.w("allDaysSpin").setValue(3)
     rules.w("spaceSpin").setValue(1.0)
     rules.ok_button.click()

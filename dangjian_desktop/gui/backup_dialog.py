@@ -89,6 +89,9 @@ class BackupDialog(Messages, QDialog):
         for b in (self.backup_button, self.restore_button, self.restore_file_button, self.folder_button,
                   self.rules_button):
             row.addWidget(b)
+        for b in (*(row.itemAt(i).widget() for i in range(row.count())), self.close_button):
+            b.setAutoDefault(False)  # Enter on the list made a backup (the first button was the default)
+            b.setDefault(False)
         row.addStretch(1)
         row.addWidget(self.close_button)
         layout.addLayout(row)

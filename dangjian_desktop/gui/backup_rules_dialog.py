@@ -46,7 +46,7 @@ class BackupRulesDialog(FormDialog):
 
     def values(self) -> tuple[KeepPolicy, SpaceRule]:
         policy = KeepPolicy(*(self.w(name).value() for name in _SPINS))
-        return policy, SpaceRule(round(self.w("spaceSpin").value(), 1))
+        return policy, SpaceRule(round(self.w("spaceSpin").value(), 2))
 
     def save(self) -> list[Path]:
         """Save the rule and the ceiling, thin the backups; the paths deleted."""
