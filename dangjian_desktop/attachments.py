@@ -14,7 +14,7 @@ import mimetypes
 from pathlib import Path
 
 from .db import Database
-from .errors import UserError
+from .errors import UserError, os_reason
 
 MAX_PHOTO_SIDE = 1600
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -63,7 +63,7 @@ def prepare_file(path: str | Path) -> tuple[bytes, str, str]:
     except FileNotFoundError:
         raise UserError(f"找不到文件：{path}") from None
     except OSError as e:
-        raise UserError(f"无法读取文件“{path.name}”：{e.strerror}") from None
+        raise UserError(f"无法读取文件“{path.name}”：{os_reason(e)}") from None
     if not raw:
         raise UserError(f"文件“{path.name}”是空的。")
     if suffix in PHOTO_TYPES:

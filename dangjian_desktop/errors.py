@@ -39,3 +39,37 @@ class LockedError(UserError):
     """Something is locked (a database held by another process, a confirmed result)."""
 
     exit_code = 3
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be used, in Chinese (an OSError's own text is English: "No such file
+    or directory", "Read-only file system")."""
+    import errno
+
+    if isinstance(exc, IsADirectoryError):
+        return "这是一个文件夹，不是文件"
+    if isinstance(exc, NotADirectoryError):
+        return "路径中有一部分不是文件夹"
+    if isinstance(exc, FileNotFoundError):
+        return "文件或它所在的文件夹不存在"
+    if isinstance(exc, FileExistsError):
+        return "已有同名的文件"
+    if isinstance(exc, PermissionError):
+        return "没有权限：文件可能正在其他程序（如 Excel、PDF 阅读器）中打开，或文件夹不允许写入"
+    if exc.errno == errno.EROFS:
+        return "磁盘是只读的（如光盘、写保护的U盘）"
+    if exc.errno == errno.ENOSPC:
+        return "磁盘空间不足"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "文件名或路径太长"
+    return f"系统错误代码 {exc.errno}" if exc.errno else "系统拒绝了这次读写"
+
+
+def file_error(exc: BaseException) -> UserError | None:
+    """The UserError for an OSError about a file the clerk named (a save to a folder that does not
+    exist, a folder given for a file, a file open in Excel), with the file and the reason in
+    Chinese; None for anything else."""
+    if not isinstance(exc, OSError) or isinstance(exc, UserError) or not getattr(exc, "filename", None):
+        return None
+    return UserError(f"无法使用“{exc.filename}”：{os_reason(exc)}。请检查路径后重试。")
+

@@ -52,6 +52,8 @@ def write_bytes(target: str | Path, data: bytes) -> Path:
             pass
         if is_disk_full(e):
             raise disk_full_error(target, database=False) from None
+        if isinstance(e, OSError):  # told of the file the clerk chose, not of its temporary name
+            e.filename, e.filename2 = str(target), None
         raise
     return target
 

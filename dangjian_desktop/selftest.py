@@ -261,6 +261,7 @@ def _write_report(path: Path, results: list[StepResult], summary: str, version: 
 
 def step_data_dir(ctx: Context) -> str:
     """用户数据目录: writable, and never inside the install folder."""
+    from .errors import os_reason
     from .paths import user_data_dir
 
     d = user_data_dir()
@@ -270,7 +271,7 @@ def step_data_dir(ctx: Context) -> str:
         probe.write_bytes(b"ok")
         probe.unlink()
     except OSError as e:
-        raise StepFailed(f"无法写入用户数据目录 {d}：{e.strerror or e}") from None
+        raise StepFailed(f"无法写入用户数据目录 {d}：{os_reason(e)}") from None
     if getattr(sys, "frozen", False):
         install = Path(sys.executable).resolve().parent
         if d.resolve() == install or install in d.resolve().parents:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from .errors import UserError
+from .errors import UserError, os_reason
 
 MiB = 1 << 20
 
@@ -90,7 +90,7 @@ def check_workbook(path: str | Path, what: str = "Excel工作簿", limits: Limit
         with open(path, "rb") as f:
             head = f.read(512)
     except OSError as e:
-        raise UserError(f"无法读取文件“{name}”：{e.strerror or e}") from None
+        raise UserError(f"无法读取文件“{name}”：{os_reason(e)}") from None
     size = stat.st_size
     key = (str(path.resolve()), size, stat.st_mtime_ns, limits)
     if key in _passed:  # the wizard reads a file three times: preview, check, import

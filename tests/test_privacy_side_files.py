@@ -82,3 +82,28 @@ def test_evidence_opened_for_viewing_goes_to_the_users_folder(demo_town, tmp_pat
     assert [os.path.dirname(p) for p in opened] == [str(folder)] * 2
     assert sorted(os.path.basename(p)[9:] for p in opened) == ["x.jpg", "活动照片.jpg"]
     assert list((tmp_path / "temp").iterdir()) == []
+
+
+def test_a_file_the_clerk_named_that_cannot_be_used_is_told_in_chinese_not_as_a_bug(tmp_path, monkeypatch, capsys):
+    import errno
+
+    from dangjian_desktop.cli import main
+    from dangjian_desktop.errors import file_error, os_reason
+
+    monkeypatch.setenv("DANGJIAN_DATA_DIR", str(tmp_path / "data"))
+    missing = tmp_path / "没有这个文件夹" / "模板.xlsx"
+    assert main(["roster", "template", str(missing)]) == 1
+    err = capsys.readouterr().err
+    assert f"无法使用“{missing}”：文件或它所在的文件夹不存在" in err and "内部错误" not in err
+    assert not (tmp_path / "data" / "logs").exists()  # no crash log for the clerk's own mistake
+    folder = tmp_path / "模板.xlsx"  # a folder given for the file
+    folder.mkdir()
+    assert main(["roster", "template", str(folder)]) == 1
+    assert f"无法使用“{folder}”：这是一个文件夹" in capsys.readouterr().err
+    told = {cls: os_reason(cls(errno.EIO, "x", "f")) for cls in (FileNotFoundError, IsADirectoryError,
+                                                                    NotADirectoryError, FileExistsError,
+                                                                    PermissionError)}
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in t) for t in told.values())
+    assert "只读" in os_reason(OSError(errno.EROFS, "Read-only file system", "f"))
+    assert file_error(OSError(errno.EIO, "I/O error")) is None  # no file named: not the clerk's
+    assert file_error(ValueError("x")) is None

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
 from .. import dates
-from ..errors import UserError
+from ..errors import UserError, os_reason
 from ..paths import user_data_dir
 from ..progress import Progress
 from . import backup_space, backup_zip
@@ -199,7 +199,7 @@ def copy_into(src: sqlite3.Connection, target: Path, *, progress: Progress | Non
         if isinstance(e, sqlite3.Error):
             raise UserError(f"备份没有成功：{_describe(e)}。没有留下不完整的文件。") from None
         if isinstance(e, OSError):
-            raise UserError(f"备份没有成功：{e.strerror or e}（{target.parent}）。没有留下不完整的文件。") from None
+            raise UserError(f"备份没有成功：{os_reason(e)}（{target.parent}）。没有留下不完整的文件。") from None
         raise
     return target
 
@@ -255,7 +255,7 @@ def make_backup(db: DbOrPath, reason: str = "manual", dest_dir: str | Path | Non
         try:
             folder.mkdir(parents=True, exist_ok=True)  # (the copy's folder is made by copy_into)
         except OSError as e:
-            raise UserError(f"备份没有成功：{e.strerror or e}（{folder}）。没有留下不完整的文件。") from None
+            raise UserError(f"备份没有成功：{os_reason(e)}（{folder}）。没有留下不完整的文件。") from None
         try:
             copy_into(src, plain, progress=progress, scratch=True)
             _check_and_compress(plain, target, f"{path.stem}{SUFFIX}", progress)
@@ -345,7 +345,7 @@ def _check_and_compress(plain: Path, target: Path, arcname: str, progress: Progr
             worker.join()
         _remove_with_sidecars(tmp)
         if isinstance(e, OSError):
-            raise UserError(f"备份没有成功：{e.strerror or e}（{target.parent}）。没有留下不完整的文件。") from None
+            raise UserError(f"备份没有成功：{os_reason(e)}（{target.parent}）。没有留下不完整的文件。") from None
         if isinstance(e, sqlite3.Error):
             raise UserError(f"备份没有成功：{_describe(e)}。没有留下不完整的文件。") from None
         raise

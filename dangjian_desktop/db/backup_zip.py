@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from ..errors import UserError
+from ..errors import UserError, os_reason
 from ..progress import Progress
 
 log = logging.getLogger(__name__)
@@ -140,7 +140,7 @@ def extracted(path: Path, folder: Path, progress: Progress | None = None) -> Ite
         if isinstance(e, OSError):
             if not path.is_file():
                 raise UserError(f"找不到备份文件：{path}") from None
-            raise UserError(f"无法解开所选备份：{e.strerror or e}（{folder}）。") from None
+            raise UserError(f"无法解开所选备份：{os_reason(e)}（{folder}）。") from None
         raise
     try:
         yield out

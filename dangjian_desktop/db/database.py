@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from .. import APP_NAME, __version__
 from ..dates import now_iso
-from ..errors import LockedError, UserError
+from ..errors import LockedError, UserError, os_reason
 from ..progress import Progress, stoppable
 from . import audit, owned_rows, seal
 from . import sqlite_checks as checks
@@ -384,7 +384,7 @@ class Database:
             try:
                 key = create_key()
             except OSError as e:
-                raise UserError(f"无法在用户数据目录保存单位密钥（{e.strerror or e}），数据未保存。") from None
+                raise UserError(f"无法在用户数据目录保存单位密钥（{os_reason(e)}），数据未保存。") from None
             self.conn.execute("INSERT INTO meta(key, value) VALUES ('seal_key_id', ?) "
                               "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key.key_id,))
         self._key = key

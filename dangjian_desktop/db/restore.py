@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import APP_NAME
-from ..errors import LockedError, UserError
+from ..errors import LockedError, UserError, os_reason
 from ..progress import Progress
 from . import backup_zip
 from .backup import (PAGES_PER_STEP, _remove_with_sidecars, _unique_target, backup_dir, copy_into,
@@ -181,7 +181,7 @@ def _keep_damaged(db_path: Path) -> Path:
                 os.replace(part, Path(str(target) + suffix))
     except OSError as e:
         _remove_with_sidecars(target)
-        raise UserError(f"无法保留当前的数据库文件（{e.strerror or e}），没有恢复。") from None
+        raise UserError(f"无法保留当前的数据库文件（{os_reason(e)}），没有恢复。") from None
     return target
 
 

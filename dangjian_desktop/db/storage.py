@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..errors import UserError
+from ..errors import UserError, file_error
 
 # Below this much free space a disk I/O error is taken for a full disk.
 LOW_SPACE = 100 * 1024 * 1024
@@ -97,7 +97,8 @@ def _low_on_space(path: str | Path | None) -> bool:
 
 def storage_error(exc: BaseException, path: str | Path | None = None, *,
                   database: bool = True) -> UserError | None:
-    """The UserError to show for `exc` when a full or failing disk caused it, else None.
+    """The UserError to show for `exc` when a full or failing disk caused it, or a file the clerk
+    named could not be used (errors.file_error), else None.
 
     `path` is the database file (or, with database=False, the file being saved); an OSError's
     own file name wins over it.
@@ -107,7 +108,7 @@ def storage_error(exc: BaseException, path: str | Path | None = None, *,
     if is_disk_full(exc):
         return disk_full_error(exc.filename or path, database=database and not exc.filename)
     if not isinstance(exc, sqlite3.Error):
-        return None
+        return file_error(exc)  # a file the clerk named: no such folder, a folder, open in Excel …
     code = getattr(exc, "sqlite_errorcode", None)
     primary = code & 0xFF if isinstance(code, int) else None
     text = str(exc)

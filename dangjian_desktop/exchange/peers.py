@@ -18,7 +18,7 @@ from .. import dates
 from ..db import Database, new_id
 from ..db import owned_rows
 from ..db.keys import load_key
-from ..errors import UserError
+from ..errors import UserError, os_reason
 from ..filesave import write_bytes
 from ..registry.offices import local_office
 from . import crypto
@@ -234,7 +234,7 @@ def _read(path: str | Path) -> bytes:
     except IsADirectoryError:
         raise UserError(f"{p} 是文件夹，不是文件。") from None
     except OSError as e:
-        raise UserError(f"无法读取文件 {p}：{e.strerror or e}") from None
+        raise UserError(f"无法读取文件 {p}：{os_reason(e)}") from None
 
 
 read_file = _read

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Sequence
 
-from ..errors import UserError
+from ..errors import UserError, os_reason
 from ..progress import Progress
 from .model import DATE, EXACT, NUMBER, PERCENT, TEXT, Col, Table
 
@@ -65,4 +65,4 @@ def save_tables(tables: Sequence[Table], path: str | os.PathLike, *, db=None, ti
     except UserError:
         raise
     except OSError as e:
-        raise UserError(f"无法写入“{path}”：{e.strerror or e}") from None
+        raise UserError(f"无法写入“{path}”：{os_reason(e)}") from None

@@ -21,7 +21,7 @@ from PySide6.QtGui import QAction, QColor, QImage, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
 
-from ...errors import UserError
+from ...errors import UserError, os_reason
 from ...filesave import write_bytes
 from ...statistics.charts import Chart, chart_pdf, drawn_size
 from ..kit.palette import HINT_HEX
@@ -79,7 +79,7 @@ def save_png(chart: Chart, path: str | Path, *, dpi: int = PNG_DPI, data: bytes 
     except PermissionError:
         raise UserError(f"无法写入“{path.name}”：文件可能正在其他程序中打开。") from None
     except OSError as e:
-        raise UserError(f"无法写入“{path}”：{e.strerror or e}") from None
+        raise UserError(f"无法写入“{path}”：{os_reason(e)}") from None
 
 
 def save_chart_pdf(chart: Chart, path: str | Path, *, data: bytes | None = None) -> Path:
@@ -91,7 +91,7 @@ def save_chart_pdf(chart: Chart, path: str | Path, *, data: bytes | None = None)
     except PermissionError:
         raise UserError(f"无法写入“{path.name}”：文件可能正在其他程序中打开。") from None
     except OSError as e:
-        raise UserError(f"无法写入“{path}”：{e.strerror or e}") from None
+        raise UserError(f"无法写入“{path}”：{os_reason(e)}") from None
 
 
 class ChartView(QWidget):
