@@ -26,7 +26,7 @@ def test_new_database_is_at_latest_schema(db):
 
 
 def test_create_refuses_existing_file(db_path):
-    db_path.write_bytes(b"")
+    db_path.write_bytes(b"anything")  # (an empty file holds nothing to keep: see the test below)
     with pytest.raises(UserError, match="已存在"):
         Database.create(db_path)
 
@@ -219,3 +219,21 @@ def test_insert_many_fills_ids_owners_and_a_missing_column_with_null(db):
     assert [got[n]["phone"] for n in ("一支部", "二支部", "三支部")] == ["1", "2", None]
     assert got["二支部"]["owner"] == "another-owner" and got["一支部"]["owner"] == got["三支部"]["owner"] != "another-owner"
     assert {got[n]["rev"] for n in got} == {1}
+
+
+def test_an_empty_file_is_not_taken_for_a_database_and_can_become_one(tmp_path):
+    from dangjian_desktop.errors import UserError
+
+    path = tmp_path / "空.sqlite"
+    path.touch()  # what a failed copy or `touch` leaves
+    for mode in ("write", "auto", "read"):
+        with pytest.raises(UserError, match="空文件，不是党建台账的数据库"):
+            Database.open(path, mode=mode)
+    assert path.stat().st_size == 0  # nothing written into it (a write used to make it a database of no office)
+    db = Database.create(path)  # 新建数据库 there: nothing in it to keep
+    try:
+        assert db.schema_version > 0
+    finally:
+        db.close()
+    with pytest.raises(UserError, match="文件已存在"):
+        Database.create(path)

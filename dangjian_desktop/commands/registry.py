@@ -36,10 +36,11 @@ def register(sub, group) -> None:
 
 def cmd_init(ctx) -> int:
     from ..db import Database
+    from ..db.database import empty_file
     from ..registry import init_office
 
     path = ctx.db_path
-    if path.exists():
+    if path.exists() and not empty_file(path):  # an empty file (0 bytes) holds nothing to keep
         raise UserError(f"数据库文件已存在：{path}（不会覆盖）")
     db = Database.create(path)
     try:

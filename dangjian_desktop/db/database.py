@@ -78,7 +78,7 @@ class Database:
         `schema_version` stops at an older schema (for testing migrations from it).
         """
         path = Path(path)
-        if path.exists():
+        if path.exists() and not empty_file(path):  # an empty file holds nothing to keep
             raise UserError(f"文件已存在，不会覆盖：{path}")
         path.parent.mkdir(parents=True, exist_ok=True)
         lock = WriterLock(path)
@@ -530,6 +530,15 @@ class Tx:
                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
 
 
+def empty_file(path: Path) -> bool:
+    """A file of 0 bytes with no journal beside it: what `touch` or a failed copy leaves."""
+    try:
+        return (path.is_file() and path.stat().st_size == 0
+                and not any(Path(f"{path}{s}").exists() for s in ("-wal", "-journal")))
+    except OSError:
+        return False
+
+
 def _check_header(path: Path, uri: str | None = None) -> None:
     """Refuse a file that is not an SQLite database, reading it through SQLite itself.
 
@@ -544,10 +553,14 @@ def _check_header(path: Path, uri: str | None = None) -> None:
     except sqlite3.Error as e:
         raise UserError(f"无法读取数据库文件 {path}：{e}") from None
     try:
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as e:
         if "not a database" in str(e) or "malformed" in str(e) or "encrypted" in str(e):
             raise UserError(f"{path} 不是党建台账的数据库（不是 SQLite 文件）。") from None
         raise UserError(f"无法读取数据库文件 {path}：{e}") from None
     finally:
         conn.close()
+    if not tables and not version:  # an empty file (0 bytes): written to, it became a database of no office
+        raise UserError(f"{path} 是一个空文件，不是党建台账的数据库。请用“新建数据库”或 dangjian init 在这里建立"
+                        f"数据库，或从备份恢复。")
