@@ -249,3 +249,14 @@ def test_the_untouched_package_would_have_been_accepted(county_and_package, tmp_
     with Database.open(copy) as db:
         assert import_package(db, f, dry_run=True).status == "dry-run"
     assert json.loads(dj("--db", copy, "exchange", "import", f, "--json").stdout)["status"] == "applied"
+
+
+def test_a_receipt_that_cannot_be_saved_is_told_before_anything_is_exported(world):
+    tmp, county, towns, p, far = world
+    town = towns["甲镇"]
+    before = dj("--db", town, "exchange", "log", "--json").stdout
+    out = tmp / "甲镇-receipt-test.djx"
+    r = dj("--db", town, "exchange", "export", "--out", out, "--receipt", tmp / "没有的文件夹" / "回执.pdf",
+           check=False)
+    assert r.returncode == 1 and "它所在的文件夹不存在" in r.stderr and "内部错误" not in r.stderr
+    assert not out.exists() and dj("--db", town, "exchange", "log", "--json").stdout == before

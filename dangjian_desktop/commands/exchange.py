@@ -104,9 +104,19 @@ def cmd_join(ctx) -> int:
     return 0
 
 
+def _writable_target(path: Path) -> None:
+    """A file can be saved as `path`: its folder exists and it is not a folder itself."""
+    if path.is_dir():
+        raise UserError(f"无法使用“{path}”：这是一个文件夹，不是文件。请另选文件名。")
+    if not path.parent.is_dir():
+        raise UserError(f"无法使用“{path}”：它所在的文件夹不存在。请检查路径后重试。")
+
+
 def cmd_export(ctx) -> int:
     from ..exchange import export_county, export_town, find_entry, receipt_pdf, receipt_text
 
+    if ctx.args.receipt:  # checked first: a package exported and then a failed receipt read as nothing done
+        _writable_target(Path(ctx.args.receipt))
     with ctx.open_db("write") as db:
         if ctx.args.town:
             if ctx.args.full:

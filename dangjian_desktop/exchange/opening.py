@@ -61,9 +61,11 @@ def open_package(db: Database, path: str | Path, *, decrypt: bool = True) -> Ope
     data = read_file(path)
     c = crypto.parse(data)
     if c.type == "invitation":
-        raise PackageRefused("wrong-type", "这是加入数据交换的邀请文件，不是数据包：请在乡镇用 exchange join 加入。")
+        raise PackageRefused("wrong-type", "这是加入数据交换的邀请文件，不是数据包：请在乡镇的“数据交换”页点"
+                                           "“加入县里的交换…”，选这个文件（命令行：exchange join）。")
     if c.type == "recovery":
-        raise PackageRefused("wrong-type", "这是恢复数据包：请在乡镇的新电脑上用 exchange recover 恢复数据。")
+        raise PackageRefused("wrong-type", "这是恢复数据包，不是交换用的数据包：请在乡镇的新电脑上用它恢复数据"
+                                           "（命令行：exchange recover）。")
     if c.type != "package":
         raise PackageRefused("not-a-package", "这不是党建台账的数据包。")
     h = c.header
@@ -72,7 +74,7 @@ def open_package(db: Database, path: str | Path, *, decrypt: bool = True) -> Ope
     opened = Opened(Path(path), len(data), hashlib.sha256(data).hexdigest(), c)
     if frm == me_office["id"]:
         raise PackageRefused("own-package", f"这是本单位（{me_office['name']}）自己导出的数据包，"
-                                            f"不能在本单位导入（可以用 exchange show 查看其内容）。")
+                                            f"不能在本单位导入；请把它交给对方导入（命令行 exchange show 可以查看其内容）。")
     if to != me_office["id"]:
         named = _office_name(db, to)
         raise PackageRefused("wrong-recipient",
