@@ -122,3 +122,18 @@ def test_demo_office_can_print_its_publicity_sheet_at_once(town_db, tmp_path, ca
     done = [r["year"] for r in year if r["state"] == "确定"]
     assert main(["--db", str(town_db), "report", "publicity", "--round", str(max(done)), "--out", str(out)]) == 0
     assert out.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("args, wanted", [
+    (["report", "publicity", "2025", "--out", "{tmp}/公示.xlsx"], ".pdf"),
+    (["report", "members", "--year", "2025", "--branch", "任意", "--out", "{tmp}/公示.xlsx"], ".pdf"),
+    (["dues", "export", "--year", "2025", "--out", "{tmp}/党费.csv"], ".xlsx"),
+    (["points", "export", "{tmp}/积分.csv", "--year", "2025"], ".xlsx"),
+])
+def test_a_file_named_for_another_kind_is_refused_before_anything_is_written(town_db, tmp_path, capsys, args, wanted):
+    out = tmp_path / "out"
+    out.mkdir()
+    args = [a.replace("{tmp}", str(out)) for a in args]
+    assert main(["--db", str(town_db), *args]) == 1
+    assert f"请保存为 {wanted} 文件" in capsys.readouterr().err
+    assert [p.name for p in out.iterdir()] == []

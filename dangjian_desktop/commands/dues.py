@@ -142,9 +142,11 @@ def cmd_totals(ctx) -> int:
 
 def cmd_export(ctx) -> int:
     from ..ledgers.dues_excel import export_dues
+    from ..tables import check_suffix
 
     args = ctx.args
     year = check_year(args.year)
+    check_suffix(args.out, (".xlsx",))
     with ctx.open_db("read") as db:
         office, org = town_and_branch(db, args)
         path = export_dues(db, year, args.out, office_id=office, org_id=org, progress=tty_progress("正在导出……"))

@@ -183,9 +183,11 @@ def cmd_import(ctx) -> int:
 
 def cmd_export(ctx) -> int:
     from ..points import catalogue, ledger, scope
+    from ..tables import check_suffix
 
     a = ctx.args
     year = check_year(a.year)
+    check_suffix(a.file, (".xlsx",))
     with ctx.open_db("auto") as db:
         office = one_town(db, a.town)
         if a.ledger:

@@ -24,8 +24,11 @@ def register(sub, group) -> None:
 
 def cmd_members(ctx) -> int:
     from ..reports.member_stars import MemberStarsOptions, build_member_stars, prepare
+    from ..tables import check_suffix
 
     a = ctx.args
+    if a.out:
+        check_suffix(a.out, (".pdf",))  # a PDF written under a .xlsx name opens nowhere
     parse_date(a.start, "公示开始日期")
     parse_date(a.end, "公示结束日期")
     opts = MemberStarsOptions(paper=a.paper, landscape=a.landscape, start=a.start, end=a.end, issuer=a.issuer,

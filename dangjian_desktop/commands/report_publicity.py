@@ -22,8 +22,11 @@ def register(sub, group) -> None:
 def cmd_publicity(ctx) -> int:
     from ..assessment import resolve_round
     from ..reports.round_publicity import PublicityOptions, build_round_publicity, prepare
+    from ..tables import check_suffix
 
     a = ctx.args
+    if a.out:
+        check_suffix(a.out, (".pdf",))  # a PDF written under a .xlsx name opens nowhere
     parse_date(a.start, "公示开始日期")
     opts = PublicityOptions(paper=a.paper, landscape=a.landscape, start=a.start, title=a.title, issuer=a.issuer)
     with ctx.open_db("read") as db:
