@@ -124,3 +124,33 @@ def test_the_dashboard_follows_a_batch_step_made_as_one_operation(qtbot, db):
     m = tab.dashboard.model
     assert [m.index(r, D_STATE).data(Qt.ItemDataRole.DisplayRole) for r in range(m.rowCount())] == ["初审", "初审"]
     tab.set_database(None)
+
+
+def test_the_dashboard_keeps_the_chosen_sheets_through_a_filter(qtbot):
+    """Branches chosen, a filter that hides one of them, the filter cleared: both chosen again and
+    the current one current (批量流转 then acts on both; ↓ goes on from the current one)."""
+    import datetime as dt
+
+    from PySide6.QtCore import QItemSelectionModel
+
+    from dangjian_desktop.assessment.dashboard import Dashboard, DashboardRow
+    from dangjian_desktop.gui.assessment.dashboard_panel import DashboardPanel
+    from dangjian_desktop.gui.assessment.models import SHEET_ROLE
+
+    states = ["自评", "初审", "自评", "审核", "自评"]
+    rows = [DashboardRow(sheet_id=f"s{n}", org_id=f"o{n}", org_name=f"{'东西南北中'[n]}村党支部", town="文城镇",
+                         kind="村", state=s, state_since="2026-01-05T09:00:00") for n, s in enumerate(states)]
+    panel = DashboardPanel()
+    qtbot.addWidget(panel)
+    panel.show_dashboard(Dashboard("r", dt.date(2026, 3, 1), rows, {"自评": 3, "初审": 1, "审核": 1}), "s0")
+    sm = panel.view.selectionModel()
+    flags = QItemSelectionModel.SelectionFlag
+    sm.select(panel.proxy.index(1, 0), flags.ClearAndSelect | flags.Rows)
+    sm.select(panel.proxy.index(3, 0), flags.Select | flags.Rows)
+    sm.setCurrentIndex(panel.proxy.index(3, 0), flags.NoUpdate)
+    assert panel.selected_sheet_ids() == ["s1", "s3"]
+    panel.state_filter.setCurrentIndex(panel.state_filter.findData("初审"))  # hides s3
+    assert panel.selected_sheet_ids() == ["s1"]
+    panel.state_filter.setCurrentIndex(0)
+    assert panel.selected_sheet_ids() == ["s1", "s3"]
+    assert panel.view.currentIndex().data(SHEET_ROLE) == "s3"

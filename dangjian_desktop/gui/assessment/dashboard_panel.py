@@ -41,6 +41,11 @@ class DashboardPanel(QWidget):
                        (D_KIND, 60), (D_TOWN, 70), (D_RATING, 90)):
             v.setColumnWidth(col, w)
         v.selectionModel().currentRowChanged.connect(self._current_changed)
+        # The sheets the clerk chose, kept while a filter hides some of them: back when it is cleared.
+        self._chosen: list[str] = []
+        self._current: str | None = None
+        self._filtering = False
+        v.selectionModel().selectionChanged.connect(self._remember)
         menu = QMenu(self.batch_button)
         self.batch_actions: dict[str, QAction] = {}
         for target, text in BATCH_STEPS:
@@ -55,7 +60,7 @@ class DashboardPanel(QWidget):
     # ---- showing ------------------------------------------------------------------------------
     def show_dashboard(self, d: Dashboard, current: str | None) -> None:
         """The rows of `d`, keeping the selection and making `current` the current row."""
-        selected = self.selected_sheet_ids()
+        selected = list(self._chosen)
         self.model.set_rows(d.rows)
         self.view.setColumnHidden(D_TOWN, len({r.town for r in d.rows}) <= 1)
         self._apply_filter()
@@ -65,6 +70,7 @@ class DashboardPanel(QWidget):
             text += f"；整改逾期 {d.overdue_rectifications} 项"
         self.counts_label.setText(text)
         self._select(selected, current)
+        self._chosen, self._current = selected, current or self._current
 
     def clear(self) -> None:
         self.model.set_rows([])
@@ -82,8 +88,23 @@ class DashboardPanel(QWidget):
         self.counts_label.setText(f"无法读取考核进度：{text}")
 
     def _apply_filter(self, *_args) -> None:
-        self.proxy.set_filter(self.filter_edit.text(), self.state_filter.currentData() or "",
-                              self.problems_filter.currentIndex() == 1)
+        """Filter the rows; the sheets chosen before stay chosen (and current) where they are listed,
+        and come back chosen when the filter no longer hides them."""
+        chosen, current = list(self._chosen), self._current
+        self._filtering = True
+        try:
+            self.proxy.set_filter(self.filter_edit.text(), self.state_filter.currentData() or "",
+                                  self.problems_filter.currentIndex() == 1)
+            self._select(chosen, current)
+        finally:
+            self._filtering = False
+        self._chosen, self._current = chosen, current
+
+    def _remember(self, *_args) -> None:
+        if not self._filtering:
+            self._chosen = self.selected_sheet_ids()
+            idx = self.view.currentIndex()
+            self._current = idx.data(SHEET_ROLE) if idx.isValid() else self._current
 
     def _index_of(self, sheet_id: str) -> QModelIndex:
         row = self.model.row_of(sheet_id)
@@ -104,6 +125,10 @@ class DashboardPanel(QWidget):
     def make_current(self, sheet_id: str) -> None:
         """The sheet's row becomes current (and selected), without asking for the sheet again."""
         idx = self._index_of(sheet_id)
+        if not self._filtering:
+            self._current = sheet_id
+            if sheet_id not in self._chosen:
+                self._chosen = [sheet_id]
         if idx.isValid() and self.view.currentIndex().row() != idx.row():
             sm = self.view.selectionModel()
             sm.blockSignals(True)
@@ -112,6 +137,8 @@ class DashboardPanel(QWidget):
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
+            if not self._filtering:
+                self._current = current.data(SHEET_ROLE)
             self.sheet_chosen.emit(current.data(SHEET_ROLE))
 
     # ---- reading ------------------------------------------------------------------------------
