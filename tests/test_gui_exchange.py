@@ -148,9 +148,14 @@ def test_conflicts_are_listed_side_by_side_and_each_choice_goes_through_resolve(
         assert "县里收到的修改A" in here and "乡镇后来的修改A" in there
         ids = {x.row_id: x.id for x in panel.model.rows}
         _keep_c, take_c = panel.buttons[ids[c]]
-        qtbot.mouseClick(take_c, Qt.MouseButton.LeftButton)
+        win.tabs.setCurrentWidget(panel)
+        win.activateWindow()
+        take_c.setFocus()
+        qtbot.keyClick(take_c, Qt.Key.Key_Space)  # from the keyboard
         assert note(county, c) == "乡镇后来的修改C"
         assert [x.row_id for x in panel.model.rows] == [a]  # reloaded from the bus
+        # The pressed button went with the reload: the keyboard goes on with the conflict now in its place.
+        qtbot.waitUntil(lambda: panel.buttons[ids[a]][1].hasFocus(), timeout=5000)
         qtbot.mouseClick(panel.buttons[ids[a]][0], Qt.MouseButton.LeftButton)
         assert note(county, a) == "县里收到的修改A"
         assert panel.model.rowCount() == 0 and win.tabs.tabText(1) == "冲突"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from ...exchange import list_conflicts, resolve
@@ -40,6 +41,7 @@ class ConflictsPanel(QWidget):
             row.addWidget(b)
         layout.addLayout(row)
         self.buttons: dict[str, tuple[QPushButton, QPushButton]] = {}
+        self._pending_focus: tuple[int, str] | None = None  # (row, side) to focus once the list is back
 
     def _shown(self, title: str, unit: str, at):
         table = table_of_view(self.table, title, unit=unit, at=at)
@@ -69,5 +71,36 @@ class ConflictsPanel(QWidget):
 
     def choose(self, conflict_id: str, keep: str) -> Operation:
         side = "本单位" if keep == "local" else "对方"
+        place = next((n for n, c in enumerate(self.model.rows) if c.id == conflict_id), 0)
         op = Operation(self.tab, f"保留{side}的版本", lambda db: resolve(db, conflict_id, keep), db=self.tab.db)
-        return op.run()
+        # The list is read again with new buttons (the one pressed is gone): the keyboard goes on
+        # with the same button of the conflict now in that place, once the panel, disabled while
+        # the choice is saved, is enabled again.
+        self._pending_focus = (place, keep)
+        op.run()
+        QTimer.singleShot(0, self._focus_pending)
+        return op
+
+    def _focus_pending(self) -> None:
+        if self._pending_focus is None or not self.isEnabled():
+            return  # (when enabled again: changeEvent)
+        place, keep = self._pending_focus
+        self._pending_focus = None
+        self.focus_row(place, keep)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.EnabledChange and self.isEnabled() and self._pending_focus is not None:
+            QTimer.singleShot(0, self._focus_pending)
+
+    def focus_row(self, row: int, keep: str = "local") -> None:
+        """The conflict at `row` (the last one when fewer are left) current, its 保留本地 or 采用对方
+        button focused; the table focused when none is left."""
+        if not self.model.rows:
+            self.table.setFocus()
+            return
+        n = min(max(row, 0), len(self.model.rows) - 1)
+        self.table.setCurrentIndex(self.model.index(n, 0))
+        pair = self.buttons.get(self.model.rows[n].id)
+        if pair is not None:
+            (pair[0] if keep == "local" else pair[1]).setFocus()
