@@ -211,6 +211,24 @@ def test_number_above_maximum_is_refused_as_typed(qtbot, tab, town_db):
     assert too_big in ed.items.status_label.text()
 
 
+@pytest.mark.parametrize("leave", [Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Tab, Qt.Key.Key_Backtab])
+def test_half_a_number_does_not_leave_the_cell_without_a_word(qtbot, tab, town_db, leave):
+    create_round_through_dialog(qtbot, tab, "chuangxing")
+    sid = tab.open_branch("东岭村党支部")
+    ed = tab.editor
+    view, model = ed.view, ed.model
+    view.setCurrentIndex(model.index(item_rows(model)[1], view.currentIndex().column()))
+    second = model.item_at(item_rows(model)[1])
+    view.setFocus()
+    qtbot.keyClick(view, "5")
+    editor = current_editor(view)
+    qtbot.keyClicks(editor, ".")
+    qtbot.keyClick(editor, leave)  # ↑ dropped it without a word, Tab did nothing
+    assert current_editor(view) is editor and editor.text() == "5."  # the cell stays open
+    assert "还没有输完整" in ed.items.status_label.text()
+    assert second.code not in sheets.open_sheet(town_db, sid).scores("self")
+
+
 def test_scores_of_a_stage_not_open_cannot_be_typed(qtbot, tab, town_db):
     create_round_through_dialog(qtbot, tab, "chuangxing")
     sid = tab.open_branch("东岭村党支部")

@@ -17,6 +17,9 @@ _DIGITS_ONE_DECIMAL = "0123456789."
 # A Chinese input method may type full-width digits and 。 for the decimal point; the core accepts them.
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．。", "0123456789..")
 
+# Keys that leave a score cell (besides Enter).
+_LEAVING = (Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Up, Qt.Key.Key_Down)
+
 
 class ScoreValidator(QValidator):
     """What may be typed into a score cell: blank, or 0 … max with at most one decimal.
@@ -143,6 +146,11 @@ class ScoreDelegate(QStyledItemDelegate):
                         return True
                     self.commitData.emit(obj)
                     self.closeEditor.emit(obj, QAbstractItemDelegate.EndEditHint.EditNextItem)
+                    return True
+                if key in _LEAVING and not obj.hasAcceptableInput() and obj.text().strip():
+                    # Leaving the cell with half a number: it was dropped without a word (↑↓) or
+                    # nothing happened (Tab). Said as for Enter; the cell stays open.
+                    self.refused.emit("这个分数还没有输完整（例如“5.”），请补全或删除后再离开这一格。")
                     return True
                 text = event.text()
                 if text and text.isprintable() and not (event.modifiers() & Qt.KeyboardModifier.ControlModifier):
