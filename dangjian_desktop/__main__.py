@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -28,7 +27,9 @@ def _ensure_streams() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     _ensure_streams()
-    parser = argparse.ArgumentParser(prog="dangjian-desktop", description="党建台账")
+    from .cli import ChineseArgumentParser  # usage and errors in Chinese, as the command line's
+
+    parser = ChineseArgumentParser(prog="dangjian-desktop", description="党建台账")
     parser.add_argument("--db", metavar="PATH", help="要打开的数据库文件")
     parser.add_argument("--selftest", action="store_true", help="自检：检查程序能否正常运行后退出")
     args = parser.parse_args(argv)

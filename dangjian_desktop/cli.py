@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import pkgutil
+import re
 import sqlite3
 import sys
 import traceback
@@ -56,6 +57,18 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}：错误：{message}\n")
 
+    def add_argument(self, *args, **kwargs):
+        """A positional argument is named in usage and errors by its Chinese label (the start of its
+        help, or its choices), not by the code's name for it (“缺少必需的参数：file”)."""
+        if args and not str(args[0]).startswith("-") and kwargs.get("metavar") is None:
+            if kwargs.get("choices"):
+                kwargs["metavar"] = "{" + ",".join(map(str, kwargs["choices"])) + "}"
+            elif kwargs.get("help"):
+                label = re.split(r"[：:（(，,；;]", kwargs["help"], maxsplit=1)[0].strip()
+                if label:
+                    kwargs["metavar"] = label
+        return super().add_argument(*args, **kwargs)
+
 
 class Context:
     """What a command handler needs: the parsed arguments and access to the database."""
@@ -90,7 +103,7 @@ def command_modules() -> list[str]:
 def build_parser() -> argparse.ArgumentParser:
     parser = ChineseArgumentParser(prog="dangjian", description="党建台账 命令行工具")
     parser.add_argument("--db", metavar="PATH", help="数据库文件（默认：用户数据目录中的 dangjian.sqlite）")
-    parser.add_argument("--version", action="version", version=f"dangjian {__version__}")
+    parser.add_argument("--version", action="version", version=f"dangjian {__version__}", help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=ChineseArgumentParser)
     groups: dict[str, Any] = {}
 

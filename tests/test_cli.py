@@ -137,3 +137,20 @@ def test_a_file_named_for_another_kind_is_refused_before_anything_is_written(tow
     assert main(["--db", str(town_db), *args]) == 1
     assert f"请保存为 {wanted} 文件" in capsys.readouterr().err
     assert [p.name for p in out.iterdir()] == []
+
+
+def test_usage_errors_name_arguments_in_chinese(capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["settings", "set"])
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert "缺少必需的参数：设置项, 新的值" in err and "key" not in err and "value" not in err
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "显示版本号并退出" in capsys.readouterr().out
+
+
+def test_the_window_commands_usage_errors_are_chinese_too():
+    r = subprocess.run([sys.executable, "-m", "dangjian_desktop", "--no-such-option"], capture_output=True,
+                       text=True, encoding="utf-8", env=dict(os.environ, PYTHONIOENCODING="utf-8"), timeout=60)
+    assert r.returncode == 2 and "无法识别的参数：--no-such-option" in r.stderr and "usage" not in r.stderr
