@@ -73,3 +73,16 @@ def file_error(exc: BaseException) -> UserError | None:
         return None
     return UserError(f"无法使用“{exc.filename}”：{os_reason(exc)}。请检查路径后重试。")
 
+
+def text_file_reason(exc: BaseException) -> str:
+    """Why a text file (a notice, a JSON file) could not be read, in Chinese."""
+    import json
+
+    if isinstance(exc, UnicodeDecodeError):
+        return "它不是 UTF-8 编码的文本文件（可能是 Word、Excel 或其他编码的文件：请另存为 UTF-8 文本）"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"第 {exc.lineno} 行第 {exc.colno} 个字符处格式有误，不是有效的 JSON"
+    if isinstance(exc, OSError):
+        return os_reason(exc)
+    return "无法读取"
+

@@ -154,3 +154,16 @@ def test_the_window_commands_usage_errors_are_chinese_too():
     r = subprocess.run([sys.executable, "-m", "dangjian_desktop", "--no-such-option"], capture_output=True,
                        text=True, encoding="utf-8", env=dict(os.environ, PYTHONIOENCODING="utf-8"), timeout=60)
     assert r.returncode == 2 and "无法识别的参数：--no-such-option" in r.stderr and "usage" not in r.stderr
+
+
+def test_an_unreadable_notice_or_scheme_file_is_told_in_chinese(town_db, tmp_path, capsys):
+    notice = tmp_path / "通知.docx"
+    notice.write_bytes(b"PK\x03\x04\xff\xfe not text")
+    assert main(["--db", str(town_db), "rounds", "holidays", "--notice", str(notice)]) == 1
+    err = capsys.readouterr().err
+    assert "不是 UTF-8 编码的文本文件" in err and "codec" not in err
+    broken = tmp_path / "方案.json"
+    broken.write_text("{bad", encoding="utf-8")
+    assert main(["schemes", "validate", str(broken)]) == 2
+    err = capsys.readouterr().err
+    assert "第 1 行第 2 个字符处格式有误" in err and "Expecting" not in err

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import dates
-from ..errors import UserError
+from ..errors import UserError, text_file_reason
 from ._common import JSON_HELP_SPACED, add_json, add_out, add_round, add_year, parse_date, round_arg, save_out, with_round
 
 
@@ -372,7 +372,7 @@ def cmd_holidays(ctx) -> int:
             try:
                 text = Path(a.notice).read_text(encoding="utf-8-sig")
             except (OSError, UnicodeDecodeError) as e:
-                raise UserError(f"无法读取通知文件 {a.notice}：{e}") from None
+                raise UserError(f"无法读取通知文件 {a.notice}：{text_file_reason(e)}。") from None
         with ctx.open_db("write") as db:
             if text is not None:
                 from ..assessment.holiday_notice import import_notice

@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from ..errors import UserError
+from ..errors import UserError, text_file_reason
 from ..schemes import (check, evaluate, export_xlsx, is_builtin, list_schemes, load_scheme, load_scheme_file,
                        save_user_scheme, scheme_to_dict)
 from ..schemes import model as m
@@ -144,7 +144,7 @@ def _read_json(path: str, what: str):
     except FileNotFoundError:
         raise UserError(f"找不到{what}：{path}", exit_code=2) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise UserError(f"{what} {Path(path).name} 不是有效的 JSON：{e}", exit_code=2) from None
+        raise UserError(f"{what} {Path(path).name} 无法读取：{text_file_reason(e)}。", exit_code=2) from None
 
 
 def cmd_eval(ctx) -> int:

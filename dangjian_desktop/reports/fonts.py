@@ -129,7 +129,7 @@ def _explain(path: str, err: Exception, subfont_index: int) -> str:
         return f"字体集“{Path(path).name}”中没有第 {subfont_index + 1} 个字体。"
     if "Can't open" in text:
         return f"无法打开字体文件“{path}”。"
-    return f"“{Path(path).name}”不是可用的 TrueType 字体文件（{text}）。"
+    return f"“{Path(path).name}”不是可用的 TrueType 字体文件（.ttf 或 .ttc）。"
 
 
 def register_font_file(path: str | os.PathLike, subfont_index: int = 0) -> str:
@@ -155,9 +155,9 @@ def register_font_file(path: str | os.PathLike, subfont_index: int = 0) -> str:
             font = TTFont(name, path, subfontIndex=int(subfont_index))
         except TTFError as err:
             raise UserError(_explain(path, err, subfont_index)) from None
-        except (OSError, ValueError, IndexError, KeyError, AssertionError) as err:
+        except (OSError, ValueError, IndexError, KeyError, AssertionError):
             # reportlab's parser raises plain errors on truncated or foreign files.
-            raise UserError(f"“{Path(path).name}”不是可用的 TrueType 字体文件（{err}）。") from None
+            raise UserError(f"“{Path(path).name}”不是可用的 TrueType 字体文件（.ttf 或 .ttc）。") from None
         pdfmetrics.registerFont(font)
         _coverage[name] = frozenset(font.face.charToGlyph)
         _registered[key] = name

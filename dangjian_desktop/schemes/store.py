@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import paths
-from ..errors import UserError
+from ..errors import UserError, text_file_reason
 from .model import ID_PATTERN, Scheme, scheme_from_dict, scheme_to_dict
 from .validate import errors as validation_errors
 
@@ -52,7 +52,7 @@ def read_scheme_json(path: Path) -> Scheme:
     except FileNotFoundError:
         raise UserError(f"找不到方案文件：{path}", exit_code=2) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise UserError(f"方案文件 {Path(path).name} 不是有效的 JSON：{e}", exit_code=2) from None
+        raise UserError(f"方案文件 {Path(path).name} 无法读取：{text_file_reason(e)}。", exit_code=2) from None
     return scheme_from_dict(data)
 
 
