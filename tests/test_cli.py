@@ -167,3 +167,18 @@ def test_an_unreadable_notice_or_scheme_file_is_told_in_chinese(town_db, tmp_pat
     assert main(["schemes", "validate", str(broken)]) == 2
     err = capsys.readouterr().err
     assert "第 1 行第 2 个字符处格式有误" in err and "Expecting" not in err
+
+
+@pytest.mark.parametrize("key, value, told", [
+    ("publicity_contact_phone", "abc", "异议受理电话不是电话号码"),
+    ("publicity_contact_phone", "打电话找老王", "异议受理电话不是电话号码"),
+    ("publicity_issuer", "党委" * 40, "公示发布单位（落款）最多60个字"),
+])
+def test_a_printed_setting_of_the_wrong_form_is_refused(town_db, capsys, key, value, told):
+    assert main(["--db", str(town_db), "settings", "set", key, value]) != 0
+    assert told in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", ["12380", "0359-7123456", "0359-7123456转801", "（0359）7123456"])
+def test_printed_phones_of_every_usual_form_are_kept(town_db, capsys, value):
+    assert main(["--db", str(town_db), "settings", "set", "publicity_contact_phone", value]) == 0

@@ -9,8 +9,10 @@ written in the same logged unit of work as the phone.
 
 from __future__ import annotations
 
+import re
 from typing import Mapping
 
+from ..errors import UserError
 from ..privacy import CONFIRMED_PHONE_KEY, PhoneConfirmationNeeded, PrivacyGuard, digits_of
 
 __all__ = ["PRINTED", "CONTACT_PHONE_KEY", "CONFIRMED_PHONE_KEY", "PhoneConfirmationNeeded",
@@ -30,6 +32,19 @@ PRINTED = {
 }
 
 ACTION = "不能保存（它会被打印出来）"
+#: The longest value a line of the publicity sheet holds.
+MAX_CHARS = {"publicity_issuer": 60, "publicity_contact_office": 60, "publicity_contact_address": 120,
+             CONTACT_PHONE_KEY: 40}
+# A phone as printed: digits (half or full width), dashes, spaces, brackets, an extension (转801);
+# 5 digits at least (12380, the reporting line) and 20 at most.
+_PHONE_TEXT = re.compile(r"[0-9０-９\-－—\s（）()]+(?:转[0-9０-９]+)?")
+
+
+def _check_form(key: str, value: str) -> None:
+    if len(value) > MAX_CHARS.get(key, 10 ** 6):
+        raise UserError(f"{PRINTED[key]}最多{MAX_CHARS[key]}个字，现在有{len(value)}个字。")
+    if key == CONTACT_PHONE_KEY and (not _PHONE_TEXT.fullmatch(value) or not 5 <= len(digits_of(value)) <= 20):
+        raise UserError(f"{PRINTED[key]}不是电话号码：请填写如 0359-7123456、12380 这样的号码。")
 
 
 def check_printed_settings(db, values: Mapping[str, str | None], *,
@@ -50,6 +65,8 @@ def check_printed_settings(db, values: Mapping[str, str | None], *,
         digits = digits_of(value)
         if confirm_member_phone and guard.member_phone_in(value) and digits != guard.numbers.confirmed_phone:
             extra[CONFIRMED_PHONE_KEY] = digits
+    for key, value in printed.items():  # after the privacy checks, which refuse without quoting
+        _check_form(key, value)
     return extra
 
 
