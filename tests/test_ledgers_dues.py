@@ -137,3 +137,14 @@ def test_carry_bases_to_a_new_year(db):
     assert nxt[b.members[0]].base_fen == 520000 and nxt[b.members[0]].monthly_fen == 7800
     assert nxt[b.members[1]].monthly_fen == 80
     assert dues.carry_bases(db, Y, Y + 1) == 0  # already fixed: left alone
+
+
+def test_a_member_looked_up_by_a_mistyped_id_number_is_told_what_is_wrong(db):
+    from dangjian_desktop.errors import UserError
+    from dangjian_desktop.ledgers.common import find_member
+
+    with pytest.raises(UserError, match="校验位"):
+        find_member(db, "140826194206255750")  # the last digit should be 1
+    with pytest.raises(UserError) as e:
+        find_member(db, "张不存在")
+    assert e.value.message == "找不到党员“张不存在”。"

@@ -299,3 +299,27 @@ def test_search_reads_an_id_number_as_everywhere_else(db, branch):
     assert found(idn[:10].translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789"})) == [mid]  # full-width
     assert found(idn[:6] + idn[8:17]) == [mid]                           # the old 15-digit number
     assert idcard.upgrade(idn[:6] + idn[8:17]) == idn
+
+
+def test_groups_sharing_a_name_are_told_apart_by_their_branches(db, root, branch):
+    from dangjian_desktop.registry.orgs import org_named
+
+    west = reg.add_org(db, parent_id=root, name="西村党支部", org_type="党支部", kind="村")
+    for parent in (branch, west):
+        reg.add_org(db, parent_id=parent, name="第一党小组", org_type="党小组")
+    with pytest.raises(UserError) as e:
+        org_named(db, "第一党小组")
+    assert "有2个党小组叫“第一党小组”（分属" in e.value.message and "东村党支部" in e.value.message
+    assert "西村党支部" in e.value.message and "--town" not in e.value.message  # one town: the town cannot help
+
+
+def test_a_name_far_too_long_is_told_by_its_length():
+    from dangjian_desktop.registry.validation import validate_member
+    from dangjian_desktop.roster.report import Problem, ProblemReport
+
+    _v, err = validate_member({"name": "张" * 32000})
+    assert err["name"] == "姓名最多30个字，这里有32000个字"
+    report = ProblemReport()
+    report.errors, report.warnings = [Problem("花名册", 5, "B", "姓名", "张" * 32000, err["name"])], []
+    line = report.error_lines()[1]
+    assert len(line) < 200 and "（共32000个字）" in line  # the terminal is not flooded with the cell

@@ -194,7 +194,9 @@ def find_member(db: Database, name_or_id: str, *, org_id: str | None = None, off
         active = [h for h in hits if h["status"] in ACTIVE_STATUSES]
         hits = active if len(active) == 1 else hits
     if not hits:
-        raise UserError(f"找不到党员“{key}”。")
+        wrong = idcard.problems(idn) if len(idn) == 18 and idn[:17].isdigit() else []
+        # A number that looks like an ID number but is not a valid one: say what is wrong with it.
+        raise UserError(f"找不到党员“{key}”" + (f"：{wrong[0]}。" if wrong else "。"))
     if len(hits) > 1:
         raise UserError(f"有{len(hits)}名党员叫“{key}”（{'、'.join(h['org_name'] for h in hits[:5])}），"
                         f"请用身份证号或 --branch 指明。")

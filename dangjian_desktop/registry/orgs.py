@@ -63,7 +63,15 @@ def org_named(db: Database, name: str, office_id: str | None = None):
         hint = f"（相近的有：{'、'.join(r[0] for r in like)}）" if like else ""
         raise UserError(f"找不到党组织“{name}”{hint}。")
     if len(hits) > 1:
-        raise UserError(f"有{len(hits)}个党组织叫“{name}”（{'、'.join(h['town'] for h in hits)}），请用 --town 指明乡镇。")
+        towns = [h["town"] for h in hits]
+        if len(set(towns)) == len(towns):  # one in each town: the town tells them apart
+            raise UserError(f"有{len(hits)}个党组织叫“{name}”（{'、'.join(towns)}），请用 --town 指明乡镇。")
+        # Several in one town (a 第一党小组 in every branch): named by the organisations above them.
+        parents = [db.scalar("SELECT name FROM org WHERE id = ?", (h["parent_id"],)) or "" for h in hits]
+        shown = "、".join(p for p in parents[:5] if p) + ("等" if len(hits) > 5 else "")
+        kind = hits[0]["org_type"] if len({h["org_type"] for h in hits}) == 1 else "党组织"
+        raise UserError(f"有{len(hits)}个{kind}叫“{name}”（分属{shown}），名称不能区分它们："
+                        f"请写党支部的名称（如“{parents[0] or '某某村党支部'}”）。")
     return hits[0]
 
 

@@ -62,7 +62,9 @@ def validate_member(values: dict[str, Any], *, today: dt.date | None = None
 
     if "name" in v and v["name"]:
         v["name"] = clean_name(v["name"])
-        if not _NAME.match(v["name"]):
+        if len(v["name"]) > 30:
+            err["name"] = f"姓名最多30个字，这里有{len(v['name'])}个字"
+        elif not _NAME.match(v["name"]):
             err["name"] = "姓名应为2个以上汉字（少数民族姓名可含“·”）"
 
     for key, tid in CODED.items():

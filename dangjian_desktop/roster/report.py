@@ -59,10 +59,19 @@ class ProblemReport:
         if not self.errors:
             return []
         errors = self.sorted_errors()
-        lines = ["\t".join(PROBLEM_HEADERS)] + ["\t".join(str(c) for c in p.cells()) for p in errors[:limit]]
+        lines = ["\t".join(PROBLEM_HEADERS)] + ["\t".join(_shortened(str(c)) for c in p.cells())
+                                                 for p in errors[:limit]]
         if limit and len(errors) > limit:
             lines.append(f"……另有 {len(errors) - limit} 处错误未列出")
         return lines + [""]
+
+
+SHOWN_CHARS = 60  # a cell's text in the terminal's table of errors (the Excel report keeps it whole)
+
+
+def _shortened(text: str) -> str:
+    """A long cell (32,000 characters pasted by mistake) as its beginning and its length."""
+    return text if len(text) <= SHOWN_CHARS else f"{text[:SHOWN_CHARS]}……（共{len(text)}个字）"
 
 
 @dataclass
