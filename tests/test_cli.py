@@ -182,3 +182,9 @@ def test_a_printed_setting_of_the_wrong_form_is_refused(town_db, capsys, key, va
 @pytest.mark.parametrize("value", ["12380", "0359-7123456", "0359-7123456转801", "（0359）7123456"])
 def test_printed_phones_of_every_usual_form_are_kept(town_db, capsys, value):
     assert main(["--db", str(town_db), "settings", "set", "publicity_contact_phone", value]) == 0
+
+
+def test_a_failed_init_leaves_nothing_beside_it(tmp_path, capsys):
+    path = tmp_path / "新.sqlite"
+    assert main(["--db", str(path), "init", "--name", "", "--level", "town"]) != 0
+    assert list(tmp_path.iterdir()) == []  # no database, no journal, no lock file of no database

@@ -260,3 +260,19 @@ def test_a_receipt_that_cannot_be_saved_is_told_before_anything_is_exported(worl
            check=False)
     assert r.returncode == 1 and "它所在的文件夹不存在" in r.stderr and "内部错误" not in r.stderr
     assert not out.exists() and dj("--db", town, "exchange", "log", "--json").stdout == before
+
+
+def test_an_exchange_file_is_never_written_over_another_kind_of_file(world):
+    tmp, county, towns, p, far = world
+    roster = tmp / "花名册.xlsx"
+    roster.write_bytes(b"PK\x03\x04 the clerk's roster")
+    before = dj("--db", county, "exchange", "log", "--json").stdout
+    r = dj("--db", county, "exchange", "invite", "--town", "丁镇", "--out", roster, check=False)
+    assert r.returncode == 1 and "不是数据交换文件，不会覆盖" in r.stderr
+    r = dj("--db", towns["甲镇"], "exchange", "export", "--out", roster, check=False)
+    assert r.returncode == 1 and "不会覆盖" in r.stderr
+    assert roster.read_bytes() == b"PK\x03\x04 the clerk's roster"
+    assert dj("--db", county, "exchange", "log", "--json").stdout == before
+    again = tmp / "甲镇-again.djx"  # an earlier exchange file may be replaced
+    dj("--db", towns["甲镇"], "exchange", "export", "--out", again)
+    dj("--db", towns["甲镇"], "exchange", "export", "--out", again)

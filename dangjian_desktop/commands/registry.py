@@ -47,7 +47,7 @@ def cmd_init(ctx) -> int:
         init_office(db, name=ctx.args.name, level=ctx.args.level)
     except BaseException:
         db.close()
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", "-wal", "-shm", ".lock"):  # the lock too: released, of no file
             path.with_name(path.name + suffix).unlink(missing_ok=True)
         raise
     db.close()

@@ -93,7 +93,7 @@ class Database:
                            (APP_NAME, now_iso(), __version__))
         except BaseException:
             db.close()
-            for suffix in ("", "-wal", "-shm"):
+            for suffix in ("", "-wal", "-shm", ".lock"):  # the lock too: released, of no file
                 Path(str(path) + suffix).unlink(missing_ok=True)
             raise
         return db

@@ -43,6 +43,23 @@ from ..errors import UserError
 
 MAGIC = b"DJXCHG\x00\x01"
 SIG_LEN = 64
+
+
+def check_replaceable(path) -> None:
+    """Refuse to write an exchange file over a file that is not one (a roster, a report the clerk
+    typed the name of by mistake): only an earlier exchange file may be replaced."""
+    from pathlib import Path
+
+    p = Path(path)
+    if not p.is_file():
+        return
+    try:
+        with p.open("rb") as f:
+            head = f.read(len(MAGIC))
+    except OSError:
+        return  # the save says what is wrong with it
+    if head != MAGIC:
+        raise UserError(f"“{p}”已存在，而且不是数据交换文件，不会覆盖：请另选文件名。")
 MAX_HEADER = 1 << 20
 
 SIGN_PURPOSE = b"dangjian exchange signing key v1"

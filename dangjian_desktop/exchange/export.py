@@ -367,6 +367,7 @@ def _actor() -> str:
 def _finish(db: Database, out: str | Path, data: bytes, result: Exported, peer_office: str | None, *,
             returned_conflicts: list[str] = (), reason: str | None = None) -> Exported:
     """Write the file, then record it in the ledger (one unit of work with the file in place)."""
+    crypto.check_replaceable(out)
     with db.transaction(reason or f"导出数据包 {result.package_id}（发给{result.peer}）") as tx:
         path = write_bytes(Path(out), data)
         tx.insert("exchange_package", {

@@ -157,6 +157,7 @@ def invite(db: Database, town: str, out: str | Path) -> Invitation:
     if local_office(db)["level"] != "county":
         raise UserError("只有县级数据库可以邀请乡镇加入数据交换。")
     me = identity(db)
+    crypto.check_replaceable(out)
     with db.transaction(f"邀请{town}加入数据交换") as tx:
         _peer, invite_id, again = open_invitation(tx, town)
         body = json.dumps(invitation_body(db, me, town, invite_id), ensure_ascii=False).encode("utf-8")
