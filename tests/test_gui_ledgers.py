@@ -305,3 +305,15 @@ def test_a_slow_ledger_says_it_is_reading_and_a_failed_read_leaves_no_such_word(
     release.set()
     qtbot.waitUntil(lambda: not query.running, timeout=10000)
     assert panel.hint.text() == ""
+
+
+def test_a_record_dated_in_another_year_is_said_to_be_kept_there(qtbot, page):
+    panel = show(qtbot, page, 2)  # 教育培训, the year shown: this year
+    panel.add()
+    dlg = page.current_dialog
+    dlg.w("content").setText("学习党章")
+    dlg.w("hours").setText("3")
+    dlg.w("date").setText("1999-03-01")  # a slip of the keyboard
+    reloaded(qtbot, panel, dlg.ok_button.click)
+    box = page.current_message
+    assert box is not None and "1999年3月1日" in box.text() and f"{TODAY.year}年" in box.text()

@@ -148,3 +148,13 @@ def test_a_member_looked_up_by_a_mistyped_id_number_is_told_what_is_wrong(db):
     with pytest.raises(UserError) as e:
         find_member(db, "张不存在")
     assert e.value.message == "找不到党员“张不存在”。"
+
+
+@pytest.mark.parametrize("typed", ["1e9", "inf", "nan", "0x10", "10000001"])
+def test_amounts_a_clerk_would_not_mean_are_refused(typed):
+    from dangjian_desktop.errors import UserError
+    from dangjian_desktop.ledgers.common import to_fen
+
+    with pytest.raises(UserError):
+        to_fen(typed)
+    assert to_fen("１,２００.５元") == 120050 and to_fen(12.5) == 1250

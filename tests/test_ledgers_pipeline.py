@@ -170,3 +170,12 @@ def test_person_validation_and_lists(db):
     line = next(x for x in pl.plan_lines(db, 2024) if x.org_id == b.id)
     assert line.planned == 2 and line.accepted == 0
     assert all(w.person_id == young for w in pipeline_warnings(db, as_of=dt.date(2024, 1, 20)))
+
+
+def test_a_step_dated_before_the_application_is_refused(db):
+    b = add_branch(db, n=3)
+    pid = applicant(db, b, "2024-01-15")
+    with pytest.raises(UserError, match="早于.*递交入党申请书的日期2024年1月15日"):
+        pl.record_step(db, pid, "谈话", "2000-01-01")
+    assert pl.get_person(db, pid).first("谈话") is None
+    pl.record_step(db, pid, "谈话", "2024-01-15")  # the same day is fine

@@ -21,6 +21,10 @@ ACTIVE_STATUSES = ("正常", "失联")
 
 
 # ---- money -------------------------------------------------------------------------------------
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+MAX_FEN = 10 ** 9  # ten million yuan: more than any one entry of a township's ledgers
+
+
 def to_fen(value: Any, *, what: str = "金额", allow_zero: bool = True) -> int:
     """Yuan as typed ('12.5', 12.5, '１２元') -> fen; UserError for anything else.
 
@@ -29,6 +33,8 @@ def to_fen(value: Any, *, what: str = "金额", allow_zero: bool = True) -> int:
         raise UserError(f"{what}应为数字（元）。")
     text = str(value).strip().replace("元", "").replace(",", "").replace("，", "")
     text = text.translate(str.maketrans("０１２３４５６７８９．", "0123456789."))
+    if not _PLAIN_NUMBER.fullmatch(text):  # 1e9, inf, 0x10: numbers to Python, not to a clerk
+        raise UserError(f"{what}“{value}”不是数字。")
     try:
         d = Decimal(text)
     except InvalidOperation:
@@ -42,8 +48,8 @@ def to_fen(value: Any, *, what: str = "金额", allow_zero: bool = True) -> int:
     fen = int(d * 100)
     if fen == 0 and not allow_zero:
         raise UserError(f"{what}应大于0。")
-    if fen > 10 ** 11:
-        raise UserError(f"{what}“{value}”过大。")
+    if fen > MAX_FEN:
+        raise UserError(f"{what}“{value}”过大（一笔最多{MAX_FEN // 100:,}元），请核对。")
     return fen
 
 

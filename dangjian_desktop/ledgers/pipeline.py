@@ -288,6 +288,10 @@ def record_step(db: Database, person_id: str, step: str, date: str, *, decision:
     if step == "申请":
         raise UserError("递交入党申请书的日期在登记申请人时已填写；如有错误请修改那条记录。")
     day = check_day(date, f"{step}日期")
+    applied = p.first("申请")
+    if applied and day < applied:  # (2000-01-01 typed for 2026: the ledger's dates then read wrong)
+        raise UserError(f"{STEPS[step]}的日期{dates.format_cn(day)}早于{p.name}递交入党申请书的日期"
+                        f"{dates.format_cn(applied)}，请核对。")
     if step not in REPEATABLE and p.first(step):
         raise UserError(f"{p.name}已登记过“{STEPS[step]}”（{dates.format_cn(p.first(step))}）；如有错误请先删除原记录。")
     row: dict[str, Any] = {"person_id": person_id, "step": step, "date": day, "decision": text(decision),

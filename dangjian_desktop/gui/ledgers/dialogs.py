@@ -53,9 +53,23 @@ class EntryDialog(FormDialog):
         self.clear_errors()
         self.ok_button.setDefault(True)  # Enter in any field saves
         QShortcut(QKeySequence("Ctrl+Return"), self.dialog, activated=self._accept)
+        self.saved.connect(self._tell_another_year)
         first = next(iter(self._widgets.values()), None)
         if first is not None:
             first.setFocus()
+
+    def _tell_another_year(self, _result: Any) -> None:
+        """A record dated in another year than the ledger shows is saved there: said, or it would
+        seem lost (1999 typed for 2026)."""
+        if "date" not in self._widgets or not callable(getattr(self.page, "scope", None)):
+            return
+        panel = self.page.tabs.currentWidget() if hasattr(self.page, "tabs") else None
+        if getattr(panel, "KIND", "") in ("pipeline", "cadres", "plaques"):  # not kept by year
+            return
+        day, year = self.text("date"), self.page.scope()["year"]
+        if dates.is_iso_date(day) and int(day[:4]) != int(year):
+            self.page.inform(f"已登记。这条记录的日期是{dates.format_cn(day)}，记在{day[:4]}年的台账中；"
+                             f"本页现在显示{year}年，在上方的“年度”中选{day[:4]}年可以看到它。", self.TITLE)
 
     def build(self) -> None:  # pragma: no cover - every subclass lays out its fields
         raise NotImplementedError
