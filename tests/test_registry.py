@@ -323,3 +323,25 @@ def test_a_name_far_too_long_is_told_by_its_length():
     report.errors, report.warnings = [Problem("花名册", 5, "B", "姓名", "张" * 32000, err["name"])], []
     line = report.error_lines()[1]
     assert len(line) < 200 and "（共32000个字）" in line  # the terminal is not flooded with the cell
+
+
+def test_dates_and_names_that_cannot_be_are_refused(db, root, branch):
+    from dangjian_desktop.registry.orgs import start_term
+
+    future = dates.add_months(dates.today(), 1).isoformat()
+    with pytest.raises(ValidationError, match="成立日期不能晚于今天"):
+        reg.add_org(db, parent_id=root, name="新村党支部", org_type="党支部", kind="村", founded_on=future)
+    start_term(db, branch, start_date="2024-03-01", years=3)
+    with pytest.raises(ValidationError, match="任职日期不能晚于今天"):
+        reg.add_committee_member(db, branch, role="委员", start_date=future, name="张三")
+    with pytest.raises(ValidationError, match="不能早于本届支委班子产生的日期"):
+        reg.add_committee_member(db, branch, role="委员", start_date="1900-01-01", name="张三")
+    with pytest.raises(ValidationError, match="请写姓名"):
+        reg.add_committee_member(db, branch, role="委员", start_date="2024-03-01", name="Tom123")
+    reg.add_committee_member(db, branch, role="委员", start_date="2024-03-01", name="张三")
+    mid = reg.add_member(db, {"name": "李四", "id_number": make("140826", dt.date(1980, 5, 6), 11, True),
+                              "ethnicity": "汉族", "join_date": "2005-07-01", "category": "正式党员"},
+                         org_id=branch, event_date="2005-07-01")
+    other = reg.add_org(db, parent_id=root, name="西村党支部", org_type="党支部", kind="村")
+    with pytest.raises(ValidationError, match="转接日期不能早于上一次变动"):
+        reg.transfer_member(db, mid, to_org_id=other, date="1900-01-01")

@@ -113,6 +113,7 @@ def transfer_member(db: Database, member_id: str, *, to_org_id: str, date: str, 
     if to_org_id == m["org_id"]:
         raise ValidationError({"org_id": "转入的党支部与现在所在党支部相同"})
     _check_date(date)
+    _not_before_last_event(db, member_id, date, what="转接日期")  # (1900-01-01 was saved)
     with db.transaction(f"党员 {m['name']} 转接到 {target['name']}") as tx:
         tx.update("member", member_id, {"org_id": to_org_id, "group_id": None})
         release_group_leadership(tx, member_id)
@@ -139,9 +140,7 @@ def change_status(db: Database, member_id: str, *, event: str, date: str, note: 
         joined = dates.parse_iso(m["join_date"], allow_month=True)
         if d <= joined:
             raise ValidationError({"date": "转正日期应晚于入党日期"})
-    last = db.scalar("SELECT max(event_date) FROM member_event WHERE member_id = ?", (member_id,))
-    if last and date < last:
-        raise ValidationError({"date": f"变动日期不能早于上一次变动（{dates.format_cn(last)}）"})
+    _not_before_last_event(db, member_id, date)
     changes: dict[str, Any] = {}
     if "status" in rule:
         changes["status"] = rule["status"]
@@ -187,6 +186,13 @@ def history(db: Database, member_id: str) -> list:
     return db.query("""SELECT e.*, f.name AS from_org, t.name AS to_org FROM member_event e
                        LEFT JOIN org f ON f.id = e.from_org_id LEFT JOIN org t ON t.id = e.to_org_id
                        WHERE e.member_id = ? ORDER BY e.event_date, e.updated_at""", (member_id,))
+
+
+def _not_before_last_event(db: Database, member_id: str, date: str, what: str = "变动日期") -> None:
+    """A member's history goes forward: no event before the latest on record (joining included)."""
+    last = db.scalar("SELECT max(event_date) FROM member_event WHERE member_id = ?", (member_id,))
+    if last and date < last:
+        raise ValidationError({"date": f"{what}不能早于上一次变动（{dates.format_cn(last)}）"})
 
 
 def _check_date(date: str) -> dt.date:

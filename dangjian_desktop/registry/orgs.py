@@ -10,7 +10,7 @@ from .. import dates
 from ..db import Database
 from ..errors import UserError, ValidationError
 from .status import ACTIVE_STATUSES
-from .validation import _PHONE
+from .validation import _PHONE, is_person_name
 from .offices import held_office
 
 ORG_TYPES = ("党委", "党总支", "党支部", "党小组")
@@ -100,6 +100,8 @@ def _check_org(db: Database, values: dict, org_id: str | None = None) -> dict:
     if v.get("founded_on"):
         if not dates.is_iso_date(v["founded_on"]):
             err["founded_on"] = "成立日期格式应为2020-07-01"
+        elif dates.parse_iso(v["founded_on"]) > dates.today():
+            err["founded_on"] = "成立日期不能晚于今天"
     if v.get("phone"):
         v["phone"] = str(v["phone"]).strip().replace(" ", "")
         if not _PHONE.match(v["phone"]):
@@ -265,8 +267,14 @@ def add_committee_member(db: Database, org_id: str, *, role: str, start_date: st
     name = (member["name"] if member else (name or "").strip())
     if not name:
         err["member_id"] = "请选择担任职务的党员"
+    if not member and name and not is_person_name(name):
+        err["member_id"] = "不在名册中的人员请写姓名（2个以上汉字，少数民族姓名可含“·”）"
     if not dates.is_iso_date(start_date):
         err["start_date"] = "任职日期格式应为2024-03-01"
+    elif dates.parse_iso(start_date) > dates.today():
+        err["start_date"] = "任职日期不能晚于今天"
+    elif dates.parse_iso(start_date) < term.start:
+        err["start_date"] = f"任职日期不能早于本届支委班子产生的日期（{dates.format_cn(term.start)}）"
     current = committee(db, org_id)
     if role in SINGLE_ROLES and any(c["role"] == role for c in current):
         err["role"] = f"本届已有{role}，请先办理原{role}离任"

@@ -37,6 +37,11 @@ MEMO_LIMIT = 4096
 _CODES: dict[tuple, tuple] = {}
 
 
+def is_person_name(text: Any) -> bool:
+    """Does the text read as a person's name (Hanzi, Latin letters, the middle dot; 2 to 30)?"""
+    return bool(_NAME.match(clean_name(text)))
+
+
 def clean_name(text: Any) -> str:
     """Remove every kind of space inside a name ('张　三' -> '张三'); unify the middle dot."""
     return _SPACES.sub("", str(text or "")).replace("•", "·").replace(".", "·").replace("\u00b7", "·")
