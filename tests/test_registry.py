@@ -343,5 +343,6 @@ def test_dates_and_names_that_cannot_be_are_refused(db, root, branch):
                               "ethnicity": "汉族", "join_date": "2005-07-01", "category": "正式党员"},
                          org_id=branch, event_date="2005-07-01")
     other = reg.add_org(db, parent_id=root, name="西村党支部", org_type="党支部", kind="村")
-    with pytest.raises(ValidationError, match="转接日期不能早于上一次变动"):
+    with pytest.raises(ValidationError, match="转接日期不能早于入党日期（2005年7月1日）"):
         reg.transfer_member(db, mid, to_org_id=other, date="1900-01-01")
+    reg.transfer_member(db, mid, to_org_id=other, date="2010-03-01")  # a transfer of years ago, caught up

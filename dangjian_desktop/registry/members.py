@@ -112,8 +112,10 @@ def transfer_member(db: Database, member_id: str, *, to_org_id: str, date: str, 
     target = _branch_for_member(db, to_org_id)
     if to_org_id == m["org_id"]:
         raise ValidationError({"org_id": "转入的党支部与现在所在党支部相同"})
-    _check_date(date)
-    _not_before_last_event(db, member_id, date, what="转接日期")  # (1900-01-01 was saved)
+    d = _check_date(date)
+    joined = dates.parse_iso(m["join_date"], allow_month=True) if m["join_date"] else None
+    if joined is not None and d < joined:  # (1900-01-01 was saved; a transfer of years ago may be caught up)
+        raise ValidationError({"date": f"转接日期不能早于入党日期（{dates.format_cn(m['join_date'])}）"})
     with db.transaction(f"党员 {m['name']} 转接到 {target['name']}") as tx:
         tx.update("member", member_id, {"org_id": to_org_id, "group_id": None})
         release_group_leadership(tx, member_id)
@@ -188,11 +190,11 @@ def history(db: Database, member_id: str) -> list:
                        WHERE e.member_id = ? ORDER BY e.event_date, e.updated_at""", (member_id,))
 
 
-def _not_before_last_event(db: Database, member_id: str, date: str, what: str = "变动日期") -> None:
-    """A member's history goes forward: no event before the latest on record (joining included)."""
+def _not_before_last_event(db: Database, member_id: str, date: str) -> None:
+    """A status change goes forward: not before the latest event on record."""
     last = db.scalar("SELECT max(event_date) FROM member_event WHERE member_id = ?", (member_id,))
     if last and date < last:
-        raise ValidationError({"date": f"{what}不能早于上一次变动（{dates.format_cn(last)}）"})
+        raise ValidationError({"date": f"变动日期不能早于上一次变动（{dates.format_cn(last)}）"})
 
 
 def _check_date(date: str) -> dt.date:
