@@ -7,7 +7,7 @@ and never damages the file it was to replace.
 
 from __future__ import annotations
 
-import glob
+import datetime as dt
 import io
 import itertools
 import json
@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable
 
 from .db.storage import disk_full_error, is_disk_full
+from .paths import remove_old_files
 
 _serial = itertools.count(1)
 
@@ -67,18 +68,9 @@ def _sweep_leftovers(target: Path) -> None:
     putting it in place (power cut, Task Manager): a whole hidden copy of the roster or the dues
     register, on the clerk's USB stick as often as not. Only the temporary files of this target,
     and only those older than an hour (never one another program is writing now)."""
-    import time
-
-    old = time.time() - LEFTOVER_AGE_S
-    try:
-        for p in target.parent.glob(f".~{glob.escape(target.name)}.*.part"):
-            try:
-                if p.stat().st_mtime < old:
-                    p.unlink()
-            except OSError:
-                pass
-    except OSError:  # a folder that cannot be listed: the save says what is wrong with it
-        pass
+    prefix = f".~{target.name}."
+    remove_old_files(target.parent, lambda name: name.startswith(prefix) and name.endswith(".part"),
+                     dt.timedelta(seconds=LEFTOVER_AGE_S))
 
 
 def write_cache_json(target: Path, data: object) -> bool:

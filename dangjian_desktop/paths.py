@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
+from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 import platformdirs
 
@@ -65,12 +68,37 @@ def log_file(name: str) -> Path:
     folder = user_data_dir() / "logs"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
-    try:
+    with suppress(FileNotFoundError):
         if path.stat().st_size > LOG_LIMIT:
             os.replace(path, path.with_name(name + ".1"))
-    except FileNotFoundError:
-        pass
     return path
+
+
+def remove_old_files(folder: Path, wanted: Callable[[str], bool], age: dt.timedelta, *,
+                     now: dt.datetime | None = None, failed: list | None = None) -> list[Path]:
+    """Delete the files of `folder` whose name `wanted` accepts and that nobody wrote to for `age`
+    (what a save, a backup or a restore cut short left, a copy opened for viewing); returns them.
+    One that cannot be deleted (held open by another program on Windows) stays for the next time,
+    told in `failed` as (path, error). A folder that cannot be listed: nothing."""
+    cutoff = (now or dt.datetime.now()) - age
+    removed: list[Path] = []
+    try:
+        entries = list(Path(folder).iterdir())
+    except OSError:
+        return removed
+    for p in entries:
+        if not wanted(p.name):
+            continue
+        try:
+            if not p.is_file() or dt.datetime.fromtimestamp(p.stat().st_mtime) > cutoff:
+                continue
+            p.unlink()
+        except OSError as e:
+            if failed is not None:
+                failed.append((p, e))
+            continue
+        removed.append(p)
+    return removed
 
 
 def viewing_folder() -> Path:
@@ -78,21 +106,11 @@ def viewing_folder() -> Path:
     viewer to open: a folder of the user's own data folder, readable by the user alone, not the
     shared temporary folder. Copies older than a day are removed each time (one still open in a
     viewer stays until the next time)."""
-    import time
-
     folder = user_data_dir() / "cache" / "opened"
     folder.mkdir(parents=True, exist_ok=True)
-    try:
+    with suppress(OSError):  # (Windows: the folder is the user's already)
         os.chmod(folder, 0o700)
-    except OSError:
-        pass
-    old = time.time() - 24 * 3600
-    for p in folder.iterdir():
-        try:
-            if p.is_file() and p.stat().st_mtime < old:
-                p.unlink()
-        except OSError:  # open in a viewer (Windows): next time
-            pass
+    remove_old_files(folder, lambda _name: True, dt.timedelta(days=1))
     return folder
 
 

@@ -24,6 +24,8 @@ import logging
 from pathlib import Path
 from typing import Callable
 
+from ..paths import remove_old_files
+
 log = logging.getLogger(__name__)
 
 LEFTOVER_AGE = dt.timedelta(hours=6)
@@ -55,25 +57,13 @@ def remove_leftovers(folder: Path, is_backup: Callable[[str], bool], now: dt.dat
 def _remove_old(folder: Path, is_leftover: Callable[[str], bool], what: str,
                 now: dt.datetime | None) -> list[Path]:
     """Delete the files of `folder` whose name is a leftover's and that nobody wrote to for
-    LEFTOVER_AGE; returns what was deleted."""
-    cutoff = (now or dt.datetime.now()) - LEFTOVER_AGE
-    removed = []
-    try:
-        entries = list(folder.iterdir())
-    except OSError:
-        return removed
-    for p in entries:
-        if not is_leftover(p.name):
-            continue
-        try:
-            if not p.is_file() or dt.datetime.fromtimestamp(p.stat().st_mtime) > cutoff:
-                continue
-            p.unlink()
-        except OSError as e:  # held open by another program (Windows): the next backup tries again
-            log.warning("could not delete the leftover of an unfinished %s %s: %s", what, p, e)
-            continue
+    LEFTOVER_AGE (paths.remove_old_files), each deletion and failure logged; returns what was deleted."""
+    failed: list = []
+    removed = remove_old_files(folder, is_leftover, LEFTOVER_AGE, now=now, failed=failed)
+    for p, e in failed:  # held open by another program (Windows): the next backup tries again
+        log.warning("could not delete the leftover of an unfinished %s %s: %s", what, p, e)
+    for p in removed:
         log.info("deleted the leftover of an unfinished %s: %s", what, p)
-        removed.append(p)
     return removed
 
 
