@@ -65,13 +65,14 @@ def os_reason(exc: OSError) -> str:
     return f"系统错误代码 {exc.errno}" if exc.errno else "系统拒绝了这次读写"
 
 
-def file_error(exc: BaseException) -> UserError | None:
+def file_error(exc: BaseException, path=None) -> UserError | None:
     """The UserError for an OSError about a file the clerk named (a save to a folder that does not
-    exist, a folder given for a file, a file open in Excel), with the file and the reason in
-    Chinese; None for anything else."""
-    if not isinstance(exc, OSError) or isinstance(exc, UserError) or not getattr(exc, "filename", None):
+    exist, a folder given for a file, a file open in Excel), with the file (the error's own, else
+    `path`) and the reason in Chinese; None for anything else."""
+    name = getattr(exc, "filename", None) or path
+    if not isinstance(exc, OSError) or isinstance(exc, UserError) or not name:
         return None
-    return UserError(f"无法使用“{exc.filename}”：{os_reason(exc)}。请检查路径后重试。")
+    return UserError(f"无法使用“{name}”：{os_reason(exc)}。请检查路径后重试。")
 
 
 def text_file_reason(exc: BaseException) -> str:

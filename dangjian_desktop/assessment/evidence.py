@@ -11,7 +11,7 @@ from pathlib import Path
 from ..attachments import DOCUMENT_TYPES, PHOTO_TYPES  # noqa: F401 - the file types the evidence pages offer
 from ..attachments import discard_if_unused, prepare_file, store_attachment
 from ..db import Database
-from ..errors import LockedError, UserError, os_reason
+from ..errors import LockedError, UserError, file_error
 from ..filesave import write_bytes
 
 
@@ -108,7 +108,7 @@ def save_evidence_as(db: Database, evidence_id: str, target: str | Path) -> Path
     try:
         write_bytes(target, evidence_data(db, evidence_id))
     except OSError as e:
-        raise UserError(f"无法保存到 {target}：{os_reason(e)}") from None
+        raise file_error(e, target) from None
     return target
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..db import Database
-from ..errors import UserError, os_reason
+from ..errors import UserError, file_error
 from ..filesave import save_file
 from ..roster.report import Problem, ProblemReport, save_error_report, shown  # noqa: F401 - save_error_report: the form import's own
 from ..schemes.model import SCORING_LABELS, fmt_num
@@ -237,7 +237,7 @@ def export_form(db: Database, sheet_id: str, target: str | Path) -> Path:
     try:
         save_file(target, wb.save)
     except OSError as e:
-        raise UserError(f"无法保存 {target}：{os_reason(e)}") from None
+        raise file_error(e, target) from None
     return target
 
 

@@ -105,11 +105,16 @@ def cmd_join(ctx) -> int:
 
 
 def _writable_target(path: Path) -> None:
-    """A file can be saved as `path`: its folder exists and it is not a folder itself."""
+    """A file can be saved as `path`: its folder exists and it is not a folder itself (told as a
+    failed save would be: errors.file_error)."""
+    import errno
+
+    from ..errors import file_error
+
     if path.is_dir():
-        raise UserError(f"无法使用“{path}”：这是一个文件夹，不是文件。请另选文件名。")
+        raise file_error(IsADirectoryError(errno.EISDIR, "Is a directory", str(path)))
     if not path.parent.is_dir():
-        raise UserError(f"无法使用“{path}”：它所在的文件夹不存在。请检查路径后重试。")
+        raise file_error(FileNotFoundError(errno.ENOENT, "No such file or directory", str(path)))
 
 
 def cmd_export(ctx) -> int:

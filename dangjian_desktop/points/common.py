@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import dates
 from ..db import Database
-from ..errors import LockedError, UserError, os_reason
+from ..errors import LockedError, UserError, file_error
 from ..filesave import save_file
 from ..numbers import format_score
 from ..xlsx_guard import LARGE, Limits, check_workbook, is_reader_failure, unreadable_message
@@ -168,7 +168,7 @@ def save_workbook(wb, path: str | Path) -> Path:
     try:
         save_file(target, wb.save)
     except OSError as e:
-        raise UserError(f"无法保存到 {target}：{os_reason(e)}") from None
+        raise file_error(e, target) from None
     return target
 
 

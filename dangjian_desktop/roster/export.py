@@ -10,7 +10,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from .. import dates
 from ..db import Database
-from ..errors import Cancelled, UserError, os_reason
+from ..errors import Cancelled, UserError, file_error
 from ..filesave import save_file
 from ..xlsx_safe import StyledCells, removes_rows_on_failure, streamed_workbook
 from .columns import Column, spec
@@ -151,8 +151,6 @@ def export_roster(db: Database, path: str | Path, *, org_id: str | None = None,
         save_file(path, wb.save)
         if progress:
             progress(n, max(total or 0, n))
-    except PermissionError:
-        raise UserError(f"无法写入“{path.name}”：文件可能正在Excel中打开，请关闭后再试") from None
     except OSError as e:
-        raise UserError(f"无法写入“{path}”：{os_reason(e)}") from None
+        raise file_error(e, path) from None
     return n

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Sequence
 
-from ..errors import UserError, os_reason
+from ..errors import UserError, file_error
 from ..progress import Progress
 from .model import DATE, EXACT, NUMBER, PERCENT, TEXT, Col, Table
 
@@ -56,13 +56,7 @@ def save_tables(tables: Sequence[Table], path: str | os.PathLike, *, db=None, ti
         return write_pdf(tables, path, title=title, page_per_table=page_per_table, progress=progress,
                          numbers=load_private_numbers(db) if db is not None else None,
                          font_path=font_path_from_settings(db) if db is not None else None)
-    except PermissionError:
-        raise UserError(f"无法写入“{path.name}”：文件可能正在其他程序（如 Excel、PDF 阅读器）中打开，请关闭后再试。") from None
-    except IsADirectoryError:
-        raise UserError(f"“{path}”是一个文件夹，请另选文件名。") from None
-    except FileNotFoundError:
-        raise UserError(f"无法写入“{path}”：文件夹不存在。") from None
     except UserError:
         raise
-    except OSError as e:
-        raise UserError(f"无法写入“{path}”：{os_reason(e)}") from None
+    except OSError as e:  # a folder that does not exist, a folder given, a file open in Excel …
+        raise file_error(e, path) from None

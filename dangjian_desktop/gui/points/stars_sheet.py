@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
 
 from ... import dates
 from ...db import Database
-from ...errors import UserError, os_reason
+from ...errors import UserError, file_error
 from ...filesave import write_bytes
 from ...points import catalogue as cat
 from ...points.common import office_of_org
@@ -121,7 +121,7 @@ class StarsSheetDialog(FormDialog):
         try:
             write_bytes(path, self.pdf_bytes)
         except (OSError, UserError) as e:  # UserError: 磁盘空间不足
-            self._tell(e.message if isinstance(e, UserError) else f"无法保存到 {path}：{os_reason(e)}", RED_HEX)
+            self._tell((e if isinstance(e, UserError) else file_error(e, path)).message, RED_HEX)
             return None
         self.info.setText(f"已保存 {path}")
         self.saved.emit(path)

@@ -21,7 +21,7 @@ from PySide6.QtGui import QAction, QColor, QImage, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
 
-from ...errors import UserError, os_reason
+from ...errors import UserError, file_error
 from ...filesave import write_bytes
 from ...statistics.charts import Chart, chart_pdf, drawn_size
 from ..kit.palette import HINT_HEX
@@ -76,10 +76,8 @@ def save_png(chart: Chart, path: str | Path, *, dpi: int = PNG_DPI, data: bytes 
         raise UserError("图片生成失败。")
     try:
         return write_bytes(path, bytes(buf.data()))
-    except PermissionError:
-        raise UserError(f"无法写入“{path.name}”：文件可能正在其他程序中打开。") from None
     except OSError as e:
-        raise UserError(f"无法写入“{path}”：{os_reason(e)}") from None
+        raise file_error(e, path) from None
 
 
 def save_chart_pdf(chart: Chart, path: str | Path, *, data: bytes | None = None) -> Path:
@@ -88,10 +86,8 @@ def save_chart_pdf(chart: Chart, path: str | Path, *, data: bytes | None = None)
         raise UserError(f"无法保存为“{path.name}”：请保存为 .pdf 文件。")
     try:
         return write_bytes(path, data if data is not None else chart_pdf(chart))
-    except PermissionError:
-        raise UserError(f"无法写入“{path.name}”：文件可能正在其他程序中打开。") from None
     except OSError as e:
-        raise UserError(f"无法写入“{path}”：{os_reason(e)}") from None
+        raise file_error(e, path) from None
 
 
 class ChartView(QWidget):
