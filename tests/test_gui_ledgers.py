@@ -317,3 +317,16 @@ def test_a_record_dated_in_another_year_is_said_to_be_kept_there(qtbot, page):
     reloaded(qtbot, panel, dlg.ok_button.click)
     box = page.current_message
     assert box is not None and "1999年3月1日" in box.text() and f"{TODAY.year}年" in box.text()
+
+
+def test_any_ledger_shows_an_early_part_of_its_rows_until_the_whole_is_read(qtbot, page):
+    panel = show(qtbot, page, 2)  # 教育培训: its part is a list of its rows
+    whole = list(panel.model.rows)
+    assert len(whole) > 3
+    with qtbot.waitSignal(panel.loaded, timeout=20000):
+        panel.stale = True
+        panel.refresh()
+        panel._early(panel._read_scope, whole[:3])  # as show_early delivers it from the read's thread
+        assert panel.model.rowCount() == 3 and "先显示3条" in panel.hint.text()
+        assert not any(a.isEnabled() for a in panel.table_actions)
+    assert panel.model.rowCount() == len(whole) and all(a.isEnabled() for a in panel.table_actions)

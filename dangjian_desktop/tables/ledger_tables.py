@@ -20,6 +20,8 @@ from .sources import office_name
 LISTS = {"arrears": "党费欠缴提醒名单", "dues": "党费收缴情况", "pipeline": "发展党员台账", "training": "党员教育培训台账",
          "rewards": "党员奖惩台账", "visits": "困难党员和老党员走访慰问台账", "talks": "谈心谈话记录",
          "funds": "党建工作经费台账", "cadres": "后备干部名册", "plaques": "挂牌情况"}
+#: The ledgers not kept by year (their titles name no year; a record of theirs is of no year's page).
+NOT_BY_YEAR = ("pipeline", "cadres", "plaques")
 
 
 def _yuan(fen: int | None) -> float | None:
@@ -36,7 +38,7 @@ def ledger_table(db: Database, kind: str, year: int, *, office_id: str | None = 
         raise UserError(f"没有名为“{kind}”的台账（可选：{'、'.join(LISTS)}）。")
     branch = db.scalar("SELECT name FROM org WHERE id = ?", (org_id,)) if org_id else None
     unit = branch or office_name(db, office_id)
-    title = f"{year}年{LISTS[kind]}" if kind not in ("pipeline", "cadres", "plaques") else LISTS[kind]
+    title = f"{year}年{LISTS[kind]}" if kind not in NOT_BY_YEAR else LISTS[kind]
     money = lambda label: Col(label, NUMBER, 11, 2)  # noqa: E731
     if kind in ("arrears", "dues"):
         data = dues.status(db, year, office_id=office_id, org_id=org_id, as_of=as_of)

@@ -61,10 +61,12 @@ class EntryDialog(FormDialog):
     def _tell_another_year(self, _result: Any) -> None:
         """A record dated in another year than the ledger shows is saved there: said, or it would
         seem lost (1999 typed for 2026)."""
+        from ...tables.ledger_tables import NOT_BY_YEAR
+
         if "date" not in self._widgets or not callable(getattr(self.page, "scope", None)):
             return
         panel = self.page.tabs.currentWidget() if hasattr(self.page, "tabs") else None
-        if getattr(panel, "KIND", "") in ("pipeline", "cadres", "plaques"):  # not kept by year
+        if getattr(panel, "KIND", "") in NOT_BY_YEAR:
             return
         day, year = self.text("date"), self.page.scope()["year"]
         if dates.is_iso_date(day) and int(day[:4]) != int(year):

@@ -78,8 +78,7 @@ class LedgerPanel(QWidget):
         self.stale = True
         self.query: Query | None = None
         self._read_scope: dict | None = None  # the scope of the read under way (an early part must be of it)
-        self._shown_scope: dict | None = None  # the scope of the rows shown
-        self._same_scope = True  # the rows being shown are of the scope shown before (set_rows keeps the place)
+        self._shown_scope: dict | None = None  # the scope of the rows shown (a read of another: no place kept)
         self.early_rows: Any = None  # what show_early showed, until the read ends
         self.early.connect(self._early, Qt.ConnectionType.QueuedConnection)
         self.model = RowModel(self.COLUMNS, self)
@@ -143,9 +142,11 @@ class LedgerPanel(QWidget):
         from a submenu `name` of the 导出与打印 button, titled like the ledger (year, branch; `branch()`:
         the branch the table shows when a row of the main table picked it)."""
         def title() -> str:
+            from ...tables.ledger_tables import NOT_BY_YEAR
+
             scope = self.page.scope()
             org = (branch() if branch else "") or (self.page.org_combo.currentText() if scope["org_id"] else "")
-            text = name if self.KIND in ("pipeline", "cadres", "plaques") else f"{scope['year']}年{name}"
+            text = name if self.KIND in NOT_BY_YEAR else f"{scope['year']}年{name}"
             return f"{text}（{org}）" if org else text
 
         self.export_button.menu().addMenu(name).addActions(add_table_export(view, self.page, title))
@@ -181,7 +182,8 @@ class LedgerPanel(QWidget):
         clerk's place is kept (kit.row_model.set_rows_in_place, rows known by ROW_KEY): after a
         payment is saved they go on from that member with the arrow keys; a row no longer listed
         (paid up under 只看欠缴) leaves the cursor on the row that took its place."""
-        set_rows_in_place(self.view, rows, self.ROW_KEY, place=self._same_scope)
+        same = self._read_scope is None or self._read_scope == self._shown_scope  # (a save, a filter: None)
+        set_rows_in_place(self.view, rows, self.ROW_KEY, place=same)
         if rows and not getattr(self, "_fitted", False):
             fit_columns(self.view, len(rows))
             self._fitted = True
@@ -204,11 +206,8 @@ class LedgerPanel(QWidget):
             if self.query is q:
                 self._reading.stop()
                 self._whole_shown()
-                self._same_scope, self._shown_scope = scope == self._shown_scope, scope
-                try:
-                    self.show_rows(result)
-                finally:
-                    self._same_scope = True
+                self.show_rows(result)
+                self._shown_scope = scope
                 self.loaded.emit()
 
         def ended(q=q) -> None:  # also after a failure (told by a message): no "reading" left behind
@@ -243,8 +242,10 @@ class LedgerPanel(QWidget):
         for action in self.table_actions:
             action.setEnabled(True)
 
-    def show_part(self, part: Any) -> None:  # pragma: no cover - the panels that read in parts show them
-        raise NotImplementedError
+    def show_part(self, part: Any) -> None:
+        """Rows shown before the read ends (a panel whose part is not a list of rows says how to show it)."""
+        self.set_rows(part)
+        self.hint.setText(f"正在读取{self.TITLE}，先显示{len(part)}条……")
 
     # ---- rows and entry ------------------------------------------------------------------------
     def current(self) -> Any:
@@ -275,10 +276,10 @@ class LedgerPanel(QWidget):
 
     # ---- export --------------------------------------------------------------------------------
     def export_title(self) -> str:
-        from ...tables.ledger_tables import LISTS
+        from ...tables.ledger_tables import LISTS, NOT_BY_YEAR
 
         scope = self.page.scope()
-        title = LISTS[self.KIND] if self.KIND in ("pipeline", "cadres", "plaques") else f"{scope['year']}年{LISTS[self.KIND]}"
+        title = LISTS[self.KIND] if self.KIND in NOT_BY_YEAR else f"{scope['year']}年{LISTS[self.KIND]}"
         org = self.page.org_combo.currentText() if scope["org_id"] else ""
         return f"{title}（{org}）" if org else title
 
