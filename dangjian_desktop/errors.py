@@ -1,5 +1,10 @@
 """Errors a user can cause and fix; their message is shown as-is (Simplified Chinese)."""
 
+from __future__ import annotations
+
+import errno
+import json
+
 
 class UserError(Exception):
     """A problem with the user's input or data, never a program bug.
@@ -44,8 +49,6 @@ class LockedError(UserError):
 def os_reason(exc: OSError) -> str:
     """Why a file could not be used, in Chinese (an OSError's own text is English: "No such file
     or directory", "Read-only file system")."""
-    import errno
-
     if isinstance(exc, IsADirectoryError):
         return "这是一个文件夹，不是文件"
     if isinstance(exc, NotADirectoryError):
@@ -77,8 +80,6 @@ def file_error(exc: BaseException, path=None) -> UserError | None:
 
 def text_file_reason(exc: BaseException) -> str:
     """Why a text file (a notice, a JSON file) could not be read, in Chinese."""
-    import json
-
     if isinstance(exc, UnicodeDecodeError):
         return "它不是 UTF-8 编码的文本文件（可能是 Word、Excel 或其他编码的文件：请另存为 UTF-8 文本）"
     if isinstance(exc, json.JSONDecodeError):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Callable
 
+from .errors import Cancelled
+
 Progress = Callable[[int, int, str], None]
 
 
@@ -12,8 +14,6 @@ def stoppable(progress: Progress | None, cancelled: Callable[[], bool],
               stopped: Callable[[], Exception] | None = None) -> Progress:
     """`progress` that first raises `stopped()` (default errors.Cancelled) once `cancelled()` is
     true: long work that tells how far it got stops at its next report after 取消."""
-    from .errors import Cancelled
-
     def report(done: int, total: int, text: str = "") -> None:
         if cancelled():
             raise (stopped or Cancelled)()

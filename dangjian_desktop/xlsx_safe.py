@@ -142,7 +142,7 @@ class StyledCells:
 # half-way removes them at once: its function is decorated with `removes_rows_on_failure` and makes
 # its workbook with `streamed_workbook()`.
 F = TypeVar("F", bound=Callable[..., Any])
-_MADE: ContextVar[list | None] = ContextVar("write_only_workbooks", default=None)
+_WORKBOOKS: ContextVar[list | None] = ContextVar("write_only_workbooks", default=None)
 
 
 def streamed_workbook():
@@ -151,7 +151,7 @@ def streamed_workbook():
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
-    made = _MADE.get()
+    made = _WORKBOOKS.get()
     if made is not None:
         made.append(wb)
     return wb
@@ -163,7 +163,7 @@ def removes_rows_on_failure(fn: F) -> F:
     @wraps(fn)
     def run(*args, **kwargs):
         made: list = []
-        token = _MADE.set(made)
+        token = _WORKBOOKS.set(made)
         try:
             return fn(*args, **kwargs)
         except BaseException:
@@ -171,7 +171,7 @@ def removes_rows_on_failure(fn: F) -> F:
                 discard(wb)
             raise
         finally:
-            _MADE.reset(token)
+            _WORKBOOKS.reset(token)
     return run  # type: ignore[return-value]
 
 

@@ -3,10 +3,11 @@ recover | receipt`: USB data exchange between the towns and the county."""
 
 from __future__ import annotations
 
+import errno
 import sys
 from pathlib import Path
 
-from ..errors import UserError
+from ..errors import UserError, file_error
 from ._common import add_json
 
 
@@ -107,10 +108,6 @@ def cmd_join(ctx) -> int:
 def _writable_target(path: Path) -> None:
     """A file can be saved as `path`: its folder exists and it is not a folder itself (told as a
     failed save would be: errors.file_error)."""
-    import errno
-
-    from ..errors import file_error
-
     if path.is_dir():
         raise file_error(IsADirectoryError(errno.EISDIR, "Is a directory", str(path)))
     if not path.parent.is_dir():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from contextlib import suppress
 from pathlib import Path
 from typing import Callable
 
@@ -78,8 +79,6 @@ class SqliteChecks(threading.Thread):
         self._stopped.set()
         conn = self._conn
         if conn is not None:
-            try:
+            with suppress(sqlite3.Error):  # closed meanwhile: the checks had ended
                 conn.interrupt()  # integrity_check ends at once with "interrupted"
-            except sqlite3.Error:  # closed meanwhile: the checks had ended
-                pass
         self.join()

@@ -28,6 +28,7 @@ import json
 import os
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
@@ -48,8 +49,6 @@ SIG_LEN = 64
 def check_replaceable(path) -> None:
     """Refuse to write an exchange file over a file that is not one (a roster, a report the clerk
     typed the name of by mistake): only an earlier exchange file may be replaced."""
-    from pathlib import Path
-
     p = Path(path)
     if not p.is_file():
         return
