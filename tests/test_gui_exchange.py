@@ -85,6 +85,30 @@ def test_preview_shows_the_core_counts_and_writes_nothing_until_confirmed(qtbot,
         _close(win, db)
 
 
+def test_a_package_replaced_after_its_preview_is_refused_not_imported_unseen(qtbot, tmp_path):
+    """The clerk previews a file, then it is replaced on the stick by another town's package of the
+    same name: 确认导入 refuses it (the preview no longer describes it) and writes nothing."""
+    county, towns = county_with_towns(tmp_path, ["文城镇", "东阁镇"])
+    pkg, other = tmp_path / "包.djx", tmp_path / "东阁镇.djx"
+    dj("--db", towns["文城镇"], "exchange", "export", "--out", pkg)
+    dj("--db", towns["东阁镇"], "exchange", "export", "--out", other)
+    db, win = _window(qtbot, county)
+    try:
+        _wait(qtbot, win.transfer.preview_file(pkg))
+        assert win.transfer.sender_label.text().startswith("文城镇")
+        before = dump(county)
+        pkg.write_bytes(other.read_bytes())
+        qtbot.mouseClick(win.transfer.confirm_button, Qt.MouseButton.LeftButton)
+        _wait(qtbot, win.transfer.operation)
+        text = win.transfer.status_label.text()
+        assert "拒收" in text and "已被换成另一个数据包" in text, text
+        assert win.transfer.model.rowCount() == 0 and win.transfer.sender_label.text() == "—"
+        assert not win.transfer.confirm_button.isEnabled()
+        assert dump(county) == before and win.log_model.rows == []
+    finally:
+        _close(win, db)
+
+
 def test_tampered_package_is_refused_in_chinese_and_nothing_is_written(qtbot, county_and_package, tmp_path):
     county, pkg = county_and_package
     bad = flip(pkg, tmp_path / "坏.djx", pkg.stat().st_size // 2)

@@ -90,12 +90,17 @@ def _result(opened: Opened, plan: Plan | None, status: str, message: str = "") -
 
 
 def import_package(db: Database, path: str | Path, *, dry_run: bool = False, backup: bool = True,
-                   progress: Callable[[str], None] | None = None) -> ImportResult:
+                   progress: Callable[[str], None] | None = None, previewed: str | None = None) -> ImportResult:
     """Check, preview and (unless `dry_run`) apply a package. PackageRefused for a refused file;
-    an ImportResult otherwise (status 'refused' when rows were refused: nothing was written)."""
+    an ImportResult otherwise (status 'refused' when rows were refused: nothing was written).
+    `previewed`: the id of the package the clerk previewed at `path`; another package found there
+    now (the file was replaced on the stick since) is refused, not imported unseen."""
     say = progress or (lambda _m: None)
     say("核对数据包")
     opened = open_package(db, path, decrypt=False)
+    if previewed is not None and opened.id != previewed:
+        raise PackageRefused("replaced", f"预览之后，文件“{Path(path).name}”已被换成另一个数据包（{opened.id}，"
+                             f"预览的是 {previewed}）。请重新选择这个文件，核对预览后再导入。")
     prior = db.one("SELECT * FROM exchange_package WHERE id = ? AND direction = 'in'", (opened.id,))
     if prior is not None:
         return _already(opened, prior)

@@ -218,11 +218,11 @@ class TransferPanel(QWidget):
 
     def apply_import(self) -> Operation:
         """Apply the previewed package as one unit of work (a checked backup first)."""
-        path = self.preview_path
+        path, previewed = self.preview_path, self.preview.package_id
         self.confirm_button.setEnabled(False)
 
         def work(db, progress):
-            return import_package(db, path, progress=lambda m: progress(0, 0, m))
+            return import_package(db, path, progress=lambda m: progress(0, 0, m), previewed=previewed)
 
         def done(r) -> None:
             self.preview = r
@@ -234,5 +234,10 @@ class TransferPanel(QWidget):
             else:
                 self._show_preview(r)
 
+        def refused(exc: BaseException) -> None:
+            if isinstance(exc, PackageRefused):  # what was previewed is not what is there now
+                self._clear_preview()
+            self._refused(exc)
+
         self.operation = Operation(self.tab, "正在导入数据包…", work, db=self.tab.db, takes_progress=True)
-        return self.operation.success(done).failure(self._refused).run_in_background()
+        return self.operation.success(done).failure(refused).run_in_background()
