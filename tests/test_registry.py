@@ -67,6 +67,35 @@ def test_org_with_members_cannot_be_deleted(db, branch):
         reg.delete_org(db, branch)
 
 
+def test_org_with_records_is_not_deleted_and_keeps_them(db, branch):
+    """An empty branch that still has an applicant and a 谈心谈话 record (deleted with it by the
+    schema) is refused with what it holds in words, not deleted with them; once they are gone it
+    can be deleted."""
+    from dangjian_desktop.ledgers import pipeline, records
+
+    pid = pipeline.add_person(db, branch, {"name": "周新", "ethnicity": "汉族"}, applied_on="2025-03-01")
+    tid = records.add_talk(db, branch, date="2025-03-05", talker="镇党委书记", participants="支委全体",
+                           topic="班子履职情况")
+    with pytest.raises(UserError, match="还有1名发展党员对象、1条谈心谈话记录，不能删除"):
+        reg.delete_org(db, branch)
+    assert db.get("org", branch) and db.get("dev_person", pid) and db.get("talk_record", tid)
+    with db.transaction("清理") as tx:
+        tx.delete("dev_person", pid)
+        tx.delete("talk_record", tid)
+    reg.delete_org(db, branch)
+    assert db.get("org", branch) is None
+
+
+def test_org_in_an_assessment_round_is_refused_in_words(db, branch):
+    """A branch on a round's sheet: a Chinese reason, not the schema's foreign-key failure."""
+    from dangjian_desktop.assessment import rounds
+
+    rounds.create_round(db, year=2026, scheme_id="guifanhua", org_ids=[branch])
+    with pytest.raises(UserError, match="还有1张考核表（考核轮次），不能删除"):
+        reg.delete_org(db, branch)
+    assert db.get("org", branch)
+
+
 def test_new_term_ends_the_previous_one_and_its_committee(db, branch):
     m = reg.add_member(db, person(), org_id=branch, event_date="2005-07-01")
     reg.start_term(db, branch, start_date="2021-03-01", years=3)

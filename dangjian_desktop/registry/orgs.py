@@ -151,6 +151,22 @@ def update_org(db: Database, org_id: str, values: dict, *, expected_rev: int | N
         tx.update("org", org_id, v, expected_rev=expected_rev)
 
 
+#: Records that name an organisation and would be refused by its deletion or deleted with it
+#: (table, column, what they are in words): an organisation with any is not deleted.
+_KEPT_BY_ORG = (
+    ("round_branch", "org_id", "张考核表（考核轮次）"),
+    ("rectification", "org_id", "条整改台账事项"),
+    ("meeting", "org_id", "次会议记录"),
+    ("meeting", "group_id", "次党小组会记录"),
+    ("dev_person", "org_id", "名发展党员对象"),
+    ("dev_plan", "org_id", "份发展党员计划"),
+    ("talk_record", "org_id", "条谈心谈话记录"),
+    ("fund_entry", "org_id", "笔经费账目"),
+    ("reserve_cadre", "org_id", "名后备干部"),
+    ("plaque", "org_id", "条挂牌记录"),
+)
+
+
 def delete_org(db: Database, org_id: str) -> None:
     org = db.get("org", org_id)
     if org is None:
@@ -162,6 +178,11 @@ def delete_org(db: Database, org_id: str) -> None:
     n = db.scalar("SELECT count(*) FROM member WHERE org_id = ? OR group_id = ?", (org_id, org_id))
     if n:
         raise UserError(f"“{org['name']}”还有 {n} 名党员，请先把他们转到其他组织")
+    held = [f"{n}{what}" for table, column, what in _KEPT_BY_ORG
+            if (n := db.scalar(f"SELECT count(*) FROM {table} WHERE {column} = ?", (org_id,)))]
+    if held:
+        raise UserError(f"“{org['name']}”还有{'、'.join(held)}，不能删除：删除组织会使这些记录失去所属组织或一并删除。"
+                        "请先把它们改到其他组织，或者保留这个组织。")
     with db.transaction(f"删除组织 {org['name']}") as tx:
         tx.delete("org", org_id)
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QToolBar
 ORG_ACTIONS = (
     ("add_org", "新增组织", "在所选组织下新增党委、党总支、党支部或党小组", None),
     ("edit_org", "编辑组织", "修改所选组织的名称、类别、联系方式等", None),
-    ("delete_org", "删除组织", "删除没有下级组织和党员的组织", None),
+    ("delete_org", "删除组织", "删除没有下级组织、党员和考核、会议、台账记录的组织", None),
 )
 MEMBER_ACTIONS = (
     ("add_member", "新增党员", "在所选党支部登记党员（Ctrl+Ins）", "Ctrl+Ins"),

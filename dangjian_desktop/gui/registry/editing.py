@@ -96,7 +96,7 @@ class EditingMixin:
         def delete() -> None:
             Operation(self, "删除组织", lambda db: delete_org_undoable(db, oid)).success(deleted).run()
 
-        self.ask(f"确定删除“{name}”吗？\n\n只能删除没有下级组织、也没有党员的组织。", "删除组织", delete)
+        self.ask(f"确定删除“{name}”吗？\n\n只能删除没有下级组织、没有党员，也没有考核、会议和台账记录的组织。", "删除组织", delete)
 
     # ---- committee and term -----------------------------------------------------------------
     @slot
