@@ -4,7 +4,9 @@ recover | receipt`: USB data exchange between the towns and the county."""
 from __future__ import annotations
 
 import errno
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 from ..errors import UserError, file_error
@@ -106,16 +108,37 @@ def cmd_join(ctx) -> int:
 
 
 def _writable_target(path: Path) -> None:
-    """A file can be saved as `path`: its folder exists and it is not a folder itself (told as a
-    failed save would be: errors.file_error)."""
+    """A file can be saved as `path`: its folder exists, can be written (a file is made and removed
+    there: a read-only stick), and it is not a folder itself (told as a failed save would be:
+    errors.file_error)."""
     if path.is_dir():
         raise file_error(IsADirectoryError(errno.EISDIR, "Is a directory", str(path)))
     if not path.parent.is_dir():
         raise file_error(FileNotFoundError(errno.ENOENT, "No such file or directory", str(path)))
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".~", suffix=".part", dir=path.parent)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as e:
+        raise file_error(e, path=path) from e
+
+
+def _save_receipt(db, package_id: str, path: str, done: str) -> bool:
+    """The receipt saved as PDF; when it cannot be (the stick pulled out meanwhile), the clerk is
+    told that the package itself was `done` (已导入 / 已导出) and how to save the receipt later."""
+    from ..exchange import receipt_pdf
+
+    try:
+        receipt_pdf(db, package_id, path)
+    except UserError as e:
+        print(f"数据包{done}，但回执没有保存：{e.message}\n可以稍后用 dangjian exchange receipt {package_id} "
+              "--out 文件 重新保存回执。", file=sys.stderr)
+        return False
+    return True
 
 
 def cmd_export(ctx) -> int:
-    from ..exchange import export_county, export_town, find_entry, receipt_pdf, receipt_text
+    from ..exchange import export_county, export_town, find_entry, receipt_text
 
     if ctx.args.receipt:  # checked first: a package exported and then a failed receipt read as nothing done
         _writable_target(Path(ctx.args.receipt))
@@ -127,16 +150,15 @@ def cmd_export(ctx) -> int:
         else:
             r = export_town(db, ctx.args.out, full=ctx.args.full)
         entry = find_entry(db, r.package_id)
-        if ctx.args.receipt:
-            receipt_pdf(db, r.package_id, ctx.args.receipt)
+        saved = not ctx.args.receipt or _save_receipt(db, r.package_id, ctx.args.receipt, "已导出")
         if ctx.args.json:
             ctx.print_json({**entry.to_dict(), "path": str(r.path), "notes": r.notes})
-            return 0
+            return 0 if saved else 1
         for note in r.notes:
             print(f"说明：{note}")
         print(receipt_text(db, entry))
     print(f"\n已导出数据包：{r.path}（{r.size / 1024:.0f} KB）")
-    return 0
+    return 0 if saved else 1
 
 
 def _table(result) -> list[str]:
@@ -153,8 +175,9 @@ def _table(result) -> list[str]:
     return lines
 
 
-def _print_result(db, result, receipt: str | None) -> None:
-    from ..exchange import find_entry, receipt_pdf, receipt_text
+def _print_result(db, result, receipt: str | None) -> bool:
+    """The result told; False when the receipt asked for could not be saved."""
+    from ..exchange import find_entry, receipt_text
     from ..exchange.ledger import fmt_time
 
     print(f"数据包 {result.package_id}：来自{result.sender}（密钥指纹 {result.sender_fingerprint}），"
@@ -173,45 +196,59 @@ def _print_result(db, result, receipt: str | None) -> None:
         print(receipt_text(db, entry))
         if result.backup:
             print(f"导入前的备份：{result.backup}")
-        if receipt:
-            receipt_pdf(db, result.package_id, receipt)
+        saved = not receipt or _save_receipt(db, result.package_id, receipt, "已导入")
         print("已导入。" + (f"另有 {result.total.conflicts} 个冲突等待选择。" if result.total.conflicts else ""))
+        return saved
     elif result.status == "dry-run":
         print("预览完毕（--dry-run）：数据库没有任何改动。")
     elif result.status == "nothing":
         print(result.message or "没有需要改动的数据。")
     else:
         print(f"没有导入：{result.message}", file=sys.stderr)
+    return True
 
 
 def cmd_import(ctx) -> int:
+    """Each file checked and imported in turn; one that is refused or cannot be read is told and
+    the next one tried. One backup, made before the first package that writes."""
     from ..exchange import PackageRefused, import_package
 
     files = ctx.args.files
     if ctx.args.receipt and len(files) > 1:
         raise UserError("--receipt 只能用于导入一个数据包。", exit_code=2)
-    results, worst = [], 0
+    if ctx.args.receipt:  # checked first: a package imported and then a failed receipt read as nothing done
+        _writable_target(Path(ctx.args.receipt))
+    results, worst, backed_up = [], 0, False
     with ctx.open_db("write") as db:
-        if not ctx.args.dry_run and len(files) > 1:
-            from ..db.backup import backup_before_import
-
-            print(f"导入前的备份：{backup_before_import(db, 'package')}")
         for n, f in enumerate(files):
             try:
-                r = import_package(db, f, dry_run=ctx.args.dry_run, backup=len(files) == 1)
+                r = import_package(db, f, dry_run=ctx.args.dry_run, backup=not backed_up)
             except PackageRefused as e:
                 worst = 2
                 if ctx.args.json:
                     results.append({"file": str(f), "status": "refused", "reason": e.reason, "message": e.message})
                 print(f"没有导入 {f}：{e.message}", file=sys.stderr)
                 continue
+            except UserError as e:  # a file that cannot be read (not there, a folder, no rights)
+                if len(files) == 1:
+                    raise
+                worst = max(worst, e.exit_code)
+                if ctx.args.json:
+                    results.append({"file": str(f), "status": "unreadable", "message": e.message})
+                print(f"没有导入 {f}：{e.message}", file=sys.stderr)
+                continue
+            backed_up = backed_up or r.backup is not None
             worst = max(worst, r.exit_code)
             if ctx.args.json:
                 results.append({"file": str(f), **r.to_dict()})
+                if ctx.args.receipt and r.status == "applied" and not _save_receipt(
+                        db, r.package_id, ctx.args.receipt, "已导入"):
+                    worst = max(worst, 1)
             else:
                 if n:
                     print()
-                _print_result(db, r, ctx.args.receipt)
+                if not _print_result(db, r, ctx.args.receipt):
+                    worst = max(worst, 1)
     if ctx.args.json:
         if len(results) == 1:
             ctx.print_json(results[0])
