@@ -70,3 +70,15 @@ def test_a_receipt_on_a_read_only_stick_is_told_before_the_package_is_imported(p
     err = capsys.readouterr().err
     assert code == 1 and "只读" in err and "内部错误" not in err, err
     assert dump(county) == before  # nothing imported: the clerk is not told of a failure after the fact
+
+
+def test_inviting_a_joined_town_again_says_its_key_stops_now(packages):
+    tmp, county, p = packages
+    dj("--db", county, "exchange", "import", p["甲镇"])  # 甲镇 has joined: its key is known
+    r = dj("--db", county, "exchange", "invite", "--town", "甲镇", "--out", tmp / "again.djx")
+    assert "重新加入的邀请文件" in r.stdout and "甲镇原来的加入已作废" in r.stdout, r.stdout
+    dj("--db", county.parent / "town0.sqlite", "exchange", "export", "--out", tmp / "甲镇-2.djx")
+    refused = dj("--db", county, "exchange", "import", tmp / "甲镇-2.djx", check=False)
+    assert refused.returncode == 2 and "重新加入" in refused.stderr  # as the warning said
+    first = dj("--db", county, "exchange", "invite", "--town", "丙镇", "--out", tmp / "new.djx")
+    assert "作废" not in first.stdout

@@ -89,6 +89,8 @@ def cmd_invite(ctx) -> int:
             return 0
         inv = invite(db, ctx.args.town, ctx.args.out)
     print(f"已生成{'重新加入的' if inv.reenrolment else ''}邀请文件：{inv.path}")
+    if inv.reenrolment:
+        print(f"注意：{inv.town}原来的加入已作废。在{inv.town}用这个邀请文件重新加入之前，县里不再接收它的数据包。")
     print(f"本县密钥指纹：{inv.county_fingerprint}")
     print(f"请把邀请文件交给{inv.town}，由乡镇运行 dangjian exchange join 邀请文件；加入后请电话核对双方的密钥指纹。"
           f"邀请只能使用一次，请勿转交他人。")
