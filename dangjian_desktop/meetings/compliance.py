@@ -177,7 +177,9 @@ def _branch(year: int, as_of: dt.date, org: Any, meetings: list[Any], groups: li
             lectures = [dates.parse_iso(m["date"]) for m in by_type.get("党课", [])
                         if m["host_member_id"] and m["host_member_id"] in secretaries]
             r, h, miss, cur = _count(YEAR, year, lectures, as_of)
-            out[t] = TypeCompliance(t, YEAR, r, h, ["全年未由书记讲党课"] if miss else [], len(lectures), cur,
+            # Its one period named as every period is ("2025年"): "书记讲党课缺2025年", never the
+            # doubled "缺全年未由书记讲党课" the lists and tables print after 缺.
+            out[t] = TypeCompliance(t, YEAR, r, h, miss, len(lectures), cur,
                                     note="支部书记每年至少讲1次党课（按主持人/主讲人为书记的党课计）", per_year=1)
             continue
         freq = FREQUENCIES[t]

@@ -256,7 +256,7 @@ def compliance_grid(db: Database, year: int, *, office_id: str | None = None, or
 def month_counts(tc, year: int, as_of: dt.date) -> tuple[list[int], list[int]]:
     """For one meeting type of one branch (meetings.compliance.TypeCompliance): per month, the
     periods that ended that month by `as_of` (due), and of those the ones not listed missing (held)."""
-    from ..meetings.compliance import YEAR, periods
+    from ..meetings.compliance import periods
 
     due, held = [0] * 12, [0] * 12
     if not tc.applicable:
@@ -268,7 +268,6 @@ def month_counts(tc, year: int, as_of: dt.date) -> tuple[list[int], list[int]]:
             if p.end >= as_of:  # as compliance counts: a period is due once it has ended
                 continue
             due[p.end.month - 1] += 1
-            # The yearly check (书记讲党课) lists its miss in words, not by the period's label.
-            if p.label not in gone and not (tc.frequency == YEAR and gone):
+            if p.label not in gone:
                 held[p.end.month - 1] += 1
     return due, held
