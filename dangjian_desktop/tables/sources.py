@@ -78,9 +78,13 @@ def points_totals_table(db: Database, year: int, totals: Iterable, *, office_id:
     rows = [[i, t.org_name, t.name, t.base, t.items, t.total, t.stars, t.label, t.exempt_reason or "",
              "是" if t.locked else ""] for i, t in enumerate(totals, start=1)]
     counts: dict[str, int] = {}
+    stars: dict[str, int] = {}
     for r in rows:
         counts[r[7]] = counts.get(r[7], 0) + 1
-    note = "共{}人：{}".format(len(rows), "，".join(f"{k}{v}人" for k, v in counts.items())) if rows else "没有党员"
+        stars[r[7]] = r[6] if r[6] is not None else -1
+    # Most stars first, those not rated (免评) last: the order of the levels, not of the first rows.
+    order = sorted(counts, key=lambda k: -stars[k])
+    note = "共{}人：{}".format(len(rows), "，".join(f"{k}{counts[k]}人" for k in order)) if rows else "没有党员"
     return Table(f"{year}年度党员积分与星级", cols, rows, unit=office_name(db, office_id), at=f"{year}年度",
                  notes=[note], sheet_name="年度积分")
 
