@@ -101,6 +101,29 @@ def test_funds_per_member_against_the_standard(db):
     assert village.standard_fen is None and not village.provided  # nothing received
 
 
+def test_funds_per_member_is_rounded_to_the_fen_and_the_standard_judged_exactly(db):
+    """人均 printed to the nearest fen (1,799.99 yuan for 3 members is 600.00, 440 is 146.67), while
+    the 600-yuan standard is judged on the exact amount: a third of a fen short is still short."""
+    from dangjian_desktop.ledgers.vetoes import funds_missing
+
+    office = add_branches(db, [("镇机关党支部", "机关")])[0]
+    for k in range(3):
+        add_member(db, {"name": f"钱{'一二三'[k]}", "ethnicity": "汉族",
+                        "id_number": make("140826", dt.date(1981, 1, 1 + k), k, True), "join_date": "2005-07-01",
+                        "full_date": "2006-07-01", "category": "正式党员"}, org_id=office)
+    funds.add_entry(db, office, date=f"{Y}-02-01", direction="收入", purpose="", amount="440", source="单位列支")
+    s = funds.summary(db, office, Y)
+    assert s.per_member_fen == 14667 and s.below_standard and not s.provided
+    assert "人均146.67元，低于机关党组织人均600.00元的标准" in funds_missing(db, office, Y)
+    funds.add_entry(db, office, date=f"{Y}-03-01", direction="收入", purpose="", amount="1359.99", source="单位列支")
+    s = funds.summary(db, office, Y)
+    assert (s.received_fen, s.per_member_fen) == (179999, 60000) and s.below_standard and not s.provided
+    assert funds_missing(db, office, Y).endswith("3名党员人均低于机关党组织人均600.00元的标准。")
+    funds.add_entry(db, office, date=f"{Y}-04-01", direction="收入", purpose="", amount="0.01", source="单位列支")
+    s = funds.summary(db, office, Y)
+    assert s.per_member_fen == 60000 and s.provided and funds_missing(db, office, Y) is None
+
+
 def test_reserve_cadres_and_committee_structure(db):
     ids = add_branches(db, [("东村党支部", "村"), ("西村党支部", "村"), ("镇机关党支部", "机关")])
     east = ids[0]

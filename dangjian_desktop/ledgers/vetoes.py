@@ -86,9 +86,11 @@ def funds_missing(db: Database, org_id: str, year: int) -> str | None:
     s = summary(db, org_id, year)
     if s.received_fen <= 0:
         return f"{year}年经费台账中没有本支部党建工作经费收入的记录。"
-    if s.standard_fen is not None and (s.per_member_fen or 0) < s.standard_fen:
-        return (f"{year}年党建工作经费收入{fmt_yuan(s.received_fen)}元，{s.members}名党员人均"
-                f"{fmt_yuan(s.per_member_fen)}元，低于{s.kind}党组织人均{fmt_yuan(s.standard_fen)}元的标准。")
+    if s.below_standard:
+        per = s.per_member_fen or 0
+        shown = f"{fmt_yuan(per)}元，" if per < s.standard_fen else ""  # (a fen short shows as the standard)
+        return (f"{year}年党建工作经费收入{fmt_yuan(s.received_fen)}元，{s.members}名党员人均{shown}"
+                f"低于{s.kind}党组织人均{fmt_yuan(s.standard_fen)}元的标准。")
     return None
 
 
