@@ -179,3 +179,13 @@ def test_a_step_dated_before_the_application_is_refused(db):
         pl.record_step(db, pid, "谈话", "2000-01-01")
     assert pl.get_person(db, pid).first("谈话") is None
     pl.record_step(db, pid, "谈话", "2024-01-15")  # the same day is fine
+
+
+def test_people_are_listed_by_branch_then_name_in_pinyin(db):
+    """发展党员台账: within a branch by pinyin (李 孟 潘 叶), not by character code (叶 孟 李 潘)."""
+    b = add_branch(db, "西店村党支部", n=1)
+    for n, name in enumerate(["叶平娜", "孟山元", "李翠静", "潘华"]):
+        pl.add_person(db, b.id, {"name": name, "ethnicity": "汉族", "id_number": make("140826", dt.date(1996, 1, 1 + n),
+                                                                                   n, True)},
+                      applied_on="2025-03-01")
+    assert [p.name for p in pl.people(db, org_id=b.id)] == ["李翠静", "孟山元", "潘华", "叶平娜"]

@@ -225,3 +225,21 @@ def test_ledger_export_can_be_imported_again(setup, tmp_path):
     import_ledger_xlsx(db, path, b.office_id)
     row = db.one("SELECT points, note, date FROM points_entry")
     assert tuple(row) == (5, "志愿", f"{YEAR}-07-01")
+
+
+def test_ledger_export_lists_branches_and_members_by_pinyin(db, tmp_path):
+    """The exported 积分台账 runs by branch and member in pinyin order (上沟 after 北营, 李 before 叶),
+    not by character code."""
+    from openpyxl import load_workbook
+
+    from dangjian_desktop.registry import update_member
+
+    items = simple_catalogue(db)
+    shang, bei = add_branch(db, "上沟村党支部", n=2), add_branch(db, "北营村党支部", n=2)
+    for m, name in zip(shang.members + bei.members, ["叶平娜", "李翠静", "孟山元", "潘华"]):
+        update_member(db, m, {"name": name})
+        add_entry(db, m, items["P2"].id, f"{YEAR}-07-01")
+    ws = load_workbook(export_ledger_xlsx(db, YEAR, tmp_path / "out.xlsx"), read_only=True).worksheets[0]
+    rows = [r[:2] for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert rows == [("孟山元", "北营村党支部"), ("潘华", "北营村党支部"), ("李翠静", "上沟村党支部"),
+                    ("叶平娜", "上沟村党支部")]

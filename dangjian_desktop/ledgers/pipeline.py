@@ -20,6 +20,7 @@ from typing import Any
 from .. import dates
 from ..db import Database
 from ..errors import UserError, ValidationError
+from ..pinyin import sort_key
 from .common import branch_row, check_day, check_year, member_row, owner_of, text
 
 #: step -> what the ledger calls it. The order is the procedure's.
@@ -137,8 +138,10 @@ def people(db: Database, *, office_id: str | None = None, org_id: str | None = N
     if person_ids is not None:
         where.append(f"p.id IN ({','.join('?' * len(person_ids))})")
         params += person_ids
-    rows = db.query(f"""SELECT p.*, o.name AS org_name, o.office_id FROM dev_person p JOIN org o ON o.id = p.org_id
-                        WHERE {' AND '.join(where)} ORDER BY o.office_id, o.sort_order, o.name, p.name""", params)
+    rows = db.query(f"""SELECT p.*, o.name AS org_name, o.office_id, o.sort_order AS org_order FROM dev_person p
+                        JOIN org o ON o.id = p.org_id WHERE {' AND '.join(where)}""", params)
+    keys = {n: sort_key(n) for n in {r["name"] for r in rows} | {r["org_name"] for r in rows}}
+    rows.sort(key=lambda r: (r["office_id"], r["org_order"], keys[r["org_name"]], keys[r["name"]]))
     steps: dict[str, list[Step]] = {}
     ids = [r["id"] for r in rows]
     for k in range(0, len(ids), 800):

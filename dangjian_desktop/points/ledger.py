@@ -12,6 +12,7 @@ from .. import dates
 from ..attachments import discard_if_unused, store_file
 from ..db import Database
 from ..errors import UserError, ValidationError
+from ..pinyin import sort_key
 from ..xlsx_safe import append, removes_rows_on_failure, streamed_workbook
 from .batch import Batch, EntryDraft, add_batch, get_batch
 from .catalogue import ensure_catalogue, items
@@ -163,7 +164,8 @@ def export_ledger_xlsx(db: Database, year: int, path: str | Path, *, org_id: str
     for col, width in zip("ABCDEFGHI", (10, 24, 21, 12, 9, 7, 30, 40, 10)):
         ws.column_dimensions[col].width = width
     ws.append(list(LEDGER_COLUMNS) + ["积分项目", "来源"])
-    for e in sorted(rows, key=lambda e: (e.org_name, e.member_name, e.date)):
+    keys = {n: sort_key(n) for n in {e.org_name for e in rows} | {e.member_name for e in rows}}
+    for e in sorted(rows, key=lambda e: (keys[e.org_name], keys[e.member_name], e.date)):
         append(ws, [e.member_name, e.org_name, ids.get(e.member_id, ""), e.date, e.item_code, e.points, e.note,
                    e.item_title, e.meeting_type or "录入"])
     return save_workbook(wb, path)
