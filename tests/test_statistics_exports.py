@@ -184,6 +184,10 @@ def test_out_writes_each_listed_table_with_the_shared_writer(town, tmp_path, cap
                  "--out", str(tmp_path / "c.xlsx")]) == 0
     head, body = _table(tmp_path / "c.xlsx")
     assert head[0] == "党支部" and all(0 <= r[head.index("完成率")] <= 1 for r in body)
+    assert main(["--db", db, "meetings", "compliance", "--year", "2025", "--as-of", "2026-01-15",
+                 "--out", str(tmp_path / "c.pdf")]) == 0
+    printed = "".join(p.extract_text() for p in PdfReader(tmp_path / "c.pdf").pages)
+    assert "100.0%" in printed  # the rate on one line of its cell, not broken as 100.\n0%
 
     assert main(["--db", db, "warnings", "--out", str(tmp_path / "d.xlsx")]) == 0
     head, body = _table(tmp_path / "d.xlsx")
@@ -191,6 +195,6 @@ def test_out_writes_each_listed_table_with_the_shared_writer(town, tmp_path, cap
     assert main(["--db", db, "warnings", "--out", str(tmp_path / "d.pdf")]) == 0
     assert "需要处理的提醒" in PdfReader(tmp_path / "d.pdf").pages[0].extract_text()
     out = capsys.readouterr().out
-    assert out.count("已保存") == 5
+    assert out.count("已保存") == 6
     assert main(["--db", db, "warnings", "--out", str(tmp_path / "d.txt")]) == 1
     assert "请保存为" in capsys.readouterr().err

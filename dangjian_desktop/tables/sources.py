@@ -99,7 +99,7 @@ def compliance_view_table(db: Database, year: int, branches: Iterable, *, as_of:
     cols = [Col("党支部", TEXT, 22)]
     for t in types:
         cols += [Col(f"{t}应开", NUMBER, 8), Col(f"{t}已开", NUMBER, 8)]
-    cols += [Col("完成率", PERCENT, 8), Col("缺少次数", NUMBER, 8), Col("缺少的月份/季度", TEXT, 70)]
+    cols += [Col("完成率", PERCENT, 13), Col("缺少次数", NUMBER, 8), Col("缺少的月份/季度", TEXT, 58)]  # (100.0% on one line)
     rows = []
     for b in branches:
         row: list = [b.org_name]
