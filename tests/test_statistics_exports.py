@@ -144,6 +144,19 @@ def test_year_over_year_charts_carry_their_labels_into_the_pdf(town):
             assert want in text, (chart.title, want)
 
 
+def test_a_chart_of_some_branches_says_so(town):
+    """The 支部星级 chart draws the branches with the best average only: its title and note say how
+    many of how many; a chart of them all says nothing of the kind."""
+    p = points_overview(town, 2025)
+    n = len(p.branches)
+    assert n > 5
+    some = p.stars_chart("文城镇党委", limit=5)
+    assert len(some.categories) == 5 and some.title == "2025年度党员平均积分最高的5个党支部的党员星级"
+    assert f"共{n}个党支部，图中为平均积分最高的5个" in some.note and some.note.startswith("文城镇党委")
+    every = p.stars_chart("文城镇党委", limit=n)
+    assert every.title == "2025年度各党支部党员星级" and every.note == "文城镇党委"
+
+
 def test_the_grid_adds_up_to_the_compliance_table(town):
     from dangjian_desktop.meetings.compliance import compliance_table
 

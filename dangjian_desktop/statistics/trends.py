@@ -158,9 +158,14 @@ class PointsOverview:
 
     def stars_chart(self, unit: str = "", limit: int = 30) -> Chart:
         rows = sorted(self.branches, key=lambda b: (-(b.average or 0), b.org_name))[:limit]
-        return Chart(HSTACKED, f"{self.year}年度各党支部党员星级", [b.org_name for b in rows],
+        title = f"{self.year}年度各党支部党员星级"
+        note = unit
+        if len(self.branches) > limit:  # said in the title and the note, never a quiet cut
+            title = f"{self.year}年度党员平均积分最高的{limit}个党支部的党员星级"
+            note = f"{unit}  共{len(self.branches)}个党支部，图中为平均积分最高的{limit}个；全部党支部见表格".strip()
+        return Chart(HSTACKED, title, [b.org_name for b in rows],
                      [Series(name, [b.stars.get(stars, 0) for b in rows]) for stars, name in self.levels],
-                     unit="人", note=unit, colors=["#C0392B", "#F39C12", "#2E86C1", "#7F8C8D"],
+                     unit="人", note=note, colors=["#C0392B", "#F39C12", "#2E86C1", "#7F8C8D"],
                      height=max(250.0, 70 + 16 * len(rows)))
 
     def table(self, unit: str = "") -> Table:
