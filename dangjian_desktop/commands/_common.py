@@ -6,6 +6,7 @@ Not a command module: the CLI skips modules whose names start with "_".
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import functools
 import sys
@@ -42,8 +43,34 @@ def add_json(p, help_text: str = JSON_HELP) -> None:
     p.add_argument("--json", action="store_true", help=help_text)
 
 
-def add_year(p, help_text: str = "年度") -> None:
-    p.add_argument("--year", type=int, required=True, help=help_text)
+#: No party record is older than the Party (1921); a report's year may be next year at the latest
+#: (next year's catalogue and plan are made in December), a round's or a calendar's any later one.
+FIRST_YEAR = 1921
+LAST_YEAR = 2200
+
+
+def _last_year(ahead: int | None) -> int:
+    return LAST_YEAR if ahead is None else dates.today().year + ahead
+
+
+def year_type(ahead: int | None = 1) -> Callable[[str], int]:
+    """An argparse type for a year from FIRST_YEAR to this year + `ahead` (None: LAST_YEAR); a year
+    outside is refused with the range, before anything is read (a report of 2100 gave everyone 一星)."""
+    def year(text: str) -> int:
+        try:
+            y = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"年度“{text}”无效，应为 {dates.today().year} 这样的四位数字。") from None
+        last = _last_year(ahead)
+        if not FIRST_YEAR <= y <= last:
+            raise argparse.ArgumentTypeError(f"年度“{y}”无效，应在{FIRST_YEAR}年至{last}年之间。")
+        return y
+
+    return year
+
+
+def add_year(p, help_text: str = "年度", *, ahead: int | None = 1) -> None:
+    p.add_argument("--year", type=year_type(ahead), required=True, help=help_text)
 
 
 def add_town(p) -> None:
@@ -82,9 +109,11 @@ def with_round(func):
     return run
 
 
-def check_year(year: int) -> int:
-    if not 1950 <= year <= 2200:
-        raise UserError(f"年度“{year}”无效。")
+def check_year(year: int, ahead: int | None = 1) -> int:
+    """A year given otherwise than by --year (a default, a file's): refused as year_type refuses it."""
+    last = _last_year(ahead)
+    if not FIRST_YEAR <= year <= last:
+        raise UserError(f"年度“{year}”无效，应在{FIRST_YEAR}年至{last}年之间。")
     return year
 
 

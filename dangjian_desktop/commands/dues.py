@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import dates
-from ._common import (add_json, add_town, add_year, check_year, parse_date, tell_import, town_and_branch,
-                      town_or_all, tty_progress)
+from ._common import (add_json, add_town, add_year, check_year, parse_date, tell_import, town_and_branch, town_or_all,
+                      tty_progress, year_type)
 
 
 def register(sub, group) -> None:
@@ -38,7 +38,7 @@ def register(sub, group) -> None:
 
     p = g.add_parser("import", help="导入党费收缴登记表：有任何错误则一行也不写入")
     p.add_argument("file", metavar="FILE.xlsx", help="Excel 文件")
-    p.add_argument("--year", type=int, help="年度（默认取文件中的年度）")
+    p.add_argument("--year", type=year_type(), help="年度（默认取文件中的年度）")
     add_town(p)
     p.add_argument("--paid-on", dest="paid_on", metavar="DATE", help="新增缴费的日期（默认今天）")
     p.add_argument("--receiver", default="", help="收款人")

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from .. import dates
 from ..errors import UserError
-from ._common import (add_json, add_round, add_town, check_year, round_arg, tell_import, town_and_branch,
-                      town_or_all, tty_progress, with_round)
+from ._common import (add_json, add_round, add_town, check_year, round_arg, tell_import, town_and_branch, town_or_all,
+                      tty_progress, with_round, year_type)
 
 LIST_KINDS = ("dues", "arrears", "pipeline", "training", "rewards", "visits", "talks", "funds", "cadres", "plaques")
 # ledgers.ledger_import.IMPORT_KINDS, written out so that starting the CLI imports no ledger code
@@ -19,7 +19,7 @@ def register(sub, group) -> None:
 
     p = g.add_parser("list", help="列出一种台账（JSON 或表格）")
     p.add_argument("kind", choices=LIST_KINDS, help="台账")
-    p.add_argument("--year", type=int, default=dates.today().year, help="年度（默认今年）")
+    p.add_argument("--year", type=year_type(), default=dates.today().year, help="年度（默认今年）")
     p.add_argument("--branch", metavar="NAME", help="只看某个党支部")
     add_town(p)
     add_json(p)
@@ -27,7 +27,7 @@ def register(sub, group) -> None:
 
     p = g.add_parser("print", help="导出或打印台账：.xlsx（Excel）或 .pdf（A4，不打印身份证号和电话）")
     p.add_argument("kind", choices=LIST_KINDS, help="台账")
-    p.add_argument("--year", type=int, default=dates.today().year, help="年度（默认今年）")
+    p.add_argument("--year", type=year_type(), default=dates.today().year, help="年度（默认今年）")
     p.add_argument("--out", required=True, metavar="FILE.pdf|FILE.xlsx", help="保存的文件")
     p.add_argument("--branch", metavar="NAME", help="只打印某个党支部")
     add_town(p)
@@ -138,7 +138,7 @@ def register(sub, group) -> None:
 
     p = g.add_parser("figures", help="台账为考核细项提供的数据（按细项文字）")
     p.add_argument("--branch", required=True, metavar="NAME", help="党支部")
-    p.add_argument("--year", type=int, required=True, help="年度")
+    p.add_argument("--year", type=year_type(), required=True, help="年度")
     p.add_argument("--text", required=True, help="考核细项的文字")
     add_town(p)
     add_json(p)
@@ -146,7 +146,7 @@ def register(sub, group) -> None:
 
     p = g.add_parser("vetoes", help="台账证明的否决项事实（处分、经费）")
     p.add_argument("--branch", metavar="NAME", help="只看某个党支部")
-    p.add_argument("--year", type=int, required=True, help="年度")
+    p.add_argument("--year", type=year_type(), required=True, help="年度")
     add_town(p)
     add_json(p)
     p.set_defaults(func=cmd_vetoes)

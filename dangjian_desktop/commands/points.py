@@ -8,7 +8,7 @@ from pathlib import Path
 from .. import dates
 from ..errors import UserError
 from ._common import (add_json, add_out, add_town, add_year, branch_id, check_year, one_town, parse_date, save_out,
-                      town_and_branch, town_or_all)
+                      town_and_branch, town_or_all, year_type)
 
 
 def register(sub, group) -> None:
@@ -36,7 +36,7 @@ def register(sub, group) -> None:
 
     p = g.add_parser("import", help="导入 Excel：积分细则（工作表“积分细则”）或积分台账（工作表“积分台账”）")
     p.add_argument("file", metavar="FILE.xlsx", help="Excel 文件")
-    p.add_argument("--year", type=int, help="积分细则导入到的年度（默认取文件“说明”表中的年度）")
+    p.add_argument("--year", type=year_type(), help="积分细则导入到的年度（默认取文件“说明”表中的年度）")
     add_town(p)
     p.set_defaults(func=cmd_import)
 
@@ -238,6 +238,8 @@ def cmd_compliance(ctx) -> int:
     a = ctx.args
     year = check_year(a.year)
     as_of = parse_date(a.as_of, "日期")
+    if as_of is not None and as_of.year < year:  # nothing of the year has ended: all would read as held
+        raise UserError(f"统计日期{dates.format_cn(as_of)}早于{year}年度，请给{year}年内或以后的日期。")
     with ctx.open_db("read") as db:
         office, org = town_and_branch(db, a)
         rows = compliance_table(db, year, office_id=office, org_id=org, as_of=as_of)

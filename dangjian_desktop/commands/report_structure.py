@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 
 from .. import dates
-from ._common import add_json, parse_date
+from ..errors import UserError
+from ._common import FIRST_YEAR, add_json, parse_date
 
 
 def register(sub, group) -> None:
@@ -25,6 +27,9 @@ def cmd_structure(ctx) -> int:
 
     a = ctx.args
     as_of = parse_date(a.date, "统计时间")
+    if as_of is not None and not dt.date(FIRST_YEAR, 7, 1) <= as_of <= dt.date(dates.today().year + 1, 12, 31):
+        raise UserError(f"统计时间{dates.format_cn(as_of)}无效，应在{FIRST_YEAR}年7月1日至"
+                        f"{dates.today().year + 1}年12月31日之间。")
     if a.out:
         check_suffix(a.out)
     with ctx.open_db("read") as db:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from .. import dates
 from ..errors import UserError, text_file_reason
-from ._common import JSON_HELP_SPACED, add_json, add_out, add_round, add_year, parse_date, round_arg, save_out, with_round
+from ._common import (JSON_HELP_SPACED, add_json, add_out, add_round, add_year, parse_date, round_arg, save_out,
+                      with_round, year_type)
 
 
 def register(sub, group) -> None:
@@ -18,7 +19,7 @@ def register(sub, group) -> None:
     p.set_defaults(func=cmd_list)
 
     p = g.add_parser("create", help="建立考核轮次（冻结一份评分方案，按范围生成各党支部的考核表）")
-    add_year(p, "考核年度，如 2025")
+    add_year(p, "考核年度，如 2025", ahead=None)
     p.add_argument("--scheme", required=True, metavar="ID", help="评分方案编号（见 dangjian schemes list）")
     p.add_argument("--scope", action="append", default=[], metavar="范围",
                    help="参加考核的范围：支部类别（村、社区、机关、事业单位、企业、社会组织、网格）和/或乡镇名称，"
@@ -73,7 +74,7 @@ def register(sub, group) -> None:
     add_json(p, JSON_HELP_SPACED)
 
     p = g.add_parser("holidays", help="列出某年的节假日和调休上班日（计算申诉期用）；录入放假安排或确认按周一至周五计算")
-    p.add_argument("--year", type=int, default=None, help="年度（默认今年）")
+    p.add_argument("--year", type=year_type(None), default=None, help="年度（默认今年）")
     p.add_argument("--notice", metavar="FILE.txt",
                    help="从国务院办公厅放假安排通知（文本文件，逐条“一、元旦：1月1日至3日放假……”）录入该年的节假日")
     p.add_argument("--confirm-weekdays", action="store_true",

@@ -1,0 +1,42 @@
+"""Years and dates the reports cannot mean are refused with the range allowed, before anything is
+read: a report of 2100 gave every member 一星, a structure of 3000 worked ages out in the year
+3000, and a 三会一课 check dated before its year called every meeting held."""
+
+from __future__ import annotations
+
+import pytest
+
+from dangjian_desktop import dates
+from dangjian_desktop.cli import main
+
+
+@pytest.mark.parametrize("args", [
+    ["points", "totals", "--year", "2100"],
+    ["points", "totals", "--year", "1800"],
+    ["ledger", "print", "dues", "--year", "2100", "--out", "x.xlsx"],
+    ["dues", "status", "--year", "3000"],
+    ["report", "members", "--year", "2100", "--branch", "东村党支部", "--out", "x.pdf"],
+])
+def test_a_report_year_out_of_range_is_refused_with_the_range(db, capsys, args):
+    with pytest.raises(SystemExit) as e:
+        main(["--db", str(db.path), *args])
+    err = capsys.readouterr().err
+    assert e.value.code == 2 and f"应在1921年至{dates.today().year + 1}年之间" in err, err
+
+
+def test_next_year_is_a_report_year_and_a_round_may_be_later(db, capsys):
+    assert main(["--db", str(db.path), "points", "totals", "--year", str(dates.today().year + 1)]) == 0
+    with pytest.raises(SystemExit):
+        main(["--db", str(db.path), "points", "totals", "--year", "abc"])
+    assert "四位数字" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("date", ["3000-01-01", "1800-01-01"])
+def test_a_structure_date_out_of_range_is_refused(db, capsys, date):
+    assert main(["--db", str(db.path), "report", "structure", "--date", date]) == 1
+    assert "统计时间" in capsys.readouterr().err
+
+
+def test_a_meetings_check_dated_before_its_year_is_refused(db, capsys):
+    assert main(["--db", str(db.path), "meetings", "compliance", "--year", "2025", "--as-of", "2024-06-01"]) == 1
+    assert "早于2025年度" in capsys.readouterr().err
