@@ -40,3 +40,18 @@ def test_a_structure_date_out_of_range_is_refused(db, capsys, date):
 def test_a_meetings_check_dated_before_its_year_is_refused(db, capsys):
     assert main(["--db", str(db.path), "meetings", "compliance", "--year", "2025", "--as-of", "2024-06-01"]) == 1
     assert "早于2025年度" in capsys.readouterr().err
+
+
+def test_an_empty_town_is_told_so_not_printed_blank(tmp_path, capsys):
+    path = str(tmp_path / "空白镇.sqlite")
+    assert main(["--db", path, "init", "--name", "空白镇", "--level", "town"]) == 0
+    capsys.readouterr()
+    for args, said in ([["points", "totals", "--year", "2025"], "2025年度没有党员可以统计积分。"],
+                       [["points", "branches", "--year", "2025"], "没有党支部。"],
+                       [["meetings", "compliance", "--year", "2025"], "没有党支部。"],
+                       [["ledger", "structure"], "没有党支部。"]):
+        assert main(["--db", path, *args]) == 0
+        assert capsys.readouterr().out.strip() == said, args
+    assert main(["--db", path, "report", "structure"]) == 0
+    out = capsys.readouterr().out
+    assert "  性别：—" in out and not any(line.endswith("：") for line in out.splitlines())

@@ -320,6 +320,8 @@ def cmd_structure(ctx) -> int:
     if args.json:
         ctx.print_json({"committees": [s.to_dict() for s in rows], "cadre_warnings": [w.to_dict() for w in warns]})
         return 0
+    if not rows:
+        print("没有党支部。")
     for s in rows:
         print(f"{s.org_name}：{s.line()}")
     for w in warns:

@@ -113,6 +113,9 @@ def cmd_totals(ctx) -> int:
               + (f"\t免评：{t.exempt_reason}" if t.exempt_reason else ""))
     rated = sum(1 for t in rows if t.stars is not None)
     counts = {label: n for label, n in rating_counts(rows).items() if n}
+    if not rows:
+        print(f"{year}年度没有党员可以统计积分。")
+        return 0
     print(f"共{len(rows)}人，参评{rated}人：" + "，".join(f"{k}{v}人" for k, v in counts.items()))
     return 0
 
@@ -127,6 +130,8 @@ def cmd_branches(ctx) -> int:
     if a.json:
         ctx.print_json({"year": year, "branches": [b.to_dict() for b in rows]})
         return 0
+    if not rows:
+        print("没有党支部。")
     for b in rows:
         avg = "—" if b.average is None else f"{b.average:.2f}"
         print(f"{b.org_name}\t党员{b.members}人\t参评{b.rated}人\t平均{avg}分\t"
@@ -252,6 +257,8 @@ def cmd_compliance(ctx) -> int:
         ctx.print_json({"year": year, "as_of": (as_of or dates.today()).isoformat(),
                         "branches": [b.to_dict() for b in rows]})
         return 0
+    if not rows:
+        print("没有党支部。")
     for b in rows:
         print(f"{b.org_name}：" + ("全部按时召开" if not b.missing_total else f"缺{b.missing_total}次"))
         for t in b.types.values():

@@ -49,7 +49,7 @@ def cmd_structure(ctx) -> int:
             print(f"  {label.strip('　')}：{n}人")
         for key in DIMENSIONS:
             parts = "，".join(f"{k}{v}" for k, v in s.dimensions[key].counts.items() if v)
-            print(f"  {key}：{parts}")
+            print(f"  {key}：{parts or '—'}")
         o = s.orgs
         print(f"  党组织：党委{o['党委']}个，党总支{o['党总支']}个，党支部{o['党支部']}个，党小组{o['党小组']}个")
         for note in s.notes:
