@@ -355,6 +355,58 @@ def test_restore_brings_the_earlier_state_back_and_backs_up_the_current_first(db
     assert sorted(p.name for p in db_path.parent.iterdir() if p.name.startswith(".")) == []  # no staging left
 
 
+def test_a_plain_file_is_restored_with_what_its_write_ahead_log_holds(db, db_path, tmp_path):
+    """The folder copied onto a stick after a power cut: the last saved change is in the -wal file
+    beside the database file. Restoring from that file brings it back (applied to a copy; the
+    chosen files are left as they were), instead of silently the state before it."""
+    set_setting(db, ISSUER, "原来的")
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    set_setting(db, ISSUER, "WAL中的新落款")  # committed, in the -wal file only
+    usb = tmp_path / "U盘"
+    usb.mkdir()
+    for tail in ("", "-wal"):
+        (usb / f"town.sqlite{tail}").write_bytes(Path(f"{db_path}{tail}").read_bytes())
+    chosen = {p.name: p.read_bytes() for p in usb.iterdir()}
+    with backup_mod.open_snapshot(usb / "town.sqlite") as alone:  # the main file alone: the old state
+        assert alone.execute("SELECT value FROM setting WHERE id = ?", (ISSUER,)).fetchone()[0] == "原来的"
+    set_setting(db, ISSUER, "后来改的")
+    db.close()
+    restore(db_path, usb / "town.sqlite")
+    assert issuer_of(db_path) == "WAL中的新落款"
+    assert {p.name: p.read_bytes() for p in usb.iterdir()} == chosen  # the chosen files untouched
+    assert sorted(p.name for p in db_path.parent.iterdir() if p.name.startswith(".")) == []  # no copy left
+    with Database.open(db_path) as again:
+        assert again.verify() == []
+
+
+def test_two_restores_from_one_backup_unpack_it_under_names_of_their_own(db, db_path, monkeypatch):
+    bk = make_backup(db, "manual", db_path.parent / "bk")
+    db.close()
+    names = []
+    real = backup_zip.extracted
+
+    def spy(path, folder, progress=None):
+        cm = real(path, folder, progress)
+        return _Spy(cm, names)
+
+    class _Spy:
+        def __init__(self, cm, seen):
+            self.cm, self.seen = cm, seen
+
+        def __enter__(self):
+            out = self.cm.__enter__()
+            self.seen.append(out.name)
+            return out
+
+        def __exit__(self, *exc):
+            return self.cm.__exit__(*exc)
+
+    monkeypatch.setattr(backup_zip, "extracted", spy)
+    restore(db_path, bk)
+    restore(db_path, bk)
+    assert len(set(names)) == 2 and all(n.endswith(".zip.unzipped") for n in names)
+
+
 def test_restore_refuses_while_the_database_is_open(db, db_path):
     bk = make_backup(db, "manual")
     with pytest.raises(LockedError, match="不能恢复"):

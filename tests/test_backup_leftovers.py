@@ -62,8 +62,10 @@ def test_the_next_backup_removes_what_a_restore_cut_short_left_beside_the_databa
 
     name = db_path.name
     left_behind = [f".{name}.restoring", f".{name}.restoring-wal", f".{name}.restoring.lock",
-                   ".town_20261201-101010_close.zip.unzipped", ".某个备份.zip.unzipped"]
-    others = [f".other.sqlite.restoring", f"{name}.restoring", "说明.zip.unzipped", ".zip.unzipped"]
+                   ".town_20261201-101010_close-1a2b3c4d.zip.unzipped", ".某个备份.zip.unzipped",
+                   ".town.sqlite-9f8e7d6c.applied", ".town.sqlite-9f8e7d6c.applied-wal"]
+    others = [f".other.sqlite.restoring", f"{name}.restoring", "说明.zip.unzipped", ".zip.unzipped",
+              "town.sqlite.applied", ".town.sqlite.applied.lock"]
     assert all(is_restore_leftover_name(n, name) for n in left_behind)
     assert not any(is_restore_leftover_name(n, name) for n in others)
     for n in (*left_behind, *others):

@@ -13,7 +13,8 @@ another program on the same database keeps writing its files (a prefecture's tak
 
 A restore cut short leaves two more beside the database (db/restore.py, db/backup_zip.py): the
 checked copy `.<database>.restoring` with its side files, and a compressed backup unpacked as
-`.<backup>.zip.unzipped`. The next restore of the same database from the same backup removes them
+`.<backup>.zip.unzipped`, and a plain file chosen with its write-ahead log is copied with it as
+`.<file>-<token>.applied` (with side files) to apply the log. The next restore of the same database from the same backup removes them
 itself; otherwise they stayed for ever. `remove_restore_leftovers` deletes them by the same rule.
 """
 
@@ -72,7 +73,8 @@ def is_restore_leftover_name(name: str, database: str) -> bool:
     ends: its staged copy (with side files) or a backup unpacked (of this database or another)."""
     staged = f".{database}.restoring"
     return (any(name == staged + t for t in _RESTORE_TAILS)
-            or (name.startswith(".") and name.endswith(".zip.unzipped") and len(name) > len("..zip.unzipped")))
+            or (name.startswith(".") and name.endswith(".zip.unzipped") and len(name) > len("..zip.unzipped"))
+            or (name.startswith(".") and any(name.endswith(".applied" + t) for t in _RESTORE_TAILS[:4])))
 
 
 def remove_restore_leftovers(db_path: Path, now: dt.datetime | None = None) -> list[Path]:

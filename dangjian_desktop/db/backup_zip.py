@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 import shutil
 import zipfile
 from contextlib import contextmanager
@@ -107,7 +108,9 @@ def extracted(path: Path, folder: Path, progress: Progress | None = None) -> Ite
     path, folder = Path(path), Path(folder)
     not_ours = f"{path.name} 不是党建台账的备份文件，不能用来恢复。"
     damaged = f"所选备份 {path.name} 已损坏或不完整，不能用来恢复。请选择另一份备份。"
-    out = folder / f".{path.name}.unzipped"
+    # A name of its own: two restores from the same backup (of two databases in one folder) never
+    # share an unpacked file.
+    out = folder / f".{path.stem}-{secrets.token_hex(4)}{path.suffix}.unzipped"
     try:
         with zipfile.ZipFile(path) as zf:
             info = _member(zf)

@@ -21,12 +21,15 @@ The caller must have closed its own connections to the database (the GUI closes 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import secrets
 import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from .. import APP_NAME
 from ..errors import LockedError, UserError, os_reason
@@ -217,11 +220,45 @@ def restore(db_path: str | Path, backup_file: str | Path, *, progress: Progress 
         raise LockedError(f"数据库正被{holder.describe()}使用，不能恢复。请先关闭那里的程序后再试。")
     try:
         if not backup_zip.is_zip_backup(backup_file):
-            return _restore(db_path, backup_file, backup_file, progress)
+            with _wal_applied(backup_file, db_path.parent) as plain:
+                return _restore(db_path, plain, backup_file, progress)
         with backup_zip.extracted(backup_file, db_path.parent, progress) as plain:
             return _restore(db_path, plain, backup_file, progress)
     finally:
         lock.release()
+
+
+@contextlib.contextmanager
+def _wal_applied(path: Path, folder: Path) -> Iterator[Path]:
+    """A plain database file chosen to restore from, with what its write-ahead log holds: a
+    database copied with its `-wal` file (after a power cut, the whole folder onto a stick) has its
+    last committed changes only there, and a file read as immutable (as a backup is) leaves them
+    out without a word. The file and its log are copied beside the database and the log applied to
+    the copy, never to the chosen file; without a log the file itself is used."""
+    wal = path.with_name(path.name + "-wal")
+    if not wal.is_file() or wal.stat().st_size == 0:
+        yield path
+        return
+    copy = folder / f".{path.name}-{secrets.token_hex(4)}.applied"
+    try:
+        try:
+            shutil.copyfile(path, copy)
+            shutil.copyfile(wal, copy.with_name(copy.name + "-wal"))
+            conn = sqlite3.connect(copy)
+            try:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                conn.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                conn.close()
+        except OSError as e:
+            raise UserError(f"无法读取所选文件和它的日志文件（{wal.name}）：{os_reason(e)}。") from None
+        except sqlite3.DatabaseError:
+            raise UserError(f"{path.name} 不是党建台账的数据库，或已损坏（连同 {wal.name}），不能用来恢复。") from None
+        yield copy
+    finally:
+        for tail in ("", "-wal", "-shm", "-journal"):
+            with contextlib.suppress(OSError):
+                copy.with_name(copy.name + tail).unlink()
 
 
 def _restore(db_path: Path, plain: Path, chosen_file: Path, progress: Progress | None) -> RestoreResult:
