@@ -17,6 +17,7 @@ from ..errors import LockedError, UserError, os_reason
 from ..progress import Progress, stoppable
 from . import audit, owned_rows, seal
 from . import sqlite_checks as checks
+from .derived import derived_problems
 from .sqlite_checks import VerifyCancelled
 from .ids import new_id
 from .keys import OfficeKey, create_key, load_key
@@ -443,6 +444,7 @@ class Database:
         problems += seal.verify_schema(self.conn)
         problems += seal.verify_chain(self.conn, load_key, tally)
         problems += seal.verify_rows(self.conn, tables, tally)
+        problems += derived_problems(self.conn)
         return problems
 
 
