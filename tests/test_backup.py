@@ -407,6 +407,36 @@ def test_two_restores_from_one_backup_unpack_it_under_names_of_their_own(db, db_
     assert len(set(names)) == 2 and all(n.endswith(".zip.unzipped") for n in names)
 
 
+READ_ONLY = "数据库文件是只读的（可能在光盘或写保护的U盘上，或没有修改权限）"
+
+
+def test_a_read_only_database_is_backed_up_as_it_is_and_leaves_nothing_beside_it(db, db_path, monkeypatch):
+    """A file this process may not write (a write-protected stick; as root in a test, said so by
+    unwritable_reason): read immutable, so no -wal/-shm is made beside it (made read-only, they
+    kept the next backup waiting for ever), and a stale -shm left there is not used."""
+    set_setting(db, ISSUER, "只读文件里的")
+    db.close()
+    Path(f"{db_path}-shm").write_bytes(b"\0" * 32768)  # an earlier reader's, unusable
+    monkeypatch.setattr(backup_mod, "unwritable_reason", lambda _p: READ_ONLY)
+    first = make_backup(db_path, "manual")
+    second = make_backup(db_path, "manual")
+    assert issuer_of(first) == issuer_of(second) == "只读文件里的"
+    assert not Path(f"{db_path}-wal").exists()
+
+
+def test_a_read_only_database_is_not_restored_into_and_nothing_is_done(db, db_path, monkeypatch):
+    from dangjian_desktop.db import restore as restore_mod
+
+    bk = make_backup(db, "manual", db_path.parent / "bk")
+    db.close()
+    before = db_path.read_bytes()
+    made = list_backups(db_path)
+    monkeypatch.setattr(restore_mod, "unwritable_reason", lambda _p: READ_ONLY)
+    with pytest.raises(UserError, match="数据库文件是只读的.*不能恢复。当前数据库没有被改动"):
+        restore(db_path, bk)
+    assert db_path.read_bytes() == before and list_backups(db_path) == made
+
+
 def test_restore_refuses_while_the_database_is_open(db, db_path):
     bk = make_backup(db, "manual")
     with pytest.raises(LockedError, match="不能恢复"):

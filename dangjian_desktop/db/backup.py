@@ -39,6 +39,7 @@ from ..progress import Progress
 from . import backup_space, backup_zip
 from .backup_rules import SETTING_KEEP, SETTING_SPACE, KeepPolicy, SpaceRule, backups_to_keep, over_ceiling
 from .backup_leftovers import remove_leftovers, remove_restore_leftovers
+from .readonly import readonly_uri, unwritable_reason
 
 if TYPE_CHECKING:
     from .database import Database
@@ -143,10 +144,17 @@ def open_source(path: Path) -> sqlite3.Connection:
     if not path.is_file():
         raise UserError(f"找不到数据库文件：{path}")
     uri = path.resolve().as_uri()
-    try:
-        conn = sqlite3.connect(f"{uri}?mode=rw", uri=True, check_same_thread=False)
-    except sqlite3.OperationalError:
-        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=False)
+    if unwritable_reason(path) is not None:
+        # A file nobody here may write (a write-protected stick, a read-only file): read as it
+        # is. Opened otherwise, SQLite made read-only -wal/-shm files beside it that the next
+        # backup then waited on for ever. A log with changes not yet merged is refused with advice.
+        conn = sqlite3.connect(readonly_uri(path, location_writable=False, shm_trusted=False), uri=True,
+                               check_same_thread=False)
+    else:
+        try:
+            conn = sqlite3.connect(f"{uri}?mode=rw", uri=True, check_same_thread=False)
+        except sqlite3.OperationalError:
+            conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=False)
     conn.execute("PRAGMA busy_timeout = 10000")
     return conn
 

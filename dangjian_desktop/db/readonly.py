@@ -37,19 +37,21 @@ def lock_refused_reason(exc: OSError) -> str | None:
     return None
 
 
-def readonly_uri(path: Path, *, location_writable: bool = True) -> str:
+def readonly_uri(path: Path, *, location_writable: bool = True, shm_trusted: bool = True) -> str:
     """The SQLite URI that opens `path` for reading.
 
     Where the folder can be written (or -shm is there already), `mode=ro`: SQLite keeps
     reading a WAL database other processes write. On read-only media without -shm,
     `immutable=1`; a -wal file with changes not yet merged into the database would be
-    ignored that way, so that case is refused with advice instead.
+    ignored that way, so that case is refused with advice instead. `shm_trusted=False`: a -shm
+    file there is not used either (one this process cannot write, left by an earlier reader of a
+    read-only file, makes SQLite wait for ever).
     """
     uri = path.resolve().as_uri()
     if location_writable:
         return f"{uri}?mode=ro"
     wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
-    if shm.exists():
+    if shm.exists() and shm_trusted:
         return f"{uri}?mode=ro"
     if wal.exists() and wal.stat().st_size > 0:
         raise UserError(f"数据库位于只读位置，且旁边有尚未合并的日志文件 {wal.name}，无法只读打开。"
