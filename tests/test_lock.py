@@ -55,6 +55,17 @@ def test_second_instance_can_open_read_only(holder, db_path):
         db.close()
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="symbolic links need rights on Windows")
+def test_a_symbolic_link_to_a_database_in_use_is_refused_too(holder, db_path, tmp_path):
+    """The same file under another name (a symbolic link): one lock, not a second writer."""
+    link = tmp_path / "link.sqlite"
+    link.symlink_to(db_path)
+    with pytest.raises(LockedError) as exc:
+        Database.open(link, mode="write")
+    assert str(holder.pid) in exc.value.message
+    assert not (tmp_path / "link.sqlite.lock").exists()
+
+
 def test_lock_is_released_when_the_holder_closes(holder, db_path):
     holder.stdin.write("\n")
     holder.stdin.flush()

@@ -102,7 +102,9 @@ class WriterLock:
 
     def __init__(self, db_path: Path):
         self.db_path = Path(db_path)
-        self.path = Path(str(db_path) + ".lock")
+        # Beside the file itself: a database reached through a symbolic link (or another spelling
+        # of its path) has one lock, not one per way of naming it.
+        self.path = Path(os.path.realpath(db_path) + ".lock")
         self._fd: int | None = None
         self.stale_cleared: LockHolder | None = None
 
