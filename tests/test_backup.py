@@ -308,6 +308,20 @@ def test_the_rule_is_a_setting_of_the_database(db):
     assert keep_policy(db) == KeepPolicy()
     with pytest.raises(UserError, match="2,12,10,9"):
         KeepPolicy.parse("1,2")
+    with pytest.raises(UserError, match="全部保留的天数（至少1）"):  # 0 deleted all but the newest at once
+        KeepPolicy.parse("0,0,0,0")
+    assert KeepPolicy.parse("1,0,0,0") == KeepPolicy(1, 0, 0, 0)
+
+
+def test_thinning_never_deletes_a_damaged_database_a_restore_kept(db, db_path):
+    folder = backup_dir(db_path)
+    folder.mkdir(parents=True)
+    damaged = folder / "office_20250101-000000_damaged.sqlite"
+    old = folder / "office_20250102-000000_auto.sqlite"
+    for p in (damaged, old, folder / "office_20260315-110000_auto.sqlite"):
+        p.write_bytes(b"")
+    assert thin_backups(db_path, KeepPolicy(1, 0, 0, 0), now=NOW) == [old]
+    assert damaged.exists()
 
 
 # ---- before an import ----------------------------------------------------------------------

@@ -577,7 +577,9 @@ def thin_backups(db: DbOrPath | None = None, policy: KeepPolicy | None = None, *
     space = space_rule(db) if db is not None else SpaceRule()
     backups = list_backups(db, folder=folder, details=False)
     stamps, sizes = [b.created for b in backups], [b.size for b in backups]
-    spared = {i for i, b in enumerate(backups) if spare is not None and b.path == Path(spare)}
+    # A damaged database kept by a restore is the only copy of what it held: never thinned away.
+    spared = {i for i, b in enumerate(backups)
+              if (spare is not None and b.path == Path(spare)) or b.reason == "damaged"}
     keep = backups_to_keep(stamps, now or dt.datetime.now(), policy)
     keep = (keep - over_ceiling(stamps, sizes, keep, space.limit)) | spared
     if make_free:

@@ -61,9 +61,11 @@ class KeepPolicy:
             values = [int(p) for p in parts]
         except ValueError:
             values = []
-        if len(values) != 4 or not all(0 <= v <= 1000 for v in values):
+        # At least today's backups are kept whole (as the window's field allows): 0 deleted every
+        # backup but the newest at once.
+        if len(values) != 4 or not all(0 <= v <= 1000 for v in values) or values[0] < 1:
             raise UserError(f"备份保留规则“{text}”无效。应为四个整数，用逗号分隔："
-                            f"全部保留的天数,每天一份的天数,每周一份的周数,每月一份的月数，例如 2,12,10,9。")
+                            f"全部保留的天数（至少1）,每天一份的天数,每周一份的周数,每月一份的月数，例如 2,12,10,9。")
         return cls(*values)
 
 
