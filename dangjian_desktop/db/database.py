@@ -417,7 +417,13 @@ class Database:
             file = self.conn.execute("PRAGMA database_list").fetchone()[2]
             side = checks.SqliteChecks(file, self.ro_uri) if file else None
         try:
-            log_problems = self._verify_log(progress)
+            try:
+                log_problems = self._verify_log(progress)
+            except sqlite3.DatabaseError as e:
+                if "malformed" not in str(e):
+                    raise
+                # Pages that cannot be read: told as what it is (SQLite's own check, beside, says where).
+                log_problems = ["数据库文件已损坏：有的数据页无法读取，不能逐行核对。请从备份恢复。"]
             if progress is not None:  # the bar at its end (the tally's total is an estimate, at least the rows)
                 waiting = side is not None and side.is_alive()
                 progress(1, 1, "等待数据库完整性检查完成" if waiting else "变更日志核对完成")
@@ -558,7 +564,10 @@ def _check_header(path: Path, uri: str | None = None) -> None:
         tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as e:
-        if "not a database" in str(e) or "malformed" in str(e) or "encrypted" in str(e):
+        if "malformed" in str(e):  # an SQLite file whose structure cannot be read: damaged, not foreign
+            raise UserError(f"数据库文件 {path} 已损坏，无法读取。请从备份恢复（文件 → 备份与恢复，"
+                            f"或 dangjian restore）；恢复时会先把这个文件另存一份。") from None
+        if "not a database" in str(e) or "encrypted" in str(e):
             raise UserError(f"{path} 不是党建台账的数据库（不是 SQLite 文件）。") from None
         raise UserError(f"无法读取数据库文件 {path}：{e}") from None
     finally:

@@ -16,10 +16,15 @@ from ..errors import Cancelled
 def sqlite_checks(conn: sqlite3.Connection) -> list[str]:
     """SQLite's integrity check and foreign keys."""
     problems = []
-    result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
-    if result != ["ok"]:
-        problems += [f"SQLite 完整性检查：{r}" for r in result[:20]]
-    fk = conn.execute("PRAGMA foreign_key_check").fetchall()
+    try:
+        result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        if result != ["ok"]:
+            problems += [f"SQLite 完整性检查：{r}" for r in result[:20]]
+        fk = conn.execute("PRAGMA foreign_key_check").fetchall()
+    except sqlite3.DatabaseError as e:  # pages so damaged that a check cannot read past them
+        if "malformed" not in str(e):
+            raise
+        return problems + ["SQLite 完整性检查：数据库文件已损坏，有的数据页无法读取"]
     if fk:
         problems.append(f"有 {len(fk)} 处外键引用了不存在的记录（例如表 {fk[0][0]}）")
     return problems
