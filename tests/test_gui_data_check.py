@@ -63,6 +63,19 @@ def test_check_data_finds_an_outside_edit(window, qtbot, member_db):
     box.close()
 
 
+def test_check_data_without_the_key_says_it_cannot_tell_not_that_it_was_tampered(window, qtbot, monkeypatch):
+    """A database brought from another computer without its key: 检查数据 says nothing could be
+    confirmed and how to bring the key, not that the data were changed behind the program's back."""
+    import dangjian_desktop.db.database as database_module
+
+    monkeypatch.setattr(database_module, "load_key", lambda _kid: None)
+    box = _result_box(window, qtbot)
+    assert "没有写入这些数据时用的签章密钥" in box.text() and "并不表示数据有问题" in box.text()
+    assert "在本程序之外被改动过，或已损坏" not in box.text() and "本机没有签章密钥" in box.detailedText()
+    assert box.icon() == QMessageBox.Icon.Information
+    box.close()
+
+
 def test_change_history_lists_who_changed_what(window, qtbot, member_db):
     _, mid = member_db
     dlg = ChangeHistoryDialog(window.db, "member", mid, "党员 孙丽", window)

@@ -38,6 +38,10 @@ SEAL_FROM_VERSION = 6
 _DIGEST_LEN = 16
 
 
+#: How a problem that is only this computer's lack of a key begins (not a sign of tampering).
+KEY_MISSING = "本机没有签章密钥"
+
+
 def row_key_column(table: str) -> str:
     return "key" if table == "meta" else "id"
 
@@ -423,7 +427,7 @@ def verify_chain(conn: sqlite3.Connection, load_key: Callable[[str], OfficeKey |
     if unsealed:
         problems.append(f"有 {len(unsealed)} 个事务没有签章（不是本程序写入的），第一个是{describe_tx(unsealed[0])}")
     for kid, n in missing_keys.items():
-        problems.append(f"本机没有签章密钥 {kid or '（空）'}，无法确认 {n} 个事务的签章。"
+        problems.append(f"{KEY_MISSING} {kid or '（空）'}，无法确认 {n} 个事务的签章。"
                         f"请在写入这些数据的电脑上检查，或从那里带来密钥文件。")
     return problems
 

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHe
 
 from .. import dates
 from ..db import Database, VerifyCancelled
+from ..db.seal import KEY_MISSING
 from ..db.history import label, referenced_names, row_history
 from .kit.tasks import Task
 from .screen_fit import fit_to_screen
@@ -33,7 +34,14 @@ def check_data(window) -> Task | None:
     def done(problems: list[str]) -> None:
         box = QMessageBox(window)
         box.setWindowTitle("检查数据")
-        if problems:
+        if problems and all(p.startswith(KEY_MISSING) for p in problems):
+            # Data brought from another computer without its key: nothing found wrong, nothing proved.
+            box.setIcon(QMessageBox.Icon.Information)
+            box.setText("这台电脑上没有写入这些数据时用的签章密钥，所以无法确认数据是否在本程序之外被改动过"
+                        "（这并不表示数据有问题）。\n如果数据库是从另一台电脑带来的，请把那台电脑用户数据文件夹中的"
+                        "密钥文件一并带来，再检查一次。")
+            box.setDetailedText("\n\n".join(problems))
+        elif problems:
             box.setIcon(QMessageBox.Icon.Warning)
             box.setText(f"发现 {len(problems)} 个问题：数据库在本程序之外被改动过，或已损坏。\n"
                         f"请不要继续录入，先从“文件 → 备份与恢复”找回可靠的备份，并报告单位负责人。")
