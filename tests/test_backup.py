@@ -181,6 +181,30 @@ def test_opening_an_older_schema_backs_it_up_first_in_the_backup_folder(tmp_path
     assert not list(tmp_path.glob("*before*"))
 
 
+def test_an_upgrade_backup_is_named_for_the_version_it_goes_to(tmp_path):
+    path = tmp_path / "old.sqlite"
+    Database.create(path, schema_version=latest_version() - 3).close()
+    Database.open(path).close()
+    [info] = list_backups(path)
+    assert info.reason == f"upgrade-v{latest_version()}" and info.reason_label == f"升级到第{latest_version()}版前自动备份"
+
+
+@pytest.mark.parametrize("mode", ["read", "auto"])
+def test_an_older_schema_opened_to_be_read_says_how_to_upgrade_it(tmp_path, mode):
+    """Not "in use by another program" when nobody else has it: a command that only reads does
+    not upgrade, and the clerk is told what does."""
+    path = tmp_path / "old.sqlite"
+    Database.create(path, schema_version=latest_version() - 1).close()
+    if mode == "read":
+        with pytest.raises(UserError) as e:
+            Database.open(path, mode="read")
+        assert "需要升级后才能使用" in e.value.message and "查看它的命令不会升级它" in e.value.message
+        assert "其他程序" not in e.value.message
+    else:  # nobody holds it: opened for writing and upgraded
+        Database.open(path, mode="auto").close()
+        assert Database.needs_upgrade(path) is False
+
+
 def test_a_failed_pre_migration_backup_leaves_no_file_and_no_upgrade(tmp_path, monkeypatch):
     old = latest_version() - 1
     path = tmp_path / "old.sqlite"

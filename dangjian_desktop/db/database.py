@@ -141,7 +141,7 @@ class Database:
         db.readonly_reason = why_readonly
         db.ro_uri = ro_uri
         try:
-            db._check_version(readonly)
+            db._check_version(readonly, holder=holder, why_readonly=why_readonly)
             if not readonly:
                 db._migrate(backup=True, progress=progress)
                 owned_rows.install(db.conn)  # rows received from other offices are read-only
@@ -178,14 +178,23 @@ class Database:
     def schema_version(self) -> int:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
-    def _check_version(self, readonly: bool) -> None:
+    def _check_version(self, readonly: bool, *, holder: LockHolder | None = None,
+                       why_readonly: str | None = None) -> None:
         have, know = self.schema_version, latest_version()
         if have > know:
             raise UserError(
                 f"此数据库由更新版本的党建台账写入（数据库版本 {have}，本程序只支持到 {know}）。"
                 f"为免损坏数据，本程序不会打开它，请安装新版本。")
         if have < know and readonly:
-            raise UserError("此数据库需要升级，但它正被其他程序使用或以只读方式打开，暂时无法升级。")
+            # Said as it is: in use elsewhere, on read-only media, or only opened to be read here.
+            if holder is not None:
+                why = f"它正被{holder.describe()}使用，暂时无法升级。请关闭那里的程序后再打开"
+            elif why_readonly is not None:
+                why = f"{why_readonly}，无法升级。请把数据库复制到本机硬盘后再打开"
+            else:
+                why = ("查看它的命令不会升级它。请先在图形界面中打开一次（文件 → 打开数据库），"
+                       "或运行一次修改数据的命令；升级前会自动备份")
+            raise UserError(f"此数据库是旧版本（数据库版本 {have}，本程序为 {know}），需要升级后才能使用：{why}。")
         if have == 0 and self.conn.execute(
                 "SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]:
             raise UserError(f"{self.path} 不是党建台账的数据库。")
@@ -218,7 +227,7 @@ class Database:
             from .backup import auto_backup  # checked copy in the backup folder, never a partial file
 
             try:
-                auto_backup(self, f"upgrade-v{steps[0].version}", progress=progress)
+                auto_backup(self, f"upgrade-v{steps[-1].version}", progress=progress)  # named for where it goes
             except UserError as e:
                 raise UserError(f"升级数据库前的自动备份没有成功，数据库没有升级，也没有被改动。\n{e.message}") from None
         text = f"正在把数据库升级到第 {steps[-1].version} 版"
