@@ -76,6 +76,8 @@ def test_the_fork_is_listed_as_conflicts_and_nothing_is_overwritten(forked):
     assert {"column": "note", "local": "县里收到的修改A", "remote": "乡镇后来的修改A"} in diff_a
     text = dj("--db", county, "exchange", "conflicts").stdout
     assert "县里收到的修改A" in text and "乡镇后来的修改A" in text
+    # In the clerk's words, as the window shows them: the column's Chinese name, no Python quoting.
+    assert "备注：本单位 县里收到的修改A  |  对方 乡镇后来的修改A" in text and "'" not in text and "note：" not in text
 
 
 def test_choices_are_applied_logged_and_what_the_county_kept_goes_back(forked):

@@ -353,8 +353,8 @@ def cmd_conflicts(ctx) -> int:
             print("    本单位：没有这条记录")
         if c.remote is None:
             print("    对方：已没有这条记录")
-        for col, here, there in c.differences():
-            print(f"    {col}：本单位 {here!r}  |  对方 {there!r}")
+        for col, here, there in c.shown_differences():
+            print(f"    {col}：本单位 {here}  |  对方 {there}")
     print(f"共{len(items)}个冲突。处理：dangjian exchange resolve 编号 --keep local|remote")
     return 0
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import dates
 from ..db import Database, owned_rows
+from ..db.history import label as column_label
 from ..errors import UserError
 from . import ownership, payload
 
@@ -54,6 +55,11 @@ class Conflict:
         cols = list(dict.fromkeys([*a, *b]))
         return [(c, _show(a.get(c)), _show(b.get(c))) for c in cols if c not in HIDDEN and a.get(c) != b.get(c)]
 
+    def shown_differences(self) -> list[tuple[str, str, str]]:
+        """differences() as a clerk reads them: the column's Chinese name, each side's value in words
+        (（空） for none, a time as 2026年3月1日 09:30)."""
+        return [(column_text(c), value_text(x), value_text(y)) for c, x, y in self.differences()]
+
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "package": self.package_id, "peer": self.peer_name, "table": self.table,
                 "label": self.label, "row": self.row_id, "what": self.what, "kind": self.kind,
@@ -61,6 +67,21 @@ class Conflict:
                 "resolved_at": self.resolved_at, "resolved_by": self.resolved_by,
                 "local_missing": self.local is None, "remote_missing": self.remote is None,
                 "differences": [{"column": c, "local": x, "remote": y} for c, x, y in self.differences()]}
+
+
+def column_text(col: str) -> str:
+    """A column's name in the clerk's words (联系电话, not phone)."""
+    return "最后修改" if col == "updated_at" else column_label(col)
+
+
+def value_text(v: Any) -> str:
+    """A value in the clerk's words: （空） for none, an ISO time as 2026年3月1日 09:30."""
+    if v is None or v == "":
+        return "（空）"
+    text = str(v)
+    if len(text) >= 16 and text[4:5] == "-" and text[10:11] in "T ":
+        return f"{dates.format_cn(text[:10])} {text[11:16]}"
+    return text
 
 
 def _show(v):

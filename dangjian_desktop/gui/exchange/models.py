@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...db.history import label as column_label
+from ...exchange.conflicts import column_text, value_text
 from ...exchange.ledger import KIND_LABELS, fmt_time
 from ...exchange.merge import COUNT_KEYS
 from ...exchange.ownership import label
-from ..kit.formatting import format_date
 from ..kit.palette import RED
 from ..kit.row_model import ALIGN_RIGHT, Col
 
@@ -67,21 +66,10 @@ STATUS_COLUMNS = (
 )
 
 
-def _column(col: str) -> str:
-    return "最后修改" if col == "updated_at" else column_label(col)
-
-
-def _value(v: Any) -> str:
-    if v is None or v == "":
-        return "（空）"
-    text = str(v)
-    return format_date(text) if len(text) >= 16 and text[4:5] == "-" and text[10:11] in "T " else text
-
-
 def _side(values: dict | None, diffs) -> str:
     if values is None:
         return "（没有这条记录）"
-    return "\n".join(f"{_column(col)}：{_value(here)}" for col, here in diffs)
+    return "\n".join(f"{column_text(col)}：{value_text(here)}" for col, here in diffs)
 
 
 CONFLICT_COLUMNS = (
