@@ -82,3 +82,10 @@ def test_inviting_a_joined_town_again_says_its_key_stops_now(packages):
     assert refused.returncode == 2 and "重新加入" in refused.stderr  # as the warning said
     first = dj("--db", county, "exchange", "invite", "--town", "丙镇", "--out", tmp / "new.djx")
     assert "作废" not in first.stdout
+
+
+def test_a_packages_notes_are_joined_without_doubled_stops():
+    from dangjian_desktop.exchange.ledger import join_notes
+
+    assert join_notes(["随本数据包退回。", "县里确认已收到。"]) == "随本数据包退回；县里确认已收到。"
+    assert join_notes(["只有一条"]) == "只有一条。" and join_notes([]) == ""
