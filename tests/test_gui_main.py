@@ -90,3 +90,50 @@ def test_settings_dialog_opens_from_the_file_menu(window, qtbot, db, db_path):
 
 def test_settings_need_an_open_writable_database(window):
     assert not window.action_settings.isEnabled()
+
+
+def _a_backup(db, tmp_path):
+    from dangjian_desktop.db.backup import make_backup
+    from dangjian_desktop.registry import set_setting
+
+    set_setting(db, "publicity_issuer", "中共备份镇委员会")
+    usb = tmp_path / "U盘"
+    usb.mkdir()
+    backup = make_backup(db, "manual", usb)
+    db.close()
+    return backup
+
+
+def test_a_backup_is_restored_into_a_new_database_file_from_the_welcome_page(window, qtbot, db, tmp_path,
+                                                                              monkeypatch):
+    """On a new computer: 从备份恢复… with the backup from the stick, a place for the database; the
+    restored database is opened with what the backup held."""
+    from dangjian_desktop.gui import restore_new
+    from dangjian_desktop.registry import get_setting
+
+    backup = _a_backup(db, tmp_path)
+    target = tmp_path / "新电脑" / "本镇"
+    target.parent.mkdir()
+    monkeypatch.setattr(restore_new.QFileDialog, "getOpenFileName", lambda *a, **k: (str(backup), ""))
+    monkeypatch.setattr(restore_new.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    window.welcome.restore_button.click()
+    qtbot.waitUntil(lambda: window.db is not None)
+    assert window.db.path == target.with_name("本镇.sqlite")  # the suffix added
+    assert get_setting(window.db, "publicity_issuer") == "中共备份镇委员会"
+    assert window.pages.currentWidget() is window.tabs and "已从备份" in window.statusBar().currentMessage()
+
+
+def test_a_backup_chosen_to_open_is_offered_for_restoring(window, qtbot, db, tmp_path, monkeypatch):
+    from dangjian_desktop.gui import main_window as mw, restore_new
+
+    backup = _a_backup(db, tmp_path)
+    target = tmp_path / "恢复.sqlite"
+    asked = []
+    monkeypatch.setattr(mw.QFileDialog, "getOpenFileName", lambda *a, **k: (str(backup), ""))
+    monkeypatch.setattr(restore_new.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(restore_new.QMessageBox, "question",
+                        lambda *a, **k: asked.append(a[2]) or restore_new.QMessageBox.StandardButton.Yes)
+    window.open_database_dialog()
+    qtbot.waitUntil(lambda: window.db is not None)
+    assert asked and "是一份备份，不能直接打开" in asked[0]
+    assert window.db.path == target

@@ -67,9 +67,11 @@ class WelcomePage(QWidget):
         row.addStretch(1)
         self.new_button = QPushButton("新建数据库…")
         self.open_button = QPushButton("打开数据库…")
+        self.restore_button = QPushButton("从备份恢复…")
+        self.restore_button.setToolTip("换了电脑或数据库文件丢失：选择U盘上的备份，恢复为数据库文件并打开")
         self.demo_button = QPushButton("打开演示数据库")
         self.demo_button.setToolTip("生成一个虚构乡镇的演示数据库（保存在用户数据目录），用于熟悉操作")
-        for b in (self.new_button, self.open_button, self.demo_button):
+        for b in (self.new_button, self.open_button, self.restore_button, self.demo_button):
             b.setMinimumSize(160, 44)
             row.addWidget(b)
         row.addStretch(1)
@@ -77,6 +79,7 @@ class WelcomePage(QWidget):
         outer.addStretch(3)
         self.new_button.clicked.connect(window.new_database_dialog)
         self.open_button.clicked.connect(window.open_database_dialog)
+        self.restore_button.clicked.connect(window.restore_to_new_file)
         self.demo_button.clicked.connect(window.open_demo_database)
 
 
@@ -163,7 +166,9 @@ class MainWindow(QMainWindow):
                                    triggered=self.open_database_dialog)
         self.action_close = QAction("关闭数据库(&C)", self, triggered=self.close_database)
         self.action_quit = QAction("退出(&X)", self, shortcut=QKeySequence("Ctrl+Q"), triggered=self.close)
-        for a in (self.action_new, self.action_open, self.action_close):
+        self.action_restore_new = QAction("从备份恢复为数据库(&R)…", self, triggered=self.restore_to_new_file)
+        self.action_restore_new.setToolTip("换了电脑或数据库文件丢失：把备份恢复为数据库文件并打开")
+        for a in (self.action_new, self.action_open, self.action_restore_new, self.action_close):
             file_menu.addAction(a)
         file_menu.addSeparator()
         self.action_settings = QAction("设置(&S)…", self, triggered=self.open_settings)
@@ -265,10 +270,20 @@ class MainWindow(QMainWindow):
         self.open_database(path)
 
     def open_database_dialog(self) -> None:
+        from .restore_new import is_backup_file, offer_restore
+
         start = str(Path(self.settings.value("last_db", str(default_db_path()))).parent)
-        path, _ = QFileDialog.getOpenFileName(self, "打开数据库", start, "党建台账数据库 (*.sqlite);;所有文件 (*)")
-        if path:
+        path, _ = QFileDialog.getOpenFileName(self, "打开数据库", start,
+                                              "党建台账数据库 (*.sqlite);;党建台账备份 (*.zip);;所有文件 (*)")
+        if path and is_backup_file(Path(path)):  # a backup is restored into a database file first
+            offer_restore(self, Path(path))
+        elif path:
             self.open_database(Path(path))
+
+    def restore_to_new_file(self) -> None:
+        from .restore_new import restore_to_new_file
+
+        restore_to_new_file(self)
 
     def open_database(self, path: Path) -> bool:
         self.close_database()
