@@ -60,7 +60,7 @@ class WelcomePage(QWidget):
         super().__init__(window)
         outer = QVBoxLayout(self)
         outer.addStretch(2)
-        title = QLabel("<h1>党建台账</h1><p>请新建本单位的数据库，或打开已有的数据库文件。</p>")
+        title = QLabel("<h1>党建台账</h1><p>请新建本单位的数据库，打开已有的数据库文件，或者从备份恢复（换了电脑时）。</p>")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         outer.addWidget(title)
         row = QHBoxLayout()
