@@ -110,7 +110,7 @@ def trainings(db: Database, year: int, *, office_id: str | None = None, org_id: 
     if member_id:
         where.append("t.member_id = ?")
         params.append(member_id)
-    return db.query(f"""SELECT t.*, m.name, o.name AS org_name FROM training_record t JOIN member m ON m.id = t.member_id
+    return db.query(f"""SELECT t.*, m.name, m.org_id, o.name AS org_name FROM training_record t JOIN member m ON m.id = t.member_id
                         JOIN org o ON o.id = m.org_id WHERE {' AND '.join(where)}
                         ORDER BY t.date, o.sort_order, m.name_pinyin""", params)
 
@@ -214,7 +214,7 @@ def visits(db: Database, year: int, *, office_id: str | None = None, org_id: str
     start, end = _year_range(year)
     where, params = ["v.date BETWEEN ? AND ?"], [start, end]
     member_scope(db, where, params, office_id=office_id, org_id=org_id)
-    return db.query(f"""SELECT v.*, m.name, m.is_hardship, m.join_date < '{OLD_MEMBER_BEFORE}' AS is_old,
+    return db.query(f"""SELECT v.*, m.name, m.org_id, m.is_hardship, m.join_date < '{OLD_MEMBER_BEFORE}' AS is_old,
                                o.name AS org_name,
                                (SELECT count(*) FROM ledger_photo p WHERE p.visit_id = v.id) AS photos
                         FROM care_visit v JOIN member m ON m.id = v.member_id JOIN org o ON o.id = m.org_id
