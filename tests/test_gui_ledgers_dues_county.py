@@ -86,7 +86,9 @@ def test_the_current_member_stays_current_when_the_year_is_read_again(qtbot, cou
         assert panel.view.currentIndex().row() == 40
         assert panel.view.selectionModel().isRowSelected(40)
         # Sorted by 已交, the member's row moves with the payment: still the current one.
-        panel.view.sortByColumn(6, Qt.SortOrder.DescendingOrder)
+        paid = next(c for c in range(panel.model.columnCount())
+                    if panel.model.headerData(c, Qt.Orientation.Horizontal) == "已交（元）")
+        panel.view.sortByColumn(paid, Qt.SortOrder.DescendingOrder)
         before = panel.view.currentIndex().row()
         with qtbot.waitSignal(panel.loaded, timeout=20000):
             dues.record_payment(page.db, member.member_id, TODAY.year, (12, 12), amount="500.00",
@@ -137,3 +139,16 @@ def test_another_town_does_not_inherit_the_cursor_place(qtbot, county):
         with qtbot.waitSignal(panel.loaded, timeout=20000):
             page.town_combo.setCurrentIndex(2)
         assert not panel.view.currentIndex().isValid()  # nobody chosen in the other town
+
+
+def test_the_whole_countys_rows_name_their_town(qtbot, county):
+    """All towns at once: 乡镇 is shown first, each row's own (one town chosen: hidden again)."""
+    with ledgers_page(qtbot, county) as page:
+        panel = page.panels[0]
+        towns = dict(page.db.tuples("SELECT o.id, f.name FROM org o JOIN office f ON f.id = o.office_id"))
+        assert panel.model.headerData(0, Qt.Orientation.Horizontal) == "乡镇"
+        assert not panel.view.isColumnHidden(0)
+        shown = {panel.model.index(r, 0).data() for r in range(panel.model.rowCount())}
+        assert len(shown) == 2 and shown <= set(towns.values())
+        for r in (0, panel.model.rowCount() - 1):
+            assert panel.model.index(r, 0).data() == towns[panel.model.row(r).org_id]

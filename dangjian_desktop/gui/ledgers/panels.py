@@ -22,7 +22,8 @@ from ...ledgers.common import members_in
 from ..kit.messages import slot
 from ..kit.operations import Query
 from ..kit.palette import HINT_HEX, css
-from ..kit.row_model import RowModel, set_rows_in_place
+from ..kit.row_model import Col, RowModel, set_rows_in_place
+from ..table_columns import hide_when_uniform
 from ..table_export import add_table_export
 from . import dialogs, models
 
@@ -44,6 +45,24 @@ def table_view(model: RowModel, name: str) -> QTableView:
     header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # rows stay in the ledger's order until a click
     view.setSortingEnabled(True)
     return view
+
+
+TOWN_WIDTH = 80  # the 乡镇 column, when shown: a town's name of three or four characters
+
+
+def _org_of(row: Any) -> str | None:
+    """The organisation a ledger row is of (a core object's org_id, or a row's column)."""
+    org = getattr(row, "org_id", None)
+    if org is None and hasattr(row, "keys") and "org_id" in row.keys():
+        org = row["org_id"]
+    return org
+
+
+def towns_of(db) -> dict[str, str]:
+    """Organisation id -> the name of its town, of a database of several towns (empty otherwise)."""
+    if (db.scalar("SELECT count(DISTINCT office_id) FROM org") or 0) < 2:
+        return {}
+    return dict(db.tuples("SELECT o.id, f.name FROM org o JOIN office f ON f.id = o.office_id"))
 
 
 def fit_columns(view: QTableView, rows: int) -> None:
@@ -81,8 +100,13 @@ class LedgerPanel(QWidget):
         self._shown_scope: dict | None = None  # the scope of the rows shown (a read of another: no place kept)
         self.early_rows: Any = None  # what show_early showed, until the read ends
         self.early.connect(self._early, Qt.ConnectionType.QueuedConnection)
-        self.model = RowModel(self.COLUMNS, self)
+        # 乡镇 first, shown only while the rows are of more than one town (a county's whole ledger):
+        # branches of one name in two towns are told apart.
+        self.towns: dict[str, str] = {}  # organisation id -> its town's name, read with the rows
+        town = Col("乡镇", lambda r: self.towns.get(_org_of(r), ""), name=True)
+        self.model = RowModel((town, *self.COLUMNS), self)
         self.view = table_view(self.model, self.TITLE)
+        hide_when_uniform(self.view, 0)
         self.view.doubleClicked.connect(lambda *_: self._enter())
         QShortcut(QKeySequence(Qt.Key.Key_Return), self.view, activated=self._enter,
                   context=Qt.ShortcutContext.WidgetShortcut)
@@ -187,6 +211,8 @@ class LedgerPanel(QWidget):
         if rows and not getattr(self, "_fitted", False):
             fit_columns(self.view, len(rows))
             self._fitted = True
+        if not self.view.isColumnHidden(0) and self.view.columnWidth(0) < TOWN_WIDTH:  # shown after the fit
+            self.view.setColumnWidth(0, TOWN_WIDTH)
 
     def summary(self, rows: Any) -> str:
         return f"共{len(rows)}条。"
@@ -197,13 +223,15 @@ class LedgerPanel(QWidget):
             return
         scope = dict(self.page.scope())
         self.stale = False
-        q = Query(self.page, f"正在读取{self.TITLE}……", lambda db: self.load(db, scope), progress=False)
+        q = Query(self.page, f"正在读取{self.TITLE}……", lambda db: (self.load(db, scope), towns_of(db)),
+                  progress=False)
         self.query = q
         self._read_scope = scope
         self._reading.start(READING_HINT_MS)
 
-        def done(result, q=q) -> None:
+        def done(read, q=q) -> None:
             if self.query is q:
+                result, self.towns = read
                 self._reading.stop()
                 self._whole_shown()
                 self.show_rows(result)
