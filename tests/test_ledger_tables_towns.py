@@ -36,3 +36,23 @@ def test_the_town_is_each_rows_own(county):
         town_of_branch = {(r[0], r[1]) for r in db.tuples(
             "SELECT f.name, o.name FROM org o JOIN office f ON f.id = o.office_id WHERE o.org_type = '党支部'")}
         assert table.rows and all((r[1], r[2]) in town_of_branch for r in table.rows)
+
+
+def test_the_points_by_branch_of_a_county_name_the_towns(county):
+    """统计 → 党员积分 → 支部星级 of the whole county: the table's 乡镇 column and the chart's labels."""
+    from dangjian_desktop.statistics.trends import points_overview
+
+    with Database.open(county, mode="read") as db:
+        p = points_overview(db, 2025)
+        towns = set(dict(db.tuples("SELECT id, name FROM office WHERE id IN (SELECT office_id FROM org)")).values())
+        table = p.table()
+        if len({b.office_id for b in p.branches}) < 2:
+            pytest.skip("the demo county's points are of one town")
+        assert [c.label for c in table.columns][:2] == ["乡镇", "党支部"]
+        assert {r[0] for r in table.rows} <= towns and len({r[0] for r in table.rows}) > 1
+        labels = p.stars_chart(limit=len(p.branches)).categories
+        assert all(any(label.startswith(t) for t in towns) for label in labels)
+        assert not any(label.startswith(t + t) for label in labels for t in towns)
+        office = p.branches[0].office_id
+        one = points_overview(db, 2025, office_id=office)
+        assert "乡镇" not in [c.label for c in one.table().columns]

@@ -151,6 +151,12 @@ class PointsOverview:
     exempt: int
     branches: list  # points.totals.BranchSummary
     levels: list[tuple[int, str]]  # (stars, name) highest first
+    towns: dict[str, str] = field(default_factory=dict)  # office id -> name, when the branches are of several
+
+    def branch_label(self, b) -> str:
+        """A branch as the chart names it: with its town when the branches are of several."""
+        town = self.towns.get(b.office_id, "")
+        return b.org_name if not town or b.org_name.startswith(town) else f"{town}{b.org_name}"
 
     def distribution_chart(self, unit: str = "") -> Chart:
         return Chart(BAR, f"{self.year}年度党员积分分布", list(self.bins), [Series("人数", list(self.bins.values()))],
@@ -163,7 +169,7 @@ class PointsOverview:
         if len(self.branches) > limit:  # said in the title and the note, never a quiet cut
             title = f"{self.year}年度党员平均积分最高的{limit}个党支部的党员星级"
             note = f"{unit}  共{len(self.branches)}个党支部，图中为平均积分最高的{limit}个；全部党支部见表格".strip()
-        return Chart(HSTACKED, title, [b.org_name for b in rows],
+        return Chart(HSTACKED, title, [self.branch_label(b) for b in rows],
                      [Series(name, [b.stars.get(stars, 0) for b in rows]) for stars, name in self.levels],
                      unit="人", note=note, colors=["#C0392B", "#F39C12", "#2E86C1", "#7F8C8D"],
                      height=max(250.0, 70 + 16 * len(rows)))
@@ -174,6 +180,9 @@ class PointsOverview:
             [Col("最低分", NUMBER, 8), Col("最高分", NUMBER, 8)]
         rows = [[b.org_name, b.members, b.rated, b.exempt, b.average] + [b.stars.get(s, 0) for s, _ in self.levels]
                 + [b.lowest, b.highest] for b in self.branches]
+        if self.towns:  # branches of one name in two towns told apart
+            cols.insert(0, Col("乡镇", TEXT, 10))
+            rows = [[self.towns[b.office_id], *row] for b, row in zip(self.branches, rows)]
         return Table(f"{self.year}年度各党支部党员积分与星级", cols, rows, unit=unit, at=f"{self.year}年度",
                      sheet_name="支部星级")
 
@@ -193,9 +202,13 @@ def points_overview(db: Database, year: int, *, office_id: str | None = None, or
             if (lo is None or t.total >= lo) and (hi is None or t.total < hi):
                 bins[label] += 1
                 break
-    summary = sorted(branch_summary(db, year, rows=rows), key=lambda b: sort_key(b.org_name))
+    summary = branch_summary(db, year, rows=rows)
+    towns: dict[str, str] = {}
+    if len({b.office_id for b in summary}) > 1:
+        towns = dict(db.tuples("SELECT id, name FROM office"))
+    summary.sort(key=lambda b: (sort_key(towns[b.office_id]) if towns else "", sort_key(b.org_name)))
     levels = [(lv.stars, lv.name) for lv in star_levels()[0]]
-    return PointsOverview(int(year), bins, exempt, summary, levels)
+    return PointsOverview(int(year), bins, exempt, summary, levels, towns)
 
 
 # ---- 三会一课 month by month -------------------------------------------------------------------------
