@@ -133,8 +133,12 @@ def prepare(db: Database, year: int, org_id: str, options: MemberStarsOptions | 
     name = org["name"]
     title = (opt.title or "").strip() or f"{name}{year}年度星级党员评定结果公示"
     counts = "，".join(f"{lv.label}{by_rating[lv.name]}名" for lv in levels if lv.stars and by_rating.get(lv.name))
+    # Every row of the list is in the opening's figures: those without a star and those not rated too.
+    others = [f"{what}{n}名" for what, n in (("无星", sum(1 for t in rows if t.stars == 0)),
+                                               ("免评", by_rating.get("免评", 0))) if n]
     opening = (f"根据党员积分制管理有关规定，经统计党员{year}年度个人总积分、支部党员大会通报，"
                f"{name}{year}年度党员评星工作已基本完成" + (f"，共评出{counts}" if counts else "")
+               + (f"{'；另有' if counts else '，'}{'、'.join(others)}" if others else "")
                + "。现将评定结果予以公示，接受党员群众监督。")
     rule = "、".join(f"{fmt_points(lv.min)}分及以上为{lv.label}" for lv in levels if lv.stars)
     notes = [f"评定标准：年度总积分{rule}；{fmt_points(levels[-2].min)}分以下无星。" if len(levels) > 1 else ""]
