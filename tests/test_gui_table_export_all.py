@@ -89,7 +89,9 @@ def test_member_table_exports_every_matching_member_in_the_views_order(qtbot, re
     assert heads[:7] == ["姓名", "性别", "民族", "出生日期", "身份证号", "学历", "入党日期"]
     rows = list(ws.iter_rows(min_row=4, values_only=True))
     assert [r[0] for r in rows] == ["张丽", "张伟", "张敏"]  # the search and the sort as on screen
-    assert [r[6] for r in rows] == ["2010-07-01", "2005-07-01", "1999-07-01"]  # dates: exact ISO text
+    # dates: real dates (they sort and filter as dates), shown as 2010年7月1日
+    assert [r[6] for r in rows] == [dt.datetime(2010, 7, 1), dt.datetime(2005, 7, 1), dt.datetime(1999, 7, 1)]
+    assert ws.cell(row=4, column=7).number_format == 'yyyy"年"m"月"d"日"'
     ids = [db.scalar("SELECT id_number FROM member WHERE name = ?", (r[0],)) for r in rows]
     assert [r[4] for r in rows] == ids and all(ws.cell(4 + i, 5).data_type == "s" for i in range(3))
     assert ws.cell(4, 5).number_format == "@"

@@ -47,12 +47,13 @@ def test_excel_keeps_kinds_and_has_title_frozen_header_filter_and_print_titles(t
     assert [c[f"{x}3"].value for x in "ABCDE"] == ["姓名", "身份证号", "入党日期", "积分", "出席率"]
     assert ws.freeze_panes == "A4" and ws.auto_filter.ref == "A3:E6" and ws.print_title_rows == "$3:$3"
     assert ws.page_setup.paperSize in ("9", 9)
-    # numbers numeric, ID numbers and dates text exactly, formula-like text stays text
+    # numbers numeric, ID numbers text exactly, dates as dates shown 2001年7月1日, formula-like text stays text
     assert (c["D4"].data_type, c["D4"].value, c["D5"].value) == ("n", 95.5, 80)
     assert (c["E4"].data_type, c["E4"].value, c["E4"].number_format) == ("n", 0.125, "0.0%")
     assert (c["B4"].data_type, c["B4"].value, c["B4"].number_format) == ("s", ID, "@")
     assert (c["B5"].value, c["B5"].data_type) == ("00123", "s")
-    assert (c["C4"].value, c["C5"].value, c["C4"].data_type) == ("2001-07-01", "1999-12-31", "s")
+    assert (c["C4"].value, c["C5"].value, c["C4"].data_type) == (dt.datetime(2001, 7, 1), dt.datetime(1999, 12, 31), "d")
+    assert c["C4"].number_format == 'yyyy"年"m"月"d"日"'
     assert (c["A5"].value, c["A5"].data_type) == ("=1+1", "s")
     assert (c["D6"].value, c["D6"].data_type) == ("免评", "s")
     texts = [str(x.value) for x in c.values() if x.value]

@@ -12,6 +12,8 @@ Written in openpyxl's write-only mode, so 30,000 rows stream through.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import re
 from pathlib import Path
 from typing import Any, Sequence
@@ -61,6 +63,10 @@ def sheet_names(tables: Sequence[Table]) -> list[str]:
     return out
 
 
+#: How a date cell shows: 2026年3月1日 (the value itself a date).
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+
+
 def _number_format(col: Col, value: Any) -> str | None:
     if col.kind == PERCENT:
         return "0.0%"
@@ -82,7 +88,16 @@ def _body_cell(cell, value: Any, col: Col, st: _Styles, font: Font | None = None
             return cell(value, body, st.right, st.border, number_format=_number_format(col, value))
         return cell(str(value), body, st.center, st.border)  # —, 免评: text in a number column
     if col.kind == DATE:
-        return cell(iso_date(value), body, st.center, st.border, number_format="@")
+        # A real date (sorts and filters as one), shown as 2026年3月1日; a text that is no ISO date
+        # (a month, 2026-03) stays text.
+        text = iso_date(value)
+        try:
+            day = dt.date.fromisoformat(text[:10]) if len(text) >= 10 else None
+        except ValueError:
+            day = None
+        if day is None:
+            return cell(text, body, st.center, st.border, number_format="@")
+        return cell(day, body, st.center, st.border, number_format=DATE_FORMAT)
     if col.kind == EXACT:
         return cell(str(value), body, st.center, st.border, number_format="@")
     if isinstance(value, bool):
