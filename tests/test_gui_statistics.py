@@ -283,3 +283,19 @@ def test_the_page_of_the_next_run_opens_on_the_counts_kept(qtbot, demo_path, tmp
         p.close()
         db.close()
         assert len(full) == 1  # the first run counted; the second started from its counts
+
+
+def test_the_printout_of_every_section_carries_its_charts(page, qtbot, tmp_path):
+    """打印/PDF promises the tables 连同图表: a chart's title and its labels are in the PDF for the
+    year-over-year sections too, not only for the structure."""
+    page.year_spin.setValue(2025)
+    with qtbot.waitSignal(page.loaded, timeout=30000):
+        page.tabs.setCurrentIndex(3)  # 三会一课
+    sec = page.sections["meetings"]
+    charted = [v for v in sec.views if v.chart is not None]
+    assert charted
+    with qtbot.waitSignal(page.exported, timeout=30000):
+        page.export(tmp_path / "m.pdf", key="meetings")
+    text = "".join(p.extract_text() for p in PdfReader(tmp_path / "m.pdf").pages)
+    assert all(v.chart.title in text for v in charted)
+    assert "格中为 已开/应开" in text  # the grid chart's own note, printed with it

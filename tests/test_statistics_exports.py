@@ -212,3 +212,17 @@ def test_out_writes_each_listed_table_with_the_shared_writer(town, tmp_path, cap
     assert out.count("已保存") == 6
     assert main(["--db", db, "warnings", "--out", str(tmp_path / "d.txt")]) == 1
     assert "请保存为" in capsys.readouterr().err
+
+
+def test_a_table_and_chart_taller_than_a_page_leave_no_blank_page(town, tmp_path):
+    """支部星级 of 25 branches with its tall chart: kept together they are more than a page, and the
+    printout had an empty page before them; the chart now follows the table on its own."""
+    import dataclasses
+
+    p = points_overview(town, 2025)
+    tables = [dataclasses.replace(p.table(), chart=p.stars_chart()),
+              dataclasses.replace(p.table(), title="第二张", chart=p.distribution_chart())]
+    first = dataclasses.replace(tables[0], title="第一张", rows=tables[0].rows[:3], chart=p.distribution_chart())
+    path = save_tables([first, *tables], tmp_path / "p.pdf")
+    pages = [page.extract_text().strip() for page in PdfReader(path).pages]
+    assert all(len(text) > 20 for text in pages), [len(t) for t in pages]

@@ -147,9 +147,12 @@ def _line(parts: list[str], width: float, fonts: FontSet, guard: PrivacyGuard, s
 
 
 def story_of(tables: Sequence[Table], fonts: FontSet, guard: PrivacyGuard, width: float, *,
-             page_per_table: bool = False, progress: Progress | None = None) -> list:
+             page_per_table: bool = False, progress: Progress | None = None,
+             frame_height: float | None = None) -> list:
     """The flowables of the tables (and their charts), each string checked by the guard;
-    `progress` hears the rows checked of a long table."""
+    `progress` hears the rows checked of a long table. A short table is kept on one page with
+    its notes and its chart; when they are more than a page (`frame_height`) the chart follows
+    on its own (kept together, they left a blank page before them)."""
     st = _Styles(fonts.primary)
     story: list = []
     for k, t in enumerate(tables):
@@ -168,6 +171,7 @@ def story_of(tables: Sequence[Table], fonts: FontSet, guard: PrivacyGuard, width
         if t.signatures:
             section.append(Spacer(1, 6))
             section.append(_line(["填表人：", "审核人：", "填报日期："], width, fonts, guard, st, spread=True))
+        chart: list = []
         if t.chart is not None:
             d = t.chart.drawing(fonts, guard)  # a statistics.charts.Chart
             if d.width > width:
@@ -175,12 +179,21 @@ def story_of(tables: Sequence[Table], fonts: FontSet, guard: PrivacyGuard, width
                 d.scale(scale, scale)
                 d.width, d.height = d.width * scale, d.height * scale
             d.hAlign = "CENTER"
-            section += [Spacer(1, 10), d]
+            chart = [Spacer(1, 10), d]
         if len(t.rows) <= KEEP_TOGETHER_ROWS:  # a form with its chart stays on one page when it can
-            story.append(KeepTogether(head + section))
+            whole = head + section + chart
+            if chart and frame_height is not None and _height(whole, width) > frame_height:
+                story += [KeepTogether(head + section), KeepTogether(chart)]
+            else:
+                story.append(KeepTogether(whole))
         else:
-            story += [KeepTogether(head)] + section
+            story += [KeepTogether(head)] + section + chart
     return story
+
+
+def _height(flowables: list, width: float) -> float:
+    """How tall the flowables are, laid out `width` wide."""
+    return sum(f.wrap(width, 1e6)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in flowables)
 
 
 def pdf_bytes(tables: Sequence[Table], *, title: str | None = None, numbers: PrivateNumbers | None = None,
@@ -196,7 +209,9 @@ def pdf_bytes(tables: Sequence[Table], *, title: str | None = None, numbers: Pri
     pagesize = _orientation(tables)
     margin_x, margin_y = 15 * mm, 15 * mm
     width = pagesize[0] - 2 * margin_x
-    story = story_of(tables, fonts, guard, width, page_per_table=page_per_table, progress=progress) + list(extra)
+    frame = pagesize[1] - 2 * margin_y - 4 * mm - 12  # (the frame's own padding)
+    story = story_of(tables, fonts, guard, width, page_per_table=page_per_table, progress=progress,
+                     frame_height=frame) + list(extra)
     verify_story(story, guard)
     doc_title = guard.check(title or (tables[0].title if tables else "统计表"), "标题")
     buf = io.BytesIO()

@@ -4,6 +4,8 @@ order shown); the chart's takes the chart out (PNG, PDF)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QListWidget, QMenu, QSplitter,
@@ -96,9 +98,16 @@ class StatSection(QWidget):
         return self.model.current()
 
     def tables(self) -> list[Table]:
-        """Every table of the section (the shown one as sorted on screen), for 导出 / 打印."""
+        """Every table of the section (the shown one as sorted on screen), each with its view's chart
+        (drawn under it when printed), for 导出 / 打印."""
         shown = self.current_view()
-        return [self.model.current() if v is shown else v.table for v in self.views]
+        out = []
+        for v in self.views:
+            t = self.model.current() if v is shown else v.table
+            if t is not None and t.chart is None and v.chart is not None:
+                t = dataclasses.replace(t, chart=v.chart)
+            out.append(t)
+        return out
 
     @slot
     def _show_view(self, row: int) -> None:
