@@ -4,6 +4,7 @@ database and reopens it; automatic backups on closing a changed database and on 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -264,3 +265,36 @@ def test_the_timer_runs_every_thirty_minutes_while_a_database_is_open(window):
     assert timer.isActive() and timer.interval() == 30 * 60 * 1000
     window.close_database()
     assert not timer.isActive()
+
+
+def test_a_change_before_a_failed_restore_is_still_backed_up_on_closing(window, qtbot, db_path, tmp_path):
+    set_setting(window.db, ISSUER, "恢复之前改的")
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"no database here" * 64)
+    dlg = open_dialog(window)
+    dlg.restore_file(junk)
+    qtbot.waitUntil(lambda: dlg.task is None and window.db is not None, timeout=20000)
+    dlg.message_box.close()
+    dlg.reject()
+    window.auto_backup.suspended = False
+    window.close_database()
+    assert reasons(db_path) == ["close"]
+
+
+def test_after_a_crash_the_work_no_backup_holds_is_backed_up_on_closing(qtbot, tmp_path, db, db_path):
+    """The session before ended without closing (its lock left behind) after a change: the next
+    session's close backs it up even when nothing more is changed."""
+    import json
+
+    set_setting(db, ISSUER, "崩溃之前改的")
+    db.close()
+    Path(f"{db_path}.lock").write_text(json.dumps({"host": "另一次运行", "pid": 999999, "user": "x",
+                                                   "since": "2026-12-01T08:00:00+00:00"}), encoding="utf-8")
+    w = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(w)
+    assert w.open_database(db_path) and w.db.stale_lock_cleared is not None
+    w.close_database()
+    assert reasons(db_path) == ["close"]
+    assert w.open_database(db_path)  # a clean start after it: nothing new to back up
+    w.close_database()
+    assert reasons(db_path) == ["close"]

@@ -114,7 +114,9 @@ class AutoBackup(QObject):
             self.backup_on_close(old)  # emitted before the window closes it
         self.failure_told = False
         if db is not None and not db.readonly:
-            self.baseline = change_marker(db)
+            # After a crash the work of the session cut short is in the file but perhaps in no
+            # backup: it counts as unsaved until a backup holds it (unsaved_changes checks that).
+            self.baseline = None if db.stale_lock_cleared is not None else change_marker(db)
             self.timer.start()
 
     def _wait(self) -> None:

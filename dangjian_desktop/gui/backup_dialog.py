@@ -220,6 +220,7 @@ class BackupDialog(Messages, QDialog):
         """Close the window's database (no on-close backup: the restore makes one), replace it, reopen."""
         window, db_path = self.main_window, self.db_path
         auto = getattr(window, "auto_backup", None)
+        kept = auto.baseline if auto is not None else None  # what "changed since opening" is measured from
         if auto is not None:
             auto.suspended = True
         try:
@@ -242,6 +243,8 @@ class BackupDialog(Messages, QDialog):
 
         def failed(exc: BaseException) -> None:
             window.open_database(db_path)  # the database was not replaced: open it again as it was
+            if auto is not None and window.db is not None:  # its changes before the attempt still unsaved
+                auto.baseline = kept
             self.refresh()
             self.status_label.setText("恢复没有完成。")
             self.show_error(exc, "恢复没有完成")
