@@ -46,6 +46,21 @@ class LockedError(UserError):
     exit_code = 3
 
 
+def sqlite_reason(exc: BaseException) -> str:
+    """Why SQLite refused, in Chinese (its own text is English: "database disk image is
+    malformed", "database or disk is full"); an unknown one is quoted after "SQLite："."""
+    text = str(exc)
+    for words, reason in (("disk is full", "磁盘空间不足"), ("readonly", "文件或文件夹不能写入（只读）"),
+                          ("read-only", "文件或文件夹不能写入（只读）"), ("unable to open", "无法打开数据库文件"),
+                          ("malformed", "数据库文件已损坏"), ("not a database", "不是数据库文件，或已损坏"),
+                          ("locked", "数据库正被其他程序使用"), ("busy", "数据库正被其他程序使用"),
+                          ("already exists", "数据库的结构与它的版本号不符"), ("no such table", "数据库的结构与它的版本号不符"),
+                          ("no such column", "数据库的结构与它的版本号不符")):
+        if words in text:
+            return reason
+    return f"SQLite：{text}"
+
+
 def os_reason(exc: OSError) -> str:
     """Why a file could not be used, in Chinese (an OSError's own text is English: "No such file
     or directory", "Read-only file system")."""

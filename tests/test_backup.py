@@ -672,3 +672,29 @@ def test_cli_keep_rule(db, db_path, capsys):
     assert keep_policy(db_path) == KeepPolicy(3, 6, 4, 2)
     assert main(["--db", str(db_path), "backups", "--keep", "3,x"]) == 1
     assert "无效" in capsys.readouterr().err
+
+
+def test_sqlites_reasons_are_told_in_chinese():
+    from dangjian_desktop.errors import sqlite_reason
+
+    assert sqlite_reason(sqlite3.OperationalError("database or disk is full")) == "磁盘空间不足"
+    assert sqlite_reason(sqlite3.DatabaseError("database disk image is malformed")) == "数据库文件已损坏"
+    assert sqlite_reason(sqlite3.OperationalError("table log_table already exists")) == "数据库的结构与它的版本号不符"
+    assert sqlite_reason(sqlite3.OperationalError("something new")) == "SQLite：something new"
+
+
+def test_a_restore_whose_safety_backup_fails_says_nothing_was_restored(db, db_path, monkeypatch):
+    from dangjian_desktop.db import restore as restore_mod
+
+    bk = make_backup(db, "manual", db_path.parent / "bk")
+    db.close()
+    before = db_path.read_bytes()
+
+    def full(*_a, **_k):
+        raise UserError("磁盘空间不足，没有备份：……")
+
+    monkeypatch.setattr(restore_mod, "make_backup", full)
+    with pytest.raises(UserError) as e:
+        restore(db_path, bk)
+    assert "所以没有恢复，当前数据库没有被改动" in e.value.message and "磁盘空间不足" in e.value.message
+    assert db_path.read_bytes() == before

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
 from .. import dates
-from ..errors import UserError, os_reason
+from ..errors import UserError, os_reason, sqlite_reason
 from ..paths import user_data_dir
 from ..progress import Progress
 from . import backup_space, backup_zip
@@ -132,7 +132,7 @@ def _describe(e: sqlite3.Error) -> str:
         return "无法写入备份文件夹（没有写入权限或磁盘被写保护）"
     if "not a database" in text or "malformed" in text:
         return "数据库文件已损坏"
-    return text
+    return sqlite_reason(e)
 
 
 def open_source(path: Path) -> sqlite3.Connection:

@@ -88,8 +88,8 @@ def read_details(path: Path) -> dict[str, Any]:
             if _member(zf) is None:
                 return {"error": "不是党建台账的备份文件"}
             doc = json.loads(zf.read(DETAILS).decode("utf-8"))
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError, EOFError) as e:
-        return {"error": f"无法读取：备份文件已损坏或不完整（{type(e).__name__}）"}
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError, EOFError):
+        return {"error": "无法读取：备份文件已损坏或不完整"}
     if not isinstance(doc, dict):
         return {"error": "不是党建台账的备份文件"}
     counts = doc.get("counts")

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .. import APP_NAME
-from ..errors import LockedError, UserError, os_reason
+from ..errors import LockedError, UserError, os_reason, sqlite_reason
 from ..progress import Progress
 from . import backup_zip
 from .backup import (PAGES_PER_STEP, _remove_with_sidecars, _unique_target, backup_dir, copy_into,
@@ -105,7 +105,7 @@ def check_backup(path: str | Path, name: str | None = None) -> tuple[int, _FileS
     except sqlite3.DatabaseError as e:
         if "not a database" in str(e) or "encrypted" in str(e):
             raise UserError(not_ours) from None
-        raise UserError(f"所选备份 {name} 已损坏（{e}），不能用来恢复。请选择另一份备份。") from None
+        raise UserError(f"所选备份 {name} 已损坏（{sqlite_reason(e)}），不能用来恢复。请选择另一份备份。") from None
     finally:
         conn.close()
 
@@ -154,7 +154,7 @@ def _stage(backup_file: Path, staged: Path, version: int, page_size: int | None,
     except UserError as e:
         raise UserError(f"把备份升级到当前版本时出错：{e.message}当前数据库没有被改动。") from None
     except Exception as e:  # noqa: BLE001 - a failed migration: say so, change nothing
-        raise UserError(f"把备份升级到当前版本时出错（{e}）。当前数据库没有被改动。") from None
+        raise UserError(f"把备份升级到当前版本时出错（{sqlite_reason(e)}）。当前数据库没有被改动。") from None
     finally:
         db.close()
 
@@ -298,9 +298,10 @@ def _restore(db_path: Path, plain: Path, chosen_file: Path, progress: Progress |
                 # Room made for it never takes the backup being restored.
                 safety = (make_backup(db_path, "restore", progress=progress, spare=chosen_file)
                           if current.readable else None)
-            except UserError:
-                if not _is_damaged(db_path):
-                    raise
+            except UserError as e:
+                if not _is_damaged(db_path):  # told as the restore's failure: nothing replaced
+                    raise UserError(f"恢复前备份当前数据库没有成功，所以没有恢复，当前数据库没有被改动。\n{e.message}",
+                                    exit_code=e.exit_code) from None
             if safety is None:
                 damaged = True
                 safety = _keep_damaged(db_path)
@@ -313,7 +314,7 @@ def _restore(db_path: Path, plain: Path, chosen_file: Path, progress: Progress |
         else:
             _write_into(plain if direct else staged, db_path, progress)
     except sqlite3.Error as e:  # the backup API writes in one transaction: the database is as it was
-        raise UserError(f"恢复没有成功（{e}），当前数据库没有被改动。") from None
+        raise UserError(f"恢复没有成功（{sqlite_reason(e)}），当前数据库没有被改动。") from None
     finally:
         _remove_with_sidecars(staged)
         Path(str(staged) + ".lock").unlink(missing_ok=True)  # the staged copy's own (released) lock
