@@ -698,3 +698,46 @@ def test_a_restore_whose_safety_backup_fails_says_nothing_was_restored(db, db_pa
         restore(db_path, bk)
     assert "所以没有恢复，当前数据库没有被改动" in e.value.message and "磁盘空间不足" in e.value.message
     assert db_path.read_bytes() == before
+
+
+def _edited_behind_its_back(path: Path, sql: str) -> Path:
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute(sql)
+        conn.commit()
+    finally:
+        conn.close()
+    return path
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE setting SET value = '篡改的落款', rev = rev + 1 WHERE id = 'publicity_issuer'",
+    # the file's own description edited (as when another office's database is passed off as this one's)
+    "UPDATE meta SET value = 'forged0000000000' WHERE key = 'seal_key_id'",
+])
+def test_a_backup_changed_behind_the_programs_back_is_not_restored(db, db_path, tmp_path, sql):
+    set_setting(db, ISSUER, "原来的")
+    plain = tmp_path / "备份.sqlite"
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    plain.write_bytes(db_path.read_bytes())
+    set_setting(db, ISSUER, "现在的")
+    db.close()
+    before = db_path.read_bytes()
+    _edited_behind_its_back(plain, sql)
+    with pytest.raises(UserError) as e:
+        restore(db_path, plain)
+    assert "在本程序之外被改动过，不能用来恢复" in e.value.message and "当前数据库没有被改动" in e.value.message
+    assert db_path.read_bytes() == before and list_backups(db_path) == []
+
+
+def test_a_backup_from_a_computer_without_its_key_is_restored(db, db_path, tmp_path, monkeypatch):
+    """On a new computer the office's key may not be there: nothing is proved either way."""
+    import dangjian_desktop.db.database as database_module
+
+    set_setting(db, ISSUER, "旧电脑上的")
+    bk = make_backup(db, "manual", tmp_path / "U盘")
+    set_setting(db, ISSUER, "现在的")
+    db.close()
+    monkeypatch.setattr(database_module, "load_key", lambda _kid: None)
+    restore(db_path, bk)
+    assert issuer_of(db_path) == "旧电脑上的"

@@ -37,7 +37,9 @@ from ..progress import Progress
 from . import backup_zip
 from .backup import (PAGES_PER_STEP, _remove_with_sidecars, _unique_target, backup_dir, copy_into,
                      integrity_problems, make_backup, open_snapshot, open_source)
+from .database import Database, _connect
 from .lock import WriterLock
+from .seal import KEY_MISSING
 from .readonly import unwritable_reason
 from .migrations import latest_version
 
@@ -267,6 +269,17 @@ def _wal_applied(path: Path, folder: Path) -> Iterator[Path]:
                 copy.with_name(copy.name + tail).unlink()
 
 
+def outside_edits(path: Path) -> list[str]:
+    """What the seals and the change log of a database file (a backup) say was changed behind
+    the program's back. A key this computer lacks proves nothing either way and is not counted:
+    a backup brought to a new computer is restored. Read as immutable: nothing is made beside it."""
+    conn = _connect(path, readonly=True, ro_uri=f"{path.resolve().as_uri()}?mode=ro&immutable=1")
+    try:
+        return [p for p in Database(path, conn, None)._verify_log() if not p.startswith(KEY_MISSING)]
+    finally:
+        conn.close()
+
+
 def _restore(db_path: Path, plain: Path, chosen_file: Path, progress: Progress | None) -> RestoreResult:
     """restore() from the database file `plain` (`chosen_file` itself, or unpacked from it), the
     database's writer lock held."""
@@ -275,6 +288,13 @@ def _restore(db_path: Path, plain: Path, chosen_file: Path, progress: Progress |
     version, chosen = check_backup(plain, chosen_file.name)
     if db_path.exists() and os.path.samefile(db_path, chosen_file):
         raise UserError("所选文件就是当前的数据库本身，不需要恢复。")
+    if progress:
+        progress(0, 0, "正在核对所选备份的签章和变更日志")
+    edits = outside_edits(plain)
+    if edits:
+        more = f"（共{len(edits)}处）" if len(edits) > 1 else ""
+        raise UserError(f"所选备份 {chosen_file.name} 在本程序之外被改动过，不能用来恢复：{edits[0]}{more}。"
+                        f"请选择另一份备份。当前数据库没有被改动。")
     staged = db_path.with_name(f".{db_path.name}.restoring")
     try:
         current = _current_state(db_path)
