@@ -33,6 +33,7 @@ from typing import Callable, Iterable
 from ..progress import Progress
 from . import log_store
 from .keys import OfficeKey
+from .table_labels import TABLE_LABELS
 
 SEAL_FROM_VERSION = 6
 _DIGEST_LEN = 16
@@ -310,8 +311,6 @@ def seal_backlog(conn: sqlite3.Connection, key: OfficeKey, current_tx: int) -> i
 
 
 # ---- verification ---------------------------------------------------------------------------------
-TABLE_LABELS = {"member": "党员", "org": "党组织", "office": "单位", "meta": "数据库信息", "setting": "设置",
-                "round_score": "考核得分", "points_entry": "积分记录", "member_event": "党员变动"}
 
 
 def describe_tx(row) -> str:
