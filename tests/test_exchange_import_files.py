@@ -89,3 +89,12 @@ def test_a_packages_notes_are_joined_without_doubled_stops():
 
     assert join_notes(["随本数据包退回。", "县里确认已收到。"]) == "随本数据包退回；县里确认已收到。"
     assert join_notes(["只有一条"]) == "只有一条。" and join_notes([]) == ""
+
+
+def test_an_invitation_names_a_town_not_the_county_nor_a_paste(packages):
+    tmp, county, _p = packages
+    own = dj("--db", county, "exchange", "invite", "--town", "测试县", "--out", tmp / "i1.djx", check=False)
+    assert own.returncode == 1 and "是本县自己的名称" in own.stderr
+    long = dj("--db", county, "exchange", "invite", "--town", "长" * 300, "--out", tmp / "i2.djx", check=False)
+    assert long.returncode == 1 and "最长 20 个字" in long.stderr
+    assert not (tmp / "i1.djx").exists() and not (tmp / "i2.djx").exists()

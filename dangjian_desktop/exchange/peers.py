@@ -149,13 +149,23 @@ def open_invitation(tx, town: str) -> tuple[Peer, str, bool]:
     return Peer.from_row(db.get("exchange_peer", peer.id)), invite_id, again
 
 
+#: The longest town name an invitation takes (the longest real ones, 某某某族自治乡 and the like, are
+#: well under it); a longer text is a paste gone wrong, and it pushed every other column off the list.
+MAX_TOWN_NAME = 20
+
+
 def invite(db: Database, town: str, out: str | Path) -> Invitation:
     """Write an invitation file for `town` (at the county)."""
     town = (town or "").strip()
     if not town:
         raise UserError("请写明邀请哪个乡镇（--town 名称）。")
-    if local_office(db)["level"] != "county":
+    county = local_office(db)
+    if county["level"] != "county":
         raise UserError("只有县级数据库可以邀请乡镇加入数据交换。")
+    if len(town) > MAX_TOWN_NAME:
+        raise UserError(f"乡镇名称最长 {MAX_TOWN_NAME} 个字，现为 {len(town)} 个字。请写乡镇的名称，例如“文城镇”。")
+    if town == county["name"]:
+        raise UserError(f"“{town}”是本县自己的名称。请写要邀请的乡镇的名称，例如“文城镇”。")
     me = identity(db)
     crypto.check_replaceable(out)
     with db.transaction(f"邀请{town}加入数据交换") as tx:
