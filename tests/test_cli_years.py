@@ -55,3 +55,10 @@ def test_an_empty_town_is_told_so_not_printed_blank(tmp_path, capsys):
     assert main(["--db", path, "report", "structure"]) == 0
     out = capsys.readouterr().out
     assert "  性别：—" in out and not any(line.endswith("：") for line in out.splitlines())
+
+
+def test_a_scheme_name_with_its_own_quotation_marks_is_quoted_once():
+    from dangjian_desktop.schemes.model import quoted
+
+    assert quoted("“五个好”村级党组织分类") == "“‘五个好’村级党组织分类”"
+    assert quoted("星级党员") == "“星级党员”"

@@ -13,6 +13,7 @@ from ..errors import LockedError, UserError
 from ..registry.offices import local_office, own_orgs_sql
 from ..registry.orgs import KINDS
 from ..schemes import Scheme, load_scheme, scheme_from_dict, scheme_to_dict
+from ..schemes.model import quoted
 from ..schemes.validate import errors as scheme_errors
 from .stage_owner import hand_over
 
@@ -159,7 +160,7 @@ def create_round(db: Database, *, year: int, scheme_id: str | None = None, schem
     # stated rule) do not stop a round; only real errors do.
     problems = [f.text() for f in scheme_errors(scheme)]
     if problems:
-        raise UserError(f"方案“{scheme.name}”有错误，不能用于考核：\n" + "\n".join(f"  - {p}" for p in problems))
+        raise UserError(f"方案{quoted(scheme.name)}有错误，不能用于考核：\n" + "\n".join(f"  - {p}" for p in problems))
     try:
         year = int(year)
     except (TypeError, ValueError):
@@ -177,7 +178,7 @@ def create_round(db: Database, *, year: int, scheme_id: str | None = None, schem
     office = local_office(db)
     if db.scalar("SELECT 1 FROM assessment_round WHERE office_id = ? AND year = ? AND scheme_id = ?",
                  (office["id"], year, scheme.id)):
-        raise UserError(f"{year} 年已有使用“{scheme.name}”的考核轮次。")
+        raise UserError(f"{year} 年已有使用{quoted(scheme.name)}的考核轮次。")
     kinds = list(kinds or [])
     town_ids = list(town_ids or [])
     branches = scope_branches(db, kinds=kinds, town_ids=town_ids, org_ids=org_ids)

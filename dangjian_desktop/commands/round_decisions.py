@@ -62,6 +62,7 @@ def _sheets(db, round_id: str, names: list[str]) -> list[str]:
 def cmd_quota(ctx) -> int:
     from ..assessment import resolve_round
     from ..assessment.quota_decisions import quota_overview
+    from ..schemes.model import quoted
 
     with ctx.open_db("read") as db:
         rnd = resolve_round(db, round_arg(ctx.args))
@@ -70,7 +71,7 @@ def cmd_quota(ctx) -> int:
         ctx.print_json({"round": rnd.id, "scopes": [v.to_dict() for v in views]})
         return 0
     if not views:
-        print(f"“{rnd.scheme_name}”没有限制获得人数的称号或等次。")
+        print(f"{quoted(rnd.scheme_name)}没有限制获得人数的称号或等次。")
         return 0
     for v in views:
         print(("! " if v.needs_decision else "  ") + v.text())

@@ -51,6 +51,7 @@ def star_levels() -> tuple[tuple[StarLevel, ...], str]:
         return _levels_cache
     try:
         from ..schemes import load_scheme
+        from ..schemes.model import quoted
 
         scheme = load_scheme(STARS_SCHEME)
         _rounding_cache = scheme.rating.rounding
@@ -63,7 +64,7 @@ def star_levels() -> tuple[tuple[StarLevel, ...], str]:
                        for lv in scheme.rating.levels)
         if not levels or any(a.min <= b.min for a, b in zip(levels, levels[1:])):
             raise ValueError("levels out of order")
-        _levels_cache = (levels, f"评分方案“{scheme.name}”")
+        _levels_cache = (levels, f"评分方案{quoted(scheme.name)}")
     except (ImportError, UserError, ValueError, AttributeError):
         _levels_cache = (_FALLBACK, "内置分数线（评分方案“星级党员”不可用）")
     return _levels_cache

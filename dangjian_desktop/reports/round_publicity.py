@@ -17,7 +17,7 @@ from pathlib import Path
 from .. import dates
 from ..db import Database
 from ..errors import UserError
-from ..schemes.model import fmt_num
+from ..schemes.model import fmt_num, quoted
 
 SETTING_ISSUER = "publicity_issuer"
 
@@ -193,7 +193,7 @@ def prepare(db: Database, round_id: str, options: PublicityOptions | None = None
     steps = "党组织自评、" + ("抽签交叉初评、" if db.scalar("SELECT 1 FROM round_lot WHERE round_id = ?", (round_id,))
                           else "初审、") + "审核评定"
     opening = opt.opening if opt.opening is not None else (
-        (f"根据《{source.strip('《》')}》要求，" if source else f"根据“{scheme.name}”有关要求，")
+        (f"根据《{source.strip('《》')}》要求，" if source else f"根据{quoted(scheme.name)}有关要求，")
         + f"经{steps}，{office['name']}{rnd.year}年度{'星级党组织' if has_stars else scheme.name}评定工作已基本完成。"
         + f"现将{len(rows)}个党组织的评定结果予以公示，接受党员群众监督。")
     notes = []

@@ -353,6 +353,12 @@ class Scheme:
         return max(levels) if levels else len(self.sections) or None
 
 
+def quoted(name: str) -> str:
+    """A name in quotation marks, its own marks made single (“‘五个好’村级党组织分类”), never the
+    doubled ““五个好”村级党组织分类”."""
+    return "“" + (name or "").replace("“", "‘").replace("”", "’") + "”"
+
+
 def fmt_num(value: Number | None) -> str:
     """A number as a clerk writes it: 30, 94.5 (never 30.0 or 1e1); '—' for none (numbers.format_score)."""
     return format_score(value, empty="—")
