@@ -54,6 +54,9 @@ def test_a_town_with_years_of_data_joins_and_sends_everything(demo):
     assert owned_counts(target, office) == owned_counts(town, office)
     assert dj_json("--db", target, "stats", "--json")["members"] == dj_json("--db", town, "stats", "--json")["members"]
     assert dj("--db", target, "verify").returncode == 0
+    # The town's own rounds, now at the county, are listed as the town's.
+    listed = dj("--db", target, "rounds", "list").stdout.splitlines()
+    assert listed and all("文城镇的" in line for line in listed), listed
 
 
 def _state(path):

@@ -108,9 +108,14 @@ def cmd_list(ctx) -> int:
         if not rounds:
             print("还没有考核轮次。可用 dangjian rounds create --year 年度 --scheme 方案 建立。")
             return 0
+        # At a county, the towns' own rounds (received with their data) are said to be theirs: two
+        # towns' rounds of a year otherwise read the same.
+        me = db.local_office_id
+        names = dict(db.tuples("SELECT id, name FROM office"))
         for r in rounds:
             states = "，".join(f"{k}{v}" for k, v in r.state_counts.items())
-            print(f"{r.id[:8]}  {r.year}  {r.title}（{r.scheme_name}）  {r.branch_count}个党组织  "
+            whose = f"{names.get(r.office_id, '')}的" if r.office_id != me else ""
+            print(f"{r.id[:8]}  {r.year}  {whose}{r.title}（{r.scheme_name}）  {r.branch_count}个党组织  "
                   f"环节：{r.state}  [{states}]")
     return 0
 
