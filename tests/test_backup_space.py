@@ -70,10 +70,17 @@ def test_only_the_backups_the_rule_kept_are_weighed():
 def test_the_rule_parses_gb_and_refuses_anything_else_in_chinese():
     assert SpaceRule.parse("10") == SpaceRule(10.0) and SpaceRule.parse(" 2.5 GB ") == SpaceRule(2.5)
     assert SpaceRule.parse("0").limit is None and SpaceRule(1).limit == 1 << 30
-    for bad in ("", "x", "-1", "1e3", "10 TB", "1000000"):
+    for bad in ("", "x", "-1", "1e3", "10 TB", "1000000", "0.0000001", "0.001"):
         with pytest.raises(UserError, match="备份占用空间的上限"):
             SpaceRule.parse(bad)
     assert "10 GB" in SpaceRule().describe() and "不设上限" in SpaceRule(0).describe()
+    assert SpaceRule.parse("0.04") == SpaceRule(0.04)  # as the window's field takes it
+
+
+def test_backup_to_an_empty_folder_name_is_refused(db, db_path, capsys):
+    db.close()
+    assert main(["--db", str(db_path), "backup", "--to", ""]) == 2
+    assert "不能为空" in capsys.readouterr().err
 
 
 # ---- thinning on disk ----------------------------------------------------------------------------

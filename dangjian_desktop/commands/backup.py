@@ -32,6 +32,8 @@ def cmd_backup(ctx) -> int:
 
     path = ctx.db_path
     progress = tty_progress("正在备份……")
+    if ctx.args.to is not None and not ctx.args.to.strip():
+        raise UserError("--to 后面要写保存备份的文件夹（例如U盘），不能为空。", exit_code=2)
     if ctx.args.to:
         target = make_backup(path, "manual", Path(ctx.args.to), progress=progress)
     else:

@@ -127,9 +127,11 @@ class SpaceRule:
     @classmethod
     def parse(cls, text: str) -> "SpaceRule":
         value = text.strip().upper().removesuffix("GB").strip()
-        if not re.fullmatch(r"\d{1,6}(?:\.\d+)?", value) or float(value) > MAX_GB:
-            raise UserError(f"备份占用空间的上限“{text}”无效。应为以 GB 为单位的数，例如 10 或 2.5；"
-                            f"0 表示不设上限。")
+        # At least a hundredth of a GB (the window's field): 0.0000001 was taken and shown as 1e-07 GB.
+        if (not re.fullmatch(r"\d{1,6}(?:\.\d+)?", value) or float(value) > MAX_GB
+                or 0 < float(value) < 0.01):
+            raise UserError(f"备份占用空间的上限“{text}”无效。应为以 GB 为单位的数（至少 0.01），"
+                            f"例如 10 或 2.5；0 表示不设上限。")
         return cls(float(value))
 
 
