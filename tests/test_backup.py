@@ -741,3 +741,14 @@ def test_a_backup_from_a_computer_without_its_key_is_restored(db, db_path, tmp_p
     monkeypatch.setattr(database_module, "load_key", lambda _kid: None)
     restore(db_path, bk)
     assert issuer_of(db_path) == "旧电脑上的"
+
+
+def test_a_compressed_backup_renamed_by_hand_is_still_restored(db, db_path, tmp_path):
+    set_setting(db, ISSUER, "改名之前的")
+    bk = make_backup(db, "manual", tmp_path / "U盘")
+    renamed = bk.with_name("文城镇备份.sqlite")
+    bk.rename(renamed)
+    set_setting(db, ISSUER, "现在的")
+    db.close()
+    restore(db_path, renamed)
+    assert issuer_of(db_path) == "改名之前的"

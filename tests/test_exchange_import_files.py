@@ -85,7 +85,7 @@ def test_inviting_a_joined_town_again_says_its_key_stops_now(packages):
 
 
 def test_a_packages_notes_are_joined_without_doubled_stops():
-    from dangjian_desktop.exchange.ledger import join_notes
+    from dangjian_desktop.exchange.notes import join_notes
 
     assert join_notes(["随本数据包退回。", "县里确认已收到。"]) == "随本数据包退回；县里确认已收到。"
     assert join_notes(["只有一条"]) == "只有一条。" and join_notes([]) == ""

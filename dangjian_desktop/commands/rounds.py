@@ -99,6 +99,7 @@ def _sheets_named(db, round_id: str, names: list[str]) -> list[str]:
 
 def cmd_list(ctx) -> int:
     from ..assessment import list_rounds
+    from ..registry.offices import office_names
 
     with ctx.open_db("read") as db:
         rounds = list_rounds(db)
@@ -111,7 +112,7 @@ def cmd_list(ctx) -> int:
         # At a county, the towns' own rounds (received with their data) are said to be theirs: two
         # towns' rounds of a year otherwise read the same.
         me = db.local_office_id
-        names = dict(db.tuples("SELECT id, name FROM office"))
+        names = office_names(db)
         for r in rounds:
             states = "，".join(f"{k}{v}" for k, v in r.state_counts.items())
             whose = f"{names.get(r.office_id, '')}的" if r.office_id != me else ""

@@ -145,9 +145,8 @@ def open_source(path: Path) -> sqlite3.Connection:
         raise UserError(f"找不到数据库文件：{path}")
     uri = path.resolve().as_uri()
     if unwritable_reason(path) is not None:
-        # A file nobody here may write (a write-protected stick, a read-only file): read as it
-        # is. Opened otherwise, SQLite made read-only -wal/-shm files beside it that the next
-        # backup then waited on for ever. A log with changes not yet merged is refused with advice.
+        # A file nobody here may write (a write-protected stick): read as it is. Opened otherwise, SQLite
+        # made read-only -wal/-shm beside it that the next backup waited on for ever.
         conn = sqlite3.connect(readonly_uri(path, location_writable=False, shm_trusted=False), uri=True,
                                check_same_thread=False)
     else:
@@ -577,8 +576,7 @@ def thin_backups(db: DbOrPath | None = None, policy: KeepPolicy | None = None, *
     space = space_rule(db) if db is not None else SpaceRule()
     backups = list_backups(db, folder=folder, details=False)
     stamps, sizes = [b.created for b in backups], [b.size for b in backups]
-    # A damaged database kept by a restore is the only copy of what it held: never thinned away.
-    spared = {i for i, b in enumerate(backups)
+    spared = {i for i, b in enumerate(backups)  # (a damaged database a restore kept: its only copy)
               if (spare is not None and b.path == Path(spare)) or b.reason == "damaged"}
     keep = backups_to_keep(stamps, now or dt.datetime.now(), policy)
     keep = (keep - over_ceiling(stamps, sizes, keep, space.limit)) | spared

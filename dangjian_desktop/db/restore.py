@@ -227,13 +227,23 @@ def restore(db_path: str | Path, backup_file: str | Path, *, progress: Progress 
     if holder is not None:
         raise LockedError(f"数据库正被{holder.describe()}使用，不能恢复。请先关闭那里的程序后再试。")
     try:
-        if not backup_zip.is_zip_backup(backup_file):
+        if not backup_zip.is_zip_backup(backup_file) and not _zipped(backup_file):
             with _wal_applied(backup_file, db_path.parent) as plain:
                 return _restore(db_path, plain, backup_file, progress)
         with backup_zip.extracted(backup_file, db_path.parent, progress) as plain:
             return _restore(db_path, plain, backup_file, progress)
     finally:
         lock.release()
+
+
+def _zipped(path: Path) -> bool:
+    """A compressed backup under another name (renamed .sqlite by hand): told by its first bytes.
+    (Read only here, where no connection of this process has the file open.)"""
+    try:
+        with open(path, "rb") as f:
+            return f.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
 
 
 @contextlib.contextmanager

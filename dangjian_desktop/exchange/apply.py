@@ -24,6 +24,7 @@ from ..registry.offices import local_office
 from . import ownership, payload
 from .crypto import PackageRefused
 from .merge import COUNT_KEYS, Counts, Plan, describe, plan_import
+from .notes import join_notes
 from .opening import Opened, open_package, read_contents
 from .peers import record_key
 
@@ -308,8 +309,6 @@ def _reference_problems(conn: sqlite3.Connection, inserted: dict[str, int] | Non
 
 def _bookkeeping(tx, plan: Plan) -> None:
     """The ledger, the sender's history, conflicts, enrolment and acknowledgement — in the same unit of work."""
-    from . import ledger as _ledger  # (the ledger reads the merge, which reads the export)
-
     db, opened, doc = tx.db, plan.opened, plan.opened.doc
     peer = opened.sender
     if opened.enrolling:
@@ -356,7 +355,7 @@ def _bookkeeping(tx, plan: Plan) -> None:
         "recipient_fingerprint": opened.own_fingerprint, "epoch": plan.epoch, "base_tx": base, "tip_tx": tip_tx,
         "tip_seal": tip_seal, "local_tx": tx.id, "file_name": opened.path.name, "file_size": opened.size,
         "file_sha256": opened.sha256, "counts_json": json.dumps(counts, ensure_ascii=False),
-        "note": _ledger.join_notes(plan.notes)})
+        "note": join_notes(plan.notes)})
 
 
 def _actor() -> str:

@@ -28,6 +28,7 @@ from ..errors import UserError
 from ..filesave import write_bytes
 from ..registry.offices import local_office
 from . import crypto, ownership, payload
+from .notes import join_notes
 from .payload import TableRows
 from .peers import Peer, county_peer, current_keys, identity, peer_by_name
 
@@ -367,8 +368,6 @@ def _actor() -> str:
 def _finish(db: Database, out: str | Path, data: bytes, result: Exported, peer_office: str | None, *,
             returned_conflicts: list[str] = (), reason: str | None = None) -> Exported:
     """Write the file, then record it in the ledger (one unit of work with the file in place)."""
-    from . import ledger as _ledger  # (the ledger reads the merge, which reads this module)
-
     crypto.check_replaceable(out)
     with db.transaction(reason or f"导出数据包 {result.package_id}（发给{result.peer}）") as tx:
         path = write_bytes(Path(out), data)
@@ -378,7 +377,7 @@ def _finish(db: Database, out: str | Path, data: bytes, result: Exported, peer_o
             "processed_at": tx.now, "processed_by": result.created_by, "sender_fingerprint": result.own_fingerprint,
             "recipient_fingerprint": result.peer_fingerprint, "base_tx": result.base_tx, "tip_tx": result.tip_tx,
             "file_name": path.name, "file_size": len(data), "file_sha256": hashlib.sha256(data).hexdigest(),
-            "counts_json": json.dumps(result.counts, ensure_ascii=False), "note": _ledger.join_notes(result.notes)})
+            "counts_json": json.dumps(result.counts, ensure_ascii=False), "note": join_notes(result.notes)})
         for cid in returned_conflicts:
             tx.update("exchange_conflict", cid, {"returned_in": result.package_id})
     result.path = path

@@ -54,11 +54,6 @@ class LogEntry:
                 "note": self.note}
 
 
-def join_notes(notes: list[str]) -> str:
-    """A package's notes as one 说明: sentences kept whole, joined by ；without doubling a stop
-    (…随本数据包退回；县里确认…, not 退回。；县里)."""
-    return "；".join(n.rstrip("。；; ") for n in notes if n.strip()) + ("。" if notes else "")
-
 
 def _entry(r) -> LogEntry:
     try:

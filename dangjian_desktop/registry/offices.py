@@ -87,6 +87,19 @@ def towns(db: Database) -> list:
     return db.query("SELECT * FROM office WHERE parent_id = ? ORDER BY name", (office["id"],))
 
 
+def office_names(db: Database) -> dict[str, str]:
+    """Office id -> its name, of every office the database holds (a county's towns too)."""
+    return dict(db.tuples("SELECT id, name FROM office"))
+
+
+def org_towns(db: Database) -> dict[str, str]:
+    """Organisation id -> the name of its town, in a database of several towns (empty in one of
+    one town: there is nothing to tell apart)."""
+    if (db.scalar("SELECT count(DISTINCT office_id) FROM org") or 0) < 2:
+        return {}
+    return dict(db.tuples("SELECT o.id, f.name FROM org o JOIN office f ON f.id = o.office_id"))
+
+
 def get_setting(db: Database, key: str, default: str | None = None) -> str | None:
     value = db.scalar("SELECT value FROM setting WHERE id = ?", (key,))
     return default if value is None else value

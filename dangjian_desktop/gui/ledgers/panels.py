@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 from ... import dates
 from ...ledgers import cadres, funds, plaques, records
 from ...ledgers.common import members_in
+from ...registry.offices import org_towns
 from ..kit.messages import slot
 from ..kit.operations import Query
 from ..kit.palette import HINT_HEX, css
@@ -56,13 +57,6 @@ def _org_of(row: Any) -> str | None:
     if org is None and hasattr(row, "keys") and "org_id" in row.keys():
         org = row["org_id"]
     return org
-
-
-def towns_of(db) -> dict[str, str]:
-    """Organisation id -> the name of its town, of a database of several towns (empty otherwise)."""
-    if (db.scalar("SELECT count(DISTINCT office_id) FROM org") or 0) < 2:
-        return {}
-    return dict(db.tuples("SELECT o.id, f.name FROM org o JOIN office f ON f.id = o.office_id"))
 
 
 def fit_columns(view: QTableView, rows: int) -> None:
@@ -223,7 +217,7 @@ class LedgerPanel(QWidget):
             return
         scope = dict(self.page.scope())
         self.stale = False
-        q = Query(self.page, f"正在读取{self.TITLE}……", lambda db: (self.load(db, scope), towns_of(db)),
+        q = Query(self.page, f"正在读取{self.TITLE}……", lambda db: (self.load(db, scope), org_towns(db)),
                   progress=False)
         self.query = q
         self._read_scope = scope
