@@ -101,3 +101,38 @@ def test_valid_typed_score_is_saved_exactly(qtbot, editor, typed, value):
     assert _stored(editor, item.code) == value
     assert index.data() == typed
     assert editor.items.status_label.text() == f"已保存：{item.code} 自评分 {typed}"
+
+
+@pytest.mark.parametrize("typed", ["215", "-1", "5.5.5", "1e1", "2.55"])
+def test_the_keys_typed_on_after_a_refusal_are_refused_with_it(qtbot, editor, typed):
+    """Typed fast, the rest of a refused entry is not saved as a number of its own (215 saved 5,
+    -1 saved 1, 5.5.5 saved 5)."""
+    item, index = _first_item_cell(editor)
+    sheets.set_score(editor.db, editor.sheet.id, item.code, "self", 7)
+    editor.reload()
+    line = _open_editor(qtbot, editor, index)
+    qtbot.keyClicks(line, typed)
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+    assert _stored(editor, item.code) == 7
+    message = editor.items.status_label.text()
+    assert "已保存" not in message and "请重新输入" in message, message
+
+
+def test_after_a_pause_or_an_editing_key_the_clerk_types_afresh(qtbot, editor, monkeypatch):
+    from dangjian_desktop.gui.assessment import score_input
+
+    item, index = _first_item_cell(editor)
+    line = _open_editor(qtbot, editor, index)
+    qtbot.keyClicks(line, "25")  # refused at 5
+    qtbot.keyClick(line, Qt.Key.Key_Backspace)  # an editing key ends the refusal
+    qtbot.keyClicks(line, "18")
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+    assert _stored(editor, item.code) == 18
+    now = [1000.0]
+    monkeypatch.setattr(score_input.time, "monotonic", lambda: now[0])
+    line = _open_editor(qtbot, editor, index)
+    qtbot.keyClicks(line, "21")  # refused at 1
+    now[0] += score_input.REFUSED_BURST_S + 0.5  # the clerk reads the message
+    qtbot.keyClicks(line, "19")
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+    assert _stored(editor, item.code) == 19

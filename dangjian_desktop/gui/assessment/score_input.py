@@ -4,6 +4,8 @@ above the item's maximum refuses the whole entry, never saving part of it."""
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QAbstractItemDelegate, QLineEdit, QStyledItemDelegate, QWidget
@@ -19,6 +21,10 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９．。", "0123456789..
 
 # Keys that leave a score cell (besides Enter).
 _LEAVING = (Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Up, Qt.Key.Key_Down)
+#: After a refused keystroke, the rest of the same burst of typing (keys less than this apart) is
+#: refused with it: typing 2, 1, 5, Enter fast into a 20-point item saved 5. A pause, or a key that
+#: edits (Backspace, Delete, Esc, an arrow), ends the refusal and the clerk types afresh.
+REFUSED_BURST_S = 1.0
 
 
 class ScoreValidator(QValidator):
@@ -83,7 +89,8 @@ class ScoreDelegate(QStyledItemDelegate):
 
     A refused keystroke refuses the whole entry: the cell goes back to the value it had when it was
     opened (selected, to be typed over), so what the clerk was typing is never committed in part
-    (typing 2, 5, Enter into a 20-point item must not save 2).
+    (typing 2, 5, Enter into a 20-point item must not save 2), and the keys typed on in the same
+    burst are refused with it (2, 1, 5, Enter must not save 5; REFUSED_BURST_S).
     """
 
     refused = Signal(str)
@@ -132,14 +139,40 @@ class ScoreDelegate(QStyledItemDelegate):
         item = sheet.item(editor.property("itemCode")) if sheet is not None else None
         editor.setText(editor.property("originalText") or "")
         editor.selectAll()
+        editor.setProperty("refusedAt", time.monotonic())
         if item is not None:
-            self.refused.emit(refusal_text(item, attempted))
+            self.refused.emit(refusal_text(item, attempted) + "请重新输入。")
+
+    @staticmethod
+    def _in_refused_burst(editor: QLineEdit) -> bool:
+        """Whether a key now belongs to the burst of typing a refusal refused (extending it)."""
+        at = editor.property("refusedAt")
+        if at is None:
+            return False
+        now = time.monotonic()
+        if now - at >= REFUSED_BURST_S:
+            editor.setProperty("refusedAt", None)
+            return False
+        editor.setProperty("refusedAt", now)
+        return True
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if isinstance(obj, QLineEdit) and obj.validator() is not None:
             typed = None
             if event.type() == QEvent.Type.KeyPress:
                 key = event.key()
+                printable = bool(event.text()) and event.text().isprintable() and not (
+                    event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+                if obj.property("refusedAt") is not None:
+                    if printable and self._in_refused_burst(obj):
+                        return True  # the rest of the refused entry
+                    if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, *_LEAVING) \
+                            and obj.text() == (obj.property("originalText") or "") and self._in_refused_burst(obj):
+                        # Enter right after a refusal: nothing new to save, the refusal stays said
+                        self.closeEditor.emit(obj, QAbstractItemDelegate.EndEditHint.NoHint)
+                        return True
+                    if not printable:
+                        obj.setProperty("refusedAt", None)  # an editing key: typed afresh from here
                 if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                     if not obj.hasAcceptableInput():
                         self.refused.emit("这个分数还没有输完整（例如“5.”），请补全或删除后再回车。")
@@ -156,6 +189,8 @@ class ScoreDelegate(QStyledItemDelegate):
                 if text and text.isprintable() and not (event.modifiers() & Qt.KeyboardModifier.ControlModifier):
                     typed = text
             elif event.type() == QEvent.Type.InputMethod and event.commitString():
+                if self._in_refused_burst(obj):
+                    return True  # the rest of the refused entry
                 typed = event.commitString()  # a Chinese input method's full-width digits come this way
             if typed is not None:
                 attempted = self._would_read(obj, typed)
