@@ -136,3 +136,28 @@ def test_after_a_pause_or_an_editing_key_the_clerk_types_afresh(qtbot, editor, m
     qtbot.keyClicks(line, "19")
     qtbot.keyClick(line, Qt.Key.Key_Return)
     assert _stored(editor, item.code) == 19
+
+
+def test_an_adjustment_above_the_maximum_is_refused_not_cut_to_a_key(qtbot, db):
+    """调整分数 on a confirmed sheet: 21 on a 20-point item was typed as 2 (the field dropped the
+    refused key without a word) and saved as an adjustment 20 → 2."""
+    from assessment_util import drive
+
+    from dangjian_desktop.errors import UserError
+    from dangjian_desktop.gui.assessment.sheet_dialogs import AdjustmentDialog
+
+    add_branches(db, [("东岭村党支部", "村")])
+    _rid, branches = new_round(db, "chuangxing")
+    drive(db, branches[0].id, "确定")
+    sheet = sheets.open_sheet(db, branches[0].id)
+    item = sheet.items[0]
+    dlg = AdjustmentDialog(db, sheet, item=item)
+    f = dlg.dialog
+    qtbot.addWidget(f)
+    f.valueEdit.clear()
+    qtbot.keyClicks(f.valueEdit, "21")
+    assert f.valueEdit.text() == "21"
+    f.reasonEdit.setPlainText("复核更正")
+    with pytest.raises(UserError, match="不能超过本项分值 20 分"):
+        dlg.save()
+    assert db.scalar("SELECT count(*) FROM round_adjustment") == 0

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QWidget
 
 from ... import dates
@@ -17,7 +18,7 @@ from ...schemes import model as sm
 from ..common import iso_of
 from ..kit.formatting import format_score
 from .dialog_base import ChangeDialog, set_date
-from .score_input import ScoreValidator
+from .score_input import ScoreValidator, refusal_text
 
 
 class MoveDialog(ChangeDialog):
@@ -137,7 +138,9 @@ class AdjustmentDialog(ChangeDialog):
             f.setWindowTitle("调整分数")
             f.currentLabel.setText(f"{item.code} {item.title}\n当前考核分：{format_score(item.final_score) or '（空）'}"
                                    f"　分值：{format_score(item.max)}")
-            f.valueEdit.setValidator(ScoreValidator(item.max, yesno=item.kind == sm.YESNO, parent=f.valueEdit))
+            # Checked when saved, not key by key: a validator here dropped a refused key without a word
+            # (21 typed on a 20-point item became 2).
+            self.validator = ScoreValidator(item.max, yesno=item.kind == sm.YESNO, parent=f.valueEdit)
             f.valueEdit.setText(format_score(item.final_score))
             form.setRowVisible(f.vetoCheck, False)
             form.setRowVisible(f.factEdit, False)
@@ -160,6 +163,8 @@ class AdjustmentDialog(ChangeDialog):
             text = f.valueEdit.text().strip()
             if not text:
                 raise UserError("请填写新的考核分。")
+            if self.validator.validate(text, len(text)) != QValidator.State.Acceptable:
+                raise UserError(refusal_text(self.item, text))
             code = self.item.code
             return self.change("调整分数", lambda db: wf.adjust_score(db, sid, code, text, reason=reason))
         code, triggered, fact = self.veto.code, f.vetoCheck.isChecked(), f.factEdit.toPlainText().strip()
