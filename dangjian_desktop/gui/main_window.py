@@ -7,8 +7,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QPushButton,
-                               QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox,
+                               QPushButton, QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
 
 from .. import APP_TITLE, __version__
 from ..db import Database
@@ -253,8 +253,6 @@ class MainWindow(QMainWindow):
     def open_demo_database(self) -> None:
         """Create (once) and open a demo town database in the user's data folder; one whose
         making was cut short last time (the program killed half-way) is finished first."""
-        from PySide6.QtWidgets import QApplication
-
         from ..demo import ensure_demo_database
         from ..paths import user_data_dir
 
@@ -317,6 +315,11 @@ class MainWindow(QMainWindow):
     def close_database(self) -> None:
         if self.db is None:
             return
+        # What is being typed into a cell is kept as leaving the cell keeps it (a score typed
+        # without Enter was lost when the window or the database was closed).
+        focused = QApplication.focusWidget()
+        if focused is not None and self.isAncestorOf(focused):
+            focused.clearFocus()
         db, self.db = self.db, None
         self.operations.attach(None)  # after its background operations have ended
         self.database_changed.emit(None)
