@@ -8,6 +8,18 @@ from PySide6.QtWidgets import QDoubleSpinBox
 from ..numbers import format_score
 
 
+#: A Chinese input method's full-width digits, sign and point, read as the plain ones.
+FULL_WIDTH = str.maketrans("０１２３４５６７８９．。－＋", "0123456789..-+")
+
+
 class ScoreSpinBox(QDoubleSpinBox):
     def textFromValue(self, value: float) -> str:  # noqa: N802 - Qt API
         return format_score(value, decimals=self.decimals())
+
+    def validate(self, text: str, pos: int):  # noqa: D401 - Qt API
+        """Full-width digits typed with an input method are taken as digits (they were dropped
+        without a word, and the value already there saved instead)."""
+        return super().validate(text.translate(FULL_WIDTH), pos)
+
+    def valueFromText(self, text: str) -> float:  # noqa: N802 - Qt API
+        return super().valueFromText(text.translate(FULL_WIDTH))
