@@ -18,7 +18,9 @@ from .errors import UserError, os_reason
 
 MAX_PHOTO_SIDE = 1600
 MAX_FILE_BYTES = 50 * 1024 * 1024
-PHOTO_TYPES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".heic"}
+PHOTO_TYPES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
+#: Photos this program cannot read (no decoder for them is installed): told what to do instead.
+UNREADABLE_PHOTOS = {".heic", ".heif"}
 DOCUMENT_TYPES = {".pdf": "application/pdf", ".doc": "application/msword",
                   ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                   ".xls": "application/vnd.ms-excel",
@@ -41,8 +43,10 @@ def _downscale(raw: bytes, name: str) -> bytes:
             out = io.BytesIO()
             im.save(out, "JPEG", quality=85, optimize=True)
             return out.getvalue()
-    except (UnidentifiedImageError, OSError, ValueError) as e:
-        raise UserError(f"无法读取图片“{name}”（{e.__class__.__name__}），文件可能已损坏或格式不受支持。") from None
+    except Image.DecompressionBombError:
+        raise UserError(f"图片“{name}”的像素太多（超过约 1.8 亿像素），不能添加。请先缩小图片后再添加。") from None
+    except (UnidentifiedImageError, OSError, ValueError):
+        raise UserError(f"无法读取图片“{name}”，文件可能已损坏或不是图片。") from None
 
 
 def prepare_file(path: str | Path) -> tuple[bytes, str, str]:
@@ -52,6 +56,9 @@ def prepare_file(path: str | Path) -> tuple[bytes, str, str]:
     """
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix in UNREADABLE_PHOTOS:
+        raise UserError(f"“{path.name}”是苹果手机的 HEIC 格式照片，本程序不能读取。请在手机上把相机格式设为“兼容性最佳”，"
+                        f"或先转成 JPG 后再添加。")
     if suffix not in PHOTO_TYPES and suffix not in DOCUMENT_TYPES:
         allowed = "、".join(sorted({s.lstrip(".") for s in [*PHOTO_TYPES, *DOCUMENT_TYPES]}))
         raise UserError(f"不支持的文件类型“{path.name}”（可用：{allowed}）。")

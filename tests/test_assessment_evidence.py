@@ -75,11 +75,23 @@ def test_removing_the_last_link_removes_the_file(sheet, tmp_path):
     assert db.verify() == []
 
 
+def test_a_picture_of_too_many_pixels_is_refused_in_words(sheet, tmp_path):
+    """A valid 15000×15000 PNG (small on disk): refused as too large, not 程序内部错误."""
+    from PIL import Image
+
+    db, sid = sheet
+    Image.new("1", (15000, 15000)).save(tmp_path / "巨大.png", optimize=True)
+    with pytest.raises(UserError, match="像素太多"):
+        add_evidence(db, tmp_path / "巨大.png", sheet_id=sid)
+    assert db.scalar("SELECT count(*) FROM round_evidence") == 0
+
+
 @pytest.mark.parametrize("name, data, message", [
     ("病毒.exe", b"MZ", "不支持"),
     ("空.pdf", b"", "空的"),
     ("假.pdf", b"not a pdf", "不是有效的 PDF"),
     ("坏.jpg", b"not an image", "无法读取图片"),
+    ("苹果.heic", b"\0\0\0\x18ftypheic", "HEIC 格式照片，本程序不能读取"),
 ])
 def test_bad_files_are_refused(sheet, tmp_path, name, data, message):
     db, sid = sheet
