@@ -109,3 +109,12 @@ def discard_if_unused(tx, attachment_id: str | None) -> None:
     """Delete the stored file inside the unit of work when nothing references it any more."""
     if attachment_id and not attachment_in_use(tx.db, attachment_id):
         tx.delete("attachment", attachment_id)
+
+
+def already_added(db, attachment_id: str, name: str, what: str = "文件") -> str:
+    """Why a file is not added again: the same content is there already, under the name it was
+    added with (another file of the same content is not called the one added)."""
+    first = db.scalar("SELECT file_name FROM attachment WHERE id = ?", (attachment_id,)) or name
+    if first == name:
+        return f"“{name}”已经添加过了（内容相同的{what}）。"
+    return f"“{name}”与已添加的“{first}”内容相同，不用再添加。"

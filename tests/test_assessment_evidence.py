@@ -59,7 +59,7 @@ def test_same_file_is_stored_once(sheet, tmp_path):
     add_evidence(db, tmp_path / "b.pdf", sheet_id=sid, item_code="B")
     assert db.scalar("SELECT count(*) FROM attachment") == 1
     assert len(list_evidence(db, sheet_id=sid)) == 2
-    with pytest.raises(UserError, match="已经添加过"):
+    with pytest.raises(UserError, match="“b.pdf”与已添加的“a.pdf”内容相同"):  # named as it shows
         add_evidence(db, tmp_path / "b.pdf", sheet_id=sid, item_code="B")
 
 
@@ -99,3 +99,14 @@ def test_bad_files_are_refused(sheet, tmp_path, name, data, message):
     with pytest.raises(UserError, match=message):
         add_evidence(db, tmp_path / name, sheet_id=sid)
     assert db.scalar("SELECT count(*) FROM round_evidence") == 0
+
+
+def test_a_copy_under_another_name_is_named_as_the_one_added(sheet, tmp_path):
+    db, sid = sheet
+    (tmp_path / "same1.pdf").write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF")
+    (tmp_path / "same2.pdf").write_bytes((tmp_path / "same1.pdf").read_bytes())
+    add_evidence(db, tmp_path / "same1.pdf", sheet_id=sid)
+    with pytest.raises(UserError, match="“same2.pdf”与已添加的“same1.pdf”内容相同"):
+        add_evidence(db, tmp_path / "same2.pdf", sheet_id=sid)
+    with pytest.raises(UserError, match="“same1.pdf”已经添加过了"):
+        add_evidence(db, tmp_path / "same1.pdf", sheet_id=sid)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..attachments import DOCUMENT_TYPES, PHOTO_TYPES  # noqa: F401 - the file types the evidence pages offer
+from ..attachments import DOCUMENT_TYPES, PHOTO_TYPES, already_added  # noqa: F401 - (the types: offered by the pages)
 from ..attachments import discard_if_unused, prepare_file, store_attachment
 from ..db import Database
 from ..errors import LockedError, UserError, file_error
@@ -68,7 +68,7 @@ def add_evidence(db: Database, path: str | Path, *, sheet_id: str | None = None,
                            AND item_code IS ? AND appeal_id IS ? AND rectification_id IS ?""",
                         (att, sheet_id, item_code, appeal_id, rectification_id))
         if dup:
-            raise UserError(f"“{name}”已经添加过了（内容相同的文件）。")
+            raise UserError(already_added(db, att, name))
         return tx.insert("round_evidence", {"attachment_id": att, "round_branch_id": sheet_id,
                                             "item_code": item_code, "appeal_id": appeal_id,
                                             "rectification_id": rectification_id, "note": (note or "").strip(),

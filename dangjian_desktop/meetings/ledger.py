@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .. import dates
-from ..attachments import PHOTO_TYPES, discard_if_unused, prepare_file, store_attachment
+from ..attachments import PHOTO_TYPES, already_added, discard_if_unused, prepare_file, store_attachment
 from ..db import Database, new_id
 from ..errors import UserError, ValidationError
 from ..points.batch import EntryDraft, delete_meeting_rows, new_batch, prepare_entries, write_entries
@@ -373,7 +373,7 @@ def add_photo(db: Database, meeting_id: str, path: str | Path, *, caption: str =
     with db.transaction(f"添加会议照片 {m['org_name']} {dates.format_cn(m['date'])} {name}", actor=actor) as tx:
         att = store_attachment(tx, data, name, mime)
         if db.scalar("SELECT 1 FROM meeting_photo WHERE meeting_id = ? AND attachment_id = ?", (meeting_id, att)):
-            raise UserError(f"“{path.name}”已经添加过了（内容相同的照片）。")
+            raise UserError(already_added(db, att, name, "照片"))
         return tx.insert("meeting_photo", {"meeting_id": meeting_id, "attachment_id": att, "sort_order": order,
                                            "caption": (caption or "").strip(),
                                            "owner": owner_of_office(db, m["office_id"])})
