@@ -88,6 +88,9 @@ def test_veto_needs_its_fact(sheet):
     assert (v.triggered, v.fact, v.found_on) == (True, "书记3月调离后一直空缺", "2025-03-15")
     sheets.clear_veto(db, sid, "V1")
     assert not sheets.open_sheet(db, sid).vetoes[0].triggered
+    with pytest.raises(UserError, match="晚于今天"):
+        sheets.set_veto(db, sid, "V1", "书记空缺", found_on="2099-01-01")
+    assert not sheets.open_sheet(db, sid).vetoes[0].triggered
 
 
 def test_unknown_veto_refused(sheet):

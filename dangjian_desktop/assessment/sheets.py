@@ -400,6 +400,8 @@ def set_veto(db: Database, sheet_id: str, code: str, fact: str, *, found_on: str
 
         if not dates.is_iso_date(found_on):
             raise UserError(f"日期“{found_on}”无效，应为 2026-03-01 这样的格式。")
+        if found_on > dates.today().isoformat():  # a fact found in the future is a typing slip
+            raise UserError(f"发现日期{dates.format_cn(found_on)}晚于今天，请改为实际发现的日期。")
     old = db.one("SELECT id, fact, found_on FROM round_veto WHERE round_branch_id = ? AND code = ?",
                  (sheet_id, code))
     with db.transaction(f"登记否决项 {row['org_name']} {code}", actor=actor) as tx:
