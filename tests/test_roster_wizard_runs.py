@@ -98,3 +98,22 @@ def test_a_failing_run_is_told_on_the_page(qtbot, wizard, town, tmp_path, monkey
     assert page.report is None and not page.isComplete()
     with qtbot.waitSignal(wizard.rejected):
         wizard.reject()  # nothing runs: it closes at once
+
+
+def test_a_file_changed_after_its_check_is_not_imported(qtbot, wizard, town, tmp_path):
+    """Checked: 5 members. Then saved again with 19 others before 导入: nothing is written unseen,
+    and the page says to check again."""
+    path = write_roster(tmp_path / "r.xlsx", [person(i) for i in range(1, 6)])
+    before = member_count(town)
+    to_check_page(wizard, path)
+    qtbot.waitUntil(lambda: wizard.check_page.report is not None, timeout=10000)
+    write_roster(path, [person(i) for i in range(20, 39)])
+    wizard.next()
+    page = wizard.currentPage()
+    assert "文件在检查之后被修改过" in page.status.text() and not page.isComplete()
+    assert member_count(town) == before
+    wizard.back()
+    qtbot.waitUntil(lambda: wizard.check_page.report is not None, timeout=10000)  # checked again
+    with qtbot.waitSignal(wizard.imported, timeout=10000):
+        wizard.next()
+    assert member_count(town) == before + 19

@@ -18,6 +18,14 @@ class ImportPage(RunPage):
         self.setFinalPage(True)
         self.setCommitPage(False)
 
+    file_changed = False  # the file changed since its check (RunPage): going back checks it again
+
+    def cleanupPage(self) -> None:  # noqa: N802 - going Back
+        super().cleanupPage()
+        if self.file_changed:
+            self.file_changed = False
+            self.w.check_page.initializePage()
+
     def _finished(self, report: ImportReport) -> None:
         if report.written:
             self.setSubTitle("导入完成。")

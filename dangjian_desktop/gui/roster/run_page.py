@@ -8,6 +8,8 @@ closes once it has (wizard.RosterImportWizard.reject).
 
 from __future__ import annotations
 
+import hashlib
+
 from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import QWizardPage
 
@@ -17,6 +19,15 @@ from ..kit.tasks import PROGRESS_DELAY_MS
 from .runner import ImportRun
 
 ERROR_STYLE = "color: #b00000"
+
+
+def file_digest(path) -> str | None:
+    """The file's content as a SHA-256 digest (None: it cannot be read)."""
+    try:
+        with open(path, "rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError:
+        return None
 
 
 class RunPage(QWizardPage):
@@ -44,6 +55,17 @@ class RunPage(QWizardPage):
         self.bar.setValue(0)
         self._bar_hidden(keep_place=True)
         self.status.setStyleSheet("")
+        # What is imported is the file as it was checked: one changed since (saved again in Excel,
+        # replaced on the stick) was written unseen when its new rows happened to have no errors.
+        digest = file_digest(self.w.path)
+        if self.dry_run:
+            self.w.checked_digest = digest
+        elif digest is None or digest != getattr(self.w, "checked_digest", None):
+            self.run, self.file_changed = None, True
+            self.status.setText("文件在检查之后被修改过（或已无法读取），没有导入。请点“上一步”重新检查后再导入。")
+            self.status.setStyleSheet(ERROR_STYLE)
+            self.completeChanged.emit()
+            return
         self.status.setText("正在检查文件……" if self.dry_run else "正在导入，请稍候……")
         opts = ImportOptions(**{**self.w.options.__dict__, "dry_run": self.dry_run})
         self.run = run = ImportRun(self, self.w.db, self.w.path, opts)
