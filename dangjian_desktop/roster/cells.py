@@ -23,6 +23,7 @@ _TRUE = {"是", "√", "✓", "✔", "Y", "YES", "1", "TRUE", "有"}
 _FALSE = {"否", "×", "✗", "N", "NO", "0", "FALSE", "无", "不是"}
 _SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?E\+?\d+$", re.I)
 _ID_LIKE = re.compile(r"\d{15}")
+_QUOTED_NUMBER = re.compile(r"[\dXx\-+() ]+")
 _BLANK = " \t\r\n\u3000\u00a0\u200b\u200c\u200d\ufeff"
 
 #: err(field, problem, suggestion) records a problem with the row's cell of `field`.
@@ -39,7 +40,12 @@ def cell_text(v: Any) -> str:
         v = int(v)
     elif isinstance(v, (dt.datetime, dt.date, dt.time)):
         v = v.isoformat()
-    return half_width(str(v))
+    text = half_width(str(v))
+    if text[:1] == "'" and _QUOTED_NUMBER.fullmatch(text[1:]):
+        # Excel's apostrophe that keeps a number as text, kept as a character in a cell formatted
+        # as 文本 (the import's own advice is to type it): not part of the ID number or the phone.
+        text = text[1:]
+    return text
 
 
 def looks_like_id(v: Any) -> bool:
@@ -89,6 +95,8 @@ def id_cell(v: Any, err: Err) -> str | None:
         return None
     if isinstance(v, (int, float)) and not isinstance(v, bool):
         digits = f"{v:.0f}" if isinstance(v, float) and abs(v) < 1e30 else str(v)
+        if len(digits) == 15 and float(v).is_integer():  # an old 15-digit number: a number keeps it whole
+            return idcard.normalise(digits)
         err("id_number",
             f"身份证号被Excel存成了数字（{digits}）。Excel的数字只保留15位有效数字，18位号码的后几位已经丢失",
             "请把“身份证号”列设置为“文本”格式（选中该列→右键→设置单元格格式→文本），"

@@ -119,13 +119,28 @@ def detect(sheet: str, head: list[tuple[int, list]],
     header_rows = [head[best][0]]
     labels = {i: _text(v) for i, v in enumerate(head[best][1]) if _text(v)}
     fields = dict(best_fields)
+    # A two-row header whose cells merged down over both rows hold their names in the upper row
+    # (学历 merged over rows 3 and 4, 姓名 in row 4): a column named only above, empty in the row
+    # found, takes its name from above (it was left out without a word).
+    above = 0
+    if best > 0:
+        upper = head[best - 1][1]
+        fill = {i: f for i, f in _row_fields(upper).items()
+                if i not in labels and f not in set(fields.values()) and not _ID_LIKE.search(_text(upper[i]))}
+        if fill:
+            above = 1
+            header_rows.insert(0, head[best - 1][0])
+            for i, f in fill.items():
+                labels[i], fields[i] = _text(upper[i]), f
     # A two-row header: group titles above (入党时间 over 入党日期 | 转正日期), names below.
+    below_rows = 0
     if best + 1 < len(head):
         below = head[best + 1][1]
         below_fields = _row_fields(below)
         looks_like_data = any(_ID_LIKE.search(_text(v)) for v in below)
         new = {i: f for i, f in below_fields.items() if fields.get(i) != f}
         if new and not looks_like_data:
+            below_rows = 1
             header_rows.append(head[best + 1][0])
             for i, v in enumerate(below):
                 t = _text(v)
@@ -133,14 +148,14 @@ def detect(sheet: str, head: list[tuple[int, list]],
                     labels[i] = f"{labels[i]}/{t}" if i in labels and i not in below_fields else t
             fields.update(below_fields)
     width = max([len(head[best][1])] + [len(r) for _, r in head[best:best + 50]])
-    rows_above = head[:best]
+    rows_above = head[:best - above]
     layout = SheetLayout(sheet, tuple(header_rows), [], unit_text=_unit_text(rows_above))
     for _, row in rows_above:
         t = next((_text(v) for v in row if _text(v)), "")
         if t and not layout.title:
             layout.title = t
     overrides = overrides or {}
-    data = [r for _, r in head[best + len(header_rows):]]
+    data = [r for _, r in head[best + 1 + below_rows:]]
     cols: list[MappedColumn] = []
     for i in range(width):
         text = labels.get(i, "")
