@@ -375,3 +375,14 @@ def test_dates_and_names_that_cannot_be_are_refused(db, root, branch):
     with pytest.raises(ValidationError, match="转接日期不能早于入党日期（2005年7月1日）"):
         reg.transfer_member(db, mid, to_org_id=other, date="1900-01-01")
     reg.transfer_member(db, mid, to_org_id=other, date="2010-03-01")  # a transfer of years ago, caught up
+
+
+def test_a_members_phone_typed_in_full_width_digits_is_taken(db, branch):
+    """The member dialog refused "１３９１２３４５６７８" (11 digits from an input method) that the
+    roster import takes; both read it as the plain digits now."""
+    from dangjian_desktop.registry.validation import validate_member
+
+    clean, errors = validate_member(person(phone="１３９１２３４５６７８"))
+    assert "phone" not in errors and clean["phone"] == "13912345678"
+    clean, errors = validate_member(person(phone="０８９８－６６１２３４５６"))
+    assert "phone" not in errors and clean["phone"] == "0898-66123456"

@@ -47,6 +47,9 @@ def clean_name(text: Any) -> str:
     return _SPACES.sub("", str(text or "")).replace("•", "·").replace(".", "·").replace("\u00b7", "·")
 
 
+_PHONE_WIDTH = str.maketrans("０１２３４５６７８９－　", "0123456789- ")
+
+
 def validate_member(values: dict[str, Any], *, today: dt.date | None = None
                     ) -> tuple[dict[str, Any], dict[str, str]]:
     """Normalise and check member fields. Returns (clean values, errors by field).
@@ -113,7 +116,8 @@ def validate_member(values: dict[str, Any], *, today: dt.date | None = None
         err["full_date"] = "预备党员尚未转正，不应填写转正日期"
 
     if v.get("phone"):
-        v["phone"] = str(v["phone"]).strip().replace(" ", "")
+        # Full-width digits and dash from a Chinese input method count as the plain ones.
+        v["phone"] = str(v["phone"]).strip().translate(_PHONE_WIDTH).replace(" ", "")
         if not _PHONE.match(v["phone"]):
             err["phone"] = "联系电话应为11位手机号或带区号的固定电话"
     for flag in ("is_mobile", "is_hardship"):
