@@ -57,3 +57,22 @@ def test_an_old_15_digit_number_stored_as_a_number_and_a_kept_apostrophe_are_rea
     rows = {r["name"]: r for r in db.query("SELECT name, id_number, phone FROM member")}
     assert rows["张老"]["id_number"].startswith("11010119700305123") and rows["张老"]["phone"] == "13800001111"
     assert rows["李新"]["id_number"] == make("110101", dt.date(1980, 1, 2), 4, False)
+
+
+def test_a_branch_named_only_by_a_registered_member_is_not_reported_made_and_nothing_is_written(db, tmp_path):
+    """The only row naming a new branch is a member already registered (elsewhere): no branch is
+    made, so none is reported, and an import that changes nothing leaves no backup or log entry."""
+    from dangjian_desktop.db.backup import list_backups
+
+    from roster_util import person, write_roster
+
+    add_branches(db, "红星村党支部")
+    first = write_roster(tmp_path / "a.xlsx", [person(1)])
+    assert import_roster(db, first, ImportOptions()).added == 1
+    txs, backups = db.scalar("SELECT count(*) FROM tx_log"), len(list_backups(db))
+    again = write_roster(tmp_path / "b.xlsx", [person(1, branch="北营村党支部")])
+    report = import_roster(db, again, ImportOptions(create_branches=True))
+    assert report.ok and not report.written and report.created_orgs == []
+    assert "已新建" not in report.to_text()
+    assert db.scalar("SELECT count(*) FROM org WHERE name = '北营村党支部'") == 0
+    assert db.scalar("SELECT count(*) FROM tx_log") == txs and len(list_backups(db)) == backups

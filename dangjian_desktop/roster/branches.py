@@ -58,6 +58,7 @@ class Branches:
         self._groups: dict[tuple[str, str], str] = {}
         self._pending: dict[str, Org] = {}
         self._pending_groups: dict[tuple[int, str], Group] = {}
+        self._planned: list[tuple[tuple, Org | Group]] = []  # each plan of `created` with what it plans
         self._resolved: dict[str, tuple[Org | None, str]] = {}  # name -> resolve(name), until a plan
         self.root: Org | None = None
         self.picked: Org | None = None
@@ -150,6 +151,7 @@ class Branches:
         self._pending[squeeze(clean)] = o
         self._resolved.clear()  # a planned branch may now answer a name
         self.created.append(("党支部", clean, kind))
+        self._planned.append((self.created[-1], o))
         return o, "", ""
 
     def for_sheet(self, sheet_name: str, layout: SheetLayout) -> tuple[Org | None, str, str]:
@@ -183,7 +185,15 @@ class Branches:
             group = Group(org, name)
             self._pending_groups[(id(org), name)] = group
             self.created.append(("党小组", f"{org.name}/{name}", ""))
+            self._planned.append((self.created[-1], group))
         return group
+
+    def keep_made_only(self) -> None:
+        """Leave in `created` only the organisations the import made: a branch planned for a row
+        that turned out to be a registered member's (no new member went into it) is not made, and
+        the report said 已新建 of a branch that is not there."""
+        made = {id(entry) for entry, planned in self._planned if planned.id is not None}
+        self.created[:] = [entry for entry in self.created if id(entry) in made]
 
     # ---- creating them (inside the import's unit of work) -------------------------------------------
     def ensure_org(self, org: Org) -> str:

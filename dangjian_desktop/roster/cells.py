@@ -30,8 +30,10 @@ _BLANK = " \t\r\n\u3000\u00a0\u200b\u200c\u200d\ufeff"
 Err = Callable[..., None]
 
 
-def cell_text(v: Any) -> str:
-    """A cell as text: whole-number floats lose their '.0'; full-width digits/letters half-width."""
+def cell_text(v: Any, *, half: bool = True) -> str:
+    """A cell as text: whole-number floats lose their '.0'; full-width digits/letters half-width
+    (with `half`: not in free text, kept as the registry keeps what is typed, so an exported and
+    imported again 备注 of full-width letters reads unchanged)."""
     if v is None:
         return ""
     if isinstance(v, bool):
@@ -40,6 +42,8 @@ def cell_text(v: Any) -> str:
         v = int(v)
     elif isinstance(v, (dt.datetime, dt.date, dt.time)):
         v = v.isoformat()
+    if not half:
+        return str(v)
     text = half_width(str(v))
     if text[:1] == "'" and _QUOTED_NUMBER.fullmatch(text[1:]):
         # Excel's apostrophe that keeps a number as text, kept as a character in a cell formatted

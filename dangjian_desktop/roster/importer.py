@@ -161,16 +161,18 @@ class RosterImport(SheetReading, RowChecks, MemberChanges, NewMembers):
                         self._error("", None, None, "", "", "文件中没有找到党员数据",
                                     "请确认表头包含“姓名”“身份证号”等列，数据从表头下一行开始")
                     if not self.report.errors:
-                        if write:  # the committed state before this import (a reader of its own)
-                            backup_before_import(self.db, "roster")
                         self._flush()
                         if deferred is not None:  # before anything reads the members again
                             deferred.restore()
                         self._apply_updates()
+                    self.branches.keep_made_only()
                     changed = bool(self.report.added or self.report.created_orgs
                                    or (self.opts.update and self.report.changes))
                     if self.report.errors or not write or not changed:
                         raise _Rollback
+                    # The committed state before this import, read beside the unit of work under way;
+                    # only for an import that changes something (one that changed nothing had one too).
+                    backup_before_import(self.db, "roster")
                     self.report.written = True
             except _Rollback:
                 self.report.written = False

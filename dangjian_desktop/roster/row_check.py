@@ -66,7 +66,7 @@ def _cell_value(f: str, v: Any, month_only: bool, err) -> Any:
     if f == "name":
         return clean_name(cell_text(v)) or None
     if f in TEXT_FIELDS:
-        return strip_spaces(cell_text(v)) or None
+        return strip_spaces(cell_text(v, half=False)) or None
     return squeeze(cell_text(v)) or None
 
 
