@@ -700,16 +700,6 @@ def test_a_restore_whose_safety_backup_fails_says_nothing_was_restored(db, db_pa
     assert db_path.read_bytes() == before
 
 
-def _edited_behind_its_back(path: Path, sql: str) -> Path:
-    conn = sqlite3.connect(path)
-    try:
-        conn.execute(sql)
-        conn.commit()
-    finally:
-        conn.close()
-    return path
-
-
 @pytest.mark.parametrize("sql", [
     "UPDATE setting SET value = '篡改的落款', rev = rev + 1 WHERE id = 'publicity_issuer'",
     # the file's own description edited (as when another office's database is passed off as this one's)
@@ -723,7 +713,9 @@ def test_a_backup_changed_behind_the_programs_back_is_not_restored(db, db_path, 
     set_setting(db, ISSUER, "现在的")
     db.close()
     before = db_path.read_bytes()
-    _edited_behind_its_back(plain, sql)
+    from test_seal import outside  # the file edited as another SQLite tool would
+
+    outside(plain, sql)
     with pytest.raises(UserError) as e:
         restore(db_path, plain)
     assert "在本程序之外被改动过，不能用来恢复" in e.value.message and "当前数据库没有被改动" in e.value.message

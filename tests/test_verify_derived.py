@@ -4,14 +4,13 @@ sheet while 检查数据 called the database sound."""
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from dangjian_desktop.db import Database
 from dangjian_desktop.points.ledger import add_entry, delete_entry
 
 from points_util import YEAR, add_branch, simple_catalogue
+from test_seal import outside
 
 
 @pytest.fixture
@@ -28,15 +27,6 @@ def with_points(db):
     return path
 
 
-def _outside(path, sql):
-    conn = sqlite3.connect(path)
-    try:
-        conn.execute(sql)
-        conn.commit()
-    finally:
-        conn.close()
-
-
 @pytest.mark.parametrize("sql", [
     "UPDATE points_entry_sum SET points = -20 WHERE member_id = (SELECT member_id FROM points_entry_sum LIMIT 1)",
     "UPDATE points_entry_sum SET points = -20",
@@ -45,7 +35,7 @@ def _outside(path, sql):
     "INSERT INTO points_entry_sum VALUES (2020, 'someone', 'something', 1, 50)",
 ])
 def test_an_outside_edit_of_the_points_sums_is_found(with_points, sql):
-    _outside(with_points, sql)
+    outside(with_points, sql)
     with Database.open(with_points, mode="read") as db:
         found = db.verify()
     assert any("积分小计与积分记录有" in p and "不一致" in p for p in found), found
