@@ -76,3 +76,22 @@ def test_a_branch_named_only_by_a_registered_member_is_not_reported_made_and_not
     assert "已新建" not in report.to_text()
     assert db.scalar("SELECT count(*) FROM org WHERE name = '北营村党支部'") == 0
     assert db.scalar("SELECT count(*) FROM tx_log") == txs and len(list_backups(db)) == backups
+
+
+def test_a_registered_members_stored_date_against_the_file_does_not_stop_an_import_that_leaves_them(db, tmp_path):
+    """The file's 入党日期 is later than the member's stored 转正日期 (a column the file does not
+    have): without 按文件修改 nothing of them is written, so the other rows are imported."""
+    from roster_util import person, write_roster
+
+    add_branches(db, "红星村党支部")
+    assert import_roster(db, write_roster(tmp_path / "a.xlsx", [person(1)]), ImportOptions()).added == 1
+    header = ["序号", "姓名", "性别", "民族", "公民身份号码", "入党时间", "党员类别", "所在党支部"]
+    row = person(1, joined="2000-01-01")
+    late = [row[0], row[1], row[2], row[3], row[4], "2000-01-01", row[7], row[8]]
+    new = person(2)
+    other = [new[0], new[1], new[2], new[3], new[4], new[5], new[7], new[8]]
+    path = write_roster(tmp_path / "b.xlsx", [late, other], header=header)
+    report = import_roster(db, path, ImportOptions())
+    assert report.ok and report.added == 1, report.to_text(limit=10)
+    with_update = import_roster(db, path, ImportOptions(update=True, dry_run=True))
+    assert not with_update.ok  # written with 按文件修改, the record would contradict itself

@@ -134,6 +134,11 @@ class RowChecks:
             if f not in fields and f in REQUIRED_COLUMNS and current is None:
                 st.missing_required[f] = st.missing_required.get(f, 0) + 1
                 continue
+            if f not in fields and current is not None and not self.opts.update:
+                # A registered member's stored 转正日期 against the file's 入党日期: nothing of the
+                # member is written without 按文件修改, so it does not stop the import (its
+                # differences are listed as changes); it blocked every row, naming no column.
+                continue
             err(f, message, suggestion(f, check, clean))
 
         org, group = self._row_branch(st, raw, err, current)
