@@ -161,3 +161,15 @@ def test_an_adjustment_above_the_maximum_is_refused_not_cut_to_a_key(qtbot, db):
     with pytest.raises(UserError, match="不能超过本项分值 20 分"):
         dlg.save()
     assert db.scalar("SELECT count(*) FROM round_adjustment") == 0
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Delete, Qt.Key.Key_Backspace])
+def test_delete_on_a_score_cell_clears_it(qtbot, editor, key):
+    item, index = _first_item_cell(editor)
+    sheets.set_score(editor.db, editor.sheet.id, item.code, "self", 12)
+    editor.reload()
+    editor.view.setFocus()
+    editor.view.setCurrentIndex(index)
+    qtbot.keyClick(editor.view, key)
+    assert _stored(editor, item.code) is None
+    assert editor.view.state() != editor.view.State.EditingState

@@ -68,6 +68,12 @@ class SheetView(QTableView):
             if nxt.isValid():
                 self.setCurrentIndex(nxt)
             return
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not editing:
+            # Delete on a cell clears it, as in a spreadsheet (it did nothing and said nothing).
+            cur = self.currentIndex()
+            if cur.isValid() and self.model().flags(cur) & Qt.ItemFlag.ItemIsEditable and cur.data():
+                self.model().setData(cur, "", Qt.ItemDataRole.EditRole)
+            return
         super().keyPressEvent(event)
 
     def edit_cell(self, row: int, col: int) -> None:
