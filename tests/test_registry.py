@@ -386,3 +386,16 @@ def test_a_members_phone_typed_in_full_width_digits_is_taken(db, branch):
     assert "phone" not in errors and clean["phone"] == "13912345678"
     clean, errors = validate_member(person(phone="０８９８－６６１２３４５６"))
     assert "phone" not in errors and clean["phone"] == "0898-66123456"
+
+
+def test_a_percent_or_underscore_typed_into_search_is_looked_for_not_taken_as_any(db, branch):
+    from dangjian_desktop.registry.members import member_query
+
+    reg.add_member(db, person(name="张伟"), org_id=branch)
+    reg.add_member(db, person(name="王芳", male=False), org_id=branch)
+
+    def found(text):
+        where, params = member_query(db, text=text)
+        return db.scalar(f"SELECT count(*) FROM member m{where}", params)
+
+    assert found("%") == 0 and found("_") == 0 and found("张") == 1

@@ -179,7 +179,7 @@ class _Index:
                   (self.id_number, self.id_number.needle(idn, prefix=True)),
                   (self.initials, self.initials.needle(low, prefix=True)),
                   (self.pinyin, self.pinyin.needle(low, prefix=True))]
-        # member_query passes the name part to LIKE unescaped: its %, _ and \\ are left to SQL.
+        # A %, _ or \\ typed (matched as itself by member_query's escaped LIKEs) is left to SQL: rare.
         if any(_PAD in n or _SEP in n[1:] for _, n in wanted) or _SEP in t or any(c in t for c in "%_\\"):
             return None
         limit = MAX_SHARE * len(self.row_of)
