@@ -292,9 +292,9 @@ def test_lock_dialog_locks_the_year_and_disables_editing(qtbot, tab, town):
     tab.tabs.setCurrentWidget(tab.catalogue)
     assert not tab.catalogue.add_button.isEnabled()
     tab.tabs.setCurrentWidget(tab.meetings)
-    qtbot.mouseClick(tab.meetings.new_button, Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(tab.meetings.entry.form.confirmButton, Qt.MouseButton.LeftButton)
-    assert "锁定" in tab.meetings.entry.form.formError.text()
+    # Said before a form is filled: the meeting buttons are off and the hint says why.
+    assert not tab.meetings.new_button.isEnabled() and "已锁定" in tab.meetings.hint.text()
+    assert not any(b.isEnabled() for b in tab.meetings.fix_buttons.values())
 
 
 def test_compliance_table_names_missing_months(qtbot, tab, town):

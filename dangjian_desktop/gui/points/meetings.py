@@ -66,10 +66,14 @@ class MeetingsPanel(Panel):
         rows = meetings.list_meetings(tab.db, year=tab.year, org_id=tab.org_id,
                                       office_id=None if tab.org_id else tab.office_id) if self.ready() else []
         self.model.set_rows(rows)
-        writable = self.writable()
+        # A locked year's meetings are not changed: said before a form is filled, not after.
+        writable = self.editable()
         branch = tab.branch_id()
         self.new_button.setEnabled(writable and branch is not None)
-        self.hint.setText("" if branch is not None or tab.db is None else "请先在上方选择一个党支部，再登记会议。")
+        if self.ready() and not writable and self.writable():
+            self.hint.setText(f"{tab.year}年度积分已锁定：会议和考勤不能再登记或修改（如需修改，请先在“年度汇总”中解除锁定）。")
+        else:
+            self.hint.setText("" if branch is not None or tab.db is None else "请先在上方选择一个党支部，再登记会议。")
         b = undoable_batch(tab.db, tab.office_id) if self.ready() else None
         self.undo_button.setEnabled(writable and b is not None)
         self.undo_label.setText(f"上一批：{b.describe()}" if b else "")
@@ -90,7 +94,7 @@ class MeetingsPanel(Panel):
     def _selected(self, *_args) -> None:
         db = self.db
         mid = self.current_meeting_id()
-        can_change = self.writable() and mid is not None
+        can_change = self.editable() and mid is not None
         for b in (self.delete_button, self.photo_button, *self.fix_buttons.values()):
             b.setEnabled(can_change)
         self.photo_list.clear()
