@@ -361,3 +361,22 @@ def test_keyboard_only_meeting_entry(qtbot, tab, town):
     qtbot.keyClick(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert db.scalar("SELECT count(*) FROM meeting_attendance WHERE status = '缺席'") == 1
     assert tab.meetings.stack.currentIndex() == 0
+
+
+def test_a_meeting_dated_in_another_year_previews_that_years_points_and_says_where_it_went(qtbot, tab, town):
+    """The year shown is YEAR; the meeting is dated the next year, which has no catalogue yet: the
+    preview says the catalogue will be made (it said no points would be written, then wrote them),
+    and once saved the clerk is told which year's list holds it."""
+    db, _b = town
+    tab.tabs.setCurrentWidget(tab.meetings)
+    qtbot.mouseClick(tab.meetings.new_button, Qt.MouseButton.LeftButton)
+    f = tab.meetings.entry.form
+    f.typeCombo.setCurrentIndex(f.typeCombo.findData("支部党员大会"))
+    f.dateEdit.setDate(f.dateEdit.date().fromString(f"{YEAR}-06-18", "yyyy-MM-dd"))
+    assert "确认后将记入积分" in f.pointsLabel.text()
+    f.dateEdit.setDate(f.dateEdit.date().fromString(f"{YEAR + 1}-03-05", "yyyy-MM-dd"))
+    assert f"{YEAR + 1}年度还没有积分细则" in f.pointsLabel.text()
+    f.topicEdit.setText("学习党章")
+    qtbot.mouseClick(f.confirmButton, Qt.MouseButton.LeftButton)
+    assert tab.meetings.stack.currentIndex() == 0
+    assert f"这次会议在{YEAR + 1}年度" in tab.message.text()

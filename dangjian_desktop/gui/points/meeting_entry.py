@@ -18,6 +18,7 @@ from ... import dates
 from ..errors import error_text
 from ...meetings import MEETING_TYPES, STATUSES
 from ...meetings import ledger as meetings
+from ...points.catalogue import has_catalogue
 from ...registry.orgs import party_groups
 from ..common import iso_of, set_date
 from ..forms import load_form
@@ -85,6 +86,7 @@ class MeetingEntryPage(QWidget):
             f.typeCombo.addItem(t, t)
         f.typeCombo.currentIndexChanged.connect(self._type_changed)
         f.groupCombo.currentIndexChanged.connect(self._type_changed)
+        f.dateEdit.dateChanged.connect(self._date_changed)
         f.allPresentButton.clicked.connect(lambda: self.model.set_status(list(range(len(self.model.people))), "出席"))
         f.presentButton.clicked.connect(lambda: self._mark("出席"))
         f.leaveButton.clicked.connect(lambda: self._mark("请假"))
@@ -103,6 +105,7 @@ class MeetingEntryPage(QWidget):
         self.year = dates.today().year
         self.photo_paths: list[Path] = []
         self._linked: dict = {}
+        self._no_catalogue: int | bool = False  # the year of the date has no catalogue yet (its year)
 
     # ---- set up --------------------------------------------------------------------------
     def start(self, org_id: str, org_name: str, year: int) -> None:
@@ -156,12 +159,23 @@ class MeetingEntryPage(QWidget):
         elif ordered:
             f.hostCombo.setCurrentIndex(0)
         f.hostCombo.blockSignals(False)
-        year = int(iso_of(f.dateEdit)[:4])
-        office = self.tab.office_id
-        self._linked = meetings.linked_items(db, office, year, t) if office else {}
+        self._read_linked()
         self._update_counts()
         if self.model.people:
             f.attendanceView.setCurrentIndex(self.model.index_of(0))
+
+    def _read_linked(self) -> None:
+        """The catalogue items the meeting will write, of the year of its date (moved to another year,
+        the preview used to keep the first year's, or say none while the save wrote points)."""
+        db, office = self.tab.db, self.tab.office_id
+        year = int(iso_of(self.form.dateEdit)[:4])
+        self._linked = meetings.linked_items(db, office, year, self.meeting_type()) if db and office else {}
+        self._no_catalogue = bool(db and office and not has_catalogue(db, office, year)) and year
+
+    def _date_changed(self, *_args) -> None:
+        if self.org_id is not None and self.tab.db is not None:
+            self._read_linked()
+            self._update_counts()
 
     def _mark(self, status: str) -> None:
         self.model.set_status(selected_positions(self.form.attendanceView, self.model), status)
@@ -179,8 +193,14 @@ class MeetingEntryPage(QWidget):
             it = self._linked.get(s)
             if it is not None and c[s]:
                 parts.append(f"{s} {c[s]} 人各记 {signed(it.signed_points)} 分（{it.code} {it.title}）")
-        self.form.pointsLabel.setText(("确认后将记入积分：" + "；".join(parts) + "。") if parts
-                                      else "本类会议在积分细则中没有关联积分项目，确认后只登记会议和考勤。")
+        if parts:
+            text = "确认后将记入积分：" + "；".join(parts) + "。"
+        elif self._no_catalogue:
+            text = (f"{self._no_catalogue}年度还没有积分细则：确认后按上一年度（或默认）的积分细则建立，"
+                    f"并按其中与本类会议关联的项目记入积分。")
+        else:
+            text = "本类会议在积分细则中没有关联积分项目，确认后只登记会议和考勤。"
+        self.form.pointsLabel.setText(text)
 
     def _choose_photos(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, "选择会议照片", "", "图片 (*.jpg *.jpeg *.png *.bmp *.gif *.webp)")

@@ -130,7 +130,11 @@ class MeetingsPanel(Panel):
         self.last_record = record
         self.stack.setCurrentIndex(0)
         c = record.counts
-        self.status.emit(f"已登记会议：出席{c['出席']}人、请假{c['请假']}人、缺席{c['缺席']}人，写入{record.entries}条积分记录。")
+        m = meetings.get_meeting(self.db, record.meeting_id) if self.db is not None else None
+        year = int(m["date"][:4]) if m else self.tab.year
+        where = "" if year == self.tab.year else f"这次会议在{year}年度，切换到{year}年度后可在列表中看到。"
+        self.status.emit(f"已登记会议：出席{c['出席']}人、请假{c['请假']}人、缺席{c['缺席']}人，"
+                         f"写入{record.entries}条积分记录。{where}")
         select_where(self.view, lambda m: m["id"] == record.meeting_id)
 
     @slot
