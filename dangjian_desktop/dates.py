@@ -54,6 +54,17 @@ def format_cn(value: str | dt.date | None) -> str:
     return str(value)
 
 
+def format_cn_time(value: str | dt.date | None) -> str:
+    """'2026-03-01T09:30:00+00:00' -> '2026年3月1日 09:30' (a timestamp keeps its hour and minute);
+    a date alone as format_cn; None/'' -> ''."""
+    if not value:
+        return ""
+    text = str(value)
+    if len(text) > 10 and text[10] in "T ":
+        return f"{format_cn(text[:10])} {text[11:16]}"
+    return format_cn(text)
+
+
 def add_years(d: dt.date, years: int) -> dt.date:
     try:
         return d.replace(year=d.year + years)

@@ -79,9 +79,7 @@ def value_text(v: Any) -> str:
     if v is None or v == "":
         return "（空）"
     text = str(v)
-    if len(text) >= 16 and text[4:5] == "-" and text[10:11] in "T ":
-        return f"{dates.format_cn(text[:10])} {text[11:16]}"
-    return text
+    return dates.format_cn_time(text) if len(text) >= 16 and text[4:5] == "-" and text[10:11] in "T " else text
 
 
 def _show(v):

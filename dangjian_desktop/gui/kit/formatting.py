@@ -18,9 +18,4 @@ def format_score(value: Any) -> str:
 
 def format_date(value: Any) -> str:
     """An ISO date or timestamp as 2026年3月1日 (a timestamp keeps its time: 2026年3月1日 09:30); '' for none."""
-    if not value:
-        return ""
-    text = str(value)
-    if len(text) > 10 and text[10] in "T ":
-        return f"{dates.format_cn(text[:10])} {text[11:16]}"
-    return dates.format_cn(text)
+    return dates.format_cn_time(value)
