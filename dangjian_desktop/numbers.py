@@ -6,6 +6,10 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+#: A Chinese input method's full-width digits, point, sign and space read as the plain ones
+#: (text.translate(FULL_WIDTH)): a score, points, a phone typed in full width are what they say.
+FULL_WIDTH = str.maketrans("０１２３４５６７８９．。－＋　", "0123456789..-+ ")
+
 #: Scores and points are kept to at most this many decimals (an average may have two: 87.25).
 SCORE_DECIMALS = 2
 

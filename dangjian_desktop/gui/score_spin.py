@@ -5,11 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDoubleSpinBox
 
-from ..numbers import format_score
-
-
-#: A Chinese input method's full-width digits, sign and point, read as the plain ones.
-FULL_WIDTH = str.maketrans("０１２３４５６７８９．。－＋", "0123456789..-+")
+from ..numbers import FULL_WIDTH, format_score
 
 
 class ScoreSpinBox(QDoubleSpinBox):

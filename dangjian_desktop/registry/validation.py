@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from .. import dates
+from ..numbers import FULL_WIDTH
 from . import codes, idcard
 
 FIELD_LABELS = {
@@ -45,9 +46,6 @@ def is_person_name(text: Any) -> bool:
 def clean_name(text: Any) -> str:
     """Remove every kind of space inside a name ('张　三' -> '张三'); unify the middle dot."""
     return _SPACES.sub("", str(text or "")).replace("•", "·").replace(".", "·").replace("\u00b7", "·")
-
-
-_PHONE_WIDTH = str.maketrans("０１２３４５６７８９－　", "0123456789- ")
 
 
 def validate_member(values: dict[str, Any], *, today: dt.date | None = None
@@ -117,7 +115,7 @@ def validate_member(values: dict[str, Any], *, today: dt.date | None = None
 
     if v.get("phone"):
         # Full-width digits and dash from a Chinese input method count as the plain ones.
-        v["phone"] = str(v["phone"]).strip().translate(_PHONE_WIDTH).replace(" ", "")
+        v["phone"] = str(v["phone"]).strip().translate(FULL_WIDTH).replace(" ", "")
         if not _PHONE.match(v["phone"]):
             err["phone"] = "联系电话应为11位手机号或带区号的固定电话"
     for flag in ("is_mobile", "is_hardship"):

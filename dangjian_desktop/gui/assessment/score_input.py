@@ -11,13 +11,13 @@ from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QAbstractItemDelegate, QLineEdit, QStyledItemDelegate, QWidget
 
 from ...assessment import sheets as sh
+from ...numbers import FULL_WIDTH
 from ...schemes import model as sm
 from ..kit.formatting import format_score
 from .sheet_model import HEADERS, ITEM_ROLE, STAGE_OF_COL
 
 _DIGITS_ONE_DECIMAL = "0123456789."
 # A Chinese input method may type full-width digits and 。 for the decimal point; the core accepts them.
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．。", "0123456789..")
 
 # Keys that leave a score cell (besides Enter).
 _LEAVING = (Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Up, Qt.Key.Key_Down)
@@ -40,7 +40,7 @@ class ScoreValidator(QValidator):
         self.yesno = yesno
 
     def validate(self, text: str, pos: int):  # noqa: D401 - Qt API
-        t = text.strip().translate(_FULLWIDTH)
+        t = text.strip().translate(FULL_WIDTH)
         if t == "":
             return QValidator.State.Acceptable
         if any(ch not in _DIGITS_ONE_DECIMAL for ch in t) or t.count(".") > 1:
@@ -67,7 +67,7 @@ class ScoreValidator(QValidator):
 
 def refusal_text(item: sh.SheetItem, attempted: str) -> str:
     """Why a keystroke was refused, in the clerk's words."""
-    t = attempted.strip().translate(_FULLWIDTH)
+    t = attempted.strip().translate(FULL_WIDTH)
     label = f"{item.code}“{item.title[:24]}”"
     if t.count(".") == 1 and len(t.partition(".")[2]) > 1:
         return f"{label}：分数最多保留一位小数，不能输入 {t}。"
