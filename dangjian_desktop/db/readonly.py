@@ -19,9 +19,9 @@ _REFUSED = {errno.EROFS, errno.EACCES, errno.EPERM}
 
 
 def unwritable_reason(path: Path) -> str | None:
-    """Why this process cannot write the database at `path`, or None when it can."""
+    """Why this process cannot write the database at `path` (or make it there), or None when it can."""
     folder = path.resolve().parent
-    if not os.access(path, os.W_OK):
+    if path.exists() and not os.access(path, os.W_OK):
         return "数据库文件是只读的（可能在光盘或写保护的U盘上，或没有修改权限）"
     if not os.access(folder, os.W_OK):
         return "数据库所在的文件夹不能写入（可能是光盘或写保护的U盘，或没有写入权限）"

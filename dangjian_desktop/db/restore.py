@@ -39,9 +39,9 @@ from .backup import (PAGES_PER_STEP, _remove_with_sidecars, _unique_target, back
                      integrity_problems, make_backup, open_snapshot, open_source)
 from .database import Database, _connect
 from .lock import WriterLock
-from .seal import KEY_MISSING
-from .readonly import unwritable_reason
 from .migrations import latest_version
+from .readonly import unwritable_reason
+from .seal import KEY_MISSING
 
 
 @dataclass
@@ -217,9 +217,7 @@ def restore(db_path: str | Path, backup_file: str | Path, *, progress: Progress 
         raise UserError(f"找不到备份文件：{backup_file}")
     if not db_path.parent.is_dir():
         raise UserError(f"数据库所在的文件夹不存在：{db_path.parent}")
-    why = unwritable_reason(db_path) if db_path.exists() else None
-    if why is None and not os.access(db_path.parent, os.W_OK):
-        why = "数据库所在的文件夹不能写入（可能是光盘或写保护的U盘，或没有写入权限）"
+    why = unwritable_reason(db_path)
     if why is not None:  # said first: nothing is unpacked or backed up for a restore that cannot be written
         raise UserError(f"{why}，不能恢复。当前数据库没有被改动。")
     lock = WriterLock(db_path)  # first: a database in use is said before a backup is unpacked
