@@ -190,6 +190,7 @@ class PointsOverview:
 def points_overview(db: Database, year: int, *, office_id: str | None = None, org_id: str | None = None
                     ) -> PointsOverview:
     from ..points.totals import branch_summary, star_levels, totals
+    from ..registry.offices import office_names
 
     rows = totals(db, year, office_id=office_id, org_id=org_id)
     bins = {label: 0 for _, _, label in POINT_BINS}
@@ -205,7 +206,7 @@ def points_overview(db: Database, year: int, *, office_id: str | None = None, or
     summary = branch_summary(db, year, rows=rows)
     towns: dict[str, str] = {}
     if len({b.office_id for b in summary}) > 1:
-        towns = dict(db.tuples("SELECT id, name FROM office"))
+        towns = office_names(db)
     summary.sort(key=lambda b: (sort_key(towns[b.office_id]) if towns else "", sort_key(b.org_name)))
     levels = [(lv.stars, lv.name) for lv in star_levels()[0]]
     return PointsOverview(int(year), bins, exempt, summary, levels, towns)

@@ -41,7 +41,11 @@ def ledger_table(db: Database, kind: str, year: int, *, office_id: str | None = 
 def _with_towns(db: Database, table: Table, orgs: list[str]) -> Table:
     """`table` with a 乡镇 column after 序号 when its rows (of the organisations `orgs`, in order)
     are of more than one town."""
-    town_of = {r[0]: r[1] for r in db.tuples("SELECT o.id, f.name FROM org o JOIN office f ON f.id = o.office_id")}
+    from ..registry.offices import org_towns
+
+    town_of = org_towns(db)  # (empty in a database of one town: nothing to read per row)
+    if not town_of:
+        return table
     towns = [town_of.get(o, "") for o in orgs]
     if len(set(towns)) < 2:
         return table
