@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..attachments import DOCUMENT_TYPES, PHOTO_TYPES, already_added  # noqa: F401 - (the types: offered by the pages)
-from ..attachments import discard_if_unused, prepare_file, store_attachment
+from ..attachments import DOCUMENT_TYPES, PHOTO_TYPES  # noqa: F401 - the file types the evidence pages offer
+from ..attachments import already_added, discard_if_unused, prepare_file, store_attachment
 from ..db import Database
 from ..errors import LockedError, UserError, file_error
 from ..filesave import write_bytes

@@ -58,13 +58,11 @@ def year_type(ahead: int | None = 1) -> Callable[[str], int]:
     outside is refused with the range, before anything is read (a report of 2100 gave everyone 一星)."""
     def year(text: str) -> int:
         try:
-            y = int(text)
+            return check_year(int(text), ahead)
         except ValueError:
             raise argparse.ArgumentTypeError(f"年度“{text}”无效，应为 {dates.today().year} 这样的四位数字。") from None
-        last = _last_year(ahead)
-        if not FIRST_YEAR <= y <= last:
-            raise argparse.ArgumentTypeError(f"年度“{y}”无效，应在{FIRST_YEAR}年至{last}年之间。")
-        return y
+        except UserError as e:
+            raise argparse.ArgumentTypeError(e.message) from None
 
     return year
 

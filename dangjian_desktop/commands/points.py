@@ -111,11 +111,11 @@ def cmd_totals(ctx) -> int:
     for t in rows:
         print(f"{t.org_name}\t{t.name}\t{fmt_points(t.total)}\t{t.label}"
               + (f"\t免评：{t.exempt_reason}" if t.exempt_reason else ""))
-    rated = sum(1 for t in rows if t.stars is not None)
-    counts = {label: n for label, n in rating_counts(rows).items() if n}
     if not rows:
         print(f"{year}年度没有党员可以统计积分。")
         return 0
+    rated = sum(1 for t in rows if t.stars is not None)
+    counts = {label: n for label, n in rating_counts(rows).items() if n}
     print(f"共{len(rows)}人，参评{rated}人：" + "，".join(f"{k}{v}人" for k, v in counts.items()))
     return 0
 

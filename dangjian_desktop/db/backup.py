@@ -126,8 +126,6 @@ def integrity_problems(conn: sqlite3.Connection) -> list[str]:
 
 def _describe(e: sqlite3.Error) -> str:
     text = str(e)
-    if "disk is full" in text:
-        return "磁盘空间不足"
     if "unable to open" in text or "readonly" in text or "read-only" in text:
         return "无法写入备份文件夹（没有写入权限或磁盘被写保护）"
     if "not a database" in text or "malformed" in text:

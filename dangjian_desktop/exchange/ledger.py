@@ -54,7 +54,6 @@ class LogEntry:
                 "note": self.note}
 
 
-
 def _entry(r) -> LogEntry:
     try:
         counts = json.loads(r["counts_json"] or "{}")
@@ -185,5 +184,4 @@ def _sheets_pending(db: Database, me, peer_office: str | None) -> list[str]:
 
 
 def fmt_time(at: str | None) -> str:
-    at = at or ""
-    return f"{dates.format_cn(at[:10])} {at[11:16]}".strip()
+    return dates.format_cn_time(at)

@@ -268,12 +268,13 @@ class MainWindow(QMainWindow):
         self.open_database(path)
 
     def open_database_dialog(self) -> None:
-        from .restore_new import is_backup_file, offer_restore
+        from ..db.backup_zip import is_zip_backup
+        from .restore_new import offer_restore
 
         start = str(Path(self.settings.value("last_db", str(default_db_path()))).parent)
         path, _ = QFileDialog.getOpenFileName(self, "打开数据库", start,
                                               "党建台账数据库 (*.sqlite);;党建台账备份 (*.zip);;所有文件 (*)")
-        if path and is_backup_file(Path(path)):  # a backup is restored into a database file first
+        if path and is_zip_backup(Path(path)):  # a backup is restored into a database file first
             offer_restore(self, Path(path))
         elif path:
             self.open_database(Path(path))

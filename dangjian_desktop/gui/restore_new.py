@@ -11,7 +11,6 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from ..db import backup_zip
 from ..db.restore import restore
 from ..paths import default_db_path
 from .backup_auto import run_blocking
@@ -19,11 +18,6 @@ from .errors import show_error
 
 BACKUP_FILTER = "党建台账备份 (*.zip *.sqlite);;所有文件 (*)"
 DATABASE_FILTER = "党建台账数据库 (*.sqlite)"
-
-
-def is_backup_file(path: Path) -> bool:
-    """A compressed backup (by its name: the file is not opened)."""
-    return backup_zip.is_zip_backup(path)
 
 
 def _suggested_target(backup: Path) -> Path:

@@ -13,7 +13,6 @@ Written in openpyxl's write-only mode, so 30,000 rows stream through.
 from __future__ import annotations
 
 import datetime as dt
-
 import re
 from pathlib import Path
 from typing import Any, Sequence

@@ -105,7 +105,7 @@ class MeetingEntryPage(QWidget):
         self.year = dates.today().year
         self.photo_paths: list[Path] = []
         self._linked: dict = {}
-        self._no_catalogue: int | bool = False  # the year of the date has no catalogue yet (its year)
+        self._no_catalogue: int | None = None  # the year of the date, when it has no catalogue yet
 
     # ---- set up --------------------------------------------------------------------------
     def start(self, org_id: str, org_name: str, year: int) -> None:
@@ -170,7 +170,7 @@ class MeetingEntryPage(QWidget):
         db, office = self.tab.db, self.tab.office_id
         year = int(iso_of(self.form.dateEdit)[:4])
         self._linked = meetings.linked_items(db, office, year, self.meeting_type()) if db and office else {}
-        self._no_catalogue = bool(db and office and not has_catalogue(db, office, year)) and year
+        self._no_catalogue = year if db and office and not has_catalogue(db, office, year) else None
 
     def _date_changed(self, *_args) -> None:
         if self.org_id is not None and self.tab.db is not None:
