@@ -88,6 +88,24 @@ def test_change_history_lists_who_changed_what(window, qtbot, member_db):
     assert any(row[4] == "所在党组织" and row[6] == "南村党支部" for row in cells)  # the branch by name, not id
 
 
+def test_change_history_names_a_branch_deleted_since(window, qtbot, member_db):
+    from dangjian_desktop.registry.orgs import delete_org
+
+    _, mid = member_db
+    db = window.db
+    south = db.scalar("SELECT org_id FROM member WHERE id = ?", (mid,))
+    north = add_org(db, parent_id=db.scalar("SELECT parent_id FROM org WHERE id = ?", (south,)), name="北村党支部",
+                    org_type="党支部", kind="村")
+    with db.transaction("转移组织关系") as tx:
+        tx.update("member", mid, {"org_id": north})
+    delete_org(db, south)
+    dlg = ChangeHistoryDialog(db, "member", mid, "党员 孙丽", window)
+    qtbot.addWidget(dlg)
+    cells = [[dlg.table.item(r, c).text() for c in range(dlg.table.columnCount())] for r in range(dlg.table.rowCount())]
+    assert any(row[4] == "所在党组织" and row[5] == "南村党支部（已删除）" and row[6] == "北村党支部" for row in cells)
+    assert not any(south in text for row in cells for text in row)  # never the internal id
+
+
 def test_check_data_moves_its_progress_bar_to_the_end(window, qtbot):
     box = _result_box(window, qtbot)
     task = window._check_task  # the check whose result is shown (not one started before it)

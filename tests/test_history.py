@@ -38,7 +38,7 @@ def test_history_of_a_deleted_row_keeps_its_last_values(db):
     assert ("value", None, "1") in h[0].changes and ("value", "1", None) in h[1].changes
 
 
-def test_references_are_named_and_a_deleted_rows_id_stays(db):
+def test_references_are_named_and_a_deleted_row_by_the_name_it_had(db):
     root = db.scalar("SELECT id FROM org")
     west = add_org(db, parent_id=root, name="西村党支部", org_type="党支部", kind="村")
     east = add_org(db, parent_id=root, name="东村党支部", org_type="党支部", kind="村")
@@ -54,5 +54,24 @@ def test_references_are_named_and_a_deleted_rows_id_stays(db):
     h = row_history(db.conn, "member", mid)
     names = referenced_names(db.conn, "member", h)
     assert names[("org_id", west)] == "西村党支部" and names[("org_id", east)] == "东村党支部"
-    assert ("org_id", gone) not in names  # deleted since: shown by its id
+    assert names[("org_id", gone)] == "临时党支部（已删除）"  # deleted since: the name it had, not its id
     assert all(column == "org_id" for column, _ in names)  # only reference columns are named
+
+
+def test_a_deleted_member_is_named_in_a_groups_history(db):
+    from dangjian_desktop.registry import remove_member
+    from dangjian_desktop.registry.orgs import set_group_leader
+
+    root = db.scalar("SELECT id FROM org")
+    branch = add_org(db, parent_id=root, name="南村党支部", org_type="党支部", kind="村")
+    group = add_org(db, parent_id=branch, name="第一党小组", org_type="党小组")
+    mid = add_member(db, {"name": "孙强", "ethnicity": "汉族", "id_number": make("140826", dt.date(1980, 1, 2), 3, True),
+                          "join_date": "2005-07-01", "full_date": "2006-07-01", "category": "正式党员",
+                          "group_id": group}, org_id=branch, event_date="2005-07-01")
+    set_group_leader(db, group, mid)
+    with db.transaction("改名") as tx:
+        tx.update("member", mid, {"name": "孙志强"})
+    remove_member(db, mid, reason="录入错误")
+    h = row_history(db.conn, "org", group)
+    assert ("leader_member_id", mid, None) in h[-1].changes  # the post left vacant when the member went
+    assert referenced_names(db.conn, "org", h)[("leader_member_id", mid)] == "孙志强（已删除）"  # the last name

@@ -110,7 +110,8 @@ def label(column: str) -> str:
 def referenced_names(conn: sqlite3.Connection, table: str, entries: list[HistoryEntry]) -> dict[tuple[str, str], str]:
     """(column, value) -> the name of the row a reference column's value points at, for the values
     the entries show (the referenced rows that have a name: organisations, members, party groups,
-    offices). A row since deleted has none: its id is shown as it is."""
+    offices). A row since deleted is named by the name its delete entry kept, marked 已删除; only a
+    row the log has no name for keeps its id."""
     parents = {fk[3]: fk[2] for fk in conn.execute(f'PRAGMA foreign_key_list("{table}")')}  # column -> table
     wanted: dict[str, set[str]] = {}
     for e in entries:
@@ -122,6 +123,23 @@ def referenced_names(conn: sqlite3.Connection, table: str, entries: list[History
         parent = parents[column]
         if "name" not in {r[1] for r in conn.execute(f'PRAGMA table_info("{parent}")')}:
             continue
-        names.update(((column, rid), name) for rid, name in conn.execute(  # one row's values: a few ids
-            f'SELECT id, name FROM "{parent}" WHERE id IN ({",".join("?" * len(ids))})', sorted(ids)))
+        found = dict(conn.execute(  # one row's values: a few ids
+            f'SELECT id, name FROM "{parent}" WHERE id IN ({",".join("?" * len(ids))})', sorted(ids)).fetchall())
+        gone = _deleted_names(conn, parent, ids - found.keys())
+        found.update((rid, f"{name}（已删除）") for rid, name in gone.items())
+        names.update(((column, rid), name) for rid, name in found.items())
     return names
+
+
+def _deleted_names(conn: sqlite3.Connection, table: str, ids: set[str]) -> dict[str, str]:
+    """id -> the name a deleted row had, from the whole row its (latest) delete entry kept."""
+    if not ids:
+        return {}
+    out: dict[str, str] = {}
+    for rid, old in conn.execute(  # oldest first: a row deleted again (after an undo) ends with its last name
+            f"SELECT row_id, old FROM change_log WHERE tbl = ? AND row_id IN ({','.join('?' * len(ids))}) "
+            f"AND op = 'delete' ORDER BY seq", (table, *sorted(ids))):
+        name = json.loads(old).get("name") if old else None
+        if isinstance(name, str) and name:
+            out[rid] = name
+    return out
