@@ -251,3 +251,23 @@ def test_a_town_makes_no_decisions_for_the_countys_round(county_round):
         with pytest.raises(UserError, match="属于其他单位|由其他单位办理"), db.transaction("test") as tx:
             tx.insert("round_veto_review", {"round_branch_id": sids[0], "code": "x", "fact": "x", "decision": "驳回",
                                             "reason": "x", "decided_by": "x", "decided_at": dt2.date.today().isoformat()})
+
+
+def test_a_county_that_restored_an_older_backup_still_takes_a_towns_hand_over(county_round):
+    """The county goes back to a backup made before its last package to the town: the town's
+    acknowledgement then names a package the county no longer knows. The hand-over (提交审核)
+    is still taken, and the county's next package does not put the sheet back to the town."""
+    import shutil
+
+    tmp, county, town, rid, sids = county_round
+    sid = sids[0]
+    saved = tmp / "county-saved.sqlite"
+    shutil.copy(county, saved)  # the county's backup
+    _trip(tmp, county, town, "b2.djx", town="甲镇")  # a package the restored county will not know
+    shutil.copy(saved, county)  # the county's laptop goes back to the backup
+    _submit(town, sid)
+    got = _trip(tmp, town, county, "t2.djx")
+    assert got["status"] == "applied", got
+    assert _state(county, sid)[0] == "审核"
+    _trip(tmp, county, town, "b3.djx", town="甲镇")
+    assert _state(town, sid)[0] == "审核"

@@ -331,7 +331,9 @@ def _bookkeeping(tx, plan: Plan) -> None:
             for t, at, seal in doc["history"] if int(t) not in have])
         _settle_returned(tx, opened.sender_office, doc.get("applied_county_package"))
     else:
-        tip_tx = int(doc["tip"][0])
+        # The county's tip with its seal: the town's next packages list the tips it applied, so a
+        # county that went back to an older backup can still tell how far the town has seen it.
+        tip_tx, tip_seal = int(doc["tip"][0]), str(doc["tip"][1])
         if plan.ack_ok:
             ack = doc["ack"]
             values = {"acked_tx": int(ack["tip_tx"]), "acked_seal": str(ack["tip_seal"]), "status": "enrolled",

@@ -96,6 +96,18 @@ def history_since(db: Database, base: int) -> list[list]:
 
 
 # ---- town → county -------------------------------------------------------------------------------
+#: How many of the county's packages a town's package lists as applied (newest first).
+APPLIED_TIPS = 100
+
+
+def applied_county_tips(db: Database) -> list[list]:
+    """[tip transaction, its seal] of the county packages this town applied, newest first (those
+    applied before the seal was kept have none and are left out)."""
+    return [[r[0], r[1]] for r in db.conn.execute(
+        "SELECT tip_tx, tip_seal FROM exchange_package WHERE direction = 'in' AND kind = 'county' "
+        "AND tip_tx IS NOT NULL AND tip_seal IS NOT NULL ORDER BY tip_tx DESC LIMIT ?", (APPLIED_TIPS,))]
+
+
 def _sent_where(table: str, me: str) -> tuple[str, tuple]:
     """Which rows of `table` a town sends: its own, and the sheets it handed on (to the county,
     or for a cross-assessment to another town): whoever holds them now, the receiver decides
@@ -185,6 +197,7 @@ def export_town(db: Database, out: str | Path, *, full: bool = False) -> Exporte
         "schema_version": payload.rows_version(db.schema_version), "base_tx": base, "tip": [tip_tx, tip_seal],
         "history": history_since(db, base if base else 1),
         "applied_county_package": last_county["id"] if last_county else None,
+        "applied_county_tips": applied_county_tips(db),
         "recovered_from": _recovered_from(db, peer),
         "deleted": deleted,
     }

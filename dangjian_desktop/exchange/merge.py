@@ -25,7 +25,7 @@ from ..db import Database
 from ..registry.offices import local_office
 from . import handover, ownership, payload
 from .crypto import PackageRefused
-from .export import table_columns
+from .export import seal_of, table_columns
 from .opening import Opened
 from .payload import TableRows
 
@@ -268,11 +268,27 @@ def classify_town_package(db: Database, plan: Plan) -> None:
 
 
 def _applied_here(db: Database, doc: dict) -> int | None:
-    """Our last transaction in the county package the town says it applied last (None: none)."""
+    """Our last transaction in the county package the town says it applied last (None: none).
+
+    When we no longer know that package (this database went back to a backup made before it was
+    written), the town has seen our history up to the newest tip of a package it applied that
+    our history still holds, seal for seal (the seals chain, so the whole history up to there is
+    the same): our changes after it are the only ones it may not have seen."""
     pid = doc.get("applied_county_package")
     if not pid:
         return None
-    return db.scalar("SELECT tip_tx FROM exchange_package WHERE id = ? AND direction = 'out'", (str(pid),))
+    tx = db.scalar("SELECT tip_tx FROM exchange_package WHERE id = ? AND direction = 'out'", (str(pid),))
+    if tx is not None:
+        return tx
+    best = None
+    for item in doc.get("applied_county_tips") or []:
+        try:
+            t, seal = int(item[0]), str(item[1])
+        except (TypeError, ValueError, IndexError, KeyError):
+            continue
+        if (best is None or t > best) and seal_of(db, t) == seal:
+            best = t
+    return best
 
 
 def _incoming_ids(opened: Opened, table: str) -> list[tuple[str]]:
@@ -447,8 +463,6 @@ def classify_county_package(db: Database, plan: Plan) -> None:
 
 def _acked_tx(db: Database, doc: dict) -> int | None:
     """The last change of this town the county's package acknowledges (None: none that matches)."""
-    from .export import seal_of
-
     ack = doc.get("ack") or {}
     try:
         tx = int(ack["tip_tx"])
@@ -491,8 +505,6 @@ def _returned(db: Database, plan: Plan, me: str) -> None:
 
 
 def _ack(db: Database, plan: Plan) -> None:
-    from .export import seal_of
-
     ack = plan.opened.doc.get("ack")
     if not ack:
         plan.notes.append("县里还没有确认收到本镇的数据包。")
