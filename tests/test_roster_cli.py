@@ -73,12 +73,24 @@ def test_branch_and_create_branches_options(town_path, tmp_path, capsys):
 
 def test_update_option_applies_differences(town_path, tmp_path, capsys):
     main(["--db", str(town_path), "roster", "import", str(write_roster(tmp_path / "a.xlsx", [person(1)]))])
-    changed = write_roster(tmp_path / "b.xlsx", [person(1, name="改过名字")])
+    changed = write_roster(tmp_path / "b.xlsx", [person(1, full="1996-08-01")])
     assert main(["--db", str(town_path), "roster", "import", str(changed)]) == 0
     assert "--update" in capsys.readouterr().out
     assert main(["--db", str(town_path), "roster", "import", str(changed), "--update"]) == 0
     with Database.open(town_path, mode="read") as db:
-        assert db.scalar("SELECT name FROM member") == "改过名字"
+        assert db.scalar("SELECT full_date FROM member") == "1996-08-01"
+
+
+def test_a_registered_id_number_under_another_name_is_an_error_even_with_update(town_path, tmp_path, capsys):
+    first = write_roster(tmp_path / "a.xlsx", [person(1, name="张三")])
+    main(["--db", str(town_path), "roster", "import", str(first)])
+    capsys.readouterr()
+    other = write_roster(tmp_path / "b.xlsx", [person(1, name="李四")])
+    assert main(["--db", str(town_path), "roster", "import", str(other), "--update"]) == 2
+    out = capsys.readouterr().out
+    assert "与已登记党员张三相同，但本行姓名是李四" in out and "未导入任何数据" in out
+    with Database.open(town_path, mode="read") as db:
+        assert db.scalar("SELECT name FROM member") == "张三"
 
 
 def test_unknown_branch_for_export_is_an_error_on_stderr(town_path, tmp_path, capsys):

@@ -486,13 +486,37 @@ def test_a_changed_member_is_shown_and_not_applied_without_update(town, tmp_path
 def test_update_applies_the_differences(town, tmp_path):
     run(town, write_roster(tmp_path / "a.xlsx", [person(1) + ["13800138000"]], header=HEADER + ["联系电话"]))
     mid, rev = town.one("SELECT id, rev FROM member")
-    report = run(town, write_roster(tmp_path / "b.xlsx", [person(1, name="党员新名") + ["13900139000"]],
+    report = run(town, write_roster(tmp_path / "b.xlsx", [person(1, full="1996-08-01") + ["13900139000"]],
                                     header=HEADER + ["联系电话"]), update=True)
     assert report.ok and report.updated == 1 and report.written
     m = town.get("member", mid)
-    assert (m["phone"], m["name"], m["rev"]) == ("13900139000", "党员新名", rev + 1)
-    assert m["name_pinyin"].startswith("dang yuan xin ming")
+    assert (m["phone"], m["full_date"], m["name"], m["rev"]) == ("13900139000", "1996-08-01", person(1)[1], rev + 1)
     assert town.scalar("SELECT count(*) FROM change_log WHERE row_id = ? AND op = 'update'", (mid,)) == 1
+
+
+@pytest.mark.parametrize("update", [False, True])
+def test_a_registered_id_number_under_another_name_is_refused_not_a_rename(town, tmp_path, update):
+    # 李四's row carries 张三's ID number (a typing slip): it must neither rename nor overwrite 张三.
+    run(town, write_roster(tmp_path / "a.xlsx", [person(1, name="张三") + ["13800138000"]],
+                           header=HEADER + ["联系电话"]))
+    before = town.one("SELECT * FROM member")
+    idn = person(1)[4]
+    rows = [person(2) + [None], person(1, name="李四", full="1996-08-01") + ["13900139000"]]
+    report = run(town, write_roster(tmp_path / "b.xlsx", rows, header=HEADER + ["联系电话"]), update=update)
+    assert not report.ok and not report.written and not report.changes
+    [e] = report.errors
+    assert (e.row, e.column, e.header) == (5, "E", "身份证号")
+    assert "张三" in e.problem and "李四" in e.problem and "组织台账" in e.suggestion
+    assert f"{idn[:4]}**********{idn[-4:]}" in e.problem and idn not in e.problem + e.suggestion
+    lines = report.to_text().splitlines()
+    assert any(line.startswith("花名册\t5\tE\t身份证号\t") and "李四" in line for line in lines)
+    assert dict(town.one("SELECT * FROM member")) == dict(before) and member_count(town) == 1
+
+
+def test_a_name_written_with_spaces_or_another_dot_is_the_same_name(town, tmp_path):
+    run(town, write_roster(tmp_path / "a.xlsx", [person(1, name="阿依古丽·买买提")]))
+    report = run(town, write_roster(tmp_path / "b.xlsx", [person(1, name="阿依古丽 • 买买提")]), update=True)
+    assert report.ok and report.unchanged == 1 and not report.changes, report.to_text()
 
 
 def test_an_empty_cell_never_erases_a_stored_value(town, tmp_path):

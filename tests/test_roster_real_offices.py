@@ -109,7 +109,7 @@ def test_a_roster_without_ethnicity_education_or_job_imports_them_as_missing(tow
     assert "缺民族、学历、人员类别、工作岗位" in found[0].message
 
     # Completed later from a fuller roster: 未填 is replaced, nothing else is erased.
-    full = write_roster(tmp_path / "full.xlsx", [person(1)])
+    full = write_roster(tmp_path / "full.xlsx", [person(1, name="张伟")])
     assert run(town, full, update=True).updated == 1
     assert town.scalar("SELECT ethnicity FROM member") == "汉族"
 

@@ -10,8 +10,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QFileDialog, QMessageBox, QPushButton
 
 from dangjian_desktop.gui.roster import runner
+from dangjian_desktop.gui.roster.check_page import ERRORS
 from dangjian_desktop.gui.roster.dialogs import export_roster_dialog, save_template_dialog
 from dangjian_desktop.gui.roster.wizard import RosterImportWizard
+from dangjian_desktop.roster import import_roster
 from dangjian_desktop.roster import importer as importer_mod
 from dangjian_desktop.roster import writing as writing_mod
 
@@ -115,6 +117,19 @@ def test_errors_are_listed_sortable_and_saved_highlighted(qtbot, wizard, town, t
     assert "已保存" in close_message_boxes()[0]
     assert load_workbook(target).sheetnames[0] == "错误清单"
     assert member_count(town) == 0
+
+
+def test_a_registered_id_number_under_another_name_is_an_error_in_the_check(qtbot, wizard, town, tmp_path):
+    import_roster(town, write_roster(tmp_path / "a.xlsx", [person(1, name="张三")]))
+    wizard.file_page.update_check.setChecked(True)
+    report = go_to_check(qtbot, wizard, write_roster(tmp_path / "b.xlsx", [person(1, name="李四")]))
+    page = wizard.check_page
+    assert len(report.errors) == 1 and not page.isComplete()
+    assert page.tabs.currentIndex() == ERRORS and page.tabs.tabText(ERRORS) == "错误（1）"
+    model = page.error_view.model()
+    assert model.index(0, 1).data() == "4"
+    assert "已登记党员张三" in model.index(0, 5).data() and "李四" in model.index(0, 5).data()
+    assert town.scalar("SELECT name FROM member") == "张三"
 
 
 def test_cancelling_the_import_writes_nothing(qtbot, wizard, town, tmp_path, monkeypatch):

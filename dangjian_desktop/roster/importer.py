@@ -15,7 +15,9 @@ rolls back the same way. A run that would change nothing writes nothing (not eve
 Members match by ID number: a member already registered is not added again. Differences
 between the file and the database are reported and applied only with `update=True`; an empty
 cell never erases a stored value; a different branch is reported, never applied (a move
-between branches is a 转接 with its own history entry).
+between branches is a 转接 with its own history entry). A registered member's ID number on a
+row with another name is an error, with or without `update`: most often the ID number was
+mistyped and the row would overwrite someone else; a real change of name is made in the registry.
 
 Branches come from a 所在党支部 column (an empty cell repeats the branch above it: the usual
 vertically merged cell), else the sheet's name, else a 填报单位 line above the header, else the

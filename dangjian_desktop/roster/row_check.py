@@ -1,7 +1,8 @@
 """Checking one row of a roster: its cells cleaned and parsed (cells.py, dateparse), the same ID
 number twice in the file, a month-only 出生年月 against the ID number, the registry's own rules
 (registry.validation.validate_member: ID check digit, birth date and sex against the ID, 18 or
-older at joining, join before full membership, required fields, code tables) and its branch and
+older at joining, join before full membership, required fields, code tables), a registered
+member's ID number under another name (an error: never a silent rename) and its branch and
 party group. A row without errors goes on to be added (writing.py) or compared (changes.py).
 
 RowChecks is a part of importer.RosterImport.
@@ -13,6 +14,7 @@ from operator import itemgetter
 from typing import Any
 
 from .. import dates
+from ..privacy import mask
 from ..registry import codes, idcard
 from ..registry.members import MEMBER_FIELDS
 from ..registry.validation import clean_name, validate_member
@@ -140,6 +142,15 @@ class RowChecks:
                 # differences are listed as changes); it blocked every row, naming no column.
                 continue
             err(f, message, suggestion(f, check, clean))
+
+        name = values.get("name")
+        if (current is not None and name and name != clean_name(current["name"])
+                and not any(e.field == "name" for e in errors)):
+            # Another person's row carrying a registered member's ID number (a mistyped ID) would
+            # overwrite that member; a real change of name is made in the registry, never here.
+            err("id_number", f"身份证号（{mask(idn)}）与已登记党员{current['name']}相同，"
+                             f"但本行姓名是{name}",
+                "请核对身份证号；如确是同一人改了名，请先在组织台账中修改其姓名，再导入")
 
         org, group = self._row_branch(st, raw, err, current)
         if errors:
