@@ -380,6 +380,10 @@ class UndoStack:
     def can_redo(self) -> bool:
         return bool(self._redo)
 
+    def next_undo(self) -> UndoableChange | None:
+        """The change the next undo takes back (None: nothing to undo)."""
+        return self._undo[-1] if self._undo else None
+
     def undo_label(self) -> str | None:
         return self._undo[-1].label if self._undo else None
 

@@ -1,13 +1,14 @@
 """编辑 → 撤销 / 重做 in the main window (pytest-qt, offscreen): a member edited through the dialog,
-a score typed in the sheet, a refused undo, and Ctrl+Z inside a text field undoing the text."""
+a score typed in the sheet, a member marked 免评, a refused undo, and Ctrl+Z inside a text field
+undoing the text."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtCore import QItemSelectionModel, QSettings, Qt
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
 from dangjian_desktop.assessment import rounds, sheets
 from dangjian_desktop.db import Database
@@ -194,3 +195,77 @@ def test_the_stack_is_emptied_when_another_database_opens(qtbot, window, office,
     db2.close()
     assert window.open_database(other)
     assert not window.undo_menu.stack.can_undo() and not window.undo_menu.action_undo.isEnabled()
+
+
+def exempt_in_points_tab(qtbot, window, branch):
+    """The 党员积分 tab's 年度汇总 with the branch's one member marked 免评 through its dialog."""
+    tab = window.points_tab
+    window.tabs.setCurrentWidget(tab)
+    tab.select_branch(branch)
+    tw = tab.totals
+    tab.tabs.setCurrentWidget(tw)
+    qtbot.waitUntil(lambda: len(tw.model.rows) == 1)
+    tw.view.selectRow(0)
+    qtbot.mouseClick(tw.exempt_button, Qt.MouseButton.LeftButton)
+    dlg = tab.current_dialog
+    dlg.reason.setText("长期患病，本人申请，支部同意")
+    qtbot.mouseClick(dlg.dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok),
+                     Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.current_dialog is None)
+    return tab, tw
+
+
+def test_marking_a_member_exempt_is_undone_by_ctrl_z_and_redone(qtbot, window, office):
+    from dangjian_desktop.points.totals import not_rated_exemption
+
+    branch, mid = office
+    tab, tw = exempt_in_points_tab(qtbot, window, branch)
+    year, db = tab.year, window.db
+    exempt = lambda: not_rated_exemption(db, mid, year) is not None  # noqa: E731
+    assert exempt() and tw.model.rows[0].rating == "免评"
+    undo, redo = window.undo_menu.action_undo, window.undo_menu.action_redo
+    assert (undo.text(), undo.isEnabled()) == (f"撤销 登记免评 张伟（{year}年度）", True)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    tw.view.setFocus()
+    qtbot.keyClick(tw.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # inside the tab: its newest change
+    qtbot.waitUntil(lambda: not exempt())
+    qtbot.waitUntil(lambda: tw.model.rows[0].rating != "免评")
+    assert tab.message_box is None  # not 撤销上一批: there is no batch, and nothing was asked
+    assert db.scalar("SELECT reason FROM tx_log ORDER BY id DESC LIMIT 1") == f"撤销：登记免评 张伟（{year}年度）"
+    assert redo.text() == f"重做 登记免评 张伟（{year}年度）"
+    qtbot.keyClick(tw.view, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: tw.model.rows[0].rating == "免评")
+    # Clearing it (取消免评) is undone as well.
+    flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+    tw.view.selectionModel().select(tw.model.index(0, 0), flags)  # not selectRow: it follows the modifier keys
+    assert tw.unexempt_button.isEnabled()
+    qtbot.mouseClick(tw.unexempt_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.message_box is not None and tab.message_box.isVisible())
+    qtbot.mouseClick(tab.message_box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not exempt())
+    assert undo.text() == f"撤销 取消免评 张伟（{year}年度）"
+    undo.trigger()
+    qtbot.waitUntil(exempt)
+    assert db.verify() == []
+
+
+def test_ctrl_z_in_the_points_tab_takes_the_newer_batch_back_before_an_exemption(qtbot, window, office):
+    from dangjian_desktop.points import catalogue
+    from dangjian_desktop.points.ledger import add_entry
+    from dangjian_desktop.points.totals import not_rated_exemption
+
+    branch, mid = office
+    tab, tw = exempt_in_points_tab(qtbot, window, branch)
+    db = window.db
+    catalogue.ensure_catalogue(db, db.local_office_id, tab.year)
+    item = next(i for i in catalogue.items(db, db.local_office_id, tab.year) if i.code == "A05")
+    add_entry(db, mid, item.id, f"{tab.year}-01-02")  # a batch after the exemption
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    tw.view.setFocus()
+    qtbot.keyClick(tw.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: tab.message_box is not None and tab.message_box.isVisible())
+    assert "撤销上一批录入" in tab.message_box.text()
+    tab.message_box.reject()
+    assert not_rated_exemption(db, mid, tab.year) is not None

@@ -8,7 +8,8 @@ every commit) makes the tabs re-read what changed.
 
 Keys: Ctrl+Z undoes, Ctrl+Y and Ctrl+Shift+Z redo, anywhere in the main window; a text field
 being edited takes them first (Qt lets the focused editor override them), and so does a tab
-with its own Ctrl+Z (the 党员积分 tab's 撤销上一批) while the focus is inside it.
+with its own Ctrl+Z (the 党员积分 tab's 撤销上一批) while the focus is inside it; that tab hands
+the key back here when the next undo is a change of its own records newer than its last batch.
 """
 
 from __future__ import annotations

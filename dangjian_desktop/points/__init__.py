@@ -14,6 +14,7 @@ Public API (the CLI and the GUI call these):
                star_levels(); rate(total); member_breakdown(db, member_id, year)
                set_exemption / remove_exemption / exemptions; lock_year / unlock_year
                rating_counts(rows); star_rule(); find_members(rows, text); not_rated_exemption(...)
+    undoable   set_exemption_undoable / remove_exemption_undoable -> (result, UndoableChange for 编辑 → 撤销)
     review     record_reviews(db, year, [ReviewInput]); reviews(db, year, ...); grades(db, year); GRADES
     scope      branches(db, office_id); root_org(db, office_id); org_name(db, org_id);
                default_year(db, office_id): what the screens and commands choose from

@@ -21,7 +21,8 @@ from ...points.batch import EntryDraft
 from ...points.common import EXEMPTION_KINDS, MEMBER_CLASSES
 from ...points.ledger import add_entries, add_entry
 from ...points.review import GRADES, ReviewInput, record_reviews, reviews
-from ...points.totals import lock_year, set_exemption, unlock_year
+from ...points.totals import lock_year, unlock_year
+from ...points.undoable import set_exemption_undoable
 from ..common import date_edit, iso_of, set_date
 from ..errors import error_text
 from ..kit.form_dialog import FormDialog, error_label_name
@@ -202,6 +203,7 @@ class ExemptionDialog(PointsFormDialog):
 
     FORM = "points_exemption_dialog.ui"
     KIND_TEXTS = ("不参评（本年度不参与党员评星）", "年老体弱（免计注明该类别的项目）")
+    undo_change: Any = None  # how to take back what save() did (the panel offers it as 编辑 → 撤销)
 
     def __init__(self, db: Database, year: int, member_id: str, member_name: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -217,7 +219,9 @@ class ExemptionDialog(PointsFormDialog):
     def save(self) -> str:
         member_id, year, kind = self.member_id, self.year, self.kind.currentData()
         reason, approved = self.reason.text(), iso_of(self.approved)
-        return self.run("免评/免计", lambda db: set_exemption(db, member_id, year, kind, reason, approved_on=approved))
+        exemption_id, self.undo_change = self.run(
+            "免评/免计", lambda db: set_exemption_undoable(db, member_id, year, kind, reason, approved_on=approved))
+        return exemption_id
 
 
 # ---- lock / unlock -----------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 The bar on top chooses the town (county databases), the year and a branch; every panel shows that
 selection. The page owns no rule: it composes the panels, hosts their message boxes and dialogs,
-and takes 撤销上一批 (button or Ctrl+Z inside the tab; the 编辑 menu leaves Ctrl+Z to it here).
+and takes 撤销上一批 (button or Ctrl+Z inside the tab; the 编辑 menu leaves Ctrl+Z to it here). A
+change of the points records offered on 编辑 → 撤销 (免评) and newer than the last batch is what
+Ctrl+Z takes back instead: the newest change first.
 Every change is a kit Operation; the page hears each committed unit of work on the database's
 OperationBus (`changed`) and reloads the panel on show, the others when they are shown next.
 """
@@ -28,6 +30,7 @@ from ..kit.formatting import format_score
 from ..kit.messages import MessageHost, slot
 from ..kit.operations import Changes, Operation, OperationBus, bus_for
 from ..kit.palette import GREEN_HEX, RED_HEX, css
+from ..undo_menu import undo_owner
 from .catalogue import CataloguePanel
 from .compliance import CompliancePanel
 from .ledger import LedgerPanel
@@ -82,7 +85,7 @@ class PointsTab(QWidget, MessageHost):
         self.year_spin.valueChanged.connect(self._year_changed)
         self.branch_combo.currentIndexChanged.connect(self._branch_changed)
         self.tabs.currentChanged.connect(lambda _i: self._refresh_current())
-        QShortcut(QKeySequence("Ctrl+Z"), self, activated=self.undo_last,
+        QShortcut(QKeySequence("Ctrl+Z"), self, activated=self.undo_key,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self._set_enabled(False)
 
@@ -261,6 +264,19 @@ class PointsTab(QWidget, MessageHost):
     def open_dialog(self, wrapper) -> Any:
         """Open a panel's dialog window-modally; it is kept in `current_dialog` while open."""
         return open_dialog(self, wrapper)
+
+    @slot
+    def undo_key(self, *_args) -> None:
+        """Ctrl+Z inside the tab: the 编辑 menu's next undo when it is a change of the points records
+        made after the last batch (a 免评 just marked), else 撤销上一批."""
+        menu, db = undo_owner(self), self.db
+        change = menu.stack.next_undo() if menu is not None and menu.action_undo.isEnabled() else None
+        if db is not None and change is not None and all(c.table.startswith("points_") for c in change.rows):
+            b = undoable_batch(db, self.office_id) if self.office_id else None
+            if b is None or b.tx_id < change.tx_ids[-1]:
+                menu.action_undo.trigger()
+                return
+        self.undo_last()
 
     @slot
     def undo_last(self, *_args) -> None:

@@ -6,12 +6,13 @@ from __future__ import annotations
 from ...points.ledger import has_entries
 from ...points.review import grades
 from ...points.scope import org_name
-from ...points.totals import (branch_summary, not_rated_exemption, rating_counts, remove_exemption, star_levels,
-                              star_rule, totals)
+from ...points.totals import branch_summary, not_rated_exemption, rating_counts, star_levels, star_rule, totals
+from ...points.undoable import remove_exemption_undoable
 from ..kit.formatting import format_date, format_score
 from ..kit.messages import slot
 from ..kit.palette import AMBER_HEX, HINT_HEX, RED_HEX
 from ..kit.row_model import RowModel, set_rows_in_place
+from ..undo_menu import push_undo
 from .dialogs import ExemptionDialog, LockDialog, ReviewDialog
 from .models import BRANCH_COLUMNS, TOTAL_COLUMNS
 from .stars_sheet import StarsSheetDialog
@@ -120,7 +121,9 @@ class TotalsPanel(Panel):
     def exempt(self, *_args) -> None:
         t = self.selected()
         if t is not None:
-            self.tab.open_dialog(ExemptionDialog(self.db, self.tab.year, t.member_id, t.name, self))
+            dlg = ExemptionDialog(self.db, self.tab.year, t.member_id, t.name, self)
+            dlg.saved.connect(lambda _id: push_undo(self, dlg.undo_change))  # offered on 编辑 → 撤销
+            self.tab.open_dialog(dlg)
 
     @slot
     def unexempt(self, *_args) -> None:
@@ -129,7 +132,8 @@ class TotalsPanel(Panel):
         if row is None:
             return
         self.tab.ask(f"取消{t.name}{self.tab.year}年度的免评（原因：{row['reason']}）？", "取消免评",
-                     lambda: self.change(f"取消{t.name}的免评", lambda db: remove_exemption(db, row["id"])),
+                     lambda: self.change(f"取消{t.name}的免评", lambda db: remove_exemption_undoable(db, row["id"]),
+                                         lambda result: push_undo(self, result[1])),
                      yes_text="取消免评")
 
     @slot
