@@ -14,7 +14,8 @@ def register(sub, group) -> None:
     p.set_defaults(func=cmd_backup)
     p = sub.add_parser("backups", help="列出数据库的备份（时间、大小、数据库版本、组织/党员/考核轮次数）")
     add_json(p)
-    p.add_argument("--dir", metavar="DIR", help="列出这个文件夹中的备份（默认：本数据库的备份文件夹）")
+    p.add_argument("--dir", metavar="DIR",
+                   help="列出这个文件夹中的备份（默认：本数据库的备份，包括数据库移动或改名之前做的）")
     p.add_argument("--keep", metavar="天,日,周,月",
                    help="修改本数据库的备份保留规则并立即清理，例如 2,12,10,9（最近2天全部保留，"
                         "之后12天每天一份、10周每周一份、9个月每月一份）")
@@ -69,7 +70,8 @@ def cmd_backups(ctx) -> int:
     folder = Path(ctx.args.dir) if ctx.args.dir else backup_dir(path)
     if ctx.args.dir and not folder.is_dir():
         raise UserError(f"找不到文件夹：{folder}")
-    backups = list_backups(folder=folder)
+    # The database's own: those it made where it was before too (moved or renamed), never another office's.
+    backups = list_backups(folder=folder) if ctx.args.dir else list_backups(path)
     if ctx.args.json:
         ctx.print_json([b.to_dict() for b in backups])
         return 0
@@ -87,8 +89,12 @@ def cmd_backups(ctx) -> int:
             c = b.counts
             facts = (f"第{b.schema_version}版  组织{c.get('organisations') or 0}个  "
                      f"党员{c.get('members') or 0}名  考核轮次{c.get('rounds') or 0}个")
-        print(f"{b.created_text}  {_size(b.size):>9}  {facts}  {b.reason_label}  {b.path}")
+        moved = f"  原位置：{b.origin}" if b.origin is not None else ""
+        print(f"{b.created_text}  {_size(b.size):>9}  {facts}  {b.reason_label}  {b.path}{moved}")
     print(f"共{len(backups)}份备份，占用 {fmt_size(sum(b.size for b in backups))}")
+    earlier = sum(b.origin is not None for b in backups)
+    if earlier:
+        print(f"其中{earlier}份是数据库在原位置时做的，保存在原来的备份文件夹中，不按本数据库的保留规则清理。")
     return 0
 
 

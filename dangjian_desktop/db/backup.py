@@ -11,9 +11,10 @@ database file itself is only ever read through SQLite, never with open()/read() 
 descriptor would drop the process's SQLite locks on it).
 
 By default backups live in `user_data_dir()/backups/<stem>-<hash of the database's absolute
-path>/`, one folder per database, named `<stem>_<YYYYMMDD-HHMMSS>_<reason>.zip`. After each
-automatic or manual backup the folder is thinned (see `KeepPolicy`), and kept under a ceiling of
-disk space (backup_space.py); before a backup is written its disk is checked for room.
+path>/`, one folder per database path, named `<stem>_<YYYYMMDD-HHMMSS>_<reason>.zip`. Each records
+the database it was made of, so a database moved elsewhere still lists them (backup_info.py).
+After each automatic or manual backup the folder is thinned (see `KeepPolicy`), and kept under a
+ceiling of disk space (backup_space.py); before a backup is written its disk is checked for room.
 
 Restoring one is in `restore.py`.
 """
@@ -28,15 +29,14 @@ import re
 import sqlite3
 import sys
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
-from .. import dates
 from ..errors import UserError, os_reason, sqlite_reason
 from ..paths import user_data_dir
 from ..progress import Progress
 from . import backup_space, backup_zip
+from .backup_info import SUFFIX, BackupInfo, belongs, location, origin, other_folders, parse_name
 from .backup_rules import SETTING_KEEP, SETTING_SPACE, KeepPolicy, SpaceRule, backups_to_keep, over_ceiling
 from .backup_leftovers import remove_leftovers, remove_restore_leftovers
 from .readonly import readonly_uri, unwritable_reason
@@ -48,33 +48,9 @@ log = logging.getLogger(__name__)
 
 DbOrPath = Union["Database", str, Path]
 
-SUFFIX = ".sqlite"  # a plain copy: backups made before they were compressed, and kept damaged files
 PAGES_PER_STEP = 2048  # 8 MB of 4 KiB pages between two progress reports
 
 _REASON = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_NAME = re.compile(r"^(?P<stem>.+)_(?P<ts>\d{8}-\d{6})(?:-(?P<n>\d+))?_(?P<reason>[a-z0-9]+(?:-[a-z0-9]+)*)"
-                   + f"(?:{re.escape(SUFFIX)}|{re.escape(backup_zip.SUFFIX)})$")
-_REASON_LABELS = {
-    "manual": "手动备份",
-    "close": "关闭时自动备份",
-    "auto": "定时自动备份",
-    "restore": "恢复前自动备份",
-    "damaged": "恢复前保留的损坏文件",
-}
-_IMPORT_LABELS = {"roster": "花名册", "package": "数据包"}
-
-
-def reason_label(reason: str) -> str:
-    """The Chinese label of a reason slug ('manual', 'import-roster', 'upgrade-v5' …)."""
-    if reason in _REASON_LABELS:
-        return _REASON_LABELS[reason]
-    if reason.startswith("import"):
-        what = _IMPORT_LABELS.get(reason.partition("-")[2], "")
-        return f"导入{what}前自动备份"
-    m = re.fullmatch(r"upgrade-v(\d+)", reason)
-    if m:
-        return f"升级到第{m[1]}版前自动备份"
-    return reason
 
 
 # ---- where ----------------------------------------------------------------------------------
@@ -263,7 +239,7 @@ def make_backup(db: DbOrPath, reason: str = "manual", dest_dir: str | Path | Non
             raise UserError(f"备份没有成功：{os_reason(e)}（{folder}）。没有留下不完整的文件。") from None
         try:
             copy_into(src, plain, progress=progress, scratch=True)
-            _check_and_compress(plain, target, f"{path.stem}{SUFFIX}", progress)
+            _check_and_compress(plain, target, path, progress)
         finally:
             _remove_with_sidecars(plain)
         return target
@@ -309,10 +285,12 @@ def _make_room(db: DbOrPath, path: Path, folder: Path, *, default: bool, now: dt
     return folder
 
 
-def _check_and_compress(plain: Path, target: Path, arcname: str, progress: Progress | None) -> None:
+def _check_and_compress(plain: Path, target: Path, source: Path, progress: Progress | None) -> None:
     """The copy's integrity check and its compression side by side (SQLite and zlib both let go
     of the GIL, so two cores do both in the time of the longer), then the compressed file is
-    synced and renamed into place. A copy that fails the check, or any failure, leaves no file."""
+    synced and renamed into place. A copy that fails the check, or any failure, leaves no file.
+    Its description records the database `source` it was made of (backup_info.py)."""
+    arcname = f"{source.stem}{SUFFIX}"
     tmp = _tmp_of(target)
     stop = threading.Event()
     failed: list[BaseException] = []
@@ -327,7 +305,7 @@ def _check_and_compress(plain: Path, target: Path, arcname: str, progress: Progr
 
     worker = None
     try:
-        details = read_details(plain)
+        details = {**read_details(plain), "database": location(source)}
         worker = threading.Thread(target=compress, name="backup-compress", daemon=True)
         worker.start()
         conn = open_snapshot(plain)
@@ -402,60 +380,36 @@ def unsaved_changes(db: "Database", since: str | None) -> bool:
     now = change_marker(db)
     if now is None or now == since:
         return False
-    newest = list_backups(db, details=False)
+    newest = list_backups(db, details=False, elsewhere=False)
     return not newest or read_details(newest[0].path).get("marker") != now
 
 
 # ---- listing --------------------------------------------------------------------------------
 
-@dataclass
-class BackupInfo:
-    path: Path
-    created: dt.datetime
-    reason: str
-    size: int
-    seq: int = 1
-    schema_version: int | None = None
-    office: str | None = None
-    counts: dict[str, int | None] = field(default_factory=dict)
-    marker: str | None = None
-    error: str | None = None
-
-    @property
-    def reason_label(self) -> str:
-        return reason_label(self.reason)
-
-    @property
-    def created_text(self) -> str:
-        """2026年3月1日 14:05"""
-        return f"{dates.format_cn(self.created.date())} {self.created:%H:%M}"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"path": str(self.path), "created": self.created.isoformat(timespec="seconds"),
-                "size": self.size, "reason": self.reason, "reason_label": self.reason_label,
-                "schema_version": self.schema_version, "office": self.office, "counts": dict(self.counts),
-                "error": self.error}
-
-
-def parse_name(path: Path) -> tuple[dt.datetime, int, str] | None:
-    """(time, sequence within the second, reason) of a backup file name, None for other files."""
-    m = _NAME.match(path.name)
-    if not m:
-        return None
-    try:
-        when = dt.datetime.strptime(m["ts"], "%Y%m%d-%H%M%S")
-    except ValueError:
-        return None
-    return when, int(m["n"] or 1), m["reason"]
-
-
 def list_backups(db: DbOrPath | None = None, *, folder: str | Path | None = None,
-                 details: bool = True) -> list[BackupInfo]:
+                 details: bool = True, elsewhere: bool = True) -> list[BackupInfo]:
     """The backups of a database (its default folder, or `folder`), newest first.
 
-    With `details` each one is opened (read-only, never changed) for its schema version and counts.
+    With `db`, those recorded as another office's are left out; from its default folder (and
+    `elsewhere`) those recorded as its own in other paths' folders are added, with where the
+    database was then (`origin`; backup_info.py). With `details` each one's description is read
+    (a plain file opened read-only, never changed) for its schema version and counts.
     """
     where = Path(folder) if folder is not None else backup_dir(db)
+    identity = database_identity(db) if db is not None else None
+    out = [b for b in _listed(where, details, identity is not None) if belongs(b.owner, identity)]
+    if identity is not None and folder is None and elsewhere:
+        out += [b for other in other_folders(where) for b in _listed(other, details, True) if b.owner == identity]
+    if db is not None:
+        for b in out:
+            b.origin = origin(b.database, _path_of(db))
+    out.sort(key=lambda b: (b.created, b.seq, b.path.name), reverse=True)
+    return out
+
+
+def _listed(where: Path, details: bool, owners: bool) -> list[BackupInfo]:
+    """The backup files in a folder; with `details` their descriptions, with `owners` at least the
+    database a compressed one records."""
     out = []
     try:
         entries = list(where.iterdir())
@@ -471,11 +425,10 @@ def list_backups(db: DbOrPath | None = None, *, folder: str | Path | None = None
             continue
         info = BackupInfo(p, parsed[0], parsed[2], size, parsed[1])
         if details:
-            d = read_details(p)
-            info.schema_version, info.office = d.get("schema_version"), d.get("office")
-            info.counts, info.marker, info.error = d.get("counts", {}), d.get("marker"), d.get("error")
+            info.take(read_details(p))
+        elif owners and backup_zip.is_zip_backup(p):
+            info.take_owner(backup_zip.read_details(p))
         out.append(info)
-    out.sort(key=lambda b: (b.created, b.seq, b.path.name), reverse=True)
     return out
 
 
@@ -503,11 +456,12 @@ def read_details(path: Path) -> dict[str, Any]:
         return {"error": f"无法读取：{_describe(e)}"}
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        office = conn.execute("SELECT o.name FROM office o JOIN meta m ON m.key = 'local_office_id' "
-                              "AND m.value = o.id").fetchone()
+        office = conn.execute("SELECT m.value, o.name FROM meta m LEFT JOIN office o ON o.id = m.value "
+                              "WHERE m.key = 'local_office_id'").fetchone()
         return {
             "schema_version": version,
-            "office": office[0] if office else None,
+            "office_id": office[0] if office else None,
+            "office": office[1] if office else None,
             "counts": {
                 "organisations": _count(conn, "SELECT count(*) FROM org"),
                 "members": _count(conn, "SELECT count(*) FROM member WHERE status IN ('正常', '失联')"),
@@ -523,19 +477,30 @@ def read_details(path: Path) -> dict[str, Any]:
 
 # ---- thinning (which backups stay: backup_rules.py) -------------------------------------------
 
-def _setting(db: DbOrPath, key: str) -> str | None:
-    """A setting of a database (an open one, or a path opened read-only), None when unset or unreadable."""
+def _value(db: DbOrPath, sql: str, *args: str) -> str | None:
+    """One value read from a database (an open one, or a path opened read-only), None when there
+    is none or it cannot be read."""
     try:
         if hasattr(db, "conn"):
-            return db.scalar("SELECT value FROM setting WHERE id = ?", (key,))
+            return db.scalar(sql, args)
         conn = open_source(_path_of(db))
         try:
-            row = conn.execute("SELECT value FROM setting WHERE id = ?", (key,)).fetchone()
+            row = conn.execute(sql, args).fetchone()
             return row[0] if row else None
         finally:
             conn.close()
     except (sqlite3.Error, UserError):
         return None
+
+
+def _setting(db: DbOrPath, key: str) -> str | None:
+    return _value(db, "SELECT value FROM setting WHERE id = ?", key)
+
+
+def database_identity(db: DbOrPath) -> str | None:
+    """What a database's backups record it by: the id of its own office (backup_info.py), None
+    before the office is set up or when the file cannot be read."""
+    return _value(db, "SELECT value FROM meta WHERE key = 'local_office_id'")
 
 
 def _saved_rule(db: DbOrPath, key: str, rule: type):
@@ -567,12 +532,13 @@ def thin_backups(db: DbOrPath | None = None, policy: KeepPolicy | None = None, *
     still to be freed, further ones in the same order (never the newest few, nor `spare`).
 
     The rule defaults to the database's setting (the default without a database), and so does the
-    ceiling. Only files named like backups are considered; returns the deleted paths.
+    ceiling. Only files named like backups are considered, never those recorded as another
+    office's (backup_info.py); returns the deleted paths.
     """
     if policy is None:
         policy = keep_policy(db) if db is not None else KeepPolicy()
     space = space_rule(db) if db is not None else SpaceRule()
-    backups = list_backups(db, folder=folder, details=False)
+    backups = list_backups(db, folder=folder, details=False, elsewhere=False)  # never another path's, nor office's
     stamps, sizes = [b.created for b in backups], [b.size for b in backups]
     spared = {i for i, b in enumerate(backups)  # (a damaged database a restore kept: its only copy)
               if (spare is not None and b.path == Path(spare)) or b.reason == "damaged"}

@@ -9,10 +9,11 @@ take the database out by hand); deflate at level 1 because it is fast (a 40 MB t
 
 `write` compresses a copy made by backup.copy_into while backup.py checks its integrity beside it
 (a copy that fails the check is never renamed into place). The description (`backup.json`:
-schema version, office, counts, change marker) is stored with it, so listing the backups reads
-a few hundred bytes per file instead of opening each database. `extracted` gives the database
-inside back as a plain file for restoring, refusing what is not one of our backups, a damaged
-file (ZIP's own checksum), a member larger than it says, and a disk without room for it.
+schema version, office, counts, change marker, and the database it was made of: backup_info.py)
+is stored with it, so listing the backups reads a few hundred bytes per file instead of opening
+each database. `extracted` gives the database inside back as a plain file for restoring,
+refusing what is not one of our backups, a damaged file (ZIP's own checksum), a member larger
+than it says, and a disk without room for it.
 """
 
 from __future__ import annotations
@@ -95,7 +96,8 @@ def read_details(path: Path) -> dict[str, Any]:
     counts = doc.get("counts")
     out: dict[str, Any] = {"counts": {k: v for k, v in counts.items() if isinstance(v, int) or v is None}
                            if isinstance(counts, dict) else {}}
-    for key, kind in (("schema_version", int), ("office", str), ("marker", str), ("error", str)):
+    for key, kind in (("schema_version", int), ("office", str), ("marker", str), ("error", str),
+                      ("office_id", str), ("database", str)):
         if isinstance(doc.get(key), kind):
             out[key] = doc[key]
     return out
