@@ -64,7 +64,8 @@ def test_the_dialog_lists_each_backup_with_date_size_version_and_counts(window, 
     dlg = open_dialog(window)
     assert dlg.table.rowCount() == 2
     assert [dlg.table.horizontalHeaderItem(c).text() for c in range(dlg.table.columnCount())] == [
-        "时间", "类型", "大小", "数据库版本", "党组织", "党员", "考核轮次"]
+        "时间", "类型", "大小", "数据库版本", "党组织", "党员", "考核轮次", "原位置"]
+    assert dlg.table.isColumnHidden(7)  # no backup was made with the database elsewhere
     assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}", dlg.table.item(0, 0).text())
     assert {dlg.table.item(r, 1).text() for r in range(2)} == {"手动备份", "关闭时自动备份"}
     newest = list_backups(db_path)[0]
@@ -74,6 +75,29 @@ def test_the_dialog_lists_each_backup_with_date_size_version_and_counts(window, 
     assert not dlg.restore_button.isEnabled()  # nothing selected yet
     dlg.table.selectRow(0)
     assert dlg.restore_button.isEnabled()
+
+
+def test_a_moved_database_lists_the_backups_made_where_it_was(qtbot, tmp_path, db, db_path):
+    earlier = make_backup(db, "manual")
+    db.close()
+    new = tmp_path / "新文件夹" / "改了名的.sqlite"
+    new.parent.mkdir()
+    db_path.rename(new)
+    w = MainWindow(settings=QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(w)
+    w.show()
+    assert w.open_database(new)
+    try:
+        dlg = open_dialog(w)
+        assert dlg.table.rowCount() == 1 and not dlg.table.isColumnHidden(7)
+        assert dlg.table.item(0, 7).text() == str(db_path) and dlg.table.item(0, 1).text() == "手动备份"
+        assert str(earlier) in dlg.table.item(0, 0).toolTip() and "不按本数据库的保留规则清理" in dlg.table.item(0, 0).toolTip()
+        assert str(backup_dir(new)) in dlg.info_label.text()
+        assert "现有 0 份备份，共占 0" in dlg.info_label.text() and "另有 1 份是数据库在原位置时做的" in dlg.info_label.text()
+        dlg.reject()
+    finally:
+        w.auto_backup.suspended = True
+        w.close_database()
 
 
 def test_backup_now_adds_one(window, qtbot, db_path):

@@ -1,4 +1,5 @@
-"""备份与恢复 (文件 menu): the database's backups with their date, size, schema version and counts;
+"""备份与恢复 (文件 menu): the database's backups with their date, size, schema version and counts
+(and, for those made before the database was moved or renamed, where it was then: 原位置);
 立即备份, 恢复 (the window's database is closed, replaced and reopened), 打开备份文件夹."""
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from .kit.tasks import Task
 from .common import Messages
 from .screen_fit import fit_to_screen
 
-COLUMNS = ("时间", "类型", "大小", "数据库版本", "党组织", "党员", "考核轮次")
+COLUMNS = ("时间", "类型", "大小", "数据库版本", "党组织", "党员", "考核轮次", "原位置")
+ORIGIN = COLUMNS.index("原位置")  # shown only when a backup was made with the database elsewhere
 
 
 def size_text(n: int) -> str:
@@ -111,7 +113,7 @@ class BackupDialog(Messages, QDialog):
         from .backup_rules_dialog import usage_text
 
         db = self.main_window.db or self.db_path
-        self.backups = list_backups(self.db_path)
+        self.backups = list_backups(db)
         self.info_label.setText(f"数据库：{self.db_path}\n备份文件夹：{backup_dir(self.db_path)}\n"
                                 f"保留规则：{keep_policy(db).describe()}\n空间上限：{space_rule(db).describe()}\n"
                                 f"{usage_text(self.db_path, self.backups)}")
@@ -123,16 +125,19 @@ class BackupDialog(Messages, QDialog):
                 c = b.counts
                 cells = [b.created_text, b.reason_label, size_text(b.size), f"第{b.schema_version}版",
                          *("" if c.get(k) is None else str(c[k]) for k in ("organisations", "members", "rounds"))]
+            cells.append("" if b.origin is None else str(b.origin))
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(str(b.path))
-                if col >= 2:
+                item.setToolTip(str(b.path) if b.origin is None else
+                                f"{b.path}\n数据库当时在：{b.origin}（这份备份不按本数据库的保留规则清理）")
+                if 2 <= col < ORIGIN:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(r, col, item)
         if select is not None:
             for r, b in enumerate(self.backups):
                 if b.path == select:
                     self.table.selectRow(r)
+        self.table.setColumnHidden(ORIGIN, all(b.origin is None for b in self.backups))
         if not self.backups:
             self.status_label.setText("还没有备份。点“立即备份”做第一份。")
         self._update_buttons()

@@ -18,11 +18,16 @@ _SPINS = ("allDaysSpin", "dailySpin", "weeklySpin", "monthlySpin")
 
 
 def usage_text(db_path: Path, backups: list[BackupInfo] | None = None) -> str:
-    """现有 N 份备份，共占 X；备份文件夹所在的磁盘还剩 Y。 (`backups`: the database's, when listed already.)"""
+    """现有 N 份备份，共占 X；备份文件夹所在的磁盘还剩 Y。 (`backups`: the database's, when listed already.)
+    Those made where the database was before it was moved are in other folders, under no rule of
+    its own: told apart."""
     if backups is None:
         backups = list_backups(db_path, details=False)
+    own, earlier = [b for b in backups if b.origin is None], sum(b.origin is not None for b in backups)
     disk, free = disk_of(backup_dir(db_path))
-    text = f"现有 {len(backups)} 份备份，共占 {fmt_size(sum(b.size for b in backups))}"
+    text = f"现有 {len(own)} 份备份，共占 {fmt_size(sum(b.size for b in own))}"
+    if earlier:
+        text += f"（另有 {earlier} 份是数据库在原位置时做的，不按这里的规则清理）"
     if free is not None:
         text += f"；备份文件夹所在的磁盘（{disk}）还剩 {fmt_size(free)}"
     return text + "。"
