@@ -87,6 +87,18 @@ def test_results_table_shows_the_core_ratings_stars_and_ranks(qtbot, demo_db):
         assert m.index(r, R_RANK_COUNTY).data() == str(b.rank_county)
 
 
+def test_summary_counts_the_ratings_from_the_highest_down(qtbot, demo_db):
+    import re
+
+    tab = make_tab(qtbot, demo_db)
+    rating = rate_round(demo_db, tab.round_id)
+    text = tab.results.summary_label.text()
+    shown = re.findall(r"(\S+?) \d+", text.split("评定：", 1)[1].split("；", 1)[0].replace("，", " "))
+    names = rating.scheme.rating.names()
+    assert len(shown) > 2 and set(shown) <= set(names)
+    assert shown == sorted(shown, key=names.index)  # 五星 … 一星, not the order of the table
+
+
 def test_year_over_year_arrows_follow_the_trend(qtbot, demo_db):
     from dangjian_desktop.gui.reports.models import R_TREND, TREND_ARROWS
 

@@ -127,6 +127,9 @@ def summary_text(rating: RoundRating) -> str:
     counts: dict[str, int] = {}
     for b in rating.branches:
         counts[b.rating or "未评定"] = counts.get(b.rating or "未评定", 0) + 1
+    # In the scheme's own order (五星 first … 一星, then the veto rating), not in table order.
+    order = {name: n for n, name in enumerate(rating.scheme.rating.names())}
+    counts = dict(sorted(counts.items(), key=lambda kv: order.get(kv[0], len(order))))
     vetoed = sum(1 for b in rating.branches if b.vetoed)
     confirmed = sum(1 for b in rating.branches if b.state == "确定")
     text = (f"{rating.year}年度 · {rating.scheme.name}：共 {len(rating.branches)} 个党组织，"
