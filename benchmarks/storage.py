@@ -5,15 +5,19 @@ Run: .venv/bin/python benchmarks/storage.py [--seed 1] [--keep DIR] [--db PATH]
 Builds the demo town exactly as the README's 试用 section does (`dangjian init --level town`,
 then `dangjian demo --seed 1`, both as subprocesses with a throw-away data folder), or measures
 an existing database with --db (a county, a prefecture). Prints
-- the file's size against the goal (≤ 25 MB for the demo town);
+- the file's size against the goal (≤ 25 MB for the demo town, ≤ 600 MB for a county whose 25
+  towns all hold a full year: `demo --towns 25`);
 - every big table with its indexes: rows, bytes, bytes per row, and bytes per row of the same
   rows in the baseline;
 - the baseline, built in the same run: a bare integer-keyed copy of the same rows (every table
   with `id INTEGER PRIMARY KEY`, every row id in any column replaced by a small integer, no
   other index, no change log): the physical limit of the data themselves;
-- two what-ifs on copies (never on the measured file): the same file after VACUUM (what page
-  splits left empty), and every row id stored as its raw bytes (16 for the 36-character UUID
-  text of older rows, 10 for the 16-character ids of db/ids.py).
+- what-ifs on copies (never on the measured file): the same file after VACUUM (what page
+  splits left empty); every row id stored as its raw bytes (16 for the 36-character UUID text
+  of older rows, 10 for the 16-character ids of db/ids.py); rows keyed by integers with the
+  global id kept once per row; and rows keyed by short local text ids (each database numbering
+  its rows, the global id kept once per row in a `gid` column with its index), which keeps ids
+  as text in the program and translates them only at the exchange's edge.
 
 Sizes come from SQLite's `dbstat` virtual table (pages of each table and index).
 """
@@ -33,8 +37,16 @@ import time
 import uuid
 from pathlib import Path
 
+from dangjian_desktop.db.ids import ALPHABET
+
 ROOT = Path(__file__).resolve().parent.parent
-GOAL_MB = 25
+GOAL_MB = {"town": 25, "county": 600}  # the demo town; a county whose 25 towns all hold a full year
+
+
+def level_of(conn: sqlite3.Connection) -> str:
+    r = conn.execute("SELECT o.level FROM meta m JOIN office o ON o.id = m.value "
+                     "WHERE m.key = 'local_office_id'").fetchone()
+    return r[0] if r else "town"
 BIG_ROWS = 1000  # tables with at least this many rows are listed one by one
 # A row id: the 36-character UUID text of rows made before ids were shortened, or the 16
 # base32hex characters of db/ids.py.
@@ -203,6 +215,57 @@ def what_if_integer_keys(src: sqlite3.Connection, path: Path) -> int:
     return size
 
 
+def short_text(n: int) -> str:
+    """A row's number as base32hex text (db/ids.py's alphabet): 1 to 4 characters up to a million rows."""
+    out = ""
+    while True:
+        n, d = divmod(n, 32)
+        out = ALPHABET[d] + out
+        if not n:
+            return out
+
+
+def what_if_short_text_keys(src: sqlite3.Connection, path: Path) -> int:
+    """Rows keyed by short local text ids (each database numbers its rows 1, 2, … and writes the
+    number in base32hex: `id TEXT PRIMARY KEY` stays, so the program keeps handling ids as text),
+    the global id kept once per row as its 16 (or 36) characters in a `gid` column with a unique
+    index (the exchange's identity, translated at the package's edge); references, owners and the
+    change log's row ids as the short ids; the same secondary indexes, change log and transactions."""
+    names, number, keyed = _numbered(src)
+
+    def short(v):
+        n = number(v)
+        return short_text(n) if isinstance(n, int) and not isinstance(v, int) else v
+
+    dst = sqlite3.connect(path, isolation_level=None)
+    dst.execute("PRAGMA journal_mode = OFF")
+    dst.execute("BEGIN")
+    for t in names:
+        cols = _columns(src, t)
+        if t in keyed:
+            dst.execute(f'CREATE TABLE "{t}" (' + ", ".join('"id" TEXT PRIMARY KEY' if c == "id" else f'"{c}"'
+                                                             for c in cols) + ', "gid" TEXT)')
+            dst.execute(f'CREATE UNIQUE INDEX "{t}_gid" ON "{t}"(gid)')
+            at = cols.index("id")
+            rows = ([short(v) for v in row] + [row[at]] for row in src.execute(f'SELECT * FROM "{t}" ORDER BY rowid'))
+            dst.executemany(f'INSERT INTO "{t}" VALUES ({", ".join("?" for _ in range(len(cols) + 1))})', rows)
+        else:
+            dst.execute(f'CREATE TABLE "{t}" (' + ", ".join(f'"{c}"' for c in cols) + ")")
+            dst.executemany(f'INSERT INTO "{t}" VALUES ({", ".join("?" for _ in cols)})',
+                            ([short(v) for v in row] for row in src.execute(f'SELECT * FROM "{t}"')))
+    for t in (t for t in _HISTORY if t in tables(src)):
+        dst.execute(src.execute("SELECT sql FROM sqlite_master WHERE name = ?", (t,)).fetchone()[0])
+        cols = _columns(src, t)
+        dst.executemany(f'INSERT INTO "{t}" VALUES ({", ".join("?" for _ in cols)})',
+                        ([short(v) for v in row] for row in src.execute(f'SELECT * FROM "{t}" ORDER BY rowid')))
+    for (sql,) in src.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"):
+        dst.execute(sql)
+    dst.execute("COMMIT")
+    size = file_size(dst)
+    dst.close()
+    return size
+
+
 def report(path: Path, folder: Path) -> None:
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     total = file_size(conn)
@@ -226,7 +289,8 @@ def report(path: Path, folder: Path) -> None:
     data_rows = sum(n for t, n in rows.items() if t not in _HISTORY)
 
     print(f"database: {path.name}, schema version {version}")
-    print(f"file size: {mb(total)}  (goal ≤ {GOAL_MB} MB: {'met' if total <= GOAL_MB * 1e6 else 'NOT met'})")
+    goal = GOAL_MB.get(level_of(conn), GOAL_MB["town"])
+    print(f"file size: {mb(total)}  (goal for a {level_of(conn)} ≤ {goal} MB: {'met' if total <= goal * 1e6 else 'NOT met'})")
     print(f"baseline, bare integer-keyed copy of the same {data_rows:,} rows (no change log, no index): "
           f"{mb(bare_total)}  -> file is {total / bare_total:.1f} x the baseline  (copy made in {bare_s:.1f} s)")
     print(f"bytes per data row: {total / max(data_rows, 1):.0f} (whole file)  vs {bare_total / max(data_rows, 1):.0f} "
@@ -262,6 +326,12 @@ def report(path: Path, folder: Path) -> None:
         print(f"what if rows were keyed by integers (global id kept once per row as raw bytes with its index; "
               f"references, owners, change-log row ids as integers; same indexes and change log): {mb(ints)} "
               f"({(ints - total) / total:+.0%})  [{time.perf_counter() - t0:.1f} s]")
+        t0 = time.perf_counter()
+        short = what_if_short_text_keys(conn, Path(tmp) / "short-keys.sqlite")
+        print(f"what if rows were keyed by short local text ids (1-4 characters, numbered per database; the "
+              f"global id kept once per row as text with its index; references, owners, change-log row ids as "
+              f"the short ids; same indexes and change log): {mb(short)} ({(short - total) / total:+.0%})  "
+              f"[{time.perf_counter() - t0:.1f} s]")
     conn.close()
 
 
