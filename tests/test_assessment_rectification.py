@@ -50,6 +50,16 @@ def test_closing_needs_a_note_or_evidence_and_records_it(branch, tmp_path):
     assert list_rectifications(db)[0].measure == "再次整改"
 
 
+def test_an_edited_deadline_cannot_go_before_the_entry_was_made(branch):
+    db, org = branch
+    rid = add_rectification(db, org_id=org, problem="党费收缴不及时", deadline="2026-03-31", today=D(2026, 2, 10))
+    with pytest.raises(UserError, match="不能早于登记日期"):
+        update_rectification(db, rid, deadline="2026-01-31")
+    assert list_rectifications(db)[0].deadline == "2026-03-31"
+    update_rectification(db, rid, deadline="2026-02-10")  # the day it was entered is still allowed
+    assert list_rectifications(db)[0].deadline == "2026-02-10"
+
+
 @pytest.mark.parametrize("kw, message", [
     ({"problem": " ", "deadline": "2026-05-01"}, "存在的问题"),
     ({"problem": "x", "deadline": ""}, "整改期限"),

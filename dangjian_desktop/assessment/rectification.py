@@ -103,6 +103,9 @@ def update_rectification(db: Database, rect_id: str, *, problem: str | None = No
         values["responsible"] = responsible.strip()
     if deadline is not None:
         values["deadline"] = _date(deadline, "整改期限")
+        if values["deadline"] != row["deadline"] and values["deadline"] < row["created_on"]:  # as on adding
+            raise UserError(f"整改期限（{dates.format_cn(values['deadline'])}）不能早于登记日期"
+                            f"（{dates.format_cn(row['created_on'])}）。")
     if status is not None:
         if status not in OPEN_STATUSES:
             raise UserError("状态应为“未整改”或“整改中”；销号请使用“销号”。")
