@@ -127,6 +127,29 @@ def test_left_members_owe_only_while_members_and_totals_per_branch(db):
     assert branch.arrears_fen == 6000 + 1500 and branch.in_arrears == 2 and branch.paid_fen == 6000
 
 
+def test_the_amount_owed_paid_for_a_span_of_months_clears_every_one_of_them(db):
+    """A payment over months some of which owe nothing (免交, not yet a member, already paid) goes
+    to the months still owing: paying what the ledger says is owed leaves nothing owed."""
+    from dangjian_desktop.registry import change_status
+
+    b = add_branch(db, n=3)
+    for mid in b.members:
+        dues.set_base(db, mid, Y, base=3000, rate_class="在职", fixed_on=f"{Y}-01-02")  # 15.00 a month
+    free, leaving, late = b.members
+    dues.set_exemption(db, free, Y, "3-4", reason="生活困难", monthly=0)
+    dues.record_payment(db, free, Y, "1-12", paid_on=f"{Y}-01-05")
+    change_status(db, leaving, event="转出", date=f"{Y}-08-10")
+    dues.record_payment(db, leaving, Y, "1-12", paid_on=f"{Y}-01-05")
+    dues.record_payment(db, late, Y, "3-9", paid_on=f"{Y}-03-05")
+    dues.record_payment(db, late, Y, "1-11", paid_on=f"{Y}-12-05")  # what 1-2 and 10-11 owe
+    as_of = dt.date(Y + 1, 1, 1)
+    got = {m.member_id: m for m in dues.status(db, Y, as_of=as_of).members}
+    assert got[free].paid[2:4] == [0, 0] and got[free].months_owed == [] and got[free].paid_fen == 10 * 1500
+    assert got[leaving].months_owed == [] and got[leaving].paid[:8] == [1500] * 8
+    assert got[late].months_owed == [12] and got[late].paid[:11] == [1500] * 11
+    assert got[late].late_months == [1, 2, 10, 11]  # 3-9 were paid on time
+
+
 def test_carry_bases_to_a_new_year(db):
     b = add_branch(db, n=2)
     dues.set_base(db, b.members[0], Y, base=4200, rate_class="在职", fixed_on=f"{Y}-01-02")

@@ -106,10 +106,13 @@ def _reference(db, member_id: str, year: int, as_of: dt.date) -> dict:
                 exempt[k] = True
                 due[k] = e["monthly_fen"] if due[k] is None else min(due[k], e["monthly_fen"])
     paid, last_on = [0] * 12, [None] * 12
-    for p in db.query("SELECT * FROM dues_payment WHERE member_id = ? AND year = ?", (member_id, year)):
-        n = p["to_month"] - p["from_month"] + 1
-        for i in range(n):
-            k = p["from_month"] - 1 + i
+    for p in db.query("SELECT * FROM dues_payment WHERE member_id = ? AND year = ? ORDER BY paid_on, from_month, id",
+                      (member_id, year)):
+        span = range(p["from_month"] - 1, p["to_month"])
+        owing = [k for k in span if member[k] and (due[k] is None or paid[k] < due[k])] if len(span) > 1 else []
+        months = owing or list(span)  # a payment goes to its months still owing, else to all of them
+        n = len(months)
+        for i, k in enumerate(months):
             paid[k] += p["amount_fen"] // n + (1 if i < p["amount_fen"] % n else 0)
             last_on[k] = max(filter(None, (last_on[k], p["paid_on"])))
     ended = 12 if as_of.year > year else (0 if as_of.year < year else as_of.month - 1)

@@ -8,7 +8,9 @@ Model (money in fen):
   mid-year, a retirement). A month without any base row before it is 未核定 (no arrears
   are computed for it).
 - dues_payment: months from..to of a year and the amount paid for them, spread evenly over
-  those months (the first months take the odd fen). Paying months that have not ended yet is
+  those of its months still owing when it is counted (payments by date: months of membership,
+  not 免交, not paid in full by an earlier payment; all its months when none is), the first
+  months taking the odd fen. Paying months that have not ended yet is
   paying in advance; when the base rises after such a payment, the months it covered owe the
   difference.
 - dues_exemption: months of a year with a reduced monthly due (0: 免交), reason and approval.

@@ -293,7 +293,7 @@ def _status(db: Database, year: int, *, office_id: str | None, org_id: str | Non
         return _by_member(db.tuples(sql + order, [y, *scope_params]))
 
     bases = year_rows("dues_base", "from_month, rate_class, base_fen, monthly_fen", " ORDER BY t.from_month")
-    pays = year_rows("dues_payment", "from_month, to_month, amount_fen, paid_on")
+    pays = year_rows("dues_payment", "from_month, to_month, amount_fen, paid_on", " ORDER BY t.paid_on, t.from_month, t.id")
     exempts = year_rows("dues_exemption", "from_month, to_month, monthly_fen")
     ended = ended_months(y, as_of)
     month_ends = [_month_end_iso(y, m) for m in range(1, 13)]
@@ -534,9 +534,13 @@ def _member_year(mid, name, oid, org_name, category, state, y, ended, in_month, 
             if last[a] is None or paid_on > last[a]:
                 last[a] = paid_on
             continue
-        each, odd = divmod(amount, b - a + 1)
-        for m in range(a - 1, b):
-            paid[m] += each + 1 if m - a + 1 < odd else each
+        # Its months still owing (a member's, not 免交, not paid in full by an earlier payment)
+        # take it evenly; all its months when none is.
+        months = [m for m in range(a - 1, b) if in_month[m] and (due[m] is None or paid[m] < due[m])] \
+            or range(a - 1, b)
+        each, odd = divmod(amount, len(months))
+        for k, m in enumerate(months):
+            paid[m] += each + 1 if k < odd else each
             if last[m] is None or paid_on > last[m]:
                 last[m] = paid_on
     to_date = due[:ended]
