@@ -181,6 +181,15 @@ def test_a_step_dated_before_the_application_is_refused(db):
     pl.record_step(db, pid, "谈话", "2024-01-15")  # the same day is fine
 
 
+def test_an_acceptance_dated_before_the_application_is_refused_and_not_on_the_roster(db):
+    b = add_branch(db, n=3)
+    pid = applicant(db, b, "2024-01-15")
+    before = db.scalar("SELECT count(*) FROM member")
+    with pytest.raises(UserError, match="早于.*递交入党申请书的日期2024年1月15日"):
+        pl.record_step(db, pid, "接收", "2023-06-01")
+    assert pl.get_person(db, pid).member_id is None and db.scalar("SELECT count(*) FROM member") == before
+
+
 def test_people_are_listed_by_branch_then_name_in_pinyin(db):
     """发展党员台账: within a branch by pinyin (李 孟 潘 叶), not by character code (叶 孟 李 潘)."""
     b = add_branch(db, "西店村党支部", n=1)

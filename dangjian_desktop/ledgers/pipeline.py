@@ -291,10 +291,7 @@ def record_step(db: Database, person_id: str, step: str, date: str, *, decision:
     if step == "申请":
         raise UserError("递交入党申请书的日期在登记申请人时已填写；如有错误请修改那条记录。")
     day = check_day(date, f"{step}日期")
-    applied = p.first("申请")
-    if applied and day < applied:  # (2000-01-01 typed for 2026: the ledger's dates then read wrong)
-        raise UserError(f"{STEPS[step]}的日期{dates.format_cn(day)}早于{p.name}递交入党申请书的日期"
-                        f"{dates.format_cn(applied)}，请核对。")
+    _not_before_application(p, step, day)
     if step not in REPEATABLE and p.first(step):
         raise UserError(f"{p.name}已登记过“{STEPS[step]}”（{dates.format_cn(p.first(step))}）；如有错误请先删除原记录。")
     row: dict[str, Any] = {"person_id": person_id, "step": step, "date": day, "decision": text(decision),
@@ -327,6 +324,15 @@ def record_step(db: Database, person_id: str, step: str, date: str, *, decision:
                 change_status(db, p.member_id, event="出党", date=day, note=f"取消预备党员资格：{text(decision)}")
             tx.update("dev_person", person_id, {"closed": CLOSING[step], "closed_on": day})
     return sid
+
+
+def _not_before_application(p: Person, step: str, day: str) -> None:
+    """A step dated before the application is refused (2000-01-01 typed for 2026: the ledger's
+    dates, and for 接收 the roster's join date, would then read wrong)."""
+    applied = p.first("申请")
+    if applied and day < applied:
+        raise UserError(f"{STEPS[step]}的日期{dates.format_cn(day)}早于{p.name}递交入党申请书的日期"
+                        f"{dates.format_cn(applied)}，请核对。")
 
 
 def remove_step(db: Database, step_id: str, *, actor: str | None = None) -> None:
@@ -368,6 +374,7 @@ def accept(db: Database, person_id: str, date: str, *, decision: str = "支部�
     if p.member_id or p.first("接收"):
         raise UserError(f"{p.name}已接收为预备党员。")
     day = check_day(date, "接收预备党员日期")
+    _not_before_application(p, "接收", day)
     row = db.get("dev_person", person_id)
     values = {"name": row["name"], "sex": row["sex"], "ethnicity": row["ethnicity"], "birth_date": row["birth_date"],
               "id_number": row["id_number"], "education": row["education"], "job": row["job"],
