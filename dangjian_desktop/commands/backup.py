@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from ..errors import UserError
@@ -64,7 +65,9 @@ def cmd_backups(ctx) -> int:
             removed = save_backup_rules(db, policy, space)
         said = [f"已保存备份保留规则：{policy.describe()}"] if policy is not None else []
         said += [f"已保存备份空间上限：{space.describe()}"] if space is not None else []
-        print("".join(said) + (f"已删除 {len(removed)} 份旧备份。" if removed else ""))
+        # With --json, stdout carries the JSON list alone: what was saved is said on stderr.
+        print("".join(said) + (f"已删除 {len(removed)} 份旧备份。" if removed else ""),
+              file=sys.stderr if ctx.args.json else sys.stdout)
         if not ctx.args.json:
             return 0
     folder = Path(ctx.args.dir) if ctx.args.dir else backup_dir(path)
