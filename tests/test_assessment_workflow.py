@@ -168,6 +168,19 @@ def test_start_publicity_moves_every_reviewed_sheet(db):
     assert db.scalar("SELECT publicity_start FROM assessment_round WHERE id = ?", (rid,)) == "2025-12-01"
 
 
+def test_publicity_cannot_start_before_the_year_assessed(db):
+    add_branches(db, [("东岭村党支部", "村")])
+    rid, (b,) = new_round(db, year=2025)
+    drive(db, b.id, "审核")
+    fill(db, b.id, "final", lambda i: 17)
+    with pytest.raises(UserError, match="早于考核年度 2025 年"):
+        workflow.start_publicity(db, rid, D(2019, 1, 2))  # 2025 typed as 2019
+    assert state(db, b.id) == "审核"
+    assert db.scalar("SELECT publicity_start FROM assessment_round WHERE id = ?", (rid,)) is None
+    workflow.start_publicity(db, rid, D(2026, 1, 5))  # early next year is usual
+    assert state(db, b.id) == "公示"
+
+
 def test_move_many_is_all_or_nothing(db):
     add_branches(db, [("东岭村党支部", "村"), ("西岭村党支部", "村")])
     rid, branches = new_round(db)

@@ -241,6 +241,8 @@ def _move_one(db: Database, tx, sheet_id: str, to_state: str, *, note: str, who:
     if to_state == FORWARD.get(state) and to_state != "确定":
         _check_complete(db, row)
         if to_state == "公示":
+            if day.year < row["year"]:  # a year's work is published in that year or after: a typing slip
+                raise UserError(f"公示开始日期{dates.format_cn(day)}早于考核年度 {row['year']} 年，请核对日期。")
             gates.before_publicity(row)
         extra = {}
         if to_state == "公示":
