@@ -16,3 +16,19 @@ def test_backups_rules_with_json_keep_stdout_json_only(db, capsys):
         out = capsys.readouterr()
         assert json.loads(out.out) == []
         assert "已保存" in out.err
+
+
+def test_another_programs_sqlite_file_is_told_as_not_ours_also_when_read(tmp_path, capsys):
+    """A read command said “旧版本 … 请运行一次修改数据的命令” and that command then said “不是党建台账的数据库”."""
+    import sqlite3
+
+    path = tmp_path / "other.sqlite"
+    with sqlite3.connect(path) as c:
+        c.execute("CREATE TABLE notes(text)")
+    c.close()
+    for command in (["stats"], ["verify"], ["stats", "--json"]):
+        assert main(["--db", str(path), *command]) == 1
+        out = capsys.readouterr()
+        assert "不是党建台账的数据库" in out.err and "旧版本" not in out.err
+        assert out.out == ""
+

@@ -181,6 +181,11 @@ class Database:
     def _check_version(self, readonly: bool, *, holder: LockHolder | None = None,
                        why_readonly: str | None = None) -> None:
         have, know = self.schema_version, latest_version()
+        # Another program's SQLite file (tables, no version) is told as such, also when only read:
+        # it is no older database of ours, which an upgrade would turn into one.
+        if have == 0 and self.conn.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]:
+            raise UserError(f"{self.path} 不是党建台账的数据库。")
         if have > know:
             raise UserError(
                 f"此数据库由更新版本的党建台账写入（数据库版本 {have}，本程序只支持到 {know}）。"
@@ -195,9 +200,6 @@ class Database:
                 why = ("查看它的命令不会升级它。请先在图形界面中打开一次（文件 → 打开数据库），"
                        "或运行一次修改数据的命令；升级前会自动备份")
             raise UserError(f"此数据库是旧版本（数据库版本 {have}，本程序为 {know}），需要升级后才能使用：{why}。")
-        if have == 0 and self.conn.execute(
-                "SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]:
-            raise UserError(f"{self.path} 不是党建台账的数据库。")
 
     @staticmethod
     def needs_upgrade(path: str | Path) -> bool:
