@@ -32,3 +32,8 @@ def test_another_programs_sqlite_file_is_told_as_not_ours_also_when_read(tmp_pat
         assert "不是党建台账的数据库" in out.err and "旧版本" not in out.err
         assert out.out == ""
 
+
+def test_a_folder_given_as_the_database_is_told_as_a_folder(tmp_path, capsys):
+    assert main(["--db", str(tmp_path), "stats"]) == 1
+    err = capsys.readouterr().err
+    assert "文件夹" in err and "找不到" not in err

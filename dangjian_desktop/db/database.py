@@ -111,6 +111,8 @@ class Database:
         (done, total, text; total 0: unknown) follows that (see needs_upgrade).
         """
         path = Path(path)
+        if path.is_dir():
+            raise UserError(f"{path} 是一个文件夹，不是数据库文件。请指定文件夹中的数据库文件。")
         if not path.is_file():
             raise UserError(f"找不到数据库文件：{path}。请先用“新建数据库”或 dangjian init 创建。")
         why_readonly = unwritable_reason(path)  # read-only media: read-only with a notice
