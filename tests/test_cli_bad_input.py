@@ -37,3 +37,11 @@ def test_a_folder_given_as_the_database_is_told_as_a_folder(tmp_path, capsys):
     assert main(["--db", str(tmp_path), "stats"]) == 1
     err = capsys.readouterr().err
     assert "文件夹" in err and "找不到" not in err
+
+
+def test_init_in_a_folder_says_it_is_a_folder(tmp_path, capsys):
+    """It said “数据库文件已存在（不会覆盖）” of the folder."""
+    assert main(["--db", str(tmp_path), "init", "--name", "文城镇", "--level", "town"]) == 1
+    err = capsys.readouterr().err
+    assert "是一个文件夹" in err and "已存在" not in err
+    assert list(tmp_path.iterdir()) == []

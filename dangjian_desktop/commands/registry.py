@@ -40,6 +40,8 @@ def cmd_init(ctx) -> int:
     from ..registry import init_office
 
     path = ctx.db_path
+    if path.is_dir():
+        raise UserError(f"{path} 是一个文件夹。请在 --db 中写上要新建的数据库文件，例如 {path / 'dangjian.sqlite'}")
     if path.exists() and not empty_file(path):  # an empty file (0 bytes) holds nothing to keep
         raise UserError(f"数据库文件已存在：{path}（不会覆盖）")
     db = Database.create(path)
