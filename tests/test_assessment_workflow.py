@@ -130,6 +130,20 @@ def test_open_appeal_blocks_confirmation(sheet):
     assert texts[-1] == "公示 → 确定（确定结果）"
 
 
+def test_history_shows_an_appeal_when_it_was_lodged_not_when_it_was_decided(sheet, monkeypatch):
+    import dangjian_desktop.db.database as database
+
+    db, sid = sheet
+    drive(db, sid, "公示", publicity=PUB)
+    monkeypatch.setattr(database, "now_iso", lambda: "2025-12-03T09:00:00+08:00")
+    ap = workflow.lodge_appeal(db, sid, lodged_by="东岭村党支部", reason="A项扣分过重", lodged_on=D(2025, 12, 3))
+    monkeypatch.setattr(database, "now_iso", lambda: "2025-12-05T16:00:00+08:00")
+    workflow.resolve_appeal(db, ap, decision="维持原评分", outcome="维持", decided_on=D(2025, 12, 5))
+    at = {e.what: e.at for e in workflow.history(db, sid)}
+    assert at["appeal"] == "2025-12-03T09:00:00+08:00"
+    assert at["decision"] == "2025-12-05T16:00:00+08:00"
+
+
 def test_appeal_decision_needs_an_outcome_and_text(sheet):
     db, sid = sheet
     drive(db, sid, "公示", publicity=PUB)

@@ -538,9 +538,12 @@ def history(db: Database, sheet_id: str) -> list[HistoryEntry]:
                                 r["note"]))
 
     def put_before(entry: HistoryEntry, match) -> None:
-        # Next to the state change it caused; at the end when there is none.
+        # Next to the state change it caused, recorded at the same time (the appeal row's updated_at
+        # is its last change: a decided appeal's lodging would show the decision's time); at the
+        # end when there is none.
         for n, e in enumerate(out):
             if e.what == "state" and match(e):
+                entry.at = e.at
                 out.insert(n, entry)
                 return
         out.append(entry)
