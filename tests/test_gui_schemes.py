@@ -184,3 +184,12 @@ def test_screenshot(widget, tmp_path):
     path = tmp_path / "schemes.png"
     assert widget.grab().save(str(path))
     assert path.stat().st_size > 10_000
+
+
+def test_a_huge_number_typed_as_points_is_refused(widget, boxes):
+    widget.select_scheme("guifanhua")
+    a1 = widget.items.tree.topLevelItem(0).child(0)
+    a1.setText(T_MAX, "1e308")
+    assert widget.scheme.section("A").items[0].max == 2
+    assert any(kind == "warning" and "不能超过" in text for kind, text in boxes)
+    assert not widget.dirty

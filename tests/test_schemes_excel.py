@@ -96,6 +96,8 @@ def test_columns_may_be_moved(tmp_path):
     ("否决项", "编号", "V2", "编号", "V1", "工作表“否决项”第 {row} 行“编号”列：否决项编号“V1”与第 2 行重复"),
     ("方案信息", "项目", "评定方式", "内容", "打分", "工作表“方案信息”第 {row} 行“内容”列：“打分”无法识别"),
     ("后果", "编号", "C1", "条件", "很严重", "工作表“后果”第 {row} 行“条件”列"),
+    ("评分细则", "细项编号", "A2", "分值", 1e308, "工作表“评分细则”第 {row} 行“分值”列：数值过大"),
+    ("评分细则", "细项编号", "A2", "分值", "1" + "0" * 400, "工作表“评分细则”第 {row} 行“分值”列：数值过大"),
 ])
 def test_import_errors_name_sheet_row_and_column(tmp_path, sheet, match_col, match, col, value, fragment):
     path = export_xlsx(load_scheme("guifanhua"), tmp_path / "g.xlsx")

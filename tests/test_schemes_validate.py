@@ -164,3 +164,38 @@ def test_guifanhua_fixed_in_excel_leaves_a_stale_resolution():
     s.section("C").items[1].max = 4  # 每月召开一次支委会: 6 -> 4 makes 30
     assert _keys(s, WARNING) == []
     assert _keys(s, INFO) == ["stale:section_sum:C"]
+
+
+@pytest.mark.parametrize("where", ["item", "section", "total", "level", "bonus"])
+def test_a_huge_number_is_an_error_not_a_crash(where):
+    s = _small()
+    huge = 1e308
+    if where == "item":
+        s.sections[0].items[0].max = huge
+    elif where == "section":
+        s.sections[1].max = huge
+    elif where == "total":
+        s.total_max = huge
+    elif where == "level":
+        s.rating.levels[0].min = huge
+    else:
+        s.bonuses["好"] = huge
+    errors = [f for f in check(s) if f.severity == ERROR]
+    assert any(f.key.startswith("too_big:") and "数值过大" in f.message for f in errors)
+    assert all("e+" not in line or "数值过大" not in line for line in validate(s))
+
+
+def test_a_huge_score_is_refused_in_words():
+    from dangjian_desktop.schemes import ScoreError, evaluate
+
+    with pytest.raises(ScoreError) as e:
+        evaluate(_small(), {"A1": 1e308})
+    assert "超过满分" in e.value.message
+    with pytest.raises(ScoreError):
+        evaluate(_small(), {"A1": -1e308})
+
+
+def test_fmt_num_never_fails_on_a_huge_number():
+    assert m.fmt_num(1e308) == "1e+308"
+    assert m.fmt_num(10 ** 30) == "1e+30"
+    assert m.fmt_num(1_000_000) == "1000000"

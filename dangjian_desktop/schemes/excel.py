@@ -288,11 +288,10 @@ class _Sheet:
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             self.bad(row, col, f"“{v}”不是数字。")
             return None
-        try:
-            n = m.norm_number(v)
-        except TypeError:
-            self.bad(row, col, f"“{v}”不是有效数字。")
+        if v != v or abs(v) > m.MAX_NUMBER:
+            self.bad(row, col, f"数值过大（不能超过 {m.MAX_NUMBER}）。")
             return None
+        n = m.norm_number(v)
         if integer and not isinstance(n, int):
             self.bad(row, col, f"“{v}”应为整数。")
             return None

@@ -95,6 +95,10 @@ CONDITION_LABELS = {
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
+# No point value, score line, bonus, count or number of years in a scheme comes near this; a
+# larger number is a typing slip or a hostile file (and cannot be rated, printed or summed).
+MAX_NUMBER = 1_000_000
+
 
 def label_to_kind(labels: Mapping[str, str], text: str) -> str | None:
     """Reverse lookup of a Chinese label (or the English key itself)."""
@@ -360,7 +364,12 @@ def quoted(name: str) -> str:
 
 
 def fmt_num(value: Number | None) -> str:
-    """A number as a clerk writes it: 30, 94.5 (never 30.0 or 1e1); '—' for none (numbers.format_score)."""
+    """A number as a clerk writes it: 30, 94.5 (never 30.0 or 1e1); '—' for none (numbers.format_score).
+
+    A number far beyond MAX_NUMBER (only in a file the validator refuses) is written short (1e+308),
+    so that the message naming it can be shown."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) > 1e12:
+        return f"{value:.6g}"
     return format_score(value, empty="—")
 
 

@@ -37,6 +37,31 @@ def _sec(s: m.Section) -> str:
     return f"“{s.title}”（{s.code}）"
 
 
+def _numbers(scheme: Scheme):
+    """(key, what in words, value) for every number of the scheme."""
+    yield "total_max", "总分", scheme.total_max
+    for s in scheme.sections:
+        yield s.code, f"部分{_sec(s)}的满分", s.max
+        yield f"{s.code}:bar", f"部分{_sec(s)}的得星分数线", s.star_bar
+        for i in s.items:
+            yield i.code, f"细项“{i.title}”（{i.code}）的分值", i.max
+    rule = scheme.rating
+    yield "bar", "得星分数线", rule.bar
+    for lv in rule.levels:
+        yield f"level:{lv.name}", f"等次“{lv.name}”的最低分", lv.min
+        yield f"stars:{lv.name}", f"等次“{lv.name}”的星数", lv.stars
+    for q in scheme.quotas:
+        yield f"quota:{q.code}", f"名额规则 {q.code} 的个数", q.count
+        for town, n in q.exceptions.items():
+            yield f"quota:{q.code}:{town}", f"名额规则 {q.code} 中 {town} 的个数", n
+    for name, value in scheme.bonuses.items():
+        yield f"bonus:{name}", f"等次“{name}”的加分", value
+    for c in scheme.consequences:
+        yield f"consequence:{c.code}:min", f"后果规则 {c.code} 的最少连续年数", c.min_years
+        yield f"consequence:{c.code}:max", f"后果规则 {c.code} 的最多连续年数", c.max_years
+        yield f"consequence:{c.code}:stars", f"后果规则 {c.code} 的星数", c.stars
+
+
 def check(scheme: Scheme) -> list[Finding]:
     """All findings, in a stable order (structure first, then numbers, then rules)."""
     out: list[Finding] = []
@@ -63,6 +88,9 @@ def check(scheme: Scheme) -> list[Finding]:
                 add(f"{key}:{code}", ERROR, f"{label}“{code}”重复出现 {n} 次。")
 
     # ---- numbers -----------------------------------------------------------------
+    for key, what, value in _numbers(scheme):
+        if value is not None and abs(value) > m.MAX_NUMBER:
+            add(f"too_big:{key}", ERROR, f"{what}的数值过大（不能超过 {m.MAX_NUMBER}），请核对。")
     for s in scheme.sections:
         units = [(s.code, s.title, s.max, s.kind)] if s.whole else [(i.code, i.title, i.max, i.kind) for i in s.items]
         for code, title, mx, kind in units:

@@ -13,7 +13,8 @@ ROLE = Qt.ItemDataRole.UserRole
 
 
 def parse_number(text: str) -> float | int | None:
-    """'12', '12.5', '3分' -> the number; '' -> None; anything else -> ValueError naming the text."""
+    """'12', '12.5', '3分' -> the number; '' -> None; anything else (also 'nan' and numbers beyond
+    MAX_NUMBER) -> ValueError naming the text."""
     t = text.strip().replace("分", "")
     if not t:
         return None
@@ -21,7 +22,9 @@ def parse_number(text: str) -> float | int | None:
         v = float(t)
     except ValueError:
         raise ValueError(f"“{text}”不是数字") from None
-    return m.norm_number(v) if v == v and abs(v) != float("inf") else None
+    if v != v or abs(v) > m.MAX_NUMBER:
+        raise ValueError(f"“{text}”不是合理的分数（不能超过 {m.MAX_NUMBER}）")
+    return m.norm_number(v)
 
 
 def compact(table: QTableWidget) -> None:
