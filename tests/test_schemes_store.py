@@ -83,3 +83,14 @@ def test_unknown_id_lists_the_known_ones():
     with pytest.raises(UserError) as e:
         load_scheme("nosuch")
     assert "liuyou" in e.value.message
+
+
+def test_a_file_saved_by_notepad_with_a_bom_is_read(tmp_path):
+    from dangjian_desktop.schemes import load_scheme_file
+
+    path = tmp_path / "wuhua-notepad.json"
+    path.write_text(json.dumps(scheme_to_dict(load_scheme("wuhua")), ensure_ascii=False), encoding="utf-8-sig")
+    assert load_scheme_file(path) == load_scheme("wuhua")
+    _user_file("bom").parent.mkdir(parents=True, exist_ok=True)
+    _user_file("bom").write_bytes(path.read_bytes())
+    assert load_scheme("bom").name == load_scheme("wuhua").name

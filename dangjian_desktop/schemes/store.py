@@ -48,7 +48,7 @@ def is_builtin(scheme_id: str) -> bool:
 
 def read_scheme_json(path: Path) -> Scheme:
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))  # Notepad writes a BOM
     except FileNotFoundError:
         raise UserError(f"找不到方案文件：{path}", exit_code=2) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
