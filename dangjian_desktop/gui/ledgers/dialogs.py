@@ -1,5 +1,6 @@
 """The entry dialogs of the 台账 page: one Designer form (ui/ledger_entry.ui) whose fields each
-dialog lays out, one core call per dialog run as a kit Operation. Keyboard-first: the first field
+dialog lays out, one core call per dialog run as a kit Operation and offered on 编辑 → 撤销 (the
+deletes and the other changes of the page too). Keyboard-first: the first field
 has the focus, Tab moves on, Enter (or Ctrl+Enter in a text box) saves; a refused value is said
 under its field and the dialog stays open."""
 
@@ -13,22 +14,26 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QComboBox, QCompleter, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QPlainTextEdit, QPushButton, QWidget)
 
-from ... import dates
+from ... import dates, undo
 from ...errors import UserError
 from ...ledgers import cadres, dues, funds, pipeline, plaques, records
 from ...ledgers.common import fmt_yuan, months_label
 from ..kit.form_dialog import FormDialog, error_label_name
 from ..kit.operations import Operation
 from ..kit.palette import RED_HEX, css
+from ..undo_menu import push_undo
 
 
 def apply(parent: QWidget, label: str, fn: Callable[[Any], Any]) -> Any:
-    """Run one change as an Operation (the bus tells every page); raise its failure to the dialog."""
+    """Run one change as an Operation (the bus tells every page) and offer it on 编辑 → 撤销;
+    raise its failure to the dialog."""
     failed: list[BaseException] = []
-    op = Operation(parent, label, fn).failure(failed.append).run()
+    op = Operation(parent, label, lambda db: undo.record(db, label, lambda: fn(db))).failure(failed.append).run()
     if failed:
         raise failed[0]
-    return op.result
+    result, change = op.result
+    push_undo(parent, change)
+    return result
 
 
 class EntryDialog(FormDialog):
@@ -190,7 +195,7 @@ class PaymentDialog(EntryDialog):
         md = self.context["member"]
         receiver = self.text("receiver")
         self.page.last_receiver = receiver
-        return apply(self.page, "登记党费", lambda db: dues.record_payment(
+        return apply(self.page, f"登记党费 {md.name}", lambda db: dues.record_payment(
             db, md.member_id, md.year, self.text("months"), amount=self.text("amount") or None,
             paid_on=self.text("paid_on"), receiver=receiver, note=self.text("note")))
 
@@ -215,7 +220,7 @@ class BaseDialog(EntryDialog):
             month = int(self.text("from_month"))
         except ValueError:
             raise UserError("起始月份应为1到12。") from None
-        return apply(self.page, "核定党费基数", lambda db: dues.set_base(
+        return apply(self.page, f"核定党费基数 {md.name}", lambda db: dues.set_base(
             db, md.member_id, md.year, base=self.text("base") or None, rate_class=self.w("rate_class").currentData(),
             monthly=self.text("monthly") or None, from_month=month))
 
@@ -233,7 +238,7 @@ class ExemptionDialog(EntryDialog):
 
     def save(self) -> Any:
         md = self.context["member"]
-        return apply(self.page, "党费减免", lambda db: dues.set_exemption(
+        return apply(self.page, f"党费减免 {md.name}", lambda db: dues.set_exemption(
             db, md.member_id, md.year, self.text("months"), reason=self.text("reason"), monthly=self.text("monthly"),
             approved_by=self.text("approved_by"), approved_on=self.text("approved_on") or None))
 
