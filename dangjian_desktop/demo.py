@@ -276,7 +276,7 @@ def generate(db: Database, *, towns: int | None = None, seed: int = 1,
     if not office_is_empty(db):
         raise UserError("数据库中已有组织或党员，演示数据只能生成到新建的空数据库中")
     if office["level"] == "county":
-        n = towns or 3
+        n = 3 if towns is None else towns  # 0 is refused, not taken for the default
         if not 1 <= n <= 200:
             raise UserError("乡镇数量应在1到200之间")
         reason = f"生成演示数据（{n}个乡镇）"

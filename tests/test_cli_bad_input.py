@@ -45,3 +45,14 @@ def test_init_in_a_folder_says_it_is_a_folder(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "是一个文件夹" in err and "已存在" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_demo_towns_zero_is_refused_not_taken_for_the_default(tmp_path, capsys):
+    """--towns 0 made the default 3 towns while -1 and 201 were refused with “应在1到200之间”."""
+    path = tmp_path / "county.sqlite"
+    assert main(["--db", str(path), "init", "--name", "文城县", "--level", "county"]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(path), "demo", "--towns", "0"]) == 1
+    assert "1到200" in capsys.readouterr().err
+    assert main(["--db", str(path), "stats", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["offices"] == 1
