@@ -94,3 +94,22 @@ def test_a_file_saved_by_notepad_with_a_bom_is_read(tmp_path):
     _user_file("bom").parent.mkdir(parents=True, exist_ok=True)
     _user_file("bom").write_bytes(path.read_bytes())
     assert load_scheme("bom").name == load_scheme("wuhua").name
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("[1, 2]", "应为对象"),
+    ("[" * 100000 + "]" * 100000, "嵌套过深"),
+    ('{"format": 1, "id": "x", "name": "x", "total_max": 1' + "0" * 5000 + "}", "数字过长"),
+])
+def test_a_hostile_json_file_is_refused_in_words(tmp_path, text, fragment):
+    from dangjian_desktop.schemes import load_scheme_file
+
+    path = tmp_path / "hostile.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(UserError) as e:
+        load_scheme_file(path)
+    assert fragment in e.value.message and e.value.exit_code == 2
+    _user_file("hostile").parent.mkdir(parents=True, exist_ok=True)
+    _user_file("hostile").write_text(text, encoding="utf-8")
+    info = next(i for i in list_schemes() if i.id == "hostile")
+    assert fragment in info.error

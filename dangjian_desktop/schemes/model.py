@@ -518,7 +518,7 @@ class _Reader:
 
 def scheme_from_dict(data: Mapping[str, Any]) -> Scheme:
     """Build a Scheme from its dict form; structural errors raise UserError (exit 2)."""
-    r = _Reader(dict(data), "")
+    r = _Reader(dict(data) if isinstance(data, Mapping) else data, "")
     fmt = r.data.get("format", FORMAT_VERSION)
     if fmt != FORMAT_VERSION:
         raise UserError(f"方案格式版本 {fmt} 不受支持（本程序支持版本 {FORMAT_VERSION}），请升级程序。", exit_code=2)

@@ -53,6 +53,9 @@ def read_scheme_json(path: Path) -> Scheme:
         raise UserError(f"找不到方案文件：{path}", exit_code=2) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise UserError(f"方案文件 {Path(path).name} 无法读取：{text_file_reason(e)}。", exit_code=2) from None
+    except (RecursionError, ValueError):  # nested thousands deep, or a number thousands of digits long
+        raise UserError(f"方案文件 {Path(path).name} 无法读取：内容嵌套过深或数字过长，不是有效的方案文件。",
+                        exit_code=2) from None
     return scheme_from_dict(data)
 
 
