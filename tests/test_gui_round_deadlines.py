@@ -79,6 +79,26 @@ def test_the_appeal_dialog_marks_the_deadline(qtbot, late):
     dlg.dialog.reject()
 
 
+def test_appeal_dates_cannot_be_later_than_today(qtbot, late):
+    from PySide6.QtCore import QDate
+
+    from dangjian_desktop.assessment import workflow
+    from dangjian_desktop.gui.assessment.sheet_dialogs import AppealDialog, ResolveAppealDialog
+
+    db, rid, sid = late
+    host = QWidget()
+    qtbot.addWidget(host)
+    dlg = AppealDialog(db, sheets.open_sheet(db, sid), host)
+    dlg.dialog.lodgedOnEdit.setDate(QDate(2030, 1, 2))  # a slip of the year
+    assert dlg.dialog.lodgedOnEdit.date() == QDate(2026, 12, 14)
+    dlg.dialog.reject()
+    workflow.lodge_appeal(db, sid, lodged_by="东岭村党支部", reason="分数有误", lodged_on=dt.date(2026, 12, 16))
+    dlg = ResolveAppealDialog(db, sheets.open_sheet(db, sid), host)
+    dlg.dialog.decidedOnEdit.setDate(QDate(2030, 1, 2))
+    assert dlg.dialog.decidedOnEdit.date() == QDate(2026, 12, 14)
+    dlg.dialog.reject()
+
+
 def test_the_publicity_preview_says_the_end_is_unconfirmed(qtbot, late):
     from dangjian_desktop.gui.reports.page import ReportsTab
 

@@ -84,6 +84,7 @@ class AppealDialog(ChangeDialog):
                                   f"（{window.days} 个工作日）。逾期的申诉不予登记。")
         f.lodgedByEdit.setText(sheet.org_name)
         set_date(f.lodgedOnEdit, dates.today())
+        f.lodgedOnEdit.setMaximumDate(f.lodgedOnEdit.date())  # an appeal is recorded once received
 
     def save(self) -> str:
         f = self.dialog
@@ -111,6 +112,7 @@ class ResolveAppealDialog(ChangeDialog):
             a = self.appeal
             f.intro.setText(f"“{sheet.org_name}”：{dates.format_cn(a.lodged_on)} {a.lodged_by} 提出申诉：{a.reason}")
         set_date(f.decidedOnEdit, dates.today())
+        f.decidedOnEdit.setMaximumDate(f.decidedOnEdit.date())  # a decision is recorded once made
 
     def save(self) -> str:
         f = self.dialog
