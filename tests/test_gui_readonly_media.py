@@ -43,3 +43,33 @@ def test_read_only_media_opens_read_only_with_the_reason_in_the_status_bar(qtbot
         assert not window.action_settings.isEnabled()
     finally:
         window.close_database()
+
+
+def test_the_read_only_reason_goes_with_its_database(qtbot, tmp_path, db, db_path, monkeypatch):
+    """Closing it, or opening another (writable) database, clears the reason: it said the next
+    database was read-only too."""
+    import dangjian_desktop.db.lock as lock_mod
+    from dangjian_desktop.db import Database
+    from dangjian_desktop.registry import init_office
+
+    db.close()
+    other = tmp_path / "other.sqlite"
+    with Database.create(other) as odb:
+        init_office(odb, name="青山镇", level="town")
+    monkeypatch.setattr(lock_mod, "os", _LockFileRefused())
+    window = MainWindow(settings=QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        assert window.open_database(db_path)
+        assert "只读" in window.statusBar().currentMessage()
+        monkeypatch.setattr(lock_mod, "os", os)
+        assert window.open_database(other)
+        assert not window.db.readonly
+        assert window.statusBar().currentMessage() == ""
+        monkeypatch.setattr(lock_mod, "os", _LockFileRefused())
+        assert window.open_database(db_path)
+        window.close_database()
+        assert window.statusBar().currentMessage() == ""
+    finally:
+        window.close_database()

@@ -325,6 +325,7 @@ class MainWindow(QMainWindow):
         self.operations.attach(None)  # after its background operations have ended
         self.database_changed.emit(None)
         db.close()
+        self.statusBar().clearMessage()  # a message about this database (read-only, stale lock) goes with it
         self._show_db_state()
 
     def _show_db_state(self) -> None:
