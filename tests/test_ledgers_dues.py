@@ -150,6 +150,14 @@ def test_the_amount_owed_paid_for_a_span_of_months_clears_every_one_of_them(db):
     assert got[late].late_months == [1, 2, 10, 11]  # 3-9 were paid on time
 
 
+def test_a_payment_of_nothing_is_refused_as_such(db):
+    b = add_branch(db, n=1)
+    dues.set_base(db, b.members[0], Y, base=3000, rate_class="在职", fixed_on=f"{Y}-01-02")
+    with pytest.raises(UserError, match="^缴费金额应大于0。$"):  # not "已交清": nothing is paid
+        dues.record_payment(db, b.members[0], Y, "5", amount="0", paid_on=f"{Y}-05-10")
+    assert not dues.payments(db, b.members[0], Y)
+
+
 def test_carry_bases_to_a_new_year(db):
     b = add_branch(db, n=2)
     dues.set_base(db, b.members[0], Y, base=4200, rate_class="在职", fixed_on=f"{Y}-01-02")

@@ -248,6 +248,8 @@ def record_payment(db: Database, member_id: str, year: int, months: tuple[int, i
         raise UserError("缴费月份应在1到12月之间，且起始月份不晚于结束月份。")
     day = check_day(paid_on or dates.today().isoformat(), "缴费日期")
     fen = due_for(db, member_id, y, a, b) if amount in (None, "") else to_fen(amount, what="缴费金额")
+    if fen <= 0 and amount not in (None, ""):
+        raise UserError("缴费金额应大于0。")
     if fen <= 0:
         raise UserError(f"{m['name']}{y}年{months_label(list(range(a, b + 1)))}的党费已交清，无需再交。")
     with db.transaction(f"登记党费 {m['name']} {y}年{months_label(list(range(a, b + 1)))} {fmt_yuan(fen)}元",
