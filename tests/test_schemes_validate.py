@@ -199,3 +199,16 @@ def test_fmt_num_never_fails_on_a_huge_number():
     assert m.fmt_num(1e308) == "1e+308"
     assert m.fmt_num(10 ** 30) == "1e+30"
     assert m.fmt_num(1_000_000) == "1000000"
+
+
+@pytest.mark.parametrize("check_text, fragment", [
+    ("nonexistent", "书记空缺（核对组织台账）"),
+    ("item_zero:ZZ", "某细项得0分:细项编号"),
+    ("secretary_vacant:A1", "书记空缺（核对组织台账）:A1"),
+])
+def test_a_veto_check_error_is_written_in_chinese(check_text, fragment):
+    s = _small()
+    s.vetoes[0].check = check_text
+    [finding] = [f for f in check(s) if f.key == "veto_check:V1"]
+    assert fragment in finding.message
+    assert "secretary_vacant" not in finding.message and "item_zero" not in finding.message

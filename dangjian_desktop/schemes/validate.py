@@ -198,13 +198,15 @@ def check(scheme: Scheme) -> list[Finding]:
         if v.check is None:
             continue
         if v.check_kind not in m.CHECK_LABELS:
+            choices = [label for kind, label in m.CHECK_LABELS.items() if kind != m.CHECK_ITEM_ZERO]
             add(f"veto_check:{v.code}", ERROR, f"否决项 {v.code} 的数据核对方式“{v.check}”无法识别"
-                f"（可选：{'、'.join(m.CHECK_LABELS)}）。")
+                f"（可选：{'、'.join(choices)}、{m.CHECK_LABELS[m.CHECK_ITEM_ZERO]}:细项编号）。")
         elif v.check_kind == m.CHECK_ITEM_ZERO and v.check_item not in units:
             add(f"veto_check:{v.code}", ERROR, f"否决项 {v.code} 核对的细项“{v.check_item or ''}”不在本方案中"
-                f"（写作 item_zero:细项编号）。")
+                f"（写作 {m.CHECK_LABELS[m.CHECK_ITEM_ZERO]}:细项编号）。")
         elif v.check_kind != m.CHECK_ITEM_ZERO and v.check_item is not None:
-            add(f"veto_check:{v.code}", ERROR, f"否决项 {v.code} 的数据核对方式“{v.check}”不带细项编号。")
+            add(f"veto_check:{v.code}", ERROR, f"否决项 {v.code} 的数据核对方式“{m.check_label(v.check)}”"
+                f"不带细项编号。")
 
     names = set(rule.names())
     if rule.veto_rating and not scheme.vetoes:
