@@ -50,6 +50,35 @@ def test_new_database_through_the_dialog(window, qtbot, tmp_path):
     assert window.pages.currentWidget() is window.tabs
 
 
+def test_a_file_name_alone_goes_in_the_data_folder_as_a_database_file(window, qtbot, tmp_path, monkeypatch):
+    """Typed without a folder, the file was made in whatever folder the program started in (the
+    program's own folder), and without .sqlite 打开数据库 did not list it."""
+    from dangjian_desktop.paths import default_db_path
+
+    monkeypatch.chdir(tmp_path)
+    window.new_database_dialog()
+    dlg = window.current_dialog.dialog
+    dlg.nameEdit.setText("青山镇")
+    dlg.pathEdit.setText("青山镇")
+    dlg.buttonBox.button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: window.db is not None)
+    made = default_db_path().parent / "青山镇.sqlite"
+    assert window.db.path == made and made.exists()
+    assert list(tmp_path.glob("青山镇*")) == []
+    assert str(made) in window.db_label.text()
+
+
+def test_a_folder_as_the_place_is_refused_with_what_to_do(window, tmp_path):
+    window.new_database_dialog()
+    dlg = window.current_dialog.dialog
+    dlg.nameEdit.setText("青山镇")
+    dlg.pathEdit.setText(str(tmp_path))
+    dlg.buttonBox.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dlg.isVisible() and "文件夹" in dlg.errorLabel.text()
+    assert window.db is None
+    dlg.reject()
+
+
 def test_existing_file_is_not_overwritten(window, qtbot, db, db_path):
     db.close()
     window.new_database_dialog()

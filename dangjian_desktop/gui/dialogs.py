@@ -37,23 +37,41 @@ class NewDatabaseDialog:
                 path += ".sqlite"
             self.dialog.pathEdit.setText(path)
 
+    def chosen_path(self) -> Path | None:
+        """The file the database goes in, as typed: a name alone (or any relative path) lies in the
+        default folder, not in whatever folder the program happened to start in; a name without
+        .sqlite gets it, so that 打开数据库 lists the file. None when nothing is typed."""
+        text = self.dialog.pathEdit.text().strip().strip('"')
+        if not text:
+            return None
+        path = Path(text).expanduser()
+        if not path.is_absolute():
+            path = default_db_path().parent / path
+        if path.suffix.lower() != ".sqlite" and not path.is_dir():
+            path = path.with_name(path.name + ".sqlite")
+        return path
+
     def _accept(self) -> None:
         f = self.dialog
         problem, field = None, None
+        path = self.chosen_path()
         if not f.nameEdit.text().strip():
             problem, field = "请填写单位名称", f.nameEdit
-        elif not f.pathEdit.text().strip():
+        elif path is None:
             problem, field = "请选择保存位置", f.pathEdit
-        elif Path(f.pathEdit.text()).exists():
+        elif path.is_dir():
+            problem, field = "保存位置是一个文件夹。请在后面加上文件名（如“青山镇.sqlite”），或点“浏览…”选择。", f.pathEdit
+        elif path.exists():
             problem, field = "该文件已存在。请换一个文件名，或用“打开数据库”打开它。", f.pathEdit
         if problem:
             f.errorLabel.setText(problem)
             field.setFocus()
             return
         f.errorLabel.setText("")
+        f.pathEdit.setText(str(path))  # where it is made, as the status bar will show it
         f.accept()
 
     def values(self) -> tuple[str, str, Path]:
         f = self.dialog
         level = "town" if f.levelCombo.currentIndex() == 0 else "county"
-        return f.nameEdit.text().strip(), level, Path(f.pathEdit.text().strip())
+        return f.nameEdit.text().strip(), level, self.chosen_path()
