@@ -158,6 +158,21 @@ def test_a_payment_of_nothing_is_refused_as_such(db):
     assert not dues.payments(db, b.members[0], Y)
 
 
+def test_a_payment_only_for_months_outside_membership_is_refused(db):
+    from dangjian_desktop.registry import change_status
+
+    b = add_branch(db, n=2, probationary=(1,))  # member 1 joined 2024-12-01
+    left, joined = b.members
+    dues.set_base(db, left, Y, base=3000, rate_class="在职", fixed_on=f"{Y}-01-02")
+    change_status(db, left, event="转出", date=f"{Y}-08-10")
+    with pytest.raises(UserError, match="9-12月不是党员（2025年8月10日已转出）"):
+        dues.record_payment(db, left, Y, "9-12", amount=60, paid_on=f"{Y}-09-10")
+    with pytest.raises(UserError, match="2024年1-11月不是党员（2024年12月入党）"):
+        dues.record_payment(db, joined, 2024, "1-11", amount=11, paid_on="2024-12-10")
+    dues.record_payment(db, left, Y, "8-12", amount=15, paid_on=f"{Y}-09-10")  # August was a member month
+    assert len(dues.payments(db, left, Y)) == 1 and not dues.payments(db, joined, 2024)
+
+
 def test_carry_bases_to_a_new_year(db):
     b = add_branch(db, n=2)
     dues.set_base(db, b.members[0], Y, base=4200, rate_class="在职", fixed_on=f"{Y}-01-02")

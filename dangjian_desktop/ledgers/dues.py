@@ -36,7 +36,7 @@ from ..errors import UserError
 from .common import (ACTIVE_STATUSES, check_day, check_year, fmt_yuan, load_data, member_row, member_scope,
                      months_label, percent_of, to_fen)
 from .dues_year import (LEFT_STATUSES, BranchDues, DuesYear, MemberDues, first_office,  # noqa: F401 - re-exported
-                        refreshed, status)
+                        member_months, refreshed, status)
 
 
 # ---- the rate table ----------------------------------------------------------------------------
@@ -247,6 +247,7 @@ def record_payment(db: Database, member_id: str, year: int, months: tuple[int, i
     if not (1 <= a <= b <= 12):
         raise UserError("缴费月份应在1到12月之间，且起始月份不晚于结束月份。")
     day = check_day(paid_on or dates.today().isoformat(), "缴费日期")
+    _within_membership(db, m, y, a, b)
     fen = due_for(db, member_id, y, a, b) if amount in (None, "") else to_fen(amount, what="缴费金额")
     if fen <= 0 and amount not in (None, ""):
         raise UserError("缴费金额应大于0。")
@@ -257,6 +258,20 @@ def record_payment(db: Database, member_id: str, year: int, months: tuple[int, i
         return tx.insert("dues_payment", {"member_id": member_id, "year": y, "from_month": a, "to_month": b,
                                           "amount_fen": fen, "paid_on": day, "receiver": (receiver or "").strip(),
                                           "note": (note or "").strip(), "owner": m["owner"]})
+
+
+def _within_membership(db: Database, m, year: int, a: int, b: int) -> None:
+    """Months a..b of `year` with none as a member (before joining, after leaving) are refused."""
+    left_on = db.scalar("SELECT max(event_date) FROM member_event WHERE member_id = ? AND to_status = ?",
+                        (m["id"], m["status"])) if m["status"] in LEFT_STATUSES else None
+    if any(member_months(year, m["join_date"], m["status"], left_on)[a - 1:b]):
+        return
+    joined = dates.parse_iso(m["join_date"], allow_month=True)
+    before_joining = (joined.year, joined.month) > (year, b)
+    why = (f"{dates.format_cn(left_on)}{m['status']}" if left_on and not before_joining
+           else f"{joined.year}年{joined.month}月入党")
+    raise UserError(f"{m['name']}{year}年{months_label(list(range(a, b + 1)))}不是党员（{why}），"
+                    f"不能登记这些月份的党费。")
 
 
 def remove_payment(db: Database, payment_id: str, *, reason: str = "", actor: str | None = None) -> None:
