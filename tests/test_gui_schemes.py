@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 
 from dangjian_desktop.gui.schemes import page as sw
-from dangjian_desktop.gui.schemes.items_panel import T_MAX, T_TITLE
+from dangjian_desktop.gui.schemes.items_panel import T_CODE, T_MAX, T_TITLE
 from dangjian_desktop.gui.schemes.page import SchemesWidget
 from dangjian_desktop.gui.schemes.trial_panel import BAD_CELL, R_SCORE
 from dangjian_desktop.schemes import export_xlsx, list_schemes, load_scheme
@@ -193,3 +193,13 @@ def test_a_huge_number_typed_as_points_is_refused(widget, boxes):
     assert widget.scheme.section("A").items[0].max == 2
     assert any(kind == "warning" and "不能超过" in text for kind, text in boxes)
     assert not widget.dirty
+
+
+def test_renaming_the_item_a_veto_checks_keeps_the_scheme_savable(widget):
+    widget.select_scheme("guifanhua")
+    d3 = widget.items.tree.topLevelItem(3).child(2)
+    assert d3.text(T_CODE) == "D3"
+    d3.setText(T_CODE, "D3x")
+    assert widget.scheme.veto("V3").check == "item_zero:D3x"
+    assert not any(t.startswith("错误") for t in widget.issue_texts())
+    assert widget.save_button.isEnabled()

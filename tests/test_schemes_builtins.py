@@ -155,3 +155,13 @@ def test_a_renamed_level_is_followed_by_what_named_it():
     g.rename_level(g.rating.level(g.rating.veto_rating), "未达标")
     assert g.rating.veto_rating == "未达标" and g.consequences[0].ratings == ["未达标"]
     assert [lv.name for lv in g.rating.levels] == ["合格", "未达标"]
+
+
+def test_renaming_a_code_carries_the_veto_check_and_the_resolution():
+    g = load_scheme("guifanhua")
+    d3 = g.section("D").items[2]
+    g.rename_code(d3, "D3-1")
+    assert g.veto("V3").check == "item_zero:D3-1"
+    g.rename_code(g.section("C"), "C0")
+    assert g.resolution("section_sum:C0") is not None
+    assert [f.severity for f in check(g)] == [f.severity for f in check(load_scheme("guifanhua"))]

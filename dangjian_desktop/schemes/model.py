@@ -347,6 +347,17 @@ class Scheme:
         if rule.veto_rating == old:
             rule.veto_rating = new
 
+    def rename_code(self, unit: Section | Item, new: str) -> None:
+        """Give a section or item another code; a veto checking it (item_zero:CODE) and the resolutions
+        keyed by it (section_sum:CODE …) follow."""
+        old, unit.code = unit.code, new
+        for v in self.vetoes:
+            if v.check_kind == CHECK_ITEM_ZERO and v.check_item == old:
+                v.check = f"{CHECK_ITEM_ZERO}:{new}"
+        for r in self.resolutions:
+            kind, _, code = r.key.partition(":")
+            r.key = f"{kind}:{new}" if code == old else r.key
+
     @property
     def max_stars(self) -> int | None:
         """The most stars a result can carry: the highest level's stars, or one per section when

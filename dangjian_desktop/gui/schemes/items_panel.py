@@ -107,7 +107,7 @@ class ItemsPanel(QWidget):
             if column == T_CODE:
                 if not text:
                     raise ValueError("编号不能为空")
-                obj.code = text
+                self.scheme.rename_code(obj, text)
             elif column == T_GROUP:
                 if kind == "section":
                     raise ValueError("考核要求只属于细项；部分的名称请在“内容”列修改")
