@@ -203,3 +203,27 @@ def test_renaming_the_item_a_veto_checks_keeps_the_scheme_savable(widget):
     assert widget.scheme.veto("V3").check == "item_zero:D3x"
     assert not any(t.startswith("错误") for t in widget.issue_texts())
     assert widget.save_button.isEnabled()
+
+
+def test_a_file_with_errors_never_replaces_or_deletes_the_stored_scheme_of_its_id(widget, boxes, tmp_path,
+                                                                                  monkeypatch):
+    from dangjian_desktop.schemes import save_user_scheme
+
+    mine = load_scheme("wuhua")
+    mine.id, mine.name = "mine", "我的方案"
+    save_user_scheme(mine)
+    broken = load_scheme("liuyou")
+    broken.id, broken.name = "mine", "县里发来的方案"
+    broken.rating.levels[-1].min = 10  # an error: totals below 10 have no grade
+    path = export_xlsx(broken, tmp_path / "mine.xlsx")
+    monkeypatch.setattr(sw.QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    widget.import_excel()
+    assert widget.scheme.name == "县里发来的方案" and widget.dirty
+    assert not widget.delete_button.isEnabled()
+    widget.delete_scheme()
+    assert load_scheme("mine").name == "我的方案"
+    widget.rule.levels_table.item(3, 1).setText("0")
+    widget.save()
+    assert load_scheme("mine").name == "我的方案"
+    assert widget.scheme.id == "mine-2" and load_scheme("mine-2").name == "县里发来的方案"
+    assert any("mine-2" in text and "已被使用" in text for _k, text in boxes)

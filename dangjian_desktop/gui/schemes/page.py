@@ -43,6 +43,7 @@ class SchemesWidget(QWidget, MessageHost):
         self.scheme: m.Scheme | None = None
         self.builtin = False
         self.dirty = False
+        self.unstored = False  # opened from a file, not yet saved: its id may be another stored scheme's
         self._loading = False
         self.form = f = load_form("schemes_editor.ui", self)
         self.scheme_list, self.tabs, self.issues_list = f.schemeList, f.tabs, f.issuesList
@@ -132,10 +133,11 @@ class SchemesWidget(QWidget, MessageHost):
         self.show_scheme(scheme, builtin=sch.is_builtin(sid))
 
     # ---- the scheme shown ---------------------------------------------------------------------------
-    def show_scheme(self, scheme: m.Scheme, *, builtin: bool, dirty: bool = False) -> None:
+    def show_scheme(self, scheme: m.Scheme, *, builtin: bool, dirty: bool = False, unstored: bool = False) -> None:
         self.scheme = scheme
         self.builtin = builtin
         self.dirty = dirty
+        self.unstored = unstored
         self.items.show_scheme(scheme)
         self.rule.show_scheme(scheme)
         self.trial.show_scheme(scheme)
@@ -149,7 +151,8 @@ class SchemesWidget(QWidget, MessageHost):
         mark = " *（未保存）" if self.dirty else ""
         self.title_label.setText(f"{s.name}{mark}")
         src = s.source
-        bits = ["内置方案：修改后保存为新的自定义方案" if self.builtin else "自定义方案"]
+        bits = ["内置方案：修改后保存为新的自定义方案" if self.builtin else
+                "从文件导入，尚未保存" if self.unstored else "自定义方案"]
         if src.title:
             bits.append("来源：" + src.title + (f"（{src.issuer}）" if src.issuer else ""))
         tm = s.effective_total_max()
@@ -157,7 +160,7 @@ class SchemesWidget(QWidget, MessageHost):
             bits.append(f"总分 {fmt_num(tm)}")
         self.origin_label.setText("；".join(bits))
         self.origin_label.setToolTip(f"方案编号：{s.id}（在命令行中用它指明这个方案）")
-        self.delete_button.setEnabled(not self.builtin)
+        self.delete_button.setEnabled(not self.builtin and not self.unstored)
 
     def _changed(self, *, rebuild_trial: bool = False) -> None:
         """A panel changed the scheme: it is unsaved, checked again and tried again."""
@@ -192,8 +195,10 @@ class SchemesWidget(QWidget, MessageHost):
     def save(self) -> None:
         if self.scheme is None or not self.dirty:
             return
-        saved = sch.save_user_scheme(self.scheme, overwrite=not self.builtin)
-        note = "" if saved.id == self.scheme.id else f"（内置方案不能覆盖，已另存为“{saved.id}”）"
+        saved = sch.save_user_scheme(self.scheme, overwrite=not self.builtin and not self.unstored)
+        note = "" if saved.id == self.scheme.id else (
+            f"（内置方案不能覆盖，已另存为“{saved.id}”）" if self.builtin or sch.is_builtin(self.scheme.id)
+            else f"（编号“{self.scheme.id}”已被使用，已另存为“{saved.id}”）")
         self.dirty = False
         self.reload_list(select=saved.id)
         if note:
@@ -201,7 +206,7 @@ class SchemesWidget(QWidget, MessageHost):
 
     @slot
     def delete_scheme(self) -> None:
-        if self.scheme is None or self.builtin:
+        if self.scheme is None or self.builtin or self.unstored:
             return
         answer = QMessageBox.question(self, "删除方案", f"删除自定义方案“{self.scheme.name}”（{self.scheme.id}）？"
                                       "已冻结到考核轮次中的副本不受影响。")
@@ -239,7 +244,7 @@ class SchemesWidget(QWidget, MessageHost):
             QMessageBox.warning(self, "导入失败", e.message)
             return
         if any(f.severity == ERROR for f in sch.check(scheme)):
-            self.show_scheme(scheme, builtin=False, dirty=True)
+            self.show_scheme(scheme, builtin=False, dirty=True, unstored=True)
             QMessageBox.warning(self, "方案有错误", "方案已打开但尚未保存：请按“检查结果”中的错误修改后再保存。")
             return
         wanted = scheme.id
