@@ -227,3 +227,27 @@ def test_a_file_with_errors_never_replaces_or_deletes_the_stored_scheme_of_its_i
     assert load_scheme("mine").name == "我的方案"
     assert widget.scheme.id == "mine-2" and load_scheme("mine-2").name == "县里发来的方案"
     assert any("mine-2" in text and "已被使用" in text for _k, text in boxes)
+
+
+def test_a_file_whose_id_is_not_usable_is_imported_under_a_usable_one(widget, boxes, tmp_path, monkeypatch):
+    import json
+
+    from dangjian_desktop.schemes import scheme_to_dict
+
+    data = scheme_to_dict(load_scheme("liuyou"))
+    data["id"], data["name"] = "My Scheme!", "手写编号的方案"
+    path = tmp_path / "mine.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setattr(sw.QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    widget.import_excel()
+    assert widget.scheme.id == "my-scheme" and not widget.dirty
+    assert load_scheme("my-scheme").name == "手写编号的方案"
+    assert any("My Scheme!" in text and "不合规" in text for _k, text in boxes)
+
+
+def test_usable_id():
+    from dangjian_desktop.schemes.store import usable_id
+
+    assert usable_id("My Scheme") == "my-scheme"
+    assert usable_id("六有") == "scheme" and usable_id(None) == "scheme"
+    assert usable_id("wuhua-2") == "wuhua-2"

@@ -114,6 +114,13 @@ def load_scheme_file(path: str | Path, *, strict: bool = False) -> Scheme:
     raise UserError(f"无法识别的方案文件类型“{path.suffix}”（可用 .json 或 .xlsx）。", exit_code=2)
 
 
+def usable_id(text: str | None) -> str:
+    """An id made from a hand-typed one: lower case, other characters as '-' ("My Scheme" -> my-scheme);
+    "scheme" when nothing usable is left."""
+    candidate = re.sub(r"[^a-z0-9_-]+", "-", (text or "").strip().lower()).strip("-_")[:64]
+    return candidate if ID_PATTERN.match(candidate) else "scheme"
+
+
 def _free_id(base: str) -> str:
     base = base if ID_PATTERN.match(base or "") else "scheme"
     base = re.sub(r"-\d{1,3}$", "", base)[:56] or "scheme"  # wuhua-2 taken -> wuhua-3, not wuhua-2-2

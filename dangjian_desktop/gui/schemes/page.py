@@ -20,6 +20,7 @@ from ... import schemes as sch
 from ...errors import UserError
 from ...schemes import model as m
 from ...schemes.model import fmt_num
+from ...schemes.store import usable_id
 from ...schemes.validate import ERROR, INFO, WARNING
 from ..forms import load_form
 from ..kit.messages import MessageHost, slot
@@ -243,15 +244,18 @@ class SchemesWidget(QWidget, MessageHost):
         except SchemeImportError as e:
             QMessageBox.warning(self, "导入失败", e.message)
             return
+        wanted = scheme.id
+        if not m.ID_PATTERN.match(wanted or ""):  # the editor cannot change an id: never open one it must
+            scheme.id = usable_id(wanted)
         if any(f.severity == ERROR for f in sch.check(scheme)):
             self.show_scheme(scheme, builtin=False, dirty=True, unstored=True)
             QMessageBox.warning(self, "方案有错误", "方案已打开但尚未保存：请按“检查结果”中的错误修改后再保存。")
             return
-        wanted = scheme.id
         saved = sch.save_user_scheme(scheme)
         self.dirty = False
         self.reload_list(select=saved.id)
         msg = f"已导入“{saved.name}”。"
         if saved.id != wanted:
-            msg += f"\n编号“{wanted}”已被使用或为内置方案，已保存为“{saved.id}”。"
+            why = "不合规（只能用小写英文字母、数字、“-”和“_”）" if scheme.id != wanted else "已被使用或为内置方案"
+            msg += f"\n编号“{wanted}”{why}，已保存为“{saved.id}”。"
         QMessageBox.information(self, "已导入", msg)
