@@ -251,3 +251,11 @@ def test_usable_id():
     assert usable_id("My Scheme") == "my-scheme"
     assert usable_id("六有") == "scheme" and usable_id(None) == "scheme"
     assert usable_id("wuhua-2") == "wuhua-2"
+
+
+def test_renaming_a_level_to_another_levels_name_is_refused(widget, boxes):
+    widget.select_scheme("wuhua")
+    widget.rule.levels_table.item(0, 0).setText("四星")
+    assert widget.scheme == load_scheme("wuhua") and not widget.dirty
+    assert widget.rule.levels_table.item(0, 0).text() == "五星"
+    assert any(kind == "warning" and "已有名为“四星”的等次" in text for kind, text in boxes)

@@ -165,3 +165,10 @@ def test_renaming_a_code_carries_the_veto_check_and_the_resolution():
     g.rename_code(g.section("C"), "C0")
     assert g.resolution("section_sum:C0") is not None
     assert [f.severity for f in check(g)] == [f.severity for f in check(load_scheme("guifanhua"))]
+
+
+def test_a_level_cannot_be_renamed_to_another_levels_name():
+    w = load_scheme("wuhua")
+    with pytest.raises(ValueError, match="已有名为“四星”的等次"):
+        w.rename_level(w.rating.levels[0], "四星")
+    assert w == load_scheme("wuhua")  # nothing merged: the bonuses and quotas of 五星 and 四星 are kept

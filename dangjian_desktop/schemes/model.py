@@ -333,7 +333,10 @@ class Scheme:
 
     def rename_level(self, level: Level, new: str) -> None:
         """Give a rating level another name; the award, quotas, bonuses, consequences and the veto
-        rating that named it follow."""
+        rating that named it follow. ValueError when another level has that name (the two could not be
+        told apart again: renaming back would carry both levels' quotas and bonuses)."""
+        if any(lv.name == new for lv in self.rating.levels if lv is not level):
+            raise ValueError(f"已有名为“{new}”的等次，等次名称不能重复")
         old, level.name = level.name, new
         rule = self.rating
         if rule.award:
