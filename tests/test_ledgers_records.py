@@ -208,3 +208,16 @@ def test_printable_lists_print_no_private_numbers(db, tmp_path):
         save_ledger(db, "talks", Y, tmp_path / "v.pdf", org_id=b.id)
     for kind in LISTS:
         assert ledger_table(db, kind, Y, org_id=b.id).columns
+
+
+def test_the_command_line_list_shows_the_ledger_in_chinese_without_raw_values(db, db_path, capsys):
+    from dangjian_desktop.cli import main
+
+    b = add_branch(db, n=2)
+    records.add_visit(db, b.members[0], date="2025-03-08", kind="节日慰问", content="送去慰问金", amount="300")
+    assert main(["--db", str(db_path), "ledger", "list", "visits", "--year", "2025"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split("\t")[:5] == ["序号", "党支部", "姓名", "类别", "日期"]
+    assert "2025年3月8日" in out[1] and "300.00" in out[1] and "30000" not in out[1]
+    assert not any(word in "\n".join(out) for word in ("amount_fen", "member_id", "is_hardship", "None"))
+    assert out[-1] == "共1条。"

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from .. import dates
 from ..errors import UserError
-from ._common import (add_json, add_round, add_town, check_year, round_arg, tell_import, town_and_branch, town_or_all,
-                      tty_progress, with_round, year_type)
+from ._common import (add_json, add_round, add_town, check_year, input_file, round_arg, tell_import,
+                      town_and_branch, town_or_all, tty_progress, with_round, year_type)
 
 LIST_KINDS = ("dues", "arrears", "pipeline", "training", "rewards", "visits", "talks", "funds", "cadres", "plaques")
 # ledgers.ledger_import.IMPORT_KINDS, written out so that starting the CLI imports no ledger code
@@ -173,20 +173,27 @@ def _rows(db, kind: str, year: int, office, org) -> list[dict]:
 
 
 def cmd_list(ctx) -> int:
+    """JSON: the records' own fields; a table: the ledger as printed (Chinese headings, dates
+    as 2026年3月1日, yuan, no ID numbers or internal ids)."""
+    from ..tables.ledger_tables import ledger_table
+    from ..tables.model import display_text
+
     args = ctx.args
     year = check_year(args.year)
     with ctx.open_db("read") as db:
         office, org = town_and_branch(db, args)
-        rows = _rows(db, args.kind, year, office, org)
+        if args.json:
+            rows = _rows(db, args.kind, year, office, org)
+        else:
+            table = ledger_table(db, args.kind, year, office_id=office, org_id=org)
     if args.json:
         ctx.print_json({"kind": args.kind, "year": year, "rows": rows})
         return 0
-    if rows:
-        keys = [k for k in rows[0] if not k.endswith("_id") and k != "id"]
-        print("\t".join(keys))
-        for r in rows:
-            print("\t".join("" if r[k] is None else str(r[k]) for k in keys))
-    print(f"共{len(rows)}条。")
+    if table.rows:
+        print("\t".join(c.label for c in table.columns))
+        for row in table.rows:
+            print("\t".join(display_text(v, c) for v, c in zip(row, table.columns)))
+    print(f"共{len(table.rows)}条。")
     return 0
 
 
@@ -209,6 +216,7 @@ def cmd_import(ctx) -> int:
     from ..ledgers.ledger_import import import_ledger
 
     args = ctx.args
+    input_file(args.file, "台账 Excel 文件")
     # The pipeline's dry run applies the rows in a unit of work that it rolls back.
     with ctx.open_db("read" if args.dry_run and args.kind != "pipeline" else "write") as db:
         report = import_ledger(db, args.kind, Path(args.file), office_id=town_or_all(db, args.town),
