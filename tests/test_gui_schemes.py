@@ -259,3 +259,12 @@ def test_renaming_a_level_to_another_levels_name_is_refused(widget, boxes):
     assert widget.scheme == load_scheme("wuhua") and not widget.dirty
     assert widget.rule.levels_table.item(0, 0).text() == "五星"
     assert any(kind == "warning" and "已有名为“四星”的等次" in text for kind, text in boxes)
+
+
+def test_an_item_cannot_take_a_code_in_use(widget, boxes):
+    widget.select_scheme("guifanhua")
+    d3 = widget.items.tree.topLevelItem(3).child(2)
+    d3.setText(T_CODE, "D2")  # the veto V3 checks D3: it must not end up checking D2
+    assert widget.scheme == load_scheme("guifanhua") and not widget.dirty
+    assert widget.items.tree.topLevelItem(3).child(2).text(T_CODE) == "D3"
+    assert any(kind == "warning" and "编号“D2”已被使用" in text for kind, text in boxes)

@@ -352,7 +352,9 @@ class Scheme:
 
     def rename_code(self, unit: Section | Item, new: str) -> None:
         """Give a section or item another code; a veto checking it (item_zero:CODE) and the resolutions
-        keyed by it (section_sum:CODE …) follow."""
+        keyed by it (section_sum:CODE …) follow. ValueError when another section or item has that code."""
+        if any(u.code == new and u is not unit for s in self.sections for u in (s, *s.items)):
+            raise ValueError(f"编号“{new}”已被使用，部分和细项的编号不能重复")
         old, unit.code = unit.code, new
         for v in self.vetoes:
             if v.check_kind == CHECK_ITEM_ZERO and v.check_item == old:
