@@ -56,3 +56,20 @@ def test_demo_towns_zero_is_refused_not_taken_for_the_default(tmp_path, capsys):
     assert "1到200" in capsys.readouterr().err
     assert main(["--db", str(path), "stats", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["offices"] == 1
+
+
+def _folder_told(capsys) -> None:
+    out = capsys.readouterr()
+    assert "是一个文件夹" in out.err and "找不到" not in out.err, out.err
+
+
+def test_a_folder_given_as_the_file_to_read_is_told_as_a_folder(demo_town, tmp_path, capsys):
+    """The readers said “找不到文件” of a folder that is there."""
+    folder = tmp_path / "U盘"
+    folder.mkdir()
+    for command in (["roster", "import", str(folder)], ["dues", "import", str(folder)],
+                    ["ledger", "import", "training", str(folder)], ["points", "import", str(folder)],
+                    ["rounds", "import-scores", "--round", "2024", str(folder)],
+                    ["restore", str(folder), "--yes"]):
+        assert main(["--db", str(demo_town), *command]) == 1, command
+        _folder_told(capsys)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import functools
+import os
 import sys
 from typing import Callable
 
@@ -194,3 +195,11 @@ def tell_import(ctx, report, errors_file: str | None) -> int:
         if report.errors and errors_file:
             print(f"错误清单已保存到：{errors_file}")
     return 2 if report.errors else 0
+
+
+def input_file(text: str, what: str = "文件") -> str:
+    """A file the command reads, refused when it is a folder (the readers said “找不到文件” of
+    one); a file that is not there is left to the reader, which says so."""
+    if text and os.path.isdir(text):
+        raise UserError(f"{text} 是一个文件夹，不是文件。请指定要读取的{what}。")
+    return text

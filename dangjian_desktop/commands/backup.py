@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from ..errors import UserError
-from ._common import add_json, tty_progress
+from ._common import add_json, input_file, tty_progress
 
 
 def register(sub, group) -> None:
@@ -104,7 +104,7 @@ def cmd_backups(ctx) -> int:
 def cmd_restore(ctx) -> int:
     from ..db.restore import restore
 
-    file = Path(ctx.args.file)
+    file = Path(input_file(ctx.args.file, "备份文件"))
     if not ctx.args.yes:
         raise UserError(f"恢复会用“{file.name}”替换当前数据库 {ctx.db_path}（替换前会自动备份当前数据库）。"
                         f"确认无误请加上 --yes 再运行。")

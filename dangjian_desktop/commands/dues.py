@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import dates
-from ._common import (add_json, add_town, add_year, check_year, parse_date, tell_import, town_and_branch, town_or_all,
-                      tty_progress, year_type)
+from ._common import (add_json, add_town, add_year, check_year, input_file, parse_date, tell_import,
+                      town_and_branch, town_or_all, tty_progress, year_type)
 
 
 def register(sub, group) -> None:
@@ -158,7 +158,7 @@ def cmd_import(ctx) -> int:
     from ..ledgers.dues_excel import import_dues
 
     args = ctx.args
-    path = Path(args.file)
+    path = Path(input_file(args.file, "党费收缴登记表（Excel 文件）"))
     with ctx.open_db("read" if args.dry_run else "write") as db:
         office = town_or_all(db, args.town)
         report = import_dues(db, path, year=args.year, office_id=office, paid_on=args.paid_on,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from .. import dates
 from ..errors import UserError
-from ._common import (add_json, add_out, add_town, add_year, branch_id, check_year, one_town, parse_date, save_out,
-                      town_and_branch, town_or_all, year_type)
+from ._common import (add_json, add_out, add_town, add_year, branch_id, check_year, input_file, one_town, parse_date,
+                      save_out, town_and_branch, town_or_all, year_type)
 
 
 def register(sub, group) -> None:
@@ -168,7 +168,7 @@ def cmd_import(ctx) -> int:
     from ..points.common import read_workbook
 
     a = ctx.args
-    path = Path(a.file)
+    path = Path(input_file(a.file, "Excel 文件"))
     names = read_workbook(path).sheet_names
     with ctx.open_db("write") as db:
         office = one_town(db, a.town)

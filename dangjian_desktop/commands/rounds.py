@@ -7,8 +7,8 @@ from pathlib import Path
 
 from .. import dates
 from ..errors import UserError, text_file_reason
-from ._common import (JSON_HELP_SPACED, add_json, add_out, add_round, add_year, parse_date, round_arg, save_out,
-                      with_round, year_type)
+from ._common import (JSON_HELP_SPACED, add_json, add_out, add_round, add_year, input_file, parse_date,
+                      round_arg, save_out, with_round, year_type)
 
 
 def register(sub, group) -> None:
@@ -221,6 +221,7 @@ def cmd_import_scores(ctx) -> int:
     from ..assessment import import_form, resolve_round, save_error_report
 
     a = ctx.args
+    input_file(a.file, "自评表")
     with ctx.open_db("read" if a.dry_run else "write") as db:
         rnd = resolve_round(db, round_arg(a))
         report = import_form(db, a.file, round_id=rnd.id, dry_run=a.dry_run)
