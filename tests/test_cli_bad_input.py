@@ -73,3 +73,35 @@ def test_a_folder_given_as_the_file_to_read_is_told_as_a_folder(demo_town, tmp_p
                     ["restore", str(folder), "--yes"]):
         assert main(["--db", str(demo_town), *command]) == 1, command
         _folder_told(capsys)
+
+
+def _bad_training_workbook(db_path, tmp_path, capsys):
+    import openpyxl
+
+    path = tmp_path / "培训.xlsx"
+    assert main(["--db", str(db_path), "ledger", "template", "training", str(path)]) == 0
+    wb = openpyxl.load_workbook(path)
+    wb.worksheets[0].append(["没有这个人", "", "2026-02-30", "集中培训", "学习", 2, "镇党委", "", ""])
+    wb.save(path)
+    capsys.readouterr()
+    return path
+
+
+def test_the_error_workbook_is_checked_before_the_import(demo_town, tmp_path, capsys):
+    """--errors / --report were only used after the import: a folder lost the report (exit 1 after
+    it was printed), a .pdf name got an Excel file."""
+    book = _bad_training_workbook(demo_town, tmp_path, capsys)
+    folder = tmp_path / "错误清单"
+    folder.mkdir()
+    for target in (folder, tmp_path / "错误清单.pdf", tmp_path / "没有的文件夹" / "错误.xlsx"):
+        for command in (["ledger", "import", "training", str(book), "--errors", str(target)],
+                        ["dues", "import", str(book), "--errors", str(target)],
+                        ["roster", "import", str(book), "--dry-run", "--report", str(target)],
+                        ["rounds", "import-scores", "--round", "2024", str(book), "--errors", str(target)]):
+            assert main(["--db", str(demo_town), *command]) == 1, command
+            out = capsys.readouterr()
+            assert out.out == "" and out.err, command
+        assert not (tmp_path / "错误清单.pdf").exists()
+    assert main(["--db", str(demo_town), "ledger", "import", "training", str(book),
+                 "--errors", str(tmp_path / "错误清单.xlsx")]) == 2
+    assert (tmp_path / "错误清单.xlsx").is_file()

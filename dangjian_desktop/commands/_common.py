@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import functools
 import os
 import sys
+import tempfile
 from typing import Callable
 
 from .. import dates
-from ..errors import UserError
+from ..errors import UserError, file_error
 
 #: The two wordings of the --json help (both kept: `--help` output is part of the interface).
 JSON_HELP = "输出JSON"
@@ -203,3 +205,33 @@ def input_file(text: str, what: str = "文件") -> str:
     if text and os.path.isdir(text):
         raise UserError(f"{text} 是一个文件夹，不是文件。请指定要读取的{what}。")
     return text
+
+
+def writable_target(path: str | os.PathLike) -> None:
+    """A file can be saved as `path`: its folder exists, can be written (a file is made and removed
+    there: a read-only stick), and it is not a folder itself (told as a failed save would be:
+    errors.file_error)."""
+    path = os.fspath(path)
+    if os.path.isdir(path):
+        raise file_error(IsADirectoryError(errno.EISDIR, "Is a directory", path))
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise file_error(FileNotFoundError(errno.ENOENT, "No such file or directory", path))
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".~", suffix=".part", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as e:
+        raise file_error(e, path=path) from e
+
+
+def errors_target(path: str | None) -> None:
+    """The error workbook of an import (--errors, --report), checked before the import: it was
+    only saved after it, so a folder or a missing folder lost the report the clerk had waited for,
+    and a .pdf name got an Excel file."""
+    if path is None:
+        return
+    from ..tables import check_suffix
+
+    check_suffix(path, (".xlsx",))
+    writable_target(path)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import dates
-from ._common import (add_json, add_town, add_year, check_year, input_file, parse_date, tell_import,
+from ._common import (add_json, add_town, add_year, check_year, errors_target, input_file, parse_date, tell_import,
                       town_and_branch, town_or_all, tty_progress, year_type)
 
 
@@ -159,6 +159,7 @@ def cmd_import(ctx) -> int:
 
     args = ctx.args
     path = Path(input_file(args.file, "党费收缴登记表（Excel 文件）"))
+    errors_target(args.errors)
     with ctx.open_db("read" if args.dry_run else "write") as db:
         office = town_or_all(db, args.town)
         report = import_dues(db, path, year=args.year, office_id=office, paid_on=args.paid_on,

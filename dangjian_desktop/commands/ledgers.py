@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from .. import dates
 from ..errors import UserError
-from ._common import (add_json, add_round, add_town, check_year, input_file, round_arg, tell_import,
+from ._common import (add_json, add_round, add_town, check_year, errors_target, input_file, round_arg, tell_import,
                       town_and_branch, town_or_all, tty_progress, with_round, year_type)
 
 LIST_KINDS = ("dues", "arrears", "pipeline", "training", "rewards", "visits", "talks", "funds", "cadres", "plaques")
@@ -217,6 +217,7 @@ def cmd_import(ctx) -> int:
 
     args = ctx.args
     input_file(args.file, "台账 Excel 文件")
+    errors_target(args.errors)
     # The pipeline's dry run applies the rows in a unit of work that it rolls back.
     with ctx.open_db("read" if args.dry_run and args.kind != "pipeline" else "write") as db:
         report = import_ledger(db, args.kind, Path(args.file), office_id=town_or_all(db, args.town),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ._common import input_file, tty_progress
+from ._common import errors_target, input_file, tty_progress
 
 
 def register(sub, group) -> None:
@@ -38,6 +38,7 @@ def cmd_import(ctx) -> int:
 
     a = ctx.args
     input_file(a.file, "花名册 Excel 文件")
+    errors_target(a.report)
     opts = ImportOptions(dry_run=a.dry_run, update=a.update, create_branches=a.create_branches,
                          branch=a.branch, reader=a.reader)
     with ctx.open_db("read" if a.dry_run else "write") as db:

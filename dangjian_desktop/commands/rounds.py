@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .. import dates
 from ..errors import UserError, text_file_reason
-from ._common import (JSON_HELP_SPACED, add_json, add_out, add_round, add_year, input_file, parse_date,
+from ._common import (JSON_HELP_SPACED, add_json, add_out, add_round, add_year, errors_target, input_file, parse_date,
                       round_arg, save_out, with_round, year_type)
 
 
@@ -222,6 +222,7 @@ def cmd_import_scores(ctx) -> int:
 
     a = ctx.args
     input_file(a.file, "自评表")
+    errors_target(a.errors)
     with ctx.open_db("read" if a.dry_run else "write") as db:
         rnd = resolve_round(db, round_arg(a))
         report = import_form(db, a.file, round_id=rnd.id, dry_run=a.dry_run)
