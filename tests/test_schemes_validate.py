@@ -212,3 +212,15 @@ def test_a_veto_check_error_is_written_in_chinese(check_text, fragment):
     [finding] = [f for f in check(s) if f.key == "veto_check:V1"]
     assert fragment in finding.message
     assert "secretary_vacant" not in finding.message and "item_zero" not in finding.message
+
+
+def test_a_negative_bar_or_minimum_is_an_error():
+    w = load_scheme("wuhua")
+    w.rating.bar = -1  # every section would earn its star with 0 points
+    assert "negative:bar" in _keys(w, ERROR)
+    w = load_scheme("wuhua")
+    w.sections[0].star_bar = -5
+    assert f"negative:bar:{w.sections[0].code}" in _keys(w, ERROR)
+    s = _small()
+    s.rating.levels[1].min = -1
+    assert "negative:level:中" in _keys(s, ERROR)

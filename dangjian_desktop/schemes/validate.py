@@ -37,12 +37,15 @@ def _sec(s: m.Section) -> str:
     return f"“{s.title}”（{s.code}）"
 
 
+_BARS = ("bar", "level:")  # the keys of _numbers that are score lines
+
+
 def _numbers(scheme: Scheme):
     """(key, what in words, value) for every number of the scheme."""
     yield "total_max", "总分", scheme.total_max
     for s in scheme.sections:
         yield s.code, f"部分{_sec(s)}的满分", s.max
-        yield f"{s.code}:bar", f"部分{_sec(s)}的得星分数线", s.star_bar
+        yield f"bar:{s.code}", f"部分{_sec(s)}的得星分数线", s.star_bar
         for i in s.items:
             yield i.code, f"细项“{i.title}”（{i.code}）的分值", i.max
     rule = scheme.rating
@@ -91,6 +94,9 @@ def check(scheme: Scheme) -> list[Finding]:
     for key, what, value in _numbers(scheme):
         if value is not None and abs(value) > m.MAX_NUMBER:
             add(f"too_big:{key}", ERROR, f"{what}的数值过大（不能超过 {m.MAX_NUMBER}），请核对。")
+        elif value is not None and value < 0 and key.startswith(_BARS):
+            # a score is never below 0: a negative bar is met by every result, even an empty sheet
+            add(f"negative:{key}", ERROR, f"{what}不能为负数。")
     for s in scheme.sections:
         units = [(s.code, s.title, s.max, s.kind)] if s.whole else [(i.code, i.title, i.max, i.kind) for i in s.items]
         for code, title, mx, kind in units:
