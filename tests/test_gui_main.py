@@ -79,6 +79,44 @@ def test_a_folder_as_the_place_is_refused_with_what_to_do(window, tmp_path):
     dlg.reject()
 
 
+def test_a_database_that_cannot_be_made_there_brings_the_dialog_back_as_typed(window, qtbot, tmp_path,
+                                                                              monkeypatch):
+    """A write-protected place: the reason is told in the dialog, which keeps the name, the level and
+    the place (it closed, and the clerk typed everything again)."""
+    import errno
+    import os
+
+    import dangjian_desktop.db.lock as lock_mod
+
+    class Refused:  # the lock module's os on a write-protected stick
+        def open(self, path, flags, mode=0o777):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+
+        def __getattr__(self, name):
+            return getattr(os, name)
+
+    from PySide6.QtWidgets import QMessageBox
+
+    boxes = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: boxes.append(a[2]))
+    monkeypatch.setattr(lock_mod, "os", Refused())
+    window.new_database_dialog()
+    dlg = window.current_dialog.dialog
+    dlg.nameEdit.setText("某某县")
+    dlg.levelCombo.setCurrentIndex(1)
+    dlg.pathEdit.setText(str(tmp_path / "县.sqlite"))
+    dlg.buttonBox.button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(dlg.isVisible)
+    assert window.db is None and window.current_dialog.dialog is dlg
+    assert "只读" in dlg.errorLabel.text() and boxes == []
+    assert (dlg.nameEdit.text(), dlg.levelCombo.currentIndex()) == ("某某县", 1)
+    monkeypatch.setattr(lock_mod, "os", os)
+    dlg.pathEdit.setText(str(tmp_path / "县2.sqlite"))
+    dlg.buttonBox.button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: window.db is not None)
+    assert "某某县" in window.windowTitle()
+
+
 def test_existing_file_is_not_overwritten(window, qtbot, db, db_path):
     db.close()
     window.new_database_dialog()

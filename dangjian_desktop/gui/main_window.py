@@ -232,11 +232,14 @@ class MainWindow(QMainWindow):
 
         dlg = NewDatabaseDialog(self)
         self.current_dialog = dlg
-        dlg.dialog.accepted.connect(lambda: self._create_database(*dlg.values()))
+        dlg.dialog.accepted.connect(lambda: self._create_database(*dlg.values(), dialog=dlg))
         dlg.dialog.open()
 
-    def _create_database(self, name: str, level: str, path: Path) -> None:
+    def _create_database(self, name: str, level: str, path: Path, *, dialog=None) -> None:
+        """Make the database and open it. When it cannot be made (a read-only folder, a full disk),
+        the dialog comes back with what was typed and the reason, to choose another place."""
         from ..registry import init_office
+        from .errors import error_text
 
         self.current_dialog = None
         try:
@@ -246,7 +249,13 @@ class MainWindow(QMainWindow):
             finally:
                 db.close()
         except Exception as e:  # noqa: BLE001
-            show_error(self, e, "新建数据库")
+            if dialog is None:
+                show_error(self, e, "新建数据库")
+                return
+            dialog.dialog.errorLabel.setText(error_text(e))
+            self.current_dialog = dialog
+            dialog.dialog.open()
+            dialog.dialog.pathEdit.setFocus()
             return
         self.open_database(path)
 
