@@ -224,3 +224,10 @@ def test_a_negative_bar_or_minimum_is_an_error():
     s = _small()
     s.rating.levels[1].min = -1
     assert "negative:level:中" in _keys(s, ERROR)
+
+
+def test_a_veto_rating_that_is_the_highest_level_is_an_error():
+    g = load_scheme("guifanhua")
+    g.rating.veto_rating = "合格"  # a vetoed branch would be rated 合格
+    assert "veto_rating_top" in _keys(g, ERROR)
+    assert "veto_rating_top" not in _keys(load_scheme("guifanhua"), ERROR)

@@ -217,6 +217,9 @@ def check(scheme: Scheme) -> list[Finding]:
     names = set(rule.names())
     if rule.veto_rating and not scheme.vetoes:
         add("veto_rating", INFO, f"写了否决后评定“{rule.veto_rating}”，但没有否决项。")
+    if rule.veto_rating and len(levels) > 1 and rule.veto_rating == levels[0].name:
+        add("veto_rating_top", ERROR, f"否决后评定“{rule.veto_rating}”是最高等次：被一票否决的党组织反而评为最高等次"
+            f"（否决后评定应为最低等次或“不合格”等另一名称）。")
     if rule.award:
         for name in rule.award.levels:
             if rule.level(name) is None:
