@@ -105,3 +105,25 @@ def test_the_error_workbook_is_checked_before_the_import(demo_town, tmp_path, ca
     assert main(["--db", str(demo_town), "ledger", "import", "training", str(book),
                  "--errors", str(tmp_path / "错误清单.xlsx")]) == 2
     assert (tmp_path / "错误清单.xlsx").is_file()
+
+
+def test_draw_lots_checks_its_pdf_before_the_draw(tmp_path, capsys):
+    """A folder given to --pdf failed after the draw was recorded (the clerk was told it failed,
+    yet the round had a draw); a .txt name got a PDF."""
+    from assessment_util import county_db
+
+    path = tmp_path / "county.sqlite"
+    county_db(path, ["东镇", "西镇"], per_town=2).close()
+    assert main(["--db", str(path), "rounds", "create", "--year", "2026", "--scheme", "wuhua", "--json"]) == 0
+    capsys.readouterr()
+    folder = tmp_path / "U盘"
+    folder.mkdir()
+    for pdf in (folder, tmp_path / "抽签.txt"):
+        assert main(["--db", str(path), "rounds", "draw-lots", "2026", "--pdf", str(pdf)]) == 1
+        assert capsys.readouterr().out == ""
+        assert main(["--db", str(path), "rounds", "lots", "2026"]) == 1
+        assert "还没有抽签" in capsys.readouterr().err
+    assert not (tmp_path / "抽签.txt").exists()
+    assert main(["--db", str(path), "rounds", "draw-lots", "2026", "--seed", "7"]) == 0
+    assert main(["--db", str(path), "rounds", "lots", "2026", "--pdf", str(tmp_path / "抽签.txt")]) == 1
+    assert not (tmp_path / "抽签.txt").exists()

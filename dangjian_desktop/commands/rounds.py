@@ -8,7 +8,7 @@ from pathlib import Path
 from .. import dates
 from ..errors import UserError, text_file_reason
 from ._common import (JSON_HELP_SPACED, add_json, add_out, add_round, add_year, errors_target, input_file, parse_date,
-                      round_arg, save_out, with_round, year_type)
+                      round_arg, save_out, with_round, writable_target, year_type)
 
 
 def register(sub, group) -> None:
@@ -290,9 +290,20 @@ def _lots_out(ctx, db, rnd, draw) -> None:
             print(f"已保存 {ctx.args.pdf}")
 
 
+def _lots_pdf_target(ctx) -> None:
+    """--pdf checked before the draw: a folder or a .txt name failed after the draw was recorded,
+    and any other name got a PDF."""
+    if ctx.args.pdf:
+        from ..tables import check_suffix
+
+        check_suffix(ctx.args.pdf, (".pdf",))
+        writable_target(ctx.args.pdf)
+
+
 def cmd_draw_lots(ctx) -> int:
     from ..assessment import draw_lots, resolve_round
 
+    _lots_pdf_target(ctx)
     with ctx.open_db("write") as db:
         rnd = resolve_round(db, round_arg(ctx.args))
         draw = draw_lots(db, rnd.id, ctx.args.seed)
@@ -303,6 +314,7 @@ def cmd_draw_lots(ctx) -> int:
 def cmd_lots(ctx) -> int:
     from ..assessment import current_lots, resolve_round, verify_lots
 
+    _lots_pdf_target(ctx)
     with ctx.open_db("read") as db:
         rnd = resolve_round(db, round_arg(ctx.args))
         draw = current_lots(db, rnd.id)
