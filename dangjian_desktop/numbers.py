@@ -31,7 +31,10 @@ def format_score(value: Any, *, signed: bool = False, empty: str = "", decimals:
         return str(value)
     if not d.is_finite():
         return str(value)
-    d = d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    try:
+        d = d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # more digits than the decimal context holds (about 1e26 and up)
+        return ("+" if signed and d > 0 else "") + format(d, "f")
     if d == 0:
         d = Decimal(0)  # no '-0'
     text = format(d.normalize(), "f") if d != d.to_integral_value() else str(int(d))

@@ -32,3 +32,10 @@ def test_the_older_formatters_are_the_same_one():
         assert fmt_points(value) == fmt_num(value) == format_score(value)
     assert fmt_points(1.5, signed=True) == "+1.5"
     assert fmt_num(None) == "—" and fmt_points(None) == ""
+
+
+def test_format_score_never_fails_on_a_huge_number():
+    # More digits than Decimal's context holds: quantize() raised InvalidOperation (程序内部错误).
+    assert format_score(1e30) == "1" + "0" * 30
+    assert format_score(10 ** 40, signed=True) == "+1" + "0" * 40
+    assert format_score("123456789012345678901234567890.5") == "123456789012345678901234567890.5"
