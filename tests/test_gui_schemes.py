@@ -268,3 +268,19 @@ def test_an_item_cannot_take_a_code_in_use(widget, boxes):
     assert widget.scheme == load_scheme("guifanhua") and not widget.dirty
     assert widget.items.tree.topLevelItem(3).child(2).text(T_CODE) == "D3"
     assert any(kind == "warning" and "编号“D2”已被使用" in text for kind, text in boxes)
+
+
+def test_a_schemes_texts_are_shown_as_written_never_as_markup(widget):
+    """A scheme file comes from anywhere: its texts show literally in the details and the rule."""
+    from dangjian_desktop.gui.schemes.rule_panel import rule_html
+
+    widget.select_scheme("guifanhua")
+    scheme = widget.scheme
+    item = widget.items.tree.topLevelItem(0).child(0)
+    scheme.sections[0].items[0].title = "<b>粗</b><img src='x.png'>"
+    scheme.notes.append("<i>说明</i> & <a href='x'>链接</a>")
+    widget.items.tree.setCurrentItem(None)
+    widget.items.tree.setCurrentItem(item)
+    assert "<b>粗</b><img src='x.png'>" in widget.items.detail.toPlainText()
+    page = rule_html(scheme)
+    assert "&lt;i&gt;说明&lt;/i&gt; &amp; &lt;a href=&#x27;x&#x27;&gt;" in page and "<i>" not in page

@@ -7,6 +7,7 @@ rebuilds the 试算 table)."""
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -85,13 +86,13 @@ class ItemsPanel(QWidget):
             self.detail.clear()
             return
         kind, obj = node
-        parts = [f"<b>{obj.code} {obj.title}</b>"]
+        parts = [f"<b>{escape(obj.code)} {escape(obj.title)}</b>"]  # a scheme file's texts are shown, never read as markup
         if kind == "item" and obj.group:
-            parts.append(f"考核要求：{obj.group}")
+            parts.append(f"考核要求：{escape(obj.group)}")
         if obj.standard:
-            parts.append(f"考核标准：{obj.standard}")
+            parts.append(f"考核标准：{escape(obj.standard)}")
         if obj.evidence:
-            parts.append(f"佐证材料：{obj.evidence}")
+            parts.append(f"佐证材料：{escape(obj.evidence)}")
         if kind == "section" and obj.items:
             parts.append(f"细项合计 {fmt_num(obj.items_sum())} 分，本部分满分 {fmt_num(obj.max)} 分")
         self.detail.setHtml("<br>".join(parts))

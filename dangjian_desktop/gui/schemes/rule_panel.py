@@ -7,6 +7,7 @@ changed, so the 试算 table is rebuilt)."""
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -175,23 +176,25 @@ def condition_text(c: m.Consequence) -> str:
 
 
 def rule_html(s: m.Scheme) -> str:
-    """The parts of a scheme edited in Excel, as rich text ('' when it has none)."""
+    """The parts of a scheme edited in Excel, as rich text ('' when it has none). The scheme's own
+    texts (a file from anywhere) are escaped: shown as written, never read as markup."""
+    e = escape
     html = []
     if s.quotas:
         html.append("<b>名额</b><ul>" + "".join(
-            f"<li>{q.code}：{'、'.join(q.ratings)} {m.BOUND_LABELS.get(q.bound)} "
+            f"<li>{e(q.code)}：{e('、'.join(q.ratings))} {m.BOUND_LABELS.get(q.bound)} "
             f"{fmt_num(q.percent) + '%' if q.percent is not None else str(q.count) + ' 个'}"
             f"（{m.SCOPE_LABELS.get(q.scope)}{'，强制' if q.enforced else '，提示'}）"
-            + (f"；例外：{'、'.join(f'{t} {n} 个' for t, n in q.exceptions.items())}" if q.exceptions else "")
-            + (f"<br><span style='color:#555'>{q.note}</span>" if q.note else "") + "</li>"
+            + (f"；例外：{e('、'.join(f'{t} {n} 个' for t, n in q.exceptions.items()))}" if q.exceptions else "")
+            + (f"<br><span style='color:#555'>{e(q.note)}</span>" if q.note else "") + "</li>"
             for q in s.quotas) + "</ul>")
     if s.bonuses:
-        html.append("<p><b>加分</b>：" + "，".join(f"{k} {fmt_num(v)} 分" for k, v in s.bonuses.items()) + "</p>")
+        html.append("<p><b>加分</b>：" + e("，".join(f"{k} {fmt_num(v)} 分" for k, v in s.bonuses.items())) + "</p>")
     if s.consequences:
         html.append("<b>后果</b><ul>" + "".join(
-            f"<li>{c.code}（{condition_text(c)}）：{c.title}</li>" for c in s.consequences) + "</ul>")
+            f"<li>{e(c.code)}（{e(condition_text(c))}）：{e(c.title)}</li>" for c in s.consequences) + "</ul>")
     if s.notes:
-        html.append("<b>说明</b><ul>" + "".join(f"<li>{n}</li>" for n in s.notes) + "</ul>")
+        html.append("<b>说明</b><ul>" + "".join(f"<li>{e(n)}</li>" for n in s.notes) + "</ul>")
     if s.resolutions:
-        html.append("<b>不一致的处理</b><ul>" + "".join(f"<li>{r.text}</li>" for r in s.resolutions) + "</ul>")
+        html.append("<b>不一致的处理</b><ul>" + "".join(f"<li>{e(r.text)}</li>" for r in s.resolutions) + "</ul>")
     return "".join(html)
