@@ -127,3 +127,16 @@ def test_draw_lots_checks_its_pdf_before_the_draw(tmp_path, capsys):
     assert main(["--db", str(path), "rounds", "draw-lots", "2026", "--seed", "7"]) == 0
     assert main(["--db", str(path), "rounds", "lots", "2026", "--pdf", str(tmp_path / "抽签.txt")]) == 1
     assert not (tmp_path / "抽签.txt").exists()
+
+
+def test_ctrl_c_while_the_commands_load_is_a_cancel_not_a_traceback(monkeypatch, capsys):
+    """Ctrl-C in the first tenth of a second (build_parser imports every command module) showed
+    a KeyboardInterrupt traceback and exit code -2."""
+    import dangjian_desktop.cli as cli
+
+    def interrupted():
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "build_parser", interrupted)
+    assert main(["stats"]) == 130
+    assert capsys.readouterr().err == "已取消。\n"
