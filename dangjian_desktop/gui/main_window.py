@@ -16,6 +16,7 @@ from ..paths import default_db_path
 from .backup_auto import AutoBackup, run_blocking
 from .backup_dialog import open_backup_dialog
 from .errors import show_error
+from .kit import tab_key
 from .kit.operations import OperationBus
 from .lazy_tabs import LazyTabs
 from .screen_fit import fit_main_window, remember_main_window
@@ -96,6 +97,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, db_path: Path | None = None, *, settings: QSettings | None = None):
         super().__init__()
+        tab_key.ensure_installed()  # Tab leaves the tables read and picked from (kit/tab_key.py)
         self.db: Database | None = None
         self.current_dialog = None  # the open non-blocking dialog, if any (tests drive it)
         self.settings = settings or user_settings()

@@ -9,6 +9,7 @@
     formatting  format_score, format_date
     form_dialog FormDialog: a Designer form around one core call, errors shown under the fields
     row_model   RowModel / Col: a read-only table over a list of rows, names sorted by pinyin
+    tab_key     Tab leaves a table read and picked from (Qt's tables kept it), stays in one typed into
 
 Pages import from the modules (``from ..kit.operations import Operation``); nothing here imports a
 page.
