@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDateEdit, QMessageBox
 from .. import dates
 from .forms import release
 from .kit.messages import MessageHost, info_box, question_box, slot  # noqa: F401 - the tabs import them from here
+from .kit.plain_text import literal, plain  # noqa: F401 - data shown as written, never as markup
 
 DATE_FORMAT = "yyyy年M月d日"
 

@@ -23,6 +23,7 @@ ERROR_TITLE = "操作未完成"
 def info_box(icon: QMessageBox.Icon, title: str, text: str, parent: QWidget | None) -> QMessageBox:
     """A message box with one 确定 button (not shown yet)."""
     box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # names and notes in the text show as written, never as markup
     box.button(QMessageBox.StandardButton.Ok).setText("确定")
     return box
 
@@ -31,6 +32,7 @@ def question_box(title: str, text: str, parent: QWidget | None, yes_text: str = 
     """A yes/no question (not shown yet) whose default answer is 取消."""
     box = QMessageBox(QMessageBox.Icon.Question, title, text,
                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
     box.button(QMessageBox.StandardButton.Yes).setText(yes_text)
     box.button(QMessageBox.StandardButton.No).setText("取消")
     box.setDefaultButton(QMessageBox.StandardButton.No)

@@ -18,6 +18,7 @@ from PySide6.QtCore import QAbstractTableModel, QItemSelection, QItemSelectionMo
 from PySide6.QtGui import QBrush, QColor
 
 from ... import pinyin
+from .plain_text import literal
 
 #: A model answers True for a row shown muted (a provisional result): exports keep it muted.
 MUTED_ROLE = Qt.ItemDataRole.UserRole + 0x4D0
@@ -110,7 +111,8 @@ class RowModel(QAbstractTableModel):
             c = col.color(row)
             return QBrush(c) if c is not None else None
         if role == Qt.ItemDataRole.ToolTipRole and col.tip is not None:
-            return col.tip(row)
+            tip = col.tip(row)
+            return literal(tip) if tip else tip  # a row's texts show as written, never as markup
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt API
