@@ -52,3 +52,26 @@ def test_a_table_tooltip_shows_a_note_as_written(qtbot):
     assert shown(tip) == MARKUP
     assert model.data(model.index(1, 0), Qt.ItemDataRole.ToolTipRole) == "普通"
     assert model.data(model.index(2, 0), Qt.ItemDataRole.ToolTipRole) is None
+
+
+def test_a_package_from_another_office_shows_its_texts_as_written(qtbot):
+    """The sender, file name and refusal of a package (made by another office) show literally."""
+    from dangjian_desktop.exchange import PackageRefused
+    from dangjian_desktop.gui.exchange.transfer import TransferPanel
+
+    panel = TransferPanel(None)
+    qtbot.addWidget(panel)
+    for label in (panel.sender_label, panel.file_label, panel.fingerprint_label, panel.date_label):
+        assert label.textFormat() == Qt.TextFormat.PlainText
+    panel._refused(PackageRefused("sender", f"发送单位“{MARKUP}”不是本县的乡镇"))
+    assert f"发送单位“{MARKUP}”" in shown_label(panel.status_label)
+
+
+def shown_label(label: QLabel) -> str:
+    """What a label shows: its rich text as plain text, or its text."""
+    if label.textFormat() == Qt.TextFormat.PlainText or (
+            label.textFormat() == Qt.TextFormat.AutoText and not QtGui.Qt.mightBeRichText(label.text())):
+        return label.text()
+    doc = QTextDocument()
+    doc.setHtml(label.text())
+    return doc.toPlainText()

@@ -7,6 +7,7 @@ the window reloads from the database's OperationBus (`changed`), never by pollin
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +100,7 @@ class ExchangeWindow(QDialog, MessageHost):
         peers = QWidget(self)
         pl = QVBoxLayout(peers)
         self.peers_hint = QLabel(peers)
+        self.peers_hint.setTextFormat(Qt.TextFormat.RichText)  # its offices' names escaped in reload()
         self.peers_hint.setWordWrap(True)
         pl.addWidget(self.peers_hint)
         self.status_model = RowModel(STATUS_COLUMNS, self)
@@ -154,7 +156,7 @@ class ExchangeWindow(QDialog, MessageHost):
         statuses = exchange_status(db)
         county = self.level == "county"
         who = "县委组织部" if county else "乡镇"
-        self.header.setText(f"<b>{self.office_name}</b>（{who}）　本单位密钥指纹：<b>{fp}</b>"
+        self.header.setText(f"<b>{escape(self.office_name)}</b>（{who}）　本单位密钥指纹：<b>{fp}</b>"
                             f"<br><span style='{css(HINT_HEX)}'>数据包装在U盘里传递，已签名并加密；"
                             f"请与对方通过电话逐字核对双方的密钥指纹。</span>")
         self.status_model.set_rows(statuses)
@@ -165,15 +167,15 @@ class ExchangeWindow(QDialog, MessageHost):
         enrolled = [s.name for s in statuses if s.state == "enrolled"]
         self.transfer.set_peers(self.level, enrolled)
         if county:
-            missing = [s.name for s in statuses if not s.reported and s.state != "not-invited"]
+            missing = [escape(s.name) for s in statuses if not s.reported and s.state != "not-invited"]
             text = f"尚未报送：{'、'.join(missing)}" if missing else "已加入的乡镇都报送过数据。"
-            uninvited = [s.name for s in statuses if s.state == "not-invited"]
+            uninvited = [escape(s.name) for s in statuses if s.state == "not-invited"]
             if uninvited:
                 text += f"　未邀请：{'、'.join(uninvited)}"
         elif statuses:
             s = statuses[0]
-            text = (f"已{('加入' if s.state == 'enrolled' else '受邀加入')}{s.name}的数据交换。"
-                    f"县里的密钥指纹：<b>{s.fingerprint or '—'}</b>（请与县里电话核对）")
+            text = (f"已{('加入' if s.state == 'enrolled' else '受邀加入')}{escape(s.name)}的数据交换。"
+                    f"县里的密钥指纹：<b>{escape(s.fingerprint or '—')}</b>（请与县里电话核对）")
         else:
             text = "还没有加入县里的数据交换：请用县里给的邀请文件点“加入县里的交换”。"
         self.peers_hint.setText(text)

@@ -7,6 +7,7 @@ applies it, as one Operation off the GUI thread, and then the receipt is shown.
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from ...exchange.ledger import fmt_time
 from ..kit.messages import slot
 from ..kit.operations import Operation
 from ..kit.palette import GREEN_HEX, RED_HEX, css
+from ..kit.plain_text import plain
 from ..kit.row_model import RowModel
 from .models import PREVIEW_COLUMNS, preview_rows
 
@@ -59,14 +61,14 @@ class TransferPanel(QWidget):
         inner = QVBoxLayout(box)
         top = QHBoxLayout()
         self.choose_button = QPushButton("选择数据包…", box)
-        self.file_label = QLabel("还没有选择数据包。", box)
+        self.file_label = plain(QLabel("还没有选择数据包。", box))
         top.addWidget(self.choose_button)
         top.addWidget(self.file_label, 1)
         inner.addLayout(top)
         facts = QFormLayout()
-        self.sender_label = QLabel("—", box)
-        self.date_label = QLabel("—", box)
-        self.fingerprint_label = QLabel("—", box)
+        self.sender_label = plain(QLabel("—", box))  # another office's texts show as written, never as markup
+        self.date_label = plain(QLabel("—", box))
+        self.fingerprint_label = plain(QLabel("—", box))
         facts.addRow("发送单位：", self.sender_label)
         facts.addRow("生成时间：", self.date_label)
         facts.addRow("对方密钥指纹：", self.fingerprint_label)
@@ -143,8 +145,8 @@ class TransferPanel(QWidget):
 
         def done(r) -> None:
             self.last_export = r
-            notes = "".join(f"<br>{n}" for n in r.notes)
-            self.export_note.setText(f"<span style='{css(GREEN_HEX)}'>已导出 {r.path.name}"
+            notes = "".join(f"<br>{escape(n)}" for n in r.notes)
+            self.export_note.setText(f"<span style='{css(GREEN_HEX)}'>已导出 {escape(r.path.name)}"
                                      f"（{r.total_rows} 条记录，{r.size / 1024:.0f} KB）</span>{notes}")
             self.exported.emit(str(r.path))
             self.tab.show_receipt(r.package_id)
@@ -182,7 +184,8 @@ class TransferPanel(QWidget):
         return self.operation.success(self._show_preview).failure(self._refused).run_in_background()
 
     def _say(self, text: str, colour: str) -> None:
-        self.status_label.setText(f"<span style='{css(colour)}'>{text}</span>")
+        """`text` (plain: it holds a package's and another office's texts) in `colour`."""
+        self.status_label.setText(f"<span style='{css(colour)}'>{escape(text)}</span>")
 
     def _refused(self, exc: BaseException) -> None:
         if not isinstance(exc, PackageRefused):
