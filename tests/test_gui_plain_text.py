@@ -11,7 +11,10 @@ from PySide6.QtWidgets import QLabel, QMessageBox
 
 from dangjian_desktop.gui.kit.messages import info_box, question_box
 from dangjian_desktop.gui.kit.plain_text import literal, plain
+from dangjian_desktop import dates
 from dangjian_desktop.gui.kit.row_model import Col, RowModel
+from dangjian_desktop.registry import add_org
+from tests.test_gui_registry import click_action, new_member, open_tab, root_id, tab  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.gui
 
@@ -75,3 +78,54 @@ def shown_label(label: QLabel) -> str:
     doc = QTextDocument()
     doc.setHtml(label.text())
     return doc.toPlainText()
+
+
+# ---- 组织台账 ----------------------------------------------------------------------------
+
+def named(db, table: str, row_id: str, name: str) -> str:
+    """Give a row a name the core's checks would refuse (one from an older version, a package, a
+    hand-edited file): what is shown must still be shown as written."""
+    with db.transaction("测试") as tx:
+        tx.execute(f"UPDATE {table} SET name = ?, rev = rev + 1 WHERE id = ?", (name, row_id))
+    return row_id
+
+
+def test_the_registry_shows_names_typed_with_markup_as_written(qtbot, tab, db):
+    """A branch, its committee and a member named with tags: the details, the term, status,
+    transfer, removal and history dialogs show the names literally."""
+    from dangjian_desktop.registry.orgs import add_committee_member, start_term
+
+    branch = add_org(db, parent_id=root_id(db), name="<b>甲</b>村党支部", org_type="党支部", kind="村")
+    other = add_org(db, parent_id=root_id(db), name="乙村党支部", org_type="党支部", kind="村")
+    mid = named(db, "member", new_member(db, branch, "张三", 41), "<i>张三</i>")
+    start_term(db, branch, start_date=dates.today().isoformat(), years=3)
+    add_committee_member(db, branch, member_id=mid, role="书记", start_date=dates.today().isoformat())
+    open_tab(tab, db)
+    tab.select_org(branch)
+    name_label = tab.details.labels["name"]
+    assert name_label.textFormat() == Qt.TextFormat.PlainText and name_label.text() == "<b>甲</b>村党支部"
+    tab.select_members([mid])
+    for action in (tab.action_status, tab.action_transfer):
+        click_action(qtbot, tab, action)
+        assert "<i>张三</i>" in shown_label(tab.current_dialog.dialog.memberLabel)
+        tab.current_dialog.dialog.reject()
+    tab.new_term()
+    assert shown_label(tab.current_dialog.dialog.intro).startswith("<b>甲</b>村党支部")
+    tab.current_dialog.dialog.reject()
+    assert other
+
+
+def test_removing_a_member_and_the_history_show_the_name_as_written(qtbot, tab, db):
+    branch = add_org(db, parent_id=root_id(db), name="甲村党支部", org_type="党支部", kind="村")
+    mid = named(db, "member", new_member(db, branch, "张三", 42), "<i>张三</i>")
+    open_tab(tab, db)
+    tab.select_org(branch)
+    tab.select_members([mid])
+    click_action(qtbot, tab, tab.action_history)
+    labels = tab.current_dialog.findChildren(QLabel)
+    assert any("<i>张三</i>" in shown_label(lb) for lb in labels)
+    tab.current_dialog.reject()
+    tab.members.view.setFocus()
+    qtbot.keyClick(tab.members.view, Qt.Key.Key_Delete)
+    labels = tab.current_dialog.findChildren(QLabel)
+    assert any("确定删除党员<i>张三</i>的记录吗？" in shown_label(lb) for lb in labels)

@@ -9,6 +9,7 @@ mark) and runs long work off the GUI thread (`run_task`).
 from __future__ import annotations
 
 import logging
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QThreadPool
@@ -59,7 +60,7 @@ class RoundTab(MessageHost):
             local_office(db)
         except UserError as e:
             self.db = None
-            self._show_empty(f"<h3>无法显示{self.TAB_TITLE}</h3><p>{e.message}</p>")
+            self._show_empty(f"<h3>无法显示{self.TAB_TITLE}</h3><p>{escape(e.message)}</p>")
             self._update_actions()
             return
         self._seen_tx = self._tx_mark()

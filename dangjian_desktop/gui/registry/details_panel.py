@@ -5,6 +5,8 @@ The layout is the Designer form ui/registry_details.ui; the buttons send signals
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidgetItem, QWidget
 
@@ -53,6 +55,8 @@ class DetailsPanel(QWidget):
         f = self.box
         self.labels: dict[str, QLabel] = {k: getattr(f, f"{k}Value") for k in (
             "name", "type", "kind", "founded", "leader", "phone", "address", "orgs", "members")}
+        for k, label in self.labels.items():  # the clerks' texts as written, never as markup
+            label.setTextFormat(Qt.TextFormat.RichText if k == "leader" else Qt.TextFormat.PlainText)
         self.forms = (f.leftForm, f.rightForm)
         self.term_label = f.termLabel
         self.committee_table = ct = f.committeeTable
@@ -142,7 +146,7 @@ class DetailsPanel(QWidget):
         labels["address"].setText(org["address"] or "—")
         if is_group:
             leader = db.get("member", org["leader_member_id"]) if org["leader_member_id"] else None
-            labels["leader"].setText(leader["name"] if leader is not None else _red("空缺"))
+            labels["leader"].setText(escape(leader["name"]) if leader is not None else _red("空缺"))
         self.show_member_count(tree, key)
         for w in self.term_widgets:
             w.setVisible(not is_group)
@@ -154,7 +158,7 @@ class DetailsPanel(QWidget):
         if term is None:
             self.term_label.setText(f"<b>本届支委班子：</b>{_red('未录入换届信息')}")
         else:
-            ext = (f"；经批准延期{term.extension_months}个月（{term.extension_approval}）"
+            ext = (f"；经批准延期{term.extension_months}个月（{escape(str(term.extension_approval))}）"
                    if term.extension_months else "")
             self.term_label.setText(
                 f"<b>本届支委班子：</b>{dates.format_cn(term.start)}换届，任期{term.years}年，"

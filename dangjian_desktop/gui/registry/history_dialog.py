@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -26,8 +28,8 @@ class HistoryDialog(QDialog):
         self.setWindowTitle(f"党员变动历史 — {m['name']}")
         fit_to_screen(self, 760, 320)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<b>{m['name']}</b>　身份证号 {m['id_number']}　入党日期 "
-                                f"{format_date(m['join_date'])}　当前状态：{m['status']}", self))
+        layout.addWidget(QLabel(f"<b>{escape(m['name'])}</b>　身份证号 {escape(str(m['id_number']))}　入党日期 "
+                                f"{format_date(m['join_date'])}　当前状态：{escape(m['status'])}", self))
         rows = history(db, member_id)
         self.table = QTableWidget(len(rows), len(self.HEADERS), self)
         self.table.setHorizontalHeaderLabels(list(self.HEADERS))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from PySide6.QtWidgets import QWidget
@@ -106,7 +107,7 @@ class GroupLeaderDialog(FormDialog):
         self.group = existing(db, "org", group_id)
         branch = db.get("org", self.group["parent_id"])
         f = self.dialog
-        f.intro.setText(f"<b>{branch['name'] if branch else ''}{self.group['name']}</b><br>"
+        f.intro.setText(f"<b>{escape(branch['name']) if branch else ''}{escape(self.group['name'])}</b><br>"
                         "组长须是本党小组的党员；如需从其他党小组选人，请先修改该党员的“所在党小组”。")
         fill_combo(f.memberCombo, [("（空缺）", None)] + [(r["name"], r["id"]) for r in group_members(db, group_id)],
                    current=self.group["leader_member_id"])

@@ -13,6 +13,7 @@ follow off the GUI thread (figures.py), so a save does not wait for them.
 from __future__ import annotations
 
 import time
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -146,7 +147,7 @@ class RegistryTab(EditingMixin, QWidget, MessageHost):
         try:
             office_api.local_office(db)
         except UserError as e:
-            self.empty_label.setText(f"<h3>无法显示组织台账</h3><p>{e.message}</p>")
+            self.empty_label.setText(f"<h3>无法显示组织台账</h3><p>{escape(e.message)}</p>")
             self.stack.setCurrentIndex(0)
             self.db = None
             self._update_actions()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -50,8 +51,8 @@ class StatusDialog(FormDialog):
         f = self.dialog
         f.setWindowTitle(f"党籍变动 — {m['name']}")
         org = db.get("org", m["org_id"])
-        f.memberLabel.setText(f"<b>{m['name']}</b>　{org['name'] if org else ''}　{m['category']}　"
-                              f"党籍状态：{m['status']}")
+        f.memberLabel.setText(f"<b>{escape(m['name'])}</b>　{escape(org['name']) if org else ''}　"
+                              f"{escape(str(m['category']))}　党籍状态：{escape(m['status'])}")
         fill_combo(f.eventCombo, [(e, e) for e in events])
         f.eventCombo.currentIndexChanged.connect(self._event_changed)
         self._event_changed()
@@ -84,7 +85,7 @@ class TransferDialog(FormDialog):
         f = self.dialog
         f.setWindowTitle(f"组织关系转接 — {m['name']}")
         org = db.get("org", m["org_id"])
-        f.memberLabel.setText(f"<b>{m['name']}</b>　现在：{org['name']}<br>"
+        f.memberLabel.setText(f"<b>{escape(m['name'])}</b>　现在：{escape(org['name'])}<br>"
                               "转往本单位以外的党组织请用“党籍变动 → 转出”。")
         several = offices_with_orgs(db) > 1
         items = org_path_items(db, office_id=None if several else org["office_id"],
@@ -122,7 +123,7 @@ class RemoveMemberDialog(QDialog):
         self.setMinimumWidth(440)
         fit_to_screen(self)
         layout = QVBoxLayout(self)
-        info = QLabel(f"确定删除党员<b>{self.member['name']}</b>的记录吗？<br><br>"
+        info = QLabel(f"确定删除党员<b>{escape(self.member['name'])}</b>的记录吗？<br><br>"
                       "删除只用于纠正录入错误，删除后不能恢复。党员转出、去世、出党等请用“党籍变动”办理，"
                       "以保留党员的变动历史。", self)
         info.setWordWrap(True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtWidgets import QWidget
 
 from ... import dates
@@ -46,7 +48,7 @@ class TermDialog(FormDialog):
                 raise UserError(f"{self.org['name']}还没有录入任期，不能延期换届")
             f.setWindowTitle("延期换届")
             f.stack.setCurrentWidget(f.extendPage)
-            f.intro.setText(f"<b>{self.org['name']}</b><br>本届：{term_text(self.term)}<br>"
+            f.intro.setText(f"<b>{escape(self.org['name'])}</b><br>本届：{term_text(self.term)}<br>"
                             "延期换届须经上级党组织批准，一般不超过一年。")
             if self.term.extension_months:
                 f.monthsSpin.setValue(self.term.extension_months)
@@ -57,7 +59,7 @@ class TermDialog(FormDialog):
             f.stack.setCurrentWidget(f.newTermPage)
             previous = f"上一届：{term_text(self.term)}。换届后上一届支委班子同时离任。" if self.term else \
                 "首次录入本组织的支委班子任期。"
-            f.intro.setText(f"<b>{self.org['name']}</b><br>{previous}")
+            f.intro.setText(f"<b>{escape(self.org['name'])}</b><br>{previous}")
             f.startEdit.setText(dates.today().isoformat())
             f.startEdit.setFocus()
             f.startEdit.selectAll()
@@ -91,7 +93,7 @@ class CommitteeMemberDialog(FormDialog):
                 raise UserError("支委成员记录不存在")
             f.setWindowTitle("支委离任")
             f.stack.setCurrentWidget(f.endPage)
-            f.intro.setText(f"<b>{self.org['name']}</b><br>{self.cm['role']} {self.cm['name']}，"
+            f.intro.setText(f"<b>{escape(self.org['name'])}</b><br>{escape(self.cm['role'])} {escape(self.cm['name'])}，"
                             f"{dates.format_cn(self.cm['start_date'])}起任职")
             f.endEdit.setText(dates.today().isoformat())
             f.endEdit.setFocus()
@@ -103,7 +105,7 @@ class CommitteeMemberDialog(FormDialog):
             f.setWindowTitle("任命支委")
             f.stack.setCurrentWidget(f.appointPage)
             current = committee(db, org_id)
-            f.intro.setText(f"<b>{self.org['name']}</b><br>本届：{term_text(term)}；现有支委 {len(current)} 人")
+            f.intro.setText(f"<b>{escape(self.org['name'])}</b><br>本届：{term_text(term)}；现有支委 {len(current)} 人")
             taken = {c["role"] for c in current}
             first_free = next((r for r in ROLES if r not in taken), "委员")
             fill_combo(f.roleCombo, [(r, r) for r in ROLES], current=first_free)
