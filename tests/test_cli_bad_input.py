@@ -140,3 +140,22 @@ def test_ctrl_c_while_the_commands_load_is_a_cancel_not_a_traceback(monkeypatch,
     monkeypatch.setattr(cli, "build_parser", interrupted)
     assert main(["stats"]) == 130
     assert capsys.readouterr().err == "已取消。\n"
+
+
+def test_a_receipt_is_saved_only_under_a_pdf_name(tmp_path, capsys):
+    """exchange export/import --receipt and exchange receipt --out wrote a PDF under a .txt (or any) name."""
+    from exchange_util import county_with_towns
+
+    county, towns = county_with_towns(tmp_path, ["甲镇"])
+    town = towns["甲镇"]
+    package = tmp_path / "甲镇.djx"
+    receipt = tmp_path / "回执.txt"
+    assert main(["--db", str(town), "exchange", "export", "--out", str(package), "--receipt", str(receipt)]) == 1
+    assert not package.exists() and not receipt.exists()
+    assert main(["--db", str(town), "exchange", "export", "--out", str(package), "--json"]) == 0
+    package_id = json.loads(capsys.readouterr().out)["package"]
+    assert main(["--db", str(county), "exchange", "import", str(package), "--receipt", str(receipt)]) == 1
+    assert main(["--db", str(town), "exchange", "receipt", package_id, "--out", str(receipt)]) == 1
+    assert "请保存为 .pdf 文件" in capsys.readouterr().err
+    assert not receipt.exists()
+    assert main(["--db", str(town), "exchange", "receipt", package_id, "--out", str(tmp_path / "回执.pdf")]) == 0

@@ -65,7 +65,7 @@ def test_a_receipt_on_a_read_only_stick_is_told_before_the_package_is_imported(p
         raise OSError(errno.EROFS, "Read-only file system", str(tmp / "U盘"))
 
     before = dump(county)
-    monkeypatch.setattr("dangjian_desktop.commands.exchange.tempfile.mkstemp", read_only)
+    monkeypatch.setattr("dangjian_desktop.commands._common.tempfile.mkstemp", read_only)
     code = main(["--db", str(county), "exchange", "import", str(p["甲镇"]), "--receipt", str(tmp / "回执.pdf")])
     err = capsys.readouterr().err
     assert code == 1 and "只读" in err and "内部错误" not in err, err

@@ -3,14 +3,11 @@ recover | receipt`: USB data exchange between the towns and the county."""
 
 from __future__ import annotations
 
-import errno
-import os
 import sys
-import tempfile
 from pathlib import Path
 
-from ..errors import UserError, file_error
-from ._common import add_json
+from ..errors import UserError
+from ._common import add_json, writable_target
 
 
 def register(sub, group) -> None:
@@ -109,20 +106,13 @@ def cmd_join(ctx) -> int:
     return 0
 
 
-def _writable_target(path: Path) -> None:
-    """A file can be saved as `path`: its folder exists, can be written (a file is made and removed
-    there: a read-only stick), and it is not a folder itself (told as a failed save would be:
-    errors.file_error)."""
-    if path.is_dir():
-        raise file_error(IsADirectoryError(errno.EISDIR, "Is a directory", str(path)))
-    if not path.parent.is_dir():
-        raise file_error(FileNotFoundError(errno.ENOENT, "No such file or directory", str(path)))
-    try:
-        fd, probe = tempfile.mkstemp(prefix=".~", suffix=".part", dir=path.parent)
-        os.close(fd)
-        os.unlink(probe)
-    except OSError as e:
-        raise file_error(e, path=path) from e
+def _receipt_target(path: str) -> None:
+    """Where a receipt goes (--receipt, receipt --out): a .pdf file (any other name got a PDF under
+    it) in a folder that exists and can be written, and not a folder itself."""
+    from ..tables import check_suffix
+
+    check_suffix(path, (".pdf",))
+    writable_target(path)
 
 
 def _save_receipt(db, package_id: str, path: str, done: str) -> bool:
@@ -143,7 +133,7 @@ def cmd_export(ctx) -> int:
     from ..exchange import export_county, export_town, find_entry, receipt_text
 
     if ctx.args.receipt:  # checked first: a package exported and then a failed receipt read as nothing done
-        _writable_target(Path(ctx.args.receipt))
+        _receipt_target(ctx.args.receipt)
     with ctx.open_db("write") as db:
         if ctx.args.town:
             if ctx.args.full:
@@ -219,7 +209,7 @@ def cmd_import(ctx) -> int:
     if ctx.args.receipt and len(files) > 1:
         raise UserError("--receipt 只能用于导入一个数据包。", exit_code=2)
     if ctx.args.receipt:  # checked first: a package imported and then a failed receipt read as nothing done
-        _writable_target(Path(ctx.args.receipt))
+        _receipt_target(ctx.args.receipt)
     results, worst, backed_up = [], 0, False
     with ctx.open_db("write") as db:
         for n, f in enumerate(files):
@@ -385,6 +375,7 @@ def cmd_recover(ctx) -> int:
 def cmd_receipt(ctx) -> int:
     from ..exchange import receipt_pdf
 
+    _receipt_target(ctx.args.out)
     with ctx.open_db("read") as db:
         path = receipt_pdf(db, ctx.args.package, ctx.args.out)
     print(f"已保存回执：{path}")
