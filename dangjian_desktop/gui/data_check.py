@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from html import escape
 
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QMessageBox,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
@@ -83,7 +84,7 @@ class ChangeHistoryDialog(QDialog):
         self.current_dialog = None
         self.setWindowTitle(f"修改记录 — {title}")
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<b>{title}</b>　每一次修改的时间、操作人、原因和改动的项目（来自带签章的变更日志）", self))
+        layout.addWidget(QLabel(f"<b>{escape(title)}</b>　每一次修改的时间、操作人、原因和改动的项目（来自带签章的变更日志）", self))
         lines = []
         entries = row_history(db.conn, table, row_id)
         names = referenced_names(db.conn, table, entries)  # a branch, a member: by name, not by id

@@ -9,6 +9,7 @@ wrote something (`changed`)."""
 from __future__ import annotations
 
 import time
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -155,11 +156,11 @@ class SheetEditor(SheetActions, QWidget, MessageHost):
             self.title_label.setText(NO_SHEET)
             self.summary_label.clear()
         else:
-            self.title_label.setText(f"<b style='font-size:15px'>{s.org_name}</b>　{s.town}　{s.kind or ''}"
-                                     f"　<span style='color:#555'>{s.year}年度 · {s.scheme.name}</span>"
-                                     f"　状态：<b>{s.state}</b>"
-                                     + (f"　初评：{s.assessed_by}考核组（抽签）" if s.assessed_by else "")
-                                     + (f"<br><span style='color:#9a5b00'>这张考核表现由{s.held_by}办理，本单位只能查看"
+            self.title_label.setText(f"<b style='font-size:15px'>{escape(s.org_name)}</b>　{escape(str(s.town))}　{escape(s.kind or '')}"
+                                     f"　<span style='color:#555'>{s.year}年度 · {escape(s.scheme.name)}</span>"
+                                     f"　状态：<b>{escape(s.state)}</b>"
+                                     + (f"　初评：{escape(s.assessed_by)}考核组（抽签）" if s.assessed_by else "")
+                                     + (f"<br><span style='color:#9a5b00'>这张考核表现由{escape(str(s.held_by))}办理，本单位只能查看"
                                         f"（县里组织的考核：自评、初审由乡镇办理，提交审核后由县里办理）。"
                                         f"交换数据包后可看到对方的办理结果。</span>" if held else ""))
             self._fill_summary()

@@ -4,6 +4,7 @@ months and quarters named (ui/points_compliance.ui)."""
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 
 from ... import dates
 from ...meetings.compliance import compliance_table
@@ -53,7 +54,7 @@ class CompliancePanel(Panel):
         if b is None:
             self.detail.clear()
             return
-        lines = [f"<b>{b.org_name}</b>（{self.tab.year}年，截至{format_date(self.as_of_date().isoformat())}）"]
+        lines = [f"<b>{escape(b.org_name)}</b>（{self.tab.year}年，截至{format_date(self.as_of_date().isoformat())}）"]
         for t in b.types.values():
             lines.append(f"<span style='color:{RED_HEX if t.missing else GREEN_HEX}'>{t.summary()}</span>")
         self.detail.setHtml("<br>".join(lines))

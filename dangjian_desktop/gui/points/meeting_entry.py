@@ -7,6 +7,7 @@ Esc cancels. One confirm writes the meeting, the attendance and the linked point
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -116,7 +117,7 @@ class MeetingEntryPage(QWidget):
         self.photo_paths = []
         f.photosLabel.setText("未添加照片")
         f.formError.clear()
-        f.titleLabel.setText(f"<h3>登记会议：{org_name}</h3>")
+        f.titleLabel.setText(f"<h3>登记会议：{escape(org_name)}</h3>")
         for w in (f.placeEdit, f.topicEdit):
             w.clear()
         f.contentEdit.clear()

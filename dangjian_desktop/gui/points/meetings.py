@@ -3,6 +3,8 @@ and the one-screen entry of a new meeting (ui/points_meetings.ui, the entry page
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QDialog, QFileDialog, QLabel, QScrollArea, QVBoxLayout
@@ -110,9 +112,11 @@ class MeetingsPanel(Panel):
         else:
             self.att_model.set_rows(people)
         self._attendance_of = mid
-        self.detail_label.setText(f"<b>{format_date(m['date'])} {m['meeting_type']}</b> {m['topic']}<br>"
-                                  f"{m['org_name']}{('·' + m['group_name']) if m['group_name'] else ''}　"
-                                  f"地点：{m['place'] or '—'}　主持人：{m['host_name'] or '—'}<br>{m['content']}")
+        e = escape  # a meeting's texts as typed, never read as markup
+        self.detail_label.setText(f"<b>{format_date(m['date'])} {e(str(m['meeting_type']))}</b> {e(str(m['topic']))}<br>"
+                                  f"{e(str(m['org_name']))}{('·' + e(m['group_name'])) if m['group_name'] else ''}　"
+                                  f"地点：{e(m['place'] or '—')}　主持人：{e(m['host_name'] or '—')}<br>"
+                                  f"{e(str(m['content']))}")
         for p in meetings.photos(db, mid):
             self.photo_list.addItem(p["caption"] or p["file_name"])
             self.photo_list.item(self.photo_list.count() - 1).setData(Qt.ItemDataRole.UserRole, p["id"])
