@@ -204,3 +204,28 @@ def test_a_backup_chosen_to_open_is_offered_for_restoring(window, qtbot, db, tmp
     qtbot.waitUntil(lambda: window.db is not None)
     assert asked and "是一份备份，不能直接打开" in asked[0]
     assert window.db.path == target
+
+
+def test_the_welcome_page_says_when_the_database_used_last_is_not_there(qtbot, tmp_path, db, db_path):
+    """On a USB stick not plugged in (or moved): the welcome page only asked to make a new database."""
+    from dangjian_desktop.gui.app import start_window
+    from dangjian_desktop.gui.main_window import user_settings
+
+    db.close()
+    gone = tmp_path / "U盘" / "青山镇.sqlite"
+    user_settings().setValue("last_db", str(gone))
+    w = start_window(None)
+    qtbot.addWidget(w)
+    w.show()
+    assert w.db is None and w.pages.currentWidget() is w.welcome
+    assert w.welcome.missing_label.isVisible() and str(gone) in w.welcome.missing_label.text()
+    assert w.open_database(db_path)
+    w.close_database()
+    assert not w.welcome.missing_label.isVisible()
+    user_settings().setValue("last_db", str(db_path))  # there: opened, nothing said
+    w2 = start_window(None)
+    qtbot.addWidget(w2)
+    try:
+        assert w2.db is not None and w2.welcome.missing_label.isHidden()
+    finally:
+        w2.close_database()

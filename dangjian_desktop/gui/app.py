@@ -59,14 +59,30 @@ def _install_translations(app: QApplication) -> None:
     app.installTranslator(SupplementTranslator(app))
 
 
-def run(db_path: Path | None) -> int:
+def start_window(db_path: Path | None):
+    """The main window the program starts with: the database asked for, else the one used last.
+
+    When the one used last is not there (on a USB stick not plugged in, moved, renamed), the
+    welcome page says so and where it was: the clerk is not led to make a new, empty one instead."""
     from ..paths import default_db_path
     from .main_window import MainWindow
 
-    app = create_app()
+    missing = None
     if db_path is None:
-        last = Path(MainWindow.last_db_setting() or default_db_path())
-        db_path = last if last.exists() else None
+        remembered = MainWindow.last_db_setting()
+        last = Path(remembered or default_db_path())
+        if last.exists():
+            db_path = last
+        elif remembered:
+            missing = last
     win = MainWindow(db_path)
+    if missing is not None:
+        win.welcome.show_missing(missing)
+    return win
+
+
+def run(db_path: Path | None) -> int:
+    app = create_app()
+    win = start_window(db_path)
     win.show()
     return app.exec()

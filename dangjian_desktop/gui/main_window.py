@@ -64,6 +64,13 @@ class WelcomePage(QWidget):
         title = QLabel("<h1>党建台账</h1><p>请新建本单位的数据库，打开已有的数据库文件，或者从备份恢复（换了电脑时）。</p>")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         outer.addWidget(title)
+        self.missing_label = QLabel()  # the database used last, when it is not there
+        self.missing_label.setObjectName("missingLabel")
+        self.missing_label.setWordWrap(True)
+        self.missing_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.missing_label.setStyleSheet("color: #b71c1c;")
+        self.missing_label.hide()
+        outer.addWidget(self.missing_label)
         row = QHBoxLayout()
         row.addStretch(1)
         self.new_button = QPushButton("新建数据库…")
@@ -82,6 +89,16 @@ class WelcomePage(QWidget):
         self.open_button.clicked.connect(window.open_database_dialog)
         self.restore_button.clicked.connect(window.restore_to_new_file)
         self.demo_button.clicked.connect(window.open_demo_database)
+
+    def show_missing(self, path: Path | None) -> None:
+        """Say that the database used last is not where it was (None: say nothing)."""
+        if path is None:
+            self.missing_label.hide()
+            return
+        self.missing_label.setText(
+            f"上次使用的数据库找不到了：{path}\n如果它在U盘或移动硬盘上，请插好后点“打开数据库…”选择它；"
+            "文件被移动或改名了，也请点“打开数据库…”找到它；文件丢失了，请点“从备份恢复…”。")
+        self.missing_label.show()
 
 
 def user_settings() -> QSettings:
@@ -309,6 +326,7 @@ class MainWindow(QMainWindow):
             self._show_db_state()
             return False
         self.db = db
+        self.welcome.show_missing(None)
         self.operations.attach(db)
         self.settings.setValue("last_db", str(path))
         if db.readonly and db.holder is not None:
