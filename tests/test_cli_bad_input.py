@@ -159,3 +159,24 @@ def test_a_receipt_is_saved_only_under_a_pdf_name(tmp_path, capsys):
     assert "请保存为 .pdf 文件" in capsys.readouterr().err
     assert not receipt.exists()
     assert main(["--db", str(town), "exchange", "receipt", package_id, "--out", str(tmp_path / "回执.pdf")]) == 0
+
+
+def test_every_argument_of_every_command_says_what_it_is():
+    """`schemes validate|export|import|delete` and `rounds import-scores` listed their FILE and ID
+    with no word of what to give."""
+    import argparse
+
+    from dangjian_desktop.cli import build_parser
+
+    silent = []
+
+    def walk(parser, path):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    walk(sub, path + [name])
+            elif action.help is None:
+                silent.append(" ".join(path + [action.dest]))
+
+    walk(build_parser(), ["dangjian"])
+    assert silent == []

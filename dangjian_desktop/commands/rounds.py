@@ -43,7 +43,7 @@ def register(sub, group) -> None:
                    help="只导出这个党支部（可重复）；不写则导出所有处于自评环节的党支部")
 
     p = _round_command(g, "import-scores", "导入党支部填好的自评表（全部无误才写入）", cmd_import_scores)
-    p.add_argument("file", metavar="FILE.xlsx")
+    p.add_argument("file", metavar="FILE.xlsx", help="党支部填好的自评表（Excel 文件）")
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     p.add_argument("--errors", metavar="OUT.xlsx", help="有错误时把错误报告保存为 Excel")
     add_json(p, JSON_HELP_SPACED)

@@ -40,23 +40,23 @@ def register(sub, group) -> None:
     p.set_defaults(func=cmd_eval)
 
     p = g.add_parser("validate", help="检查方案文件（.json 或 .xlsx）的分值、分数线和编号")
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE", help="方案文件（.json 或 .xlsx）")
     add_json(p, JSON_HELP_SPACED)
     p.set_defaults(func=cmd_validate)
 
     p = g.add_parser("export", help="把方案导出为可编辑的 Excel（或 .json）")
-    p.add_argument("scheme", metavar="ID")
-    p.add_argument("file", metavar="FILE.xlsx")
+    p.add_argument("scheme", metavar="ID", help="方案编号（见 dangjian schemes list）")
+    p.add_argument("file", metavar="FILE.xlsx", help="保存的文件（.xlsx 或 .json）")
     p.set_defaults(func=cmd_export)
 
     p = g.add_parser("import", help="导入 Excel（或 .json）方案，保存为自定义方案")
-    p.add_argument("file", metavar="FILE.xlsx")
+    p.add_argument("file", metavar="FILE.xlsx", help="方案文件（.xlsx 或 .json）")
     p.add_argument("--id", dest="new_id", metavar="ID", help="保存时使用的新编号")
     p.add_argument("--replace", action="store_true", help="覆盖同编号的自定义方案（内置方案永不覆盖）")
     p.set_defaults(func=cmd_import)
 
     p = g.add_parser("delete", help="删除一个自定义方案")
-    p.add_argument("scheme", metavar="ID")
+    p.add_argument("scheme", metavar="ID", help="自定义方案的编号（内置方案不能删除）")
     p.set_defaults(func=cmd_delete)
 
 
