@@ -284,3 +284,38 @@ def test_a_schemes_texts_are_shown_as_written_never_as_markup(widget):
     assert "<b>粗</b><img src='x.png'>" in widget.items.detail.toPlainText()
     page = rule_html(scheme)
     assert "&lt;i&gt;说明&lt;/i&gt; &amp; &lt;a href=&#x27;x&#x27;&gt;" in page and "<i>" not in page
+
+
+def test_a_schemes_name_from_a_file_is_shown_as_written_in_its_messages_and_title(widget, boxes, tmp_path,
+                                                                                   monkeypatch):
+    """An imported scheme's name holding tags shows literally in the 已导入 box, the title and the
+    list's tooltips, and in the question before deleting it."""
+    import json
+
+    from PySide6 import QtGui
+    from PySide6.QtGui import QTextDocument
+
+    from dangjian_desktop.schemes import scheme_to_dict
+
+    def shown(text: str) -> str:  # what a message box or tooltip guessing the format shows
+        doc = QTextDocument()
+        doc.setHtml(text) if QtGui.Qt.mightBeRichText(text) else doc.setPlainText(text)
+        return doc.toPlainText()
+
+    name = "<b>县里的方案</b><img src='x.png'>"
+    data = scheme_to_dict(load_scheme("guifanhua"))
+    data["id"], data["name"] = "tagged", name
+    data["sections"][0]["items"][0]["title"] = "<i>细项</i>"
+    path = tmp_path / "tagged.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setattr(sw.QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    widget.import_excel()
+    assert widget.scheme.id == "tagged"
+    assert boxes[-1][0] == "information" and shown(boxes[-1][1]) == f"已导入“{name}”。"
+    assert widget.title_label.textFormat() == Qt.TextFormat.PlainText and widget.title_label.text() == name
+    assert widget.origin_label.textFormat() == Qt.TextFormat.PlainText
+    assert shown(widget.items.tree.topLevelItem(0).child(0).toolTip(T_TITLE)) == "<i>细项</i>"
+    trial = widget.trial.table
+    assert any(shown(trial.item(r, 1).toolTip()) == "<i>细项</i>" for r in range(trial.rowCount()))
+    widget.delete_scheme()
+    assert boxes[-1][0] == "question" and name in shown(boxes[-1][1])

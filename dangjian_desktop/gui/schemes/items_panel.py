@@ -18,6 +18,7 @@ from ...schemes import model as m
 from ...schemes.model import fmt_num
 from ..forms import load_form
 from ..kit.messages import slot
+from ..kit.plain_text import literal
 from .cells import ROLE, KindDelegate, parse_number
 
 T_CODE, T_GROUP, T_TITLE, T_MAX, T_KIND = range(5)  # the tree's columns
@@ -70,7 +71,7 @@ class ItemsPanel(QWidget):
                                          m.SCORING_LABELS.get(i.kind, i.kind)])
                 child.setData(0, ROLE, ("item", i))
                 child.setFlags(editable)
-                child.setToolTip(T_TITLE, i.title)
+                child.setToolTip(T_TITLE, literal(i.title))
                 top.addChild(child)
             top.setExpanded(True)
         self.tree.setColumnHidden(T_GROUP, not any(i.group for s in self.scheme.sections for i in s.items))
@@ -128,7 +129,7 @@ class ItemsPanel(QWidget):
                     raise ValueError(f"计分方式只能是：{'、'.join(m.SCORING_LABELS.values())}")
                 obj.kind = k
         except ValueError as e:
-            QMessageBox.warning(self, "输入有误", str(e) + "。")
+            QMessageBox.warning(self, "输入有误", literal(str(e) + "。"))
             self.fill()
             return
         self.edited.emit()

@@ -25,6 +25,7 @@ from ...schemes.validate import ERROR, INFO, WARNING
 from ..forms import load_form
 from ..kit.messages import MessageHost, slot
 from ..kit.palette import AMBER, GREEN, GREY, RED
+from ..kit.plain_text import literal, plain
 from .cells import ROLE
 from .items_panel import ItemsPanel
 from .rule_panel import RulePanel
@@ -48,7 +49,7 @@ class SchemesWidget(QWidget, MessageHost):
         self._loading = False
         self.form = f = load_form("schemes_editor.ui", self)
         self.scheme_list, self.tabs, self.issues_list = f.schemeList, f.tabs, f.issuesList
-        self.title_label, self.origin_label = f.titleLabel, f.originLabel
+        self.title_label, self.origin_label = plain(f.titleLabel), plain(f.originLabel)  # a scheme file's texts
         self.import_button, self.export_button = f.importButton, f.exportButton
         self.save_button, self.delete_button = f.saveButton, f.deleteButton
         title_font = QFont(self.title_label.font())
@@ -87,7 +88,7 @@ class SchemesWidget(QWidget, MessageHost):
                 text += " · 无法读取"
             it = QListWidgetItem(text)
             it.setData(ROLE, info.id)
-            it.setToolTip(info.error or str(info.path))
+            it.setToolTip(literal(info.error or str(info.path)))
             if info.error:
                 it.setForeground(QBrush(RED))
             self.scheme_list.addItem(it)
@@ -110,7 +111,7 @@ class SchemesWidget(QWidget, MessageHost):
     def _confirm_discard(self) -> bool:
         if not self.dirty:
             return True
-        answer = QMessageBox.question(self, "放弃修改？", f"“{self.scheme.name}”的修改尚未保存，要放弃这些修改吗？",
+        answer = QMessageBox.question(self, "放弃修改？", literal(f"“{self.scheme.name}”的修改尚未保存，要放弃这些修改吗？"),
                                       QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
                                       QMessageBox.StandardButton.Cancel)
         return answer == QMessageBox.StandardButton.Discard
@@ -160,7 +161,7 @@ class SchemesWidget(QWidget, MessageHost):
         if tm is not None:
             bits.append(f"总分 {fmt_num(tm)}")
         self.origin_label.setText("；".join(bits))
-        self.origin_label.setToolTip(f"方案编号：{s.id}（在命令行中用它指明这个方案）")
+        self.origin_label.setToolTip(literal(f"方案编号：{s.id}（在命令行中用它指明这个方案）"))
         self.delete_button.setEnabled(not self.builtin and not self.unstored)
 
     def _changed(self, *, rebuild_trial: bool = False) -> None:
@@ -183,7 +184,7 @@ class SchemesWidget(QWidget, MessageHost):
         for f in findings:
             it = QListWidgetItem(f.text())
             it.setForeground(QBrush(SEVERITY_COLOURS[f.severity]))
-            it.setToolTip(f.text())
+            it.setToolTip(literal(f.text()))
             self.issues_list.addItem(it)
         has_errors = any(f.severity == ERROR for f in findings)
         self.save_button.setEnabled(self.dirty and not has_errors)
@@ -203,14 +204,14 @@ class SchemesWidget(QWidget, MessageHost):
         self.dirty = False
         self.reload_list(select=saved.id)
         if note:
-            QMessageBox.information(self, "已保存", f"已保存“{saved.name}”{note}。")
+            QMessageBox.information(self, "已保存", literal(f"已保存“{saved.name}”{note}。"))
 
     @slot
     def delete_scheme(self) -> None:
         if self.scheme is None or self.builtin or self.unstored:
             return
-        answer = QMessageBox.question(self, "删除方案", f"删除自定义方案“{self.scheme.name}”（{self.scheme.id}）？"
-                                      "已冻结到考核轮次中的副本不受影响。")
+        answer = QMessageBox.question(self, "删除方案", literal(f"删除自定义方案“{self.scheme.name}”（{self.scheme.id}）？"
+                                                               "已冻结到考核轮次中的副本不受影响。"))
         if answer != QMessageBox.StandardButton.Yes:
             return
         sch.delete_user_scheme(self.scheme.id)
@@ -228,7 +229,7 @@ class SchemesWidget(QWidget, MessageHost):
         if not path.lower().endswith(".xlsx"):
             path += ".xlsx"
         sch.export_xlsx(self.scheme, path)
-        QMessageBox.information(self, "已导出", f"已导出到：\n{path}\n\n可以在 Excel 中修改后再导入。")
+        QMessageBox.information(self, "已导出", literal(f"已导出到：\n{path}\n\n可以在 Excel 中修改后再导入。"))
 
     @slot
     def import_excel(self) -> None:
@@ -242,7 +243,7 @@ class SchemesWidget(QWidget, MessageHost):
         try:
             scheme = sch.load_scheme_file(Path(path))
         except SchemeImportError as e:
-            QMessageBox.warning(self, "导入失败", e.message)
+            QMessageBox.warning(self, "导入失败", literal(e.message))
             return
         wanted = scheme.id
         if not m.ID_PATTERN.match(wanted or ""):  # the editor cannot change an id: never open one it must
@@ -258,4 +259,4 @@ class SchemesWidget(QWidget, MessageHost):
         if saved.id != wanted:
             why = "不合规（只能用小写英文字母、数字、“-”和“_”）" if scheme.id != wanted else "已被使用或为内置方案"
             msg += f"\n编号“{wanted}”{why}，已保存为“{saved.id}”。"
-        QMessageBox.information(self, "已导入", msg)
+        QMessageBox.information(self, "已导入", literal(msg))

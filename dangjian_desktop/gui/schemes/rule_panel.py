@@ -18,6 +18,7 @@ from ...schemes import star_word
 from ...schemes.model import fmt_num
 from ..forms import load_form
 from ..kit.messages import slot
+from ..kit.plain_text import literal
 from .cells import compact, fit_height, parse_number, put_in_place
 from .rounding_row import RoundingRow
 
@@ -108,7 +109,7 @@ class RulePanel(QWidget):
             else:
                 lv.label = text or None
         except ValueError as e:
-            QMessageBox.warning(self, "输入有误", str(e) + "。")
+            QMessageBox.warning(self, "输入有误", literal(str(e) + "。"))  # it may name a level
             self.fill()
             return
         self.edited.emit(False)

@@ -14,6 +14,7 @@ from ...schemes import model as m
 from ...schemes.model import fmt_num
 from ..forms import load_form
 from ..kit.palette import AMBER, GREEN_HEX, LIGHT_RED, RED, RED_HEX, css
+from ..kit.plain_text import literal, plain
 from .cells import ROLE, ReadOnlyDelegate, compact, parse_number
 
 R_CODE, R_TITLE, R_MAX, R_KIND, R_SCORE = range(5)  # the trial table's columns
@@ -44,7 +45,7 @@ class TrialPanel(QWidget):
         big.setPointSizeF(big.pointSizeF() * 1.4)
         big.setBold(True)
         for label in (self.total_label, self.rating_label, self.stars_label):
-            label.setFont(big)
+            plain(label).setFont(big)  # the rating is a level's name from the scheme file
         f.splitter.setSizes([620, 380])
         t.itemChanged.connect(self._on_edit)
         self.class_box.currentIndexChanged.connect(lambda _n: self.run())
@@ -72,7 +73,7 @@ class TrialPanel(QWidget):
                 cell = QTableWidgetItem(val)
                 cell.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
                 if c == R_TITLE:
-                    cell.setToolTip(unit.title)
+                    cell.setToolTip(literal(unit.title))
                 self.table.setItem(r, c, cell)
             cell = QTableWidgetItem()
             cell.setData(ROLE, unit.code)
