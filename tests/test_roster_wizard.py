@@ -254,3 +254,29 @@ def test_the_preview_says_how_an_ambiguous_column_was_read(qtbot, wizard, town, 
     qtbot.waitUntil(lambda: wizard.check_page.report is not None, timeout=10000)
     report = wizard.check_page.report
     assert report.ok and report.added == 2, report.to_text()
+
+
+def test_the_files_own_texts_show_as_written_never_as_markup(qtbot, wizard, town, tmp_path):
+    """A column header, a sheet's texts and a problem's cell come from the Excel file: shown literally."""
+    from test_gui_plain_text import shown, shown_label
+    from test_roster_real_offices import NATIONAL, national_row
+
+    from dangjian_desktop.roster import Problem
+
+    tagged = "<b>人员类别</b><img src='x.png'>"
+    header = [tagged if h == "人员类别" else h for h in NATIONAL]
+    path = write_roster(tmp_path / "r.xlsx", [national_row(1, "正式党员"), national_row(2, "预备党员")],
+                        header=header)
+    wizard.set_file(path)
+    wizard.next()
+    page = wizard.mapping_page
+    combo = page.table.cellWidget(0, header.index(tagged))
+    assert f"“{tagged}”" in shown(combo.toolTip())
+    assert tagged in shown_label(page.readings)
+    for label in (page.info, page.readings, page.error, wizard.check_page.status):
+        assert label.textFormat() == Qt.TextFormat.PlainText
+    model = wizard.check_page.error_model
+    problem = Problem(sheet="花名册", row=4, column="G", header=tagged, value="<i>党员</i>", problem="不认识的类别")
+    model.set_problems([problem])
+    tips = [model.data(model.index(0, c), Qt.ItemDataRole.ToolTipRole) for c in range(model.columnCount())]
+    assert tagged in [shown(t) for t in tips] and "<i>党员</i>" in [shown(t) for t in tips]

@@ -19,6 +19,7 @@ from ...roster.header import SCAN_ROWS, detect
 from ...roster.reader import column_letter
 from ...roster.report import shown
 from ..forms import load_form
+from ..kit.plain_text import literal, plain
 
 PREVIEW_ROWS = 40   # rows read from the top of each sheet
 SHOWN_ROWS = 25     # rows shown from the header down
@@ -55,11 +56,12 @@ class MappingPage(QWizardPage):
         self.setSubTitle("检查每一列对应的项目；不对时在列上方的下拉框中改正，不需要的列选“（不导入）”。")
         self.form = f = load_form("roster_mapping.ui", self)
         self.sheet_combo = f.sheetCombo
-        self.info = f.infoLabel
+        # These show the file's own texts (headers, sheet and branch names): as written, never as markup.
+        self.info = plain(f.infoLabel)
         # How columns were read from their values (人员类别 holding 正式/预备 …), optional columns missing.
-        self.readings = f.readingsLabel
+        self.readings = plain(f.readingsLabel)
         self.table = f.previewTable
-        self.error = f.errorLabel
+        self.error = plain(f.errorLabel)
         self.sheet_combo.currentIndexChanged.connect(self.show_sheet)
         self.previews: list[SheetPreview] = []
         self.choices = [("（不导入）", "")] + [(c.label, c.field) for c in spec().columns]
@@ -122,7 +124,8 @@ class MappingPage(QWizardPage):
             combo.addItem(text, value)
         combo.setCurrentIndex(combo.findData(col.field if col and col.field else ""))
         if col is not None and col.reading:
-            combo.setToolTip(f"按内容判断：列{col.letter}“{col.header or '（无列名）'}”{col.reading}")
+            # the header is the Excel file's own text: shown as written
+            combo.setToolTip(literal(f"按内容判断：列{col.letter}“{col.header or '（无列名）'}”{col.reading}"))
         combo.setProperty("headerKey", col.key if col else f"#{column_letter(i)}")
         combo.currentIndexChanged.connect(lambda _i, c=combo: self.remap(c))
         return combo

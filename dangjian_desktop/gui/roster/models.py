@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
 from ...roster import ImportReport, Problem
 from ...roster.report import PROBLEM_HEADERS
+from ..kit.plain_text import literal
 from ..kit.row_model import Col, RowModel
 
 PROBLEM_WIDTHS = (90, 50, 40, 90, 140, 320, 260)
@@ -43,8 +44,10 @@ class ProblemModel(QAbstractTableModel):
             return None
         p = self.problems[index.row()]
         value = p.cells()[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return str(value)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return literal(str(value))  # a cell of the Excel file, shown as written
         if role == Qt.ItemDataRole.UserRole:
             if index.column() == 1:
                 return p.row or 0

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QWizardPage
 
 from ...roster import ImportOptions, ImportReport
 from ..forms import load_form
+from ..kit.plain_text import plain
 from ..kit.tasks import PROGRESS_DELAY_MS
 from .runner import ImportRun
 
@@ -42,7 +43,7 @@ class RunPage(QWizardPage):
         self.run: ImportRun | None = None
         self.report: ImportReport | None = None
         self.form = f = load_form("roster_run.ui", self)
-        self.status = f.statusLabel
+        self.status = plain(f.statusLabel)  # a summary or error naming the file's sheets and branches
         self.bar = f.progressBar
         self.body = f.body
         self._bar_delay = QTimer(self)
