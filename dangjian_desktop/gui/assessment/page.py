@@ -88,7 +88,7 @@ class AssessmentTab(SelfForms, QWidget, RoundTab):
             from ..schemes.page import SchemesWidget
 
             self.schemes_widget: QWidget | None = SchemesWidget()
-            self.subtabs.addTab(self.schemes_widget, "评分方案(&F)")
+            self.subtabs.addTab(self.schemes_widget, "评分方案(&G)")
         except ImportError:  # pragma: no cover - the scheme editor ships with the app
             self.schemes_widget = None
         r = self.rounds

@@ -59,7 +59,7 @@ class SheetEditor(SheetActions, QWidget, MessageHost):
         self.evidence = EvidencePanel()
         self.workflow = WorkflowPanel()
         for panel, title in ((self.items, "评分(&P)"), (self.vetoes, VETOES_TITLE), (self.report, "自我评价报告(&R)"),
-                             (self.evidence, "佐证材料(&E)"), (self.workflow, "流程与历史(&W)")):
+                             (self.evidence, "佐证材料(&Z)"), (self.workflow, "流程与历史(&W)")):
             self.tabs.addTab(panel, title)
         self.view, self.model = self.items.view, self.items.model  # the sheet's score table
         self._add_exports()

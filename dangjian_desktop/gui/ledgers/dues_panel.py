@@ -28,7 +28,7 @@ class DuesPanel(LedgerPanel):
 
     def __init__(self, page):
         super().__init__(page)
-        self.owing_only = QCheckBox("只看欠缴(&O)")
+        self.owing_only = QCheckBox("只看欠缴(&V)")
         self.owing_only.toggled.connect(self._owing_toggled)
         self.bar.insertWidget(0, self.owing_only)
         self.last_report = None

@@ -22,8 +22,8 @@ from .panels import (CadresPanel, FundsPanel, LedgerPanel, PlaquesPanel, Rewards
                      VisitsPanel)
 from .pipeline_panel import PipelinePanel
 
-PANELS = ((DuesPanel, "党费(&D)"), (PipelinePanel, "发展党员(&F)"), (TrainingPanel, "教育培训(&T)"),
-          (RewardsPanel, "奖惩(&J)"), (VisitsPanel, "走访慰问(&W)"), (TalksPanel, "谈心谈话(&H)"),
+PANELS = ((DuesPanel, "党费(&D)"), (PipelinePanel, "发展党员(&Z)"), (TrainingPanel, "教育培训(&T)"),
+          (RewardsPanel, "奖惩(&J)"), (VisitsPanel, "走访慰问(&W)"), (TalksPanel, "谈心谈话(&K)"),
           (FundsPanel, "党建工作经费(&M)"), (CadresPanel, "后备干部与班子(&G)"), (PlaquesPanel, "挂牌(&Q)"))
 
 

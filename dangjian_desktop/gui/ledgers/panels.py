@@ -128,7 +128,7 @@ class LedgerPanel(QWidget):
         # Export and print share one button (the bar fits a 1280-pixel screen): 导出 Excel, 打印/PDF,
         # and what a ledger adds (the dues register, the reminder list).
         self.export_button = QToolButton()
-        self.export_button.setText("导出与打印(&E)")
+        self.export_button.setText("导出与打印(&C)")
         self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.export_button)
         for text, fn in self.menu_actions():

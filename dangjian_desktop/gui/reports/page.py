@@ -61,7 +61,7 @@ class ReportsTab(QWidget, RoundTab):
         self.results = ResultsPanel(self, lambda: f"{self.round_combo.currentText()}评定结果")
         self.ledger = LedgerPanel(self)
         self.preview = PreviewPanel()
-        for panel, title in ((self.results, "评定结果(&J)"), (self.ledger, "整改台账(&G)"), (self.preview, "公示表(&H)")):
+        for panel, title in ((self.results, "评定结果(&J)"), (self.ledger, "整改台账(&G)"), (self.preview, "公示表(&U)")):
             self.tabs.addTab(panel, title)
         self.round_combo.currentIndexChanged.connect(lambda _i: self.select_round(self.round_combo.currentData()))
         self.refresh_button.clicked.connect(self.refresh)
