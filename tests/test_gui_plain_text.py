@@ -129,3 +129,40 @@ def test_removing_a_member_and_the_history_show_the_name_as_written(qtbot, tab, 
     qtbot.keyClick(tab.members.view, Qt.Key.Key_Delete)
     labels = tab.current_dialog.findChildren(QLabel)
     assert any("确定删除党员<i>张三</i>的记录吗？" in shown_label(lb) for lb in labels)
+
+
+# ---- tooltips of the tables, the error box ------------------------------------------------
+
+def test_table_tooltips_show_names_and_problems_as_written(qtbot):
+    """预警, the 整改台账 and the 考核表 give a name, a problem or a scheme item's text in their tooltips."""
+    from types import SimpleNamespace
+
+    from dangjian_desktop.gui.assessment.sheet_model import COL_REASON, COL_TITLE, SheetModel
+    from dangjian_desktop.gui.registry.models import WarningModel
+    from dangjian_desktop.gui.reports.models import L_CLOSED, L_PROBLEM, LedgerModel
+
+    warnings = WarningModel()
+    warnings.set_items([SimpleNamespace(level="严重", code="x", org_name=MARKUP, member_id=None,
+                                        message=f"{MARKUP}没有书记")])
+    assert shown(warnings.data(warnings.index(0, 2), Qt.ItemDataRole.ToolTipRole)).startswith(f"{MARKUP}没有书记\n")
+    ledger = LedgerModel()
+    ledger.set_rows([SimpleNamespace(town="镇", org_name=MARKUP, problem=MARKUP, measure="整改", responsible="",
+                                     deadline=None, status="整改中", overdue=False, closed=False, closed_on=None,
+                                     evidence_count=0, close_note="")])
+    assert shown(ledger.data(ledger.index(0, L_PROBLEM), Qt.ItemDataRole.ToolTipRole)) == MARKUP
+    assert ledger.data(ledger.index(0, L_CLOSED), Qt.ItemDataRole.ToolTipRole) is None
+    sheet = SheetModel()
+    item = SimpleNamespace(title=MARKUP, standard="", evidence_hint="", reason="<i>缺</i>记录", kind="score")
+    sheet.rows = [("item", item)]
+    assert shown(sheet.data(sheet.index(0, COL_TITLE), Qt.ItemDataRole.ToolTipRole)) == MARKUP
+    assert shown(sheet.data(sheet.index(0, COL_REASON), Qt.ItemDataRole.ToolTipRole)) == "<i>缺</i>记录"
+
+
+def test_an_error_naming_a_record_is_shown_as_written(qtbot, monkeypatch):
+    from dangjian_desktop.errors import UserError
+    from dangjian_desktop.gui import errors
+
+    seen = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: seen.append(text))
+    errors.show_error(None, UserError(f"党员“{MARKUP}”已转出，不能修改"))
+    assert shown(seen[0]) == f"党员“{MARKUP}”已转出，不能修改"

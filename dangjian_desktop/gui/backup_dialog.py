@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFileDialog, QHBoxLay
 
 from ..db.backup import BackupInfo, auto_backup, backup_dir, keep_policy, list_backups, space_rule
 from ..db.restore import restore
+from .kit.plain_text import literal
 from .kit.tasks import Task
 from .common import Messages
 from .screen_fit import fit_to_screen
@@ -128,8 +129,8 @@ class BackupDialog(Messages, QDialog):
             cells.append("" if b.origin is None else str(b.origin))
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(str(b.path) if b.origin is None else
-                                f"{b.path}\n数据库当时在：{b.origin}（这份备份不按本数据库的保留规则清理）")
+                item.setToolTip(literal(str(b.path) if b.origin is None else  # paths shown as written
+                                        f"{b.path}\n数据库当时在：{b.origin}（这份备份不按本数据库的保留规则清理）"))
                 if 2 <= col < ORIGIN:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(r, col, item)

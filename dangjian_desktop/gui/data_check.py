@@ -12,6 +12,7 @@ from .. import dates
 from ..db import Database, VerifyCancelled
 from ..db.seal import KEY_MISSING
 from ..db.history import label, referenced_names, row_history
+from .kit.plain_text import literal
 from .kit.tasks import Task
 from .screen_fit import fit_to_screen
 from .table_export import add_table_export
@@ -58,7 +59,7 @@ def check_data(window) -> Task | None:
         if isinstance(e, VerifyCancelled):  # the clerk's own 取消: said in the status bar only
             window.statusBar().showMessage(e.message, 10000)
         else:
-            QMessageBox.warning(window, "检查数据", str(e))
+            QMessageBox.warning(window, "检查数据", literal(str(e)))
 
     cancel = threading.Event()
     return Task(window, "正在检查数据…", lambda progress: _check(path, progress, cancel.is_set), done, failed,

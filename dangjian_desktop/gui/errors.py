@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import traceback
+from html import escape
 
+from PySide6 import QtGui
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ..db.storage import storage_error
@@ -54,5 +56,11 @@ def error_text(exc: BaseException, *, blank_line: bool = False, list_from: int =
 
 
 def show_error(parent: QWidget | None, exc: BaseException, title: str = "操作未完成") -> None:
-    QMessageBox.warning(parent, title, error_text(exc, blank_line=True))
+    """A warning box with `exc`'s text. A name in it shows as written, never as markup: a text Qt would
+    take for rich text is escaped as kit.plain_text.literal does (the kit imports this module, so this
+    one cannot import it)."""
+    text = error_text(exc, blank_line=True)
+    if QtGui.Qt.mightBeRichText(text):
+        text = f"<p style='white-space:pre-wrap'>{escape(text, quote=False)}</p>"
+    QMessageBox.warning(parent, title, text)
 

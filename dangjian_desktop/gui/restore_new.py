@@ -15,6 +15,7 @@ from ..db.restore import restore
 from ..paths import default_db_path
 from .backup_auto import run_blocking
 from .errors import show_error
+from .kit.plain_text import literal
 
 BACKUP_FILTER = "党建台账备份 (*.zip *.sqlite);;所有文件 (*)"
 DATABASE_FILTER = "党建台账数据库 (*.sqlite)"
@@ -68,8 +69,8 @@ def offer_restore(window, backup: Path) -> bool:
     """A backup chosen where a database was asked for: offer to restore it into a database file."""
     answer = QMessageBox.question(
         window, "打开数据库",
-        f"“{backup.name}”是一份备份，不能直接打开。\n要把它恢复为一个数据库文件并打开吗？"
-        f"（下一步选择数据库保存的位置）",
+        literal(f"“{backup.name}”是一份备份，不能直接打开。\n要把它恢复为一个数据库文件并打开吗？"
+                "（下一步选择数据库保存的位置）"),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
     if answer != QMessageBox.StandardButton.Yes:
         return False

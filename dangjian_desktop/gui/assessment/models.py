@@ -13,6 +13,7 @@ from ...assessment.dashboard import DashboardRow
 from ...assessment.workdays import unconfirmed_note
 from ..kit.formatting import format_date
 from ..kit.palette import AMBER, GREY, LIGHT_AMBER, LIGHT_RED, RED
+from ..kit.plain_text import literal
 
 D_BRANCH, D_STATE, D_MISSING, D_OVERDUE, D_NEXT, D_KIND, D_TOWN, D_RATING = range(8)
 D_HEADERS = ("党组织", "环节", "缺项", "逾期", "下一步", "类别", "乡镇", "当前评定")
@@ -92,7 +93,7 @@ class DashboardModel(QAbstractTableModel):
             if r.window_end:
                 lines.append(f"申诉期至 {format_date(r.window_end)}" + (
                     f"（{unconfirmed_note(r.window_unconfirmed)}，暂按周一至周五推算）" if r.window_unconfirmed else ""))
-            return "\n".join(lines) or None
+            return literal("\n".join(lines)) or None  # item titles from the scheme file, as written
         return None
 
 

@@ -17,6 +17,7 @@ from ..errors import error_text
 from ..kit.formatting import format_score
 from ..kit.operations import Operation, commit_mark
 from ..kit.palette import AMBER, LIGHT_GREY, SECTION_BG
+from ..kit.plain_text import literal
 from ..undo_menu import push_undo
 
 COL_CODE, COL_TITLE, COL_MAX, COL_SELF, COL_INITIAL, COL_FINAL, COL_REASON, COL_EVIDENCE = range(8)
@@ -196,13 +197,13 @@ class SheetModel(QAbstractTableModel):
             return item
         if role == _TOOLTIP and col in (COL_TITLE, COL_CODE, COL_REASON):
             if col == COL_REASON:
-                return item.reason or None
+                return literal(item.reason) or None  # texts typed or from the scheme file, as written
             parts = [item.title]
             if item.standard:
                 parts.append(f"评分标准：{item.standard}")
             if item.evidence_hint:
                 parts.append(f"佐证材料：{item.evidence_hint}")
-            return "\n".join(parts)
+            return literal("\n".join(parts))
         return None
 
     def setData(self, index: QModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802

@@ -16,6 +16,7 @@ from ...pinyin import sort_key
 from ...points.catalogue import UNITS
 from ..kit.formatting import format_date, format_score
 from ..kit.palette import AMBER, GREEN, GREY, LIGHT_AMBER, LIGHT_RED, RED, STAR_GOLD
+from ..kit.plain_text import literal
 from ..kit.row_model import ALIGN_CENTER, ALIGN_RIGHT, Col
 
 
@@ -234,7 +235,8 @@ class AttendanceModel(QAbstractTableModel):
             return QBrush(STATUS_BACKGROUNDS[status])
         if role == Qt.ItemDataRole.ToolTipRole:
             extra = "，".join(x for x in (p.group_name, p.role, "、".join(p.classes)) if x)
-            return f"{p.name}{('（' + extra + '）') if extra else ''}：{status}\n按 1 出席、2 请假、3 缺席；空格或单击切换"
+            return literal(f"{p.name}{('（' + extra + '）') if extra else ''}：{status}\n"
+                           "按 1 出席、2 请假、3 缺席；空格或单击切换")
         if role == Qt.ItemDataRole.UserRole:
             return p.member_id
         return None

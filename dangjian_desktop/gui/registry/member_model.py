@@ -20,6 +20,7 @@ from ...registry.member_table import member_ids, member_rows
 from ...registry.status import is_active
 from ..kit.formatting import format_date
 from ..kit.palette import GREY
+from ..kit.plain_text import literal
 
 PAGE_SIZE = 100
 MAX_PAGES = 40  # pages kept in the cache (4,000 rows)
@@ -185,7 +186,7 @@ class MemberTableModel(QAbstractTableModel):
             return None if is_active(row["status"]) else QBrush(GREY)  # transferred out, deceased, …
         if role == Qt.ItemDataRole.ToolTipRole:
             if row["is_mobile"] and row["mobile_whereabouts"]:
-                return f"流动党员，去向：{row['mobile_whereabouts']}"
+                return literal(f"流动党员，去向：{row['mobile_whereabouts']}")
             return None
         return COLUMNS[index.column()].show(row)
 

@@ -13,6 +13,7 @@ from ...registry.offices import LEVELS
 from ...registry.tree import OrgTree
 from ...registry.warnings import LABELS
 from ..kit.palette import AMBER, RED
+from ..kit.plain_text import literal
 
 Key = tuple[str, str]  # ("office" | "org", id)
 
@@ -65,7 +66,7 @@ class WarningModel(_Headers, QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 0:
             return QBrush(RED if w.level == "严重" else AMBER)
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 2:
-            return w.message + ("\n双击打开该党员的信息" if w.member_id else "\n双击在组织树中选中该组织")
+            return literal(w.message + ("\n双击打开该党员的信息" if w.member_id else "\n双击在组织树中选中该组织"))
         return None
 
     def flags(self, index: QModelIndex) -> Qt.ItemFlag:
@@ -203,7 +204,7 @@ class OrgTreeModel(_Headers, QAbstractItemModel):
         if role == Qt.ItemDataRole.FontRole and node.key[0] == "office":
             return self._bold
         if role == Qt.ItemDataRole.ToolTipRole:
-            return node.tip or None
+            return literal(node.tip) or None
         return None
 
     def flags(self, index: QModelIndex) -> Qt.ItemFlag:

@@ -21,6 +21,7 @@ from ..kit.form_dialog import FormDialog
 from ..kit.formatting import format_date
 from ..kit.operations import Operation
 from ..kit.palette import RED_HEX, css
+from ..kit.plain_text import literal, plain
 
 
 def run_change(dialog: FormDialog, label: str, fn: Callable[[Database], Any]) -> Any:
@@ -105,7 +106,7 @@ class CloseRectificationDialog(FormDialog):
         self.db, self.rect = db, rect
         self.current_dialog = None
         f = self.dialog
-        f.intro.setText(f"{rect.town} / {rect.org_name}：{rect.problem}\n整改时限：{format_date(rect.deadline)}"
+        plain(f.intro).setText(f"{rect.town} / {rect.org_name}：{rect.problem}\n整改时限：{format_date(rect.deadline)}"
                         + ("（已逾期）" if rect.overdue else ""))
         if rect.overdue:
             f.intro.setStyleSheet(css(RED_HEX))
@@ -125,7 +126,7 @@ class CloseRectificationDialog(FormDialog):
         for p in paths:
             it = QListWidgetItem(Path(p).name, self.dialog.evidenceList)
             it.setData(Qt.ItemDataRole.UserRole, p)
-            it.setToolTip(p)
+            it.setToolTip(literal(p))
 
     def remove_selected(self) -> None:
         lst = self.dialog.evidenceList

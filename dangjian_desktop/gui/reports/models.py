@@ -15,6 +15,7 @@ from ...assessment.rounds import STATE_ORDER
 from ...pinyin import sort_key as pinyin_key
 from ..kit.formatting import format_date, format_score
 from ..kit.palette import AMBER, GREEN, GREY, LIGHT_AMBER, LIGHT_RED, RED
+from ..kit.plain_text import literal
 from ..kit.row_model import MUTED_ROLE
 
 TREND_ARROWS = {"up": "↑", "down": "↓", "same": "→"}
@@ -142,7 +143,7 @@ class ResultsModel(QAbstractTableModel):
         if role == MUTED_ROLE:
             return bool(b.provisional and b.rating)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(b, col)
+            return literal(self._tooltip(b, col)) or None  # names and reasons shown as written
         if role == Qt.ItemDataRole.TextAlignmentRole and col not in (R_BRANCH, R_CONSEQ):
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -223,7 +224,7 @@ class LedgerModel(QAbstractTableModel):
             return (r.town, r.org_name, r.problem, r.measure, r.responsible, format_date(r.deadline), status,
                     format_date(r.closed_on), str(r.evidence_count) if r.evidence_count else "")[col]
         if role == Qt.ItemDataRole.ToolTipRole and col in (L_PROBLEM, L_MEASURE, L_CLOSED):
-            return {L_PROBLEM: r.problem, L_MEASURE: r.measure, L_CLOSED: r.close_note or None}[col]
+            return literal({L_PROBLEM: r.problem, L_MEASURE: r.measure, L_CLOSED: r.close_note}[col]) or None
         if role == Qt.ItemDataRole.ForegroundRole:
             if r.overdue and col in (L_DEADLINE, L_STATUS):
                 return QBrush(RED)

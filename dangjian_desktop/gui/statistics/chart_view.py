@@ -25,6 +25,7 @@ from ...errors import UserError, file_error
 from ...filesave import write_bytes
 from ...statistics.charts import Chart, chart_pdf, drawn_size
 from ..kit.palette import HINT_HEX
+from ..kit.plain_text import literal
 from ..kit.tasks import Task
 from . import cache
 
@@ -120,7 +121,7 @@ class ChartView(QWidget):
         self.pdf = cache.drawn(chart)
         self.problem = ""
         self._image = self._image_key = None
-        self.setToolTip(chart.title if chart else "")
+        self.setToolTip(literal(chart.title if chart else ""))  # a title may name an organisation
         self.update()
         if chart is not None and self.pdf is None:
             self.task = Task(self, "正在绘制图表……", lambda _progress: chart_pdf(chart),
