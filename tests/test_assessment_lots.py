@@ -120,3 +120,15 @@ def test_lots_pdf_names_every_pair_and_the_seed(tmp_path):
     for a, b in draw.pairs:
         assert f"{names[a]}考核组" in text
     db.close()
+
+
+def test_the_printed_record_shows_the_draw_time_as_the_clerk_writes_it(tmp_path):
+    from dangjian_desktop import dates
+
+    db = county_db(tmp_path / "c.sqlite", ["甲镇", "乙镇", "丙镇"])
+    rid, _ = new_round(db)
+    draw = draw_lots(db, rid, "7")
+    line = draw.text().splitlines()[1]
+    assert line.startswith(f"抽签时间：{dates.format_cn_time(draw.drawn_at)}  ")
+    assert "T" not in line.split("抽签人")[0] and "+" not in line  # not 2026-12-07T20:47:00+00:00
+    db.close()

@@ -180,3 +180,17 @@ def test_every_argument_of_every_command_says_what_it_is():
 
     walk(build_parser(), ["dangjian"])
     assert silent == []
+
+
+def test_a_date_with_no_such_day_is_told_as_such():
+    import pytest
+
+    from dangjian_desktop.commands._common import parse_date
+    from dangjian_desktop.errors import UserError
+
+    with pytest.raises(UserError, match="2026年2月没有30日"):
+        parse_date("2026-02-30", "日期")
+    with pytest.raises(UserError, match="月份应在 01 到 12 之间"):
+        parse_date("2026-13-01", "日期")
+    with pytest.raises(UserError, match="应为 2026-03-01 这样的格式"):
+        parse_date("2026/3/1", "日期")

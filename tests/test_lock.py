@@ -87,3 +87,10 @@ def test_stale_lock_from_a_crash_is_detected_and_cleared(holder, db_path):
         assert db.verify() == []
     finally:
         db.close()
+
+
+def test_the_holder_is_described_with_the_time_as_the_clerk_reads_it():
+    from dangjian_desktop.db.lock import LockHolder
+
+    holder = LockHolder(host="办公室电脑", pid=1234, user="clerk", since="2026-03-01T09:30:05+08:00")
+    assert holder.describe() == "计算机“办公室电脑”上的进程 1234（用户 clerk，自 2026年3月1日 09:30 起）"

@@ -44,7 +44,7 @@ class LotDraw:
     def text(self) -> str:
         """The printable record (also what the CLI prints)."""
         n = self.names()
-        lines = [f"抽签种子：{self.seed}", f"抽签时间：{self.drawn_at}  抽签人：{self.drawn_by}",
+        lines = [f"抽签种子：{self.seed}", f"抽签时间：{dates.format_cn_time(self.drawn_at)}  抽签人：{self.drawn_by}",
                  f"参加抽签的乡镇（按此顺序）：{'、'.join(name for _, name in self.towns)}", ""]
         width = max(len(name) for _, name in self.towns)
         for team, target in self.pairs:

@@ -11,6 +11,7 @@ import datetime as dt
 import errno
 import functools
 import os
+import re
 import sys
 import tempfile
 from typing import Callable
@@ -125,6 +126,11 @@ def parse_date(text: str | None, what: str) -> dt.date | None:
     try:
         return dates.parse_iso(text)
     except ValueError:
+        m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text.strip())
+        if m and not 1 <= int(m[2]) <= 12:
+            raise UserError(f"{what}“{text}”无效：月份应在 01 到 12 之间。") from None
+        if m:  # written right, but no such day (2026-02-30)
+            raise UserError(f"{what}“{text}”无效：{int(m[1])}年{int(m[2])}月没有{int(m[3])}日。") from None
         raise UserError(f"{what}“{text}”无效，应为 2026-03-01 这样的格式。") from None
 
 

@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..dates import now_iso
+from ..dates import format_cn_time, now_iso
 
 # The OS lock covers one byte past any holder text, so on Windows (mandatory range
 # locks) other processes can still read who holds it.
@@ -35,7 +35,7 @@ class LockHolder:
     since: str
 
     def describe(self) -> str:
-        return f"计算机“{self.host}”上的进程 {self.pid}（用户 {self.user}，自 {self.since} 起）"
+        return f"计算机“{self.host}”上的进程 {self.pid}（用户 {self.user}，自 {format_cn_time(self.since)} 起）"
 
 
 def _os_try_lock(fd: int) -> bool:
