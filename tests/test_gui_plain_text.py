@@ -166,3 +166,27 @@ def test_an_error_naming_a_record_is_shown_as_written(qtbot, monkeypatch):
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: seen.append(text))
     errors.show_error(None, UserError(f"党员“{MARKUP}”已转出，不能修改"))
     assert shown(seen[0]) == f"党员“{MARKUP}”已转出，不能修改"
+
+
+# ---- 台账, 考核表 and form dialogs ---------------------------------------------------------
+
+def test_a_ledger_dialog_shows_the_members_name_as_written(qtbot, db):
+    """登记党费's intro names the member and branch; its field errors may name them too."""
+    from types import SimpleNamespace
+
+    from PySide6.QtWidgets import QWidget
+
+    from dangjian_desktop.gui.ledgers.dialogs import PaymentDialog
+
+    page = QWidget()
+    qtbot.addWidget(page)
+    page.db = db
+    member = SimpleNamespace(member_id="m", name=MARKUP, org_name="<i>甲</i>村党支部", year=2026, rate_class=None,
+                             monthly_fen=0, months_paid=[], arrears_fen=0, months_owed=[3],
+                             member_month=[True] * 12)
+    dlg = PaymentDialog(page, member=member)
+    intro = dlg.dialog.introLabel
+    assert intro.textFormat() == Qt.TextFormat.PlainText
+    assert intro.text().startswith(f"{MARKUP}（<i>甲</i>村党支部）2026年")
+    assert dlg.error_labels and all(lb.textFormat() == Qt.TextFormat.PlainText for lb in dlg.error_labels.values())
+    dlg.dialog.reject()

@@ -15,6 +15,7 @@ from ...schemes import model as sm
 from ..forms import load_form
 from ..kit.formatting import format_score
 from ..kit.palette import GREEN_HEX, RED_HEX, css
+from ..kit.plain_text import plain
 from .item_figures import ItemFigures
 from .score_input import ScoreDelegate
 from .sheet_model import (COL_CODE, COL_EVIDENCE, COL_FINAL, COL_INITIAL, COL_MAX, COL_OF_STAGE, COL_REASON,
@@ -94,6 +95,8 @@ class ItemsPanel(QWidget):
         f = load_form("assessment_items.ui", self)
         self.class_row, self.class_combo, self.class_hint = f.classRow, f.classCombo, f.classHint
         self.status_label, self.stage_hint, self.adjust_button = f.statusLabel, f.stageHint, f.adjustButton
+        plain(self.status_label)  # a reason as typed, or why a value was refused
+        plain(self.stage_hint)  # may name the office holding the sheet
         self.model = SheetModel(self)
         self.view = SheetView(f)
         self.view.setModel(self.model)

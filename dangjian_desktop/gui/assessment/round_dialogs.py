@@ -23,6 +23,7 @@ from ...schemes import list_schemes
 from ..common import iso_of
 from ..errors import error_text
 from ..kit.formatting import format_date
+from ..kit.plain_text import plain
 from .dialog_base import ChangeDialog, set_date
 
 
@@ -141,6 +142,7 @@ class DrawLotsDialog(ChangeDialog):
         f.verifyButton.clicked.connect(self.verify)
         f.printButton.clicked.connect(self.print_dialog)
         f.drawButton.setEnabled(not db.readonly)
+        plain(f.recordLabel)  # who drew, the towns' names and the file saved, as written
         self.show_draw(lots_api.current_lots(db, round_id))
 
     def show_draw(self, draw: lots_api.LotDraw | None) -> None:

@@ -17,6 +17,7 @@ from ...errors import UserError
 from ...schemes import model as sm
 from ..common import iso_of
 from ..kit.formatting import format_score
+from ..kit.plain_text import plain  # the intros name branches, items and appeals as written
 from .dialog_base import ChangeDialog, set_date
 from .score_input import ScoreValidator, refusal_text
 
@@ -31,7 +32,7 @@ class MoveDialog(ChangeDialog):
         self.sheet, self.target = sheet, target
         f = self.dialog
         f.setWindowTitle(label)
-        f.intro.setText(f"“{sheet.org_name}”：{sheet.state} → {target}（{label}）")
+        plain(f.intro).setText(f"“{sheet.org_name}”：{sheet.state} → {target}（{label}）")
         publicity = target == "公示"
         f.formLayout.setRowVisible(f.dateEdit, publicity)
         set_date(f.dateEdit, dates.today())
@@ -77,7 +78,7 @@ class AppealDialog(ChangeDialog):
         super().__init__(db, parent)
         self.sheet = sheet
         f = self.dialog
-        f.intro.setText(f"对“{sheet.org_name}”{sheet.year}年度考核结果的申诉")
+        plain(f.intro).setText(f"对“{sheet.org_name}”{sheet.year}年度考核结果的申诉")
         window = wf.appeal_window(db, sheet.id)
         if window is not None:
             f.windowLabel.setText(f"申诉期：{dates.format_cn(window.start)} 至 {window.end_text()}"
@@ -106,11 +107,11 @@ class ResolveAppealDialog(ChangeDialog):
         f = self.dialog
         self.appeal = next((a for a in wf.appeals(db, sheet.id) if a.open), None)
         if self.appeal is None:
-            f.intro.setText(f"“{sheet.org_name}”没有待处理的申诉。")
+            plain(f.intro).setText(f"“{sheet.org_name}”没有待处理的申诉。")
             self.ok_button.setEnabled(False)
         else:
             a = self.appeal
-            f.intro.setText(f"“{sheet.org_name}”：{dates.format_cn(a.lodged_on)} {a.lodged_by} 提出申诉：{a.reason}")
+            plain(f.intro).setText(f"“{sheet.org_name}”：{dates.format_cn(a.lodged_on)} {a.lodged_by} 提出申诉：{a.reason}")
         set_date(f.decidedOnEdit, dates.today())
         f.decidedOnEdit.setMaximumDate(f.decidedOnEdit.date())  # a decision is recorded once made
 
@@ -134,7 +135,8 @@ class AdjustmentDialog(ChangeDialog):
         super().__init__(db, parent)
         self.sheet, self.item, self.veto = sheet, item, veto
         f = self.dialog
-        f.intro.setText(f"“{sheet.org_name}”的考核结果已确定。调整不会抹去原结果，而是另作记录。")
+        plain(f.intro).setText(f"“{sheet.org_name}”的考核结果已确定。调整不会抹去原结果，而是另作记录。")
+        plain(f.currentLabel)
         form = f.formLayout
         if item is not None:
             f.setWindowTitle("调整分数")
@@ -183,7 +185,7 @@ class VetoDialog(ChangeDialog):
         super().__init__(db, parent)
         self.sheet, self.veto = sheet, veto
         f = self.dialog
-        f.intro.setText(f"“{sheet.org_name}”：{veto.code} {veto.title}")
+        plain(f.intro).setText(f"“{sheet.org_name}”：{veto.code} {veto.title}")
         f.factEdit.setPlainText(veto.fact)
         set_date(f.foundOnEdit, veto.found_on or dates.today())
         self.ok_button.setText("标记触发")

@@ -19,6 +19,7 @@ from ...errors import ValidationError
 from ..errors import error_text
 from ..forms import load_dialog
 from ..screen_fit import fit_to_screen
+from .plain_text import plain
 
 BUTTON_TEXTS = ((QDialogButtonBox.StandardButton.Ok, "确定"), (QDialogButtonBox.StandardButton.Cancel, "取消"),
                 (QDialogButtonBox.StandardButton.Close, "关闭"))
@@ -44,8 +45,10 @@ class FormDialog(QObject):
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
         fit_to_screen(self.dialog)
         self.result: Any = None
+        # The messages name what was typed (a member, a branch): shown as written, never as markup.
         self.error_labels: dict[str, QLabel] = {
-            lbl.objectName(): lbl for lbl in self.dialog.findChildren(QLabel) if lbl.objectName().endswith("Error")}
+            lbl.objectName(): plain(lbl)
+            for lbl in self.dialog.findChildren(QLabel) if lbl.objectName().endswith("Error")}
         bb: QDialogButtonBox = self.dialog.buttonBox
         for which, text in BUTTON_TEXTS:
             button = bb.button(which)

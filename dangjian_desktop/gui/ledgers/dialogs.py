@@ -21,6 +21,7 @@ from ...ledgers.common import fmt_yuan, months_label
 from ..kit.form_dialog import FormDialog, error_label_name
 from ..kit.operations import Operation
 from ..kit.palette import RED_HEX, css
+from ..kit.plain_text import plain
 from ..undo_menu import push_undo
 
 
@@ -51,7 +52,7 @@ class EntryDialog(FormDialog):
         self._widgets: dict[str, QWidget] = {}
         self.FIELD_WIDGETS = {}
         self.dialog.setWindowTitle(self.TITLE)
-        self.dialog.introLabel.setText(self.INTRO)
+        plain(self.dialog.introLabel).setText(self.INTRO)  # a dialog's intro names members and branches
         self.dialog.introLabel.setVisible(bool(self.INTRO))
         self.form = self.dialog.fields.layout()
         self.build()
@@ -96,7 +97,7 @@ class EntryDialog(FormDialog):
             h.setWordWrap(True)
             h.setStyleSheet("color: #555555;")
             self.form.addRow("", h)
-        err = QLabel()
+        err = plain(QLabel())
         err.setObjectName(error_label_name(name))
         err.setStyleSheet(css(RED_HEX))
         err.setWordWrap(True)
@@ -152,7 +153,7 @@ class EntryDialog(FormDialog):
         row = QWidget()
         lay = QHBoxLayout(row)
         lay.setContentsMargins(0, 0, 0, 0)
-        self.photo_label = QLabel("未选择")
+        self.photo_label = plain(QLabel("未选择"))  # the chosen files' names
         button = QPushButton("选择照片(&P)…")
         button.clicked.connect(self._choose_photos)
         lay.addWidget(self.photo_label, 1)

@@ -16,6 +16,7 @@ from ... import dates
 from ...db import Database
 from ..kit.messages import MessageHost
 from ..kit.operations import bus_for
+from ..kit.plain_text import plain
 from ..scope_combos import fill_towns
 from .dues_panel import DuesPanel
 from .panels import (CadresPanel, FundsPanel, LedgerPanel, PlaquesPanel, RewardsPanel, TalksPanel, TrainingPanel,
@@ -71,7 +72,7 @@ class LedgersPage(QWidget, MessageHost):
             self.panels.append(panel)
             self.tabs.addTab(panel, title)
         lay.addWidget(self.tabs, 1)
-        self.status = QLabel()
+        self.status = plain(QLabel())  # a file's path, shown as written
         lay.addWidget(self.status)
         self.town_combo.currentIndexChanged.connect(self._town_changed)
         self.org_combo.currentIndexChanged.connect(self._scope_changed)

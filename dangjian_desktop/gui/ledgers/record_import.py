@@ -19,6 +19,7 @@ from ...tables.ledger_templates import save_template
 from ..kit.messages import slot
 from ..kit.operations import Operation, Query
 from ..kit.palette import HINT_HEX, RED_HEX, css
+from ..kit.plain_text import plain
 from ..roster.models import ProblemModel, problem_view
 
 
@@ -55,7 +56,8 @@ class ImportErrorsDialog(QDialog):
         self.setWindowTitle(f"导入{report.title}台账：未导入")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         lay = QVBoxLayout(self)
-        self.summary = QLabel(f"“{report.path.name}”：{report.summary()}")
+        # the file's name and cells, shown as written, never as markup
+        self.summary = plain(QLabel(f"“{report.path.name}”：{report.summary()}"))
         self.summary.setWordWrap(True)
         self.summary.setStyleSheet(css(RED_HEX))
         lay.addWidget(self.summary)
@@ -64,7 +66,7 @@ class ImportErrorsDialog(QDialog):
         self.view.setAccessibleName("错误清单")
         lay.addWidget(self.view, 1)
         notes = [w.problem for w in report.warnings]
-        self.notes = QLabel("\n".join(notes))
+        self.notes = plain(QLabel("\n".join(notes)))
         self.notes.setWordWrap(True)
         self.notes.setStyleSheet(css(HINT_HEX))
         self.notes.setVisible(bool(notes))

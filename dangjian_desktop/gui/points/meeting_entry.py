@@ -21,7 +21,7 @@ from ...meetings import MEETING_TYPES, STATUSES
 from ...meetings import ledger as meetings
 from ...points.catalogue import has_catalogue
 from ...registry.orgs import party_groups
-from ..common import iso_of, set_date
+from ..common import iso_of, plain, set_date
 from ..forms import load_form
 from .models import AttendanceModel, signed
 from .views import run_change
@@ -93,6 +93,8 @@ class MeetingEntryPage(QWidget):
         f.leaveButton.clicked.connect(lambda: self._mark("请假"))
         f.absentButton.clicked.connect(lambda: self._mark("缺席"))
         f.photoButton.clicked.connect(self._choose_photos)
+        plain(f.photosLabel)  # the photos' file names and the error (naming members) as written
+        plain(f.formError)
         f.confirmButton.clicked.connect(self.confirm)
         f.cancelButton.clicked.connect(self.cancelled.emit)
         self.model.changed.connect(self._update_counts)

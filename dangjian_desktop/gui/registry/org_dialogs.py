@@ -12,6 +12,7 @@ from ...errors import ValidationError
 from ...registry.members import group_members
 from ...registry.orgs import ALLOWED_PARENTS, KINDS, ORG_TYPES, set_group_leader, subtree_ids
 from ...registry.undoable import add_org_undoable, update_org_undoable
+from ..kit.plain_text import plain
 from .dialog_base import FormDialog, existing, fill_combo, normalise_date_text, org_path_items
 
 CHILD_TYPES = {parent: tuple(t for t in ORG_TYPES if parent in ALLOWED_PARENTS[t])
@@ -43,7 +44,7 @@ class OrgDialog(FormDialog):
         f = self.dialog
         f.setWindowTitle("编辑组织" if self.org else "新增组织")
         office = db.get("office", self.office_id)
-        f.intro.setText(f"所属单位：{office['name']}" if office else "")
+        plain(f.intro).setText(f"所属单位：{office['name']}" if office else "")  # the office's name as written
         exclude = set(subtree_ids(db, self.org["id"])) if self.org is not None else set()
         parents = org_path_items(db, office_id=self.office_id, types=PARENT_TYPES, exclude=exclude)
         fill_combo(f.parentCombo, [("（最上层）", None)] + parents, current=parent_id)

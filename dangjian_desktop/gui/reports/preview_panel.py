@@ -18,6 +18,7 @@ from ...reports.round_publicity import PublicityOptions
 from ..common import date_edit, iso_of, set_date
 from ..forms import load_form
 from ..kit.palette import AMBER_HEX, GREEN_HEX, HINT_HEX, RED_HEX, css
+from ..kit.plain_text import plain
 
 try:  # QtPdf comes with the pyside6-pdf wheel; without it the sheet can still be saved
     from PySide6.QtPdf import QPdfDocument
@@ -40,7 +41,7 @@ class PreviewPanel(QWidget):
         self.form = f = load_form("reports_preview.ui", self)
         self.paper_combo, self.orientation_combo, self.start_edit = f.paperCombo, f.orientationCombo, f.startEdit
         self.preview_button, self.save_pdf_button, self.zoom_combo = f.previewButton, f.savePdfButton, f.zoomCombo
-        self.info: QLabel = f.previewInfo
+        self.info: QLabel = plain(f.previewInfo)  # an error, a warning or a file's path, as written
         self.pdf_bytes: bytes | None = None  # the sheet shown, saved as it is
         self.error: str | None = None  # why the sheet could not be made
         self.warnings: list[str] = []  # what is wrong with the publicity period (asked about before saving)

@@ -25,6 +25,7 @@ from ...statistics import views as core
 from ...statistics.structure import default_date
 from ..kit.messages import MessageHost, slot
 from ..kit.operations import Query, commit_mark
+from ..kit.plain_text import plain
 from ..scope_combos import fill_towns
 from . import cache
 from .chart_view import save_chart_pdf, save_png
@@ -90,7 +91,7 @@ class StatisticsPage(QWidget, MessageHost):
             self.sections[key] = sec
             self.tabs.addTab(sec, title)
         lay.addWidget(self.tabs, 1)
-        self.status = QLabel()
+        self.status = plain(QLabel())  # a file's path, shown as written
         lay.addWidget(self.status)
         self.town_combo.currentIndexChanged.connect(self._town_changed)
         self.org_combo.currentIndexChanged.connect(self._scope_changed)
