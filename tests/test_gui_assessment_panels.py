@@ -154,3 +154,24 @@ def test_the_dashboard_keeps_the_chosen_sheets_through_a_filter(qtbot):
     panel.state_filter.setCurrentIndex(0)
     assert panel.selected_sheet_ids() == ["s1", "s3"]
     assert panel.view.currentIndex().data(SHEET_ROLE) == "s3"
+
+
+def test_the_summary_shows_a_level_named_in_the_scheme_file_as_written(editor, db, monkeypatch):
+    """The sheet's summary is rich text of its own: a level's name (from a scheme file) is escaped in it."""
+    from types import SimpleNamespace
+
+    from PySide6.QtGui import QTextDocument
+
+    from dangjian_desktop.gui.assessment import sheet_editor
+
+    _rid, branches = new_round(db, scheme="guifanhua")
+    editor.set_sheet(db, branches[0].id)
+    model = editor.model
+    row = next(r for r in range(model.rowCount()) if model.is_item_row(r))
+    monkeypatch.setattr(sheet_editor, "evaluate", lambda *a: SimpleNamespace(total=1, rating="<b>优</b> & 良",
+                                                                             missing=[], vetoed=False))
+    assert model.setData(model.index(row, 3), "1")
+    doc = QTextDocument()
+    doc.setHtml(editor.summary_label.text())
+    assert editor.summary_label.textFormat() == Qt.TextFormat.RichText
+    assert "评定 <b>优</b> & 良" in doc.toPlainText()

@@ -12,7 +12,7 @@ import time
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from ...assessment import evidence as ev
@@ -53,6 +53,7 @@ class SheetEditor(SheetActions, QWidget, MessageHost):
         self.last_open_ms: float | None = None
         f = load_form("assessment_sheet.ui", self)
         self.title_label, self.summary_label, self.tabs = f.titleLabel, f.summaryLabel, f.tabs
+        self.summary_label.setTextFormat(Qt.TextFormat.RichText)  # its scheme's level names escaped in _fill_summary
         self.items = ItemsPanel()
         self.vetoes = VetoesPanel(self)
         self.report = ReportPanel()
@@ -183,7 +184,7 @@ class SheetEditor(SheetActions, QWidget, MessageHost):
             try:
                 result = evaluate(s.scheme, s.scores(), s.triggered_vetoes(), s.classification)
                 total = format_score(result.total) if result.total is not None else "—"
-                text += f"。按现有分数：合计 {total} 分，评定 {result.rating or '—'}"
+                text += f"。按现有分数：合计 {total} 分，评定 {escape(result.rating or '—')}"
                 if result.missing:
                     text += f"（{len(result.missing)} 项未填，按 0 分计）"
                 if result.vetoed:

@@ -23,6 +23,7 @@ from ...registry.offices import org_towns
 from ..kit.messages import slot
 from ..kit.operations import Query
 from ..kit.palette import HINT_HEX, css
+from ..kit.plain_text import plain
 from ..kit.row_model import Col, RowModel, set_rows_in_place
 from ..table_export import add_table_export
 from . import dialogs, models
@@ -142,7 +143,7 @@ class LedgerPanel(QWidget):
         self.bar.addWidget(self.export_button)
         lay.addLayout(self.bar)
         self.body(lay)
-        self.hint = QLabel()
+        self.hint = plain(QLabel())  # names members, branches and towns as written
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet(css(HINT_HEX))
         lay.addWidget(self.hint)

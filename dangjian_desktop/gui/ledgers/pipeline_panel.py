@@ -12,6 +12,7 @@ from ...ledgers import pipeline
 from ...ledgers.pipeline_checks import SEVERE, pipeline_warnings
 from ..kit.messages import slot
 from ..kit.palette import AMBER, RED
+from ..kit.plain_text import plain
 from . import dialogs, models
 from .panels import LedgerPanel
 
@@ -40,7 +41,7 @@ class PipelinePanel(LedgerPanel):
         box = QWidget()
         inner = QVBoxLayout(box)
         inner.setContentsMargins(0, 0, 0, 0)
-        self.warning_title = QLabel("程序提示：")
+        self.warning_title = plain(QLabel("程序提示："))  # a person's name as written
         inner.addWidget(self.warning_title)
         inner.addWidget(self.warning_list, 1)
         split.addWidget(box)

@@ -18,6 +18,7 @@ from ...assessment.results import BranchRating, RoundRating
 from ..forms import load_form
 from ..kit.formatting import format_score
 from ..kit.palette import AMBER, AMBER_HEX, GREY_HEX, RED, RED_HEX
+from ..kit.plain_text import plain
 from ..table_columns import hide_when_uniform
 from ..table_export import add_table_export, tool_buttons
 from .models import R_TOWN, R_WIDTHS, SORT_ROLE, ResultsModel, stars_text
@@ -34,6 +35,7 @@ class ResultsPanel(QWidget):
         super().__init__(parent)
         self.form = f = load_form("reports_results.ui", self)
         self.summary_label, self.quota_list, self.details = f.summaryLabel, f.quotaList, f.details
+        plain(self.summary_label)  # the scheme's name and level names, from its file, as written
         self.to_ledger_button = f.toLedgerButton
         self.rating: RoundRating | None = None
         self.model = ResultsModel(self)
