@@ -130,6 +130,23 @@ def test_open_appeal_blocks_confirmation(sheet):
     assert texts[-1] == "公示 → 确定（确定结果）"
 
 
+def test_an_appeal_whose_scores_changed_cannot_be_kept_as_it_was(sheet):
+    """维持 says the assessment stands: refused once a score of the sheet changed during the appeal;
+    a change before the appeal was lodged does not count."""
+    db, sid = sheet
+    drive(db, sid, "公示", publicity=PUB)
+    ap = workflow.lodge_appeal(db, sid, lodged_by="东岭村党支部", reason="A项扣分过重", lodged_on=D(2025, 12, 3))
+    sheets.set_score(db, sid, "A", "final", 10, reason="申诉后复核")
+    with pytest.raises(UserError, match="处理结果应为“调整”"):
+        workflow.resolve_appeal(db, ap, decision="维持原评分", outcome="维持", decided_on=D(2025, 12, 5))
+    assert workflow.appeals(db, sid)[0].open and state(db, sid) == "申诉"
+    workflow.resolve_appeal(db, ap, decision="A项调整为10分", outcome="调整", decided_on=D(2025, 12, 5))
+    # A second appeal with nothing changed since it was lodged may be kept.
+    ap2 = workflow.lodge_appeal(db, sid, lodged_by="东岭村党支部", reason="仍有异议", lodged_on=D(2025, 12, 8))
+    workflow.resolve_appeal(db, ap2, decision="维持调整后的评分", outcome="维持", decided_on=D(2025, 12, 9))
+    assert [a.outcome for a in workflow.appeals(db, sid)] == ["调整", "维持"]
+
+
 def test_history_shows_an_appeal_when_it_was_lodged_not_when_it_was_decided(sheet, monkeypatch):
     import dangjian_desktop.db.database as database
 

@@ -14,6 +14,7 @@ table (or a confirmed Monday–Friday) of every year the appeal deadline depends
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -385,12 +386,33 @@ def resolve_appeal(db: Database, appeal_id: str, *, decision: str, outcome: str,
     day = _day(decided_on, "处理日期")
     if day.isoformat() < ap["lodged_on"]:
         raise UserError("处理日期不能早于申诉日期。")
+    if outcome == "维持" and _changed_since_lodged(db, row["id"], appeal_id):
+        raise UserError(f"申诉期间已修改了“{row['org_name']}”的考核分、否决项或类别，处理结果应为“调整”。")
     who = actor_name(db, actor)
     with db.transaction(f"处理申诉 {row['org_name']}", actor=actor) as tx:
         tx.update("round_appeal", appeal_id, {"decision": decision, "outcome": outcome,
                                               "decided_on": day.isoformat(), "decided_by": who})
         if row["state"] == "申诉" and not _open_appeals(db, row["id"]):
             _record(tx, db, row, "公示", who, day, f"申诉处理：{outcome}。{decision}", None, decided_on is not None)
+
+
+def _changed_since_lodged(db: Database, sheet_id: str, appeal_id: str) -> bool:
+    """Whether the sheet's scores, vetoes or classification changed after the appeal was lodged
+    (the change log's entries after the appeal's own, read from there on)."""
+    seq = db.scalar("SELECT min(seq) FROM change_log WHERE tbl = 'round_appeal' AND row_id = ?", (appeal_id,))
+    if seq is None:
+        return False
+    parts = {t: {r[0] for r in db.query(f"SELECT id FROM {t} WHERE round_branch_id = ?", (sheet_id,))}
+             for t in ("round_score", "round_veto")}
+    for r in db.query("SELECT tbl, row_id, op, old FROM change_log WHERE seq > ? "
+                      "AND tbl IN ('round_score', 'round_veto', 'round_branch')", (seq,)):
+        old = json.loads(r["old"]) if r["old"] else {}
+        if r["tbl"] == "round_branch":
+            if r["row_id"] == sheet_id and r["op"] == "update" and "classification" in old:
+                return True
+        elif r["row_id"] in parts[r["tbl"]] or old.get("round_branch_id") == sheet_id:
+            return True
+    return False
 
 
 def confirm(db: Database, sheet_id: str, *, today: dt.date | None = None, actor: str | None = None,
