@@ -181,38 +181,52 @@ def what_if_raw_ids(folder: Path) -> int:
     return size
 
 
-def what_if_integer_keys(src: sqlite3.Connection, path: Path) -> int:
-    """Rows keyed by an integer (INTEGER PRIMARY KEY), the global id kept once per row as 16
-    bytes with a unique index (the exchange's identity); references, owners and the change log's
-    row ids as those integers; the same secondary indexes, the same change log and transactions."""
-    names, number, keyed = _numbered(src)
+def _rekeyed_copy(src: sqlite3.Connection, path: Path, names: list[str], keyed: set[str], value, keyed_table,
+                  keyed_row) -> int:
+    """A copy of the tables `names` (those in `keyed` keyed by row ids) whose id-valued texts
+    become `value(text)`, with the same change log and indexes. A keyed table is made by
+    `keyed_table` (table name, its columns -> the column list of CREATE TABLE and its extra
+    index) and its rows by `keyed_row(row, position of id)`."""
     dst = sqlite3.connect(path, isolation_level=None)
     dst.execute("PRAGMA journal_mode = OFF")
     dst.execute("BEGIN")
+
+    def copy(t: str, rows, width: int) -> None:
+        dst.executemany(f'INSERT INTO "{t}" VALUES ({", ".join("?" for _ in range(width))})', rows)
+
     for t in names:
         cols = _columns(src, t)
         if t in keyed:
-            dst.execute(f'CREATE TABLE "{t}" ("k" INTEGER PRIMARY KEY, ' + ", ".join(f'"{c}"' for c in cols) + ")")
-            dst.execute(f'CREATE UNIQUE INDEX "{t}_global_id" ON "{t}"(id)')
+            decl, index = keyed_table(t, cols)
+            dst.execute(f'CREATE TABLE "{t}" ({decl})')
+            dst.execute(index)
             at = cols.index("id")
-            rows = ([number(row[at])] + [id_bytes(v) if i == at else number(v) for i, v in enumerate(row)]
-                    for row in src.execute(f'SELECT * FROM "{t}" ORDER BY rowid'))
-            dst.executemany(f'INSERT INTO "{t}" VALUES ({", ".join("?" for _ in range(len(cols) + 1))})', rows)
+            copy(t, (keyed_row(row, at) for row in src.execute(f'SELECT * FROM "{t}" ORDER BY rowid')), len(cols) + 1)
         else:
             dst.execute(f'CREATE TABLE "{t}" (' + ", ".join(f'"{c}"' for c in cols) + ")")
-            dst.executemany(f'INSERT INTO "{t}" VALUES ({", ".join("?" for _ in cols)})',
-                            ([number(v) for v in row] for row in src.execute(f'SELECT * FROM "{t}"')))
+            copy(t, ([value(v) for v in row] for row in src.execute(f'SELECT * FROM "{t}"')), len(cols))
     for t in (t for t in _HISTORY if t in tables(src)):
         dst.execute(src.execute("SELECT sql FROM sqlite_master WHERE name = ?", (t,)).fetchone()[0])
-        cols = _columns(src, t)
-        dst.executemany(f'INSERT INTO "{t}" VALUES ({", ".join("?" for _ in cols)})',
-                        ([number(v) for v in row] for row in src.execute(f'SELECT * FROM "{t}" ORDER BY rowid')))
+        copy(t, ([value(v) for v in row] for row in src.execute(f'SELECT * FROM "{t}" ORDER BY rowid')),
+             len(_columns(src, t)))
     for (sql,) in src.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"):
         dst.execute(sql)
     dst.execute("COMMIT")
     size = file_size(dst)
     dst.close()
     return size
+
+
+def what_if_integer_keys(src: sqlite3.Connection, path: Path) -> int:
+    """Rows keyed by an integer (INTEGER PRIMARY KEY), the global id kept once per row as 16
+    bytes with a unique index (the exchange's identity); references, owners and the change log's
+    row ids as those integers; the same secondary indexes, the same change log and transactions."""
+    names, number, keyed = _numbered(src)
+    return _rekeyed_copy(
+        src, path, names, keyed, number,
+        lambda t, cols: ('"k" INTEGER PRIMARY KEY, ' + ", ".join(f'"{c}"' for c in cols),
+                         f'CREATE UNIQUE INDEX "{t}_global_id" ON "{t}"(id)'),
+        lambda row, at: [number(row[at])] + [id_bytes(v) if i == at else number(v) for i, v in enumerate(row)])
 
 
 def short_text(n: int) -> str:
@@ -237,33 +251,11 @@ def what_if_short_text_keys(src: sqlite3.Connection, path: Path) -> int:
         n = number(v)
         return short_text(n) if isinstance(n, int) and not isinstance(v, int) else v
 
-    dst = sqlite3.connect(path, isolation_level=None)
-    dst.execute("PRAGMA journal_mode = OFF")
-    dst.execute("BEGIN")
-    for t in names:
-        cols = _columns(src, t)
-        if t in keyed:
-            dst.execute(f'CREATE TABLE "{t}" (' + ", ".join('"id" TEXT PRIMARY KEY' if c == "id" else f'"{c}"'
-                                                             for c in cols) + ', "gid" TEXT)')
-            dst.execute(f'CREATE UNIQUE INDEX "{t}_gid" ON "{t}"(gid)')
-            at = cols.index("id")
-            rows = ([short(v) for v in row] + [row[at]] for row in src.execute(f'SELECT * FROM "{t}" ORDER BY rowid'))
-            dst.executemany(f'INSERT INTO "{t}" VALUES ({", ".join("?" for _ in range(len(cols) + 1))})', rows)
-        else:
-            dst.execute(f'CREATE TABLE "{t}" (' + ", ".join(f'"{c}"' for c in cols) + ")")
-            dst.executemany(f'INSERT INTO "{t}" VALUES ({", ".join("?" for _ in cols)})',
-                            ([short(v) for v in row] for row in src.execute(f'SELECT * FROM "{t}"')))
-    for t in (t for t in _HISTORY if t in tables(src)):
-        dst.execute(src.execute("SELECT sql FROM sqlite_master WHERE name = ?", (t,)).fetchone()[0])
-        cols = _columns(src, t)
-        dst.executemany(f'INSERT INTO "{t}" VALUES ({", ".join("?" for _ in cols)})',
-                        ([short(v) for v in row] for row in src.execute(f'SELECT * FROM "{t}" ORDER BY rowid')))
-    for (sql,) in src.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"):
-        dst.execute(sql)
-    dst.execute("COMMIT")
-    size = file_size(dst)
-    dst.close()
-    return size
+    return _rekeyed_copy(
+        src, path, names, keyed, short,
+        lambda t, cols: (", ".join('"id" TEXT PRIMARY KEY' if c == "id" else f'"{c}"' for c in cols) + ', "gid" TEXT',
+                         f'CREATE UNIQUE INDEX "{t}_gid" ON "{t}"(gid)'),
+        lambda row, at: [short(v) for v in row] + [row[at]])
 
 
 def report(path: Path, folder: Path) -> None:
