@@ -156,6 +156,21 @@ def test_becoming_a_full_member_sets_category_and_date(db, branch):
     assert (row["category"], row["full_date"]) == ("正式党员", "2026-06-01")
 
 
+def test_a_conversion_or_loss_of_contact_of_months_ago_is_caught_up_for_a_member_registered_today(db, branch):
+    """Registration is dated the day the record was entered; what came before it in the member's
+    life (a 转正 last June) is caught up afterwards. The join date bounds it, and status changes
+    still go forward among themselves."""
+    m = reg.add_member(db, person(category="预备党员", full_date=None, join_date="2025-06-01"), org_id=branch)
+    assert reg.history(db, m)[0]["event_date"] == dates.today().isoformat()
+    reg.change_status(db, m, event="预备转正", date="2026-06-02")
+    assert db.get("member", m)["full_date"] == "2026-06-02"
+    with pytest.raises(ValidationError, match="变动日期不能早于入党日期（2025年6月1日）"):
+        reg.change_status(db, m, event="失联", date="2025-01-01")
+    reg.change_status(db, m, event="失联", date="2026-08-01")
+    with pytest.raises(ValidationError, match="变动日期不能早于上一次变动（2026年8月1日）"):
+        reg.change_status(db, m, event="恢复联系", date="2026-07-01")
+
+
 def test_transfer_moves_the_member_and_records_from_where(db, root, branch):
     other = reg.add_org(db, parent_id=root, name="西村党支部", org_type="党支部", kind="村")
     m = reg.add_member(db, person(), org_id=branch, event_date="2005-07-01")

@@ -136,12 +136,14 @@ def change_status(db: Database, member_id: str, *, event: str, date: str, note: 
     if m["status"] not in rule["from"]:
         raise UserError(f"{m['name']}当前党籍状态为“{m['status']}”，不能办理“{event}”")
     d = _check_date(date)
+    joined = dates.parse_iso(m["join_date"], allow_month=True) if m["join_date"] else None
     if event == "预备转正":
         if m["category"] != "预备党员":
             raise UserError(f"{m['name']}已是正式党员")
-        joined = dates.parse_iso(m["join_date"], allow_month=True)
-        if d <= joined:
+        if joined is not None and d <= joined:
             raise ValidationError({"date": "转正日期应晚于入党日期"})
+    elif joined is not None and d < joined:
+        raise ValidationError({"date": f"变动日期不能早于入党日期（{dates.format_cn(m['join_date'])}）"})
     _not_before_last_event(db, member_id, date)
     changes: dict[str, Any] = {}
     if "status" in rule:
@@ -191,8 +193,13 @@ def history(db: Database, member_id: str) -> list:
 
 
 def _not_before_last_event(db: Database, member_id: str, date: str) -> None:
-    """A status change goes forward: not before the latest event on record."""
-    last = db.scalar("SELECT max(event_date) FROM member_event WHERE member_id = ?", (member_id,))
+    """A status change goes forward: not before the latest status change on record.
+
+    The registration (入党登记, or 转入 from elsewhere: the record's first event, with no status
+    before it) is left out: it is dated the day the record was entered, so a member registered
+    today could not have their 转正 or 失联 of last spring caught up (join_date bounds those)."""
+    last = db.scalar("SELECT max(event_date) FROM member_event WHERE member_id = ? AND from_status IS NOT NULL",
+                     (member_id,))
     if last and date < last:
         raise ValidationError({"date": f"变动日期不能早于上一次变动（{dates.format_cn(last)}）"})
 
