@@ -207,3 +207,30 @@ def test_file_menu_opens_the_window_and_closing_the_database_closes_it(qtbot, co
     w.close_database()
     assert not win.isVisible()
     w.close()
+
+
+def test_a_town_that_went_back_to_a_backup_exports_the_complete_package_the_county_asks_for(qtbot, forked):
+    """The county refuses the town's usual package and asks for a complete one, in words the
+    clerk can follow in the window; the town's window exports it, and the county's preview lists
+    the conflicts instead of refusing."""
+    tmp, county, town, (a, _b, c), _new = forked
+    db, win = _window(qtbot, town)
+    try:
+        assert not win.transfer.full_check.isHidden() and not win.transfer.full_check.isChecked()
+        _wait(qtbot, win.transfer.export_to(tmp / "usual.djx"))
+        win.transfer.full_check.setChecked(True)
+        _wait(qtbot, win.transfer.export_to(tmp / "full.djx"))
+        assert not win.transfer.full_check.isChecked()  # once: the next package is the usual one
+    finally:
+        _close(win, db)
+    db, win = _window(qtbot, county)
+    try:
+        assert win.transfer.full_check.isHidden()  # the county's replies are never partial
+        _wait(qtbot, win.transfer.preview_file(tmp / "usual.djx"))
+        refusal = win.transfer.refusal
+        assert "勾选“完整数据包”" in refusal and "dangjian" not in refusal, refusal
+        _wait(qtbot, win.transfer.preview_file(tmp / "full.djx"))
+        assert win.transfer.preview.status == "dry-run" and win.transfer.preview.total.conflicts == 2
+        assert {x["row"] for x in win.transfer.preview.conflicts} == {a, c}
+    finally:
+        _close(win, db)

@@ -29,6 +29,10 @@ from .export import seal_of, table_columns
 from .opening import Opened
 from .payload import TableRows
 
+#: How a town exports its complete package, in the window and on the command line (the refusals
+#: below are read by clerks at the county, who pass them on to the town).
+FULL_HOW = "（在“数据交换”的“导出与导入”中勾选“完整数据包”后导出；命令行：exchange export --full）"
+
 COUNT_KEYS = ("new", "updated", "unchanged", "conflicts", "refused", "deleted")
 
 
@@ -148,7 +152,7 @@ def check_history(db: Database, plan: Plan) -> None:
         if base == 0 or (doc.get("recovered_from") and doc.get("recovered_from") == peer.recovery_package):
             return
         raise PackageRefused("history-gap", f"县里没有{town}这个数据包之前的数据（县里的数据库可能恢复过较早的备份）。"
-                                            f"没有导入任何数据。请{town}导出完整数据包：dangjian exchange export --full --out 文件。")
+                                            f"没有导入任何数据。请{town}导出完整数据包{FULL_HOW}。")
     mismatch = sorted(tx for tx, seal in hist.items() if tx in stored and stored[tx] != seal)
     known = max(stored)
     last = db.one("SELECT processed_at FROM exchange_package WHERE direction = 'in' AND peer_office_id = ? "
@@ -164,14 +168,14 @@ def check_history(db: Database, plan: Plan) -> None:
                 "history", f"{town}这个数据包的修改记录与县里已经收到的不一致：县里收到的{town}第 {first} 号修改"
                            f"与数据包中的不同。通常是{town}的电脑恢复了旧备份后又做了修改，也可能是数据被改写。"
                            f"为免覆盖县里已有的数据，没有导入任何数据。请{town}导出完整数据包"
-                           f"（dangjian exchange export --full），县里导入时会逐条列出两边不同的记录，由您选择保留哪一边。")
+                           f"{FULL_HOW}，县里导入时会逐条列出两边不同的记录，由您选择保留哪一边。")
         plan.fork_at = max(common) if common else 0
         plan.notes.append(f"{town}的修改记录从第 {first} 号起与县里已收到的不同（{town}可能恢复了旧备份后又做了修改）："
                           f"两边都改过的记录列为冲突，由您选择；县里有而{town}已没有的修改，县里保留并退回{town}。")
         return
     if base and base not in stored:
         raise PackageRefused("history-gap", f"县里没有{town}第 {base} 号修改之前的数据（县里的数据库可能恢复过较早的备份）。"
-                                            f"没有导入任何数据。请{town}导出完整数据包：dangjian exchange export --full。")
+                                            f"没有导入任何数据。请{town}导出完整数据包{FULL_HOW}。")
     if tip_tx <= known:
         plan.nothing = (f"县里已经有这个数据包中的全部数据（{town}的修改到第 {tip_tx} 号为止，县里{when}已导入到第 {known} 号）。"
                         if tip_tx == known else

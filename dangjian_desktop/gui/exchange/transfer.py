@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                QPlainTextEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from ... import dates
@@ -49,10 +49,15 @@ class TransferPanel(QWidget):
         self.town_label = QLabel("发给：", out)
         self.town_combo = QComboBox(out)
         self.town_combo.setMinimumWidth(160)
+        # A town's complete package (every record, not only what the county has not acknowledged):
+        # what the county asks for when the town went back to an old backup.
+        self.full_check = QCheckBox("完整数据包", out)
+        self.full_check.setToolTip("导出本镇的全部数据，而不只是县里还没有收到的修改。\n"
+                                   "县里提示“请导出完整数据包”时（例如本镇恢复过旧备份）勾选。")
         self.export_button = QPushButton("导出到文件夹或U盘…", out)
         self.export_note = QLabel("", out)
         self.export_note.setWordWrap(True)
-        for w in (self.town_label, self.town_combo, self.export_button):
+        for w in (self.town_label, self.town_combo, self.full_check, self.export_button):
             row.addWidget(w)
         row.addWidget(self.export_note, 1)
         layout.addWidget(out)
@@ -110,6 +115,7 @@ class TransferPanel(QWidget):
         county = level == "county"
         self.town_label.setVisible(county)
         self.town_combo.setVisible(county)
+        self.full_check.setVisible(not county)
         current = self.town_combo.currentText()
         self.town_combo.clear()
         self.town_combo.addItems(towns)
@@ -119,7 +125,7 @@ class TransferPanel(QWidget):
 
     def set_busy(self, busy: bool) -> None:
         """While a package is read or written nothing else can start (the bus says when)."""
-        for w in (self.export_button, self.choose_button, self.town_combo):
+        for w in (self.export_button, self.choose_button, self.town_combo, self.full_check):
             w.setEnabled(not busy)
         self.confirm_button.setEnabled(not busy and self.preview is not None and self.preview.status == "dry-run")
 
@@ -138,13 +144,15 @@ class TransferPanel(QWidget):
     def export_to(self, path: str | Path) -> Operation:
         """Write a package to `path` off the GUI thread (a progress bar after a moment)."""
         town = self.town_combo.currentText() if self.county else None
+        full = not self.county and self.full_check.isChecked()
 
         def work(db, progress):
-            progress(0, 0, "正在生成数据包…")
-            return export_county(db, town, path) if town else export_town(db, path)
+            progress(0, 0, "正在生成完整数据包…" if full else "正在生成数据包…")
+            return export_county(db, town, path) if town else export_town(db, path, full=full)
 
         def done(r) -> None:
             self.last_export = r
+            self.full_check.setChecked(False)  # once: the next package is the usual one again
             notes = "".join(f"<br>{escape(n)}" for n in r.notes)
             self.export_note.setText(f"<span style='{css(GREEN_HEX)}'>已导出 {escape(r.path.name)}"
                                      f"（{r.total_rows} 条记录，{r.size / 1024:.0f} KB）</span>{notes}")
