@@ -315,6 +315,13 @@ def test_status_change_moves_the_member_out_of_the_active_list(qtbot, tab, db):
     assert tab.members.model.ids == [mid]
 
 
+def test_every_status_event_has_a_hint_for_the_clerk():
+    from dangjian_desktop.gui.registry.status_dialogs import EVENT_HINTS
+    from dangjian_desktop.registry.members import EVENTS
+
+    assert set(EVENT_HINTS) == set(EVENTS)
+
+
 def test_transfer_moves_the_member_to_the_other_branch(qtbot, tab, db):
     a, b = new_branch(db, "甲村党支部"), new_branch(db, "乙村党支部")
     mid = new_member(db, a, "孙八", 51)

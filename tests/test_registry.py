@@ -142,6 +142,24 @@ def test_status_changes_are_dated_history_never_overwritten(db, branch):
     assert db.get("member", m)["status"] == "已转出"
 
 
+def test_a_member_whose_membership_was_stopped_can_have_it_restored(db, branch):
+    """停止党籍 is not the end: a member back in contact whom the party organisation accepts again
+    gets 恢复党籍 and is counted again; 出党 stays open too."""
+    from dangjian_desktop.registry.members import available_events
+
+    m = reg.add_member(db, person(), org_id=branch, event_date="2005-07-01")
+    reg.change_status(db, m, event="失联", date="2024-01-10")
+    reg.change_status(db, m, event="停止党籍", date="2024-08-01")
+    assert reg.tree_counts(db)[branch].total == 0
+    assert "恢复党籍" in available_events(db.get("member", m)) and "出党" in available_events(db.get("member", m))
+    reg.change_status(db, m, event="恢复党籍", date="2025-03-01", note="经党委审查同意")
+    row = db.get("member", m)
+    assert row["status"] == "正常" and reg.tree_counts(db)[branch].total == 1
+    last = reg.history(db, m)[-1]
+    assert (last["event_type"], last["from_status"], last["to_status"]) == ("恢复党籍", "停止党籍", "正常")
+    assert "恢复党籍" not in available_events(row)
+
+
 def test_impossible_status_change_is_refused(db, branch):
     m = reg.add_member(db, person(), org_id=branch, event_date="2005-07-01")
     with pytest.raises(UserError, match="不能办理“恢复联系”"):

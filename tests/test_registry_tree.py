@@ -67,10 +67,11 @@ def test_the_sql_condition_and_the_python_rule_agree_on_every_status(db):
 
 def test_available_events_follow_the_events_table():
     assert available_events({"status": "正常", "category": "预备党员"}) == [
-        e for e in EVENTS if e not in ("恢复联系", "转入")]
+        e for e in EVENTS if e not in ("恢复联系", "恢复党籍", "转入")]
     assert "预备转正" not in available_events({"status": "正常", "category": "正式党员"})
     assert available_events({"status": "失联", "category": "正式党员"}) == [
         "转出", "停止党籍", "出党", "死亡", "恢复联系"]
+    assert available_events({"status": "停止党籍", "category": "正式党员"}) == ["出党", "死亡", "恢复党籍"]
     assert available_events({"status": "已去世", "category": "正式党员"}) == []
 
 

@@ -26,6 +26,7 @@ EVENTS: dict[str, dict[str, Any]] = {
     "死亡": {"from": ACTIVE_STATUSES + ("停止党籍",), "status": "已去世"},
     "失联": {"from": ("正常",), "status": "失联"},
     "恢复联系": {"from": ("失联",), "status": "正常"},
+    "恢复党籍": {"from": ("停止党籍",), "status": "正常"},  # back in contact, the party organisation agreed
     "转入": {"from": ("已转出",), "status": "正常"},  # returning to this office
 }
 
@@ -126,7 +127,7 @@ def transfer_member(db: Database, member_id: str, *, to_org_id: str, date: str, 
 
 
 def change_status(db: Database, member_id: str, *, event: str, date: str, note: str = "") -> None:
-    """A dated status event (转出, 预备转正, 停止党籍, 出党, 死亡, 失联, 恢复联系, 转入)."""
+    """A dated status event (转出, 预备转正, 停止党籍, 出党, 死亡, 失联, 恢复联系, 恢复党籍, 转入)."""
     m = db.get("member", member_id)
     if m is None:
         raise UserError("党员记录不存在")
