@@ -315,6 +315,22 @@ def test_status_change_moves_the_member_out_of_the_active_list(qtbot, tab, db):
     assert tab.members.model.ids == [mid]
 
 
+def test_text_pasted_with_line_breaks_into_a_one_line_field_is_saved_as_one_line(qtbot, tab, db):
+    branch = new_branch(db)
+    mid = new_member(db, branch, "钱七", 41)
+    open_tab(tab, db)
+    tab.select_org(branch)
+    tab.select_members([mid])
+    click_action(qtbot, tab, tab.action_status)
+    dlg = tab.current_dialog
+    choose(dlg.dialog.eventCombo, "失联")
+    dlg.dialog.noteEdit.setText("外出务工\n电话停机")  # pasted: a QLineEdit keeps the line break
+    click_ok(qtbot, dlg)
+    wait_closed(qtbot, dlg)
+    assert db.scalar("SELECT note FROM member_event WHERE member_id = ? AND event_type = '失联'", (mid,)) \
+        == "外出务工电话停机"
+
+
 def test_every_status_event_has_a_hint_for_the_clerk():
     from dangjian_desktop.gui.registry.status_dialogs import EVENT_HINTS
     from dangjian_desktop.registry.members import EVENTS

@@ -61,6 +61,18 @@ def test_branch_needs_a_kind_and_a_unique_name(db, root, branch):
         reg.add_org(db, parent_id=root, name="东村党支部", org_type="党支部", kind="村")
 
 
+def test_an_organisation_name_pasted_over_two_lines_is_one_name_and_has_a_length(db, root, branch):
+    """A name pasted with a line break read as another name: a second 东村党支部 that looks the same."""
+    with pytest.raises(ValidationError, match="已有名为“东村党支部”"):
+        reg.add_org(db, parent_id=root, name="东村\n党支部", org_type="党支部", kind="村")
+    oid = reg.add_org(db, parent_id=root, name=" 南村\r\n党支部", org_type="党支部", kind="村",
+                      address="文城镇\n南村 1 号", note="2019年\n由两村合并")
+    row = db.get("org", oid)
+    assert (row["name"], row["address"], row["note"]) == ("南村党支部", "文城镇南村 1 号", "2019年由两村合并")
+    with pytest.raises(ValidationError, match="组织名称最多50个字，这里有503个字"):
+        reg.add_org(db, parent_id=root, name="北" * 500 + "党支部", org_type="党支部", kind="村")
+
+
 def test_org_with_members_cannot_be_deleted(db, branch):
     reg.add_member(db, person(), org_id=branch, event_date="2005-07-01")
     with pytest.raises(UserError, match="还有 1 名党员"):

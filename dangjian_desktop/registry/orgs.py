@@ -10,7 +10,7 @@ from .. import dates
 from ..db import Database
 from ..errors import UserError, ValidationError
 from .status import ACTIVE_STATUSES
-from .validation import _PHONE, is_person_name
+from .validation import _PHONE, is_person_name, one_line
 from .offices import held_office
 
 ORG_TYPES = ("党委", "党总支", "党支部", "党小组")
@@ -18,6 +18,7 @@ KINDS = ("村", "社区", "机关", "事业单位", "企业", "社会组织", "�
 ROLES = ("书记", "副书记", "组织委员", "宣传委员", "纪检委员", "委员")
 SINGLE_ROLES = ("书记",)  # roles only one person may hold at a time
 MAX_COMMITTEE = 7
+NAME_MAX = 50  # an organisation's name: the longest real ones (中共…有限责任公司第一党支部) have about 30
 
 # Which parent types each type may hang under (None: top of an office's tree).
 ALLOWED_PARENTS = {
@@ -78,9 +79,14 @@ def org_named(db: Database, name: str, office_id: str | None = None):
 def _check_org(db: Database, values: dict, org_id: str | None = None) -> dict:
     v = dict(values)
     err = {}
-    v["name"] = (v.get("name") or "").strip()
+    v["name"] = one_line(v.get("name"))  # a name pasted with a line break is the same name
     if not v["name"]:
         err["name"] = "组织名称不能为空"
+    elif len(v["name"]) > NAME_MAX:
+        err["name"] = f"组织名称最多{NAME_MAX}个字，这里有{len(v['name'])}个字"
+    for key in ("address", "note"):
+        if v.get(key):
+            v[key] = one_line(v[key])
     if v.get("org_type") not in ORG_TYPES:
         err["org_type"] = "组织类型应为党委、党总支、党支部或党小组"
     parent = db.get("org", v["parent_id"]) if v.get("parent_id") else None

@@ -38,6 +38,23 @@ MEMO_LIMIT = 4096
 _CODES: dict[tuple, tuple] = {}
 
 
+_BREAKS = re.compile(r"[ \t\u3000]*[\r\n\v\f\x85\u2028\u2029]+[\s\u3000]*")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+
+
+def one_line(text: Any) -> str:
+    """Text for a one-line field (a name, an address, a note) as one line: lines pasted from a
+    document joined (Chinese directly, two Latin words or numbers with a space), tabs read as
+    spaces, the ends stripped."""
+    text = str(text or "").replace("\t", " ")
+
+    def join(m: re.Match) -> str:
+        before, after = text[m.start() - 1:m.start()], text[m.end():m.end() + 1]
+        return " " if _ASCII_WORD.match(before) and _ASCII_WORD.match(after) else ""
+
+    return _BREAKS.sub(join, text).strip()
+
+
 def is_person_name(text: Any) -> bool:
     """Does the text read as a person's name (Hanzi, Latin letters, the middle dot; 2 to 30)?"""
     return bool(_NAME.match(clean_name(text)))

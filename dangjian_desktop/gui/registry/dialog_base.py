@@ -17,7 +17,7 @@ from ...db import Database
 from ...errors import UserError, ValidationError
 from ...registry import codes
 from ...registry.tree import orgs_in_tree_order
-from ...registry.validation import FIELD_LABELS
+from ...registry.validation import FIELD_LABELS, one_line
 from .. import common
 from ..errors import bug_text
 from ..kit import form_dialog as kit_form
@@ -117,6 +117,12 @@ class FormDialog(kit_form.FormDialog):
     def __init__(self, db: Database, parent: QWidget | None = None):
         super().__init__(parent)
         self.db = db
+
+    def text(self, name: str) -> str:
+        """A line edit's text as one line: every field here is one line, and text pasted from a
+        document keeps its line breaks in a QLineEdit (a note or an address saved over two lines)."""
+        widget = self.w(name)
+        return one_line(widget.text()) if isinstance(widget, QLineEdit) else super().text(name)
 
     @property
     def result_id(self) -> Any:

@@ -15,6 +15,7 @@ from ...registry.members import available_events
 from ...registry.status import ACTIVE_STATUSES
 from ...registry.tree import offices_with_orgs
 from ...registry.undoable import change_status_undoable, remove_member_undoable, transfer_member_undoable
+from ...registry.validation import one_line
 from ..kit.messages import report_error
 from ..kit.operations import Operation
 from ..kit.palette import RED_HEX, css
@@ -150,7 +151,7 @@ class RemoveMemberDialog(QDialog):
         self.reasonEdit.setFocus()
 
     def _accept(self) -> None:
-        mid, reason = self.member["id"], self.reasonEdit.text()
+        mid, reason = self.member["id"], one_line(self.reasonEdit.text())
         work = Operation(self, "删除党员", lambda db: remove_member_undoable(db, mid, reason=reason), db=self.db)
         work.failure(self._refused).run()
         if work.error is not None:
