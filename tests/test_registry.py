@@ -282,6 +282,24 @@ def test_probationary_member_overdue(db, branch):
     assert [w.member_id for w in reg.compute_warnings(db) if w.code == "probation_overdue"] == [m]
 
 
+def test_a_probation_extended_in_the_development_ledger_is_overdue_only_after_the_extension(db, branch):
+    """延长预备期 (recorded in the 发展党员 ledger) moves the end of probation: the member is not
+    told as overdue while the extension runs, and once it has run out the warning says so."""
+    from dangjian_desktop.ledgers import pipeline
+
+    full_branch(db, branch)
+    joined = dates.add_years(dates.today(), -1) - dt.timedelta(days=40)
+    m = reg.add_member(db, person(category="预备党员", full_date=None, join_date=joined.isoformat()),
+                       org_id=branch, event_date=joined.isoformat())
+    pid = pipeline.adopt_member(db, m)
+    pipeline.record_step(db, pid, "延长预备期", dates.add_years(joined, 1).isoformat(), months=6)
+    assert [w for w in reg.compute_warnings(db) if w.code == "probation_overdue"] == []
+    later = dates.add_months(dates.add_years(joined, 1), 6) + dt.timedelta(days=1)
+    overdue = [w.message for w in reg.compute_warnings(db, today=later) if w.code == "probation_overdue"]
+    assert overdue == [f"东村党支部预备党员张伟于{dates.format_cn(joined)}入党，预备期延长6个月，"
+                       f"已于{dates.format_cn(dates.add_months(dates.add_years(joined, 1), 6))}期满，尚未办理转正"]
+
+
 def test_lost_contact_member(db, branch):
     ids = full_branch(db, branch)
     reg.change_status(db, ids[1], event="失联", date="2025-06-01")

@@ -165,13 +165,23 @@ def _group_leader_warnings(db: Database, office_filter: str, p_office: list) -> 
 def _member_warnings(db: Database, today: dt.date, member_filter: str, p_member: list) -> list[Warning]:
     out: list[Warning] = []
     year_ago = dates.add_years(today, -1).isoformat()
-    for m in db.query(f"""SELECT m.id, m.name, m.join_date, o.id AS org_id, o.name AS org_name, o.office_id
+    # Probation is a year, plus the extensions (延长预备期) the 发展党员 ledger records for the member.
+    for m in db.query(f"""SELECT m.id, m.name, m.join_date, o.id AS org_id, o.name AS org_name, o.office_id,
+              (SELECT ifnull(sum(s.months), 0) FROM dev_person p JOIN dev_step s ON s.person_id = p.id
+               WHERE p.member_id = m.id AND s.step = '延长预备期') AS extended
             FROM member m JOIN org o ON o.id = m.org_id
             WHERE m.category = '预备党员' AND {active_sql('m')} AND m.join_date < ? {member_filter}
             ORDER BY m.join_date""", [year_ago] + p_member):
-        out.append(Warning("probation_overdue", "严重",
-                           f"{m['org_name']}预备党员{m['name']}于{dates.format_cn(m['join_date'])}入党，"
-                           f"预备期已满一年，尚未办理转正", m["org_id"], m["org_name"], m["id"], m["office_id"]))
+        joined = f"{m['org_name']}预备党员{m['name']}于{dates.format_cn(m['join_date'])}入党，"
+        if m["extended"]:
+            end = dates.add_months(dates.add_years(dates.parse_iso(m["join_date"], allow_month=True), 1),
+                                   int(m["extended"]))
+            if end >= today:
+                continue
+            text = f"{joined}预备期延长{m['extended']}个月，已于{dates.format_cn(end)}期满，尚未办理转正"
+        else:
+            text = f"{joined}预备期已满一年，尚未办理转正"
+        out.append(Warning("probation_overdue", "严重", text, m["org_id"], m["org_name"], m["id"], m["office_id"]))
     for m in db.query(f"""SELECT m.id, m.name, o.id AS org_id, o.name AS org_name, o.office_id,
               (SELECT max(event_date) FROM member_event e WHERE e.member_id = m.id AND e.event_type = '失联') AS since
             FROM member m JOIN org o ON o.id = m.org_id WHERE m.status = '失联' {member_filter}

@@ -38,7 +38,8 @@ from .models import Key
 from .tree_panel import TreePanel
 from .warnings_panel import WarningsPanel
 
-REGISTRY_TABLES = {"office", "org", "member", "member_event", "committee_term", "committee_member"}
+# dev_step: a 延长预备期 recorded in the 发展党员 ledger moves the probation warning.
+REGISTRY_TABLES = {"office", "org", "member", "member_event", "committee_term", "committee_member", "dev_step"}
 STRUCTURE_TABLES = {"office", "org"}  # a change to these re-reads the tree itself, on the GUI thread
 EMPTY = "<h3>尚未打开数据库</h3><p>请通过“文件 → 新建数据库”或“打开数据库”开始。</p>"
 
