@@ -361,6 +361,18 @@ def test_a_leader_who_leaves_leaves_the_post_in_the_same_unit_of_work(db, root, 
     assert db.verify() == []
 
 
+@pytest.mark.parametrize("event", ["死亡", "转出", "出党", "停止党籍"])
+def test_a_secretary_who_leaves_the_party_organisation_leaves_the_post(db, branch, event):
+    """The secretary who died (or left) stayed on the committee: no 书记空缺, no veto proposed."""
+    secretary = full_branch(db, branch)[0]  # 书记 since 2025-01-01
+    assert "secretary_vacant" not in [w.code for w in reg.compute_warnings(db) if w.org_id == branch]
+    reg.change_status(db, secretary, event=event, date="2025-05-01")
+    assert [c["role"] for c in reg.committee(db, branch) if c["member_id"] == secretary] == []
+    assert db.scalar("SELECT end_date FROM committee_member WHERE member_id = ?", (secretary,)) == "2025-05-01"
+    assert "secretary_vacant" in [w.code for w in reg.compute_warnings(db) if w.org_id == branch]
+    assert db.verify() == []
+
+
 def test_a_member_without_ethnicity_education_or_job_is_listed_as_incomplete(db, branch):
     full_branch(db, branch)
     mid = reg.add_member(db, person(ethnicity=None, education=None, job=None), org_id=branch)

@@ -10,7 +10,7 @@ from ..db import Database, Tx
 from ..errors import UserError, ValidationError
 from . import idcard
 from .member_search import search_terms
-from .orgs import release_group_leadership, subtree_ids
+from .orgs import release_committee_posts, release_group_leadership, subtree_ids
 from .status import ACTIVE_STATUSES, active_sql
 from .validation import validate_member
 
@@ -155,6 +155,7 @@ def change_status(db: Database, member_id: str, *, event: str, date: str, note: 
         tx.update("member", member_id, changes)
         if changes.get("status", m["status"]) not in ACTIVE_STATUSES:
             release_group_leadership(tx, member_id)
+            release_committee_posts(tx, member_id, date)
         tx.insert("member_event", {"member_id": member_id, "event_type": event, "event_date": date,
                                    "from_org_id": m["org_id"], "to_org_id": m["org_id"],
                                    "from_status": m["status"], "to_status": changes.get("status", m["status"]),

@@ -354,3 +354,13 @@ def release_group_leadership(tx, member_id: str, *, keep_group: str | None = Non
     called inside the unit of work that moves them."""
     for g in tx.db.query("SELECT id FROM org WHERE leader_member_id = ? AND id IS NOT ?", (member_id, keep_group)):
         tx.update("org", g["id"], {"leader_member_id": None})
+
+
+def release_committee_posts(tx, member_id: str, date: str) -> None:
+    """A committee member who leaves the party organisation (转出, 停止党籍, 出党, 死亡) leaves their
+    committee posts that day, in the unit of work that records it: the post is vacant, and a
+    secretary's vacancy is warned about (a veto of several schemes) instead of a secretary who is
+    no longer there. Not on the day before they took it up (a catch-up entry)."""
+    for cm in tx.db.query("SELECT id, start_date FROM committee_member WHERE member_id = ? AND end_date IS NULL",
+                          (member_id,)):
+        tx.update("committee_member", cm["id"], {"end_date": max(date, cm["start_date"])})
