@@ -234,3 +234,29 @@ def test_a_town_that_went_back_to_a_backup_exports_the_complete_package_the_coun
         assert {x["row"] for x in win.transfer.preview.conflicts} == {a, c}
     finally:
         _close(win, db)
+
+
+def test_what_the_window_tells_names_its_own_buttons_not_only_commands(qtbot, county_and_package, tmp_path):
+    """A town not yet joined that exports, a package picked as the invitation, and the county's
+    to-do after a town's package: each says where to click in the window."""
+    county, pkg = county_and_package
+    db, win = _window(qtbot, small_town(tmp_path / "新镇.sqlite", "新镇", seed=7))
+    try:
+        op = _wait(qtbot, win.transfer.export_to(tmp_path / "x.djx"))
+        text = win.current_message.text()
+        assert op.error is not None and "加入县里的交换" in text and "dangjian" not in text, text
+        win.current_message.close()
+        _wait(qtbot, win.join_with(pkg))
+        text = win.current_message.text()
+        assert "邀请乡镇" in text and "exchange invite 生成" not in text, text
+    finally:
+        _close(win, db)
+    db, win = _window(qtbot, county)
+    try:
+        _wait(qtbot, win.transfer.preview_file(pkg))
+        qtbot.mouseClick(win.transfer.confirm_button, Qt.MouseButton.LeftButton)
+        _wait(qtbot, win.transfer.operation)
+        todo = win.status_model.rows[0].pending
+        assert any("发回执" in t and "导出与导入" in t for t in todo), todo
+    finally:
+        _close(win, db)

@@ -176,7 +176,8 @@ def export_town(db: Database, out: str | Path, *, full: bool = False) -> Exporte
         raise UserError("县级数据库导出数据包时要指明乡镇：exchange export --town 名称 --out 文件。")
     peer = county_peer(db)
     if peer is None or peer.office_id is None:
-        raise UserError("本镇还没有加入县里的数据交换。请先用县里发来的邀请文件加入：dangjian exchange join 邀请文件。")
+        raise UserError("本镇还没有加入县里的数据交换。请先在“数据交换”的“县里”页点“加入县里的交换…”，"
+                        "选县里发来的邀请文件（命令行：exchange join 邀请文件）。")
     county_keys = current_keys(db, peer)
     if county_keys is None:
         raise UserError("本机没有县里的公钥，请用县里的邀请文件重新加入。")

@@ -154,7 +154,8 @@ def _pending(level: str, s: TownStatus, p) -> list[str]:
         elif s.last_in is None:
             todo.append("尚未报送数据")
         if s.last_in is not None and (s.last_out is None or s.last_out.processed_at < s.last_in.processed_at):
-            todo.append("收到数据包后还没有给乡镇发回执（exchange export --town）")
+            todo.append("收到数据包后还没有给乡镇发回执（在“导出与导入”中选这个乡镇导出；"
+                        "命令行：exchange export --town）")
         if s.open_conflicts:
             todo.append(f"{s.open_conflicts} 个冲突待处理")
         if s.returned_pending:

@@ -182,7 +182,8 @@ def read_invitation(path: str | Path) -> dict:
     data = _read(path)
     c = crypto.parse(data)
     if c.type != "invitation":
-        raise PackageRefused("not-an-invitation", "这个文件不是邀请文件。加入数据交换需要县里用 exchange invite 生成的邀请文件。")
+        raise PackageRefused("not-an-invitation", "这个文件不是邀请文件。加入数据交换需要县里生成的邀请文件（县里在“数据交换”的"
+                                                   "“各乡镇情况”页点“邀请乡镇…”；命令行：exchange invite）。")
     try:
         body = json.loads(c.body.decode("utf-8"))
         county = body["county"]
