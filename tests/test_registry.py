@@ -452,6 +452,20 @@ def test_dates_and_names_that_cannot_be_are_refused(db, root, branch):
     reg.transfer_member(db, mid, to_org_id=other, date="2010-03-01")  # a transfer of years ago, caught up
 
 
+def test_a_committee_member_leaves_once_and_not_in_the_future(db, branch):
+    """离任 dated 2030 took the secretary off the committee at once; a second 离任 rewrote the date."""
+    reg.start_term(db, branch, start_date="2024-03-01", years=3)
+    cm = reg.add_committee_member(db, branch, role="书记", start_date="2024-03-01", name="张三")
+    future = dates.add_months(dates.today(), 1).isoformat()
+    with pytest.raises(ValidationError, match="离任日期不能晚于今天"):
+        reg.end_committee_member(db, cm, end_date=future)
+    assert [c["id"] for c in reg.committee(db, branch)] == [cm]
+    reg.end_committee_member(db, cm, end_date="2025-05-01")
+    with pytest.raises(UserError, match="张三已于2025年5月1日离任书记"):
+        reg.end_committee_member(db, cm, end_date="2025-06-01")
+    assert db.get("committee_member", cm)["end_date"] == "2025-05-01"
+
+
 def test_a_members_phone_typed_in_full_width_digits_is_taken(db, branch):
     """The member dialog refused "１３９１２３４５６７８" (11 digits from an input method) that the
     roster import takes; both read it as the plain digits now."""

@@ -319,8 +319,12 @@ def end_committee_member(db: Database, cm_id: str, *, end_date: str) -> None:
     cm = db.get("committee_member", cm_id)
     if cm is None:
         raise UserError("支委成员记录不存在")
+    if cm["end_date"]:
+        raise UserError(f"{cm['name']}已于{dates.format_cn(cm['end_date'])}离任{cm['role']}")
     if not dates.is_iso_date(end_date):
         raise ValidationError({"end_date": "离任日期格式应为2024-03-01"})
+    if dates.parse_iso(end_date) > dates.today():
+        raise ValidationError({"end_date": "离任日期不能晚于今天"})
     if end_date < cm["start_date"]:
         raise ValidationError({"end_date": "离任日期不能早于任职日期"})
     with db.transaction(f"{cm['name']}离任{cm['role']}") as tx:
