@@ -260,3 +260,33 @@ def test_what_the_window_tells_names_its_own_buttons_not_only_commands(qtbot, co
         assert any("发回执" in t and "导出与导入" in t for t in todo), todo
     finally:
         _close(win, db)
+
+
+def test_the_county_makes_a_recovery_file_for_a_town_whose_laptop_died(qtbot, county_and_package, tmp_path):
+    """乡镇换了电脑…: the towns whose data the county holds, the file and its code (shown once); the
+    town's new laptop recovers from them, and its old key is no longer taken."""
+    county, pkg = county_and_package
+    db, win = _window(qtbot, county)
+    try:
+        assert not win.recovery_button.isHidden()
+        win.recovery_button.click()
+        assert win.current_message is not None and "没有可以恢复" in win.current_message.text()
+        win.current_message.close()
+        _wait(qtbot, win.transfer.preview_file(pkg))
+        qtbot.mouseClick(win.transfer.confirm_button, Qt.MouseButton.LeftButton)
+        _wait(qtbot, win.transfer.operation)
+        win.receipt.close()
+        win.recovery_button.click()
+        dlg = win.current_dialog
+        assert [dlg.combo.itemText(i) for i in range(dlg.combo.count())] == ["文城镇"] and not dlg.combo.isEditable()
+        dlg.reject()
+        op = _wait(qtbot, win.recover_town("文城镇", tmp_path / "恢复.djx"))
+        assert op.error is None
+        code = op.result.recovery_code
+        assert code in win.current_message.text() and "原来的密钥已停用" in win.current_message.text()
+        win.current_message.close()
+        assert win.status_model.rows[0].state == "invited"
+    finally:
+        _close(win, db)
+    dj("--db", tmp_path / "新电脑.sqlite", "exchange", "recover", tmp_path / "恢复.djx", "--code", code)
+    assert dj_json("--db", tmp_path / "新电脑.sqlite", "stats", "--json")["members"] == 8

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QHeaderView, Q
                                QTabWidget, QVBoxLayout, QWidget)
 
 from ...errors import UserError
-from ...exchange import exchange_log, exchange_status, identity, invite, join
+from ...exchange import exchange_log, exchange_status, identity, invite, join, recovery_package
 from ...registry.offices import local_office
 from ..kit.messages import MessageHost, slot
 from ..kit.operations import Changes, Operation, bus_for
@@ -110,7 +110,10 @@ class ExchangeWindow(QDialog, MessageHost):
         row.addStretch(1)
         self.invite_button = QPushButton("邀请乡镇…", peers)
         self.join_button = QPushButton("加入县里的交换…", peers)
+        self.recovery_button = QPushButton("乡镇换了电脑…", peers)
+        self.recovery_button.setToolTip("乡镇的电脑损坏或丢失：用县里保存的该乡镇数据生成恢复数据包")
         row.addWidget(self.invite_button)
+        row.addWidget(self.recovery_button)
         row.addWidget(self.join_button)
         county = self.level == "county"
         # 导出 Excel / 打印/PDF of the table as shown, also from its context menu.
@@ -119,9 +122,11 @@ class ExchangeWindow(QDialog, MessageHost):
             row.addWidget(b)
         pl.addLayout(row)
         self.invite_button.setVisible(county)
+        self.recovery_button.setVisible(county)
         self.join_button.setVisible(not county)
         self.tabs.addTab(peers, "各乡镇情况" if county else "县里")
         self.invite_button.clicked.connect(self.choose_invite)
+        self.recovery_button.clicked.connect(self.choose_recovery)
         self.join_button.clicked.connect(self.choose_join)
 
         self.bus = bus_for(db)
@@ -144,7 +149,7 @@ class ExchangeWindow(QDialog, MessageHost):
     def _busy(self, busy: bool) -> None:
         if shiboken6.isValid(self):
             self.transfer.set_busy(busy)
-            for w in (self.invite_button, self.join_button, self.conflicts):
+            for w in (self.invite_button, self.recovery_button, self.join_button, self.conflicts):
                 w.setEnabled(not busy)
 
     def reload(self) -> None:
@@ -210,6 +215,39 @@ class ExchangeWindow(QDialog, MessageHost):
                         f"点“加入县里的交换”；加入后请电话核对双方的密钥指纹。邀请只能使用一次。", "邀请乡镇")
 
         return Operation(self, f"邀请{town}", lambda db: invite(db, town, path)).success(done).run()
+
+    @slot
+    def choose_recovery(self) -> None:
+        names = [s.name for s in self.status_model.rows if s.office_id]  # the county holds its data
+        if not names:
+            self.inform("县里还没有收到过任何乡镇的数据，没有可以恢复的乡镇数据。", "乡镇换了电脑")
+            return
+        dlg = InviteDialog(names, self, recovery=True)
+        self.current_dialog = dlg
+
+        def accepted() -> None:
+            town = dlg.town()
+            path, _ = QFileDialog.getSaveFileName(self, "恢复数据包保存到", f"恢复-{town}.djx", PACKAGE_FILTER)
+            if path:
+                self.recover_town(town, path)
+
+        dlg.accepted.connect(accepted)
+        dlg.open()
+
+    def recover_town(self, town: str, path: str | Path) -> Operation:
+        """The recovery file for `town`; its code is shown once, to tell the town apart from the file."""
+        def done(r) -> None:
+            self.inform(f"已为{r.peer}生成恢复数据包：{r.path}（{r.total_rows} 条记录）\n\n"
+                        f"恢复码：{r.recovery_code}\n\n请当面或通过电话把恢复码告诉{r.peer}，不要写在U盘上，"
+                        f"也不要与恢复数据包放在一起。乡镇在新电脑上用恢复数据包和恢复码新建数据库"
+                        f"（命令行：exchange recover）。\n\n{r.peer}原来的密钥已停用：旧电脑导出的数据包县里不再接收。"
+                        f"\n本县密钥指纹：{r.own_fingerprint}", "乡镇换了电脑")
+
+        def work(db, progress):
+            progress(0, 0, f"正在生成{town}的恢复数据包…")
+            return recovery_package(db, town, path)
+
+        return Operation(self, f"为{town}生成恢复数据包", work, takes_progress=True).success(done).run_in_background()
 
     # ---- a town: joining ------------------------------------------------------------------------
     @slot
