@@ -290,3 +290,14 @@ def test_the_county_makes_a_recovery_file_for_a_town_whose_laptop_died(qtbot, co
         _close(win, db)
     dj("--db", tmp_path / "新电脑.sqlite", "exchange", "recover", tmp_path / "恢复.djx", "--code", code)
     assert dj_json("--db", tmp_path / "新电脑.sqlite", "stats", "--json")["members"] == 8
+
+
+def test_a_county_that_invited_no_town_is_not_told_every_town_reported(qtbot, tmp_path):
+    county = tmp_path / "county.sqlite"
+    dj("--db", county, "init", "--name", "测试县", "--level", "county")
+    db, win = _window(qtbot, county)
+    try:
+        assert win.status_model.rows == []
+        assert "都报送过" not in win.peers_hint.text() and "邀请乡镇" in win.peers_hint.text()
+    finally:
+        _close(win, db)

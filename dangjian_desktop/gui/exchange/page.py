@@ -174,6 +174,8 @@ class ExchangeWindow(QDialog, MessageHost):
         if county:
             missing = [escape(s.name) for s in statuses if not s.reported and s.state != "not-invited"]
             text = f"尚未报送：{'、'.join(missing)}" if missing else "已加入的乡镇都报送过数据。"
+            if not statuses:  # not "every town reported" when there is none yet
+                text = "还没有邀请乡镇加入数据交换：请点“邀请乡镇…”为乡镇生成邀请文件。"
             uninvited = [escape(s.name) for s in statuses if s.state == "not-invited"]
             if uninvited:
                 text += f"　未邀请：{'、'.join(uninvited)}"
