@@ -147,6 +147,12 @@ def test_join_with_an_invitation_then_export_writes_a_package(qtbot, tmp_path):
         assert "文城镇.djx" in win.transfer.export_note.text()
         assert [e.direction for e in win.log_model.rows] == ["out"]
         assert "数据交换回执（导出）" in win.receipt.text
+        win.receipt.close()
+        # The stick pulled out: the failure is told, and the page no longer says 已导出 of the last one.
+        op = _wait(qtbot, win.transfer.export_to(tmp_path / "拔掉的U盘" / "文城镇.djx"))
+        assert op.error is not None and win.current_message is not None
+        assert "已导出" not in win.transfer.export_note.text()
+        win.current_message.close()
     finally:
         _close(win, db)
     shown = dj_json("--db", county, "exchange", "show", out, "--json")

@@ -145,6 +145,7 @@ class TransferPanel(QWidget):
         """Write a package to `path` off the GUI thread (a progress bar after a moment)."""
         town = self.town_combo.currentText() if self.county else None
         full = not self.county and self.full_check.isChecked()
+        self.export_note.clear()  # 已导出 of the previous package is not this one's (a stick pulled out fails)
 
         def work(db, progress):
             progress(0, 0, "正在生成完整数据包…" if full else "正在生成数据包…")
