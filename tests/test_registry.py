@@ -73,6 +73,33 @@ def test_an_organisation_name_pasted_over_two_lines_is_one_name_and_has_a_length
         reg.add_org(db, parent_id=root, name="北" * 500 + "党支部", org_type="党支部", kind="村")
 
 
+def test_a_party_group_or_branch_with_members_keeps_them_in_a_branch(db, root, branch):
+    """A 党小组 moved with its members to another branch left them in the old branch in a group of
+    the new one (every later edit of theirs refused); a branch made a 党小组 left its members in no
+    branch (no longer counted anywhere)."""
+    from dangjian_desktop.registry.undoable import update_org_undoable
+
+    other = reg.add_org(db, parent_id=root, name="西村党支部", org_type="党支部", kind="村")
+    group = reg.add_org(db, parent_id=branch, name="第一党小组", org_type="党小组")
+    m = reg.add_member(db, person(group_id=group), org_id=branch, event_date="2005-07-01")
+    reg.add_member(db, person(), org_id=other, event_date="2005-07-01")
+    with pytest.raises(UserError, match="“第一党小组”还有1名党员，不能移到其他组织之下"):
+        reg.update_org(db, group, {"parent_id": other})
+    with pytest.raises(UserError, match="“第一党小组”还有1名党员，不能改为党支部"):
+        reg.update_org(db, group, {"org_type": "党支部", "parent_id": root, "kind": "村"})
+    with pytest.raises(UserError, match="“西村党支部”还有1名党员，不能改为党小组"):
+        reg.update_org(db, other, {"org_type": "党小组", "parent_id": branch, "kind": None})
+    assert reg.tree_counts(db)[root].total == 2
+    reg.update_org(db, group, {"name": "第一党小组（东片）"})  # a rename stays possible
+    # An empty group moves; moving it back is refused once it has members where it is now.
+    empty = reg.add_org(db, parent_id=branch, name="第二党小组", org_type="党小组")
+    _, change = update_org_undoable(db, empty, {"parent_id": other})
+    reg.add_member(db, person(group_id=empty), org_id=other, event_date="2005-07-01")
+    with pytest.raises(UserError, match="不能撤销.*还有1名党员"):
+        change.undo(db)
+    reg.update_member(db, m, {"phone": "13800138000"})
+
+
 def test_org_with_members_cannot_be_deleted(db, branch):
     reg.add_member(db, person(), org_id=branch, event_date="2005-07-01")
     with pytest.raises(UserError, match="还有 1 名党员"):

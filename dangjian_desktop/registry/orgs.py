@@ -153,8 +153,30 @@ def update_org(db: Database, org_id: str, values: dict, *, expected_rev: int | N
     v = _check_org(db, merged, org_id)
     if v["org_type"] != current["org_type"] and db.scalar("SELECT 1 FROM org WHERE parent_id = ?", (org_id,)):
         raise UserError("该组织下已有下级组织，不能改变组织类型")
+    check_members_stay(db, current, v)
     with db.transaction(f"修改组织 {v['name']}") as tx:
         tx.update("org", org_id, v, expected_rev=expected_rev)
+
+
+def check_members_stay(db: Database, current, values: dict) -> None:
+    """Members belong to a 党支部 (or 党总支, 党委) and may be in one of its 党小组: an organisation
+    whose members would then be in no branch, or in a group of another branch, is not changed so.
+    Moving a party group with members to another branch, or making a branch with members a party
+    group (or a group a branch), left them uncounted or in a group their edits then refused."""
+    group, was_group = values.get("org_type") == "党小组", current["org_type"] == "党小组"
+    if was_group:
+        n = db.scalar("SELECT count(*) FROM member WHERE group_id = ?", (current["id"],))
+        if n and not group:
+            raise UserError(f"“{current['name']}”还有{n}名党员，不能改为{values.get('org_type')}。"
+                            "请先在编辑党员中把他们调出这个党小组。")
+        if n and values.get("parent_id") != current["parent_id"]:
+            raise UserError(f"“{current['name']}”还有{n}名党员，不能移到其他组织之下：党小组的党员属于它所在的党支部。"
+                            "请先把他们调出这个党小组，或为他们办理转接。")
+    elif group:
+        n = db.scalar("SELECT count(*) FROM member WHERE org_id = ?", (current["id"],))
+        if n:
+            raise UserError(f"“{current['name']}”还有{n}名党员，不能改为党小组（党员应隶属于党支部）。"
+                            "请先为他们办理转接。")
 
 
 #: Records that name an organisation and would be refused by its deletion or deleted with it

@@ -15,7 +15,7 @@ from ..errors import UserError
 from ..undo import RowChange, UndoableChange, record
 from .members import (MEMBER_FIELDS, _branch_for_member, _check_group, add_member, change_status, prepare_member,
                       remove_member, transfer_member, update_member)
-from .orgs import _check_org, add_org, delete_org, update_org
+from .orgs import _check_org, add_org, check_members_stay, delete_org, update_org
 
 ORG_FIELDS = ("parent_id", "name", "org_type", "kind", "office_id", "founded_on", "phone", "address", "note")
 Result = tuple[Any, UndoableChange | None]
@@ -39,7 +39,10 @@ def check_registry_rows(db: Database, rows: Sequence[RowChange]) -> None:
         elif c.table == "org" and c.changed_columns() & set(ORG_FIELDS):
             if old.get("parent_id") and db.get("org", old["parent_id"]) is None:
                 raise UserError(f"“{old.get('name', '')}”原来的上级组织此后已被删除。")
-            _check_org(db, {k: old.get(k) for k in ORG_FIELDS}, c.row_id)
+            values = _check_org(db, {k: old.get(k) for k in ORG_FIELDS}, c.row_id)
+            now = db.get("org", c.row_id)
+            if now is not None:
+                check_members_stay(db, now, values)
 
 
 def _record(db: Database, label: str, action) -> Result:
