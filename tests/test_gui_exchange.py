@@ -307,3 +307,15 @@ def test_a_county_that_invited_no_town_is_not_told_every_town_reported(qtbot, tm
         assert "都报送过" not in win.peers_hint.text() and "邀请乡镇" in win.peers_hint.text()
     finally:
         _close(win, db)
+
+
+def test_re_inviting_a_joined_town_says_its_packages_are_no_longer_taken(qtbot, county_and_package, tmp_path):
+    county, pkg = county_and_package
+    dj("--db", county, "exchange", "import", pkg)
+    db, win = _window(qtbot, county)
+    try:
+        _wait(qtbot, win.invite_town("文城镇", tmp_path / "again.djx"))
+        text = win.current_message.text()
+        assert "重新加入的邀请文件" in text and "原来的加入已作废" in text and "不再接收" in text, text
+    finally:
+        _close(win, db)

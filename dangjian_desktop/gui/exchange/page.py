@@ -212,7 +212,9 @@ class ExchangeWindow(QDialog, MessageHost):
 
     def invite_town(self, town: str, path: str | Path) -> Operation:
         def done(inv) -> None:
-            self.inform(f"已生成{'重新加入的' if inv.reenrolment else ''}邀请文件：{inv.path}\n\n"
+            again = (f"注意：{inv.town}原来的加入已作废。在{inv.town}用这个邀请文件重新加入之前，"
+                     f"县里不再接收它的数据包。\n\n" if inv.reenrolment else "")
+            self.inform(f"已生成{'重新加入的' if inv.reenrolment else ''}邀请文件：{inv.path}\n\n{again}"
                         f"本县密钥指纹：{inv.county_fingerprint}\n\n请把邀请文件交给{inv.town}，由乡镇在“数据交换”中"
                         f"点“加入县里的交换”；加入后请电话核对双方的密钥指纹。邀请只能使用一次。", "邀请乡镇")
 
