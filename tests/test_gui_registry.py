@@ -331,6 +331,25 @@ def test_text_pasted_with_line_breaks_into_a_one_line_field_is_saved_as_one_line
         == "外出务工电话停机"
 
 
+def test_the_record_of_a_member_who_left_can_be_transferred(qtbot, tab, db):
+    a, b = new_branch(db, "甲村党支部"), new_branch(db, "乙村党支部")
+    mid = new_member(db, a, "孙八", 51)
+    from dangjian_desktop.registry import change_status
+
+    change_status(db, mid, event="死亡", date="2025-03-01")
+    open_tab(tab, db)
+    tab.select_org(a)
+    tab.members.inactive_check.setChecked(True)
+    tab.select_members([mid])
+    click_action(qtbot, tab, tab.action_transfer)
+    dlg = tab.current_dialog
+    assert "党籍状态为“已去世”：只移动这份记录" in dlg.dialog.memberLabel.text()
+    dlg.dialog.orgCombo.setCurrentIndex(dlg.dialog.orgCombo.findData(b))
+    click_ok(qtbot, dlg)
+    wait_closed(qtbot, dlg)
+    assert (db.get("member", mid)["org_id"], db.get("member", mid)["status"]) == (b, "已去世")
+
+
 def test_every_status_event_has_a_hint_for_the_clerk():
     from dangjian_desktop.gui.registry.status_dialogs import EVENT_HINTS
     from dangjian_desktop.registry.members import EVENTS

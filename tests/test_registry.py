@@ -106,6 +106,25 @@ def test_org_with_members_cannot_be_deleted(db, branch):
         reg.delete_org(db, branch)
 
 
+def test_a_branch_whose_members_left_hands_their_records_to_its_successor_and_is_deleted(db, root, branch):
+    """A branch where someone had died could never be dissolved: deleting it asked to transfer
+    its members first, and a member who died could not be transferred."""
+    successor = reg.add_org(db, parent_id=root, name="新东村党支部", org_type="党支部", kind="村")
+    m = reg.add_member(db, person(), org_id=branch, event_date="2005-07-01")
+    reg.change_status(db, m, event="死亡", date="2024-02-01")
+    with pytest.raises(UserError, match="还有 1 名党员的记录.*其中1名已转出、去世等"):
+        reg.delete_org(db, branch)
+    reg.transfer_member(db, m, to_org_id=successor, date="2025-01-01", note="东村党支部撤销")
+    row = db.get("member", m)
+    assert (row["org_id"], row["status"]) == (successor, "已去世")
+    last = reg.history(db, m)[-1]
+    assert (last["from_org"], last["to_org"], last["from_status"], last["to_status"]) == \
+        ("东村党支部", "新东村党支部", "已去世", "已去世")
+    assert reg.tree_counts(db)[successor].total == 0
+    reg.delete_org(db, branch)
+    assert db.get("org", branch) is None
+
+
 def test_org_with_records_is_not_deleted_and_keeps_them(db, branch):
     """An empty branch that still has an applicant and a 谈心谈话 record (deleted with it by the
     schema) is refused with what it holds in words, not deleted with them; once they are gone it

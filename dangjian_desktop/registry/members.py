@@ -104,12 +104,14 @@ def update_member(db: Database, member_id: str, values: dict[str, Any], *,
 
 
 def transfer_member(db: Database, member_id: str, *, to_org_id: str, date: str, note: str = "") -> None:
-    """组织关系转接 within this office: the branch changes, history records from where to where."""
+    """组织关系转接 within this office: the branch changes, history records from where to where.
+
+    The record of a member who left (已转出, 已去世, 已出党, 停止党籍) moves too, status unchanged:
+    a branch dissolved or merged hands its records to its successor, and an organisation is
+    deleted only once no member's record names it."""
     m = db.get("member", member_id)
     if m is None:
         raise UserError("党员记录不存在")
-    if m["status"] not in ACTIVE_STATUSES:
-        raise UserError(f"{m['name']}的党籍状态为“{m['status']}”，不能转接")
     target = _branch_for_member(db, to_org_id)
     if to_org_id == m["org_id"]:
         raise ValidationError({"org_id": "转入的党支部与现在所在党支部相同"})

@@ -203,9 +203,13 @@ def delete_org(db: Database, org_id: str) -> None:
         raise UserError("不能删除本单位的最上级党委")
     if db.scalar("SELECT 1 FROM org WHERE parent_id = ?", (org_id,)):
         raise UserError(f"“{org['name']}”下还有下级组织，请先删除或移走它们")
-    n = db.scalar("SELECT count(*) FROM member WHERE org_id = ? OR group_id = ?", (org_id, org_id))
+    n, left = db.one(f"SELECT count(*), ifnull(sum(status NOT IN ({', '.join('?' * len(ACTIVE_STATUSES))})), 0) "
+                     "FROM member WHERE org_id = ? OR group_id = ?", (*ACTIVE_STATUSES, org_id, org_id))
     if n:
-        raise UserError(f"“{org['name']}”还有 {n} 名党员，请先把他们转到其他组织")
+        how = "转接到其他组织"
+        if left:  # not in the member list unless 含已转出/去世等 is ticked
+            how += f"（其中{left}名已转出、去世等，勾选党员列表的“含已转出/去世等”可以看到）"
+        raise UserError(f"“{org['name']}”还有 {n} 名党员的记录，请先把他们{how}")
     held = [f"{n}{what}" for table, column, what in _KEPT_BY_ORG
             if (n := db.scalar(f"SELECT count(*) FROM {table} WHERE {column} = ?", (org_id,)))]
     if held:

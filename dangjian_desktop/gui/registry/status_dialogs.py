@@ -82,13 +82,12 @@ class TransferDialog(FormDialog):
         super().__init__(db, parent)
         self.member = existing(db, "member", member_id)
         m = self.member
-        if m["status"] not in ACTIVE_STATUSES:
-            raise UserError(f"{m['name']}的党籍状态为“{m['status']}”，不能转接")
         f = self.dialog
         f.setWindowTitle(f"组织关系转接 — {m['name']}")
         org = db.get("org", m["org_id"])
-        f.memberLabel.setText(f"<b>{escape(m['name'])}</b>　现在：{escape(org['name'])}<br>"
-                              "转往本单位以外的党组织请用“党籍变动 → 转出”。")
+        hint = ("转往本单位以外的党组织请用“党籍变动 → 转出”。" if m["status"] in ACTIVE_STATUSES else
+                f"党籍状态为“{escape(m['status'])}”：只移动这份记录（如原党支部撤销或合并），党籍状态不变。")
+        f.memberLabel.setText(f"<b>{escape(m['name'])}</b>　现在：{escape(org['name'])}<br>{hint}")
         several = offices_with_orgs(db) > 1
         items = org_path_items(db, office_id=None if several else org["office_id"],
                                types=BRANCH_TYPES, exclude={m["org_id"]}, with_office=several)
