@@ -27,6 +27,7 @@ import hmac
 import json
 import os
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -181,7 +182,8 @@ def new_recovery_code() -> str:
 
 
 def _code_key(code: str, salt: bytes) -> bytes:
-    digits = "".join(c for c in code if c.isdigit())
+    # Decimal digits of any script count (full-width ones typed with a Chinese input method).
+    digits = "".join(str(unicodedata.decimal(c)) for c in code if c.isdecimal())
     return Scrypt(salt=salt, length=32, n=SCRYPT_N, r=8, p=1).derive(digits.encode("ascii"))
 
 

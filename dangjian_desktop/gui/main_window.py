@@ -187,7 +187,10 @@ class MainWindow(QMainWindow):
         self.action_quit = QAction("退出(&X)", self, shortcut=QKeySequence("Ctrl+Q"), triggered=self.close)
         self.action_restore_new = QAction("从备份恢复为数据库(&R)…", self, triggered=self.restore_to_new_file)
         self.action_restore_new.setToolTip("换了电脑或数据库文件丢失：把备份恢复为数据库文件并打开")
-        for a in (self.action_new, self.action_open, self.action_restore_new, self.action_close):
+        self.action_recover_new = QAction("用县里的恢复数据包重建数据库(&K)…", self, triggered=self.recover_to_new_file)
+        self.action_recover_new.setToolTip("乡镇的电脑损坏或丢失：用县里生成的恢复数据包和恢复码重建数据库并打开")
+        for a in (self.action_new, self.action_open, self.action_restore_new, self.action_recover_new,
+                  self.action_close):
             file_menu.addAction(a)
         file_menu.addSeparator()
         self.action_settings = QAction("设置(&S)…", self, triggered=self.open_settings)
@@ -311,6 +314,11 @@ class MainWindow(QMainWindow):
         from .restore_new import restore_to_new_file
 
         restore_to_new_file(self)
+
+    def recover_to_new_file(self) -> None:
+        from .recover_new import recover_to_new_file
+
+        recover_to_new_file(self)
 
     def open_database(self, path: Path) -> bool:
         self.close_database()
