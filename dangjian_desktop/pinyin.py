@@ -14,10 +14,17 @@ _SURNAMES = {
 }
 
 
+# Characters of names that pypinyin has no reading for (it then kept the character itself, so
+# 𠮷祥 sorted after every name and was not found by jixiang or jx): their readings, with tone.
+_RARE = {"𠮷": "jí"}
+
+
+@lru_cache(maxsize=1)
 def _pypinyin():
     # pypinyin loads its dictionaries on import (~0.2 s): only when a name is first converted.
     import pypinyin
 
+    pypinyin.load_single_dict({ord(ch): reading for ch, reading in _RARE.items()})
     return pypinyin
 
 

@@ -38,3 +38,12 @@ def test_sort_key_and_initials_read_surnames_the_surname_way():
 def test_without_pypinyin_internals_names_still_convert(monkeypatch):
     monkeypatch.setattr(pinyin, "_parts", lambda: None)
     assert pinyin._syllables("重庆张三") == _lazy("重庆张三")
+
+
+def test_a_rare_character_pypinyin_lacks_is_read_and_sorted_by_its_reading():
+    from dangjian_desktop import pinyin
+
+    assert pinyin.name_syllables("𠮷祥") == ("ji", "xiang")
+    assert pinyin.initials("𠮷祥") == "jx" and pinyin.full("张𠮷") == "zhangji"
+    names = sorted(["张三", "𠮷祥", "李四"], key=pinyin.sort_key)
+    assert names == ["𠮷祥", "李四", "张三"]
