@@ -27,12 +27,13 @@ MAX_NAMES = 5000  # the file holds at most this many names (the most recently as
 
 @lru_cache(maxsize=1)
 def _stamp() -> str:
-    """What the keys depend on: pypinyin's version and this program's surname readings."""
+    """What the keys depend on: pypinyin's version and this program's surname and rare-character readings."""
     try:
         version = metadata.version("pypinyin")
     except metadata.PackageNotFoundError:
         version = "?"
-    rules = hashlib.sha256(json.dumps(sorted(pinyin._SURNAMES.items()), ensure_ascii=False).encode()).hexdigest()
+    rules = hashlib.sha256(json.dumps([sorted(pinyin._SURNAMES.items()), sorted(pinyin._RARE.items())],
+                                      ensure_ascii=False).encode()).hexdigest()
     return f"{version}:{rules[:16]}"
 
 
