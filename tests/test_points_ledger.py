@@ -217,6 +217,22 @@ def test_ledger_import_names_every_bad_row(setup, tmp_path):
     assert count(db) == 0
 
 
+@pytest.mark.parametrize("value, words", [("nan", "不是数字"), ("inf", "不是数字"), ("1e300", "过大")])
+def test_ledger_import_refuses_values_that_are_no_points(setup, tmp_path, value, words):
+    # "nan" and "inf" read as floats: a deduction item once crashed on nan, an item without a
+    # cap took inf or 1e300 and made the member's total absurd.
+    db, b, _ = setup
+    name = db.get("member", b.members[0])["name"]
+    path = write_ledger(tmp_path / "台账.xlsx", [
+        [name, None, None, f"{YEAR}-03-05", "M1", value if value == "nan" else None, ""],
+        [name, None, None, f"{YEAR}-03-06", "P4", value, ""],
+    ])
+    with pytest.raises(ValidationError) as e:
+        import_ledger_xlsx(db, path, b.office_id)
+    assert words in e.value.message
+    assert count(db) == 0
+
+
 def test_ledger_export_can_be_imported_again(setup, tmp_path):
     db, b, items = setup
     add_entry(db, b.members[0], items["P2"].id, f"{YEAR}-07-01", note="志愿")

@@ -5,6 +5,7 @@ unit of work that deletes exactly that batch's rows."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -17,6 +18,8 @@ from .common import (ACTIVE_STATUSES, check_date, check_unlocked, fmt_points, is
                      owner_of_office)
 
 BATCH_KINDS = ("会议", "录入", "导入")
+#: The largest value one entry can carry (a year's base score is at most 1000 too).
+MAX_POINTS = 1000.0
 
 
 @dataclass
@@ -205,7 +208,12 @@ def prepare_entries(db: Database, drafts: list[EntryDraft], *, today: dt.date | 
         try:
             pts = round(float(pts), 2)
         except (TypeError, ValueError):
+            pts = math.nan
+        if not math.isfinite(pts):  # 'nan' or 'inf' typed into a sheet reads as a float
             problems.append(f"{who}：分值“{d.points}”不是数字")
+            continue
+        if abs(pts) > MAX_POINTS:
+            problems.append(f"{who}：分值{fmt_points(pts)}过大（一条记录最多{fmt_points(MAX_POINTS)}分）")
             continue
         if pts == 0:
             problems.append(f"{who}：分值不能为0")
