@@ -168,6 +168,18 @@ def test_correcting_attendance_from_the_meeting_list(qtbot, tab, town):
     assert totals_by_name(tab)[first] == 58
 
 
+def test_marking_everybody_absent_changes_nobody(qtbot, tab, town):
+    # The last member present cannot be marked absent: the whole correction is refused, and the
+    # others are not left marked 缺席 behind the error message.
+    db, b = town
+    mw = record_a_meeting(qtbot, tab)
+    mw.att_view.selectAll()
+    qtbot.mouseClick(mw.fix_buttons["缺席"], Qt.MouseButton.LeftButton)
+    answer(qtbot, tab, QMessageBox.StandardButton.Ok)
+    assert {r["status"] for r in mw.att_model.rows} == {"出席"}
+    assert set(totals_by_name(tab).values()) == {62}
+
+
 def test_add_a_catalogue_item_through_the_dialog(qtbot, tab, town):
     db, _b = town
     tab.tabs.setCurrentWidget(tab.catalogue)

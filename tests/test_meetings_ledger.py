@@ -8,6 +8,7 @@ import pytest
 from dangjian_desktop.errors import UserError, ValidationError
 from dangjian_desktop.meetings.ledger import (add_photo, attendance, candidates, delete_meeting, list_meetings,
                                               photo_data, photos, record_meeting, remove_photo, set_attendance,
+                                              set_attendances,
                                               update_meeting)
 from dangjian_desktop.points.batch import undo_last_batch
 from dangjian_desktop.points.totals import totals
@@ -126,6 +127,20 @@ def test_the_last_present_member_cannot_be_marked_absent(setup):
     res = record(db, b, ["出席"] + ["请假"] * 5)
     with pytest.raises(UserError):
         set_attendance(db, res.meeting_id, b.members[0], "缺席")
+
+
+def test_correcting_several_members_is_all_or_nothing(setup):
+    # Marking both members present as 请假 is refused for the second: the first stays 出席 too
+    # (it was changed alone before, and the clerk was told nothing was done).
+    db, b, _ = setup
+    res = record(db, b, ["出席", "出席", "缺席", "缺席", "缺席", "缺席"])
+    before = items_of(db, b)
+    with pytest.raises(UserError):
+        set_attendances(db, res.meeting_id, b.members[:2], "请假")
+    assert {r["member_id"]: r["status"] for r in attendance(db, res.meeting_id)}[b.members[0]] == "出席"
+    assert items_of(db, b) == before
+    set_attendances(db, res.meeting_id, b.members[2:4], "出席")
+    assert items_of(db, b)[b.members[2]] == items_of(db, b)[b.members[3]] == 2
 
 
 def test_update_meeting_moves_its_entries_within_the_year(setup):

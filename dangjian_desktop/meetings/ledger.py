@@ -300,6 +300,20 @@ def set_attendance(db: Database, meeting_id: str, member_id: str, status: str | 
             write_entries(tx, m["batch_id"], rows)
 
 
+def set_attendances(db: Database, meeting_id: str, member_ids: Iterable[str], status: str | None, *,
+                    actor: str | None = None) -> None:
+    """set_attendance for several members as one unit of work: when one of them is refused (the
+    last member present, a second entry in a month…) none of them is changed."""
+    ids = list(dict.fromkeys(member_ids))
+    if not ids:
+        return
+    m = get_meeting(db, meeting_id)
+    with db.transaction(f"更正考勤 {dates.format_cn(m['date'])} {m['meeting_type']}：{len(ids)}人→{status or '未列入'}",
+                        actor=actor):
+        for member_id in ids:
+            set_attendance(db, meeting_id, member_id, status, actor=actor)
+
+
 def delete_meeting(db: Database, meeting_id: str, *, actor: str | None = None) -> None:
     """Delete a meeting with its attendance, the points it gave and its photos."""
     m = get_meeting(db, meeting_id)

@@ -159,12 +159,7 @@ class MeetingsPanel(Panel):
             self.tab.inform("请先在右侧的考勤名单中选择党员。", "更正考勤")
             return
         members = [self.att_model.row(idx.row())["member_id"] for idx in rows]
-
-        def fix(db) -> None:
-            for member_id in members:
-                meetings.set_attendance(db, mid, member_id, status)
-
-        self.change(f"更正考勤为{status}", fix)
+        self.change(f"更正考勤为{status}", lambda db: meetings.set_attendances(db, mid, members, status))
 
     @slot
     def add_photo(self, *_args) -> None:
