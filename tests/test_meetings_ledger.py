@@ -129,6 +129,22 @@ def test_the_last_present_member_cannot_be_marked_absent(setup):
         set_attendance(db, res.meeting_id, b.members[0], "缺席")
 
 
+def test_a_meeting_is_not_moved_into_a_month_its_per_month_points_already_have(db):
+    # 每月参加党小组会 +1: two meetings in March and April; moving April's to March would give
+    # every attendee two March entries of a once-a-month item.
+    b = add_branch(db, n=3)
+    simple_catalogue(db, items=[{"code": "G1", "title": "参加党小组会", "kind": "加分", "points": 1, "unit": "月",
+                                 "meeting_types": ["党小组会"], "on_status": "出席"}])
+    record(db, b, ["出席"] * 3, meeting_type="党小组会", date=f"{YEAR}-03-10")
+    april = record(db, b, ["出席"] * 3, meeting_type="党小组会", date=f"{YEAR}-04-10")
+    with pytest.raises(ValidationError) as e:
+        update_meeting(db, april.meeting_id, {"date": f"{YEAR}-03-28"})
+    assert "3月已有记录" in e.value.message
+    assert {r[0] for r in db.query("SELECT date FROM points_entry WHERE meeting_id = ?", (april.meeting_id,))} \
+        == {f"{YEAR}-04-10"}
+    update_meeting(db, april.meeting_id, {"date": f"{YEAR}-04-20"})  # within its month: fine
+
+
 def test_correcting_several_members_is_all_or_nothing(setup):
     # Marking both members present as 请假 is refused for the second: the first stays 出席 too
     # (it was changed alone before, and the clerk was told nothing was done).

@@ -247,6 +247,8 @@ def update_meeting(db: Database, meeting_id: str, values: dict[str, Any], *, exp
         else:
             if date[:4] != m["date"][:4]:
                 errors["date"] = "会议日期只能在同一年度内更正（积分按年度计算）；跨年度请删除后重新登记"
+            elif date[:7] != m["date"][:7] and (clash := _month_clash(db, meeting_id, date)):
+                errors["date"] = clash
     if errors:
         raise ValidationError(errors)
     changes = {k: v for k, v in {**text, "host_member_id": host_id, "date": date}.items() if m[k] != v}
@@ -257,6 +259,23 @@ def update_meeting(db: Database, meeting_id: str, values: dict[str, Any], *, exp
         if "date" in changes:
             for (eid,) in db.query("SELECT id FROM points_entry WHERE meeting_id = ?", (meeting_id,)):
                 tx.update("points_entry", eid, {"date": date})
+
+
+def _month_clash(db: Database, meeting_id: str, date: str) -> str | None:
+    """Moving a meeting to `date` would give a member a second entry of a per-month item (按“每月”计分)
+    in that month: what to tell the clerk, or None."""
+    rows = db.query("""SELECT m.name, i.code, i.title FROM points_entry e JOIN points_item i ON i.id = e.item_id
+                       JOIN member m ON m.id = e.member_id
+                       WHERE e.meeting_id = ? AND i.unit = '月' AND EXISTS (
+                           SELECT 1 FROM points_entry o WHERE o.member_id = e.member_id AND o.item_id = e.item_id
+                           AND o.year = e.year AND substr(o.date, 1, 7) = ? AND o.meeting_id IS NOT e.meeting_id)
+                       ORDER BY m.name_pinyin""", (meeting_id, date[:7]))
+    if not rows:
+        return None
+    names = "、".join(r["name"] for r in rows[:5]) + (f"等{len(rows)}人" if len(rows) > 5 else "")
+    r = rows[0]
+    return (f"{r['code']} {r['title']}按“每月”计分，{names}在{int(date[:4])}年{int(date[5:7])}月已有记录；"
+            f"改到这个月会重复计分")
 
 
 def set_attendance(db: Database, meeting_id: str, member_id: str, status: str | None, *,
