@@ -330,3 +330,18 @@ def test_any_ledger_shows_an_early_part_of_its_rows_until_the_whole_is_read(qtbo
         assert panel.model.rowCount() == 3 and "先显示3条" in panel.hint.text()
         assert not any(a.isEnabled() for a in panel.table_actions)
     assert panel.model.rowCount() == len(whole) and all(a.isEnabled() for a in panel.table_actions)
+
+
+def test_a_record_dated_before_the_first_year_is_refused_and_the_year_picker_reaches_it(qtbot, page):
+    from dangjian_desktop.ledgers.common import FIRST_YEAR
+
+    assert page.year_spin.minimum() == FIRST_YEAR  # any record kept can be shown
+    panel = show(qtbot, page, 2)  # 教育培训
+    panel.add()
+    dlg = page.current_dialog
+    dlg.w("content").setText("学习党章")
+    dlg.w("hours").setText("3")
+    dlg.w("date").setText("0202-03-01")  # 2020 mistyped
+    dlg.ok_button.click()
+    assert dlg.dialog.isVisible() and f"早于{FIRST_YEAR}年1月1日" in "".join(dlg.errors_shown().values())
+    dlg.dialog.reject()

@@ -222,3 +222,13 @@ def test_the_cli_offers_every_ledger_the_core_imports():
     from dangjian_desktop.ledgers.ledger_import import IMPORT_KINDS
 
     assert tuple(CLI_KINDS) == tuple(IMPORT_KINDS)
+
+
+def test_a_row_dated_before_the_ledgers_first_year_is_a_row_error(db, tmp_path):
+    b = add_branch(db, n=1)
+    name = db.get("member", b.members[0])["name"]
+    path = sheet(tmp_path / "old.xlsx", [("姓名", "走访日期", "走访内容"), (name, f"{Y}-01-20", "看望"),
+                                         (name, "1900-01-01", "看望")])
+    report = import_records(db, "visits", path)
+    assert [(p.row, p.column) for p in report.errors] == [(4, "B")] and not report.written
+    assert "早于1950年1月1日" in report.errors[0].problem and count(db, "visits") == 0

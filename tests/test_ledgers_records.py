@@ -221,3 +221,30 @@ def test_the_command_line_list_shows_the_ledger_in_chinese_without_raw_values(db
     assert "2025年3月8日" in out[1] and "300.00" in out[1] and "30000" not in out[1]
     assert not any(word in "\n".join(out) for word in ("amount_fen", "member_id", "is_hardship", "None"))
     assert out[-1] == "共1条。"
+
+
+@pytest.mark.parametrize("day", ["1900-01-01", "0202-03-01", "1949-12-31"])
+def test_a_record_dated_before_the_ledgers_first_year_is_refused(db, db_path, capsys, day):
+    """The lists go back to 1950 only: a record dated before it could never be seen again."""
+    from dangjian_desktop.cli import main
+    from dangjian_desktop.ledgers.common import FIRST_YEAR
+
+    b = add_branch(db, n=2)
+    m = b.members[0]
+    adds = [lambda d: records.add_training(db, [m], date=d, kind="集中培训", content="党章", hours="2"),
+            lambda d: records.add_reward(db, m, date=d, kind="奖励", title="优秀共产党员", issuer="镇党委"),
+            lambda d: records.add_visit(db, m, date=d, kind="走访慰问", content="看望"),
+            lambda d: records.add_talk(db, b.id, date=d, talker="书记", participants="支委", topic="履职"),
+            lambda d: funds.add_entry(db, b.id, date=d, direction="收入", purpose="", amount="100")]
+    for add in adds:
+        with pytest.raises(UserError, match=f"“{day}”早于{FIRST_YEAR}年1月1日.*请核对年份"):
+            add(day)
+        add(f"{FIRST_YEAR}-01-01")  # the first day the lists show
+    assert len(records.trainings(db, FIRST_YEAR, org_id=b.id)) == 1 and len(funds.entries(db, FIRST_YEAR)) == 1
+    for table in ("training_record", "reward_record", "care_visit", "talk_record", "fund_entry"):
+        assert db.scalar(f"SELECT count(*) FROM {table} WHERE date < '{FIRST_YEAR}'") == 0
+    branch = db.get("org", b.id)["name"]
+    db.close()
+    assert main(["--db", str(db_path), "ledger", "training", "--branch", branch, "--date", day, "--content", "党章",
+                 "--hours", "2"]) != 0
+    assert f"早于{FIRST_YEAR}年1月1日" in capsys.readouterr().err

@@ -18,6 +18,10 @@ from ..registry import idcard
 from ..registry.offices import own_orgs_sql
 
 ACTIVE_STATUSES = ("正常", "失联")
+#: The years the ledgers keep: their lists are by year from FIRST_YEAR (check_year), so a record
+#: dated before it (1900-01-01, a mistyped 0202-03-01) could never be seen again and is refused
+#: (check_day); the ledgers page's year picker starts there too.
+FIRST_YEAR, LAST_YEAR = 1950, 2200
 
 
 # ---- money -------------------------------------------------------------------------------------
@@ -108,12 +112,15 @@ def months_label(months: list[int]) -> str:
 
 def check_day(value: str | dt.date | None, what: str, *, today: dt.date | None = None,
               allow_future: bool = False) -> str:
-    """An ISO day (as text), not in the future unless allowed; ValidationError otherwise."""
+    """An ISO day (as text) from FIRST_YEAR on, not in the future unless allowed; ValidationError
+    otherwise."""
     if isinstance(value, dt.date):
         value = value.isoformat()
     value = (value or "").strip()
     if not dates.is_iso_date(value):
         raise ValidationError({"date": f"{what}应为 2026-03-01 这样的日期"})
+    if dates.parse_iso(value).year < FIRST_YEAR:
+        raise ValidationError({"date": f"{what}“{value}”早于{FIRST_YEAR}年1月1日，台账不记此前的记录，请核对年份"})
     if not allow_future and dates.parse_iso(value) > (today or dates.today()):
         raise ValidationError({"date": f"{what}不能晚于今天"})
     return value
@@ -124,7 +131,7 @@ def check_year(year: Any) -> int:
         y = int(year)
     except (TypeError, ValueError):
         raise UserError(f"年度“{year}”无效。") from None
-    if not 1950 <= y <= 2200:
+    if not FIRST_YEAR <= y <= LAST_YEAR:
         raise UserError(f"年度“{year}”无效。")
     return y
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QTabWidg
 
 from ... import dates
 from ...db import Database
+from ...ledgers.common import FIRST_YEAR
 from ..kit.messages import MessageHost
 from ..kit.operations import bus_for
 from ..kit.plain_text import plain
@@ -54,7 +55,7 @@ class LedgersPage(QWidget, MessageHost):
         self.org_combo.setMaxVisibleItems(25)
         self.org_combo.setAccessibleName("党组织")
         self.year_spin = QSpinBox()
-        self.year_spin.setRange(1990, 2100)
+        self.year_spin.setRange(FIRST_YEAR, 2100)  # the ledgers' first year: no record is dated before it
         self.year_spin.setValue(dates.today().year)
         self.year_spin.setSuffix(" 年")
         self.year_spin.setAccessibleName("年度")
