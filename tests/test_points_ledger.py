@@ -151,6 +151,17 @@ def test_delete_entry_changes_the_total(setup):
     assert next(t for t in totals(db, YEAR) if t.member_id == b.members[0]).items == 0
 
 
+def test_an_entry_deleted_by_hand_is_not_offered_for_undo(setup):
+    # The single entry was its own batch: once deleted, 撤销上一批 offered to take back an entry
+    # that no longer exists (and its confirmation said it would be deleted).
+    db, b, items = setup
+    add_entry(db, b.members[0], items["P2"].id, f"{YEAR}-05-06")
+    second = add_entry(db, b.members[1], items["P2"].id, f"{YEAR}-05-07")
+    delete_entry(db, second)
+    assert undoable_batch(db, b.office_id) is None
+    assert count(db) == 1
+
+
 def test_list_entries_for_a_member_and_a_branch(setup):
     db, b, items = setup
     add_entry(db, b.members[0], items["P2"].id, f"{YEAR}-07-01")

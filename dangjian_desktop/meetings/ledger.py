@@ -13,9 +13,10 @@ from .. import dates
 from ..attachments import PHOTO_TYPES, already_added, discard_if_unused, prepare_file, store_attachment
 from ..db import Database, new_id
 from ..errors import UserError, ValidationError
-from ..points.batch import EntryDraft, delete_meeting_rows, new_batch, prepare_entries, write_entries
+from ..points.batch import (EntryDraft, delete_meeting_rows, new_batch, prepare_entries, retire_if_empty,
+                             write_entries)
 from ..points.catalogue import Item, ensure_catalogue, items
-from ..points.common import (ACTIVE_STATUSES, EXEMPT_FRAIL, check_date, check_unlocked, member_classes, operator,
+from ..points.common import (ACTIVE_STATUSES, EXEMPT_FRAIL, check_date, check_unlocked, member_classes,
                              owner_of_office)
 from ..registry.orgs import subtree_ids
 from . import MEETING_TYPES, PRESENT, STATUSES
@@ -339,12 +340,7 @@ def delete_meeting(db: Database, meeting_id: str, *, actor: str | None = None) -
     check_unlocked(db, m["office_id"], int(m["date"][:4]))
     with db.transaction(f"删除会议 {m['org_name']} {dates.format_cn(m['date'])} {m['meeting_type']}", actor=actor) as tx:
         delete_meeting_rows(tx, meeting_id)
-        if m["batch_id"] and not db.scalar("SELECT 1 FROM meeting WHERE batch_id = ?", (m["batch_id"],)) \
-                and not db.scalar("SELECT 1 FROM points_entry WHERE batch_id = ?", (m["batch_id"],)):
-            # Its batch has nothing left: it must not be offered for 撤销上一批 any more.
-            batch = db.get("points_batch", m["batch_id"])
-            if batch is not None and batch["undone_at"] is None:
-                tx.update("points_batch", batch["id"], {"undone_at": tx.now, "undone_by": operator(db)})
+        retire_if_empty(tx, m["batch_id"])  # its batch has nothing left: not offered for 撤销上一批
 
 
 # ---- reading ------------------------------------------------------------------------------

@@ -116,6 +116,18 @@ def remove_batch_rows(tx: Tx, batch_id: str) -> None:
         delete_meeting_rows(tx, meeting_id)
 
 
+def retire_if_empty(tx: Tx, batch_id: str | None) -> None:
+    """A batch whose entries and meetings were all deleted one by one is not offered for 撤销上一批
+    any more (it would take back nothing): it is marked undone in the same unit of work."""
+    db = tx.db
+    if not batch_id or db.scalar("SELECT 1 FROM meeting WHERE batch_id = ?", (batch_id,)) \
+            or db.scalar("SELECT 1 FROM points_entry WHERE batch_id = ?", (batch_id,)):
+        return
+    batch = db.get("points_batch", batch_id)
+    if batch is not None and batch["undone_at"] is None:
+        tx.update("points_batch", batch_id, {"undone_at": tx.now, "undone_by": operator(db)})
+
+
 def delete_meeting_rows(tx: Tx, meeting_id: str) -> None:
     db = tx.db
     attachments = [r[0] for r in db.query("SELECT attachment_id FROM meeting_photo WHERE meeting_id = ?",

@@ -14,7 +14,7 @@ from ..db import Database
 from ..errors import UserError, ValidationError
 from ..pinyin import sort_key
 from ..xlsx_safe import append, removes_rows_on_failure, streamed_workbook
-from .batch import Batch, EntryDraft, add_batch, get_batch
+from .batch import Batch, EntryDraft, add_batch, get_batch, retire_if_empty
 from .catalogue import ensure_catalogue, items
 from .common import ACTIVE_STATUSES, check_unlocked, fmt_points, read_workbook, save_workbook, scope_filter
 
@@ -99,6 +99,7 @@ def delete_entry(db: Database, entry_id: str, *, actor: str | None = None) -> No
     with db.transaction(f"删除积分记录 {name} {row['code']} {fmt_points(row['points'], signed=True)}", actor=actor) as tx:
         tx.delete("points_entry", entry_id)
         discard_if_unused(tx, row["attachment_id"])
+        retire_if_empty(tx, row["batch_id"])
 
 
 def set_evidence(db: Database, entry_id: str, path: str | Path | None, *, actor: str | None = None) -> None:
