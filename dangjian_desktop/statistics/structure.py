@@ -117,8 +117,10 @@ class Dimension:
 
 
 def share(n: int, total: int) -> float | None:
-    """n as a fraction of total, to 4 places (None when there is nobody)."""
-    return round(n / total, 4) if total else None
+    """n as a fraction of total (None when there is nobody). Not rounded here: the table, the
+    chart and Excel's 0.0% each round it once where it is shown (rounded twice, 1 of 26 showed
+    as 3.9% instead of 3.8%)."""
+    return n / total if total else None
 
 
 @dataclass
