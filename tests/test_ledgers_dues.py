@@ -204,3 +204,20 @@ def test_amounts_a_clerk_would_not_mean_are_refused(typed):
     with pytest.raises(UserError):
         to_fen(typed)
     assert to_fen("１,２００.５元") == 120050 and to_fen(12.5) == 1250
+
+
+def test_a_base_too_large_is_told_as_too_large_not_as_not_a_number(db, db_path, capsys):
+    """1e12 is a number (and an Excel cell of 1e16 is read as 1e+16): it is too large, with the limit."""
+    from dangjian_desktop.cli import main
+
+    for typed in ("1e12", 1e16, "1E+12"):
+        with pytest.raises(UserError, match="过大（一笔最多10,000,000元）"):
+            to_fen(typed, what="月缴纳基数")
+    with pytest.raises(UserError, match="不能为负数"):
+        to_fen("-1e12")
+    b = add_branch(db, n=1)
+    name = db.get("member", b.members[0])["name"]
+    db.close()
+    assert main(["--db", str(db_path), "dues", "base", name, "--year", str(Y), "--base", "1e12"]) != 0
+    err = capsys.readouterr().err
+    assert "月缴纳基数“1e12”过大（一笔最多10,000,000元）" in err and "不是数字" not in err

@@ -26,6 +26,7 @@ FIRST_YEAR, LAST_YEAR = 1950, 2200
 
 # ---- money -------------------------------------------------------------------------------------
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+_SCIENTIFIC = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)[eE][+-]?\d{1,9}")
 MAX_FEN = 10 ** 9  # ten million yuan: more than any one entry of a township's ledgers
 
 
@@ -38,6 +39,11 @@ def to_fen(value: Any, *, what: str = "金额", allow_zero: bool = True) -> int:
     text = str(value).strip().replace("元", "").replace(",", "").replace("，", "")
     text = text.translate(str.maketrans("０１２３４５６７８９．", "0123456789."))
     if not _PLAIN_NUMBER.fullmatch(text):  # 1e9, inf, 0x10: numbers to Python, not to a clerk
+        if _SCIENTIFIC.fullmatch(text):  # but 1e12 (or an Excel cell's 1e+16) is a number: told what is wrong
+            if Decimal(text) < 0:
+                raise UserError(f"{what}不能为负数。")
+            if Decimal(text) > Decimal(MAX_FEN) / 100:
+                raise UserError(f"{what}“{value}”过大（一笔最多{MAX_FEN // 100:,}元），请核对。")
         raise UserError(f"{what}“{value}”不是数字。")
     try:
         d = Decimal(text)
