@@ -168,6 +168,11 @@ def test_correcting_attendance_from_the_meeting_list(qtbot, tab, town):
     assert totals_by_name(tab)[first] == 58
 
 
+def test_the_meeting_list_shows_whole_dates(qtbot, tab, town):
+    mw = record_a_meeting(qtbot, tab)
+    assert mw.view.columnWidth(0) >= mw.view.sizeHintForColumn(0)
+
+
 def test_marking_everybody_absent_changes_nobody(qtbot, tab, town):
     # The last member present cannot be marked absent: the whole correction is refused, and the
     # others are not left marked 缺席 behind the error message.

@@ -18,7 +18,7 @@ from ..kit.row_model import RowModel, set_rows_in_place
 from ..screen_fit import fit_to_screen
 from .meeting_entry import MeetingEntryPage
 from .models import ATTENDEE_COLUMNS, MEETING_COLUMNS
-from .views import Panel, select_where, setup_table, table_out
+from .views import Panel, fit, select_where, setup_table, table_out
 
 PHOTO_FILES = "图片 (*.jpg *.jpeg *.png *.bmp *.gif *.webp)"
 
@@ -68,6 +68,7 @@ class MeetingsPanel(Panel):
         rows = meetings.list_meetings(tab.db, year=tab.year, org_id=tab.org_id,
                                       office_id=None if tab.org_id else tab.office_id) if self.ready() else []
         self.model.set_rows(rows)
+        fit(self.view, 200)  # the whole date shown (2025年12月24日, not 2025年12月2…)
         # A locked year's meetings are not changed: said before a form is filled, not after.
         writable = self.editable()
         branch = tab.branch_id()
