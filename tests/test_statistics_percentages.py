@@ -35,3 +35,20 @@ def test_the_structure_tables_hold_the_exact_fractions():
     s.dimensions["民族"] = Dimension("民族", "党员民族构成", {"汉族": 26, "少数民族": 0})
     sex = next(t for t in structure_tables(s, with_charts=False) if t.sheet_name == "性别")
     assert [display_text(r[2], PCT) for r in sex.rows] == ["96.2%", "3.8%", "100.0%"]
+
+
+@pytest.mark.parametrize("n, total, shown", [
+    (1, 16, "6.3%"),   # 6.25%: half up (四舍五入), as Excel's 0.0% shows it, not 6.2%
+    (1, 80, "1.3%"),   # 1.25%
+    (3, 16, "18.8%"),  # 18.75%
+    (1, 400, "0.3%"),  # 0.25%
+    (27, 2000, "1.4%"),  # 1.35%, which is 1.34999… as a float
+    (0, 16, "0.0%"),
+])
+def test_a_half_at_the_last_place_rounds_up_on_screen_in_print_and_in_the_pie(n, total, shown):
+    from dangjian_desktop.statistics.charts import PIE, Chart, Series, drawing, drawn_strings
+
+    assert display_text(share(n, total), PCT) == shown
+    if n:
+        pie = Chart(PIE, "党员性别构成", ["女", "男"], [Series("人数", [n, total - n])], unit="人")
+        assert f"女  {n}人  {shown}" in list(drawn_strings(drawing(pie)))

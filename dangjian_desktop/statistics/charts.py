@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from ..privacy import PrivacyGuard
-from ..tables.model import format_number
+from ..tables.model import format_number, percent_text
 
 if TYPE_CHECKING:
     from reportlab.graphics.charts.legends import Legend
@@ -228,7 +228,7 @@ def _pie(chart: Chart, font: str, d: Drawing, top: float) -> None:
     for k, (i, _, _) in enumerate(shown):
         pie.slices[k].fillColor = _colour(chart, i)
     d.add(pie)
-    pairs = [(_colour(chart, i), f"{c}  {_label(v)}{chart.unit}  {v / total * 100:.1f}%") for i, c, v in shown]
+    pairs = [(_colour(chart, i), f"{c}  {_label(v)}{chart.unit}  {percent_text(v / total)}") for i, c, v in shown]
     d.add(_legend(chart, font, pie.x + size + 30, top - 8, pairs, columns=1 if len(pairs) <= 12 else 2))
 
 
