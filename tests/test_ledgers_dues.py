@@ -221,3 +221,16 @@ def test_a_base_too_large_is_told_as_too_large_not_as_not_a_number(db, db_path, 
     assert main(["--db", str(db_path), "dues", "base", name, "--year", str(Y), "--base", "1e12"]) != 0
     err = capsys.readouterr().err
     assert "月缴纳基数“1e12”过大（一笔最多10,000,000元）" in err and "不是数字" not in err
+
+
+def test_carrying_into_a_year_too_early_names_the_year_given(db, db_path, capsys):
+    """`dues carry --year 1921` said “年度“1920”无效”: the year before the one given."""
+    from dangjian_desktop.cli import main
+    from dangjian_desktop.ledgers.common import FIRST_YEAR
+
+    with pytest.raises(UserError, match=f"{FIRST_YEAR}年度没有可沿用的上一年度基数"):
+        dues.carry_bases(db, FIRST_YEAR - 1, FIRST_YEAR)
+    db.close()
+    assert main(["--db", str(db_path), "dues", "carry", "--year", "1921"]) != 0
+    err = capsys.readouterr().err
+    assert f"年度“1921”无效，台账的年度应在{FIRST_YEAR}年至" in err and "1920" not in err

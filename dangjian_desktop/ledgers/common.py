@@ -133,12 +133,13 @@ def check_day(value: str | dt.date | None, what: str, *, today: dt.date | None =
 
 
 def check_year(year: Any) -> int:
+    """A ledger year, FIRST_YEAR to LAST_YEAR; UserError naming the range otherwise."""
     try:
         y = int(year)
     except (TypeError, ValueError):
         raise UserError(f"年度“{year}”无效。") from None
     if not FIRST_YEAR <= y <= LAST_YEAR:
-        raise UserError(f"年度“{year}”无效。")
+        raise UserError(f"年度“{year}”无效，台账的年度应在{FIRST_YEAR}年至{LAST_YEAR}年之间。")
     return y
 
 

@@ -33,8 +33,8 @@ from typing import Any
 from .. import dates
 from ..db import Database
 from ..errors import UserError
-from .common import (ACTIVE_STATUSES, check_day, check_year, fmt_yuan, load_data, member_row, member_scope,
-                     months_label, percent_of, to_fen)
+from .common import (ACTIVE_STATUSES, FIRST_YEAR, check_day, check_year, fmt_yuan, load_data, member_row,
+                     member_scope, months_label, percent_of, to_fen)
 from .dues_year import (LEFT_STATUSES, BranchDues, DuesYear, MemberDues, first_office,  # noqa: F401 - re-exported
                         member_months, refreshed, status)
 
@@ -325,7 +325,11 @@ def carry_bases(db: Database, from_year: int, to_year: int, *, office_id: str | 
                 org_id: str | None = None, actor: str | None = None) -> int:
     """Start a year's 核定 from the previous year's latest bases (members without a base in
     `to_year` only); the clerk then corrects what changed. Returns how many were written."""
-    y0, y1 = check_year(from_year), check_year(to_year)
+    y1 = check_year(to_year)  # the year asked for first: its previous year is told only in its terms
+    try:
+        y0 = check_year(from_year)
+    except UserError:
+        raise UserError(f"{y1}年度没有可沿用的上一年度基数：台账的年度从{FIRST_YEAR}年开始。") from None
     where, params = ["m.status IN (?, ?)"], [*ACTIVE_STATUSES]
     member_scope(db, where, params, office_id=office_id, org_id=org_id)
     rows = db.query(f"""SELECT b.member_id, b.rate_class, b.base_fen, b.monthly_fen FROM dues_base b
