@@ -3,7 +3,9 @@ returns (its result, the UndoableChange that takes it back, or None when nothing
 
 `check_registry_rows` is what an undo or redo asks before writing old member and organisation
 values back: the same rules the edit path applies (the branch and party group still exist and
-fit, the ID number is not now someone else's, the organisation's name and place in the tree).
+fit, the ID number is not now someone else's, the organisation's name and place in the tree),
+and for committees and terms those of committee_undo (one current term, a sitting post only in
+it and only for an active member, one secretary).
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from typing import Any, Sequence
 from ..db import Database
 from ..errors import UserError
 from ..undo import RowChange, UndoableChange, record
+from .committee_undo import check_committee_rows
 from .members import (MEMBER_FIELDS, _branch_for_member, _check_group, add_member, change_status, prepare_member,
                       remove_member, transfer_member, update_member)
-from .orgs import _check_org, add_org, check_members_stay, delete_org, update_org
+from .orgs import (_check_org, add_committee_member, add_org, check_members_stay, delete_org, end_committee_member,
+                   extend_term, set_group_leader, start_term, update_org)
 
 ORG_FIELDS = ("parent_id", "name", "org_type", "kind", "office_id", "founded_on", "phone", "address", "note")
 Result = tuple[Any, UndoableChange | None]
@@ -43,10 +47,18 @@ def check_registry_rows(db: Database, rows: Sequence[RowChange]) -> None:
             now = db.get("org", c.row_id)
             if now is not None:
                 check_members_stay(db, now, values)
+    check_committee_rows(db, rows)
 
 
 def _record(db: Database, label: str, action) -> Result:
     return record(db, label, action, check=check_registry_rows)
+
+
+def _existing(db: Database, table: str, row_id: str, missing: str):
+    row = db.get(table, row_id)
+    if row is None:
+        raise UserError(missing)
+    return row
 
 
 def _member(db: Database, member_id: str):
@@ -112,3 +124,43 @@ def delete_org_undoable(db: Database, org_id: str) -> Result:
     if org is None:
         raise UserError("组织不存在")
     return _record(db, f"删除组织 {org['name']}", lambda: delete_org(db, org_id))
+
+
+# ---- committees and terms -----------------------------------------------------------------
+
+def start_term_undoable(db: Database, org_id: str, *, start_date: str, years: int, note: str = "") -> Result:
+    """换届: undone, the former term and its committee are current again and the new term is gone."""
+    org = _existing(db, "org", org_id, "组织不存在")
+    return _record(db, f"换届 {org['name']}",
+                   lambda: start_term(db, org_id, start_date=start_date, years=years, note=note))
+
+
+def extend_term_undoable(db: Database, term_id: str, *, months: int, approval: str) -> Result:
+    term = _existing(db, "committee_term", term_id, "任期记录不存在")
+    org = _existing(db, "org", term["org_id"], "组织不存在")
+    return _record(db, f"延期换届 {org['name']}",
+                   lambda: extend_term(db, term_id, months=months, approval=approval))
+
+
+def add_committee_member_undoable(db: Database, org_id: str, *, role: str, start_date: str,
+                                  member_id: str | None = None, name: str | None = None) -> Result:
+    """任命支委 (a secretary, a member added to the committee)."""
+    who = db.scalar("SELECT name FROM member WHERE id = ?", (member_id,)) if member_id else None
+    label = f"任命支委 {who or str(name or '').strip()}（{role}）"
+    return _record(db, label, lambda: add_committee_member(db, org_id, role=role, start_date=start_date,
+                                                           member_id=member_id, name=name))
+
+
+def end_committee_member_undoable(db: Database, cm_id: str, *, end_date: str) -> Result:
+    """支委离任: undone, the post is sitting again (if the rules still allow it)."""
+    cm = _existing(db, "committee_member", cm_id, "支委成员记录不存在")
+    return _record(db, f"支委离任 {cm['name']}（{cm['role']}）",
+                   lambda: end_committee_member(db, cm_id, end_date=end_date))
+
+
+def set_group_leader_undoable(db: Database, group_id: str, member_id: str | None) -> Result:
+    """设定党小组长 (None: the post is vacant)."""
+    group = _existing(db, "org", group_id, "组织不存在")
+    who = db.scalar("SELECT name FROM member WHERE id = ?", (member_id,)) if member_id else None
+    return _record(db, f"设定党小组长 {group['name']}（{who or '空缺'}）",
+                   lambda: set_group_leader(db, group_id, member_id))
