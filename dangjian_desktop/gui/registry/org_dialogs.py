@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QWidget
 from ...db import Database
 from ...errors import ValidationError
 from ...registry.members import group_members
-from ...registry.orgs import ALLOWED_PARENTS, KINDS, ORG_TYPES, set_group_leader, subtree_ids
-from ...registry.undoable import add_org_undoable, update_org_undoable
+from ...registry.orgs import ALLOWED_PARENTS, KINDS, ORG_TYPES, subtree_ids
+from ...registry.undoable import add_org_undoable, set_group_leader_undoable, update_org_undoable
 from ..kit.plain_text import plain
 from .dialog_base import FormDialog, existing, fill_combo, normalise_date_text, org_path_items
 
@@ -116,5 +116,6 @@ class GroupLeaderDialog(FormDialog):
 
     def save(self) -> Any:
         group_id, member_id = self.group["id"], self.dialog.memberCombo.currentData()
-        self.change("设定党小组长", lambda db: set_group_leader(db, group_id, member_id))
+        _, self.undo_change = self.change(
+            "设定党小组长", lambda db: set_group_leader_undoable(db, group_id, member_id))
         return group_id

@@ -10,8 +10,9 @@ from ... import dates
 from ...db import Database
 from ...errors import UserError
 from ...registry.members import active_members_under
-from ...registry.orgs import (ROLES, add_committee_member, committee, current_term, end_committee_member,
-                              extend_term, start_term)
+from ...registry.orgs import ROLES, committee, current_term
+from ...registry.undoable import (add_committee_member_undoable, end_committee_member_undoable, extend_term_undoable,
+                                  start_term_undoable)
 from .dialog_base import (FormDialog, existing, fill_combo, keep_only_page, make_searchable, normalise_date_text,
                           searchable_data)
 
@@ -69,11 +70,14 @@ class TermDialog(FormDialog):
         f = self.dialog
         if self.extend:
             term_id, months, approval = self.term.id, f.monthsSpin.value(), self.text("approvalEdit")
-            self.change("延期换届", lambda db: extend_term(db, term_id, months=months, approval=approval))
+            _, self.undo_change = self.change(
+                "延期换届", lambda db: extend_term_undoable(db, term_id, months=months, approval=approval))
             return term_id
         org_id, years, note = self.org["id"], f.yearsCombo.currentData(), self.text("noteEdit")
         start = normalise_date_text(self.text("startEdit")) or ""
-        return self.change("换届", lambda db: start_term(db, org_id, start_date=start, years=years, note=note))
+        term_id, self.undo_change = self.change(
+            "换届", lambda db: start_term_undoable(db, org_id, start_date=start, years=years, note=note))
+        return term_id
 
 
 class CommitteeMemberDialog(FormDialog):
@@ -152,10 +156,12 @@ class CommitteeMemberDialog(FormDialog):
         f = self.dialog
         if self.cm is not None:
             cm_id, end = self.cm["id"], normalise_date_text(self.text("endEdit")) or ""
-            self.change("支委离任", lambda db: end_committee_member(db, cm_id, end_date=end))
+            _, self.undo_change = self.change(
+                "支委离任", lambda db: end_committee_member_undoable(db, cm_id, end_date=end))
             return cm_id
         member_id, name = self.selected_member()
         org_id, role = self.org["id"], f.roleCombo.currentData()
         start = normalise_date_text(self.text("startEdit")) or ""
-        return self.change("任命支委", lambda db: add_committee_member(
+        cm_id, self.undo_change = self.change("任命支委", lambda db: add_committee_member_undoable(
             db, org_id, role=role, start_date=start, member_id=member_id, name=None if member_id else name))
+        return cm_id
