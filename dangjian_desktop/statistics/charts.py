@@ -169,6 +169,8 @@ def _bars(chart: Chart, font: str, d: Drawing, top: float) -> None:
     else:
         bc.valueAxis.valueMax = _axis_max([v for row in data for v in row])
     bc.valueAxis.valueMin = 0
+    if bc.valueAxis.valueMax <= 5 and all(float(v).is_integer() for row in data for v in row):
+        bc.valueAxis.valueStep = 1  # counts: no 0.5 of a member or a branch on the axis
     bc.valueAxis.visibleGrid = True
     bc.valueAxis.gridStrokeColor = colors.HexColor("#DDDDDD")
     bc.valueAxis.labelTextFormat = _label
