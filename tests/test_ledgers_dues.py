@@ -234,3 +234,17 @@ def test_carrying_into_a_year_too_early_names_the_year_given(db, db_path, capsys
     assert main(["--db", str(db_path), "dues", "carry", "--year", "1921"]) != 0
     err = capsys.readouterr().err
     assert f"年度“1921”无效，台账的年度应在{FIRST_YEAR}年至" in err and "1920" not in err
+
+
+def test_exemption_months_given_in_the_wrong_order_are_refused_in_chinese(db):
+    """(5, 2) ended in the table's check: 程序内部错误 instead of a refusal."""
+    b = add_branch(db, n=1)
+    with pytest.raises(UserError, match="减免月份5-2月的起止颠倒了，应写作2-5月"):
+        dues.set_exemption(db, b.members[0], Y, (5, 2), reason="生活困难")
+    with pytest.raises(UserError, match="超出1到12月"):
+        dues.set_exemption(db, b.members[0], Y, (0, 13), reason="生活困难")
+    with pytest.raises(UserError, match="起止月份"):
+        dues.set_exemption(db, b.members[0], Y, ("三", 4), reason="生活困难")
+    assert db.scalar("SELECT count(*) FROM dues_exemption") == 0
+    dues.set_exemption(db, b.members[0], Y, (2, 5), reason="生活困难")
+    assert dues.member_dues(db, b.members[0], Y).months_exempt == [2, 3, 4, 5]

@@ -145,6 +145,19 @@ def reminder_rows(members: list[MemberDues]) -> list[tuple[str, str, str, str]]:
 
 
 # ---- writing ---------------------------------------------------------------------------------
+def _month_pair(months: Any, what: str) -> tuple[int, int]:
+    """Months given as a pair of numbers (from, to) -> checked: both 1 to 12, in order."""
+    try:
+        a, b = (int(v) for v in months)
+    except (TypeError, ValueError):
+        raise UserError(f"{what}无效，应为1到12月中的起止月份。") from None
+    if not (1 <= a <= 12 and 1 <= b <= 12):
+        raise UserError(f"{what}{a}-{b}月超出1到12月。")
+    if b < a:
+        raise UserError(f"{what}{a}-{b}月的起止颠倒了，应写作{b}-{a}月。")
+    return a, b
+
+
 def _check_month(value: Any, what: str = "起始月份") -> int:
     try:
         m = int(value)
@@ -299,7 +312,7 @@ def set_exemption(db: Database, member_id: str, year: int, months: tuple[int, in
 
     m = member_row(db, member_id)
     y = check_year(year)
-    a, b = parse_months(months) if isinstance(months, str) else (int(months[0]), int(months[1]))
+    a, b = parse_months(months) if isinstance(months, str) else _month_pair(months, "减免月份")
     if not (reason or "").strip():
         raise UserError("少交或免交党费须写明原因。")
     fen = to_fen(monthly or 0, what="减免后每月交纳金额")
