@@ -29,6 +29,7 @@ from ..db import Database
 from ..db.history import entries_since, state_before
 from ..errors import UserError
 from ..paths import resource
+from ..pinyin import sort_key
 from ..registry.codes import MISSING
 from ..registry.codes import values as code_values
 from ..roster.selection import roster_selection
@@ -183,7 +184,7 @@ def find_scope(db: Database, name: str) -> str:
 def _ordered(counts: Counter, known: tuple[str, ...], *, keep_zero: bool = True) -> dict[str, int]:
     """Known labels in their order (zeros kept), then other stored values, then 未填写."""
     out = {k: counts.get(k, 0) for k in known if keep_zero or counts.get(k)}
-    for k in sorted(k for k in counts if k not in out and k != UNKNOWN):
+    for k in sorted((k for k in counts if k not in out and k != UNKNOWN), key=sort_key):
         out[k] = counts[k]
     if counts.get(UNKNOWN):
         out[UNKNOWN] = counts[UNKNOWN]
@@ -343,7 +344,8 @@ def structure(db: Database, org_id: str | None = None, as_of: dt.date | None = N
     unknown_birth = ages.get(None, 0)
     mobile, hardship, lost, after = mobile.get(1, 0), hardship.get(1, 0), lost.get(1, 0), after.get(1, 0)
 
-    minorities = {k: v for k, v in sorted(eth.items(), key=lambda kv: (-kv[1], kv[0])) if k not in (HAN, UNKNOWN)}
+    minorities = {k: v for k, v in sorted(eth.items(), key=lambda kv: (-kv[1], sort_key(kv[0])))
+                  if k not in (HAN, UNKNOWN)}
     eth_split = {HAN: eth.get(HAN, 0), MINORITY: sum(minorities.values())}
     if eth.get(UNKNOWN):
         eth_split[UNKNOWN] = eth[UNKNOWN]
@@ -387,5 +389,6 @@ def org_counts(db: Database, org_id: str | None = None) -> tuple[dict[str, int],
     known = bands().org_kinds
     return ({t: by_type.get(t, 0) for t in ORG_TYPES},
             {**{k: kinds.get(k, 0) for k in known},
-             **{k: v for k, v in sorted(kinds.items()) if k not in known and k != UNCLASSIFIED},
+             **{k: v for k, v in sorted(kinds.items(), key=lambda kv: sort_key(kv[0]))
+                if k not in known and k != UNCLASSIFIED},
              **({UNCLASSIFIED: kinds[UNCLASSIFIED]} if kinds.get(UNCLASSIFIED) else {})})
