@@ -254,6 +254,31 @@ def test_ledger_export_can_be_imported_again(setup, tmp_path):
     assert tuple(row) == (5, "志愿", f"{YEAR}-07-01")
 
 
+def test_a_sheet_imported_twice_is_refused_the_second_time(setup, tmp_path):
+    db, b, items = setup
+    name = db.get("member", b.members[0])["name"]
+    path = write_ledger(tmp_path / "台账.xlsx", [
+        [name, None, None, f"{YEAR}-03-05", "P2", None, "清扫村道"],
+        [name, None, None, f"{YEAR}-03-05", "P2", None, "清扫村道"],  # twice the same day: both kept
+        [name, None, None, f"{YEAR}-04-01", "M1", -2, "缺席"],
+    ])
+    import_ledger_xlsx(db, path, b.office_id)
+    assert count(db) == 3
+    with pytest.raises(ValidationError) as e:
+        import_ledger_xlsx(db, path, b.office_id)
+    assert "第2行" in e.value.message and "第4行" in e.value.message and "可能已经导入过" in e.value.message
+    assert count(db) == 3
+
+
+def test_an_exported_ledger_is_not_imported_over_itself(setup, tmp_path):
+    db, b, items = setup
+    add_entry(db, b.members[0], items["P2"].id, f"{YEAR}-07-01", note="志愿")
+    path = export_ledger_xlsx(db, YEAR, tmp_path / "out.xlsx", org_id=b.id)
+    with pytest.raises(ValidationError):
+        import_ledger_xlsx(db, path, b.office_id)
+    assert count(db) == 1
+
+
 def test_ledger_export_lists_branches_and_members_by_pinyin(db, tmp_path):
     """The exported 积分台账 runs by branch and member in pinyin order (上沟 after 北营, 李 before 叶),
     not by character code."""

@@ -166,7 +166,7 @@ def _members(db: Database, ids: Iterable[str]) -> dict[str, Any]:
     return out
 
 
-def _items(db: Database, ids: Iterable[str]) -> dict[str, Item]:
+def items_by_id(db: Database, ids: Iterable[str]) -> dict[str, Item]:
     ids = list(dict.fromkeys(ids))
     rows = db.query(f"SELECT * FROM points_item WHERE id IN ({','.join('?' * len(ids))})", ids) if ids else []
     return {r["id"]: Item.from_row(r) for r in rows}
@@ -181,7 +181,7 @@ def prepare_entries(db: Database, drafts: list[EntryDraft], *, today: dt.date | 
     signed value, a second entry of a per-month item in one month or of a per-year item in a year.
     """
     members = _members(db, (d.member_id for d in drafts))
-    items = _items(db, (d.item_id for d in drafts))
+    items = items_by_id(db, (d.item_id for d in drafts))
     problems: list[str] = []
     rows: list[dict[str, Any]] = []
     periods: dict[tuple[str, str], dict[str, int]] = {}  # (item, member) -> period key -> count

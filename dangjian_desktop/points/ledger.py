@@ -14,7 +14,7 @@ from ..db import Database
 from ..errors import UserError, ValidationError
 from ..pinyin import sort_key
 from ..xlsx_safe import append, removes_rows_on_failure, streamed_workbook
-from .batch import Batch, EntryDraft, add_batch, get_batch, retire_if_empty
+from .batch import Batch, EntryDraft, add_batch, get_batch, items_by_id, retire_if_empty
 from .catalogue import ensure_catalogue, items
 from .common import ACTIVE_STATUSES, check_unlocked, fmt_points, read_workbook, save_workbook, scope_filter
 
@@ -202,7 +202,8 @@ def read_ledger_xlsx(db: Database, path: str | Path, office_id: str, *,
     """Entries from a clerk's workbook (sheet 积分台账 or the first sheet): drafts and problems.
 
     Members are matched by ID number when given, else by name (and branch when the name is
-    not unique in the town). Items are matched by code within the year of the entry's date.
+    not unique in the town). Items are matched by code within the year of the entry's date. A row
+    identical to an entry already in the ledger is a problem (the sheet was imported before).
     """
     path = Path(path)
     wb = read_workbook(path, what="积分台账")
@@ -225,6 +226,7 @@ def read_ledger_xlsx(db: Database, path: str | Path, office_id: str, *,
         by_name.setdefault(m["name"], []).append(m)
     item_cache: dict[int, dict[str, str]] = {}
     drafts: list[EntryDraft] = []
+    lines: list[int] = []  # the sheet's row of each draft
     problems: list[str] = []
 
     def cell(row, name):
@@ -277,7 +279,36 @@ def read_ledger_xlsx(db: Database, path: str | Path, office_id: str, *,
                 problems.append(f"第{n}行：分值“{_text(raw)}”不是数字")
                 continue
         drafts.append(EntryDraft(m["id"], item_id, date, pts, _text(cell(row, "备注"))))
+        lines.append(n)
+    problems += _already_entered(db, drafts, lines, item_cache)
     return drafts, problems
+
+
+def _already_entered(db: Database, drafts: list[EntryDraft], lines: list[int],
+                     item_cache: dict[int, dict[str, str]]) -> list[str]:
+    """The rows identical to an entry already in the ledger (member, item, date, points and note):
+    a sheet imported twice, or an exported ledger imported back, would count them twice."""
+    if not drafts:
+        return []
+    points = {i.id: i.signed_points for i in items_by_id(db, {d.item_id for d in drafts}).values()}
+    members = list({d.member_id for d in drafts})
+    have: set[tuple] = set()
+    for k in range(0, len(members), 500):
+        part = members[k:k + 500]
+        for r in db.query(f"""SELECT member_id, item_id, date, points, note FROM points_entry
+                              WHERE member_id IN ({','.join('?' * len(part))})
+                              AND year IN ({','.join('?' * len(item_cache))})""", [*part, *item_cache]):
+            have.add((r[0], r[1], r[2], round(float(r[3]), 2), r[4] or ""))
+    out = []
+    for n, d in zip(lines, drafts):
+        value = d.points if d.points is not None else points.get(d.item_id)
+        try:
+            key = (d.member_id, d.item_id, d.date, round(float(value), 2), d.note or "")
+        except (TypeError, ValueError):
+            continue
+        if key in have:
+            out.append(f"第{n}行：台账中已有完全相同的记录（同一党员、项目、日期、分值和备注），可能已经导入过")
+    return out
 
 
 def import_ledger_xlsx(db: Database, path: str | Path, office_id: str, *, actor: str | None = None,
