@@ -345,3 +345,24 @@ def test_a_record_dated_before_the_first_year_is_refused_and_the_year_picker_rea
     dlg.ok_button.click()
     assert dlg.dialog.isVisible() and f"早于{FIRST_YEAR}年1月1日" in "".join(dlg.errors_shown().values())
     dlg.dialog.reject()
+
+
+def test_an_exemption_is_cancelled_from_the_dues_page_and_a_second_one_refused(qtbot, page):
+    panel = page.panels[0]
+    rows = list(panel.model.rows)
+    at = next(i for i, m in enumerate(rows) if m.months_exempt)  # a hardship member: 免交 all year
+    member = rows[at]
+    panel.view.setCurrentIndex(panel.model.index(at, 1))
+    panel.exempt()
+    dlg = page.current_dialog
+    dlg.w("months").setText(str(member.months_exempt[0]))
+    dlg.w("reason").setText("生活困难")
+    dlg.ok_button.click()
+    assert dlg.dialog.isVisible() and "重叠" in dlg.error_shown()
+    dlg.dialog.reject()
+    panel.unexempt()
+    dlg = page.current_dialog
+    assert dlg.TITLE == "取消党费减免" and "免交" in dlg.w("exemption").currentText()
+    reloaded(qtbot, panel, dlg.ok_button.click)
+    assert dues.exemptions(page.db, member.member_id, TODAY.year) == []
+    assert dues.member_dues(page.db, member.member_id, TODAY.year).months_exempt == []

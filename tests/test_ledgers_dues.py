@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from dangjian_desktop.db import Database
 from dangjian_desktop.errors import UserError
 from dangjian_desktop.ledgers import dues
 from dangjian_desktop.ledgers.common import fmt_yuan, months_label, parse_months, to_fen
@@ -248,3 +249,36 @@ def test_exemption_months_given_in_the_wrong_order_are_refused_in_chinese(db):
     assert db.scalar("SELECT count(*) FROM dues_exemption") == 0
     dues.set_exemption(db, b.members[0], Y, (2, 5), reason="生活困难")
     assert dues.member_dues(db, b.members[0], Y).months_exempt == [2, 3, 4, 5]
+
+
+def test_a_second_exemption_of_a_month_is_refused_naming_the_first(db, db_path, capsys):
+    """Two exemptions of a month: the lower amount silently won. The first is named; once
+    cancelled, the months can be exempted again."""
+    from dangjian_desktop.cli import main
+
+    b = add_branch(db, n=1)
+    mid = b.members[0]
+    name = db.get("member", mid)["name"]
+    dues.set_base(db, mid, Y, rate_class="农民", fixed_on=f"{Y}-01-02")
+    dues.set_exemption(db, mid, Y, "3-6", reason="住院治疗", monthly=0)
+    dues.set_exemption(db, mid, Y, "9", reason="生活困难", monthly="0.2")
+    for months in ("6-8", "1-12", "9"):
+        with pytest.raises(UserError, match="已登记.*重叠.*请先取消已登记的那条"):
+            dues.set_exemption(db, mid, Y, months, reason="生活困难", monthly="0.3")
+    with pytest.raises(UserError, match=f"{name}{Y}年已登记3-6月免交（原因：住院治疗），与这次的1-4月重叠"):
+        dues.set_exemption(db, mid, Y, "1-4", reason="生活困难")
+    assert len(dues.exemptions(db, mid, Y)) == 2
+    dues.set_exemption(db, mid, Y, "7-8", reason="生活困难", monthly="0.3")  # next to them: no overlap
+    db.close()
+    # Cancelled by the months it covers (several are on record), then the months are free again.
+    assert main(["--db", str(db_path), "dues", "unexempt", name, "--year", str(Y)]) != 0
+    assert "有3条党费减免" in capsys.readouterr().err
+    assert main(["--db", str(db_path), "dues", "unexempt", name, "--year", str(Y), "--months", "4"]) == 0
+    assert "已取消" in capsys.readouterr().out
+    again = Database.open(db_path)
+    assert [e["from_month"] for e in dues.exemptions(again, mid, Y)] == [7, 9]
+    again.close()
+    assert main(["--db", str(db_path), "dues", "unexempt", name, "--year", str(Y), "--months", "4"]) != 0
+    assert f"{name}{Y}年4月没有登记党费减免" in capsys.readouterr().err
+    assert main(["--db", str(db_path), "dues", "exempt", name, "--year", str(Y), "--months", "1-4",
+                 "--reason", "生活困难"]) == 0

@@ -87,6 +87,14 @@ def register(sub, group) -> None:
     add_town(p)
     p.set_defaults(func=cmd_exempt)
 
+    p = g.add_parser("unexempt", help="取消已登记的党费减免（登记错了或情况变了时，取消后可重新登记）")
+    p.add_argument("member", metavar="MEMBER", help="党员姓名或身份证号")
+    add_year(p)
+    p.add_argument("--months", help="减免包含的月份，如 3（该党员本年度有多条减免时须写）")
+    p.add_argument("--branch", metavar="NAME", help="党员所在党支部（同名时）")
+    add_town(p)
+    p.set_defaults(func=cmd_unexempt)
+
     p = g.add_parser("rates", help="党费交纳标准（数据文件 resources/ledgers/dues_rates.json）")
     add_json(p)
     p.set_defaults(func=cmd_rates)
@@ -224,6 +232,29 @@ def cmd_exempt(ctx) -> int:
         set_exemption(db, m["id"], check_year(args.year), args.months, reason=args.reason, monthly=args.monthly,
                       approved_by=args.approved_by, approved_on=args.approved_on)
     print(f"已登记：{m['name']} {args.year}年{args.months}月党费减免。")
+    return 0
+
+
+def cmd_unexempt(ctx) -> int:
+    from ..errors import UserError
+    from ..ledgers.common import parse_months
+    from ..ledgers.dues import exemption_label, exemptions, remove_exemption
+
+    args = ctx.args
+    year = check_year(args.year)
+    months = parse_months(args.months) if args.months else None
+    with ctx.open_db() as db:
+        m = _member(db, args)
+        rows = exemptions(db, m["id"], year)
+        if months:
+            rows = [r for r in rows if r["from_month"] <= months[1] and r["to_month"] >= months[0]]
+        if not rows:
+            raise UserError(f"{m['name']}{year}年" + (f"{args.months}月" if months else "") + "没有登记党费减免。")
+        if len(rows) > 1:
+            raise UserError(f"{m['name']}{year}年有{len(rows)}条党费减免：{'；'.join(exemption_label(r) for r in rows)}。"
+                            "请用 --months 指明取消哪一条。")
+        remove_exemption(db, rows[0]["id"])
+    print(f"已取消：{m['name']} {year}年{exemption_label(rows[0])}。")
     return 0
 
 

@@ -13,7 +13,8 @@ Model (money in fen):
   months taking the odd fen. Paying months that have not ended yet is
   paying in advance; when the base rises after such a payment, the months it covered owe the
   difference.
-- dues_exemption: months of a year with a reduced monthly due (0: 免交), reason and approval.
+- dues_exemption: months of a year with a reduced monthly due (0: 免交), reason and approval;
+  at most one for a month (a second is refused: cancel the first to change it).
 
 A month is due from the month the member joined (a probationary member pays from the branch
 meeting that accepted them) to the month they left (转出, 出党, 死亡, 停止党籍). Arrears are the
@@ -318,11 +319,28 @@ def set_exemption(db: Database, member_id: str, year: int, months: tuple[int, in
     fen = to_fen(monthly or 0, what="减免后每月交纳金额")
     day = check_day(approved_on, "批准日期") if approved_on else None
     what = "免交" if fen == 0 else f"少交（每月{fmt_yuan(fen)}元）"
+    # Two exemptions of a month: the lower amount silently won. One a month; the first is kept.
+    old = next((e for e in exemptions(db, member_id, y) if e["from_month"] <= b and e["to_month"] >= a), None)
+    if old is not None:
+        raise UserError(f"{m['name']}{y}年已登记{exemption_label(old)}，与这次的{months_label(list(range(a, b + 1)))}"
+                        f"重叠。一个月只能有一条减免：如需更改，请先取消已登记的那条（取消减免）再登记。")
     with db.transaction(f"党费{what} {m['name']} {y}年{months_label(list(range(a, b + 1)))}", actor=actor) as tx:
         return tx.insert("dues_exemption", {"member_id": member_id, "year": y, "from_month": a, "to_month": b,
                                             "monthly_fen": fen, "reason": reason.strip(),
                                             "approved_by": (approved_by or "").strip(), "approved_on": day,
                                             "owner": m["owner"]})
+
+
+def exemptions(db: Database, member_id: str, year: int) -> list:
+    """The member's exemptions of a year, by month (they never share a month)."""
+    return db.query("SELECT * FROM dues_exemption WHERE member_id = ? AND year = ? ORDER BY from_month",
+                    (member_id, int(year)))
+
+
+def exemption_label(row) -> str:
+    """'3-6月免交（原因：生活困难）' or '3-6月少交，每月0.50元（原因：…）'."""
+    kind = "免交" if row["monthly_fen"] == 0 else f"少交，每月{fmt_yuan(row['monthly_fen'])}元"
+    return f"{months_label(list(range(row['from_month'], row['to_month'] + 1)))}{kind}（原因：{row['reason']}）"
 
 
 def remove_exemption(db: Database, exemption_id: str, *, actor: str | None = None) -> None:

@@ -244,6 +244,19 @@ class ExemptionDialog(EntryDialog):
             approved_by=self.text("approved_by"), approved_on=self.text("approved_on") or None))
 
 
+class CancelExemptionDialog(EntryDialog):
+    TITLE = "取消党费减免"
+    INTRO = "减免登记错了或情况变了时取消它，之后可以重新登记。"
+
+    def build(self) -> None:
+        self.choice("exemption", "*减免(&E)：", [(dues.exemption_label(r), r["id"]) for r in self.context["rows"]])
+
+    def save(self) -> Any:
+        md = self.context["member"]
+        eid = self.w("exemption").currentData()
+        return apply(self.page, f"取消党费减免 {md.name}", lambda db: dues.remove_exemption(db, eid))
+
+
 # ---- 教育培训、奖惩、走访、谈话、经费、后备干部 -------------------------------------------------------
 class TrainingDialog(EntryDialog):
     TITLE = "登记教育培训"

@@ -36,7 +36,7 @@ class DuesPanel(LedgerPanel):
 
     def actions(self):
         return [("登记缴费(&P)…", self.pay), ("核定基数(&B)…", self.base), ("减免(&X)…", self.exempt),
-                ("沿用上年基数", self.carry), ("导入登记表(&I)…", self.import_dialog)]
+                ("取消减免…", self.unexempt), ("沿用上年基数", self.carry), ("导入登记表(&I)…", self.import_dialog)]
 
     def menu_actions(self):
         return [("导出党费收缴登记表（每月一列）…", self.export_register_dialog), ("打印催缴名单…", self.reminder_dialog)]
@@ -125,6 +125,17 @@ class DuesPanel(LedgerPanel):
         m = self._member()
         if m is not None:
             self.open_dialog(dialogs.ExemptionDialog, member=m)
+
+    @slot
+    def unexempt(self):
+        m = self._member()
+        if m is None:
+            return
+        rows = dues.exemptions(self.db, m.member_id, m.year)
+        if not rows:
+            self.page.inform(f"{m.name}{m.year}年没有登记党费减免。")
+            return
+        self.open_dialog(dialogs.CancelExemptionDialog, member=m, rows=rows)
 
     @slot
     def carry(self):
