@@ -92,9 +92,16 @@ def points_views(db: Database, year: int, office_id: str | None = None, org_id: 
 
 def compliance_views(db: Database, year: int, office_id: str | None = None, org_id: str | None = None,
                      as_of: dt.date | None = None, by_town: bool = False) -> list[View]:
+    """Meetings due by the end of the statistics date `as_of` (a period ending that day included),
+    but never by more than today: compliance counts a period due once it has ended before its
+    `as_of`, so it is asked with the day after the date, or today when that is earlier (the
+    running period is not missed, nor are the months still to come)."""
     unit = _unit(db, office_id, org_id)
-    as_of = as_of or dates.today()
-    g = compliance_grid(db, year, office_id=office_id, org_id=org_id, as_of=as_of, by_town=by_town)
+    today = dates.today()
+    as_of = min(as_of or today, today)
+    counted_to = min(as_of + dt.timedelta(days=1), today)
+    g = compliance_grid(db, year, office_id=office_id, org_id=org_id, as_of=counted_to, by_town=by_town)
+    g.as_of = as_of  # what the note and the table say: 统计到 the date, or today
     table = g.table(unit)
     if by_town:
         table.columns = [Col("乡镇", TEXT, 14)] + list(table.columns[1:])
