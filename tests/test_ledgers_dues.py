@@ -282,3 +282,20 @@ def test_a_second_exemption_of_a_month_is_refused_naming_the_first(db, db_path, 
     assert f"{name}{Y}年4月没有登记党费减免" in capsys.readouterr().err
     assert main(["--db", str(db_path), "dues", "exempt", name, "--year", str(Y), "--months", "1-4",
                  "--reason", "生活困难"]) == 0
+
+
+def test_a_reduced_due_not_below_the_normal_due_is_refused_naming_it(db):
+    """少交 of 30 yuan a month for a member due 15 was saved and changed nothing."""
+    b = add_branch(db, n=2)
+    mid, unbased = b.members
+    name = db.get("member", mid)["name"]
+    dues.set_base(db, mid, Y, base=3000, rate_class="在职", fixed_on=f"{Y}-01-02")  # 15.00 a month
+    dues.set_base(db, mid, Y, base=2000, rate_class="在职", from_month=7, fixed_on=f"{Y}-06-28")  # 10.00
+    with pytest.raises(UserError, match=f"{name}{Y}年1月起正常每月应交15.00元，少交后每月30.00元并不更少"):
+        dues.set_exemption(db, mid, Y, "1-3", reason="生活困难", monthly="30")
+    with pytest.raises(UserError, match="7月起正常每月应交10.00元.*应低于10.00元；免交请填0"):
+        dues.set_exemption(db, mid, Y, "5-8", reason="生活困难", monthly="10")  # 10 is below May's 15, not July's
+    assert dues.exemptions(db, mid, Y) == []
+    dues.set_exemption(db, mid, Y, "1-6", reason="生活困难", monthly="12")
+    assert dues.member_dues(db, mid, Y).due[:7] == [1200] * 6 + [1000]
+    dues.set_exemption(db, unbased, Y, "1-12", reason="生活困难", monthly="5")  # no base yet: nothing to compare

@@ -13,8 +13,9 @@ Model (money in fen):
   months taking the odd fen. Paying months that have not ended yet is
   paying in advance; when the base rises after such a payment, the months it covered owe the
   difference.
-- dues_exemption: months of a year with a reduced monthly due (0: 免交), reason and approval;
-  at most one for a month (a second is refused: cancel the first to change it).
+- dues_exemption: months of a year with a reduced monthly due (0: 免交; a 少交 amount below the
+  normal due of its months with a base), reason and approval; at most one for a month (a second
+  is refused: cancel the first to change it).
 
 A month is due from the month the member joined (a probationary member pays from the branch
 meeting that accepted them) to the month they left (转出, 出党, 死亡, 停止党籍). Arrears are the
@@ -319,6 +320,8 @@ def set_exemption(db: Database, member_id: str, year: int, months: tuple[int, in
     fen = to_fen(monthly or 0, what="减免后每月交纳金额")
     day = check_day(approved_on, "批准日期") if approved_on else None
     what = "免交" if fen == 0 else f"少交（每月{fmt_yuan(fen)}元）"
+    if fen:  # 少交 at or above the normal due was saved and changed nothing
+        _below_normal_due(db, m, y, a, b, fen)
     # Two exemptions of a month: the lower amount silently won. One a month; the first is kept.
     old = next((e for e in exemptions(db, member_id, y) if e["from_month"] <= b and e["to_month"] >= a), None)
     if old is not None:
@@ -329,6 +332,19 @@ def set_exemption(db: Database, member_id: str, year: int, months: tuple[int, in
                                             "monthly_fen": fen, "reason": reason.strip(),
                                             "approved_by": (approved_by or "").strip(), "approved_on": day,
                                             "owner": m["owner"]})
+
+
+def _below_normal_due(db: Database, m, year: int, a: int, b: int, fen: int) -> None:
+    """A 少交 amount must be below the normal due (at the recorded bases) of each of months a..b
+    with a base; UserError naming that due otherwise. Months not yet based are not compared."""
+    bases = db.query("SELECT from_month, monthly_fen FROM dues_base WHERE member_id = ? AND year = ? "
+                     "ORDER BY from_month", (m["id"], year))
+    for month in range(a, b + 1):
+        due = next((r["monthly_fen"] for r in reversed(bases) if r["from_month"] <= month), None)
+        if due is not None and fen >= due:
+            since = max(r["from_month"] for r in bases if r["from_month"] <= month)
+            raise UserError(f"{m['name']}{year}年{since}月起正常每月应交{fmt_yuan(due)}元，少交后每月"
+                            f"{fmt_yuan(fen)}元并不更少。少交的金额应低于{fmt_yuan(due)}元；免交请填0。")
 
 
 def exemptions(db: Database, member_id: str, year: int) -> list:
