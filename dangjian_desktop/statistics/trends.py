@@ -58,8 +58,12 @@ class AssessmentHistory:
                      [Series(r, [self.distribution.get(y, {}).get(r, 0) for y in self.years]) for r in self.ratings],
                      unit="个", note=f"{unit}  {self.scheme_name}".strip())
 
+    def towns(self) -> list[str]:
+        """The towns of the latest year, by pinyin."""
+        return sorted(self.by_town, key=sort_key)
+
     def town_chart(self) -> Chart:
-        towns = sorted(self.by_town)
+        towns = self.towns()
         year = self.years[-1] if self.years else ""
         return Chart(STACKED, f"{year}年各乡镇考核等次", towns,
                      [Series(r, [self.by_town[t].get(r, 0) for t in towns]) for r in self.ratings], unit="个",
@@ -269,6 +273,9 @@ def compliance_grid(db: Database, year: int, *, office_id: str | None = None, or
             for m in range(12):
                 due[i][m] += d[m]
                 held[i][m] += h[m]
+    if by_town:  # towns by pinyin (compliance lists the branches town by town in the offices' order)
+        order = sorted(range(len(names)), key=lambda i: sort_key(names[i]))
+        names, held, due = [names[i] for i in order], [held[i] for i in order], [due[i] for i in order]
     return ComplianceGrid(int(year), as_of, names, held, due)
 
 

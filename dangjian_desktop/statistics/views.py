@@ -72,7 +72,7 @@ def assessment_views(db: Database, office_id: str | None = None, org_id: str | N
                                        at=f"{h.years[0]}—{h.years[-1]}年", notes=[f"评分方案：{h.scheme_name}"],
                                        sheet_name="等次分布"), h.distribution_chart(unit)))
     if len(h.by_town) > 1:
-        towns = sorted(h.by_town)
+        towns = h.towns()
         town_rows = [[t] + [h.by_town[t].get(r, 0) for r in h.ratings] + [sum(h.by_town[t].values())] for t in towns]
         views.append(View("各乡镇", Table(f"{h.years[-1]}年各乡镇考核等次", [Col("乡镇", TEXT, 12)] + dist_cols[1:],
                                          town_rows, unit=unit, at=f"{h.years[-1]}年度", sheet_name="各乡镇"),
