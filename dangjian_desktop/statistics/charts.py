@@ -146,6 +146,18 @@ def _legend(chart: Chart, font: str, x: float, y: float, pairs, columns: int = 1
     return lg
 
 
+def _fit(text: str, font: str, room: float, size: float = LABEL_SIZE) -> str:
+    """The text as it fits in `room` points: whole, or its start and its last three characters
+    (党支部) around an ellipsis."""
+    if stringWidth(text, font, size) <= room or len(text) <= 4:
+        return text
+    tail = text[-3:]
+    head = text[:-3]
+    while head and stringWidth(f"{head}…{tail}", font, size) > room:
+        head = head[:-1]
+    return f"{head}…{tail}"
+
+
 def _bars(chart: Chart, font: str, d: Drawing, top: float) -> None:
     horizontal = chart.kind in (HBAR, HSTACKED)
     stacked = chart.kind in (STACKED, HSTACKED)
@@ -177,6 +189,8 @@ def _bars(chart: Chart, font: str, d: Drawing, top: float) -> None:
     longest = max((stringWidth(c, font, LABEL_SIZE) for c in cats), default=0)
     if horizontal:
         bc.x = min(longest + 12, chart.width * 0.45)
+        # A name longer than the room left of the axis is shortened in its middle, never cut at the edge.
+        bc.categoryAxis.categoryNames = [_fit(c, font, bc.x - 10) for c in cats]
         bc.y = 24
         bc.width = chart.width - bc.x - 40 - legend_w
         bc.height = top - bc.y - 6
