@@ -16,6 +16,7 @@ from ..errors import UserError, ValidationError
 from .catalogue import Item
 from .common import (ACTIVE_STATUSES, check_date, check_unlocked, fmt_points, is_locked, operator,
                      owner_of_office)
+from .membership import History
 
 BATCH_KINDS = ("会议", "录入", "导入")
 #: The largest value one entry can carry (a year's base score is at most 1000 too).
@@ -177,10 +178,12 @@ def prepare_entries(db: Database, drafts: list[EntryDraft], *, today: dt.date | 
     """Validate drafts into rows for points_entry; returns (rows, {(office_id, year)}).
 
     Raises ValidationError listing at most ten problems, each naming the member: unknown or
-    inactive member, an item of another office or year, a stopped item, a zero or wrongly
+    inactive member, a date on which they were not a member (before joining or transferring in,
+    after leaving: points.membership), an item of another office or year, a stopped item, a zero or wrongly
     signed value, a second entry of a per-month item in one month or of a per-year item in a year.
     """
     members = _members(db, (d.member_id for d in drafts))
+    history = History(db, members, today=today)
     items = items_by_id(db, (d.item_id for d in drafts))
     problems: list[str] = []
     rows: list[dict[str, Any]] = []
@@ -196,7 +199,9 @@ def prepare_entries(db: Database, drafts: list[EntryDraft], *, today: dt.date | 
             problems.append("有一条记录的党员不存在（可能已被删除）")
             continue
         if m["status"] not in ACTIVE_STATUSES:
-            problems.append(f"{who}的党籍状态为“{m['status']}”，不能记积分")
+            left = history.left_on(m["id"])
+            problems.append(f"{who}的党籍状态为“{m['status']}”，不能记积分" if left.startswith("党籍状态")
+                            else f"{who}已于{left}（党籍状态为“{m['status']}”），不能记积分")
             continue
         if it is None:
             problems.append(f"{who}：积分项目不存在（可能已被删除）")
@@ -205,6 +210,9 @@ def prepare_entries(db: Database, drafts: list[EntryDraft], *, today: dt.date | 
             date = check_date(d.date, what="积分日期", today=today)
         except ValidationError as e:
             problems.append(f"{who}：{e.message}")
+            continue
+        if not (standing := history.on(m["id"], date)).member:
+            problems.append(f"{who}在{dates.format_cn(date)}不是本镇党员（{standing.why}），不能记这一天的积分")
             continue
         year = int(date[:4])
         if it.office_id != m["office_id"]:

@@ -17,6 +17,7 @@ from ..xlsx_safe import append, removes_rows_on_failure, streamed_workbook
 from .batch import Batch, EntryDraft, add_batch, get_batch, items_by_id, retire_if_empty
 from .catalogue import ensure_catalogue, items
 from .common import ACTIVE_STATUSES, check_unlocked, fmt_points, read_workbook, save_workbook, scope_filter
+from .membership import History
 
 LEDGER_SHEET = "积分台账"
 LEDGER_COLUMNS = ("姓名", "所在党支部", "身份证号", "日期", "项目编号", "分值", "备注")
@@ -203,7 +204,9 @@ def read_ledger_xlsx(db: Database, path: str | Path, office_id: str, *,
 
     Members are matched by ID number when given, else by name (and branch when the name is
     not unique in the town). Items are matched by code within the year of the entry's date. A row
-    identical to an entry already in the ledger is a problem (the sheet was imported before).
+    dated when the member was not a member (before joining or transferring in, after leaving:
+    points.membership) is a problem, and so is a row identical to an entry already in the ledger
+    (the sheet was imported before).
     """
     path = Path(path)
     wb = read_workbook(path, what="积分台账")
@@ -280,8 +283,21 @@ def read_ledger_xlsx(db: Database, path: str | Path, office_id: str, *,
                 continue
         drafts.append(EntryDraft(m["id"], item_id, date, pts, _text(cell(row, "备注"))))
         lines.append(n)
+    problems += _not_members_then(db, drafts, lines, today)
     problems += _already_entered(db, drafts, lines, item_cache)
     return drafts, problems
+
+
+def _not_members_then(db: Database, drafts: list[EntryDraft], lines: list[int], today: dt.date | None) -> list[str]:
+    """The rows dated on a day the member was not a member of the party here (joined or came
+    later, or had left then), each naming the member and the date that says why."""
+    history = History(db, (d.member_id for d in drafts), today=today)
+    out = []
+    for n, d in zip(lines, drafts):
+        s = history.on(d.member_id, d.date)
+        if not s.member:
+            out.append(f"第{n}行：{s.name}在{dates.format_cn(d.date)}不是本镇党员（{s.why}），不能记这一天的积分")
+    return out
 
 
 def _already_entered(db: Database, drafts: list[EntryDraft], lines: list[int],
