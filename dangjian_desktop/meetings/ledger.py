@@ -18,6 +18,7 @@ from ..points.batch import (EntryDraft, delete_meeting_rows, new_batch, prepare_
 from ..points.catalogue import Item, ensure_catalogue, items
 from ..points.common import (ACTIVE_STATUSES, EXEMPT_FRAIL, check_date, check_unlocked, member_classes,
                              owner_of_office)
+from ..points.membership import History, branch_pool
 from ..registry.orgs import subtree_ids
 from . import MEETING_TYPES, PRESENT, STATUSES
 
@@ -33,6 +34,7 @@ class MeetingRecord:
     entries: int
     counts: dict[str, int] = field(default_factory=dict)  # status -> members
     points: float = 0.0  # sum of the points written (before caps)
+    left: list[str] = field(default_factory=list)  # attendees who have left since: no points written
 
 
 @dataclass
@@ -43,6 +45,7 @@ class Candidate:
     group_name: str
     role: str  # committee role, if any
     classes: list[str]
+    left: str = ""  # a member then who has left since: when and how ("2026年1月10日转出"); no points
 
 
 def _org(db: Database, org_id: str):
@@ -68,33 +71,57 @@ def _branch_and_group(db: Database, org_id: str, group_id: str | None) -> tuple[
 
 
 def candidates(db: Database, org_id: str, meeting_type: str, *, group_id: str | None = None,
-               year: int | None = None) -> list[Candidate]:
-    """Who is expected: a 党小组会 lists the group, a 支委会 the committee in office (the whole
-    branch when it has none on record), any other meeting the whole branch."""
+               date: str | dt.date | None = None, year: int | None = None,
+               today: dt.date | None = None) -> list[Candidate]:
+    """Who is expected at a meeting on `date` (today when not given): the members of the branch
+    that day (points.membership: a meeting entered late lists the branch as it was then). A
+    党小组会 lists the group, a 支委会 the committee in office (the whole branch when it has none
+    on record), any other meeting the whole branch. A member then who has left since is listed
+    with `left` saying when: their attendance is recorded, no points are written for them."""
     org, group = _branch_and_group(db, org_id, group_id)
-    year = year or dates.today().year
+    day = date.isoformat() if isinstance(date, dt.date) else (date or (today or dates.today()).isoformat())
+    year = year or int(day[:4])
     frail = {r[0] for r in db.query("SELECT member_id FROM points_exemption WHERE year = ? AND kind = ?",
                                     (int(year), EXEMPT_FRAIL))}
     roles = {r["member_id"]: r["role"] for r in db.query(
         """SELECT cm.member_id, cm.role FROM committee_member cm JOIN committee_term t ON t.id = cm.term_id
            WHERE t.org_id = ? AND t.ended_on IS NULL AND cm.end_date IS NULL AND cm.member_id IS NOT NULL""",
         (org["id"],))}
-    where, params = ["m.org_id = ?", "m.status IN (?, ?)"], [org["id"], *ACTIVE_STATUSES]
-    if meeting_type == "党小组会" and group is not None:
-        where.append("m.group_id = ?")
-        params.append(group["id"])
-    rows = db.query(f"""SELECT m.*, g.name AS group_name FROM member m LEFT JOIN org g ON g.id = m.group_id
-                        WHERE {' AND '.join(where)} ORDER BY m.name_pinyin""", params)
+    pool = branch_pool(db, org["id"])
+    history = History(db, pool, today=today)
+    ids = [mid for mid in pool if history.on(mid, day).org_id == org["id"]]
+    rows = []
+    for k in range(0, len(ids), 500):
+        part = ids[k:k + 500]
+        rows += db.query(f"""SELECT m.*, g.name AS group_name FROM member m LEFT JOIN org g ON g.id = m.group_id
+                             WHERE m.id IN ({','.join('?' * len(part))})""", part)
+    rows.sort(key=lambda r: r["name_pinyin"] or "")
+    if meeting_type == "党小组会" and group is not None:  # groups have no history: the group as it is now
+        rows = [r for r in rows if r["group_id"] == group["id"] and r["org_id"] == org["id"]]
     if meeting_type == "支委会":
         committee = [r for r in rows if r["id"] in roles]
         if committee:
             rows = committee
     order = {"书记": 0, "副书记": 1, "组织委员": 2, "宣传委员": 3, "纪检委员": 4, "委员": 5}
-    out = [Candidate(r["id"], r["name"], r["name_pinyin"], r["group_name"] or "", roles.get(r["id"], ""),
-                     member_classes(r, frail=r["id"] in frail)) for r in rows]
+    out = [Candidate(r["id"], r["name"], r["name_pinyin"], (r["group_name"] or "") if r["org_id"] == org["id"] else "",
+                     roles.get(r["id"], ""), member_classes(r, frail=r["id"] in frail),
+                     "" if r["status"] in ACTIVE_STATUSES else history.left_on(r["id"])) for r in rows]
     if meeting_type == "支委会":
         out.sort(key=lambda c: (order.get(c.role, 9), c.name_pinyin))
     return out
+
+
+def not_members(db: Database, org_id: str, date: str, member_ids: Iterable[str], *,
+                today: dt.date | None = None) -> str | None:
+    """None when every member named was a member of the branch on `date`; else a refusal naming
+    those who were not, each with the date that says why ("张三（2025年5月1日入党）")."""
+    history = History(db, member_ids, today=today)
+    outside = [why for mid in history.events if (why := history.not_in_branch(mid, org_id, date))]
+    if not outside:
+        return None
+    more = f"等{len(outside)}人" if len(outside) > 10 else ""
+    branch = history.org_name(org_id)
+    return f"以下党员在{dates.format_cn(date)}不是{branch}的党员，不能登记考勤：{'、'.join(outside[:10])}{more}"
 
 
 def host_order(people: list[Candidate]) -> list[Candidate]:
@@ -178,16 +205,18 @@ def record_meeting(db: Database, *, org_id: str, meeting_type: str, date: str, a
             problems.append("有参会党员的记录不存在（可能已被删除）")
         elif r["office_id"] != office_id:
             problems.append(f"{r['name']}不是本镇党员")
-        elif r["status"] not in ACTIVE_STATUSES:
-            problems.append(f"{r['name']}的党籍状态为“{r['status']}”")
+    if not problems and (outside := not_members(db, org["id"], date, ids, today=today)):
+        problems.append(outside)
     if problems:
         raise ValidationError({"attendance": "；".join(problems[:5])})
     linked = linked_items(db, office_id, year, meeting_type)
     meeting_id = new_id()
     label = (text["topic"] or meeting_type)
+    # A member then who has left since keeps their attendance; points go to members rated now.
+    left = [known[mid]["name"] for mid in ids if known[mid]["status"] not in ACTIVE_STATUSES]
     drafts = [EntryDraft(mid, linked[s].id, date, None, f"{meeting_type}：{label}" if text["topic"] else meeting_type,
                          meeting_id=meeting_id)
-              for mid, s in attendance.items() if s in linked]
+              for mid, s in attendance.items() if s in linked and known[mid]["status"] in ACTIVE_STATUSES]
     rows, _scopes = prepare_entries(db, drafts, today=today) if drafts else ([], set())
     files = [Path(p) for p in photos]
     prepared = []
@@ -214,7 +243,7 @@ def record_meeting(db: Database, *, org_id: str, meeting_type: str, date: str, a
                 att = store_attachment(tx, data, name, mime)
                 tx.insert("meeting_photo", {"meeting_id": meeting_id, "attachment_id": att, "sort_order": n,
                                             "owner": owner})
-    return MeetingRecord(meeting_id, bid, len(rows), counts, round(sum(r["points"] for r in rows), 2))
+    return MeetingRecord(meeting_id, bid, len(rows), counts, round(sum(r["points"] for r in rows), 2), left)
 
 
 def get_meeting(db: Database, meeting_id: str):
@@ -250,6 +279,9 @@ def update_meeting(db: Database, meeting_id: str, values: dict[str, Any], *, exp
                 errors["date"] = "会议日期只能在同一年度内更正（积分按年度计算）；跨年度请删除后重新登记"
             elif date[:7] != m["date"][:7] and (clash := _month_clash(db, meeting_id, date)):
                 errors["date"] = clash
+            elif outside := not_members(db, m["org_id"], date, [r["member_id"] for r in db.query(
+                    "SELECT member_id FROM meeting_attendance WHERE meeting_id = ?", (meeting_id,))], today=today):
+                errors["date"] = outside
     if errors:
         raise ValidationError(errors)
     changes = {k: v for k, v in {**text, "host_member_id": host_id, "date": date}.items() if m[k] != v}
@@ -291,6 +323,8 @@ def set_attendance(db: Database, meeting_id: str, member_id: str, status: str | 
     member = db.one("SELECT m.*, o.office_id FROM member m JOIN org o ON o.id = m.org_id WHERE m.id = ?", (member_id,))
     if member is None or member["office_id"] != m["office_id"]:
         raise UserError("找不到该党员，或不是本镇党员。")
+    if status is not None and (outside := not_members(db, m["org_id"], m["date"], [member_id])):
+        raise ValidationError({"attendance": outside})
     current = db.one("SELECT * FROM meeting_attendance WHERE meeting_id = ? AND member_id = ?", (meeting_id, member_id))
     if (current["status"] if current else None) == status:
         return
@@ -299,7 +333,7 @@ def set_attendance(db: Database, meeting_id: str, member_id: str, status: str | 
             (meeting_id, PRESENT, member_id)):
         raise UserError("这是唯一出席的党员；没有人出席的会议不成立，请删除这次会议。")
     rows = []
-    if status is not None:
+    if status is not None and member["status"] in ACTIVE_STATUSES:  # one who has left since: no points
         linked = linked_items(db, m["office_id"], year, m["meeting_type"])
         if status in linked:
             rows, _ = prepare_entries(db, [EntryDraft(member_id, linked[status].id, m["date"], None,
