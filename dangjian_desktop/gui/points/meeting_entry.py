@@ -1,5 +1,8 @@
 """登记会议: one screen for a meeting and the attendance of everyone expected (ui/points_meeting_form.ui).
 
+The list is the branch's members on the meeting's date (a meeting entered late lists the branch as
+it was then): changing the date lists them anew, keeping the marks of those still listed.
+
 The attendance grid is worked from the keyboard: arrow keys move, 1 / 2 / 3 set 出席 / 请假 / 缺席
 (a single member then moves on to the next), Space cycles, a click cycles; Ctrl+Enter confirms,
 Esc cancels. One confirm writes the meeting, the attendance and the linked points as one batch.
@@ -123,8 +126,11 @@ class MeetingEntryPage(QWidget):
         for w in (f.placeEdit, f.topicEdit):
             w.clear()
         f.contentEdit.clear()
+        self.model.set_people([])  # a new meeting: nobody's marks carried over from the last one
         today = dates.today()
+        f.dateEdit.blockSignals(True)  # the list follows once the group and type are set below
         set_date(f.dateEdit, today if year >= today.year else today.replace(year=year, month=12, day=31))
+        f.dateEdit.blockSignals(False)
         f.groupCombo.blockSignals(True)
         f.groupCombo.clear()
         for g in party_groups(self.tab.db, org_id):
@@ -149,7 +155,7 @@ class MeetingEntryPage(QWidget):
         f.groupLabel.setVisible(group_meeting)
         f.groupCombo.setVisible(group_meeting)
         people = meetings.candidates(db, self.org_id, t, group_id=f.groupCombo.currentData() if group_meeting else None,
-                                     year=self.year)
+                                     date=iso_of(f.dateEdit))
         self.model.set_people(people, keep=dict(self.model.status))
         host = f.hostCombo.currentText()
         f.hostCombo.blockSignals(True)
@@ -176,9 +182,9 @@ class MeetingEntryPage(QWidget):
         self._no_catalogue = year if db and office and not has_catalogue(db, office, year) else None
 
     def _date_changed(self, *_args) -> None:
+        """The members of the branch on the new date, the marks of those still listed kept."""
         if self.org_id is not None and self.tab.db is not None:
-            self._read_linked()
-            self._update_counts()
+            self._type_changed()
 
     def _mark(self, status: str) -> None:
         self.model.set_status(selected_positions(self.form.attendanceView, self.model), status)
@@ -191,13 +197,17 @@ class MeetingEntryPage(QWidget):
     def _update_counts(self) -> None:
         c = self.model.counts()
         self.form.countsLabel.setText(f"应到 {sum(c.values())} 人：出席 {c['出席']}，请假 {c['请假']}，缺席 {c['缺席']}")
+        rated = self.model.counts(rated_only=True)
         parts = []
         for s in STATUSES:
             it = self._linked.get(s)
-            if it is not None and c[s]:
-                parts.append(f"{s} {c[s]} 人各记 {signed(it.signed_points)} 分（{it.code} {it.title}）")
+            if it is not None and rated[s]:
+                parts.append(f"{s} {rated[s]} 人各记 {signed(it.signed_points)} 分（{it.code} {it.title}）")
+        left = sum(1 for p in self.model.people if p.left)
         if parts:
             text = "确认后将记入积分：" + "；".join(parts) + "。"
+            if left:
+                text += f"另有{left}人会后已离开（转出、去世等），只登记考勤，不记积分。"
         elif self._no_catalogue:
             text = (f"{self._no_catalogue}年度还没有积分细则：确认后按上一年度（或默认）的积分细则建立，"
                     f"并按其中与本类会议关联的项目记入积分。")

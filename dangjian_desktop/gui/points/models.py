@@ -228,6 +228,8 @@ class AttendanceModel(QAbstractTableModel):
         status = self.status[p.member_id]
         if role == Qt.ItemDataRole.DisplayRole:
             mark = "（流动）" if "流动党员" in p.classes else ""
+            if p.left:  # a member on the meeting's day who has left since ("2026年1月10日转出")
+                mark += f"（已{p.left.split('日', 1)[-1] or '离开'}）"
             return f"{k + 1}. {p.name}{mark}　{status}"
         if role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(STATUS_COLORS[status])
@@ -235,7 +237,8 @@ class AttendanceModel(QAbstractTableModel):
             return QBrush(STATUS_BACKGROUNDS[status])
         if role == Qt.ItemDataRole.ToolTipRole:
             extra = "，".join(x for x in (p.group_name, p.role, "、".join(p.classes)) if x)
-            return literal(f"{p.name}{('（' + extra + '）') if extra else ''}：{status}\n"
+            left = f"\n{p.left}：只登记考勤，不记积分" if p.left else ""
+            return literal(f"{p.name}{('（' + extra + '）') if extra else ''}：{status}{left}\n"
                            "按 1 出席、2 请假、3 缺席；空格或单击切换")
         if role == Qt.ItemDataRole.UserRole:
             return p.member_id
@@ -280,5 +283,7 @@ class AttendanceModel(QAbstractTableModel):
     def status_of(self, name: str) -> str:
         return next(self.status[p.member_id] for p in self.people if p.name == name)
 
-    def counts(self) -> dict[str, int]:
-        return {s: sum(1 for v in self.status.values() if v == s) for s in STATUSES}
+    def counts(self, *, rated_only: bool = False) -> dict[str, int]:
+        """Members by status; rated_only: leaving out those who have left since (no points for them)."""
+        left = {p.member_id for p in self.people if p.left} if rated_only else set()
+        return {s: sum(1 for m, v in self.status.items() if v == s and m not in left) for s in STATUSES}
