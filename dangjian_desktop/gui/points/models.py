@@ -229,7 +229,8 @@ class AttendanceModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             mark = "（流动）" if "流动党员" in p.classes else ""
             if p.left:  # a member on the meeting's day who has left since ("2026年1月10日转出")
-                mark += f"（已{p.left.split('日', 1)[-1] or '离开'}）"
+                how = p.left.split("日", 1)[1] if "日" in p.left else ""
+                mark += f"（已{how or '离开'}）"
             return f"{k + 1}. {p.name}{mark}　{status}"
         if role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(STATUS_COLORS[status])
