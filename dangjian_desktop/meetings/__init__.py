@@ -3,8 +3,9 @@ how often each kind was held against the rules of seed 002.
 
 Constants live here; the work is in the submodules (import them explicitly):
     meetings.ledger      record_meeting(...) (meeting + attendance + points in one batch),
-                         update_meeting, set_attendance, set_attendances, delete_meeting, candidates, host_order,
-                         list_meetings, attendance, add_photo, photos, photo_data, remove_photo
+                         update_meeting, set_attendance, set_attendances, delete_meeting, host_order,
+                         candidates(db, org_id, type, date=…) (the branch's members on the meeting's date),
+                         not_members(...), list_meetings, attendance, add_photo, photos, photo_data, remove_photo
     meetings.compliance  compliance(db, org_id, year, as_of=None) -> {meeting type: TypeCompliance},
                          compliance_table(db, year, office_id=None, as_of=None) -> [BranchCompliance]
 """

@@ -16,6 +16,8 @@ Public API (the CLI and the GUI call these):
                rating_counts(rows); star_rule(); find_members(rows, text); not_rated_exemption(...)
     undoable   set_exemption_undoable / remove_exemption_undoable -> (result, UndoableChange for 编辑 → 撤销)
     review     record_reviews(db, year, [ReviewInput]); reviews(db, year, ...); grades(db, year); GRADES
+    membership members_on(db, org_id, day) -> member ids of a branch on a day; History(db, ids).on(id, day)
+               -> Standing (the branch then, or why not a member): what entries and attendance may name
     scope      branches(db, office_id); root_org(db, office_id); org_name(db, org_id);
                default_year(db, office_id): what the screens and commands choose from
 Meetings (三会一课) are in dangjian_desktop.meetings.
