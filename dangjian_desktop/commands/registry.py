@@ -44,15 +44,8 @@ def cmd_init(ctx) -> int:
         raise UserError(f"{path} 是一个文件夹。请在 --db 中写上要新建的数据库文件，例如 {path / 'dangjian.sqlite'}")
     if path.exists() and not empty_file(path):  # an empty file (0 bytes) holds nothing to keep
         raise UserError(f"数据库文件已存在：{path}（不会覆盖）")
-    db = Database.create(path)
-    try:
-        init_office(db, name=ctx.args.name, level=ctx.args.level)
-    except BaseException:
-        db.close()
-        for suffix in ("", "-wal", "-shm", ".lock"):  # the lock too: released, of no file
-            path.with_name(path.name + suffix).unlink(missing_ok=True)
-        raise
-    db.close()
+    # The office is made before the file appears at its path: a program killed half-way leaves none.
+    Database.create(path, setup=lambda db: init_office(db, name=ctx.args.name, level=ctx.args.level)).close()
     print(f"已创建数据库 {path}")
     return 0
 

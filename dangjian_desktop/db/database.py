@@ -15,7 +15,7 @@ from .. import APP_NAME, __version__
 from ..dates import now_iso
 from ..errors import LockedError, UserError, os_reason
 from ..progress import Progress, stoppable
-from . import audit, owned_rows, seal
+from . import audit, creating, owned_rows, seal
 from . import sqlite_checks as checks
 from .derived import derived_problems
 from .sqlite_checks import VerifyCancelled
@@ -73,10 +73,11 @@ class Database:
 
     # ---- opening -------------------------------------------------------------------
     @classmethod
-    def create(cls, path: str | Path, *, schema_version: int | None = None) -> "Database":
-        """Create a new, empty, migrated database. Refuses to overwrite an existing file.
-
-        `schema_version` stops at an older schema (for testing migrations from it).
+    def create(cls, path: str | Path, *, schema_version: int | None = None,
+               setup: Callable[["Database"], object] | None = None) -> "Database":
+        """Create a new, empty, migrated database, and `setup(db)` (the office, recovered data) on
+        it, under a hidden name renamed into place when done (creating.py). Refuses to overwrite
+        an existing file. `schema_version` stops at an older schema (for testing migrations from it).
         """
         path = Path(path)
         if path.exists() and not empty_file(path):  # an empty file holds nothing to keep
@@ -85,17 +86,24 @@ class Database:
         lock = WriterLock(path)
         if (holder := lock.acquire()) is not None:
             raise LockedError(f"数据库正被{holder.describe()}使用")
-        conn = _connect(path, readonly=False)
-        db = cls(path, conn, lock)
+        staged = creating.staged_path(path)
+        creating.discard(staged)  # what a creation cut short left (it held this lock)
+        db = cls(staged, _connect(staged, readonly=False), lock)
         try:
             db._migrate(backup=False, upto=schema_version)
             with db.transaction("创建数据库", actor=current_actor()) as tx:
                 tx.execute("INSERT INTO meta(key, value) VALUES ('app', ?), ('created_at', ?), ('created_by', ?)",
                            (APP_NAME, now_iso(), __version__))
+            if setup is not None:
+                setup(db)
+            seal.forget_connection(db.conn)
+            creating.publish(db.conn, staged, path, empty_file)
+            db.path, db.conn = path, _connect(path, readonly=False)
+            owned_rows.install(db.conn)  # a recovered town's rows from the county are read-only
         except BaseException:
             db.close()
-            for suffix in ("", "-wal", "-shm", ".lock"):  # the lock too: released, of no file
-                Path(str(path) + suffix).unlink(missing_ok=True)
+            creating.discard(staged)
+            Path(f"{path}.lock").unlink(missing_ok=True)  # released, of no file
             raise
         return db
 

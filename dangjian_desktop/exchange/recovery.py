@@ -127,8 +127,9 @@ def recover(db_path: str | Path, file: str | Path, code: str) -> Recovered:
     tables = sections["tables"]
     if not any(r[tables["office"].index("id")] == town_id for r in tables.get("office", TableRows([])).rows):
         raise PackageRefused("corrupt", "恢复数据包中没有乡镇本身的记录，无法恢复。")
-    db = Database.create(db_path)
-    try:
+    made: list[Recovered] = []
+
+    def fill(db: Database) -> None:
         db.conn.execute("PRAGMA foreign_keys = OFF")  # rows come in no order; all references checked below
         with db.transaction(f"从{inv['county']['name']}的恢复数据包恢复{inv['town']}的数据") as tx, \
                 owned_rows.bypass(db.conn):
@@ -156,12 +157,9 @@ def recover(db_path: str | Path, file: str | Path, code: str) -> Recovered:
             tx.update("exchange_peer", pid, {"acked_seal": seal_of(db, recover_tx)})
         owned_rows.install(db.conn)
         me = identity(db)
-        result = Recovered(db_path, inv["town"], inv["county"]["name"], county_keys.fingerprint, me.fingerprint,
-                           str(doc["package"]), {t: len(tr.rows) for t, tr in tables.items()})
-    except BaseException:
-        db.close()
-        for suffix in ("", "-wal", "-shm", ".lock"):
-            Path(str(db_path) + suffix).unlink(missing_ok=True)
-        raise
-    db.close()
-    return result
+        made.append(Recovered(db_path, inv["town"], inv["county"]["name"], county_keys.fingerprint, me.fingerprint,
+                              str(doc["package"]), {t: len(tr.rows) for t, tr in tables.items()}))
+
+    # Built under a hidden name and put in place when complete: a program killed half-way leaves no file.
+    Database.create(db_path, setup=fill).close()
+    return made[0]

@@ -265,11 +265,8 @@ class MainWindow(QMainWindow):
 
         self.current_dialog = None
         try:
-            db = Database.create(path)
-            try:
-                init_office(db, name=name, level=level)
-            finally:
-                db.close()
+            # The office is made before the file appears at its path: a program killed half-way leaves none.
+            Database.create(path, setup=lambda db: init_office(db, name=name, level=level)).close()
         except Exception as e:  # noqa: BLE001
             if dialog is None:
                 show_error(self, e, "新建数据库")
