@@ -73,6 +73,7 @@ class _Town:
         self.reviews: list[dict] = []
         self.now = tx.now
         self.actor = db.meta("operator") or "演示数据"
+        self.joined: dict[str, str] = {}  # member id -> join date: nothing is dated before it
 
     # ---- helpers ------------------------------------------------------------------------
     def date_in(self, month: int) -> str:
@@ -88,6 +89,8 @@ class _Town:
 
     def entry(self, batch_id: str, member_id: str, code: str, date: str, note: str = "",
               meeting_id: str | None = None, points: float | None = None) -> None:
+        if date < self.joined.get(member_id, ""):  # not a member yet that day
+            return
         it = self.items[code]
         self.entries.append({"id": self.ids(), "member_id": member_id, "item_id": it.id, "year": self.year,
                              "date": date, "points": it.signed_points if points is None else points, "note": note,
@@ -99,6 +102,8 @@ class _Town:
                 host: dict | None = None, branch_name: str = "") -> None:
         r = self.rng
         date = self.date_in(month)
+        if not any(self.joined[m["id"]] <= date for m in people):
+            return
         topic = r.choice(TOPICS[mtype])
         bid = self.batch(org_id, "会议", f"{(group or {}).get('name') or branch_name} {date} {mtype}“{topic}”")
         mid = self.ids()
@@ -113,6 +118,8 @@ class _Town:
             else:
                 status = PRESENT if r.random() < m["attend"] else ("请假" if r.random() < 0.5 else "缺席")
             statuses.append(status)
+        # Only those who had joined by the day attend (the draws above stay the same for everyone).
+        people, statuses = map(list, zip(*((m, s) for m, s in zip(people, statuses) if self.joined[m["id"]] <= date)))
         if PRESENT not in statuses:  # a meeting nobody attended did not happen: its host was there
             statuses[0] = PRESENT
         for m, status in zip(people, statuses):
@@ -130,10 +137,11 @@ class _Town:
                                ORDER BY sort_order, name""", (self.office_id,))
         for b in branches:
             members = [dict(m) for m in db.query(
-                "SELECT id, name, group_id, is_mobile, birth_date, category FROM member "
+                "SELECT id, name, group_id, is_mobile, birth_date, category, join_date FROM member "
                 "WHERE org_id = ? AND status IN ('正常', '失联') ORDER BY name_pinyin", (b["id"],))]
             if not members:
                 continue
+            self.joined.update((m["id"], m["join_date"]) for m in members)
             for m in members:
                 roll = r.random()
                 m["attend"] = (r.uniform(0.88, 1.0) if roll < 0.7 else r.uniform(0.7, 0.88) if roll < 0.9
