@@ -78,3 +78,21 @@ def test_the_next_backup_removes_what_a_restore_cut_short_left_beside_the_databa
     assert not here & set(left_behind)
     assert set(others) <= here and running.name in here and name in here
     assert remove_restore_leftovers(db_path) == []
+
+
+def test_a_backup_into_a_chosen_folder_removes_old_leftovers_there(db, db_path, tmp_path):
+    """`backup --to` a USB stick killed half-way left its hidden files on the stick, and only the
+    default folder was ever tidied: each one as large as the compressed backup, for ever."""
+    from dangjian_desktop.db.backup import make_backup
+
+    stick = tmp_path / "U盘"
+    stick.mkdir()
+    for name in (*LEFTOVERS, *NOT_OURS):
+        (stick / name).write_bytes(b"\0" * 4096)
+        _aged(stick / name, 30)
+    fresh = stick / ".town_20261207-100000_manual.zip.part"  # another computer's backup, being written
+    fresh.write_bytes(b"\0" * 4096)
+    made = make_backup(db, "manual", stick)
+    left = {p.name for p in stick.iterdir()}
+    assert not left & set(LEFTOVERS)
+    assert set(NOT_OURS) <= left and fresh.name in left and made.name in left

@@ -242,9 +242,19 @@ def make_backup(db: DbOrPath, reason: str = "manual", dest_dir: str | Path | Non
             _check_and_compress(plain, target, path, progress)
         finally:
             _remove_with_sidecars(plain)
+        if dest_dir is not None:  # a chosen folder (a USB stick) is tidied by nothing else
+            _tidy(lambda: remove_leftovers(folder, lambda name: parse_name(Path(name)) is not None), folder)
         return target
     finally:
         src.close()
+
+
+def _tidy(remove, where: Path) -> None:
+    """Remove what backups cut short left; a failure never costs the backup just made."""
+    try:
+        remove()
+    except Exception:  # noqa: BLE001
+        log.exception("tidying the backups in %s failed", where)
 
 
 def _make_room(db: DbOrPath, path: Path, folder: Path, *, default: bool, now: dt.datetime | None,

@@ -7,7 +7,8 @@ side files of the copy. A crash, a power cut or the program ended while it copie
 leaves them there, invisible in the backup list, and nothing else removes them: a county's
 copy is 0.9 GB, a prefecture's 7.3 GB, and a few of them fill a laptop's disk.
 
-`remove_leftovers` deletes those not written to for LEFTOVER_AGE. A backup still being made by
+`remove_leftovers` deletes those not written to for LEFTOVER_AGE, in the default folder after each
+automatic backup and in a chosen folder (a USB stick) after a backup into it. A backup still being made by
 another program on the same database keeps writing its files (a prefecture's takes about
 3 minutes here), so it is never taken for a leftover.
 
