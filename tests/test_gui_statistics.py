@@ -151,6 +151,16 @@ def test_changing_the_scope_counts_the_branch_and_the_date_moves_ages(page, qtbo
         structure(db, branch["id"], later).dimensions["年龄"].counts
 
 
+def test_person_class_is_a_section_of_the_structure(page, qtbot):
+    sec = page.sections["structure"]
+    names = [sec.list.item(i).text() for i in range(sec.list.count())]
+    assert names.index("党员类别") < names.index("人员类别") < names.index("工作岗位")
+    s = structure(page.db, None, AT)
+    pick(page, qtbot, "structure", "人员类别")
+    assert {k: v for k, v in shown(page).items() if k != "合计"} == s.dimensions["人员类别"].counts
+    assert sec.chart.chart.title == "党员人员类别构成"
+
+
 def test_each_section_loads_when_shown(page, qtbot):
     for i, key in enumerate(("assessment", "points", "meetings"), start=1):
         page.year_spin.setValue(2025)
@@ -173,6 +183,7 @@ def test_exports_excel_pdf_and_png(page, qtbot, tmp_path):
         page.export(tmp_path / "s.xlsx")
     wb = load_workbook(tmp_path / "s.xlsx")
     assert "年龄" in wb.sheetnames and len(wb.sheetnames) == len(sec.views)
+    assert "人员类别" in wb.sheetnames
     ages = [r[1] for r in wb["年龄"].iter_rows(min_row=4, values_only=True) if r[0] and r[0] != "合计"
             and isinstance(r[1], int)]
     assert ages == sorted(ages, reverse=True)
@@ -186,6 +197,7 @@ def test_exports_excel_pdf_and_png(page, qtbot, tmp_path):
         page.export(tmp_path / "s.pdf")
     text = "".join(p.extract_text() for p in PdfReader(tmp_path / "s.pdf").pages)
     assert "党员年龄构成" in text and "30岁及以下" in text
+    assert "党员人员类别构成" in text
 
     out = page.export_chart(tmp_path / "age.png")
     img = Image.open(out)

@@ -31,7 +31,8 @@ def test_the_structure_tables_hold_the_exact_fractions():
                   dimensions={SEX: Dimension(SEX, "党员性别构成", {"男": 25, "女": 1})}, minorities={},
                   flags={"流动党员": 0, "困难党员": 0, "失联党员": 0},
                   orgs={"党委": 0, "党总支": 0, "党支部": 1, "党小组": 0}, branch_kinds={"村": 1})
-    s.dimensions.update({k: Dimension(k, k, {"未填写": 26}) for k in ("年龄", "学历", "入党时间", "党员类别", "工作岗位")})
+    s.dimensions.update({k: Dimension(k, k, {"未填写": 26})
+                         for k in ("年龄", "学历", "入党时间", "党员类别", "人员类别", "工作岗位")})
     s.dimensions["民族"] = Dimension("民族", "党员民族构成", {"汉族": 26, "少数民族": 0})
     sex = next(t for t in structure_tables(s, with_charts=False) if t.sheet_name == "性别")
     assert [display_text(r[2], PCT) for r in sex.rows] == ["96.2%", "3.8%", "100.0%"]

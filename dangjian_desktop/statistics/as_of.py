@@ -55,11 +55,12 @@ _CATEGORY = ("CASE WHEN m.category = '正式党员' AND m.full_date GLOB '[0-9][
 def members_on(db: Database, day: dt.date, org_id: str | None = None) -> tuple[str, list]:
     """The members of the scope (an organisation's subtree, or everyone) who were members at the
     end of `day`: a FROM … WHERE clause over `m` (with the columns sex, ethnicity, birth_date,
-    education, join_date, category, job, is_mobile, is_hardship, status, org_id as they were)
+    education, join_date, category, person_class, job, is_mobile, is_hardship, status, org_id as
+    they were)
     and its parameters, the same shape as roster.selection.roster_selection."""
     iso = day.isoformat()
-    inner = (f"SELECT m.id, m.sex, m.ethnicity, m.birth_date, m.education, m.join_date, m.job, m.is_mobile, "
-             f"m.is_hardship, {_CATEGORY} AS category, "
+    inner = (f"SELECT m.id, m.sex, m.ethnicity, m.birth_date, m.education, m.join_date, m.person_class, m.job, "
+             f"m.is_mobile, m.is_hardship, {_CATEGORY} AS category, "
              f"coalesce({_BEFORE}, {_AFTER}, m.status) AS status, "
              f"coalesce({_BRANCH}, m.org_id) AS org_id FROM member m")
     params: list = [iso, iso, iso, iso]

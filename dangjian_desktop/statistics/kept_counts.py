@@ -10,12 +10,12 @@ the history the counts were made from, and what was written since is in its chan
 (statistics.structure brings the counts up to date from there). Counts are not used when that
 seal differs or is gone (another file at the path, an older backup restored), when the database
 is not sealed, for another scope or date, or when the counting rules changed (the file names the
-program's version and the age bands and join periods it was made with); a file that cannot be
-read is ignored and a folder that cannot be written only means the next run counts again.
+program's version, the age bands and join periods and the fields it was made with); a file that
+cannot be read is ignored and a folder that cannot be written only means the next run counts again.
 They are counts of each combination of the counted fields (sex, category, ethnicity, education,
-job, age band …), no names or numbers; a combination only one member has still tells that
-member's fields to whoever knows who it is, as the office's own database does: hence the user's
-own folder, beside the office keys.
+job, person class, age band …), no names or numbers; a combination only one member has still
+tells that member's fields to whoever knows who it is, as the office's own database does: hence
+the user's own folder, beside the office keys.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from .. import __version__
 from ..db import Database
 from ..filesave import write_cache_json
 from ..paths import resource, user_data_dir
-from .structure import Structure, StructureRead, structure
+from .structure import TEXT_FIELDS, Structure, StructureRead, structure
 
 KEPT = 4  # reads kept per database (the scopes and dates looked at last)
 DATABASES = 32  # files kept: those of the databases counted last (a demo in a temporary folder, a copy …)
@@ -39,9 +39,10 @@ DATABASES = 32  # files kept: those of the databases counted last (a demo in a t
 
 @lru_cache(maxsize=1)
 def _stamp() -> str:
-    """What the packed keys depend on: the program's version and the bands of structure.json."""
+    """What the packed keys depend on: the program's version, the bands of structure.json and the
+    fields packed into the text key (counts kept before 人员类别 was counted have one field less)."""
     bands = hashlib.sha256(resource("statistics", "structure.json").read_bytes()).hexdigest()
-    return f"{__version__}:{bands[:16]}"
+    return f"{__version__}:{bands[:16]}:{','.join(TEXT_FIELDS)}"
 
 
 def kept_path(db: Database) -> Path:

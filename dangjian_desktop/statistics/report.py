@@ -14,15 +14,16 @@ from pathlib import Path
 from ..tables import NUMBER, PERCENT, TEXT, Col, Table, save_tables
 from .charts import BAR, HBAR, PIE, Chart, Series
 from .structure import (AGE, CATEGORY, EDUCATION, ETHNICITY, HARDSHIP, JOB, JOINED, LOST, MINORITY, MOBILE,
-                        SEX, Structure, bands, share)
+                        PERSON_CLASS, SEX, Structure, bands, share)
 from ..dates import format_cn
 
 #: 学历 counted as 大专及以上 in the 党内统计 summary.
 COLLEGE = ("博士研究生", "硕士研究生", "大学本科", "大学专科")
 #: How each breakdown is drawn.
-CHART_KINDS = {SEX: PIE, ETHNICITY: PIE, AGE: BAR, EDUCATION: HBAR, JOINED: HBAR, CATEGORY: PIE, JOB: HBAR}
+CHART_KINDS = {SEX: PIE, ETHNICITY: PIE, AGE: BAR, EDUCATION: HBAR, JOINED: HBAR, CATEGORY: PIE, PERSON_CLASS: HBAR,
+               JOB: HBAR}
 SHEETS = {SEX: "性别", ETHNICITY: "民族", AGE: "年龄", EDUCATION: "学历", JOINED: "入党时间", CATEGORY: "党员类别",
-          JOB: "工作岗位"}
+          PERSON_CLASS: "人员类别", JOB: "工作岗位"}
 
 _COLS = [Col("项目", TEXT, 30), Col("人数", NUMBER, 10), Col("占党员总数", PERCENT, 12)]
 

@@ -1,6 +1,6 @@
 """党员队伍结构: the membership of the office, a town, a branch or the whole county by sex,
-ethnicity, age, education, time of joining, category and job, with the 流动 / 困难 / 失联
-counts and the 党组织 counts — the figures of the yearly 党内统计 tables.
+ethnicity, age, education, time of joining, category, person class (人员类别) and job, with the
+流动 / 困难 / 失联 counts and the 党组织 counts — the figures of the yearly 党内统计 tables.
 
 The date (统计时间, default 31 December of the current year) is the day ages are reckoned at
 and the day the membership is taken on. On or after today the members counted are exactly those
@@ -38,12 +38,16 @@ from ..registry.offices import own_orgs_sql
 
 #: The JSON keys of the dimensions (and the order the tables and charts follow).
 SEX, ETHNICITY, AGE, EDUCATION, JOINED, CATEGORY, JOB = "性别", "民族", "年龄", "学历", "入党时间", "党员类别", "工作岗位"
-DIMENSIONS = (SEX, ETHNICITY, AGE, EDUCATION, JOINED, CATEGORY, JOB)
+PERSON_CLASS = "人员类别"
+DIMENSIONS = (SEX, ETHNICITY, AGE, EDUCATION, JOINED, CATEGORY, PERSON_CLASS, JOB)
 HAN, MINORITY = "汉族", "少数民族"
 UNKNOWN = "未填写"
 MOBILE, HARDSHIP, LOST = "流动党员", "困难党员", "失联党员"
 ORG_TYPES = ("党委", "党总支", "党支部", "党小组")
 UNCLASSIFIED = "未分类"
+#: The text fields packed into a count's text key, in order. Counts kept with another packing
+#: are not used (statistics.kept_counts names this in its stamp).
+TEXT_FIELDS = ("sex", "category", "ethnicity", "education", "job", "person_class")
 
 
 @dataclass(frozen=True)
@@ -213,9 +217,9 @@ class StructureRead:
 
 def _count(db: Database, selection: str, params: list, as_of: dt.date,
            rows_as_were: list[dict] | None = None) -> tuple[Counter, Counter]:
-    """The members a selection picks, counted by two packed keys: the texts (性别, 类别, 民族, 学历,
-    岗位 joined by a unit separator) and a number holding the flags, the age and the period of
-    joining. With `rows_as_were`, the selection is made from those member rows instead of the
+    """The members a selection picks, counted by two packed keys: the texts (TEXT_FIELDS: 性别, 类别,
+    民族, 学历, 岗位, 人员类别 joined by a unit separator) and a number holding the flags, the age
+    and the period of joining. With `rows_as_were`, the selection is made from those member rows instead of the
     member table (the members' rows as they were when a count was made)."""
     b = bands()
     # Numbered parameters: ?1 the date, ?2… the period starts, then the selection's own.
@@ -236,8 +240,7 @@ def _count(db: Database, selection: str, params: list, as_of: dt.date,
     flags = ("m.is_mobile + 2 * m.is_hardship + 4 * (m.status = '失联') "
              f"+ 8 * coalesce({_DAY.format(col='m.join_date')} > ?1, 0) "
              f"+ 16 * (8 * coalesce(max({_AGE}, 0), {_NO_AGE}) + coalesce({_period_sql(b.join_starts)}, {_NO_PERIOD}))")
-    texts = " || char(31) || ".join(f"coalesce({c}, '')" for c in
-                                      ("m.sex", "m.category", "m.ethnicity", "m.education", "m.job"))
+    texts = " || char(31) || ".join(f"coalesce(m.{c}, '')" for c in TEXT_FIELDS)
     query = (f"WITH {rows_cte}s AS MATERIALIZED (SELECT {texts} AS t, {flags} AS k {sel}) "
              "SELECT 't', t, count(*) FROM s GROUP BY t UNION ALL SELECT 'k', k, count(*) FROM s GROUP BY k")
     found: dict[str, Counter] = {"t": Counter(), "k": Counter()}
@@ -321,10 +324,10 @@ def structure(db: Database, org_id: str | None = None, as_of: dt.date | None = N
     else:
         text_counts, key_counts = _count(db, *members_on(db, as_of, org_id), as_of)
     found: dict[str, Counter] = {name: Counter() for name in
-                                 ("sex", "eth", "age", "edu", "period", "cat", "job", "mobile", "hardship", "lost",
-                                  "after")}
+                                 ("sex", "eth", "age", "edu", "period", "cat", "job", "pclass", "mobile", "hardship",
+                                  "lost", "after")}
     for key, n in text_counts.items():
-        for name, value in zip(("sex", "cat", "eth", "edu", "job"), key.split("\x1f")):
+        for name, value in zip(("sex", "cat", "eth", "edu", "job", "pclass"), key.split("\x1f")):  # TEXT_FIELDS
             found[name][value] += n
     for key, n in key_counts.items():
         for bit, name in enumerate(("mobile", "hardship", "lost", "after")):
@@ -332,13 +335,13 @@ def structure(db: Database, org_id: str | None = None, as_of: dt.date | None = N
         years, period = divmod(key >> 4, 8)
         found["age"][None if years == _NO_AGE else years] += n
         found["period"][None if period == _NO_PERIOD else period] += n
-    sex, eth, ages, edu, periods, cat, job, mobile, hardship, lost, after = found.values()
+    sex, eth, ages, edu, periods, cat, job, pclass, mobile, hardship, lost, after = found.values()
     total = sum(sex.values())
     age: Counter = Counter()
     for years, n in ages.items():
         age[UNKNOWN if years is None else b.age_band(years)] += n
     joined = Counter({UNKNOWN if i is None else b.join_labels[i]: n for i, n in periods.items()})
-    for c in (sex, eth, edu, cat, job):
+    for c in (sex, eth, edu, cat, job, pclass):
         if None in c or "" in c or MISSING in c:  # 未填: 民族 of a member from a roster without it
             c[UNKNOWN] += c.pop(None, 0) + c.pop("", 0) + c.pop(MISSING, 0)
     unknown_birth = ages.get(None, 0)
@@ -356,6 +359,7 @@ def structure(db: Database, org_id: str | None = None, as_of: dt.date | None = N
         EDUCATION: Dimension(EDUCATION, "党员学历构成", _ordered(edu, code_values("education"))),
         JOINED: Dimension(JOINED, "党员入党时间构成", _ordered(joined, b.join_labels)),
         CATEGORY: Dimension(CATEGORY, "党员类别构成", _ordered(cat, code_values("category"))),
+        PERSON_CLASS: Dimension(PERSON_CLASS, "党员人员类别构成", _ordered(pclass, code_values("person_class"))),
         JOB: Dimension(JOB, "党员工作岗位构成", _ordered(job, code_values("job"))),
     }
     orgs, kinds = org_counts(db, org_id)
