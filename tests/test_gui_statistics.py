@@ -151,14 +151,35 @@ def test_changing_the_scope_counts_the_branch_and_the_date_moves_ages(page, qtbo
         structure(db, branch["id"], later).dimensions["年龄"].counts
 
 
-def test_person_class_is_a_section_of_the_structure(page, qtbot):
+def test_person_class_and_the_pipeline_are_sections_of_the_structure(page, qtbot):
     sec = page.sections["structure"]
     names = [sec.list.item(i).text() for i in range(sec.list.count())]
-    assert names.index("党员类别") < names.index("人员类别") < names.index("工作岗位")
+    assert names.index("党员类别") < names.index("人员类别") < names.index("工作岗位") and names[-1] == "发展党员"
     s = structure(page.db, None, AT)
     pick(page, qtbot, "structure", "人员类别")
     assert {k: v for k, v in shown(page).items() if k != "合计"} == s.dimensions["人员类别"].counts
     assert sec.chart.chart.title == "党员人员类别构成"
+    pick(page, qtbot, "structure", "发展党员")
+    assert shown(page) == s.pipeline and sec.chart.chart.title == "发展党员情况"
+    assert "预备党员按花名册统计" in sec.note.text()
+
+
+def test_a_pipeline_step_saved_counts_the_structure_again(qtbot, demo_path, tmp_path):
+    from dangjian_desktop.ledgers.pipeline import add_person
+
+    path = tmp_path / "own.sqlite"
+    shutil.copyfile(demo_path, path)
+    db = Database.open(path)
+    p = open_page(qtbot, db)
+    pick(p, qtbot, "structure", "发展党员")
+    before = shown(p)["入党申请人"]
+    add_person(db, db.scalar("SELECT id FROM org WHERE org_type = '党支部' LIMIT 1"), {"name": "新申请"},
+               applied_on=min(dt.date.today(), AT).isoformat())
+    with qtbot.waitSignal(p.loaded, timeout=20000):
+        p.on_data_changed({"dev_person", "dev_step"})
+    assert shown(p)["入党申请人"] == before + 1
+    p.close()
+    db.close()
 
 
 def test_each_section_loads_when_shown(page, qtbot):
@@ -183,7 +204,7 @@ def test_exports_excel_pdf_and_png(page, qtbot, tmp_path):
         page.export(tmp_path / "s.xlsx")
     wb = load_workbook(tmp_path / "s.xlsx")
     assert "年龄" in wb.sheetnames and len(wb.sheetnames) == len(sec.views)
-    assert "人员类别" in wb.sheetnames
+    assert {"人员类别", "发展党员"} <= set(wb.sheetnames)
     ages = [r[1] for r in wb["年龄"].iter_rows(min_row=4, values_only=True) if r[0] and r[0] != "合计"
             and isinstance(r[1], int)]
     assert ages == sorted(ages, reverse=True)
@@ -197,7 +218,7 @@ def test_exports_excel_pdf_and_png(page, qtbot, tmp_path):
         page.export(tmp_path / "s.pdf")
     text = "".join(p.extract_text() for p in PdfReader(tmp_path / "s.pdf").pages)
     assert "党员年龄构成" in text and "30岁及以下" in text
-    assert "党员人员类别构成" in text
+    assert "党员人员类别构成" in text and "发展党员情况" in text and "入党积极分子" in text
 
     out = page.export_chart(tmp_path / "age.png")
     img = Image.open(out)

@@ -104,7 +104,7 @@ def test_structure_excel_is_one_form_per_table_with_the_counts_as_numbers(town, 
     s = structure(town, None, AT)
     wb = load_workbook(save_structure_report(town, s, tmp_path / "s.xlsx"))
     assert wb.sheetnames == ["基本情况", "性别", "民族", "年龄", "学历", "入党时间", "党员类别", "人员类别", "工作岗位",
-                             "党组织"]
+                             "党组织", "发展党员"]
     for ws in wb.worksheets:
         c = cells(ws)
         assert "填报单位：测试镇党委" in c["A2"].value and ws.freeze_panes == "A4", ws.title
@@ -125,9 +125,9 @@ def test_structure_pdf_prints_tables_and_charts_with_chinese_labels(town, tmp_pa
     text = "".join(p.extract_text() for p in PdfReader(path).pages)
     for label in ["党员年龄构成", "党员学历构成", "统计时间：2026年12月31日", *s.dimensions["年龄"].counts, "汉族", "少数民族"]:
         assert label in text, label
-    # The line under each chart's title is printed by the charts only: ten charts are there
-    # (the basics, eight breakdowns, and the 党组织 one with its own line).
-    assert text.count(f"党员{s.total}名") == 9 and "党支部按类别" in text
+    # The line under each chart's title is printed by the charts only: eleven charts are there
+    # (the basics, nine breakdowns with 发展党员, and the 党组织 one with its own line).
+    assert text.count(f"党员{s.total}名") == 10 and "党支部按类别" in text
 
 
 def test_year_over_year_charts_carry_their_labels_into_the_pdf(town):

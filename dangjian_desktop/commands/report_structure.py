@@ -12,7 +12,7 @@ from ._common import FIRST_YEAR, add_json, parse_date
 
 def register(sub, group) -> None:
     g = group("report", "打印报表")
-    p = g.add_parser("structure", help="党员队伍结构统计：性别、民族、年龄、学历、入党时间、类别、人员类别、岗位、党组织（Excel/PDF）")
+    p = g.add_parser("structure", help="党员队伍结构统计：性别、民族、年龄、学历、入党时间、类别、人员类别、岗位、党组织、发展党员（Excel/PDF）")
     p.add_argument("--org", metavar="NAME", help="只统计该党组织（乡镇党委、党总支或党支部，含下级）；默认本单位全部")
     p.add_argument("--date", metavar="YYYY-MM-DD", help="统计时间（计算年龄、确定党员的日期，默认今年12月31日；早于今天时按党籍变动记录还原当日的党员）")
     add_json(p)
@@ -52,6 +52,7 @@ def cmd_structure(ctx) -> int:
             print(f"  {key}：{parts or '—'}")
         o = s.orgs
         print(f"  党组织：党委{o['党委']}个，党总支{o['党总支']}个，党支部{o['党支部']}个，党小组{o['党小组']}个")
+        print(f"  发展党员：{'，'.join(f'{k}{v}人' for k, v in s.pipeline.items())}")
         for note in s.notes:
             print(f"  注：{note}")
     if a.out:

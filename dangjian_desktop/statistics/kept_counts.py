@@ -13,9 +13,9 @@ is not sealed, for another scope or date, or when the counting rules changed (th
 program's version, the age bands and join periods and the fields it was made with); a file that
 cannot be read is ignored and a folder that cannot be written only means the next run counts again.
 They are counts of each combination of the counted fields (sex, category, ethnicity, education,
-job, person class, age band …), no names or numbers; a combination only one member has still
-tells that member's fields to whoever knows who it is, as the office's own database does: hence
-the user's own folder, beside the office keys.
+job, person class, age band …) and the pipeline's three counts, no names or numbers; a combination
+only one member has still tells that member's fields to whoever knows who it is, as the office's
+own database does: hence the user's own folder, beside the office keys.
 """
 
 from __future__ import annotations
@@ -64,8 +64,10 @@ def _read_of(e: dict) -> StructureRead | None:
     try:
         texts = {str(k): int(n) for k, n in e["texts"]}
         keys = {int(k): int(n) for k, n in e["keys"]}
+        pipeline = e.get("pipeline")
+        pipeline = tuple((str(k), int(n)) for k, n in pipeline) if pipeline is not None else None
         return StructureRead(int(e["log_seq"]), int(e["tx_id"]), bytes.fromhex(e["seal"]), e["org_id"],
-                             dt.date.fromisoformat(e["as_of"]), texts, keys)
+                             dt.date.fromisoformat(e["as_of"]), texts, keys, pipeline)
     except (KeyError, TypeError, ValueError):
         return None
 
@@ -105,7 +107,8 @@ def _keep(path: Path, entries: list[dict], read: StructureRead | None) -> None:
     if read is None or read.seal is None:
         return
     entry = {"org_id": read.org_id, "as_of": read.as_of.isoformat(), "log_seq": read.log_seq, "tx_id": read.tx_id,
-             "seal": read.seal.hex(), "texts": sorted(read.texts.items()), "keys": sorted(read.keys.items())}
+             "seal": read.seal.hex(), "texts": sorted(read.texts.items()), "keys": sorted(read.keys.items()),
+             "pipeline": list(read.pipeline) if read.pipeline is not None else None}
     others = [e for e in entries if (e.get("org_id"), e.get("as_of")) != (entry["org_id"], entry["as_of"])]
     if write_cache_json(path, {"stamp": _stamp(), "reads": [entry, *others][:KEPT]}):
         _forget_oldest(path.parent)

@@ -24,6 +24,7 @@ CHART_KINDS = {SEX: PIE, ETHNICITY: PIE, AGE: BAR, EDUCATION: HBAR, JOINED: HBAR
                JOB: HBAR}
 SHEETS = {SEX: "性别", ETHNICITY: "民族", AGE: "年龄", EDUCATION: "学历", JOINED: "入党时间", CATEGORY: "党员类别",
           PERSON_CLASS: "人员类别", JOB: "工作岗位"}
+PIPELINE_NOTE = "入党申请人、入党积极分子、发展对象按发展党员台账中统计时间当日所处的阶段统计，预备党员按花名册统计。"
 
 _COLS = [Col("项目", TEXT, 30), Col("人数", NUMBER, 10), Col("占党员总数", PERCENT, 12)]
 
@@ -72,6 +73,8 @@ def structure_charts(s: Structure) -> dict[str, Chart]:
     out["党组织"] = Chart(BAR, "党支部按类别", list(kinds), [Series("个数", list(kinds.values()))], unit="个",
                        note=f"{s.unit}  党委{s.orgs['党委']}个  党总支{s.orgs['党总支']}个  党支部{s.orgs['党支部']}个  "
                             f"党小组{s.orgs['党小组']}个")
+    out["发展党员"] = Chart(BAR, "发展党员情况", list(s.pipeline), [Series("人数", list(s.pipeline.values()))], unit="人",
+                        note=_note(s))
     return out
 
 
@@ -95,6 +98,8 @@ def structure_tables(s: Structure, *, with_charts: bool = True) -> list[Table]:
     org_rows.append(("党小组", s.orgs["党小组"]))
     tables.append(Table("党组织基本情况", [Col("项目", TEXT, 30), Col("个数", NUMBER, 10)], org_rows,
                         sheet_name="党组织", chart=charts.get("党组织"), **common))
+    tables.append(Table("发展党员情况", [Col("项目", TEXT, 30), Col("人数", NUMBER, 10)], list(s.pipeline.items()),
+                        sheet_name="发展党员", notes=[PIPELINE_NOTE], chart=charts.get("发展党员"), **common))
     return tables
 
 

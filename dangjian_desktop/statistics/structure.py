@@ -1,6 +1,8 @@
 """党员队伍结构: the membership of the office, a town, a branch or the whole county by sex,
 ethnicity, age, education, time of joining, category, person class (人员类别) and job, with the
-流动 / 困难 / 失联 counts and the 党组织 counts — the figures of the yearly 党内统计 tables.
+流动 / 困难 / 失联 counts, the 党组织 counts and the development pipeline (发展党员: applicants,
+activists and candidates from the ledger, 预备党员 from the roster) — the figures of the yearly
+党内统计 tables.
 
 The date (统计时间, default 31 December of the current year) is the day ages are reckoned at
 and the day the membership is taken on. On or after today the members counted are exactly those
@@ -15,6 +17,7 @@ with the events that start each period named there.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import itertools
 import json
@@ -34,12 +37,14 @@ from ..registry.codes import MISSING
 from ..registry.codes import values as code_values
 from ..roster.selection import roster_selection
 from .as_of import counts_roster, members_on
+from .pipeline import PROBATIONARY, stages_on
 from ..registry.offices import own_orgs_sql
 
 #: The JSON keys of the dimensions (and the order the tables and charts follow).
 SEX, ETHNICITY, AGE, EDUCATION, JOINED, CATEGORY, JOB = "性别", "民族", "年龄", "学历", "入党时间", "党员类别", "工作岗位"
 PERSON_CLASS = "人员类别"
 DIMENSIONS = (SEX, ETHNICITY, AGE, EDUCATION, JOINED, CATEGORY, PERSON_CLASS, JOB)
+PIPELINE = "发展党员"  # the JSON key of the pipeline's counts
 HAN, MINORITY = "汉族", "少数民族"
 UNKNOWN = "未填写"
 MOBILE, HARDSHIP, LOST = "流动党员", "困难党员", "失联党员"
@@ -139,6 +144,7 @@ class Structure:
     flags: dict[str, int]  # 流动党员, 困难党员, 失联党员
     orgs: dict[str, int]  # 党委, 党总支, 党支部, 党小组
     branch_kinds: dict[str, int]  # 党支部 by kind (村, 社区 … 未分类)
+    pipeline: dict[str, int] = field(default_factory=dict)  # 入党申请人, 入党积极分子, 发展对象, 预备党员
     joined_after: int = 0  # members whose join date is after the statistics date
     born_unknown: int = 0  # members whose birth date could not be read (counted in no age band)
     notes: list[str] = field(default_factory=list)
@@ -152,6 +158,7 @@ class Structure:
         out.update(self.flags)
         out["党组织"] = dict(self.orgs)
         out["党支部类别"] = dict(self.branch_kinds)
+        out[PIPELINE] = dict(self.pipeline)
         out["notes"] = list(self.notes)
         return out
 
@@ -197,6 +204,8 @@ def _ordered(counts: Counter, known: tuple[str, ...], *, keep_zero: bool = True)
 
 #: More member changes since the last count: a full count.
 _MOST_CHANGES = 2000
+#: The tables the pipeline's counts are read from (an organisation moved changes a scope's people).
+_PIPELINE_TABLES = ("dev_person", "dev_step", "org")
 
 
 @dataclass(frozen=True)
@@ -213,6 +222,9 @@ class StructureRead:
     as_of: dt.date
     texts: dict[str, int]
     keys: dict[int, int]
+    # 入党申请人, 入党积极分子, 发展对象 on the date (statistics.pipeline), counted when the
+    # pipeline's tables had no change after log_seq; None: not counted with these counts.
+    pipeline: tuple[tuple[str, int], ...] | None = None
 
 
 def _count(db: Database, selection: str, params: list, as_of: dt.date,
@@ -297,10 +309,12 @@ def _refreshed(db: Database, previous: StructureRead | None, org_id: str | None,
             was_t, was_k = _count(db, *roster_selection(db, org_id=org_id), as_of, rows_as_were=was)
             texts.subtract(was_t)
             keys.subtract(was_k)
+        # The pipeline's counts go on while nothing was written to its tables since.
+        unchanged = entries_since(db.conn, previous.log_seq, _PIPELINE_TABLES, most=0) == []
     if any(n < 0 for n in (*texts.values(), *keys.values())):
         return _read(db, org_id, as_of)  # the rows were not as the log tells: count them
     return StructureRead(*history, org_id, as_of, {k: n for k, n in texts.items() if n},
-                         {k: n for k, n in keys.items() if n})
+                         {k: n for k, n in keys.items() if n}, previous.pipeline if unchanged else None)
 
 
 def structure(db: Database, org_id: str | None = None, as_of: dt.date | None = None, *,
@@ -320,9 +334,12 @@ def structure(db: Database, org_id: str | None = None, as_of: dt.date | None = N
     read = None
     if current:
         read = _refreshed(db, previous, org_id, as_of)
-        text_counts, key_counts = read.texts, read.keys
+        if read.pipeline is None:  # counted after the members: a write between them counts it again next time
+            read = dataclasses.replace(read, pipeline=tuple(stages_on(db, org_id, as_of).items()))
+        text_counts, key_counts, in_pipeline = read.texts, read.keys, dict(read.pipeline)
     else:
         text_counts, key_counts = _count(db, *members_on(db, as_of, org_id), as_of)
+        in_pipeline = stages_on(db, org_id, as_of)
     found: dict[str, Counter] = {name: Counter() for name in
                                  ("sex", "eth", "age", "edu", "period", "cat", "job", "pclass", "mobile", "hardship",
                                   "lost", "after")}
@@ -373,6 +390,7 @@ def structure(db: Database, org_id: str | None = None, as_of: dt.date | None = N
         notes.append(f"有{unknown_birth}名党员的出生日期无法识别，未计入年龄分段。")
     return Structure(unit=unit, org_id=org_id, as_of=as_of, total=total, dimensions=dims, minorities=minorities,
                      flags={MOBILE: mobile, HARDSHIP: hardship, LOST: lost}, orgs=orgs, branch_kinds=kinds,
+                     pipeline={**in_pipeline, PROBATIONARY: cat.get(PROBATIONARY, 0)},
                      joined_after=after, born_unknown=unknown_birth, notes=notes, read=read)
 
 

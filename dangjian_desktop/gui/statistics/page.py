@@ -34,7 +34,7 @@ from .section import StatSection
 #: Tables whose change makes the page count again.
 WATCHED = frozenset({"member", "org", "office", "points_entry", "points_item", "points_year", "points_exemption",
                      "meeting", "assessment_round", "round_branch", "round_score", "round_veto", "committee_member",
-                     "committee_term"})
+                     "committee_term", "dev_person", "dev_step"})
 STRUCTURE, ASSESSMENT, POINTS, MEETINGS = "structure", "assessment", "points", "meetings"
 TITLES = {STRUCTURE: "党员队伍结构", ASSESSMENT: "考核结果（逐年）", POINTS: "党员积分", MEETINGS: "三会一课（逐月）"}
 FILE_NAMES = {STRUCTURE: "党员队伍结构统计", ASSESSMENT: "考核结果逐年比较", POINTS: "党员积分统计",
