@@ -397,3 +397,33 @@ def test_a_meeting_dated_in_another_year_previews_that_years_points_and_says_whe
     qtbot.mouseClick(f.confirmButton, Qt.MouseButton.LeftButton)
     assert tab.meetings.stack.currentIndex() == 0
     assert f"这次会议在{YEAR + 1}年度" in tab.message.text()
+
+
+def test_columns_are_fitted_on_a_sample_of_the_rows_not_on_every_row(qtbot):
+    """A prefecture's meeting list refitted after each save read every row's cells (0.34 s)."""
+    from PySide6.QtCore import QAbstractTableModel
+    from PySide6.QtWidgets import QTableView
+
+    from dangjian_desktop.gui.points.views import FIT_ROWS, fit
+
+    class Rows(QAbstractTableModel):
+        asked: set[int] = set()
+
+        def rowCount(self, _parent=None):
+            return 5000
+
+        def columnCount(self, _parent=None):
+            return 3
+
+        def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+            self.asked.add(index.row())
+            return f"2025年12月{index.row() % 28 + 1}日" if role == Qt.ItemDataRole.DisplayRole else None
+
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(Rows())
+    view.resize(600, 300)
+    view.show()
+    fit(view, 200)
+    assert len(Rows.asked) <= FIT_ROWS + 50  # the sample and the rows on screen
+    assert view.columnWidth(0) >= view.fontMetrics().horizontalAdvance("2025年12月28日")
