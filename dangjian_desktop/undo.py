@@ -211,9 +211,10 @@ def _row_changes(db: Database, entries: list) -> tuple[RowChange, ...]:
         if e["tbl"] != "meta":  # settings of the database itself: never written back
             by_row.setdefault((e["tbl"], e["row_id"]), []).append(e)
     out = []
+    blobs: dict[str, set[str]] = {}  # per table: read once, not once per row (an import's thousands)
     for (table, row_id), row_entries in by_row.items():
         current = db.get(table, row_id)
-        after = _plain({k: current[k] for k in current.keys()}, table, db) if current is not None else None
+        after = _plain({k: current[k] for k in current.keys()}, table, db, blobs) if current is not None else None
         state = dict(after) if after is not None else None
         for e in reversed(row_entries):
             state = state_before(state, e["op"], json.loads(e["old"]) if e["old"] is not None else None)
@@ -222,11 +223,17 @@ def _row_changes(db: Database, entries: list) -> tuple[RowChange, ...]:
     return tuple(out)
 
 
-def _plain(values: dict[str, Any] | None, table: str, db: Database) -> dict[str, Any] | None:
-    """A row's values without BLOB contents (which an undo never compares)."""
+def _plain(values: dict[str, Any] | None, table: str, db: Database,
+           known: dict[str, set[str]] | None = None) -> dict[str, Any] | None:
+    """A row's values without BLOB contents (which an undo never compares); `known`: the BLOB
+    columns of tables already looked at."""
     if values is None:
         return None
-    blobs = set(logged_columns(db.conn, table, include_blobs=True)) - set(logged_columns(db.conn, table))
+    blobs = None if known is None else known.get(table)
+    if blobs is None:
+        blobs = set(logged_columns(db.conn, table, include_blobs=True)) - set(logged_columns(db.conn, table))
+        if known is not None:
+            known[table] = blobs
     return {k: v for k, v in values.items() if k not in blobs}
 
 
@@ -301,24 +308,30 @@ def _referencing(db: Database, table: str) -> list[tuple[str, str]]:
 
 def _check_references(db: Database, rows: Sequence[RowChange]) -> None:
     """A row the undo would delete must not be used by any record other than those it deletes
-    too or points elsewhere."""
+    too or points elsewhere. One query per referencing column and table, not per row: an
+    import's undo deletes thousands of rows."""
     target = {(c.table, c.row_id): c.before for c in rows}
-    deleting = {key for key, before in target.items() if before is None}
+    deleting: dict[str, list[str]] = {}
+    for (table, row_id), before in target.items():
+        if before is None:
+            deleting.setdefault(table, []).append(row_id)
     counts: dict[str, int] = {}
-    blocked = None
-    for table, row_id in deleting:
+    used: set[tuple[str, str]] = set()
+    for table, row_ids in deleting.items():
         for child, column in _referencing(db, table):
             if child == "change_log":
                 continue
-            ids = [r[0] for r in db.query(f'SELECT id FROM "{child}" WHERE "{column}" = ?', (row_id,))]
-            others = [i for i in ids if (child, i) not in target or (
-                target[(child, i)] is not None and target[(child, i)].get(column) == row_id)]
-            if others:
-                counts[child] = counts.get(child, 0) + len(others)
-                blocked = blocked or next(c for c in rows if (c.table, c.row_id) == (table, row_id))
-    if blocked is not None:
-        used = "、".join(f"{TABLE_LABELS.get(t, t)} {n} 条" for t, n in counts.items())
-        raise UserError(f"{describe(blocked.table, blocked.after)}此后已被其他记录用到（{used}），不能删除。")
+            found = db.query(f'SELECT id, "{column}" FROM "{child}" WHERE "{column}" IN '
+                             "(SELECT value FROM json_each(?))", (json.dumps(row_ids),))
+            for child_id, row_id in found:
+                kept = target.get((child, child_id), ...)
+                if kept is ... or (kept is not None and kept.get(column) == row_id):
+                    counts[child] = counts.get(child, 0) + 1
+                    used.add((table, row_id))
+    if used:
+        blocked = next(c for c in rows if (c.table, c.row_id) in used)
+        what = "、".join(f"{TABLE_LABELS.get(t, t)} {n} 条" for t, n in counts.items())
+        raise UserError(f"{describe(blocked.table, blocked.after)}此后已被其他记录用到（{what}），不能删除。")
 
 
 def _write_back(tx, c: RowChange, current_rev: int | None) -> None:
