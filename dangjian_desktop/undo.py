@@ -113,12 +113,15 @@ class UndoableChange:
 
     `rows` are the row changes of the unit of work the next step inverts: the action's own at
     first, after an undo those of the undo (which a redo inverts), and so on. `check` holds the
-    domain's rules for writing these rows' old values back (raise UserError to refuse).
+    domain's rules for writing these rows' old values back (raise UserError to refuse);
+    `precheck` those asked before the revisions are compared, whose words say more than "修改过"
+    (a year locked since, which also changes the row the change wrote to).
     """
 
     label: str
     rows: tuple[RowChange, ...]
     check: Check = _no_check
+    precheck: Check = _no_check
     undone: bool = False
     tx_ids: list[int] = field(default_factory=list)  # the units of work of the action, its undos and redos
 
@@ -150,6 +153,7 @@ class UndoableChange:
             with db.transaction(f"{verb}：{self.label}") as tx:
                 # Rows are written back one by one; references are checked when the unit commits.
                 tx.execute("PRAGMA defer_foreign_keys = ON")
+                self.precheck(db, self.rows)
                 current = _check_revisions(db, self.rows, versions)
                 _check_references(db, self.rows)
                 self.check(db, self.rows)
@@ -237,7 +241,8 @@ def _plain(values: dict[str, Any] | None, table: str, db: Database,
     return {k: v for k, v in values.items() if k not in blobs}
 
 
-def change_since(db: Database, since: Mark, label: str, *, check: Check | None = None) -> UndoableChange | None:
+def change_since(db: Database, since: Mark, label: str, *, check: Check | None = None,
+                 precheck: Check | None = None) -> UndoableChange | None:
     """The undoable change of the one unit of work committed after `since` (see `mark`).
 
     None when nothing was committed (nothing changed), or when several were and it is not
@@ -252,15 +257,15 @@ def change_since(db: Database, since: Mark, label: str, *, check: Check | None =
     rows = _row_changes(db, entries)
     if not rows:
         return None
-    return UndoableChange(label, rows, check or _no_check, tx_ids=[ids[0]])
+    return UndoableChange(label, rows, check or _no_check, precheck or _no_check, tx_ids=[ids[0]])
 
 
-def record(db: Database, label: str, action: Callable[[], T], *,
-           check: Check | None = None) -> tuple[T, UndoableChange | None]:
+def record(db: Database, label: str, action: Callable[[], T], *, check: Check | None = None,
+           precheck: Check | None = None) -> tuple[T, UndoableChange | None]:
     """Run a core operation (one unit of work) and return its result and how to undo it."""
     since = mark(db)
     result = action()
-    return result, change_since(db, since, label, check=check)
+    return result, change_since(db, since, label, check=check, precheck=precheck)
 
 
 # ---- the checks every undo makes -----------------------------------------------------------
