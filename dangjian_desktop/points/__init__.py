@@ -14,7 +14,9 @@ Public API (the CLI and the GUI call these):
                star_levels(); rate(total); member_breakdown(db, member_id, year)
                set_exemption / remove_exemption / exemptions; lock_year / unlock_year
                rating_counts(rows); star_rule(); find_members(rows, text); not_rated_exemption(...)
-    undoable   set_exemption_undoable / remove_exemption_undoable -> (result, UndoableChange for 编辑 → 撤销)
+    undoable   set_exemption_undoable / remove_exemption_undoable; add_item_undoable / update_item_undoable /
+               delete_item_undoable / set_base_score_undoable; record_reviews_undoable
+               -> (result, UndoableChange for 编辑 → 撤销)
     review     record_reviews(db, year, [ReviewInput]); reviews(db, year, ...); grades(db, year); GRADES
     membership members_on(db, org_id, day) -> member ids of a branch on a day; History(db, ids).on(id, day)
                -> Standing (the branch then, or why not a member): what entries and attendance may name
