@@ -7,10 +7,12 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog
 
 from ...points import catalogue as cat
+from ...points.undoable import delete_item_undoable, set_base_score_undoable
 from ..kit.formatting import format_score
 from ..kit.messages import slot
 from ..kit.operations import Operation, Query
 from ..kit.row_model import RowModel
+from ..undo_menu import push_undo
 from .dialogs import ItemDialog
 from .models import ITEM_COLUMNS
 from .views import Panel, fit, select_where, selected_row, setup_table, table_out
@@ -83,18 +85,23 @@ class CataloguePanel(Panel):
     @slot
     def set_base(self, *_args) -> None:
         office, year, text = self.tab.office_id, self.tab.year, self.base.text()
-        self.change("设置基础分", lambda db: cat.set_base_score(db, office, year, text))
+        self.change("设置基础分", lambda db: set_base_score_undoable(db, office, year, text),
+                    lambda result: push_undo(self, result[1]))
 
     @slot
     def add(self, *_args) -> None:
-        self.tab.open_dialog(ItemDialog(self.db, self.tab.office_id, self.tab.year, self))
+        self._open(ItemDialog(self.db, self.tab.office_id, self.tab.year, self))
 
     @slot
     def edit(self, *_args) -> None:
         it = self.selected()
         if it is None or not self.edit_button.isEnabled():
             return
-        self.tab.open_dialog(ItemDialog(self.db, self.tab.office_id, self.tab.year, self, item_id=it.id))
+        self._open(ItemDialog(self.db, self.tab.office_id, self.tab.year, self, item_id=it.id))
+
+    def _open(self, dlg: ItemDialog) -> None:
+        dlg.saved.connect(lambda _id: push_undo(self, dlg.undo_change))  # offered on 编辑 → 撤销
+        self.tab.open_dialog(dlg)
 
     @slot
     def delete(self, *_args) -> None:
@@ -105,8 +112,14 @@ class CataloguePanel(Panel):
         text = (f"项目 {it.code} 已有 {used} 条积分记录，将改为“停用”（已有记录仍计入）。" if used
                 else f"删除项目 {it.code} {it.title}？")
         self.tab.ask(text, "删除积分项目", lambda: self.change(
-            f"删除积分项目 {it.code}", lambda db: cat.delete_item(db, it.id),
-            lambda done: self.status.emit(f"已{done}积分项目 {it.code}")), yes_text="停用" if used else "删除")
+            f"删除积分项目 {it.code}", lambda db: delete_item_undoable(db, it.id), self._deleted(it.code)),
+            yes_text="停用" if used else "删除")
+
+    def _deleted(self, code: str):
+        def done(result) -> None:
+            push_undo(self, result[1])
+            self.status.emit(f"已{result[0]}积分项目 {code}")
+        return done
 
     @slot
     def move(self, step: int) -> None:

@@ -20,9 +20,10 @@ from ...points import catalogue as cat
 from ...points.batch import EntryDraft
 from ...points.common import EXEMPTION_KINDS, MEMBER_CLASSES
 from ...points.ledger import add_entries, add_entry
-from ...points.review import GRADES, ReviewInput, record_reviews, reviews
+from ...points.review import GRADES, ReviewInput, reviews
 from ...points.totals import lock_year, unlock_year
-from ...points.undoable import set_exemption_undoable
+from ...points.undoable import (add_item_undoable, record_reviews_undoable, set_exemption_undoable,
+                                update_item_undoable)
 from ..common import date_edit, iso_of, set_date
 from ..errors import error_text
 from ..kit.form_dialog import FormDialog, error_label_name
@@ -71,6 +72,7 @@ class ItemDialog(PointsFormDialog):
     FORM = "points_item_dialog.ui"
     FIELD_WIDGETS = {"code": "codeEdit", "title": "titleEdit", "points": "pointsSpin", "yearly_cap": "capSpin",
                      "exempt_classes": "exemptList", "meeting_types": "meetingList", "on_status": "statusCombo"}
+    undo_change: Any = None  # how to take back what save() did (the panel offers it as 编辑 → 撤销)
 
     def __init__(self, db: Database, office_id: str, year: int, parent: QWidget | None = None,
                  item_id: str | None = None):
@@ -127,10 +129,13 @@ class ItemDialog(PointsFormDialog):
         v = self.values()
         if self.item_id:
             item_id, rev = self.item_id, self.rev
-            self.run(f"修改积分项目 {v['code']}", lambda db: cat.update_item(db, item_id, v, expected_rev=rev))
+            _r, self.undo_change = self.run(f"修改积分项目 {v['code']}",
+                                            lambda db: update_item_undoable(db, item_id, v, expected_rev=rev))
             return item_id
         office, year = self.office_id, self.year
-        return self.run(f"新增积分项目 {v['code']}", lambda db: cat.add_item(db, office, year, v))
+        item_id, self.undo_change = self.run(f"新增积分项目 {v['code']}",
+                                             lambda db: add_item_undoable(db, office, year, v))
+        return item_id
 
 
 # ---- ledger entry -------------------------------------------------------------------------
@@ -268,6 +273,7 @@ class ReviewDialog(PointsFormDialog):
     (ui/points_review_dialog.ui)."""
 
     FORM = "points_review_dialog.ui"
+    undo_change: Any = None  # how to take back what save() did (the panel offers it as 编辑 → 撤销)
 
     def __init__(self, db: Database, year: int, org_id: str, org_name: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -305,4 +311,5 @@ class ReviewDialog(PointsFormDialog):
         entries = [ReviewInput(row["member_id"], g.value(), f.value(), p.value(), grade.currentData())
                    for row, (g, f, p, grade) in zip(self.rows, self.spins)]
         year = self.year
-        return self.run("民主评议", lambda db: record_reviews(db, year, entries))
+        changed, self.undo_change = self.run("民主评议", lambda db: record_reviews_undoable(db, year, entries))
+        return changed

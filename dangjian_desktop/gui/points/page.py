@@ -3,8 +3,8 @@
 The bar on top chooses the town (county databases), the year and a branch; every panel shows that
 selection. The page owns no rule: it composes the panels, hosts their message boxes and dialogs,
 and takes 撤销上一批 (button or Ctrl+Z inside the tab; the 编辑 menu leaves Ctrl+Z to it here). A
-change of the points records offered on 编辑 → 撤销 (免评) and newer than the last batch is what
-Ctrl+Z takes back instead: the newest change first.
+change of the points records offered on 编辑 → 撤销 (免评, 积分细则, 民主评议) and newer than the
+last batch is what Ctrl+Z takes back instead: the newest change first.
 Every change is a kit Operation; the page hears each committed unit of work on the database's
 OperationBus (`changed`) and reloads the panel on show, the others when they are shown next.
 """
@@ -43,6 +43,12 @@ POINTS_TABLES = frozenset({
     "points_item", "points_year", "points_entry", "points_batch", "points_exemption", "points_result", "meeting",
     "meeting_attendance", "meeting_photo", "member_review", "member", "org", "office", "committee_member",
     "committee_term", "member_event"})
+
+
+def _points_record(table: str) -> bool:
+    """A table of the points records themselves (not the registry they name): what the tab's own
+    Ctrl+Z may take back through the 编辑 menu."""
+    return table.startswith("points_") or table == "member_review"
 
 
 class PointsTab(QWidget, MessageHost):
@@ -268,10 +274,10 @@ class PointsTab(QWidget, MessageHost):
     @slot
     def undo_key(self, *_args) -> None:
         """Ctrl+Z inside the tab: the 编辑 menu's next undo when it is a change of the points records
-        made after the last batch (a 免评 just marked), else 撤销上一批."""
+        made after the last batch (a 免评 just marked, a catalogue item, a review), else 撤销上一批."""
         menu, db = undo_owner(self), self.db
         change = menu.stack.next_undo() if menu is not None and menu.action_undo.isEnabled() else None
-        if db is not None and change is not None and all(c.table.startswith("points_") for c in change.rows):
+        if db is not None and change is not None and all(_points_record(c.table) for c in change.rows):
             b = undoable_batch(db, self.office_id) if self.office_id else None
             if b is None or b.tx_id < change.tx_ids[-1]:
                 menu.action_undo.trigger()

@@ -140,7 +140,9 @@ class TotalsPanel(Panel):
     def review(self, *_args) -> None:
         branch = self.tab.branch_id()
         if branch is not None:
-            self.tab.open_dialog(ReviewDialog(self.db, self.tab.year, branch, org_name(self.db, branch), self))
+            dlg = ReviewDialog(self.db, self.tab.year, branch, org_name(self.db, branch), self)
+            dlg.saved.connect(lambda _n: push_undo(self, dlg.undo_change))  # offered on 编辑 → 撤销
+            self.tab.open_dialog(dlg)
 
     @slot
     def print_sheet(self, *_args) -> None:
