@@ -14,6 +14,7 @@ _WHERE = {
     "import_roster": "importer", "preview_file": "preview",
     "ImportReport": "report", "MemberChange": "report", "Problem": "report", "save_error_report": "report",
     "write_template": "template",
+    "import_label": "undoable", "import_roster_undoable": "undoable", "run_undoable": "undoable",
 }
 
 __all__ = list(_WHERE)

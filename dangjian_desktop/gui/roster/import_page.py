@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...roster import ImportReport
+from ..undo_menu import push_undo
 from .run_page import RunPage
 
 
@@ -30,6 +31,8 @@ class ImportPage(RunPage):
         if report.written:
             self.setSubTitle("导入完成。")
             self.w.report = report
+            # Offered on the main window's 编辑 menu (the wizard is a window of its own).
+            push_undo(self.w.parentWidget() or self.w, self.run.change if self.run is not None else None)
             self.w.imported.emit(report)
         elif report.errors:  # the file changed since the check
             self.status.setText(report.summary() + "（文件在检查后被修改过，请返回重新检查。）")

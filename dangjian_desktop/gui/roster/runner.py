@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from ...db import Database
-from ...roster import ImportOptions, ImportReport, RosterImport
+from ...roster import ImportOptions, ImportReport, RosterImport, run_undoable
 from ..errors import error_text
 from ..kit.operations import Operation, Query
 
@@ -47,6 +47,7 @@ class ImportRun(QObject):
         self.cancel_requested = threading.Event()
         self.running = False
         self.report: ImportReport | None = None
+        self.change = None  # the written import's UndoableChange (编辑 → 撤销)
         self.work: Operation | Query | None = None
 
     @property
@@ -65,7 +66,9 @@ class ImportRun(QObject):
                 progress(done, total)
                 relay.progress.emit(done, total)
 
-            return run.run(progress=told, cancel=cancelled.is_set)
+            if options.dry_run:
+                return run.run(progress=told, cancel=cancelled.is_set)
+            return run_undoable(run, progress=told, cancel=cancelled.is_set)  # (report, change)
 
         if self.dry_run:
             self.work = Query(self.page, "正在检查花名册……", work, db=self.db, takes_progress=True)
@@ -81,7 +84,8 @@ class ImportRun(QObject):
         if self.running:
             self.cancel_requested.set()
 
-    def _done(self, report: ImportReport) -> None:
+    def _done(self, result) -> None:
+        report, self.change = result if isinstance(result, tuple) else (result, None)
         self.report = report
         if shiboken6.isValid(self):
             self.finished.emit(report)
