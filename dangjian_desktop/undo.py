@@ -402,6 +402,10 @@ class UndoStack:
         """The change the next undo takes back (None: nothing to undo)."""
         return self._undo[-1] if self._undo else None
 
+    def next_redo(self) -> UndoableChange | None:
+        """The change the next redo would write again (None: nothing to redo)."""
+        return self._redo[-1] if self._redo else None
+
     def undo_label(self) -> str | None:
         return self._undo[-1].label if self._undo else None
 

@@ -25,7 +25,10 @@ from ..errors import UserError
 from ..undo import UndoableChange, UndoStack
 from .common import info_box
 from .errors import bug_text
+from .kit.operations import Operation
 
+#: Undo or redo steps of more rows than this run in the background with a progress dialog.
+LONG_STEP_ROWS = 2000
 UNDO_KEYS = ("Ctrl+Z",)
 REDO_KEYS = ("Ctrl+Y", "Ctrl+Shift+Z")
 
@@ -148,19 +151,35 @@ class UndoMenu(QObject):
         db = self.db
         if db is None or db.readonly or not possible():
             return
+        coming = self.stack.next_undo() if verb == "撤销" else self.stack.next_redo()
+        if coming is not None and len(coming.rows) > LONG_STEP_ROWS:
+            # A roster import of thousands of members takes seconds: on the thread pool, with the
+            # progress dialog, the window painting meanwhile; no second step until it ended.
+            self.action_undo.setEnabled(False)
+            self.action_redo.setEnabled(False)
+            Operation(self.window, f"正在{verb}：{coming.label}…", step, db=db) \
+                .success(lambda change: self._stepped(verb, change)) \
+                .failure(lambda e: self._refused(verb, e)) \
+                .after(self._update).run_in_background()
+            return
         try:
             change = step(db)
-        except UserError as e:
-            self._update()
-            listed = "撤销" if verb == "撤销" else "重做"
-            self._show(verb, f"{e.message}\n\n这一步已从{listed}列表中移除，数据没有改动。")
-            return
         except Exception as e:  # noqa: BLE001 - never raise into the event loop
-            self._update()
-            self._show(verb, bug_text(e))
+            self._refused(verb, e)
             return
+        self._stepped(verb, change)
+
+    def _stepped(self, verb: str, change: UndoableChange) -> None:
         self._update()
         self.window.statusBar().showMessage(f"已{verb}：{change.label}", 8000)
+
+    def _refused(self, verb: str, e: BaseException) -> None:
+        self._update()
+        if isinstance(e, UserError):
+            listed = "撤销" if verb == "撤销" else "重做"
+            self._show(verb, f"{e.message}\n\n这一步已从{listed}列表中移除，数据没有改动。")
+        else:
+            self._show(verb, bug_text(e))
 
     def _show(self, title: str, text: str) -> None:
         box = info_box(QMessageBox.Icon.Warning, title, text, self.window)
