@@ -27,9 +27,9 @@ def window(qtbot, db, db_path, tmp_path):
     win.close_database()
 
 
-def test_the_wizards_import_is_undone_from_the_edit_menu(qtbot, window, tmp_path):
-    db = window.db
-    wizard = RosterImportWizard(db, parent=window)
+def _import_five(qtbot, window, tmp_path):
+    """Five new members imported through the wizard, as a clerk does."""
+    wizard = RosterImportWizard(window.db, parent=window)
     qtbot.addWidget(wizard)
     wizard.show()
     wizard.set_file(write_roster(tmp_path / "r.xlsx", [person(i) for i in range(1, 6)]))
@@ -39,6 +39,11 @@ def test_the_wizards_import_is_undone_from_the_edit_menu(qtbot, window, tmp_path
     with qtbot.waitSignal(wizard.imported, timeout=10000):
         wizard.next()
     wizard.accept()
+
+
+def test_the_wizards_import_is_undone_from_the_edit_menu(qtbot, window, tmp_path):
+    db = window.db
+    _import_five(qtbot, window, tmp_path)
     assert member_count(db) == 5
 
     action = window.undo_menu.action_undo
@@ -56,16 +61,7 @@ def test_a_large_import_is_undone_in_the_background_and_redone(qtbot, window, tm
 
     monkeypatch.setattr(undo_menu, "LONG_STEP_ROWS", 3)  # five members and their history: "large"
     db = window.db
-    wizard = RosterImportWizard(db, parent=window)
-    qtbot.addWidget(wizard)
-    wizard.show()
-    wizard.set_file(write_roster(tmp_path / "r.xlsx", [person(i) for i in range(1, 6)]))
-    wizard.next()
-    wizard.next()
-    qtbot.waitUntil(lambda: wizard.check_page.report is not None, timeout=10000)
-    with qtbot.waitSignal(wizard.imported, timeout=10000):
-        wizard.next()
-    wizard.accept()
+    _import_five(qtbot, window, tmp_path)
     menu = window.undo_menu
     menu.action_undo.trigger()
     assert not menu.action_undo.isEnabled() and not menu.action_redo.isEnabled()  # while it runs
