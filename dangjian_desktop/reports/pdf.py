@@ -482,7 +482,9 @@ def build_story(sheet: PublicitySheet, fonts: FontSet, lay: _Layout, table_class
     contact = _contact_text(sheet.contact, start, end, sheet.period_end_note)
     tail += [_paragraph(p, lay.body, lay, "异议受理方式") for p in contact[:-1]]
     # The last paragraph stays with the signature so the seal never lands on a page without text,
-    # and the block keeps room for a 42 mm seal pressed over the issuer and the date.
+    # and the block keeps room above the issuer for a 42 mm seal pressed over the issuer and the
+    # date. The seal's lower part needs no room in the frame: below the date there is the 20 mm
+    # bottom margin, blank beside the centred page number.
     seal = 42 * mm * lay.scale
     block = [
         _PageMark(lay.marks, "signature"),
@@ -490,7 +492,6 @@ def build_story(sheet: PublicitySheet, fonts: FontSet, lay: _Layout, table_class
         _paragraph(contact[-1], lay.body, lay, "异议受理方式", allow=(sheet.contact.phone.strip(),)),
         Spacer(1, seal * 0.45),
         _signature(sheet, lay, issue),
-        Spacer(1, seal * 0.3),
     ]
     if keep_rows:
         story.append(KeepTogether(tail + block))  # the last rows, notes, contact and signature together
