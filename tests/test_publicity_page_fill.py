@@ -30,3 +30,12 @@ def test_a_sheet_that_fits_but_for_the_seals_lower_part_stays_on_one_page():
     # Less room is left under the date than the lower part of a 42 mm seal; the bottom margin has it.
     assert frame - 12 * mm < used <= frame
     assert len(pages_text(build_publicity_pdf(s))) == 1
+
+
+def test_a_signature_that_would_stand_alone_takes_two_rows_along_and_no_more():
+    for n in (16, 20, 24, 27):
+        text = pages_text(build_publicity_pdf(sheet(rows(n))))
+        assert len(text) == 2
+        # The page before is filled with all rows but the two that go with the signature block.
+        assert [page.count("城关村党支部") for page in text] == [n - 2, 2]
+        assert "中共城关镇委员会" in text[1] and "序号" in text[1]

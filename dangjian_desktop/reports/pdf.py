@@ -501,8 +501,10 @@ def build_story(sheet: PublicitySheet, fonts: FontSet, lay: _Layout, table_class
     return story
 
 
-#: How many of the table's last rows go along with a signature block that would stand alone.
-KEEP_ROWS = 3
+#: How many of the table's last rows go along with a signature block that would stand alone: two,
+#: so the signature page shows rows of the table (not one row under a repeated header) while the
+#: page before keeps as many rows as it can.
+KEEP_ROWS = 2
 
 
 def render(sheet: PublicitySheet, lay: _Layout, story: list) -> bytes:
