@@ -25,13 +25,14 @@ from ..tables import EXACT, NUMBER, PERCENT, TEXT, Col, Table
 from ..tables.sources import office_name
 from .kit.messages import report_error
 from .kit.operations import Query
-from .kit.row_model import MUTED_ROLE
+from .kit.row_model import MUTED_ROLE, RowModel
 
 # A table read in the background: reader(db, progress) -> Table (progress(done, total, text)).
 TableReader = Callable[..., Table]
 
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 _PERCENT = re.compile(r"^[+-]?\d+(?:\.\d+)?%$")
+READ_STEP = 5000  # rows between two progress reports of a table read in the background
 EXACT_HEADERS = ("身份证", "电话", "手机", "证件", "数据包编号", "指纹")  # codes stay exact text
 
 
@@ -65,21 +66,58 @@ def _value(text: str, kind: str):
     return text
 
 
-def table_of_view(view: QTableView, title: str, *, unit: str | None = None, at=None,
-                  notes: tuple[str, ...] = ()) -> Table:
-    """The table as the view shows it now (rows in view order, visible columns, displayed texts)."""
+def _shown_columns(view: QTableView) -> tuple[list[int], list[str]]:
+    """The view's visible columns in their on-screen order, and their headers."""
     model = view.model()
     header = view.horizontalHeader()
     columns = [header.logicalIndex(v) for v in range(header.count())]
     columns = [c for c in columns if not view.isColumnHidden(c)]
     heads = [str(model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) or "") for c in columns]
-    shown = [r for r in range(model.rowCount()) if not view.isRowHidden(r)]
-    texts = [[str(model.data(model.index(r, c), Qt.ItemDataRole.DisplayRole) or "") for c in columns] for r in shown]
-    muted = frozenset(n for n, r in enumerate(shown) if model.data(model.index(r, 0), MUTED_ROLE))
+    return columns, heads
+
+
+def _table(title: str, heads: list[str], texts: list[list[str]], muted: frozenset[int], *, unit, at,
+           notes: tuple[str, ...]) -> Table:
     kinds = [_kind(h, [row[i] for row in texts]) for i, h in enumerate(heads)]
     rows = [[_value(t, k) for t, k in zip(row, kinds)] for row in texts]
     return Table(title, [Col(h, k) for h, k in zip(heads, kinds)], rows, unit=unit, at=at, notes=list(notes),
                  muted_rows=muted)
+
+
+def table_of_view(view: QTableView, title: str, *, unit: str | None = None, at=None,
+                  notes: tuple[str, ...] = ()) -> Table:
+    """The table as the view shows it now (rows in view order, visible columns, displayed texts)."""
+    model = view.model()
+    columns, heads = _shown_columns(view)
+    shown = [r for r in range(model.rowCount()) if not view.isRowHidden(r)]
+    texts = [[str(model.data(model.index(r, c), Qt.ItemDataRole.DisplayRole) or "") for c in columns] for r in shown]
+    muted = frozenset(n for n, r in enumerate(shown) if model.data(model.index(r, 0), MUTED_ROLE))
+    return _table(title, heads, texts, muted, unit=unit, at=at, notes=notes)
+
+
+def reader_of_view(view: QTableView, title: str, *, unit: str | None = None, at=None) -> TableReader | None:
+    """The table as the view shows it now, read in the background: for a plain RowModel (its texts
+    are its columns' functions of its rows) the rows in their order and the visible columns are
+    taken at once, and the texts made off the GUI thread (a county's 党费 or 教育培训 ledger holds
+    30,000 to 70,000 rows: asking the model for each cell took 1.5 to 2.5 s before the file dialog
+    opened). None for any other model (table_of_view reads it as shown)."""
+    model = view.model()
+    if (not isinstance(model, RowModel) or type(model).data is not RowModel.data
+            or view.verticalHeader().hiddenSectionCount()):
+        return None
+    columns, heads = _shown_columns(view)
+    cols = [model.columns[c] for c in columns]
+    rows = list(model.rows)  # as sorted on screen: a RowModel sorts its own rows
+
+    def read(_db, progress) -> Table:
+        texts = []
+        for n, row in enumerate(rows):
+            if n % READ_STEP == 0:
+                progress(n, len(rows), f"正在读取第 {n + 1} 行")
+            texts.append([col.text(row) for col in cols])
+        return _table(title, heads, texts, frozenset(), unit=unit, at=at, notes=())
+
+    return read
 
 
 def add_table_export(view: QTableView, host: QWidget, title: str | Callable[[], str], *,
@@ -95,7 +133,8 @@ def add_table_export(view: QTableView, host: QWidget, title: str | Callable[[], 
             report_error(host, UserError("没有可导出的表格。"))
             return
         unit, at = office_name(host.db), dates.today()
-        table = take(name, unit, at) if take is not None else table_of_view(view, name, unit=unit, at=at)
+        table = (take(name, unit, at) if take is not None
+                 else reader_of_view(view, name, unit=unit, at=at) or table_of_view(view, name, unit=unit, at=at))
         dlg = QFileDialog(host, "保存", str(Path.home() / f"{name}.{kind}"),
                           "Excel 工作簿 (*.xlsx)" if kind == "xlsx" else "PDF 文件 (*.pdf)")
         dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
