@@ -15,7 +15,8 @@ from typing import Any, Callable, Sequence
 
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Table, TableStyle
+from reportlab.platypus.flowables import _Container
 
 STAR, EMPTY_STAR = "★", "☆"
 STAR_SCALE = 1.3
@@ -268,6 +269,49 @@ class PagedTable(Flowable):
         yield from self.header
         for row in self.rows[self.start:self.end]:
             yield from row
+
+
+class TableWithTail(_Container, KeepTogether):
+    """A table followed by its notes (and a 填表人 line): the notes never start a page without
+    the table's last rows above them. When the table ends on a page that has no room left for
+    the notes, its last `keep` rows go to the next page with them (under the repeated header).
+
+    The table is a reportlab Table (header row repeated) or a PagedTable; it is only ever asked
+    for its height on the page at hand, so a long PagedTable is still laid out a page at a time.
+    """
+
+    def __init__(self, table: Flowable, tail: Sequence[Flowable], *, keep: int = 2, moved: bool = False):
+        super().__init__([table, *tail])
+        self.keep, self.moved = keep, moved
+
+    def _tail_height(self, availWidth) -> float:
+        return sum(f.wrap(availWidth, 0xfffffff)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+                   for f in self._content[1:])
+
+    def wrap(self, availWidth, availHeight):
+        table_height = self._content[0].wrap(availWidth, availHeight)[1]
+        self.width, self.height = availWidth, table_height + self._tail_height(availWidth)
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        table, tail = self._content[0], self._content[1:]
+        table_height = table.wrap(availWidth, availHeight)[1]
+        if table_height > availHeight:  # the table goes on: its notes stay with what remains of it
+            parts = table.split(availWidth, availHeight)
+            if len(parts) < 2:
+                return [*parts, *tail] if parts else []
+            return [parts[0], TableWithTail(parts[1], tail, keep=self.keep)]
+        if self.moved or table_height + self._tail_height(availWidth) <= availHeight:
+            return [table, *tail]
+        # The table ends here and its notes would begin the next page alone.
+        laid = table._fitted if isinstance(table, PagedTable) else table
+        heights = laid._rowHeights  # after wrap: the header row, then the rows
+        if len(heights) - 1 <= self.keep:
+            return [table, *tail]
+        parts = table.split(availWidth, sum(heights[:len(heights) - self.keep]) + 0.5)
+        if len(parts) != 2:
+            return [table, *tail]
+        return [parts[0], PageBreak(), TableWithTail(parts[1], tail, keep=self.keep, moved=True)]
 
 
 def fitted_widths(columns: Sequence, rows: Sequence, widths: list[float], text_width: Callable[[str], float], *,

@@ -27,7 +27,7 @@ from reportlab.platypus import Table as PlainTable
 from ..filesave import write_bytes
 from ..reports.fonts import FontSet, MissingGlyphsError, load_fonts
 from ..reports.pdf import _numbered_canvas, guarded_paragraph, verify_story
-from ..reports.pdf_table import PagedTable, at_rows
+from ..reports.pdf_table import PagedTable, TableWithTail, at_rows
 from ..privacy import PrivacyGuard, PrivateNumbers
 from ..progress import Progress
 from .model import TEXT, Table, at_text, display_text
@@ -164,13 +164,16 @@ def story_of(tables: Sequence[Table], fonts: FontSet, guard: PrivacyGuard, width
         if ends:
             head.append(_line(ends, width, fonts, guard, st))
         head.append(Spacer(1, 4))
-        section: list = [_table(t, width, fonts, guard, st, progress)]
+        grid = _table(t, width, fonts, guard, st, progress)
+        tail: list = []
         notes = [n.strip() for n in t.notes if n and n.strip()]
         for i, note in enumerate(notes):
-            section.append(guarded_paragraph(("注：" if i == 0 else "　　") + note, st.line, fonts, guard, "注"))
+            tail.append(guarded_paragraph(("注：" if i == 0 else "　　") + note, st.line, fonts, guard, "注"))
         if t.signatures:
-            section.append(Spacer(1, 6))
-            section.append(_line(["填表人：", "审核人：", "填报日期："], width, fonts, guard, st, spread=True))
+            tail.append(Spacer(1, 6))
+            tail.append(_line(["填表人：", "审核人：", "填报日期："], width, fonts, guard, st, spread=True))
+        # The notes and the 填表人 line never start a page without the table's last rows.
+        section: list = [TableWithTail(grid, tail) if tail else grid]
         chart: list = []
         if t.chart is not None:
             d = t.chart.drawing(fonts, guard)  # a statistics.charts.Chart
