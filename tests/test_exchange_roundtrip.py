@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from pypdf import PdfReader
 
 from dangjian_desktop.db import Database
 from dangjian_desktop.errors import UserError
@@ -155,6 +156,9 @@ def test_log_status_and_receipts(world):
     text = pdf_text(pdf)
     assert "数据交换回执" in text and pid in text.replace("\n", "")
     assert received[0]["sender_fingerprint"] in text.replace("\n", "")
+    # Every page is numbered (a receipt of a town's first full package runs over two).
+    pages = [p.extract_text().replace(" ", "") for p in PdfReader(pdf).pages]
+    assert all(f"第{i}页共{len(pages)}页" in page for i, page in enumerate(pages, 1))
     text_out = dj("--db", county, "exchange", "log").stdout
     assert pid in text_out
 

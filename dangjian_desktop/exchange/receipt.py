@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from types import SimpleNamespace
 
 from ..db import Database
 from ..errors import UserError
@@ -78,7 +79,7 @@ def receipt_pdf(db: Database, package_id: str, out: str | Path | None = None):
 
     from ..registry import get_setting
     from ..reports.fonts import SETTING_PDF_FONT, load_fonts
-    from ..reports.pdf import guarded_paragraph, verify_story
+    from ..reports.pdf import _numbered_canvas, guarded_paragraph, verify_story
     from ..privacy import PrivacyGuard
 
     entry = find_entry(db, package_id)
@@ -114,25 +115,14 @@ def receipt_pdf(db: Database, package_id: str, out: str | Path | None = None):
     verify_story(story, guard)
     buf = io.BytesIO()
     me = local_office(db)["name"]
+    # A receipt of many record kinds runs over two pages: numbered 第X页 共Y页 like every printout.
+    pages = SimpleNamespace(fonts=fonts, guard=guard, pagesize=A4, margin_bottom=20 * mm, footer_size=9)
     SimpleDocTemplate(buf, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm,
                       bottomMargin=20 * mm, title=f"{title} {entry.package_id}", author=me,
-                      creator="党建台账").build(story, canvasmaker=_font_canvas(f))
+                      creator="党建台账").build(story, canvasmaker=_numbered_canvas(pages))
     data = buf.getvalue()
     if out is None:
         return data
     from ..filesave import write_bytes
 
     return write_bytes(Path(out), data)
-
-
-def _font_canvas(font: str):
-    from reportlab.pdfgen.canvas import Canvas
-
-    class FontCanvas(Canvas):
-        # Without a font of ours the file would name an unembedded Helvetica.
-        def __init__(self, *args, **kwargs):
-            kwargs["initialFontName"] = font
-            kwargs["initialFontSize"] = kwargs.get("initialFontSize") or 12
-            super().__init__(*args, **kwargs)
-
-    return FontCanvas
