@@ -132,8 +132,8 @@ def test_the_temporary_copy_is_written_without_a_journal_and_ends_as_a_plain_fil
 
 def _synced(monkeypatch) -> list[Path]:
     """The files and folders the backup module syncs to the disk from now on, in order."""
-    synced, real = [], backup_mod._fsync
-    monkeypatch.setattr(backup_mod, "_fsync", lambda p: synced.append(Path(p)) or real(p))
+    synced, real = [], backup_mod.fsync_path
+    monkeypatch.setattr(backup_mod, "fsync_path", lambda p: synced.append(Path(p)) or real(p))
     return synced
 
 

@@ -27,7 +27,6 @@ import logging
 import os
 import re
 import sqlite3
-import sys
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
@@ -40,6 +39,7 @@ from .backup_info import SUFFIX, BackupInfo, belongs, location, origin, other_fo
 from .backup_rules import SETTING_KEEP, SETTING_SPACE, KeepPolicy, SpaceRule, backups_to_keep, over_ceiling
 from .backup_leftovers import remove_leftovers, remove_restore_leftovers
 from .readonly import readonly_uri, unwritable_reason
+from .storage import fsync_path
 
 if TYPE_CHECKING:
     from .database import Database
@@ -171,10 +171,10 @@ def copy_into(src: sqlite3.Connection, target: Path, *, progress: Progress | Non
         finally:
             dst.close()
         if not scratch:
-            _fsync(tmp)
+            fsync_path(tmp)
         os.replace(tmp, target)
         if not scratch:
-            _fsync(target.parent)
+            fsync_path(target.parent)
     except BaseException as e:
         _remove_with_sidecars(tmp)
         if isinstance(e, sqlite3.Error):
@@ -189,17 +189,6 @@ def _refuse_damaged(problems: list[str]) -> None:
     if problems:
         raise UserError(f"备份文件没有通过完整性检查（{problems[0]}），已删除这份不完整的备份。"
                         f"请检查磁盘后重试。")
-
-
-def _fsync(path: Path) -> None:
-    """Flush a file we made (never the live database) or a folder to disk."""
-    if path.is_dir() and sys.platform == "win32":
-        return  # folders cannot be opened for fsync on Windows
-    fd = os.open(path, os.O_RDWR if path.is_file() else os.O_RDONLY)  # Windows syncs writable handles only
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def copy_database(db: DbOrPath, target: Path, *, progress: Progress | None = None) -> Path:
@@ -329,9 +318,9 @@ def _check_and_compress(plain: Path, target: Path, source: Path, progress: Progr
         _refuse_damaged(problems)
         if failed:
             raise failed[0]
-        _fsync(tmp)
+        fsync_path(tmp)
         os.replace(tmp, target)
-        _fsync(target.parent)
+        fsync_path(target.parent)
     except BaseException as e:
         stop.set()
         if worker is not None:

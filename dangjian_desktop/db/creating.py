@@ -17,10 +17,10 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-import sys
 from pathlib import Path
 
 from ..errors import UserError
+from .storage import fsync_path
 
 log = logging.getLogger(__name__)
 
@@ -59,13 +59,9 @@ def publish(conn: sqlite3.Connection, staged: Path, path: Path, is_empty) -> Non
 
 
 def _sync_folder(folder: Path) -> None:
-    """Make the rename itself survive a power cut (POSIX; Windows cannot open a folder for it)."""
-    if sys.platform == "win32":
-        return
-    fd = os.open(folder, os.O_RDONLY)
+    """Make the rename itself survive a power cut; a file system that cannot sync a folder still
+    has the rename in place."""
     try:
-        os.fsync(fd)
-    except OSError:  # some file systems cannot sync a folder; the rename is still in place
-        pass
-    finally:
-        os.close(fd)
+        fsync_path(folder)
+    except OSError:
+        log.warning("could not sync folder %s", folder)

@@ -121,3 +121,15 @@ def storage_error(exc: BaseException, path: str | Path | None = None, *,
         return DiskIOError(f"读写数据库文件时磁盘出错{where}：可能是U盘或移动硬盘被拔出，或磁盘有故障。"
                            f"本次修改没有保存。请检查磁盘后重新打开数据库再试。")
     return None
+
+
+def fsync_path(path: Path) -> None:
+    """Flush a file we made (never a live database) or a folder to disk, so that a rename into
+    place survives a power cut. Folders cannot be opened for it on Windows: nothing is done there."""
+    if path.is_dir() and sys.platform == "win32":
+        return
+    fd = os.open(path, os.O_RDWR if path.is_file() else os.O_RDONLY)  # Windows syncs writable handles only
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
