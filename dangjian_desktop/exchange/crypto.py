@@ -181,10 +181,14 @@ def new_recovery_code() -> str:
     return f"{s[:4]}-{s[4:8]}-{s[8:]}"
 
 
+def code_digits(code: str) -> str:
+    """The digits of a typed recovery code: grouping left out, decimal digits of any script read
+    (full-width ones typed with a Chinese input method)."""
+    return "".join(str(unicodedata.decimal(c)) for c in code if c.isdecimal())
+
+
 def _code_key(code: str, salt: bytes) -> bytes:
-    # Decimal digits of any script count (full-width ones typed with a Chinese input method).
-    digits = "".join(str(unicodedata.decimal(c)) for c in code if c.isdecimal())
-    return Scrypt(salt=salt, length=32, n=SCRYPT_N, r=8, p=1).derive(digits.encode("ascii"))
+    return Scrypt(salt=salt, length=32, n=SCRYPT_N, r=8, p=1).derive(code_digits(code).encode("ascii"))
 
 
 def _wrap_key(shared: bytes, eph_pub: bytes, recipient_box: bytes) -> bytes:

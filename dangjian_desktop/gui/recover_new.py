@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox
 
 from ..exchange import recover
-from ..numbers import FULL_WIDTH
+from ..exchange.crypto import code_digits
 from ..paths import default_db_path
 from .backup_auto import run_blocking
 from .errors import show_error
@@ -23,11 +23,6 @@ from .kit.plain_text import literal
 from .restore_new import DATABASE_FILTER
 
 CODE_DIGITS = 12
-
-
-def code_digits(text: str) -> str:
-    """The digits of a typed recovery code (full-width digits from a Chinese input method too)."""
-    return "".join(c for c in text.translate(FULL_WIDTH) if c in "0123456789")
 
 
 def _suggested_target(town_file: Path) -> Path:
@@ -50,10 +45,11 @@ def _ask_code(window) -> str | None:
             QLineEdit.EchoMode.Normal, text)
         if not ok:
             return None
-        if len(code_digits(text)) == CODE_DIGITS:
-            return code_digits(text)
+        digits = code_digits(text)
+        if len(digits) == CODE_DIGITS:
+            return digits
         QMessageBox.warning(window, "恢复码", literal(f"恢复码应为{CODE_DIGITS}位数字，刚才输入的是"
-                                                   f"{len(code_digits(text))}位。请核对县里告知的恢复码。"))
+                                                   f"{len(digits)}位。请核对县里告知的恢复码。"))
 
 
 def recover_to_new_file(window) -> bool:
