@@ -188,6 +188,9 @@ def set_rows_in_place(view, rows: Sequence[Any], key: Callable[[Any], Any] | str
         at = min(was, n - 1)
         kept = [at]
     if at is None:
+        if not place:  # another list: nobody chosen, whatever the model kept of the old rows
+            sm.clearSelection()
+            sm.setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.NoUpdate)
         return
     selection = QItemSelection()
     for r in kept:
