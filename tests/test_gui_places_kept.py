@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QApplication, QTableView, QWidget
 
 from dangjian_desktop.gui.kit.row_model import Col, RowModel, set_rows_in_place
 from dangjian_desktop.points import catalogue
@@ -28,7 +28,24 @@ def _chosen(view) -> list[int]:
     return sorted(i.row() for i in view.selectionModel().selectedRows())
 
 
-def test_set_rows_in_place_keeps_the_rows_by_key_or_the_place(qtbot):
+@pytest.fixture(params=["none", "ctrl"])
+def modifier_held(request, qtbot):
+    """The modifier the application believes held when the test starts. qtbot.keyClick(w, key,
+    Ctrl) sends no release of Ctrl, so after an earlier test's Ctrl+Z it is Ctrl (in the same
+    process), and view.setCurrentIndex or selectRow then adds to the selection (Ctrl+click)."""
+    scratch = QWidget()
+    qtbot.addWidget(scratch)
+    qtbot.keyRelease(scratch, Qt.Key.Key_Control)  # whatever the test before left held
+    if request.param == "ctrl":
+        qtbot.keyClick(scratch, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    held = QApplication.keyboardModifiers()
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    assert held == (ctrl if request.param == "ctrl" else Qt.KeyboardModifier.NoModifier)
+    yield held
+    qtbot.keyRelease(scratch, Qt.Key.Key_Control)  # nothing left held for the next test
+
+
+def test_set_rows_in_place_keeps_the_rows_by_key_or_the_place(qtbot, modifier_held):
     model = RowModel([Col("姓名", "name")])
     view = QTableView()
     qtbot.addWidget(view)
@@ -44,9 +61,16 @@ def test_set_rows_in_place_keeps_the_rows_by_key_or_the_place(qtbot):
     assert model.row(_current(view))["id"] == 3 and [model.row(r)["id"] for r in _chosen(view)] == [1, 3]
     set_rows_in_place(view, [r for r in rows if r["id"] not in (1, 3)], "id")  # both gone
     assert _current(view) == 4 - 1 and _chosen(view) == [3]  # the place the current one had (clamped)
-    view.setCurrentIndex(model.index(1, 0))
+    # The clerk moves to row 1 alone (not view.setCurrentIndex: it reads the modifiers held).
+    sm.setCurrentIndex(model.index(1, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+                       | QItemSelectionModel.SelectionFlag.Rows)
     set_rows_in_place(view, rows[4:], "id", place=False)  # another list: nobody chosen
     assert _current(view) == -1 and _chosen(view) == []
+    # Another list that still lists a chosen row: it stays chosen, and current.
+    sm.setCurrentIndex(model.index(0, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+                       | QItemSelectionModel.SelectionFlag.Rows)
+    set_rows_in_place(view, rows[3:], "id", place=False)
+    assert model.row(_current(view))["id"] == 4 and _chosen(view) == [1]
 
 
 def test_an_attendance_correction_keeps_the_member(qtbot, tab, town):
