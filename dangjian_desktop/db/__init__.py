@@ -1,6 +1,7 @@
 """The data layer: open, lock, migrate, one unit of work per change, change log."""
 
-from .database import Database, Tx, VerifyCancelled, new_id
+from .database import Database, Tx, VerifyCancelled
+from .ids import new_id
 from .lock import current_actor
 from .migrations import latest_version
 

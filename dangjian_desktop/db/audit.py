@@ -68,6 +68,11 @@ def _guards(conn: sqlite3.Connection, t: str) -> None:
     conn.execute(f"""CREATE TRIGGER "audit_{t}_rev" BEFORE UPDATE ON "{t}"
             WHEN NEW.rev IS NOT OLD.rev + 1 BEGIN
             SELECT RAISE(ABORT, 'revision of {t} must increase by one on update'); END""")
+    if "gid" in logged_columns(conn, t):  # from v15 (db/local_ids.py): the global id is as fixed as the id
+        conn.execute(f"""CREATE TRIGGER "audit_{t}_id" BEFORE UPDATE OF id, gid ON "{t}"
+            WHEN NEW.id IS NOT OLD.id OR NEW.gid IS NOT OLD.gid BEGIN
+            SELECT RAISE(ABORT, 'row id of {t} is immutable'); END""")
+        return
     conn.execute(f"""CREATE TRIGGER "audit_{t}_id" BEFORE UPDATE OF id ON "{t}"
             WHEN NEW.id IS NOT OLD.id BEGIN
             SELECT RAISE(ABORT, 'row id of {t} is immutable'); END""")

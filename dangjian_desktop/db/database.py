@@ -19,7 +19,7 @@ from . import audit, creating, owned_rows, seal
 from . import sqlite_checks as checks
 from .derived import derived_problems
 from .sqlite_checks import VerifyCancelled
-from .ids import new_id
+from .local_ids import Allocator, complete, gid_tables, is_local
 from .keys import OfficeKey, create_key, load_key
 from .lock import LockHolder, WriterLock, current_actor
 from .migrations import all_migrations, latest_version
@@ -415,7 +415,7 @@ class Database:
     def _seal(self, tx: "Tx") -> None:
         if self.schema_version < seal.SEAL_FROM_VERSION:
             return  # an older schema, kept only by tests of migrations: sealed when upgraded
-        key = self._office_key()
+        key, _ = self._office_key(), tx.ids.close()
         if self.conn.execute("SELECT 1 FROM tx_log WHERE seal IS NULL AND id < ? LIMIT 1", (tx.id,)).fetchone():
             seal.seal_backlog(self.conn, key, tx.id)
         seal.seal_transaction(self.conn, tx.id, key, tx.log_start)
@@ -483,7 +483,7 @@ class Tx:
         self.id = tx_id
         self.log_start = log_start  # newest change-log seq before this unit of work
         self.tables: set[str] = set()
-        self.now = now_iso()
+        self.now, self.ids = now_iso(), Allocator(db.conn)  # ids: local from v15 (db/local_ids.py)
 
     @property
     def owner(self) -> str:
@@ -497,7 +497,7 @@ class Tx:
 
     def insert(self, table: str, values: dict[str, Any]) -> str:
         row = dict(values)
-        row.setdefault("id", new_id())
+        complete(self.db.conn, table, row, self.ids)
         row.setdefault("owner", self.owner)
         row["rev"] = 1
         row["updated_at"] = self.now
@@ -512,19 +512,21 @@ class Tx:
         owner, now = self.owner, self.now  # one look-up, not one per row
         # The columns of the first row (a row without one of them inserts NULL there), each row's
         # values straight into its parameter list: no copy of the row (a demo year is 10^5 rows).
-        keys = [c for c in rows[0] if c not in ("id", "owner", "rev", "updated_at")]
-        cols = ["id", *keys, "owner", "rev", "updated_at"]
+        keys = [c for c in rows[0] if c not in ("id", "owner", "rev", "updated_at", "gid")]
+        gids = table in gid_tables(self.db.conn)
+        cols = ["id", *keys, "owner", "rev", "updated_at", *(("gid",) if gids else ())]
         values = itemgetter(*keys) if len(keys) > 1 else (lambda r: tuple(r[c] for c in keys))  # C speed
         ids: list[str] = []
         params = []
         for r in rows:
-            rid = r["id"] if "id" in r else new_id()
+            rid = r["id"] if "id" in r else self.ids(table)
             ids.append(rid)
             try:
                 row = values(r)
             except KeyError:  # a row without some of the first row's columns: NULL there
                 row = tuple(r.get(c) for c in keys)
-            params.append((rid, *row, r["owner"] if "owner" in r else owner, 1, now))
+            params.append((rid, *row, r["owner"] if "owner" in r else owner, 1, now,
+                           *((r.get("gid") or (self.ids.gid_for(rid) if is_local(rid) else None),) if gids else ())))
         sql = (f"INSERT INTO {_ident(table)} ({', '.join(_ident(c) for c in cols)}) "
                f"VALUES ({', '.join('?' for _ in cols)})")
         self.tables.add(table)
