@@ -57,7 +57,7 @@ def register(sub, group) -> None:
     p.set_defaults(func=cmd_conflicts)
 
     p = g.add_parser("resolve", help="处理一个冲突：保留本单位（local）或对方（remote）的版本")
-    p.add_argument("id", help="冲突编号（前几位即可）")
+    p.add_argument("id", help="冲突编号（完整编号，或至少前4位）")
     p.add_argument("--keep", required=True, choices=["local", "remote"], help="local=本单位的版本，remote=对方的版本")
     p.set_defaults(func=cmd_resolve)
 

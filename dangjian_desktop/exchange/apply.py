@@ -167,6 +167,8 @@ def _apply(db: Database, plan: Plan, *, dry_run: bool) -> list[str]:
     try:
         with db.transaction(reason) as tx, owned_rows.bypass(db.conn):
             _temp_tables(db.conn)
+            if opened.ids is not None:
+                opened.ids.claim(db.conn)  # the new rows' local ids (exchange/idmap.py)
             for op in plan.ops.values():
                 tx.tables.add(op.table)
                 _write_updates(db.conn, op, errors)

@@ -102,9 +102,13 @@ def list_conflicts(db: Database, *, include_resolved: bool = False) -> list[Conf
 
 def find_conflict(db: Database, ident: str) -> Conflict:
     ident = (ident or "").strip()
+    exact = db.query("SELECT * FROM exchange_conflict WHERE id = ?", (ident,))  # ids are short from v15
+    if exact:
+        return _from_row(db, exact[0])
     if len(ident) < 4:
-        raise UserError("请写出冲突编号（至少前4位，见 exchange conflicts）。")
-    hits = db.query("SELECT * FROM exchange_conflict WHERE id LIKE ? ORDER BY found_at", (ident + "%",))
+        raise UserError("请写出冲突编号（完整编号，或至少前4位，见 exchange conflicts）。")
+    hits = db.query("SELECT * FROM exchange_conflict WHERE id LIKE ? ESCAPE '\\' ORDER BY found_at",
+                    (ident.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",))
     if not hits:
         raise UserError(f"找不到编号为“{ident}”的冲突（exchange conflicts 列出待处理的冲突）。")
     if len(hits) > 1:

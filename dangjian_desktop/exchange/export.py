@@ -27,7 +27,7 @@ from ..db import Database, audit
 from ..errors import UserError
 from ..filesave import write_bytes
 from ..registry.offices import local_office
-from . import crypto, ownership, payload
+from . import crypto, idmap, ownership, payload
 from .notes import join_notes
 from .payload import TableRows
 from .peers import Peer, county_peer, current_keys, identity, peer_by_name
@@ -185,6 +185,7 @@ def export_town(db: Database, out: str | Path, *, full: bool = False) -> Exporte
     notes: list[str] = []
     base = _acked_base(db, peer, full, notes)
     tables, deleted = town_rows(db, office["id"], base)
+    tables, deleted = idmap.to_global(db.conn, tables), idmap.deleted_to_global(db.conn, deleted)
     tip_tx, tip_seal = tip(db)
     package_id = crypto.new_package_id()
     actor = db.meta("operator") or _actor()
@@ -325,8 +326,9 @@ def returned_rows(db: Database, town_id: str) -> tuple[dict[str, TableRows], dic
         sec = out.setdefault(c["tbl"], TableRows(tr.columns))
         sec.rows += tr.rows
         remote = payload.row_from_json(c["remote_json"])
-        bases.setdefault(c["tbl"], {})[c["row_id"]] = (
-            payload.content_digest(list(remote), list(remote.values())) if remote is not None else None)
+        gid = idmap.globals_of(db.conn, c["tbl"], [c["row_id"]]).get(c["row_id"], c["row_id"])
+        bases.setdefault(c["tbl"], {})[gid] = (
+            idmap.global_digest(db.conn, c["tbl"], list(remote), list(remote.values())) if remote is not None else None)
         ids.append(c["id"])
     return out, bases, ids
 
@@ -343,8 +345,9 @@ def export_county(db: Database, town: str, out: str | Path) -> Exported:
     if peer.office_id is None or keys is None:
         raise UserError(f"{peer.name}还没有发来第一个数据包（加入还没有完成），县里还没有它的公钥，不能给它发数据包。")
     me = identity(db)
-    tables = county_rows(db, peer.office_id)
+    tables = idmap.to_global(db.conn, county_rows(db, peer.office_id))
     returned, bases, conflict_ids = returned_rows(db, peer.office_id)
+    returned = idmap.to_global(db.conn, returned)
     tip_tx, tip_seal = tip(db)
     last = db.one("SELECT id, tip_tx, tip_seal, epoch FROM exchange_package WHERE direction = 'in' AND kind = 'town' "
                   "AND peer_office_id = ? ORDER BY tip_tx DESC, processed_at DESC LIMIT 1", (peer.office_id,))

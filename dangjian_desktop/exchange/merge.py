@@ -23,7 +23,7 @@ from typing import Any
 from .. import dates
 from ..db import Database
 from ..registry.offices import local_office
-from . import handover, ownership, payload
+from . import handover, idmap, ownership, payload
 from .crypto import PackageRefused
 from .export import seal_of, table_columns
 from .opening import Opened
@@ -497,7 +497,7 @@ def _returned(db: Database, plan: Plan, me: str) -> None:
                 op.inserts.append(r)
             elif _same(mine, r, rev_i):
                 c.unchanged += 1
-            elif base is not None and payload.content_digest(cols, mine) == base:
+            elif base is not None and idmap.global_digest(db.conn, table, cols, mine) == base:
                 c.updated += 1
                 op.updates.append(r)
             else:

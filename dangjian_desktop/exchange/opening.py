@@ -15,7 +15,7 @@ from typing import Any
 
 from ..db import Database
 from ..registry.offices import local_office
-from . import crypto, payload
+from . import crypto, idmap, payload
 from .crypto import Container, PackageRefused, PublicKeys
 from .payload import TableRows
 from .peers import Peer, all_keys, identity, peer_by_office, read_file
@@ -34,6 +34,7 @@ class Opened:
     enrolling: bool = False             # the package binds the town's keys to an invitation
     retired_key: str | None = None      # when signed with a key the sender no longer uses: since when
     own_fingerprint: str = ""
+    ids: idmap.Translated | None = None  # the rows' ids in this database's form (exchange/idmap.py)
 
     @property
     def id(self) -> str:
@@ -95,6 +96,7 @@ def read_contents(db: Database, opened: Opened) -> Opened:
     if doc.get("package") != opened.id or (doc.get("from") or {}).get("office") != c.header.get("from") \
             or (doc.get("to") or {}).get("office") != c.header.get("to"):
         raise PackageRefused("corrupt", "数据包的内容与文件头不一致，已损坏或被改动过，没有导入任何数据。")
+    opened.ids = idmap.to_local(db.conn, sections, doc)
     opened.doc, opened.sections = doc, sections
     return opened
 

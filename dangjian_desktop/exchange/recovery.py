@@ -20,7 +20,7 @@ from .. import __version__, dates
 from ..db import Database, owned_rows
 from ..errors import UserError
 from ..registry.offices import local_office
-from . import crypto, ownership, payload
+from . import crypto, idmap, ownership, payload
 from .crypto import PackageRefused, PublicKeys
 from .export import Exported, _finish, county_rows, rows_where, seal_of
 from .payload import TableRows
@@ -49,6 +49,7 @@ def recovery_package(db: Database, town: str, out: str | Path) -> Exported:
                 tables[t].rows += [r for r in _reorder(tr, tables[t].columns) if r[0] not in have]
             else:
                 tables[t] = tr
+        tables = idmap.to_global(db.conn, tables)
         doc = {"format": payload.FORMAT, "package": package_id, "kind": "recovery",
                "from": {"office": county["id"], "name": county["name"], "level": "county"},
                "to": {"office": peer.office_id, "name": peer.name}, "created_at": dates.now_iso(),
@@ -133,6 +134,7 @@ def recover(db_path: str | Path, file: str | Path, code: str) -> Recovered:
         db.conn.execute("PRAGMA foreign_keys = OFF")  # rows come in no order; all references checked below
         with db.transaction(f"从{inv['county']['name']}的恢复数据包恢复{inv['town']}的数据") as tx, \
                 owned_rows.bypass(db.conn):
+            idmap.to_local(db.conn, sections).claim(db.conn)  # the rows get this database's ids
             for t, tr in tables.items():
                 if t not in ownership.travelling_tables(db.conn):
                     raise PackageRefused("newer", f"恢复数据包中有本机程序不认识的数据（{t}），请先升级程序。")

@@ -1,0 +1,277 @@
+"""Row ids at the package's edge: a package names every row by its global id; a database keeps
+its own short local ids (db/local_ids.py) and each travelling row's global id in `gid`.
+
+- `to_global` turns rows read from this database into the package's form: each row's id
+  becomes its global id (`coalesce(gid, id)`), every reference (the foreign keys, and the few
+  id columns without one: EXTRA_REFS) the referred row's global id, and the gid column is left
+  out. A local id never leaves the database: one that cannot be resolved is an error.
+- `to_local` turns a package's rows into this database's form before anything compares or
+  writes them: a row this database has gets its local id, a new row a new local id (numbered
+  on from the counter; `Translated.next_local` is where the counter must stand when the rows are
+  written), references the local ids of the rows they name, in the package or in the database
+  (a reference to a row neither has keeps its global id: the reference check reports it), and
+  the rows carry their gid column. The package's lists of deleted rows and returned rows' bases
+  are translated too.
+
+Offices keep global ids as ids (their id is used outside the database), so `owner`, the
+offices in package headers and the office ids inside JSON columns need no translation.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from ..db import local_ids
+from ..db.local_ids import is_local
+from . import ownership
+from .crypto import PackageRefused
+from .payload import TableRows, content_digest
+
+#: Id columns without a foreign key (member_event's transfer records name organisations that may
+#: be dissolved later): column -> the table whose ids it holds.
+EXTRA_REFS: dict[str, dict[str, str]] = {"member_event": {"from_org_id": "org", "to_org_id": "org"}}
+#: Ids inside JSON text: column -> (the key of the list in a JSON object, or None for a JSON list
+#: itself; the table whose ids the list holds). A round's scope may list its organisations; a
+#: quota decision lists the sheets it considered (assessment/quota_decisions.py).
+JSON_REFS: dict[str, dict[str, tuple[str | None, str]]] = {
+    "assessment_round": {"scope_json": ("org_ids", "org")},
+    "round_quota_decision": {"considered": (None, "round_branch")},
+}
+
+
+def _json_ids(text: Any, key: str | None) -> tuple[Any, list] | None:
+    """(the parsed JSON, its list of ids) of a JSON column's value, or None when it has none."""
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        return None
+    ids = doc if key is None else (doc.get(key) if isinstance(doc, dict) else None)
+    return (doc, ids) if isinstance(ids, list) and ids else None
+
+
+def _json_mapped(conn: sqlite3.Connection, table: str, tr: TableRows, rows: list[list], mapper) -> None:
+    """Translate the ids inside `table`'s JSON columns of `rows` (in place) with
+    `mapper(parent table, ids) -> {id: translated}`; a value without one to change stays as written."""
+    for col, (key, parent) in JSON_REFS.get(table, {}).items():
+        if col not in tr.columns or parent not in local_ids.gid_tables(conn):
+            continue
+        i = tr.columns.index(col)
+        for r in rows:
+            found = _json_ids(r[i], key)
+            if found is None:
+                continue
+            doc, ids = found
+            m = mapper(parent, [v for v in ids if isinstance(v, str)])
+            new = [m.get(v, v) if isinstance(v, str) else v for v in ids]
+            if new != ids:
+                if key is None:
+                    doc = new
+                else:
+                    doc[key] = new
+                r[i] = json.dumps(doc, ensure_ascii=False)
+
+_CHUNK = 900
+
+
+def id_columns(conn: sqlite3.Connection, table: str, columns: list[str]) -> list[tuple[int, str]]:
+    """(position in `columns`, the table its values are ids of) of a row's references to tables
+    with local ids (its own id not included)."""
+    gtabs = local_ids.gid_tables(conn)
+    refs = {col: parent for col, parent, pcol in ownership.foreign_keys(conn, table) if pcol == "id"}
+    refs.update(EXTRA_REFS.get(table, {}))
+    return [(columns.index(c), p) for c, p in refs.items() if c in columns and c != "id" and p in gtabs]
+
+
+def _chunks(values: list) -> Iterable[list]:
+    for i in range(0, len(values), _CHUNK):
+        yield values[i:i + _CHUNK]
+
+
+# ---- out: this database's ids -> global ------------------------------------------------------------
+def globals_of(conn: sqlite3.Connection, table: str, ids: Iterable[str], *, strict: bool = True) -> dict[str, str]:
+    """local id -> global id for `ids` of `table`, rows deleted since included (from their last
+    change-log entry). RuntimeError for an id that names no row this database ever had (unless
+    not `strict`: then it is left out)."""
+    want = sorted({v for v in ids if is_local(v)})
+    out: dict[str, str] = {}
+    for chunk in _chunks(want):
+        marks = ",".join("?" * len(chunk))
+        out.update(conn.execute(f'SELECT id, coalesce(gid, id) FROM "{table}" WHERE id IN ({marks})', chunk))
+    missing = [v for v in want if v not in out]
+    for chunk in _chunks(missing):
+        marks = ",".join("?" * len(chunk))
+        for rid, old in conn.execute(
+                f"SELECT row_id, old FROM change_log WHERE tbl = ? AND op = 'delete' AND row_id IN ({marks}) "
+                f"ORDER BY seq", [table, *chunk]):
+            try:
+                gid = json.loads(old or "{}").get("gid")
+            except ValueError:
+                gid = None
+            if gid:
+                out[rid] = gid
+    if strict and (lost := [v for v in want if v not in out]):
+        raise RuntimeError(f"{table} rows {lost[:3]} have no global id: a package must not carry a local id")
+    return out
+
+
+def to_global(conn: sqlite3.Connection, tables: dict[str, TableRows]) -> dict[str, TableRows]:
+    """Rows of this database as a package carries them (see the module's text)."""
+    gtabs = local_ids.gid_tables(conn)
+    if not gtabs:
+        return tables
+    out: dict[str, TableRows] = {}
+    for t, tr in tables.items():
+        cols = tr.columns
+        refs = id_columns(conn, t, cols)
+        gi = cols.index("gid") if "gid" in cols else None
+        ii = cols.index("id") if "id" in cols else None
+        if gi is None and not refs and t not in JSON_REFS:
+            out[t] = tr
+            continue
+        need: dict[str, set[str]] = {}
+        for i, parent in refs:
+            need.setdefault(parent, set()).update(r[i] for r in tr.rows if is_local(r[i]))
+        maps = {p: globals_of(conn, p, vals) for p, vals in need.items()}
+        keep = [i for i in range(len(cols)) if i != gi]
+        rows = []
+        for r in tr.rows:
+            r = list(r)
+            if gi is not None:
+                if r[gi] is not None:
+                    r[ii] = r[gi]
+                elif is_local(r[ii]):
+                    raise RuntimeError(f"{t} row {r[ii]} has a local id and no global id")
+            for i, parent in refs:
+                if is_local(r[i]):
+                    r[i] = maps[parent][r[i]]
+            rows.append(r)
+        _json_mapped(conn, t, tr, rows, lambda parent, ids: globals_of(conn, parent, ids, strict=False))
+        if gi is not None:
+            rows = [[r[i] for i in keep] for r in rows]
+        out[t] = TableRows([cols[i] for i in keep], rows)
+    return out
+
+
+def deleted_to_global(conn: sqlite3.Connection, deleted: dict[str, list[str]]) -> dict[str, list[str]]:
+    """A package's lists of deleted rows, by global id."""
+    out = {}
+    for t, ids in deleted.items():
+        m = globals_of(conn, t, ids) if t in local_ids.gid_tables(conn) else {}
+        out[t] = sorted(m.get(v, v) for v in ids)
+    return out
+
+
+def global_digest(conn: sqlite3.Connection, table: str, columns: list[str], values: list) -> str:
+    """payload.content_digest of a row in its global form: the same in the town's and the
+    county's database, whatever their local ids."""
+    tr = to_global(conn, {table: TableRows(list(columns), [list(values)])})[table]
+    return content_digest(tr.columns, tr.rows[0])
+
+
+# ---- in: global ids -> this database's ---------------------------------------------------------------
+@dataclass
+class Translated:
+    start: int | None  # the counter when the new rows were numbered
+    next_local: int | None  # where it must stand once they are written
+
+    def claim(self, conn: sqlite3.Connection) -> None:
+        """Move the counter past the ids given to the package's new rows (inside the unit of work
+        that writes them, before it makes any row of its own)."""
+        if self.next_local is None:
+            return
+        now = conn.execute("SELECT next FROM local_id_counter").fetchone()[0]
+        if now != self.start:
+            raise RuntimeError(f"local ids moved from {self.start} to {now} since the package was read")
+        conn.execute("UPDATE local_id_counter SET next = ?", (self.next_local,))
+
+
+def locals_of(conn: sqlite3.Connection, table: str, gids: Iterable[str]) -> dict[str, tuple[str, str | None]]:
+    """global id -> (local id, stored gid) of the rows of `table` this database has."""
+    want = sorted(set(gids))
+    out: dict[str, tuple[str, str | None]] = {}
+    for chunk in _chunks(want):
+        marks = ",".join("?" * len(chunk))
+        for gid, rid in conn.execute(f'SELECT gid, id FROM "{table}" WHERE gid IN ({marks})', chunk):
+            out[gid] = (rid, gid)
+        for (rid,) in conn.execute(f'SELECT id FROM "{table}" WHERE id IN ({marks})', chunk):
+            out.setdefault(rid, (rid, None))
+    return out
+
+
+def to_local(conn: sqlite3.Connection, sections: dict[str, dict[str, TableRows]],
+             doc: dict[str, Any] | None = None) -> Translated:
+    """A package's rows (and `doc`'s deleted lists and returned bases) in this database's form,
+    translated in place (see the module's text). PackageRefused for a row named by a local id."""
+    gtabs = local_ids.gid_tables(conn)
+    if not gtabs:
+        return Translated(None, None)
+    n = conn.execute("SELECT next FROM local_id_counter").fetchone()[0]
+    start = n
+    known: dict[str, dict[str, tuple[str, str | None]]] = {}
+    for sec in sections.values():
+        for t, tr in sec.items():
+            if "gid" in tr.columns:
+                raise PackageRefused("corrupt", "数据包中有不应出现的项（gid），已损坏或被改动过，没有导入任何数据。")
+            if t not in gtabs or "id" not in tr.columns:
+                continue
+            ii = tr.index("id")
+            gids = [r[ii] for r in tr.rows]
+            if any(not isinstance(g, str) or is_local(g) for g in gids):
+                raise PackageRefused("corrupt", "数据包中有记录的编号不是全局编号，已损坏或被改动过，没有导入任何数据。")
+            m = known.setdefault(t, {})
+            m.update(locals_of(conn, t, [g for g in gids if g not in m]))
+            for g in gids:
+                if g not in m:
+                    m[g] = (local_ids.text(n), g)
+                    n += 1
+
+    def lookup(parent: str, values: set[str]) -> None:
+        m = known.setdefault(parent, {})
+        todo = [v for v in values if isinstance(v, str) and v not in m and not is_local(v)]
+        m.update(locals_of(conn, parent, todo))
+
+    for sec in sections.values():
+        for t, tr in list(sec.items()):
+            cols = tr.columns
+            refs = id_columns(conn, t, cols)
+            for i, parent in refs:
+                lookup(parent, {r[i] for r in tr.rows if r[i] is not None})
+            own = t in gtabs and "id" in cols and "gid" not in cols
+            ii = cols.index("id") if own else None
+            rows = []
+            for r in tr.rows:
+                r = list(r)
+                for i, parent in refs:
+                    hit = known[parent].get(r[i]) if r[i] is not None else None
+                    if hit is not None:
+                        r[i] = hit[0]
+                if own:
+                    rid, gid = known[t][r[ii]]
+                    r[ii] = rid
+                    r.append(gid)
+                rows.append(r)
+
+            def mapped(parent: str, ids: list[str]) -> dict[str, str]:
+                lookup(parent, set(ids))
+                return {v: known[parent][v][0] for v in ids if v in known[parent]}
+
+            _json_mapped(conn, t, tr, rows, mapped)
+            sec[t] = TableRows([*cols, "gid"] if own else cols, rows)
+    if doc is not None:
+        for key in ("deleted",):
+            lists = doc.get(key) or {}
+            for t, ids in list(lists.items()):
+                if t in gtabs and isinstance(ids, list):
+                    lookup(t, {str(i) for i in ids})
+                    lists[t] = [known[t].get(str(i), (str(i), None))[0] for i in ids]
+        bases = doc.get("returned_base") or {}
+        for t, by_id in list(bases.items()):
+            if t in gtabs and isinstance(by_id, dict):
+                lookup(t, set(by_id))
+                bases[t] = {known[t].get(k, (k, None))[0]: v for k, v in by_id.items()}
+    return Translated(start, n if n != start else None)
