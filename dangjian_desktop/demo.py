@@ -8,6 +8,7 @@ to show (expired terms, overdue probation, lost contact …) are always present.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 import importlib
 import importlib.util
 import random
@@ -109,7 +110,7 @@ class _Gen:
             "address": None, "workplace": None, "is_mobile": 1 if mobile else 0,
             "mobile_whereabouts": r.choice(WHEREABOUTS) if mobile else None,
             "is_hardship": 1 if age > 70 and r.random() < 0.1 else 0, "note": "",
-            "org_id": org_id, "group_id": group_id, "owner": owner, "id": seeded_id(r),
+            "org_id": org_id, "group_id": group_id, "owner": owner, "id": self.sid(),
         }
         if row["join_date"] and len(row["join_date"]) == 7 and full:
             row["full_date"] = dates.add_years(dates.parse_iso(row["join_date"], allow_month=True), 1).isoformat()
@@ -120,11 +121,12 @@ class _Gen:
     # ---- one town -------------------------------------------------------------------
     def town(self, tx: Tx, office_id: str, town_name: str, root_id: str, owner: str) -> None:
         r = self.rng
+        self.sid = partial(tx.ids.seeded, partial(seeded_id, r))  # repeatable global ids (db/local_ids.py)
         short = town_name.rstrip("镇乡街道")
         orgs, members, events, terms, committee = [], [], [], [], []
 
         def org(name, org_type, kind, parent):
-            row = {"id": seeded_id(r), "office_id": office_id, "parent_id": parent, "name": name,
+            row = {"id": self.sid(), "office_id": office_id, "parent_id": parent, "name": name,
                    "org_type": org_type, "kind": kind, "sort_order": len(orgs) + 1, "owner": owner,
                    "founded_on": (self.today - dt.timedelta(days=r.randint(3000, 20000))).isoformat(), "note": ""}
             orgs.append(row)
@@ -165,12 +167,12 @@ class _Gen:
                 row = self.member_row(bid, owner, kind, group_id=r.choice(groups) if groups else None,
                                       probationary=probation, overdue=overdue)
                 members.append(row)
-                events.append({"id": seeded_id(r), "member_id": row["id"], "event_type": "入党登记",
+                events.append({"id": self.sid(), "member_id": row["id"], "event_type": "入党登记",
                                "event_date": dates.parse_iso(row["join_date"], allow_month=True).isoformat(),
                                "to_org_id": bid, "to_status": "正常", "owner": owner, "note": ""})
                 if r.random() < 0.004:
                     row["status"] = "失联"
-                    events.append({"id": seeded_id(r), "member_id": row["id"], "event_type": "失联",
+                    events.append({"id": self.sid(), "member_id": row["id"], "event_type": "失联",
                                    "event_date": (self.today - dt.timedelta(days=r.randint(30, 900))).isoformat(),
                                    "to_org_id": bid, "from_status": "正常", "to_status": "失联",
                                    "owner": owner, "note": "多次联系未果"})
@@ -188,7 +190,7 @@ class _Gen:
                 start = dates.add_years(self.today, -years) + dt.timedelta(days=r.randint(5, 85))
             else:
                 start = self.today - dt.timedelta(days=r.randint(30, years * 365 - 120))
-            tid = seeded_id(r)
+            tid = self.sid()
             terms.append({"id": tid, "org_id": oid, "start_date": start.isoformat(), "years": years,
                           "extension_months": 0, "extension_approval": "", "note": "", "owner": owner})
             pool = [m for m in by_org.get(oid, []) if m["category"] == "正式党员"] or \
@@ -200,7 +202,7 @@ class _Gen:
             if oid == vacant_branch:
                 roles = roles[1:]
             for role, m in zip(roles, r.sample(pool, min(size, len(pool)))):
-                committee.append({"id": seeded_id(r), "term_id": tid, "member_id": m["id"],
+                committee.append({"id": self.sid(), "term_id": tid, "member_id": m["id"],
                                   "name": m["name"], "role": role, "start_date": start.isoformat(), "owner": owner})
         tx.insert_many("org", orgs)
         tx.insert_many("member", members)
@@ -304,7 +306,7 @@ def _fill(db: Database, office, n: int, seed: int, today: dt.date, say: Callable
                 tid = seeded_id(rng)
                 tx.insert("office", {"id": tid, "name": name, "level": "town", "parent_id": office["id"],
                                      "owner": tid})
-                root = seeded_id(rng)
+                root = tx.ids.seeded(partial(seeded_id, rng))
                 tx.insert("org", {"id": root, "office_id": tid, "parent_id": None, "name": f"{name}党委",
                                   "org_type": "党委", "owner": tid})
                 say(f"生成{name}的组织和党员")

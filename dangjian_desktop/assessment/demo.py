@@ -68,7 +68,8 @@ def _next_workday(cal, day: dt.date) -> dt.date:
 class _Builder:
     def __init__(self, db: Database, rng: random.Random, today: dt.date):
         self.db, self.rng, self.today = db, rng, today
-        self.id = partial(seeded_id, rng)  # a new repeatable id per call
+        self.draw = partial(seeded_id, rng)  # a new repeatable global id per call
+        self.id = self.draw
         self.office = local_office(db)
         self.scheme = load_scheme(SCHEME_ID)
         self.scheme_json = json.dumps(scheme_to_dict(self.scheme), ensure_ascii=False)
@@ -113,6 +114,7 @@ class _Builder:
 
     # ---- one round --------------------------------------------------------------------
     def round(self, tx, year: int, finished: bool) -> dict:
+        self.id = partial(tx.ids.seeded, self.draw)  # local ids in this unit of work (db/local_ids.py)
         r = self.rng
         cal = self.cal
         today = self.today
@@ -160,14 +162,14 @@ class _Builder:
             # Which stages are filled depends on how far the sheet has come.
             order = ["自评", "初审", "审核", "公示", "申诉", "确定"]
             reached = order.index(state)
-            partial = not finished and state in ("自评", "初审", "审核") and r.random() < 0.35
+            half_done = not finished and state in ("自评", "初审", "审核") and r.random() < 0.35
             for k, u in enumerate(self.units):
                 s_, i_, f_, reason = sc[u.code]
                 row = {"id": self.id(), "round_branch_id": sid, "item_code": u.code, "self_score": s_,
-                       "initial_score": i_ if reached >= 2 or (reached == 1 and not (partial and k >= 2)) else None,
-                       "final_score": f_ if reached >= 3 or (reached == 2 and not (partial and k >= 3)) else None,
+                       "initial_score": i_ if reached >= 2 or (reached == 1 and not (half_done and k >= 2)) else None,
+                       "final_score": f_ if reached >= 3 or (reached == 2 and not (half_done and k >= 3)) else None,
                        "reason": reason if reached >= 1 else ""}
-                if reached == 0 and partial and k >= 3:
+                if reached == 0 and half_done and k >= 3:
                     row["self_score"] = None
                 if reached == 1 and row["initial_score"] is None:
                     row["reason"] = ""

@@ -14,6 +14,7 @@ write them. (Plaques come from the demo's confirmed rounds: assessment.plaque_re
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 import io
 import random
 
@@ -70,7 +71,7 @@ class _Town:
         self.db, self.tx, self.rng, self.today, self.made = db, tx, rng, today, made
         self.town = town
         self.owner = db.scalar("SELECT owner FROM office WHERE id = ?", (town["id"],)) or town["id"]
-        self.ids = SerialIds(rng)
+        self.ids = partial(tx.ids.seeded, SerialIds(rng))  # local ids, repeatable global ids
         self.y0, self.y1 = today.year, today.year - 1
         self.branches = db.query("""SELECT * FROM org WHERE office_id = ? AND org_type = '党支部'
                                     ORDER BY sort_order, name""", (town["id"],))

@@ -232,6 +232,9 @@ def record_meeting(db: Database, *, org_id: str, meeting_type: str, date: str, a
     with db.transaction(f"登记会议：{title}（出席{counts['出席']}人）", actor=actor) as tx:
         bid = new_batch(tx, office_id=office_id, org_id=org["id"], year=year, kind="会议", title=title,
                         row_count=len(rows))
+        if tx.ids.local:  # the entries above were drafted with a placeholder id (db/local_ids.py)
+            meeting_id, drafted = tx.ids(), meeting_id
+            rows = [{**r, "meeting_id": meeting_id} if r.get("meeting_id") == drafted else r for r in rows]
         tx.insert("meeting", {"id": meeting_id, "org_id": org["id"], "group_id": group["id"] if group else None,
                               "meeting_type": meeting_type, "date": date, "host_member_id": host_member_id,
                               "batch_id": bid, "owner": owner, **text})

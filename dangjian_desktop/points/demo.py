@@ -13,6 +13,7 @@ town of a county gets it, written with its change-log entries in bulk (db.bulk_l
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 import random
 from typing import Any
 
@@ -57,7 +58,7 @@ class _Town:
     def __init__(self, db: Database, tx, rng: random.Random, office_id: str, year: int, made: dict[str, int]):
         self.db, self.tx, self.rng, self.office_id, self.year, self.made = db, tx, rng, office_id, year, made
         self.owner = owner_of_office(db, office_id)
-        self.ids = SerialIds(rng)
+        self.ids = partial(tx.ids.seeded, SerialIds(rng))  # local ids, repeatable global ids
         self.items = {i.code: i for i in catalogue.items(db, office_id, year)}
         self.linked: dict[tuple[str, str], Any] = {}
         for it in self.items.values():

@@ -11,8 +11,9 @@ step, a branch created, an update, the seal); a failure rolls the batch, its ent
 dropped triggers back with the rest of the unit of work.
 
 Rows are gathered as tuples in the column order of the INSERT (what Tx.insert_many would do with
-a dict per row: id, owner, revision 1 and the unit of work's time), and their ids are random
-ids like db.new_id's (db/ids.py), made from one os.urandom call per batch.
+a dict per row: id, owner, revision 1 and the unit of work's time). Their ids are local ids from
+the unit of work (db/local_ids.py) and their global ids random ids like db.new_id's (db/ids.py),
+made from one os.urandom call per batch (before version 15 the global id is the id).
 
 NewMembers is a part of importer.RosterImport: it writes only while the run `_writing` (a dry
 run, or a run that has found an error, only counts).
@@ -43,6 +44,9 @@ def _insert(table: str, columns: tuple[str, ...]) -> str:
 
 
 _INSERTS = (("member", _insert("member", _MEMBER)), ("member_event", _insert("member_event", _EVENT)))
+# From schema version 15: local ids, each row's global id last (db/local_ids.py).
+_INSERTS_GID = (("member", _insert("member", (*_MEMBER, "gid"))),
+                ("member_event", _insert("member_event", (*_EVENT, "gid"))))
 
 
 class NewMembers:
@@ -55,7 +59,9 @@ class NewMembers:
         if not self._ids:
             self._ids = new_ids(2 * BATCH)
         ids, tx = self._ids, self._tx
-        mid, eid = ids.pop(), ids.pop()
+        gm, ge = ids.pop(), ids.pop()
+        local = tx.ids.local
+        mid, eid, gids = (tx.ids(), tx.ids(), ((gm,), (ge,))) if local else (gm, ge, ((), ()))
         org_id = self.branches.ensure_org(org)
         name = v["name"]
         spelled = self._pinyin.get(name)
@@ -66,16 +72,17 @@ class NewMembers:
         get = v.get
         self._members.append((mid, org_id, self.branches.ensure_group(group), *spelled, "正常", get("note") or "",
                               get("is_mobile") or 0, get("is_hardship") or 0, org.owner, 1, tx.now,
-                              *map(get, _COPIED)))
+                              *map(get, _COPIED), *gids[0]))
         self._events.append((eid, mid, "入党登记", v["join_date"], org_id, "正常",
-                             f"花名册导入：{self.path.name}（{st.sheet} 第{n}行）", org.owner, 1, tx.now))
+                             f"花名册导入：{self.path.name}（{st.sheet} 第{n}行）", org.owner, 1, tx.now, *gids[1]))
         if len(self._members) >= BATCH:
             self._flush()
 
     def _flush(self) -> None:
         if not self._writing or not self._members:
             return
-        conn, batches = self.db.conn, ((self._members, *_INSERTS[0]), (self._events, *_INSERTS[1]))
+        inserts = _INSERTS_GID if len(self._members[0]) > len(_MEMBER) else _INSERTS
+        conn, batches = self.db.conn, ((self._members, *inserts[0]), (self._events, *inserts[1]))
         self._tx.tables.update(t for _, t, _ in batches)
         if self.db.schema_version < seal.SEAL_FROM_VERSION:  # an old schema (tests of migrations): by trigger
             for rows, _, sql in batches:
