@@ -111,3 +111,25 @@ def pdf_text(path: Path) -> str:
     from pypdf import PdfReader
 
     return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(Path(path).read_bytes())).pages)
+
+
+# ---- the same row in two databases (each numbers its own rows: db/local_ids.py) -----------------------
+def gid_of(db: Database, table: str, row_id: str) -> str:
+    """The global id of a row of `db`."""
+    from dangjian_desktop.db import local_ids
+
+    gid = local_ids.global_of(db.conn, table, row_id)
+    assert gid is not None, f"{table} {row_id} is not in {db.path.name}"
+    return gid
+
+
+def id_in(db: Database, table: str, gid: str) -> str | None:
+    """The local id in `db` of the row whose global id is `gid` (None: `db` does not have it)."""
+    from dangjian_desktop.db import local_ids
+
+    return local_ids.local_of(db.conn, table, gid)
+
+
+def there(src: Database, dst: Database, table: str, row_id: str) -> str | None:
+    """The id in `dst` of the row that is `row_id` in `src`."""
+    return id_in(dst, table, gid_of(src, table, row_id))

@@ -40,9 +40,11 @@ def demo_town_at(folder: Path, version: int, *, seed: int = 3,
 
 def table_rows(conn, table: str) -> list[tuple]:
     """A table's rows with their rowids, in rowid order. The change log is a view from v14: its
-    entries with their seq (the rowid they had in the change_log table), in seq order."""
+    entries with their seq (the rowid they had in the change_log table), in seq order. The gid
+    column schema version 15 adds (empty on the rows it finds) is left out."""
+    cols = ", ".join(f'"{r[1]}"' for r in conn.execute(f'PRAGMA table_info("{table}")') if r[1] != "gid")
     sql = ("SELECT seq, * FROM change_log ORDER BY seq" if table == "change_log"
-           else f'SELECT rowid, * FROM "{table}" ORDER BY rowid')
+           else f'SELECT rowid, {cols} FROM "{table}" ORDER BY rowid')
     return [tuple(r) for r in conn.execute(sql)]
 
 

@@ -11,23 +11,32 @@ import pytest
 from dangjian_desktop.db import Database
 from dangjian_desktop.registry import add_member, update_member
 
-from exchange_util import county_with_towns, dj, dj_json, dump
+from exchange_util import county_with_towns, dj, dj_json, dump, gid_of, id_in
+
+# Members are named by their global id here: each database numbers its rows its own way.
 
 
-def note(path, member_id):
+def local(path, gid):
+    """The id in the database at `path` of the member whose global id is `gid`."""
     with Database.open(path, mode="read") as db:
-        row = db.get("member", member_id)
+        return id_in(db, "member", gid)
+
+
+def note(path, gid):
+    with Database.open(path, mode="read") as db:
+        row_id = id_in(db, "member", gid)
+        row = None if row_id is None else db.get("member", row_id)
         return None if row is None else row["note"]
 
 
-def edit(path, member_id, text):
+def edit(path, gid, text):
     with Database.open(path) as db:
-        update_member(db, member_id, {"note": text})
+        update_member(db, id_in(db, "member", gid), {"note": text})
 
 
 @pytest.fixture
 def forked(tmp_path):
-    """County and 甲镇 after 甲镇 went back to a backup: (tmp, county, town, member ids, new member)."""
+    """County and 甲镇 after 甲镇 went back to a backup: (tmp, county, town, member global ids, new member's)."""
     county, towns = county_with_towns(tmp_path, ["甲镇"])
     town = towns["甲镇"]
     dj("--db", town, "exchange", "export", "--out", tmp_path / "p1")
@@ -37,6 +46,7 @@ def forked(tmp_path):
     with Database.open(town, mode="read") as db:
         a, b, c = [r[0] for r in db.query("SELECT id FROM member ORDER BY id LIMIT 3")]
         branch = db.scalar("SELECT org_id FROM member WHERE id = ?", (a,))
+        a, b, c = [gid_of(db, "member", m) for m in (a, b, c)]
     shutil.copy(town, tmp_path / "backup.sqlite")
     edit(town, a, "县里收到的修改A")
     edit(town, c, "县里收到的修改C")
@@ -44,6 +54,7 @@ def forked(tmp_path):
         new = add_member(db, {"name": "新来的", "ethnicity": "汉族", "id_number": "140826198001010038",
                               "join_date": "2010-07-01", "full_date": "2011-07-01", "category": "正式党员"},
                          org_id=branch, event_date="2010-07-01")
+        new = gid_of(db, "member", new)
     dj("--db", town, "exchange", "export", "--out", tmp_path / "p2")
     dj("--db", county, "exchange", "import", tmp_path / "p2")
     dj("--db", county, "exchange", "export", "--town", "甲镇", "--out", tmp_path / "ack2")
@@ -71,8 +82,8 @@ def test_the_fork_is_listed_as_conflicts_and_nothing_is_overwritten(forked):
     # Made in the work the town lost: kept at the county (and sent back, see below).
     assert note(county, new) == ""
     listed = dj_json("--db", county, "exchange", "conflicts", "--json")
-    assert {x["row"] for x in listed} == {a, c}
-    diff_a = next(x for x in listed if x["row"] == a)["differences"]
+    assert {x["row"] for x in listed} == {local(county, a), local(county, c)}
+    diff_a = next(x for x in listed if x["row"] == local(county, a))["differences"]
     assert {"column": "note", "local": "县里收到的修改A", "remote": "乡镇后来的修改A"} in diff_a
     text = dj("--db", county, "exchange", "conflicts").stdout
     assert "县里收到的修改A" in text and "乡镇后来的修改A" in text
@@ -85,11 +96,12 @@ def test_choices_are_applied_logged_and_what_the_county_kept_goes_back(forked):
     dj("--db", town, "exchange", "export", "--full", "--out", tmp / "p4")
     dj("--db", county, "exchange", "import", tmp / "p4")
     listed = {x["row"]: x["id"] for x in dj_json("--db", county, "exchange", "conflicts", "--json")}
-    dj("--db", county, "exchange", "resolve", listed[a][:8], "--keep", "local")
-    dj("--db", county, "exchange", "resolve", listed[c][:8], "--keep", "remote")
+    a_there, c_there = local(county, a), local(county, c)
+    dj("--db", county, "exchange", "resolve", listed[a_there][:8], "--keep", "local")
+    dj("--db", county, "exchange", "resolve", listed[c_there][:8], "--keep", "remote")
     assert note(county, a) == "县里收到的修改A" and note(county, c) == "乡镇后来的修改C"
     assert dj_json("--db", county, "exchange", "conflicts", "--json") == []
-    again = dj("--db", county, "exchange", "resolve", listed[a][:8], "--keep", "remote", check=False)
+    again = dj("--db", county, "exchange", "resolve", listed[a_there][:8], "--keep", "remote", check=False)
     assert again.returncode != 0 and "处理过" in again.stderr
     with Database.open(county, mode="read") as db:
         reasons = [r[0] for r in db.query("SELECT reason FROM tx_log WHERE reason LIKE '处理数据交换冲突%'")]
@@ -115,7 +127,8 @@ def test_a_returned_row_the_town_changed_meanwhile_is_a_conflict_at_the_town(for
     dj("--db", town, "exchange", "export", "--full", "--out", tmp / "p4")
     dj("--db", county, "exchange", "import", tmp / "p4")
     listed = {x["row"]: x["id"] for x in dj_json("--db", county, "exchange", "conflicts", "--json")}
-    dj("--db", county, "exchange", "resolve", listed[a], "--keep", "local")
+    a_there = local(county, a)
+    dj("--db", county, "exchange", "resolve", listed[a_there], "--keep", "local")
     dj("--db", county, "exchange", "export", "--town", "甲镇", "--out", tmp / "reply")
     edit(town, a, "乡镇又改了A")
     before = note(town, a)
@@ -123,7 +136,7 @@ def test_a_returned_row_the_town_changed_meanwhile_is_a_conflict_at_the_town(for
     assert out["status"] == "applied" and out["tables"]["member"]["conflicts"] == 1
     assert note(town, a) == before  # not overwritten
     mine = dj_json("--db", town, "exchange", "conflicts", "--json")
-    assert [x["row"] for x in mine] == [a] and mine[0]["kind"] == "returned"
+    assert [x["row"] for x in mine] == [local(town, a)] and mine[0]["kind"] == "returned"
     dj("--db", town, "exchange", "resolve", mine[0]["id"], "--keep", "remote")
     assert note(town, a) == "县里收到的修改A"
 

@@ -12,9 +12,17 @@ import pytest
 from dangjian_desktop.db import Database
 from dangjian_desktop.errors import UserError
 
-from exchange_util import county_with_towns, dj, dj_json, dump
+from exchange_util import county_with_towns, dj, dj_json, dump, there
 
 SELF = {"A": 30, "B": 20, "C": 15, "D": 15, "E": 10}
+
+
+def _at(src, dst, table, row_id):
+    """The id in the database `dst` of the row that is `row_id` in `src` (each numbers its own rows)."""
+    with Database.open(src, mode="read") as s, Database.open(dst, mode="read") as d:
+        got = there(s, d, table, row_id)
+    assert got is not None, f"{table} {row_id} of {src.name} is not in {dst.name}"
+    return got
 
 
 def _trip(tmp, src, dst, name, *, town=None):
@@ -34,8 +42,10 @@ def county_round(tmp_path):
     with Database.open(county) as db:
         rid = create_round(db, year=2025, scheme_id="liuyou")
     _trip(tmp_path, county, town, "b1.djx", town="甲镇")
+    town_rid = _at(county, town, "assessment_round", rid)
     with Database.open(town, mode="read") as db:
-        sheet_ids = [r[0] for r in db.query("SELECT id FROM round_branch WHERE round_id = ? ORDER BY org_name", (rid,))]
+        sheet_ids = [r[0] for r in db.query("SELECT id FROM round_branch WHERE round_id = ? ORDER BY org_name",
+                                            (town_rid,))]
     return tmp_path, county, town, rid, sheet_ids
 
 
@@ -58,14 +68,16 @@ def test_the_county_hands_each_sheet_to_its_town_and_cannot_fill_it_in(county_ro
     from dangjian_desktop.assessment import sheets
 
     tmp, county, town, rid, sids = county_round
+    at_county = _at(town, county, "round_branch", sids[0])
     with Database.open(county) as db:
         town_id = db.scalar("SELECT id FROM office WHERE name = '甲镇'")
         assert {r[0] for r in db.query("SELECT owner FROM round_branch WHERE round_id = ?", (rid,))} == {town_id}
         with pytest.raises(UserError, match="属于其他单位|由其他单位办理"):
-            sheets.set_scores(db, sids[0], "self", SELF)
+            sheets.set_scores(db, at_county, "self", SELF)
+    town_rid = _at(county, town, "assessment_round", rid)
     with Database.open(town, mode="read") as db:
         assert db.scalar("SELECT count(*) FROM round_branch WHERE round_id = ? AND owner = ?",
-                         (rid, db.local_office_id)) == len(sids) == 2
+                         (town_rid, db.local_office_id)) == len(sids) == 2
 
 
 def test_a_town_submits_and_the_county_reviews_publishes_and_the_town_sees_the_result(county_round):
@@ -79,12 +91,13 @@ def test_a_town_submits_and_the_county_reviews_publishes_and_the_town_sees_the_r
             sheets.set_scores(db, sid, "final", {"A": 1})
     got = _trip(tmp, town, county, "t2.djx")
     assert got["status"] == "applied", got
+    at_county = _at(town, county, "round_branch", sid)
     with Database.open(county) as db:
-        assert db.one("SELECT state FROM round_branch WHERE id = ?", (sid,))[0] == "审核"
+        assert db.one("SELECT state FROM round_branch WHERE id = ?", (at_county,))[0] == "审核"
         assert db.scalar("SELECT count(*) FROM round_score WHERE round_branch_id = ? AND self_score IS NOT NULL "
-                         "AND initial_score IS NOT NULL AND owner = ?", (sid, db.local_office_id)) == 5
-        sheets.set_scores(db, sid, "final", {"A": 28, "B": 20, "C": 15, "D": 15, "E": 10})
-        workflow.move(db, sid, "公示", today=dt.date(2026, 1, 5))
+                         "AND initial_score IS NOT NULL AND owner = ?", (at_county, db.local_office_id)) == 5
+        sheets.set_scores(db, at_county, "final", {"A": 28, "B": 20, "C": 15, "D": 15, "E": 10})
+        workflow.move(db, at_county, "公示", today=dt.date(2026, 1, 5))
     _trip(tmp, county, town, "b2.djx", town="甲镇")
     with Database.open(town, mode="read") as db:
         assert db.one("SELECT state FROM round_branch WHERE id = ?", (sid,))[0] == "公示"
@@ -106,10 +119,11 @@ def test_the_county_returns_a_sheet_and_the_town_may_work_on_it_again(county_rou
     sid = sids[0]
     _submit(town, sid)
     _trip(tmp, town, county, "t2.djx")
+    at_county = _at(town, county, "round_branch", sid)
     with Database.open(county) as db:
-        workflow.move(db, sid, "初审", note="佐证材料不全")
+        workflow.move(db, at_county, "初审", note="佐证材料不全")
         with pytest.raises(UserError, match="由其他单位办理"):
-            sheets.set_scores(db, sid, "initial", {"A": 1})
+            sheets.set_scores(db, at_county, "initial", {"A": 1})
     _trip(tmp, county, town, "b2.djx", town="甲镇")
     with Database.open(town) as db:
         assert tuple(db.one("SELECT state, owner FROM round_branch WHERE id = ?", (sid,))) == ("初审", db.local_office_id)
@@ -117,9 +131,9 @@ def test_the_county_returns_a_sheet_and_the_town_may_work_on_it_again(county_rou
         workflow.move(db, sid, "审核")
     _trip(tmp, town, county, "t3.djx")
     with Database.open(county, mode="read") as db:
-        assert db.one("SELECT state FROM round_branch WHERE id = ?", (sid,))[0] == "审核"
+        assert db.one("SELECT state FROM round_branch WHERE id = ?", (at_county,))[0] == "审核"
         assert db.scalar("SELECT initial_score FROM round_score WHERE round_branch_id = ? AND item_code = 'A'",
-                         (sid,)) == 25
+                         (at_county,)) == 25
 
 
 def test_a_package_made_before_the_hand_over_arrived_changes_nothing(county_round):
@@ -137,8 +151,9 @@ def test_a_package_made_before_the_hand_over_arrived_changes_nothing(county_roun
         assert after[table] == before[table]
     # and the submission still reaches the county whole
     _trip(tmp, town, county, "t2.djx")
+    at_county = _at(town, county, "round_branch", sid)
     with Database.open(county, mode="read") as db:
-        assert db.scalar("SELECT count(*) FROM round_score WHERE round_branch_id = ?", (sid,)) == 5
+        assert db.scalar("SELECT count(*) FROM round_score WHERE round_branch_id = ?", (at_county,)) == 5
 
 
 def test_a_town_cannot_take_back_or_move_on_a_sheet_outside_its_stages(county_round):
@@ -165,15 +180,16 @@ def test_a_town_package_written_before_a_return_reached_it_does_not_undo_the_ret
     sid = sids[0]
     _submit(town, sid)
     _trip(tmp, town, county, "t2.djx")
+    at_county = _at(town, county, "round_branch", sid)
     with Database.open(county) as db:
-        workflow.move(db, sid, "初审", note="佐证材料不全")
+        workflow.move(db, at_county, "初审", note="佐证材料不全")
         town_id = db.scalar("SELECT id FROM office WHERE name = '甲镇'")
     with Database.open(town) as db:  # some other work at the town, then a package
         with db.transaction("test: unrelated change") as tx:
             tx.update("round_branch", sids[1], {"classification": None})
     got = _trip(tmp, town, county, "t3.djx")
     assert got["status"] == "applied" and got["total"]["refused"] == 0, got
-    assert tuple(_state(county, sid)) == ("初审", town_id)
+    assert tuple(_state(county, at_county)) == ("初审", town_id)
     # once the town has the return, its sheet is its own again
     _trip(tmp, county, town, "b2.djx", town="甲镇")
     assert tuple(_state(town, sid)) == ("初审", town_id)
@@ -227,13 +243,16 @@ def test_a_town_recovered_from_the_county_gets_its_county_round_sheets_back(coun
     code = re.search(r"恢复码：(\d{4}-\d{4}-\d{4})", out).group(1)
     new = tmp / "新电脑.sqlite"
     dj("--db", new, "exchange", "recover", tmp / "rec", "--code", code)
+    # each database numbers its own rows: the sheets are compared by their global ids
     with Database.open(county, mode="read") as db:
-        want = {r[0]: (r[1], r[2]) for r in db.query("SELECT id, state, owner FROM round_branch WHERE round_id = ?",
-                                                      (rid,))}
+        want = {r[0]: (r[1], r[2]) for r in db.query(
+            "SELECT coalesce(gid, id), state, owner FROM round_branch WHERE round_id = ?", (rid,))}
+    new_rid = _at(county, new, "assessment_round", rid)
+    submitted = _at(town, new, "round_branch", sids[0])
     with Database.open(new, mode="read") as db:
-        got = {r[0]: (r[1], r[2]) for r in db.query("SELECT id, state, owner FROM round_branch WHERE round_id = ?",
-                                                     (rid,))}
-        assert db.scalar("SELECT count(*) FROM round_score WHERE round_branch_id = ?", (sids[0],)) == 5
+        got = {r[0]: (r[1], r[2]) for r in db.query(
+            "SELECT coalesce(gid, id), state, owner FROM round_branch WHERE round_id = ?", (new_rid,))}
+        assert db.scalar("SELECT count(*) FROM round_score WHERE round_branch_id = ?", (submitted,)) == 5
         assert db.verify() == []
     assert got == want and len(got) == 2
 
@@ -244,9 +263,10 @@ def test_a_town_makes_no_decisions_for_the_countys_round(county_round):
 
     tmp, county, town, rid, sids = county_round
     _submit(town, sids[0])
+    town_rid = _at(county, town, "assessment_round", rid)
     with Database.open(town) as db:
         with pytest.raises(UserError, match="属于其他单位|由其他单位办理"), db.transaction("test") as tx:
-            tx.insert("round_quota_decision", {"round_id": rid, "quota_code": "x", "title": "x", "reason": "x",
+            tx.insert("round_quota_decision", {"round_id": town_rid, "quota_code": "x", "title": "x", "reason": "x",
                                                "decided_by": "x", "decided_at": dt2.date.today().isoformat()})
         with pytest.raises(UserError, match="属于其他单位|由其他单位办理"), db.transaction("test") as tx:
             tx.insert("round_veto_review", {"round_branch_id": sids[0], "code": "x", "fact": "x", "decision": "驳回",
@@ -268,6 +288,6 @@ def test_a_county_that_restored_an_older_backup_still_takes_a_towns_hand_over(co
     _submit(town, sid)
     got = _trip(tmp, town, county, "t2.djx")
     assert got["status"] == "applied", got
-    assert _state(county, sid)[0] == "审核"
+    assert _state(county, _at(town, county, "round_branch", sid))[0] == "审核"
     _trip(tmp, county, town, "b3.djx", town="甲镇")
     assert _state(town, sid)[0] == "审核"

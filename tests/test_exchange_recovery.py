@@ -13,7 +13,7 @@ from dangjian_desktop.db import Database
 from dangjian_desktop.errors import UserError
 from dangjian_desktop.registry import update_member
 
-from exchange_util import county_with_towns, dj, dj_json, dump
+from exchange_util import county_with_towns, dj, dj_json, dump, there
 
 TOWN_TABLES = ("org", "member", "member_event", "committee_term", "committee_member", "meeting",
                "meeting_attendance", "meeting_photo", "attachment")
@@ -100,10 +100,13 @@ def test_the_countys_rows_are_read_only_at_the_town(exchanged):
     dj("--db", county, "exchange", "export", "--town", "甲镇", "--out", tmp / "r2")
     res = dj_json("--db", town, "exchange", "import", tmp / "r2", "--json")
     assert res["tables"]["assessment_round"]["new"] == 1 and res["tables"]["round_branch"]["new"] == 2
+    with Database.open(county, mode="read") as c, Database.open(town, mode="read") as t:
+        town_rid = there(c, t, "assessment_round", rid)  # the round's id at the town (each numbers its own rows)
+    assert town_rid is not None
     with Database.open(town) as db:
         with pytest.raises(UserError, match="属于其他单位"):
-            update_round(db, rid, title="乡镇改名")
-        assert db.get("assessment_round", rid)["title"] == "全县2025年度考核"
+            update_round(db, town_rid, title="乡镇改名")
+        assert db.get("assessment_round", town_rid)["title"] == "全县2025年度考核"
     # What the county no longer sends is removed at the town with its next reply.
     with Database.open(county) as db:
         from dangjian_desktop.assessment import delete_round
@@ -113,5 +116,5 @@ def test_the_countys_rows_are_read_only_at_the_town(exchanged):
     res = dj_json("--db", town, "exchange", "import", tmp / "r3", "--json")
     assert res["tables"]["assessment_round"]["deleted"] == 1
     with Database.open(town, mode="read") as db:
-        assert db.get("assessment_round", rid) is None
+        assert db.get("assessment_round", town_rid) is None
         assert db.verify() == []

@@ -13,7 +13,7 @@ from dangjian_desktop.db import Database
 from dangjian_desktop.errors import UserError
 from dangjian_desktop.registry import update_member
 
-from exchange_util import county_with_towns, dj, dj_json, dump, members, pdf_text
+from exchange_util import county_with_towns, dj, dj_json, dump, gid_of, id_in, members, pdf_text, there
 
 TOWNS = ["甲镇", "乙镇", "丙镇"]
 
@@ -54,7 +54,7 @@ def test_towns_merge_into_the_county_and_reimport_changes_nothing(world):
         photos = town.query("SELECT id, sha256, data FROM attachment")
         assert photos  # one file, used by both branches' meetings (stored once)
         for p in photos:
-            assert bytes(c.get("attachment", p["id"])["data"]) == bytes(p["data"])
+            assert bytes(c.get("attachment", there(town, c, "attachment", p["id"]))["data"]) == bytes(p["data"])
     before = dump(county)
     again = dj("--db", county, "exchange", "import", packages["甲镇"], "--json")
     out = json.loads(again.stdout)
@@ -98,7 +98,12 @@ def test_a_second_package_carries_only_the_changes_since_the_acknowledgement(wor
                          "WHERE member_id IS NOT NULL) ORDER BY name LIMIT 1", (mid,))
         from dangjian_desktop.registry import remove_member
 
+        gone_gid = gid_of(db, "member", gone)  # the county knows the rows by their global ids
         remove_member(db, gone, reason="录入错误")
+        mid = gid_of(db, "member", mid)
+    gone = gone_gid
+    with Database.open(county, mode="read") as db:
+        assert id_in(db, "member", gone) is not None  # the county has the row the package deletes
     p2 = tmp / "p0-2.djx"
     out = dj("--db", path, "exchange", "export", "--out", p2).stdout
     assert "党员" in out
@@ -107,8 +112,8 @@ def test_a_second_package_carries_only_the_changes_since_the_acknowledgement(wor
     assert res["tables"]["member"]["updated"] == 1 and res["tables"]["member"]["deleted"] == 1
     assert res["tables"]["member"]["new"] == 0 and res["tables"]["member"]["unchanged"] == 0
     with Database.open(county, mode="read") as db:
-        assert db.get("member", mid)["note"] == "已走访"
-        assert db.get("member", gone) is None
+        assert db.get("member", id_in(db, "member", mid))["note"] == "已走访"
+        assert id_in(db, "member", gone) is None
     assert dj_json("--db", county, "stats", "--json")["members"] == 23
     # The first package, imported again after the second, is older: nothing changes, and it says why.
     before = dump(county)
@@ -133,8 +138,8 @@ def test_an_older_package_after_a_newer_one_changes_nothing_and_says_why(world):
     out = dj_json("--db", county, "exchange", "import", p1, "--json")
     assert out["status"] == "nothing" and "旧" in out["message"]
     assert dump(county) == before
-    with Database.open(county, mode="read") as db:
-        assert db.get("member", mid)["note"] == "二"
+    with Database.open(county, mode="read") as db, Database.open(path, mode="read") as town:
+        assert db.get("member", there(town, db, "member", mid))["note"] == "二"
 
 
 def test_log_status_and_receipts(world):
@@ -179,12 +184,12 @@ def test_the_county_sees_the_merged_towns_in_rounds(world):
 
     path = towns["丙镇"]
     with Database.open(path) as db:
-        rid = create_round(db, year=2025, scheme_id="chuangxing")
+        rid = gid_of(db, "assessment_round", create_round(db, year=2025, scheme_id="chuangxing"))
     p = tmp / "bing-2.djx"
     dj("--db", path, "exchange", "export", "--out", p)
     assert dj_json("--db", county, "exchange", "import", p, "--json")["tables"]["assessment_round"]["new"] == 1
     with Database.open(county, mode="read") as db:
-        rating = rate_round(db, rid)
+        rating = rate_round(db, id_in(db, "assessment_round", rid))
         assert len(rating.branches) == 2
 
 

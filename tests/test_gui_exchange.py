@@ -12,7 +12,7 @@ from dangjian_desktop.db import Database
 from dangjian_desktop.exchange.ownership import label
 from dangjian_desktop.gui.exchange import ExchangeWindow
 from tests.exchange_util import county_with_towns, dj, dj_json, dump, flip, pdf_text, small_town
-from tests.test_exchange_conflicts import forked, note  # noqa: F401 - the fixture of a town gone back to a backup
+from tests.test_exchange_conflicts import forked, local, note  # noqa: F401 - the fixture of a town gone back to a backup
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -160,7 +160,8 @@ def test_join_with_an_invitation_then_export_writes_a_package(qtbot, tmp_path):
 
 
 def test_conflicts_are_listed_side_by_side_and_each_choice_goes_through_resolve(qtbot, forked):
-    tmp, county, town, (a, b, c), _new = forked
+    tmp, county, town, (ga, _gb, gc), _new = forked
+    a, c = local(county, ga), local(county, gc)  # the conflicts name the county's rows by its own ids
     dj("--db", town, "exchange", "export", "--full", "--out", tmp / "p4")
     db, win = _window(qtbot, county)
     try:
@@ -182,12 +183,12 @@ def test_conflicts_are_listed_side_by_side_and_each_choice_goes_through_resolve(
         win.activateWindow()
         take_c.setFocus()
         qtbot.keyClick(take_c, Qt.Key.Key_Space)  # from the keyboard
-        assert note(county, c) == "乡镇后来的修改C"
+        assert note(county, gc) == "乡镇后来的修改C"
         assert [x.row_id for x in panel.model.rows] == [a]  # reloaded from the bus
         # The pressed button went with the reload: the keyboard goes on with the conflict now in its place.
         qtbot.waitUntil(lambda: panel.buttons[ids[a]][1].hasFocus(), timeout=5000)
         qtbot.mouseClick(panel.buttons[ids[a]][0], Qt.MouseButton.LeftButton)
-        assert note(county, a) == "县里收到的修改A"
+        assert note(county, ga) == "县里收到的修改A"
         assert panel.model.rowCount() == 0 and win.tabs.tabText(1) == "冲突"
         done = {x["row"]: x["choice"] for x in dj_json("--db", county, "exchange", "conflicts", "--all", "--json")}
         assert (done[a], done[c]) == ("local", "remote")
@@ -219,7 +220,8 @@ def test_a_town_that_went_back_to_a_backup_exports_the_complete_package_the_coun
     """The county refuses the town's usual package and asks for a complete one, in words the
     clerk can follow in the window; the town's window exports it, and the county's preview lists
     the conflicts instead of refusing."""
-    tmp, county, town, (a, _b, c), _new = forked
+    tmp, county, town, (ga, _gb, gc), _new = forked
+    a, c = local(county, ga), local(county, gc)  # the preview names the county's rows by its own ids
     db, win = _window(qtbot, town)
     try:
         assert not win.transfer.full_check.isHidden() and not win.transfer.full_check.isChecked()

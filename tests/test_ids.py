@@ -9,7 +9,7 @@ import random
 import uuid
 
 from dangjian_desktop.db import Database, ids
-from dangjian_desktop.db import database as database_mod
+from dangjian_desktop.db import local_ids
 from dangjian_desktop.meetings import ledger as meetings_ledger
 from dangjian_desktop.registry import add_member, update_member
 from dangjian_desktop.registry.idcard import make
@@ -69,8 +69,9 @@ def test_serial_ids_draw_a_new_prefix_when_the_serial_numbers_run_out():
 
 def _old_form(monkeypatch):
     """What new_id made until ids were shortened: the text of a version 4 UUID."""
-    for mod in (database_mod, ids, meetings_ledger):
+    for mod in (local_ids, ids, meetings_ledger):
         monkeypatch.setattr(mod, "new_id", lambda: str(uuid.uuid4()))
+    monkeypatch.setattr(local_ids, "numbered", lambda conn: False)  # and no local ids
     import dangjian_desktop.db as db_pkg
 
     monkeypatch.setattr(db_pkg, "new_id", lambda: str(uuid.uuid4()))
@@ -88,7 +89,7 @@ def test_a_file_with_old_uuid_ids_gets_short_ids_verifies_and_merges_at_the_coun
         new = add_member(db, {"name": "新党员", "ethnicity": "汉族", "id_number": make("140826", dt.date(1990, 1, 1), 5, True),
                               "join_date": "2024-07-01", "full_date": "2025-07-01", "category": "正式党员",
                               "phone": "13900001111"}, org_id=root, event_date="2024-07-01")
-        assert _well_formed(new)
+        assert local_ids.is_local(new)  # a row made now gets a local id (db/local_ids.py)
         assert db.verify() == []
     county = tmp_path / "county.sqlite"
     dj("--db", county, "init", "--name", "测试县", "--level", "county")
@@ -99,9 +100,12 @@ def test_a_file_with_old_uuid_ids_gets_short_ids_verifies_and_merges_at_the_coun
 
     def rows(path):
         with Database.open(path, mode="read") as db:
-            return {r["id"]: (r["name"], r["note"], r["rev"]) for r in db.query("SELECT id, name, note, rev FROM member")}
+            return {r[0]: (r["name"], r["note"], r["rev"])
+                    for r in db.query("SELECT coalesce(gid, id), name, note, rev FROM member")}
 
-    assert rows(county) == rows(town) and set(rows(town)) == old | {new}
+    with Database.open(town, mode="read") as db:
+        new_gid = db.scalar("SELECT gid FROM member WHERE id = ?", (new,))
+    assert rows(county) == rows(town) and set(rows(town)) == old | {new_gid}
     # Changes of a row of either form travel in the next package.
     old_one = sorted(old)[0]
     with Database.open(town) as db:
@@ -111,5 +115,5 @@ def test_a_file_with_old_uuid_ids_gets_short_ids_verifies_and_merges_at_the_coun
     out = dj_json("--db", county, "exchange", "import", tmp_path / "p2.djx", "--json")
     assert out["status"] == "applied" and out["tables"]["member"]["updated"] == 2
     assert rows(county) == rows(town)
-    assert rows(county)[old_one][1] == "旧编号" and rows(county)[new][1] == "新编号"
+    assert rows(county)[old_one][1] == "旧编号" and rows(county)[new_gid][1] == "新编号"
     assert dj("--db", county, "verify").returncode == 0 and dj("--db", town, "verify").returncode == 0

@@ -80,7 +80,8 @@ def test_evidence_opened_for_viewing_goes_to_the_users_folder(demo_town, tmp_pat
             SheetActions.open_evidence.__wrapped__(page, eid)
     folder = paths.viewing_folder()
     assert [os.path.dirname(p) for p in opened] == [str(folder)] * 2
-    assert sorted(os.path.basename(p)[9:] for p in opened) == ["x.jpg", "活动照片.jpg"]
+    assert sorted(os.path.basename(p).split("-", 1)[1] for p in opened) == ["x.jpg", "活动照片.jpg"]
+    assert {os.path.basename(p).split("-", 1)[0] for p in opened} == {eid[:8]}
     assert list((tmp_path / "temp").iterdir()) == []
 
 

@@ -112,7 +112,7 @@ def test_deferred_indexes_need_a_unit_of_work_keep_unique_ones_and_come_back_on_
         try:
             DeferredIndexes(town.conn, ["member"])
             town.conn.execute("CREATE TEMP TABLE twin AS SELECT * FROM member")
-            town.conn.execute("UPDATE twin SET id = 'someone-else'")
+            town.conn.execute("UPDATE twin SET id = 'someone-else', gid = NULL")
             town.conn.execute("INSERT INTO member SELECT * FROM twin")
         finally:
             town.conn.execute("ROLLBACK")

@@ -183,7 +183,7 @@ def outcome(db, path, **options) -> dict:
     report = import_roster(db, path, ImportOptions(today=TODAY, **options))
     orgs = {r["id"]: r["name"] for r in db.query("SELECT id, name FROM org")}
     members = [{k: (orgs.get(r[k]) if k in ("org_id", "group_id") else r[k]) for k in r.keys()
-                if k not in ("id", "updated_at")} for r in db.query("SELECT * FROM member ORDER BY id_number")]
+                if k not in ("id", "gid", "updated_at")} for r in db.query("SELECT * FROM member ORDER BY id_number")]
     events = [tuple(r) for r in db.query("SELECT m.id_number, e.event_type, e.event_date, e.note FROM member_event e "
                                          "JOIN member m ON m.id = e.member_id ORDER BY m.id_number, e.event_date")]
     return {"text": report.to_text(), "errors": [p.cells() for p in report.errors],

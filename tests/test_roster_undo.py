@@ -32,7 +32,7 @@ def content(db) -> dict[str, list]:
     """Every row of every table but the logs, without revision and time."""
     out = {}
     for (table,) in db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"):
-        if table in _LOGS:
+        if table in _LOGS or table == "local_id_counter":  # ids once made are never made again
             continue
         rows = db.query(f'SELECT * FROM "{table}"')
         out[table] = sorted(tuple((k, r[k]) for k in r.keys() if k not in _OWN) for r in rows)

@@ -72,7 +72,8 @@ def test_outside_update_with_revision_bump_is_found(town):
 def test_outside_insert_is_found(town):
     path, (mid, _) = town
     cols = [r[1] for r in sqlite3.connect(path).execute("PRAGMA table_info(member)")]
-    sel = ", ".join("'x-new'" if c == "id" else "'110101199003077774'" if c == "id_number" else c for c in cols)
+    sel = ", ".join("'x-new'" if c == "id" else "'110101199003077774'" if c == "id_number" else "NULL" if c == "gid"
+                    else c for c in cols)
     outside(path, f"INSERT INTO member ({', '.join(cols)}) SELECT {sel} FROM member WHERE id = ?", params=(mid,))
     found = problems_of(path)
     assert found and any("签章链" in p for p in found)
