@@ -13,11 +13,15 @@ an existing database with --db (a county, a prefecture). Prints
   with `id INTEGER PRIMARY KEY`, every row id in any column replaced by a small integer, no
   other index, no change log): the physical limit of the data themselves;
 - what-ifs on copies (never on the measured file): the same file after VACUUM (what page
-  splits left empty); every row id stored as its raw bytes (16 for the 36-character UUID text
-  of older rows, 10 for the 16-character ids of db/ids.py); rows keyed by integers with the
-  global id kept once per row; and rows keyed by short local text ids (each database numbering
-  its rows, the global id kept once per row in a `gid` column with its index), which keeps ids
-  as text in the program and translates them only at the exchange's edge.
+  splits left empty), and every global id (the rows' gid, owners, ids of rows made before
+  schema version 15) stored as its raw bytes (16 for the 36-character UUID text of older rows,
+  10 for the 16-character ids of db/ids.py).
+
+From schema version 15 a database numbers its own rows with short local ids and keeps each
+travelling row's global id once, in `gid` (db/local_ids.py); that was measured here first as a
+what-if, with rows keyed by integers (20.76 MB for the demo town, 500 MB for the county) and by
+short local text ids (23.70 MB, 588 MB) beside the 16-character ids of version 14 (32.41 MB,
+776 MB).
 
 Sizes come from SQLite's `dbstat` virtual table (pages of each table and index).
 """
@@ -51,6 +55,7 @@ BIG_ROWS = 1000  # tables with at least this many rows are listed one by one
 # A row id: the 36-character UUID text of rows made before ids were shortened, or the 16
 # base32hex characters of db/ids.py.
 _ROW_ID = re.compile(r"^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-v]{16})$")
+_LOCAL_ID = re.compile(r"^[0-9a-v]{1,7}$")  # db/local_ids.py
 
 
 def id_bytes(v: str) -> bytes:
@@ -97,11 +102,13 @@ def tables(conn: sqlite3.Connection) -> list[str]:
 def _numbered(src: sqlite3.Connection):
     """(tables copied, a function giving each row id its integer, tables keyed by row ids). Keys are
     numbered first, so that each table's rows get consecutive numbers like an INTEGER PRIMARY KEY
-    (a table whose ids are not all row ids, such as settings keyed by name, keeps them as text)."""
+    (a table whose ids are not all row ids, such as settings keyed by name, keeps them as text).
+    A row id is a global id (_ROW_ID) or, from schema version 15, a local one (_LOCAL_ID) of a
+    keyed table; any text equal to a keyed row's id is taken as a reference to it."""
     numbers: dict[str, int] = {}
 
     def number(v):
-        if isinstance(v, str) and _ROW_ID.match(v):
+        if isinstance(v, str) and (v in numbers or _ROW_ID.match(v)):
             n = numbers.get(v)
             if n is None:
                 n = numbers[v] = len(numbers) + 1
@@ -113,10 +120,10 @@ def _numbered(src: sqlite3.Connection):
     for t in names:
         if "id" in _columns(src, t):
             ids = [v for (v,) in src.execute(f'SELECT id FROM "{t}" ORDER BY rowid')]
-            if all(isinstance(v, str) and _ROW_ID.match(v) for v in ids):
+            if all(isinstance(v, str) and (_ROW_ID.match(v) or _LOCAL_ID.match(v)) for v in ids):
                 keyed.add(t)
                 for v in ids:
-                    number(v)
+                    numbers.setdefault(v, len(numbers) + 1)
     return names, number, keyed
 
 
@@ -128,14 +135,15 @@ def bare_copy(src: sqlite3.Connection, path: Path) -> None:
     dst.execute("PRAGMA journal_mode = OFF")
     dst.execute("BEGIN")
     for t in names:
-        cols = _columns(src, t)
+        cols = [c for c in _columns(src, t) if c != "gid"]  # identity, not data: the integer key is the row's
         decl = ", ".join(f'"{c}" INTEGER PRIMARY KEY' if c == "id" and t in keyed else f'"{c}"' for c in cols)
         dst.execute(f'CREATE TABLE "{t}" ({decl})')
         marks = ", ".join("?" for _ in cols)
         order = "ORDER BY rowid" if src.execute(
             "SELECT sql NOT LIKE '%WITHOUT ROWID%' FROM sqlite_master WHERE name = ?", (t,)).fetchone()[0] else ""
+        names_sql = ", ".join(f'"{c}"' for c in cols)
         dst.executemany(f'INSERT INTO "{t}" VALUES ({marks})',
-                        ([number(v) for v in row] for row in src.execute(f'SELECT * FROM "{t}" {order}')))
+                        ([number(v) for v in row] for row in src.execute(f'SELECT {names_sql} FROM "{t}" {order}')))
     dst.execute("COMMIT")
     dst.close()
 
@@ -179,83 +187,6 @@ def what_if_raw_ids(folder: Path) -> int:
     size = file_size(conn)
     conn.close()
     return size
-
-
-def _rekeyed_copy(src: sqlite3.Connection, path: Path, names: list[str], keyed: set[str], value, keyed_table,
-                  keyed_row) -> int:
-    """A copy of the tables `names` (those in `keyed` keyed by row ids) whose id-valued texts
-    become `value(text)`, with the same change log and indexes. A keyed table is made by
-    `keyed_table` (table name, its columns -> the column list of CREATE TABLE and its extra
-    index) and its rows by `keyed_row(row, position of id)`."""
-    dst = sqlite3.connect(path, isolation_level=None)
-    dst.execute("PRAGMA journal_mode = OFF")
-    dst.execute("BEGIN")
-
-    def copy(t: str, rows, width: int) -> None:
-        dst.executemany(f'INSERT INTO "{t}" VALUES ({", ".join("?" for _ in range(width))})', rows)
-
-    for t in names:
-        cols = _columns(src, t)
-        if t in keyed:
-            decl, index = keyed_table(t, cols)
-            dst.execute(f'CREATE TABLE "{t}" ({decl})')
-            dst.execute(index)
-            at = cols.index("id")
-            copy(t, (keyed_row(row, at) for row in src.execute(f'SELECT * FROM "{t}" ORDER BY rowid')), len(cols) + 1)
-        else:
-            dst.execute(f'CREATE TABLE "{t}" (' + ", ".join(f'"{c}"' for c in cols) + ")")
-            copy(t, ([value(v) for v in row] for row in src.execute(f'SELECT * FROM "{t}"')), len(cols))
-    for t in (t for t in _HISTORY if t in tables(src)):
-        dst.execute(src.execute("SELECT sql FROM sqlite_master WHERE name = ?", (t,)).fetchone()[0])
-        copy(t, ([value(v) for v in row] for row in src.execute(f'SELECT * FROM "{t}" ORDER BY rowid')),
-             len(_columns(src, t)))
-    for (sql,) in src.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"):
-        dst.execute(sql)
-    dst.execute("COMMIT")
-    size = file_size(dst)
-    dst.close()
-    return size
-
-
-def what_if_integer_keys(src: sqlite3.Connection, path: Path) -> int:
-    """Rows keyed by an integer (INTEGER PRIMARY KEY), the global id kept once per row as 16
-    bytes with a unique index (the exchange's identity); references, owners and the change log's
-    row ids as those integers; the same secondary indexes, the same change log and transactions."""
-    names, number, keyed = _numbered(src)
-    return _rekeyed_copy(
-        src, path, names, keyed, number,
-        lambda t, cols: ('"k" INTEGER PRIMARY KEY, ' + ", ".join(f'"{c}"' for c in cols),
-                         f'CREATE UNIQUE INDEX "{t}_global_id" ON "{t}"(id)'),
-        lambda row, at: [number(row[at])] + [id_bytes(v) if i == at else number(v) for i, v in enumerate(row)])
-
-
-def short_text(n: int) -> str:
-    """A row's number as base32hex text (db/ids.py's alphabet): 1 to 4 characters up to a million rows."""
-    out = ""
-    while True:
-        n, d = divmod(n, 32)
-        out = ALPHABET[d] + out
-        if not n:
-            return out
-
-
-def what_if_short_text_keys(src: sqlite3.Connection, path: Path) -> int:
-    """Rows keyed by short local text ids (each database numbers its rows 1, 2, … and writes the
-    number in base32hex: `id TEXT PRIMARY KEY` stays, so the program keeps handling ids as text),
-    the global id kept once per row as its 16 (or 36) characters in a `gid` column with a unique
-    index (the exchange's identity, translated at the package's edge); references, owners and the
-    change log's row ids as the short ids; the same secondary indexes, change log and transactions."""
-    names, number, keyed = _numbered(src)
-
-    def short(v):
-        n = number(v)
-        return short_text(n) if isinstance(n, int) and not isinstance(v, int) else v
-
-    return _rekeyed_copy(
-        src, path, names, keyed, short,
-        lambda t, cols: (", ".join('"id" TEXT PRIMARY KEY' if c == "id" else f'"{c}"' for c in cols) + ', "gid" TEXT',
-                         f'CREATE UNIQUE INDEX "{t}_gid" ON "{t}"(gid)'),
-        lambda row, at: [short(v) for v in row] + [row[at]])
 
 
 def report(path: Path, folder: Path) -> None:
@@ -313,17 +244,6 @@ def report(path: Path, folder: Path) -> None:
         blob = what_if_raw_ids(Path(tmp))
         print(f"what if every id were stored as raw bytes (same tables, indexes and change log), VACUUMed: {mb(blob)} "
               f"({(blob - total) / total:+.0%})  [{time.perf_counter() - t0:.1f} s]")
-        t0 = time.perf_counter()
-        ints = what_if_integer_keys(conn, Path(tmp) / "integer-keys.sqlite")
-        print(f"what if rows were keyed by integers (global id kept once per row as raw bytes with its index; "
-              f"references, owners, change-log row ids as integers; same indexes and change log): {mb(ints)} "
-              f"({(ints - total) / total:+.0%})  [{time.perf_counter() - t0:.1f} s]")
-        t0 = time.perf_counter()
-        short = what_if_short_text_keys(conn, Path(tmp) / "short-keys.sqlite")
-        print(f"what if rows were keyed by short local text ids (1-4 characters, numbered per database; the "
-              f"global id kept once per row as text with its index; references, owners, change-log row ids as "
-              f"the short ids; same indexes and change log): {mb(short)} ({(short - total) / total:+.0%})  "
-              f"[{time.perf_counter() - t0:.1f} s]")
     conn.close()
 
 
