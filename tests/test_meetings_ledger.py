@@ -170,6 +170,28 @@ def test_update_meeting_moves_its_entries_within_the_year(setup):
         update_meeting(db, res.meeting_id, {"meeting_type": "党课"})
 
 
+def test_a_corrected_topic_renames_the_entries_that_named_the_meeting(setup):
+    """The entries' note names the meeting by its topic: corrected with it, in the same unit of
+    work; a note a clerk wrote otherwise stays."""
+    db, b, _ = setup
+    res = record(db, b, ["出席"] * 6)
+    notes = [r[0] for r in db.query("SELECT note FROM points_entry WHERE meeting_id = ?", (res.meeting_id,))]
+    assert set(notes) == {"支部党员大会：学习党章"} and len(notes) >= 2
+    kept = db.scalar("SELECT id FROM points_entry WHERE meeting_id = ? ORDER BY rowid LIMIT 1", (res.meeting_id,))
+    with db.transaction("补记") as tx:
+        tx.update("points_entry", kept, {"note": "补记：会上发言"})
+    before = db.scalar("SELECT count(*) FROM tx_log")
+    update_meeting(db, res.meeting_id, {"topic": "学习党章和准则"})
+    assert db.scalar("SELECT count(*) FROM tx_log") == before + 1
+    got = dict(db.tuples("SELECT id, note FROM points_entry WHERE meeting_id = ?", (res.meeting_id,)))
+    assert got.pop(kept) == "补记：会上发言"
+    assert set(got.values()) == {"支部党员大会：学习党章和准则"}
+    update_meeting(db, res.meeting_id, {"topic": ""})
+    assert set(dict(db.tuples("SELECT id, note FROM points_entry WHERE meeting_id = ? AND id != ?",
+                              (res.meeting_id, kept))).values()) == {"支部党员大会"}
+    assert db.verify() == []
+
+
 def test_delete_meeting_removes_its_points_and_its_batch_from_undo(setup):
     db, b, _ = setup
     res = record(db, b, ["出席"] * 6)

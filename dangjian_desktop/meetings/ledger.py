@@ -211,10 +211,9 @@ def record_meeting(db: Database, *, org_id: str, meeting_type: str, date: str, a
         raise ValidationError({"attendance": "；".join(problems[:5])})
     linked = linked_items(db, office_id, year, meeting_type)
     meeting_id = new_id()
-    label = (text["topic"] or meeting_type)
     # A member then who has left since keeps their attendance; points go to members rated now.
     left = [known[mid]["name"] for mid in ids if known[mid]["status"] not in ACTIVE_STATUSES]
-    drafts = [EntryDraft(mid, linked[s].id, date, None, f"{meeting_type}：{label}" if text["topic"] else meeting_type,
+    drafts = [EntryDraft(mid, linked[s].id, date, None, entry_note(meeting_type, text["topic"]),
                          meeting_id=meeting_id)
               for mid, s in attendance.items() if s in linked and known[mid]["status"] in ACTIVE_STATUSES]
     rows, _scopes = prepare_entries(db, drafts, today=today) if drafts else ([], set())
@@ -292,9 +291,20 @@ def update_meeting(db: Database, meeting_id: str, values: dict[str, Any], *, exp
         return
     with db.transaction(f"修改会议 {m['org_name']} {dates.format_cn(m['date'])} {m['meeting_type']}", actor=actor) as tx:
         tx.update("meeting", meeting_id, changes, expected_rev=expected_rev)
-        if "date" in changes:
-            for (eid,) in db.query("SELECT id FROM points_entry WHERE meeting_id = ?", (meeting_id,)):
-                tx.update("points_entry", eid, {"date": date})
+        # The points entries follow: their date, and the note that names the meeting by its topic
+        # (a note a clerk wrote otherwise stays).
+        was, now = entry_note(m["meeting_type"], m["topic"]), entry_note(m["meeting_type"], text["topic"])
+        for eid, note in db.tuples("SELECT id, note FROM points_entry WHERE meeting_id = ?", (meeting_id,)):
+            follow = {"date": date} if "date" in changes else {}
+            if note == was and now != was:
+                follow["note"] = now
+            if follow:
+                tx.update("points_entry", eid, follow)
+
+
+def entry_note(meeting_type: str, topic: str | None) -> str:
+    """The note of a points entry a meeting gave: its type and topic."""
+    return f"{meeting_type}：{topic}" if topic else meeting_type
 
 
 def _month_clash(db: Database, meeting_id: str, date: str) -> str | None:
@@ -340,8 +350,8 @@ def set_attendance(db: Database, meeting_id: str, member_id: str, status: str | 
         linked = linked_items(db, m["office_id"], year, m["meeting_type"])
         if status in linked:
             rows, _ = prepare_entries(db, [EntryDraft(member_id, linked[status].id, m["date"], None,
-                                                      f"{m['meeting_type']}：{m['topic']}" if m["topic"]
-                                                      else m["meeting_type"], meeting_id=meeting_id)],
+                                                      entry_note(m["meeting_type"], m["topic"]),
+                                                      meeting_id=meeting_id)],
                                       skip_existing_meeting=meeting_id)
     with db.transaction(f"修改考勤 {member['name']} {dates.format_cn(m['date'])} {m['meeting_type']}："
                         f"{(current['status'] if current else '未列入')}→{status or '未列入'}", actor=actor) as tx:
