@@ -71,3 +71,27 @@ def copy_with_rows(source: Path, folder: Path, version: int) -> tuple[Path, dict
         return path, {t: table_rows(conn, t) for t in names}
     finally:
         conn.close()
+
+
+def sent_since(db: Database, base: int):
+    """What the town's next package to the county would carry after transaction `base`, with the
+    ids the package has (global: exchange/idmap.py)."""
+    from dangjian_desktop.exchange import idmap
+    from dangjian_desktop.exchange.export import town_rows
+
+    me = db.scalar("SELECT value FROM meta WHERE key = 'local_office_id'")
+    rows, deleted = town_rows(db, me, base)
+    return idmap.to_global(db.conn, rows), idmap.deleted_to_global(db.conn, deleted)
+
+
+def town_with_a_deletion(folder: Path, version: int) -> tuple[Path, tuple[str, object]]:
+    """A demo town at schema `version` with an attendance row deleted after its year, the deleted
+    row's id and what a package would carry of the year and the deletion (sent_since)."""
+    def then(db):
+        base = db.scalar("SELECT max(id) FROM tx_log")
+        gone = db.scalar("SELECT id FROM meeting_attendance ORDER BY rowid LIMIT 1")
+        with db.transaction("删除一条考勤") as tx:
+            tx.delete("meeting_attendance", gone)
+        return gone, sent_since(db, base - 1)
+
+    return demo_town_at(folder, version, seed=5, then=then)

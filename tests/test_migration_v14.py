@@ -15,10 +15,8 @@ import pytest
 from dangjian_desktop.db import Database, latest_version, log_store, seal
 from dangjian_desktop.db.history import row_history
 from dangjian_desktop.db.migrations import v0014_log_numbers
-from dangjian_desktop.exchange import idmap
-from dangjian_desktop.exchange.export import town_rows
 
-from migration_util import copy_with_rows, demo_town_at, table_rows, upgraded_copy
+from migration_util import copy_with_rows, sent_since, table_rows, town_with_a_deletion, upgraded_copy
 from sql_trace import plan
 
 TODAY = dt.date(2026, 11, 22)
@@ -40,26 +38,10 @@ def _log_bytes(conn: sqlite3.Connection, names: tuple[str, ...]) -> int:
     return conn.execute(f"SELECT sum(pgsize) FROM dbstat WHERE name IN ({marks})", names).fetchone()[0]
 
 
-def _sent_since(db: Database, base: int):
-    """What the town's next package to the county would carry after transaction `base`."""
-    me = db.scalar("SELECT value FROM meta WHERE key = 'local_office_id'")
-    rows, deleted = town_rows(db, me, base)
-    return idmap.to_global(db.conn, rows), idmap.deleted_to_global(db.conn, deleted)
-
-
 @pytest.fixture(scope="module")
 def v13(tmp_path_factory):
     """A v13 demo town with a deletion after its year, and what a package would carry of it."""
-    folder = tmp_path_factory.mktemp("v13-town")
-
-    def then(db):
-        base = db.scalar("SELECT max(id) FROM tx_log")
-        gone = db.scalar("SELECT id FROM meeting_attendance ORDER BY rowid LIMIT 1")
-        with db.transaction("删除一条考勤") as tx:
-            tx.delete("meeting_attendance", gone)
-        return gone, _sent_since(db, base - 1)
-
-    return demo_town_at(folder, 13, seed=5, then=then)
+    return town_with_a_deletion(tmp_path_factory.mktemp("v13-town"), 13)
 
 
 @pytest.fixture(scope="module")
@@ -156,7 +138,7 @@ def test_the_log_takes_much_less_room(v13_town, tmp_path):
 def test_a_package_carries_what_it_did_before_the_upgrade(v13, upgraded):
     gone, before = v13[1]
     base = upgraded.scalar("SELECT max(id) FROM tx_log") - 2  # the demo's year and the deletion
-    after = _sent_since(upgraded, base)
+    after = sent_since(upgraded, base)
     assert after == before
     rows, deleted = after
     assert deleted == {"meeting_attendance": [gone]} and sum(len(t.rows) for t in rows.values()) > 50_000

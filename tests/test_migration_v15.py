@@ -15,37 +15,20 @@ from dangjian_desktop.db import Database, latest_version, local_ids, seal
 from dangjian_desktop.db.ids import LENGTH
 from dangjian_desktop.db.migrations.v0015_local_ids import NO_GID
 from dangjian_desktop.exchange import idmap, ownership
-from dangjian_desktop.exchange.export import town_rows
 from dangjian_desktop.registry import add_member
 from dangjian_desktop.registry.idcard import make
 from dangjian_desktop.registry.members import remove_member
 from dangjian_desktop.undo import UndoStack, record
 
-from migration_util import copy_with_rows, demo_town_at, table_rows, upgraded_copy
+from migration_util import copy_with_rows, sent_since, table_rows, town_with_a_deletion, upgraded_copy
 
 TODAY = dt.date(2026, 11, 22)
-
-
-def _sent_since(db: Database, base: int):
-    """What the town's next package to the county would carry after transaction `base`, as the package has it."""
-    me = db.scalar("SELECT value FROM meta WHERE key = 'local_office_id'")
-    rows, deleted = town_rows(db, me, base)
-    return idmap.to_global(db.conn, rows), idmap.deleted_to_global(db.conn, deleted)
 
 
 @pytest.fixture(scope="module")
 def v14(tmp_path_factory):
     """A v14 demo town with a deletion after its year, and what a package would carry of it."""
-    folder = tmp_path_factory.mktemp("v14-town")
-
-    def then(db):
-        base = db.scalar("SELECT max(id) FROM tx_log")
-        gone = db.scalar("SELECT id FROM meeting_attendance ORDER BY rowid LIMIT 1")
-        with db.transaction("删除一条考勤") as tx:
-            tx.delete("meeting_attendance", gone)
-        return gone, _sent_since(db, base - 1)
-
-    return demo_town_at(folder, 14, seed=5, then=then)
+    return town_with_a_deletion(tmp_path_factory.mktemp("v14-town"), 14)
 
 
 @pytest.fixture
@@ -92,7 +75,7 @@ def test_the_upgraded_schema_is_exactly_the_one_a_new_database_gets(upgraded, tm
 def test_a_package_carries_what_it_did_before_the_upgrade(v14, upgraded):
     gone, before = v14[1]
     base = upgraded.scalar("SELECT max(id) FROM tx_log") - 2  # the demo's year and the deletion
-    assert _sent_since(upgraded, base) == before
+    assert sent_since(upgraded, base) == before
     rows, deleted = before
     assert deleted == {"meeting_attendance": [gone]} and sum(len(t.rows) for t in rows.values()) > 50_000
 
