@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from ..db import local_ids
+from ..db.ids import LENGTH
 from ..db.local_ids import is_local
 from . import ownership
 from .crypto import PackageRefused
@@ -133,27 +134,28 @@ def to_global(conn: sqlite3.Connection, tables: dict[str, TableRows]) -> dict[st
         if gi is None and not refs and t not in JSON_REFS:
             out[t] = tr
             continue
-        need: dict[str, set[str]] = {}
-        for i, parent in refs:
-            need.setdefault(parent, set()).update(r[i] for r in tr.rows if is_local(r[i]))
-        maps = {p: globals_of(conn, p, vals) for p, vals in need.items()}
-        keep = [i for i in range(len(cols)) if i != gi]
-        rows = []
-        for r in tr.rows:
-            r = list(r)
-            if gi is not None:
+        # Column by column (a town's package is 10⁵ rows): the distinct values first, then one
+        # dictionary look-up per cell.
+        rows = [list(r) for r in tr.rows]
+        if gi is not None:
+            for r in rows:
                 if r[gi] is not None:
                     r[ii] = r[gi]
                 elif is_local(r[ii]):
                     raise RuntimeError(f"{t} row {r[ii]} has a local id and no global id")
-            for i, parent in refs:
-                if is_local(r[i]):
-                    r[i] = maps[parent][r[i]]
-            rows.append(r)
-        _json_mapped(conn, t, tr, rows, lambda parent, ids: globals_of(conn, parent, ids, strict=False))
-        if gi is not None:
-            rows = [[r[i] for i in keep] for r in rows]
-        out[t] = TableRows([cols[i] for i in keep], rows)
+                del r[gi]
+        for i, parent in refs:
+            at = i if gi is None or i < gi else i - 1
+            m = globals_of(conn, parent, {r[at] for r in rows})
+            if m:
+                for r in rows:
+                    v = r[at]
+                    if v in m:
+                        r[at] = m[v]
+        kept = [c for c in cols if c != "gid"]
+        if t in JSON_REFS:
+            _json_mapped(conn, t, TableRows(kept), rows, lambda parent, ids: globals_of(conn, parent, ids, strict=False))
+        out[t] = TableRows(kept, rows)
     return out
 
 
@@ -190,16 +192,15 @@ class Translated:
         conn.execute("UPDATE local_id_counter SET next = ?", (self.next_local,))
 
 
-def locals_of(conn: sqlite3.Connection, table: str, gids: Iterable[str]) -> dict[str, tuple[str, str | None]]:
-    """global id -> (local id, stored gid) of the rows of `table` this database has."""
+def locals_of(conn: sqlite3.Connection, table: str, gids: Iterable[str]) -> dict[str, str]:
+    """global id -> local id of the rows of `table` this database has (a row made before version
+    15 is its own: its id is its global id)."""
     want = sorted(set(gids))
-    out: dict[str, tuple[str, str | None]] = {}
+    out: dict[str, str] = {}
     for chunk in _chunks(want):
         marks = ",".join("?" * len(chunk))
-        for gid, rid in conn.execute(f'SELECT gid, id FROM "{table}" WHERE gid IN ({marks})', chunk):
-            out[gid] = (rid, gid)
-        for (rid,) in conn.execute(f'SELECT id FROM "{table}" WHERE id IN ({marks})', chunk):
-            out.setdefault(rid, (rid, None))
+        out.update(conn.execute(f'SELECT gid, id FROM "{table}" WHERE gid IN ({marks})', chunk))
+        out.update(conn.execute(f'SELECT id, id FROM "{table}" WHERE id IN ({marks})', chunk))
     return out
 
 
@@ -212,7 +213,7 @@ def to_local(conn: sqlite3.Connection, sections: dict[str, dict[str, TableRows]]
         return Translated(None, None)
     n = conn.execute("SELECT next FROM local_id_counter").fetchone()[0]
     start = n
-    known: dict[str, dict[str, tuple[str, str | None]]] = {}
+    known: dict[str, dict[str, str]] = {}  # table -> global id -> local id
     for sec in sections.values():
         for t, tr in sec.items():
             if "gid" in tr.columns:
@@ -221,57 +222,56 @@ def to_local(conn: sqlite3.Connection, sections: dict[str, dict[str, TableRows]]
                 continue
             ii = tr.index("id")
             gids = [r[ii] for r in tr.rows]
-            if any(not isinstance(g, str) or is_local(g) for g in gids):
+            if not set(map(type, gids)) <= {str} or (gids and min(map(len, gids)) < LENGTH):
                 raise PackageRefused("corrupt", "数据包中有记录的编号不是全局编号，已损坏或被改动过，没有导入任何数据。")
             m = known.setdefault(t, {})
             m.update(locals_of(conn, t, [g for g in gids if g not in m]))
             for g in gids:
                 if g not in m:
-                    m[g] = (local_ids.text(n), g)
+                    m[g] = local_ids.text(n)
                     n += 1
 
-    def lookup(parent: str, values: set[str]) -> None:
+    def lookup(parent: str, values: Iterable[Any]) -> dict[str, str]:
         m = known.setdefault(parent, {})
         todo = [v for v in values if isinstance(v, str) and v not in m and not is_local(v)]
-        m.update(locals_of(conn, parent, todo))
+        if todo:
+            m.update(locals_of(conn, parent, todo))
+        return m
 
     for sec in sections.values():
         for t, tr in list(sec.items()):
             cols = tr.columns
-            refs = id_columns(conn, t, cols)
-            for i, parent in refs:
-                lookup(parent, {r[i] for r in tr.rows if r[i] is not None})
-            own = t in gtabs and "id" in cols and "gid" not in cols
-            ii = cols.index("id") if own else None
-            rows = []
-            for r in tr.rows:
-                r = list(r)
-                for i, parent in refs:
-                    hit = known[parent].get(r[i]) if r[i] is not None else None
-                    if hit is not None:
-                        r[i] = hit[0]
-                if own:
-                    rid, gid = known[t][r[ii]]
-                    r[ii] = rid
-                    r.append(gid)
-                rows.append(r)
+            rows = tr.rows if all(type(r) is list for r in tr.rows) else [list(r) for r in tr.rows]  # in place
+            # Column by column: the distinct values looked up once, then one dictionary look-up per cell.
+            for i, parent in id_columns(conn, t, cols):
+                m = lookup(parent, {r[i] for r in rows})
+                for r in rows:
+                    v = r[i]
+                    if v in m:
+                        r[i] = m[v]
+            own = t in gtabs and "id" in cols
+            if own:  # the row's local id, and its gid column: empty when its id is its global id
+                ii, m = cols.index("id"), known[t]
+                for r in rows:
+                    g = r[ii]
+                    r[ii] = rid = m[g]
+                    r.append(None if rid == g else g)
 
             def mapped(parent: str, ids: list[str]) -> dict[str, str]:
-                lookup(parent, set(ids))
-                return {v: known[parent][v][0] for v in ids if v in known[parent]}
+                m = lookup(parent, ids)
+                return {v: m[v] for v in ids if v in m}
 
             _json_mapped(conn, t, tr, rows, mapped)
             sec[t] = TableRows([*cols, "gid"] if own else cols, rows)
     if doc is not None:
-        for key in ("deleted",):
-            lists = doc.get(key) or {}
-            for t, ids in list(lists.items()):
-                if t in gtabs and isinstance(ids, list):
-                    lookup(t, {str(i) for i in ids})
-                    lists[t] = [known[t].get(str(i), (str(i), None))[0] for i in ids]
+        lists = doc.get("deleted") or {}
+        for t, ids in list(lists.items()):
+            if t in gtabs and isinstance(ids, list):
+                m = lookup(t, {str(i) for i in ids})
+                lists[t] = [m.get(str(i), str(i)) for i in ids]
         bases = doc.get("returned_base") or {}
         for t, by_id in list(bases.items()):
             if t in gtabs and isinstance(by_id, dict):
-                lookup(t, set(by_id))
-                bases[t] = {known[t].get(k, (k, None))[0]: v for k, v in by_id.items()}
+                m = lookup(t, set(by_id))
+                bases[t] = {m.get(k, k): v for k, v in by_id.items()}
     return Translated(start, n if n != start else None)
