@@ -198,9 +198,9 @@ def locals_of(conn: sqlite3.Connection, table: str, gids: Iterable[str]) -> dict
     want = sorted(set(gids))
     out: dict[str, str] = {}
     for chunk in _chunks(want):
-        marks = ",".join("?" * len(chunk))
-        out.update(conn.execute(f'SELECT gid, id FROM "{table}" WHERE gid IN ({marks})', chunk))
-        out.update(conn.execute(f'SELECT id, id FROM "{table}" WHERE id IN ({marks})', chunk))
+        out.update(conn.execute(f'SELECT gid, id FROM "{table}" WHERE gid IN ({",".join("?" * len(chunk))})', chunk))
+    for chunk in _chunks([g for g in want if g not in out]):  # rows whose id is their global id
+        out.update(conn.execute(f'SELECT id, id FROM "{table}" WHERE id IN ({",".join("?" * len(chunk))})', chunk))
     return out
 
 
