@@ -91,6 +91,14 @@ def county_with_towns(tmp: Path, names: list[str], *, seeds=None) -> tuple[Path,
     """A county that invited the towns, towns that joined (CLI), nothing exchanged yet."""
     county = tmp / "county.sqlite"
     dj("--db", county, "init", "--name", "测试县", "--level", "county")
+    # The county numbers its rows from elsewhere than the towns do (as a county that made rows of its
+    # own would): a test that uses a town's id at the county, untranslated, finds no row or another.
+    conn = sqlite3.connect(county)
+    try:
+        with conn:
+            conn.execute("UPDATE local_id_counter SET next = next + 7000")
+    finally:
+        conn.close()  # the last connection: its write is in the main file (tests copy it)
     towns = {}
     for n, name in enumerate(names):
         path = small_town(tmp / f"town{n}.sqlite", name, seed=(seeds or range(1, 99))[n])
