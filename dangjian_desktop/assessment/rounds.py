@@ -9,6 +9,7 @@ from typing import Iterable
 
 from .. import dates
 from ..db import Database, current_actor, owned_rows
+from ..db.like import like_text
 from ..errors import LockedError, UserError
 from ..registry.offices import local_office, own_orgs_sql
 from ..registry.orgs import KINDS
@@ -244,7 +245,7 @@ def resolve_round(db: Database, text: str) -> Round:
                             + "、".join(f"{x['id'][:8]}（{x['title']}）" for x in rows))
     if len(text) >= 4:
         rows = db.query("SELECT * FROM assessment_round WHERE id LIKE ? ESCAPE '\\'",
-                        (text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",))
+                        (like_text(text) + "%",))
         if len(rows) == 1:
             return _round_from_row(db, rows[0])
         if len(rows) > 1:

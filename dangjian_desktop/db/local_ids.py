@@ -18,7 +18,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any, Callable
 
-from .ids import ALPHABET, LENGTH, new_id, new_ids
+from .ids import ALPHABET, LENGTH, new_id
 
 LOCAL_FROM = 15
 GLOBAL_ONLY = frozenset({"office"})  # ids used outside the database: always global
@@ -57,14 +57,6 @@ def numbered(conn: sqlite3.Connection) -> bool:
     return conn.execute("PRAGMA user_version").fetchone()[0] >= LOCAL_FROM
 
 
-def take(conn: sqlite3.Connection, n: int) -> list[str]:
-    """n fresh local ids (inside the caller's transaction: rolled back with it)."""
-    if n <= 0:
-        return []
-    last = conn.execute("UPDATE local_id_counter SET next = next + ? RETURNING next", (n,)).fetchone()[0]
-    return [text(i) for i in range(last - n, last)]
-
-
 class Allocator:
     """Ids for the rows of one unit of work, taken from the counter a block at a time; `close()`
     gives back what was not used (the counter then says exactly how many were made)."""
@@ -101,14 +93,6 @@ class Allocator:
             self._next, self._end = last - self.BLOCK, last
         self._next += 1
         return text(self._next - 1)
-
-    def many(self, n: int, table: str | None = None) -> list[str]:
-        if not self.local or table in GLOBAL_ONLY:
-            return new_ids(n)
-        if n <= self._end - self._next:
-            return [self() for _ in range(n)]
-        self.close()
-        return take(self.conn, n)
 
     def close(self) -> None:
         """Give the unused part of the block back (the counter is only ever this unit's)."""

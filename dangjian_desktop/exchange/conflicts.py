@@ -16,6 +16,7 @@ from typing import Any
 from .. import dates
 from ..db import Database, owned_rows
 from ..db.history import label as column_label
+from ..db.like import like_text
 from ..errors import UserError
 from . import ownership, payload
 
@@ -108,7 +109,7 @@ def find_conflict(db: Database, ident: str) -> Conflict:
     if len(ident) < 4:
         raise UserError("请写出冲突编号（完整编号，或至少前4位，见 exchange conflicts）。")
     hits = db.query("SELECT * FROM exchange_conflict WHERE id LIKE ? ESCAPE '\\' ORDER BY found_at",
-                    (ident.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",))
+                    (like_text(ident) + "%",))
     if not hits:
         raise UserError(f"找不到编号为“{ident}”的冲突（exchange conflicts 列出待处理的冲突）。")
     if len(hits) > 1:

@@ -7,6 +7,7 @@ from typing import Any
 
 from .. import dates, pinyin
 from ..db import Database, Tx
+from ..db.like import like_text
 from ..errors import UserError, ValidationError
 from . import idcard
 from .member_search import search_terms
@@ -237,18 +238,13 @@ def member_query(db: Database, *, org_id: str | None = None, text: str = "",
     terms = search_terms(text)  # the same terms member_search matches in memory
     if terms is not None:
         t, low, idn, exact = terms
-        like = _like_text(low)
-        id_like = _like_text(idn)
+        like = like_text(low)
+        id_like = like_text(idn)
         where.append("(m.name LIKE ? ESCAPE '\\' OR m.id_number LIKE ? ESCAPE '\\' OR m.id_number = ? "
                      "OR m.name_initials LIKE ? ESCAPE '\\' OR replace(m.name_pinyin, ' ', '') LIKE ? ESCAPE '\\')")
         # Every part escaped: a % or _ typed into 查找 is looked for, not taken as "any" (it listed everyone).
-        params += [f"%{_like_text(t)}%", f"{id_like}%", exact, f"{like}%", f"{like}%"]
+        params += [f"%{like_text(t)}%", f"{id_like}%", exact, f"{like}%", f"{like}%"]
     return (" WHERE " + " AND ".join(where)) if where else "", params
-
-
-def _like_text(text: str) -> str:
-    """Text for LIKE … ESCAPE '\\': its own %, _ and \\ matched as themselves."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def active_members_under(db: Database, org_id: str, *, limit: int = 5000) -> list:
